@@ -1,0 +1,41 @@
+import { DEFAULT_PORTS, Env, SERVICES, requireSecret, type Mode, type ServiceName } from '@victori/shared';
+
+export interface GatewayConfig {
+  mode: Mode;
+  host: string;
+  port: number;
+  gatewaySecret: string;
+  /** PEM of the public key that verifies bearer tokens. */
+  jwtPublicKey: string;
+  jwtIssuer: string;
+  jwtAudience: string;
+  supergraphFile: string;
+  subgraphUrls: Record<ServiceName, string>;
+  logLevel: string;
+  /** Admission control: requests executing at once, and waiting beyond that. */
+  maxConcurrent: number;
+  maxQueue: number;
+  queueTimeoutMs: number;
+}
+
+export function loadGatewayConfig(env = new Env(), defaults: { supergraphFile: string; jwtPublicKey?: string }): GatewayConfig {
+  const host = env.string('HOST', '127.0.0.1');
+  const subgraphUrls = Object.fromEntries(
+    SERVICES.map((s) => [s, env.url(`${s.toUpperCase()}_URL`, `http://${host}:${DEFAULT_PORTS[s]}/graphql`)]),
+  ) as Record<ServiceName, string>;
+  return {
+    mode: env.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development'),
+    host,
+    port: env.int('GATEWAY_PORT', DEFAULT_PORTS.gateway, 0, 65535),
+    gatewaySecret: requireSecret(env, 'GATEWAY_SECRET'),
+    jwtPublicKey: env.string('JWT_PUBLIC_KEY', defaults.jwtPublicKey),
+    jwtIssuer: env.string('JWT_ISSUER', 'victori'),
+    jwtAudience: env.string('JWT_AUDIENCE', 'victori-api'),
+    supergraphFile: env.string('SUPERGRAPH_FILE', defaults.supergraphFile),
+    subgraphUrls,
+    logLevel: env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    maxConcurrent: env.int('GATEWAY_MAX_CONCURRENT', 256, 1, 100_000),
+    maxQueue: env.int('GATEWAY_MAX_QUEUE', 2048, 0, 1_000_000),
+    queueTimeoutMs: env.int('GATEWAY_QUEUE_TIMEOUT_MS', 2000, 1, 60_000),
+  };
+}

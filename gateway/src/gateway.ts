@@ -1,0 +1,196 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import {
+  createLogger,
+  encodeClaims,
+  ErrorCode,
+  formatError,
+  HEADER_CLAIMS,
+  HEADER_REQUEST_ID,
+  HEADER_SIGNATURE,
+  signClaims,
+  startGraphQLHttpServer,
+  type Logger,
+  type RequestInfo,
+  type RunningServer,
+  type ServiceName,
+} from '@victori/shared';
+import type { GatewayConfig } from './config.js';
+import { loadPublicKey, verifyToken } from './keys.js';
+
+export interface GatewayContext {
+  request: RequestInfo;
+}
+
+export const DEFAULT_SUPERGRAPH = fileURLToPath(new URL('../../supergraph.graphql', import.meta.url));
+
+/** Signs the verified claims for the subgraph; uses globalThis.fetch (keep-alive pool, no socket hang-ups). */
+class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(
+    url: string,
+    private readonly secret: string,
+  ) {
+    super({ url, fetcher: globalThis.fetch as never });
+  }
+
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    const info = (context as Partial<GatewayContext>).request;
+    if (!info || !request.http) return;
+    const encoded = encodeClaims(info.claims);
+    request.http.headers.set(HEADER_REQUEST_ID, info.requestId);
+    request.http.headers.set(HEADER_CLAIMS, encoded);
+    request.http.headers.set(HEADER_SIGNATURE, signClaims(this.secret, info.requestId, encoded));
+  }
+}
+
+/** Bounded concurrency with a bounded wait queue; excess is refused fast with OVERLOADED. */
+export class AdmissionControl {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  refused = 0;
+
+  constructor(
+    private readonly maxConcurrent: number,
+    private readonly maxQueue: number,
+    private readonly timeoutMs: number,
+  ) {}
+
+  get inFlight(): number {
+    return this.active;
+  }
+
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  tryEnter(): 'admitted' | 'queued' | 'refused' {
+    if (this.active < this.maxConcurrent) {
+      this.active++;
+      return 'admitted';
+    }
+    if (this.waiting.length >= this.maxQueue) {
+      this.refused++;
+      return 'refused';
+    }
+    return 'queued';
+  }
+
+  wait(): Promise<boolean> {
+    return new Promise((resolve) => {
+      const grant = (): void => {
+        clearTimeout(timer);
+        this.active++;
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        const i = this.waiting.indexOf(grant);
+        if (i >= 0) this.waiting.splice(i, 1);
+        this.refused++;
+        resolve(false);
+      }, this.timeoutMs);
+      this.waiting.push(grant);
+    });
+  }
+
+  leave(): void {
+    this.active--;
+    const next = this.waiting.shift();
+    if (next) next();
+  }
+}
+
+export interface RunningGateway extends RunningServer {
+  gateway: ApolloGateway;
+  admission: AdmissionControl;
+}
+
+export async function startGateway(
+  config: GatewayConfig,
+  logger: Logger = createLogger('gateway', config.logLevel),
+): Promise<RunningGateway> {
+  const supergraphSdl = readFileSync(config.supergraphFile, 'utf8');
+  const publicKey = await loadPublicKey(config.jwtPublicKey);
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ name }) => new SignedDataSource(config.subgraphUrls[name as ServiceName], config.gatewaySecret),
+    logger: {
+      debug: () => undefined,
+      info: (m) => logger.info(String(m)),
+      warn: (m) => logger.warn(String(m)),
+      error: (m) => logger.error(String(m)),
+    },
+  });
+  const production = config.mode === 'production';
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: !production,
+    includeStacktraceInErrorResponses: false,
+    formatError,
+    plugins: [production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true })],
+  });
+  const admission = new AdmissionControl(config.maxConcurrent, config.maxQueue, config.queueTimeoutMs);
+  const running = await startGraphQLHttpServer<GatewayContext>(
+    {
+      name: 'gateway',
+      logger,
+      production,
+      apollo,
+      authenticate: async (req) => {
+        const header = req.headers.authorization;
+        if (!header) return { claims: { role: 'anonymous' } };
+        const match = /^Bearer\s+(\S+)$/i.exec(header);
+        try {
+          if (!match) throw new Error('malformed authorization header');
+          return { claims: await verifyToken(match[1]!, publicKey, config.jwtIssuer, config.jwtAudience) };
+        } catch {
+          return {
+            error: {
+              status: 401,
+              code: ErrorCode.UNAUTHENTICATED,
+              id: 'Token tidak valid atau kedaluwarsa; silakan masuk lagi',
+              en: 'Invalid or expired token; please sign in again',
+              headers: { 'www-authenticate': 'Bearer' },
+            },
+          };
+        }
+      },
+      context: (request) => ({ request }),
+      ready: async () => {
+        const checks: Record<string, boolean> = {};
+        await Promise.all(
+          Object.entries(config.subgraphUrls).map(async ([name, url]) => {
+            try {
+              const res = await fetch(new URL('/ready', url), { signal: AbortSignal.timeout(2000) });
+              checks[name] = res.ok;
+            } catch {
+              checks[name] = false;
+            }
+          }),
+        );
+        return checks;
+      },
+      metrics: () => ({ inFlight: admission.inFlight, queued: admission.queued, refused: admission.refused }),
+      admit: async () => {
+        const state = admission.tryEnter();
+        if (state === 'admitted') return { release: () => admission.leave() };
+        if (state === 'queued' && (await admission.wait())) return { release: () => admission.leave() };
+        return {
+          refuse: {
+            status: 503,
+            code: ErrorCode.OVERLOADED,
+            id: 'Layanan sedang sibuk; silakan coba lagi dalam 1 detik',
+            en: 'The service is busy; please try again in 1 second',
+            headers: { 'retry-after': '1' },
+          },
+        };
+      },
+    },
+    { host: config.host, port: config.port },
+  );
+  logger.info({ url: running.url }, 'gateway listening');
+  return { ...running, gateway, admission };
+}

@@ -1,0 +1,34 @@
+/** Jest in native ESM mode; @swc/jest emits decorator metadata (type-graphql, MikroORM). */
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      target: 'es2022',
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+    },
+    module: { type: 'es6' },
+    sourceMaps: 'inline',
+  },
+];
+
+export default {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/shared/src', '<rootDir>/services', '<rootDir>/gateway/src', '<rootDir>/platform/src'],
+  testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper: {
+    '^@victori/shared$': '<rootDir>/shared/src/index.ts',
+    '^@victori/shared/testing$': '<rootDir>/shared/src/testing/index.ts',
+    '^@victori/gateway$': '<rootDir>/gateway/src/index.ts',
+    '^@victori/(booking|inventory|immunization|reporting)/service$': '<rootDir>/services/$1/src/service.ts',
+    '^@victori/(booking|inventory|immunization|reporting)$': '<rootDir>/services/$1/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  globalSetup: '<rootDir>/platform/jest/global-setup.js',
+  globalTeardown: '<rootDir>/platform/jest/global-teardown.js',
+  testTimeout: 120000,
+  modulePathIgnorePatterns: ['<rootDir>/.data/', '/dist/'],
+};

@@ -1,0 +1,13 @@
+import { bookingService } from '@victori/booking/service';
+import { immunizationService } from '@victori/immunization/service';
+import { inventoryService } from '@victori/inventory/service';
+import { reportingService } from '@victori/reporting/service';
+import type { BaseContext, ServiceDefinition, ServiceName } from '@victori/shared';
+
+/** Every subgraph of the platform, in start order. */
+export const SERVICE_DEFINITIONS: Record<ServiceName, ServiceDefinition<BaseContext>> = {
+  reporting: reportingService as unknown as ServiceDefinition<BaseContext>,
+  booking: bookingService as unknown as ServiceDefinition<BaseContext>,
+  inventory: inventoryService as unknown as ServiceDefinition<BaseContext>,
+  immunization: immunizationService as unknown as ServiceDefinition<BaseContext>,
+};

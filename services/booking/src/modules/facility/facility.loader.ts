@@ -1,0 +1,17 @@
+import DataLoader from 'dataloader';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { FacilityEntity } from './facility.entity.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Batches facility lookups; a malformed id resolves to null instead of a database error. */
+export function createFacilityLoader(em: EntityManager): DataLoader<string, FacilityEntity | null> {
+  return new DataLoader(async (ids) => {
+    const valid = ids.filter((id) => UUID.test(id));
+    const rows = valid.length ? await em.find(FacilityEntity, { id: { $in: valid } }) : [];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
+}
+
+export const isUuid = (value: string): boolean => UUID.test(value);

@@ -1,0 +1,15 @@
+import type { ServiceDefinition } from '@victori/shared';
+import { createContext, type BookingContext } from './context.js';
+import { migrations } from './migrations/index.js';
+import { FacilityEntity } from './modules/facility/facility.entity.js';
+import { buildBookingSchema } from './schema.js';
+import { seedFacilities } from './seeders/facilities.seeder.js';
+
+export const bookingService: ServiceDefinition<BookingContext> = {
+  name: 'booking',
+  entities: [FacilityEntity],
+  migrations,
+  buildSchema: buildBookingSchema,
+  createContext,
+  seed: seedFacilities,
+};

@@ -1,0 +1,7 @@
+import type { BaseContext } from '@victori/shared';
+
+export type ImmunizationContext = BaseContext;
+
+export function createContext(base: BaseContext): ImmunizationContext {
+  return base;
+}

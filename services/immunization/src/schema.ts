@@ -1,0 +1,6 @@
+import { buildFederatedSchema } from '@victori/shared';
+import { PersonResolver } from './modules/person/person.resolver.js';
+
+export function buildImmunizationSchema() {
+  return buildFederatedSchema({ resolvers: [PersonResolver] }, {});
+}

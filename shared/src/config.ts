@@ -1,0 +1,137 @@
+/**
+ * Typed configuration. The only module that reads process.env; every other module receives values.
+ * A wrong value fails at start with the variable's name and a non-zero exit.
+ */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Source = Record<string, string | undefined>;
+
+export class Env {
+  constructor(private readonly source: Source = process.env) {}
+
+  string(name: string, fallback?: string): string {
+    const value = this.source[name];
+    if (value !== undefined && value !== '') return value;
+    if (fallback !== undefined) return fallback;
+    throw new ConfigError(name, 'is required but not set');
+  }
+
+  optional(name: string): string | undefined {
+    const value = this.source[name];
+    return value === undefined || value === '' ? undefined : value;
+  }
+
+  int(name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+    const raw = this.source[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (!/^-?\d+$/.test(raw)) throw new ConfigError(name, `must be an integer, got "${raw}"`);
+    const value = Number(raw);
+    if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+    return value;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.source[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
+    if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
+    throw new ConfigError(name, `must be true or false, got "${raw}"`);
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.source[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
+    }
+    return raw as T;
+  }
+
+  url(name: string, fallback?: string): string {
+    const value = this.string(name, fallback);
+    try {
+      new URL(value);
+    } catch {
+      throw new ConfigError(name, 'must be a URL');
+    }
+    return value;
+  }
+}
+
+export type Mode = 'development' | 'production' | 'test';
+
+export const SERVICES = ['booking', 'inventory', 'immunization', 'reporting'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+export interface ServiceConfig {
+  service: ServiceName;
+  mode: Mode;
+  host: string;
+  port: number;
+  databaseUrl: string;
+  /** Shared secret the gateway signs forwarded claims with; subgraphs refuse unsigned requests. */
+  gatewaySecret: string;
+  /** Key for the NIK keyed hash and encryption (32 bytes hex). */
+  piiKey: string;
+  logLevel: string;
+  dbPoolSize: number;
+}
+
+export const DEFAULT_PORTS: Record<ServiceName | 'gateway', number> = {
+  gateway: 4000,
+  booking: 4001,
+  inventory: 4002,
+  immunization: 4003,
+  reporting: 4004,
+};
+
+export function envPrefix(service: ServiceName): string {
+  return service.toUpperCase();
+}
+
+export function loadServiceConfig(service: ServiceName, env = new Env()): ServiceConfig {
+  const prefix = envPrefix(service);
+  return {
+    service,
+    mode: env.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development'),
+    host: env.string('HOST', '127.0.0.1'),
+    port: env.int(`${prefix}_PORT`, DEFAULT_PORTS[service], 0, 65535),
+    databaseUrl: env.url(`${prefix}_DATABASE_URL`),
+    gatewaySecret: requireSecret(env, 'GATEWAY_SECRET'),
+    piiKey: requireHexKey(env, 'PII_KEY'),
+    logLevel: env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    dbPoolSize: env.int(`${prefix}_DB_POOL`, 10, 1, 200),
+  };
+}
+
+export function requireSecret(env: Env, name: string): string {
+  const value = env.string(name);
+  if (value.length < 32) throw new ConfigError(name, 'must be at least 32 characters');
+  return value;
+}
+
+export function requireHexKey(env: Env, name: string): string {
+  const value = env.string(name);
+  if (!/^[0-9a-fA-F]{64}$/.test(value)) throw new ConfigError(name, 'must be 64 hexadecimal characters (32 bytes)');
+  return value;
+}
+
+/** Runs main(); a ConfigError prints which variable is wrong and exits 78 (EX_CONFIG). */
+export function runMain(main: () => Promise<unknown>): void {
+  main().catch((error: unknown) => {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,57 @@
+import { GraphQLError } from 'graphql';
+
+/** The one set of error codes every subgraph and the gateway use in `extensions.code`. */
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  SESSION_FULL: 'SESSION_FULL',
+  DUPLICATE: 'DUPLICATE',
+  NOT_ELIGIBLE: 'NOT_ELIGIBLE',
+  INSUFFICIENT_STOCK: 'INSUFFICIENT_STOCK',
+  IDEMPOTENCY_CONFLICT: 'IDEMPOTENCY_CONFLICT',
+  RATE_LIMITED: 'RATE_LIMITED',
+  OVERLOADED: 'OVERLOADED',
+  GATEWAY_ONLY: 'GATEWAY_ONLY',
+  GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
+  GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface Message {
+  id: string;
+  en: string;
+}
+
+/**
+ * An expected business failure. The top-level message is Indonesian (the citizens' language);
+ * `extensions.messageEn` carries English, `extensions.field` the offending input field.
+ */
+export class AppError extends GraphQLError {
+  constructor(code: ErrorCode, message: Message, extra: { field?: string; [key: string]: unknown } = {}) {
+    super(message.id, {
+      extensions: { code, messageId: message.id, messageEn: message.en, ...extra },
+    });
+  }
+}
+
+export const badInput = (field: string, message: Message, extra: Record<string, unknown> = {}): AppError =>
+  new AppError(ErrorCode.BAD_USER_INPUT, message, { field, ...extra });
+
+export const notFound = (what: string, field?: string): AppError =>
+  new AppError(ErrorCode.NOT_FOUND, { id: `${what} tidak ditemukan`, en: `${what} not found` }, field ? { field } : {});
+
+export const unauthenticated = (): AppError =>
+  new AppError(ErrorCode.UNAUTHENTICATED, {
+    id: 'Silakan masuk terlebih dahulu',
+    en: 'Authentication required',
+  });
+
+export const forbidden = (en = 'You are not allowed to do this', id = 'Anda tidak berhak melakukan ini'): AppError =>
+  new AppError(ErrorCode.FORBIDDEN, { id, en });
+
+export const conflict = (message: Message, extra: Record<string, unknown> = {}): AppError =>
+  new AppError(ErrorCode.CONFLICT, message, extra);

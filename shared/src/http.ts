@@ -1,0 +1,321 @@
+import { randomUUID } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { Claims } from './auth.js';
+import { HEADER_CLAIMS, HEADER_REQUEST_ID, HEADER_SIGNATURE, verifyForwardedClaims } from './auth.js';
+import { AppError, ErrorCode } from './errors.js';
+import type { Logger } from './logger.js';
+
+export interface RequestInfo {
+  requestId: string;
+  claims: Claims;
+  logger: Logger;
+  /** Raw request headers (lower-case names). */
+  headers: IncomingMessage['headers'];
+  ip: string;
+}
+
+export type Admission = { release: () => void } | { refuse: NonNullable<AuthResult['error']> };
+
+export type ReadyCheck = () => Promise<Record<string, unknown>>;
+
+export interface AuthResult {
+  claims?: Claims;
+  error?: { status: number; code: ErrorCode; id: string; en: string; headers?: Record<string, string> };
+}
+
+export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
+  name: string;
+  logger: Logger;
+  production: boolean;
+  /** Either a schema (subgraph) or a ready ApolloServer config (gateway). */
+  apollo: ApolloServer<TContext> | { schema: GraphQLSchema; plugins?: ApolloServerPlugin<TContext>[] };
+  authenticate: (req: IncomingMessage, requestId: string) => Promise<AuthResult> | AuthResult;
+  context: (info: RequestInfo) => Promise<TContext> | TContext;
+  ready: ReadyCheck;
+  metrics?: () => Promise<Record<string, unknown>> | Record<string, unknown>;
+  /** Extra routes (path -> handler), e.g. exports. Return true when handled. */
+  routes?: Record<string, (req: IncomingMessage, res: ServerResponse, info: RequestInfo) => Promise<void>>;
+  /** Called before GraphQL execution; may refuse (admission control). */
+  admit?: (req: IncomingMessage) => Promise<Admission> | Admission;
+  maxBodyBytes?: number;
+}
+
+const GENERIC_ID: Partial<Record<string, string>> = {
+  GRAPHQL_PARSE_FAILED: 'Permintaan GraphQL tidak dapat dibaca',
+  GRAPHQL_VALIDATION_FAILED: 'Permintaan GraphQL tidak valid',
+  BAD_USER_INPUT: 'Masukan tidak valid',
+  BAD_REQUEST: 'Permintaan tidak valid',
+  PERSISTED_QUERY_NOT_FOUND: 'Kueri tersimpan tidak ditemukan',
+  PERSISTED_QUERY_NOT_SUPPORTED: 'Kueri tersimpan tidak didukung',
+  OPERATION_RESOLUTION_FAILURE: 'Operasi tidak ditemukan',
+};
+
+/**
+ * Gives every error both languages; hides unexpected errors behind a generic message with the request
+ * id (the details go to the log, never to the client).
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  if (original instanceof AppError) return { ...formatted, message: original.message };
+  const code = String(formatted.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);
+  if (code === ErrorCode.INTERNAL_SERVER_ERROR && !formatted.extensions?.messageEn) {
+    return {
+      message: 'Terjadi kesalahan pada server; silakan coba lagi',
+      path: formatted.path,
+      locations: formatted.locations,
+      extensions: {
+        code,
+        messageId: 'Terjadi kesalahan pada server; silakan coba lagi',
+        messageEn: 'Internal server error; please try again',
+      },
+    };
+  }
+  if (formatted.extensions?.messageEn) return formatted;
+  const id = GENERIC_ID[code] ?? 'Permintaan ditolak';
+  return {
+    ...formatted,
+    message: `${id}: ${formatted.message}`,
+    extensions: { ...formatted.extensions, code, messageId: id, messageEn: formatted.message },
+  };
+}
+
+function requestIdPlugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          const info = (contextValue as unknown as { request?: RequestInfo }).request;
+          for (const error of errors) {
+            const original = unwrapResolverError(error);
+            if (original instanceof AppError) continue;
+            const code = error.extensions?.code;
+            if (code && code !== ErrorCode.INTERNAL_SERVER_ERROR) continue;
+            info?.logger.error({ err: original, path: error.path }, 'unexpected error');
+          }
+        },
+        async willSendResponse({ response, contextValue }) {
+          const info = (contextValue as unknown as { request?: RequestInfo }).request;
+          if (response.body.kind !== 'single' || !info) return;
+          const errors = response.body.singleResult.errors;
+          if (!errors) return;
+          response.body.singleResult.errors = errors.map((e) =>
+            e.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR
+              ? { ...e, extensions: { ...e.extensions, requestId: info.requestId } }
+              : e,
+          );
+        },
+      };
+    },
+  };
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload), ...headers });
+  res.end(payload);
+}
+
+export function errorBody(code: string, id: string, en: string, extra: Record<string, unknown> = {}): unknown {
+  return { errors: [{ message: id, extensions: { code, messageId: id, messageEn: en, ...extra } }] };
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export interface RunningServer {
+  server: http.Server;
+  apollo: ApolloServer<BaseContext>;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * A small node:http integration of Apollo Server (executeHTTPGraphQLRequest): /graphql, /health,
+ * /ready and /metrics, request ids, JSON errors for malformed bodies (never a 500 for user input).
+ */
+export async function startGraphQLHttpServer<TContext extends BaseContext>(
+  options: GraphQLHttpServerOptions<TContext>,
+  listen: { host: string; port: number },
+): Promise<RunningServer> {
+  const apollo =
+    options.apollo instanceof ApolloServer
+      ? options.apollo
+      : new ApolloServer<TContext>({
+          schema: options.apollo.schema,
+          introspection: !options.production,
+          includeStacktraceInErrorResponses: false,
+          formatError,
+          plugins: [
+            requestIdPlugin<TContext>(),
+            ApolloServerPluginInlineTraceDisabled(),
+            options.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+            ...(options.apollo.plugins ?? []),
+          ],
+        });
+  await apollo.start();
+  const maxBody = options.maxBodyBytes ?? 1_000_000;
+
+  const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const incomingId = req.headers[HEADER_REQUEST_ID];
+    const requestId = typeof incomingId === 'string' && /^[\w.-]{1,64}$/.test(incomingId) ? incomingId : randomUUID();
+    res.setHeader(HEADER_REQUEST_ID, requestId);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const logger = options.logger.child({ requestId });
+    if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok', service: options.name });
+    if (url.pathname === '/ready') {
+      try {
+        const checks = await options.ready();
+        const ok = Object.values(checks).every(
+          (v) => v !== false && !(typeof v === 'object' && v !== null && (v as { ok?: boolean }).ok === false),
+        );
+        return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not-ready', service: options.name, checks });
+      } catch (error) {
+        logger.warn({ err: error }, 'readiness check failed');
+        return sendJson(res, 503, { status: 'not-ready', service: options.name, error: (error as Error).message });
+      }
+    }
+    if (url.pathname === '/metrics' && options.metrics) return sendJson(res, 200, await options.metrics());
+
+    const auth = await options.authenticate(req, requestId);
+    if (auth.error) {
+      const e = auth.error;
+      return sendJson(res, e.status, errorBody(e.code, e.id, e.en, { requestId }), e.headers);
+    }
+    const info: RequestInfo = {
+      requestId,
+      claims: auth.claims ?? { role: 'anonymous' },
+      logger,
+      headers: req.headers,
+      ip: req.socket.remoteAddress ?? '',
+    };
+    const route = options.routes?.[url.pathname];
+    if (route) {
+      try {
+        await route(req, res, info);
+      } catch (error) {
+        if (error instanceof AppError) {
+          const ext = error.extensions as { code: string; messageEn: string };
+          return sendJson(res, ext.code === ErrorCode.FORBIDDEN || ext.code === ErrorCode.UNAUTHENTICATED ? 403 : 400, {
+            errors: [{ message: error.message, extensions: error.extensions }],
+          });
+        }
+        logger.error({ err: error }, 'route failed');
+        if (!res.headersSent)
+          sendJson(res, 500, errorBody('INTERNAL_SERVER_ERROR', 'Terjadi kesalahan pada server', 'Internal server error', { requestId }));
+      }
+      return;
+    }
+    if (url.pathname !== '/graphql' && url.pathname !== '/') {
+      return sendJson(res, 404, errorBody('NOT_FOUND', 'Alamat tidak ditemukan', 'Not found'));
+    }
+
+    const admission = options.admit ? await options.admit(req) : undefined;
+    if (admission && 'refuse' in admission) {
+      const e = admission.refuse;
+      return sendJson(res, e.status, errorBody(e.code, e.id, e.en, { requestId }), e.headers);
+    }
+    try {
+      let body: unknown = undefined;
+      if (req.method === 'POST') {
+        const raw = await readBody(req, maxBody);
+        if (raw === undefined) return sendJson(res, 413, errorBody('BAD_REQUEST', 'Permintaan terlalu besar', 'Request body too large'));
+        const contentType = String(req.headers['content-type'] ?? '');
+        if (contentType.includes('application/json') || contentType === '') {
+          try {
+            body = raw.length ? JSON.parse(raw) : {};
+          } catch {
+            return sendJson(res, 400, errorBody('BAD_REQUEST', 'Isi permintaan bukan JSON yang valid', 'Request body is not valid JSON'));
+          }
+        } else {
+          body = raw;
+        }
+      }
+      const headers = new HeaderMap();
+      for (const [key, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+      }
+      if (!headers.has('content-type') && req.method === 'POST') headers.set('content-type', 'application/json');
+      const result = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
+        context: async () => options.context(info),
+      });
+      for (const [key, value] of result.headers) res.setHeader(key, value);
+      res.statusCode = result.status ?? 200;
+      if (result.body.kind === 'complete') {
+        res.end(result.body.string);
+      } else {
+        for await (const chunk of result.body.asyncIterator) res.write(chunk);
+        res.end();
+      }
+    } catch (error) {
+      logger.error({ err: error }, 'request failed');
+      if (!res.headersSent)
+        sendJson(res, 500, errorBody('INTERNAL_SERVER_ERROR', 'Terjadi kesalahan pada server', 'Internal server error', { requestId }));
+    } finally {
+      if (admission && 'release' in admission) admission.release();
+    }
+  };
+
+  const server = http.createServer((req, res) => {
+    handler(req, res).catch((error: unknown) => {
+      options.logger.error({ err: error }, 'unhandled request failure');
+      if (!res.headersSent)
+        sendJson(res, 500, errorBody('INTERNAL_SERVER_ERROR', 'Terjadi kesalahan pada server', 'Internal server error'));
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listen.port, listen.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    server,
+    apollo: apollo as unknown as ApolloServer<BaseContext>,
+    port,
+    url: `http://${listen.host}:${port}/graphql`,
+    async close() {
+      server.closeIdleConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await apollo.stop();
+    },
+  };
+}
+
+/** Subgraph authentication: only requests the gateway signed are served. */
+export function gatewayOnly(secret: string): GraphQLHttpServerOptions<BaseContext>['authenticate'] {
+  return (req) => {
+    const header = (name: string): string | undefined => {
+      const v = req.headers[name];
+      return typeof v === 'string' ? v : undefined;
+    };
+    const claims = verifyForwardedClaims(secret, header(HEADER_REQUEST_ID), header(HEADER_CLAIMS), header(HEADER_SIGNATURE));
+    if (!claims) {
+      return {
+        error: {
+          status: 401,
+          code: ErrorCode.GATEWAY_ONLY,
+          id: 'Layanan ini hanya menerima permintaan melalui gateway',
+          en: 'This service only accepts requests through the gateway',
+        },
+      };
+    }
+    return { claims };
+  };
+}

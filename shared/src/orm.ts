@@ -1,0 +1,69 @@
+import { Migrator } from '@mikro-orm/migrations';
+import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
+import type { LogContext, Logger as OrmLogger, LoggerNamespace, MigrationObject } from '@mikro-orm/core';
+import type { Migration } from '@mikro-orm/migrations';
+
+export type { MikroORM };
+export type Orm = MikroORM;
+
+export interface OrmOptions {
+  databaseUrl: string;
+  entities: NonNullable<Options['entities']>;
+  migrations: (MigrationObject | (new (...args: never[]) => Migration))[];
+  poolSize?: number;
+  /** Counts executed SQL statements (tests and the fan-out benchmark use it). */
+  queryCounter?: QueryCounter;
+}
+
+export class QueryCounter {
+  count = 0;
+  readonly statements: string[] = [];
+  record(sql: string): void {
+    this.count += 1;
+    if (this.statements.length < 1000) this.statements.push(sql);
+  }
+  reset(): void {
+    this.count = 0;
+    this.statements.length = 0;
+  }
+}
+
+class CountingLogger implements OrmLogger {
+  constructor(private readonly counter: QueryCounter) {}
+  log(): void {}
+  error(): void {}
+  warn(): void {}
+  logQuery(context: LogContext): void {
+    this.counter.record(context.query ?? '');
+  }
+  setDebugMode(): void {}
+  isEnabled(namespace: LoggerNamespace): boolean {
+    return namespace === 'query';
+  }
+}
+
+/** One MikroORM instance per service; migrations are listed statically so dist and tests share them. */
+export async function initOrm(options: OrmOptions): Promise<MikroORM> {
+  const counter = options.queryCounter;
+  return MikroORM.init({
+    clientUrl: options.databaseUrl,
+    metadataProvider: ReflectMetadataProvider,
+    entities: options.entities,
+    extensions: [Migrator],
+    migrations: {
+      migrationsList: options.migrations as MigrationObject[],
+      snapshot: false,
+      silent: true,
+      transactional: true,
+      allOrNothing: true,
+    },
+    pool: { min: 0, max: options.poolSize ?? 10 },
+    allowGlobalContext: false,
+    ...(counter ? { debug: ['query'] as LoggerNamespace[], loggerFactory: () => new CountingLogger(counter) } : {}),
+  });
+}
+
+export async function migrateUp(orm: MikroORM): Promise<void> {
+  await orm.migrator.up();
+}
