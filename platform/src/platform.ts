@@ -7,9 +7,11 @@ import {
   ensureDatabase,
   Env,
   loadServiceConfig,
+  migrateBus,
   migrateService,
   SERVICES,
   startService,
+  type ConsumerOptions,
   type QueryCounter,
   type RunningService,
   type ServiceName,
@@ -22,28 +24,39 @@ import { SERVICE_DEFINITIONS } from './services.js';
 export const JWT_ISSUER = 'victori';
 export const JWT_AUDIENCE = 'victori-api';
 
-/** Creates (if needed), migrates and optionally seeds each service's own database. */
-export async function prepareDatabases(adminUrl: string, prefix: string, seed: boolean): Promise<Record<ServiceName, string>> {
-  const urls = {} as Record<ServiceName, string>;
+export interface DatabaseUrls {
+  services: Record<ServiceName, string>;
+  /** The event log shared by all services. */
+  bus: string;
+}
+
+/** Creates (if needed), migrates and optionally seeds each service's own database and the bus. */
+export async function prepareDatabases(adminUrl: string, prefix: string, seed: boolean): Promise<DatabaseUrls> {
+  const services = {} as Record<ServiceName, string>;
+  const bus = await ensureDatabase(adminUrl, `${prefix}_bus`);
+  await migrateBus(bus);
   for (const name of SERVICES) {
-    urls[name] = await ensureDatabase(adminUrl, `${prefix}_${name}`);
-    await migrateService(SERVICE_DEFINITIONS[name], urls[name], seed);
+    services[name] = await ensureDatabase(adminUrl, `${prefix}_${name}`);
+    await migrateService(SERVICE_DEFINITIONS[name], services[name], seed);
   }
-  return urls;
+  return { services, bus };
 }
 
 export interface InProcessPlatform {
   gatewayUrl: string;
   gateway: RunningGateway;
   services: Record<ServiceName, RunningService>;
-  databaseUrls: Record<ServiceName, string>;
+  databaseUrls: DatabaseUrls;
   secrets: LocalSecrets;
   token(request: TokenRequest): Promise<string>;
   close(): Promise<void>;
 }
 
 export interface InProcessOptions {
-  databaseUrls: Record<ServiceName, string>;
+  databaseUrls: DatabaseUrls;
+  consumerOptions?: ConsumerOptions;
+  /** Start relays and consumers (default true); tests of the backbone drive them by hand. */
+  background?: boolean;
   secrets: LocalSecrets;
   mode?: 'development' | 'production' | 'test';
   logLevel?: string;
@@ -67,13 +80,16 @@ export async function startInProcess(options: InProcessOptions): Promise<InProce
         NODE_ENV: mode,
         LOG_LEVEL: logLevel,
         [`${name.toUpperCase()}_PORT`]: '0',
-        [`${name.toUpperCase()}_DATABASE_URL`]: options.databaseUrls[name],
+        [`${name.toUpperCase()}_DATABASE_URL`]: options.databaseUrls.services[name],
+        BUS_DATABASE_URL: options.databaseUrls.bus,
         GATEWAY_SECRET: options.secrets.gatewaySecret,
         PII_KEY: options.secrets.piiKey,
         ...options.serviceEnv,
       });
       services[name] = await startService(SERVICE_DEFINITIONS[name], loadServiceConfig(name, env), {
         queryCounter: options.queryCounters?.[name],
+        consumerOptions: options.consumerOptions,
+        background: options.background,
         logger: createLogger(name, logLevel),
       });
       started.push(services[name]);

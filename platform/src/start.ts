@@ -5,6 +5,8 @@ import {
   createLogger,
   DEFAULT_PORTS,
   Env,
+  migrateBus,
+  migrateService,
   runMain,
   SERVICES,
   startEmbeddedPostgres,
@@ -12,7 +14,8 @@ import {
   type ServiceName,
 } from '@victori/shared';
 import { LOCAL_DIR, localSecrets, REPO_ROOT } from './local.js';
-import { prepareDatabases } from './platform.js';
+import { prepareDatabases, type DatabaseUrls } from './platform.js';
+import { SERVICE_DEFINITIONS } from './services.js';
 
 const logger = createLogger('platform');
 
@@ -39,16 +42,16 @@ runMain(async () => {
   const secrets = localSecrets();
   const keys = await ensureDevKeyPair(path.join(LOCAL_DIR, 'keys'));
   const host = env.string('HOST', '127.0.0.1');
-  const external = SERVICES.every((s) => env.optional(`${s.toUpperCase()}_DATABASE_URL`));
+  const external = [...SERVICES, 'bus'].every((s) => env.optional(`${s.toUpperCase()}_DATABASE_URL`));
   let pg: EmbeddedPg | undefined;
-  let databaseUrls: Record<ServiceName, string>;
+  let databaseUrls: DatabaseUrls;
   if (external) {
-    databaseUrls = Object.fromEntries(SERVICES.map((s) => [s, env.url(`${s.toUpperCase()}_DATABASE_URL`)])) as Record<ServiceName, string>;
-    for (const name of SERVICES) {
-      const { migrateService } = await import('@victori/shared');
-      const { SERVICE_DEFINITIONS } = await import('./services.js');
-      await migrateService(SERVICE_DEFINITIONS[name], databaseUrls[name], true);
-    }
+    databaseUrls = {
+      services: Object.fromEntries(SERVICES.map((s) => [s, env.url(`${s.toUpperCase()}_DATABASE_URL`)])) as Record<ServiceName, string>,
+      bus: env.url('BUS_DATABASE_URL'),
+    };
+    await migrateBus(databaseUrls.bus);
+    for (const name of SERVICES) await migrateService(SERVICE_DEFINITIONS[name], databaseUrls.services[name], true);
   } else {
     const port = env.int('EMBEDDED_PG_PORT', 54329, 1024, 65535);
     logger.info({ port }, 'starting embedded PostgreSQL');
@@ -104,7 +107,10 @@ runMain(async () => {
   for (const name of SERVICES) {
     const port = env.int(`${name.toUpperCase()}_PORT`, DEFAULT_PORTS[name], 1, 65535);
     urls[name] = `http://${host}:${port}/graphql`;
-    const child = spawn(name, `services/${name}/dist/index.js`, { [`${name.toUpperCase()}_DATABASE_URL`]: databaseUrls[name] });
+    const child = spawn(name, `services/${name}/dist/index.js`, {
+      [`${name.toUpperCase()}_DATABASE_URL`]: databaseUrls.services[name],
+      BUS_DATABASE_URL: databaseUrls.bus,
+    });
     await waitHealthy(`http://${host}:${port}/health`, child);
   }
   const gatewayPort = env.int('GATEWAY_PORT', DEFAULT_PORTS.gateway, 1, 65535);

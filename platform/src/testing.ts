@@ -36,7 +36,7 @@ export async function startTestPlatform(
     prefix,
     async close() {
       await platform.close();
-      for (const name of SERVICES) await dropDatabase(admin, `${prefix}_${name}`);
+      for (const name of [...SERVICES, 'bus']) await dropDatabase(admin, `${prefix}_${name}`);
     },
   };
 }

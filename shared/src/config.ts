@@ -77,6 +77,8 @@ export interface ServiceConfig {
   host: string;
   port: number;
   databaseUrl: string;
+  /** The event log (bus) database, shared by all services. */
+  busDatabaseUrl: string;
   /** Shared secret the gateway signs forwarded claims with; subgraphs refuse unsigned requests. */
   gatewaySecret: string;
   /** Key for the NIK keyed hash and encryption (32 bytes hex). */
@@ -105,6 +107,7 @@ export function loadServiceConfig(service: ServiceName, env = new Env()): Servic
     host: env.string('HOST', '127.0.0.1'),
     port: env.int(`${prefix}_PORT`, DEFAULT_PORTS[service], 0, 65535),
     databaseUrl: env.url(`${prefix}_DATABASE_URL`),
+    busDatabaseUrl: env.url('BUS_DATABASE_URL'),
     gatewaySecret: requireSecret(env, 'GATEWAY_SECRET'),
     piiKey: requireHexKey(env, 'PII_KEY'),
     logLevel: env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),

@@ -10,3 +10,4 @@ export * from './orm.js';
 export * from './pii.js';
 export * from './postgres.js';
 export * from './service.js';
+export * from './events/index.js';

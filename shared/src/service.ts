@@ -5,18 +5,32 @@ import type { ServiceConfig, ServiceName } from './config.js';
 import { gatewayOnly, startGraphQLHttpServer, type RequestInfo, type RunningServer } from './http.js';
 import { createLogger, type Logger } from './logger.js';
 import { initOrm, type Orm, type OrmOptions, type QueryCounter } from './orm.js';
+import { EventConsumer, type ConsumerDefinition, type ConsumerOptions } from './events/consumer.js';
+import { OutboxRelay } from './events/relay.js';
+import { PgLogTransport } from './events/pg-transport.js';
+import type { EventTransport } from './events/transport.js';
+import { eventsMigration } from './events/migration.js';
+
+/** The service's side of the event backbone. */
+export interface EventRuntime {
+  transport: EventTransport;
+  relay: OutboxRelay;
+  consumers: EventConsumer[];
+}
 
 /** What every subgraph resolver receives. Services extend it with their own loaders. */
 export interface BaseContext {
   /** The request's own EntityManager fork; resolvers never touch orm.em. */
   em: EntityManager;
   request: RequestInfo;
+  events: EventRuntime;
 }
 
 export interface ServiceRuntime {
   orm: Orm;
   config: ServiceConfig;
   logger: Logger;
+  events: EventRuntime;
   /** Background work the service runs (event consumers, relays); stopped on close. */
   onClose: (stop: () => Promise<void>) => void;
 }
@@ -27,6 +41,8 @@ export interface ServiceDefinition<TContext extends BaseContext> {
   migrations: MigrationObject[];
   buildSchema: () => Promise<GraphQLSchema>;
   createContext: (base: BaseContext, runtime: ServiceRuntime) => TContext;
+  /** Event consumers this service runs (each in its own transactions, with an inbox). */
+  consumers?: ConsumerDefinition[];
   /** Idempotent seed of reference and demo data. */
   seed?: (orm: Orm) => Promise<void>;
   /** Starts background work (consumers, relays) after the server is up. */
@@ -39,8 +55,13 @@ export interface RunningService extends RunningServer {
   runtime: ServiceRuntime;
 }
 
+/** Every service's migrations plus the outbox/inbox tables of the event backbone. */
+export function withEvents(migrations: MigrationObject[]): MigrationObject[] {
+  return [...migrations.filter((m) => m.name < eventsMigration.name), eventsMigration, ...migrations.filter((m) => m.name > eventsMigration.name)];
+}
+
 export async function migrateService(def: ServiceDefinition<BaseContext>, databaseUrl: string, seed: boolean): Promise<void> {
-  const orm = await initOrm({ databaseUrl, entities: def.entities, migrations: def.migrations, poolSize: 2 });
+  const orm = await initOrm({ databaseUrl, entities: def.entities, migrations: withEvents(def.migrations), poolSize: 2 });
   try {
     await orm.migrator.up();
     if (seed && def.seed) await def.seed(orm);
@@ -52,18 +73,28 @@ export async function migrateService(def: ServiceDefinition<BaseContext>, databa
 export async function startService<TContext extends BaseContext>(
   def: ServiceDefinition<TContext>,
   config: ServiceConfig,
-  options: { queryCounter?: QueryCounter; logger?: Logger; background?: boolean } = {},
+  options: { queryCounter?: QueryCounter; logger?: Logger; background?: boolean; consumerOptions?: ConsumerOptions } = {},
 ): Promise<RunningService> {
   const logger = options.logger ?? createLogger(def.name, config.logLevel);
   const orm = await initOrm({
     databaseUrl: config.databaseUrl,
     entities: def.entities,
-    migrations: def.migrations,
+    migrations: withEvents(def.migrations),
     poolSize: config.dbPoolSize,
     queryCounter: options.queryCounter,
   });
   const stops: (() => Promise<void>)[] = [];
-  const runtime: ServiceRuntime = { orm, config, logger, onClose: (stop) => stops.push(stop) };
+  const transport = new PgLogTransport(config.busDatabaseUrl);
+  const events: EventRuntime = {
+    transport,
+    relay: new OutboxRelay(orm, transport, logger, { producer: def.name }),
+    consumers: (def.consumers ?? []).map((c) => new EventConsumer(orm, transport, logger, c, options.consumerOptions)),
+  };
+  const runtime: ServiceRuntime = { orm, config, logger, events, onClose: (stop) => stops.push(stop) };
+  const eventStats = async () => ({
+    outboxBacklog: await events.relay.backlog(),
+    consumers: await Promise.all(events.consumers.map((c) => c.stats())),
+  });
   const schema = await def.buildSchema();
   let running: RunningServer;
   try {
@@ -74,21 +105,27 @@ export async function startService<TContext extends BaseContext>(
         production: config.mode === 'production',
         apollo: { schema },
         authenticate: gatewayOnly(config.gatewaySecret),
-        context: (request) => def.createContext({ em: orm.em.fork() as EntityManager, request }, runtime),
+        context: (request) => def.createContext({ em: orm.em.fork() as EntityManager, request, events }, runtime),
         ready: async () => {
           await orm.em.getConnection().execute('select 1');
-          return { database: true, ...(def.metrics ? await def.metrics(runtime) : {}) };
+          await transport.head();
+          return { database: true, bus: true, events: await eventStats() };
         },
-        metrics: def.metrics ? () => def.metrics!(runtime) : undefined,
+        metrics: async () => ({ events: await eventStats(), ...(def.metrics ? await def.metrics(runtime) : {}) }),
         routes: def.routes?.(runtime),
       },
       { host: config.host, port: config.port },
     );
   } catch (error) {
+    await transport.close();
     await orm.close(true);
     throw error;
   }
-  if (options.background !== false && def.startBackground) await def.startBackground(runtime);
+  if (options.background !== false) {
+    events.relay.start();
+    for (const c of events.consumers) c.start();
+    if (def.startBackground) await def.startBackground(runtime);
+  }
   logger.info({ url: running.url }, `${def.name} subgraph listening`);
   return {
     ...running,
@@ -96,6 +133,9 @@ export async function startService<TContext extends BaseContext>(
     async close() {
       for (const stop of stops.reverse()) await stop();
       await running.close();
+      await events.relay.stop();
+      for (const c of events.consumers) await c.stop();
+      await transport.close();
       await orm.close(true);
     },
   };

@@ -1,7 +1,7 @@
-import { buildFederatedSchema } from '@victori/shared';
+import { buildFederatedSchema, createEventAdminResolver } from '@victori/shared';
 import { facilityReference } from './modules/facility/facility.reference.js';
 import { FacilityResolver } from './modules/facility/facility.resolver.js';
 
 export function buildBookingSchema() {
-  return buildFederatedSchema({ resolvers: [FacilityResolver] }, { ...facilityReference });
+  return buildFederatedSchema({ resolvers: [createEventAdminResolver('booking'), FacilityResolver] }, { ...facilityReference });
 }

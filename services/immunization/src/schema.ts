@@ -1,6 +1,6 @@
-import { buildFederatedSchema } from '@victori/shared';
+import { buildFederatedSchema, createEventAdminResolver } from '@victori/shared';
 import { PersonResolver } from './modules/person/person.resolver.js';
 
 export function buildImmunizationSchema() {
-  return buildFederatedSchema({ resolvers: [PersonResolver] }, {});
+  return buildFederatedSchema({ resolvers: [createEventAdminResolver('immunization'), PersonResolver] }, {});
 }

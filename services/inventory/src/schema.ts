@@ -1,4 +1,4 @@
-import { buildFederatedSchema } from '@victori/shared';
+import { buildFederatedSchema, createEventAdminResolver } from '@victori/shared';
 import { FacilityRef } from './external/facility.stub.js';
 import { productReference } from './modules/product/product.reference.js';
 import { ProductResolver } from './modules/product/product.resolver.js';
@@ -6,7 +6,7 @@ import { FacilityStockResolver } from './modules/stock/stock.resolver.js';
 
 export function buildInventorySchema() {
   return buildFederatedSchema(
-    { resolvers: [ProductResolver, FacilityStockResolver], orphanedTypes: [FacilityRef] },
+    { resolvers: [createEventAdminResolver('inventory'), ProductResolver, FacilityStockResolver], orphanedTypes: [FacilityRef] },
     { ...productReference },
   );
 }

@@ -1,7 +1,7 @@
-import { buildFederatedSchema } from '@victori/shared';
+import { buildFederatedSchema, createEventAdminResolver } from '@victori/shared';
 import { areaReference } from './modules/area/area.reference.js';
 import { AreaResolver } from './modules/area/area.resolver.js';
 
 export function buildReportingSchema() {
-  return buildFederatedSchema({ resolvers: [AreaResolver] }, { ...areaReference });
+  return buildFederatedSchema({ resolvers: [createEventAdminResolver('reporting'), AreaResolver] }, { ...areaReference });
 }

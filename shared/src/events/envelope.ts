@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+
+/** What travels on the bus. `position` is assigned by the transport (a total order). */
+export interface EventEnvelope<T = unknown> {
+  id: string;
+  type: string;
+  version: number;
+  occurredAt: string;
+  producer: string;
+  /** Events of one aggregate are applied in the order they were published. */
+  aggregateId: string;
+  payload: T;
+}
+
+export interface StoredEvent<T = unknown> extends EventEnvelope<T> {
+  position: number;
+}
+
+export interface EventContract<T> {
+  type: string;
+  version: number;
+  schema: z.ZodType<T>;
+}
+
+const registry = new Map<string, EventContract<unknown>>();
+const key = (type: string, version: number): string => `${type}@v${version}`;
+
+/**
+ * Declares a versioned event payload schema. Producers validate before writing to the outbox,
+ * consumers validate before applying; an unknown type/version is dead-lettered, never dropped.
+ */
+export function defineEvent<T>(type: string, version: number, schema: z.ZodType<T>): EventContract<T> {
+  const contract = { type, version, schema };
+  registry.set(key(type, version), contract as EventContract<unknown>);
+  return contract;
+}
+
+export function findContract(type: string, version: number): EventContract<unknown> | undefined {
+  return registry.get(key(type, version));
+}
+
+export function createEnvelope<T>(contract: EventContract<T>, producer: string, aggregateId: string, payload: T): EventEnvelope<T> {
+  return {
+    id: randomUUID(),
+    type: contract.type,
+    version: contract.version,
+    occurredAt: new Date().toISOString(),
+    producer,
+    aggregateId,
+    payload: contract.schema.parse(payload),
+  };
+}

@@ -1,0 +1,49 @@
+import { Migration } from '@mikro-orm/migrations';
+
+/** Outbox, inbox, consumer positions and dead letters: every service has them in its own database. */
+export class Migration20261123000001_events extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`create table "outbox" (
+      "id" bigserial primary key,
+      "event_id" uuid not null unique,
+      "type" varchar(100) not null,
+      "version" int not null,
+      "aggregate_id" varchar(100) not null,
+      "occurred_at" timestamptz not null,
+      "payload" jsonb not null,
+      "published_at" timestamptz null
+    );`);
+    this.addSql(`create index "outbox_unpublished" on "outbox" ("id") where "published_at" is null;`);
+    this.addSql(`create table "event_inbox" (
+      "consumer" varchar(60) not null,
+      "event_id" uuid not null,
+      "processed_at" timestamptz not null default now(),
+      primary key ("consumer", "event_id")
+    );`);
+    this.addSql(`create table "event_consumer" (
+      "name" varchar(60) primary key,
+      "position" bigint not null default 0,
+      "last_lag_ms" int null,
+      "updated_at" timestamptz not null default now()
+    );`);
+    this.addSql(`create table "event_dead_letter" (
+      "id" bigserial primary key,
+      "consumer" varchar(60) not null,
+      "event_id" uuid not null,
+      "position" bigint not null,
+      "type" varchar(100) not null,
+      "version" int not null,
+      "producer" varchar(40) not null,
+      "aggregate_id" varchar(100) not null,
+      "occurred_at" timestamptz not null,
+      "payload" jsonb not null,
+      "error" text not null,
+      "attempts" int not null,
+      "created_at" timestamptz not null default now(),
+      "resolved_at" timestamptz null,
+      unique ("consumer", "event_id")
+    );`);
+  }
+}
+
+export const eventsMigration = { name: 'Migration20261123000001_events', class: Migration20261123000001_events };

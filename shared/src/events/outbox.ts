@@ -1,0 +1,45 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { createEnvelope, type EventContract, type EventEnvelope } from './envelope.js';
+
+/**
+ * Writes an event to the service's outbox with the caller's transaction handle, so that the event
+ * commits exactly when the state change does. Call inside `em.transactional(async (tx) => ...)`
+ * with `tx`.
+ */
+export async function publish<T>(tx: EntityManager, producer: string, contract: EventContract<T>, aggregateId: string, payload: T): Promise<EventEnvelope<T>> {
+  const event = createEnvelope(contract, producer, aggregateId, payload);
+  await tx.execute(
+    `insert into outbox (event_id, type, version, aggregate_id, occurred_at, payload) values (?, ?, ?, ?, ?, ?)`,
+    [event.id, event.type, event.version, event.aggregateId, event.occurredAt, JSON.stringify(event.payload)],
+  );
+  return event;
+}
+
+/** Many events in one statement (bulk operations such as imports). */
+export async function publishMany<T>(
+  tx: EntityManager,
+  producer: string,
+  contract: EventContract<T>,
+  items: { aggregateId: string; payload: T }[],
+): Promise<EventEnvelope<T>[]> {
+  if (items.length === 0) return [];
+  const events = items.map((i) => createEnvelope(contract, producer, i.aggregateId, i.payload));
+  await tx.execute(
+    `insert into outbox (event_id, type, version, aggregate_id, occurred_at, payload)
+     select * from unnest(?::uuid[], ?::varchar[], ?::int[], ?::varchar[], ?::timestamptz[], ?::jsonb[])`,
+    [
+      pgArray(events.map((e) => e.id)),
+      pgArray(events.map((e) => e.type)),
+      pgArray(events.map((e) => String(e.version))),
+      pgArray(events.map((e) => e.aggregateId)),
+      pgArray(events.map((e) => e.occurredAt)),
+      pgArray(events.map((e) => JSON.stringify(e.payload))),
+    ],
+  );
+  return events;
+}
+
+/** A PostgreSQL array literal (MikroORM expands JS arrays into lists, so we pass a literal). */
+export function pgArray(values: string[]): string {
+  return `{${values.map((v) => `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`;
+}

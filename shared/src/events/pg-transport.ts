@@ -1,0 +1,146 @@
+import pg from 'pg';
+import type { EventEnvelope, StoredEvent } from './envelope.js';
+import type { EventTransport } from './transport.js';
+
+const CHANNEL = 'victori_bus';
+/** Serialises appends so that positions become visible in order (no reader can skip a gap). */
+const APPEND_LOCK = 7_470_001;
+
+export const BUS_SCHEMA_SQL = `
+create table if not exists bus_event (
+  position bigserial primary key,
+  event_id uuid not null unique,
+  type varchar(100) not null,
+  version int not null,
+  producer varchar(40) not null,
+  aggregate_id varchar(100) not null,
+  occurred_at timestamptz not null,
+  appended_at timestamptz not null default now(),
+  payload jsonb not null
+);
+create index if not exists bus_event_type_position on bus_event (type, position);
+`;
+
+/** Creates the bus tables (idempotent). */
+export async function migrateBus(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(BUS_SCHEMA_SQL);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The event log on PostgreSQL: one append-only table with a bigserial position. Appends take a
+ * transaction-scoped advisory lock so that a position is never visible before a smaller one;
+ * consumers then read by position without gaps. LISTEN/NOTIFY wakes readers at once.
+ */
+export class PgLogTransport implements EventTransport {
+  private readonly pool: pg.Pool;
+  private listener?: pg.Client;
+  private waiters: (() => void)[] = [];
+
+  constructor(url: string, poolSize = 4) {
+    this.pool = new pg.Pool({ connectionString: url, max: poolSize });
+  }
+
+  async append(events: EventEnvelope[]): Promise<void> {
+    if (events.length === 0) return;
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      await client.query('select pg_advisory_xact_lock($1)', [APPEND_LOCK]);
+      await client.query(
+        `insert into bus_event (event_id, type, version, producer, aggregate_id, occurred_at, payload)
+         select * from unnest($1::uuid[], $2::varchar[], $3::int[], $4::varchar[], $5::varchar[], $6::timestamptz[], $7::jsonb[])
+         on conflict (event_id) do nothing`,
+        [
+          events.map((e) => e.id),
+          events.map((e) => e.type),
+          events.map((e) => e.version),
+          events.map((e) => e.producer),
+          events.map((e) => e.aggregateId),
+          events.map((e) => e.occurredAt),
+          events.map((e) => JSON.stringify(e.payload)),
+        ],
+      );
+      await client.query(`select pg_notify('${CHANNEL}', '')`);
+      await client.query('commit');
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async read(afterPosition: number, types: readonly string[], limit: number): Promise<StoredEvent[]> {
+    const { rows } = await this.pool.query<{
+      position: string;
+      event_id: string;
+      type: string;
+      version: number;
+      producer: string;
+      aggregate_id: string;
+      occurred_at: Date;
+      payload: unknown;
+    }>(
+      `select position, event_id, type, version, producer, aggregate_id, occurred_at, payload
+         from bus_event where position > $1 and type = any($2::varchar[]) order by position limit $3`,
+      [afterPosition, types, limit],
+    );
+    return rows.map((r) => ({
+      position: Number(r.position),
+      id: r.event_id,
+      type: r.type,
+      version: r.version,
+      producer: r.producer,
+      aggregateId: r.aggregate_id,
+      occurredAt: r.occurred_at.toISOString(),
+      payload: r.payload,
+    }));
+  }
+
+  async head(): Promise<number> {
+    const { rows } = await this.pool.query<{ head: string | null }>('select max(position) as head from bus_event');
+    return Number(rows[0]?.head ?? 0);
+  }
+
+  private async listen(): Promise<void> {
+    if (this.listener) return;
+    const client = new pg.Client({ connectionString: (this.pool.options as { connectionString: string }).connectionString });
+    this.listener = client;
+    client.on('notification', () => this.wakeAll());
+    client.on('error', () => {
+      this.listener = undefined;
+    });
+    await client.connect();
+    await client.query(`listen ${CHANNEL}`);
+  }
+
+  private wakeAll(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+
+  async waitForNew(timeoutMs: number): Promise<void> {
+    await this.listen().catch(() => undefined);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.waiters.push(done);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.wakeAll();
+    await this.listener?.end().catch(() => undefined);
+    await this.pool.end();
+  }
+}

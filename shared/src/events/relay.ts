@@ -1,0 +1,102 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from '../logger.js';
+import type { EventEnvelope } from './envelope.js';
+import type { EventTransport } from './transport.js';
+
+const RELAY_LOCK = 7_470_002;
+
+export interface RelayOptions {
+  /** The producing service's name, stamped on every event. */
+  producer: string;
+  batchSize?: number;
+  idleMs?: number;
+}
+
+/**
+ * Moves committed outbox rows to the transport in id order. One relay at a time per service database
+ * (advisory lock); a crash between append and mark only re-appends events the transport already has
+ * (append is idempotent by event id), so nothing is lost and nothing doubles.
+ */
+export class OutboxRelay {
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  relayed = 0;
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly transport: EventTransport,
+    private readonly logger: Logger,
+    private readonly options: RelayOptions,
+  ) {}
+
+  /** Relays one batch; returns how many events moved. */
+  async relayOnce(): Promise<number> {
+    const batchSize = this.options.batchSize ?? 1000;
+    const em = this.orm.em.fork();
+    return em.transactional(async (tx) => {
+      const [lock] = await tx.execute<{ ok: boolean }[]>('select pg_try_advisory_xact_lock(?) as ok', [RELAY_LOCK]);
+      if (!lock?.ok) return 0;
+      const rows = await tx.execute<
+        { id: string; event_id: string; type: string; version: number; aggregate_id: string; occurred_at: Date | string; payload: unknown }[]
+      >(`select id, event_id, type, version, aggregate_id, occurred_at, payload from outbox where published_at is null order by id limit ?`, [batchSize]);
+      if (rows.length === 0) return 0;
+      const events: EventEnvelope[] = rows.map((r) => ({
+        id: r.event_id,
+        type: r.type,
+        version: r.version,
+        aggregateId: r.aggregate_id,
+        occurredAt: new Date(r.occurred_at).toISOString(),
+        producer: this.options.producer,
+        payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload,
+      }));
+      await this.transport.append(events);
+      await tx.execute(`update outbox set published_at = now() where id in (?)`, [rows.map((r) => r.id)]);
+      this.relayed += rows.length;
+      return rows.length;
+    });
+  }
+
+  /** Wakes the relay at once (called after a local commit that wrote to the outbox). */
+  nudge(): void {
+    this.wake?.();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        let moved = 0;
+        try {
+          moved = await this.relayOnce();
+        } catch (error) {
+          this.logger.warn({ err: error }, 'outbox relay failed; retrying');
+          await new Promise((r) => setTimeout(r, 500));
+        }
+        if (moved === 0 && this.running) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, this.options.idleMs ?? 50);
+            this.wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          this.wake = undefined;
+        }
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Events still waiting in the outbox. */
+  async backlog(): Promise<number> {
+    const [row] = await this.orm.em.fork().execute<{ n: string }[]>('select count(*) as n from outbox where published_at is null');
+    return Number(row?.n ?? 0);
+  }
+}
