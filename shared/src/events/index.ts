@@ -6,3 +6,4 @@ export * from './outbox.js';
 export * from './pg-transport.js';
 export * from './relay.js';
 export * from './transport.js';
+export * from './contracts/index.js';

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { defineEvent } from '../envelope.js';
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const time = z.string().regex(/^\d{2}:\d{2}$/);
+
+export const appointmentPayload = z.object({
+  appointmentId: z.string().uuid(),
+  sessionId: z.string().uuid(),
+  slotId: z.string().uuid(),
+  facilityId: z.string().uuid(),
+  programme: z.string(),
+  productCode: z.string(),
+  doseKind: z.string(),
+  sessionDate: isoDate,
+  /** BOOKED, CHECKED_IN, COMPLETED, CANCELLED, NO_SHOW */
+  status: z.string(),
+  nikHash: z.string().nullable(),
+  walkIn: z.boolean(),
+  /** Set on appointment.rescheduled: where the appointment was before. */
+  previous: z
+    .object({ sessionId: z.string().uuid(), slotId: z.string().uuid(), facilityId: z.string().uuid(), sessionDate: isoDate })
+    .nullable()
+    .optional(),
+});
+export type AppointmentPayload = z.infer<typeof appointmentPayload>;
+
+/** aggregateId of every appointment event: appointmentId */
+export const AppointmentBooked = defineEvent('appointment.booked', 1, appointmentPayload);
+export const AppointmentCancelled = defineEvent('appointment.cancelled', 1, appointmentPayload);
+export const AppointmentRescheduled = defineEvent('appointment.rescheduled', 1, appointmentPayload);
+export const AppointmentCheckedIn = defineEvent('appointment.checked-in', 1, appointmentPayload);
+export const AppointmentCompleted = defineEvent('appointment.completed', 1, appointmentPayload);
+export const AppointmentNoShow = defineEvent('appointment.no-show', 1, appointmentPayload);
+
+export const sessionPayload = z.object({
+  sessionId: z.string().uuid(),
+  facilityId: z.string().uuid(),
+  date: isoDate,
+  startTime: time,
+  endTime: time,
+  programme: z.string(),
+  productCode: z.string(),
+  doseKinds: z.array(z.string()),
+  capacity: z.number().int().nonnegative(),
+  /** OPEN or CLOSED */
+  status: z.string(),
+});
+export type SessionPayload = z.infer<typeof sessionPayload>;
+
+/** aggregateId of every session event: sessionId */
+export const SessionOpened = defineEvent('session.opened', 1, sessionPayload);
+export const SessionChanged = defineEvent('session.changed', 1, sessionPayload);
+export const SessionClosed = defineEvent('session.closed', 1, sessionPayload);

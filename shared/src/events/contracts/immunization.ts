@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { defineEvent } from '../envelope.js';
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const isoDateTime = z.string().datetime({ offset: true });
+
+/** One administered dose as the registry recorded it. */
+export const doseRecordPayload = z.object({
+  doseRecordId: z.string().uuid(),
+  personId: z.string().uuid(),
+  /** Keyed hash of the NIK (same PII key in every service), null for a child without NIK. */
+  nikHash: z.string().nullable(),
+  /** COVID19, ROUTINE_CHILD, SCHOOL_BIAS, … */
+  programme: z.string(),
+  /** PRIMARY_1 … BOOSTER_2 for COVID-19; HB0, BCG, OPV1, DPT-HB-HIB1, MR1, … for routine doses. */
+  doseKind: z.string(),
+  antigen: z.string(),
+  doseNumber: z.number().int().positive(),
+  productCode: z.string(),
+  lotNumber: z.string(),
+  facilityId: z.string().uuid(),
+  administeredAt: isoDateTime,
+  appointmentId: z.string().uuid().nullable(),
+  slipCode: z.string().nullable(),
+  /** False when given too early (recorded, must be repeated). */
+  valid: z.boolean(),
+  residenceKelurahanCode: z.string(),
+  birthDate: isoDate,
+  sex: z.enum(['MALE', 'FEMALE']),
+});
+export type DoseRecordPayload = z.infer<typeof doseRecordPayload>;
+
+/** aggregateId: personId */
+export const DoseRecorded = defineEvent('dose.recorded', 1, doseRecordPayload);
+
+/** A correction supersedes a record; `record` is the replacement, or null when the record is voided. aggregateId: personId */
+export const DoseCorrected = defineEvent(
+  'dose.corrected',
+  1,
+  z.object({
+    supersededDoseRecordId: z.string().uuid(),
+    superseded: doseRecordPayload,
+    reason: z.string(),
+    record: doseRecordPayload.nullable(),
+  }),
+);
+export type DoseCorrectedPayload = z.infer<typeof DoseCorrected.schema>;
+
+/** aggregateId: personId */
+export const PersonRegistered = defineEvent(
+  'person.registered',
+  1,
+  z.object({
+    personId: z.string().uuid(),
+    nikHash: z.string().nullable(),
+    birthDate: isoDate,
+    sex: z.enum(['MALE', 'FEMALE']),
+    residenceKelurahanCode: z.string(),
+    isChild: z.boolean(),
+  }),
+);
+export type PersonRegisteredPayload = z.infer<typeof PersonRegistered.schema>;

@@ -1,0 +1,3 @@
+export * from './booking.js';
+export * from './immunization.js';
+export * from './inventory.js';
