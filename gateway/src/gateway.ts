@@ -44,6 +44,10 @@ class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     request.http.headers.set(HEADER_REQUEST_ID, info.requestId);
     request.http.headers.set(HEADER_CLAIMS, encoded);
     request.http.headers.set(HEADER_SIGNATURE, signClaims(this.secret, info.requestId, encoded));
+    // Forwarded so subgraphs can make writes idempotent and rate-limit per client.
+    const key = info.headers['idempotency-key'];
+    if (typeof key === 'string') request.http.headers.set('idempotency-key', key);
+    request.http.headers.set('x-forwarded-for', info.ip);
   }
 }
 

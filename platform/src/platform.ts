@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureDevKeyPair, readPem, signToken, startGateway, type RunningGateway, type TokenRequest } from '@victori/gateway';
@@ -22,6 +23,17 @@ import type { LocalSecrets } from './local.js';
 import { SERVICE_DEFINITIONS } from './services.js';
 
 export const JWT_ISSUER = 'victori';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
 export const JWT_AUDIENCE = 'victori-api';
 
 export interface DatabaseUrls {
@@ -74,9 +86,13 @@ export async function startInProcess(options: InProcessOptions): Promise<InProce
   const logLevel = options.logLevel ?? 'silent';
   const services = {} as Record<ServiceName, RunningService>;
   const started: { close(): Promise<void> }[] = [];
+  // The gateway's port is chosen first so that services can call the supergraph (GATEWAY_URL).
+  const gatewayPort = await freePort();
+  const gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
   try {
     for (const name of SERVICES) {
       const env = new Env({
+        GATEWAY_URL: gatewayUrl,
         NODE_ENV: mode,
         LOG_LEVEL: logLevel,
         [`${name.toUpperCase()}_PORT`]: '0',
@@ -98,7 +114,7 @@ export async function startInProcess(options: InProcessOptions): Promise<InProce
       new Env({
         NODE_ENV: mode,
         LOG_LEVEL: logLevel,
-        GATEWAY_PORT: '0',
+        GATEWAY_PORT: String(gatewayPort),
         GATEWAY_SECRET: options.secrets.gatewaySecret,
         ...Object.fromEntries(SERVICES.map((n) => [`${n.toUpperCase()}_URL`, services[n].url])),
         ...options.gatewayEnv,

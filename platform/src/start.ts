@@ -85,9 +85,11 @@ runMain(async () => {
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
 
+  const gatewayPort = env.int('GATEWAY_PORT', DEFAULT_PORTS.gateway, 1, 65535);
   const baseEnv = {
     ...process.env,
     HOST: host,
+    GATEWAY_URL: env.optional('GATEWAY_URL') ?? `http://${host}:${gatewayPort}/graphql`,
     GATEWAY_SECRET: env.optional('GATEWAY_SECRET') ?? secrets.gatewaySecret,
     PII_KEY: env.optional('PII_KEY') ?? secrets.piiKey,
   };
@@ -113,7 +115,6 @@ runMain(async () => {
     });
     await waitHealthy(`http://${host}:${port}/health`, child);
   }
-  const gatewayPort = env.int('GATEWAY_PORT', DEFAULT_PORTS.gateway, 1, 65535);
   const gateway = spawn('gateway', 'gateway/dist/index.js', {
     ...Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, urls[s]])),
     JWT_PUBLIC_KEY: env.optional('JWT_PUBLIC_KEY') ?? (await import('node:fs')).readFileSync(keys.publicKeyFile, 'utf8'),

@@ -44,6 +44,11 @@ async function clearStalePostmaster(dataDir: string): Promise<void> {
       cmdline = '';
     }
     if (cmdline.includes('postgres')) {
+      const ppid = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
+      // Only an orphan (re-parented to init) is stale; a live parent means another run owns it.
+      if (ppid !== 1 && processAlive(ppid)) {
+        throw new Error(`PostgreSQL in ${dataDir} is already running (pid ${pid}); is another \`npm start\` running?`);
+      }
       process.kill(pid, 'SIGINT');
       for (let i = 0; i < 100 && processAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
       if (processAlive(pid)) process.kill(pid, 'SIGKILL');

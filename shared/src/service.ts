@@ -45,6 +45,11 @@ export interface ServiceDefinition<TContext extends BaseContext> {
   consumers?: ConsumerDefinition[];
   /** Idempotent seed of reference and demo data. */
   seed?: (orm: Orm) => Promise<void>;
+  /**
+   * Command-line operations (`npm run import -- <what> <file>`, maintenance): name -> handler.
+   * They run with the service's runtime (ORM and events) but no HTTP server.
+   */
+  commands?: Record<string, (runtime: ServiceRuntime, args: string[]) => Promise<void>>;
   /** Starts background work (consumers, relays) after the server is up. */
   startBackground?: (runtime: ServiceRuntime) => Promise<void>;
   metrics?: (runtime: ServiceRuntime) => Promise<Record<string, unknown>>;
@@ -70,11 +75,15 @@ export async function migrateService(def: ServiceDefinition<BaseContext>, databa
   }
 }
 
-export async function startService<TContext extends BaseContext>(
-  def: ServiceDefinition<TContext>,
+interface OpenRuntime extends ServiceRuntime {
+  stops: (() => Promise<void>)[];
+}
+
+async function openRuntime(
+  def: ServiceDefinition<BaseContext> | ServiceDefinition<never>,
   config: ServiceConfig,
-  options: { queryCounter?: QueryCounter; logger?: Logger; background?: boolean; consumerOptions?: ConsumerOptions } = {},
-): Promise<RunningService> {
+  options: { queryCounter?: QueryCounter; logger?: Logger; consumerOptions?: ConsumerOptions },
+): Promise<OpenRuntime> {
   const logger = options.logger ?? createLogger(def.name, config.logLevel);
   const orm = await initOrm({
     databaseUrl: config.databaseUrl,
@@ -90,7 +99,51 @@ export async function startService<TContext extends BaseContext>(
     relay: new OutboxRelay(orm, transport, logger, { producer: def.name }),
     consumers: (def.consumers ?? []).map((c) => new EventConsumer(orm, transport, logger, c, options.consumerOptions)),
   };
-  const runtime: ServiceRuntime = { orm, config, logger, events, onClose: (stop) => stops.push(stop) };
+  return { orm, config, logger, events, stops, onClose: (stop) => stops.push(stop) };
+}
+
+/**
+ * Runs a service command (import, maintenance) with the service's ORM and events, no HTTP server.
+ * Events written by the command are relayed to the bus before it returns.
+ */
+export async function runServiceCommand<TContext extends BaseContext>(
+  def: ServiceDefinition<TContext>,
+  config: ServiceConfig,
+  command: string,
+  args: string[],
+): Promise<void> {
+  const builtIn: Record<string, (runtime: ServiceRuntime) => Promise<void>> = {
+    /** Rebuilds every projection of the service from the retained event log. */
+    replay: async (runtime) => {
+      for (const consumer of runtime.events.consumers) {
+        const applied = await consumer.rebuild();
+        runtime.logger.info({ consumer: consumer.name, applied }, 'projection rebuilt from the event log');
+        process.stdout.write(`${consumer.name}: rebuilt from ${applied} events\n`);
+      }
+    },
+  };
+  const handler = def.commands?.[command] ?? builtIn[command];
+  if (!handler) throw new Error(`${def.name} has no command "${command}" (known: ${Object.keys(def.commands ?? {}).join(', ') || 'none'})`);
+  const runtime = await openRuntime(def as unknown as ServiceDefinition<BaseContext>, config, {});
+  try {
+    await handler(runtime, args);
+    while ((await runtime.events.relay.relayOnce()) > 0);
+  } finally {
+    for (const stop of runtime.stops.reverse()) await stop();
+    await runtime.events.transport.close();
+    await runtime.orm.close(true);
+  }
+}
+
+export async function startService<TContext extends BaseContext>(
+  def: ServiceDefinition<TContext>,
+  config: ServiceConfig,
+  options: { queryCounter?: QueryCounter; logger?: Logger; background?: boolean; consumerOptions?: ConsumerOptions } = {},
+): Promise<RunningService> {
+  const runtime = await openRuntime(def, config, options);
+  const { orm, logger, events } = runtime;
+  const transport = events.transport;
+  const stops = runtime.stops;
   const eventStats = async () => ({
     outboxBacklog: await events.relay.backlog(),
     consumers: await Promise.all(events.consumers.map((c) => c.stats())),

@@ -1,0 +1,47 @@
+import { Env, loadServiceConfig, runMain, runServiceCommand, SERVICES, type ServiceName } from '@victori/shared';
+import { connectLocal } from './connect.js';
+import { SERVICE_DEFINITIONS } from './services.js';
+
+/** `npm run import -- <what> <file>`: which service imports what. */
+const IMPORTS: Record<string, { service: ServiceName; command: string }> = {
+  doses: { service: 'immunization', command: 'import-doses' },
+  targets: { service: 'reporting', command: 'import-targets' },
+};
+
+async function withService(service: ServiceName, fn: (config: ReturnType<typeof loadServiceConfig>) => Promise<void>): Promise<void> {
+  const conn = await connectLocal();
+  try {
+    const env = new Env({
+      ...process.env,
+      [`${service.toUpperCase()}_DATABASE_URL`]: conn.urls.services[service],
+      BUS_DATABASE_URL: conn.urls.bus,
+      GATEWAY_SECRET: conn.gatewaySecret,
+      PII_KEY: conn.piiKey,
+    });
+    await fn(loadServiceConfig(service, env));
+  } finally {
+    await conn.close();
+  }
+}
+
+/**
+ * `npm run import -- doses <file.csv>` / `npm run import -- targets <file.csv>`
+ * `npm run replay -- <service>`: rebuilds the service's projections from the retained event log.
+ */
+runMain(async () => {
+  const [mode, ...args] = process.argv.slice(2);
+  if (mode === 'import') {
+    const [what, ...rest] = args;
+    const target = what ? IMPORTS[what] : undefined;
+    if (!target || rest.length === 0) throw new Error(`usage: npm run import -- <${Object.keys(IMPORTS).join('|')}> <file.csv>`);
+    await withService(target.service, (config) => runServiceCommand(SERVICE_DEFINITIONS[target.service], config, target.command, rest));
+    return;
+  }
+  if (mode === 'replay') {
+    const service = args[0] as ServiceName | undefined;
+    if (!service || !(SERVICES as readonly string[]).includes(service)) throw new Error(`usage: npm run replay -- <${SERVICES.join('|')}>`);
+    await withService(service, (config) => runServiceCommand(SERVICE_DEFINITIONS[service], config, 'replay', []));
+    return;
+  }
+  throw new Error('usage: cli import|replay ...');
+});
