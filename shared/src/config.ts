@@ -85,6 +85,8 @@ export interface ServiceConfig {
   piiKey: string;
   logLevel: string;
   dbPoolSize: number;
+  /** The source this config was read from; a service reads its own settings from it with its own typed loader. */
+  env?: Env;
 }
 
 export const DEFAULT_PORTS: Record<ServiceName | 'gateway', number> = {
@@ -112,6 +114,7 @@ export function loadServiceConfig(service: ServiceName, env = new Env()): Servic
     piiKey: requireHexKey(env, 'PII_KEY'),
     logLevel: env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     dbPoolSize: env.int(`${prefix}_DB_POOL`, 10, 1, 200),
+    env,
   };
 }
 
