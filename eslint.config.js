@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.data/**', 'coverage/**', '**/*.js', 'bench/results/**'] },
+  { ignores: ['**/*.mjs', '**/dist/**', '**/node_modules/**', '.data/**', 'coverage/**', '**/*.js', 'bench/results/**'] },
   ...tseslint.configs.strict,
   {
     files: ['**/*.ts'],

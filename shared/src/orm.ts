@@ -49,6 +49,7 @@ export async function initOrm(options: OrmOptions): Promise<MikroORM> {
   return MikroORM.init({
     clientUrl: options.databaseUrl,
     metadataProvider: ReflectMetadataProvider,
+    discovery: { warnWhenNoEntities: false },
     entities: options.entities,
     extensions: [Migrator],
     migrations: {

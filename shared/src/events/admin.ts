@@ -62,7 +62,10 @@ export function createEventAdminResolver(service: string): new () => object {
 
   @Resolver()
   class EventAdminResolver {
-    @Query(() => [FailedDelivery], { name: `${service}FailedDeliveries`, description: `Dead-lettered events of the ${service} service; admins` })
+    @Query(() => [FailedDelivery], {
+      name: `${service}FailedDeliveries`,
+      description: `Dead-lettered events of the ${service} service; admins`,
+    })
     async failedDeliveries(
       @Ctx() ctx: BaseContext,
       @Arg('includeResolved', () => Boolean, { defaultValue: false }) includeResolved: boolean,
@@ -72,14 +75,20 @@ export function createEventAdminResolver(service: string): new () => object {
       return all.flat().map((d) => Object.assign(new FailedDelivery(), { ...d, service }));
     }
 
-    @Query(() => [EventConsumerStatus], { name: `${service}EventConsumers`, description: `Lag of the ${service} service's consumers; admins` })
+    @Query(() => [EventConsumerStatus], {
+      name: `${service}EventConsumers`,
+      description: `Lag of the ${service} service's consumers; admins`,
+    })
     async consumers(@Ctx() ctx: BaseContext): Promise<EventConsumerStatus[]> {
       requireRole(ctx.request.claims, 'admin');
       const stats = await Promise.all(ctx.events.consumers.map((c) => c.stats()));
       return stats.map((s) => Object.assign(new EventConsumerStatus(), { ...s, service }));
     }
 
-    @Mutation(() => FailedDelivery, { name: `retry${cap}Delivery`, description: `Re-applies a dead-lettered event of the ${service} service; admins` })
+    @Mutation(() => FailedDelivery, {
+      name: `retry${cap}Delivery`,
+      description: `Re-applies a dead-lettered event of the ${service} service; admins`,
+    })
     async retry(@Ctx() ctx: BaseContext, @Arg('id', () => ID) id: string): Promise<FailedDelivery> {
       requireRole(ctx.request.claims, 'admin');
       if (!/^\d+$/.test(id)) throw notFound('Pengiriman gagal', 'id');

@@ -2,6 +2,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger.js';
 import type { EventContract, StoredEvent } from './envelope.js';
 import type { EventTransport } from './transport.js';
+import { pgArray } from './outbox.js';
 
 export type EventHandler<T> = (tx: EntityManager, event: StoredEvent<T>) => Promise<void>;
 
@@ -93,15 +94,27 @@ export class EventConsumer {
 
   /** Applies one batch; returns the number of events consumed (applied, skipped or dead-lettered). */
   async pollOnce(): Promise<number> {
-    const position = await this.position();
+    const position = this.cachedPosition ?? (await this.position());
     const events = await this.transport.read(position, this.types, this.options.batchSize ?? 500);
-    if (events.length === 0) return 0;
+    if (events.length === 0) {
+      this.cachedPosition = position;
+      return 0;
+    }
     try {
       await this.orm.em.fork().transactional(async (tx) => {
-        for (const event of events) await this.applyOne(tx, event, true);
-        await this.advance(tx, events[events.length - 1]!);
+        // One statement records the whole batch in the inbox; only events new to it are applied.
+        const fresh = await tx.execute<{ event_id: string }[]>(
+          `insert into event_inbox (consumer, event_id) select ?, unnest(?::uuid[]) on conflict do nothing returning event_id`,
+          [this.name, pgArray(events.map((e) => e.id))],
+        );
+        const isNew = new Set(fresh.map((r) => r.event_id));
+        for (const event of events) if (isNew.has(event.id)) await this.applyOne(tx, event, true, false);
+        // Optimistic: if another instance moved the position meanwhile, roll back and re-read.
+        if (!(await this.advance(tx, events[events.length - 1]!, position))) throw new Error('position moved');
       });
+      this.cachedPosition = events[events.length - 1]!.position;
     } catch {
+      this.cachedPosition = undefined;
       // Isolate the failing event: apply one at a time, with retries and dead-lettering.
       for (const event of events) await this.applyWithRetries(event);
     }
@@ -110,31 +123,38 @@ export class EventConsumer {
     return events.length;
   }
 
-  private async advance(tx: EntityManager, last: StoredEvent): Promise<void> {
-    const lagMs = Math.max(0, Date.now() - Date.parse(last.occurredAt));
-    await tx.execute(`update event_consumer set position = ?, last_lag_ms = ?, updated_at = now() where name = ? and position < ?`, [
-      last.position,
-      Math.min(lagMs, 2_147_483_647),
-      this.name,
-      last.position,
-    ]);
+  /** Our own last committed position, so a poll costs no extra round trip (reset by rebuild). */
+  private cachedPosition?: number;
+
+  private async advance(tx: EntityManager, last: StoredEvent, expected?: number): Promise<boolean> {
+    const lagMs = Math.min(Math.max(0, Date.now() - Date.parse(last.occurredAt)), 2_147_483_647);
+    const result = await tx.execute<{ affectedRows?: number; rows?: unknown[] }>(
+      `update event_consumer set position = ?, last_lag_ms = ?, updated_at = now() where name = ? and ${expected === undefined ? 'position < ?' : 'position = ?'}`,
+      [last.position, lagMs, this.name, expected ?? last.position],
+      'run',
+    );
+    return (result.affectedRows ?? 0) > 0;
   }
 
   /** Validates and applies one event inside tx; dead-letters an unknown version or invalid payload. */
-  private async applyOne(tx: EntityManager, event: StoredEvent, inBatch: boolean): Promise<void> {
+  private async applyOne(tx: EntityManager, event: StoredEvent, inBatch: boolean, recordInbox = true): Promise<void> {
     const binding = this.byKey.get(`${event.type}@v${event.version}`);
     const parsed = binding?.contract.schema.safeParse(event.payload);
     if (!binding || !parsed?.success) {
       if (inBatch) throw new PoisonEvent();
-      const reason = !binding ? `no handler for ${event.type} version ${event.version}` : `invalid payload: ${parsed?.error?.message ?? ''}`;
+      const reason = !binding
+        ? `no handler for ${event.type} version ${event.version}`
+        : `invalid payload: ${parsed?.error?.message ?? ''}`;
       await this.deadLetter(tx, event, reason, 1);
       return;
     }
-    const inserted = await tx.execute<{ event_id: string }[]>(
-      `insert into event_inbox (consumer, event_id) values (?, ?) on conflict do nothing returning event_id`,
-      [this.name, event.id],
-    );
-    if (inserted.length === 0) return;
+    if (recordInbox) {
+      const inserted = await tx.execute<{ event_id: string }[]>(
+        `insert into event_inbox (consumer, event_id) values (?, ?) on conflict do nothing returning event_id`,
+        [this.name, event.id],
+      );
+      if (inserted.length === 0) return;
+    }
     await binding.handle(tx, { ...event, payload: parsed.data });
   }
 
@@ -165,7 +185,19 @@ export class EventConsumer {
     await tx.execute(
       `insert into event_dead_letter (consumer, event_id, position, type, version, producer, aggregate_id, occurred_at, payload, error, attempts)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (consumer, event_id) do update set error = excluded.error, attempts = excluded.attempts`,
-      [this.name, event.id, event.position, event.type, event.version, event.producer, event.aggregateId, event.occurredAt, JSON.stringify(event.payload), error, attempts],
+      [
+        this.name,
+        event.id,
+        event.position,
+        event.type,
+        event.version,
+        event.producer,
+        event.aggregateId,
+        event.occurredAt,
+        JSON.stringify(event.payload),
+        error,
+        attempts,
+      ],
     );
     this.logger.error({ consumer: this.name, eventId: event.id, type: event.type, version: event.version }, 'event dead-lettered');
   }
@@ -173,7 +205,10 @@ export class EventConsumer {
   /** Re-applies a dead-lettered event (after a fix or a new handler version). */
   async retryDeadLetter(id: string): Promise<DeadLetter> {
     const em = this.orm.em.fork();
-    const [row] = await em.execute<Record<string, unknown>[]>(`select * from event_dead_letter where id = ? and consumer = ?`, [id, this.name]);
+    const [row] = await em.execute<Record<string, unknown>[]>(`select * from event_dead_letter where id = ? and consumer = ?`, [
+      id,
+      this.name,
+    ]);
     if (!row) throw new Error(`dead letter ${id} not found`);
     const event: StoredEvent = {
       id: String(row.event_id),
@@ -209,10 +244,12 @@ export class EventConsumer {
   }
 
   async deadLetters(includeResolved = false): Promise<DeadLetter[]> {
-    const rows = await this.orm.em.fork().execute<Record<string, unknown>[]>(
-      `select * from event_dead_letter where consumer = ? ${includeResolved ? '' : 'and resolved_at is null'} order by id`,
-      [this.name],
-    );
+    const rows = await this.orm.em
+      .fork()
+      .execute<Record<string, unknown>[]>(
+        `select * from event_dead_letter where consumer = ? ${includeResolved ? '' : 'and resolved_at is null'} order by id`,
+        [this.name],
+      );
     return rows.map((r) => ({
       id: String(r.id),
       consumer: String(r.consumer),
@@ -252,10 +289,13 @@ export class EventConsumer {
   async rebuild(): Promise<number> {
     const wasRunning = this.running;
     await this.stop();
+    this.cachedPosition = undefined;
     await this.orm.em.fork().transactional(async (tx) => {
       await this.definition.reset?.(tx);
       await tx.execute(`delete from event_inbox where consumer = ?`, [this.name]);
-      await tx.execute(`insert into event_consumer (name, position) values (?, 0) on conflict (name) do update set position = 0`, [this.name]);
+      await tx.execute(`insert into event_consumer (name, position) values (?, 0) on conflict (name) do update set position = 0`, [
+        this.name,
+      ]);
     });
     let total = 0;
     for (let n = await this.pollOnce(); n > 0; n = await this.pollOnce()) total += n;

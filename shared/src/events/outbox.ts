@@ -6,12 +6,22 @@ import { createEnvelope, type EventContract, type EventEnvelope } from './envelo
  * commits exactly when the state change does. Call inside `em.transactional(async (tx) => ...)`
  * with `tx`.
  */
-export async function publish<T>(tx: EntityManager, producer: string, contract: EventContract<T>, aggregateId: string, payload: T): Promise<EventEnvelope<T>> {
+export async function publish<T>(
+  tx: EntityManager,
+  producer: string,
+  contract: EventContract<T>,
+  aggregateId: string,
+  payload: T,
+): Promise<EventEnvelope<T>> {
   const event = createEnvelope(contract, producer, aggregateId, payload);
-  await tx.execute(
-    `insert into outbox (event_id, type, version, aggregate_id, occurred_at, payload) values (?, ?, ?, ?, ?, ?)`,
-    [event.id, event.type, event.version, event.aggregateId, event.occurredAt, JSON.stringify(event.payload)],
-  );
+  await tx.execute(`insert into outbox (event_id, type, version, aggregate_id, occurred_at, payload) values (?, ?, ?, ?, ?, ?)`, [
+    event.id,
+    event.type,
+    event.version,
+    event.aggregateId,
+    event.occurredAt,
+    JSON.stringify(event.payload),
+  ]);
   return event;
 }
 

@@ -38,8 +38,19 @@ export class OutboxRelay {
       const [lock] = await tx.execute<{ ok: boolean }[]>('select pg_try_advisory_xact_lock(?) as ok', [RELAY_LOCK]);
       if (!lock?.ok) return 0;
       const rows = await tx.execute<
-        { id: string; event_id: string; type: string; version: number; aggregate_id: string; occurred_at: Date | string; payload: unknown }[]
-      >(`select id, event_id, type, version, aggregate_id, occurred_at, payload from outbox where published_at is null order by id limit ?`, [batchSize]);
+        {
+          id: string;
+          event_id: string;
+          type: string;
+          version: number;
+          aggregate_id: string;
+          occurred_at: Date | string;
+          payload: unknown;
+        }[]
+      >(
+        `select id, event_id, type, version, aggregate_id, occurred_at, payload from outbox where published_at is null order by id limit ?`,
+        [batchSize],
+      );
       if (rows.length === 0) return 0;
       const events: EventEnvelope[] = rows.map((r) => ({
         id: r.event_id,

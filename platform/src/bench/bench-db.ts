@@ -1,0 +1,44 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { dropDatabase, ensureDatabase, startEmbeddedPostgres, type EmbeddedPg } from '@victori/shared';
+import { freePort } from '../platform.js';
+
+export interface BenchCluster {
+  adminUrl: string;
+  database(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** A PostgreSQL for benchmarks: BENCH_DATABASE_URL (an admin URL) or a fresh embedded cluster. */
+export async function benchCluster(external = process.env.BENCH_DATABASE_URL): Promise<BenchCluster> {
+  let pg: EmbeddedPg | undefined;
+  let dir: string | undefined;
+  let adminUrl = external;
+  if (!adminUrl) {
+    dir = mkdtempSync(path.join(tmpdir(), 'victori-bench-pg-'));
+    pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort() });
+    adminUrl = pg.adminUrl;
+  }
+  const created: string[] = [];
+  const admin = adminUrl;
+  return {
+    adminUrl: admin,
+    async database(name) {
+      created.push(name);
+      await dropDatabase(admin, name);
+      return ensureDatabase(admin, name);
+    },
+    async close() {
+      for (const name of created) await dropDatabase(admin, name).catch(() => undefined);
+      await pg?.stop();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
