@@ -4,8 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-/** Local state: the embedded cluster, generated secrets and dev keys. Git-ignored. */
-export const LOCAL_DIR = path.join(REPO_ROOT, '.data');
+/** Local state: the embedded cluster, generated secrets and dev keys. Git-ignored; VICTORI_DATA_DIR moves it. */
+export const LOCAL_DIR = process.env.VICTORI_DATA_DIR ? path.resolve(process.env.VICTORI_DATA_DIR) : path.join(REPO_ROOT, '.data');
 
 export interface LocalSecrets {
   gatewaySecret: string;

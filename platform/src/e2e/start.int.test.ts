@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gql } from '@victori/shared/testing';
+import { freePort } from '../platform.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Runs the compiled `npm start` entry (npm test builds first) with its own ports and data folder. */
+function startPlatform(dataDir: string, ports: Record<string, number>): { proc: ChildProcess; output: () => string; ready: Promise<string> } {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    VICTORI_DATA_DIR: dataDir,
+    EMBEDDED_PG_PORT: String(ports.pg),
+    GATEWAY_PORT: String(ports.gateway),
+    BOOKING_PORT: String(ports.booking),
+    INVENTORY_PORT: String(ports.inventory),
+    IMMUNIZATION_PORT: String(ports.immunization),
+    REPORTING_PORT: String(ports.reporting),
+    LOG_LEVEL: 'warn',
+  };
+  for (const s of ['BOOKING', 'INVENTORY', 'IMMUNIZATION', 'REPORTING', 'BUS']) delete env[`${s}_DATABASE_URL`];
+  const proc = spawn(process.execPath, [path.join(root, 'platform/dist/start.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  proc.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  const ready = new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const m = /VICTORI platform is up: (\S+)/.exec(out);
+      if (m) {
+        clearInterval(timer);
+        resolve(m[1]!);
+      }
+    }, 100);
+    proc.once('exit', (code) => {
+      clearInterval(timer);
+      reject(new Error(`start exited with ${code}: ${out}`));
+    });
+  });
+  return { proc, output: () => out, ready };
+}
+
+const stop = (proc: ChildProcess): Promise<number | null> =>
+  new Promise((resolve) => {
+    proc.once('exit', (code) => resolve(code));
+    proc.kill('SIGTERM');
+  });
+
+function postgresPids(dataDir: string): number[] {
+  const pidFile = path.join(dataDir, 'pg', 'postmaster.pid');
+  if (!existsSync(pidFile)) return [];
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  try {
+    process.kill(pid, 0);
+    return [pid];
+  } catch {
+    return [];
+  }
+}
+
+describe('npm start', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'victori-start-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  test('starts everything on embedded PostgreSQL, serves Semarang data, stops cleanly on SIGTERM and reuses the data', async () => {
+    const ports = { pg: await freePort(), gateway: await freePort(), booking: await freePort(), inventory: await freePort(), immunization: await freePort(), reporting: await freePort() };
+    const first = startPlatform(dataDir, ports);
+    const url = await first.ready;
+    expect(url).toBe(`http://localhost:${ports.gateway}/graphql`);
+    const res = await gql<{ areas: unknown[]; facilities: unknown[] }>(url, `{ areas(level: KELURAHAN) { code } facilities { id } }`);
+    expect(res.data!.areas).toHaveLength(177);
+    expect(res.data!.facilities.length).toBeGreaterThan(20);
+    const initialised = statSync(path.join(dataDir, 'pg', 'PG_VERSION')).mtimeMs;
+
+    expect(await stop(first.proc)).toBe(0);
+    expect(postgresPids(dataDir)).toEqual([]);
+    for (const port of Object.values(ports)) {
+      await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+    }
+
+    const second = startPlatform(dataDir, ports);
+    await second.ready;
+    expect(statSync(path.join(dataDir, 'pg', 'PG_VERSION')).mtimeMs).toBe(initialised);
+    const again = await gql<{ areas: unknown[] }>(url, `{ areas(level: KELURAHAN) { code } }`);
+    expect(again.data!.areas).toHaveLength(177);
+    expect(await stop(second.proc)).toBe(0);
+    expect(postgresPids(dataDir)).toEqual([]);
+  }, 180_000);
+
+  test('a wrong configuration value names the variable and exits non-zero', async () => {
+    const proc = spawn(process.execPath, [path.join(root, 'services/booking/dist/index.js')], {
+      env: { ...process.env, BOOKING_PORT: 'not-a-port', BOOKING_DATABASE_URL: 'postgres://x@127.0.0.1/x', BUS_DATABASE_URL: 'postgres://x@127.0.0.1/x' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    proc.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+    const code = await new Promise<number | null>((resolve) => proc.once('exit', resolve));
+    expect(code).toBe(78);
+    expect(err).toContain('BOOKING_PORT must be an integer');
+  });
+});
