@@ -18,6 +18,7 @@ import {
   type ServiceName,
 } from '@victori/shared';
 import { loadGatewayConfig } from '@victori/gateway';
+import type { DestinationStream } from 'pino';
 import { SUPERGRAPH_FILE } from './compose.js';
 import type { LocalSecrets } from './local.js';
 import { SERVICE_DEFINITIONS } from './services.js';
@@ -75,6 +76,8 @@ export interface InProcessOptions {
   queryCounters?: Partial<Record<ServiceName, QueryCounter>>;
   gatewayEnv?: Record<string, string>;
   serviceEnv?: Record<string, string>;
+  /** Where logs go (tests capture them); stdout by default. */
+  logDestination?: DestinationStream;
 }
 
 /** The whole platform in this process on free ports: four subgraphs and the gateway (tests, benchmarks). */
@@ -106,7 +109,7 @@ export async function startInProcess(options: InProcessOptions): Promise<InProce
         queryCounter: options.queryCounters?.[name],
         consumerOptions: options.consumerOptions,
         background: options.background,
-        logger: createLogger(name, logLevel),
+        logger: createLogger(name, logLevel, options.logDestination),
       });
       started.push(services[name]);
     }
@@ -121,7 +124,7 @@ export async function startInProcess(options: InProcessOptions): Promise<InProce
       }),
       { supergraphFile: SUPERGRAPH_FILE, jwtPublicKey: readPem(keys.publicKeyFile) },
     );
-    const gateway = await startGateway(gatewayConfig, createLogger('gateway', logLevel));
+    const gateway = await startGateway(gatewayConfig, createLogger('gateway', logLevel, options.logDestination));
     return {
       gatewayUrl: gateway.url,
       gateway,

@@ -171,11 +171,20 @@ export async function startGraphQLHttpServer<TContext extends BaseContext>(
   const maxBody = options.maxBodyBytes ?? 1_000_000;
 
   const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = process.hrtime.bigint();
     const incomingId = req.headers[HEADER_REQUEST_ID];
     const requestId = typeof incomingId === 'string' && /^[\w.-]{1,64}$/.test(incomingId) ? incomingId : randomUUID();
     res.setHeader(HEADER_REQUEST_ID, requestId);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const logger = options.logger.child({ requestId });
+    // One line per request: method, path, status, duration; never the body or variables.
+    res.once('finish', () => {
+      if (url.pathname === '/health' || url.pathname === '/ready') return;
+      logger.info(
+        { method: req.method, path: url.pathname, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        'request',
+      );
+    });
     if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok', service: options.name });
     if (url.pathname === '/ready') {
       try {

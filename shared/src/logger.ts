@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -24,12 +24,13 @@ export const PII_PATHS = [
   'headers.authorization',
 ];
 
-export function createLogger(name: string, level = 'info'): Logger {
-  return pino({
+export function createLogger(name: string, level = 'info', destination?: DestinationStream): Logger {
+  const options = {
     name,
     level,
     base: { service: name },
     redact: { paths: PII_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

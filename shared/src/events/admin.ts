@@ -1,6 +1,6 @@
 import { Arg, Ctx, Directive, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { requireRole } from '../auth.js';
-import { notFound } from '../errors.js';
+import { conflict, notFound } from '../errors.js';
 import type { BaseContext } from '../service.js';
 
 @Directive('@shareable')
@@ -94,7 +94,13 @@ export function createEventAdminResolver(service: string): new () => object {
       if (!/^\d+$/.test(id)) throw notFound('Pengiriman gagal', 'id');
       for (const consumer of ctx.events.consumers) {
         const found = (await consumer.deadLetters(true)).some((d) => d.id === id);
-        if (found) return Object.assign(new FailedDelivery(), { ...(await consumer.retryDeadLetter(id)), service });
+        if (!found) continue;
+        try {
+          return Object.assign(new FailedDelivery(), { ...(await consumer.retryDeadLetter(id)), service });
+        } catch (error) {
+          const reason = error instanceof Error ? error.message : String(error);
+          throw conflict({ id: `Pengiriman masih gagal: ${reason}`, en: `The event still fails: ${reason}` }, { field: 'id' });
+        }
       }
       throw notFound('Pengiriman gagal', 'id');
     }
