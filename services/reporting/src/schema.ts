@@ -1,7 +1,12 @@
 import { buildFederatedSchema, createEventAdminResolver } from '@victori/shared';
 import { areaReference } from './modules/area/area.reference.js';
 import { AreaResolver } from './modules/area/area.resolver.js';
+import { ReportResolver } from './modules/report/report.resolver.js';
+import { TargetResolver } from './modules/target/target.resolver.js';
 
 export function buildReportingSchema() {
-  return buildFederatedSchema({ resolvers: [createEventAdminResolver('reporting'), AreaResolver] }, { ...areaReference });
+  return buildFederatedSchema(
+    { resolvers: [createEventAdminResolver('reporting'), AreaResolver, ReportResolver, TargetResolver] },
+    { ...areaReference },
+  );
 }

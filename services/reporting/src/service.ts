@@ -1,15 +1,36 @@
 import type { ServiceDefinition } from '@victori/shared';
+import { reportingSettings } from './config.js';
 import { createContext, type ReportingContext } from './context.js';
+import { coverageConsumer } from './events/coverage.consumer.js';
+import { operationsConsumer } from './events/operations.consumer.js';
 import { migrations } from './migrations/index.js';
 import { AreaEntity } from './modules/area/area.entity.js';
+import { importTargetsFile } from './modules/target/target.service.js';
 import { buildReportingSchema } from './schema.js';
 import { seedAreas } from './seeders/areas.seeder.js';
+import { seedBoosterTargets } from './seeders/targets.seeder.js';
 
 export const reportingService: ServiceDefinition<ReportingContext> = {
   name: 'reporting',
   entities: [AreaEntity],
   migrations,
-  buildSchema: buildReportingSchema,
+  buildSchema: async () => {
+    reportingSettings(); // a wrong REPORTING_* setting fails at start, not on the first request
+    return buildReportingSchema();
+  },
   createContext,
-  seed: seedAreas,
+  consumers: [coverageConsumer, operationsConsumer],
+  seed: async (orm) => {
+    await seedAreas(orm);
+    await seedBoosterTargets(orm);
+  },
+  commands: {
+    /** `npm run import -- targets <file.csv>` */
+    'import-targets': async (runtime, args) => {
+      const file = args[0];
+      if (!file) throw new Error('usage: npm run import -- targets <file.csv>');
+      const summary = await importTargetsFile(runtime.orm.em.fork(), file);
+      process.stdout.write(`targets: ${summary.imported} imported (${summary.created} new, ${summary.updated} replaced)\n`);
+    },
+  },
 };

@@ -4,6 +4,8 @@ import type { ReportingContext } from '../../context.js';
 import { AreaEntity } from './area.entity.js';
 import { toArea } from './area.mapper.js';
 import { Area, AreaLevel } from './area.type.js';
+import { CoverageRow } from '../coverage/coverage.type.js';
+import { toCoverageRow } from '../report/report.mapper.js';
 
 @Resolver(() => Area)
 export class AreaResolver {
@@ -37,5 +39,21 @@ export class AreaResolver {
   @FieldResolver(() => [Area], { description: 'Areas directly inside this one' })
   async children(@Root() area: Area, @Ctx() ctx: ReportingContext): Promise<Area[]> {
     return (await ctx.loaders.areaChildren.load(area.code)).map(toArea);
+  }
+
+  @FieldResolver(() => CoverageRow, {
+    nullable: true,
+    description: 'Coverage of this area (same rules and suppression as the coverage query)',
+  })
+  async coverage(
+    @Root() area: Area,
+    @Ctx() ctx: ReportingContext,
+    @Arg('programme', () => String) programme: string,
+    @Arg('dose', () => String) dose: string,
+    @Arg('asOf', () => String, { nullable: true }) asOf?: string,
+  ): Promise<CoverageRow | null> {
+    const rows = await ctx.loaders.coverage.load({ programme, dose, asOf: asOf ?? null, level: area.level });
+    const row = rows.find((r) => r.area.code === area.code);
+    return row ? toCoverageRow(row) : null;
   }
 }

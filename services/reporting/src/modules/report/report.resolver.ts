@@ -1,0 +1,114 @@
+import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
+import type { ReportingContext } from '../../context.js';
+import { AreaLevel } from '../area/area.type.js';
+import { childIndicatorTable } from '../child/child.service.js';
+import { ChildIndicatorRow } from '../child/child.type.js';
+import { coverageTable } from '../coverage/coverage.service.js';
+import { CoverageRow } from '../coverage/coverage.type.js';
+import { flatTable, toCsv, toDhis2, type ExportArgs } from '../export/export.service.js';
+import { ReportExport, ReportTable } from '../export/export.type.js';
+import { facilityIndicatorTable } from '../operations/facility-indicators.service.js';
+import { FacilityIndicatorRow } from '../operations/facility-indicators.type.js';
+import { toChildIndicatorRow, toCoverageRow, toFacilityIndicatorRow } from './report.mapper.js';
+import { restrictionFor } from './view.js';
+
+/** Public aggregates: admins see every number, everyone else the suppressed view (README). */
+@Resolver()
+export class ReportResolver {
+  @Query(() => [CoverageRow], {
+    description:
+      'Target, achieved and percentage per area for a programme and dose, the city total last (isTotal); public, small counts suppressed except for admins',
+  })
+  async coverage(
+    @Ctx() ctx: ReportingContext,
+    @Arg('programme', () => String) programme: string,
+    @Arg('dose', () => String) dose: string,
+    @Arg('level', () => AreaLevel) level: AreaLevel,
+    @Arg('parentCode', () => String, { nullable: true }) parentCode?: string,
+    @Arg('asOf', () => String, { nullable: true, description: 'YYYY-MM-DD; default today' }) asOf?: string,
+  ): Promise<CoverageRow[]> {
+    const rows = await coverageTable(ctx.em, { programme, dose, level, parentCode, asOf }, restrictionFor(ctx.request.claims));
+    return rows.map(toCoverageRow);
+  }
+
+  @Query(() => [ChildIndicatorRow], {
+    description:
+      'IDL, IBL, UCI and DPT-HB-Hib 1 to MR1 dropout for a birth cohort per area, the city total last; public, small counts suppressed except for admins',
+  })
+  async childIndicators(
+    @Ctx() ctx: ReportingContext,
+    @Arg('cohort', () => Int, { description: 'Birth year' }) cohort: number,
+    @Arg('level', () => AreaLevel) level: AreaLevel,
+    @Arg('parentCode', () => String, { nullable: true }) parentCode?: string,
+  ): Promise<ChildIndicatorRow[]> {
+    const rows = await childIndicatorTable(ctx.em, { cohort, level, parentCode }, restrictionFor(ctx.request.claims));
+    return rows.map(toChildIndicatorRow);
+  }
+
+  @Query(() => [FacilityIndicatorRow], {
+    description: 'Appointments and stock per facility, product and day (from..to, at most 366 days); public facility aggregates',
+  })
+  async facilityIndicators(
+    @Ctx() ctx: ReportingContext,
+    @Arg('from', () => String, { description: 'YYYY-MM-DD' }) from: string,
+    @Arg('to', () => String, { description: 'YYYY-MM-DD' }) to: string,
+    @Arg('facilityId', () => ID, { nullable: true }) facilityId?: string,
+    @Arg('productCode', () => String, { nullable: true }) productCode?: string,
+  ): Promise<FacilityIndicatorRow[]> {
+    return (await facilityIndicatorTable(ctx.em, { from, to, facilityId, productCode })).map(toFacilityIndicatorRow);
+  }
+
+  @Query(() => ReportExport, { description: 'One table as CSV in one request; arguments as for the table query' })
+  async exportCsv(
+    @Ctx() ctx: ReportingContext,
+    @Arg('table', () => ReportTable) table: ReportTable,
+    @Arg('programme', () => String, { nullable: true }) programme?: string,
+    @Arg('dose', () => String, { nullable: true }) dose?: string,
+    @Arg('level', () => AreaLevel, { nullable: true }) level?: AreaLevel,
+    @Arg('parentCode', () => String, { nullable: true }) parentCode?: string,
+    @Arg('asOf', () => String, { nullable: true }) asOf?: string,
+    @Arg('cohort', () => Int, { nullable: true }) cohort?: number,
+    @Arg('from', () => String, { nullable: true }) from?: string,
+    @Arg('to', () => String, { nullable: true }) to?: string,
+    @Arg('facilityId', () => ID, { nullable: true }) facilityId?: string,
+    @Arg('productCode', () => String, { nullable: true }) productCode?: string,
+  ): Promise<ReportExport> {
+    const args: ExportArgs = { table, programme, dose, level, parentCode, asOf, cohort, from, to, facilityId, productCode };
+    const flat = await flatTable(ctx.em, args, restrictionFor(ctx.request.claims));
+    return Object.assign(new ReportExport(), {
+      table,
+      filename: `${table.toLowerCase()}.csv`,
+      contentType: 'text/csv',
+      content: toCsv(flat),
+      rows: flat.records.length,
+    });
+  }
+
+  @Query(() => ReportExport, {
+    description: 'One table as DHIS2 dataValueSets JSON in one request (codes from the mapping file); arguments as for exportCsv',
+  })
+  async exportDhis2(
+    @Ctx() ctx: ReportingContext,
+    @Arg('table', () => ReportTable) table: ReportTable,
+    @Arg('programme', () => String, { nullable: true }) programme?: string,
+    @Arg('dose', () => String, { nullable: true }) dose?: string,
+    @Arg('level', () => AreaLevel, { nullable: true }) level?: AreaLevel,
+    @Arg('parentCode', () => String, { nullable: true }) parentCode?: string,
+    @Arg('asOf', () => String, { nullable: true }) asOf?: string,
+    @Arg('cohort', () => Int, { nullable: true }) cohort?: number,
+    @Arg('from', () => String, { nullable: true }) from?: string,
+    @Arg('to', () => String, { nullable: true }) to?: string,
+    @Arg('facilityId', () => ID, { nullable: true }) facilityId?: string,
+    @Arg('productCode', () => String, { nullable: true }) productCode?: string,
+  ): Promise<ReportExport> {
+    const args: ExportArgs = { table, programme, dose, level, parentCode, asOf, cohort, from, to, facilityId, productCode };
+    const set = toDhis2(await flatTable(ctx.em, args, restrictionFor(ctx.request.claims)));
+    return Object.assign(new ReportExport(), {
+      table,
+      filename: `${table.toLowerCase()}.dhis2.json`,
+      contentType: 'application/json',
+      content: JSON.stringify(set),
+      rows: set.dataValues.length,
+    });
+  }
+}

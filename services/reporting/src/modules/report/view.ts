@@ -1,0 +1,17 @@
+import type { Claims } from '@victori/shared';
+import { badInput } from '@victori/shared';
+import { reportingSettings } from '../../config.js';
+
+/** Admins see every number; partners, the public and everyone else get the suppressed view. */
+export function restrictionFor(claims: Claims): { threshold: number } | null {
+  return claims.role === 'admin' ? null : { threshold: reportingSettings().config.suppressionThreshold };
+}
+
+/** A programme or dose code argument. */
+export function codeArg(field: string, value: string): string {
+  const v = value.trim().toUpperCase();
+  if (!/^[A-Z0-9][A-Z0-9_-]{0,39}$/.test(v)) {
+    throw badInput(field, { id: `${field} tidak valid`, en: `${field} is not a valid code` });
+  }
+  return v;
+}

@@ -1,0 +1,38 @@
+import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { badInput, requireRole } from '@victori/shared';
+import type { ReportingContext } from '../../context.js';
+import { importTargets, targetsFromCsv, type RawTarget } from './target.service.js';
+import { TargetImportResult, TargetInput } from './target.type.js';
+
+@Resolver()
+export class TargetResolver {
+  @Mutation(() => TargetImportResult, {
+    description:
+      'Imports target populations (admins). Give either csv (columns area_code, programme, dose, year, effective_from, effective_to, target) or rows; all rows are validated and saved together or not at all',
+  })
+  async importTargets(
+    @Ctx() ctx: ReportingContext,
+    @Arg('csv', () => String, { nullable: true }) csv?: string,
+    @Arg('rows', () => [TargetInput], { nullable: true }) rows?: TargetInput[],
+  ): Promise<TargetImportResult> {
+    requireRole(ctx.request.claims, 'admin');
+    if ((csv === undefined || csv === null) === (rows === undefined || rows === null)) {
+      throw badInput('csv', { id: 'Isi salah satu: csv atau rows', en: 'Give exactly one of csv or rows' });
+    }
+    const summary =
+      csv !== undefined && csv !== null
+        ? await importTargets(
+            ctx.em,
+            targetsFromCsv(csv),
+            (i) => i + 2,
+            (line) => `csv[line ${line}]`,
+          )
+        : await importTargets(
+            ctx.em,
+            rows!.map((r): RawTarget => ({ ...r })),
+            (i) => i + 1,
+            (row) => `rows[${row - 1}]`,
+          );
+    return Object.assign(new TargetImportResult(), summary);
+  }
+}
