@@ -9,7 +9,10 @@ import { freePort } from '../platform.js';
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Runs the compiled `npm start` entry (npm test builds first) with its own ports and data folder. */
-function startPlatform(dataDir: string, ports: Record<string, number>): { proc: ChildProcess; output: () => string; ready: Promise<string> } {
+function startPlatform(
+  dataDir: string,
+  ports: Record<string, number>,
+): { proc: ChildProcess; output: () => string; ready: Promise<string> } {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     VICTORI_DATA_DIR: dataDir,
@@ -65,7 +68,14 @@ describe('npm start', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   test('starts everything on embedded PostgreSQL, serves Semarang data, stops cleanly on SIGTERM and reuses the data', async () => {
-    const ports = { pg: await freePort(), gateway: await freePort(), booking: await freePort(), inventory: await freePort(), immunization: await freePort(), reporting: await freePort() };
+    const ports = {
+      pg: await freePort(),
+      gateway: await freePort(),
+      booking: await freePort(),
+      inventory: await freePort(),
+      immunization: await freePort(),
+      reporting: await freePort(),
+    };
     const first = startPlatform(dataDir, ports);
     const url = await first.ready;
     expect(url).toBe(`http://localhost:${ports.gateway}/graphql`);
@@ -91,7 +101,12 @@ describe('npm start', () => {
 
   test('a wrong configuration value names the variable and exits non-zero', async () => {
     const proc = spawn(process.execPath, [path.join(root, 'services/booking/dist/index.js')], {
-      env: { ...process.env, BOOKING_PORT: 'not-a-port', BOOKING_DATABASE_URL: 'postgres://x@127.0.0.1/x', BUS_DATABASE_URL: 'postgres://x@127.0.0.1/x' },
+      env: {
+        ...process.env,
+        BOOKING_PORT: 'not-a-port',
+        BOOKING_DATABASE_URL: 'postgres://x@127.0.0.1/x',
+        BUS_DATABASE_URL: 'postgres://x@127.0.0.1/x',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let err = '';
