@@ -1,12 +1,27 @@
 import { buildFederatedSchema, createEventAdminResolver } from '@victori/shared';
 import { FacilityRef } from './external/facility.stub.js';
+import { BoardResolver, StockTotalResolver } from './modules/board/board.resolver.js';
+import { LedgerResolver } from './modules/ledger/ledger.resolver.js';
+import { LotResolver } from './modules/lot/lot.resolver.js';
 import { productReference } from './modules/product/product.reference.js';
 import { ProductResolver } from './modules/product/product.resolver.js';
-import { FacilityStockResolver } from './modules/stock/stock.resolver.js';
+import { FacilityStockResolver, StockOperationsResolver } from './modules/stock/stock.resolver.js';
 
 export function buildInventorySchema() {
   return buildFederatedSchema(
-    { resolvers: [createEventAdminResolver('inventory'), ProductResolver, FacilityStockResolver], orphanedTypes: [FacilityRef] },
+    {
+      resolvers: [
+        createEventAdminResolver('inventory'),
+        ProductResolver,
+        FacilityStockResolver,
+        StockOperationsResolver,
+        LotResolver,
+        LedgerResolver,
+        BoardResolver,
+        StockTotalResolver,
+      ],
+      orphanedTypes: [FacilityRef],
+    },
     { ...productReference },
   );
 }

@@ -18,11 +18,5 @@ export class Migration20261123000000_catalogue extends Migration {
       "kfa_code" varchar(20) null,
       "cvx_code" varchar(10) null
     );`);
-    this.addSql(`create table "stock_balance" (
-      "facility_id" uuid not null,
-      "product_code" varchar(40) not null references "vaccine_product" ("code"),
-      "quantity" int not null check ("quantity" >= 0),
-      primary key ("facility_id", "product_code")
-    );`);
   }
 }

@@ -1,3 +1,7 @@
 import { Migration20261123000000_catalogue } from './Migration20261123000000_catalogue.js';
+import { Migration20261123000010_stock } from './Migration20261123000010_stock.js';
 
-export const migrations = [{ name: 'Migration20261123000000_catalogue', class: Migration20261123000000_catalogue }];
+export const migrations = [
+  { name: 'Migration20261123000000_catalogue', class: Migration20261123000000_catalogue },
+  { name: 'Migration20261123000010_stock', class: Migration20261123000010_stock },
+];

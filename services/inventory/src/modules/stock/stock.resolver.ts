@@ -1,19 +1,146 @@
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { FacilityRef } from '../../external/facility.stub.js';
-import type { InventoryContext } from '../../context.js';
-import { toProduct } from '../product/product.mapper.js';
-import { FacilityStock } from './stock.type.js';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { badInput, forbidden, notFound, requireFacilityAccess, requireRole, unauthenticated } from '@victori/shared';
+import { actorOf, type InventoryContext } from '../../context.js';
+import { facilityRef, FacilityRef } from '../../external/facility.stub.js';
+import { listReconciliations, resolveReconciliation, type ReconciliationRow } from '../administration/administration.service.js';
+import { clampLimit } from '../lot/lot.resolver.js';
+import { toLedgerEntry, toLot } from '../lot/lot.mapper.js';
+import { productOf } from '../product/product.field.js';
+import * as stock from './stock.service.js';
+import {
+  AdjustStockInput,
+  DoseReconciliation,
+  FacilityStock,
+  OpenedVial,
+  PhysicalCountInput,
+  RecallAffectedSession,
+  RecallFacility,
+  RecallReport,
+  ReceiveStockInput,
+  StockMovement,
+  TransferStockInput,
+} from './stock.type.js';
+
+const movement = (m: stock.MovementResult): StockMovement =>
+  Object.assign(new StockMovement(), { lot: toLot(m.lot), entries: m.entries.map(toLedgerEntry) });
+
+const reconciliation = (r: ReconciliationRow): DoseReconciliation => Object.assign(new DoseReconciliation(), { ...r, facility: facilityRef(r.facilityId) });
 
 @Resolver(() => FacilityRef)
 export class FacilityStockResolver {
-  @FieldResolver(() => [FacilityStock], { description: 'Usable vaccine stock at this facility, per product; public' })
+  @FieldResolver(() => [FacilityStock], { description: 'Vaccine stock at this facility, per product it holds; public' })
   async stock(@Root() facility: FacilityRef, @Ctx() ctx: InventoryContext): Promise<FacilityStock[]> {
     const rows = await ctx.loaders.facilityStock.load(facility.id);
-    const products = await ctx.loaders.product.loadMany(rows.map((r) => r.productCode));
-    return rows.map((r, i) => {
-      const product = products[i];
-      if (!product || product instanceof Error) throw new Error(`unknown product ${r.productCode}`);
-      return Object.assign(new FacilityStock(), { product: toProduct(product), usableDoses: r.usableDoses });
+    return Promise.all(
+      rows.map(async (r) =>
+        Object.assign(new FacilityStock(), { product: await productOf(ctx, r.productCode), usableDoses: r.usableDoses, onHandDoses: r.onHandDoses }),
+      ),
+    );
+  }
+}
+
+@Resolver()
+export class StockOperationsResolver {
+  @Mutation(() => StockMovement, { description: 'A delivery into the city vaccine store. Admins and health workers of the city store.' })
+  async receiveStock(@Ctx() ctx: InventoryContext, @Arg('input', () => ReceiveStockInput) input: ReceiveStockInput): Promise<StockMovement> {
+    requireFacilityAccess(ctx.request.claims, ctx.config.cityStoreFacilityId);
+    return movement(await stock.receiveStock(ctx.em, ctx.config, input, actorOf(ctx)));
+  }
+
+  @Mutation(() => StockMovement, { description: 'Moves doses of a lot to another facility (both sides or neither). Health workers of the sending facility and admins.' })
+  async transferStock(@Ctx() ctx: InventoryContext, @Arg('input', () => TransferStockInput) input: TransferStockInput): Promise<StockMovement> {
+    requireFacilityAccess(ctx.request.claims, input.fromFacilityId);
+    return movement(await stock.transferStock(ctx.em, ctx.config, input, actorOf(ctx)));
+  }
+
+  @Mutation(() => StockMovement, { description: 'Takes doses out of stock with a reason. Health workers of the facility and admins.' })
+  async adjustStock(@Ctx() ctx: InventoryContext, @Arg('input', () => AdjustStockInput) input: AdjustStockInput): Promise<StockMovement> {
+    requireFacilityAccess(ctx.request.claims, input.facilityId);
+    return movement(await stock.adjustStock(ctx.em, ctx.config, input, actorOf(ctx)));
+  }
+
+  @Mutation(() => StockMovement, { description: 'Sets a lot balance to what was counted. Health workers of the facility and admins.' })
+  async recordPhysicalCount(@Ctx() ctx: InventoryContext, @Arg('input', () => PhysicalCountInput) input: PhysicalCountInput): Promise<StockMovement> {
+    requireFacilityAccess(ctx.request.claims, input.facilityId);
+    return movement(await stock.recordPhysicalCount(ctx.em, ctx.config, input, actorOf(ctx)));
+  }
+
+  @Mutation(() => StockMovement, { description: 'Records the VVM stage of a lot at a facility (3 and 4 make it unusable). Health workers of the facility and admins.' })
+  async recordVvmStage(
+    @Ctx() ctx: InventoryContext,
+    @Arg('facilityId', () => ID) facilityId: string,
+    @Arg('lotId', () => ID) lotId: string,
+    @Arg('vvmStage', () => Int) vvmStage: number,
+  ): Promise<StockMovement> {
+    requireFacilityAccess(ctx.request.claims, facilityId);
+    const lot = await stock.setVvmStage(ctx.em, ctx.config, { facilityId, lotId, vvmStage });
+    return movement({ lot, entries: [] });
+  }
+
+  @Mutation(() => RecallReport, { description: 'Recalls a lot everywhere and reports the affected facilities and open sessions. Admins.' })
+  async recallLot(
+    @Ctx() ctx: InventoryContext,
+    @Arg('lotId', () => ID) lotId: string,
+    @Arg('reason', () => String) reason: string,
+  ): Promise<RecallReport> {
+    requireRole(ctx.request.claims, 'admin');
+    const report = await stock.recallLot(ctx.em, ctx.config, { lotId, reason }, actorOf(ctx));
+    return Object.assign(new RecallReport(), {
+      lot: toLot(report.lot),
+      totalDosesRemoved: report.totalDosesRemoved,
+      facilities: report.facilities.map((f) =>
+        Object.assign(new RecallFacility(), {
+          facilityId: f.facilityId,
+          facility: facilityRef(f.facilityId),
+          facilityCode: f.code,
+          facilityName: f.name,
+          dosesRemoved: f.dosesRemoved,
+          usableDosesAfter: f.usableDosesAfter,
+        }),
+      ),
+      sessions: report.sessions.map((s) => Object.assign(new RecallAffectedSession(), s)),
     });
+  }
+
+  @Mutation(() => OpenedVial, { description: 'Records that a multi-dose vial was opened. Health workers of the facility and admins.' })
+  async openVial(@Ctx() ctx: InventoryContext, @Arg('facilityId', () => ID) facilityId: string, @Arg('lotId', () => ID) lotId: string): Promise<OpenedVial> {
+    requireFacilityAccess(ctx.request.claims, facilityId);
+    return Object.assign(new OpenedVial(), await stock.openVial(ctx.em, { facilityId, lotId }, actorOf(ctx)));
+  }
+
+  @Query(() => [DoseReconciliation], {
+    description: 'Recorded doses the stock could not cover (unknown lot, not held, no balance, recalled). Admins; health workers for their facility.',
+  })
+  async doseReconciliations(
+    @Ctx() ctx: InventoryContext,
+    @Arg('facilityId', () => ID, { nullable: true }) facilityId?: string,
+    @Arg('includeResolved', () => Boolean, { defaultValue: false }) includeResolved = false,
+    @Arg('limit', () => Int, { defaultValue: 100 }) limit = 100,
+  ): Promise<DoseReconciliation[]> {
+    const { claims } = ctx.request;
+    if (claims.role === 'anonymous') throw unauthenticated();
+    const facility = facilityId ?? (claims.role === 'health-worker' ? claims.facilityId : undefined);
+    if (facility) requireFacilityAccess(claims, facility);
+    else if (claims.role !== 'admin') throw forbidden();
+    if (facility && !stock.UUID_RE.test(facility)) return [];
+    const rows = await listReconciliations(ctx.em, { facilityId: facility, includeResolved, limit: clampLimit(limit) });
+    return rows.map(reconciliation);
+  }
+
+  @Mutation(() => DoseReconciliation, { description: 'Marks a flagged dose as reconciled (stock itself moves only through the ledger). Admins; health workers of the facility.' })
+  async resolveDoseReconciliation(
+    @Ctx() ctx: InventoryContext,
+    @Arg('doseRecordId', () => ID) doseRecordId: string,
+    @Arg('resolution', () => String) resolution: string,
+  ): Promise<DoseReconciliation> {
+    if (!stock.UUID_RE.test(doseRecordId)) throw notFound('Dosis', 'doseRecordId');
+    const text = resolution.trim();
+    if (!text || text.length > 1000) throw badInput('resolution', { id: 'Keterangan penyelesaian wajib diisi', en: 'A resolution is required' });
+    const [row] = await listReconciliations(ctx.em, { doseRecordId, includeResolved: true, limit: 1 });
+    if (!row) throw notFound('Dosis', 'doseRecordId');
+    requireFacilityAccess(ctx.request.claims, row.facilityId);
+    const resolved = await resolveReconciliation(ctx.em, doseRecordId, text, actorOf(ctx));
+    if (!resolved) throw notFound('Dosis yang belum direkonsiliasi', 'doseRecordId');
+    return reconciliation(resolved);
   }
 }

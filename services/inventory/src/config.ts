@@ -1,0 +1,38 @@
+import { ConfigError, Env } from '@victori/shared';
+
+export interface InventoryConfig {
+  /** The city vaccine store (Gudang Farmasi Kota) that receives every delivery. */
+  cityStoreFacilityId: string;
+  /** Days of administrations the "recent daily use rate" of the public board averages over. */
+  useRateDays: number;
+  /** How often opened vials past their limit and expired lots are written off. */
+  maintenanceIntervalMs: number;
+  /** Calendar days (expiry, stock-out days) are counted in this time zone. */
+  timeZone: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function loadInventoryConfig(env = new Env()): InventoryConfig {
+  const cityStoreFacilityId = env.string('INVENTORY_CITY_STORE_ID', '6f1c2a10-0000-4000-8000-000000000001');
+  if (!UUID.test(cityStoreFacilityId)) throw new ConfigError('INVENTORY_CITY_STORE_ID', 'must be a facility id (UUID)');
+  const timeZone = env.string('INVENTORY_TIME_ZONE', 'Asia/Jakarta');
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+  } catch {
+    throw new ConfigError('INVENTORY_TIME_ZONE', `must be an IANA time zone, got "${timeZone}"`);
+  }
+  return {
+    cityStoreFacilityId,
+    useRateDays: env.int('INVENTORY_USE_RATE_DAYS', 28, 1, 365),
+    maintenanceIntervalMs: env.int('INVENTORY_MAINTENANCE_INTERVAL_MS', 60_000, 1_000, 86_400_000),
+    timeZone,
+  };
+}
+
+let cached: InventoryConfig | undefined;
+/** The process's inventory configuration (read once). */
+export function inventoryConfig(): InventoryConfig {
+  cached ??= loadInventoryConfig();
+  return cached;
+}

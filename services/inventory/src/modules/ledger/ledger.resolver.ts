@@ -1,0 +1,59 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { badInput, forbidden, requireFacilityAccess, unauthenticated } from '@victori/shared';
+import type { InventoryContext } from '../../context.js';
+import { clampLimit } from '../lot/lot.resolver.js';
+import { toLedgerEntry } from '../lot/lot.mapper.js';
+import { productOf } from '../product/product.field.js';
+import { VaccineProduct } from '../product/product.type.js';
+import { UUID_RE } from '../stock/stock.service.js';
+import { listLedger } from './ledger.query.js';
+import { LedgerEntry, StockReasonEnum } from './ledger.type.js';
+
+function parseInstant(field: string, value: string | undefined): Date | undefined {
+  if (value === undefined || value === null) return undefined;
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) throw badInput(field, { id: 'Waktu tidak valid (ISO 8601)', en: 'Invalid time (ISO 8601)' });
+  return d;
+}
+
+@Resolver(() => LedgerEntry)
+export class LedgerResolver {
+  @Query(() => [LedgerEntry], {
+    description: 'Ledger entries with actors, newest first. Health workers see their own facility; admins every facility.',
+  })
+  async stockLedger(
+    @Ctx() ctx: InventoryContext,
+    @Arg('facilityId', () => ID, { nullable: true, description: "Defaults to the health worker's facility; admins may omit it" }) facilityId?: string,
+    @Arg('lotId', () => ID, { nullable: true }) lotId?: string,
+    @Arg('productCode', () => String, { nullable: true }) productCode?: string,
+    @Arg('reason', () => StockReasonEnum, { nullable: true }) reason?: StockReasonEnum,
+    @Arg('from', () => String, { nullable: true, description: 'ISO 8601, inclusive' }) from?: string,
+    @Arg('to', () => String, { nullable: true, description: 'ISO 8601, exclusive' }) to?: string,
+    @Arg('before', () => ID, { nullable: true, description: 'Entries older than this entry id (paging)' }) before?: string,
+    @Arg('limit', () => Int, { defaultValue: 100 }) limit = 100,
+  ): Promise<LedgerEntry[]> {
+    const { claims } = ctx.request;
+    if (claims.role === 'anonymous') throw unauthenticated();
+    const facility = facilityId ?? (claims.role === 'health-worker' ? claims.facilityId : undefined);
+    if (facility) requireFacilityAccess(claims, facility);
+    else if (claims.role !== 'admin') throw forbidden('Ledger details are for health workers of the facility and admins', 'Rincian buku stok hanya untuk petugas fasilitas dan admin');
+    if ((facility && !UUID_RE.test(facility)) || (lotId && !UUID_RE.test(lotId))) return [];
+    if (before !== undefined && before !== null && !/^\d{1,18}$/.test(before)) throw badInput('before', { id: 'before tidak valid', en: 'Invalid before' });
+    const rows = await listLedger(ctx.em, {
+      facilityId: facility,
+      lotId,
+      productCode,
+      reason,
+      from: parseInstant('from', from),
+      to: parseInstant('to', to),
+      beforeId: before,
+      limit: clampLimit(limit),
+    });
+    return rows.map(toLedgerEntry);
+  }
+
+  @FieldResolver(() => VaccineProduct)
+  product(@Root() entry: LedgerEntry, @Ctx() ctx: InventoryContext): Promise<VaccineProduct> {
+    return productOf(ctx, entry.productCode);
+  }
+}
