@@ -16,6 +16,10 @@ export interface GatewayConfig {
   maxConcurrent: number;
   maxQueue: number;
   queueTimeoutMs: number;
+  /** Share identical in-flight subgraph queries. */
+  dedupe: boolean;
+  /** TTL of the anonymous-query response cache; 0 turns it off. */
+  publicCacheMs: number;
 }
 
 export function loadGatewayConfig(env = new Env(), defaults: { supergraphFile: string; jwtPublicKey?: string }): GatewayConfig {
@@ -37,5 +41,7 @@ export function loadGatewayConfig(env = new Env(), defaults: { supergraphFile: s
     maxConcurrent: env.int('GATEWAY_MAX_CONCURRENT', 256, 1, 100_000),
     maxQueue: env.int('GATEWAY_MAX_QUEUE', 2048, 0, 1_000_000),
     queueTimeoutMs: env.int('GATEWAY_QUEUE_TIMEOUT_MS', 2000, 1, 60_000),
+    dedupe: env.bool('GATEWAY_DEDUPE', true),
+    publicCacheMs: env.int('GATEWAY_PUBLIC_CACHE_MS', 2000, 0, 300_000),
   };
 }

@@ -20,7 +20,9 @@ import {
   type ServiceName,
 } from '@victori/shared';
 import type { GatewayConfig } from './config.js';
+import { createSubgraphFetcher } from './fetcher.js';
 import { loadPublicKey, verifyToken } from './keys.js';
+import { PublicResponseCache } from './public-cache.js';
 
 export interface GatewayContext {
   request: RequestInfo;
@@ -33,8 +35,9 @@ class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     url: string,
     private readonly secret: string,
+    dedupe: boolean,
   ) {
-    super({ url, fetcher: globalThis.fetch as never });
+    super({ url, fetcher: createSubgraphFetcher({ dedupe }) as never });
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
@@ -110,6 +113,7 @@ export class AdmissionControl {
 export interface RunningGateway extends RunningServer {
   gateway: ApolloGateway;
   admission: AdmissionControl;
+  cache: PublicResponseCache;
 }
 
 export async function startGateway(
@@ -120,7 +124,7 @@ export async function startGateway(
   const publicKey = await loadPublicKey(config.jwtPublicKey);
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name }) => new SignedDataSource(config.subgraphUrls[name as ServiceName], config.gatewaySecret),
+    buildService: ({ name }) => new SignedDataSource(config.subgraphUrls[name as ServiceName], config.gatewaySecret, config.dedupe),
     logger: {
       debug: () => undefined,
       info: (m) => logger.info(String(m)),
@@ -129,12 +133,16 @@ export async function startGateway(
     },
   });
   const production = config.mode === 'production';
+  const cache = new PublicResponseCache(config.publicCacheMs);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     formatError,
-    plugins: [production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true })],
+    plugins: [
+      production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      ...(config.publicCacheMs > 0 ? [cache.plugin()] : []),
+    ],
   });
   const admission = new AdmissionControl(config.maxConcurrent, config.maxQueue, config.queueTimeoutMs);
   const running = await startGraphQLHttpServer<GatewayContext>(
@@ -177,7 +185,12 @@ export async function startGateway(
         );
         return checks;
       },
-      metrics: () => ({ inFlight: admission.inFlight, queued: admission.queued, refused: admission.refused }),
+      metrics: () => ({
+        inFlight: admission.inFlight,
+        queued: admission.queued,
+        refused: admission.refused,
+        publicCache: { ttlMs: cache.ttlMs, hits: cache.hits, misses: cache.misses },
+      }),
       admit: async () => {
         const state = admission.tryEnter();
         if (state === 'admitted') return { release: () => admission.leave() };
@@ -196,5 +209,5 @@ export async function startGateway(
     { host: config.host, port: config.port },
   );
   logger.info({ url: running.url }, 'gateway listening');
-  return { ...running, gateway, admission };
+  return { ...running, gateway, admission, cache };
 }

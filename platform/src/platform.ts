@@ -118,6 +118,8 @@ export async function startInProcess(options: InProcessOptions): Promise<InProce
         NODE_ENV: mode,
         LOG_LEVEL: logLevel,
         GATEWAY_PORT: String(gatewayPort),
+        // Tests see live data unless they ask for the public response cache.
+        GATEWAY_PUBLIC_CACHE_MS: '0',
         GATEWAY_SECRET: options.secrets.gatewaySecret,
         ...Object.fromEntries(SERVICES.map((n) => [`${n.toUpperCase()}_URL`, services[n].url])),
         ...options.gatewayEnv,

@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
+import type { GatewayContext } from './gateway.js';
+
+interface Entry {
+  body: unknown;
+  expires: number;
+  stored: number;
+}
+
+/**
+ * A short-lived cache of whole responses to anonymous queries (public data: centres, sessions with
+ * free places, public stock, coverage). Responses with errors are never stored. The TTL is a few
+ * seconds: during a surge every citizen sees the same availability, served from memory.
+ */
+export class PublicResponseCache {
+  private readonly entries = new Map<string, Entry>();
+  hits = 0;
+  misses = 0;
+
+  constructor(
+    readonly ttlMs: number,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  key(ctx: GraphQLRequestContext<GatewayContext>): string | undefined {
+    if (ctx.contextValue.request.claims.role !== 'anonymous') return undefined;
+    if (ctx.operation?.operation !== 'query') return undefined;
+    const { query, variables, operationName } = ctx.request;
+    return createHash('sha256')
+      .update(query ?? ctx.queryHash ?? '')
+      .update('\0')
+      .update(operationName ?? '')
+      .update('\0')
+      .update(JSON.stringify(variables ?? {}))
+      .digest('base64url');
+  }
+
+  get(key: string): Entry | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expires < Date.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  set(key: string, body: unknown): void {
+    if (this.entries.size >= this.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    const now = Date.now();
+    this.entries.set(key, { body, stored: now, expires: now + this.ttlMs });
+  }
+
+  plugin(): ApolloServerPlugin<GatewayContext> {
+    const cache = this;
+    return {
+      async requestDidStart() {
+        let key: string | undefined;
+        let fromCache = false;
+        return {
+          async responseForOperation(ctx) {
+            key = cache.key(ctx);
+            if (!key) return null;
+            const hit = cache.get(key);
+            if (!hit) {
+              cache.misses++;
+              return null;
+            }
+            cache.hits++;
+            fromCache = true;
+            ctx.response.http.headers.set('age', String(Math.floor((Date.now() - hit.stored) / 1000)));
+            return { body: { kind: 'single', singleResult: hit.body as never }, http: ctx.response.http };
+          },
+          async willSendResponse(ctx) {
+            if (!key || ctx.response.body.kind !== 'single') return;
+            const result = ctx.response.body.singleResult;
+            if (result.errors?.length) return;
+            ctx.response.http.headers.set('cache-control', `public, max-age=${Math.max(1, Math.floor(cache.ttlMs / 1000))}`);
+            if (!fromCache) cache.set(key, result);
+          },
+        };
+      },
+    };
+  }
+}

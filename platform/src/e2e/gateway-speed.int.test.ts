@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import { QueryCounter } from '@victori/shared';
+import { gql } from '@victori/shared/testing';
+import { startTestPlatform, type TestPlatform } from '../testing.js';
+
+describe('public reads at the gateway', () => {
+  let platform: TestPlatform;
+  const bookingQueries = new QueryCounter();
+  beforeAll(async () => {
+    platform = await startTestPlatform('gwspeed', {
+      background: false,
+      queryCounters: { booking: bookingQueries },
+      gatewayEnv: { GATEWAY_PUBLIC_CACHE_MS: '60000' },
+    });
+  });
+  afterAll(async () => platform?.close());
+
+  test('an anonymous query is answered from the short-lived cache the second time', async () => {
+    const query = `{ facilities(type: HOSPITAL) { name } }`;
+    bookingQueries.reset();
+    const first = await fetch(platform.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query }),
+    });
+    expect(first.headers.get('cache-control')).toBe('public, max-age=60');
+    const firstBody = await first.json();
+    bookingQueries.reset();
+    const second = await fetch(platform.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query }),
+    });
+    expect(second.headers.get('age')).not.toBeNull();
+    expect(await second.json()).toEqual(firstBody);
+    expect(bookingQueries.count).toBe(0);
+  });
+
+  test('authenticated requests and errors are never cached', async () => {
+    const admin = await platform.token({ role: 'admin', sub: 'admin-1' });
+    await gql(platform.gatewayUrl, `{ facilities(type: CLINIC) { name } }`, {}, { token: admin });
+    bookingQueries.reset();
+    await gql(platform.gatewayUrl, `{ facilities(type: CLINIC) { name } }`, {}, { token: admin });
+    expect(bookingQueries.count).toBeGreaterThan(0);
+    const a = await fetch(platform.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ facility(id: "00000000-0000-4000-8000-00000000abcd") { name } }` }),
+    });
+    expect(a.headers.get('cache-control') ?? '').not.toContain('public');
+    bookingQueries.reset();
+    await fetch(platform.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ facility(id: "00000000-0000-4000-8000-00000000abcd") { name } }` }),
+    });
+    expect(bookingQueries.count).toBeGreaterThan(0);
+  });
+
+  test('automatic persisted queries: a mobile client can send only the hash once the query is known', async () => {
+    const query = `{ facilities(type: POSYANDU) { code } }`;
+    const sha256Hash = createHash('sha256').update(query).digest('hex');
+    const ext = { persistedQuery: { version: 1, sha256Hash } };
+    const unknown = await fetch(platform.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ extensions: ext }),
+    });
+    expect(((await unknown.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe(
+      'PERSISTED_QUERY_NOT_FOUND',
+    );
+    const register = await fetch(platform.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, extensions: ext }),
+    });
+    expect(register.status).toBe(200);
+    const byHash = await fetch(`${platform.gatewayUrl}?extensions=${encodeURIComponent(JSON.stringify(ext))}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
+    const body = (await byHash.json()) as { data: { facilities: { code: string }[] } };
+    expect(body.data.facilities.map((f) => f.code).sort()).toEqual(['POSYANDU-KEMBANGSARI', 'POSYANDU-PEDALANGAN']);
+  });
+});
+
+describe('identical in-flight subgraph queries are shared', () => {
+  let platform: TestPlatform;
+  const bookingQueries = new QueryCounter();
+  beforeAll(async () => {
+    platform = await startTestPlatform('gwdedupe', { background: false, queryCounters: { booking: bookingQueries }, seed: true });
+  });
+  afterAll(async () => platform?.close());
+
+  test('20 identical concurrent queries reach the subgraph far fewer than 20 times', async () => {
+    bookingQueries.reset();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => gql<{ facilities: unknown[] }>(platform.gatewayUrl, `{ facilities { id name } }`)),
+    );
+    expect(results.every((r) => r.data!.facilities.length > 20)).toBe(true);
+    expect(bookingQueries.count).toBeLessThanOrEqual(10);
+  });
+});
