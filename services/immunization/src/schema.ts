@@ -1,6 +1,12 @@
 import { buildFederatedSchema, createEventAdminResolver } from '@victori/shared';
+import { DoseResolver } from './modules/dose/dose.resolver.js';
+import { ForecastResolver } from './modules/forecast/forecast.resolver.js';
+import { personReference } from './modules/person/person.reference.js';
 import { PersonResolver } from './modules/person/person.resolver.js';
 
 export function buildImmunizationSchema() {
-  return buildFederatedSchema({ resolvers: [createEventAdminResolver('immunization'), PersonResolver] }, {});
+  return buildFederatedSchema(
+    { resolvers: [createEventAdminResolver('immunization'), PersonResolver, DoseResolver, ForecastResolver] },
+    { ...personReference },
+  );
 }

@@ -1,16 +1,19 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 
-/** A person in the registry. The NIK is stored only encrypted, with a keyed hash for exact lookup. */
+/**
+ * A person in the registry. NIKs and the name are stored only encrypted, with a keyed hash for exact
+ * lookup; a newborn without NIK is identified by the mother's NIK (hash) plus birth data.
+ */
 @Entity({ tableName: 'person' })
 export class PersonEntity {
   @PrimaryKey({ type: 'uuid' })
   id!: string;
 
   @Property({ type: 'string', length: 64, nullable: true, unique: true })
-  nikHash?: string;
+  nikHash?: string | null;
 
   @Property({ type: 'text', nullable: true })
-  nikEncrypted?: string;
+  nikEncrypted?: string | null;
 
   @Property({ type: 'text' })
   fullNameEncrypted!: string;
@@ -21,8 +24,33 @@ export class PersonEntity {
   @Property({ type: 'string', length: 6 })
   sex!: 'MALE' | 'FEMALE';
 
+  @Property({ type: 'integer', nullable: true })
+  birthWeightGrams?: number | null;
+
+  @Index()
+  @Property({ type: 'string', length: 64, nullable: true })
+  motherNikHash?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  motherNikEncrypted?: string | null;
+
   @Property({ type: 'string', length: 20 })
   residenceKelurahanCode!: string;
+
+  @Property({ type: 'boolean' })
+  isChild!: boolean;
+
+  /** The citizen account that is this person (set when a citizen registers themselves). */
+  @Property({ type: 'string', length: 100, nullable: true, unique: true })
+  accountId?: string | null;
+
+  /** The facility whose health worker registered the person (walk-ins, births). */
+  @Property({ type: 'uuid', nullable: true })
+  registeredByFacilityId?: string | null;
+
+  /** SATUSEHAT patient id (IHS number), cached once looked up. */
+  @Property({ type: 'string', length: 40, nullable: true })
+  ihsNumber?: string | null;
 
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();

@@ -1,21 +1,118 @@
-import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
-import { notFound, requireRole } from '@victori/shared';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { forbidden, requireRole } from '@victori/shared';
 import type { ImmunizationContext } from '../../context.js';
-import { areaRef } from '../../external/area.stub.js';
+import { toDoseRecord } from '../dose/dose.mapper.js';
+import { DoseRecord } from '../dose/dose.type.js';
+import { personForecast } from '../forecast/forecast.service.js';
+import { ImmunizationForecast } from '../forecast/forecast.type.js';
+import { visiblePerson } from './person.access.js';
 import { PersonEntity } from './person.entity.js';
+import { AddGuardianInput, AssignChildNikInput, RegisterChildInput, RegisterPersonInput } from './person.inputs.js';
+import { toPerson } from './person.mapper.js';
+import { PersonService } from './person.service.js';
 import { Person } from './person.type.js';
+import { checkBirthDate } from './person.service.js';
 
-export function toPerson(e: PersonEntity): Person {
-  return Object.assign(new Person(), { id: e.id, birthDate: e.birthDate, sex: e.sex, residence: areaRef(e.residenceKelurahanCode) });
-}
+const service = (ctx: ImmunizationContext) => new PersonService(ctx.em, ctx.vault, ctx.request.claims);
+
+/** Citizens act for themselves and their dependants; health workers for people they hold; admins for all. */
+export const canActFor = (ctx: ImmunizationContext) => async (p: PersonEntity) => {
+  await visiblePerson(ctx, p.id);
+};
 
 @Resolver(() => Person)
 export class PersonResolver {
-  @Query(() => Person, { description: 'A person by id; health workers and admins' })
+  @Query(() => Person, { description: 'A person by id: the person, their guardians, health workers of a linked facility, admins' })
   async person(@Ctx() ctx: ImmunizationContext, @Arg('id', () => ID) id: string): Promise<Person> {
+    return toPerson(await visiblePerson(ctx, id), ctx.vault);
+  }
+
+  @Query(() => Person, { nullable: true, description: "The signed-in citizen's own record" })
+  async myPerson(@Ctx() ctx: ImmunizationContext): Promise<Person | null> {
+    requireRole(ctx.request.claims, 'citizen');
+    const entity = await ctx.em.findOne(PersonEntity, { accountId: ctx.request.claims.sub! });
+    return entity ? toPerson(entity, ctx.vault) : null;
+  }
+
+  @Query(() => [Person], { description: 'The children and others the signed-in citizen is guardian of' })
+  async myDependants(@Ctx() ctx: ImmunizationContext): Promise<Person[]> {
+    requireRole(ctx.request.claims, 'citizen');
+    const rows = await ctx.em.execute<{ person_id: string }[]>(
+      `select person_id from person_guardian where account_id = ? order by created_at`,
+      [ctx.request.claims.sub!],
+    );
+    const people = await ctx.loaders.person.loadMany(rows.map((r) => r.person_id));
+    return people.filter((p): p is PersonEntity => p instanceof PersonEntity).map((p) => toPerson(p, ctx.vault));
+  }
+
+  @Query(() => [Person], {
+    description: "Exact lookup by NIK, or by mother's NIK (and birth date) for a child without NIK; health workers and admins",
+  })
+  async findPersons(
+    @Ctx() ctx: ImmunizationContext,
+    @Arg('nik', () => String, { nullable: true }) nik?: string,
+    @Arg('motherNik', () => String, { nullable: true }) motherNik?: string,
+    @Arg('birthDate', () => String, { nullable: true }) birthDate?: string,
+  ): Promise<Person[]> {
     requireRole(ctx.request.claims, 'health-worker', 'admin');
-    const entity = /^[0-9a-f-]{36}$/i.test(id) ? await ctx.em.findOne(PersonEntity, { id }) : null;
-    if (!entity) throw notFound('Orang', 'id');
-    return toPerson(entity);
+    if (!nik && !motherNik) return [];
+    const where: Record<string, unknown> = nik ? { nikHash: ctx.vault.hash(nik) } : { motherNikHash: ctx.vault.hash(motherNik!) };
+    if (birthDate) where.birthDate = checkBirthDate(birthDate);
+    const rows = await ctx.em.find(PersonEntity, where, { orderBy: { birthDate: 'asc' }, limit: 20 });
+    return rows.map((p) => toPerson(p, ctx.vault));
+  }
+
+  @Mutation(() => Person, { description: 'Registers an adult by NIK (a citizen themselves, or a health worker for a walk-in)' })
+  async registerPerson(
+    @Ctx() ctx: ImmunizationContext,
+    @Arg('input', () => RegisterPersonInput) input: RegisterPersonInput,
+  ): Promise<Person> {
+    const person = await service(ctx).registerPerson(input);
+    ctx.events.relay.nudge();
+    return toPerson(person, ctx.vault);
+  }
+
+  @Mutation(() => Person, { description: 'Registers a child; the registering citizen becomes a guardian' })
+  async registerChild(@Ctx() ctx: ImmunizationContext, @Arg('input', () => RegisterChildInput) input: RegisterChildInput): Promise<Person> {
+    const person = await service(ctx).registerChild(input);
+    ctx.events.relay.nudge();
+    return toPerson(person, ctx.vault);
+  }
+
+  @Mutation(() => Person, { description: "Records a child's NIK once issued" })
+  async assignChildNik(
+    @Ctx() ctx: ImmunizationContext,
+    @Arg('input', () => AssignChildNikInput) input: AssignChildNikInput,
+  ): Promise<Person> {
+    return toPerson(await service(ctx).assignChildNik(input, canActFor(ctx)), ctx.vault);
+  }
+
+  @Mutation(() => Person, { description: 'Adds another guardian account to a child' })
+  async addGuardian(@Ctx() ctx: ImmunizationContext, @Arg('input', () => AddGuardianInput) input: AddGuardianInput): Promise<Person> {
+    if (ctx.request.claims.role === 'citizen' && input.accountId === ctx.request.claims.sub) throw forbidden();
+    return toPerson(await service(ctx).addGuardian(input, canActFor(ctx)), ctx.vault);
+  }
+
+  @FieldResolver(() => [DoseRecord], { description: 'Dose records, oldest first; superseded ones only when asked' })
+  async doseRecords(
+    @Root() person: Person,
+    @Ctx() ctx: ImmunizationContext,
+    @Arg('includeSuperseded', () => Boolean, { defaultValue: false }) includeSuperseded: boolean,
+  ): Promise<DoseRecord[]> {
+    const rows = await ctx.loaders.dosesByPerson.load(person.id);
+    return rows.filter((r) => includeSuperseded || r.status === 'ACTIVE').map(toDoseRecord);
+  }
+
+  @FieldResolver(() => ImmunizationForecast, {
+    description: "The person's schedule on a date (default today): every dose's status, IDL and IBL",
+  })
+  async forecast(
+    @Root() person: Person,
+    @Ctx() ctx: ImmunizationContext,
+    @Arg('asOf', () => String, { nullable: true }) asOf?: string,
+    @Arg('programme', () => String, { nullable: true }) programme?: string,
+  ): Promise<ImmunizationForecast> {
+    const entity = await ctx.loaders.person.load(person.id);
+    return personForecast(ctx, entity!, asOf, programme);
   }
 }

@@ -1,19 +1,41 @@
-import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { AreaRef } from '../../external/area.stub.js';
 
 @Directive('@key(fields: "id")')
 @ObjectType('Person', {
-  description: 'A person in the immunization registry; visible to the person, their guardians, health workers and admins',
+  description:
+    'A person in the immunization registry; visible to the person, their guardians, health workers of a linked facility and admins',
 })
 export class Person {
   @Field(() => ID)
   id!: string;
 
+  @Field(() => String)
+  fullName!: string;
+
+  @Field(() => String, { nullable: true, description: 'The NIK with all but the last four digits hidden; null while a child has none' })
+  nikMasked?: string | null;
+
+  @Field(() => Boolean)
+  hasNik!: boolean;
+
+  @Field(() => String, { nullable: true, description: "Mother's NIK, masked (children registered without their own NIK)" })
+  motherNikMasked?: string | null;
+
   @Field(() => String, { description: 'Birth date, YYYY-MM-DD' })
   birthDate!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'MALE or FEMALE' })
   sex!: string;
+
+  @Field(() => Int, { nullable: true, description: 'Birth weight in grams (children)' })
+  birthWeightGrams?: number | null;
+
+  @Field(() => Boolean)
+  isChild!: boolean;
+
+  @Field(() => String)
+  residenceKelurahanCode!: string;
 
   @Field(() => AreaRef, { description: 'Kelurahan of residence' })
   residence!: AreaRef;

@@ -1,0 +1,81 @@
+import DataLoader from 'dataloader';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Claims } from '@victori/shared';
+import { DoseRecordEntity } from '../modules/dose/dose.entity.js';
+import { AdverseEventEntity } from '../modules/dose/adverse-event.entity.js';
+import { PersonEntity } from '../modules/person/person.entity.js';
+import { deliveryRowsByRecord, type DeliveryRow } from '../satusehat/delivery.queue.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (value: string): boolean => UUID.test(value);
+
+function groupBy<T>(keys: readonly string[], rows: T[], key: (row: T) => string): T[][] {
+  const map = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    map.set(k, [...(map.get(k) ?? []), row]);
+  }
+  return keys.map((k) => map.get(k) ?? []);
+}
+
+/** Per-request batching: every lookup by person or record costs one statement per request level. */
+export function createLoaders(em: EntityManager, claims: Claims) {
+  let citizenScope: Promise<Set<string>> | undefined;
+  return {
+    person: new DataLoader<string, PersonEntity | null>(async (ids) => {
+      const valid = ids.filter(isUuid);
+      const rows = valid.length ? await em.find(PersonEntity, { id: { $in: valid } }) : [];
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+    /** Whether a person is linked to the health worker's facility (registered there or dosed there). */
+    atMyFacility: new DataLoader<string, boolean>(async (ids) => {
+      const valid = ids.filter(isUuid);
+      if (!claims.facilityId || valid.length === 0) return ids.map(() => false);
+      const rows = await em.execute<{ id: string }[]>(
+        `select id from person where id in (?) and registered_by_facility_id = ?
+         union select person_id as id from dose_record where person_id in (?) and facility_id = ?`,
+        [valid, claims.facilityId, valid, claims.facilityId],
+      );
+      const linked = new Set(rows.map((r) => r.id));
+      return ids.map((id) => linked.has(id));
+    }),
+    /** The people a citizen may see: their own record and their dependants (one query per request). */
+    citizenScope(): Promise<Set<string>> {
+      citizenScope ??= claims.sub
+        ? em
+            .execute<{ id: string }[]>(
+              `select id from person where account_id = ? union select person_id as id from person_guardian where account_id = ?`,
+              [claims.sub, claims.sub],
+            )
+            .then((rows) => new Set(rows.map((r) => r.id)))
+        : Promise.resolve(new Set<string>());
+      return citizenScope;
+    },
+    dosesByPerson: new DataLoader<string, DoseRecordEntity[]>(async (ids) => {
+      const rows = await em.find(
+        DoseRecordEntity,
+        { personId: { $in: [...ids] } },
+        { orderBy: { administeredAt: 'asc', recordedAt: 'asc' } },
+      );
+      return groupBy(ids, rows, (r) => r.personId);
+    }),
+    doseRecord: new DataLoader<string, DoseRecordEntity | null>(async (ids) => {
+      const valid = ids.filter(isUuid);
+      const rows = valid.length ? await em.find(DoseRecordEntity, { id: { $in: valid } }) : [];
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+    adverseEventsByDose: new DataLoader<string, AdverseEventEntity[]>(async (ids) => {
+      const rows = await em.find(AdverseEventEntity, { doseRecordId: { $in: [...ids] } }, { orderBy: { onsetAt: 'asc' } });
+      return groupBy(ids, rows, (r) => r.doseRecordId);
+    }),
+    deliveryByRecord: new DataLoader<string, DeliveryRow | null>(async (ids) => {
+      const rows = await deliveryRowsByRecord(em, [...ids]);
+      const byId = new Map(rows.map((r) => [r.dose_record_id!, r]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,67 @@
+import { facilityRef } from '../../external/facility.stub.js';
+import { productRef } from '../../external/product.stub.js';
+import type { DeliveryRow } from '../../satusehat/delivery.queue.js';
+import type { AdverseEventEntity } from './adverse-event.entity.js';
+import type { DoseRecordEntity } from './dose.entity.js';
+import { AdverseEvent, DeliveryState, DoseRecord, NationalDelivery } from './dose.type.js';
+
+const iso = (d: Date | string | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
+
+export function toDoseRecord(e: DoseRecordEntity): DoseRecord {
+  return Object.assign(new DoseRecord(), {
+    id: e.id,
+    personId: e.personId,
+    programme: e.programme,
+    doseKind: e.doseKind,
+    antigen: e.antigen,
+    doseNumber: e.doseNumber,
+    productCode: e.productCode,
+    product: productRef(e.productCode),
+    lotNumber: e.lotNumber,
+    expirationDate: e.expirationDate ?? null,
+    administeredAt: e.administeredAt.toISOString(),
+    facility: facilityRef(e.facilityId),
+    performerId: e.performerId,
+    appointmentId: e.appointmentId ?? null,
+    slipCode: e.slipCode ?? null,
+    valid: e.valid,
+    invalidReason: e.invalidReason ?? null,
+    timing: e.timing ?? null,
+    status: e.status,
+    supersedesId: e.supersedesId ?? null,
+    supersededById: e.supersededById ?? null,
+    correctionReason: e.correctionReason ?? null,
+    source: e.source,
+    recordedAt: e.recordedAt.toISOString(),
+  });
+}
+
+export function toDelivery(record: DoseRecordEntity, row: DeliveryRow | null): NationalDelivery {
+  if (record.status !== 'ACTIVE') {
+    return Object.assign(new NationalDelivery(), { doseRecordId: record.id, state: DeliveryState.SUPERSEDED, attempts: 0 });
+  }
+  // The row is written in the record's own transaction, so an active record always has one.
+  const state = row ? DeliveryState[row.status] : DeliveryState.PENDING;
+  return Object.assign(new NationalDelivery(), {
+    doseRecordId: record.id,
+    state,
+    attempts: row?.attempts ?? 0,
+    lastError: row?.last_error ?? null,
+    nextAttemptAt: state === DeliveryState.PENDING ? iso(row?.next_attempt_at) : null,
+    deliveredAt: state === DeliveryState.DELIVERED ? iso(row?.delivered_at) : null,
+    nationalId: row?.remote_id ?? null,
+  });
+}
+
+export function toAdverseEvent(e: AdverseEventEntity): AdverseEvent {
+  return Object.assign(new AdverseEvent(), {
+    id: e.id,
+    doseRecordId: e.doseRecordId,
+    onsetAt: e.onsetAt.toISOString(),
+    severity: e.severity,
+    symptoms: e.symptoms.split('\n'),
+    description: e.description ?? null,
+    outcome: e.outcome,
+    reportedAt: e.createdAt.toISOString(),
+  });
+}

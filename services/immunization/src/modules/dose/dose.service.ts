@@ -1,0 +1,301 @@
+import { randomUUID } from 'node:crypto';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import {
+  AppError,
+  badInput,
+  conflict,
+  DoseCorrected,
+  DoseRecorded,
+  ErrorCode,
+  forbidden,
+  notFound,
+  publish,
+  requireFacilityAccess,
+  requireRole,
+  type Claims,
+} from '@victori/shared';
+import { productCatalogue, type Product } from '../../catalogue/catalogue.js';
+import { enqueueDeliveries, type DeliveryItem } from '../../satusehat/delivery.queue.js';
+import { isUuid } from '../../loaders/loaders.js';
+import { PersonEntity } from '../person/person.entity.js';
+import { isIsoDate, jakartaDate } from '../schedule/schedule.dates.js';
+import { AdverseEventEntity } from './adverse-event.entity.js';
+import { DoseRecordEntity } from './dose.entity.js';
+import type { CorrectDoseInput, RecordAdverseEventInput, RecordDoseInput } from './dose.inputs.js';
+import { dedupeKey, dosePayload, findDose, judgeDose } from './dose.rules.js';
+
+const CLOCK_SKEW_MS = 5 * 60_000;
+const SEVERITIES = ['NON_SERIOUS', 'SERIOUS'];
+const OUTCOMES = ['RECOVERED', 'RECOVERING', 'NOT_RECOVERED', 'HOSPITALISED', 'DIED', 'UNKNOWN'];
+
+interface CheckedDose {
+  programme: string;
+  doseKind: string;
+  product: Product;
+  lotNumber: string;
+  expirationDate: string | null;
+  administeredAt: Date;
+  appointmentId: string | null;
+  slipCode: string | null;
+  definition: NonNullable<ReturnType<typeof findDose>>;
+}
+
+export function parseInstant(value: string, field: string): Date {
+  const at = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) ? new Date(value) : new Date(NaN);
+  if (Number.isNaN(at.getTime()))
+    throw badInput(field, { id: 'Waktu harus ISO 8601 dengan zona waktu', en: 'Time must be ISO 8601 with a time zone offset' });
+  if (at.getTime() > Date.now() + CLOCK_SKEW_MS)
+    throw badInput(field, { id: 'Waktu tidak boleh di masa depan', en: 'Time cannot be in the future' });
+  return at;
+}
+
+/** Row-level checks shared by recording, correcting and importing. */
+export function checkDose(input: {
+  programme: string;
+  doseKind: string;
+  productCode: string;
+  lotNumber: string;
+  expirationDate?: string | null;
+  administeredAt: string;
+  appointmentId?: string | null;
+  slipCode?: string | null;
+}): CheckedDose {
+  const definition = findDose(input.programme, input.doseKind);
+  if (!definition)
+    throw badInput('doseKind', {
+      id: `Dosis ${input.doseKind} tidak dikenal dalam program ${input.programme}`,
+      en: `Unknown dose ${input.doseKind} in programme ${input.programme}`,
+    });
+  const product = productCatalogue().get(input.productCode);
+  if (!product) throw badInput('productCode', { id: 'Produk vaksin tidak dikenal', en: 'Unknown vaccine product' });
+  if (product.programme !== input.programme || !product.doseKinds.includes(input.doseKind)) {
+    throw badInput('productCode', {
+      id: `${product.name} tidak untuk dosis ${input.doseKind}`,
+      en: `${product.name} is not used for ${input.doseKind}`,
+    });
+  }
+  const lotNumber = input.lotNumber.trim();
+  if (!lotNumber || lotNumber.length > 40)
+    throw badInput('lotNumber', {
+      id: 'Nomor batch wajib diisi (maks. 40 karakter)',
+      en: 'Lot number is required (at most 40 characters)',
+    });
+  if (input.expirationDate && !isIsoDate(input.expirationDate))
+    throw badInput('expirationDate', { id: 'Tanggal kedaluwarsa harus YYYY-MM-DD', en: 'Expiration date must be YYYY-MM-DD' });
+  const administeredAt = parseInstant(input.administeredAt, 'administeredAt');
+  if (input.expirationDate && input.expirationDate < jakartaDate(administeredAt)) {
+    throw badInput('expirationDate', { id: 'Vaksin sudah kedaluwarsa saat diberikan', en: 'The vaccine had expired when it was given' });
+  }
+  if (input.appointmentId && !isUuid(input.appointmentId))
+    throw badInput('appointmentId', { id: 'ID janji temu tidak valid', en: 'Invalid appointment id' });
+  const slipCode = input.slipCode?.trim() || null;
+  if (slipCode && slipCode.length > 20) throw badInput('slipCode', { id: 'Kode slip terlalu panjang', en: 'Slip code is too long' });
+  return {
+    programme: input.programme,
+    doseKind: input.doseKind,
+    product,
+    lotNumber,
+    expirationDate: input.expirationDate ?? null,
+    administeredAt,
+    appointmentId: input.appointmentId ?? null,
+    slipCode,
+    definition,
+  };
+}
+
+const duplicate = () =>
+  new AppError(
+    ErrorCode.DUPLICATE,
+    {
+      id: 'Dosis ini sudah tercatat untuk orang ini; gunakan koreksi',
+      en: 'This dose is already recorded for this person; correct it instead',
+    },
+    { field: 'doseKind' },
+  );
+
+export class DoseService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly claims: Claims,
+  ) {}
+
+  /** Writes a record, its event and its national delivery in one transaction. */
+  private async insertRecord(
+    tx: EntityManager,
+    person: PersonEntity,
+    dose: CheckedDose,
+    facilityId: string,
+    extra: Partial<DoseRecordEntity>,
+  ): Promise<DoseRecordEntity> {
+    if (jakartaDate(dose.administeredAt) < person.birthDate) {
+      throw badInput('administeredAt', { id: 'Waktu pemberian sebelum tanggal lahir', en: 'Administered before the date of birth' });
+    }
+    const others = await tx.find(DoseRecordEntity, { personId: person.id, programme: dose.programme, status: 'ACTIVE' });
+    const sameKind = others.filter((o) => o.doseKind === dose.doseKind);
+    if (sameKind.some((o) => o.valid)) throw duplicate();
+    const id = randomUUID();
+    const validity = judgeDose({
+      schedule: dose.definition.schedule,
+      series: dose.definition.series,
+      doseKind: dose.doseKind,
+      product: dose.product,
+      birthDate: person.birthDate,
+      administeredAt: dose.administeredAt,
+      others: others.map((o) => ({ id: o.id, doseKind: o.doseKind, givenOn: jakartaDate(o.administeredAt) })),
+      recordId: id,
+    });
+    const key = dedupeKey(person.id, dose.programme, dose.doseKind, sameKind.length + 1);
+    const record = tx.create(DoseRecordEntity, {
+      id,
+      personId: person.id,
+      programme: dose.programme,
+      doseKind: dose.doseKind,
+      antigen: validity.antigen,
+      doseNumber: validity.doseNumber,
+      productCode: dose.product.code,
+      lotNumber: dose.lotNumber,
+      expirationDate: dose.expirationDate,
+      administeredAt: dose.administeredAt,
+      facilityId,
+      performerId: this.claims.sub ?? 'unknown',
+      appointmentId: dose.appointmentId,
+      slipCode: dose.slipCode,
+      valid: validity.valid,
+      invalidReason: validity.reason,
+      timing: validity.timing,
+      status: 'ACTIVE',
+      dedupeKey: key,
+      activeKey: key,
+      source: 'RECORDED',
+      recordedAt: new Date(),
+      ...extra,
+    });
+    await tx.flush();
+    return record;
+  }
+
+  async recordDose(input: RecordDoseInput): Promise<DoseRecordEntity> {
+    requireRole(this.claims, 'health-worker');
+    const facilityId = this.claims.facilityId;
+    if (!facilityId) throw forbidden('Health workers must be bound to a facility', 'Petugas harus terikat pada satu fasilitas');
+    if (!isUuid(input.personId)) throw notFound('Orang', 'personId');
+    const dose = checkDose(input);
+    try {
+      return await this.em.transactional(async (tx) => {
+        // The person's row lock serialises records for one person, so validity sees every earlier dose.
+        const person = await tx.findOne(PersonEntity, { id: input.personId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        if (!person) throw notFound('Orang', 'personId');
+        const record = await this.insertRecord(tx, person, dose, facilityId, {});
+        await publish(tx, 'immunization', DoseRecorded, person.id, dosePayload(record, person));
+        await enqueueDeliveries(tx, [{ dedupeKey: record.dedupeKey, personId: person.id, doseRecordId: record.id }]);
+        return record;
+      });
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) throw duplicate();
+      throw error;
+    }
+  }
+
+  /** Supersedes (or voids) a record; both stay. Health workers of the record's facility, or admins. */
+  async correctDose(input: CorrectDoseInput): Promise<{ superseded: DoseRecordEntity; replacement: DoseRecordEntity | null }> {
+    requireRole(this.claims, 'health-worker', 'admin');
+    if (!isUuid(input.doseRecordId)) throw notFound('Catatan dosis', 'doseRecordId');
+    const reason = input.reason.trim();
+    if (reason.length < 3 || reason.length > 500)
+      throw badInput('reason', {
+        id: 'Alasan koreksi wajib diisi (3-500 karakter)',
+        en: 'A correction reason is required (3-500 characters)',
+      });
+    const replacementDose = input.replacement ? checkDose(input.replacement) : null;
+    try {
+      return await this.em.transactional(async (tx) => {
+        const old = await tx.findOne(DoseRecordEntity, { id: input.doseRecordId });
+        if (!old) throw notFound('Catatan dosis', 'doseRecordId');
+        requireFacilityAccess(this.claims, old.facilityId);
+        if (input.replacement && input.replacement.personId !== old.personId) {
+          throw badInput('replacement.personId', {
+            id: 'Koreksi tidak boleh memindahkan dosis ke orang lain',
+            en: 'A correction cannot move a dose to another person',
+          });
+        }
+        const person = await tx.findOneOrFail(PersonEntity, { id: old.personId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        await tx.refresh(old);
+        if (old.status !== 'ACTIVE') throw conflict({ id: 'Catatan ini sudah dikoreksi', en: 'This record was already corrected' });
+        old.status = replacementDose ? 'SUPERSEDED' : 'VOIDED';
+        old.activeKey = null;
+        old.correctionReason = reason;
+        await tx.flush();
+        let replacement: DoseRecordEntity | null = null;
+        if (replacementDose) {
+          replacement = await this.insertRecord(tx, person, replacementDose, old.facilityId, {
+            supersedesId: old.id,
+            correctionReason: reason,
+          });
+          old.supersededById = replacement.id;
+          await tx.flush();
+        }
+        await publish(tx, 'immunization', DoseCorrected, person.id, {
+          supersededDoseRecordId: old.id,
+          superseded: dosePayload(old, person),
+          reason,
+          record: replacement ? dosePayload(replacement, person) : null,
+        });
+        // Same dose identity: the national resource is updated; another identity: the old one is voided there.
+        const deliveries: DeliveryItem[] =
+          replacement && replacement.dedupeKey === old.dedupeKey
+            ? []
+            : [{ dedupeKey: old.dedupeKey, personId: person.id, doseRecordId: null }];
+        if (replacement) deliveries.push({ dedupeKey: replacement.dedupeKey, personId: person.id, doseRecordId: replacement.id });
+        await enqueueDeliveries(tx, deliveries);
+        return { superseded: old, replacement };
+      });
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) throw duplicate();
+      throw error;
+    }
+  }
+
+  /** KIPI against a dose; `canSee` enforces who may act for the dose's person. */
+  async recordAdverseEvent(input: RecordAdverseEventInput, canSee: (personId: string) => Promise<void>): Promise<AdverseEventEntity> {
+    requireRole(this.claims, 'citizen', 'health-worker', 'admin');
+    if (!isUuid(input.doseRecordId)) throw notFound('Catatan dosis', 'doseRecordId');
+    if (!SEVERITIES.includes(input.severity))
+      throw badInput('severity', { id: 'Tingkat harus NON_SERIOUS atau SERIOUS', en: 'Severity must be NON_SERIOUS or SERIOUS' });
+    if (!OUTCOMES.includes(input.outcome))
+      throw badInput('outcome', { id: 'Hasil tidak dikenal', en: `Outcome must be one of ${OUTCOMES.join(', ')}` });
+    const symptoms = input.symptoms.map((s) => s.trim()).filter(Boolean);
+    if (symptoms.length === 0 || symptoms.length > 20 || symptoms.some((s) => s.length > 100 || s.includes('\n'))) {
+      throw badInput('symptoms', {
+        id: 'Gejala wajib diisi (1-20, masing-masing maks. 100 karakter)',
+        en: 'Symptoms are required (1-20, each at most 100 characters)',
+      });
+    }
+    const onsetAt = parseInstant(input.onsetAt, 'onsetAt');
+    const description = input.description?.trim() || null;
+    if (description && description.length > 2000)
+      throw badInput('description', { id: 'Uraian terlalu panjang', en: 'Description is too long' });
+    return this.em.transactional(async (tx) => {
+      const dose = await tx.findOne(DoseRecordEntity, { id: input.doseRecordId });
+      if (!dose) throw notFound('Catatan dosis', 'doseRecordId');
+      await canSee(dose.personId);
+      if (onsetAt.getTime() < dose.administeredAt.getTime())
+        throw badInput('onsetAt', { id: 'Gejala tidak boleh mulai sebelum imunisasi', en: 'Onset cannot be before the dose was given' });
+      const event = tx.create(AdverseEventEntity, {
+        id: randomUUID(),
+        doseRecordId: dose.id,
+        personId: dose.personId,
+        onsetAt,
+        severity: input.severity,
+        symptoms: symptoms.join('\n'),
+        description,
+        outcome: input.outcome,
+        reportedBy: this.claims.sub ?? 'unknown',
+        reporterRole: this.claims.role,
+        createdAt: new Date(),
+      });
+      await tx.flush();
+      return event;
+    });
+  }
+}

@@ -1,0 +1,78 @@
+import { badInput } from '@victori/shared';
+import type { ImmunizationContext } from '../../context.js';
+import type { PersonEntity } from '../person/person.entity.js';
+import { scheduleFor, schedules, type Schedule } from '../schedule/schedule.data.js';
+import { daysBetween, isIsoDate, jakartaDate } from '../schedule/schedule.dates.js';
+import { forecast, scheduleApplies, type GivenDose } from '../schedule/schedule.engine.js';
+import { candidateProducts, matchSessions, toForecast } from './forecast.mapping.js';
+import type { DueSession, ImmunizationForecast } from './forecast.type.js';
+import { fetchSessions } from './sessions.client.js';
+
+const MAX_RANGE_DAYS = 62;
+
+export function checkDate(value: string | undefined | null, field: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isIsoDate(value)) throw badInput(field, { id: 'Tanggal harus YYYY-MM-DD', en: 'Date must be YYYY-MM-DD' });
+  return value;
+}
+
+/** The schedule asked for, or the one that applies at the person's age (children's before adults'). */
+export function pickSchedule(person: PersonEntity, asOf: string, programme?: string | null): Schedule {
+  if (programme) {
+    const s = scheduleFor(programme);
+    if (!s) throw badInput('programme', { id: 'Program tidak memiliki jadwal', en: 'No schedule for this programme' });
+    return s;
+  }
+  return schedules().find((s) => scheduleApplies(s, person.birthDate, asOf)) ?? schedules()[0]!;
+}
+
+async function givenDoses(ctx: ImmunizationContext, personId: string, programme: string): Promise<GivenDose[]> {
+  const records = await ctx.loaders.dosesByPerson.load(personId);
+  return records
+    .filter((r) => r.status === 'ACTIVE' && r.programme === programme)
+    .map((r) => ({ id: r.id, doseKind: r.doseKind, givenOn: jakartaDate(r.administeredAt) }));
+}
+
+export async function personForecast(
+  ctx: ImmunizationContext,
+  person: PersonEntity,
+  asOfArg?: string | null,
+  programme?: string | null,
+): Promise<ImmunizationForecast> {
+  const asOf = checkDate(asOfArg, 'asOf') ?? jakartaDate(new Date());
+  const schedule = pickSchedule(person, asOf, programme);
+  const given = await givenDoses(ctx, person.id, schedule.programme);
+  return toForecast(person.id, schedule, person.birthDate, forecast(schedule, person.birthDate, given, asOf));
+}
+
+export async function dueAndAvailable(
+  ctx: ImmunizationContext,
+  person: PersonEntity,
+  args: { from: string; to: string; kecamatanCode?: string | null; kelurahanCode?: string | null; programme?: string | null },
+): Promise<DueSession[]> {
+  const from = checkDate(args.from, 'from')!;
+  const to = checkDate(args.to, 'to')!;
+  if (to < from) throw badInput('to', { id: 'Tanggal akhir sebelum tanggal awal', en: 'to is before from' });
+  if (daysBetween(from, to) > MAX_RANGE_DAYS)
+    throw badInput('to', { id: `Rentang paling lama ${MAX_RANGE_DAYS} hari`, en: `The range may span at most ${MAX_RANGE_DAYS} days` });
+  if (!args.kecamatanCode && !args.kelurahanCode)
+    throw badInput('kecamatanCode', { id: 'Pilih kecamatan atau kelurahan', en: 'Give a kecamatan or kelurahan code' });
+  const schedule = pickSchedule(person, from, args.programme);
+  const given = await givenDoses(ctx, person.id, schedule.programme);
+  const productCodes = candidateProducts(schedule, person.birthDate, given, to);
+  if (productCodes.length === 0) return [];
+  const sessions = await fetchSessions(
+    ctx.settings.gatewayUrl,
+    {
+      ...(args.kecamatanCode ? { kecamatanCode: args.kecamatanCode } : {}),
+      ...(args.kelurahanCode ? { kelurahanCode: args.kelurahanCode } : {}),
+      dateFrom: from,
+      dateTo: to,
+      programme: schedule.programme,
+      productCodes,
+      hasPlaces: true,
+    },
+    { requestId: ctx.request.requestId },
+  );
+  return matchSessions(schedule, person.birthDate, given, sessions);
+}

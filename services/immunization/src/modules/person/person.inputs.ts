@@ -1,0 +1,70 @@
+import { Field, ID, InputType, Int } from 'type-graphql';
+
+@InputType('RegisterPersonInput', { description: 'An adult, identified by NIK' })
+export class RegisterPersonInput {
+  @Field(() => String)
+  nik!: string;
+
+  @Field(() => String)
+  fullName!: string;
+
+  @Field(() => String, { description: 'YYYY-MM-DD' })
+  birthDate!: string;
+
+  @Field(() => String, { description: 'MALE or FEMALE' })
+  sex!: string;
+
+  @Field(() => String, { description: 'Kelurahan code of residence (coverage is counted there)' })
+  residenceKelurahanCode!: string;
+}
+
+@InputType('RegisterChildInput', { description: "A child registered by a parent; the mother's NIK identifies a newborn without NIK" })
+export class RegisterChildInput {
+  @Field(() => String)
+  fullName!: string;
+
+  @Field(() => String, { description: 'YYYY-MM-DD' })
+  birthDate!: string;
+
+  @Field(() => String, { description: 'MALE or FEMALE' })
+  sex!: string;
+
+  @Field(() => Int, { nullable: true })
+  birthWeightGrams?: number;
+
+  @Field(() => String, { nullable: true, description: "The child's own NIK, when it has one" })
+  nik?: string;
+
+  @Field(() => String, { nullable: true, description: "The mother's NIK; required when the child has no NIK yet" })
+  motherNik?: string;
+
+  @Field(() => String)
+  residenceKelurahanCode!: string;
+
+  @Field(() => String, {
+    defaultValue: 'MOTHER',
+    description: 'MOTHER, FATHER or GUARDIAN: how the registering citizen relates to the child',
+  })
+  relationship!: string;
+}
+
+@InputType('AssignChildNikInput', { description: "The child's NIK once the civil registry has issued it" })
+export class AssignChildNikInput {
+  @Field(() => ID)
+  personId!: string;
+
+  @Field(() => String)
+  nik!: string;
+}
+
+@InputType('AddGuardianInput', { description: 'Another citizen account (e.g. the other parent) that may act for the person' })
+export class AddGuardianInput {
+  @Field(() => ID)
+  personId!: string;
+
+  @Field(() => String)
+  accountId!: string;
+
+  @Field(() => String)
+  relationship!: string;
+}

@@ -1,0 +1,12 @@
+import type { ImmunizationContext } from '../../context.js';
+import { visiblePerson } from './person.access.js';
+import { toPerson } from './person.mapper.js';
+
+/** Other subgraphs' Person references resolve through the same access rules; lookups are batched by the loaders. */
+export const personReference = {
+  Person: {
+    async __resolveReference(ref: { id: string }, ctx: ImmunizationContext) {
+      return toPerson(await visiblePerson(ctx, ref.id), ctx.vault);
+    },
+  },
+};

@@ -1,0 +1,262 @@
+import { randomUUID } from 'node:crypto';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import {
+  AppError,
+  assertValidNik,
+  badInput,
+  conflict,
+  ErrorCode,
+  forbidden,
+  notFound,
+  publish,
+  requireRole,
+  type Claims,
+  type PiiVault,
+  type Sex,
+} from '@victori/shared';
+import { PersonRegistered } from '@victori/shared';
+import { isSemarangKelurahan } from '../../catalogue/catalogue.js';
+import { addDuration, isIsoDate, jakartaDate, parseDuration } from '../schedule/schedule.dates.js';
+import { GuardianEntity } from '../guardian/guardian.entity.js';
+import { PersonEntity } from './person.entity.js';
+import type { AddGuardianInput, AssignChildNikInput, RegisterChildInput, RegisterPersonInput } from './person.inputs.js';
+
+const RELATIONSHIPS = ['MOTHER', 'FATHER', 'GUARDIAN'];
+const CHILD_BEFORE = parseDuration('P18Y');
+
+export function checkSex(value: string, field = 'sex'): Sex {
+  if (value !== 'MALE' && value !== 'FEMALE')
+    throw badInput(field, { id: 'Jenis kelamin harus MALE atau FEMALE', en: 'Sex must be MALE or FEMALE' });
+  return value;
+}
+
+export function checkBirthDate(value: string, field = 'birthDate'): string {
+  if (!isIsoDate(value))
+    throw badInput(field, { id: 'Tanggal lahir harus berformat YYYY-MM-DD', en: 'Birth date must be a real date, YYYY-MM-DD' });
+  if (value > jakartaDate(new Date()))
+    throw badInput(field, { id: 'Tanggal lahir tidak boleh di masa depan', en: 'Birth date cannot be in the future' });
+  if (value < '1900-01-01') throw badInput(field, { id: 'Tanggal lahir tidak masuk akal', en: 'Birth date is implausible' });
+  return value;
+}
+
+export function checkKelurahan(value: string, field = 'residenceKelurahanCode'): string {
+  if (!isSemarangKelurahan(value))
+    throw badInput(field, { id: 'Kode kelurahan tidak dikenal di Kota Semarang', en: 'Unknown Semarang kelurahan code' });
+  return value;
+}
+
+export function checkName(value: string, field = 'fullName'): string {
+  const name = value.trim().replace(/\s+/g, ' ');
+  if (name.length < 2 || name.length > 150)
+    throw badInput(field, { id: 'Nama harus 2 sampai 150 karakter', en: 'Name must be 2 to 150 characters' });
+  return name;
+}
+
+const sameName = (a: string, b: string) => a.trim().replace(/\s+/g, ' ').toLowerCase() === b.trim().replace(/\s+/g, ' ').toLowerCase();
+
+async function emitRegistered(tx: EntityManager, p: PersonEntity): Promise<void> {
+  await publish(tx, 'immunization', PersonRegistered, p.id, {
+    personId: p.id,
+    nikHash: p.nikHash ?? null,
+    birthDate: p.birthDate,
+    sex: p.sex,
+    residenceKelurahanCode: p.residenceKelurahanCode,
+    isChild: p.isChild,
+  });
+}
+
+function uniqueViolation(error: unknown): AppError | undefined {
+  if (error instanceof UniqueConstraintViolationException) {
+    return new AppError(ErrorCode.DUPLICATE, { id: 'NIK ini sudah terdaftar', en: 'This NIK is already registered' }, { field: 'nik' });
+  }
+  return undefined;
+}
+
+export class PersonService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly vault: PiiVault,
+    private readonly claims: Claims,
+  ) {}
+
+  /**
+   * An adult by NIK. A citizen registers themselves (one person per account); a health worker
+   * registers a walk-in at their facility (an existing NIK returns the existing person).
+   */
+  async registerPerson(input: RegisterPersonInput): Promise<PersonEntity> {
+    requireRole(this.claims, 'citizen', 'health-worker', 'admin');
+    const sex = checkSex(input.sex);
+    const birthDate = checkBirthDate(input.birthDate);
+    assertValidNik(input.nik, { birthDate, sex });
+    const fullName = checkName(input.fullName);
+    const residence = checkKelurahan(input.residenceKelurahanCode);
+    const nikHash = this.vault.hash(input.nik);
+    try {
+      return await this.em.transactional(async (tx) => {
+        const existing = await tx.findOne(PersonEntity, { nikHash }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        if (existing) {
+          if (existing.birthDate !== birthDate || existing.sex !== sex) {
+            throw badInput('nik', {
+              id: 'NIK sudah terdaftar dengan data lahir yang berbeda',
+              en: 'This NIK is registered with different birth data',
+            });
+          }
+          if (this.claims.role === 'citizen') {
+            if (existing.accountId === this.claims.sub) return existing;
+            // Claiming a record someone else created (e.g. a walk-in) needs the name as registered too.
+            if (existing.accountId || !sameName(this.vault.decrypt(existing.fullNameEncrypted), fullName)) {
+              throw new AppError(
+                ErrorCode.DUPLICATE,
+                { id: 'NIK ini sudah terdaftar', en: 'This NIK is already registered' },
+                { field: 'nik' },
+              );
+            }
+            await this.assertNoOwnRecord(tx);
+            existing.accountId = this.claims.sub!;
+            return existing;
+          }
+          if (this.claims.role === 'health-worker') existing.registeredByFacilityId ??= this.claims.facilityId ?? null;
+          return existing;
+        }
+        if (this.claims.role === 'citizen') await this.assertNoOwnRecord(tx);
+        const person = tx.create(PersonEntity, {
+          id: randomUUID(),
+          nikHash,
+          nikEncrypted: this.vault.encrypt(input.nik),
+          fullNameEncrypted: this.vault.encrypt(fullName),
+          birthDate,
+          sex,
+          residenceKelurahanCode: residence,
+          isChild: birthDate > jakartaDateMinus(CHILD_BEFORE),
+          accountId: this.claims.role === 'citizen' ? this.claims.sub! : null,
+          registeredByFacilityId: this.claims.role === 'health-worker' ? (this.claims.facilityId ?? null) : null,
+          createdAt: new Date(),
+        });
+        await tx.flush();
+        await emitRegistered(tx, person);
+        return person;
+      });
+    } catch (error) {
+      throw uniqueViolation(error) ?? error;
+    }
+  }
+
+  private async assertNoOwnRecord(tx: EntityManager): Promise<void> {
+    if (await tx.count(PersonEntity, { accountId: this.claims.sub! })) {
+      throw conflict({ id: 'Akun ini sudah memiliki data diri', en: 'This account already has its own person record' });
+    }
+  }
+
+  /** A child registered by a parent (who becomes a guardian) or by a health worker at birth. */
+  async registerChild(input: RegisterChildInput): Promise<PersonEntity> {
+    requireRole(this.claims, 'citizen', 'health-worker', 'admin');
+    const sex = checkSex(input.sex);
+    const birthDate = checkBirthDate(input.birthDate);
+    if (birthDate <= jakartaDateMinus(CHILD_BEFORE))
+      throw badInput('birthDate', { id: 'Anak harus berusia di bawah 18 tahun', en: 'A child must be under 18 years old' });
+    const fullName = checkName(input.fullName);
+    const residence = checkKelurahan(input.residenceKelurahanCode);
+    if (!RELATIONSHIPS.includes(input.relationship))
+      throw badInput('relationship', {
+        id: 'Hubungan harus MOTHER, FATHER atau GUARDIAN',
+        en: 'Relationship must be MOTHER, FATHER or GUARDIAN',
+      });
+    if (
+      input.birthWeightGrams !== undefined &&
+      input.birthWeightGrams !== null &&
+      (input.birthWeightGrams < 300 || input.birthWeightGrams > 7000)
+    ) {
+      throw badInput('birthWeightGrams', { id: 'Berat lahir harus 300 sampai 7000 gram', en: 'Birth weight must be 300 to 7000 grams' });
+    }
+    if (input.nik) assertValidNik(input.nik, { birthDate, sex });
+    if (input.motherNik) assertValidNik(input.motherNik, { sex: 'FEMALE' }, 'motherNik');
+    if (!input.nik && !input.motherNik) {
+      throw badInput('motherNik', {
+        id: 'NIK ibu wajib diisi bila anak belum memiliki NIK',
+        en: "The mother's NIK is required while the child has no NIK",
+      });
+    }
+    try {
+      return await this.em.transactional(async (tx) => {
+        const person = tx.create(PersonEntity, {
+          id: randomUUID(),
+          nikHash: input.nik ? this.vault.hash(input.nik) : null,
+          nikEncrypted: input.nik ? this.vault.encrypt(input.nik) : null,
+          motherNikHash: input.motherNik ? this.vault.hash(input.motherNik) : null,
+          motherNikEncrypted: input.motherNik ? this.vault.encrypt(input.motherNik) : null,
+          fullNameEncrypted: this.vault.encrypt(fullName),
+          birthDate,
+          sex,
+          birthWeightGrams: input.birthWeightGrams ?? null,
+          residenceKelurahanCode: residence,
+          isChild: true,
+          registeredByFacilityId: this.claims.role === 'health-worker' ? (this.claims.facilityId ?? null) : null,
+          createdAt: new Date(),
+        });
+        if (this.claims.role === 'citizen') {
+          tx.create(GuardianEntity, {
+            id: randomUUID(),
+            personId: person.id,
+            accountId: this.claims.sub!,
+            relationship: input.relationship,
+            createdAt: new Date(),
+          });
+        }
+        await tx.flush();
+        await emitRegistered(tx, person);
+        return person;
+      });
+    } catch (error) {
+      throw uniqueViolation(error) ?? error;
+    }
+  }
+
+  /** Records the child's NIK once issued; it must agree with the birth date and sex on record. */
+  async assignChildNik(input: AssignChildNikInput, canAct: (p: PersonEntity) => Promise<void>): Promise<PersonEntity> {
+    requireRole(this.claims, 'citizen', 'health-worker', 'admin');
+    try {
+      return await this.em.transactional(async (tx) => {
+        const person = await tx.findOne(PersonEntity, { id: input.personId });
+        if (!person) throw notFound('Orang', 'personId');
+        await canAct(person);
+        if (person.nikHash) throw conflict({ id: 'Orang ini sudah memiliki NIK', en: 'This person already has a NIK' });
+        assertValidNik(input.nik, { birthDate: person.birthDate, sex: person.sex });
+        person.nikHash = this.vault.hash(input.nik);
+        person.nikEncrypted = this.vault.encrypt(input.nik);
+        await tx.flush();
+        return person;
+      });
+    } catch (error) {
+      throw uniqueViolation(error) ?? error;
+    }
+  }
+
+  /** A guardian (or an admin) adds another guardian, e.g. the other parent. */
+  async addGuardian(input: AddGuardianInput, canAct: (p: PersonEntity) => Promise<void>): Promise<PersonEntity> {
+    requireRole(this.claims, 'citizen', 'admin');
+    if (!RELATIONSHIPS.includes(input.relationship))
+      throw badInput('relationship', {
+        id: 'Hubungan harus MOTHER, FATHER atau GUARDIAN',
+        en: 'Relationship must be MOTHER, FATHER or GUARDIAN',
+      });
+    const accountId = input.accountId.trim();
+    if (!accountId || accountId.length > 100) throw badInput('accountId', { id: 'Akun tidak valid', en: 'Invalid account id' });
+    return this.em.transactional(async (tx) => {
+      const person = await tx.findOne(PersonEntity, { id: input.personId });
+      if (!person) throw notFound('Orang', 'personId');
+      await canAct(person);
+      if (!person.isChild && this.claims.role !== 'admin')
+        throw forbidden('Only children have guardians added by citizens', 'Hanya anak yang dapat ditambah walinya oleh warga');
+      await tx.execute(
+        `insert into person_guardian (id, person_id, account_id, relationship, created_at) values (?, ?, ?, ?, now()) on conflict (person_id, account_id) do nothing`,
+        [randomUUID(), person.id, accountId, input.relationship],
+      );
+      return person;
+    });
+  }
+}
+
+function jakartaDateMinus(d: { years: number; months: number; days: number; text: string }): string {
+  return addDuration(jakartaDate(new Date()), { years: -d.years, months: -d.months, days: -d.days, text: `-${d.text}` });
+}
