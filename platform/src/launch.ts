@@ -1,0 +1,114 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { SERVICES, type ServiceName } from '@victori/shared';
+import { REPO_ROOT } from './local.js';
+import type { DatabaseUrls } from './platform.js';
+
+export interface LaunchOptions {
+  host: string;
+  ports: Record<ServiceName | 'gateway', number>;
+  databaseUrls: DatabaseUrls;
+  gatewaySecret: string;
+  piiKey: string;
+  jwtPublicKey: string;
+  /** Extra environment for every process, and per process. */
+  env?: Record<string, string>;
+  serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
+  gatewayEnv?: Record<string, string>;
+  stdio?: 'inherit' | 'ignore';
+  /** Called when a process exits while the platform is not stopping. */
+  onUnexpectedExit?: (name: string, code: number | null, signal: NodeJS.Signals | null) => void;
+}
+
+export interface LaunchedPlatform {
+  gatewayUrl: string;
+  serviceUrls: Record<ServiceName, string>;
+  pids: Record<ServiceName | 'gateway', number>;
+  stop(): Promise<void>;
+}
+
+async function waitHealthy(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${url} exited with code ${child.exitCode} during start`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not become healthy in ${timeoutMs} ms`);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/**
+ * The four subgraphs and the gateway as child processes (the compiled dist entries). Children
+ * have an IPC channel: if this process dies, they see the disconnect and exit, leaving no orphans.
+ */
+export async function launchPlatform(options: LaunchOptions): Promise<LaunchedPlatform> {
+  const { host, ports } = options;
+  const gatewayUrl = `http://${host}:${ports.gateway}/graphql`;
+  const baseEnv = {
+    ...process.env,
+    HOST: host,
+    GATEWAY_URL: gatewayUrl,
+    GATEWAY_SECRET: options.gatewaySecret,
+    PII_KEY: options.piiKey,
+    ...options.env,
+  };
+  const children: ChildProcess[] = [];
+  let stopping = false;
+  const stop = async (): Promise<void> => {
+    stopping = true;
+    // Gateway first (no new work), then the subgraphs.
+    for (const child of [...children].reverse()) await stopChild(child);
+  };
+  const spawn = (name: string, entry: string, extra: Record<string, string>): ChildProcess => {
+    const child = fork(path.join(REPO_ROOT, entry), [], { env: { ...baseEnv, ...extra }, stdio: options.stdio ?? 'inherit' });
+    child.once('exit', (code, signal) => {
+      if (!stopping) options.onUnexpectedExit?.(name, code, signal);
+    });
+    children.push(child);
+    return child;
+  };
+  const serviceUrls = {} as Record<ServiceName, string>;
+  const pids = {} as Record<ServiceName | 'gateway', number>;
+  try {
+    for (const name of SERVICES) {
+      const prefix = name.toUpperCase();
+      serviceUrls[name] = `http://${host}:${ports[name]}/graphql`;
+      const child = spawn(name, `services/${name}/dist/index.js`, {
+        [`${prefix}_PORT`]: String(ports[name]),
+        [`${prefix}_DATABASE_URL`]: options.databaseUrls.services[name],
+        BUS_DATABASE_URL: options.databaseUrls.bus,
+        ...options.serviceEnv?.[name],
+      });
+      pids[name] = child.pid!;
+      await waitHealthy(`http://${host}:${ports[name]}/health`, child);
+    }
+    const gateway = spawn('gateway', 'gateway/dist/index.js', {
+      GATEWAY_PORT: String(ports.gateway),
+      ...Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, serviceUrls[s]])),
+      JWT_PUBLIC_KEY: options.jwtPublicKey,
+      ...options.gatewayEnv,
+    });
+    pids.gateway = gateway.pid!;
+    await waitHealthy(`http://${host}:${ports.gateway}/health`, gateway);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { gatewayUrl, serviceUrls, pids, stop };
+}
