@@ -1,3 +1,7 @@
 import { Migration20261123000000_facilities } from './Migration20261123000000_facilities.js';
+import { Migration20261123000100_booking } from './Migration20261123000100_booking.js';
 
-export const migrations = [{ name: 'Migration20261123000000_facilities', class: Migration20261123000000_facilities }];
+export const migrations = [
+  { name: 'Migration20261123000000_facilities', class: Migration20261123000000_facilities },
+  { name: 'Migration20261123000100_booking', class: Migration20261123000100_booking },
+];

@@ -44,6 +44,9 @@ export class FacilityEntity {
   @Property({ type: 'string', length: 30, nullable: true })
   phone?: string;
 
+  @Property({ type: 'string', length: 200, nullable: true })
+  email?: string;
+
   @Property({ type: 'json' })
   openingHours: OpeningHoursValue[] = [];
 

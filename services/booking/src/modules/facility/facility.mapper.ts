@@ -15,6 +15,7 @@ export function toFacility(e: FacilityEntity): Facility {
     latitude: e.latitude ?? undefined,
     longitude: e.longitude ?? undefined,
     phone: e.phone ?? undefined,
+    email: e.email ?? undefined,
     openingHours: e.openingHours.map((h) => Object.assign(new OpeningHours(), h)),
     active: e.active,
   });

@@ -1,8 +1,10 @@
-import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
-import { notFound } from '@victori/shared';
+import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { notFound, requireRole } from '@victori/shared';
 import type { BookingContext } from '../../context.js';
 import { FacilityEntity } from './facility.entity.js';
+import { CreateFacilityInput, UpdateFacilityInput } from './facility.inputs.js';
 import { toFacility } from './facility.mapper.js';
+import { createFacility, updateFacility } from './facility.service.js';
 import { Facility, FacilityType } from './facility.type.js';
 
 @Resolver(() => Facility)
@@ -27,5 +29,21 @@ export class FacilityResolver {
     const entity = await ctx.loaders.facility.load(id);
     if (!entity) throw notFound('Fasilitas', 'id');
     return toFacility(entity);
+  }
+
+  @Mutation(() => Facility, { description: 'Registers a vaccination centre; admins' })
+  async createFacility(@Ctx() ctx: BookingContext, @Arg('input', () => CreateFacilityInput) input: CreateFacilityInput): Promise<Facility> {
+    requireRole(ctx.request.claims, 'admin');
+    return toFacility(await createFacility(ctx.em, input));
+  }
+
+  @Mutation(() => Facility, { description: 'Changes a vaccination centre; admins' })
+  async updateFacility(
+    @Ctx() ctx: BookingContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdateFacilityInput) input: UpdateFacilityInput,
+  ): Promise<Facility> {
+    requireRole(ctx.request.claims, 'admin');
+    return toFacility(await updateFacility(ctx.em, id, input));
   }
 }

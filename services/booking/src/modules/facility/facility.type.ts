@@ -57,8 +57,11 @@ export class Facility {
   @Field(() => Float, { nullable: true })
   longitude?: number;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Contact telephone' })
   phone?: string;
+
+  @Field(() => String, { nullable: true, description: 'Contact e-mail' })
+  email?: string;
 
   @Field(() => [OpeningHours])
   openingHours!: OpeningHours[];

@@ -1,0 +1,25 @@
+import { ConfigError, Env } from '@victori/shared';
+
+export interface BookingConfig {
+  /** Live appointments (booked or checked in) one phone number may hold at once: a family's bookings. */
+  maxPerPhone: number;
+  /**
+   * Same-day cut-off, HH:MM in Asia/Jakarta: online booking for a session on today's date closes at this
+   * time (and a slot is never bookable once it has started).
+   */
+  sameDayCutoff: string;
+  /** Default slot length when a session is created without one. */
+  defaultSlotMinutes: number;
+}
+
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+export function loadBookingConfig(env = new Env()): BookingConfig {
+  const sameDayCutoff = env.string('BOOKING_SAME_DAY_CUTOFF', '12:00');
+  if (!HHMM.test(sameDayCutoff)) throw new ConfigError('BOOKING_SAME_DAY_CUTOFF', `must be HH:MM, got "${sameDayCutoff}"`);
+  return {
+    maxPerPhone: env.int('BOOKING_MAX_PER_PHONE', 5, 1, 50),
+    sameDayCutoff,
+    defaultSlotMinutes: env.int('BOOKING_SLOT_MINUTES', 30, 5, 24 * 60),
+  };
+}

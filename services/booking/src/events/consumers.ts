@@ -1,0 +1,84 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import {
+  AppointmentCompleted,
+  DoseCorrected,
+  DoseRecorded,
+  on,
+  publish,
+  UsableStockChanged,
+  type ConsumerDefinition,
+  type DoseRecordPayload,
+} from '@victori/shared';
+import { appointmentColumns, appointmentPayload, type AppointmentRow } from '../modules/appointment/appointment.rows.js';
+import { localDateOf } from '../time.js';
+
+/** Usable doses per facility and product, from inventory: the cap on what booking may promise. */
+export const stockConsumer: ConsumerDefinition = {
+  name: 'booking.stock',
+  handlers: [
+    on(UsableStockChanged, async (tx, event) => {
+      const p = event.payload;
+      await tx.execute(
+        `insert into stock_level (facility_id, product_code, usable_doses, changed_at) values (?, ?, ?, ?)
+         on conflict (facility_id, product_code) do update set usable_doses = excluded.usable_doses, changed_at = excluded.changed_at
+          where stock_level.changed_at <= excluded.changed_at`,
+        [p.facilityId, p.productCode, p.usableDoses, p.at],
+      );
+    }),
+  ],
+  reset: async (tx) => {
+    await tx.execute(`delete from stock_level`);
+  },
+};
+
+async function rememberDose(tx: EntityManager, d: DoseRecordPayload): Promise<void> {
+  if (!d.nikHash) return;
+  await tx.execute(
+    `insert into dose_history (dose_record_id, nik_hash, programme, dose_kind, product_code, administered_on, valid)
+     values (?, ?, ?, ?, ?, ?::date, ?) on conflict (dose_record_id) do nothing`,
+    [d.doseRecordId, d.nikHash, d.programme, d.doseKind, d.productCode, localDateOf(d.administeredAt), d.valid],
+  );
+}
+
+/**
+ * The dose given for an appointment completes it, but only when the slip code the vaccinator entered
+ * matches (this is what stopped no-shows being marked vaccinated). Completion ends the appointment's
+ * stock promise (inventory's administration event lowers the usable doses themselves).
+ */
+async function completeAppointment(tx: EntityManager, d: DoseRecordPayload): Promise<void> {
+  if (!d.appointmentId || !d.slipCode) return;
+  const [row] = await tx.execute<AppointmentRow[]>(
+    `with a as (
+       update appointment set status = 'COMPLETED', completed_at = ?, dose_record_id = ?
+        where id = ? and slip_code = ? and status in ('BOOKED', 'CHECKED_IN') and (?::text is null or nik_hash = ?)
+       returning *
+     ), stock_free as (
+       update stock_commitment set committed = committed - 1 where (facility_id, product_code) = (select facility_id, product_code from a) returning 1
+     ), phone_free as (
+       update phone_quota set live = live - 1 where phone_hash = (select phone_hash from a) and live > 0 returning 1
+     ), served as (
+       update session set served_count = served_count + 1 where id = (select session_id from a) returning 1
+     )
+     select ${appointmentColumns('a')} from a`,
+    [d.administeredAt, d.doseRecordId, d.appointmentId, d.slipCode.trim().toUpperCase(), d.nikHash, d.nikHash],
+  );
+  if (row) await publish(tx, 'booking', AppointmentCompleted, row.id, appointmentPayload(row));
+}
+
+/** Each person's dose history (eligibility), and completion of the appointments the doses were given for. */
+export const doseConsumer: ConsumerDefinition = {
+  name: 'booking.doses',
+  handlers: [
+    on(DoseRecorded, async (tx, event) => {
+      await rememberDose(tx, event.payload);
+      await completeAppointment(tx, event.payload);
+    }),
+    on(DoseCorrected, async (tx, event) => {
+      await tx.execute(`delete from dose_history where dose_record_id = ?`, [event.payload.supersededDoseRecordId]);
+      if (event.payload.record) await rememberDose(tx, event.payload.record);
+    }),
+  ],
+  reset: async (tx) => {
+    await tx.execute(`delete from dose_history`);
+  },
+};

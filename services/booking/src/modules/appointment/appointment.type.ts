@@ -1,0 +1,142 @@
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { VaccineProductRef } from '../../external/product.stub.js';
+import { Facility } from '../facility/facility.type.js';
+import { Session, Slot } from '../session/session.type.js';
+
+@ObjectType('Appointment', { description: 'A booked (or walk-in) place in a session; visible to the person who booked, the facility’s health workers and admins' })
+export class Appointment {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, { description: 'BOOKED, CHECKED_IN, COMPLETED, CANCELLED or NO_SHOW' })
+  status!: string;
+
+  @Field(() => Int, { description: 'Queue number, unique and gap-free within the session' })
+  queueNumber!: number;
+
+  @Field(() => String, { description: 'Short verification code printed on the slip; the vaccinator enters it when recording the dose' })
+  slipCode!: string;
+
+  @Field(() => String)
+  programme!: string;
+
+  @Field(() => String)
+  doseKind!: string;
+
+  @Field(() => String)
+  productCode!: string;
+
+  @Field(() => VaccineProductRef)
+  product!: VaccineProductRef;
+
+  @Field(() => String, { description: 'YYYY-MM-DD' })
+  sessionDate!: string;
+
+  @Field(() => Session)
+  session?: Session;
+
+  @Field(() => Slot)
+  slot?: Slot;
+
+  @Field(() => Facility)
+  facility?: Facility;
+
+  @Field(() => Boolean)
+  walkIn!: boolean;
+
+  @Field(() => String, { description: 'Full name of the person to be vaccinated' })
+  fullName?: string;
+
+  @Field(() => String, { description: 'NIK with all but the last four digits hidden' })
+  maskedNik?: string;
+
+  @Field(() => String, { description: 'YYYY-MM-DD' })
+  birthDate!: string;
+
+  @Field(() => String, { description: 'MALE or FEMALE' })
+  sex!: string;
+
+  @Field(() => String)
+  residenceKelurahanCode!: string;
+
+  @Field(() => String)
+  bookedAt!: string;
+
+  @Field(() => String, { nullable: true })
+  checkedInAt?: string;
+
+  @Field(() => String, { nullable: true })
+  completedAt?: string;
+
+  @Field(() => String, { nullable: true })
+  cancelledAt?: string;
+
+  sessionId!: string;
+  slotId!: string;
+  facilityId!: string;
+  nikEnc!: string;
+  nameEnc!: string;
+}
+
+@InputType('BookAppointmentInput')
+export class BookAppointmentInput {
+  @Field(() => String, { description: '16-digit NIK of the person to be vaccinated' })
+  nik!: string;
+
+  @Field(() => String)
+  fullName!: string;
+
+  @Field(() => String, { description: 'YYYY-MM-DD; must agree with the NIK' })
+  birthDate!: string;
+
+  @Field(() => String, { description: 'MALE or FEMALE; must agree with the NIK' })
+  sex!: string;
+
+  @Field(() => String, { description: 'Mobile number of whoever books (one phone may book for a few family members)' })
+  phone!: string;
+
+  @Field(() => String, { description: 'Kelurahan of residence in Kota Semarang, e.g. 33.74.01.1001' })
+  residenceKelurahanCode!: string;
+
+  @Field(() => String, { description: 'PRIMARY_1, PRIMARY_2, BOOSTER_1, BOOSTER_2, …' })
+  doseKind!: string;
+
+  @Field(() => ID)
+  slotId!: string;
+}
+
+@InputType('AppointmentVerificationInput', { description: 'Proves the caller holds the slip: the NIK and the slip code' })
+export class AppointmentVerificationInput {
+  @Field(() => String)
+  nik!: string;
+
+  @Field(() => String)
+  slipCode!: string;
+}
+
+@InputType('WalkInInput')
+export class WalkInInput {
+  @Field(() => ID)
+  sessionId!: string;
+
+  @Field(() => String)
+  nik!: string;
+
+  @Field(() => String)
+  fullName!: string;
+
+  @Field(() => String, { description: 'YYYY-MM-DD' })
+  birthDate!: string;
+
+  @Field(() => String, { description: 'MALE or FEMALE' })
+  sex!: string;
+
+  @Field(() => String, { nullable: true })
+  phone?: string;
+
+  @Field(() => String)
+  residenceKelurahanCode!: string;
+
+  @Field(() => String)
+  doseKind!: string;
+}

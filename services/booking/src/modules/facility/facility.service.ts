@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { badInput, conflict, kecamatanOf, notFound } from '@victori/shared';
+import { isTime, minutesOf } from '../../time.js';
+import { FacilityEntity, type OpeningHoursValue } from './facility.entity.js';
+import type { CreateFacilityInput, OpeningHoursInput, UpdateFacilityInput } from './facility.inputs.js';
+import { isUuid } from './facility.loader.js';
+
+const CODE = /^[A-Z0-9][A-Z0-9-]{1,39}$/;
+const PHONE = /^\+?[0-9]{6,20}$/;
+const EMAIL = /^[^\s@]{1,100}@[^\s@]{1,100}\.[^\s@]{2,}$/;
+
+function text(field: string, value: string, max: number): string {
+  const trimmed = value.trim();
+  if (!trimmed) throw badInput(field, { id: 'Wajib diisi', en: 'Required' });
+  if (trimmed.length > max) throw badInput(field, { id: `Paling banyak ${max} karakter`, en: `At most ${max} characters` });
+  return trimmed;
+}
+
+function kelurahan(code: string): { kelurahanCode: string; kecamatanCode: string } {
+  const kecamatanCode = kecamatanOf(code);
+  if (!kecamatanCode) {
+    throw badInput('kelurahanCode', { id: 'Kode kelurahan tidak dikenal di Kota Semarang', en: 'Unknown kelurahan code in Kota Semarang' });
+  }
+  return { kelurahanCode: code, kecamatanCode };
+}
+
+function hours(input: OpeningHoursInput[]): OpeningHoursValue[] {
+  const seen = new Set<number>();
+  return input.map((h, i) => {
+    const field = `openingHours.${i}`;
+    if (!Number.isInteger(h.weekday) || h.weekday < 1 || h.weekday > 7) {
+      throw badInput(`${field}.weekday`, { id: 'Hari harus 1 (Senin) sampai 7 (Minggu)', en: 'Weekday must be 1 (Monday) to 7 (Sunday)' });
+    }
+    if (seen.has(h.weekday)) throw badInput(`${field}.weekday`, { id: 'Hari tercantum dua kali', en: 'Weekday listed twice' });
+    seen.add(h.weekday);
+    if (!isTime(h.opens)) throw badInput(`${field}.opens`, { id: 'Jam harus HH:MM', en: 'Time must be HH:MM' });
+    if (!isTime(h.closes)) throw badInput(`${field}.closes`, { id: 'Jam harus HH:MM', en: 'Time must be HH:MM' });
+    if (minutesOf(h.closes) <= minutesOf(h.opens)) {
+      throw badInput(`${field}.closes`, { id: 'Jam tutup harus setelah jam buka', en: 'Closing time must be after opening time' });
+    }
+    return { weekday: h.weekday, opens: h.opens, closes: h.closes };
+  });
+}
+
+function coordinates(latitude: number | undefined, longitude: number | undefined): void {
+  if (latitude !== undefined && latitude !== null && (latitude < -90 || latitude > 90)) {
+    throw badInput('latitude', { id: 'Lintang harus antara -90 dan 90', en: 'Latitude must be between -90 and 90' });
+  }
+  if (longitude !== undefined && longitude !== null && (longitude < -180 || longitude > 180)) {
+    throw badInput('longitude', { id: 'Bujur harus antara -180 dan 180', en: 'Longitude must be between -180 and 180' });
+  }
+}
+
+function contact(phone: string | undefined, email: string | undefined): void {
+  if (phone && !PHONE.test(phone)) throw badInput('phone', { id: 'Nomor telepon tidak valid', en: 'Invalid telephone number' });
+  if (email && !EMAIL.test(email)) throw badInput('email', { id: 'Alamat e-mail tidak valid', en: 'Invalid e-mail address' });
+}
+
+export async function createFacility(em: EntityManager, input: CreateFacilityInput): Promise<FacilityEntity> {
+  const code = input.code.trim().toUpperCase();
+  if (!CODE.test(code)) {
+    throw badInput('code', { id: 'Kode hanya huruf, angka dan tanda hubung (2–40)', en: 'Code must be 2–40 letters, digits or hyphens' });
+  }
+  coordinates(input.latitude, input.longitude);
+  contact(input.phone, input.email);
+  const facility = em.create(FacilityEntity, {
+    id: randomUUID(),
+    code,
+    name: text('name', input.name, 200),
+    type: input.type,
+    ...kelurahan(input.kelurahanCode),
+    address: text('address', input.address, 300),
+    latitude: input.latitude ?? undefined,
+    longitude: input.longitude ?? undefined,
+    phone: input.phone || undefined,
+    email: input.email || undefined,
+    openingHours: hours(input.openingHours),
+    active: true,
+  });
+  if (await em.count(FacilityEntity, { code })) {
+    throw conflict({ id: `Kode fasilitas ${code} sudah dipakai`, en: `Facility code ${code} is already in use` }, { field: 'code' });
+  }
+  try {
+    await em.flush();
+  } catch (error) {
+    // Two admins racing for one code: the unique constraint decides.
+    if ((error as { code?: string }).code === '23505') {
+      throw conflict({ id: `Kode fasilitas ${code} sudah dipakai`, en: `Facility code ${code} is already in use` }, { field: 'code' });
+    }
+    throw error;
+  }
+  return facility;
+}
+
+export async function updateFacility(em: EntityManager, id: string, input: UpdateFacilityInput): Promise<FacilityEntity> {
+  const facility = isUuid(id) ? await em.findOne(FacilityEntity, { id }) : null;
+  if (!facility) throw notFound('Fasilitas', 'id');
+  coordinates(input.latitude, input.longitude);
+  contact(input.phone, input.email);
+  if (input.name != null) facility.name = text('name', input.name, 200);
+  if (input.type != null) facility.type = input.type;
+  if (input.kelurahanCode != null) Object.assign(facility, kelurahan(input.kelurahanCode));
+  if (input.address != null) facility.address = text('address', input.address, 300);
+  if (input.latitude !== undefined) facility.latitude = input.latitude ?? undefined;
+  if (input.longitude !== undefined) facility.longitude = input.longitude ?? undefined;
+  if (input.phone !== undefined) facility.phone = input.phone || undefined;
+  if (input.email !== undefined) facility.email = input.email || undefined;
+  if (input.openingHours != null) facility.openingHours = hours(input.openingHours);
+  if (input.active != null) facility.active = input.active;
+  await em.flush();
+  return facility;
+}

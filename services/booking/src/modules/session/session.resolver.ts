@@ -1,0 +1,85 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { notFound } from '@victori/shared';
+import type { BookingContext } from '../../context.js';
+import { toFacility } from '../facility/facility.mapper.js';
+import { Facility } from '../facility/facility.type.js';
+import { toSession, toSlot } from './session.rows.js';
+import { closeSession, createSession, encodeCursor, searchSessions, updateSession } from './session.service.js';
+import { CreateSessionInput, PageInfo, Session, SessionConnection, SessionEdge, SessionFilter, Slot, UpdateSessionInput } from './session.type.js';
+
+export async function loadSession(ctx: BookingContext, id: string, field = 'id'): Promise<Session> {
+  const row = await ctx.loaders.session.load(id);
+  if (!row) throw notFound('Sesi', field);
+  return toSession(row);
+}
+
+@Resolver(() => Session)
+export class SessionResolver {
+  @Query(() => SessionConnection, { description: 'Public search for sessions, sorted by date and start time, cursor-paginated' })
+  async sessions(
+    @Ctx() ctx: BookingContext,
+    @Arg('filter', () => SessionFilter, { nullable: true }) filter?: SessionFilter,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ): Promise<SessionConnection> {
+    const page = await searchSessions(ctx.em, filter ?? {}, first ?? 20, after ?? undefined);
+    for (const row of page.rows) ctx.loaders.session.prime(row.id, row);
+    const edges = page.rows.map((r) => Object.assign(new SessionEdge(), { cursor: encodeCursor(r), node: toSession(r) }));
+    return Object.assign(new SessionConnection(), {
+      edges,
+      totalCount: page.totalCount,
+      pageInfo: Object.assign(new PageInfo(), { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor }),
+    });
+  }
+
+  @Query(() => Session, { description: 'One session; public' })
+  async session(@Ctx() ctx: BookingContext, @Arg('id', () => ID) id: string): Promise<Session> {
+    return loadSession(ctx, id);
+  }
+
+  @Mutation(() => Session, { description: 'Plans a session split into slots; health workers of the facility and admins' })
+  async createSession(@Ctx() ctx: BookingContext, @Arg('input', () => CreateSessionInput) input: CreateSessionInput): Promise<Session> {
+    const id = await createSession(ctx.em, ctx.request.claims, input, ctx.config);
+    ctx.events.relay.nudge();
+    return loadSession(ctx, id);
+  }
+
+  @Mutation(() => Session, { description: 'Changes capacity or dose kinds (date, times and product only while nothing is booked)' })
+  async updateSession(
+    @Ctx() ctx: BookingContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdateSessionInput) input: UpdateSessionInput,
+  ): Promise<Session> {
+    await updateSession(ctx.em, ctx.request.claims, id, input, ctx.config);
+    ctx.events.relay.nudge();
+    return loadSession(ctx, id);
+  }
+
+  @Mutation(() => Session, { description: 'Closes the session for booking; existing appointments stay valid' })
+  async closeSession(@Ctx() ctx: BookingContext, @Arg('id', () => ID) id: string): Promise<Session> {
+    await closeSession(ctx.em, ctx.request.claims, id);
+    ctx.events.relay.nudge();
+    return loadSession(ctx, id);
+  }
+
+  @FieldResolver(() => Facility)
+  async facility(@Ctx() ctx: BookingContext, @Root() session: Session): Promise<Facility> {
+    const entity = await ctx.loaders.facility.load(session.facilityId);
+    return toFacility(entity!);
+  }
+
+  @FieldResolver(() => [Slot])
+  async slots(@Ctx() ctx: BookingContext, @Root() session: Session): Promise<Slot[]> {
+    const rows = await ctx.loaders.slotsBySession.load(session.id);
+    return rows.map((r) => toSlot(r, session));
+  }
+}
+
+export const sessionReference = {
+  Session: {
+    async __resolveReference(ref: { id: string }, ctx: BookingContext): Promise<Session | null> {
+      const row = await ctx.loaders.session.load(ref.id);
+      return row ? toSession(row) : null;
+    },
+  },
+};

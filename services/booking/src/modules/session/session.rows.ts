@@ -1,0 +1,89 @@
+import { productRef } from '../../external/product.stub.js';
+import type { SessionPayload } from '@victori/shared';
+import { Session, Slot } from './session.type.js';
+
+/** A session as read with its stock headroom (see SESSION_SELECT). */
+export interface SessionRow {
+  id: string;
+  facility_id: string;
+  date: string;
+  start_time: string;
+  end_time: string;
+  programme: string;
+  product_code: string;
+  dose_kinds: string[];
+  capacity: number;
+  booked: number;
+  served_count: number;
+  status: 'OPEN' | 'CLOSED';
+  stock_free: number;
+}
+
+export interface SlotRow {
+  id: string;
+  session_id: string;
+  start_time: string;
+  end_time: string;
+  capacity: number;
+  booked: number;
+}
+
+/**
+ * Sessions with the usable stock not yet promised (usable doses of the facility and product minus the
+ * live appointments booking holds against them). Alias `s`; add where/order after it.
+ */
+export const SESSION_SELECT = `
+  select s.id, s.facility_id, s.date::text as date, s.start_time, s.end_time, s.programme, s.product_code, s.dose_kinds,
+         s.capacity, s.booked, s.served_count, s.status,
+         greatest(0, coalesce(l.usable_doses, 0) - coalesce(c.committed, 0))::int as stock_free
+    from session s
+    left join stock_level l on l.facility_id = s.facility_id and l.product_code = s.product_code
+    left join stock_commitment c on c.facility_id = s.facility_id and c.product_code = s.product_code`;
+
+export function toSession(r: SessionRow): Session {
+  const open = r.status === 'OPEN';
+  return Object.assign(new Session(), {
+    id: r.id,
+    facilityId: r.facility_id,
+    date: r.date,
+    startTime: r.start_time,
+    endTime: r.end_time,
+    programme: r.programme,
+    productCode: r.product_code,
+    product: productRef(r.product_code),
+    doseKinds: r.dose_kinds,
+    capacity: r.capacity,
+    booked: r.booked,
+    servedCount: r.served_count,
+    status: r.status,
+    stockFree: r.stock_free,
+    remainingPlaces: open ? Math.max(0, Math.min(r.capacity - r.booked, r.stock_free)) : 0,
+  });
+}
+
+export function toSlot(r: SlotRow, session: Pick<Session, 'status' | 'stockFree'>): Slot {
+  return Object.assign(new Slot(), {
+    id: r.id,
+    sessionId: r.session_id,
+    startTime: r.start_time,
+    endTime: r.end_time,
+    capacity: r.capacity,
+    booked: r.booked,
+    remainingPlaces: session.status === 'OPEN' ? Math.max(0, Math.min(r.capacity - r.booked, session.stockFree)) : 0,
+  });
+}
+
+export function sessionPayload(r: Pick<SessionRow, 'id' | 'facility_id' | 'date' | 'start_time' | 'end_time' | 'programme' | 'product_code' | 'dose_kinds' | 'capacity' | 'status'>): SessionPayload {
+  return {
+    sessionId: r.id,
+    facilityId: r.facility_id,
+    date: r.date,
+    startTime: r.start_time,
+    endTime: r.end_time,
+    programme: r.programme,
+    productCode: r.product_code,
+    doseKinds: r.dose_kinds,
+    capacity: r.capacity,
+    status: r.status,
+  };
+}

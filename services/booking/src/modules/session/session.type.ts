@@ -1,0 +1,189 @@
+import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { VaccineProductRef } from '../../external/product.stub.js';
+import { Facility } from '../facility/facility.type.js';
+
+@ObjectType('Slot', { description: 'A time window of a session with its own capacity' })
+export class Slot {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, { description: 'HH:MM, Asia/Jakarta' })
+  startTime!: string;
+
+  @Field(() => String, { description: 'HH:MM, Asia/Jakarta' })
+  endTime!: string;
+
+  @Field(() => Int)
+  capacity!: number;
+
+  @Field(() => Int, { description: 'Places still bookable now: free capacity, capped by the usable stock left' })
+  remainingPlaces!: number;
+
+  sessionId!: string;
+  booked!: number;
+}
+
+@Directive('@key(fields: "id")')
+@ObjectType('Session', { description: 'A vaccination session: a facility, a date and time window, a product and the dose kinds it serves' })
+export class Session {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Facility)
+  facility?: Facility;
+
+  @Field(() => String, { description: 'YYYY-MM-DD, Asia/Jakarta' })
+  date!: string;
+
+  @Field(() => String, { description: 'HH:MM, Asia/Jakarta' })
+  startTime!: string;
+
+  @Field(() => String, { description: 'HH:MM, Asia/Jakarta' })
+  endTime!: string;
+
+  @Field(() => String, { description: 'COVID19, ROUTINE_CHILD, SCHOOL_BIAS, …' })
+  programme!: string;
+
+  @Field(() => String)
+  productCode!: string;
+
+  @Field(() => VaccineProductRef)
+  product!: VaccineProductRef;
+
+  @Field(() => [String], { description: 'Dose kinds served, e.g. PRIMARY_1, BOOSTER_1' })
+  doseKinds!: string[];
+
+  @Field(() => Int, { description: 'Places over all slots' })
+  capacity!: number;
+
+  @Field(() => Int, { description: 'Places still bookable now (0 when closed): free capacity capped by the usable stock left' })
+  remainingPlaces!: number;
+
+  @Field(() => Int, { description: 'People vaccinated in this session so far' })
+  servedCount!: number;
+
+  @Field(() => String, { description: 'OPEN or CLOSED' })
+  status!: string;
+
+  @Field(() => [Slot])
+  slots?: Slot[];
+
+  facilityId!: string;
+  booked!: number;
+  /** Usable doses at the facility not yet promised to live appointments. */
+  stockFree!: number;
+}
+
+@ObjectType('SessionEdge')
+export class SessionEdge {
+  @Field(() => String)
+  cursor!: string;
+
+  @Field(() => Session)
+  node!: Session;
+}
+
+@ObjectType('PageInfo')
+export class PageInfo {
+  @Field(() => Boolean)
+  hasNextPage!: boolean;
+
+  @Field(() => String, { nullable: true })
+  endCursor?: string;
+}
+
+@ObjectType('SessionConnection')
+export class SessionConnection {
+  @Field(() => [SessionEdge])
+  edges!: SessionEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+
+  @Field(() => Int, { description: 'Sessions matching the filter, over all pages' })
+  totalCount!: number;
+}
+
+@InputType('SessionFilter')
+export class SessionFilter {
+  @Field(() => String, { nullable: true })
+  kecamatanCode?: string;
+
+  @Field(() => String, { nullable: true })
+  kelurahanCode?: string;
+
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD, inclusive' })
+  dateFrom?: string;
+
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD, inclusive' })
+  dateTo?: string;
+
+  @Field(() => String, { nullable: true })
+  programme?: string;
+
+  @Field(() => String, { nullable: true })
+  productCode?: string;
+
+  @Field(() => [String], { nullable: true, description: 'Any of these products' })
+  productCodes?: string[];
+
+  @Field(() => String, { nullable: true })
+  doseKind?: string;
+
+  @Field(() => Boolean, { nullable: true, description: 'Only open, not yet past sessions with places left' })
+  hasPlaces?: boolean;
+}
+
+@InputType('CreateSessionInput')
+export class CreateSessionInput {
+  @Field(() => ID)
+  facilityId!: string;
+
+  @Field(() => String, { description: 'YYYY-MM-DD, today or later (Asia/Jakarta)' })
+  date!: string;
+
+  @Field(() => String, { description: 'HH:MM' })
+  startTime!: string;
+
+  @Field(() => String, { description: 'HH:MM' })
+  endTime!: string;
+
+  @Field(() => String, { nullable: true, description: 'Defaults to the product’s programme' })
+  programme?: string;
+
+  @Field(() => String, { description: 'Vaccine product code of the catalogue, e.g. PFIZER' })
+  productCode!: string;
+
+  @Field(() => [String])
+  doseKinds!: string[];
+
+  @Field(() => Int, { description: 'Places over the whole session, split evenly over the slots' })
+  capacity!: number;
+
+  @Field(() => Int, { nullable: true, description: 'Slot length in minutes (default from configuration, 30)' })
+  slotMinutes?: number;
+}
+
+@InputType('UpdateSessionInput', { description: 'Only the fields given change' })
+export class UpdateSessionInput {
+  @Field(() => Int, { nullable: true, description: 'May not go below the places already booked' })
+  capacity?: number;
+
+  @Field(() => [String], { nullable: true })
+  doseKinds?: string[];
+
+  @Field(() => String, { nullable: true, description: 'Only while nothing is booked' })
+  date?: string;
+
+  @Field(() => String, { nullable: true, description: 'Only while nothing is booked' })
+  startTime?: string;
+
+  @Field(() => String, { nullable: true, description: 'Only while nothing is booked' })
+  endTime?: string;
+
+  @Field(() => Int, { nullable: true, description: 'Only while nothing is booked' })
+  slotMinutes?: number;
+
+  @Field(() => String, { nullable: true, description: 'Only while nothing is booked' })
+  productCode?: string;
+}
