@@ -91,10 +91,15 @@ describe('inventory through the gateway', () => {
     expect(code(await as('partner', `{ doseReconciliations { doseRecordId } }`))).toBe('FORBIDDEN');
     expect(code(await as('partner', `mutation { recallLot(lotId: "${lotId}", reason: "x") { totalDosesRemoved } }`))).toBe('FORBIDDEN');
     expect(code(await as('miroto', `mutation { recallLot(lotId: "${lotId}", reason: "x") { totalDosesRemoved } }`))).toBe('FORBIDDEN');
-    expect(code(await as('partner', `{ fefoSuggestion(facilityId: "${MIROTO}", productCode: "INDOVAC", doses: 5) { shortfall } }`))).toBe('FORBIDDEN');
+    expect(code(await as('partner', `{ fefoSuggestion(facilityId: "${MIROTO}", productCode: "INDOVAC", doses: 5) { shortfall } }`))).toBe(
+      'FORBIDDEN',
+    );
     // Aggregates are public.
     for (const who of [undefined, 'partner', 'citizen']) {
-      const board = await as(who, `{ stockBoard(productCode: "INDOVAC") { city { usableDoses product { name } } kecamatan { kecamatanName } } }`);
+      const board = await as(
+        who,
+        `{ stockBoard(productCode: "INDOVAC") { city { usableDoses product { name } } kecamatan { kecamatanName } } }`,
+      );
       expect(board.errors).toBeUndefined();
     }
   });
@@ -106,11 +111,21 @@ describe('inventory through the gateway', () => {
     const miroto = facilities.find((f) => f.code === 'PKM-MIROTO')!;
     expect(miroto.stock).toEqual([{ usableDoses: 43, onHandDoses: 43, product: { code: 'INDOVAC', name: 'IndoVac' } }]);
     expect(facilities.find((f) => f.code === 'PKM-MIJEN')!.stock).toEqual([]);
-    const board = await as(undefined, `{ stockBoard(facilityId: "${MIROTO}") { facilities { facilityCode facility { name } totals { productCode usableDoses } } } }`);
+    const board = await as(
+      undefined,
+      `{ stockBoard(facilityId: "${MIROTO}") { facilities { facilityCode facility { name } totals { productCode usableDoses } } } }`,
+    );
     expect(board.data).toEqual({
-      stockBoard: { facilities: [{ facilityCode: 'PKM-MIROTO', facility: { name: 'Puskesmas Miroto' }, totals: [{ productCode: 'INDOVAC', usableDoses: 43 }] }] },
+      stockBoard: {
+        facilities: [
+          { facilityCode: 'PKM-MIROTO', facility: { name: 'Puskesmas Miroto' }, totals: [{ productCode: 'INDOVAC', usableDoses: 43 }] },
+        ],
+      },
     });
-    const lots = await as(undefined, `{ lots(productCode: "INDOVAC", facilityId: "${MIROTO}") { lotNumber onHandDoses holdings { facility { name } balance usable } } }`);
+    const lots = await as(
+      undefined,
+      `{ lots(productCode: "INDOVAC", facilityId: "${MIROTO}") { lotNumber onHandDoses holdings { facility { name } balance usable } } }`,
+    );
     expect(lots.errors).toBeUndefined();
     expect((lots.data!.lots as { lotNumber: string }[]).map((l) => l.lotNumber)).toEqual(['GW-1']);
   });
@@ -129,16 +144,33 @@ describe('inventory through the gateway', () => {
     const consumer = inventory.events.consumers.find((c) => c.name === 'inventory.administrations')!;
     await consumer.drain();
     const stock = await as(undefined, `{ facilities(type: PUSKESMAS) { code stock { usableDoses } } }`);
-    expect((stock.data!.facilities as { code: string; stock: { usableDoses: number }[] }[]).find((f) => f.code === 'PKM-MIROTO')!.stock).toEqual([{ usableDoses: 42 }]);
+    expect(
+      (stock.data!.facilities as { code: string; stock: { usableDoses: number }[] }[]).find((f) => f.code === 'PKM-MIROTO')!.stock,
+    ).toEqual([{ usableDoses: 42 }]);
     const recon = await as('miroto', `{ doseReconciliations { doseRecordId lotNumber reason status } }`);
-    expect(recon.data).toEqual({ doseReconciliations: [{ doseRecordId: stray.doseRecordId, lotNumber: 'NOT-A-LOT', reason: 'UNKNOWN_LOT', status: 'FLAGGED' }] });
-    expect(code(await as('bandarharjo', `mutation { resolveDoseReconciliation(doseRecordId: "${stray.doseRecordId}", resolution: "x") { status } }`))).toBe('FORBIDDEN');
-    const resolved = await as('admin', `mutation { resolveDoseReconciliation(doseRecordId: "${stray.doseRecordId}", resolution: "lot typo, counted") { resolvedBy } }`);
+    expect(recon.data).toEqual({
+      doseReconciliations: [{ doseRecordId: stray.doseRecordId, lotNumber: 'NOT-A-LOT', reason: 'UNKNOWN_LOT', status: 'FLAGGED' }],
+    });
+    expect(
+      code(
+        await as(
+          'bandarharjo',
+          `mutation { resolveDoseReconciliation(doseRecordId: "${stray.doseRecordId}", resolution: "x") { status } }`,
+        ),
+      ),
+    ).toBe('FORBIDDEN');
+    const resolved = await as(
+      'admin',
+      `mutation { resolveDoseReconciliation(doseRecordId: "${stray.doseRecordId}", resolution: "lot typo, counted") { resolvedBy } }`,
+    );
     expect(resolved.data).toEqual({ resolveDoseReconciliation: { resolvedBy: 'admin:admin-1' } });
     // The booking cap went out on the bus.
     while ((await inventory.events.relay.relayOnce()) > 0);
     const caps = await inventory.events.transport.read(0, ['stock.usable-changed'], 1000);
-    expect(caps.filter((e) => (e.payload as { facilityId: string }).facilityId === MIROTO).at(-1)!.payload).toMatchObject({ productCode: 'INDOVAC', usableDoses: 42 });
+    expect(caps.filter((e) => (e.payload as { facilityId: string }).facilityId === MIROTO).at(-1)!.payload).toMatchObject({
+      productCode: 'INDOVAC',
+      usableDoses: 42,
+    });
   });
 
   test('a recall reports the affected facilities and the open sessions booking published', async () => {
@@ -172,7 +204,9 @@ describe('inventory through the gateway', () => {
   });
 
   test('malformed ids are typed errors, never a 500', async () => {
-    expect(code(await as('admin', TRANSFER, { input: { fromFacilityId: 'x', toFacilityId: MIROTO, lotId: 'y', doses: 1 } }))).toBe('NOT_FOUND');
+    expect(code(await as('admin', TRANSFER, { input: { fromFacilityId: 'x', toFacilityId: MIROTO, lotId: 'y', doses: 1 } }))).toBe(
+      'NOT_FOUND',
+    );
     expect(code(await as('admin', `mutation { openVial(facilityId: "${MIROTO}", lotId: "nope") { id } }`))).toBe('NOT_FOUND');
     expect(code(await as('admin', `{ stockLedger(facilityId: "${MIROTO}", from: "yesterday") { id } }`))).toBe('BAD_USER_INPUT');
     expect((await as(undefined, `{ expiringLots(withinDays: 30, facilityId: "zzz") { doses } }`)).data).toEqual({ expiringLots: [] });

@@ -1,5 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { DoseCorrected, DoseRecorded, on, SessionChanged, SessionClosed, SessionOpened, type ConsumerDefinition, type SessionPayload } from '@victori/shared';
+import {
+  DoseCorrected,
+  DoseRecorded,
+  on,
+  SessionChanged,
+  SessionClosed,
+  SessionOpened,
+  type ConsumerDefinition,
+  type SessionPayload,
+} from '@victori/shared';
 import { inventoryConfig } from '../config.js';
 import { applyCorrection, recordAdministration } from '../modules/administration/administration.service.js';
 

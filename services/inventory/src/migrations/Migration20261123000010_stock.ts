@@ -55,7 +55,9 @@ export class Migration20261123000010_stock extends Migration {
     );`);
     this.addSql(`create index "stock_ledger_holding_idx" on "stock_ledger_entry" ("facility_id", "lot_id", "id");`);
     this.addSql(`create index "stock_ledger_at_idx" on "stock_ledger_entry" ("at");`);
-    this.addSql(`create unique index "stock_ledger_dose_taken_unique" on "stock_ledger_entry" ("dose_record_id") where "reason" = 'ADMINISTERED' and "quantity" < 0;`);
+    this.addSql(
+      `create unique index "stock_ledger_dose_taken_unique" on "stock_ledger_entry" ("dose_record_id") where "reason" = 'ADMINISTERED' and "quantity" < 0;`,
+    );
     // Append-only: corrections are new entries, never edits.
     this.addSql(`create function "stock_ledger_append_only"() returns trigger language plpgsql as $$
       begin raise exception 'stock_ledger_entry is append-only (% refused)', tg_op using errcode = 'P0001'; end $$;`);
@@ -78,7 +80,9 @@ export class Migration20261123000010_stock extends Migration {
       "resolved_by" varchar(120) null,
       "resolution" text null
     );`);
-    this.addSql(`create index "dose_administration_flagged_idx" on "dose_administration" ("facility_id") where "status" = 'FLAGGED' and "resolved_at" is null;`);
+    this.addSql(
+      `create index "dose_administration_flagged_idx" on "dose_administration" ("facility_id") where "status" = 'FLAGGED' and "resolved_at" is null;`,
+    );
     this.addSql(`create table "opened_vial" (
       "id" uuid not null primary key,
       "facility_id" uuid not null,

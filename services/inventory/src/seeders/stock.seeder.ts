@@ -1,7 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { readCsv, type Orm } from '@victori/shared';
 import type { InventoryConfig } from '../config.js';
-import { applyChange, findLotByNumber, holdingBalance, localDate, lockStock, publishUsable, sourceKeyUsed } from '../modules/ledger/ledger.service.js';
+import {
+  applyChange,
+  findLotByNumber,
+  holdingBalance,
+  localDate,
+  lockStock,
+  publishUsable,
+  sourceKeyUsed,
+} from '../modules/ledger/ledger.service.js';
 import { receiveStock, transferStock } from '../modules/stock/stock.service.js';
 
 const DAY = 86_400_000;
@@ -69,11 +77,17 @@ export async function seedDemoStock(orm: Orm, config: InventoryConfig, now = new
     const receipt = RECEIPTS.find((r) => r.product === t.product)!;
     const lot = (await findLotByNumber(em, t.product, receipt.lot))!;
     const facilityId = facilities.get(t.facility)!;
-    await transferStock(em, config, { fromFacilityId: config.cityStoreFacilityId, toFacilityId: facilityId, lotId: lot.id, doses: t.doses }, ACTOR, {
-      at: new Date(anchor.getTime() + 7 * DAY),
-      now,
-      sourceKey: `seed:transfer:${t.facility}:${t.product}`,
-    });
+    await transferStock(
+      em,
+      config,
+      { fromFacilityId: config.cityStoreFacilityId, toFacilityId: facilityId, lotId: lot.id, doses: t.doses },
+      ACTOR,
+      {
+        at: new Date(anchor.getTime() + 7 * DAY),
+        now,
+        sourceKey: `seed:transfer:${t.facility}:${t.product}`,
+      },
+    );
     for (let day = 1; day <= 13; day++) {
       const at = new Date(anchor.getTime() + (7 + day) * DAY + 2 * 3_600_000);
       if (at > now) break;
@@ -86,7 +100,16 @@ export async function seedDemoStock(orm: Orm, config: InventoryConfig, now = new
         await lockStock(tx, [pair]);
         const take = Math.min(doses, await holdingBalance(tx, facilityId, lot.id));
         if (take === 0) return;
-        await applyChange(tx, { facilityId, lot, quantity: -take, reason: 'ADMINISTERED', actor: ACTOR, at, sourceKey, note: 'demo history' });
+        await applyChange(tx, {
+          facilityId,
+          lot,
+          quantity: -take,
+          reason: 'ADMINISTERED',
+          actor: ACTOR,
+          at,
+          sourceKey,
+          note: 'demo history',
+        });
         await publishUsable(tx, [pair], now, config.timeZone);
       });
     }

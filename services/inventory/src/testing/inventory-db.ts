@@ -24,7 +24,12 @@ export interface InventoryDb {
 /** A fresh, migrated inventory database with the catalogue and facility directory (no demo stock). */
 export async function inventoryDb(label: string, poolSize = 10): Promise<InventoryDb> {
   const db = await freshDatabase(label);
-  const orm = await initOrm({ databaseUrl: db.url, entities: inventoryService.entities, migrations: withEvents(inventoryService.migrations), poolSize });
+  const orm = await initOrm({
+    databaseUrl: db.url,
+    entities: inventoryService.entities,
+    migrations: withEvents(inventoryService.migrations),
+    poolSize,
+  });
   await orm.migrator.up();
   await seedCatalogue(orm);
   await seedFacilityDirectory(orm);
@@ -40,7 +45,9 @@ export async function inventoryDb(label: string, poolSize = 10): Promise<Invento
 }
 
 /** A dose.recorded payload as immunization publishes it. */
-export function dosePayload(over: Partial<DoseRecordPayload> & Pick<DoseRecordPayload, 'facilityId' | 'productCode' | 'lotNumber'>): DoseRecordPayload {
+export function dosePayload(
+  over: Partial<DoseRecordPayload> & Pick<DoseRecordPayload, 'facilityId' | 'productCode' | 'lotNumber'>,
+): DoseRecordPayload {
   return {
     doseRecordId: randomUUID(),
     personId: randomUUID(),

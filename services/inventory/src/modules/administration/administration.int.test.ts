@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { DoseCorrected, DoseRecorded, type DoseRecordPayload } from '@victori/shared';
 import { administrationsConsumer } from '../../events/consumers.js';
-import { BANDARHARJO, CITY_STORE, dosePayload, inventoryDb, MIROTO, outboxEvents, reconcile, type InventoryDb } from '../../testing/inventory-db.js';
+import {
+  BANDARHARJO,
+  CITY_STORE,
+  dosePayload,
+  inventoryDb,
+  MIROTO,
+  outboxEvents,
+  reconcile,
+  type InventoryDb,
+} from '../../testing/inventory-db.js';
 import { localDate } from '../ledger/ledger.service.js';
 import { runStockMaintenance } from '../stock/stock.maintenance.js';
 import { openVial, receiveStock, recallLot, transferStock } from '../stock/stock.service.js';
@@ -26,7 +35,8 @@ afterEach(async () => {
 /** A lot with `doses` at `facilityId` (received into the city store and transferred). */
 async function stockAt(facilityId: string, productCode: string, lotNumber: string, doses: number, expiryDays = 200) {
   const { lot } = await receiveStock(db.em(), db.config, { productCode, lotNumber, expiryDate: inDays(expiryDays), doses }, admin);
-  if (facilityId !== CITY_STORE) await transferStock(db.em(), db.config, { fromFacilityId: CITY_STORE, toFacilityId: facilityId, lotId: lot.id, doses }, admin);
+  if (facilityId !== CITY_STORE)
+    await transferStock(db.em(), db.config, { fromFacilityId: CITY_STORE, toFacilityId: facilityId, lotId: lot.id, doses }, admin);
   return lot;
 }
 
@@ -36,12 +46,23 @@ const administer = (dose: DoseRecordPayload) => db.em().transactional((tx) => re
 async function deliver<T>(contract: { type: string; version: number }, payload: T) {
   const binding = administrationsConsumer.handlers.find((h) => h.contract.type === contract.type)!;
   await db.em().transactional((tx) =>
-    binding.handle(tx, { id: randomUUID(), position: 1, type: contract.type, version: contract.version, occurredAt: new Date().toISOString(), producer: 'immunization', aggregateId: randomUUID(), payload }),
+    binding.handle(tx, {
+      id: randomUUID(),
+      position: 1,
+      type: contract.type,
+      version: contract.version,
+      occurredAt: new Date().toISOString(),
+      producer: 'immunization',
+      aggregateId: randomUUID(),
+      payload,
+    }),
   );
 }
 
 async function balanceOf(facilityId: string, lotId: string): Promise<number> {
-  const [row] = await db.em().execute<{ balance: number }[]>(`select balance from stock_holding where facility_id = ? and lot_id = ?`, [facilityId, lotId]);
+  const [row] = await db
+    .em()
+    .execute<{ balance: number }[]>(`select balance from stock_holding where facility_id = ? and lot_id = ?`, [facilityId, lotId]);
   return row?.balance ?? 0;
 }
 
@@ -51,10 +72,22 @@ describe('administered doses leave stock', () => {
     const dose = dosePayload({ facilityId: MIROTO, productCode: 'INDOVAC', lotNumber: 'ADM-1' });
     await deliver(DoseRecorded, dose);
     expect(await balanceOf(MIROTO, lot.id)).toBe(9);
-    const [entry] = await db.em().execute<Record<string, unknown>[]>(`select * from stock_ledger_entry where dose_record_id = ?`, [dose.doseRecordId]);
-    expect(entry).toMatchObject({ reason: 'ADMINISTERED', quantity: -1, balance_after: 9, facility_id: MIROTO, actor: 'immunization:dose.recorded' });
+    const [entry] = await db
+      .em()
+      .execute<Record<string, unknown>[]>(`select * from stock_ledger_entry where dose_record_id = ?`, [dose.doseRecordId]);
+    expect(entry).toMatchObject({
+      reason: 'ADMINISTERED',
+      quantity: -1,
+      balance_after: 9,
+      facility_id: MIROTO,
+      actor: 'immunization:dose.recorded',
+    });
     expect(new Date(entry!.at as string).toISOString()).toBe(dose.administeredAt);
-    expect((await outboxEvents(db.em(), 'stock.usable-changed')).at(-1)).toMatchObject({ facilityId: MIROTO, productCode: 'INDOVAC', usableDoses: 9 });
+    expect((await outboxEvents(db.em(), 'stock.usable-changed')).at(-1)).toMatchObject({
+      facilityId: MIROTO,
+      productCode: 'INDOVAC',
+      usableDoses: 9,
+    });
   });
 
   test('the same dose delivered twice (a new event id each time, even concurrently) is taken once', async () => {
@@ -75,18 +108,28 @@ describe('administered doses leave stock', () => {
     const dose = dosePayload({ facilityId: MIROTO, productCode: 'INDOVAC', lotNumber: `ADM-FLAG-${reason}`, ...over });
     expect(await administer(dose)).toEqual({ status: 'FLAGGED', reason });
     const flagged = await listReconciliations(db.em(), { facilityId: dose.facilityId, includeResolved: false, limit: 100 });
-    expect(flagged).toEqual(expect.arrayContaining([expect.objectContaining({ doseRecordId: dose.doseRecordId, reason, status: 'FLAGGED', lotNumber: dose.lotNumber })]));
+    expect(flagged).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ doseRecordId: dose.doseRecordId, reason, status: 'FLAGGED', lotNumber: dose.lotNumber }),
+      ]),
+    );
     expect(await administer(dose)).toEqual({ status: 'ALREADY_APPLIED' });
   });
 
   test('a dose from an empty holding is flagged INSUFFICIENT_BALANCE; from a recalled lot LOT_RECALLED', async () => {
     const lot = await stockAt(MIROTO, 'SINOPHARM', 'ADM-EMPTY', 1);
     expect((await administer(dosePayload({ facilityId: MIROTO, productCode: 'SINOPHARM', lotNumber: 'ADM-EMPTY' }))).status).toBe('TAKEN');
-    expect(await administer(dosePayload({ facilityId: MIROTO, productCode: 'SINOPHARM', lotNumber: 'ADM-EMPTY' }))).toEqual({ status: 'FLAGGED', reason: 'INSUFFICIENT_BALANCE' });
+    expect(await administer(dosePayload({ facilityId: MIROTO, productCode: 'SINOPHARM', lotNumber: 'ADM-EMPTY' }))).toEqual({
+      status: 'FLAGGED',
+      reason: 'INSUFFICIENT_BALANCE',
+    });
     expect(await balanceOf(MIROTO, lot.id)).toBe(0);
     const recalled = await stockAt(MIROTO, 'SINOPHARM', 'ADM-RECALLED', 5);
     await recallLot(db.em(), db.config, { lotId: recalled.id, reason: 'test' }, admin);
-    expect(await administer(dosePayload({ facilityId: MIROTO, productCode: 'SINOPHARM', lotNumber: 'ADM-RECALLED' }))).toEqual({ status: 'FLAGGED', reason: 'LOT_RECALLED' });
+    expect(await administer(dosePayload({ facilityId: MIROTO, productCode: 'SINOPHARM', lotNumber: 'ADM-RECALLED' }))).toEqual({
+      status: 'FLAGGED',
+      reason: 'LOT_RECALLED',
+    });
   });
 
   test('200 concurrent administrations against a lot of 100 doses: exactly 100 succeed, balance 0, no entry lost or doubled', async () => {
@@ -98,21 +141,31 @@ describe('administered doses leave stock', () => {
     expect(outcomes.filter((o) => o.status === 'FLAGGED')).toHaveLength(100);
     expect(outcomes.filter((o) => o.status === 'ALREADY_APPLIED')).toHaveLength(200);
     expect(await balanceOf(BANDARHARJO, lot.id)).toBe(0);
-    const entries = await db.em().execute<{ dose_record_id: string; balance_after: number }[]>(
-      `select dose_record_id, balance_after from stock_ledger_entry where lot_id = ? and facility_id = ? and reason = 'ADMINISTERED' order by id`,
-      [lot.id, BANDARHARJO],
-    );
+    const entries = await db
+      .em()
+      .execute<{ dose_record_id: string; balance_after: number }[]>(
+        `select dose_record_id, balance_after from stock_ledger_entry where lot_id = ? and facility_id = ? and reason = 'ADMINISTERED' order by id`,
+        [lot.id, BANDARHARJO],
+      );
     expect(entries).toHaveLength(100);
     expect(new Set(entries.map((e) => e.dose_record_id)).size).toBe(100);
     expect(entries.map((e) => e.balance_after)).toEqual(Array.from({ length: 100 }, (_, i) => 99 - i));
-    const flagged = await db.em().execute<{ n: string }[]>(
-      `select count(*) as n from dose_administration where lot_number = 'CONC-100' and status = 'FLAGGED' and flag_reason = 'INSUFFICIENT_BALANCE'`,
-    );
+    const flagged = await db
+      .em()
+      .execute<{ n: string }[]>(
+        `select count(*) as n from dose_administration where lot_number = 'CONC-100' and status = 'FLAGGED' and flag_reason = 'INSUFFICIENT_BALANCE'`,
+      );
     expect(Number(flagged[0]!.n)).toBe(100);
     const taken = new Set(entries.map((e) => e.dose_record_id));
-    const flaggedIds = await db.em().execute<{ dose_record_id: string }[]>(`select dose_record_id from dose_administration where lot_number = 'CONC-100' and status = 'FLAGGED'`);
+    const flaggedIds = await db
+      .em()
+      .execute<{ dose_record_id: string }[]>(
+        `select dose_record_id from dose_administration where lot_number = 'CONC-100' and status = 'FLAGGED'`,
+      );
     expect(flaggedIds.every((f) => !taken.has(f.dose_record_id))).toBe(true);
-    const lastCap = (await outboxEvents(db.em(), 'stock.usable-changed')).filter((e) => e.facilityId === BANDARHARJO && e.productCode === 'INAVAC').at(-1);
+    const lastCap = (await outboxEvents(db.em(), 'stock.usable-changed'))
+      .filter((e) => e.facilityId === BANDARHARJO && e.productCode === 'INAVAC')
+      .at(-1);
     expect(lastCap).toMatchObject({ usableDoses: 0 });
   });
 });
@@ -143,28 +196,47 @@ describe('opened multi-dose vials', () => {
     const vial = await openVial(db.em(), { facilityId: MIROTO, lotId: lot.id }, 'health-worker:hw-1', openedAt);
     expect(vial).toMatchObject({ dosesInVial: 10, dosesUsed: 0, expiresAt: new Date(openedAt.getTime() + 6 * HOUR).toISOString() });
     for (let i = 0; i < 3; i++) {
-      await administer(dosePayload({ facilityId: MIROTO, productCode: 'ASTRAZENECA', lotNumber: 'VIAL-1', administeredAt: new Date(openedAt.getTime() + (i + 1) * 10 * 60_000).toISOString() }));
+      await administer(
+        dosePayload({
+          facilityId: MIROTO,
+          productCode: 'ASTRAZENECA',
+          lotNumber: 'VIAL-1',
+          administeredAt: new Date(openedAt.getTime() + (i + 1) * 10 * 60_000).toISOString(),
+        }),
+      );
     }
     expect(await balanceOf(MIROTO, lot.id)).toBe(27);
     // Before the limit nothing happens.
-    expect(await runStockMaintenance(db.em(), db.config, new Date(openedAt.getTime() + 5 * HOUR))).toMatchObject({ vialsClosed: 0, dosesDiscarded: 0 });
+    expect(await runStockMaintenance(db.em(), db.config, new Date(openedAt.getTime() + 5 * HOUR))).toMatchObject({
+      vialsClosed: 0,
+      dosesDiscarded: 0,
+    });
     const after = await runStockMaintenance(db.em(), db.config, new Date(openedAt.getTime() + 6 * HOUR + 1));
     expect(after).toMatchObject({ vialsClosed: 1, dosesDiscarded: 7 });
     expect(await balanceOf(MIROTO, lot.id)).toBe(20);
-    const [discard] = await db.em().execute<Record<string, unknown>[]>(`select * from stock_ledger_entry where lot_id = ? and reason = 'OPENED_VIAL_DISCARD'`, [lot.id]);
+    const [discard] = await db
+      .em()
+      .execute<Record<string, unknown>[]>(`select * from stock_ledger_entry where lot_id = ? and reason = 'OPENED_VIAL_DISCARD'`, [lot.id]);
     expect(discard).toMatchObject({ quantity: -7, balance_after: 20, facility_id: MIROTO });
     // Running it again discards nothing more.
-    expect(await runStockMaintenance(db.em(), db.config, new Date(openedAt.getTime() + 7 * HOUR))).toMatchObject({ vialsClosed: 0, dosesDiscarded: 0 });
+    expect(await runStockMaintenance(db.em(), db.config, new Date(openedAt.getTime() + 7 * HOUR))).toMatchObject({
+      vialsClosed: 0,
+      dosesDiscarded: 0,
+    });
   });
 
   test('an administration without an open vial opens one implicitly; single-dose products never do', async () => {
     const lot = await stockAt(BANDARHARJO, 'MODERNA', 'VIAL-2', 25);
     const at = new Date(Date.now() - 10 * HOUR);
-    await administer(dosePayload({ facilityId: BANDARHARJO, productCode: 'MODERNA', lotNumber: 'VIAL-2', administeredAt: at.toISOString() }));
+    await administer(
+      dosePayload({ facilityId: BANDARHARJO, productCode: 'MODERNA', lotNumber: 'VIAL-2', administeredAt: at.toISOString() }),
+    );
     const result = await runStockMaintenance(db.em(), db.config, new Date());
     expect(result.dosesDiscarded).toBeGreaterThanOrEqual(9);
     expect(await balanceOf(BANDARHARJO, lot.id)).toBe(15);
-    await expect(openVial(db.em(), { facilityId: BANDARHARJO, lotId: (await stockAt(BANDARHARJO, 'INDOVAC', 'VIAL-SINGLE', 2)).id }, admin)).rejects.toMatchObject({
+    await expect(
+      openVial(db.em(), { facilityId: BANDARHARJO, lotId: (await stockAt(BANDARHARJO, 'INDOVAC', 'VIAL-SINGLE', 2)).id }, admin),
+    ).rejects.toMatchObject({
       extensions: { code: 'BAD_USER_INPUT' },
     });
   });
@@ -174,8 +246,15 @@ describe('opened multi-dose vials', () => {
     const result = await runStockMaintenance(db.em(), db.config, new Date(Date.now() + 5 * DAY));
     expect(result.dosesExpired).toBeGreaterThanOrEqual(12);
     expect(await balanceOf(MIROTO, lot.id)).toBe(0);
-    const [entry] = await db.em().execute<Record<string, unknown>[]>(`select * from stock_ledger_entry where lot_id = ? and facility_id = ? and reason = 'EXPIRED'`, [lot.id, MIROTO]);
+    const [entry] = await db
+      .em()
+      .execute<Record<string, unknown>[]>(`select * from stock_ledger_entry where lot_id = ? and facility_id = ? and reason = 'EXPIRED'`, [
+        lot.id,
+        MIROTO,
+      ]);
     expect(entry).toMatchObject({ quantity: -12, balance_after: 0 });
-    expect((await outboxEvents(db.em(), 'stock.usable-changed')).filter((e) => e.facilityId === MIROTO && e.productCode === 'HPV').at(-1)).toMatchObject({ usableDoses: 0 });
+    expect(
+      (await outboxEvents(db.em(), 'stock.usable-changed')).filter((e) => e.facilityId === MIROTO && e.productCode === 'HPV').at(-1),
+    ).toMatchObject({ usableDoses: 0 });
   });
 });

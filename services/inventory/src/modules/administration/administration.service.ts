@@ -6,7 +6,8 @@ import { findProduct, insertOpenedVial } from '../stock/stock.service.js';
 
 /** Why a recorded dose could not be taken from stock (it waits for an admin to reconcile it). */
 export type FlagReason = 'UNKNOWN_LOT' | 'NOT_HELD' | 'INSUFFICIENT_BALANCE' | 'LOT_RECALLED' | 'CORRECTION_SAME_RECORD';
-export type AdministrationOutcome = { status: 'TAKEN'; entryId: string } | { status: 'FLAGGED'; reason: FlagReason } | { status: 'ALREADY_APPLIED' };
+export type AdministrationOutcome =
+  { status: 'TAKEN'; entryId: string } | { status: 'FLAGGED'; reason: FlagReason } | { status: 'ALREADY_APPLIED' };
 
 export const ADMINISTRATION_ACTOR = 'immunization:dose.recorded';
 
@@ -16,7 +17,12 @@ export const ADMINISTRATION_ACTOR = 'immunization:dose.recorded';
  * it and does nothing), and the ledger entry is also keyed by the dose record. A dose the facility's
  * stock cannot cover is flagged for reconciliation instead of being lost or making stock negative.
  */
-export async function recordAdministration(tx: EntityManager, config: InventoryConfig, dose: DoseRecordPayload, now = new Date()): Promise<AdministrationOutcome> {
+export async function recordAdministration(
+  tx: EntityManager,
+  config: InventoryConfig,
+  dose: DoseRecordPayload,
+  now = new Date(),
+): Promise<AdministrationOutcome> {
   const claimed = await tx.execute(
     `insert into dose_administration (dose_record_id, facility_id, product_code, lot_number, administered_at, status)
      values (?, ?, ?, ?, ?, 'FLAGGED') on conflict (dose_record_id) do nothing returning dose_record_id`,
@@ -24,7 +30,10 @@ export async function recordAdministration(tx: EntityManager, config: InventoryC
   );
   if (claimed.length === 0) return { status: 'ALREADY_APPLIED' };
   const flag = async (reason: FlagReason): Promise<AdministrationOutcome> => {
-    await tx.execute(`update dose_administration set status = 'FLAGGED', flag_reason = ? where dose_record_id = ?`, [reason, dose.doseRecordId]);
+    await tx.execute(`update dose_administration set status = 'FLAGGED', flag_reason = ? where dose_record_id = ?`, [
+      reason,
+      dose.doseRecordId,
+    ]);
     return { status: 'FLAGGED', reason };
   };
   const lot = await findLotByNumber(tx, dose.productCode, dose.lotNumber.trim());
@@ -67,14 +76,20 @@ async function useFromOpenVial(tx: EntityManager, facilityId: string, lotId: str
       returning id`,
     [at, facilityId, lotId, at, at],
   );
-  if (used.length === 0) await insertOpenedVial(tx, facilityId, lotId, product.dosesPerVial, product.openVialHours, at, ADMINISTRATION_ACTOR, 1);
+  if (used.length === 0)
+    await insertOpenedVial(tx, facilityId, lotId, product.dosesPerVial, product.openVialHours, at, ADMINISTRATION_ACTOR, 1);
 }
 
 /**
  * A correction supersedes a dose record: the superseded dose goes back to stock (a positive
  * ADMINISTERED entry keyed by the record) and the replacement, if any, is taken like a new dose.
  */
-export async function applyCorrection(tx: EntityManager, config: InventoryConfig, correction: DoseCorrectedPayload, now = new Date()): Promise<void> {
+export async function applyCorrection(
+  tx: EntityManager,
+  config: InventoryConfig,
+  correction: DoseCorrectedPayload,
+  now = new Date(),
+): Promise<void> {
   const oldId = correction.supersededDoseRecordId;
   const replacement = correction.record;
   const old = correction.superseded;
@@ -113,7 +128,10 @@ export async function applyCorrection(tx: EntityManager, config: InventoryConfig
       sourceKey: `dose-reversal:${oldId}`,
       note: `dose record superseded: ${correction.reason}`.slice(0, 1000),
     });
-    await tx.execute(`update dose_administration set status = 'REVERSED', resolution = ? where dose_record_id = ?`, [`superseded: ${correction.reason}`, oldId]);
+    await tx.execute(`update dose_administration set status = 'REVERSED', resolution = ? where dose_record_id = ?`, [
+      `superseded: ${correction.reason}`,
+      oldId,
+    ]);
     await publishUsable(tx, [pair], now, config.timeZone);
   } else if (row.status === 'FLAGGED') {
     await tx.execute(
@@ -125,7 +143,10 @@ export async function applyCorrection(tx: EntityManager, config: InventoryConfig
   if (!replacement) return;
   if (replacement.doseRecordId === oldId) {
     // The same record now names other stock: its one ledger key is used, so a person reconciles it.
-    await tx.execute(`update dose_administration set status = 'FLAGGED', flag_reason = 'CORRECTION_SAME_RECORD', resolved_at = null where dose_record_id = ?`, [oldId]);
+    await tx.execute(
+      `update dose_administration set status = 'FLAGGED', flag_reason = 'CORRECTION_SAME_RECORD', resolved_at = null where dose_record_id = ?`,
+      [oldId],
+    );
     return;
   }
   await recordAdministration(tx, config, replacement, now);
@@ -145,7 +166,10 @@ export interface ReconciliationRow {
   resolution: string | null;
 }
 
-export async function listReconciliations(em: EntityManager, filter: { facilityId?: string; doseRecordId?: string; includeResolved: boolean; limit: number }): Promise<ReconciliationRow[]> {
+export async function listReconciliations(
+  em: EntityManager,
+  filter: { facilityId?: string; doseRecordId?: string; includeResolved: boolean; limit: number },
+): Promise<ReconciliationRow[]> {
   const where = [`flag_reason is not null`];
   const params: unknown[] = [];
   if (!filter.includeResolved) where.push(`resolved_at is null and status = 'FLAGGED'`);
@@ -178,7 +202,12 @@ export async function listReconciliations(em: EntityManager, filter: { facilityI
 }
 
 /** Marks a flagged dose as reconciled (e.g. after a physical count or a corrected record); stock moves only through the ledger. */
-export async function resolveReconciliation(em: EntityManager, doseRecordId: string, resolution: string, actor: string): Promise<ReconciliationRow | undefined> {
+export async function resolveReconciliation(
+  em: EntityManager,
+  doseRecordId: string,
+  resolution: string,
+  actor: string,
+): Promise<ReconciliationRow | undefined> {
   const rows = await em.execute(
     `update dose_administration set resolved_at = now(), resolved_by = ?, resolution = ?
       where dose_record_id = ? and status = 'FLAGGED' and resolved_at is null returning dose_record_id`,

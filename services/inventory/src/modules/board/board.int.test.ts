@@ -7,7 +7,6 @@ import { stockBoard } from './board.service.js';
 
 const DAY = 86_400_000;
 const admin = 'admin:admin-1';
-const GENUK = '6f1c2a10-0000-4000-8000-000000000006';
 const MANGKANG = '6f1c2a10-0000-4000-8000-000000000017';
 const MIJEN = '6f1c2a10-0000-4000-8000-000000000015';
 
@@ -32,7 +31,10 @@ describe('demo stock seed', () => {
     expect(reasons.map((r) => r.reason)).toEqual(['ADMINISTERED', 'RECEIPT', 'TRANSFER_IN', 'TRANSFER_OUT']);
     const board = await stockBoard(db.em(), db.config, {});
     expect(board.city.find((t) => t.productCode === 'INDOVAC')!.usableDoses).toBeGreaterThan(0);
-    expect(board.facilities.find((f) => f.code === 'PKM-GENUK')!.totals.find((t) => t.productCode === 'MR')).toMatchObject({ usableDoses: 0, facilitiesStockedOut: 1 });
+    expect(board.facilities.find((f) => f.code === 'PKM-GENUK')!.totals.find((t) => t.productCode === 'MR')).toMatchObject({
+      usableDoses: 0,
+      facilitiesStockedOut: 1,
+    });
     expect(board.facilities.some((f) => f.code === 'PKM-MIROTO')).toBe(false);
   });
 });
@@ -41,21 +43,45 @@ describe('the public stock board', () => {
   test('days of stock left at the recent daily use rate, stock-out days, and kecamatan and city totals', async () => {
     const now = new Date();
     const at = (daysAgo: number) => new Date(now.getTime() - daysAgo * DAY);
-    const { lot } = await receiveStock(db.em(), db.config, { productCode: 'TD', lotNumber: 'BOARD-TD', expiryDate: localDate(at(-200), 'Asia/Jakarta'), doses: 500 }, admin, { at: at(20) });
-    await transferStock(db.em(), db.config, { fromFacilityId: CITY_STORE, toFacilityId: MANGKANG, lotId: lot.id, doses: 100 }, admin, { at: at(15) });
-    await transferStock(db.em(), db.config, { fromFacilityId: CITY_STORE, toFacilityId: MIJEN, lotId: lot.id, doses: 30 }, admin, { at: at(15) });
+    const { lot } = await receiveStock(
+      db.em(),
+      db.config,
+      { productCode: 'TD', lotNumber: 'BOARD-TD', expiryDate: localDate(at(-200), 'Asia/Jakarta'), doses: 500 },
+      admin,
+      { at: at(20) },
+    );
+    await transferStock(db.em(), db.config, { fromFacilityId: CITY_STORE, toFacilityId: MANGKANG, lotId: lot.id, doses: 100 }, admin, {
+      at: at(15),
+    });
+    await transferStock(db.em(), db.config, { fromFacilityId: CITY_STORE, toFacilityId: MIJEN, lotId: lot.id, doses: 30 }, admin, {
+      at: at(15),
+    });
     // Mangkang used 56 doses over the last 28 days: 2 per day; 44 usable left = 22 days.
     for (let d = 1; d <= 14; d++) {
-      await db.em().transactional((tx) => applyChange(tx, { facilityId: MANGKANG, lot, quantity: -4, reason: 'ADMINISTERED', actor: 'test', at: at(d) }));
+      await db
+        .em()
+        .transactional((tx) =>
+          applyChange(tx, { facilityId: MANGKANG, lot, quantity: -4, reason: 'ADMINISTERED', actor: 'test', at: at(d) }),
+        );
     }
     // Mijen used its 30 doses 10 days ago and has ended every day since empty: 11 days, that day and today included.
-    await db.em().transactional((tx) => applyChange(tx, { facilityId: MIJEN, lot, quantity: -30, reason: 'ADMINISTERED', actor: 'test', at: at(10) }));
+    await db
+      .em()
+      .transactional((tx) => applyChange(tx, { facilityId: MIJEN, lot, quantity: -30, reason: 'ADMINISTERED', actor: 'test', at: at(10) }));
     const board = await stockBoard(db.em(), db.config, { productCode: 'TD' }, now);
     expect(board.useRateDays).toBe(28);
     const mangkang = board.facilities.find((f) => f.facilityId === MANGKANG)!;
     expect(mangkang.kecamatanCode).toBe('33.74.16');
     expect(mangkang.totals).toEqual([
-      expect.objectContaining({ productCode: 'TD', usableDoses: 44, onHandDoses: 44, administeredDoses: 56, dailyUseRate: 2, daysOfStockLeft: 22, stockOutDays: 0 }),
+      expect.objectContaining({
+        productCode: 'TD',
+        usableDoses: 44,
+        onHandDoses: 44,
+        administeredDoses: 56,
+        dailyUseRate: 2,
+        daysOfStockLeft: 22,
+        stockOutDays: 0,
+      }),
     ]);
     const mijen = board.facilities.find((f) => f.facilityId === MIJEN)!.totals[0]!;
     expect(mijen).toMatchObject({ usableDoses: 0, stockOutDays: 11, daysOfStockLeft: 0, facilitiesStockedOut: 1 });
@@ -64,7 +90,13 @@ describe('the public stock board', () => {
       ['33.74.16', 'Tugu', 44],
     ]);
     const city = board.city[0]!;
-    expect(city).toMatchObject({ productCode: 'TD', usableDoses: 370 + 44, administeredDoses: 86, stockOutDays: 11, facilitiesStockedOut: 1 });
+    expect(city).toMatchObject({
+      productCode: 'TD',
+      usableDoses: 370 + 44,
+      administeredDoses: 86,
+      stockOutDays: 11,
+      facilitiesStockedOut: 1,
+    });
     const byKec = await stockBoard(db.em(), db.config, { productCode: 'TD', kecamatanCode: '33.74.16' }, now);
     expect(byKec.facilities.map((f) => f.facilityId)).toEqual([MANGKANG]);
   });

@@ -57,7 +57,12 @@ interface PairRow {
  * use rate, days of stock left and stock-out days, and the same figures summed per kecamatan and for
  * the city. The city store counts in the city total, not in its kecamatan's.
  */
-export async function stockBoard(em: EntityManager, config: InventoryConfig, filter: BoardFilter, now = new Date()): Promise<StockBoardData> {
+export async function stockBoard(
+  em: EntityManager,
+  config: InventoryConfig,
+  filter: BoardFilter,
+  now = new Date(),
+): Promise<StockBoardData> {
   const today = localDate(now, config.timeZone);
   const n = config.useRateDays;
   const conditions: string[] = ['true'];

@@ -23,7 +23,8 @@ export class LedgerResolver {
   })
   async stockLedger(
     @Ctx() ctx: InventoryContext,
-    @Arg('facilityId', () => ID, { nullable: true, description: "Defaults to the health worker's facility; admins may omit it" }) facilityId?: string,
+    @Arg('facilityId', () => ID, { nullable: true, description: "Defaults to the health worker's facility; admins may omit it" })
+    facilityId?: string,
     @Arg('lotId', () => ID, { nullable: true }) lotId?: string,
     @Arg('productCode', () => String, { nullable: true }) productCode?: string,
     @Arg('reason', () => StockReasonEnum, { nullable: true }) reason?: StockReasonEnum,
@@ -36,9 +37,14 @@ export class LedgerResolver {
     if (claims.role === 'anonymous') throw unauthenticated();
     const facility = facilityId ?? (claims.role === 'health-worker' ? claims.facilityId : undefined);
     if (facility) requireFacilityAccess(claims, facility);
-    else if (claims.role !== 'admin') throw forbidden('Ledger details are for health workers of the facility and admins', 'Rincian buku stok hanya untuk petugas fasilitas dan admin');
+    else if (claims.role !== 'admin')
+      throw forbidden(
+        'Ledger details are for health workers of the facility and admins',
+        'Rincian buku stok hanya untuk petugas fasilitas dan admin',
+      );
     if ((facility && !UUID_RE.test(facility)) || (lotId && !UUID_RE.test(lotId))) return [];
-    if (before !== undefined && before !== null && !/^\d{1,18}$/.test(before)) throw badInput('before', { id: 'before tidak valid', en: 'Invalid before' });
+    if (before !== undefined && before !== null && !/^\d{1,18}$/.test(before))
+      throw badInput('before', { id: 'before tidak valid', en: 'Invalid before' });
     const rows = await listLedger(ctx.em, {
       facilityId: facility,
       lotId,

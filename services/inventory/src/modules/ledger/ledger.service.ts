@@ -94,15 +94,18 @@ function toLot(r: Record<string, unknown>): LotRow {
 }
 
 export async function findLot(em: EntityManager, lotId: string, forUpdate = false): Promise<LotRow | undefined> {
-  const [row] = await em.execute<Record<string, unknown>[]>(`select ${LOT_COLUMNS} from lot l where l.id = ? ${forUpdate ? 'for update' : ''}`, [lotId]);
+  const [row] = await em.execute<Record<string, unknown>[]>(
+    `select ${LOT_COLUMNS} from lot l where l.id = ? ${forUpdate ? 'for update' : ''}`,
+    [lotId],
+  );
   return row ? toLot(row) : undefined;
 }
 
 export async function findLotByNumber(em: EntityManager, productCode: string, lotNumber: string): Promise<LotRow | undefined> {
-  const [row] = await em.execute<Record<string, unknown>[]>(`select ${LOT_COLUMNS} from lot l where l.product_code = ? and l.lot_number = ?`, [
-    productCode,
-    lotNumber,
-  ]);
+  const [row] = await em.execute<Record<string, unknown>[]>(
+    `select ${LOT_COLUMNS} from lot l where l.product_code = ? and l.lot_number = ?`,
+    [productCode, lotNumber],
+  );
   return row ? toLot(row) : undefined;
 }
 
@@ -191,7 +194,10 @@ export async function applyChange(tx: EntityManager, change: StockChange): Promi
 }
 
 export async function holdingBalance(em: EntityManager, facilityId: string, lotId: string): Promise<number> {
-  const [row] = await em.execute<{ balance: number }[]>(`select balance from stock_holding where facility_id = ? and lot_id = ?`, [facilityId, lotId]);
+  const [row] = await em.execute<{ balance: number }[]>(`select balance from stock_holding where facility_id = ? and lot_id = ?`, [
+    facilityId,
+    lotId,
+  ]);
   return row?.balance ?? 0;
 }
 
@@ -221,7 +227,12 @@ export async function usableDoses(em: EntityManager, facilityId: string, product
  * Publishes the booking cap (stock.usable-changed) for each facility and product, computed inside tx
  * after the change. Call with the stock lock of those pairs held.
  */
-export async function publishUsable(tx: EntityManager, pairs: { facilityId: string; productCode: string }[], now: Date, timeZone: string): Promise<Map<string, number>> {
+export async function publishUsable(
+  tx: EntityManager,
+  pairs: { facilityId: string; productCode: string }[],
+  now: Date,
+  timeZone: string,
+): Promise<Map<string, number>> {
   const today = localDate(now, timeZone);
   const result = new Map<string, number>();
   const seen = new Set<string>();

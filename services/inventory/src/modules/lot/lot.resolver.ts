@@ -25,7 +25,9 @@ export class LotResolver {
     return rows.map(toLot);
   }
 
-  @Query(() => [ExpiringStock], { description: 'Doses of unrecalled lots that expire within the given number of days, per facility. Public.' })
+  @Query(() => [ExpiringStock], {
+    description: 'Doses of unrecalled lots that expire within the given number of days, per facility. Public.',
+  })
   async expiringLots(
     @Ctx() ctx: InventoryContext,
     @Arg('withinDays', () => Int, { defaultValue: 30 }) withinDays: number,
@@ -50,7 +52,9 @@ export class LotResolver {
     );
   }
 
-  @Query(() => FefoSuggestion, { description: 'First-expiry-first-out: which lots to use or transfer first. Health workers of the facility and admins.' })
+  @Query(() => FefoSuggestion, {
+    description: 'First-expiry-first-out: which lots to use or transfer first. Health workers of the facility and admins.',
+  })
   async fefoSuggestion(
     @Ctx() ctx: InventoryContext,
     @Arg('facilityId', () => ID) facilityId: string,
@@ -67,7 +71,9 @@ export class LotResolver {
       requestedDoses: doses,
       availableDoses: result.availableDoses,
       shortfall: result.shortfall,
-      picks: result.picks.map((p) => Object.assign(new FefoPick(), { lot: toLot(p.lot), takeDoses: p.takeDoses, balance: p.balance, vvmStage: p.vvmStage })),
+      picks: result.picks.map((p) =>
+        Object.assign(new FefoPick(), { lot: toLot(p.lot), takeDoses: p.takeDoses, balance: p.balance, vvmStage: p.vvmStage }),
+      ),
     });
   }
 

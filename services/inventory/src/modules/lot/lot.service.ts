@@ -99,7 +99,12 @@ export async function expiringLots(
       where ${where.join(' and ')} order by l.expiry_date, h.facility_id, l.lot_number`,
     [today, ...params],
   );
-  return rows.map((r) => ({ lot: lotRow(r), facilityId: String(r.facility_id), doses: Number(r.balance), daysToExpiry: Number(r.days_to_expiry) }));
+  return rows.map((r) => ({
+    lot: lotRow(r),
+    facilityId: String(r.facility_id),
+    doses: Number(r.balance),
+    daysToExpiry: Number(r.days_to_expiry),
+  }));
 }
 
 export interface FefoPick {

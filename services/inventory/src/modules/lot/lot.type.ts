@@ -29,7 +29,10 @@ export class LotHolding {
   facility!: FacilityRef;
   @Field(() => Int, { description: 'Doses on hand' })
   balance!: number;
-  @Field(() => Int, { nullable: true, description: 'Vaccine vial monitor stage 1-4 (3 and 4: do not use); null when the product has no VVM' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Vaccine vial monitor stage 1-4 (3 and 4: do not use); null when the product has no VVM',
+  })
   vvmStage?: number | null;
   @Field(() => Boolean, { description: 'Unexpired, unrecalled and of a usable VVM stage' })
   usable!: boolean;

@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { BANDARHARJO, BUGANGAN, CITY_STORE, inventoryDb, MIROTO, outboxEvents, reconcile, type InventoryDb } from '../../testing/inventory-db.js';
+import {
+  BANDARHARJO,
+  BUGANGAN,
+  CITY_STORE,
+  inventoryDb,
+  MIROTO,
+  outboxEvents,
+  reconcile,
+  type InventoryDb,
+} from '../../testing/inventory-db.js';
 import { localDate } from '../ledger/ledger.service.js';
 import { fefoSuggestion } from '../lot/lot.service.js';
 import { adjustStock, receiveStock, recallLot, recordPhysicalCount, setVvmStage, transferStock } from './stock.service.js';
@@ -26,14 +35,19 @@ async function receive(lotNumber: string, doses: number, productCode = 'INDOVAC'
   return receiveStock(db.em(), db.config, { productCode, lotNumber, expiryDate: inDays(expiryDays), doses }, admin);
 }
 async function balance(em: EntityManager, facilityId: string, lotId: string): Promise<number> {
-  const [row] = await em.execute<{ balance: number }[]>(`select balance from stock_holding where facility_id = ? and lot_id = ?`, [facilityId, lotId]);
+  const [row] = await em.execute<{ balance: number }[]>(`select balance from stock_holding where facility_id = ? and lot_id = ?`, [
+    facilityId,
+    lotId,
+  ]);
   return row?.balance ?? 0;
 }
 async function entries(lotId: string) {
-  return db.em().execute<{ facility_id: string; reason: string; quantity: number; balance_after: number; actor: string }[]>(
-    `select facility_id, reason, quantity, balance_after, actor from stock_ledger_entry where lot_id = ? order by id`,
-    [lotId],
-  );
+  return db
+    .em()
+    .execute<{ facility_id: string; reason: string; quantity: number; balance_after: number; actor: string }[]>(
+      `select facility_id, reason, quantity, balance_after, actor from stock_ledger_entry where lot_id = ? order by id`,
+      [lotId],
+    );
 }
 
 describe('receiving into the city store', () => {
@@ -44,7 +58,14 @@ describe('receiving into the city store', () => {
     expect(written[0]).toMatchObject({ facilityId: CITY_STORE, reason: 'RECEIPT', quantity: 500, balanceAfter: 500, actor: admin });
     expect(await balance(db.em(), CITY_STORE, lot.id)).toBe(500);
     const changed = await outboxEvents(db.em(), 'stock.changed');
-    expect(changed.at(-1)).toMatchObject({ facilityId: CITY_STORE, productCode: 'INDOVAC', lotNumber: 'RCV-1', reason: 'RECEIPT', quantity: 500, balanceAfter: 500 });
+    expect(changed.at(-1)).toMatchObject({
+      facilityId: CITY_STORE,
+      productCode: 'INDOVAC',
+      lotNumber: 'RCV-1',
+      reason: 'RECEIPT',
+      quantity: 500,
+      balanceAfter: 500,
+    });
     const usable = await outboxEvents(db.em(), 'stock.usable-changed');
     expect(usable.at(-1)).toMatchObject({ facilityId: CITY_STORE, productCode: 'INDOVAC', usableDoses: 500 });
   });
@@ -70,7 +91,9 @@ describe('receiving into the city store', () => {
   });
 
   test('an unknown product is NOT_FOUND', async () => {
-    await expect(receiveStock(db.em(), db.config, { productCode: 'NOPE', lotNumber: 'X1', expiryDate: inDays(10), doses: 1 }, admin)).rejects.toMatchObject({
+    await expect(
+      receiveStock(db.em(), db.config, { productCode: 'NOPE', lotNumber: 'X1', expiryDate: inDays(10), doses: 1 }, admin),
+    ).rejects.toMatchObject({
       extensions: { code: 'NOT_FOUND', field: 'productCode' },
     });
   });
@@ -79,7 +102,12 @@ describe('receiving into the city store', () => {
 describe('transfers', () => {
   test('moves doses in one transaction: TRANSFER_OUT and TRANSFER_IN share a transfer id', async () => {
     const { lot } = await receive('TRF-1', 300, 'ASTRAZENECA');
-    const result = await transferStock(db.em(), db.config, { fromFacilityId: CITY_STORE, toFacilityId: MIROTO, lotId: lot.id, doses: 120 }, admin);
+    const result = await transferStock(
+      db.em(),
+      db.config,
+      { fromFacilityId: CITY_STORE, toFacilityId: MIROTO, lotId: lot.id, doses: 120 },
+      admin,
+    );
     expect(result.entries.map((e) => [e.facilityId, e.reason, e.quantity, e.balanceAfter])).toEqual([
       [CITY_STORE, 'TRANSFER_OUT', -120, 180],
       [MIROTO, 'TRANSFER_IN', 120, 120],
@@ -98,7 +126,9 @@ describe('transfers', () => {
   test('more than the balance is INSUFFICIENT_STOCK and neither side changes', async () => {
     const { lot } = await receive('TRF-2', 50);
     const before = (await entries(lot.id)).length;
-    await expect(transferStock(db.em(), db.config, { fromFacilityId: CITY_STORE, toFacilityId: MIROTO, lotId: lot.id, doses: 51 }, admin)).rejects.toMatchObject({
+    await expect(
+      transferStock(db.em(), db.config, { fromFacilityId: CITY_STORE, toFacilityId: MIROTO, lotId: lot.id, doses: 51 }, admin),
+    ).rejects.toMatchObject({
       extensions: { code: 'INSUFFICIENT_STOCK', available: 50 },
     });
     expect(await balance(db.em(), CITY_STORE, lot.id)).toBe(50);
@@ -126,7 +156,9 @@ describe('transfers', () => {
       transferStock(
         db.em(),
         db.config,
-        i % 2 ? { fromFacilityId: CITY_STORE, toFacilityId: BANDARHARJO, lotId: lot.id, doses: 7 } : { fromFacilityId: BANDARHARJO, toFacilityId: CITY_STORE, lotId: lot.id, doses: 7 },
+        i % 2
+          ? { fromFacilityId: CITY_STORE, toFacilityId: BANDARHARJO, lotId: lot.id, doses: 7 }
+          : { fromFacilityId: BANDARHARJO, toFacilityId: CITY_STORE, lotId: lot.id, doses: 7 },
         admin,
       ).then(
         () => 'ok',
@@ -142,10 +174,17 @@ describe('transfers', () => {
 describe('adjustments and physical counts', () => {
   test('an adjustment takes doses out with its reason and never below zero', async () => {
     const { lot } = await receive('ADJ-1', 20);
-    const res = await adjustStock(db.em(), db.config, { facilityId: CITY_STORE, lotId: lot.id, reason: 'DAMAGED', doses: 3, note: 'vial pecah' }, admin);
+    const res = await adjustStock(
+      db.em(),
+      db.config,
+      { facilityId: CITY_STORE, lotId: lot.id, reason: 'DAMAGED', doses: 3, note: 'vial pecah' },
+      admin,
+    );
     expect(res.entries[0]).toMatchObject({ reason: 'DAMAGED', quantity: -3, balanceAfter: 17, note: 'vial pecah' });
     await adjustStock(db.em(), db.config, { facilityId: CITY_STORE, lotId: lot.id, reason: 'COLD_CHAIN_FAILURE', doses: 7 }, admin);
-    await expect(adjustStock(db.em(), db.config, { facilityId: CITY_STORE, lotId: lot.id, reason: 'DAMAGED', doses: 11 }, admin)).rejects.toMatchObject({
+    await expect(
+      adjustStock(db.em(), db.config, { facilityId: CITY_STORE, lotId: lot.id, reason: 'DAMAGED', doses: 11 }, admin),
+    ).rejects.toMatchObject({
       extensions: { code: 'INSUFFICIENT_STOCK', available: 10 },
     });
     await expect(
@@ -162,7 +201,9 @@ describe('adjustments and physical counts', () => {
     expect(same.entries[0]).toMatchObject({ reason: 'PHYSICAL_COUNT', quantity: 0, balanceAfter: 37 });
     const more = await recordPhysicalCount(db.em(), db.config, { facilityId: CITY_STORE, lotId: lot.id, countedDoses: 45 }, admin);
     expect(more.entries[0]).toMatchObject({ quantity: 8, balanceAfter: 45 });
-    await expect(recordPhysicalCount(db.em(), db.config, { facilityId: CITY_STORE, lotId: lot.id, countedDoses: -1 }, admin)).rejects.toMatchObject({
+    await expect(
+      recordPhysicalCount(db.em(), db.config, { facilityId: CITY_STORE, lotId: lot.id, countedDoses: -1 }, admin),
+    ).rejects.toMatchObject({
       extensions: { code: 'BAD_USER_INPUT' },
     });
   });
@@ -214,9 +255,27 @@ describe('recall', () => {
         capacity: 80,
         status: 'OPEN',
       };
-      await handler.handle(tx, { id: randomUUID(), position: 1, type: 'session.opened', version: 1, occurredAt: new Date().toISOString(), producer: 'booking', aggregateId: sessionId, payload: session });
+      await handler.handle(tx, {
+        id: randomUUID(),
+        position: 1,
+        type: 'session.opened',
+        version: 1,
+        occurredAt: new Date().toISOString(),
+        producer: 'booking',
+        aggregateId: sessionId,
+        payload: session,
+      });
       const past = { ...session, sessionId: randomUUID(), date: inDays(-3) };
-      await handler.handle(tx, { id: randomUUID(), position: 2, type: 'session.opened', version: 1, occurredAt: new Date().toISOString(), producer: 'booking', aggregateId: past.sessionId, payload: past });
+      await handler.handle(tx, {
+        id: randomUUID(),
+        position: 2,
+        type: 'session.opened',
+        version: 1,
+        occurredAt: new Date().toISOString(),
+        producer: 'booking',
+        aggregateId: past.sessionId,
+        payload: past,
+      });
     });
     const report = await recallLot(db.em(), db.config, { lotId: lot.id, reason: 'BPOM recall notice' }, admin);
     expect(report.totalDosesRemoved).toBe(100);
@@ -230,8 +289,12 @@ describe('recall', () => {
     const recall = (await entries(lot.id)).filter((e) => e.reason === 'RECALL');
     expect(recall.map((e) => e.quantity).sort()).toEqual([-25, -35, -40]);
     expect(recall.every((e) => e.balance_after === 0 && e.actor === admin)).toBe(true);
-    await expect(recallLot(db.em(), db.config, { lotId: lot.id, reason: 'again' }, admin)).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
-    await expect(receiveStock(db.em(), db.config, { productCode: 'CORONAVAC', lotNumber: 'RCL-1', expiryDate: lot.expiryDate, doses: 5 }, admin)).rejects.toMatchObject({
+    await expect(recallLot(db.em(), db.config, { lotId: lot.id, reason: 'again' }, admin)).rejects.toMatchObject({
+      extensions: { code: 'CONFLICT' },
+    });
+    await expect(
+      receiveStock(db.em(), db.config, { productCode: 'CORONAVAC', lotNumber: 'RCL-1', expiryDate: lot.expiryDate, doses: 5 }, admin),
+    ).rejects.toMatchObject({
       extensions: { code: 'CONFLICT' },
     });
     const usable = await outboxEvents(db.em(), 'stock.usable-changed');

@@ -13,7 +13,11 @@ export interface MaintenanceResult {
  * Opened multi-dose vials past their open-time limit: the doses left in them leave stock with reason
  * OPENED_VIAL_DISCARD (never more than the balance). One transaction per vial.
  */
-export async function discardExpiredOpenVials(em: EntityManager, config: InventoryConfig, now: Date): Promise<{ vialsClosed: number; dosesDiscarded: number }> {
+export async function discardExpiredOpenVials(
+  em: EntityManager,
+  config: InventoryConfig,
+  now: Date,
+): Promise<{ vialsClosed: number; dosesDiscarded: number }> {
   const due = await em.execute<{ id: string; facility_id: string; lot_id: string }[]>(
     `select id, facility_id, lot_id from opened_vial where closed_at is null and expires_at <= ? order by expires_at, id`,
     [now],
@@ -46,7 +50,12 @@ export async function discardExpiredOpenVials(em: EntityManager, config: Invento
         entryId = entry.id;
         await publishUsable(tx, [pair], now, config.timeZone);
       }
-      await tx.execute(`update opened_vial set closed_at = ?, discarded_doses = ?, discard_entry_id = ? where id = ?`, [now, left, entryId, vial.id]);
+      await tx.execute(`update opened_vial set closed_at = ?, discarded_doses = ?, discard_entry_id = ? where id = ?`, [
+        now,
+        left,
+        entryId,
+        vial.id,
+      ]);
       vialsClosed += 1;
       dosesDiscarded += left;
     });
@@ -55,7 +64,11 @@ export async function discardExpiredOpenVials(em: EntityManager, config: Invento
 }
 
 /** Balances of lots past their expiry date leave stock with reason EXPIRED. */
-export async function writeOffExpiredLots(em: EntityManager, config: InventoryConfig, now: Date): Promise<{ holdingsExpired: number; dosesExpired: number }> {
+export async function writeOffExpiredLots(
+  em: EntityManager,
+  config: InventoryConfig,
+  now: Date,
+): Promise<{ holdingsExpired: number; dosesExpired: number }> {
   const today = localDate(now, config.timeZone);
   const due = await em.execute<{ facility_id: string; lot_id: string }[]>(
     `select h.facility_id, h.lot_id from stock_holding h join lot l on l.id = h.lot_id
@@ -71,7 +84,15 @@ export async function writeOffExpiredLots(em: EntityManager, config: InventoryCo
       await lockStock(tx, [pair]);
       const balance = await holdingBalance(tx, h.facility_id, lot.id);
       if (balance === 0) return;
-      await applyChange(tx, { facilityId: h.facility_id, lot, quantity: -balance, reason: 'EXPIRED', actor: 'inventory:expiry', at: now, note: `expired on ${lot.expiryDate}` });
+      await applyChange(tx, {
+        facilityId: h.facility_id,
+        lot,
+        quantity: -balance,
+        reason: 'EXPIRED',
+        actor: 'inventory:expiry',
+        at: now,
+        note: `expired on ${lot.expiryDate}`,
+      });
       await publishUsable(tx, [pair], now, config.timeZone);
       holdingsExpired += 1;
       dosesExpired += balance;

@@ -24,7 +24,8 @@ import {
 const movement = (m: stock.MovementResult): StockMovement =>
   Object.assign(new StockMovement(), { lot: toLot(m.lot), entries: m.entries.map(toLedgerEntry) });
 
-const reconciliation = (r: ReconciliationRow): DoseReconciliation => Object.assign(new DoseReconciliation(), { ...r, facility: facilityRef(r.facilityId) });
+const reconciliation = (r: ReconciliationRow): DoseReconciliation =>
+  Object.assign(new DoseReconciliation(), { ...r, facility: facilityRef(r.facilityId) });
 
 @Resolver(() => FacilityRef)
 export class FacilityStockResolver {
@@ -33,7 +34,11 @@ export class FacilityStockResolver {
     const rows = await ctx.loaders.facilityStock.load(facility.id);
     return Promise.all(
       rows.map(async (r) =>
-        Object.assign(new FacilityStock(), { product: await productOf(ctx, r.productCode), usableDoses: r.usableDoses, onHandDoses: r.onHandDoses }),
+        Object.assign(new FacilityStock(), {
+          product: await productOf(ctx, r.productCode),
+          usableDoses: r.usableDoses,
+          onHandDoses: r.onHandDoses,
+        }),
       ),
     );
   }
@@ -42,13 +47,21 @@ export class FacilityStockResolver {
 @Resolver()
 export class StockOperationsResolver {
   @Mutation(() => StockMovement, { description: 'A delivery into the city vaccine store. Admins and health workers of the city store.' })
-  async receiveStock(@Ctx() ctx: InventoryContext, @Arg('input', () => ReceiveStockInput) input: ReceiveStockInput): Promise<StockMovement> {
+  async receiveStock(
+    @Ctx() ctx: InventoryContext,
+    @Arg('input', () => ReceiveStockInput) input: ReceiveStockInput,
+  ): Promise<StockMovement> {
     requireFacilityAccess(ctx.request.claims, ctx.config.cityStoreFacilityId);
     return movement(await stock.receiveStock(ctx.em, ctx.config, input, actorOf(ctx)));
   }
 
-  @Mutation(() => StockMovement, { description: 'Moves doses of a lot to another facility (both sides or neither). Health workers of the sending facility and admins.' })
-  async transferStock(@Ctx() ctx: InventoryContext, @Arg('input', () => TransferStockInput) input: TransferStockInput): Promise<StockMovement> {
+  @Mutation(() => StockMovement, {
+    description: 'Moves doses of a lot to another facility (both sides or neither). Health workers of the sending facility and admins.',
+  })
+  async transferStock(
+    @Ctx() ctx: InventoryContext,
+    @Arg('input', () => TransferStockInput) input: TransferStockInput,
+  ): Promise<StockMovement> {
     requireFacilityAccess(ctx.request.claims, input.fromFacilityId);
     return movement(await stock.transferStock(ctx.em, ctx.config, input, actorOf(ctx)));
   }
@@ -60,12 +73,17 @@ export class StockOperationsResolver {
   }
 
   @Mutation(() => StockMovement, { description: 'Sets a lot balance to what was counted. Health workers of the facility and admins.' })
-  async recordPhysicalCount(@Ctx() ctx: InventoryContext, @Arg('input', () => PhysicalCountInput) input: PhysicalCountInput): Promise<StockMovement> {
+  async recordPhysicalCount(
+    @Ctx() ctx: InventoryContext,
+    @Arg('input', () => PhysicalCountInput) input: PhysicalCountInput,
+  ): Promise<StockMovement> {
     requireFacilityAccess(ctx.request.claims, input.facilityId);
     return movement(await stock.recordPhysicalCount(ctx.em, ctx.config, input, actorOf(ctx)));
   }
 
-  @Mutation(() => StockMovement, { description: 'Records the VVM stage of a lot at a facility (3 and 4 make it unusable). Health workers of the facility and admins.' })
+  @Mutation(() => StockMovement, {
+    description: 'Records the VVM stage of a lot at a facility (3 and 4 make it unusable). Health workers of the facility and admins.',
+  })
   async recordVvmStage(
     @Ctx() ctx: InventoryContext,
     @Arg('facilityId', () => ID) facilityId: string,
@@ -103,13 +121,18 @@ export class StockOperationsResolver {
   }
 
   @Mutation(() => OpenedVial, { description: 'Records that a multi-dose vial was opened. Health workers of the facility and admins.' })
-  async openVial(@Ctx() ctx: InventoryContext, @Arg('facilityId', () => ID) facilityId: string, @Arg('lotId', () => ID) lotId: string): Promise<OpenedVial> {
+  async openVial(
+    @Ctx() ctx: InventoryContext,
+    @Arg('facilityId', () => ID) facilityId: string,
+    @Arg('lotId', () => ID) lotId: string,
+  ): Promise<OpenedVial> {
     requireFacilityAccess(ctx.request.claims, facilityId);
     return Object.assign(new OpenedVial(), await stock.openVial(ctx.em, { facilityId, lotId }, actorOf(ctx)));
   }
 
   @Query(() => [DoseReconciliation], {
-    description: 'Recorded doses the stock could not cover (unknown lot, not held, no balance, recalled). Admins; health workers for their facility.',
+    description:
+      'Recorded doses the stock could not cover (unknown lot, not held, no balance, recalled). Admins; health workers for their facility.',
   })
   async doseReconciliations(
     @Ctx() ctx: InventoryContext,
@@ -127,7 +150,9 @@ export class StockOperationsResolver {
     return rows.map(reconciliation);
   }
 
-  @Mutation(() => DoseReconciliation, { description: 'Marks a flagged dose as reconciled (stock itself moves only through the ledger). Admins; health workers of the facility.' })
+  @Mutation(() => DoseReconciliation, {
+    description: 'Marks a flagged dose as reconciled (stock itself moves only through the ledger). Admins; health workers of the facility.',
+  })
   async resolveDoseReconciliation(
     @Ctx() ctx: InventoryContext,
     @Arg('doseRecordId', () => ID) doseRecordId: string,
@@ -135,7 +160,8 @@ export class StockOperationsResolver {
   ): Promise<DoseReconciliation> {
     if (!stock.UUID_RE.test(doseRecordId)) throw notFound('Dosis', 'doseRecordId');
     const text = resolution.trim();
-    if (!text || text.length > 1000) throw badInput('resolution', { id: 'Keterangan penyelesaian wajib diisi', en: 'A resolution is required' });
+    if (!text || text.length > 1000)
+      throw badInput('resolution', { id: 'Keterangan penyelesaian wajib diisi', en: 'A resolution is required' });
     const [row] = await listReconciliations(ctx.em, { doseRecordId, includeResolved: true, limit: 1 });
     if (!row) throw notFound('Dosis', 'doseRecordId');
     requireFacilityAccess(ctx.request.claims, row.facilityId);

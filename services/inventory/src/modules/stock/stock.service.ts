@@ -22,7 +22,12 @@ export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 const MAX_DOSES = 10_000_000;
 
 /** Reasons an adjustment may give (the others are written by their own operations). */
-export const ADJUSTMENT_REASONS = ['DAMAGED', 'EXPIRED', 'COLD_CHAIN_FAILURE', 'OPENED_VIAL_DISCARD'] as const satisfies readonly StockReason[];
+export const ADJUSTMENT_REASONS = [
+  'DAMAGED',
+  'EXPIRED',
+  'COLD_CHAIN_FAILURE',
+  'OPENED_VIAL_DISCARD',
+] as const satisfies readonly StockReason[];
 
 export interface MovementResult {
   entries: LedgerEntryRow[];
@@ -60,7 +65,8 @@ export function checkDoses(doses: number, field = 'doses'): void {
 
 function checkNote(note: string | undefined): string | undefined {
   const trimmed = note?.trim();
-  if (trimmed && trimmed.length > 1000) throw badInput('note', { id: 'Catatan terlalu panjang (maks. 1000)', en: 'Note too long (max 1000)' });
+  if (trimmed && trimmed.length > 1000)
+    throw badInput('note', { id: 'Catatan terlalu panjang (maks. 1000)', en: 'Note too long (max 1000)' });
   return trimmed || undefined;
 }
 
@@ -103,17 +109,25 @@ function validDate(s: string): boolean {
 function checkVvm(product: ProductRow, stage: number | undefined): void {
   if (stage === undefined) return;
   if (!product.usesVvm) throw badInput('vvmStage', { id: 'Produk ini tidak memakai VVM', en: 'This product has no VVM' });
-  if (!Number.isInteger(stage) || stage < 1 || stage > 4) throw badInput('vvmStage', { id: 'Tahap VVM 1 sampai 4', en: 'VVM stage is 1 to 4' });
+  if (!Number.isInteger(stage) || stage < 1 || stage > 4)
+    throw badInput('vvmStage', { id: 'Tahap VVM 1 sampai 4', en: 'VVM stage is 1 to 4' });
 }
 
 /** A delivery into the city store: creates the lot on first receipt. */
-export async function receiveStock(em: EntityManager, config: InventoryConfig, input: ReceiveInput, actor: string, options: OperationOptions = {}): Promise<MovementResult> {
+export async function receiveStock(
+  em: EntityManager,
+  config: InventoryConfig,
+  input: ReceiveInput,
+  actor: string,
+  options: OperationOptions = {},
+): Promise<MovementResult> {
   checkDoses(input.doses);
   const lotNumber = input.lotNumber.trim();
   if (!/^[A-Za-z0-9][A-Za-z0-9./_-]{0,59}$/.test(lotNumber)) {
     throw badInput('lotNumber', { id: 'Nomor lot tidak valid', en: 'Invalid lot number' });
   }
-  if (!validDate(input.expiryDate)) throw badInput('expiryDate', { id: 'Tanggal kedaluwarsa tidak valid (YYYY-MM-DD)', en: 'Invalid expiry date (YYYY-MM-DD)' });
+  if (!validDate(input.expiryDate))
+    throw badInput('expiryDate', { id: 'Tanggal kedaluwarsa tidak valid (YYYY-MM-DD)', en: 'Invalid expiry date (YYYY-MM-DD)' });
   const now = options.now ?? new Date();
   if (input.expiryDate < localDate(options.at ?? now, config.timeZone)) {
     throw badInput('expiryDate', { id: 'Vaksin sudah kedaluwarsa', en: 'The vaccine has already expired' });
@@ -136,7 +150,10 @@ export async function receiveStock(em: EntityManager, config: InventoryConfig, i
     const lot = (await findLotByNumber(tx, product.code, lotNumber))!;
     if (lot.expiryDate !== input.expiryDate) {
       throw conflict(
-        { id: `Lot ${lotNumber} terdaftar dengan kedaluwarsa ${lot.expiryDate}`, en: `Lot ${lotNumber} is registered with expiry ${lot.expiryDate}` },
+        {
+          id: `Lot ${lotNumber} terdaftar dengan kedaluwarsa ${lot.expiryDate}`,
+          en: `Lot ${lotNumber} is registered with expiry ${lot.expiryDate}`,
+        },
         { field: 'expiryDate' },
       );
     }
@@ -173,7 +190,13 @@ export interface TransferInput {
 }
 
 /** Moves doses of one lot between facilities: both sides in one transaction, or neither. */
-export async function transferStock(em: EntityManager, config: InventoryConfig, input: TransferInput, actor: string, options: OperationOptions = {}): Promise<MovementResult> {
+export async function transferStock(
+  em: EntityManager,
+  config: InventoryConfig,
+  input: TransferInput,
+  actor: string,
+  options: OperationOptions = {},
+): Promise<MovementResult> {
   checkDoses(input.doses);
   await requireKnownFacility(em, input.fromFacilityId, 'fromFacilityId');
   await requireKnownFacility(em, input.toFacilityId, 'toFacilityId');
@@ -191,13 +214,16 @@ export async function transferStock(em: EntityManager, config: InventoryConfig, 
     }
     const pairs = [input.fromFacilityId, input.toFacilityId].map((facilityId) => ({ facilityId, productCode: lot.productCode }));
     await lockStock(tx, pairs);
-    const [source] = await tx.execute<{ vvm_stage: number | null }[]>(`select vvm_stage from stock_holding where facility_id = ? and lot_id = ?`, [
-      input.fromFacilityId,
-      lot.id,
-    ]);
+    const [source] = await tx.execute<{ vvm_stage: number | null }[]>(
+      `select vvm_stage from stock_holding where facility_id = ? and lot_id = ?`,
+      [input.fromFacilityId, lot.id],
+    );
     if (source?.vvm_stage && source.vvm_stage > USABLE_VVM_MAX) {
       throw conflict(
-        { id: `VVM lot ${lot.lotNumber} tahap ${source.vvm_stage}: tidak boleh dipakai`, en: `Lot ${lot.lotNumber} is at VVM stage ${source.vvm_stage}: not usable` },
+        {
+          id: `VVM lot ${lot.lotNumber} tahap ${source.vvm_stage}: tidak boleh dipakai`,
+          en: `Lot ${lot.lotNumber} is at VVM stage ${source.vvm_stage}: not usable`,
+        },
         { field: 'lotId' },
       );
     }
@@ -241,10 +267,19 @@ export interface AdjustInput {
 }
 
 /** Takes doses out of stock for a reason (damage, expiry, cold-chain failure, opened-vial discard). */
-export async function adjustStock(em: EntityManager, config: InventoryConfig, input: AdjustInput, actor: string, options: OperationOptions = {}): Promise<MovementResult> {
+export async function adjustStock(
+  em: EntityManager,
+  config: InventoryConfig,
+  input: AdjustInput,
+  actor: string,
+  options: OperationOptions = {},
+): Promise<MovementResult> {
   checkDoses(input.doses);
   if (!(ADJUSTMENT_REASONS as readonly string[]).includes(input.reason)) {
-    throw badInput('reason', { id: `Alasan penyesuaian: ${ADJUSTMENT_REASONS.join(', ')}`, en: `Adjustment reasons: ${ADJUSTMENT_REASONS.join(', ')}` });
+    throw badInput('reason', {
+      id: `Alasan penyesuaian: ${ADJUSTMENT_REASONS.join(', ')}`,
+      en: `Adjustment reasons: ${ADJUSTMENT_REASONS.join(', ')}`,
+    });
   }
   await requireKnownFacility(em, input.facilityId, 'facilityId');
   const note = checkNote(input.note);
@@ -252,7 +287,15 @@ export async function adjustStock(em: EntityManager, config: InventoryConfig, in
   return em.transactional(async (tx) => {
     const lot = await requireLot(tx, input.lotId);
     await lockStock(tx, [{ facilityId: input.facilityId, productCode: lot.productCode }]);
-    const entry = await applyChange(tx, { facilityId: input.facilityId, lot, quantity: -input.doses, reason: input.reason, actor, at: options.at, note });
+    const entry = await applyChange(tx, {
+      facilityId: input.facilityId,
+      lot,
+      quantity: -input.doses,
+      reason: input.reason,
+      actor,
+      at: options.at,
+      note,
+    });
     await publishUsable(tx, [{ facilityId: input.facilityId, productCode: lot.productCode }], now, config.timeZone);
     return { entries: [entry], lot };
   });
@@ -298,18 +341,22 @@ export async function recordPhysicalCount(
 }
 
 /** Records the VVM stage read on a facility's holding of a lot (3 and 4 make it unusable). */
-export async function setVvmStage(em: EntityManager, config: InventoryConfig, input: { facilityId: string; lotId: string; vvmStage: number }, now = new Date()): Promise<LotRow> {
+export async function setVvmStage(
+  em: EntityManager,
+  config: InventoryConfig,
+  input: { facilityId: string; lotId: string; vvmStage: number },
+  now = new Date(),
+): Promise<LotRow> {
   await requireKnownFacility(em, input.facilityId, 'facilityId');
   return em.transactional(async (tx) => {
     const lot = await requireLot(tx, input.lotId);
     const product = (await findProduct(tx, lot.productCode))!;
     checkVvm(product, input.vvmStage);
     await lockStock(tx, [{ facilityId: input.facilityId, productCode: lot.productCode }]);
-    const rows = await tx.execute(`update stock_holding set vvm_stage = ?, updated_at = now() where facility_id = ? and lot_id = ? returning 1`, [
-      input.vvmStage,
-      input.facilityId,
-      lot.id,
-    ]);
+    const rows = await tx.execute(
+      `update stock_holding set vvm_stage = ?, updated_at = now() where facility_id = ? and lot_id = ? returning 1`,
+      [input.vvmStage, input.facilityId, lot.id],
+    );
     if (rows.length === 0) throw notFound('Stok lot di fasilitas ini', 'lotId');
     await publishUsable(tx, [{ facilityId: input.facilityId, productCode: lot.productCode }], now, config.timeZone);
     return lot;
@@ -319,12 +366,26 @@ export async function setVvmStage(em: EntityManager, config: InventoryConfig, in
 export interface RecallReport {
   lot: LotRow;
   facilities: { facilityId: string; code: string | null; name: string | null; dosesRemoved: number; usableDosesAfter: number }[];
-  sessions: { sessionId: string; facilityId: string; date: string; startTime: string; endTime: string; capacity: number; usableDosesAfter: number }[];
+  sessions: {
+    sessionId: string;
+    facilityId: string;
+    date: string;
+    startTime: string;
+    endTime: string;
+    capacity: number;
+    usableDosesAfter: number;
+  }[];
   totalDosesRemoved: number;
 }
 
 /** Recalls a lot everywhere: every balance leaves stock with reason RECALL and the lot can no longer be received, moved or used. */
-export async function recallLot(em: EntityManager, config: InventoryConfig, input: { lotId: string; reason: string }, actor: string, now = new Date()): Promise<RecallReport> {
+export async function recallLot(
+  em: EntityManager,
+  config: InventoryConfig,
+  input: { lotId: string; reason: string },
+  actor: string,
+  now = new Date(),
+): Promise<RecallReport> {
   const reason = input.reason.trim();
   if (!reason || reason.length > 1000) throw badInput('reason', { id: 'Alasan penarikan wajib diisi', en: 'A recall reason is required' });
   return em.transactional(async (tx) => {
@@ -332,7 +393,10 @@ export async function recallLot(em: EntityManager, config: InventoryConfig, inpu
     refuseRecalled(current);
     await tx.execute(`update lot set recalled_at = ?, recall_reason = ? where id = ?`, [now, reason, current.id]);
     const lot = (await findLot(tx, current.id))!;
-    const holdings = await tx.execute<{ facility_id: string }[]>(`select facility_id from stock_holding where lot_id = ? order by facility_id`, [lot.id]);
+    const holdings = await tx.execute<{ facility_id: string }[]>(
+      `select facility_id from stock_holding where lot_id = ? order by facility_id`,
+      [lot.id],
+    );
     const pairs = holdings.map((h) => ({ facilityId: h.facility_id, productCode: lot.productCode }));
     await lockStock(tx, pairs);
     const removed = new Map<string, number>();
@@ -346,10 +410,15 @@ export async function recallLot(em: EntityManager, config: InventoryConfig, inpu
     const usable = await publishUsable(tx, pairs, now, config.timeZone);
     const affected = [...removed.entries()].filter(([, n]) => n > 0).map(([id]) => id);
     const directory = affected.length
-      ? await tx.execute<{ facility_id: string; code: string; name: string }[]>(`select facility_id, code, name from facility_directory where facility_id in (?)`, [affected])
+      ? await tx.execute<{ facility_id: string; code: string; name: string }[]>(
+          `select facility_id, code, name from facility_directory where facility_id in (?)`,
+          [affected],
+        )
       : [];
     const sessions = affected.length
-      ? await tx.execute<{ session_id: string; facility_id: string; date: string; start_time: string; end_time: string; capacity: number }[]>(
+      ? await tx.execute<
+          { session_id: string; facility_id: string; date: string; start_time: string; end_time: string; capacity: number }[]
+        >(
           `select session_id, facility_id, to_char(date, 'YYYY-MM-DD') as date, start_time, end_time, capacity from session_projection
             where facility_id in (?) and product_code = ? and status = 'OPEN' and date >= ?::date
             order by date, start_time, session_id`,
@@ -395,7 +464,12 @@ export interface OpenedVialRow {
 }
 
 /** Records that a multi-dose vial was opened: its remaining doses must be used before the product's open-vial limit. */
-export async function openVial(em: EntityManager, input: { facilityId: string; lotId: string }, actor: string, at = new Date()): Promise<OpenedVialRow> {
+export async function openVial(
+  em: EntityManager,
+  input: { facilityId: string; lotId: string },
+  actor: string,
+  at = new Date(),
+): Promise<OpenedVialRow> {
   await requireKnownFacility(em, input.facilityId, 'facilityId');
   return em.transactional(async (tx) => {
     const lot = await requireLot(tx, input.lotId);
