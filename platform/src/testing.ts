@@ -14,12 +14,9 @@ export interface TestPlatform extends InProcessPlatform {
  */
 export async function startTestPlatform(
   label: string,
-  options: {
-    queryCounters?: Partial<Record<ServiceName, QueryCounter>>;
+  options: Omit<Partial<InProcessOptions>, 'databaseUrls' | 'secrets'> & {
     seed?: boolean;
-    mode?: InProcessOptions['mode'];
-    gatewayEnv?: Record<string, string>;
-    serviceEnv?: Record<string, string>;
+    queryCounters?: Partial<Record<ServiceName, QueryCounter>>;
   } = {},
 ): Promise<TestPlatform> {
   const prefix = uniquePrefix(label);

@@ -85,6 +85,8 @@ export interface ServiceConfig {
   piiKey: string;
   logLevel: string;
   dbPoolSize: number;
+  /** Count SQL statements per service (benchmarks); reported on /metrics. */
+  countSql: boolean;
   /** The source this config was read from; a service reads its own settings from it with its own typed loader. */
   env?: Env;
 }
@@ -114,6 +116,7 @@ export function loadServiceConfig(service: ServiceName, env = new Env()): Servic
     piiKey: requireHexKey(env, 'PII_KEY'),
     logLevel: env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     dbPoolSize: env.int(`${prefix}_DB_POOL`, 10, 1, 200),
+    countSql: env.bool('SQL_COUNT', false),
     env,
   };
 }

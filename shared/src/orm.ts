@@ -19,7 +19,10 @@ export interface OrmOptions {
 export class QueryCounter {
   count = 0;
   readonly statements: string[] = [];
+  /** Statements matching `ignore` (e.g. the event machinery's polling) are not counted. */
+  constructor(private readonly ignore?: RegExp) {}
   record(sql: string): void {
+    if (this.ignore?.test(sql)) return;
     this.count += 1;
     if (this.statements.length < 1000) this.statements.push(sql);
   }
@@ -64,6 +67,9 @@ export async function initOrm(options: OrmOptions): Promise<MikroORM> {
     ...(counter ? { debug: ['query'] as LoggerNamespace[], loggerFactory: () => new CountingLogger(counter) } : {}),
   });
 }
+
+/** The event backbone's own statements (relay and consumer polling), left out of request counts. */
+export const EVENT_MACHINERY_SQL = /\b(outbox|event_consumer|event_inbox|event_dead_letter)\b|pg_try_advisory_xact_lock|^\s*(begin|commit|rollback)/i;
 
 export async function migrateUp(orm: MikroORM): Promise<void> {
   await orm.migrator.up();

@@ -4,7 +4,7 @@ import type { MigrationObject } from '@mikro-orm/core';
 import type { ServiceConfig, ServiceName } from './config.js';
 import { gatewayOnly, startGraphQLHttpServer, type RequestInfo, type RunningServer } from './http.js';
 import { createLogger, type Logger } from './logger.js';
-import { initOrm, type Orm, type OrmOptions, type QueryCounter } from './orm.js';
+import { EVENT_MACHINERY_SQL, initOrm, QueryCounter, type Orm, type OrmOptions } from './orm.js';
 import { EventConsumer, type ConsumerDefinition, type ConsumerOptions } from './events/consumer.js';
 import { OutboxRelay } from './events/relay.js';
 import { PgLogTransport } from './events/pg-transport.js';
@@ -62,7 +62,11 @@ export interface RunningService extends RunningServer {
 
 /** Every service's migrations plus the outbox/inbox tables of the event backbone. */
 export function withEvents(migrations: MigrationObject[]): MigrationObject[] {
-  return [...migrations.filter((m) => m.name < eventsMigration.name), eventsMigration, ...migrations.filter((m) => m.name > eventsMigration.name)];
+  return [
+    ...migrations.filter((m) => m.name < eventsMigration.name),
+    eventsMigration,
+    ...migrations.filter((m) => m.name > eventsMigration.name),
+  ];
 }
 
 export async function migrateService(def: ServiceDefinition<BaseContext>, databaseUrl: string, seed: boolean): Promise<void> {
@@ -77,6 +81,7 @@ export async function migrateService(def: ServiceDefinition<BaseContext>, databa
 
 interface OpenRuntime extends ServiceRuntime {
   stops: (() => Promise<void>)[];
+  queryCounter?: QueryCounter;
 }
 
 async function openRuntime(
@@ -85,12 +90,13 @@ async function openRuntime(
   options: { queryCounter?: QueryCounter; logger?: Logger; consumerOptions?: ConsumerOptions },
 ): Promise<OpenRuntime> {
   const logger = options.logger ?? createLogger(def.name, config.logLevel);
+  const queryCounter = options.queryCounter ?? (config.countSql ? new QueryCounter(EVENT_MACHINERY_SQL) : undefined);
   const orm = await initOrm({
     databaseUrl: config.databaseUrl,
     entities: def.entities,
     migrations: withEvents(def.migrations),
     poolSize: config.dbPoolSize,
-    queryCounter: options.queryCounter,
+    queryCounter,
   });
   const stops: (() => Promise<void>)[] = [];
   const transport = new PgLogTransport(config.busDatabaseUrl);
@@ -99,7 +105,7 @@ async function openRuntime(
     relay: new OutboxRelay(orm, transport, logger, { producer: def.name }),
     consumers: (def.consumers ?? []).map((c) => new EventConsumer(orm, transport, logger, c, options.consumerOptions)),
   };
-  return { orm, config, logger, events, stops, onClose: (stop) => stops.push(stop) };
+  return { orm, config, logger, events, stops, queryCounter, onClose: (stop) => stops.push(stop) };
 }
 
 /**
@@ -164,7 +170,11 @@ export async function startService<TContext extends BaseContext>(
           await transport.head();
           return { database: true, bus: true, events: await eventStats() };
         },
-        metrics: async () => ({ events: await eventStats(), ...(def.metrics ? await def.metrics(runtime) : {}) }),
+        metrics: async () => ({
+          events: await eventStats(),
+          ...(runtime.queryCounter ? { sqlStatements: runtime.queryCounter.count } : {}),
+          ...(def.metrics ? await def.metrics(runtime) : {}),
+        }),
         routes: def.routes?.(runtime),
       },
       { host: config.host, port: config.port },
