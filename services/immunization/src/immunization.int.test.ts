@@ -5,7 +5,16 @@ import { DeliveryWorker } from './satusehat/delivery.worker.js';
 import { loadImmunizationSettings } from './config.js';
 import { startSatusehatSimulator, type SatusehatSimulator } from './satusehat/simulator.js';
 import { addDays, jakartaDate } from './modules/schedule/schedule.dates.js';
-import { Env, createLogger, encodeClaims, HEADER_CLAIMS, HEADER_REQUEST_ID, HEADER_SIGNATURE, signClaims, type Claims } from '@victori/shared';
+import {
+  Env,
+  createLogger,
+  encodeClaims,
+  HEADER_CLAIMS,
+  HEADER_REQUEST_ID,
+  HEADER_SIGNATURE,
+  signClaims,
+  type Claims,
+} from '@victori/shared';
 
 const MIROTO = '6f1c2a10-0000-4000-8000-000000000002';
 const BANDARHARJO = '6f1c2a10-0000-4000-8000-000000000003';
@@ -56,12 +65,23 @@ describe('the immunization registry through the gateway', () => {
     const malformed = await call('adult', REGISTER, { i: { ...base, nik: '1234' } });
     expect(malformed.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'nik' });
     const mismatch = await call('adult', REGISTER, { i: { ...base, nik: makeNik('337401', '1990-02-04', 'MALE', 5) } });
-    expect(mismatch.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'nik', messageEn: 'The NIK does not match the birth date' });
+    expect(mismatch.errors![0]!.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'nik',
+      messageEn: 'The NIK does not match the birth date',
+    });
     const badArea = await call('adult', REGISTER, { i: { ...base, nik: adultNik, residenceKelurahanCode: '99.99' } });
     expect(badArea.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'residenceKelurahanCode' });
-    const ok = await call<{ registerPerson: { id: string; nikMasked: string; isChild: boolean } }>('adult', REGISTER, { i: { ...base, nik: adultNik } });
+    const ok = await call<{ registerPerson: { id: string; nikMasked: string; isChild: boolean } }>('adult', REGISTER, {
+      i: { ...base, nik: adultNik },
+    });
     expect(ok.errors).toBeUndefined();
-    expect(ok.data!.registerPerson).toMatchObject({ fullName: 'Budi Santoso', nikMasked: `************${adultNik.slice(-4)}`, isChild: false, residence: { code: KELURAHAN } });
+    expect(ok.data!.registerPerson).toMatchObject({
+      fullName: 'Budi Santoso',
+      nikMasked: `************${adultNik.slice(-4)}`,
+      isChild: false,
+      residence: { code: KELURAHAN },
+    });
     adultId = ok.data!.registerPerson.id;
     const again = await call('stranger', REGISTER, { i: { ...base, nik: adultNik } });
     expect(code(again)).toBe('DUPLICATE');
@@ -73,19 +93,33 @@ describe('the immunization registry through the gateway', () => {
     expect(JSON.stringify(row)).not.toContain('Budi');
     expect(row!.nik_hash).toBe(vault.hash(adultNik));
     expect(vault.decrypt(String(row!.nik_encrypted))).toBe(adultNik);
-    const events = await db().execute<{ payload: { personId: string; nikHash: string } }[]>(`select payload from outbox where type = 'person.registered'`);
+    const events = await db().execute<{ payload: { personId: string; nikHash: string } }[]>(
+      `select payload from outbox where type = 'person.registered'`,
+    );
     expect(events.map((e) => e.payload)).toContainEqual(expect.objectContaining({ personId: adultId, nikHash: vault.hash(adultNik) }));
   });
 
   test("a parent registers a newborn by the mother's NIK and becomes its guardian", async () => {
-    const input = { fullName: 'Ayu Lestari', birthDate: childBorn, sex: 'FEMALE', birthWeightGrams: 3100, residenceKelurahanCode: KELURAHAN, relationship: 'MOTHER' };
+    const input = {
+      fullName: 'Ayu Lestari',
+      birthDate: childBorn,
+      sex: 'FEMALE',
+      birthWeightGrams: 3100,
+      residenceKelurahanCode: KELURAHAN,
+      relationship: 'MOTHER',
+    };
     const noIds = await call('parent', REGISTER_CHILD, { i: input });
     expect(noIds.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'motherNik' });
     const maleMother = await call('parent', REGISTER_CHILD, { i: { ...input, motherNik: makeNik('337401', '1995-04-12', 'MALE', 17) } });
     expect(maleMother.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'motherNik' });
     const ok = await call<{ registerChild: { id: string } }>('parent', REGISTER_CHILD, { i: { ...input, motherNik } });
     expect(ok.errors).toBeUndefined();
-    expect(ok.data!.registerChild).toMatchObject({ hasNik: false, motherNikMasked: `************${motherNik.slice(-4)}`, birthWeightGrams: 3100, isChild: true });
+    expect(ok.data!.registerChild).toMatchObject({
+      hasNik: false,
+      motherNikMasked: `************${motherNik.slice(-4)}`,
+      birthWeightGrams: 3100,
+      isChild: true,
+    });
     childId = ok.data!.registerChild.id;
     const mine = await call<{ myDependants: { id: string }[] }>('parent', `{ myDependants { id fullName } }`);
     expect(mine.data!.myDependants).toEqual([{ id: childId, fullName: 'Ayu Lestari' }]);
@@ -119,7 +153,13 @@ describe('the immunization registry through the gateway', () => {
         platform.services.immunization.url,
         `query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { id } } }`,
         { r: ids.map((id) => ({ __typename: 'Person', id })) },
-        { headers: { [HEADER_REQUEST_ID]: requestId, [HEADER_CLAIMS]: encoded, [HEADER_SIGNATURE]: signClaims(platform.secrets.gatewaySecret, requestId, encoded) } },
+        {
+          headers: {
+            [HEADER_REQUEST_ID]: requestId,
+            [HEADER_CLAIMS]: encoded,
+            [HEADER_SIGNATURE]: signClaims(platform.secrets.gatewaySecret, requestId, encoded),
+          },
+        },
       );
     };
     const asPartner = await entities({ role: 'partner', sub: 'partner-1' }, [adultId]);
@@ -132,21 +172,75 @@ describe('the immunization registry through the gateway', () => {
   });
 
   test("a health worker finds the child by the mother's NIK and records the birth dose at their own facility", async () => {
-    const found = await call<{ findPersons: { id: string }[] }>('miroto', `query($m: String) { findPersons(motherNik: $m) { id } }`, { m: motherNik });
+    const found = await call<{ findPersons: { id: string }[] }>('miroto', `query($m: String) { findPersons(motherNik: $m) { id } }`, {
+      m: motherNik,
+    });
     expect(found.data!.findPersons.map((p) => p.id)).toEqual([childId]);
-    const asCitizen = await call('parent', RECORD, { i: { personId: childId, programme: 'ROUTINE_CHILD', doseKind: 'HB0', productCode: 'HB0', lotNumber: 'L1', administeredAt: atNoon(childBorn) } });
+    const asCitizen = await call('parent', RECORD, {
+      i: {
+        personId: childId,
+        programme: 'ROUTINE_CHILD',
+        doseKind: 'HB0',
+        productCode: 'HB0',
+        lotNumber: 'L1',
+        administeredAt: atNoon(childBorn),
+      },
+    });
     expect(code(asCitizen)).toBe('FORBIDDEN');
-    const wrongProduct = await call('miroto', RECORD, { i: { personId: childId, programme: 'ROUTINE_CHILD', doseKind: 'HB0', productCode: 'BCG', lotNumber: 'L1', administeredAt: atNoon(childBorn) } });
+    const wrongProduct = await call('miroto', RECORD, {
+      i: {
+        personId: childId,
+        programme: 'ROUTINE_CHILD',
+        doseKind: 'HB0',
+        productCode: 'BCG',
+        lotNumber: 'L1',
+        administeredAt: atNoon(childBorn),
+      },
+    });
     expect(wrongProduct.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'productCode' });
-    const future = await call('miroto', RECORD, { i: { personId: childId, programme: 'ROUTINE_CHILD', doseKind: 'HB0', productCode: 'HB0', lotNumber: 'L1', administeredAt: atNoon(addDays(today, 3)) } });
+    const future = await call('miroto', RECORD, {
+      i: {
+        personId: childId,
+        programme: 'ROUTINE_CHILD',
+        doseKind: 'HB0',
+        productCode: 'HB0',
+        lotNumber: 'L1',
+        administeredAt: atNoon(addDays(today, 3)),
+      },
+    });
     expect(future.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'administeredAt' });
     const res = await call<{ recordDose: { id: string } }>('miroto', RECORD, {
-      i: { personId: childId, programme: 'ROUTINE_CHILD', doseKind: 'HB0', productCode: 'HB0', lotNumber: 'HB-2026-01', expirationDate: addDays(today, 300), administeredAt: atNoon(childBorn) },
+      i: {
+        personId: childId,
+        programme: 'ROUTINE_CHILD',
+        doseKind: 'HB0',
+        productCode: 'HB0',
+        lotNumber: 'HB-2026-01',
+        expirationDate: addDays(today, 300),
+        administeredAt: atNoon(childBorn),
+      },
     });
     expect(res.errors).toBeUndefined();
-    expect(res.data!.recordDose).toMatchObject({ doseKind: 'HB0', doseNumber: 1, valid: true, timing: 'ON_TIME', status: 'ACTIVE', facility: { id: MIROTO }, delivery: { state: 'PENDING' } });
+    expect(res.data!.recordDose).toMatchObject({
+      doseKind: 'HB0',
+      doseNumber: 1,
+      valid: true,
+      timing: 'ON_TIME',
+      status: 'ACTIVE',
+      facility: { id: MIROTO },
+      delivery: { state: 'PENDING' },
+    });
     hb0Id = res.data!.recordDose.id;
-    const twice = await call('miroto', RECORD, { i: { personId: childId, programme: 'ROUTINE_CHILD', doseKind: 'HB0', productCode: 'HB0', lotNumber: 'L2', administeredAt: atNoon(childBorn) } });
+    const twice = await call('miroto', RECORD, {
+      i: {
+        personId: childId,
+        programme: 'ROUTINE_CHILD',
+        doseKind: 'HB0',
+        productCode: 'HB0',
+        lotNumber: 'L2',
+        administeredAt: atNoon(childBorn),
+      },
+    });
     expect(code(twice)).toBe('DUPLICATE');
     // Now linked to Miroto: its health workers see the child; Bandarharjo's still do not.
     expect((await call('miroto', `query($id: ID!) { person(id: $id) { id } }`, { id: childId })).errors).toBeUndefined();
@@ -155,25 +249,51 @@ describe('the immunization registry through the gateway', () => {
 
   test('a dose given too early is recorded, flagged invalid with the reason, and dose.recorded carries the flag', async () => {
     const res = await call<{ recordDose: { id: string; valid: boolean; invalidReason: string } }>('miroto', RECORD, {
-      i: { personId: childId, programme: 'ROUTINE_CHILD', doseKind: 'DPT-HB-HIB1', productCode: 'PENTABIO', lotNumber: 'P-1', administeredAt: atNoon(addDays(childBorn, 30)) },
+      i: {
+        personId: childId,
+        programme: 'ROUTINE_CHILD',
+        doseKind: 'DPT-HB-HIB1',
+        productCode: 'PENTABIO',
+        lotNumber: 'P-1',
+        administeredAt: atNoon(addDays(childBorn, 30)),
+      },
     });
     expect(res.errors).toBeUndefined();
     expect(res.data!.recordDose).toMatchObject({ valid: false, timing: null });
     expect(res.data!.recordDose.invalidReason).toContain('minimum age P6W');
-    const [event] = await db().execute<{ payload: Record<string, unknown>; aggregate_id: string }[]>(`select payload, aggregate_id from outbox where type = 'dose.recorded' and payload->>'doseRecordId' = ?`, [
-      res.data!.recordDose.id,
-    ]);
+    const [event] = await db().execute<{ payload: Record<string, unknown>; aggregate_id: string }[]>(
+      `select payload, aggregate_id from outbox where type = 'dose.recorded' and payload->>'doseRecordId' = ?`,
+      [res.data!.recordDose.id],
+    );
     expect(event!.aggregate_id).toBe(childId);
-    expect(event!.payload).toMatchObject({ personId: childId, nikHash: null, valid: false, doseKind: 'DPT-HB-HIB1', residenceKelurahanCode: KELURAHAN, birthDate: childBorn, sex: 'FEMALE', facilityId: MIROTO });
+    expect(event!.payload).toMatchObject({
+      personId: childId,
+      nikHash: null,
+      valid: false,
+      doseKind: 'DPT-HB-HIB1',
+      residenceKelurahanCode: KELURAHAN,
+      birthDate: childBorn,
+      sex: 'FEMALE',
+      facilityId: MIROTO,
+    });
     // The repeat is allowed (the invalid dose must be repeated) and is a separate national record.
     const repeat = await call<{ recordDose: { valid: boolean } }>('miroto', RECORD, {
-      i: { personId: childId, programme: 'ROUTINE_CHILD', doseKind: 'DPT-HB-HIB1', productCode: 'PENTABIO', lotNumber: 'P-2', administeredAt: atNoon(addDays(childBorn, 62)) },
+      i: {
+        personId: childId,
+        programme: 'ROUTINE_CHILD',
+        doseKind: 'DPT-HB-HIB1',
+        productCode: 'PENTABIO',
+        lotNumber: 'P-2',
+        administeredAt: atNoon(addDays(childBorn, 62)),
+      },
     });
     expect(repeat.data!.recordDose).toMatchObject({ valid: true, timing: 'ON_TIME' });
   });
 
   test('the forecast shows given, invalid, due and upcoming doses for the child, on Person and as a query', async () => {
-    const res = await call<{ forecast: { doses: { doseKind: string; status: string; reason: string | null }[]; indicators: { code: string; state: string }[] } }>(
+    const res = await call<{
+      forecast: { doses: { doseKind: string; status: string; reason: string | null }[]; indicators: { code: string; state: string }[] };
+    }>(
       'parent',
       `query($id: ID!) { forecast(personId: $id) { programme applies doses { doseKind status timing reason earliestDate recommendedDate } indicators { code state missingDoseKinds } } }`,
       { id: childId },
@@ -189,18 +309,33 @@ describe('the immunization registry through the gateway', () => {
       ['IDL', 'IN_PROGRESS'],
       ['IBL', 'IN_PROGRESS'],
     ]);
-    const viaPerson = await call<{ person: { forecast: { doses: unknown[] } } }>('parent', `query($id: ID!) { person(id: $id) { forecast { doses { doseKind status } } } }`, { id: childId });
-    expect(viaPerson.data!.person.forecast.doses).toEqual(res.data!.forecast.doses.map((d) => ({ doseKind: d.doseKind, status: d.status })));
+    const viaPerson = await call<{ person: { forecast: { doses: unknown[] } } }>(
+      'parent',
+      `query($id: ID!) { person(id: $id) { forecast { doses { doseKind status } } } }`,
+      { id: childId },
+    );
+    expect(viaPerson.data!.person.forecast.doses).toEqual(
+      res.data!.forecast.doses.map((d) => ({ doseKind: d.doseKind, status: d.status })),
+    );
   });
 
   test('corrections supersede with a reason, keep both records, and emit dose.corrected; only the recording facility may correct', async () => {
     const CORRECT = `mutation($i: CorrectDoseInput!) { correctDose(input: $i) { superseded { id status supersededById correctionReason } replacement { id lotNumber supersedesId status } } }`;
-    const replacement = { personId: childId, programme: 'ROUTINE_CHILD', doseKind: 'HB0', productCode: 'HB0', lotNumber: 'HB-2026-01B', administeredAt: atNoon(childBorn) };
+    const replacement = {
+      personId: childId,
+      programme: 'ROUTINE_CHILD',
+      doseKind: 'HB0',
+      productCode: 'HB0',
+      lotNumber: 'HB-2026-01B',
+      administeredAt: atNoon(childBorn),
+    };
     const other = await call('bandarharjo', CORRECT, { i: { doseRecordId: hb0Id, reason: 'wrong lot', replacement } });
     expect(code(other)).toBe('FORBIDDEN');
     const noReason = await call('miroto', CORRECT, { i: { doseRecordId: hb0Id, reason: ' ', replacement } });
     expect(noReason.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
-    const res = await call<{ correctDose: { superseded: { id: string }; replacement: { id: string } } }>('miroto', CORRECT, { i: { doseRecordId: hb0Id, reason: 'wrong lot number', replacement } });
+    const res = await call<{ correctDose: { superseded: { id: string }; replacement: { id: string } } }>('miroto', CORRECT, {
+      i: { doseRecordId: hb0Id, reason: 'wrong lot number', replacement },
+    });
     expect(res.errors).toBeUndefined();
     const newId = res.data!.correctDose.replacement.id;
     expect(res.data!.correctDose).toEqual({
@@ -209,22 +344,45 @@ describe('the immunization registry through the gateway', () => {
     });
     const again = await call('miroto', CORRECT, { i: { doseRecordId: hb0Id, reason: 'again', replacement } });
     expect(code(again)).toBe('CONFLICT');
-    const all = await call<{ doseRecords: { id: string; status: string }[] }>('parent', `query($id: ID!) { doseRecords(personId: $id, includeSuperseded: true) { id status } }`, { id: childId });
-    expect(all.data!.doseRecords.filter((r) => r.id === hb0Id || r.id === newId).map((r) => r.status).sort()).toEqual(['ACTIVE', 'SUPERSEDED']);
-    const [event] = await db().execute<{ payload: { supersededDoseRecordId: string; reason: string; record: { doseRecordId: string } } }[]>(`select payload from outbox where type = 'dose.corrected'`);
+    const all = await call<{ doseRecords: { id: string; status: string }[] }>(
+      'parent',
+      `query($id: ID!) { doseRecords(personId: $id, includeSuperseded: true) { id status } }`,
+      { id: childId },
+    );
+    expect(
+      all
+        .data!.doseRecords.filter((r) => r.id === hb0Id || r.id === newId)
+        .map((r) => r.status)
+        .sort(),
+    ).toEqual(['ACTIVE', 'SUPERSEDED']);
+    const [event] = await db().execute<{ payload: { supersededDoseRecordId: string; reason: string; record: { doseRecordId: string } } }[]>(
+      `select payload from outbox where type = 'dose.corrected'`,
+    );
     expect(event!.payload).toMatchObject({ supersededDoseRecordId: hb0Id, reason: 'wrong lot number', record: { doseRecordId: newId } });
     hb0Id = newId;
   });
 
   test('KIPI is recorded against a dose by the parent or a health worker; not by a stranger', async () => {
     const KIPI = `mutation($i: RecordAdverseEventInput!) { recordAdverseEvent(input: $i) { id severity symptoms outcome } }`;
-    const input = { doseRecordId: hb0Id, onsetAt: atNoon(addDays(childBorn, 1)), severity: 'NON_SERIOUS', symptoms: ['demam', 'bengkak di tempat suntikan'], outcome: 'RECOVERED' };
+    const input = {
+      doseRecordId: hb0Id,
+      onsetAt: atNoon(addDays(childBorn, 1)),
+      severity: 'NON_SERIOUS',
+      symptoms: ['demam', 'bengkak di tempat suntikan'],
+      outcome: 'RECOVERED',
+    };
     expect(code(await call('stranger', KIPI, { i: input }))).toBe('FORBIDDEN');
     expect((await call('parent', KIPI, { i: { ...input, severity: 'MILD' } })).errors![0]!.extensions).toMatchObject({ field: 'severity' });
     const ok = await call('parent', KIPI, { i: input });
     expect(ok.errors).toBeUndefined();
-    const listed = await call<{ doseRecords: { id: string; adverseEvents: { symptoms: string[] }[] }[] }>('miroto', `query($id: ID!) { doseRecords(personId: $id) { id adverseEvents { symptoms } } }`, { id: childId });
-    expect(listed.data!.doseRecords.find((r) => r.id === hb0Id)!.adverseEvents).toEqual([{ symptoms: ['demam', 'bengkak di tempat suntikan'] }]);
+    const listed = await call<{ doseRecords: { id: string; adverseEvents: { symptoms: string[] }[] }[] }>(
+      'miroto',
+      `query($id: ID!) { doseRecords(personId: $id) { id adverseEvents { symptoms } } }`,
+      { id: childId },
+    );
+    expect(listed.data!.doseRecords.find((r) => r.id === hb0Id)!.adverseEvents).toEqual([
+      { symptoms: ['demam', 'bengkak di tempat suntikan'] },
+    ]);
   });
 
   test('every record goes to SATUSEHAT; parent and health worker see pending, then delivered', async () => {
@@ -243,7 +401,11 @@ describe('the immunization registry through the gateway', () => {
       vaccineCode: { coding: [{ system: 'http://hl7.org/fhir/sid/cvx', code: '08' }] },
       protocolApplied: [{ doseNumberPositiveInt: 1 }],
     });
-    expect((hb0.reasonCode as { coding: { code: string }[] }[]).map((r) => r.coding[0]!.code)).toEqual(['IM-Rutin', 'IM-Dasar', 'IM-Ideal']);
+    expect((hb0.reasonCode as { coding: { code: string }[] }[]).map((r) => r.coding[0]!.code)).toEqual([
+      'IM-Rutin',
+      'IM-Dasar',
+      'IM-Ideal',
+    ]);
     const invalid = [...sim.immunizations.values()].find((r) => r.lotNumber === 'P-1')!;
     expect(invalid.isSubpotent).toBe(true);
   });
@@ -252,7 +414,9 @@ describe('the immunization registry through the gateway', () => {
     const ASSIGN = `mutation($i: AssignChildNikInput!) { assignChildNik(input: $i) { hasNik nikMasked } }`;
     const wrong = await call('parent', ASSIGN, { i: { personId: childId, nik: makeNik('337401', childBorn, 'MALE', 3) } });
     expect(wrong.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'nik' });
-    expect(code(await call('stranger', ASSIGN, { i: { personId: childId, nik: makeNik('337401', childBorn, 'FEMALE', 3) } }))).toBe('FORBIDDEN');
+    expect(code(await call('stranger', ASSIGN, { i: { personId: childId, nik: makeNik('337401', childBorn, 'FEMALE', 3) } }))).toBe(
+      'FORBIDDEN',
+    );
     const ok = await call('parent', ASSIGN, { i: { personId: childId, nik: makeNik('337401', childBorn, 'FEMALE', 3) } });
     expect(ok.data).toEqual({ assignChildNik: { hasNik: true, nikMasked: '************0003' } });
   });

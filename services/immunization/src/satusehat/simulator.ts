@@ -90,7 +90,9 @@ export class SatusehatSimulator {
     const path = url.pathname.startsWith(BASE_PATH) ? url.pathname.slice(BASE_PATH.length) : url.pathname;
     const entry: ReceivedRequest = { method: req.method ?? 'GET', path, at: Date.now(), body, outcome: '' };
     this.received.push(entry);
-    const mode = this.script.shift() ?? this.mode;
+    let mode = this.script.shift() ?? this.mode;
+    // A lost answer matters for writes; reads are answered.
+    if (mode.kind === 'store-then-hang' && req.method === 'GET') mode = { kind: 'ok' };
     const send = (status: number, payload: unknown) => {
       if (res.destroyed) return;
       res.writeHead(status, { 'content-type': 'application/fhir+json' });
