@@ -55,23 +55,28 @@ async function applyDelta(tx: EntityManager, key: DoseKey, before: Counted | nul
   if (before) add(before, -1);
   if (after) add(after, 1);
   const t = [...totals].filter(([, d]) => d !== 0);
-  if (t.length) {
-    await tx.execute(
-      `insert into coverage_total (programme, dose_kind, kelurahan_code, people)
-       select ?, ?, k, d from unnest(?::varchar[], ?::int[]) as u(k, d)
-       on conflict (programme, dose_kind, kelurahan_code) do update set people = coverage_total.people + excluded.people`,
-      [key.programme, key.doseKind, pgArray(t.map(([k]) => k)), pgArray(t.map(([, d]) => String(d)))],
-    );
-  }
   const dl = [...daily].filter(([, d]) => d !== 0);
-  if (dl.length) {
-    await tx.execute(
-      `insert into coverage_daily (programme, dose_kind, kelurahan_code, day, people)
-       select ?, ?, split_part(k, '|', 1), split_part(k, '|', 2)::date, d from unnest(?::varchar[], ?::int[]) as u(k, d)
-       on conflict (programme, dose_kind, day, kelurahan_code) do update set people = coverage_daily.people + excluded.people`,
-      [key.programme, key.doseKind, pgArray(dl.map(([k]) => k)), pgArray(dl.map(([, d]) => String(d)))],
-    );
-  }
+  if (t.length === 0 && dl.length === 0) return;
+  // Both aggregates in one statement (data-modifying CTEs); an empty array inserts nothing.
+  await tx.execute(
+    `with total as (
+       insert into coverage_total (programme, dose_kind, kelurahan_code, people)
+       select ?, ?, k, d from unnest(?::varchar[], ?::int[]) as u(k, d)
+       on conflict (programme, dose_kind, kelurahan_code) do update set people = coverage_total.people + excluded.people)
+     insert into coverage_daily (programme, dose_kind, kelurahan_code, day, people)
+     select ?, ?, split_part(k, '|', 1), split_part(k, '|', 2)::date, d from unnest(?::varchar[], ?::int[]) as u(k, d)
+     on conflict (programme, dose_kind, day, kelurahan_code) do update set people = coverage_daily.people + excluded.people`,
+    [
+      key.programme,
+      key.doseKind,
+      pgArray(t.map(([k]) => k)),
+      pgArray(t.map(([, d]) => String(d))),
+      key.programme,
+      key.doseKind,
+      pgArray(dl.map(([k]) => k)),
+      pgArray(dl.map(([, d]) => String(d))),
+    ],
+  );
 }
 
 function insertFactSql(onConflict: string): string {
