@@ -6,6 +6,7 @@ import {
   PiiVault,
   UsableStockChanged,
   type DoseRecordPayload,
+  type QueryCounter,
   type Role,
   type Sex,
 } from '@victori/shared';
@@ -81,8 +82,13 @@ export class BookingKit {
 
   private constructor(readonly platform: TestPlatform) {}
 
-  static async start(label: string, serviceEnv: Record<string, string> = {}, gatewayEnv: Record<string, string> = {}): Promise<BookingKit> {
-    return new BookingKit(await startTestPlatform(label, { background: false, serviceEnv, gatewayEnv }));
+  static async start(
+    label: string,
+    serviceEnv: Record<string, string> = {},
+    gatewayEnv: Record<string, string> = {},
+    queryCounter?: QueryCounter,
+  ): Promise<BookingKit> {
+    return new BookingKit(await startTestPlatform(label, { background: false, serviceEnv, gatewayEnv, queryCounters: queryCounter ? { booking: queryCounter } : {} }));
   }
 
   close(): Promise<void> {

@@ -64,23 +64,27 @@ export async function createFacility(em: EntityManager, input: CreateFacilityInp
   }
   coordinates(input.latitude, input.longitude);
   contact(input.phone, input.email);
+  const name = text('name', input.name, 200);
+  const address = text('address', input.address, 300);
+  const openingHours = hours(input.openingHours);
+  const area = kelurahan(input.kelurahanCode);
+  if (await em.count(FacilityEntity, { code })) {
+    throw conflict({ id: `Kode fasilitas ${code} sudah dipakai`, en: `Facility code ${code} is already in use` }, { field: 'code' });
+  }
   const facility = em.create(FacilityEntity, {
     id: randomUUID(),
     code,
-    name: text('name', input.name, 200),
+    name,
     type: input.type,
-    ...kelurahan(input.kelurahanCode),
-    address: text('address', input.address, 300),
+    ...area,
+    address,
     latitude: input.latitude ?? undefined,
     longitude: input.longitude ?? undefined,
     phone: input.phone || undefined,
     email: input.email || undefined,
-    openingHours: hours(input.openingHours),
+    openingHours,
     active: true,
   });
-  if (await em.count(FacilityEntity, { code })) {
-    throw conflict({ id: `Kode fasilitas ${code} sudah dipakai`, en: `Facility code ${code} is already in use` }, { field: 'code' });
-  }
   try {
     await em.flush();
   } catch (error) {

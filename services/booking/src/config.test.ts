@@ -1,0 +1,11 @@
+import { ConfigError, Env } from '@victori/shared';
+import { loadBookingConfig } from './config.js';
+
+test('defaults: five live appointments per phone, same-day cut-off at noon, 30-minute slots', () => {
+  expect(loadBookingConfig(new Env({}))).toEqual({ maxPerPhone: 5, sameDayCutoff: '12:00', defaultSlotMinutes: 30 });
+});
+
+test('a wrong value names its variable', () => {
+  expect(() => loadBookingConfig(new Env({ BOOKING_SAME_DAY_CUTOFF: '25:00' }))).toThrow(ConfigError);
+  expect(() => loadBookingConfig(new Env({ BOOKING_MAX_PER_PHONE: '0' }))).toThrow(/BOOKING_MAX_PER_PHONE/);
+});
