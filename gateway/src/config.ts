@@ -1,5 +1,11 @@
 import { DEFAULT_PORTS, Env, SERVICES, requireSecret, type Mode, type ServiceName } from '@victori/shared';
 
+export interface AdmissionLimits {
+  maxConcurrent: number;
+  maxQueue: number;
+  queueTimeoutMs: number;
+}
+
 export interface GatewayConfig {
   mode: Mode;
   host: string;
@@ -12,10 +18,8 @@ export interface GatewayConfig {
   supergraphFile: string;
   subgraphUrls: Record<ServiceName, string>;
   logLevel: string;
-  /** Admission control: requests executing at once, and waiting beyond that. */
-  maxConcurrent: number;
-  maxQueue: number;
-  queueTimeoutMs: number;
+  /** Admission control per class: queries (reads) and mutations (writes). */
+  admission: { read: AdmissionLimits; write: AdmissionLimits };
   /** Share identical in-flight subgraph queries. */
   dedupe: boolean;
   /** TTL of the anonymous-query response cache; 0 turns it off. */
@@ -38,9 +42,20 @@ export function loadGatewayConfig(env = new Env(), defaults: { supergraphFile: s
     supergraphFile: env.string('SUPERGRAPH_FILE', defaults.supergraphFile),
     subgraphUrls,
     logLevel: env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
-    maxConcurrent: env.int('GATEWAY_MAX_CONCURRENT', 256, 1, 100_000),
-    maxQueue: env.int('GATEWAY_MAX_QUEUE', 2048, 0, 1_000_000),
-    queueTimeoutMs: env.int('GATEWAY_QUEUE_TIMEOUT_MS', 2000, 1, 60_000),
+    admission: {
+      // Reads are cheap to retry and cacheable: few in flight, a short queue, refused fast.
+      read: {
+        maxConcurrent: env.int('GATEWAY_READ_MAX_CONCURRENT', 64, 1, 100_000),
+        maxQueue: env.int('GATEWAY_READ_MAX_QUEUE', 64, 0, 1_000_000),
+        queueTimeoutMs: env.int('GATEWAY_READ_QUEUE_TIMEOUT_MS', 25, 1, 60_000),
+      },
+      // Bookings are what a surge is for: they wait longer in a deeper queue before being refused.
+      write: {
+        maxConcurrent: env.int('GATEWAY_WRITE_MAX_CONCURRENT', 256, 1, 100_000),
+        maxQueue: env.int('GATEWAY_WRITE_MAX_QUEUE', 4096, 0, 1_000_000),
+        queueTimeoutMs: env.int('GATEWAY_WRITE_QUEUE_TIMEOUT_MS', 5000, 1, 60_000),
+      },
+    },
     dedupe: env.bool('GATEWAY_DEDUPE', true),
     publicCacheMs: env.int('GATEWAY_PUBLIC_CACHE_MS', 2000, 0, 300_000),
   };

@@ -110,9 +110,15 @@ export class AdmissionControl {
   }
 }
 
+/** Mutations (bookings) are admitted from their own budget. */
+function isMutation(body: unknown): boolean {
+  const query = (body as { query?: unknown } | undefined)?.query;
+  return typeof query === 'string' && /^\s*(#[^\n]*\n\s*)*mutation\b/.test(query);
+}
+
 export interface RunningGateway extends RunningServer {
   gateway: ApolloGateway;
-  admission: AdmissionControl;
+  admission: { read: AdmissionControl; write: AdmissionControl };
   cache: PublicResponseCache;
 }
 
@@ -144,7 +150,14 @@ export async function startGateway(
       ...(config.publicCacheMs > 0 ? [cache.plugin()] : []),
     ],
   });
-  const admission = new AdmissionControl(config.maxConcurrent, config.maxQueue, config.queueTimeoutMs);
+  const admission = {
+    read: new AdmissionControl(config.admission.read.maxConcurrent, config.admission.read.maxQueue, config.admission.read.queueTimeoutMs),
+    write: new AdmissionControl(
+      config.admission.write.maxConcurrent,
+      config.admission.write.maxQueue,
+      config.admission.write.queueTimeoutMs,
+    ),
+  };
   const running = await startGraphQLHttpServer<GatewayContext>(
     {
       name: 'gateway',
@@ -186,15 +199,16 @@ export async function startGateway(
         return checks;
       },
       metrics: () => ({
-        inFlight: admission.inFlight,
-        queued: admission.queued,
-        refused: admission.refused,
+        admission: Object.fromEntries(
+          Object.entries(admission).map(([k, a]) => [k, { inFlight: a.inFlight, queued: a.queued, refused: a.refused }]),
+        ),
         publicCache: { ttlMs: cache.ttlMs, hits: cache.hits, misses: cache.misses },
       }),
-      admit: async () => {
-        const state = admission.tryEnter();
-        if (state === 'admitted') return { release: () => admission.leave() };
-        if (state === 'queued' && (await admission.wait())) return { release: () => admission.leave() };
+      admit: async (_req, body) => {
+        const control = isMutation(body) ? admission.write : admission.read;
+        const state = control.tryEnter();
+        if (state === 'admitted') return { release: () => control.leave() };
+        if (state === 'queued' && (await control.wait())) return { release: () => control.leave() };
         return {
           refuse: {
             status: 503,

@@ -42,7 +42,7 @@ export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
   /** Extra routes (path -> handler), e.g. exports. Return true when handled. */
   routes?: Record<string, (req: IncomingMessage, res: ServerResponse, info: RequestInfo) => Promise<void>>;
   /** Called before GraphQL execution; may refuse (admission control). */
-  admit?: (req: IncomingMessage) => Promise<Admission> | Admission;
+  admit?: (req: IncomingMessage, body: unknown) => Promise<Admission> | Admission;
   maxBodyBytes?: number;
 }
 
@@ -233,11 +233,7 @@ export async function startGraphQLHttpServer<TContext extends BaseContext>(
       return sendJson(res, 404, errorBody('NOT_FOUND', 'Alamat tidak ditemukan', 'Not found'));
     }
 
-    const admission = options.admit ? await options.admit(req) : undefined;
-    if (admission && 'refuse' in admission) {
-      const e = admission.refuse;
-      return sendJson(res, e.status, errorBody(e.code, e.id, e.en, { requestId }), e.headers);
-    }
+    let admission: Admission | undefined;
     try {
       let body: unknown = undefined;
       if (req.method === 'POST') {
@@ -253,6 +249,12 @@ export async function startGraphQLHttpServer<TContext extends BaseContext>(
         } else {
           body = raw;
         }
+      }
+      admission = options.admit ? await options.admit(req, body) : undefined;
+      if (admission && 'refuse' in admission) {
+        const e = admission.refuse;
+        admission = undefined;
+        return sendJson(res, e.status, errorBody(e.code, e.id, e.en, { requestId }), e.headers);
       }
       const headers = new HeaderMap();
       for (const [key, value] of Object.entries(req.headers)) {

@@ -100,3 +100,44 @@ describe('identical in-flight subgraph queries are shared', () => {
     expect(bookingQueries.count).toBeLessThanOrEqual(10);
   });
 });
+
+describe('admission control', () => {
+  let platform: TestPlatform;
+  beforeAll(async () => {
+    platform = await startTestPlatform('gwadmit', {
+      background: false,
+      seed: true,
+      gatewayEnv: { GATEWAY_READ_MAX_CONCURRENT: '1', GATEWAY_READ_MAX_QUEUE: '0', GATEWAY_DEDUPE: 'false' },
+    });
+  });
+  afterAll(async () => platform?.close());
+
+  test('reads beyond the bound are refused at once with OVERLOADED and Retry-After; the rest are served', async () => {
+    const started = performance.now();
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const t = performance.now();
+        const res = await fetch(platform.gatewayUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: `{ facilities { id name area { name } } }` }),
+        });
+        return {
+          res,
+          body: (await res.json()) as { data?: unknown; errors?: { extensions: { code: string; messageEn: string } }[] },
+          ms: performance.now() - t,
+        };
+      }),
+    );
+    const refused = responses.filter((r) => r.res.status === 503);
+    const served = responses.filter((r) => r.res.status === 200);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(served.length).toBeGreaterThan(0);
+    expect(refused.length + served.length).toBe(20);
+    for (const r of refused) {
+      expect(r.body.errors![0]!.extensions.code).toBe('OVERLOADED');
+      expect(r.res.headers.get('retry-after')).toBe('1');
+    }
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
+});
