@@ -4,10 +4,11 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import {
   AppError,
   checkNik,
+  createEnvelope,
   DoseRecorded,
   pgArray,
   PersonRegistered,
-  publishMany,
+  type EventContract,
   type PiiVault,
   type ServiceRuntime,
 } from '@victori/shared';
@@ -17,7 +18,7 @@ import { checkDose } from '../modules/dose/dose.service.js';
 import { dedupeKey, dosePayload, judgeDose } from '../modules/dose/dose.rules.js';
 import { checkName } from '../modules/person/person.service.js';
 import { addDuration, isIsoDate, jakartaDate, parseDuration } from '../modules/schedule/schedule.dates.js';
-import { enqueueDeliveries, pgArrayNullable } from '../satusehat/delivery.queue.js';
+import { enqueueDeliveries } from '../satusehat/delivery.queue.js';
 import { csvField, lines, parseCsvLine } from './csv.js';
 
 export const IMPORT_COLUMNS = [
@@ -59,6 +60,21 @@ export interface ImportReport {
   peopleRegistered: number;
   rejectedFile?: string;
   elapsedMs: number;
+}
+
+/**
+ * Bulk outbox write for imports: the same envelopes as `publish` (validated against the contract),
+ * sent as one JSON document that PostgreSQL expands, which is much cheaper than a jsonb[] literal.
+ */
+async function publishBulk<T>(tx: EntityManager, contract: EventContract<T>, items: { aggregateId: string; payload: T }[]): Promise<void> {
+  if (items.length === 0) return;
+  const events = items.map((i) => createEnvelope(contract, 'immunization', i.aggregateId, i.payload));
+  await tx.execute(
+    `insert into outbox (event_id, type, version, aggregate_id, occurred_at, payload)
+     select x.id, x.type, x.version, x."aggregateId", x."occurredAt", x.payload
+     from jsonb_to_recordset(?::jsonb) as x(id uuid, type varchar, version int, "aggregateId" varchar, "occurredAt" timestamptz, payload jsonb)`,
+    [JSON.stringify(events)],
+  );
 }
 
 class Rejection extends Error {}
@@ -165,9 +181,8 @@ async function importBatch(
     [pgArray([...firstByNik.keys()])],
   );
   const personByHash = new Map(people.map((p) => [p.nik_hash, p]));
-  await publishMany(
+  await publishBulk(
     tx,
-    'immunization',
     PersonRegistered,
     people
       .filter((p) => newIds.has(p.id))
@@ -276,37 +291,40 @@ async function importBatch(
   const written = await tx.execute<{ id: string }[]>(
     `insert into dose_record (id, person_id, programme, dose_kind, antigen, dose_number, product_code, lot_number, administered_at, facility_id,
        performer_id, valid, invalid_reason, timing, status, dedupe_key, active_key, source, import_record_id, recorded_at)
-     select u.*, 'ACTIVE', u.k, u.k, 'IMPORTED', u.r, ?::timestamptz from unnest(?::uuid[], ?::uuid[], ?::varchar[], ?::varchar[], ?::varchar[], ?::int[], ?::varchar[], ?::varchar[],
-       ?::timestamptz[], ?::uuid[], ?::varchar[], ?::boolean[], ?::text[], ?::varchar[], ?::varchar[], ?::varchar[])
-       as u(id, person_id, programme, dose_kind, antigen, dose_number, product_code, lot_number, administered_at, facility_id, performer_id, valid, invalid_reason, timing, k, r)
+     select x.id, x.p, x.prog, x.kind, x.antigen, x.n, x.product, x.lot, x.at, x.fac, ?, x.valid, x.reason, x.timing, 'ACTIVE', x.key, x.key, 'IMPORTED', x.rid, ?::timestamptz
+     from jsonb_to_recordset(?::jsonb) as x(id uuid, p uuid, prog varchar, kind varchar, antigen varchar, n int, product varchar, lot varchar, at timestamptz,
+       fac uuid, valid boolean, reason text, timing varchar, key varchar, rid varchar)
      on conflict do nothing returning id`,
     [
+      IMPORT_PERFORMER,
       recordedAt,
-      pgArray(accepted.map((a) => a.id)),
-      pgArray(accepted.map((a) => a.person.id)),
-      pgArray(accepted.map((a) => a.row.dose.programme)),
-      pgArray(accepted.map((a) => a.row.dose.doseKind)),
-      pgArray(accepted.map((a) => a.antigen)),
-      pgArray(accepted.map((a) => String(a.doseNumber))),
-      pgArray(accepted.map((a) => a.row.dose.product.code)),
-      pgArray(accepted.map((a) => a.row.dose.lotNumber)),
-      pgArray(accepted.map((a) => a.row.dose.administeredAt.toISOString())),
-      pgArray(accepted.map((a) => a.row.facilityId)),
-      pgArray(accepted.map(() => IMPORT_PERFORMER)),
-      pgArray(accepted.map((a) => String(a.valid))),
-      pgArrayNullable(accepted.map((a) => a.reason)),
-      pgArrayNullable(accepted.map((a) => a.timing)),
-      pgArray(accepted.map((a) => a.key)),
-      pgArray(accepted.map((a) => a.row.recordId)),
+      JSON.stringify(
+        accepted.map((a) => ({
+          id: a.id,
+          p: a.person.id,
+          prog: a.row.dose.programme,
+          kind: a.row.dose.doseKind,
+          antigen: a.antigen,
+          n: a.doseNumber,
+          product: a.row.dose.product.code,
+          lot: a.row.dose.lotNumber,
+          at: a.row.dose.administeredAt.toISOString(),
+          fac: a.row.facilityId,
+          valid: a.valid,
+          reason: a.reason,
+          timing: a.timing,
+          key: a.key,
+          rid: a.row.recordId,
+        })),
+      ),
     ],
   );
   const writtenIds = new Set(written.map((w) => w.id));
   const committed = accepted.filter((a) => writtenIds.has(a.id));
   // Lost a race with a live record of the same dose (or another import of the same record id).
   for (const a of accepted) if (!writtenIds.has(a.id)) onReject(a.row, `dose ${a.row.dose.doseKind} is already recorded for this person`);
-  await publishMany(
+  await publishBulk(
     tx,
-    'immunization',
     DoseRecorded,
     committed.map((a) => ({
       aggregateId: a.person.id,
@@ -348,7 +366,7 @@ export async function importDoses(
   orm: MikroORM,
   vault: PiiVault,
   file: string,
-  options: { batchSize?: number; rejectedFile?: string } = {},
+  options: { batchSize?: number; rejectedFile?: string; concurrency?: number } = {},
 ): Promise<ImportReport> {
   const started = Date.now();
   const batchSize = options.batchSize ?? 1000;
@@ -366,41 +384,59 @@ export async function importDoses(
   const today = jakartaDate(new Date());
   const childAfter = addDuration(today, { ...parseDuration('P18Y'), years: -18 });
   let header: string[] | undefined;
-  let batch: Row[] = [];
   let lineNo = 0;
-  const flush = async () => {
-    if (batch.length === 0) return;
-    const rows = batch;
-    batch = [];
-    const result = await orm.em
+  // Rows are partitioned by person, so one person's rows stay in order in one stream of batches;
+  // partitions commit concurrently, each with at most one batch in flight (bounded memory).
+  const partitions = options.concurrency ?? 2;
+  const batches: Row[][] = Array.from({ length: partitions }, () => []);
+  const inFlight: Promise<void>[] = Array.from({ length: partitions }, () => Promise.resolve());
+  const flush = async (p: number) => {
+    const rows = batches[p]!;
+    if (rows.length === 0) return;
+    batches[p] = [];
+    await inFlight[p];
+    inFlight[p] = orm.em
       .fork()
-      .transactional((tx) =>
-        importBatch(tx as EntityManager, vault, rows, childAfter, (row, reason) => writeRejection(row.line, row.recordId, reason)),
-      );
-    report.imported += result.imported;
-    report.alreadyImported += result.already;
-    report.peopleRegistered += result.people;
+      .transactional(async (tx) => {
+        // An import is idempotent by record_id: a crash loses at most the last commits, which a rerun restores.
+        await tx.execute('set local synchronous_commit = off');
+        return importBatch(tx as EntityManager, vault, rows, childAfter, (row, reason) => writeRejection(row.line, row.recordId, reason));
+      })
+      .then((result) => {
+        report.imported += result.imported;
+        report.alreadyImported += result.already;
+        report.peopleRegistered += result.people;
+      });
   };
-  for await (const line of lines(createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }))) {
-    lineNo += 1;
-    if (!line.trim()) continue;
-    const fields = parseCsvLine(line);
-    if (!header) {
-      header = fields;
-      const missing = IMPORT_COLUMNS.filter((c, i) => header![i] !== c);
-      if (missing.length) throw new Error(`${file}: the header must be ${IMPORT_COLUMNS.join(',')}`);
-      continue;
+  try {
+    for await (const line of lines(createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }))) {
+      lineNo += 1;
+      if (!line.trim()) continue;
+      const fields = parseCsvLine(line);
+      if (!header) {
+        header = fields;
+        const missing = IMPORT_COLUMNS.filter((c, i) => header![i] !== c);
+        if (missing.length) throw new Error(`${file}: the header must be ${IMPORT_COLUMNS.join(',')}`);
+        continue;
+      }
+      report.read += 1;
+      let row: Row;
+      try {
+        row = parseRow(fields, lineNo, vault);
+      } catch (error) {
+        if (!(error instanceof Rejection)) throw error;
+        writeRejection(lineNo, fields[0] ?? '', error.message);
+        continue;
+      }
+      const p = parseInt(row.nikHash.slice(0, 8), 16) % partitions;
+      batches[p]!.push(row);
+      if (batches[p]!.length >= batchSize) await flush(p);
     }
-    report.read += 1;
-    try {
-      batch.push(parseRow(fields, lineNo, vault));
-    } catch (error) {
-      if (!(error instanceof Rejection)) throw error;
-      writeRejection(lineNo, fields[0] ?? '', error.message);
-    }
-    if (batch.length >= batchSize) await flush();
+    for (let p = 0; p < partitions; p++) await flush(p);
+  } finally {
+    await Promise.all(inFlight.map((f) => f.catch(() => undefined)));
   }
-  await flush();
+  await Promise.all(inFlight);
   if (out) {
     const stream = out;
     await new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
