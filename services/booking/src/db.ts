@@ -23,4 +23,3 @@ export async function transaction<T>(em: EntityManager, work: (tx: EntityManager
     }
   }
 }
-

@@ -88,7 +88,14 @@ export class BookingKit {
     gatewayEnv: Record<string, string> = {},
     queryCounter?: QueryCounter,
   ): Promise<BookingKit> {
-    return new BookingKit(await startTestPlatform(label, { background: false, serviceEnv, gatewayEnv, queryCounters: queryCounter ? { booking: queryCounter } : {} }));
+    return new BookingKit(
+      await startTestPlatform(label, {
+        background: false,
+        serviceEnv,
+        gatewayEnv,
+        queryCounters: queryCounter ? { booking: queryCounter } : {},
+      }),
+    );
   }
 
   close(): Promise<void> {
@@ -110,7 +117,11 @@ export class BookingKit {
     return token;
   }
 
-  async gql<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}, caller: Caller = {}): Promise<GraphQLResponse<T>> {
+  async gql<T = Record<string, unknown>>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    caller: Caller = {},
+  ): Promise<GraphQLResponse<T>> {
     return gql<T>(this.platform.gatewayUrl, query, variables, { token: await this.token(caller), headers: caller.headers });
   }
 
@@ -127,7 +138,12 @@ export class BookingKit {
   /** What inventory would publish after a stock change. */
   async usableStock(facilityId: string, productCode: string, usableDoses: number): Promise<void> {
     await this.platform.services.booking.runtime.events.transport.append([
-      createEnvelope(UsableStockChanged, 'inventory', `${facilityId}:${productCode}`, { facilityId, productCode, usableDoses, at: new Date().toISOString() }),
+      createEnvelope(UsableStockChanged, 'inventory', `${facilityId}:${productCode}`, {
+        facilityId,
+        productCode,
+        usableDoses,
+        at: new Date().toISOString(),
+      }),
     ]);
     await this.drain();
   }
@@ -154,13 +170,24 @@ export class BookingKit {
       sex: 'FEMALE',
       ...overrides,
     };
-    await this.platform.services.booking.runtime.events.transport.append([createEnvelope(DoseRecorded, 'immunization', payload.personId, payload)]);
+    await this.platform.services.booking.runtime.events.transport.append([
+      createEnvelope(DoseRecorded, 'immunization', payload.personId, payload),
+    ]);
     await this.drain();
     return payload;
   }
 
   async createSession(
-    input: Partial<{ facilityId: string; date: string; startTime: string; endTime: string; productCode: string; doseKinds: string[]; capacity: number; slotMinutes: number }> = {},
+    input: Partial<{
+      facilityId: string;
+      date: string;
+      startTime: string;
+      endTime: string;
+      productCode: string;
+      doseKinds: string[];
+      capacity: number;
+      slotMinutes: number;
+    }> = {},
     caller: Caller = { role: 'admin' },
   ): Promise<SessionView> {
     const res = await this.gql<{ createSession: SessionView }>(
@@ -189,7 +216,11 @@ export class BookingKit {
   }
 
   book(input: Record<string, unknown>, caller: Caller = {}): Promise<GraphQLResponse<{ bookAppointment: AppointmentView }>> {
-    return this.gql(`mutation($input: BookAppointmentInput!) { bookAppointment(input: $input) { ${APPOINTMENT_FIELDS} } }`, { input }, caller);
+    return this.gql(
+      `mutation($input: BookAppointmentInput!) { bookAppointment(input: $input) { ${APPOINTMENT_FIELDS} } }`,
+      { input },
+      caller,
+    );
   }
 
   /** Moves a session (and its appointments) `days` into the past or future, as if time had passed. */

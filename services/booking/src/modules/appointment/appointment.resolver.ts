@@ -14,17 +14,26 @@ import { checkIn, facilityDayList, markNoShows, recordWalkIn } from './centre.se
 @Resolver(() => Appointment)
 export class AppointmentResolver {
   @Mutation(() => Appointment, {
-    description: 'Books a place in a slot for a person (NIK); honours the Idempotency-Key header. Public, or as a citizen to find it again by token',
+    description:
+      'Books a place in a slot for a person (NIK); honours the Idempotency-Key header. Public, or as a citizen to find it again by token',
   })
-  async bookAppointment(@Ctx() ctx: BookingContext, @Arg('input', () => BookAppointmentInput) input: BookAppointmentInput): Promise<Appointment> {
+  async bookAppointment(
+    @Ctx() ctx: BookingContext,
+    @Arg('input', () => BookAppointmentInput) input: BookAppointmentInput,
+  ): Promise<Appointment> {
     return toAppointment(await bookAppointment(ctx, input));
   }
 
-  @Mutation(() => Appointment, { description: 'Cancels a booked appointment and frees its place at once; honours the Idempotency-Key header' })
+  @Mutation(() => Appointment, {
+    description: 'Cancels a booked appointment and frees its place at once; honours the Idempotency-Key header',
+  })
   async cancelAppointment(
     @Ctx() ctx: BookingContext,
     @Arg('id', () => ID) id: string,
-    @Arg('verification', () => AppointmentVerificationInput, { nullable: true, description: 'NIK and slip code, when not booked with this account' })
+    @Arg('verification', () => AppointmentVerificationInput, {
+      nullable: true,
+      description: 'NIK and slip code, when not booked with this account',
+    })
     verification?: AppointmentVerificationInput,
   ): Promise<Appointment> {
     return toAppointment(await cancelAppointment(ctx, id, verification ?? undefined));
@@ -53,7 +62,9 @@ export class AppointmentResolver {
     return rows.map(toAppointment);
   }
 
-  @Query(() => [Appointment], { description: 'A facility’s appointments of one day in slot and queue order; its health workers and admins' })
+  @Query(() => [Appointment], {
+    description: 'A facility’s appointments of one day in slot and queue order; its health workers and admins',
+  })
   async facilityDayList(
     @Ctx() ctx: BookingContext,
     @Arg('facilityId', () => ID) facilityId: string,

@@ -73,7 +73,20 @@ export function toAppointment(r: AppointmentRow): Appointment {
 }
 
 export function appointmentPayload(
-  r: Pick<AppointmentRow, 'id' | 'session_id' | 'slot_id' | 'facility_id' | 'programme' | 'product_code' | 'dose_kind' | 'session_date' | 'status' | 'nik_hash' | 'walk_in'>,
+  r: Pick<
+    AppointmentRow,
+    | 'id'
+    | 'session_id'
+    | 'slot_id'
+    | 'facility_id'
+    | 'programme'
+    | 'product_code'
+    | 'dose_kind'
+    | 'session_date'
+    | 'status'
+    | 'nik_hash'
+    | 'walk_in'
+  >,
   previous?: AppointmentPayload['previous'],
 ): AppointmentPayload {
   return {

@@ -22,7 +22,15 @@ import { checkEligibility, type DoseFact } from '../eligibility/eligibility.js';
 import { isUuid } from '../facility/facility.loader.js';
 import { APPOINTMENT_COLUMNS, appointmentPayload, type AppointmentRow } from './appointment.rows.js';
 import type { AppointmentVerificationInput, BookAppointmentInput } from './appointment.type.js';
-import { findStored, idempotentRequest, replay, STORE_RESULT, storeParams, type IdempotentRequest, type StoredResult } from './idempotency.js';
+import {
+  findStored,
+  idempotentRequest,
+  replay,
+  STORE_RESULT,
+  storeParams,
+  type IdempotentRequest,
+  type StoredResult,
+} from './idempotency.js';
 import { newSlipCode, normaliseSlipCode, validatePerson } from './person.validation.js';
 
 /** Everything a booking decision needs, read in one statement before the (short) write transaction. */
@@ -92,17 +100,24 @@ export const sessionFull = (reason: 'CAPACITY' | 'STOCK'): AppError =>
 const duplicate = (doseKind: string): AppError =>
   new AppError(
     ErrorCode.DUPLICATE,
-    { id: `Orang ini sudah memiliki janji temu aktif untuk dosis ${doseKind}`, en: `This person already holds a live appointment for dose ${doseKind}` },
+    {
+      id: `Orang ini sudah memiliki janji temu aktif untuk dosis ${doseKind}`,
+      en: `This person already holds a live appointment for dose ${doseKind}`,
+    },
     { field: 'nik' },
   );
 
 const phoneLimit = (max: number): AppError =>
   conflict(
-    { id: `Nomor HP ini sudah dipakai untuk ${max} janji temu aktif (batas keluarga)`, en: `This phone number already holds ${max} live appointments (family limit)` },
+    {
+      id: `Nomor HP ini sudah dipakai untuk ${max} janji temu aktif (batas keluarga)`,
+      en: `This phone number already holds ${max} live appointments (family limit)`,
+    },
     { field: 'phone', limit: max },
   );
 
-const sessionClosed = (): AppError => conflict({ id: 'Sesi ini sudah ditutup untuk pendaftaran', en: 'This session is closed for booking' }, { field: 'slotId' });
+const sessionClosed = (): AppError =>
+  conflict({ id: 'Sesi ini sudah ditutup untuk pendaftaran', en: 'This session is closed for booking' }, { field: 'slotId' });
 
 /** Slot open, not past, not past the same-day cut-off, dose kind served, person eligible. */
 function assertBookable(ctx: BookingContext, s: SlotContext, doseKind: string, birthDate: string): void {
@@ -120,11 +135,25 @@ function assertBookable(ctx: BookingContext, s: SlotContext, doseKind: string, b
     );
   }
   if (!s.dose_kinds.includes(doseKind)) {
-    throw badInput('doseKind', { id: `Sesi ini tidak melayani dosis ${doseKind}`, en: `This session does not serve dose ${doseKind}` }, { served: s.dose_kinds });
+    throw badInput(
+      'doseKind',
+      { id: `Sesi ini tidak melayani dosis ${doseKind}`, en: `This session does not serve dose ${doseKind}` },
+      { served: s.dose_kinds },
+    );
   }
-  const answer = checkEligibility({ programme: s.programme, productCode: s.product_code, doseKind, sessionDate: s.date, birthDate, history: s.doses });
+  const answer = checkEligibility({
+    programme: s.programme,
+    productCode: s.product_code,
+    doseKind,
+    sessionDate: s.date,
+    birthDate,
+    history: s.doses,
+  });
   if (!answer.ok) {
-    throw new AppError(ErrorCode.NOT_ELIGIBLE, answer.message, { field: answer.field, ...(answer.earliestDate ? { earliestDate: answer.earliestDate } : {}) });
+    throw new AppError(ErrorCode.NOT_ELIGIBLE, answer.message, {
+      field: answer.field,
+      ...(answer.earliestDate ? { earliestDate: answer.earliestDate } : {}),
+    });
   }
 }
 
@@ -190,7 +219,9 @@ export async function bookAppointment(ctx: BookingContext, input: BookAppointmen
       // One atomic statement decides: a slot place, the queue number, a unit of stock, a phone-quota unit
       // and the appointment; each step only if the one before succeeded (conditional updates re-checked
       // against the latest row version under its lock, so concurrency can never overbook).
-      const [result] = await tx.execute<{ slot_ok: number; session_ok: number; stock_ok: number; phone_ok: number; appointment: AppointmentRow | null }[]>(
+      const [result] = await tx.execute<
+        { slot_ok: number; session_ok: number; stock_ok: number; phone_ok: number; appointment: AppointmentRow | null }[]
+      >(
         `with slot_take as (
            update slot set booked = booked + 1 where id = ? and session_id = ? and booked < capacity returning id
          ), session_take as (
@@ -286,7 +317,10 @@ export async function appointmentForCaller(
 }
 
 const changedMeanwhile = (): AppError =>
-  conflict({ id: 'Janji temu baru saja diubah; silakan muat ulang', en: 'The appointment was just changed; please reload' }, { field: 'id' });
+  conflict(
+    { id: 'Janji temu baru saja diubah; silakan muat ulang', en: 'The appointment was just changed; please reload' },
+    { field: 'id' },
+  );
 
 const onlyBooked = (row: AppointmentRow): AppError =>
   conflict(
@@ -294,7 +328,11 @@ const onlyBooked = (row: AppointmentRow): AppError =>
     { field: 'id', status: row.status },
   );
 
-export async function cancelAppointment(ctx: BookingContext, id: string, verification?: AppointmentVerificationInput): Promise<AppointmentRow> {
+export async function cancelAppointment(
+  ctx: BookingContext,
+  id: string,
+  verification?: AppointmentVerificationInput,
+): Promise<AppointmentRow> {
   const req = idempotentRequest(ctx.request, 'cancelAppointment', { id });
   const stored = replay(req, await findStored(ctx.em, req));
   if (stored) return stored;
@@ -352,7 +390,12 @@ export async function rescheduleAppointment(
   const current = await appointmentForCaller(ctx.em, ctx.request.claims, ctx.vault, id, verification);
   if (current.status !== 'BOOKED') throw onlyBooked(current);
   if (current.slot_id === slotId) throw badInput('slotId', { id: 'Ini slot yang sama', en: 'This is the same slot' });
-  const s = await slotContext(ctx.em, slotId, { nikHash: current.nik_hash, phoneHash: null, doseKind: current.dose_kind, excludeAppointment: id }, req);
+  const s = await slotContext(
+    ctx.em,
+    slotId,
+    { nikHash: current.nik_hash, phoneHash: null, doseKind: current.dose_kind, excludeAppointment: id },
+    req,
+  );
   assertBookable(ctx, s, current.dose_kind, current.birth_date);
   if (s.programme !== current.programme) {
     throw badInput('slotId', { id: 'Sesi ini untuk program lain', en: 'This session belongs to another programme' });
@@ -363,7 +406,12 @@ export async function rescheduleAppointment(
 
   try {
     const row = await transaction(ctx.em, async (tx) => {
-      const previous = { sessionId: current.session_id, slotId: current.slot_id, facilityId: current.facility_id, sessionDate: current.session_date };
+      const previous = {
+        sessionId: current.session_id,
+        slotId: current.slot_id,
+        facilityId: current.facility_id,
+        sessionDate: current.session_date,
+      };
       const moved = {
         ...current,
         session_id: s.session_id,
@@ -373,10 +421,10 @@ export async function rescheduleAppointment(
         session_date: s.date,
       };
       await publish(tx, 'booking', AppointmentRescheduled, id, appointmentPayload(moved, previous));
-      const [locked] = await tx.execute<{ id: string }[]>(`select id from appointment where id = ? and status = 'BOOKED' and slot_id = ? for update`, [
-        id,
-        current.slot_id,
-      ]);
+      const [locked] = await tx.execute<{ id: string }[]>(
+        `select id from appointment where id = ? and status = 'BOOKED' and slot_id = ? for update`,
+        [id, current.slot_id],
+      );
       if (!locked) throw changedMeanwhile();
       const [taken] = await tx.execute<{ next_queue: number | null }[]>(
         `with slot_take as (
@@ -399,7 +447,10 @@ export async function rescheduleAppointment(
           [s.facility_id, s.product_code],
         );
         if (took.length === 0) throw sessionFull('STOCK');
-        await tx.execute(`update stock_commitment set committed = committed - 1 where facility_id = ? and product_code = ?`, [current.facility_id, current.product_code]);
+        await tx.execute(`update stock_commitment set committed = committed - 1 where facility_id = ? and product_code = ?`, [
+          current.facility_id,
+          current.product_code,
+        ]);
       }
       const [result] = await tx.execute<{ appointment: AppointmentRow }[]>(
         `with old_slot as (
@@ -411,7 +462,18 @@ export async function rescheduleAppointment(
             where id = ? returning *
          ), stored as (${STORE_RESULT('a')})
          select (select to_jsonb(a) from a) as appointment`,
-        [current.slot_id, current.session_id, s.session_id, s.slot_id, s.facility_id, s.product_code, s.date, taken.next_queue, id, ...storeParams(req)],
+        [
+          current.slot_id,
+          current.session_id,
+          s.session_id,
+          s.slot_id,
+          s.facility_id,
+          s.product_code,
+          s.date,
+          taken.next_queue,
+          id,
+          ...storeParams(req),
+        ],
       );
       return result!.appointment;
     });
@@ -444,5 +506,8 @@ export async function myAppointments(
   if (claims.role === 'anonymous') throw unauthenticated();
   requireRole(claims, 'citizen');
   if (!claims.sub) throw unauthenticated();
-  return ctx.em.execute<AppointmentRow[]>(`select ${APPOINTMENT_COLUMNS} from appointment where booked_by = ? order by session_date desc, booked_at desc`, [claims.sub]);
+  return ctx.em.execute<AppointmentRow[]>(
+    `select ${APPOINTMENT_COLUMNS} from appointment where booked_by = ? order by session_date desc, booked_at desc`,
+    [claims.sub],
+  );
 }

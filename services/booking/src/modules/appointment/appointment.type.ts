@@ -3,7 +3,9 @@ import { VaccineProductRef } from '../../external/product.stub.js';
 import { Facility } from '../facility/facility.type.js';
 import { Session, Slot } from '../session/session.type.js';
 
-@ObjectType('Appointment', { description: 'A booked (or walk-in) place in a session; visible to the person who booked, the facility’s health workers and admins' })
+@ObjectType('Appointment', {
+  description: 'A booked (or walk-in) place in a session; visible to the person who booked, the facility’s health workers and admins',
+})
 export class Appointment {
   @Field(() => ID)
   id!: string;

@@ -55,7 +55,11 @@ describe('validations answer with clear field errors', () => {
     ['an unknown sex', (i: ReturnType<typeof base>) => ({ ...i, sex: 'X' }), 'sex'],
     ['an empty name', (i: ReturnType<typeof base>) => ({ ...i, fullName: ' ' }), 'fullName'],
     ['a phone that is not a mobile number', (i: ReturnType<typeof base>) => ({ ...i, phone: '12' }), 'phone'],
-    ['a kelurahan outside Semarang', (i: ReturnType<typeof base>) => ({ ...i, residenceKelurahanCode: '31.71.01.1001' }), 'residenceKelurahanCode'],
+    [
+      'a kelurahan outside Semarang',
+      (i: ReturnType<typeof base>) => ({ ...i, residenceKelurahanCode: '31.71.01.1001' }),
+      'residenceKelurahanCode',
+    ],
   ])('%s is BAD_USER_INPUT on its field', async (_name, change, expectedField) => {
     const res = await kit.book({ ...change(base()), slotId });
     expect(res.status).toBe(200);
@@ -132,7 +136,12 @@ describe('eligibility from the dose history immunization publishes', () => {
     expect(code(await book(p, 'PRIMARY_1'))).toBe('NOT_ELIGIBLE');
     const { createEnvelope, DoseCorrected } = await import('@victori/shared');
     await kit.platform.services.booking.runtime.events.transport.append([
-      createEnvelope(DoseCorrected, 'immunization', wrong.personId, { supersededDoseRecordId: wrong.doseRecordId, superseded: wrong, reason: 'wrong person', record: null }),
+      createEnvelope(DoseCorrected, 'immunization', wrong.personId, {
+        supersededDoseRecordId: wrong.doseRecordId,
+        superseded: wrong,
+        reason: 'wrong person',
+        record: null,
+      }),
     ]);
     await kit.drain();
     expect((await book(p, 'PRIMARY_1')).errors).toBeUndefined();
@@ -146,10 +155,13 @@ describe('one live appointment per person and dose, and a family limit per phone
     const first = await kit.book({ ...p, doseKind: 'PRIMARY_1', slotId: s.slots[0]!.id });
     const again = await kit.book({ ...p, doseKind: 'PRIMARY_1', slotId: s.slots[1]!.id });
     expect([code(again), field(again)]).toEqual(['DUPLICATE', 'nik']);
-    const cancel = await kit.gql(`mutation($id: ID!, $v: AppointmentVerificationInput) { cancelAppointment(id: $id, verification: $v) { status } }`, {
-      id: first.data!.bookAppointment.id,
-      v: { nik: p.nik, slipCode: first.data!.bookAppointment.slipCode },
-    });
+    const cancel = await kit.gql(
+      `mutation($id: ID!, $v: AppointmentVerificationInput) { cancelAppointment(id: $id, verification: $v) { status } }`,
+      {
+        id: first.data!.bookAppointment.id,
+        v: { nik: p.nik, slipCode: first.data!.bookAppointment.slipCode },
+      },
+    );
     expect(cancel.data).toEqual({ cancelAppointment: { status: 'CANCELLED' } });
     expect((await kit.book({ ...p, doseKind: 'PRIMARY_1', slotId: s.slots[1]!.id })).errors).toBeUndefined();
   });
@@ -171,10 +183,17 @@ describe('capacity is capped by usable stock learned from inventory', () => {
     // No stock event yet: nothing is bookable.
     expect(s1.remainingPlaces).toBe(0);
     await kit.usableStock(BANDARHARJO, 'SINOPHARM', 3);
-    const s2 = await kit.createSession({ facilityId: BANDARHARJO, productCode: 'SINOPHARM', doseKinds: ['PRIMARY_1'], capacity: 10, date: inDays(5) });
+    const s2 = await kit.createSession({
+      facilityId: BANDARHARJO,
+      productCode: 'SINOPHARM',
+      doseKinds: ['PRIMARY_1'],
+      capacity: 10,
+      date: inDays(5),
+    });
     expect((await kit.session(s1.id)).remainingPlaces).toBe(3);
     expect(s2.remainingPlaces).toBe(3);
-    for (let i = 0; i < 2; i++) expect((await kit.book({ ...person(), doseKind: 'PRIMARY_1', slotId: s1.slots[0]!.id })).errors).toBeUndefined();
+    for (let i = 0; i < 2; i++)
+      expect((await kit.book({ ...person(), doseKind: 'PRIMARY_1', slotId: s1.slots[0]!.id })).errors).toBeUndefined();
     expect((await kit.session(s2.id)).remainingPlaces).toBe(1);
     expect((await kit.book({ ...person(), doseKind: 'PRIMARY_1', slotId: s2.slots[0]!.id })).errors).toBeUndefined();
     const refused = await kit.book({ ...person(), doseKind: 'PRIMARY_1', slotId: s2.slots[1]!.id });
@@ -208,7 +227,9 @@ describe('idempotent writes (Idempotency-Key)', () => {
     const s = await kit.createSession({ capacity: 10 });
     const input = { ...person(), doseKind: 'PRIMARY_1', slotId: s.slots[0]!.id };
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => kit.gql<{ bookAppointment: { id: string } }>(BOOK, { input }, { headers: { 'idempotency-key': 'race-1' } })),
+      Array.from({ length: 20 }, () =>
+        kit.gql<{ bookAppointment: { id: string } }>(BOOK, { input }, { headers: { 'idempotency-key': 'race-1' } }),
+      ),
     );
     expect(results.filter((r) => r.errors)).toEqual([]);
     expect(new Set(results.map((r) => r.data!.bookAppointment.id)).size).toBe(1);
@@ -247,7 +268,11 @@ describe('managing an appointment', () => {
     const s = await kit.createSession({ capacity: 4, startTime: '08:00', endTime: '09:00' });
     const a = (await kit.book({ ...person(), doseKind: 'PRIMARY_1', slotId: s.slots[0]!.id }, citizen)).data!.bookAppointment;
     expect((await kit.session(s.id)).slots[0]!.remainingPlaces).toBe(1);
-    const res = await kit.gql(`mutation($id: ID!) { cancelAppointment(id: $id) { status session { remainingPlaces } } }`, { id: a.id }, citizen);
+    const res = await kit.gql(
+      `mutation($id: ID!) { cancelAppointment(id: $id) { status session { remainingPlaces } } }`,
+      { id: a.id },
+      citizen,
+    );
     expect(res.data).toEqual({ cancelAppointment: { status: 'CANCELLED', session: { remainingPlaces: 4 } } });
     expect(await kit.outboxTypes(a.id)).toEqual(['appointment.booked', 'appointment.cancelled']);
     const twice = await kit.gql(`mutation($id: ID!) { cancelAppointment(id: $id) { status } }`, { id: a.id }, citizen);
@@ -269,13 +294,16 @@ describe('managing an appointment', () => {
     const s = await kit.createSession({ capacity: 4, startTime: '08:00', endTime: '09:00' });
     const other = await kit.createSession({ capacity: 1, startTime: '13:00', endTime: '13:30', date: inDays(6) });
     const a = (await kit.book({ ...person(), doseKind: 'PRIMARY_1', slotId: s.slots[0]!.id }, citizen)).data!.bookAppointment;
-    const moved = await kit.gql<{ rescheduleAppointment: { id: string; queueNumber: number; slot: { id: string }; session: { id: string } } }>(
-      RESCHEDULE,
-      { id: a.id, slotId: other.slots[0]!.id },
-      citizen,
-    );
+    const moved = await kit.gql<{
+      rescheduleAppointment: { id: string; queueNumber: number; slot: { id: string }; session: { id: string } };
+    }>(RESCHEDULE, { id: a.id, slotId: other.slots[0]!.id }, citizen);
     expect(moved.errors).toBeUndefined();
-    expect(moved.data!.rescheduleAppointment).toMatchObject({ id: a.id, queueNumber: 1, slot: { id: other.slots[0]!.id }, session: { id: other.id } });
+    expect(moved.data!.rescheduleAppointment).toMatchObject({
+      id: a.id,
+      queueNumber: 1,
+      slot: { id: other.slots[0]!.id },
+      session: { id: other.id },
+    });
     expect((await kit.session(s.id)).remainingPlaces).toBe(4);
     expect((await kit.session(other.id)).remainingPlaces).toBe(0);
     expect(await kit.outboxTypes(a.id)).toEqual(['appointment.booked', 'appointment.rescheduled']);
@@ -296,7 +324,11 @@ describe('managing an appointment', () => {
     const byToken = await kit.gql<{ myAppointments: { id: string }[] }>(`{ myAppointments { id } }`, {}, me);
     expect(byToken.data!.myAppointments.map((x) => x.id)).toEqual([a.id]);
     const Q = `query($nik: String, $b: String, $c: String) { myAppointments(nik: $nik, birthDate: $b, slipCode: $c) { id fullName session { id } } }`;
-    const bySlip = await kit.gql<{ myAppointments: { id: string; fullName: string }[] }>(Q, { nik: p.nik, b: p.birthDate, c: a.slipCode.toLowerCase() });
+    const bySlip = await kit.gql<{ myAppointments: { id: string; fullName: string }[] }>(Q, {
+      nik: p.nik,
+      b: p.birthDate,
+      c: a.slipCode.toLowerCase(),
+    });
     expect(bySlip.data!.myAppointments).toEqual([{ id: a.id, fullName: p.fullName, session: { id: s.id } }]);
     expect(code(await kit.gql(Q, { nik: p.nik, b: '1990-05-18', c: a.slipCode }))).toBe('NOT_FOUND');
     expect(code(await kit.gql(Q, { nik: p.nik, b: p.birthDate, c: 'AAAAAA' }))).toBe('NOT_FOUND');
@@ -329,7 +361,13 @@ describe('at the centre', () => {
     );
     expect(walkIn.data!.recordWalkIn).toMatchObject({ status: 'CHECKED_IN', walkIn: true, queueNumber: 4 });
     expect(
-      code(await kit.gql(`mutation($input: WalkInInput!) { recordWalkIn(input: $input) { id } }`, { input: { ...person(), sessionId: s.id, doseKind: 'PRIMARY_1' } }, otherHw)),
+      code(
+        await kit.gql(
+          `mutation($input: WalkInInput!) { recordWalkIn(input: $input) { id } }`,
+          { input: { ...person(), sessionId: s.id, doseKind: 'PRIMARY_1' } },
+          otherHw,
+        ),
+      ),
     ).toBe('FORBIDDEN');
 
     const DAY = `query($f: ID!, $d: String!) { facilityDayList(facilityId: $f, date: $d) { queueNumber status fullName maskedNik walkIn } }`;
@@ -343,7 +381,9 @@ describe('at the centre', () => {
     // The vaccinator records the dose with the slip code: immunization's event completes the appointment.
     await kit.doseRecorded(p1.nik, { appointmentId: a1.id, slipCode: a1.slipCode });
     await kit.doseRecorded(p2.nik, { appointmentId: a2.id, slipCode: 'WRONG2' });
-    const [r1, r2] = await Promise.all([a1.id, a2.id].map(async (id) => (await kit.sql<{ status: string }>(`select status from appointment where id = ?`, [id]))[0]!.status));
+    const [r1, r2] = await Promise.all(
+      [a1.id, a2.id].map(async (id) => (await kit.sql<{ status: string }>(`select status from appointment where id = ?`, [id]))[0]!.status),
+    );
     expect([r1, r2]).toEqual(['COMPLETED', 'BOOKED']);
     expect((await kit.session(s.id)).servedCount).toBe(1);
     expect(await kit.outboxTypes(a1.id)).toEqual(['appointment.booked', 'appointment.checked-in', 'appointment.completed']);
@@ -354,7 +394,10 @@ describe('at the centre', () => {
     const ns = await kit.gql<{ markNoShows: { id: string; status: string }[] }>(NO_SHOWS, { id: s.id }, hw);
     expect(ns.data!.markNoShows.map((x) => x.id).sort()).toEqual([a2.id, a3.id].sort());
     expect(await kit.outboxTypes(a3.id)).toEqual(['appointment.booked', 'appointment.no-show']);
-    const [commitment] = await kit.sql<{ committed: number }>(`select committed from stock_commitment where facility_id = ? and product_code = 'PFIZER'`, [MIROTO]);
+    const [commitment] = await kit.sql<{ committed: number }>(
+      `select committed from stock_commitment where facility_id = ? and product_code = 'PFIZER'`,
+      [MIROTO],
+    );
     const [live] = await kit.sql<{ n: number }>(
       `select count(*)::int as n from appointment where facility_id = ? and product_code = 'PFIZER' and status in ('BOOKED', 'CHECKED_IN')`,
       [MIROTO],

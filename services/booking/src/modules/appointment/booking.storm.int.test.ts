@@ -16,7 +16,14 @@ afterAll(async () => {
 });
 
 test('500 concurrent attempts at a slot of 50 places: exactly 50 confirmed, every other one SESSION_FULL, no 5xx', async () => {
-  const session = await kit.createSession({ facilityId: MIROTO, date: inDays(2), startTime: '08:00', endTime: '08:30', slotMinutes: 30, capacity: 50 });
+  const session = await kit.createSession({
+    facilityId: MIROTO,
+    date: inDays(2),
+    startTime: '08:00',
+    endTime: '08:30',
+    slotMinutes: 30,
+    capacity: 50,
+  });
   expect(session.slots).toHaveLength(1);
   const slotId = session.slots[0]!.id;
   // Distinct people and phones (the family limit is not what is tested here).
@@ -40,11 +47,15 @@ test('500 concurrent attempts at a slot of 50 places: exactly 50 confirmed, ever
   expect(refused).toHaveLength(450);
   expect(new Set(refused.map((r) => r.errors![0]!.extensions!.code))).toEqual(new Set(['SESSION_FULL']));
   // Queue numbers 1..50: unique and without gaps.
-  expect(confirmed.map((r) => r.data!.bookAppointment.queueNumber).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+  expect(confirmed.map((r) => r.data!.bookAppointment.queueNumber).sort((a, b) => a - b)).toEqual(
+    Array.from({ length: 50 }, (_, i) => i + 1),
+  );
 
   const [slot] = await kit.sql<{ booked: number; capacity: number }>(`select booked, capacity from slot where id = ?`, [slotId]);
   expect(slot).toEqual({ booked: 50, capacity: 50 });
-  const [count] = await kit.sql<{ n: number }>(`select count(*)::int as n from appointment where slot_id = ? and status = 'BOOKED'`, [slotId]);
+  const [count] = await kit.sql<{ n: number }>(`select count(*)::int as n from appointment where slot_id = ? and status = 'BOOKED'`, [
+    slotId,
+  ]);
   expect(count!.n).toBe(50);
   const [events] = await kit.sql<{ n: number }>(`select count(*)::int as n from outbox where type = 'appointment.booked'`);
   expect(events!.n).toBe(50);
@@ -58,7 +69,9 @@ test('the same person racing themselves holds one live appointment per dose kind
   const results = await Promise.all(
     session.slots.flatMap((slot) =>
       Array.from({ length: 5 }, () =>
-        kit.gql(`mutation($input: BookAppointmentInput!) { bookAppointment(input: $input) { id } }`, { input: { ...p, doseKind: 'PRIMARY_1', slotId: slot.id } }),
+        kit.gql(`mutation($input: BookAppointmentInput!) { bookAppointment(input: $input) { id } }`, {
+          input: { ...p, doseKind: 'PRIMARY_1', slotId: slot.id },
+        }),
       ),
     ),
   );

@@ -39,7 +39,10 @@ export async function checkIn(ctx: BookingContext, appointmentId: string, slipCo
     throw badInput('slipCode', { id: 'Kode slip tidak cocok', en: 'The slip code does not match' });
   }
   if (current.status !== 'BOOKED') {
-    throw conflict({ id: `Janji temu berstatus ${current.status}`, en: `The appointment is ${current.status}` }, { field: 'appointmentId', status: current.status });
+    throw conflict(
+      { id: `Janji temu berstatus ${current.status}`, en: `The appointment is ${current.status}` },
+      { field: 'appointmentId', status: current.status },
+    );
   }
   if (current.session_date !== localNow().date) throw onSessionDay();
   const row = await transaction(ctx.em, async (tx) => {
@@ -57,7 +60,11 @@ export async function checkIn(ctx: BookingContext, appointmentId: string, slipCo
 
 /** The slot a walk-in joins: the one running now, else the next, else the last. */
 function walkInSlot(slots: SlotRow[], minutes: number): SlotRow | undefined {
-  return slots.find((s) => minutesOf(s.start_time) <= minutes && minutes < minutesOf(s.end_time)) ?? slots.find((s) => minutes < minutesOf(s.start_time)) ?? slots.at(-1);
+  return (
+    slots.find((s) => minutesOf(s.start_time) <= minutes && minutes < minutesOf(s.end_time)) ??
+    slots.find((s) => minutes < minutesOf(s.start_time)) ??
+    slots.at(-1)
+  );
 }
 
 /**
@@ -67,7 +74,9 @@ function walkInSlot(slots: SlotRow[], minutes: number): SlotRow | undefined {
 export async function recordWalkIn(ctx: BookingContext, input: WalkInInput): Promise<AppointmentRow> {
   const claims = ctx.request.claims;
   requireRole(claims, 'health-worker', 'admin');
-  const [session] = isUuid(input.sessionId) ? await ctx.em.execute<SessionRow[]>(`${SESSION_SELECT} where s.id = ?`, [input.sessionId]) : [];
+  const [session] = isUuid(input.sessionId)
+    ? await ctx.em.execute<SessionRow[]>(`${SESSION_SELECT} where s.id = ?`, [input.sessionId])
+    : [];
   if (!session) throw notFound('Sesi', 'sessionId');
   requireFacilityAccess(claims, session.facility_id);
   const now = localNow();
@@ -154,7 +163,10 @@ export async function recordWalkIn(ctx: BookingContext, input: WalkInInput): Pro
     if (code === '23505' && constraint === 'appointment_one_live_per_dose') {
       throw new AppError(
         ErrorCode.DUPLICATE,
-        { id: `Orang ini sudah memiliki janji temu aktif untuk dosis ${doseKind}; lakukan check-in`, en: `This person already holds a live appointment for dose ${doseKind}; check them in instead` },
+        {
+          id: `Orang ini sudah memiliki janji temu aktif untuk dosis ${doseKind}; lakukan check-in`,
+          en: `This person already holds a live appointment for dose ${doseKind}; check them in instead`,
+        },
         { field: 'nik' },
       );
     }
@@ -172,7 +184,10 @@ export async function markNoShows(ctx: BookingContext, sessionId: string): Promi
   const now = localNow();
   if (session.date > now.date || (session.date === now.date && now.minutes < minutesOf(session.end_time))) {
     throw conflict(
-      { id: `Tidak hadir hanya dapat dicatat setelah sesi berakhir (${session.date} ${session.end_time})`, en: `No-shows can only be marked after the session ends (${session.date} ${session.end_time})` },
+      {
+        id: `Tidak hadir hanya dapat dicatat setelah sesi berakhir (${session.date} ${session.end_time})`,
+        en: `No-shows can only be marked after the session ends (${session.date} ${session.end_time})`,
+      },
       { field: 'sessionId' },
     );
   }

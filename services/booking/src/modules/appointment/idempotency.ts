@@ -21,10 +21,15 @@ export function idempotentRequest(request: RequestInfo, operation: string, paylo
   const raw = request.headers['idempotency-key'];
   const key = typeof raw === 'string' ? raw : null;
   if (key !== null && !KEY.test(key)) {
-    throw badInput('Idempotency-Key', { id: 'Idempotency-Key harus 1–200 karakter ASCII', en: 'Idempotency-Key must be 1–200 visible ASCII characters' });
+    throw badInput('Idempotency-Key', {
+      id: 'Idempotency-Key harus 1–200 karakter ASCII',
+      en: 'Idempotency-Key must be 1–200 visible ASCII characters',
+    });
   }
   const caller = request.claims.sub ?? request.claims.role;
-  const hash = createHash('sha256').update(JSON.stringify([operation, caller, payload])).digest('hex');
+  const hash = createHash('sha256')
+    .update(JSON.stringify([operation, caller, payload]))
+    .digest('hex');
   return { operation, key, hash };
 }
 

@@ -34,7 +34,8 @@ export function normalisePhone(raw: string): string | undefined {
 export function validatePerson(input: PersonInput, vault: PiiVault, today: string, phoneRequired: boolean): PersonFacts {
   if (!isDate(input.birthDate)) throw badInput('birthDate', { id: 'Tanggal lahir harus YYYY-MM-DD', en: 'Birth date must be YYYY-MM-DD' });
   if (input.birthDate > today) throw badInput('birthDate', { id: 'Tanggal lahir di masa depan', en: 'The birth date is in the future' });
-  if (input.sex !== 'MALE' && input.sex !== 'FEMALE') throw badInput('sex', { id: 'Jenis kelamin harus MALE atau FEMALE', en: 'Sex must be MALE or FEMALE' });
+  if (input.sex !== 'MALE' && input.sex !== 'FEMALE')
+    throw badInput('sex', { id: 'Jenis kelamin harus MALE atau FEMALE', en: 'Sex must be MALE or FEMALE' });
   const nik = input.nik.trim();
   assertValidNik(nik, { birthDate: input.birthDate, sex: input.sex }, 'nik');
   const fullName = input.fullName.trim().replace(/\s+/g, ' ');
@@ -44,11 +45,15 @@ export function validatePerson(input: PersonInput, vault: PiiVault, today: strin
   let phoneHash: string | null = null;
   if (input.phone || phoneRequired) {
     const phone = normalisePhone(input.phone ?? '');
-    if (!phone) throw badInput('phone', { id: 'Nomor HP tidak valid (contoh 081234567890)', en: 'Invalid mobile number (e.g. 081234567890)' });
+    if (!phone)
+      throw badInput('phone', { id: 'Nomor HP tidak valid (contoh 081234567890)', en: 'Invalid mobile number (e.g. 081234567890)' });
     phoneHash = vault.hash(`phone:${phone}`);
   }
   if (!kecamatanOf(input.residenceKelurahanCode)) {
-    throw badInput('residenceKelurahanCode', { id: 'Kode kelurahan tidak dikenal di Kota Semarang', en: 'Unknown kelurahan code in Kota Semarang' });
+    throw badInput('residenceKelurahanCode', {
+      id: 'Kode kelurahan tidak dikenal di Kota Semarang',
+      en: 'Unknown kelurahan code in Kota Semarang',
+    });
   }
   return {
     nikHash: vault.hash(nik),

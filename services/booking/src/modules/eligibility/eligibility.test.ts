@@ -2,7 +2,15 @@ import { checkEligibility, type DoseFact } from './eligibility.js';
 
 const dose = (doseKind: string, date: string, valid = true): DoseFact => ({ programme: 'COVID19', doseKind, date, valid });
 const ask = (doseKind: string, history: DoseFact[], over: Partial<Parameters<typeof checkEligibility>[0]> = {}) =>
-  checkEligibility({ programme: 'COVID19', productCode: 'PFIZER', doseKind, sessionDate: '2026-12-01', birthDate: '1990-01-01', history, ...over });
+  checkEligibility({
+    programme: 'COVID19',
+    productCode: 'PFIZER',
+    doseKind,
+    sessionDate: '2026-12-01',
+    birthDate: '1990-01-01',
+    history,
+    ...over,
+  });
 
 describe('COVID-19 eligibility (DOMAIN.md section 5)', () => {
   test.each([
@@ -33,10 +41,16 @@ describe('COVID-19 eligibility (DOMAIN.md section 5)', () => {
     expect(ask('PRIMARY_1', [], { birthDate: '2014-12-02' })).toMatchObject({ ok: false, field: 'birthDate' }); // Pfizer from 12 years
     expect(ask('PRIMARY_1', [], { birthDate: '2014-12-01' }).ok).toBe(true);
     expect(ask('PRIMARY_1', [], { birthDate: '2014-12-01', productCode: 'ASTRAZENECA' }).ok).toBe(false); // from 18 years
-    expect(ask('BOOSTER_1', [dose('PRIMARY_2', '2026-01-01')], { birthDate: '2009-01-01' })).toMatchObject({ ok: false, field: 'birthDate' });
+    expect(ask('BOOSTER_1', [dose('PRIMARY_2', '2026-01-01')], { birthDate: '2009-01-01' })).toMatchObject({
+      ok: false,
+      field: 'birthDate',
+    });
   });
 
   test('a dose kind the product does not allow', () => {
-    expect(ask('BOOSTER_2', [dose('BOOSTER_1', '2025-01-01')], { productCode: 'SINOPHARM' })).toMatchObject({ ok: false, field: 'doseKind' });
+    expect(ask('BOOSTER_2', [dose('BOOSTER_1', '2025-01-01')], { productCode: 'SINOPHARM' })).toMatchObject({
+      ok: false,
+      field: 'doseKind',
+    });
   });
 });

@@ -34,7 +34,11 @@ export function checkEligibility(q: EligibilityQuestion): EligibilityAnswer {
   const product = productRules().get(q.productCode);
   if (!product) return refuse('slotId', 'Produk vaksin sesi ini tidak dikenal', 'The session’s vaccine product is unknown');
   if (!product.doseKinds.includes(q.doseKind)) {
-    return refuse('doseKind', `${product.name} tidak digunakan untuk dosis ${q.doseKind}`, `${product.name} is not used for dose ${q.doseKind}`);
+    return refuse(
+      'doseKind',
+      `${product.name} tidak digunakan untuk dosis ${q.doseKind}`,
+      `${product.name} is not used for dose ${q.doseKind}`,
+    );
   }
   const age = ageInMonths(q.birthDate, q.sessionDate);
   if (age < 0) return refuse('birthDate', 'Tanggal lahir setelah tanggal sesi', 'The birth date is after the session date');
@@ -60,7 +64,11 @@ export function checkEligibility(q: EligibilityQuestion): EligibilityAnswer {
   const rule = rules?.doses[q.doseKind];
   if (!rule) return { ok: true };
   if (rule.minAgeYears !== undefined && age < rule.minAgeYears * 12) {
-    return refuse('birthDate', `Dosis ${q.doseKind} mulai usia ${rule.minAgeYears} tahun`, `Dose ${q.doseKind} is from ${rule.minAgeYears} years of age`);
+    return refuse(
+      'birthDate',
+      `Dosis ${q.doseKind} mulai usia ${rule.minAgeYears} tahun`,
+      `Dose ${q.doseKind} is from ${rule.minAgeYears} years of age`,
+    );
   }
   if (rule.after) {
     const previous = valid
@@ -69,7 +77,11 @@ export function checkEligibility(q: EligibilityQuestion): EligibilityAnswer {
       .sort()
       .at(-1);
     if (!previous) {
-      return refuse('doseKind', `Dosis ${q.doseKind} memerlukan dosis ${rule.after} terlebih dahulu`, `Dose ${q.doseKind} requires dose ${rule.after} first`);
+      return refuse(
+        'doseKind',
+        `Dosis ${q.doseKind} memerlukan dosis ${rule.after} terlebih dahulu`,
+        `Dose ${q.doseKind} requires dose ${rule.after} first`,
+      );
     }
     const interval = { ...rule, ...rules?.productOverrides?.[q.productCode]?.[q.doseKind] };
     let earliest = previous;

@@ -82,7 +82,9 @@ describe('facilities', () => {
 describe('sessions and slots', () => {
   test('health workers of the facility and admins create sessions; others are refused', async () => {
     expect((await kit.gql(CREATE, { input: valid() }, hw)).errors).toBeUndefined();
-    expect(code(await kit.gql(CREATE, { input: valid() }, { role: 'health-worker', facilityId: BANDARHARJO, sub: 'hw-2' }))).toBe('FORBIDDEN');
+    expect(code(await kit.gql(CREATE, { input: valid() }, { role: 'health-worker', facilityId: BANDARHARJO, sub: 'hw-2' }))).toBe(
+      'FORBIDDEN',
+    );
     expect(code(await kit.gql(CREATE, { input: valid() }, { role: 'citizen', sub: 'c-1' }))).toBe('FORBIDDEN');
     expect(code(await kit.gql(CREATE, { input: valid() }))).toBe('UNAUTHENTICATED');
     const opened = await kit.sql<{ n: number }>(`select count(*)::int as n from outbox where type = 'session.opened'`);
@@ -113,17 +115,39 @@ describe('sessions and slots', () => {
     expect([code(below), field(below)]).toEqual(['CONFLICT', 'capacity']);
     expect(below.errors![0]!.extensions!.booked).toBe(2);
     const exact = await kit.gql(U, { id: s.id, input: { capacity: 2 } }, hw);
-    expect(exact.data).toEqual({ updateSession: { capacity: 2, remainingPlaces: 0, slots: [{ capacity: 2, remainingPlaces: 0 }, { capacity: 0, remainingPlaces: 0 }] } });
+    expect(exact.data).toEqual({
+      updateSession: {
+        capacity: 2,
+        remainingPlaces: 0,
+        slots: [
+          { capacity: 2, remainingPlaces: 0 },
+          { capacity: 0, remainingPlaces: 0 },
+        ],
+      },
+    });
     const raised = await kit.gql(U, { id: s.id, input: { capacity: 10 } }, hw);
-    expect(raised.data).toEqual({ updateSession: { capacity: 10, remainingPlaces: 8, slots: [{ capacity: 5, remainingPlaces: 3 }, { capacity: 5, remainingPlaces: 5 }] } });
+    expect(raised.data).toEqual({
+      updateSession: {
+        capacity: 10,
+        remainingPlaces: 8,
+        slots: [
+          { capacity: 5, remainingPlaces: 3 },
+          { capacity: 5, remainingPlaces: 5 },
+        ],
+      },
+    });
     const moved = await kit.gql(U, { id: s.id, input: { date: inDays(9) } }, hw);
     expect([code(moved), field(moved)]).toEqual(['CONFLICT', 'date']);
-    expect(code(await kit.gql(U, { id: s.id, input: { capacity: 12 } }, { role: 'health-worker', facilityId: BANDARHARJO, sub: 'x' }))).toBe('FORBIDDEN');
+    expect(
+      code(await kit.gql(U, { id: s.id, input: { capacity: 12 } }, { role: 'health-worker', facilityId: BANDARHARJO, sub: 'x' })),
+    ).toBe('FORBIDDEN');
     const types = await kit.sql<{ type: string }>(`select type from outbox where aggregate_id = ? order by id`, [s.id]);
     expect(types.map((t) => t.type)).toEqual(['session.opened', 'session.changed', 'session.changed']);
     const closed = await kit.gql(`mutation($id: ID!) { closeSession(id: $id) { status remainingPlaces } }`, { id: s.id }, hw);
     expect(closed.data).toEqual({ closeSession: { status: 'CLOSED', remainingPlaces: 0 } });
-    expect((await kit.sql<{ type: string }>(`select type from outbox where aggregate_id = ? order by id desc limit 1`, [s.id]))[0]!.type).toBe('session.closed');
+    expect(
+      (await kit.sql<{ type: string }>(`select type from outbox where aggregate_id = ? order by id desc limit 1`, [s.id]))[0]!.type,
+    ).toBe('session.closed');
   });
 
   test('an unbooked session may move to another date and product; its slots are cut again', async () => {
@@ -152,7 +176,13 @@ describe('public search', () => {
       edges { cursor node { id date startTime remainingPlaces servedCount productCode product { code } facility { code kecamatanCode } slots { startTime remainingPlaces } } }
     }
   }`;
-  type Page = { sessions: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: { id: string; date: string; startTime: string; facility: { code: string } } }[] } };
+  type Page = {
+    sessions: {
+      totalCount: number;
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      edges: { node: { id: string; date: string; startTime: string; facility: { code: string } } }[];
+    };
+  };
   const ids: string[] = [];
 
   beforeAll(async () => {
@@ -174,7 +204,16 @@ describe('public search', () => {
   });
 
   test('filters by kecamatan, date range, product and dose kind, sorted by date and start time', async () => {
-    const res = await kit.gql<Page>(SEARCH, { filter: { kecamatanCode: '33.74.02', dateFrom: inDays(20), dateTo: inDays(21), productCodes: ['CORONAVAC'], doseKind: 'PRIMARY_2', programme: 'COVID19' } });
+    const res = await kit.gql<Page>(SEARCH, {
+      filter: {
+        kecamatanCode: '33.74.02',
+        dateFrom: inDays(20),
+        dateTo: inDays(21),
+        productCodes: ['CORONAVAC'],
+        doseKind: 'PRIMARY_2',
+        programme: 'COVID19',
+      },
+    });
     expect(res.errors).toBeUndefined();
     expect(res.data!.sessions.totalCount).toBe(4);
     expect(res.data!.sessions.edges.map((e) => [e.node.date, e.node.startTime])).toEqual([
@@ -191,7 +230,11 @@ describe('public search', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const res: Awaited<ReturnType<typeof kit.gql<Page>>> = await kit.gql<Page>(SEARCH, { filter: { productCode: 'CORONAVAC' }, first: 4, after });
+      const res: Awaited<ReturnType<typeof kit.gql<Page>>> = await kit.gql<Page>(SEARCH, {
+        filter: { productCode: 'CORONAVAC' },
+        first: 4,
+        after,
+      });
       expect(res.data!.sessions.totalCount).toBe(6);
       seen.push(...res.data!.sessions.edges.map((e) => e.node.id));
       if (!res.data!.sessions.pageInfo.hasNextPage) break;

@@ -32,7 +32,9 @@ export function createSlotLoader(em: EntityManager): DataLoader<string, SlotRow 
   return new DataLoader(async (ids) => {
     const valid = ids.filter(isUuid);
     const rows = valid.length
-      ? await em.execute<SlotRow[]>(`select id, session_id, start_time, end_time, capacity, booked from slot where id = any(?::uuid[])`, [pgArray(valid)])
+      ? await em.execute<SlotRow[]>(`select id, session_id, start_time, end_time, capacity, booked from slot where id = any(?::uuid[])`, [
+          pgArray(valid),
+        ])
       : [];
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null);

@@ -5,7 +5,16 @@ import { toFacility } from '../facility/facility.mapper.js';
 import { Facility } from '../facility/facility.type.js';
 import { toSession, toSlot } from './session.rows.js';
 import { closeSession, createSession, encodeCursor, searchSessions, updateSession } from './session.service.js';
-import { CreateSessionInput, PageInfo, Session, SessionConnection, SessionEdge, SessionFilter, Slot, UpdateSessionInput } from './session.type.js';
+import {
+  CreateSessionInput,
+  PageInfo,
+  Session,
+  SessionConnection,
+  SessionEdge,
+  SessionFilter,
+  Slot,
+  UpdateSessionInput,
+} from './session.type.js';
 
 export async function loadSession(ctx: BookingContext, id: string, field = 'id'): Promise<Session> {
   const row = await ctx.loaders.session.load(id);

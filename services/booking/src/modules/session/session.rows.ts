@@ -73,7 +73,12 @@ export function toSlot(r: SlotRow, session: Pick<Session, 'status' | 'stockFree'
   });
 }
 
-export function sessionPayload(r: Pick<SessionRow, 'id' | 'facility_id' | 'date' | 'start_time' | 'end_time' | 'programme' | 'product_code' | 'dose_kinds' | 'capacity' | 'status'>): SessionPayload {
+export function sessionPayload(
+  r: Pick<
+    SessionRow,
+    'id' | 'facility_id' | 'date' | 'start_time' | 'end_time' | 'programme' | 'product_code' | 'dose_kinds' | 'capacity' | 'status'
+  >,
+): SessionPayload {
   return {
     sessionId: r.id,
     facilityId: r.facility_id,

@@ -15,7 +15,10 @@ describe('slots', () => {
     [5, [3, 2, 0], [3, 2, 0]],
     [10, [0, 3, 0], [4, 3, 3]],
   ])('redistributing %i over slots booked %j never goes below a slot’s bookings', (total, booked, expected) => {
-    const caps = redistribute(total, booked.map((b) => ({ booked: b })));
+    const caps = redistribute(
+      total,
+      booked.map((b) => ({ booked: b })),
+    );
     expect(caps).toEqual(expected);
     expect(caps.reduce((a, b) => a + b, 0)).toBe(total);
   });

@@ -40,7 +40,14 @@ export const encodeCursor = (r: Pick<SessionRow, 'date' | 'start_time' | 'id'>):
 function decodeCursor(after: string): Cursor {
   try {
     const [date, startTime, id] = JSON.parse(Buffer.from(after, 'base64url').toString('utf8')) as unknown[];
-    if (typeof date === 'string' && typeof startTime === 'string' && typeof id === 'string' && isDate(date) && isTime(startTime) && isUuid(id)) {
+    if (
+      typeof date === 'string' &&
+      typeof startTime === 'string' &&
+      typeof id === 'string' &&
+      isDate(date) &&
+      isTime(startTime) &&
+      isUuid(id)
+    ) {
       return { date, startTime, id };
     }
   } catch {
@@ -56,7 +63,12 @@ export interface SessionPage {
 }
 
 /** Sessions by date, start time and id, keyset-paginated: two statements whatever the page size. */
-export async function searchSessions(em: EntityManager, filter: SessionFilter, first: number, after: string | undefined): Promise<SessionPage> {
+export async function searchSessions(
+  em: EntityManager,
+  filter: SessionFilter,
+  first: number,
+  after: string | undefined,
+): Promise<SessionPage> {
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) {
     throw badInput('first', { id: `first harus 1 sampai ${MAX_PAGE}`, en: `first must be 1 to ${MAX_PAGE}` });
   }
@@ -94,7 +106,10 @@ export async function searchSessions(em: EntityManager, filter: SessionFilter, f
     pageParams.push(c.date, c.startTime, c.id);
   }
   const [rows, [count]] = await Promise.all([
-    em.execute<SessionRow[]>(`${from} ${page.length ? `where ${page.join(' and ')}` : ''} order by s.date, s.start_time, s.id limit ?`, [...pageParams, first + 1]),
+    em.execute<SessionRow[]>(`${from} ${page.length ? `where ${page.join(' and ')}` : ''} order by s.date, s.start_time, s.id limit ?`, [
+      ...pageParams,
+      first + 1,
+    ]),
     em.execute<{ n: number }[]>(
       `select count(*)::int as n from session s join facility f on f.id = s.facility_id
          left join stock_level l on l.facility_id = s.facility_id and l.product_code = s.product_code
@@ -138,7 +153,8 @@ export function redistribute(total: number, slots: Pick<SlotRow, 'booked'>[]): n
   });
   while (deficit > 0) {
     let best = -1;
-    for (let i = 0; i < caps.length; i++) if (caps[i]! - slots[i]!.booked > 0 && (best < 0 || caps[i]! - slots[i]!.booked > caps[best]! - slots[best]!.booked)) best = i;
+    for (let i = 0; i < caps.length; i++)
+      if (caps[i]! - slots[i]!.booked > 0 && (best < 0 || caps[i]! - slots[i]!.booked > caps[best]! - slots[best]!.booked)) best = i;
     caps[best]! -= 1;
     deficit -= 1;
   }
@@ -168,10 +184,12 @@ function schedule(date: string, startTime: string, endTime: string, slotMinutes:
   const today = localNow().date;
   if (!isDate(date)) throw badInput('date', { id: 'Tanggal harus YYYY-MM-DD', en: 'Date must be YYYY-MM-DD' });
   if (date < today) throw badInput('date', { id: 'Tanggal sesi sudah lewat', en: 'The session date is in the past' });
-  if (date > addDays(today, 366)) throw badInput('date', { id: 'Sesi paling lambat satu tahun ke depan', en: 'Sessions can be planned at most a year ahead' });
+  if (date > addDays(today, 366))
+    throw badInput('date', { id: 'Sesi paling lambat satu tahun ke depan', en: 'Sessions can be planned at most a year ahead' });
   if (!isTime(startTime)) throw badInput('startTime', { id: 'Jam harus HH:MM', en: 'Time must be HH:MM' });
   if (!isTime(endTime)) throw badInput('endTime', { id: 'Jam harus HH:MM', en: 'Time must be HH:MM' });
-  if (minutesOf(endTime) <= minutesOf(startTime)) throw badInput('endTime', { id: 'Jam selesai harus setelah jam mulai', en: 'End time must be after start time' });
+  if (minutesOf(endTime) <= minutesOf(startTime))
+    throw badInput('endTime', { id: 'Jam selesai harus setelah jam mulai', en: 'End time must be after start time' });
   if (!Number.isInteger(slotMinutes) || slotMinutes < 5 || slotMinutes > 24 * 60) {
     throw badInput('slotMinutes', { id: 'Panjang slot 5 sampai 1440 menit', en: 'Slot length must be 5 to 1440 minutes' });
   }
@@ -188,13 +206,22 @@ async function insertSlots(tx: EntityManager, sessionId: string, plan: SlotPlan[
   await tx.execute(
     `insert into slot (id, session_id, start_time, end_time, capacity)
      select unnest(?::uuid[]), ?, unnest(?::text[]), unnest(?::text[]), unnest(?::int[])`,
-    [pgArray(plan.map(() => randomUUID())), sessionId, pgArray(plan.map((p) => p.startTime)), pgArray(plan.map((p) => p.endTime)), pgArray(plan.map((p) => String(p.capacity)))],
+    [
+      pgArray(plan.map(() => randomUUID())),
+      sessionId,
+      pgArray(plan.map((p) => p.startTime)),
+      pgArray(plan.map((p) => p.endTime)),
+      pgArray(plan.map((p) => String(p.capacity))),
+    ],
   );
 }
 
 /** The counter row a booking decision updates; created with the session so bookings only ever update. */
 async function ensureCommitment(tx: EntityManager, facilityId: string, productCode: string): Promise<void> {
-  await tx.execute(`insert into stock_commitment (facility_id, product_code, committed) values (?, ?, 0) on conflict do nothing`, [facilityId, productCode]);
+  await tx.execute(`insert into stock_commitment (facility_id, product_code, committed) values (?, ?, 0) on conflict do nothing`, [
+    facilityId,
+    productCode,
+  ]);
 }
 
 export async function createSession(em: EntityManager, claims: Claims, input: CreateSessionInput, config: BookingConfig): Promise<string> {
@@ -235,11 +262,18 @@ async function sessionForManagement(em: EntityManager, claims: Claims, id: strin
   return row;
 }
 
-export async function updateSession(em: EntityManager, claims: Claims, id: string, input: UpdateSessionInput, config: BookingConfig): Promise<void> {
+export async function updateSession(
+  em: EntityManager,
+  claims: Claims,
+  id: string,
+  input: UpdateSessionInput,
+  config: BookingConfig,
+): Promise<void> {
   const current = await sessionForManagement(em, claims, id);
   const p = product(input.productCode ?? current.product_code);
   const kinds = input.doseKinds ? doseKinds(input.doseKinds, p) : doseKinds(current.dose_kinds, p);
-  const structural = input.date != null || input.startTime != null || input.endTime != null || input.slotMinutes != null || input.productCode != null;
+  const structural =
+    input.date != null || input.startTime != null || input.endTime != null || input.slotMinutes != null || input.productCode != null;
   const date = input.date ?? current.date;
   const startTime = input.startTime ?? current.start_time;
   const endTime = input.endTime ?? current.end_time;
@@ -248,8 +282,14 @@ export async function updateSession(em: EntityManager, claims: Claims, id: strin
 
   await transaction(em, async (tx) => {
     // Slots before the session row: the same lock order as a booking decision.
-    const slots = await tx.execute<SlotRow[]>(`select id, session_id, start_time, end_time, capacity, booked from slot where session_id = ? order by start_time, id for update`, [id]);
-    const [locked] = await tx.execute<{ booked: number; capacity: number; status: string }[]>(`select booked, capacity, status from session where id = ? for update`, [id]);
+    const slots = await tx.execute<SlotRow[]>(
+      `select id, session_id, start_time, end_time, capacity, booked from slot where session_id = ? order by start_time, id for update`,
+      [id],
+    );
+    const [locked] = await tx.execute<{ booked: number; capacity: number; status: string }[]>(
+      `select booked, capacity, status from session where id = ? for update`,
+      [id],
+    );
     if (locked?.status !== 'OPEN') throw conflict({ id: 'Sesi sudah ditutup', en: 'The session is closed' }, { field: 'id' });
     const [held] = await tx.execute<{ total: number; removed: number }[]>(
       `select count(*)::int as total, count(*) filter (where not (dose_kind = any(?::text[])))::int as removed
@@ -264,7 +304,10 @@ export async function updateSession(em: EntityManager, claims: Claims, id: strin
     }
     if (structural && (held!.total > 0 || locked.booked > 0)) {
       throw conflict(
-        { id: 'Tanggal, jam dan produk hanya dapat diubah selama belum ada pemesanan', en: 'Date, times and product can only change while nothing is booked' },
+        {
+          id: 'Tanggal, jam dan produk hanya dapat diubah selama belum ada pemesanan',
+          en: 'Date, times and product can only change while nothing is booked',
+        },
         { field: input.productCode != null ? 'productCode' : input.date != null ? 'date' : 'startTime' },
       );
     }
@@ -302,7 +345,10 @@ export async function updateSession(em: EntityManager, claims: Claims, id: strin
 export async function closeSession(em: EntityManager, claims: Claims, id: string): Promise<void> {
   await sessionForManagement(em, claims, id);
   await transaction(em, async (tx) => {
-    const [row] = await tx.execute<SessionRow[]>(`update session set status = 'CLOSED', updated_at = now() where id = ? and status = 'OPEN' returning ${RETURNING}`, [id]);
+    const [row] = await tx.execute<SessionRow[]>(
+      `update session set status = 'CLOSED', updated_at = now() where id = ? and status = 'OPEN' returning ${RETURNING}`,
+      [id],
+    );
     if (!row) throw conflict({ id: 'Sesi sudah ditutup', en: 'The session is closed' }, { field: 'id' });
     await publish(tx, 'booking', SessionClosed, id, sessionPayload(row));
   });
