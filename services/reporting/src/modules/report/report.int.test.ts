@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import {
   AppointmentBooked,
   AppointmentCancelled,
@@ -12,6 +15,7 @@ import {
   type DoseRecordPayload,
 } from '@victori/shared';
 import { reportingSettings } from '../../config.js';
+import { reportingService } from '../../service.js';
 import { areaIndex } from '../area/area.tree.js';
 import { startReportingHarness, type ReportingHarness } from '../../testing/harness.js';
 
@@ -359,6 +363,21 @@ describe('reporting through its GraphQL API', () => {
       ['20250303', 0],
       ['20250304', 50],
     ]);
+  });
+
+  test('npm run import -- targets <file.csv> runs the service command', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'targets-'));
+    const file = path.join(dir, 'targets.csv');
+    writeFileSync(
+      file,
+      `area_code,programme,dose,year,effective_from,effective_to,target\n${kelurahan[4]},COVID19,BOOSTER_1,2024,2024-01-01,,40\n`,
+    );
+    await reportingService.commands!['import-targets']!(h.service.runtime, [file]);
+    const rows = (await h.call<{ coverage: Row[] }>(COVERAGE, { level: 'KELURAHAN', parent: SEMARANG_TENGAH }, ADMIN)).data!.coverage;
+    expect(rows.find((r) => r.area.code === kelurahan[4])).toMatchObject({ target: 40, achieved: boosted.get(kelurahan[4]!) });
+    writeFileSync(file, `area_code,programme,dose,year,target\n33.74.99,COVID19,BOOSTER_1,2024,40\n`);
+    await expect(reportingService.commands!['import-targets']!(h.service.runtime, [file])).rejects.toThrow(/line 2\.areaCode/);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   test('bad arguments are field errors, never a 500', async () => {
