@@ -95,9 +95,13 @@ export class EventConsumer {
   /** Applies one batch; returns the number of events consumed (applied, skipped or dead-lettered). */
   async pollOnce(): Promise<number> {
     const position = this.cachedPosition ?? (await this.position());
+    // The head is read first: positions up to it are all committed (appends are serialised), so an
+    // empty read means this consumer has seen everything of its types up to that head.
+    const head = await this.transport.head();
     const events = await this.transport.read(position, this.types, this.options.batchSize ?? 500);
     if (events.length === 0) {
       this.cachedPosition = position;
+      this.caughtUpTo = Math.max(this.caughtUpTo, head);
       return 0;
     }
     try {
@@ -125,6 +129,8 @@ export class EventConsumer {
 
   /** Our own last committed position, so a poll costs no extra round trip (reset by rebuild). */
   private cachedPosition?: number;
+  /** The log head at the last poll that found nothing of this consumer's types (for lag). */
+  private caughtUpTo = 0;
 
   private async advance(tx: EntityManager, last: StoredEvent, expected?: number): Promise<boolean> {
     const lagMs = Math.min(Math.max(0, Date.now() - Date.parse(last.occurredAt)), 2_147_483_647);
@@ -279,7 +285,8 @@ export class EventConsumer {
       consumer: this.name,
       position,
       head,
-      lag: Math.max(0, head - position),
+      // Events of other types do not count as lag: past caughtUpTo there was nothing of ours.
+      lag: Math.max(0, head - Math.max(position, this.caughtUpTo)),
       lastLagMs: row?.last_lag_ms ?? null,
       deadLetters: Number(row?.dead ?? 0),
     };
@@ -290,6 +297,7 @@ export class EventConsumer {
     const wasRunning = this.running;
     await this.stop();
     this.cachedPosition = undefined;
+    this.caughtUpTo = 0;
     await this.orm.em.fork().transactional(async (tx) => {
       await this.definition.reset?.(tx);
       await tx.execute(`delete from event_inbox where consumer = ?`, [this.name]);

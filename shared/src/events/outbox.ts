@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createEnvelope, type EventContract, type EventEnvelope } from './envelope.js';
 
+export const OUTBOX_INSERT = `insert into outbox (event_id, type, version, aggregate_id, occurred_at, payload) values (?, ?, ?, ?, ?, ?)`;
+
 /**
  * Writes an event to the service's outbox with the caller's transaction handle, so that the event
  * commits exactly when the state change does. Call inside `em.transactional(async (tx) => ...)`
@@ -14,7 +16,7 @@ export async function publish<T>(
   payload: T,
 ): Promise<EventEnvelope<T>> {
   const event = createEnvelope(contract, producer, aggregateId, payload);
-  await tx.execute(`insert into outbox (event_id, type, version, aggregate_id, occurred_at, payload) values (?, ?, ?, ?, ?, ?)`, [
+  await tx.execute(OUTBOX_INSERT, [
     event.id,
     event.type,
     event.version,

@@ -31,10 +31,10 @@ import {
   type IdempotentRequest,
   type StoredResult,
 } from './idempotency.js';
-import { newSlipCode, normaliseSlipCode, validatePerson } from './person.validation.js';
+import { newSlipCode, normaliseSlipCode, validatePerson, type PersonFacts } from './person.validation.js';
 
 /** Everything a booking decision needs, read in one statement before the (short) write transaction. */
-interface SlotContext {
+export interface SlotContext {
   slot_id: string | null;
   slot_start: string;
   slot_capacity: number;
@@ -53,7 +53,8 @@ interface SlotContext {
   idem: StoredResult | null;
 }
 
-const SLOT_CONTEXT = `
+/** Everything a booking decision reads, in one statement (exported for the benchmark's PostgreSQL ceiling). */
+export const SLOT_CONTEXT = `
   select sl.id as slot_id, sl.start_time as slot_start, sl.capacity as slot_capacity, sl.booked as slot_booked,
          s.id as session_id, s.facility_id, s.date::text as date, s.programme, s.product_code, s.dose_kinds, s.status,
          greatest(0, coalesce(l.usable_doses, 0) - coalesce(c.committed, 0))::int as stock_free,
@@ -69,13 +70,12 @@ const SLOT_CONTEXT = `
     left join stock_level l on l.facility_id = s.facility_id and l.product_code = s.product_code
     left join stock_commitment c on c.facility_id = s.facility_id and c.product_code = s.product_code`;
 
-async function slotContext(
-  em: EntityManager,
+export function slotContextParams(
   slotId: string,
   person: { nikHash: string; phoneHash: string | null; doseKind: string; excludeAppointment?: string },
-  req: IdempotentRequest,
-): Promise<SlotContext> {
-  const [row] = await em.execute<SlotContext[]>(SLOT_CONTEXT, [
+  req: Pick<IdempotentRequest, 'operation' | 'key'>,
+): unknown[] {
+  return [
     person.nikHash,
     person.phoneHash,
     person.nikHash,
@@ -84,7 +84,16 @@ async function slotContext(
     req.operation,
     req.key,
     isUuid(slotId) ? slotId : null,
-  ]);
+  ];
+}
+
+async function slotContext(
+  em: EntityManager,
+  slotId: string,
+  person: { nikHash: string; phoneHash: string | null; doseKind: string; excludeAppointment?: string },
+  req: IdempotentRequest,
+): Promise<SlotContext> {
+  const [row] = await em.execute<SlotContext[]>(SLOT_CONTEXT, slotContextParams(slotId, person, req));
   return row!;
 }
 
@@ -173,6 +182,80 @@ async function explainFailure(em: EntityManager, error: unknown, req: Idempotent
   throw error;
 }
 
+/**
+ * The one atomic statement that decides a booking: a slot place, the queue number, a unit of stock, a
+ * phone-quota unit and the appointment, each step only if the one before succeeded (conditional
+ * updates re-checked against the latest row version under its lock, so concurrency can never overbook).
+ */
+export const BOOK_STATEMENT = `with slot_take as (
+           update slot set booked = booked + 1 where id = ? and session_id = ? and booked < capacity returning id
+         ), session_take as (
+           update session set booked = booked + 1, next_queue = next_queue + 1
+            where id = ? and status = 'OPEN' and product_code = ? and date = ?::date and exists (select 1 from slot_take)
+           returning next_queue
+         ), stock_take as (
+           update stock_commitment c set committed = c.committed + 1
+            where c.facility_id = ? and c.product_code = ? and exists (select 1 from session_take)
+              and c.committed < coalesce((select l.usable_doses from stock_level l where l.facility_id = c.facility_id and l.product_code = c.product_code), 0)
+           returning 1
+         ), phone_take as (
+           insert into phone_quota as q (phone_hash, live) select ?, 1 where exists (select 1 from stock_take)
+           on conflict (phone_hash) do update set live = q.live + 1 where q.live < ?
+           returning 1
+         ), appt as (
+           insert into appointment (id, session_id, slot_id, facility_id, programme, product_code, dose_kind, session_date, queue_number, slip_code,
+                                    status, walk_in, nik_hash, nik_enc, name_enc, birth_date, sex, phone_hash, residence_kelurahan_code, booked_by)
+           select ?, ?, ?, ?, ?, ?, ?, ?::date, (select next_queue from session_take), ?, 'BOOKED', false, ?, ?, ?, ?::date, ?, ?, ?, ?
+            where exists (select 1 from phone_take)
+           returning *
+         ), stored as (${STORE_RESULT('appt')})
+         select (select count(*) from slot_take)::int as slot_ok, (select count(*) from session_take)::int as session_ok,
+                (select count(*) from stock_take)::int as stock_ok, (select count(*) from phone_take)::int as phone_ok,
+                (select to_jsonb(appt) from appt) as appointment`;
+
+export interface BookStatementArgs {
+  s: Pick<SlotContext, 'slot_id' | 'session_id' | 'product_code' | 'date' | 'facility_id' | 'programme'>;
+  person: PersonFacts;
+  doseKind: string;
+  id: string;
+  slipCode: string;
+  maxPerPhone: number;
+  bookedBy: string | null;
+  req: IdempotentRequest;
+}
+
+export function bookStatementParams(a: BookStatementArgs): unknown[] {
+  return [
+    a.s.slot_id,
+    a.s.session_id,
+    a.s.session_id,
+    a.s.product_code,
+    a.s.date,
+    a.s.facility_id,
+    a.s.product_code,
+    a.person.phoneHash,
+    a.maxPerPhone,
+    a.id,
+    a.s.session_id,
+    a.s.slot_id,
+    a.s.facility_id,
+    a.s.programme,
+    a.s.product_code,
+    a.doseKind,
+    a.s.date,
+    a.slipCode,
+    a.person.nikHash,
+    a.person.nikEnc,
+    a.person.nameEnc,
+    a.person.birthDate,
+    a.person.sex,
+    a.person.phoneHash,
+    a.person.residenceKelurahanCode,
+    a.bookedBy,
+    ...storeParams(a.req),
+  ];
+}
+
 export async function bookAppointment(ctx: BookingContext, input: BookAppointmentInput): Promise<AppointmentRow> {
   const claims = ctx.request.claims;
   if (claims.role === 'partner') throw forbidden('Partners see aggregates only', 'Mitra hanya melihat data agregat');
@@ -222,60 +305,17 @@ export async function bookAppointment(ctx: BookingContext, input: BookAppointmen
       const [result] = await tx.execute<
         { slot_ok: number; session_ok: number; stock_ok: number; phone_ok: number; appointment: AppointmentRow | null }[]
       >(
-        `with slot_take as (
-           update slot set booked = booked + 1 where id = ? and session_id = ? and booked < capacity returning id
-         ), session_take as (
-           update session set booked = booked + 1, next_queue = next_queue + 1
-            where id = ? and status = 'OPEN' and product_code = ? and date = ?::date and exists (select 1 from slot_take)
-           returning next_queue
-         ), stock_take as (
-           update stock_commitment c set committed = c.committed + 1
-            where c.facility_id = ? and c.product_code = ? and exists (select 1 from session_take)
-              and c.committed < coalesce((select l.usable_doses from stock_level l where l.facility_id = c.facility_id and l.product_code = c.product_code), 0)
-           returning 1
-         ), phone_take as (
-           insert into phone_quota as q (phone_hash, live) select ?, 1 where exists (select 1 from stock_take)
-           on conflict (phone_hash) do update set live = q.live + 1 where q.live < ?
-           returning 1
-         ), appt as (
-           insert into appointment (id, session_id, slot_id, facility_id, programme, product_code, dose_kind, session_date, queue_number, slip_code,
-                                    status, walk_in, nik_hash, nik_enc, name_enc, birth_date, sex, phone_hash, residence_kelurahan_code, booked_by)
-           select ?, ?, ?, ?, ?, ?, ?, ?::date, (select next_queue from session_take), ?, 'BOOKED', false, ?, ?, ?, ?::date, ?, ?, ?, ?
-            where exists (select 1 from phone_take)
-           returning *
-         ), stored as (${STORE_RESULT('appt')})
-         select (select count(*) from slot_take)::int as slot_ok, (select count(*) from session_take)::int as session_ok,
-                (select count(*) from stock_take)::int as stock_ok, (select count(*) from phone_take)::int as phone_ok,
-                (select to_jsonb(appt) from appt) as appointment`,
-        [
-          s.slot_id,
-          s.session_id,
-          s.session_id,
-          s.product_code,
-          s.date,
-          s.facility_id,
-          s.product_code,
-          person.phoneHash,
-          ctx.config.maxPerPhone,
-          id,
-          s.session_id,
-          s.slot_id,
-          s.facility_id,
-          s.programme,
-          s.product_code,
+        BOOK_STATEMENT,
+        bookStatementParams({
+          s,
+          person,
           doseKind,
-          s.date,
+          id,
           slipCode,
-          person.nikHash,
-          person.nikEnc,
-          person.nameEnc,
-          person.birthDate,
-          person.sex,
-          person.phoneHash,
-          person.residenceKelurahanCode,
-          claims.role === 'citizen' ? (claims.sub ?? null) : null,
-          ...storeParams(req),
-        ],
+          maxPerPhone: ctx.config.maxPerPhone,
+          bookedBy: claims.role === 'citizen' ? (claims.sub ?? null) : null,
+          req,
+        }),
       );
       if (result?.appointment) return result.appointment;
       if (!result?.slot_ok) throw sessionFull('CAPACITY');

@@ -22,7 +22,8 @@ import { isUuid } from '../facility/facility.loader.js';
 import { SESSION_SELECT, sessionPayload, type SessionRow, type SlotRow } from './session.rows.js';
 import type { CreateSessionInput, SessionFilter, UpdateSessionInput } from './session.type.js';
 
-const MAX_PAGE = 100;
+/** Large enough for a whole day of a district on one screen or export; bounded so one request stays cheap. */
+const MAX_PAGE = 500;
 const MAX_CAPACITY = 10_000;
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,121 @@
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { encodeClaims, HEADER_CLAIMS, HEADER_REQUEST_ID, HEADER_SIGNATURE, signClaims, SERVICES, type ServiceName } from '@victori/shared';
+import { REPO_ROOT } from '../local.js';
+import type { LoadResult, LoadSpec } from './load.js';
+
+export interface Proc {
+  name: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function waitHealthy(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      if (res.status < 500) return;
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not answer in ${timeoutMs} ms`);
+}
+
+function stoppable(name: string, child: ChildProcess): Proc {
+  return {
+    name,
+    child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Another instance of our gateway over the same subgraphs (e.g. with the public cache on). */
+export async function startOurGateway(name: string, port: number, env: Record<string, string>): Promise<Proc> {
+  const child = fork(path.join(REPO_ROOT, 'gateway/dist/index.js'), [], {
+    env: { ...process.env, ...env, GATEWAY_PORT: String(port) },
+    stdio: 'inherit',
+  });
+  await waitHealthy(`http://127.0.0.1:${port}/health`);
+  return stoppable(name, child);
+}
+
+/** Static headers that let a peer gateway reach our subgraphs as an anonymous client. */
+export function anonymousSubgraphHeaders(secret: string, requestId = 'bench-peer'): Record<string, string> {
+  const claims = encodeClaims({ role: 'anonymous' });
+  return { [HEADER_REQUEST_ID]: requestId, [HEADER_CLAIMS]: claims, [HEADER_SIGNATURE]: signClaims(secret, requestId, claims) };
+}
+
+/** The supergraph with its routing URLs pointed at the subgraphs this run started. */
+export function supergraphFor(serviceUrls: Record<ServiceName, string>, file: string): string {
+  let sdl = readFileSync(path.join(REPO_ROOT, 'supergraph.graphql'), 'utf8');
+  for (const name of SERVICES) {
+    sdl = sdl.replace(new RegExp(`(@join__graph\\(name: "${name}", url: ")[^"]+(")`), `$1${serviceUrls[name]}$2`);
+  }
+  writeFileSync(file, sdl);
+  return file;
+}
+
+/**
+ * Hive Gateway (the peer) with its default settings, serving the same supergraph over the same
+ * subgraphs; a config plugin adds the signed anonymous identity our subgraphs require.
+ */
+export async function startHiveGateway(dir: string, port: number, supergraphFile: string, secret: string): Promise<Proc> {
+  const config = path.join(dir, 'gateway.config.mjs');
+  writeFileSync(
+    config,
+    `const headers = ${JSON.stringify(anonymousSubgraphHeaders(secret, 'hive-peer'))};
+export const gatewayConfig = {
+  plugins: () => [{
+    onFetch({ options, setOptions }) {
+      setOptions({ ...options, headers: { ...(options.headers || {}), ...headers } });
+    },
+  }],
+};
+`,
+  );
+  const bin = path.join(REPO_ROOT, 'node_modules/@graphql-hive/gateway/dist/bin.js');
+  const child = spawn(process.execPath, [bin, 'supergraph', supergraphFile, '--port', String(port), '--host', '127.0.0.1', '-c', config], {
+    cwd: dir,
+    env: { ...process.env, NODE_ENV: 'production' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitHealthy(`http://127.0.0.1:${port}/healthcheck`);
+  return stoppable('hive-gateway', child);
+}
+
+/** Runs one load from a separate process (autocannon), so the driver never competes in-process. */
+export async function runLoadProcess(spec: LoadSpec, dir: string): Promise<LoadResult> {
+  const file = path.join(dir, `load-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify(spec));
+  // No IPC channel: it would keep the load process alive after its run.
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'platform/dist/bench/load.js'), file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`load process failed (${code})`);
+  return JSON.parse(out.trim().split('\n').pop()!) as LoadResult;
+}
+
+/** Peak resident memory (VmHWM) of a process, in MiB. */
+export function peakRssMiB(pid: number): number | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = /VmHWM:\s+(\d+) kB/.exec(status);
+    return match ? Math.round(Number(match[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
