@@ -69,7 +69,8 @@ export async function initOrm(options: OrmOptions): Promise<MikroORM> {
 }
 
 /** The event backbone's own statements (relay and consumer polling), left out of request counts. */
-export const EVENT_MACHINERY_SQL = /\b(outbox|event_consumer|event_inbox|event_dead_letter)\b|pg_try_advisory_xact_lock|^\s*(begin|commit|rollback)/i;
+export const EVENT_MACHINERY_SQL =
+  /\b(outbox|event_consumer|event_inbox|event_dead_letter)\b|pg_try_advisory_xact_lock|^\s*(begin|commit|rollback)/i;
 
 export async function migrateUp(orm: MikroORM): Promise<void> {
   await orm.migrator.up();

@@ -30,7 +30,10 @@ export interface LatencySummary {
 export interface LoadResult {
   requests: number;
   seconds: number;
+  /** Responses per second (all outcomes). */
   throughput: number;
+  /** Successful (OK) responses per second: what comparisons use, so fast refusals never count as work done. */
+  okThroughput: number;
   latency: LatencySummary;
   /** Latency of responses refused with 503 OVERLOADED, and of the rest. */
   refusedLatency: LatencySummary;
@@ -131,6 +134,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     requests: all.length,
     seconds,
     throughput: all.length / seconds,
+    okThroughput: (outcomes.OK ?? 0) / seconds,
     latency: summary(all),
     refusedLatency: summary(refused),
     admittedLatency: summary(admitted),

@@ -101,7 +101,9 @@ export async function runLoadProcess(spec: LoadSpec, dir: string): Promise<LoadR
   const file = path.join(dir, `load-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(file, JSON.stringify(spec));
   // No IPC channel: it would keep the load process alive after its run.
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'platform/dist/bench/load.js'), file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'platform/dist/bench/load.js'), file], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));

@@ -14,7 +14,14 @@ function letters(n: number): string {
 }
 
 /** The n-th storm citizen: a distinct, structurally valid NIK (real Semarang district codes) and an adult. */
-export function stormPerson(n: number): { nik: string; fullName: string; birthDate: string; sex: 'MALE' | 'FEMALE'; phone: string; residenceKelurahanCode: string } {
+export function stormPerson(n: number): {
+  nik: string;
+  fullName: string;
+  birthDate: string;
+  sex: 'MALE' | 'FEMALE';
+  phone: string;
+  residenceKelurahanCode: string;
+} {
   const district = DISTRICTS[n % DISTRICTS.length]!;
   const birthDate = `${1950 + (n % 50)}-${String(1 + (n % 12)).padStart(2, '0')}-${String(1 + (n % 28)).padStart(2, '0')}`;
   const sex = n % 2 === 0 ? 'MALE' : 'FEMALE';

@@ -239,8 +239,21 @@ export async function runStormCeiling(
   const one = async (n: number): Promise<void> => {
     const { input, person, id, slipCode } = prepared[n]!;
     const req = { operation: 'bookAppointment', key: null, hash: '' };
-    const { rows } = await pool.query(slotSql, slotContextParams(input.slotId, { nikHash: person.nikHash, phoneHash: person.phoneHash, doseKind: input.doseKind }, req));
-    const s = rows[0] as { slot_id: string; slot_booked: number; slot_capacity: number; stock_free: number; session_id: string; facility_id: string; programme: string; product_code: string; date: string };
+    const { rows } = await pool.query(
+      slotSql,
+      slotContextParams(input.slotId, { nikHash: person.nikHash, phoneHash: person.phoneHash, doseKind: input.doseKind }, req),
+    );
+    const s = rows[0] as {
+      slot_id: string;
+      slot_booked: number;
+      slot_capacity: number;
+      stock_free: number;
+      session_id: string;
+      facility_id: string;
+      programme: string;
+      product_code: string;
+      date: string;
+    };
     if (s.slot_booked >= s.slot_capacity || s.stock_free <= 0) return;
     const event = createEnvelope(AppointmentBooked, 'booking', id, {
       appointmentId: id,
@@ -258,7 +271,14 @@ export async function runStormCeiling(
     const client = await pool.connect();
     try {
       await client.query('begin');
-      await client.query(outboxSql, [event.id, event.type, event.version, event.aggregateId, event.occurredAt, JSON.stringify(event.payload)]);
+      await client.query(outboxSql, [
+        event.id,
+        event.type,
+        event.version,
+        event.aggregateId,
+        event.occurredAt,
+        JSON.stringify(event.payload),
+      ]);
       const result = await client.query<{ appointment: unknown }>(
         bookSql,
         bookStatementParams({ s, person, doseKind: input.doseKind, id, slipCode, maxPerPhone: 5, bookedBy: null, req }),

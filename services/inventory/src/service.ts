@@ -1,7 +1,7 @@
 import type { ServiceDefinition } from '@victori/shared';
 import { inventoryConfig } from './config.js';
 import { createContext, type InventoryContext } from './context.js';
-import { administrationsConsumer, sessionsConsumer } from './events/consumers.js';
+import { administrationsConsumer, facilitiesConsumer, sessionsConsumer } from './events/consumers.js';
 import { migrations } from './migrations/index.js';
 import { VaccineProductEntity } from './modules/product/product.entity.js';
 import { runStockMaintenance } from './modules/stock/stock.maintenance.js';
@@ -17,7 +17,7 @@ export const inventoryService: ServiceDefinition<InventoryContext> = {
   migrations,
   buildSchema: buildInventorySchema,
   createContext,
-  consumers: [administrationsConsumer, sessionsConsumer],
+  consumers: [administrationsConsumer, sessionsConsumer, facilitiesConsumer],
   seed: async (orm) => {
     await seedCatalogue(orm);
     await seedFacilityDirectory(orm);

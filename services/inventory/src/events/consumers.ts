@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
+  FacilityUpserted,
   DoseCorrected,
   DoseRecorded,
   on,
@@ -21,6 +22,23 @@ async function upsertSession(tx: EntityManager, s: SessionPayload): Promise<void
     [s.sessionId, s.facilityId, s.date, s.startTime, s.endTime, s.productCode, s.capacity, s.status],
   );
 }
+
+/** Booking's facilities, so stock can be moved to a facility created at run time and grouped by kecamatan. */
+export const facilitiesConsumer: ConsumerDefinition = {
+  name: 'inventory.facilities',
+  handlers: [
+    on(FacilityUpserted, async (tx, e) => {
+      const f = e.payload;
+      await tx.execute(
+        `insert into facility_directory (facility_id, code, name, type, kelurahan_code, kecamatan_code) values (?, ?, ?, ?, ?, ?)
+         on conflict (facility_id) do update set code = excluded.code, name = excluded.name, type = excluded.type,
+           kelurahan_code = excluded.kelurahan_code, kecamatan_code = excluded.kecamatan_code`,
+        [f.facilityId, f.code, f.name, f.type, f.kelurahanCode, f.kecamatanCode],
+      );
+    }),
+  ],
+  // The directory is also seeded from data/demo-facilities.csv, so a rebuild keeps those rows.
+};
 
 /** Booking's sessions, kept to report which sessions a recall affects. A projection: rebuilt on replay. */
 export const sessionsConsumer: ConsumerDefinition = {

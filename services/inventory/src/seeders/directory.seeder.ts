@@ -2,8 +2,8 @@ import { kecamatanOf, readCsv, type Orm } from '@victori/shared';
 
 /**
  * The facility directory (facility -> kelurahan -> kecamatan) the public board groups by, from
- * data/demo-facilities.csv. In production booking owns facilities; this table would be fed by a
- * booking facility event, which does not exist yet (see README).
+ * data/demo-facilities.csv (booking seeds the same facilities). Facilities created or changed at run
+ * time arrive through booking's facility.upserted events (consumer inventory.facilities).
  */
 export async function seedFacilityDirectory(orm: Orm): Promise<void> {
   const conn = orm.em.getConnection();

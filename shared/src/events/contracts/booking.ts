@@ -52,3 +52,19 @@ export type SessionPayload = z.infer<typeof sessionPayload>;
 export const SessionOpened = defineEvent('session.opened', 1, sessionPayload);
 export const SessionChanged = defineEvent('session.changed', 1, sessionPayload);
 export const SessionClosed = defineEvent('session.closed', 1, sessionPayload);
+
+/** A facility was created or changed (booking owns facilities). aggregateId: facilityId */
+export const FacilityUpserted = defineEvent(
+  'facility.upserted',
+  1,
+  z.object({
+    facilityId: z.string().uuid(),
+    code: z.string(),
+    name: z.string(),
+    type: z.string(),
+    kelurahanCode: z.string(),
+    kecamatanCode: z.string(),
+    active: z.boolean(),
+  }),
+);
+export type FacilityUpsertedPayload = z.infer<typeof FacilityUpserted.schema>;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, conflict, kecamatanOf, notFound } from '@victori/shared';
+import { badInput, conflict, FacilityUpserted, kecamatanOf, notFound, publish } from '@victori/shared';
 import { isTime, minutesOf } from '../../time.js';
 import { FacilityEntity, type OpeningHoursValue } from './facility.entity.js';
 import type { CreateFacilityInput, OpeningHoursInput, UpdateFacilityInput } from './facility.inputs.js';
@@ -57,6 +57,32 @@ function contact(phone: string | undefined, email: string | undefined): void {
   if (email && !EMAIL.test(email)) throw badInput('email', { id: 'Alamat e-mail tidak valid', en: 'Invalid e-mail address' });
 }
 
+/** Other services learn facilities (where they are, whether active) from this event. */
+async function publishFacility(tx: EntityManager, f: FacilityEntity): Promise<void> {
+  await publish(tx, 'booking', FacilityUpserted, f.id, {
+    facilityId: f.id,
+    code: f.code,
+    name: f.name,
+    type: f.type,
+    kelurahanCode: f.kelurahanCode,
+    kecamatanCode: f.kecamatanCode,
+    active: f.active,
+  });
+}
+
+/** The facility change and its event commit together (explicit demarcation on the request's own EntityManager). */
+async function flushWithEvent(em: EntityManager, facility: FacilityEntity): Promise<void> {
+  await em.begin();
+  try {
+    await em.flush();
+    await publishFacility(em, facility);
+    await em.commit();
+  } catch (error) {
+    await em.rollback();
+    throw error;
+  }
+}
+
 export async function createFacility(em: EntityManager, input: CreateFacilityInput): Promise<FacilityEntity> {
   const code = input.code.trim().toUpperCase();
   if (!CODE.test(code)) {
@@ -86,7 +112,7 @@ export async function createFacility(em: EntityManager, input: CreateFacilityInp
     active: true,
   });
   try {
-    await em.flush();
+    await flushWithEvent(em, facility);
   } catch (error) {
     // Two admins racing for one code: the unique constraint decides.
     if ((error as { code?: string }).code === '23505') {
@@ -112,6 +138,6 @@ export async function updateFacility(em: EntityManager, id: string, input: Updat
   if (input.email !== undefined) facility.email = input.email || undefined;
   if (input.openingHours != null) facility.openingHours = hours(input.openingHours);
   if (input.active != null) facility.active = input.active;
-  await em.flush();
+  await flushWithEvent(em, facility);
   return facility;
 }
