@@ -56,31 +56,31 @@ export class PublicResponseCache {
   }
 
   plugin(): ApolloServerPlugin<GatewayContext> {
-    const cache = this;
+    // Arrow functions keep `this` bound to the cache.
     return {
-      async requestDidStart() {
+      requestDidStart: async () => {
         let key: string | undefined;
         let fromCache = false;
         return {
-          async responseForOperation(ctx) {
-            key = cache.key(ctx);
+          responseForOperation: async (ctx) => {
+            key = this.key(ctx);
             if (!key) return null;
-            const hit = cache.get(key);
+            const hit = this.get(key);
             if (!hit) {
-              cache.misses++;
+              this.misses++;
               return null;
             }
-            cache.hits++;
+            this.hits++;
             fromCache = true;
             ctx.response.http.headers.set('age', String(Math.floor((Date.now() - hit.stored) / 1000)));
             return { body: { kind: 'single', singleResult: hit.body as never }, http: ctx.response.http };
           },
-          async willSendResponse(ctx) {
+          willSendResponse: async (ctx) => {
             if (!key || ctx.response.body.kind !== 'single') return;
             const result = ctx.response.body.singleResult;
             if (result.errors?.length) return;
-            ctx.response.http.headers.set('cache-control', `public, max-age=${Math.max(1, Math.floor(cache.ttlMs / 1000))}`);
-            if (!fromCache) cache.set(key, result);
+            ctx.response.http.headers.set('cache-control', `public, max-age=${Math.max(1, Math.floor(this.ttlMs / 1000))}`);
+            if (!fromCache) this.set(key, result);
           },
         };
       },

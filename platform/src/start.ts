@@ -47,12 +47,12 @@ runMain(async () => {
   }
 
   let stopping = false;
-  let launched: LaunchedPlatform | undefined;
+  const launchedRef: { current?: LaunchedPlatform } = {};
   const stopAll = async (code: number): Promise<void> => {
     if (stopping) return;
     stopping = true;
     logger.info('stopping');
-    await launched?.stop();
+    await launchedRef.current?.stop();
     await pg?.stop();
     process.exit(code);
   };
@@ -65,7 +65,7 @@ runMain(async () => {
 
   const port = (name: ServiceName | 'gateway'): number =>
     env.int(name === 'gateway' ? 'GATEWAY_PORT' : `${name.toUpperCase()}_PORT`, DEFAULT_PORTS[name], 1, 65535);
-  launched = await launchPlatform({
+  launchedRef.current = await launchPlatform({
     host,
     ports: {
       gateway: port('gateway'),

@@ -343,7 +343,7 @@ async function main(): Promise<void> {
 
       if (only.has('storm')) {
         process.stderr.write('storm: setting up 10 sessions x 500 places (and 10 more for the ceiling)\n');
-        const storm = await setupStorm(platform.gatewayUrl, admin, urls.services.booking);
+        const storm = await setupStorm(platform.gatewayUrl, admin);
         process.stderr.write('storm: 20,000 attempts, 1,000 connections, through the gateway\n');
         const gatewayRun = await runLoadProcess(
           {

@@ -37,7 +37,7 @@ async function must<T>(p: Promise<{ data?: T; errors?: unknown[] }>, what: strin
  * facilities that received real stock through inventory (receive into the city store, transfer);
  * booking learns the usable stock from inventory's events before the storm starts.
  */
-export async function setupStorm(gatewayUrl: string, adminToken: string, _bookingDbUrl: string): Promise<StormSetup> {
+export async function setupStorm(gatewayUrl: string, adminToken: string): Promise<StormSetup> {
   const opts = { token: adminToken };
   const { facilities } = await must(
     gql<{ facilities: { id: string; type: string }[] }>(gatewayUrl, `{ facilities { id type } }`, {}, opts),

@@ -24,7 +24,12 @@ function startPlatform(
     REPORTING_PORT: String(ports.reporting),
     LOG_LEVEL: 'warn',
   };
-  for (const s of ['BOOKING', 'INVENTORY', 'IMMUNIZATION', 'REPORTING', 'BUS']) delete env[`${s}_DATABASE_URL`];
+  // Embedded PostgreSQL: no external database URLs.
+  delete env.BOOKING_DATABASE_URL;
+  delete env.INVENTORY_DATABASE_URL;
+  delete env.IMMUNIZATION_DATABASE_URL;
+  delete env.REPORTING_DATABASE_URL;
+  delete env.BUS_DATABASE_URL;
   const proc = spawn(process.execPath, [path.join(root, 'platform/dist/start.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
