@@ -334,7 +334,9 @@ async function main(): Promise<void> {
         gatewaySecret: secrets.gatewaySecret,
         piiKey: secrets.piiKey,
         jwtPublicKey: readPem(keys.publicKeyFile),
-        env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', SQL_COUNT: 'true', BOOKING_DB_POOL: '20' },
+        // The storm comes from one loopback address standing in for a city of citizens: the per-address
+        // booking limit is off here (per-NIK limits stay on; every storm NIK books once).
+        env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', SQL_COUNT: 'true', BOOKING_DB_POOL: '20', BOOKING_RATE_PER_IP: '0' },
         gatewayEnv: { GATEWAY_PUBLIC_CACHE_MS: '0', GATEWAY_READ_MAX_CONCURRENT: String(READ_BOUND) },
         stdio: 'inherit',
       });
@@ -462,11 +464,26 @@ async function main(): Promise<void> {
           const alive = await Promise.all(
             [platform.gatewayUrl, ...Object.values(platform.serviceUrls)].map(async (u) => (await fetch(new URL('/health', u))).ok),
           );
+          // Before/after: the same offered load at a gateway without admission control.
+          const unboundedPort = await freePort();
+          const unbounded = await startOurGateway('gateway-unbounded', unboundedPort, {
+            ...gatewayBase,
+            ...subgraphEnv,
+            GATEWAY_PUBLIC_CACHE_MS: '0',
+            GATEWAY_READ_MAX_CONCURRENT: '100000',
+          });
+          procs.push(unbounded);
+          const withoutAdmission = await load(`http://127.0.0.1:${unboundedPort}/graphql`, oneBody, {
+            connections: 4 * READ_BOUND,
+            overallRate: offered,
+            timeoutSec: 10,
+          });
           report.overload = {
             capacity,
             uncontended,
             offered,
             result,
+            withoutAdmission,
             checks: {
               'excess refused with OVERLOADED': refused > 0,
               'refusals answered in under 50 ms (p99)': refused > 0 && result.refusedLatency.p99 < 50,

@@ -10,6 +10,9 @@ export interface BookingConfig {
   sameDayCutoff: string;
   /** Default slot length when a session is created without one. */
   defaultSlotMinutes: number;
+  /** Booking attempts per minute per client address and per NIK; 0 turns a limit off. */
+  ratePerIpPerMinute: number;
+  ratePerNikPerMinute: number;
 }
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -21,5 +24,7 @@ export function loadBookingConfig(env = new Env()): BookingConfig {
     maxPerPhone: env.int('BOOKING_MAX_PER_PHONE', 5, 1, 50),
     sameDayCutoff,
     defaultSlotMinutes: env.int('BOOKING_SLOT_MINUTES', 30, 5, 24 * 60),
+    ratePerIpPerMinute: env.int('BOOKING_RATE_PER_IP', 600, 0, 1_000_000),
+    ratePerNikPerMinute: env.int('BOOKING_RATE_PER_NIK', 10, 0, 10_000),
   };
 }

@@ -1,11 +1,18 @@
 import { PiiVault, type BaseContext, type ServiceRuntime } from '@victori/shared';
 import { loadBookingConfig, type BookingConfig } from './config.js';
+import { RateLimiter } from './modules/appointment/rate-limit.js';
 import { createFacilityLoader } from './modules/facility/facility.loader.js';
 import { createSessionLoader, createSlotLoader, createSlotsBySessionLoader } from './modules/session/session.loader.js';
+
+export interface BookingLimits {
+  perIp: RateLimiter;
+  perNik: RateLimiter;
+}
 
 export interface BookingContext extends BaseContext {
   config: BookingConfig;
   vault: PiiVault;
+  limits: BookingLimits;
   loaders: {
     facility: ReturnType<typeof createFacilityLoader>;
     session: ReturnType<typeof createSessionLoader>;
@@ -14,13 +21,19 @@ export interface BookingContext extends BaseContext {
   };
 }
 
-const settings = new WeakMap<ServiceRuntime, { config: BookingConfig; vault: PiiVault }>();
+type Settings = { config: BookingConfig; vault: PiiVault; limits: BookingLimits };
+const settings = new WeakMap<ServiceRuntime, Settings>();
 
-/** Booking's own settings and the PII vault, read once per running service. */
-export function bookingSettings(runtime: ServiceRuntime): { config: BookingConfig; vault: PiiVault } {
+/** Booking's own settings, the PII vault and the rate limiters, made once per running service. */
+export function bookingSettings(runtime: ServiceRuntime): Settings {
   let found = settings.get(runtime);
   if (!found) {
-    found = { config: loadBookingConfig(runtime.config.env), vault: new PiiVault(runtime.config.piiKey) };
+    const config = loadBookingConfig(runtime.config.env);
+    found = {
+      config,
+      vault: new PiiVault(runtime.config.piiKey),
+      limits: { perIp: new RateLimiter(config.ratePerIpPerMinute, 60_000), perNik: new RateLimiter(config.ratePerNikPerMinute, 60_000) },
+    };
     settings.set(runtime, found);
   }
   return found;

@@ -32,6 +32,7 @@ import {
   type StoredResult,
 } from './idempotency.js';
 import { newSlipCode, normaliseSlipCode, validatePerson, type PersonFacts } from './person.validation.js';
+import { rateLimited } from './rate-limit.js';
 
 /** Everything a booking decision needs, read in one statement before the (short) write transaction. */
 export interface SlotContext {
@@ -261,7 +262,13 @@ export async function bookAppointment(ctx: BookingContext, input: BookAppointmen
   if (claims.role === 'partner') throw forbidden('Partners see aggregates only', 'Mitra hanya melihat data agregat');
   const req = idempotentRequest(ctx.request, 'bookAppointment', input);
   const today = localNow().date;
+  // Per-client limits first: refusing an abusive client costs no database work.
+  const address = String(ctx.request.headers['x-forwarded-for'] ?? ctx.request.ip);
+  const ipWait = ctx.limits.perIp.take(address);
+  if (ipWait) throw rateLimited('client', ipWait);
   const person = validatePerson(input, ctx.vault, today, true);
+  const nikWait = ctx.limits.perNik.take(person.nikHash);
+  if (nikWait) throw rateLimited('nik', nikWait);
   const doseKind = input.doseKind.trim();
   if (!doseKind) throw badInput('doseKind', { id: 'Jenis dosis wajib diisi', en: 'Dose kind is required' });
 

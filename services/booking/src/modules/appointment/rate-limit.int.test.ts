@@ -1,0 +1,68 @@
+import { BookingKit, inDays, MIROTO, person } from '../../testing/kit.js';
+import { RateLimiter } from './rate-limit.js';
+
+const BOOK = `mutation($input: BookAppointmentInput!) { bookAppointment(input: $input) { id } }`;
+
+describe('per-client rate limits on booking', () => {
+  let kit: BookingKit;
+  beforeAll(async () => {
+    kit = await BookingKit.start('ratelimit', { BOOKING_RATE_PER_NIK: '3', BOOKING_RATE_PER_IP: '8' });
+    await kit.usableStock(MIROTO, 'PFIZER', 100);
+  });
+  afterAll(async () => kit?.close());
+
+  test('one NIK retried past its limit is refused with RATE_LIMITED and a wait, without touching the slot', async () => {
+    const session = await kit.createSession({
+      facilityId: MIROTO,
+      date: inDays(2),
+      startTime: '08:00',
+      endTime: '08:30',
+      slotMinutes: 30,
+      capacity: 1,
+    });
+    const slotId = session.slots[0]!.id;
+    const filler = person();
+    expect((await kit.gql(BOOK, { input: { ...filler, doseKind: 'PRIMARY_1', slotId } })).errors).toBeUndefined();
+    const bot = person();
+    const codes: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const res = await kit.gql(BOOK, { input: { ...bot, doseKind: 'PRIMARY_1', slotId } });
+      codes.push(String(res.errors![0]!.extensions!.code));
+    }
+    expect(codes).toEqual(['SESSION_FULL', 'SESSION_FULL', 'SESSION_FULL', 'RATE_LIMITED']);
+    const last = await kit.gql(BOOK, { input: { ...bot, doseKind: 'PRIMARY_1', slotId } });
+    expect(last.errors![0]!.extensions).toMatchObject({ code: 'RATE_LIMITED', field: 'nik' });
+    expect(Number(last.errors![0]!.extensions!.retryAfterSeconds)).toBeGreaterThan(0);
+  });
+
+  test('one address past its limit is refused, whoever it books for', async () => {
+    // 6 attempts were made from this address above; the limit is 8 per minute.
+    const session = await kit.createSession({
+      facilityId: MIROTO,
+      date: inDays(3),
+      startTime: '08:00',
+      endTime: '08:30',
+      slotMinutes: 30,
+      capacity: 10,
+    });
+    const slotId = session.slots[0]!.id;
+    const results = [];
+    for (let i = 0; i < 4; i++) results.push(await kit.gql(BOOK, { input: { ...person(), doseKind: 'PRIMARY_1', slotId } }));
+    expect(results.map((r) => (r.errors ? r.errors[0]!.extensions!.code : 'OK'))).toEqual(['OK', 'OK', 'RATE_LIMITED', 'RATE_LIMITED']);
+    expect(results[3]!.errors![0]!.extensions!.field).toBe('client');
+  });
+});
+
+describe('RateLimiter', () => {
+  test('counts per key within a window and opens again after it', () => {
+    const limiter = new RateLimiter(2, 60_000);
+    expect([limiter.take('a', 0), limiter.take('a', 1), limiter.take('b', 2)]).toEqual([0, 0, 0]);
+    expect(limiter.take('a', 30_000)).toBe(30);
+    expect(limiter.take('a', 60_000)).toBe(0);
+  });
+
+  test('a limit of 0 is off', () => {
+    const limiter = new RateLimiter(0, 60_000);
+    for (let i = 0; i < 100; i++) expect(limiter.take('x')).toBe(0);
+  });
+});
