@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gql } from '@victori/shared/testing';
+import { dropDatabase, ensureDatabase } from '@victori/shared';
+import { gql, testAdminUrl, uniquePrefix } from '@victori/shared/testing';
 import { freePort } from '../platform.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -12,6 +13,7 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 function startPlatform(
   dataDir: string,
   ports: Record<string, number>,
+  databaseUrls: Record<string, string> = {},
 ): { proc: ChildProcess; output: () => string; ready: Promise<string> } {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -30,6 +32,7 @@ function startPlatform(
   delete env.IMMUNIZATION_DATABASE_URL;
   delete env.REPORTING_DATABASE_URL;
   delete env.BUS_DATABASE_URL;
+  Object.assign(env, databaseUrls);
   const proc = spawn(process.execPath, [path.join(root, 'platform/dist/start.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
@@ -103,6 +106,51 @@ describe('npm start', () => {
     expect(await stop(second.proc)).toBe(0);
     expect(postgresPids(dataDir)).toEqual([]);
   }, 180_000);
+
+  test('with a DATABASE_URL for every service it uses that PostgreSQL and starts no embedded one', async () => {
+    const prefix = uniquePrefix('external');
+    const external: Record<string, string> = {};
+    for (const name of ['booking', 'inventory', 'immunization', 'reporting', 'bus']) {
+      external[`${name.toUpperCase()}_DATABASE_URL`] = await ensureDatabase(testAdminUrl(), `${prefix}_${name}`);
+    }
+    const externalDir = mkdtempSync(path.join(tmpdir(), 'victori-external-'));
+    const ports = {
+      pg: await freePort(),
+      gateway: await freePort(),
+      booking: await freePort(),
+      inventory: await freePort(),
+      immunization: await freePort(),
+      reporting: await freePort(),
+    };
+    const run = startPlatform(externalDir, ports, external);
+    try {
+      const url = await run.ready;
+      const res = await gql<{ areas: unknown[] }>(url, `{ areas(level: KECAMATAN) { code } }`);
+      expect(res.data!.areas).toHaveLength(16);
+      expect(existsSync(path.join(externalDir, 'pg'))).toBe(false);
+    } finally {
+      expect(await stop(run.proc)).toBe(0);
+      for (const name of ['booking', 'inventory', 'immunization', 'reporting', 'bus'])
+        await dropDatabase(testAdminUrl(), `${prefix}_${name}`);
+      rmSync(externalDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  test('npm run token prints a token the gateway accepts with the role and facility asked for', async () => {
+    const proc = spawn(process.execPath, [path.join(root, 'platform/dist/token.js'), '--role', 'health-worker', '--facility', 'f-1'], {
+      env: { ...process.env, VICTORI_DATA_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+    expect(await new Promise((resolve) => proc.once('exit', resolve))).toBe(0);
+    const [, payload] = out.trim().split('.');
+    expect(JSON.parse(Buffer.from(payload!, 'base64url').toString())).toMatchObject({
+      role: 'health-worker',
+      facility: 'f-1',
+      iss: 'victori',
+    });
+  });
 
   test('a wrong configuration value names the variable and exits non-zero', async () => {
     const proc = spawn(process.execPath, [path.join(root, 'services/booking/dist/index.js')], {
