@@ -8,8 +8,9 @@ import {
   eventsMigration,
   initOrm,
   migrateBus,
-  on,
+  onBatch,
   OutboxRelay,
+  pgArray,
   PgLogTransport,
   publishMany,
   type StoredEvent,
@@ -24,15 +25,34 @@ class BenchMigration extends Migration {
   }
 }
 
-/** The consumer's committed effect: one upsert per event, refusing out-of-order steps. */
-async function apply(tx: EntityManager, event: StoredEvent<{ aggregate: string; seq: number }>): Promise<void> {
-  const rows = await tx.execute<{ last_seq: number }[]>(
-    `insert into counter (aggregate, last_seq, applied) values (?, ?, 1)
-     on conflict (aggregate) do update set last_seq = excluded.last_seq, applied = counter.applied + 1
-     where counter.last_seq = excluded.last_seq - 1 returning last_seq`,
-    [event.payload.aggregate, event.payload.seq],
+/**
+ * The consumer's committed effect: per aggregate its last step and how many were applied, refusing
+ * any step out of order. A batch of events becomes one statement (one row per aggregate).
+ */
+async function apply(tx: EntityManager, events: StoredEvent<{ aggregate: string; seq: number }>[]): Promise<void> {
+  const runs = new Map<string, { first: number; last: number; count: number }>();
+  for (const e of events) {
+    const run = runs.get(e.payload.aggregate);
+    if (!run) runs.set(e.payload.aggregate, { first: e.payload.seq, last: e.payload.seq, count: 1 });
+    else if (e.payload.seq !== run.last + 1) throw new Error(`out of order: ${e.payload.aggregate}`);
+    else Object.assign(run, { last: e.payload.seq, count: run.count + 1 });
+  }
+  const aggregates = [...runs.keys()];
+  const rows = await tx.execute<{ aggregate: string }[]>(
+    `insert into counter (aggregate, last_seq, applied)
+     select a, l, c from unnest(?::varchar[], ?::int[], ?::int[], ?::int[]) as t(a, f, l, c)
+      where f = 1 or exists (select 1 from counter k where k.aggregate = t.a)
+     on conflict (aggregate) do update set last_seq = excluded.last_seq, applied = counter.applied + excluded.applied
+     where counter.last_seq = excluded.last_seq - excluded.applied
+     returning aggregate`,
+    [
+      pgArray(aggregates),
+      pgArray(aggregates.map((a) => String(runs.get(a)!.first))),
+      pgArray(aggregates.map((a) => String(runs.get(a)!.last))),
+      pgArray(aggregates.map((a) => String(runs.get(a)!.count))),
+    ],
   );
-  if (rows.length === 0) throw new Error('out of order');
+  if (rows.length !== aggregates.length) throw new Error('out of order');
 }
 
 export interface EventsBenchResult {
@@ -76,7 +96,7 @@ export async function runEventsBench(options: {
       orm,
       transport,
       logger,
-      { name: 'bench.counter', handlers: [on(Stepped, apply)] },
+      { name: 'bench.counter', handlers: [onBatch(Stepped, apply)] },
       {
         batchSize: 1000,
         idleMs: 20,

@@ -6,14 +6,27 @@ import { pgArray } from './outbox.js';
 
 export type EventHandler<T> = (tx: EntityManager, event: StoredEvent<T>) => Promise<void>;
 
+export type BatchEventHandler<T> = (tx: EntityManager, events: StoredEvent<T>[]) => Promise<void>;
+
 export interface HandlerBinding {
   contract: EventContract<unknown>;
   handle: EventHandler<unknown>;
+  /** Applies a run of consecutive events of this contract at once (high-volume projections). */
+  handleBatch?: BatchEventHandler<unknown>;
 }
 
 /** Binds a handler to a contract with the payload's type. */
 export function on<T>(contract: EventContract<T>, handle: EventHandler<T>): HandlerBinding {
   return { contract: contract as EventContract<unknown>, handle: handle as EventHandler<unknown> };
+}
+
+/**
+ * Binds a batch handler: each run of consecutive new events of this contract in a delivered batch
+ * is applied with one call (still in log order, in the consumer's transaction with its inbox rows).
+ */
+export function onBatch<T>(contract: EventContract<T>, handleBatch: BatchEventHandler<T>): HandlerBinding {
+  const batch = handleBatch as BatchEventHandler<unknown>;
+  return { contract: contract as EventContract<unknown>, handle: (tx, event) => batch(tx, [event]), handleBatch: batch };
 }
 
 export interface ConsumerDefinition {
@@ -95,13 +108,11 @@ export class EventConsumer {
   /** Applies one batch; returns the number of events consumed (applied, skipped or dead-lettered). */
   async pollOnce(): Promise<number> {
     const position = this.cachedPosition ?? (await this.position());
-    // The head is read first: positions up to it are all committed (appends are serialised), so an
-    // empty read means this consumer has seen everything of its types up to that head.
-    const head = await this.transport.head();
     const events = await this.transport.read(position, this.types, this.options.batchSize ?? 500);
     if (events.length === 0) {
       this.cachedPosition = position;
-      this.caughtUpTo = Math.max(this.caughtUpTo, head);
+      // Only for the lag figure (never for what is read): nothing of our types up to about this head.
+      this.caughtUpTo = Math.max(this.caughtUpTo, await this.transport.head());
       return 0;
     }
     try {
@@ -112,7 +123,10 @@ export class EventConsumer {
           [this.name, pgArray(events.map((e) => e.id))],
         );
         const isNew = new Set(fresh.map((r) => r.event_id));
-        for (const event of events) if (isNew.has(event.id)) await this.applyOne(tx, event, true, false);
+        await this.applyRuns(
+          tx,
+          events.filter((e) => isNew.has(e.id)),
+        );
         // Optimistic: if another instance moved the position meanwhile, roll back and re-read.
         if (!(await this.advance(tx, events[events.length - 1]!, position))) throw new Error('position moved');
       });
@@ -140,6 +154,28 @@ export class EventConsumer {
       'run',
     );
     return (result.affectedRows ?? 0) > 0;
+  }
+
+  /** Applies events in order; consecutive events of a batch-bound contract go to its batch handler at once. */
+  private async applyRuns(tx: EntityManager, events: StoredEvent[]): Promise<void> {
+    let i = 0;
+    while (i < events.length) {
+      const event = events[i]!;
+      const binding = this.byKey.get(`${event.type}@v${event.version}`);
+      if (!binding?.handleBatch) {
+        await this.applyOne(tx, event, true, false);
+        i++;
+        continue;
+      }
+      const run: StoredEvent[] = [];
+      while (i < events.length && events[i]!.type === event.type && events[i]!.version === event.version) {
+        const parsed = binding.contract.schema.safeParse(events[i]!.payload);
+        if (!parsed.success) throw new PoisonEvent();
+        run.push({ ...events[i]!, payload: parsed.data });
+        i++;
+      }
+      await binding.handleBatch(tx, run);
+    }
   }
 
   /** Validates and applies one event inside tx; dead-letters an unknown version or invalid payload. */

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { createEnvelope, publishMany } from './index.js';
-import { CounterStepped, startHarness, type Harness } from './testing/harness.js';
+import { createEnvelope, EventConsumer, onBatch, publishMany } from './index.js';
+import { createLogger } from '../logger.js';
+import { applyStep, CounterStepped, startHarness, type Harness } from './testing/harness.js';
 
 const child = (script: string, args: string[]): { proc: ChildProcess; waitFor: (line: string, times?: number) => Promise<void> } => {
   const proc = spawn(process.execPath, [fileURLToPath(new URL(`./testing/${script}`, import.meta.url)), ...args], {
@@ -191,5 +192,49 @@ describe('ordering, poison and rebuild', () => {
     // p-2 was applied by a retry, not from the log: after a rebuild it is applied from the log too
     // now that the handler accepts it.
     expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe('batch handlers', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness('batch');
+  });
+  afterAll(async () => h?.close());
+
+  test('runs of one contract reach a batch handler at once, in log order, exactly once; a poisoned run falls back to one by one', async () => {
+    const calls: number[] = [];
+    const consumer = new EventConsumer(
+      h.orm,
+      h.transport,
+      createLogger('batch-test', 'silent'),
+      {
+        name: 'test.batch',
+        handlers: [
+          onBatch(CounterStepped, async (tx, events) => {
+            calls.push(events.length);
+            for (const e of events) {
+              if (e.payload.poison) throw new Error('poisoned payload');
+              await applyStep(tx, e.payload.aggregate, e.payload.seq, e.id);
+            }
+          }),
+        ],
+      },
+      { batchSize: 500, backoffMs: 1, maxAttempts: 2 },
+    );
+    await publishSteps(h, 10, 100, 1000);
+    await h.orm.em
+      .fork()
+      .transactional((tx) =>
+        publishMany(tx, 'test', CounterStepped, [{ aggregateId: 'bad', payload: { aggregate: 'bad', seq: 1, poison: true } }]),
+      );
+    while ((await h.relay.relayOnce()) > 0);
+    await consumer.drain();
+    await h.transport.append([createEnvelope(CounterStepped, 'test', 'agg-0', { aggregate: 'agg-0', seq: 101 })]);
+    await consumer.drain();
+    expect(calls.slice(0, 2)).toEqual([500, 500]);
+    expect(await count(h, `select count(*) as n from counter where last_seq = 100 and applied = 100`)).toBe(9);
+    expect(await count(h, `select count(*) as n from counter where aggregate = 'agg-0' and last_seq = 101`)).toBe(1);
+    expect((await consumer.deadLetters()).map((d) => d.aggregateId)).toEqual(['bad']);
   });
 });
