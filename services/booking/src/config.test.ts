@@ -1,8 +1,14 @@
 import { ConfigError, Env } from '@victori/shared';
 import { loadBookingConfig } from './config.js';
 
-test('defaults: five live appointments per phone, same-day cut-off at noon, 30-minute slots', () => {
-  expect(loadBookingConfig(new Env({}))).toEqual({ maxPerPhone: 5, sameDayCutoff: '12:00', defaultSlotMinutes: 30 });
+test('defaults: five live appointments per phone, same-day cut-off at noon, 30-minute slots, 600 bookings/min per address, 10 per NIK', () => {
+  expect(loadBookingConfig(new Env({}))).toEqual({
+    maxPerPhone: 5,
+    sameDayCutoff: '12:00',
+    defaultSlotMinutes: 30,
+    ratePerIpPerMinute: 600,
+    ratePerNikPerMinute: 10,
+  });
 });
 
 test('a wrong value names its variable', () => {
