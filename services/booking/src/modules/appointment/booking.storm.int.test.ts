@@ -6,8 +6,9 @@ import { BookingKit, inDays, MIROTO, person } from '../../testing/kit.js';
  */
 let kit: BookingKit;
 beforeAll(async () => {
-  // Gateway defaults: bookings are admitted from the write budget (deep queue), so none is refused OVERLOADED.
-  kit = await BookingKit.start('storm');
+  // Bookings are admitted from the gateway's write budget (deep queue). This test is about overbooking,
+  // not admission: a longer queue deadline keeps a slow CI machine from answering OVERLOADED instead.
+  kit = await BookingKit.start('storm', {}, { GATEWAY_WRITE_QUEUE_TIMEOUT_MS: '30000' });
   await kit.usableStock(MIROTO, 'PFIZER', 5000);
 });
 afterAll(async () => {
