@@ -27,7 +27,8 @@ export interface LaunchedPlatform {
   stop(): Promise<void>;
 }
 
-async function waitHealthy(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+/** Polls a health URL until it answers OK; fails early when the child process exits. */
+export async function waitHealthy(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${url} exited with code ${child.exitCode} during start`);
@@ -41,10 +42,11 @@ async function waitHealthy(url: string, child: ChildProcess, timeoutMs = 60_000)
   throw new Error(`${url} did not become healthy in ${timeoutMs} ms`);
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+/** SIGTERM, then SIGKILL if the process has not exited after `graceMs`. */
+export function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     child.once('exit', () => {
       clearTimeout(timer);
       resolve();

@@ -108,6 +108,15 @@ async function openRuntime(
   return { orm, config, logger, events, stops, queryCounter, onClose: (stop) => stops.push(stop) };
 }
 
+/** Stops background work, the relay and consumers (no-ops when never started), then the bus and the ORM. */
+async function closeRuntime(runtime: OpenRuntime): Promise<void> {
+  for (const stop of runtime.stops.reverse()) await stop();
+  await runtime.events.relay.stop();
+  for (const c of runtime.events.consumers) await c.stop();
+  await runtime.events.transport.close();
+  await runtime.orm.close(true);
+}
+
 /**
  * Runs a service command (import, maintenance) with the service's ORM and events, no HTTP server.
  * Events written by the command are relayed to the bus before it returns.
@@ -135,9 +144,7 @@ export async function runServiceCommand<TContext extends BaseContext>(
     await handler(runtime, args);
     while ((await runtime.events.relay.relayOnce()) > 0);
   } finally {
-    for (const stop of runtime.stops.reverse()) await stop();
-    await runtime.events.transport.close();
-    await runtime.orm.close(true);
+    await closeRuntime(runtime);
   }
 }
 
@@ -149,7 +156,6 @@ export async function startService<TContext extends BaseContext>(
   const runtime = await openRuntime(def, config, options);
   const { orm, logger, events } = runtime;
   const transport = events.transport;
-  const stops = runtime.stops;
   const eventStats = async () => ({
     outboxBacklog: await events.relay.backlog(),
     consumers: await Promise.all(events.consumers.map((c) => c.stats())),
@@ -180,8 +186,7 @@ export async function startService<TContext extends BaseContext>(
       { host: config.host, port: config.port },
     );
   } catch (error) {
-    await transport.close();
-    await orm.close(true);
+    await closeRuntime(runtime);
     throw error;
   }
   if (options.background !== false) {
@@ -194,12 +199,8 @@ export async function startService<TContext extends BaseContext>(
     ...running,
     runtime,
     async close() {
-      for (const stop of stops.reverse()) await stop();
       await running.close();
-      await events.relay.stop();
-      for (const c of events.consumers) await c.stop();
-      await transport.close();
-      await orm.close(true);
+      await closeRuntime(runtime);
     },
   };
 }

@@ -2,6 +2,7 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { encodeClaims, HEADER_CLAIMS, HEADER_REQUEST_ID, HEADER_SIGNATURE, signClaims, SERVICES, type ServiceName } from '@victori/shared';
+import { stopChild, waitHealthy } from '../launch.js';
 import { REPO_ROOT } from '../local.js';
 import type { LoadResult, LoadSpec } from './load.js';
 
@@ -11,35 +12,8 @@ export interface Proc {
   stop(): Promise<void>;
 }
 
-export async function waitHealthy(url: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(url);
-      if (res.status < 500) return;
-    } catch {
-      // not yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not answer in ${timeoutMs} ms`);
-}
-
 function stoppable(name: string, child: ChildProcess): Proc {
-  return {
-    name,
-    child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
-  };
+  return { name, child, stop: () => stopChild(child, 5000) };
 }
 
 /** Another instance of our gateway over the same subgraphs (e.g. with the public cache on). */
@@ -48,7 +22,7 @@ export async function startOurGateway(name: string, port: number, env: Record<st
     env: { ...process.env, ...env, GATEWAY_PORT: String(port) },
     stdio: 'inherit',
   });
-  await waitHealthy(`http://127.0.0.1:${port}/health`);
+  await waitHealthy(`http://127.0.0.1:${port}/health`, child);
   return stoppable(name, child);
 }
 
@@ -92,7 +66,7 @@ export const gatewayConfig = {
     env: { ...process.env, NODE_ENV: 'production' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  await waitHealthy(`http://127.0.0.1:${port}/healthcheck`);
+  await waitHealthy(`http://127.0.0.1:${port}/healthcheck`, child);
   return stoppable('hive-gateway', child);
 }
 
