@@ -1,44 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { CsvRecords } from './csv.js';
 
 /** Absolute path of a file in the repository's data/ folder (real Semarang and Indonesian reference data). */
 export function dataPath(file: string): string {
   return fileURLToPath(new URL(`../../data/${file}`, import.meta.url));
 }
 
-/** Minimal RFC 4180 CSV parser for our reference files (quoted fields, commas and quotes inside quotes). */
+/** Rows of a CSV text with a header line, as objects keyed by the (trimmed) header names. */
 export function parseCsv(text: string): Record<string, string>[] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      field = '';
-      if (row.some((v) => v !== '')) rows.push(row);
-      row = [];
-    } else field += c;
-  }
-  if (field !== '' || row.length) {
-    row.push(field);
-    rows.push(row);
-  }
-  const [header, ...body] = rows;
+  const reader = new CsvRecords();
+  const records = [...reader.push(text), ...reader.end()].map((r) => r.fields).filter((r) => r.some((v) => v !== ''));
+  const [header, ...body] = records;
   if (!header) return [];
-  return body.map((r) => Object.fromEntries(header.map((h, i) => [h.trim(), (r[i] ?? '').trim()])));
+  return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
 }
 
 export function readCsv(file: string): Record<string, string>[] {

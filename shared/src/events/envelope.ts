@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import { uuidv7 } from '../ids.js';
 
 /** What travels on the bus. `position` is assigned by the transport (a total order). */
 export interface EventEnvelope<T = unknown> {
@@ -42,7 +42,7 @@ export function findContract(type: string, version: number): EventContract<unkno
 
 export function createEnvelope<T>(contract: EventContract<T>, producer: string, aggregateId: string, payload: T): EventEnvelope<T> {
   return {
-    id: randomUUID(),
+    id: uuidv7(),
     type: contract.type,
     version: contract.version,
     occurredAt: new Date().toISOString(),

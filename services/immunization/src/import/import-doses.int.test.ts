@@ -60,7 +60,7 @@ describe('npm run import -- doses: history import', () => {
   const count = async (sql: string) => Number((await orm.em.fork().execute<{ n: string }[]>(sql))[0]!.n);
 
   test('valid rows become records with events and deliveries; invalid rows are reported with reasons', async () => {
-    const report = await importDoses(orm, vault, file, { batchSize: 4 });
+    const report = await importDoses(db.url, vault, file, { batchSize: 4 });
     expect(report).toMatchObject({ read: 13, imported: 5, alreadyImported: 0, rejected: 8, peopleRegistered: 2 });
     const rejected = readFileSync(report.rejectedFile!, 'utf8').trim().split('\n');
     expect(rejected[0]).toBe('line,record_id,reason');
@@ -95,7 +95,7 @@ describe('npm run import -- doses: history import', () => {
   });
 
   test('running the same file again changes nothing (idempotent by record_id)', async () => {
-    const report = await importDoses(orm, vault, file, { batchSize: 1000 });
+    const report = await importDoses(db.url, vault, file, { batchSize: 1000 });
     expect(report).toMatchObject({ read: 13, imported: 0, alreadyImported: 5, peopleRegistered: 0 });
     expect(await count(`select count(*) as n from dose_record`)).toBe(5);
     expect(await count(`select count(*) as n from outbox where type = 'dose.recorded'`)).toBe(5);
@@ -104,6 +104,6 @@ describe('npm run import -- doses: history import', () => {
   test('a file with the wrong header is refused before anything is written', async () => {
     const bad = path.join(dir, 'bad.csv');
     writeFileSync(bad, `nik,dose\n${nikA},PRIMARY_1\n`);
-    await expect(importDoses(orm, vault, bad)).rejects.toThrow(/header must be/);
+    await expect(importDoses(db.url, vault, bad)).rejects.toThrow(/header must be/);
   });
 });

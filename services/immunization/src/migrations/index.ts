@@ -1,3 +1,7 @@
 import { Migration20261123000000_people } from './Migration20261123000000_people.js';
+import { Migration20261124000000_lean_indexes } from './Migration20261124000000_lean_indexes.js';
 
-export const migrations = [{ name: 'Migration20261123000000_people', class: Migration20261123000000_people }];
+export const migrations = [
+  { name: 'Migration20261123000000_people', class: Migration20261123000000_people },
+  { name: 'Migration20261124000000_lean_indexes', class: Migration20261124000000_lean_indexes },
+];

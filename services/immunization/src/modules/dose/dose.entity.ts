@@ -39,7 +39,6 @@ export class DoseRecordEntity {
   @Property({ type: 'datetime' })
   administeredAt!: Date;
 
-  @Index()
   @Property({ type: 'uuid' })
   facilityId!: string;
 

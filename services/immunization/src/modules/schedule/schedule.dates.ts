@@ -2,6 +2,8 @@
 
 const DURATION = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_MS = 86_400_000;
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 export interface Duration {
   years: number;
@@ -17,37 +19,69 @@ export function parseDuration(text: string): Duration {
   return { years: Number(m[1] ?? 0), months: Number(m[2] ?? 0), days: Number(m[3] ?? 0) * 7 + Number(m[4] ?? 0), text };
 }
 
-export function isIsoDate(value: string): boolean {
-  const m = DATE.exec(value);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.toISOString().slice(0, 10) === value;
+// Integer calendar arithmetic (proleptic Gregorian, days since 1970-01-01): the schedule engine and
+// the history import call these per dose, and Date objects with toISOString() cost ten times more.
+const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+const monthDays = (y: number, m: number): number => (m === 2 && isLeap(y) ? 29 : MONTH_DAYS[m - 1]!);
+
+function toDayNumber(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  return era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468;
 }
 
-function toUtc(date: string): Date {
-  if (!isIsoDate(date)) throw new Error(`not a date: "${date}"`);
-  return new Date(`${date}T00:00:00Z`);
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
+function fromDayNumber(days: number): string {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return `${String(y).padStart(4, '0')}-${pad2(m)}-${pad2(d)}`;
+}
+
+/** [year, month 1-12, day] of a valid date, or undefined. */
+function parts(value: string): [number, number, number] | undefined {
+  const m = value.length === 10 ? DATE.exec(value) : null;
+  if (!m) return undefined;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  return y >= 1 && mo >= 1 && mo <= 12 && d >= 1 && d <= monthDays(y, mo) ? [y, mo, d] : undefined;
+}
+
+export function isIsoDate(value: string): boolean {
+  return parts(value) !== undefined;
+}
+
+function checked(date: string): [number, number, number] {
+  const p = parts(date);
+  if (!p) throw new Error(`not a date: "${date}"`);
+  return p;
 }
 
 /** Adds years and months on the calendar (31 Jan + 1 month = 28/29 Feb), then days. */
 export function addDuration(date: string, d: Duration): string {
-  const base = toUtc(date);
-  const y = base.getUTCFullYear() + d.years + Math.floor((base.getUTCMonth() + d.months) / 12);
-  const month = (base.getUTCMonth() + d.months) % 12;
-  const lastDay = new Date(Date.UTC(y, month + 1, 0)).getUTCDate();
-  const shifted = new Date(Date.UTC(y, month, Math.min(base.getUTCDate(), lastDay)));
-  shifted.setUTCDate(shifted.getUTCDate() + d.days);
-  return shifted.toISOString().slice(0, 10);
+  const [y0, m0, d0] = checked(date);
+  const monthIndex = m0 - 1 + d.months;
+  const y = y0 + d.years + Math.floor(monthIndex / 12);
+  const m = (((monthIndex % 12) + 12) % 12) + 1;
+  return fromDayNumber(toDayNumber(y, m, Math.min(d0, monthDays(y, m))) + d.days);
 }
 
 export function addDays(date: string, days: number): string {
-  const d = toUtc(date);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
+  return fromDayNumber(toDayNumber(...checked(date)) + days);
 }
 
 export function daysBetween(from: string, to: string): number {
-  return Math.round((toUtc(to).getTime() - toUtc(from).getTime()) / 86_400_000);
+  return toDayNumber(...checked(to)) - toDayNumber(...checked(from));
 }
 
 export const maxDate = (...dates: (string | undefined)[]): string =>
@@ -55,5 +89,5 @@ export const maxDate = (...dates: (string | undefined)[]): string =>
 
 /** The calendar date in Indonesia's western time zone (WIB, UTC+7, no daylight saving). */
 export function jakartaDate(at: Date): string {
-  return new Date(at.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
+  return fromDayNumber(Math.floor((at.getTime() + 7 * 3_600_000) / DAY_MS));
 }
