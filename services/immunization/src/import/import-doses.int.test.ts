@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { initOrm, makeNik, PiiVault, withEvents } from '@victori/shared';
+import { DoseRecorded, initOrm, makeNik, PersonRegistered, PiiVault, withEvents } from '@victori/shared';
 import { freshDatabase } from '@victori/shared/testing';
 import { migrations } from '../migrations/index.js';
 import { AdverseEventEntity } from '../modules/dose/adverse-event.entity.js';
@@ -99,6 +99,53 @@ describe('npm run import -- doses: history import', () => {
     expect(report).toMatchObject({ read: 13, imported: 0, alreadyImported: 5, peopleRegistered: 0 });
     expect(await count(`select count(*) as n from dose_record`)).toBe(5);
     expect(await count(`select count(*) as n from outbox where type = 'dose.recorded'`)).toBe(5);
+  });
+
+  test('events carry exactly the contract payload of each record (built by PostgreSQL from the rows)', async () => {
+    const events = await orm.em
+      .fork()
+      .execute<{ aggregate_id: string; payload: unknown }[]>(`select aggregate_id, payload from outbox where type = 'dose.recorded'`);
+    const records = await orm.em
+      .fork()
+      .execute<
+        { id: string; person_id: string; administered_at: Date; facility_id: string; nik_hash: string; birth_date: string; valid: boolean }[]
+      >(
+        `select d.*, p.nik_hash, to_char(p.birth_date, 'YYYY-MM-DD') as birth_date from dose_record d join person p on p.id = d.person_id`,
+      );
+    expect(events).toHaveLength(5);
+    for (const e of events) {
+      const payload = DoseRecorded.schema.parse(e.payload);
+      const r = records.find((x) => x.id === payload.doseRecordId)!;
+      expect(e.aggregate_id).toBe(r.person_id);
+      expect(payload).toMatchObject({
+        personId: r.person_id,
+        nikHash: r.nik_hash,
+        birthDate: r.birth_date,
+        facilityId: r.facility_id,
+        valid: r.valid,
+        appointmentId: null,
+        administeredAt: new Date(r.administered_at).toISOString(),
+      });
+    }
+    const people = await orm.em.fork().execute<{ payload: unknown }[]>(`select payload from outbox where type = 'person.registered'`);
+    for (const p of people) expect(PersonRegistered.schema.parse(p.payload)).toMatchObject({ isChild: false });
+  });
+
+  test('a record id already imported under another person is reported as already imported; the rest of its batch lands', async () => {
+    const nikC = makeNik('337403', '1991-05-05', 'FEMALE', 4);
+    const other = path.join(dir, 'other.csv');
+    writeFileSync(
+      other,
+      `${HEADER}\n` +
+        `r1,${nikC},"Dewi",1991-05-05,FEMALE,33.74.03.1006,COVID19,PRIMARY_1,PFIZER,PF9,2021-08-01T02:00:00Z,PKM-MIROTO\n` +
+        `c2,${nikC},"Dewi",1991-05-05,FEMALE,33.74.03.1006,COVID19,PRIMARY_2,PFIZER,PF9,2021-08-29T02:00:00Z,PKM-MIROTO\n`,
+    );
+    const report = await importDoses(db.url, vault, other);
+    expect(report).toMatchObject({ read: 2, imported: 1, alreadyImported: 1, rejected: 0, peopleRegistered: 1 });
+    expect(await count(`select count(*) as n from dose_record where import_record_id = 'r1'`)).toBe(1);
+    expect(await count(`select count(*) as n from dose_record where import_record_id = 'c2'`)).toBe(1);
+    expect(await count(`select count(*) as n from outbox where type = 'dose.recorded'`)).toBe(6);
+    expect(await count(`select count(*) as n from national_delivery`)).toBe(6);
   });
 
   test('a file with the wrong header is refused before anything is written', async () => {

@@ -219,7 +219,8 @@ select p.id, p.nik_hash as h, to_char(p.birth_date, 'YYYY-MM-DD') as bd, p.sex, 
   (select coalesce(json_agg(json_build_object('id', d.id, 'prog', d.programme, 'kind', d.dose_kind, 'at', d.administered_at,
      'valid', d.valid, 'active', d.status = 'ACTIVE', 'rid', d.import_record_id)), '[]')
    from dose_record d where d.person_id = p.id) as doses
-from person p where p.nik_hash = any($5::varchar[])
+from unnest($5::varchar[]) as wanted(h)
+cross join lateral (select * from person where nik_hash = wanted.h) as p -- one index lookup per person, however large the registry
 union all
 select id, null, null, null, null, true, null from ins`;
 
@@ -239,7 +240,7 @@ with input as (
     performer_id, valid, invalid_reason, timing, status, dedupe_key, active_key, source, import_record_id, recorded_at)
   select "doseRecordId", "personId", programme, "doseKind", antigen, "doseNumber", "productCode", "lotNumber", "administeredAt"::timestamptz,
     "facilityId", $2, valid, reason, timing, 'ACTIVE', key, key, 'IMPORTED', rid, $3::timestamptz
-  from input order by ord
+  from input
   ${careful ? 'on conflict do nothing' : ''}
   returning id
 ), ev as (

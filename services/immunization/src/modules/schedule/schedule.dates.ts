@@ -48,13 +48,26 @@ function fromDayNumber(days: number): string {
 }
 
 /** [year, month 1-12, day] of a valid date, or undefined. */
-function parts(value: string): [number, number, number] | undefined {
+function parse(value: string): [number, number, number] | undefined {
   const m = value.length === 10 ? DATE.exec(value) : null;
   if (!m) return undefined;
   const y = Number(m[1]);
   const mo = Number(m[2]);
   const d = Number(m[3]);
   return y >= 1 && mo >= 1 && mo <= 12 && d >= 1 && d <= monthDays(y, mo) ? [y, mo, d] : undefined;
+}
+
+// The same few thousand dates (birth dates, session days) come back again and again in a forecast
+// or an import: remember the parsed ones, up to a bound.
+const parsed = new Map<string, [number, number, number] | undefined>();
+function parts(value: string): [number, number, number] | undefined {
+  let p = parsed.get(value);
+  if (p === undefined && !parsed.has(value)) {
+    p = parse(value);
+    if (parsed.size >= 50_000) parsed.clear();
+    parsed.set(value, p);
+  }
+  return p;
 }
 
 export function isIsoDate(value: string): boolean {
