@@ -4,6 +4,8 @@ export interface AdmissionLimits {
   maxConcurrent: number;
   maxQueue: number;
   queueTimeoutMs: number;
+  /** Serve the newest waiter first while the class is overloaded (something was refused in the last second). */
+  lifoWhenOverloaded?: boolean;
 }
 
 export interface GatewayConfig {
@@ -22,6 +24,8 @@ export interface GatewayConfig {
   admission: { read: AdmissionLimits; write: AdmissionLimits };
   /** Share identical in-flight subgraph queries. */
   dedupe: boolean;
+  /** Reuse keep-alive connections to subgraphs (off only to measure what reuse is worth). */
+  subgraphKeepAlive: boolean;
   /** TTL of the anonymous-query response cache; 0 turns it off. */
   publicCacheMs: number;
 }
@@ -48,6 +52,7 @@ export function loadGatewayConfig(env = new Env(), defaults: { supergraphFile: s
         maxConcurrent: env.int('GATEWAY_READ_MAX_CONCURRENT', 64, 1, 100_000),
         maxQueue: env.int('GATEWAY_READ_MAX_QUEUE', 64, 0, 1_000_000),
         queueTimeoutMs: env.int('GATEWAY_READ_QUEUE_TIMEOUT_MS', 10, 1, 60_000),
+        lifoWhenOverloaded: env.bool('GATEWAY_READ_QUEUE_LIFO', true),
       },
       // Bookings are what a surge is for: they wait longer in a deeper queue before being refused.
       write: {
@@ -57,6 +62,7 @@ export function loadGatewayConfig(env = new Env(), defaults: { supergraphFile: s
       },
     },
     dedupe: env.bool('GATEWAY_DEDUPE', true),
+    subgraphKeepAlive: env.bool('GATEWAY_SUBGRAPH_KEEPALIVE', true),
     publicCacheMs: env.int('GATEWAY_PUBLIC_CACHE_MS', 2000, 0, 300_000),
   };
 }

@@ -35,9 +35,9 @@ class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     url: string,
     private readonly secret: string,
-    dedupe: boolean,
+    options: { dedupe: boolean; keepAlive: boolean },
   ) {
-    super({ url, fetcher: createSubgraphFetcher({ dedupe }) as never });
+    super({ url, fetcher: createSubgraphFetcher(options) as never });
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
@@ -54,17 +54,35 @@ class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 }
 
-/** Bounded concurrency with a bounded wait queue; excess is refused fast with OVERLOADED. */
+/**
+ * Bounded concurrency with a bounded wait queue; excess is refused fast with OVERLOADED.
+ *
+ * With `lifoWhenOverloaded`, the queue is FIFO in normal operation and LIFO once the class is
+ * overloaded (something was refused in the last `calmMs`): "adaptive LIFO" (Maurer, "Fail at Scale",
+ * ACM Queue 2015). Under overload the oldest waiters are about to miss their deadline anyway, so
+ * serving them first only makes every admitted request wait nearly the whole deadline; serving the
+ * newest admits requests that have hardly waited, and the deadline refuses the stale ones.
+ */
 export class AdmissionControl {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
+  private overloadedUntil = 0;
   refused = 0;
+  /** Requests admitted after waiting in the queue, and their total wait. */
+  admittedFromQueue = 0;
+  queueWaitMs = 0;
+  private readonly lifoWhenOverloaded: boolean;
+  private readonly calmMs: number;
 
   constructor(
     private readonly maxConcurrent: number,
     private readonly maxQueue: number,
     private readonly timeoutMs: number,
-  ) {}
+    options: { lifoWhenOverloaded?: boolean; calmMs?: number } = {},
+  ) {
+    this.lifoWhenOverloaded = options.lifoWhenOverloaded ?? false;
+    this.calmMs = options.calmMs ?? 1000;
+  }
 
   get inFlight(): number {
     return this.active;
@@ -74,29 +92,41 @@ export class AdmissionControl {
     return this.waiting.length;
   }
 
+  get overloaded(): boolean {
+    return this.overloadedUntil > Date.now();
+  }
+
+  private refuse(): void {
+    this.refused++;
+    this.overloadedUntil = Date.now() + this.calmMs;
+  }
+
   tryEnter(): 'admitted' | 'queued' | 'refused' {
     if (this.active < this.maxConcurrent) {
       this.active++;
       return 'admitted';
     }
     if (this.waiting.length >= this.maxQueue) {
-      this.refused++;
+      this.refuse();
       return 'refused';
     }
     return 'queued';
   }
 
   wait(): Promise<boolean> {
+    const since = performance.now();
     return new Promise((resolve) => {
       const grant = (): void => {
         clearTimeout(timer);
         this.active++;
+        this.admittedFromQueue++;
+        this.queueWaitMs += performance.now() - since;
         resolve(true);
       };
       const timer = setTimeout(() => {
         const i = this.waiting.indexOf(grant);
         if (i >= 0) this.waiting.splice(i, 1);
-        this.refused++;
+        this.refuse();
         resolve(false);
       }, this.timeoutMs);
       this.waiting.push(grant);
@@ -105,7 +135,7 @@ export class AdmissionControl {
 
   leave(): void {
     this.active--;
-    const next = this.waiting.shift();
+    const next = this.lifoWhenOverloaded && this.overloaded ? this.waiting.pop() : this.waiting.shift();
     if (next) next();
   }
 }
@@ -130,7 +160,11 @@ export async function startGateway(
   const publicKey = await loadPublicKey(config.jwtPublicKey);
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name }) => new SignedDataSource(config.subgraphUrls[name as ServiceName], config.gatewaySecret, config.dedupe),
+    buildService: ({ name }) =>
+      new SignedDataSource(config.subgraphUrls[name as ServiceName], config.gatewaySecret, {
+        dedupe: config.dedupe,
+        keepAlive: config.subgraphKeepAlive,
+      }),
     logger: {
       debug: () => undefined,
       info: (m) => logger.info(String(m)),
@@ -151,7 +185,10 @@ export async function startGateway(
     ],
   });
   const admission = {
-    read: new AdmissionControl(config.admission.read.maxConcurrent, config.admission.read.maxQueue, config.admission.read.queueTimeoutMs),
+    // Reads are served newest first while overloaded; bookings always in arrival order.
+    read: new AdmissionControl(config.admission.read.maxConcurrent, config.admission.read.maxQueue, config.admission.read.queueTimeoutMs, {
+      lifoWhenOverloaded: config.admission.read.lifoWhenOverloaded,
+    }),
     write: new AdmissionControl(
       config.admission.write.maxConcurrent,
       config.admission.write.maxQueue,
@@ -200,7 +237,16 @@ export async function startGateway(
       },
       metrics: () => ({
         admission: Object.fromEntries(
-          Object.entries(admission).map(([k, a]) => [k, { inFlight: a.inFlight, queued: a.queued, refused: a.refused }]),
+          Object.entries(admission).map(([k, a]) => [
+            k,
+            {
+              inFlight: a.inFlight,
+              queued: a.queued,
+              refused: a.refused,
+              admittedFromQueue: a.admittedFromQueue,
+              queueWaitMs: a.queueWaitMs,
+            },
+          ]),
         ),
         publicCache: { ttlMs: cache.ttlMs, hits: cache.hits, misses: cache.misses },
       }),
