@@ -5,7 +5,7 @@
  * Uses BENCH_ADMIN_DATABASE_URL (a superuser URL) when set, otherwise an embedded PostgreSQL.
  */
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -52,6 +52,30 @@ async function generate(file: string, rows: number): Promise<void> {
   await new Promise<void>((resolve) => out.end(() => resolve()));
 }
 
+/**
+ * CPU seconds used so far by the embedded PostgreSQL: the postmaster, its live children and the
+ * children it has reaped (backends that ended). Linux only; undefined elsewhere.
+ */
+function postgresCpuSeconds(dataDir: string): number | undefined {
+  try {
+    const pid = readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]!.trim();
+    const stat = (p: string) => readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const ticks = (f: string[], reaped: boolean) => Number(f[11]) + Number(f[12]) + (reaped ? Number(f[13]) + Number(f[14]) : 0); // utime stime [cutime cstime]
+    let total = ticks(stat(pid), true);
+    for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d) && d !== pid)) {
+      try {
+        const f = stat(p);
+        if (f[1] === pid) total += ticks(f, false);
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+    return total / 100; // USER_HZ
+  } catch {
+    return undefined;
+  }
+}
+
 runMain(async () => {
   const env = new Env();
   const rows = Number(process.argv[2] ?? 100_000);
@@ -73,14 +97,18 @@ runMain(async () => {
     await generate(file, rows);
     const heapBefore = process.memoryUsage().heapUsed;
     const cpuBefore = process.cpuUsage();
+    const pgDir = path.join(dir, 'pg');
+    const pgCpuBefore = pg ? postgresCpuSeconds(pgDir) : undefined;
     const report = await importDoses(url, new PiiVault(randomBytes(32).toString('hex')), file, {
       batchSize: Number(process.env.IMPORT_BATCH ?? 2000),
       concurrency: Number(process.env.IMPORT_CONCURRENCY ?? 2),
     });
+    const nodeCpu = process.cpuUsage(cpuBefore);
+    const pgCpuAfter = pg ? postgresCpuSeconds(pgDir) : undefined;
     const [committed] = await orm.em.fork().execute<{ n: string }[]>(`select count(*) as n from dose_record`);
     const perSecond = Math.round((Number(committed!.n) / report.elapsedMs) * 1000);
     process.stdout.write(
-      `${JSON.stringify({ rows, ...report, committed: Number(committed!.n), rowsPerSecond: perSecond, heapGrowthMb: Math.round((process.memoryUsage().heapUsed - heapBefore) / 1e6), nodeCpuMs: Math.round((process.cpuUsage(cpuBefore).user + process.cpuUsage(cpuBefore).system) / 1000) })}\n`,
+      `${JSON.stringify({ rows, ...report, committed: Number(committed!.n), rowsPerSecond: perSecond, heapGrowthMb: Math.round((process.memoryUsage().heapUsed - heapBefore) / 1e6), importerCpuSeconds: (nodeCpu.user + nodeCpu.system) / 1e6, postgresCpuSeconds: pgCpuAfter !== undefined && pgCpuBefore !== undefined ? Math.round((pgCpuAfter - pgCpuBefore) * 100) / 100 : null })}\n`,
     );
     process.stdout.write(`import: ${committed!.n} committed records in ${report.elapsedMs} ms = ${perSecond} rows/s (target >= 20000)\n`);
   } finally {

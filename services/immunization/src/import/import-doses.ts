@@ -167,8 +167,10 @@ const DOSE_PAYLOAD: Record<keyof DoseRecordPayload, string> = {
  */
 class RowShape {
   private readonly names: string[];
+  private readonly keys: string[];
   constructor(private readonly types: Record<string, string>) {
     this.names = Object.keys(types);
+    this.keys = this.names.map((_, i) => `k${i}`);
   }
   /** `(select … from json_to_recordset($n::json) …)` with the long column names. */
   from(param: string): string {
@@ -178,11 +180,11 @@ class RowShape {
   }
   row(values: Record<string, unknown>): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (let i = 0; i < this.names.length; i++) out[`k${i}`] = values[this.names[i]!] ?? null;
+    for (let i = 0; i < this.names.length; i++) out[this.keys[i]!] = values[this.names[i]!] ?? null;
     return out;
   }
 }
-const PERSON_ROW = new RowShape({ ord: 'int', ne: 'text', fe: 'text', eid: 'uuid', oat: 'timestamptz', ...PERSON_PAYLOAD });
+const PERSON_ROW = new RowShape({ ord: 'int', ne: 'text', fe: 'text', eid: 'uuid', ...PERSON_PAYLOAD });
 const DOSE_ROW = new RowShape({
   ord: 'int',
   reason: 'text',
@@ -190,7 +192,6 @@ const DOSE_ROW = new RowShape({
   key: 'varchar',
   rid: 'varchar',
   eid: 'uuid',
-  oat: 'timestamptz',
   ...DOSE_PAYLOAD,
 });
 const buildJsonb = (payload: Record<string, string>, alias: string): string =>
@@ -212,7 +213,7 @@ with input as (
   returning id
 ), ev as (
   insert into outbox (event_id, type, version, aggregate_id, occurred_at, payload)
-  select i.eid, $3, $4, i."personId"::text, i.oat, ${buildJsonb(PERSON_PAYLOAD, 'i')}
+  select i.eid, $3, $4, i."personId"::text, $2::timestamptz, ${buildJsonb(PERSON_PAYLOAD, 'i')}
   from input i join ins on ins.id = i."personId" order by i.ord
 )
 select p.id, p.nik_hash as h, to_char(p.birth_date, 'YYYY-MM-DD') as bd, p.sex, p.residence_kelurahan_code as kel, false as new,
@@ -245,7 +246,7 @@ with input as (
   returning id
 ), ev as (
   insert into outbox (event_id, type, version, aggregate_id, occurred_at, payload)
-  select i.eid, $4, $5, i."personId"::text, i.oat, ${buildJsonb(DOSE_PAYLOAD, 'i')}
+  select i.eid, $4, $5, i."personId"::text, $3::timestamptz, ${buildJsonb(DOSE_PAYLOAD, 'i')}
   from input i join w on w.id = i."doseRecordId" order by i.ord
 ), nd as (
   insert into national_delivery (dedupe_key, person_id, dose_record_id)
@@ -299,6 +300,7 @@ async function importBatch(
 ): Promise<BatchResult> {
   const rejected: BatchResult['rejected'] = [];
   const onReject = (row: Row, reason: string) => rejected.push({ line: row.line, recordId: row.recordId, reason });
+  // The batch's time: when its people were registered and its records written, and when its events occurred.
   const now = new Date().toISOString();
   const firstByHash = new Map<string, Row>();
   for (const r of rows) if (!firstByHash.has(r.nikHash)) firstByHash.set(r.nikHash, r);
@@ -322,7 +324,6 @@ async function importBatch(
         ne: vault.encrypt(r.nik),
         fe: vault.encrypt(r.fullName),
         eid: event.id,
-        oat: event.occurredAt,
         ...event.payload,
       }),
     );
@@ -421,7 +422,6 @@ async function importBatch(
         key,
         rid: row.recordId,
         eid: event.id,
-        oat: event.occurredAt,
         ...event.payload,
       }),
     );
