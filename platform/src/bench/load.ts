@@ -15,8 +15,8 @@ export interface LoadSpec {
   headers?: Record<string, string>;
   /** A fixed GraphQL body. */
   body?: string;
-  /** Booking attempts with distinct valid NIKs, spread over the slots. */
-  storm?: { slotIds: string[]; doseKind: string; firstSerial: number; mutation: string };
+  /** Booking attempts with distinct valid NIKs, spread over the slots (or, with `samePerson`, one NIK over and over). */
+  storm?: { slotIds: string[]; doseKind: string; firstSerial: number; mutation: string; samePerson?: boolean };
 }
 
 export interface LatencySummary {
@@ -96,7 +96,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
         ? {
             method: 'POST',
             setupRequest: (req) => {
-              const n = serial++;
+              const n = storm.samePerson ? storm.firstSerial : serial++;
               const input = { ...stormPerson(n), slotId: storm.slotIds[n % storm.slotIds.length], doseKind: storm.doseKind };
               return { ...req, body: JSON.stringify({ query: storm.mutation, variables: { input } }) };
             },

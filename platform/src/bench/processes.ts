@@ -26,6 +26,16 @@ export async function startOurGateway(name: string, port: number, env: Record<st
   return stoppable(name, child);
 }
 
+/** Another booking subgraph instance on the same databases (e.g. with different rate limits). */
+export async function startBookingInstance(name: string, port: number, env: Record<string, string>): Promise<Proc> {
+  const child = fork(path.join(REPO_ROOT, 'services/booking/dist/index.js'), [], {
+    env: { ...process.env, ...env, BOOKING_PORT: String(port) },
+    stdio: 'inherit',
+  });
+  await waitHealthy(`http://127.0.0.1:${port}/health`, child);
+  return stoppable(name, child);
+}
+
 /** Static headers that let a peer gateway reach our subgraphs as an anonymous client. */
 export function anonymousSubgraphHeaders(secret: string, requestId = 'bench-peer'): Record<string, string> {
   const claims = encodeClaims({ role: 'anonymous' });

@@ -10,13 +10,19 @@ export const STORM_MUTATION = `mutation Book($input: BookAppointmentInput!) {
 export const STORM_PRODUCT = 'PFIZER';
 const PLACES_PER_SESSION = 500;
 
+/** Ten sessions of 500 places, one at each of ten facilities. */
+export interface SessionSet {
+  sessions: string[];
+  slots: string[];
+}
+
 export interface StormSetup {
   doseKind: string;
   date: string;
   gatewaySessions: string[];
   gatewaySlots: string[];
-  ceilingSessions: string[];
-  ceilingSlots: string[];
+  /** A fresh set of ten sessions for each run at PostgreSQL (the ceiling and its variants). */
+  ceilingSets: SessionSet[];
 }
 
 /** Tomorrow in Asia/Jakarta (sessions today close at the same-day cut-off). */
@@ -26,18 +32,20 @@ export function tomorrowJakarta(): string {
   return now.toISOString().slice(0, 10);
 }
 
-async function must<T>(p: Promise<{ data?: T; errors?: unknown[] }>, what: string): Promise<T> {
+export async function must<T>(p: Promise<{ data?: T; errors?: unknown[] }>, what: string): Promise<T> {
   const res = await p;
   if (res.errors?.length || !res.data) throw new Error(`${what} failed: ${JSON.stringify(res.errors)}`);
   return res.data;
 }
 
 /**
- * Ten sessions of 500 places (10 slots of 50) for the gateway run and ten for the ceiling, at twenty
- * facilities that received real stock through inventory (receive into the city store, transfer);
- * booking learns the usable stock from inventory's events before the storm starts.
+ * Ten sessions of 500 places (10 slots of 50) for the gateway run, and `ceilingRuns` fresh sets of ten
+ * for the runs straight at PostgreSQL (each set at the same ten other facilities), at twenty facilities
+ * that received real stock through inventory (receive into the city store, transfer); booking learns the
+ * usable stock from inventory's events before the storm starts. The ceiling facilities get stock for
+ * every attempt of every run (a naive variant may sell more than the places), so stock never decides.
  */
-export async function setupStorm(gatewayUrl: string, adminToken: string): Promise<StormSetup> {
+export async function setupStorm(gatewayUrl: string, adminToken: string, ceilingRuns: number, attemptsPerRun: number): Promise<StormSetup> {
   const opts = { token: adminToken };
   const { facilities } = await must(
     gql<{ facilities: { id: string; type: string }[] }>(gatewayUrl, `{ facilities { id type } }`, {}, opts),
@@ -45,6 +53,8 @@ export async function setupStorm(gatewayUrl: string, adminToken: string): Promis
   );
   const chosen = facilities.filter((f) => f.type !== 'CITY_STORE').slice(0, 20);
   if (chosen.length < 20) throw new Error('need 20 facilities for the storm');
+  const ceilingStock = ceilingRuns * Math.max(PLACES_PER_SESSION, Math.ceil(attemptsPerRun / 10)) + 100;
+  const stockFor = (i: number): number => (i < 10 ? PLACES_PER_SESSION + 100 : ceilingStock);
   const received = await must(
     gql<{ receiveStock: { lot: { id: string } } }>(
       gatewayUrl,
@@ -54,7 +64,7 @@ export async function setupStorm(gatewayUrl: string, adminToken: string): Promis
           productCode: STORM_PRODUCT,
           lotNumber: `BENCH-${Date.now()}`,
           expiryDate: '2030-12-31',
-          doses: 20 * (PLACES_PER_SESSION + 100),
+          doses: 10 * (PLACES_PER_SESSION + 100) + 10 * ceilingStock,
         },
       },
       opts,
@@ -62,12 +72,12 @@ export async function setupStorm(gatewayUrl: string, adminToken: string): Promis
     'receiveStock',
   );
   const cityStore = facilities.find((f) => f.type === 'CITY_STORE')!.id;
-  for (const f of chosen) {
+  for (const [i, f] of chosen.entries()) {
     await must(
       gql(
         gatewayUrl,
         `mutation($i: TransferStockInput!) { transferStock(input: $i) { lot { id } } }`,
-        { i: { fromFacilityId: cityStore, toFacilityId: f.id, lotId: received.receiveStock.lot.id, doses: PLACES_PER_SESSION + 100 } },
+        { i: { fromFacilityId: cityStore, toFacilityId: f.id, lotId: received.receiveStock.lot.id, doses: stockFor(i) } },
         opts,
       ),
       'transferStock',
@@ -75,7 +85,8 @@ export async function setupStorm(gatewayUrl: string, adminToken: string): Promis
   }
   const date = tomorrowJakarta();
   const sessions: { id: string; slots: string[] }[] = [];
-  for (const f of chosen) {
+  const hosts = [...chosen, ...Array.from({ length: ceilingRuns - 1 }, () => chosen.slice(10)).flat()];
+  for (const f of hosts) {
     const created = await must(
       gql<{ createSession: { id: string; slots: { id: string }[] } }>(
         gatewayUrl,
@@ -103,7 +114,7 @@ export async function setupStorm(gatewayUrl: string, adminToken: string): Promis
   for (;;) {
     const res = await gql<{ sessions: { edges: { node: { id: string; remainingPlaces: number } }[] } }>(
       gatewayUrl,
-      `query($f: SessionFilter) { sessions(filter: $f, first: 100) { edges { node { id remainingPlaces } } } }`,
+      `query($f: SessionFilter) { sessions(filter: $f, first: 500) { edges { node { id remainingPlaces } } } }`,
       { f: { dateFrom: date, dateTo: date, productCode: STORM_PRODUCT } },
     );
     const places = new Map(res.data?.sessions.edges.map((e) => [e.node.id, e.node.remainingPlaces]) ?? []);
@@ -112,14 +123,15 @@ export async function setupStorm(gatewayUrl: string, adminToken: string): Promis
     await new Promise((r) => setTimeout(r, 250));
   }
   const gatewaySessions = sessions.slice(0, 10);
-  const ceilingSessions = sessions.slice(10);
   return {
     doseKind: 'PRIMARY_1',
     date,
     gatewaySessions: gatewaySessions.map((s) => s.id),
     gatewaySlots: gatewaySessions.flatMap((s) => s.slots),
-    ceilingSessions: ceilingSessions.map((s) => s.id),
-    ceilingSlots: ceilingSessions.flatMap((s) => s.slots),
+    ceilingSets: Array.from({ length: ceilingRuns }, (_, r) => {
+      const set = sessions.slice(10 + 10 * r, 20 + 10 * r);
+      return { sessions: set.map((s) => s.id), slots: set.flatMap((s) => s.slots) };
+    }),
   };
 }
 
@@ -195,32 +207,55 @@ export function toPgPlaceholders(sql: string): string {
   return sql.replace(/\?/g, () => `$${++n}`);
 }
 
+export type CeilingVariant = 'atomic' | 'naive';
+
 export interface CeilingResult {
+  variant: CeilingVariant;
+  poolSize: number;
   attempts: number;
+  /** Live appointments in the run's sessions, read back from the database. */
   confirmed: number;
+  places: number;
+  /** Confirmed ÷ places: 1 is sold out exactly, above 1 is overselling. */
+  soldRatio: number;
+  overbookedSlots: number;
+  /** Attempts that ended in a database error (rolled back). */
+  errors: number;
   seconds: number;
   attemptsPerSecond: number;
   bookingsPerSecond: number;
 }
 
+/** The next queue number, taken on its own (a naive booking still needs unique queue numbers). */
+const NAIVE_NEXT_QUEUE = `update session set next_queue = next_queue + 1 where id = $1 returning next_queue`;
+const NAIVE_INSERT = `insert into appointment (id, session_id, slot_id, facility_id, programme, product_code, dose_kind, session_date, queue_number,
+    slip_code, status, walk_in, nik_hash, nik_enc, name_enc, birth_date, sex, phone_hash, residence_kelurahan_code, booked_by)
+  values ($1, $2, $3, $4, $5, $6, $7, $8::date, $9, $10, 'BOOKED', false, $11, $12, $13, $14::date, $15, $16, $17, null)`;
+/** The counter as an ORM writes a changed field: the value it read, plus one. */
+const NAIVE_SLOT_COUNTER = `update slot set booked = $2 where id = $1`;
+const NAIVE_STOCK_COUNTER = `update stock_commitment set committed = committed + 1 where facility_id = $1 and product_code = $2`;
+
 /**
- * The PostgreSQL ceiling: exactly the statements one booking executes (the decision read, then a
- * transaction with the outbox row and the one atomic booking statement), with the same inputs,
- * driven straight at PostgreSQL with `pg` at the same client concurrency and the same pool size
- * as the booking service. No HTTP, no GraphQL, no gateway.
+ * Runs at PostgreSQL straight from `pg` (no HTTP, no GraphQL, no gateway), at the booking service's
+ * client concurrency, against one fresh set of ten sessions:
+ *
+ * - `atomic` (the ceiling): exactly the statements one booking executes, imported from booking's code:
+ *   the decision read, then a transaction with the outbox row and the one atomic booking statement.
+ * - `naive`: the usual read-then-write: the same decision read, and if it shows a place, a read-committed
+ *   transaction without locks taken for the decision: the outbox row, the next queue number, the
+ *   appointment, the slot counter written as the value read plus one, the stock counter plus one.
  */
 export async function runStormCeiling(
   bookingDbUrl: string,
   setup: StormSetup,
-  attempts: number,
-  concurrency: number,
-  poolSize: number,
+  run: { set: SessionSet; attempts: number; concurrency: number; poolSize: number; variant: CeilingVariant; firstSerial: number },
   piiKey: string,
 ): Promise<CeilingResult> {
   const { BOOK_STATEMENT, SLOT_CONTEXT, bookStatementParams, slotContextParams } = await import('@victori/booking/decision');
   const { validatePerson, newSlipCode } = await import('@victori/booking/validation');
   const { PiiVault, OUTBOX_INSERT, AppointmentBooked, createEnvelope } = await import('@victori/shared');
   const { randomUUID } = await import('node:crypto');
+  const { set, attempts, concurrency, poolSize, variant } = run;
   const vault = new PiiVault(piiKey);
   const pool = new pg.Pool({ connectionString: bookingDbUrl, max: poolSize });
   const slotSql = toPgPlaceholders(SLOT_CONTEXT);
@@ -228,12 +263,11 @@ export async function runStormCeiling(
   const outboxSql = toPgPlaceholders(OUTBOX_INSERT);
   const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
   let next = 0;
-  let confirmed = 0;
-  const firstSerial = 50_000;
+  let errors = 0;
   // Inputs (validation, hashing, encryption) are prepared before the clock starts: the ceiling
   // measures PostgreSQL executing the booking's statements, nothing else.
   const prepared = Array.from({ length: attempts }, (_, n) => {
-    const input = { ...stormPerson(firstSerial + n), slotId: setup.ceilingSlots[n % setup.ceilingSlots.length]!, doseKind: setup.doseKind };
+    const input = { ...stormPerson(run.firstSerial + n), slotId: set.slots[n % set.slots.length]!, doseKind: setup.doseKind };
     return { input, person: validatePerson(input, vault, today, true), id: randomUUID(), slipCode: newSlipCode() };
   });
   const one = async (n: number): Promise<void> => {
@@ -279,15 +313,39 @@ export async function runStormCeiling(
         event.occurredAt,
         JSON.stringify(event.payload),
       ]);
-      const result = await client.query<{ appointment: unknown }>(
-        bookSql,
-        bookStatementParams({ s, person, doseKind: input.doseKind, id, slipCode, maxPerPhone: 5, bookedBy: null, req }),
-      );
+      if (variant === 'atomic') {
+        await client.query(
+          bookSql,
+          bookStatementParams({ s, person, doseKind: input.doseKind, id, slipCode, maxPerPhone: 5, bookedBy: null, req }),
+        );
+      } else {
+        const queue = await client.query<{ next_queue: number }>(NAIVE_NEXT_QUEUE, [s.session_id]);
+        await client.query(NAIVE_INSERT, [
+          id,
+          s.session_id,
+          s.slot_id,
+          s.facility_id,
+          s.programme,
+          s.product_code,
+          input.doseKind,
+          s.date,
+          queue.rows[0]!.next_queue,
+          slipCode,
+          person.nikHash,
+          person.nikEnc,
+          person.nameEnc,
+          person.birthDate,
+          person.sex,
+          person.phoneHash,
+          person.residenceKelurahanCode,
+        ]);
+        await client.query(NAIVE_SLOT_COUNTER, [s.slot_id, s.slot_booked + 1]);
+        await client.query(NAIVE_STOCK_COUNTER, [s.facility_id, s.product_code]);
+      }
       await client.query('commit');
-      if (result.rows[0]?.appointment) confirmed++;
-    } catch (error) {
+    } catch {
+      errors++;
       await client.query('rollback');
-      throw error;
     } finally {
       client.release();
     }
@@ -299,6 +357,31 @@ export async function runStormCeiling(
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  await pool.end();
-  return { attempts, confirmed, seconds, attemptsPerSecond: attempts / seconds, bookingsPerSecond: confirmed / seconds };
+  try {
+    // What was sold, read back: live appointments against places, per slot and in total.
+    const { rows } = await pool.query<{ confirmed: string; places: string; overbooked: string }>(
+      `select (select count(*) from appointment where session_id = any($1::uuid[]) and status = 'BOOKED') as confirmed,
+              (select sum(capacity) from slot where session_id = any($1::uuid[])) as places,
+              (select count(*) from slot sl where sl.session_id = any($1::uuid[])
+                  and (select count(*) from appointment a where a.slot_id = sl.id and a.status = 'BOOKED') > sl.capacity) as overbooked`,
+      [set.sessions],
+    );
+    const confirmed = Number(rows[0]!.confirmed);
+    const places = Number(rows[0]!.places);
+    return {
+      variant,
+      poolSize,
+      attempts,
+      confirmed,
+      places,
+      soldRatio: confirmed / places,
+      overbookedSlots: Number(rows[0]!.overbooked),
+      errors,
+      seconds,
+      attemptsPerSecond: attempts / seconds,
+      bookingsPerSecond: confirmed / seconds,
+    };
+  } finally {
+    await pool.end();
+  }
 }
