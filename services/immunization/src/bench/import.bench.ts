@@ -97,18 +97,38 @@ runMain(async () => {
     await generate(file, rows);
     const heapBefore = process.memoryUsage().heapUsed;
     const cpuBefore = process.cpuUsage();
+    // Bounded memory: sample the peak while importing (compare a small and a large file).
+    let peakRss = 0;
+    let peakHeap = 0;
+    const sampler = setInterval(() => {
+      const m = process.memoryUsage();
+      peakRss = Math.max(peakRss, m.rss);
+      peakHeap = Math.max(peakHeap, m.heapUsed);
+    }, 20);
     const pgDir = path.join(dir, 'pg');
     const pgCpuBefore = pg ? postgresCpuSeconds(pgDir) : undefined;
     const report = await importDoses(url, new PiiVault(randomBytes(32).toString('hex')), file, {
       batchSize: Number(process.env.IMPORT_BATCH ?? 2000),
       concurrency: Number(process.env.IMPORT_CONCURRENCY ?? 2),
     });
+    clearInterval(sampler);
     const nodeCpu = process.cpuUsage(cpuBefore);
     const pgCpuAfter = pg ? postgresCpuSeconds(pgDir) : undefined;
     const [committed] = await orm.em.fork().execute<{ n: string }[]>(`select count(*) as n from dose_record`);
     const perSecond = Math.round((Number(committed!.n) / report.elapsedMs) * 1000);
     process.stdout.write(
-      `${JSON.stringify({ rows, ...report, committed: Number(committed!.n), rowsPerSecond: perSecond, heapGrowthMb: Math.round((process.memoryUsage().heapUsed - heapBefore) / 1e6), importerCpuSeconds: (nodeCpu.user + nodeCpu.system) / 1e6, postgresCpuSeconds: pgCpuAfter !== undefined && pgCpuBefore !== undefined ? Math.round((pgCpuAfter - pgCpuBefore) * 100) / 100 : null })}\n`,
+      `${JSON.stringify({
+        rows,
+        ...report,
+        committed: Number(committed!.n),
+        rowsPerSecond: perSecond,
+        heapGrowthMb: Math.round((process.memoryUsage().heapUsed - heapBefore) / 1e6),
+        peakRssMb: Math.round(peakRss / 2 ** 20),
+        peakHeapMb: Math.round(peakHeap / 2 ** 20),
+        importerCpuSeconds: (nodeCpu.user + nodeCpu.system) / 1e6,
+        postgresCpuSeconds:
+          pgCpuAfter !== undefined && pgCpuBefore !== undefined ? Math.round((pgCpuAfter - pgCpuBefore) * 100) / 100 : null,
+      })}\n`,
     );
     process.stdout.write(`import: ${committed!.n} committed records in ${report.elapsedMs} ms = ${perSecond} rows/s (target >= 20000)\n`);
   } finally {

@@ -260,6 +260,8 @@ with input as (
   }
 )
 select id from w`;
+const DOSES_SQL = dosesSql(false);
+const DOSES_SQL_CAREFUL = dosesSql(true);
 
 interface StoredPerson {
   id: string;
@@ -328,13 +330,12 @@ async function importBatch(
       }),
     );
   }
-  const { rows: found } = await client.query<PersonRow>(PEOPLE_SQL, [
-    JSON.stringify(peopleInput),
-    now,
-    PersonRegistered.type,
-    PersonRegistered.version,
-    [...firstByHash.keys()],
-  ]);
+  // Named statements: parsed and planned once per connection, not once per batch.
+  const { rows: found } = await client.query<PersonRow>({
+    name: 'import-people',
+    text: PEOPLE_SQL,
+    values: [JSON.stringify(peopleInput), now, PersonRegistered.type, PersonRegistered.version, [...firstByHash.keys()]],
+  });
   const personByHash = new Map<string, StoredPerson>();
   const dosesByPerson = new Map<string, (GivenDose & { programme: string; valid: boolean })[]>();
   const seen = new Set<string>();
@@ -434,13 +435,11 @@ async function importBatch(
     });
   }
   if (accepted.length === 0) return { imported: 0, already, people: newIds.size, rejected };
-  const { rows: written } = await client.query<{ id: string }>(dosesSql(careful), [
-    JSON.stringify(dosesInput),
-    IMPORT_PERFORMER,
-    now,
-    DoseRecorded.type,
-    DoseRecorded.version,
-  ]);
+  const { rows: written } = await client.query<{ id: string }>({
+    name: careful ? 'import-doses-careful' : 'import-doses',
+    text: careful ? DOSES_SQL_CAREFUL : DOSES_SQL,
+    values: [JSON.stringify(dosesInput), IMPORT_PERFORMER, now, DoseRecorded.type, DoseRecorded.version],
+  });
   if (written.length < accepted.length) {
     // Skipped by a unique key: the record_id was imported under another person, or the same dose was
     // recorded live meanwhile. Tell the two apart for the report.
@@ -492,42 +491,54 @@ export async function importDoses(databaseUrl: string, vault: PiiVault, file: st
   const childAfter = addDuration(today, { ...parseDuration('P18Y'), years: -18 });
   const pool = new pg.Pool({ connectionString: databaseUrl, max: shares, application_name: 'immunization-import' });
   const batches: Row[][] = Array.from({ length: shares }, () => []);
-  const inFlight: Promise<void>[] = Array.from({ length: shares }, () => Promise.resolve());
+  // Per share, batches commit one after another (a person's later rows are judged against the earlier
+  // ones); one more batch may wait behind the running one, so the reader keeps checking rows while
+  // PostgreSQL writes. Memory: at most three batches per share (running, waiting, filling).
+  const queues: Promise<void>[][] = Array.from({ length: shares }, () => []);
   let failure: unknown;
+  const runBatch = async (rows: Row[]) => {
+    if (failure) return;
+    const client = await pool.connect();
+    const attempt = async (careful: boolean) => {
+      await client.query('begin; set local synchronous_commit = off');
+      try {
+        const result = await importBatch(client, vault, rows, childAfter, careful);
+        await client.query('commit');
+        return result;
+      } catch (error) {
+        await client.query('rollback').catch(() => undefined);
+        throw error;
+      }
+    };
+    try {
+      const result = await attempt(false).catch((error: unknown) => {
+        if ((error as { code?: string }).code === UNIQUE_VIOLATION) return attempt(true);
+        throw error;
+      });
+      report.imported += result.imported;
+      report.alreadyImported += result.already;
+      report.peopleRegistered += result.people;
+      for (const r of result.rejected) writeRejection(r.line, r.recordId, r.reason);
+    } catch (error) {
+      failure ??= error;
+    } finally {
+      client.release();
+    }
+  };
   const flush = async (share: number) => {
     const rows = batches[share]!;
     if (rows.length === 0) return;
     batches[share] = [];
-    await inFlight[share];
+    const queue = queues[share]!;
+    while (queue.length >= 2) await queue[0];
     if (failure) throw failure;
-    inFlight[share] = (async () => {
-      const client = await pool.connect();
-      const attempt = async (careful: boolean) => {
-        await client.query('begin; set local synchronous_commit = off');
-        try {
-          const result = await importBatch(client, vault, rows, childAfter, careful);
-          await client.query('commit');
-          return result;
-        } catch (error) {
-          await client.query('rollback').catch(() => undefined);
-          throw error;
-        }
-      };
-      try {
-        const result = await attempt(false).catch((error: unknown) => {
-          if ((error as { code?: string }).code === UNIQUE_VIOLATION) return attempt(true);
-          throw error;
-        });
-        report.imported += result.imported;
-        report.alreadyImported += result.already;
-        report.peopleRegistered += result.people;
-        for (const r of result.rejected) writeRejection(r.line, r.recordId, r.reason);
-      } catch (error) {
-        failure ??= error;
-      } finally {
-        client.release();
-      }
-    })();
+    const job: Promise<void> = (queue.at(-1) ?? Promise.resolve())
+      .then(() => runBatch(rows))
+      .finally(() => void queue.splice(queue.indexOf(job), 1));
+    queue.push(job);
+  };
+  const drain = async () => {
+    while (queues.some((q) => q.length > 0)) await Promise.all(queues.flat());
   };
   let header: string[] | undefined;
   const handle = async ({ line, fields }: CsvRecord) => {
@@ -556,12 +567,12 @@ export async function importDoses(databaseUrl: string, vault: PiiVault, file: st
     }
     for (const record of records.end()) await handle(record);
     for (let share = 0; share < shares; share++) await flush(share);
-    await Promise.all(inFlight);
+    await drain();
     if (failure) throw failure;
     // One synchronous commit: flushes the WAL of every batch above.
     await pool.query('begin; select txid_current(); commit');
   } finally {
-    await Promise.all(inFlight);
+    await drain();
     await pool.end();
     if (out) {
       const stream = out;
