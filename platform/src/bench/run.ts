@@ -201,7 +201,10 @@ async function settle(platform: LaunchedPlatform, timeoutMs = 180_000): Promise<
       pending += (m.events?.outboxBacklog ?? 0) + (m.events?.consumers ?? []).reduce((a, c) => a + c.lag, 0);
     }
     if (pending === 0) return (Date.now() - started) / 1000;
-    if (Date.now() - started > timeoutMs) throw new Error(`event backlog did not drain in ${timeoutMs / 1000} s (${pending} pending)`);
+    if (Date.now() - started > timeoutMs) {
+      process.stderr.write(`events: backlog not drained after ${timeoutMs / 1000} s (${pending} pending); going on\n`);
+      return (Date.now() - started) / 1000;
+    }
     await new Promise((r) => setTimeout(r, 500));
   }
 }
@@ -310,8 +313,8 @@ export function whatMakesItFast(report: BenchReport): string[][] {
     const withP99 = m(rl.limited, (r) => r.others.latency.p99);
     rows.push([
       'per-NIK rate limit on booking (one NIK hammering)',
-      `without: ${f2(m(rl.unlimited, (r) => r.sqlPerAbusiveRequest))} SQL per abusive request, answered ${f0(m(rl.unlimited, (r) => r.abuser.throughput))}/s at p99 ${f0(m(rl.unlimited, (r) => r.abuser.latency.p99))} ms; with others booking: ${f0(m(rl.unlimited, (r) => r.sqlPerSecondDuringOthers))} SQL/s, others p50/p99 ${f0(m(rl.unlimited, (r) => r.others.latency.p50))}/${f0(withoutP99)} ms`,
-      `${f2(m(rl.limited, (r) => r.sqlPerAbusiveRequest))} SQL per abusive request, refused ${f0(m(rl.limited, (r) => (r.abuser.outcomes.RATE_LIMITED ?? 0) / r.abuser.seconds))}/s (RATE_LIMITED) at p99 ${f0(m(rl.limited, (r) => r.abuser.latency.p99))} ms; with others booking: ${f0(m(rl.limited, (r) => r.sqlPerSecondDuringOthers))} SQL/s, others p50/p99 ${f0(m(rl.limited, (r) => r.others.latency.p50))}/${f0(withP99)} ms`,
+      `without: ${f2(m(rl.unlimited, (r) => r.sqlPerAbusiveRequest))} SQL per abusive request, answered ${f0(m(rl.unlimited, (r) => r.abuser.throughput))}/s at p99 ${f0(m(rl.unlimited, (r) => r.abuser.latency.p99))} ms; with others booking: ${f0(m(rl.unlimited, (r) => r.sqlPerSecondDuringOthers))} SQL/s, others ${f0(m(rl.unlimited, (r) => r.others.okThroughput))} OK/s, p50/p99 ${f0(m(rl.unlimited, (r) => r.others.latency.p50))}/${f0(withoutP99)} ms`,
+      `${f2(m(rl.limited, (r) => r.sqlPerAbusiveRequest))} SQL per abusive request, refused ${f0(m(rl.limited, (r) => (r.abuser.outcomes.RATE_LIMITED ?? 0) / r.abuser.seconds))}/s (RATE_LIMITED) at p99 ${f0(m(rl.limited, (r) => r.abuser.latency.p99))} ms; with others booking: ${f0(m(rl.limited, (r) => r.sqlPerSecondDuringOthers))} SQL/s, others ${f0(m(rl.limited, (r) => r.others.okThroughput))} OK/s, p50/p99 ${f0(m(rl.limited, (r) => r.others.latency.p50))}/${f0(withP99)} ms`,
       `${times(m(rl.unlimited, (r) => r.sqlPerAbusiveRequest) / m(rl.limited, (r) => r.sqlPerAbusiveRequest))} less SQL per abusive request; others p99 ${times(withoutP99 / withP99)}`,
     ]);
   }
@@ -636,17 +639,15 @@ async function main(): Promise<void> {
 
       if (only.has('storm')) {
         const attempts = quick ? 8000 : 20_000;
-        // Runs straight at PostgreSQL, each on a fresh set of sessions of the same size; the order is
-        // reversed in the second round so warm-up and table growth favour no variant.
-        const firstRound: { variant: CeilingVariant; poolSize: number }[] = [
+        // Runs straight at PostgreSQL, each on a fresh set of sessions of the same size; the naive variant
+        // runs between atomic ones so warm-up and table growth favour neither.
+        const plan: { variant: CeilingVariant; poolSize: number }[] = [
           { variant: 'atomic', poolSize: 20 },
           { variant: 'naive', poolSize: 20 },
           { variant: 'atomic', poolSize: 5 },
           { variant: 'atomic', poolSize: 50 },
           { variant: 'atomic', poolSize: 10 },
         ];
-        // Full runs add the naive variant and the ceiling once more, in reverse order, for alternation.
-        const plan = quick ? firstRound : [...firstRound, firstRound[1]!, firstRound[0]!];
         process.stderr.write(`storm: setting up 10 sessions x 500 places (and ${plan.length} x 10 more for the runs at PostgreSQL)\n`);
         const storm = await setupStorm(platform.gatewayUrl, admin, plan.length, attempts);
         process.stderr.write(`storm: ${attempts} attempts, 1,000 connections, through the gateway\n`);
@@ -704,7 +705,7 @@ async function main(): Promise<void> {
             atomicSoldRatio: Math.max(...atomic.map((r) => r.soldRatio)),
             ratio: ceiling.attemptsPerSecond / median(naive.map((r) => r.attemptsPerSecond)),
           },
-          pools: [...new Set(firstRound.filter((r) => r.variant === 'atomic').map((r) => r.poolSize))]
+          pools: [...new Set(plan.filter((r) => r.variant === 'atomic').map((r) => r.poolSize))]
             .sort((a, b) => a - b)
             .map((poolSize) => {
               const runs = runsOf('atomic', poolSize);
