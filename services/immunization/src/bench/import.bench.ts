@@ -108,8 +108,8 @@ runMain(async () => {
     const pgDir = path.join(dir, 'pg');
     const pgCpuBefore = pg ? postgresCpuSeconds(pgDir) : undefined;
     const report = await importDoses(url, new PiiVault(randomBytes(32).toString('hex')), file, {
-      batchSize: Number(process.env.IMPORT_BATCH ?? 2000),
-      concurrency: Number(process.env.IMPORT_CONCURRENCY ?? 2),
+      batchSize: process.env.IMPORT_BATCH ? Number(process.env.IMPORT_BATCH) : undefined,
+      concurrency: process.env.IMPORT_CONCURRENCY ? Number(process.env.IMPORT_CONCURRENCY) : undefined,
     });
     clearInterval(sampler);
     const nodeCpu = process.cpuUsage(cpuBefore);

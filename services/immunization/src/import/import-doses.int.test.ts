@@ -108,10 +108,16 @@ describe('npm run import -- doses: history import', () => {
     const records = await orm.em
       .fork()
       .execute<
-        { id: string; person_id: string; administered_at: Date; facility_id: string; nik_hash: string; birth_date: string; valid: boolean }[]
-      >(
-        `select d.*, p.nik_hash, to_char(p.birth_date, 'YYYY-MM-DD') as birth_date from dose_record d join person p on p.id = d.person_id`,
-      );
+        {
+          id: string;
+          person_id: string;
+          administered_at: Date;
+          facility_id: string;
+          nik_hash: string;
+          birth_date: string;
+          valid: boolean;
+        }[]
+      >(`select d.*, p.nik_hash, to_char(p.birth_date, 'YYYY-MM-DD') as birth_date from dose_record d join person p on p.id = d.person_id`);
     expect(events).toHaveLength(5);
     for (const e of events) {
       const payload = DoseRecorded.schema.parse(e.payload);

@@ -65,10 +65,10 @@ export interface ImportReport {
 }
 
 export interface ImportOptions {
-  /** Rows per transaction (default 2,000). */
+  /** Rows per transaction (default 4,000). */
   batchSize?: number;
   rejectedFile?: string;
-  /** Transactions in flight at once, each for its own share of the people (default 2). */
+  /** Transactions in flight at once, each for its own share of the people (default 3). */
   concurrency?: number;
 }
 
@@ -383,7 +383,6 @@ async function importBatch(
     }
     const id = uuidv7();
     const v = judgeDose({
-      schedule: row.dose.definition.schedule,
       series: row.dose.definition.series,
       doseKind: row.dose.doseKind,
       product: row.dose.product,
@@ -474,8 +473,8 @@ const shareOf = (nikHash: string, shares: number): number => parseInt(nikHash.sl
  */
 export async function importDoses(databaseUrl: string, vault: PiiVault, file: string, options: ImportOptions = {}): Promise<ImportReport> {
   const started = Date.now();
-  const batchSize = options.batchSize ?? 2000;
-  const shares = options.concurrency ?? 2;
+  const batchSize = options.batchSize ?? 4000;
+  const shares = options.concurrency ?? 3;
   const rejectedFile = options.rejectedFile ?? `${file}.rejected.csv`;
   const report: ImportReport = { read: 0, imported: 0, alreadyImported: 0, rejected: 0, peopleRegistered: 0, elapsedMs: 0 };
   let out: WriteStream | undefined;

@@ -1,8 +1,8 @@
 import type { DoseRecordPayload } from '@victori/shared';
 import type { Product } from '../../catalogue/catalogue.js';
-import { findDose, type Schedule, type ScheduleSeries } from '../schedule/schedule.data.js';
+import { findDose, type ScheduleSeries } from '../schedule/schedule.data.js';
 import { addDuration, jakartaDate, parseDuration } from '../schedule/schedule.dates.js';
-import { forecast, type DoseTiming, type GivenDose } from '../schedule/schedule.engine.js';
+import { judgeGiven, type DoseTiming, type GivenDose } from '../schedule/schedule.engine.js';
 
 export interface Validity {
   valid: boolean;
@@ -17,7 +17,6 @@ export interface Validity {
  * product's own age limits. The record is kept either way; invalid doses must be repeated.
  */
 export function judgeDose(args: {
-  schedule: Schedule;
   series: ScheduleSeries;
   doseKind: string;
   product: Product;
@@ -28,7 +27,7 @@ export function judgeDose(args: {
 }): Validity {
   const givenOn = jakartaDate(args.administeredAt);
   const all = [...args.others, { id: args.recordId, doseKind: args.doseKind, givenOn }];
-  const entry = forecast(args.schedule, args.birthDate, all, givenOn).doses.find((d) => d.doseRecordId === args.recordId);
+  const entry = judgeGiven(args.series, args.birthDate, all).find((d) => d.doseRecordId === args.recordId);
   const definition = args.series.doses.find((d) => d.doseKind === args.doseKind)!;
   let valid = entry?.status === 'GIVEN_VALID';
   let reason = entry?.reason ?? null;

@@ -136,7 +136,6 @@ export class DoseService {
     if (sameKind.some((o) => o.valid)) throw duplicate();
     const id = randomUUID();
     const validity = judgeDose({
-      schedule: dose.definition.schedule,
       series: dose.definition.series,
       doseKind: dose.doseKind,
       product: dose.product,

@@ -80,7 +80,7 @@ function invalidity(birthDate: string, dose: ScheduleDose, givenOn: string, prev
   return undefined;
 }
 
-function evaluateSeries(series: ScheduleSeries, birthDate: string, asOf: string, given: GivenDose[]): DoseForecast[] {
+function evaluateSeries(series: ScheduleSeries, birthDate: string, asOf: string, given: GivenDose[], project = true): DoseForecast[] {
   const kinds = new Set(series.doses.map((d) => d.doseKind));
   const order = new Map(series.doses.map((d, i) => [d.doseKind, i]));
   const records = given
@@ -124,6 +124,7 @@ function evaluateSeries(series: ScheduleSeries, birthDate: string, asOf: string,
     previousValid = record.givenOn;
     slot += 1;
   }
+  if (!project) return out;
   // The remaining doses, projected: a dose not yet given can be given today at the earliest.
   let projectedPrevious = previousValid;
   for (const dose of series.doses.slice(slot)) {
@@ -187,6 +188,14 @@ export function forecast(schedule: Schedule, birthDate: string, given: GivenDose
     return { code: ind.code, name: ind.name, deadline, missingDoseKinds, state: asOf < deadline ? 'IN_PROGRESS' : 'NOT_ACHIEVED' };
   });
   return { scheduleId: schedule.id, scheduleVersion: schedule.version, programme: schedule.programme, asOf, doses, indicators };
+}
+
+/**
+ * Only the given doses of one series, judged (valid or not, on time or catch-up): what recording a
+ * dose needs, without projecting the rest of the schedule. Same rules as `forecast`.
+ */
+export function judgeGiven(series: ScheduleSeries, birthDate: string, given: GivenDose[]): DoseForecast[] {
+  return evaluateSeries(series, birthDate, '', given, false);
 }
 
 /** Not-yet-given doses that may be given on `date` (due, overdue, or upcoming with the earliest date reached). */
