@@ -47,4 +47,18 @@ describe('read admission', () => {
     await done;
     expect(order).toEqual([0, 1]);
   });
+
+  test('a waiter past its deadline is refused when a place frees, even if its timer has not fired yet', async () => {
+    const control = new AdmissionControl(1, 2, 20);
+    expect(control.tryEnter()).toBe('admitted');
+    const { order, done } = queue(control, 1);
+    // Keep the event loop busy past the deadline, as under overload: the waiter's timer cannot fire.
+    const until = performance.now() + 40;
+    while (performance.now() < until);
+    control.leave();
+    expect(await done).toEqual([false]);
+    expect(order).toEqual([]);
+    expect(control.inFlight).toBe(0);
+    expect(control.tryEnter()).toBe('admitted');
+  });
 });

@@ -65,7 +65,7 @@ class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
  */
 export class AdmissionControl {
   private active = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly waiting: Waiter[] = [];
   private overloadedUntil = 0;
   refused = 0;
   /** Requests admitted after waiting in the queue, and their total wait. */
@@ -114,30 +114,49 @@ export class AdmissionControl {
   }
 
   wait(): Promise<boolean> {
-    const since = performance.now();
     return new Promise((resolve) => {
-      const grant = (): void => {
-        clearTimeout(timer);
-        this.active++;
-        this.admittedFromQueue++;
-        this.queueWaitMs += performance.now() - since;
-        resolve(true);
+      const waiter: Waiter = {
+        since: performance.now(),
+        settle: (admitted) => {
+          clearTimeout(timer);
+          if (admitted) {
+            this.active++;
+            this.admittedFromQueue++;
+            this.queueWaitMs += performance.now() - waiter.since;
+          } else {
+            this.refuse();
+          }
+          resolve(admitted);
+        },
       };
       const timer = setTimeout(() => {
-        const i = this.waiting.indexOf(grant);
+        const i = this.waiting.indexOf(waiter);
         if (i >= 0) this.waiting.splice(i, 1);
-        this.refuse();
-        resolve(false);
+        waiter.settle(false);
       }, this.timeoutMs);
-      this.waiting.push(grant);
+      this.waiting.push(waiter);
     });
   }
 
+  /**
+   * Frees a place for the next waiter. The deadline is checked here too: when the process is busy its
+   * timers fire late, and a waiter past its deadline is refused rather than admitted, so no admitted
+   * request has waited longer than the deadline.
+   */
   leave(): void {
     this.active--;
-    const next = this.lifoWhenOverloaded && this.overloaded ? this.waiting.pop() : this.waiting.shift();
-    if (next) next();
+    const lifo = this.lifoWhenOverloaded && this.overloaded;
+    const now = performance.now();
+    for (let next = lifo ? this.waiting.pop() : this.waiting.shift(); next; next = lifo ? this.waiting.pop() : this.waiting.shift()) {
+      if (now - next.since <= this.timeoutMs) return next.settle(true);
+      next.settle(false);
+    }
   }
+}
+
+interface Waiter {
+  since: number;
+  settle: (admitted: boolean) => void;
 }
 
 /** Mutations (bookings) are admitted from their own budget. */
