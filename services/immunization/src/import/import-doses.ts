@@ -220,8 +220,10 @@ select p.id, p.nik_hash as h, to_char(p.birth_date, 'YYYY-MM-DD') as bd, p.sex, 
   (select coalesce(json_agg(json_build_object('id', d.id, 'prog', d.programme, 'kind', d.dose_kind, 'at', d.administered_at,
      'valid', d.valid, 'active', d.status = 'ACTIVE', 'rid', d.import_record_id)), '[]')
    from dose_record d where d.person_id = p.id) as doses
-from unnest($5::varchar[]) as wanted(h)
-cross join lateral (select * from person where nik_hash = wanted.h) as p -- one index lookup per person, however large the registry
+from input i
+-- People not inserted just now existed before: one index lookup each, however large the registry.
+cross join lateral (select * from person where nik_hash = i."nikHash") as p
+where not exists (select 1 from ins where ins.id = i."personId")
 union all
 select id, null, null, null, null, true, null from ins`;
 
@@ -334,7 +336,7 @@ async function importBatch(
   const { rows: found } = await client.query<PersonRow>({
     name: 'import-people',
     text: PEOPLE_SQL,
-    values: [JSON.stringify(peopleInput), now, PersonRegistered.type, PersonRegistered.version, [...firstByHash.keys()]],
+    values: [JSON.stringify(peopleInput), now, PersonRegistered.type, PersonRegistered.version],
   });
   const personByHash = new Map<string, StoredPerson>();
   const dosesByPerson = new Map<string, (GivenDose & { programme: string; valid: boolean })[]>();
