@@ -9,7 +9,7 @@ import { EventConsumer, type ConsumerDefinition, type ConsumerOptions } from './
 import { OutboxRelay } from './events/relay.js';
 import { PgLogTransport } from './events/pg-transport.js';
 import type { EventTransport } from './events/transport.js';
-import { eventsMigration } from './events/migration.js';
+import { eventsMigrations } from './events/migration.js';
 
 /** The service's side of the event backbone. */
 export interface EventRuntime {
@@ -62,11 +62,8 @@ export interface RunningService extends RunningServer {
 
 /** Every service's migrations plus the outbox/inbox tables of the event backbone. */
 export function withEvents(migrations: MigrationObject[]): MigrationObject[] {
-  return [
-    ...migrations.filter((m) => m.name < eventsMigration.name),
-    eventsMigration,
-    ...migrations.filter((m) => m.name > eventsMigration.name),
-  ];
+  // Migration names start with their timestamp: one order for the service's and the backbone's.
+  return [...migrations, ...eventsMigrations].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 export async function migrateService(def: ServiceDefinition<BaseContext>, databaseUrl: string, seed: boolean): Promise<void> {

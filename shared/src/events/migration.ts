@@ -47,3 +47,20 @@ export class Migration20261123000001_events extends Migration {
 }
 
 export const eventsMigration = { name: 'Migration20261123000001_events', class: Migration20261123000001_events };
+
+/**
+ * The outbox's unique index on event_id guarded nothing (ids are generated, nothing looks rows up
+ * by them, and the event log deduplicates by event id on append) yet cost every event an index
+ * write; bulk imports write hundreds of thousands of events.
+ */
+export class Migration20261124000001_outbox_lean extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`alter table "outbox" drop constraint if exists "outbox_event_id_key";`);
+  }
+}
+
+/** The event backbone's migrations, in order. */
+export const eventsMigrations = [
+  eventsMigration,
+  { name: 'Migration20261124000001_outbox_lean', class: Migration20261124000001_outbox_lean },
+];

@@ -496,6 +496,7 @@ export async function importDoses(databaseUrl: string, vault: PiiVault, file: st
   // ones); one more batch may wait behind the running one, so the reader keeps checking rows while
   // PostgreSQL writes. Memory: at most three batches per share (running, waiting, filling).
   const queues: Promise<void>[][] = Array.from({ length: shares }, () => []);
+  const flushed: number[] = Array.from({ length: shares }, () => 0);
   let failure: unknown;
   const runBatch = async (rows: Row[]) => {
     if (failure) return;
@@ -559,7 +560,11 @@ export async function importDoses(databaseUrl: string, vault: PiiVault, file: st
     }
     const share = shareOf(row.nikHash, shares);
     batches[share]!.push(row);
-    if (batches[share]!.length >= batchSize) await flush(share);
+    // The first batches are small, so PostgreSQL starts writing while the reader fills the rest.
+    if (batches[share]!.length >= Math.min(batchSize, 250 * 2 ** flushed[share]!)) {
+      flushed[share]! += 1;
+      await flush(share);
+    }
   };
   const records = new CsvRecords();
   try {

@@ -5,7 +5,7 @@ import { createLogger } from '../../logger.js';
 import { freshDatabase } from '../../testing/index.js';
 import { EventConsumer, on, type ConsumerOptions } from '../consumer.js';
 import { defineEvent } from '../envelope.js';
-import { eventsMigration } from '../migration.js';
+import { eventsMigrations } from '../migration.js';
 import { migrateBus, PgLogTransport } from '../pg-transport.js';
 import { OutboxRelay } from '../relay.js';
 import { Migration } from '@mikro-orm/migrations';
@@ -25,7 +25,9 @@ export class CounterMigration extends Migration {
   }
 }
 
-export const harnessMigrations = [eventsMigration, { name: 'Migration20261123100000_counter', class: CounterMigration }];
+export const harnessMigrations = [...eventsMigrations, { name: 'Migration20261123100000_counter', class: CounterMigration }].sort((a, b) =>
+  a.name < b.name ? -1 : 1,
+);
 
 /** The projection: per aggregate the last sequence applied; refuses out-of-order steps. */
 export async function applyStep(tx: EntityManager, aggregate: string, seq: number, eventId: string): Promise<void> {
