@@ -105,19 +105,17 @@ describe('npm run import -- doses: history import', () => {
     const events = await orm.em
       .fork()
       .execute<{ aggregate_id: string; payload: unknown }[]>(`select aggregate_id, payload from outbox where type = 'dose.recorded'`);
-    const records = await orm.em
-      .fork()
-      .execute<
-        {
-          id: string;
-          person_id: string;
-          administered_at: Date;
-          facility_id: string;
-          nik_hash: string;
-          birth_date: string;
-          valid: boolean;
-        }[]
-      >(`select d.*, p.nik_hash, to_char(p.birth_date, 'YYYY-MM-DD') as birth_date from dose_record d join person p on p.id = d.person_id`);
+    const records = await orm.em.fork().execute<
+      {
+        id: string;
+        person_id: string;
+        administered_at: Date;
+        facility_id: string;
+        nik_hash: string;
+        birth_date: string;
+        valid: boolean;
+      }[]
+    >(`select d.*, p.nik_hash, to_char(p.birth_date, 'YYYY-MM-DD') as birth_date from dose_record d join person p on p.id = d.person_id`);
     expect(events).toHaveLength(5);
     for (const e of events) {
       const payload = DoseRecorded.schema.parse(e.payload);
