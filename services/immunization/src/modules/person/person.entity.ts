@@ -1,10 +1,19 @@
-import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 
 /**
  * A person in the registry. NIKs and the name are stored only encrypted, with a keyed hash for exact
  * lookup; a newborn without NIK is identified by the mother's NIK (hash) plus birth data.
  */
 @Entity({ tableName: 'person' })
+// Partial: most people have neither a mother's NIK on file nor an account (Migration20261124000000_lean_indexes).
+@Index({
+  name: 'person_mother_nik_hash_index',
+  expression: 'create index "person_mother_nik_hash_index" on "person" ("mother_nik_hash") where "mother_nik_hash" is not null',
+})
+@Unique({
+  name: 'person_account_id_unique',
+  expression: 'create unique index "person_account_id_unique" on "person" ("account_id") where "account_id" is not null',
+})
 export class PersonEntity {
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -27,7 +36,6 @@ export class PersonEntity {
   @Property({ type: 'integer', nullable: true })
   birthWeightGrams?: number | null;
 
-  @Index()
   @Property({ type: 'string', length: 64, nullable: true })
   motherNikHash?: string | null;
 
@@ -41,7 +49,7 @@ export class PersonEntity {
   isChild!: boolean;
 
   /** The citizen account that is this person (set when a citizen registers themselves). */
-  @Property({ type: 'string', length: 100, nullable: true, unique: true })
+  @Property({ type: 'string', length: 100, nullable: true })
   accountId?: string | null;
 
   /** The facility whose health worker registered the person (walk-ins, births). */
