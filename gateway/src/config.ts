@@ -49,7 +49,7 @@ export function loadGatewayConfig(env = new Env(), defaults: { supergraphFile: s
     admission: {
       // Reads are cheap to retry and cacheable: few in flight, a short queue, refused fast.
       read: {
-        maxConcurrent: env.int('GATEWAY_READ_MAX_CONCURRENT', 32, 1, 100_000),
+        maxConcurrent: env.int('GATEWAY_READ_MAX_CONCURRENT', 64, 1, 100_000),
         maxQueue: env.int('GATEWAY_READ_MAX_QUEUE', 64, 0, 1_000_000),
         queueTimeoutMs: env.int('GATEWAY_READ_QUEUE_TIMEOUT_MS', 10, 1, 60_000),
         lifoWhenOverloaded: env.bool('GATEWAY_READ_QUEUE_LIFO', true),

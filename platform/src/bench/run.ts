@@ -159,7 +159,7 @@ async function createManySessions(gatewayUrl: string, adminToken: string, count:
 }
 
 /** The gateway's read admission bound used in this run (GATEWAY_READ_MAX_CONCURRENT). */
-const READ_BOUND = 32;
+const READ_BOUND = 64;
 
 const post = (query: string, variables: Record<string, unknown> = {}): string => JSON.stringify({ query, variables });
 
