@@ -9,7 +9,7 @@ import { EventConsumer, type ConsumerDefinition, type ConsumerOptions } from './
 import { OutboxRelay } from './events/relay.js';
 import { PgLogTransport } from './events/pg-transport.js';
 import type { EventTransport } from './events/transport.js';
-import { eventsMigrations } from './events/migration.js';
+import { withEvents } from './events/migration.js';
 
 /** The service's side of the event backbone. */
 export interface EventRuntime {
@@ -58,12 +58,6 @@ export interface ServiceDefinition<TContext extends BaseContext> {
 
 export interface RunningService extends RunningServer {
   runtime: ServiceRuntime;
-}
-
-/** Every service's migrations plus the outbox/inbox tables of the event backbone. */
-export function withEvents(migrations: MigrationObject[]): MigrationObject[] {
-  // Migration names start with their timestamp: one order for the service's and the backbone's.
-  return [...migrations, ...eventsMigrations].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 export async function migrateService(def: ServiceDefinition<BaseContext>, databaseUrl: string, seed: boolean): Promise<void> {

@@ -1,3 +1,4 @@
+import type { MigrationObject } from '@mikro-orm/core';
 import { Migration } from '@mikro-orm/migrations';
 
 /** Outbox, inbox, consumer positions and dead letters: every service has them in its own database. */
@@ -64,3 +65,8 @@ export const eventsMigrations = [
   eventsMigration,
   { name: 'Migration20261124000001_outbox_lean', class: Migration20261124000001_outbox_lean },
 ];
+
+/** A service's migrations plus the backbone's, in one order (migration names start with their timestamp). */
+export function withEvents(migrations: MigrationObject[]): MigrationObject[] {
+  return [...migrations, ...eventsMigrations].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}

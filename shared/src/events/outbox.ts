@@ -16,15 +16,13 @@ export async function publish<T>(
   payload: T,
 ): Promise<EventEnvelope<T>> {
   const event = createEnvelope(contract, producer, aggregateId, payload);
-  await tx.execute(OUTBOX_INSERT, [
-    event.id,
-    event.type,
-    event.version,
-    event.aggregateId,
-    event.occurredAt,
-    JSON.stringify(event.payload),
-  ]);
+  await tx.execute(OUTBOX_INSERT, outboxParams(event));
   return event;
+}
+
+/** The parameters of `OUTBOX_INSERT` for an event. */
+export function outboxParams(event: EventEnvelope<unknown>): unknown[] {
+  return [event.id, event.type, event.version, event.aggregateId, event.occurredAt, JSON.stringify(event.payload)];
 }
 
 /** Many events in one statement (bulk operations such as imports). */

@@ -22,6 +22,7 @@ import { dedupeKey, dosePayload, judgeDose } from '../modules/dose/dose.rules.js
 import { checkName } from '../modules/person/person.service.js';
 import type { GivenDose } from '../modules/schedule/schedule.engine.js';
 import { addDuration, isIsoDate, jakartaDate, parseDuration } from '../modules/schedule/schedule.dates.js';
+import { DELIVERY_REQUEUE } from '../satusehat/delivery.queue.js';
 
 export const IMPORT_COLUMNS = [
   'record_id',
@@ -174,8 +175,8 @@ class RowShape {
   }
   /** `(select … from json_to_recordset($n::json) …)` with the long column names. */
   from(param: string): string {
-    const short = this.names.map((n, i) => `k${i} ${this.types[n]}`).join(', ');
-    const named = this.names.map((n, i) => `k${i} as "${n}"`).join(', ');
+    const short = this.names.map((n, i) => `${this.keys[i]} ${this.types[n]}`).join(', ');
+    const named = this.names.map((n, i) => `${this.keys[i]} as "${n}"`).join(', ');
     return `(select ${named} from json_to_recordset(${param}::json) as x(${short}))`;
   }
   row(values: Record<string, unknown>): Record<string, unknown> {
@@ -253,13 +254,7 @@ with input as (
 ), nd as (
   insert into national_delivery (dedupe_key, person_id, dose_record_id)
   select i.key, i."personId", i."doseRecordId" from input i join w on w.id = i."doseRecordId" order by i.ord
-  ${
-    careful
-      ? `on conflict (dedupe_key) do update set
-    dose_record_id = excluded.dose_record_id, version = national_delivery.version + 1, status = 'PENDING',
-    attempts = 0, next_attempt_at = now(), last_error = null, updated_at = now()`
-      : ''
-  }
+  ${careful ? DELIVERY_REQUEUE : ''}
 )
 select id from w`;
 const DOSES_SQL = dosesSql(false);
@@ -459,14 +454,14 @@ async function importBatch(
   return { imported: written.length, already, people: newIds.size, rejected };
 }
 
-/** Record ids are read in batches per share of people, so one person's rows stay in file order. */
+/** Which share a person's rows go to: always the same one, so they commit in file order. */
 const shareOf = (nikHash: string, shares: number): number => parseInt(nikHash.slice(0, 8), 16) % shares;
 
 /**
  * Streams a history CSV into the registry: rows are checked as they are read, then committed in
  * batches (one transaction each, four round trips, multi-row statements). Idempotent by record_id.
  * Rejected rows go to `<file>.rejected.csv` with the reason. Memory is bounded by one read chunk and
- * one batch per share in flight.
+ * three batches per share (running, waiting, filling).
  *
  * Batches commit with `synchronous_commit = off` (no WAL flush per batch); the import ends with one
  * synchronous commit, which flushes the WAL of every earlier batch, so when this resolves every

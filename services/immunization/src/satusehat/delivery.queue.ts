@@ -31,6 +31,14 @@ export interface DeliveryItem {
 }
 
 /**
+ * What queuing a dose identity that is already queued does: the new record replaces the one to be
+ * sent and delivery restarts (the national resource is then updated in place).
+ */
+export const DELIVERY_REQUEUE = `on conflict (dedupe_key) do update set
+       dose_record_id = excluded.dose_record_id, version = national_delivery.version + 1, status = 'PENDING',
+       attempts = 0, next_attempt_at = now(), last_error = null, updated_at = now()`;
+
+/**
  * Queues records for the national record inside the caller's transaction (the record and its
  * delivery commit together). One row per dose identity: a correction replaces what is to be sent
  * and restarts delivery, so the national record holds one resource per dose.
@@ -40,9 +48,7 @@ export async function enqueueDeliveries(tx: EntityManager, items: DeliveryItem[]
   await tx.execute(
     `insert into national_delivery (dedupe_key, person_id, dose_record_id)
      select * from unnest(?::varchar[], ?::uuid[], ?::uuid[])
-     on conflict (dedupe_key) do update set
-       dose_record_id = excluded.dose_record_id, version = national_delivery.version + 1, status = 'PENDING',
-       attempts = 0, next_attempt_at = now(), last_error = null, updated_at = now()`,
+     ${DELIVERY_REQUEUE}`,
     [
       pgArrayNullable(items.map((i) => i.dedupeKey)),
       pgArrayNullable(items.map((i) => i.personId)),

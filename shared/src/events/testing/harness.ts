@@ -5,7 +5,7 @@ import { createLogger } from '../../logger.js';
 import { freshDatabase } from '../../testing/index.js';
 import { EventConsumer, on, type ConsumerOptions } from '../consumer.js';
 import { defineEvent } from '../envelope.js';
-import { eventsMigrations } from '../migration.js';
+import { withEvents } from '../migration.js';
 import { migrateBus, PgLogTransport } from '../pg-transport.js';
 import { OutboxRelay } from '../relay.js';
 import { Migration } from '@mikro-orm/migrations';
@@ -25,9 +25,7 @@ export class CounterMigration extends Migration {
   }
 }
 
-export const harnessMigrations = [...eventsMigrations, { name: 'Migration20261123100000_counter', class: CounterMigration }].sort((a, b) =>
-  a.name < b.name ? -1 : 1,
-);
+export const harnessMigrations = withEvents([{ name: 'Migration20261123100000_counter', class: CounterMigration }]);
 
 /** The projection: per aggregate the last sequence applied; refuses out-of-order steps. */
 export async function applyStep(tx: EntityManager, aggregate: string, seq: number, eventId: string): Promise<void> {
