@@ -1,7 +1,7 @@
 import { gql } from '@victori/shared/testing';
 import type { LoadResult } from './load.js';
 import { runLoadProcess } from './processes.js';
-import { must, STORM_MUTATION, STORM_PRODUCT, tomorrowJakarta } from './storm.js';
+import { createStormSessions, must, stockFacilities, STORM_MUTATION, tomorrowJakarta, waitUntilBookable } from './storm.js';
 
 /** One side (booking with or without the per-NIK limit), one round. */
 export interface AbuseRound {
@@ -50,61 +50,10 @@ async function setupSessions(gatewayUrl: string, adminToken: string): Promise<st
   );
   const chosen = facilities.filter((f) => f.type !== 'CITY_STORE').slice(-5);
   const cityStore = facilities.find((f) => f.type === 'CITY_STORE')!.id;
-  const received = await must(
-    gql<{ receiveStock: { lot: { id: string } } }>(
-      gatewayUrl,
-      `mutation($i: ReceiveStockInput!) { receiveStock(input: $i) { lot { id } } }`,
-      { i: { productCode: STORM_PRODUCT, lotNumber: `BENCH-RL-${Date.now()}`, expiryDate: '2030-12-31', doses: 5 * 600 } },
-      opts,
-    ),
-    'receiveStock',
-  );
+  await stockFacilities(gatewayUrl, adminToken, cityStore, `BENCH-RL-${Date.now()}`, chosen, () => 600);
   const date = tomorrowJakarta();
-  const sessions: { id: string; slots: string[] }[] = [];
-  for (const f of chosen) {
-    await must(
-      gql(
-        gatewayUrl,
-        `mutation($i: TransferStockInput!) { transferStock(input: $i) { lot { id } } }`,
-        { i: { fromFacilityId: cityStore, toFacilityId: f.id, lotId: received.receiveStock.lot.id, doses: 600 } },
-        opts,
-      ),
-      'transferStock',
-    );
-    const created = await must(
-      gql<{ createSession: { id: string; slots: { id: string }[] } }>(
-        gatewayUrl,
-        `mutation($i: CreateSessionInput!) { createSession(input: $i) { id slots { id } } }`,
-        {
-          i: {
-            facilityId: f.id,
-            date,
-            startTime: '13:00',
-            endTime: '18:00',
-            productCode: STORM_PRODUCT,
-            doseKinds: ['PRIMARY_1'],
-            capacity: 500,
-            slotMinutes: 30,
-          },
-        },
-        opts,
-      ),
-      'createSession',
-    );
-    sessions.push({ id: created.createSession.id, slots: created.createSession.slots.map((s) => s.id) });
-  }
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const res = await gql<{ sessions: { edges: { node: { id: string; remainingPlaces: number } }[] } }>(
-      gatewayUrl,
-      `query($f: SessionFilter) { sessions(filter: $f, first: 500) { edges { node { id remainingPlaces } } } }`,
-      { f: { dateFrom: date, dateTo: date, productCode: STORM_PRODUCT } },
-    );
-    const places = new Map(res.data?.sessions.edges.map((e) => [e.node.id, e.node.remainingPlaces]) ?? []);
-    if (sessions.every((s) => places.get(s.id) === 500)) break;
-    if (Date.now() > deadline) throw new Error('rate-limit sessions did not become bookable');
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  const sessions = await createStormSessions(gatewayUrl, adminToken, chosen, date, { startTime: '13:00', endTime: '18:00', capacity: 500 });
+  await waitUntilBookable(gatewayUrl, date, sessions, 500, 'rate-limit sessions');
   return sessions.flatMap((s) => s.slots);
 }
 

@@ -55,73 +55,16 @@ export async function setupStorm(gatewayUrl: string, adminToken: string, ceiling
   if (chosen.length < 20) throw new Error('need 20 facilities for the storm');
   const ceilingStock = ceilingRuns * Math.max(PLACES_PER_SESSION, Math.ceil(attemptsPerRun / 10)) + 100;
   const stockFor = (i: number): number => (i < 10 ? PLACES_PER_SESSION + 100 : ceilingStock);
-  const received = await must(
-    gql<{ receiveStock: { lot: { id: string } } }>(
-      gatewayUrl,
-      `mutation($i: ReceiveStockInput!) { receiveStock(input: $i) { lot { id } } }`,
-      {
-        i: {
-          productCode: STORM_PRODUCT,
-          lotNumber: `BENCH-${Date.now()}`,
-          expiryDate: '2030-12-31',
-          doses: 10 * (PLACES_PER_SESSION + 100) + 10 * ceilingStock,
-        },
-      },
-      opts,
-    ),
-    'receiveStock',
-  );
   const cityStore = facilities.find((f) => f.type === 'CITY_STORE')!.id;
-  for (const [i, f] of chosen.entries()) {
-    await must(
-      gql(
-        gatewayUrl,
-        `mutation($i: TransferStockInput!) { transferStock(input: $i) { lot { id } } }`,
-        { i: { fromFacilityId: cityStore, toFacilityId: f.id, lotId: received.receiveStock.lot.id, doses: stockFor(i) } },
-        opts,
-      ),
-      'transferStock',
-    );
-  }
+  await stockFacilities(gatewayUrl, adminToken, cityStore, `BENCH-${Date.now()}`, chosen, stockFor);
   const date = tomorrowJakarta();
-  const sessions: { id: string; slots: string[] }[] = [];
   const hosts = [...chosen, ...Array.from({ length: ceilingRuns - 1 }, () => chosen.slice(10)).flat()];
-  for (const f of hosts) {
-    const created = await must(
-      gql<{ createSession: { id: string; slots: { id: string }[] } }>(
-        gatewayUrl,
-        `mutation($i: CreateSessionInput!) { createSession(input: $i) { id slots { id } } }`,
-        {
-          i: {
-            facilityId: f.id,
-            date,
-            startTime: '08:00',
-            endTime: '13:00',
-            productCode: STORM_PRODUCT,
-            doseKinds: ['PRIMARY_1'],
-            capacity: PLACES_PER_SESSION,
-            slotMinutes: 30,
-          },
-        },
-        opts,
-      ),
-      'createSession',
-    );
-    sessions.push({ id: created.createSession.id, slots: created.createSession.slots.map((s) => s.id) });
-  }
-  // Booking caps places by the stock it learned from inventory's events: wait until all are sellable.
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const res = await gql<{ sessions: { edges: { node: { id: string; remainingPlaces: number } }[] } }>(
-      gatewayUrl,
-      `query($f: SessionFilter) { sessions(filter: $f, first: 500) { edges { node { id remainingPlaces } } } }`,
-      { f: { dateFrom: date, dateTo: date, productCode: STORM_PRODUCT } },
-    );
-    const places = new Map(res.data?.sessions.edges.map((e) => [e.node.id, e.node.remainingPlaces]) ?? []);
-    if (sessions.every((s) => places.get(s.id) === PLACES_PER_SESSION)) break;
-    if (Date.now() > deadline) throw new Error(`sessions did not become bookable: ${JSON.stringify([...places])}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  const sessions = await createStormSessions(gatewayUrl, adminToken, hosts, date, {
+    startTime: '08:00',
+    endTime: '13:00',
+    capacity: PLACES_PER_SESSION,
+  });
+  await waitUntilBookable(gatewayUrl, date, sessions, PLACES_PER_SESSION, 'storm sessions');
   const gatewaySessions = sessions.slice(0, 10);
   return {
     doseKind: 'PRIMARY_1',
@@ -133,6 +76,85 @@ export async function setupStorm(gatewayUrl: string, adminToken: string, ceiling
       return { sessions: set.map((s) => s.id), slots: set.flatMap((s) => s.slots) };
     }),
   };
+}
+
+/** Receives one lot of the storm product into the city store, then transfers `doses(i)` of it to the i-th facility. */
+export async function stockFacilities(
+  gatewayUrl: string,
+  adminToken: string,
+  cityStore: string,
+  lotNumber: string,
+  facilities: { id: string }[],
+  doses: (i: number) => number,
+): Promise<void> {
+  const opts = { token: adminToken };
+  const amounts = facilities.map((_, i) => doses(i));
+  const received = await must(
+    gql<{ receiveStock: { lot: { id: string } } }>(
+      gatewayUrl,
+      `mutation($i: ReceiveStockInput!) { receiveStock(input: $i) { lot { id } } }`,
+      { i: { productCode: STORM_PRODUCT, lotNumber, expiryDate: '2030-12-31', doses: amounts.reduce((a, b) => a + b, 0) } },
+      opts,
+    ),
+    'receiveStock',
+  );
+  for (const [i, f] of facilities.entries()) {
+    await must(
+      gql(
+        gatewayUrl,
+        `mutation($i: TransferStockInput!) { transferStock(input: $i) { lot { id } } }`,
+        { i: { fromFacilityId: cityStore, toFacilityId: f.id, lotId: received.receiveStock.lot.id, doses: amounts[i] } },
+        opts,
+      ),
+      'transferStock',
+    );
+  }
+}
+
+/** One PRIMARY_1 session of the storm product at each facility, in their order. */
+export async function createStormSessions(
+  gatewayUrl: string,
+  adminToken: string,
+  facilities: { id: string }[],
+  date: string,
+  shape: { startTime: string; endTime: string; capacity: number },
+): Promise<{ id: string; slots: string[] }[]> {
+  const sessions: { id: string; slots: string[] }[] = [];
+  for (const f of facilities) {
+    const created = await must(
+      gql<{ createSession: { id: string; slots: { id: string }[] } }>(
+        gatewayUrl,
+        `mutation($i: CreateSessionInput!) { createSession(input: $i) { id slots { id } } }`,
+        { i: { facilityId: f.id, date, ...shape, productCode: STORM_PRODUCT, doseKinds: ['PRIMARY_1'], slotMinutes: 30 } },
+        { token: adminToken },
+      ),
+      'createSession',
+    );
+    sessions.push({ id: created.createSession.id, slots: created.createSession.slots.map((s) => s.id) });
+  }
+  return sessions;
+}
+
+/** Booking caps places by the stock it learned from inventory's events: waits until every session sells all its places. */
+export async function waitUntilBookable(
+  gatewayUrl: string,
+  date: string,
+  sessions: { id: string }[],
+  places: number,
+  what: string,
+): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const res = await gql<{ sessions: { edges: { node: { id: string; remainingPlaces: number } }[] } }>(
+      gatewayUrl,
+      `query($f: SessionFilter) { sessions(filter: $f, first: 500) { edges { node { id remainingPlaces } } } }`,
+      { f: { dateFrom: date, dateTo: date, productCode: STORM_PRODUCT } },
+    );
+    const remaining = new Map(res.data?.sessions.edges.map((e) => [e.node.id, e.node.remainingPlaces]) ?? []);
+    if (sessions.every((s) => remaining.get(s.id) === places)) return;
+    if (Date.now() > deadline) throw new Error(`${what} did not become bookable: ${JSON.stringify([...remaining])}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 export interface StormCheck {
@@ -253,7 +275,7 @@ export async function runStormCeiling(
 ): Promise<CeilingResult> {
   const { BOOK_STATEMENT, SLOT_CONTEXT, bookStatementParams, slotContextParams } = await import('@victori/booking/decision');
   const { validatePerson, newSlipCode } = await import('@victori/booking/validation');
-  const { PiiVault, OUTBOX_INSERT, AppointmentBooked, createEnvelope } = await import('@victori/shared');
+  const { PiiVault, OUTBOX_INSERT, outboxParams, AppointmentBooked, createEnvelope } = await import('@victori/shared');
   const { randomUUID } = await import('node:crypto');
   const { set, attempts, concurrency, poolSize, variant } = run;
   const vault = new PiiVault(piiKey);
@@ -305,14 +327,7 @@ export async function runStormCeiling(
     const client = await pool.connect();
     try {
       await client.query('begin');
-      await client.query(outboxSql, [
-        event.id,
-        event.type,
-        event.version,
-        event.aggregateId,
-        event.occurredAt,
-        JSON.stringify(event.payload),
-      ]);
+      await client.query(outboxSql, outboxParams(event));
       if (variant === 'atomic') {
         await client.query(
           bookSql,
