@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
+import { Pool } from 'undici';
 import { percentile } from './stats.js';
 import { stormPerson } from './storm-people.js';
 
@@ -10,6 +11,15 @@ export interface LoadSpec {
   duration?: number;
   amount?: number;
   overallRate?: number;
+  /**
+   * Open loop: `overallRate` requests a second at evenly spaced instants for `duration` seconds, whatever
+   * the answers, over a pool of `connections` keep-alive connections (undici). Latency counts from the
+   * instant a request was due, so time spent waiting for a free connection is counted too (no
+   * coordinated omission). Without it, `overallRate` is autocannon's: each connection may send its
+   * share of the second back to back as soon as the second starts, so every second begins with all
+   * connections in a closed loop.
+   */
+  paced?: boolean;
   timeoutSec?: number;
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
@@ -57,7 +67,20 @@ const summary = (values: number[]): LatencySummary => {
   };
 };
 
+/** GraphQL outcome of one response: OK, or the first error's extensions.code (HTTP_<status> when not JSON). */
+function outcomeOf(code: number, body: string): string {
+  // Most answers are data without errors: skip parsing them (the load process shares the machine).
+  if (code === 200 && !body.includes('"errors"')) return 'OK';
+  try {
+    const parsed = JSON.parse(body) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
+    return parsed.errors?.length ? (parsed.errors[0]!.extensions?.code ?? 'UNTYPED_ERROR') : 'OK';
+  } catch {
+    return `HTTP_${code}`;
+  }
+}
+
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  if (spec.paced) return runPaced(spec);
   const outcomes: Record<string, number> = {};
   const status: Record<string, number> = {};
   const all: number[] = [];
@@ -68,13 +91,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   let serial = spec.storm?.firstSerial ?? 0;
 
   const onResponse = (code: number, body: string, _ctx: Record<string, unknown>, headers: Record<string, string>): void => {
-    let outcome = `HTTP_${code}`;
-    try {
-      const parsed = JSON.parse(body) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
-      outcome = parsed.errors?.length ? (parsed.errors[0]!.extensions?.code ?? 'UNTYPED_ERROR') : 'OK';
-    } catch {
-      // not JSON: keep the HTTP status
-    }
+    const outcome = outcomeOf(code, body);
     if (code === 503 && !headers['retry-after']) retryAfterMissing++;
     lastOutcome = outcome;
     outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
@@ -143,6 +160,119 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     retryAfterMissing,
     timeouts: result.timeouts + (stalled ? 1 : 0),
     errors: result.errors,
+  };
+}
+
+/** The open-loop run (`paced`): a constant arrival rate, answered or not. */
+async function runPaced(spec: LoadSpec): Promise<LoadResult> {
+  if (!spec.overallRate || !spec.duration || spec.body === undefined) throw new Error('paced load needs overallRate, duration and body');
+  const timeoutMs = (spec.timeoutSec ?? 10) * 1000;
+  const url = new URL(spec.url);
+  const pool = new Pool(url.origin, {
+    connections: spec.connections,
+    pipelining: 1,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    keepAliveTimeout: 60_000,
+  });
+  const outcomes: Record<string, number> = {};
+  const status: Record<string, number> = {};
+  const all: number[] = [];
+  const refused: number[] = [];
+  const admitted: number[] = [];
+  let retryAfterMissing = 0;
+  let timeouts = 0;
+  let errors = 0;
+  const total = Math.round(spec.overallRate * spec.duration);
+  const interval = 1000 / spec.overallRate;
+  const headers = { 'content-type': 'application/json', ...spec.headers };
+  const path = url.pathname + url.search;
+  const method = spec.method ?? 'POST';
+  let sent = 0;
+  let settled = 0;
+  let finish: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  const settle = (): void => {
+    if (++settled === total) finish();
+  };
+  const record = (code: number, retryAfter: boolean, body: string, due: number): void => {
+    const ms = performance.now() - due;
+    const outcome = outcomeOf(code, body);
+    outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+    status[String(code)] = (status[String(code)] ?? 0) + 1;
+    all.push(ms);
+    if (code === 503 && outcome === 'OVERLOADED') {
+      refused.push(ms);
+      if (!retryAfter) retryAfterMissing++;
+    } else admitted.push(ms);
+  };
+  // undici's low-level dispatch (no promise or stream per request): the load process stays cheap.
+  const send = (due: number): void => {
+    let code = 0;
+    let retryAfter = false;
+    const chunks: Buffer[] = [];
+    pool.dispatch(
+      { path, method, headers, body: spec.body },
+      {
+        // undici 7's connection-level handler (Pool.dispatch takes this form).
+        onConnect: () => undefined,
+        onHeaders: (statusCode, rawHeaders) => {
+          code = statusCode;
+          for (let i = 0; i < rawHeaders.length; i += 2) {
+            if (rawHeaders[i]!.toString('latin1').toLowerCase() === 'retry-after') retryAfter = true;
+          }
+          return true;
+        },
+        onData: (chunk) => {
+          chunks.push(chunk);
+          return true;
+        },
+        onComplete: () => {
+          record(code, retryAfter, Buffer.concat(chunks).toString('utf8'), due);
+          settle();
+        },
+        onError: (error) => {
+          const name = (error as { code?: string }).code ?? '';
+          if (name.includes('TIMEOUT')) timeouts++;
+          else errors++;
+          settle();
+        },
+      },
+    );
+  };
+  // Open every connection before the clock starts (as autocannon does), with cheap health checks.
+  await Promise.all(
+    Array.from({ length: spec.connections }, () =>
+      pool.request({ path: '/health', method: 'GET' }).then(
+        (res) => res.body.dump(),
+        () => undefined,
+      ),
+    ),
+  );
+  const started = performance.now();
+  // Every request is sent at its own instant (start + i × interval); a late timer sends the overdue ones at once.
+  const tick = (): void => {
+    const due = Math.min(total, Math.floor((performance.now() - started) / interval) + 1);
+    for (; sent < due; sent++) send(started + sent * interval);
+    if (sent < total) setTimeout(tick, Math.max(0, started + sent * interval - performance.now()));
+  };
+  tick();
+  await finished;
+  const seconds = (performance.now() - started) / 1000;
+  await pool.close();
+  return {
+    requests: all.length,
+    seconds,
+    throughput: all.length / seconds,
+    okThroughput: (outcomes.OK ?? 0) / seconds,
+    latency: summary(all),
+    refusedLatency: summary(refused),
+    admittedLatency: summary(admitted),
+    status,
+    outcomes,
+    retryAfterMissing,
+    timeouts,
+    errors,
   };
 }
 
