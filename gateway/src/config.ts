@@ -6,6 +6,10 @@ export interface AdmissionLimits {
   queueTimeoutMs: number;
   /** Serve the newest waiter first while the class is overloaded (something was refused in the last second). */
   lifoWhenOverloaded?: boolean;
+  /** While overloaded, shrink the bound when the event loop is busier than this share (0..1); 0 or absent: off. */
+  targetUtilization?: number;
+  /** The least the lag governor shrinks the bound to. */
+  minConcurrent?: number;
 }
 
 export interface GatewayConfig {
@@ -53,6 +57,8 @@ export function loadGatewayConfig(env = new Env(), defaults: { supergraphFile: s
         maxQueue: env.int('GATEWAY_READ_MAX_QUEUE', 64, 0, 1_000_000),
         queueTimeoutMs: env.int('GATEWAY_READ_QUEUE_TIMEOUT_MS', 10, 1, 60_000),
         lifoWhenOverloaded: env.bool('GATEWAY_READ_QUEUE_LIFO', true),
+        targetUtilization: env.int('GATEWAY_READ_LOOP_TARGET_PERCENT', 85, 0, 100) / 100,
+        minConcurrent: env.int('GATEWAY_READ_MIN_CONCURRENT', 4, 1, 100_000),
       },
       // Bookings are what a surge is for: they wait longer in a deeper queue before being refused.
       write: {

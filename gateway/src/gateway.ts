@@ -65,6 +65,8 @@ class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
  */
 export class AdmissionControl {
   private active = 0;
+  /** The bound in force: maxConcurrent, or less while the event loop lags under overload (see LoopLagGovernor). */
+  private bound: number;
   private readonly waiting: Waiter[] = [];
   private overloadedUntil = 0;
   refused = 0;
@@ -82,6 +84,17 @@ export class AdmissionControl {
   ) {
     this.lifoWhenOverloaded = options.lifoWhenOverloaded ?? false;
     this.calmMs = options.calmMs ?? 1000;
+    this.bound = maxConcurrent;
+  }
+
+  get limit(): number {
+    return this.bound;
+  }
+
+  /** Sets the bound in force (1..maxConcurrent); raising it admits waiters at once. */
+  setLimit(limit: number): void {
+    this.bound = Math.max(1, Math.min(this.maxConcurrent, Math.round(limit)));
+    while (this.active < this.bound && this.waiting.length) this.admitNext();
   }
 
   get inFlight(): number {
@@ -102,7 +115,7 @@ export class AdmissionControl {
   }
 
   tryEnter(): 'admitted' | 'queued' | 'refused' {
-    if (this.active < this.maxConcurrent) {
+    if (this.active < this.bound) {
       this.active++;
       return 'admitted';
     }
@@ -145,6 +158,10 @@ export class AdmissionControl {
    */
   leave(): void {
     this.active--;
+    if (this.active < this.bound) this.admitNext();
+  }
+
+  private admitNext(): void {
     const lifo = this.lifoWhenOverloaded && this.overloaded;
     const now = performance.now();
     for (let next = lifo ? this.waiting.pop() : this.waiting.shift(); next; next = lifo ? this.waiting.pop() : this.waiting.shift()) {
@@ -157,6 +174,58 @@ export class AdmissionControl {
 interface Waiter {
   since: number;
   settle: (admitted: boolean) => void;
+}
+
+/**
+ * Under overload, admits only as many reads as leave the event loop time to read and refuse the rest.
+ * Every request, admitted or refused, is read and answered by this one event loop; when admitted work
+ * fills it, refusals wait in the socket buffers like everything else. So while the class is overloaded
+ * (it refused something in the last second) and the loop was busy more than `targetUtilization` of the
+ * last interval, the read bound shrinks by a fifth; while it is below that, it grows by 2 (additive
+ * increase, multiplicative decrease); once overload has passed it returns to maxConcurrent. Outside
+ * overload the bound never moves, so a busy but not overloaded gateway keeps its full concurrency.
+ */
+export class LoopGovernor {
+  private timer: NodeJS.Timeout | undefined;
+  private last = performance.eventLoopUtilization();
+  lastUtilization = 0;
+  shrinks = 0;
+
+  constructor(
+    private readonly control: AdmissionControl,
+    private readonly options: { targetUtilization: number; minConcurrent: number; maxConcurrent: number; intervalMs?: number },
+  ) {}
+
+  start(): void {
+    this.last = performance.eventLoopUtilization();
+    this.timer = setInterval(() => {
+      const now = performance.eventLoopUtilization();
+      this.observe(performance.eventLoopUtilization(now, this.last).utilization);
+      this.last = now;
+    }, this.options.intervalMs ?? 50);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** One sample: the share of the last interval the event loop was busy (0..1). */
+  observe(utilization: number): void {
+    this.lastUtilization = utilization;
+    const { targetUtilization, minConcurrent, maxConcurrent } = this.options;
+    const limit = this.control.limit;
+    if (!this.control.overloaded) {
+      if (limit !== maxConcurrent) this.control.setLimit(maxConcurrent);
+      return;
+    }
+    if (utilization > targetUtilization) {
+      this.shrinks++;
+      this.control.setLimit(Math.max(minConcurrent, Math.floor(limit * 0.8)));
+    } else if (limit < maxConcurrent) {
+      this.control.setLimit(limit + 2);
+    }
+  }
 }
 
 /** Mutations (bookings) are admitted from their own budget. */
@@ -214,6 +283,16 @@ export async function startGateway(
       config.admission.write.queueTimeoutMs,
     ),
   };
+  const readLimits = config.admission.read;
+  const governor =
+    readLimits.targetUtilization && readLimits.targetUtilization > 0
+      ? new LoopGovernor(admission.read, {
+          targetUtilization: readLimits.targetUtilization,
+          minConcurrent: Math.min(readLimits.minConcurrent ?? 4, readLimits.maxConcurrent),
+          maxConcurrent: readLimits.maxConcurrent,
+        })
+      : undefined;
+  governor?.start();
   const running = await startGraphQLHttpServer<GatewayContext>(
     {
       name: 'gateway',
@@ -260,6 +339,7 @@ export async function startGateway(
             k,
             {
               inFlight: a.inFlight,
+              limit: a.limit,
               queued: a.queued,
               refused: a.refused,
               admittedFromQueue: a.admittedFromQueue,
@@ -268,6 +348,7 @@ export async function startGateway(
           ]),
         ),
         publicCache: { ttlMs: cache.ttlMs, hits: cache.hits, misses: cache.misses },
+        ...(governor ? { readGovernor: { lastUtilization: governor.lastUtilization, shrinks: governor.shrinks } } : {}),
       }),
       admit: async (_req, body) => {
         const control = isMutation(body) ? admission.write : admission.read;
@@ -288,5 +369,14 @@ export async function startGateway(
     { host: config.host, port: config.port },
   );
   logger.info({ url: running.url }, 'gateway listening');
-  return { ...running, gateway, admission, cache };
+  return {
+    ...running,
+    gateway,
+    admission,
+    cache,
+    async close() {
+      governor?.stop();
+      await running.close();
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
 import { percentile } from './stats.js';
@@ -54,6 +55,9 @@ export interface LoadResult {
   retryAfterMissing: number;
   timeouts: number;
   errors: number;
+  /** The load process's own CPU seconds, and (paced runs) its event-loop delay: a late load process inflates latency. */
+  loadCpuSeconds?: number;
+  loadLoopDelayMs?: { p99: number; max: number };
 }
 
 const summary = (values: number[]): LatencySummary => {
@@ -249,6 +253,9 @@ async function runPaced(spec: LoadSpec): Promise<LoadResult> {
       ),
     ),
   );
+  const loop = monitorEventLoopDelay({ resolution: 2 });
+  loop.enable();
+  const cpu = process.cpuUsage();
   const started = performance.now();
   // Every request is sent at its own instant (start + i × interval); a late timer sends the overdue ones at once.
   const tick = (): void => {
@@ -259,6 +266,8 @@ async function runPaced(spec: LoadSpec): Promise<LoadResult> {
   tick();
   await finished;
   const seconds = (performance.now() - started) / 1000;
+  loop.disable();
+  const used = process.cpuUsage(cpu);
   await pool.close();
   return {
     requests: all.length,
@@ -273,6 +282,8 @@ async function runPaced(spec: LoadSpec): Promise<LoadResult> {
     retryAfterMissing,
     timeouts,
     errors,
+    loadCpuSeconds: (used.user + used.system) / 1e6,
+    loadLoopDelayMs: { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 },
   };
 }
 

@@ -105,3 +105,31 @@ export function peakRssMiB(pid: number): number | null {
     return null;
   }
 }
+
+/** The overload floor: a bare node:http server that refuses every request (floor-server.ts). */
+export async function startFloorServer(port: number): Promise<Proc> {
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'platform/dist/bench/floor-server.js'), String(port)], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitHealthy(`http://127.0.0.1:${port}/health`, child);
+  return stoppable('floor-server', child);
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Busy share of the machine's CPU time (all cores) between two readings of /proc/stat. */
+export function machineCpu(): { busy: number; total: number } {
+  const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+  const n = values.map(Number);
+  const idle = (n[3] ?? 0) + (n[4] ?? 0);
+  const total = n.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}

@@ -16,6 +16,9 @@ import {
   anonymousSubgraphHeaders,
   peakRssMiB,
   runLoadProcess,
+  startFloorServer,
+  cpuSeconds,
+  machineCpu,
   startBookingInstance,
   startHiveGateway,
   startOurGateway,
@@ -54,7 +57,18 @@ const FANOUT = (n: number): string => `{
   }
 }`;
 
-/** One overload round: capacity at the admission bound, then 3x that rate at ours and at a FIFO-queue gateway. */
+/** CPU used during one run: the server process, the load process, and the whole machine's busy share. */
+interface RunCpu {
+  serverSeconds: number;
+  loadSeconds: number;
+  /** Busy share of all cores during the run (0..1). */
+  machineBusy: number;
+}
+
+/**
+ * One overload round: capacity at the admission bound (closed loop), then 3x that rate as a paced open
+ * loop at ours, at ours without the loop governor, at ours with a FIFO queue, and at the floor server.
+ */
 interface OverloadRound {
   uncontended: LoadResult;
   offered: number;
@@ -63,6 +77,9 @@ interface OverloadRound {
   meanQueueWaitMs: number;
   fifo: LoadResult;
   fifoMeanQueueWaitMs: number;
+  noGovernor: LoadResult;
+  floor: LoadResult;
+  cpu: Record<'ours' | 'noGovernor' | 'fifo' | 'floor', RunCpu>;
 }
 
 interface Comparison {
@@ -119,6 +136,8 @@ export interface BenchReport {
     uncontendedP99: number;
     admittedP99: number;
     refusedP99: number;
+    /** The floor server's refusal p99 at the same offered rate (median over rounds). */
+    floorRefusedP99: number;
     checks: Record<string, boolean>;
     peakRssMiB: Record<string, number | null>;
   };
@@ -257,6 +276,13 @@ export function whatMakesItFast(report: BenchReport): string[][] {
       `admitted p99 ${f0(o.admittedP99)} ms, waited ${f1(median(o.rounds.map((r) => r.meanQueueWaitMs)))} ms (mean), ${f0(median(o.rounds.map((r) => r.result.okThroughput)))} OK/s`,
       `${times(fifoP99 / o.admittedP99)} lower p99`,
     ]);
+    const ng = (f: (r: LoadResult) => number): number => median(o.rounds.map((r) => f(r.noGovernor)));
+    rows.push([
+      'event-loop governor on the read bound under overload',
+      `without: refusals p50/p99 ${f0(ng((r) => r.refusedLatency.p50))}/${f0(ng((r) => r.refusedLatency.p99))} ms, admitted p99 ${f0(ng((r) => r.admittedLatency.p99))} ms, ${f0(ng((r) => r.okThroughput))} OK/s`,
+      `refusals p50/p99 ${f0(median(o.rounds.map((r) => r.result.refusedLatency.p50)))}/${f0(o.refusedP99)} ms, admitted p99 ${f0(o.admittedP99)} ms, ${f0(median(o.rounds.map((r) => r.result.okThroughput)))} OK/s`,
+      `${times(ng((r) => r.refusedLatency.p99) / o.refusedP99)} lower refusal p99`,
+    ]);
   }
   const p = report.publicRead;
   if (p) {
@@ -345,9 +371,12 @@ export function markdown(report: BenchReport): string {
     rows.push(loadRow('public read, 2 subgraphs, APQ hash (GET)', report.publicRead.apqGet));
   }
   if (report.overload) {
-    rows.push(loadRow('overload: uncontended', report.overload.uncontended));
-    rows.push(loadRow(`overload: offered ${f0(report.overload.offered)}/s (3× capacity)`, report.overload.result));
-    rows.push(loadRow('overload: same offered rate, FIFO read queue (previous policy)', report.overload.rounds.at(-1)!.fifo));
+    const lastRound = report.overload.rounds.at(-1)!;
+    rows.push(loadRow('overload: uncontended (closed loop at the admission bound)', report.overload.uncontended));
+    rows.push(loadRow(`overload: paced ${f0(report.overload.offered)}/s (3× capacity), ours`, report.overload.result));
+    rows.push(loadRow('overload: same rate, ours without the loop governor', lastRound.noGovernor));
+    rows.push(loadRow('overload: same rate, FIFO read queue', lastRound.fifo));
+    rows.push(loadRow('overload: same rate, floor server (bare node:http, refuses everything)', lastRound.floor));
     if (report.overload.withoutAdmission) rows.push(loadRow('overload without admission control', report.overload.withoutAdmission));
   }
   out.push(table(rows), '');
@@ -518,49 +547,55 @@ export function markdown(report: BenchReport): string {
       '',
     );
     const o = report.overload;
+    const cpuCell = (c: RunCpu, run: LoadResult): string =>
+      `${f0((c.serverSeconds / Math.max(1, run.requests)) * 1e6)} / ${f0((c.loadSeconds / Math.max(1, run.requests)) * 1e6)} µs, ${f0(c.machineBusy * 100)}%`;
     out.push(
       `Checks use medians over ${o.rounds.length} round(s): uncontended p99 ${f1(o.uncontendedP99)} ms, admitted p99 ${f1(o.admittedP99)} ms ` +
-        `(${f2(o.admittedP99 / o.uncontendedP99)}×), refusals p99 ${f1(o.refusedP99)} ms.`,
+        `(${f2(o.admittedP99 / o.uncontendedP99)}×), refusals p99 ${f1(o.refusedP99)} ms; the floor server refused at p99 ${f1(o.floorRefusedP99)} ms at the same rate.`,
+      '',
+      'The offered load is paced (an open loop: requests at evenly spaced instants whatever the answers, latency counted from each ' +
+        "request's due instant). CPU is the server's and the load process's CPU per request, and the whole machine's busy share during the run.",
       '',
       table([
         [
           'round',
           'capacity OK/s',
           'uncontended p99',
-          'queue',
+          'offered/s',
+          'variant',
           'admitted OK/s',
           'admitted p50',
           'admitted p99',
+          'refusals p50',
           'refusals p99',
           'refused',
           'mean queue wait of admitted ms',
+          'CPU server / load per request, machine busy',
         ],
-        ...o.rounds.flatMap((r, i) => [
-          [
-            i + 1,
-            f0(r.uncontended.okThroughput),
-            f1(r.uncontended.latency.p99),
-            'adaptive LIFO',
-            f0(r.result.okThroughput),
-            f1(r.result.admittedLatency.p50),
-            f1(r.result.admittedLatency.p99),
-            f1(r.result.refusedLatency.p99),
-            r.result.outcomes.OVERLOADED ?? 0,
-            f2(r.meanQueueWaitMs),
-          ],
-          [
-            i + 1,
-            '',
-            '',
-            'FIFO',
-            f0(r.fifo.okThroughput),
-            f1(r.fifo.admittedLatency.p50),
-            f1(r.fifo.admittedLatency.p99),
-            f1(r.fifo.refusedLatency.p99),
-            r.fifo.outcomes.OVERLOADED ?? 0,
-            f2(r.fifoMeanQueueWaitMs),
-          ],
-        ]),
+        ...o.rounds.flatMap((r, i) =>
+          (
+            [
+              ['ours (adaptive LIFO, loop governor)', r.result, r.meanQueueWaitMs, r.cpu.ours],
+              ['without the loop governor', r.noGovernor, NaN, r.cpu.noGovernor],
+              ['FIFO queue', r.fifo, r.fifoMeanQueueWaitMs, r.cpu.fifo],
+              ['floor server', r.floor, NaN, r.cpu.floor],
+            ] as [string, LoadResult, number, RunCpu][]
+          ).map(([variant, run, wait, cpu], j) => [
+            j === 0 ? i + 1 : '',
+            j === 0 ? f0(r.uncontended.okThroughput) : '',
+            j === 0 ? f1(r.uncontended.latency.p99) : '',
+            j === 0 ? f0(r.offered) : '',
+            variant,
+            f0(run.okThroughput),
+            f1(run.admittedLatency.p50),
+            f1(run.admittedLatency.p99),
+            f1(run.refusedLatency.p50),
+            f1(run.refusedLatency.p99),
+            run.outcomes.OVERLOADED ?? 0,
+            Number.isFinite(wait) ? f2(wait) : '',
+            cpuCell(cpu, run),
+          ]),
+        ),
       ]),
       '',
     );
@@ -906,55 +941,82 @@ async function main(): Promise<void> {
         }
 
         if (only.has('overload')) {
-          process.stderr.write('overload: capacity at the admission bound (uncontended), then 3x capacity; adaptive LIFO vs FIFO queue\n');
-          // The previous read queue policy (always FIFO) beside the default (adaptive LIFO), same bounds.
-          const fifoPort = await freePort();
-          procs.push(
-            await startOurGateway('gateway-fifo', fifoPort, {
-              ...gatewayBase,
-              ...subgraphEnv,
-              GATEWAY_PUBLIC_CACHE_MS: '0',
-              GATEWAY_READ_MAX_CONCURRENT: String(READ_BOUND),
-              GATEWAY_READ_QUEUE_LIFO: 'false',
-            }),
+          process.stderr.write(
+            'overload: capacity at the admission bound (uncontended), then 3x capacity paced: ours, no loop governor, FIFO queue, floor server\n',
           );
-          const fifoUrl = `http://127.0.0.1:${fifoPort}/graphql`;
-          await load(fifoUrl, oneBody, { duration: 1 });
+          // The same gateway without the loop governor, and with the previous read queue policy (always FIFO).
+          const noGovernorPort = await freePort();
+          const noGovernor = await startOurGateway('gateway-no-governor', noGovernorPort, {
+            ...gatewayBase,
+            ...subgraphEnv,
+            GATEWAY_PUBLIC_CACHE_MS: '0',
+            GATEWAY_READ_MAX_CONCURRENT: String(READ_BOUND),
+            GATEWAY_READ_LOOP_TARGET_PERCENT: '0',
+          });
+          procs.push(noGovernor);
+          const fifoPort = await freePort();
+          const fifoGateway = await startOurGateway('gateway-fifo', fifoPort, {
+            ...gatewayBase,
+            ...subgraphEnv,
+            GATEWAY_PUBLIC_CACHE_MS: '0',
+            GATEWAY_READ_MAX_CONCURRENT: String(READ_BOUND),
+            GATEWAY_READ_QUEUE_LIFO: 'false',
+          });
+          procs.push(fifoGateway);
+          const floorPort = await freePort();
+          const floorServer = await startFloorServer(floorPort);
+          procs.push(floorServer);
+          const targets = {
+            ours: { url: platform.gatewayUrl, pid: platform.pids.gateway },
+            noGovernor: { url: `http://127.0.0.1:${noGovernorPort}/graphql`, pid: noGovernor.child.pid! },
+            fifo: { url: `http://127.0.0.1:${fifoPort}/graphql`, pid: fifoGateway.child.pid! },
+            floor: { url: `http://127.0.0.1:${floorPort}/graphql`, pid: floorServer.child.pid! },
+          };
+          for (const name of ['noGovernor', 'fifo'] as const) await load(targets[name].url, oneBody, { duration: 1 });
           const readQueue = async (url: string): Promise<{ admittedFromQueue: number; queueWaitMs: number }> => {
             const m = (await (await fetch(new URL('/metrics', url))).json()) as {
               admission: { read: { admittedFromQueue: number; queueWaitMs: number } };
             };
             return m.admission.read;
           };
-          const overloaded = async (url: string, offered: number): Promise<{ run: LoadResult; meanQueueWaitMs: number }> => {
-            const before = await readQueue(url);
-            const run = await load(url, oneBody, { connections: 4 * READ_BOUND, overallRate: offered, timeoutSec: 10 });
+          type Variant = keyof typeof targets;
+          const overloaded = async (variant: Variant, offered: number): Promise<{ run: LoadResult; meanQueueWaitMs: number; cpu: RunCpu }> => {
+            const { url, pid } = targets[variant];
+            const before = variant === 'floor' ? undefined : await readQueue(url);
+            const serverBefore = cpuSeconds(pid);
+            const machineBefore = machineCpu();
+            const run = await load(url, oneBody, { connections: 4 * READ_BOUND, overallRate: offered, paced: true, timeoutSec: 10 });
+            const machineAfter = machineCpu();
+            const cpu = {
+              serverSeconds: cpuSeconds(pid) - serverBefore,
+              loadSeconds: run.loadCpuSeconds ?? NaN,
+              machineBusy: (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total),
+            };
+            if (!before) return { run, meanQueueWaitMs: 0, cpu };
             const after = await readQueue(url);
             const n = after.admittedFromQueue - before.admittedFromQueue;
-            return { run, meanQueueWaitMs: n > 0 ? (after.queueWaitMs - before.queueWaitMs) / n : 0 };
+            return { run, meanQueueWaitMs: n > 0 ? (after.queueWaitMs - before.queueWaitMs) / n : 0, cpu };
           };
           // Rounds of: capacity at the admission bound (uncontended: as many clients as the gateway admits at
-          // once, so nothing waits at the gate), then 3x that rate at our gateway and at the FIFO one (alternating).
+          // once, so nothing waits at the gate), then 3x that rate, paced, at each variant (order reversed
+          // every other round so neither end of a round favours one variant).
           const rounds: OverloadRound[] = [];
+          const order: Variant[] = ['ours', 'noGovernor', 'fifo', 'floor'];
           for (let i = 0; i < (quick ? 1 : 2); i++) {
             const uncontended = await load(platform.gatewayUrl, oneBody, { connections: READ_BOUND });
             const offered = Math.round(uncontended.okThroughput * 3);
-            let ours: { run: LoadResult; meanQueueWaitMs: number };
-            let fifo: { run: LoadResult; meanQueueWaitMs: number };
-            if (i % 2 === 0) {
-              ours = await overloaded(platform.gatewayUrl, offered);
-              fifo = await overloaded(fifoUrl, offered);
-            } else {
-              fifo = await overloaded(fifoUrl, offered);
-              ours = await overloaded(platform.gatewayUrl, offered);
-            }
+            const runs = {} as Record<Variant, { run: LoadResult; meanQueueWaitMs: number; cpu: RunCpu }>;
+            for (const variant of i % 2 === 0 ? order : [...order].reverse()) runs[variant] = await overloaded(variant, offered);
             rounds.push({
               uncontended,
               offered,
-              result: ours.run,
-              meanQueueWaitMs: ours.meanQueueWaitMs,
-              fifo: fifo.run,
-              fifoMeanQueueWaitMs: fifo.meanQueueWaitMs,
+              result: runs.ours.run,
+              meanQueueWaitMs: runs.ours.meanQueueWaitMs,
+              fifo: runs.fifo.run,
+              fifoMeanQueueWaitMs: runs.fifo.meanQueueWaitMs,
+              noGovernor: runs.noGovernor.run,
+              floor: runs.floor.run,
+              cpu: { ours: runs.ours.cpu, noGovernor: runs.noGovernor.cpu, fifo: runs.fifo.cpu, floor: runs.floor.cpu },
             });
           }
           const last = rounds.at(-1)!;
@@ -973,6 +1035,7 @@ async function main(): Promise<void> {
           const withoutAdmission = await load(`http://127.0.0.1:${unboundedPort}/graphql`, oneBody, {
             connections: 4 * READ_BOUND,
             overallRate: last.offered,
+            paced: true,
             timeoutSec: 10,
           });
           const med = (f: (r: OverloadRound) => number): number => median(rounds.map(f));
@@ -990,6 +1053,7 @@ async function main(): Promise<void> {
             uncontendedP99,
             admittedP99,
             refusedP99,
+            floorRefusedP99: med((r) => r.floor.refusedLatency.p99),
             checks: {
               'excess refused with OVERLOADED': refused > 0,
               'refusals answered in under 50 ms (p99)': refused > 0 && refusedP99 < 50,
