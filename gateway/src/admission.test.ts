@@ -1,4 +1,4 @@
-import { AdmissionControl } from './gateway.js';
+import { AdmissionControl, LoopGovernor } from './gateway.js';
 
 /** Queues `n` waiters and records the order in which they are admitted. */
 function queue(control: AdmissionControl, n: number): { order: number[]; done: Promise<boolean[]> } {
@@ -60,5 +60,73 @@ describe('read admission', () => {
     expect(order).toEqual([]);
     expect(control.inFlight).toBe(0);
     expect(control.tryEnter()).toBe('admitted');
+  });
+});
+
+describe('read bound in force', () => {
+  test('a lowered bound queues new reads while the old in-flight ones finish; raising it admits waiters at once', async () => {
+    const control = new AdmissionControl(4, 4, 1000);
+    for (let i = 0; i < 3; i++) expect(control.tryEnter()).toBe('admitted');
+    control.setLimit(2);
+    expect(control.limit).toBe(2);
+    const { order, done } = queue(control, 2);
+    // One leaves: 2 still in flight, which is the bound, so nobody is admitted yet.
+    control.leave();
+    await Promise.resolve();
+    expect(order).toEqual([]);
+    control.setLimit(4);
+    await done;
+    expect(order).toEqual([0, 1]);
+    expect(control.inFlight).toBe(4);
+  });
+
+  test('the bound stays within 1..maxConcurrent', () => {
+    const control = new AdmissionControl(8, 0, 10);
+    control.setLimit(0);
+    expect(control.limit).toBe(1);
+    control.setLimit(100);
+    expect(control.limit).toBe(8);
+  });
+});
+
+describe('loop governor', () => {
+  const options = { targetUtilization: 0.85, minConcurrent: 4, maxConcurrent: 64 };
+
+  test('a busy loop without overload never lowers the bound', () => {
+    const control = new AdmissionControl(64, 64, 10, { calmMs: 1000 });
+    const governor = new LoopGovernor(control, options);
+    for (let i = 0; i < 20; i++) governor.observe(1);
+    expect(control.limit).toBe(64);
+    expect(governor.shrinks).toBe(0);
+  });
+
+  test('under overload a saturated loop shrinks the bound down to the minimum, and a calmer loop grows it again', () => {
+    const big = new AdmissionControl(64, 0, 10, { calmMs: 60_000 });
+    // Overload: the class refused something.
+    expect(big.tryEnter()).toBe('admitted');
+    for (let i = 1; i < 64; i++) big.tryEnter();
+    expect(big.tryEnter()).toBe('refused');
+    expect(big.overloaded).toBe(true);
+    const governor = new LoopGovernor(big, options);
+    governor.observe(0.95);
+    expect(big.limit).toBe(51);
+    for (let i = 0; i < 30; i++) governor.observe(0.99);
+    expect(big.limit).toBe(4);
+    governor.observe(0.5);
+    governor.observe(0.5);
+    expect(big.limit).toBe(8);
+  });
+
+  test('once overload has passed the full bound returns', async () => {
+    const control = new AdmissionControl(16, 0, 10, { calmMs: 20 });
+    for (let i = 0; i < 16; i++) control.tryEnter();
+    expect(control.tryEnter()).toBe('refused');
+    const governor = new LoopGovernor(control, { ...options, maxConcurrent: 16 });
+    governor.observe(1);
+    expect(control.limit).toBeLessThan(16);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(control.overloaded).toBe(false);
+    governor.observe(1);
+    expect(control.limit).toBe(16);
   });
 });

@@ -980,7 +980,10 @@ async function main(): Promise<void> {
             return m.admission.read;
           };
           type Variant = keyof typeof targets;
-          const overloaded = async (variant: Variant, offered: number): Promise<{ run: LoadResult; meanQueueWaitMs: number; cpu: RunCpu }> => {
+          const overloaded = async (
+            variant: Variant,
+            offered: number,
+          ): Promise<{ run: LoadResult; meanQueueWaitMs: number; cpu: RunCpu }> => {
             const { url, pid } = targets[variant];
             const before = variant === 'floor' ? undefined : await readQueue(url);
             const serverBefore = cpuSeconds(pid);
