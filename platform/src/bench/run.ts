@@ -681,7 +681,6 @@ async function main(): Promise<void> {
           { variant: 'naive', poolSize: 20 },
           { variant: 'atomic', poolSize: 5 },
           { variant: 'atomic', poolSize: 50 },
-          { variant: 'atomic', poolSize: 10 },
         ];
         process.stderr.write(`storm: setting up 10 sessions x 500 places (and ${plan.length} x 10 more for the runs at PostgreSQL)\n`);
         const storm = await setupStorm(platform.gatewayUrl, admin, plan.length, attempts);
@@ -819,7 +818,7 @@ async function main(): Promise<void> {
         const hivePort = await freePort();
         const supergraph = supergraphFor(platform.serviceUrls, path.join(work, 'supergraph.graphql'));
         procs.push(await startHiveGateway(work, hivePort, supergraph, secrets.gatewaySecret));
-        const seconds = quick ? 3 : 6;
+        const seconds = quick ? 3 : 5;
         const load = (url: string, body: string | undefined, extra: Partial<LoadSpec> = {}): Promise<LoadResult> =>
           runLoadProcess({ url, connections: 50, duration: seconds, ...(body === undefined ? {} : { body }), ...extra }, work);
         const twoBody = post(AVAILABILITY_TWO_SUBGRAPHS, { f: { hasPlaces: true } });
@@ -848,7 +847,7 @@ async function main(): Promise<void> {
           const vsDirectNoDedupe = await alternate(
             'ours without dedupe ÷ direct subgraph',
             0.5,
-            quick ? 2 : 3,
+            2,
             () => load(`http://127.0.0.1:${plainPort}/graphql`, oneBody),
             () => load(platform!.serviceUrls.booking, oneBody, { headers: anonymousSubgraphHeaders(secrets.gatewaySecret) }),
           );
@@ -988,7 +987,13 @@ async function main(): Promise<void> {
             const before = variant === 'floor' ? undefined : await readQueue(url);
             const serverBefore = cpuSeconds(pid);
             const machineBefore = machineCpu();
-            const run = await load(url, oneBody, { connections: 4 * READ_BOUND, overallRate: offered, paced: true, timeoutSec: 10 });
+            const run = await load(url, oneBody, {
+              connections: 4 * READ_BOUND,
+              overallRate: offered,
+              paced: true,
+              timeoutSec: 10,
+              duration: overloadSeconds,
+            });
             const machineAfter = machineCpu();
             const cpu = {
               serverSeconds: cpuSeconds(pid) - serverBefore,
@@ -1004,9 +1009,10 @@ async function main(): Promise<void> {
           // once, so nothing waits at the gate), then 3x that rate, paced, at each variant (order reversed
           // every other round so neither end of a round favours one variant).
           const rounds: OverloadRound[] = [];
+          const overloadSeconds = quick ? 3 : 4;
           const order: Variant[] = ['ours', 'noGovernor', 'fifo', 'floor'];
           for (let i = 0; i < (quick ? 1 : 2); i++) {
-            const uncontended = await load(platform.gatewayUrl, oneBody, { connections: READ_BOUND });
+            const uncontended = await load(platform.gatewayUrl, oneBody, { connections: READ_BOUND, duration: overloadSeconds });
             const offered = Math.round(uncontended.okThroughput * 3);
             const runs = {} as Record<Variant, { run: LoadResult; meanQueueWaitMs: number; cpu: RunCpu }>;
             for (const variant of i % 2 === 0 ? order : [...order].reverse()) runs[variant] = await overloaded(variant, offered);
@@ -1040,6 +1046,7 @@ async function main(): Promise<void> {
             overallRate: last.offered,
             paced: true,
             timeoutSec: 10,
+            duration: overloadSeconds,
           });
           const med = (f: (r: OverloadRound) => number): number => median(rounds.map(f));
           const uncontendedP99 = med((r) => r.uncontended.latency.p99);
