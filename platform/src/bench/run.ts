@@ -464,7 +464,11 @@ export function markdown(report: BenchReport): string {
         ['places', c.places],
         ['overbooked slots', c.overbookedSlots],
         ['people with two live appointments for one dose', c.duplicatePeople],
-        ['HTTP 5xx', c.http5xx],
+        ['HTTP 5xx other than 503 OVERLOADED', c.http5xx],
+        [
+          '503 OVERLOADED with Retry-After (typed: waited out the gateway booking queue deadline, GATEWAY_WRITE_QUEUE_TIMEOUT_MS)',
+          report.storm.gateway.status['503'] ?? 0,
+        ],
         ['timeouts', c.timeouts],
         ['untyped refusals', c.untyped],
         ['queue numbers gap-free and unique per session', c.queueNumbersOk ? 'yes' : 'no'],

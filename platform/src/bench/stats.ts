@@ -4,8 +4,10 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[i]!;
 }
 
-export const median = (values: number[]): number =>
-  percentile(
-    [...values].sort((a, b) => a - b),
-    50,
-  );
+/** The median; for an even count, the mean of the two middle values (so two rounds count equally). */
+export function median(values: number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
