@@ -71,6 +71,33 @@ const summary = (values: number[]): LatencySummary => {
   };
 };
 
+/** What a run counted, whichever way it was driven. */
+interface Tally {
+  all: number[];
+  refused: number[];
+  admitted: number[];
+  status: Record<string, number>;
+  outcomes: Record<string, number>;
+  retryAfterMissing: number;
+}
+
+function resultOf(t: Tally, seconds: number, timeouts: number, errors: number): LoadResult {
+  return {
+    requests: t.all.length,
+    seconds,
+    throughput: t.all.length / seconds,
+    okThroughput: (t.outcomes.OK ?? 0) / seconds,
+    latency: summary(t.all),
+    refusedLatency: summary(t.refused),
+    admittedLatency: summary(t.admitted),
+    status: t.status,
+    outcomes: t.outcomes,
+    retryAfterMissing: t.retryAfterMissing,
+    timeouts,
+    errors,
+  };
+}
+
 /** GraphQL outcome of one response: OK, or the first error's extensions.code (HTTP_<status> when not JSON). */
 function outcomeOf(code: number, body: string): string {
   // Most answers are data without errors: skip parsing them (the load process shares the machine).
@@ -151,20 +178,12 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   clearInterval(watchdog);
   // Wall time of the run (autocannon's own duration is rounded to whole seconds in amount mode).
   const seconds = (performance.now() - started) / 1000;
-  return {
-    requests: all.length,
+  return resultOf(
+    { all, refused, admitted, status, outcomes, retryAfterMissing },
     seconds,
-    throughput: all.length / seconds,
-    okThroughput: (outcomes.OK ?? 0) / seconds,
-    latency: summary(all),
-    refusedLatency: summary(refused),
-    admittedLatency: summary(admitted),
-    status,
-    outcomes,
-    retryAfterMissing,
-    timeouts: result.timeouts + (stalled ? 1 : 0),
-    errors: result.errors,
-  };
+    result.timeouts + (stalled ? 1 : 0),
+    result.errors,
+  );
 }
 
 /** The open-loop run (`paced`): a constant arrival rate, answered or not. */
@@ -270,18 +289,7 @@ async function runPaced(spec: LoadSpec): Promise<LoadResult> {
   const used = process.cpuUsage(cpu);
   await pool.close();
   return {
-    requests: all.length,
-    seconds,
-    throughput: all.length / seconds,
-    okThroughput: (outcomes.OK ?? 0) / seconds,
-    latency: summary(all),
-    refusedLatency: summary(refused),
-    admittedLatency: summary(admitted),
-    status,
-    outcomes,
-    retryAfterMissing,
-    timeouts,
-    errors,
+    ...resultOf({ all, refused, admitted, status, outcomes, retryAfterMissing }, seconds, timeouts, errors),
     loadCpuSeconds: (used.user + used.system) / 1e6,
     loadLoopDelayMs: { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 },
   };

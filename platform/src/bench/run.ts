@@ -948,24 +948,22 @@ async function main(): Promise<void> {
             'overload: capacity at the admission bound (uncontended), then 3x capacity paced: ours, no loop governor, FIFO queue, floor server\n',
           );
           // The same gateway without the loop governor, and with the previous read queue policy (always FIFO).
-          const noGovernorPort = await freePort();
-          const noGovernor = await startOurGateway('gateway-no-governor', noGovernorPort, {
-            ...gatewayBase,
-            ...subgraphEnv,
-            GATEWAY_PUBLIC_CACHE_MS: '0',
-            GATEWAY_READ_MAX_CONCURRENT: String(READ_BOUND),
+          const variantGateway = async (name: string, env: Record<string, string>): Promise<{ proc: Proc; port: number }> => {
+            const port = await freePort();
+            const proc = await startOurGateway(name, port, {
+              ...gatewayBase,
+              ...subgraphEnv,
+              GATEWAY_PUBLIC_CACHE_MS: '0',
+              GATEWAY_READ_MAX_CONCURRENT: String(READ_BOUND),
+              ...env,
+            });
+            procs.push(proc);
+            return { proc, port };
+          };
+          const { proc: noGovernor, port: noGovernorPort } = await variantGateway('gateway-no-governor', {
             GATEWAY_READ_LOOP_TARGET_PERCENT: '0',
           });
-          procs.push(noGovernor);
-          const fifoPort = await freePort();
-          const fifoGateway = await startOurGateway('gateway-fifo', fifoPort, {
-            ...gatewayBase,
-            ...subgraphEnv,
-            GATEWAY_PUBLIC_CACHE_MS: '0',
-            GATEWAY_READ_MAX_CONCURRENT: String(READ_BOUND),
-            GATEWAY_READ_QUEUE_LIFO: 'false',
-          });
-          procs.push(fifoGateway);
+          const { proc: fifoGateway, port: fifoPort } = await variantGateway('gateway-fifo', { GATEWAY_READ_QUEUE_LIFO: 'false' });
           const floorPort = await freePort();
           const floorServer = await startFloorServer(floorPort);
           procs.push(floorServer);
