@@ -140,4 +140,26 @@ describe('admission control', () => {
     }
     expect(performance.now() - started).toBeLessThan(10_000);
   });
+
+  test('/metrics shows the refusals, the bound in force and how late the event loop ran since the last scrape', async () => {
+    type Metrics = {
+      eventLoopDelayMs: { p50: number; p99: number; max: number };
+      rssMiB: number;
+      admission: { read: { limit: number; refused: number } };
+    };
+    const scrape = async (): Promise<Metrics> => (await (await fetch(new URL('/metrics', platform.gatewayUrl))).json()) as Metrics;
+    await scrape();
+    // Block the loop the gateway runs on (in process here) for 150 ms, as a burst of work would.
+    const until = performance.now() + 150;
+    while (performance.now() < until);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const blocked = await scrape();
+    expect(blocked.eventLoopDelayMs.max).toBeGreaterThan(100);
+    expect(blocked.admission.read.limit).toBe(1);
+    expect(blocked.admission.read.refused).toBeGreaterThan(0);
+    expect(blocked.rssMiB).toBeGreaterThan(10);
+    // The delay is per scrape: a quiet interval reads low again.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await scrape()).eventLoopDelayMs.max).toBeLessThan(100);
+  });
 });
