@@ -141,6 +141,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | undefin
       resolve(tooLarge ? undefined : chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')),
     );
     req.once('error', reject);
+    // A client that goes away mid-body ends the request as an error (as the stream iterator did).
+    req.once('close', () => {
+      if (!req.complete) reject(new Error('request aborted before its body ended'));
+    });
   });
 }
 
@@ -148,8 +152,15 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | undefin
 function splitTarget(target: string): { pathname: string; search: string } {
   const q = target.indexOf('?');
   const raw = q < 0 ? target : target.slice(0, q);
-  // An absolute-form target (http://host/path) keeps only its path.
-  const pathname = raw.startsWith('/') ? raw : new URL(raw, 'http://localhost').pathname;
+  // An absolute-form target (http://host/path) keeps only its path; one that does not parse matches no route.
+  let pathname = raw;
+  if (!raw.startsWith('/')) {
+    try {
+      pathname = new URL(raw, 'http://localhost').pathname;
+    } catch {
+      pathname = '';
+    }
+  }
   return { pathname, search: q < 0 ? '' : target.slice(q) };
 }
 
