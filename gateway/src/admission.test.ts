@@ -90,7 +90,7 @@ describe('read bound in force', () => {
 });
 
 describe('loop governor', () => {
-  const options = { targetUtilization: 0.85, minConcurrent: 4, maxConcurrent: 64 };
+  const options = { targetUtilization: 0.85, minConcurrent: 4 };
 
   test('a busy loop without overload never lowers the bound', () => {
     const control = new AdmissionControl(64, 64, 10, { calmMs: 1000 });
@@ -121,7 +121,7 @@ describe('loop governor', () => {
     const control = new AdmissionControl(16, 0, 10, { calmMs: 20 });
     for (let i = 0; i < 16; i++) control.tryEnter();
     expect(control.tryEnter()).toBe('refused');
-    const governor = new LoopGovernor(control, { ...options, maxConcurrent: 16 });
+    const governor = new LoopGovernor(control, options);
     governor.observe(1);
     expect(control.limit).toBeLessThan(16);
     await new Promise((resolve) => setTimeout(resolve, 30));

@@ -8,7 +8,7 @@ export interface AdmissionLimits {
   lifoWhenOverloaded?: boolean;
   /** While overloaded, shrink the bound when the event loop is busier than this share (0..1); 0 or absent: off. */
   targetUtilization?: number;
-  /** The least the lag governor shrinks the bound to. */
+  /** The least the loop governor shrinks the bound to. */
   minConcurrent?: number;
 }
 

@@ -65,7 +65,7 @@ class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
  */
 export class AdmissionControl {
   private active = 0;
-  /** The bound in force: maxConcurrent, or less while the event loop lags under overload (see LoopLagGovernor). */
+  /** The bound in force: maxConcurrent, or less while the event loop lags under overload (see LoopGovernor). */
   private bound: number;
   private readonly waiting: Waiter[] = [];
   private overloadedUntil = 0;
@@ -89,6 +89,11 @@ export class AdmissionControl {
 
   get limit(): number {
     return this.bound;
+  }
+
+  /** The configured bound, the most the bound in force can be. */
+  get max(): number {
+    return this.maxConcurrent;
   }
 
   /** Sets the bound in force (1..maxConcurrent); raising it admits waiters at once. */
@@ -193,7 +198,7 @@ export class LoopGovernor {
 
   constructor(
     private readonly control: AdmissionControl,
-    private readonly options: { targetUtilization: number; minConcurrent: number; maxConcurrent: number; intervalMs?: number },
+    private readonly options: { targetUtilization: number; minConcurrent: number; intervalMs?: number },
   ) {}
 
   start(): void {
@@ -213,7 +218,8 @@ export class LoopGovernor {
   /** One sample: the share of the last interval the event loop was busy (0..1). */
   observe(utilization: number): void {
     this.lastUtilization = utilization;
-    const { targetUtilization, minConcurrent, maxConcurrent } = this.options;
+    const { targetUtilization, minConcurrent } = this.options;
+    const maxConcurrent = this.control.max;
     const limit = this.control.limit;
     if (!this.control.overloaded) {
       if (limit !== maxConcurrent) this.control.setLimit(maxConcurrent);
@@ -221,7 +227,7 @@ export class LoopGovernor {
     }
     if (utilization > targetUtilization) {
       this.shrinks++;
-      this.control.setLimit(Math.max(minConcurrent, Math.floor(limit * 0.8)));
+      this.control.setLimit(Math.max(Math.min(minConcurrent, maxConcurrent), Math.floor(limit * 0.8)));
     } else if (limit < maxConcurrent) {
       this.control.setLimit(limit + 2);
     }
@@ -288,8 +294,7 @@ export async function startGateway(
     readLimits.targetUtilization && readLimits.targetUtilization > 0
       ? new LoopGovernor(admission.read, {
           targetUtilization: readLimits.targetUtilization,
-          minConcurrent: Math.min(readLimits.minConcurrent ?? 4, readLimits.maxConcurrent),
-          maxConcurrent: readLimits.maxConcurrent,
+          minConcurrent: readLimits.minConcurrent ?? 4,
         })
       : undefined;
   governor?.start();
