@@ -1,4 +1,4 @@
-import { AdmissionControl, LoopGovernor } from './gateway.js';
+import { AdmissionControl, LoopGovernor } from './admission.js';
 
 /** Queues `n` waiters and records the order in which they are admitted. */
 function queue(control: AdmissionControl, n: number): { order: number[]; done: Promise<boolean[]> } {

@@ -1,4 +1,13 @@
-import { DEFAULT_PORTS, Env, SERVICES, requireSecret, type Mode, type ServiceName } from '@victori/shared';
+import {
+  DEFAULT_EDGE_PORT,
+  DEFAULT_PORTS,
+  Env,
+  parseTrustedProxies,
+  SERVICES,
+  requireSecret,
+  type Mode,
+  type ServiceName,
+} from '@victori/shared';
 
 export interface AdmissionLimits {
   maxConcurrent: number;
@@ -32,6 +41,8 @@ export interface GatewayConfig {
   subgraphKeepAlive: boolean;
   /** TTL of the anonymous-query response cache; 0 turns it off. */
   publicCacheMs: number;
+  /** Peers whose X-Forwarded-For is believed (the edge); everyone else is known by the socket address. */
+  trustedProxies: Set<string>;
 }
 
 export function loadGatewayConfig(env = new Env(), defaults: { supergraphFile: string; jwtPublicKey?: string }): GatewayConfig {
@@ -70,5 +81,49 @@ export function loadGatewayConfig(env = new Env(), defaults: { supergraphFile: s
     dedupe: env.bool('GATEWAY_DEDUPE', true),
     subgraphKeepAlive: env.bool('GATEWAY_SUBGRAPH_KEEPALIVE', true),
     publicCacheMs: env.int('GATEWAY_PUBLIC_CACHE_MS', 2000, 0, 300_000),
+    trustedProxies: parseTrustedProxies(env.optional('GATEWAY_TRUSTED_PROXIES')),
+  };
+}
+
+export interface EdgeConfigEnv {
+  host: string;
+  port: number;
+  upstream: string;
+  admission: { read: AdmissionLimits; write: AdmissionLimits };
+  trustedProxies: Set<string>;
+  maxBodyBytes: number;
+  upstreamTimeoutMs: number;
+  logLevel: string;
+}
+
+/**
+ * The edge's settings. Its bounds are the platform's public admission control: reads few in flight with
+ * a short queue (cheap to retry, cacheable), bookings many in flight in a deep, ordered queue.
+ */
+export function loadEdgeConfig(env = new Env()): EdgeConfigEnv {
+  const host = env.string('HOST', '127.0.0.1');
+  return {
+    host,
+    port: env.int('EDGE_PORT', DEFAULT_EDGE_PORT, 0, 65535),
+    upstream: env.url('EDGE_UPSTREAM_URL', `http://${host}:${env.int('GATEWAY_PORT', DEFAULT_PORTS.gateway, 1, 65535)}`),
+    admission: {
+      read: {
+        maxConcurrent: env.int('EDGE_READ_MAX_CONCURRENT', 64, 1, 100_000),
+        maxQueue: env.int('EDGE_READ_MAX_QUEUE', 64, 0, 1_000_000),
+        queueTimeoutMs: env.int('EDGE_READ_QUEUE_TIMEOUT_MS', 10, 1, 60_000),
+        lifoWhenOverloaded: env.bool('EDGE_READ_QUEUE_LIFO', true),
+      },
+      // A booking that waits its turn in an ordered queue is fairer than a refusal whose retry races
+      // everyone else's: the queue holds a surge's bookings for up to 10 s (apps time out at 30 s or more).
+      write: {
+        maxConcurrent: env.int('EDGE_WRITE_MAX_CONCURRENT', 256, 1, 100_000),
+        maxQueue: env.int('EDGE_WRITE_MAX_QUEUE', 4096, 0, 1_000_000),
+        queueTimeoutMs: env.int('EDGE_WRITE_QUEUE_TIMEOUT_MS', 10_000, 1, 60_000),
+      },
+    },
+    trustedProxies: parseTrustedProxies(env.optional('EDGE_TRUSTED_PROXIES')),
+    maxBodyBytes: env.int('EDGE_MAX_BODY_BYTES', 1_000_000, 1, 100_000_000),
+    upstreamTimeoutMs: env.int('EDGE_UPSTREAM_TIMEOUT_MS', 60_000, 100, 600_000),
+    logLevel: env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   };
 }

@@ -5,6 +5,7 @@ import { DEFAULT_SUPERGRAPH, startGateway } from './gateway.js';
 export * from './config.js';
 export * from './gateway.js';
 export * from './keys.js';
+export * from './edge.js';
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   runMain(async () => {

@@ -6,7 +6,8 @@ import type { DatabaseUrls } from './platform.js';
 
 export interface LaunchOptions {
   host: string;
-  ports: Record<ServiceName | 'gateway', number>;
+  /** With an `edge` port, the edge is the public front door in front of the gateway. */
+  ports: Record<ServiceName | 'gateway', number> & { edge?: number };
   databaseUrls: DatabaseUrls;
   gatewaySecret: string;
   piiKey: string;
@@ -15,15 +16,18 @@ export interface LaunchOptions {
   env?: Record<string, string>;
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   gatewayEnv?: Record<string, string>;
+  edgeEnv?: Record<string, string>;
   stdio?: 'inherit' | 'ignore';
   /** Called when a process exits while the platform is not stopping. */
   onUnexpectedExit?: (name: string, code: number | null, signal: NodeJS.Signals | null) => void;
 }
 
 export interface LaunchedPlatform {
+  /** Where citizens' apps connect: the edge when there is one, else the gateway. */
+  publicUrl: string;
   gatewayUrl: string;
   serviceUrls: Record<ServiceName, string>;
-  pids: Record<ServiceName | 'gateway', number>;
+  pids: Record<ServiceName | 'gateway', number> & { edge?: number };
   stop(): Promise<void>;
 }
 
@@ -56,7 +60,7 @@ export function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> 
 }
 
 /**
- * The four subgraphs and the gateway as child processes (the compiled dist entries). Children
+ * The four subgraphs, the gateway and (with ports.edge) the edge as child processes (the compiled dist entries). Children
  * have an IPC channel: if this process dies, they see the disconnect and exit, leaving no orphans.
  */
 export async function launchPlatform(options: LaunchOptions): Promise<LaunchedPlatform> {
@@ -86,7 +90,8 @@ export async function launchPlatform(options: LaunchOptions): Promise<LaunchedPl
     return child;
   };
   const serviceUrls = {} as Record<ServiceName, string>;
-  const pids = {} as Record<ServiceName | 'gateway', number>;
+  const pids = {} as LaunchedPlatform['pids'];
+  const edgeUrl = ports.edge === undefined ? undefined : `http://${host}:${ports.edge}/graphql`;
   try {
     for (const name of SERVICES) {
       const prefix = name.toUpperCase();
@@ -104,13 +109,24 @@ export async function launchPlatform(options: LaunchOptions): Promise<LaunchedPl
       GATEWAY_PORT: String(ports.gateway),
       ...Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, serviceUrls[s]])),
       JWT_PUBLIC_KEY: options.jwtPublicKey,
+      // The edge tells the gateway who the client is; nobody else may.
+      ...(edgeUrl ? { GATEWAY_TRUSTED_PROXIES: host } : {}),
       ...options.gatewayEnv,
     });
     pids.gateway = gateway.pid!;
     await waitHealthy(`http://${host}:${ports.gateway}/health`, gateway);
+    if (ports.edge !== undefined) {
+      const edge = spawn('edge', 'gateway/dist/edge-main.js', {
+        EDGE_PORT: String(ports.edge),
+        EDGE_UPSTREAM_URL: `http://${host}:${ports.gateway}`,
+        ...options.edgeEnv,
+      });
+      pids.edge = edge.pid!;
+      await waitHealthy(`http://${host}:${ports.edge}/health`, edge);
+    }
   } catch (error) {
     await stop();
     throw error;
   }
-  return { gatewayUrl, serviceUrls, pids, stop };
+  return { publicUrl: edgeUrl ?? gatewayUrl, gatewayUrl, serviceUrls, pids, stop };
 }

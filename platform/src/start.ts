@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ensureDevKeyPair } from '@victori/gateway';
 import {
   createLogger,
+  DEFAULT_EDGE_PORT,
   DEFAULT_PORTS,
   Env,
   migrateBus,
@@ -22,7 +23,8 @@ const logger = createLogger('platform');
 
 /**
  * `npm start`: embedded PostgreSQL (unless every <SERVICE>_DATABASE_URL is set), one database per
- * service, migrations and Semarang seed data, four subgraphs and the gateway as child processes.
+ * service, migrations and Semarang seed data, four subgraphs, the gateway and the edge (the public
+ * port) as child processes.
  */
 runMain(async () => {
   const env = new Env();
@@ -73,6 +75,7 @@ runMain(async () => {
       inventory: port('inventory'),
       immunization: port('immunization'),
       reporting: port('reporting'),
+      edge: env.int('EDGE_PORT', DEFAULT_EDGE_PORT, 1, 65535),
     },
     databaseUrls,
     gatewaySecret: env.optional('GATEWAY_SECRET') ?? secrets.gatewaySecret,
@@ -83,6 +86,6 @@ runMain(async () => {
       void stopAll(1);
     },
   });
-  process.stdout.write(`\nVICTORI platform is up: http://localhost:${port('gateway')}/graphql\n`);
+  process.stdout.write(`\nVICTORI platform is up: ${launchedRef.current.publicUrl.replace('127.0.0.1', 'localhost')}\n`);
   process.stdout.write(`Get a token: npm run token -- --role health-worker --facility 6f1c2a10-0000-4000-8000-000000000002\n\n`);
 });

@@ -92,12 +92,16 @@ export interface ServiceConfig {
 }
 
 export const DEFAULT_PORTS: Record<ServiceName | 'gateway', number> = {
-  gateway: 4000,
+  // Internal: the public port is the edge's (DEFAULT_EDGE_PORT), in front of the gateway.
+  gateway: 4005,
   booking: 4001,
   inventory: 4002,
   immunization: 4003,
   reporting: 4004,
 };
+
+/** The public front door (the edge): the one URL citizens' apps and partners use. */
+export const DEFAULT_EDGE_PORT = 4000;
 
 export function envPrefix(service: ServiceName): string {
   return service.toUpperCase();

@@ -44,6 +44,34 @@ export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
   /** Called before GraphQL execution; may refuse (admission control). */
   admit?: (req: IncomingMessage, body: unknown) => Promise<Admission> | Admission;
   maxBodyBytes?: number;
+  /** Peers (e.g. the edge) whose X-Forwarded-For names the client; from anyone else it is ignored. */
+  trustedProxies?: ReadonlySet<string>;
+}
+
+/** Parses a comma-separated list of proxy addresses (IPv4, IPv6, or IPv4-mapped IPv6 forms of both). */
+export function parseTrustedProxies(list: string | undefined): Set<string> {
+  const set = new Set<string>();
+  for (const entry of (list ?? '').split(',')) {
+    const address = entry.trim();
+    if (!address) continue;
+    set.add(address);
+    if (address.includes('.') && !address.includes(':')) set.add(`::ffff:${address}`);
+  }
+  return set;
+}
+
+/**
+ * The client's address: the socket peer, or, when the peer is a trusted proxy, the address that proxy
+ * appended last to X-Forwarded-For (entries further left were written by the client and prove nothing).
+ */
+export function clientAddress(req: IncomingMessage, trusted: ReadonlySet<string> | undefined): string {
+  const peer = req.socket.remoteAddress ?? '';
+  if (!trusted?.has(peer)) return peer;
+  const header = req.headers['x-forwarded-for'];
+  const value = Array.isArray(header) ? header.join(',') : header;
+  if (!value) return peer;
+  const last = value.slice(value.lastIndexOf(',') + 1).trim();
+  return last || peer;
 }
 
 const GENERIC_ID: Partial<Record<string, string>> = {
@@ -286,7 +314,7 @@ export async function startGraphQLHttpServer<TContext extends BaseContext>(
         return log();
       },
       headers: req.headers,
-      ip: req.socket.remoteAddress ?? '',
+      ip: clientAddress(req, options.trustedProxies),
     };
     const route = options.routes?.[url.pathname];
     if (route) {

@@ -20,6 +20,7 @@ function startPlatform(
     VICTORI_DATA_DIR: dataDir,
     EMBEDDED_PG_PORT: String(ports.pg),
     GATEWAY_PORT: String(ports.gateway),
+    EDGE_PORT: String(ports.edge),
     BOOKING_PORT: String(ports.booking),
     INVENTORY_PORT: String(ports.inventory),
     IMMUNIZATION_PORT: String(ports.immunization),
@@ -78,6 +79,7 @@ describe('npm start', () => {
   test('starts everything on embedded PostgreSQL, serves Semarang data, stops cleanly on SIGTERM and reuses the data', async () => {
     const ports = {
       pg: await freePort(),
+      edge: await freePort(),
       gateway: await freePort(),
       booking: await freePort(),
       inventory: await freePort(),
@@ -86,7 +88,8 @@ describe('npm start', () => {
     };
     const first = startPlatform(dataDir, ports);
     const url = await first.ready;
-    expect(url).toBe(`http://localhost:${ports.gateway}/graphql`);
+    // The public URL is the edge's; the gateway sits behind it.
+    expect(url).toBe(`http://localhost:${ports.edge}/graphql`);
     const res = await gql<{ areas: unknown[]; facilities: unknown[] }>(url, `{ areas(level: KELURAHAN) { code } facilities { id } }`);
     expect(res.data!.areas).toHaveLength(177);
     expect(res.data!.facilities.length).toBeGreaterThan(20);
@@ -116,6 +119,7 @@ describe('npm start', () => {
     const externalDir = mkdtempSync(path.join(tmpdir(), 'victori-external-'));
     const ports = {
       pg: await freePort(),
+      edge: await freePort(),
       gateway: await freePort(),
       booking: await freePort(),
       inventory: await freePort(),

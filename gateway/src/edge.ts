@@ -1,0 +1,307 @@
+import { randomUUID } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Pool, type Dispatcher } from 'undici';
+import { clientAddress, createLogger, ErrorCode, errorBody, HEADER_REQUEST_ID, LoopLateness, type Logger } from '@victori/shared';
+import { AdmissionControl, isMutation } from './admission.js';
+import type { EdgeConfigEnv } from './config.js';
+
+/**
+ * The edge: the platform's public front door, a process that does nothing but admit or refuse.
+ *
+ * Under a surge the gateway's event loop is full of admitted work (planning, subgraph calls, JSON), and a
+ * refusal made there waits its turn behind that work. The edge holds the admission bounds instead: it reads
+ * each request, refuses the excess at once with 503 OVERLOADED and Retry-After, and forwards only what it
+ * admitted to the gateway over a keep-alive pool. Its own loop stays nearly idle, so refusals stay fast,
+ * and the gateway only ever sees as much work as it can do well.
+ *
+ * It tells bookings (mutations) from reads, carries the client's address on in X-Forwarded-For (the
+ * gateway believes it from the edge only: GATEWAY_TRUSTED_PROXIES) and the request id in X-Request-Id.
+ */
+export type EdgeConfig = EdgeConfigEnv;
+
+export interface RunningEdge {
+  server: http.Server;
+  url: string;
+  port: number;
+  admission: { read: AdmissionControl; write: AdmissionControl };
+  close(): Promise<void>;
+}
+
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'x-forwarded-for',
+  HEADER_REQUEST_ID,
+]);
+
+const OVERLOADED = {
+  id: 'Layanan sedang sibuk; silakan coba lagi dalam 1 detik',
+  en: 'The service is busy; please try again in 1 second',
+};
+const UNAVAILABLE = {
+  id: 'Layanan sedang tidak tersedia; silakan coba lagi sebentar lagi',
+  en: 'The service is unavailable; please try again shortly',
+};
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload), ...headers });
+  res.end(payload);
+}
+
+/**
+ * Mutation hashes of automatic persisted queries the edge has seen registered, so that a booking sent by
+ * hash alone is still admitted as a booking (bounded; the oldest entries go first).
+ */
+class MutationHashes {
+  private readonly hashes = new Set<string>();
+  constructor(private readonly max = 10_000) {}
+  add(hash: string): void {
+    if (this.hashes.has(hash)) return;
+    if (this.hashes.size >= this.max) this.hashes.delete(this.hashes.values().next().value!);
+    this.hashes.add(hash);
+  }
+  has(hash: string): boolean {
+    return this.hashes.has(hash);
+  }
+}
+
+interface GraphQLBody {
+  query?: unknown;
+  extensions?: { persistedQuery?: { sha256Hash?: unknown } };
+}
+
+/**
+ * Whether a POST body carries a mutation. Most bodies are decided without parsing: a body without the
+ * word "mutation" and without a persisted-query hash is a read. A body that does not parse is a read
+ * here; the gateway answers it with its own typed error.
+ */
+export function classifyBody(raw: string, hashes: MutationHashes): 'read' | 'write' {
+  const mentionsMutation = raw.includes('mutation');
+  if (!mentionsMutation && !raw.includes('sha256Hash')) return 'read';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return 'read';
+  }
+  const operations = (Array.isArray(parsed) ? parsed : [parsed]) as (GraphQLBody | null)[];
+  let write = false;
+  for (const op of operations) {
+    if (!op || typeof op !== 'object') continue;
+    const hash = op.extensions?.persistedQuery?.sha256Hash;
+    if (typeof op.query === 'string') {
+      if (isMutation(op)) {
+        write = true;
+        if (typeof hash === 'string') hashes.add(hash);
+      }
+    } else if (typeof hash === 'string' && hashes.has(hash)) {
+      write = true;
+    }
+  }
+  return write ? 'write' : 'read';
+}
+
+export { MutationHashes };
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      if (tooLarge) return;
+      size += chunk.length;
+      if (size > limit) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.once('end', () => resolve(tooLarge ? undefined : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.once('error', reject);
+    req.once('close', () => {
+      if (!req.complete) reject(new Error('request aborted before its body ended'));
+    });
+  });
+}
+
+export async function startEdge(config: EdgeConfig, logger: Logger = createLogger('edge', config.logLevel)): Promise<RunningEdge> {
+  const { read, write } = config.admission;
+  const admission = {
+    read: new AdmissionControl(read.maxConcurrent, read.maxQueue, read.queueTimeoutMs, { lifoWhenOverloaded: read.lifoWhenOverloaded }),
+    write: new AdmissionControl(write.maxConcurrent, write.maxQueue, write.queueTimeoutMs),
+  };
+  const upstream = new URL(config.upstream);
+  const pool = new Pool(upstream.origin, {
+    // Every admitted request has a connection of its own; a few more for health and metrics.
+    connections: read.maxConcurrent + write.maxConcurrent + 8,
+    pipelining: 1,
+    headersTimeout: config.upstreamTimeoutMs,
+    bodyTimeout: config.upstreamTimeoutMs,
+    keepAliveTimeout: 60_000,
+  });
+  const hashes = new MutationHashes();
+  const loopDelay = new LoopLateness();
+  const counters = { forwarded: 0, upstreamFailures: 0, tooLarge: 0 };
+
+  const upstreamJson = async (path: string): Promise<{ status: number; body: unknown }> => {
+    const res = await pool.request({ path, method: 'GET', headersTimeout: 2000, bodyTimeout: 2000 });
+    const text = await res.body.text();
+    try {
+      return { status: res.statusCode, body: JSON.parse(text) as unknown };
+    } catch {
+      return { status: res.statusCode, body: text };
+    }
+  };
+
+  /** Forwards the request to the gateway and streams the answer back; `done` runs exactly once. */
+  const forward = (req: IncomingMessage, res: ServerResponse, requestId: string, body: Buffer | undefined, done: () => void): void => {
+    counters.forwarded++;
+    const headers: string[] = [];
+    const raw = req.rawHeaders;
+    for (let i = 0; i < raw.length; i += 2) {
+      if (!HOP_BY_HOP.has(raw[i]!.toLowerCase())) headers.push(raw[i]!, raw[i + 1]!);
+    }
+    headers.push('x-forwarded-for', clientAddress(req, config.trustedProxies), HEADER_REQUEST_ID, requestId);
+    let abort: ((reason?: Error) => void) | undefined;
+    let resumeUpstream: (() => void) | undefined;
+    let finished = false;
+    const finish = (): void => {
+      if (finished) return;
+      finished = true;
+      done();
+    };
+    // A client that leaves stops the gateway's work for it too.
+    res.once('close', () => {
+      if (!res.writableFinished) abort?.(new Error('client closed'));
+      finish();
+    });
+    const handler: Dispatcher.DispatchHandler = {
+      onConnect: (abortRequest: (reason?: Error) => void) => {
+        abort = abortRequest;
+      },
+      onHeaders: (statusCode: number, rawHeaders: Buffer[], resume: () => void) => {
+        const out: string[] = [];
+        for (let i = 0; i < rawHeaders.length; i += 2) {
+          const name = rawHeaders[i]!.toString('latin1');
+          const lower = name.toLowerCase();
+          if (lower === 'connection' || lower === 'keep-alive' || lower === 'transfer-encoding' || lower === HEADER_REQUEST_ID) continue;
+          out.push(name, rawHeaders[i + 1]!.toString('latin1'));
+        }
+        res.writeHead(statusCode, out);
+        resumeUpstream = resume;
+        return true;
+      },
+      // Back-pressure: a slow client pauses the gateway's answer until its socket drains.
+      onData: (chunk: Buffer) => {
+        const ok = res.write(chunk);
+        if (!ok && resumeUpstream) res.once('drain', resumeUpstream);
+        return ok;
+      },
+      onComplete: () => {
+        res.end();
+      },
+      onError: (error: Error) => {
+        if (res.destroyed) return;
+        counters.upstreamFailures++;
+        logger.warn({ err: { message: error.message, code: (error as { code?: string }).code }, requestId }, 'gateway did not answer');
+        if (!res.headersSent) {
+          send(res, 503, errorBody(ErrorCode.UNAVAILABLE, UNAVAILABLE.id, UNAVAILABLE.en, { requestId }), { 'retry-after': '1' });
+        } else {
+          res.destroy(error);
+        }
+      },
+    } as unknown as Dispatcher.DispatchHandler;
+    pool.dispatch({ path: req.url ?? '/', method: (req.method ?? 'GET') as Dispatcher.HttpMethod, headers, body: body ?? null }, handler);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const incomingId = req.headers[HEADER_REQUEST_ID];
+    const requestId = typeof incomingId === 'string' && /^[\w.-]{1,64}$/.test(incomingId) ? incomingId : randomUUID();
+    res.setHeader(HEADER_REQUEST_ID, requestId);
+    const target = req.url ?? '/';
+    const q = target.indexOf('?');
+    const pathname = q < 0 ? target : target.slice(0, q);
+    if (pathname === '/health') return send(res, 200, { status: 'ok', service: 'edge' });
+    if (pathname === '/ready') {
+      try {
+        const gateway = await upstreamJson('/ready');
+        const ok = gateway.status === 200;
+        return send(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not-ready', service: 'edge', checks: { gateway: gateway.body } });
+      } catch (error) {
+        return send(res, 503, { status: 'not-ready', service: 'edge', checks: { gateway: false }, error: (error as Error).message });
+      }
+    }
+    if (pathname === '/metrics') {
+      return send(res, 200, {
+        admission: Object.fromEntries(
+          Object.entries(admission).map(([k, a]) => [
+            k,
+            {
+              inFlight: a.inFlight,
+              limit: a.limit,
+              queued: a.queued,
+              refused: a.refused,
+              admittedFromQueue: a.admittedFromQueue,
+              queueWaitMs: a.queueWaitMs,
+            },
+          ]),
+        ),
+        ...counters,
+        eventLoopDelayMs: loopDelay.take(),
+        rssMiB: process.memoryUsage.rss() / 2 ** 20,
+      });
+    }
+    let body: Buffer | undefined;
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      body = await readBody(req, config.maxBodyBytes);
+      if (body === undefined) {
+        counters.tooLarge++;
+        return send(res, 413, errorBody(ErrorCode.BAD_REQUEST, 'Permintaan terlalu besar', 'Request body too large', { requestId }));
+      }
+    }
+    // GET cannot carry a mutation (the gateway refuses one); everything else is told apart by its body.
+    const control = body && body.length && classifyBody(body.toString('utf8'), hashes) === 'write' ? admission.write : admission.read;
+    const state = control.tryEnter();
+    if (state === 'refused' || (state === 'queued' && !(await control.wait()))) {
+      return send(res, 503, errorBody(ErrorCode.OVERLOADED, OVERLOADED.id, OVERLOADED.en, { requestId }), { 'retry-after': '1' });
+    }
+    forward(req, res, requestId, body, () => control.leave());
+  };
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      // Only a client that left mid-body gets here; there is nobody to answer.
+      logger.debug({ err: { message: (error as Error).message } }, 'request ended early');
+      if (!res.headersSent && !res.destroyed)
+        send(res, 400, errorBody(ErrorCode.BAD_REQUEST, 'Permintaan tidak lengkap', 'Incomplete request'));
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ port, upstream: upstream.origin }, 'edge listening');
+  return {
+    server,
+    port,
+    url: `http://${config.host}:${port}/graphql`,
+    admission,
+    async close() {
+      loopDelay.stop();
+      server.closeIdleConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await pool.close();
+    },
+  };
+}
