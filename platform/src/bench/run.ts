@@ -66,20 +66,22 @@ interface RunCpu {
 }
 
 /**
- * One overload round: capacity at the admission bound (closed loop), then 3x that rate as a paced open
- * loop at ours, at ours without the loop governor, at ours with a FIFO queue, and at the floor server.
+ * One overload round: capacity at the admission bound through the public port (closed loop), then 3x that
+ * rate as a paced open loop at ours (the edge in front of the gateway), at the gateway alone (admission in
+ * the gateway's own loop, with its loop governor), at the gateway alone without the governor, and at the
+ * floor server.
  */
 interface OverloadRound {
   uncontended: LoadResult;
   offered: number;
   result: LoadResult;
-  /** Mean time admitted reads waited in the admission queue (the gateway's /metrics). */
+  /** Mean time admitted reads waited in the admission queue (the edge's /metrics). */
   meanQueueWaitMs: number;
-  fifo: LoadResult;
-  fifoMeanQueueWaitMs: number;
+  gatewayAlone: LoadResult;
+  gatewayAloneMeanQueueWaitMs: number;
   noGovernor: LoadResult;
   floor: LoadResult;
-  cpu: Record<'ours' | 'noGovernor' | 'fifo' | 'floor', RunCpu>;
+  cpu: Record<'ours' | 'noGovernor' | 'gatewayAlone' | 'floor', RunCpu>;
 }
 
 interface Comparison {
@@ -110,6 +112,8 @@ export interface BenchReport {
   };
   publicRead?: {
     vsHive: Comparison;
+    /** The whole public path (edge in front of the gateway) ÷ Hive Gateway alone. */
+    publicPathVsHive: Comparison;
     vsDirect: Comparison;
     vsDirectNoDedupe: Comparison;
     cached: LoadResult;
@@ -264,24 +268,27 @@ export function whatMakesItFast(report: BenchReport): string[][] {
   const o = report.overload;
   if (o?.withoutAdmission) {
     rows.push([
-      'admission control at the gateway (reads at 3× capacity)',
+      'admission control (reads at 3× capacity; before: a gateway without it)',
       `without: p99 ${f0(o.withoutAdmission.latency.p99)} ms, ${f0(o.withoutAdmission.okThroughput)} OK/s`,
       `admitted p99 ${f0(o.admittedP99)} ms (${f2(o.admittedP99 / o.uncontendedP99)}× uncontended), ${f0(median(o.rounds.map((r) => r.result.okThroughput)))} OK/s; refusals p99 ${f0(o.refusedP99)} ms`,
       `${times(o.withoutAdmission.latency.p99 / o.admittedP99)} lower p99`,
     ]);
-    const fifoP99 = median(o.rounds.map((r) => r.fifo.admittedLatency.p99));
+    const alone = (f: (r: LoadResult) => number): number => median(o.rounds.map((r) => f(r.gatewayAlone)));
+    const ours = (f: (r: LoadResult) => number): number => median(o.rounds.map((r) => f(r.result)));
+    const summary = (f: (g: (r: LoadResult) => number) => number): string =>
+      `refusals p50/p99 ${f0(f((r) => r.refusedLatency.p50))}/${f0(f((r) => r.refusedLatency.p99))} ms, admitted p99 ${f0(f((r) => r.admittedLatency.p99))} ms, ${f0(f((r) => r.okThroughput))} OK/s`;
     rows.push([
-      'adaptive LIFO read queue under overload',
-      `FIFO: admitted p99 ${f0(fifoP99)} ms, waited ${f1(median(o.rounds.map((r) => r.fifoMeanQueueWaitMs)))} ms in queue (mean), ${f0(median(o.rounds.map((r) => r.fifo.okThroughput)))} OK/s`,
-      `admitted p99 ${f0(o.admittedP99)} ms, waited ${f1(median(o.rounds.map((r) => r.meanQueueWaitMs)))} ms (mean), ${f0(median(o.rounds.map((r) => r.result.okThroughput)))} OK/s`,
-      `${times(fifoP99 / o.admittedP99)} lower p99`,
+      'the edge: admission in a process of its own, in front of the gateway (same offered rate)',
+      `gateway alone: ${summary(alone)}`,
+      `edge: ${summary(ours)}`,
+      `${times(alone((r) => r.refusedLatency.p99) / o.refusedP99)} lower refusal p99, ${times(ours((r) => r.okThroughput) / alone((r) => r.okThroughput))} the OK/s`,
     ]);
     const ng = (f: (r: LoadResult) => number): number => median(o.rounds.map((r) => f(r.noGovernor)));
     rows.push([
-      'event-loop governor on the read bound under overload',
-      `without: refusals p50/p99 ${f0(ng((r) => r.refusedLatency.p50))}/${f0(ng((r) => r.refusedLatency.p99))} ms, admitted p99 ${f0(ng((r) => r.admittedLatency.p99))} ms, ${f0(ng((r) => r.okThroughput))} OK/s`,
-      `refusals p50/p99 ${f0(median(o.rounds.map((r) => r.result.refusedLatency.p50)))}/${f0(o.refusedP99)} ms, admitted p99 ${f0(o.admittedP99)} ms, ${f0(median(o.rounds.map((r) => r.result.okThroughput)))} OK/s`,
-      `${times(ng((r) => r.refusedLatency.p99) / o.refusedP99)} lower refusal p99`,
+      'event-loop governor on the read bound, gateway alone',
+      `without: ${summary(ng)}`,
+      `with: ${summary(alone)}`,
+      `${times(ng((r) => r.refusedLatency.p99) / alone((r) => r.refusedLatency.p99))} lower refusal p99`,
     ]);
   }
   const p = report.publicRead;
@@ -360,6 +367,8 @@ export function markdown(report: BenchReport): string {
   if (report.publicRead) {
     rows.push(loadRow('public read, 2 subgraphs, ours (uncached)', report.publicRead.vsHive.ours.at(-1)!));
     rows.push(loadRow('public read, 2 subgraphs, Hive Gateway', report.publicRead.vsHive.peer.at(-1)!));
+    if (report.publicRead.publicPathVsHive)
+      rows.push(loadRow('public read, 2 subgraphs, public path (edge + gateway)', report.publicRead.publicPathVsHive.ours.at(-1)!));
     rows.push(loadRow('public read, 1 subgraph, ours', report.publicRead.vsDirect.ours.at(-1)!));
     rows.push(loadRow('public read, 1 subgraph, direct to booking', report.publicRead.vsDirect.peer.at(-1)!));
     rows.push(loadRow('public read, 1 subgraph, ours without dedupe', report.publicRead.vsDirectNoDedupe.ours.at(-1)!));
@@ -373,9 +382,14 @@ export function markdown(report: BenchReport): string {
   if (report.overload) {
     const lastRound = report.overload.rounds.at(-1)!;
     rows.push(loadRow('overload: uncontended (closed loop at the admission bound)', report.overload.uncontended));
-    rows.push(loadRow(`overload: paced ${f0(report.overload.offered)}/s (3× capacity), ours`, report.overload.result));
-    rows.push(loadRow('overload: same rate, ours without the loop governor', lastRound.noGovernor));
-    rows.push(loadRow('overload: same rate, FIFO read queue', lastRound.fifo));
+    rows.push(
+      loadRow(
+        `overload: paced ${f0(report.overload.offered)}/s (3× capacity), ours (edge in front of the gateway)`,
+        report.overload.result,
+      ),
+    );
+    rows.push(loadRow('overload: same rate, gateway alone (loop governor)', lastRound.gatewayAlone));
+    rows.push(loadRow('overload: same rate, gateway alone without the loop governor', lastRound.noGovernor));
     rows.push(loadRow('overload: same rate, floor server (bare node:http, refuses everything)', lastRound.floor));
     if (report.overload.withoutAdmission) rows.push(loadRow('overload without admission control', report.overload.withoutAdmission));
   }
@@ -396,6 +410,13 @@ export function markdown(report: BenchReport): string {
       '≥ 1.0',
       p.vsHive.ratio >= 1 ? 'yes' : 'no',
     ]);
+    if (p.publicPathVsHive)
+      ratios.push([
+        'public path (edge + gateway) ÷ Hive Gateway alone, same query, uncached',
+        f2(p.publicPathVsHive.ratio),
+        '≥ 1.0',
+        p.publicPathVsHive.ratio >= 1 ? 'yes' : 'no',
+      ]);
     ratios.push(['ours ÷ direct subgraph, 1-subgraph availability', f2(p.vsDirect.ratio), '≥ 0.5', p.vsDirect.ratio >= 0.5 ? 'yes' : 'no']);
     ratios.push([
       'ours without in-flight dedupe ÷ direct subgraph',
@@ -579,9 +600,9 @@ export function markdown(report: BenchReport): string {
         ...o.rounds.flatMap((r, i) =>
           (
             [
-              ['ours (adaptive LIFO, loop governor)', r.result, r.meanQueueWaitMs, r.cpu.ours],
-              ['without the loop governor', r.noGovernor, NaN, r.cpu.noGovernor],
-              ['FIFO queue', r.fifo, r.fifoMeanQueueWaitMs, r.cpu.fifo],
+              ['ours (edge in front of the gateway)', r.result, r.meanQueueWaitMs, r.cpu.ours],
+              ['gateway alone (loop governor)', r.gatewayAlone, r.gatewayAloneMeanQueueWaitMs, r.cpu.gatewayAlone],
+              ['gateway alone without the loop governor', r.noGovernor, NaN, r.cpu.noGovernor],
               ['floor server', r.floor, NaN, r.cpu.floor],
             ] as [string, LoadResult, number, RunCpu][]
           ).map(([variant, run, wait, cpu], j) => [
@@ -648,12 +669,13 @@ async function main(): Promise<void> {
       const keys = await ensureDevKeyPair(path.join(work, 'keys'));
       const privateKey = readPem(keys.privateKeyFile);
       const ports = {
+        edge: await freePort(),
         gateway: await freePort(),
         booking: await freePort(),
         inventory: await freePort(),
         immunization: await freePort(),
         reporting: await freePort(),
-      } as Record<ServiceName | 'gateway', number>;
+      } as Record<ServiceName | 'gateway' | 'edge', number>;
       const gatewayBase = {
         NODE_ENV: 'production',
         LOG_LEVEL: 'warn',
@@ -671,6 +693,7 @@ async function main(): Promise<void> {
         // booking limit is off here (per-NIK limits stay on; every storm NIK books once).
         env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', SQL_COUNT: 'true', BOOKING_DB_POOL: '20', BOOKING_RATE_PER_IP: '0' },
         gatewayEnv: { GATEWAY_PUBLIC_CACHE_MS: '0', GATEWAY_READ_MAX_CONCURRENT: String(READ_BOUND) },
+        edgeEnv: { EDGE_READ_MAX_CONCURRENT: String(READ_BOUND) },
         stdio: 'inherit',
       });
       const subgraphEnv = Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, platform!.serviceUrls[s]]));
@@ -688,10 +711,10 @@ async function main(): Promise<void> {
         ];
         process.stderr.write(`storm: setting up 10 sessions x 500 places (and ${plan.length} x 10 more for the runs at PostgreSQL)\n`);
         const storm = await setupStorm(platform.gatewayUrl, admin, plan.length, attempts);
-        process.stderr.write(`storm: ${attempts} attempts, 1,000 connections, through the gateway\n`);
+        process.stderr.write(`storm: ${attempts} attempts, 1,000 connections, through the public port (edge, gateway)\n`);
         const gatewayRun = await runLoadProcess(
           {
-            url: platform.gatewayUrl,
+            url: platform.publicUrl,
             connections: 1000,
             amount: attempts,
             timeoutSec: 30,
@@ -822,13 +845,14 @@ async function main(): Promise<void> {
         const hivePort = await freePort();
         const supergraph = supergraphFor(platform.serviceUrls, path.join(work, 'supergraph.graphql'));
         procs.push(await startHiveGateway(work, hivePort, supergraph, secrets.gatewaySecret));
-        const seconds = quick ? 3 : 5;
+        const seconds = quick ? 3 : 4;
         const load = (url: string, body: string | undefined, extra: Partial<LoadSpec> = {}): Promise<LoadResult> =>
           runLoadProcess({ url, connections: 50, duration: seconds, ...(body === undefined ? {} : { body }), ...extra }, work);
         const twoBody = post(AVAILABILITY_TWO_SUBGRAPHS, { f: { hasPlaces: true } });
         const oneBody = post(AVAILABILITY_ONE_SUBGRAPH, { f: { hasPlaces: true } });
         // Warm both gateways' query plans and connections.
         await load(platform.gatewayUrl, twoBody, { duration: 1 });
+        await load(platform.publicUrl, twoBody, { duration: 1 });
         await load(`http://127.0.0.1:${hivePort}/graphql`, twoBody, { duration: 1 });
 
         if (only.has('public-read')) {
@@ -838,6 +862,14 @@ async function main(): Promise<void> {
             1,
             quick ? 2 : 3,
             () => load(platform!.gatewayUrl, twoBody),
+            () => load(`http://127.0.0.1:${hivePort}/graphql`, twoBody),
+          );
+          // The whole public path (edge, then gateway) against Hive Gateway alone.
+          const publicPathVsHive = await alternate(
+            'public path (edge + gateway) ÷ Hive Gateway',
+            1,
+            2,
+            () => load(platform!.publicUrl, twoBody),
             () => load(`http://127.0.0.1:${hivePort}/graphql`, twoBody),
           );
           const vsDirect = await alternate(
@@ -899,6 +931,7 @@ async function main(): Promise<void> {
           });
           report.publicRead = {
             vsHive,
+            publicPathVsHive,
             vsDirect,
             vsDirectNoDedupe,
             cached,
@@ -945,9 +978,9 @@ async function main(): Promise<void> {
 
         if (only.has('overload')) {
           process.stderr.write(
-            'overload: capacity at the admission bound (uncontended), then 3x capacity paced: ours, no loop governor, FIFO queue, floor server\n',
+            'overload: capacity at the admission bound (uncontended), then 3x capacity paced: ours (edge), gateway alone, gateway alone without governor, floor server\n',
           );
-          // The same gateway without the loop governor, and with the previous read queue policy (always FIFO).
+          // The gateway alone (admission in its own loop) with and without the loop governor.
           const variantGateway = async (name: string, env: Record<string, string>): Promise<{ proc: Proc; port: number }> => {
             const port = await freePort();
             const proc = await startOurGateway(name, port, {
@@ -963,17 +996,18 @@ async function main(): Promise<void> {
           const { proc: noGovernor, port: noGovernorPort } = await variantGateway('gateway-no-governor', {
             GATEWAY_READ_LOOP_TARGET_PERCENT: '0',
           });
-          const { proc: fifoGateway, port: fifoPort } = await variantGateway('gateway-fifo', { GATEWAY_READ_QUEUE_LIFO: 'false' });
           const floorPort = await freePort();
           const floorServer = await startFloorServer(floorPort);
           procs.push(floorServer);
           const targets = {
-            ours: { url: platform.gatewayUrl, pid: platform.pids.gateway },
-            noGovernor: { url: `http://127.0.0.1:${noGovernorPort}/graphql`, pid: noGovernor.child.pid! },
-            fifo: { url: `http://127.0.0.1:${fifoPort}/graphql`, pid: fifoGateway.child.pid! },
-            floor: { url: `http://127.0.0.1:${floorPort}/graphql`, pid: floorServer.child.pid! },
+            // The edge's CPU and the gateway's behind it.
+            ours: { url: platform.publicUrl, pids: [platform.pids.edge!, platform.pids.gateway] },
+            gatewayAlone: { url: platform.gatewayUrl, pids: [platform.pids.gateway] },
+            noGovernor: { url: `http://127.0.0.1:${noGovernorPort}/graphql`, pids: [noGovernor.child.pid!] },
+            floor: { url: `http://127.0.0.1:${floorPort}/graphql`, pids: [floorServer.child.pid!] },
           };
-          for (const name of ['noGovernor', 'fifo'] as const) await load(targets[name].url, oneBody, { duration: 1 });
+          for (const name of ['noGovernor', 'ours'] as const) await load(targets[name].url, oneBody, { duration: 1 });
+          const serverCpu = (pids: number[]): number => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
           const readQueue = async (url: string): Promise<{ admittedFromQueue: number; queueWaitMs: number }> => {
             const m = (await (await fetch(new URL('/metrics', url))).json()) as {
               admission: { read: { admittedFromQueue: number; queueWaitMs: number } };
@@ -985,9 +1019,9 @@ async function main(): Promise<void> {
             variant: Variant,
             offered: number,
           ): Promise<{ run: LoadResult; meanQueueWaitMs: number; cpu: RunCpu }> => {
-            const { url, pid } = targets[variant];
+            const { url, pids } = targets[variant];
             const before = variant === 'floor' ? undefined : await readQueue(url);
-            const serverBefore = cpuSeconds(pid);
+            const serverBefore = serverCpu(pids);
             const machineBefore = machineCpu();
             const run = await load(url, oneBody, {
               connections: 4 * READ_BOUND,
@@ -998,7 +1032,7 @@ async function main(): Promise<void> {
             });
             const machineAfter = machineCpu();
             const cpu = {
-              serverSeconds: cpuSeconds(pid) - serverBefore,
+              serverSeconds: serverCpu(pids) - serverBefore,
               loadSeconds: run.loadCpuSeconds ?? NaN,
               machineBusy: (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total),
             };
@@ -1012,9 +1046,9 @@ async function main(): Promise<void> {
           // every other round so neither end of a round favours one variant).
           const rounds: OverloadRound[] = [];
           const overloadSeconds = quick ? 3 : 4;
-          const order: Variant[] = ['ours', 'noGovernor', 'fifo', 'floor'];
+          const order: Variant[] = ['ours', 'gatewayAlone', 'noGovernor', 'floor'];
           for (let i = 0; i < (quick ? 1 : 2); i++) {
-            const uncontended = await load(platform.gatewayUrl, oneBody, { connections: READ_BOUND, duration: overloadSeconds });
+            const uncontended = await load(platform.publicUrl, oneBody, { connections: READ_BOUND, duration: overloadSeconds });
             const offered = Math.round(uncontended.okThroughput * 3);
             const runs = {} as Record<Variant, { run: LoadResult; meanQueueWaitMs: number; cpu: RunCpu }>;
             for (const variant of i % 2 === 0 ? order : [...order].reverse()) runs[variant] = await overloaded(variant, offered);
@@ -1023,16 +1057,18 @@ async function main(): Promise<void> {
               offered,
               result: runs.ours.run,
               meanQueueWaitMs: runs.ours.meanQueueWaitMs,
-              fifo: runs.fifo.run,
-              fifoMeanQueueWaitMs: runs.fifo.meanQueueWaitMs,
+              gatewayAlone: runs.gatewayAlone.run,
+              gatewayAloneMeanQueueWaitMs: runs.gatewayAlone.meanQueueWaitMs,
               noGovernor: runs.noGovernor.run,
               floor: runs.floor.run,
-              cpu: { ours: runs.ours.cpu, noGovernor: runs.noGovernor.cpu, fifo: runs.fifo.cpu, floor: runs.floor.cpu },
+              cpu: { ours: runs.ours.cpu, noGovernor: runs.noGovernor.cpu, gatewayAlone: runs.gatewayAlone.cpu, floor: runs.floor.cpu },
             });
           }
           const last = rounds.at(-1)!;
           const alive = await Promise.all(
-            [platform.gatewayUrl, ...Object.values(platform.serviceUrls)].map(async (u) => (await fetch(new URL('/health', u))).ok),
+            [platform.publicUrl, platform.gatewayUrl, ...Object.values(platform.serviceUrls)].map(
+              async (u) => (await fetch(new URL('/health', u))).ok,
+            ),
           );
           // Before/after: the same offered load at a gateway without admission control.
           const unboundedPort = await freePort();
