@@ -37,6 +37,32 @@ describe('read admission', () => {
     expect(control.refused).toBe(3);
   });
 
+  test('without queueing under overload, the queue absorbs a burst, then a full class refuses at once', async () => {
+    const control = new AdmissionControl(1, 3, 1000, { queueWhenOverloaded: false, calmMs: 30 });
+    expect(control.tryEnter()).toBe('admitted');
+    // Not overloaded yet: a burst waits in the queue.
+    const waiters: Promise<boolean>[] = [];
+    for (let i = 0; i < 3; i++) {
+      expect(control.tryEnter()).toBe('queued');
+      waiters.push(control.wait());
+    }
+    const [first, ...more] = waiters;
+    // The queue is full: refused, and the class is overloaded.
+    expect(control.tryEnter()).toBe('refused');
+    // Overloaded now: with places taken, the next request is refused at once though the queue is not full.
+    control.leave();
+    expect(await first).toBe(true);
+    expect(control.queued).toBe(2);
+    control.leave();
+    control.leave();
+    expect(await Promise.all(more)).toEqual([true, true]);
+    expect(control.queued).toBe(0);
+    expect(control.tryEnter()).toBe('refused');
+    // Once the calm period has passed, the queue takes waiters again.
+    await new Promise((r) => setTimeout(r, 40));
+    expect(control.tryEnter()).toBe('queued');
+  });
+
   test('bookings (no adaptive LIFO) keep arrival order under overload', async () => {
     const control = new AdmissionControl(1, 2, 1000);
     expect(control.tryEnter()).toBe('admitted');

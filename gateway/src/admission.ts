@@ -6,6 +6,9 @@
  * ACM Queue 2015). Under overload the oldest waiters are about to miss their deadline anyway, so
  * serving them first only makes every admitted request wait nearly the whole deadline; serving the
  * newest admits requests that have hardly waited, and the deadline refuses the stale ones.
+ *
+ * With `queueWhenOverloaded: false`, the queue only absorbs bursts: once the class is overloaded, a request
+ * that finds no free place is refused at once instead of waiting (the edge's reads).
  */
 export class AdmissionControl {
   private active = 0;
@@ -18,15 +21,17 @@ export class AdmissionControl {
   admittedFromQueue = 0;
   queueWaitMs = 0;
   private readonly lifoWhenOverloaded: boolean;
+  private readonly queueWhenOverloaded: boolean;
   private readonly calmMs: number;
 
   constructor(
     private readonly maxConcurrent: number,
     private readonly maxQueue: number,
     private readonly timeoutMs: number,
-    options: { lifoWhenOverloaded?: boolean; calmMs?: number } = {},
+    options: { lifoWhenOverloaded?: boolean; queueWhenOverloaded?: boolean; calmMs?: number } = {},
   ) {
     this.lifoWhenOverloaded = options.lifoWhenOverloaded ?? false;
+    this.queueWhenOverloaded = options.queueWhenOverloaded ?? true;
     this.calmMs = options.calmMs ?? 1000;
     this.bound = maxConcurrent;
   }
@@ -68,7 +73,10 @@ export class AdmissionControl {
       this.active++;
       return 'admitted';
     }
-    if (this.waiting.length >= this.maxQueue) {
+    // Without queueing under overload, a request that finds every place taken while the class is refusing
+    // is refused at once: under sustained overload a waiter would mostly wait out its deadline and be
+    // refused late, on a timer that fires late when the machine is busy.
+    if (this.waiting.length >= this.maxQueue || (!this.queueWhenOverloaded && this.overloaded)) {
       this.refuse();
       return 'refused';
     }

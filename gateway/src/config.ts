@@ -15,6 +15,8 @@ export interface AdmissionLimits {
   queueTimeoutMs: number;
   /** Serve the newest waiter first while the class is overloaded (something was refused in the last second). */
   lifoWhenOverloaded?: boolean;
+  /** Queue while the class is overloaded (default true); false refuses at once when no place is free. */
+  queueWhenOverloaded?: boolean;
   /** While overloaded, shrink the bound when the event loop is busier than this share (0..1); 0 or absent: off. */
   targetUtilization?: number;
   /** The least the loop governor shrinks the bound to. */
@@ -112,6 +114,8 @@ export function loadEdgeConfig(env = new Env()): EdgeConfigEnv {
         maxQueue: env.int('EDGE_READ_MAX_QUEUE', 64, 0, 1_000_000),
         queueTimeoutMs: env.int('EDGE_READ_QUEUE_TIMEOUT_MS', 10, 1, 60_000),
         lifoWhenOverloaded: env.bool('EDGE_READ_QUEUE_LIFO', true),
+        // Under sustained overload a queued read mostly waits out its deadline and is refused late.
+        queueWhenOverloaded: env.bool('EDGE_READ_QUEUE_WHEN_OVERLOADED', false),
       },
       // A booking that waits its turn in an ordered queue is fairer than a refusal whose retry races
       // everyone else's: the queue holds a surge's bookings for up to 10 s (apps time out at 30 s or more).

@@ -135,7 +135,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
 export async function startEdge(config: EdgeConfig, logger: Logger = createLogger('edge', config.logLevel)): Promise<RunningEdge> {
   const { read, write } = config.admission;
   const admission = {
-    read: new AdmissionControl(read.maxConcurrent, read.maxQueue, read.queueTimeoutMs, { lifoWhenOverloaded: read.lifoWhenOverloaded }),
+    read: new AdmissionControl(read.maxConcurrent, read.maxQueue, read.queueTimeoutMs, {
+      lifoWhenOverloaded: read.lifoWhenOverloaded,
+      queueWhenOverloaded: read.queueWhenOverloaded,
+    }),
     write: new AdmissionControl(write.maxConcurrent, write.maxQueue, write.queueTimeoutMs),
   };
   const upstream = new URL(config.upstream);

@@ -26,6 +26,16 @@ export async function startOurGateway(name: string, port: number, env: Record<st
   return stoppable(name, child);
 }
 
+/** Another edge in front of a gateway (e.g. without the CPU priority the platform gives its own). */
+export async function startEdgeProcess(name: string, port: number, env: Record<string, string>): Promise<Proc> {
+  const child = fork(path.join(REPO_ROOT, 'gateway/dist/edge-main.js'), [], {
+    env: { ...process.env, ...env, EDGE_PORT: String(port) },
+    stdio: 'inherit',
+  });
+  await waitHealthy(`http://127.0.0.1:${port}/health`, child);
+  return stoppable(name, child);
+}
+
 /** Another booking subgraph instance on the same databases (e.g. with different rate limits). */
 export async function startBookingInstance(name: string, port: number, env: Record<string, string>): Promise<Proc> {
   const child = fork(path.join(REPO_ROOT, 'services/booking/dist/index.js'), [], {
