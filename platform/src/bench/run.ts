@@ -490,7 +490,7 @@ export function markdown(report: BenchReport): string {
         ['people with two live appointments for one dose', c.duplicatePeople],
         ['HTTP 5xx other than 503 OVERLOADED', c.http5xx],
         [
-          '503 OVERLOADED with Retry-After (typed: waited out the gateway booking queue deadline, GATEWAY_WRITE_QUEUE_TIMEOUT_MS)',
+          '503 OVERLOADED with Retry-After (typed: waited out the edge booking queue deadline, EDGE_WRITE_QUEUE_TIMEOUT_MS)',
           report.storm.gateway.status['503'] ?? 0,
         ],
         ['timeouts', c.timeouts],
@@ -642,6 +642,12 @@ export function markdown(report: BenchReport): string {
  * `npm run bench`: starts the platform in production mode on an embedded PostgreSQL, drives load
  * from separate processes (autocannon) and writes bench/results/<timestamp>.json and .md.
  */
+/** A progress line on stderr with the seconds since the suite started (where the 10-minute budget goes). */
+const suiteStarted = Date.now();
+function progress(line: string): void {
+  process.stderr.write(`[${((Date.now() - suiteStarted) / 1000).toFixed(0).padStart(3)} s] ${line}`);
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean' } } });
   const only = new Set((values.only ?? 'storm,ratelimit,public-read,fanout,overload,events').split(','));
@@ -658,15 +664,15 @@ async function main(): Promise<void> {
   let platform: LaunchedPlatform | undefined;
   try {
     if (only.has('events')) {
-      process.stderr.write('events: sustained 5,000/s and unthrottled\n');
+      progress('events: sustained 5,000/s and unthrottled\n');
       report.events = {
-        sustained: await runEventsBench({ events: quick ? 15_000 : 40_000, rate: 5000 }),
-        burst: await runEventsBench({ events: quick ? 15_000 : 40_000, rate: null }),
+        sustained: await runEventsBench({ events: quick ? 15_000 : 25_000, rate: 5000 }),
+        burst: await runEventsBench({ events: quick ? 15_000 : 25_000, rate: null }),
       };
     }
     const needsPlatform = ['storm', 'ratelimit', 'public-read', 'fanout', 'overload'].some((s) => only.has(s));
     if (needsPlatform) {
-      process.stderr.write('preparing databases\n');
+      progress('preparing databases\n');
       const urls = await prepareDatabases(cluster.adminUrl, 'bench', true);
       const secrets = newSecrets();
       const keys = await ensureDevKeyPair(path.join(work, 'keys'));
@@ -712,9 +718,9 @@ async function main(): Promise<void> {
           { variant: 'atomic', poolSize: 5 },
           { variant: 'atomic', poolSize: 50 },
         ];
-        process.stderr.write(`storm: setting up 10 sessions x 500 places (and ${plan.length} x 10 more for the runs at PostgreSQL)\n`);
+        progress(`storm: setting up 10 sessions x 500 places (and ${plan.length} x 10 more for the runs at PostgreSQL)\n`);
         const storm = await setupStorm(platform.gatewayUrl, admin, plan.length, attempts);
-        process.stderr.write(`storm: ${attempts} attempts, 1,000 connections, through the public port (edge, gateway)\n`);
+        progress(`storm: ${attempts} attempts, 1,000 connections, through the public port (edge, gateway)\n`);
         const gatewayRun = await runLoadProcess(
           {
             url: platform.publicUrl,
@@ -728,7 +734,7 @@ async function main(): Promise<void> {
         const check = await verifyStorm(urls.services.booking, storm.gatewaySessions, gatewayRun);
         const ceilingRuns: CeilingResult[] = [];
         for (const [i, run] of plan.entries()) {
-          process.stderr.write(`storm: at PostgreSQL, ${run.variant}, pool ${run.poolSize} (${i + 1}/${plan.length})\n`);
+          progress(`storm: at PostgreSQL, ${run.variant}, pool ${run.poolSize} (${i + 1}/${plan.length})\n`);
           ceilingRuns.push(
             await runStormCeiling(
               urls.services.booking,
@@ -779,8 +785,8 @@ async function main(): Promise<void> {
       }
 
       if (only.has('ratelimit')) {
-        process.stderr.write(`events: backlog drained in ${f0(await settle(platform))} s\n`);
-        process.stderr.write('rate limit: one abusive NIK vs normal bookers, booking with and without the per-NIK limit\n');
+        progress(`events: backlog drained in ${f0(await settle(platform))} s\n`);
+        progress('rate limit: one abusive NIK vs normal bookers, booking with and without the per-NIK limit\n');
         // The same booking service and database without the per-NIK limit, behind its own gateway.
         const unlimitedBookingPort = await freePort();
         procs.push(
@@ -820,7 +826,7 @@ async function main(): Promise<void> {
       }
 
       if (only.has('public-read') || only.has('overload') || only.has('fanout')) {
-        process.stderr.write(`events: backlog drained in ${f0(await settle(platform))} s\n`);
+        progress(`events: backlog drained in ${f0(await settle(platform))} s\n`);
         const cachedPort = await freePort();
         procs.push(
           await startOurGateway('gateway-cached', cachedPort, { ...gatewayBase, ...subgraphEnv, GATEWAY_PUBLIC_CACHE_MS: '2000' }),
@@ -848,7 +854,7 @@ async function main(): Promise<void> {
         const hivePort = await freePort();
         const supergraph = supergraphFor(platform.serviceUrls, path.join(work, 'supergraph.graphql'));
         procs.push(await startHiveGateway(work, hivePort, supergraph, secrets.gatewaySecret));
-        const seconds = quick ? 3 : 4;
+        const seconds = 3;
         const load = (url: string, body: string | undefined, extra: Partial<LoadSpec> = {}): Promise<LoadResult> =>
           runLoadProcess({ url, connections: 50, duration: seconds, ...(body === undefined ? {} : { body }), ...extra }, work);
         const twoBody = post(AVAILABILITY_TWO_SUBGRAPHS, { f: { hasPlaces: true } });
@@ -859,7 +865,7 @@ async function main(): Promise<void> {
         await load(`http://127.0.0.1:${hivePort}/graphql`, twoBody, { duration: 1 });
 
         if (only.has('public-read')) {
-          process.stderr.write('public read: ours vs Hive Gateway, ours vs direct subgraph, cached\n');
+          progress('public read: ours vs Hive Gateway, ours vs direct subgraph, cached\n');
           const vsHive = await alternate(
             'ours ÷ Hive Gateway',
             1,
@@ -878,7 +884,7 @@ async function main(): Promise<void> {
           const vsDirect = await alternate(
             'ours ÷ direct subgraph',
             0.5,
-            quick ? 2 : 3,
+            2,
             () => load(platform!.gatewayUrl, oneBody),
             () => load(platform!.serviceUrls.booking, oneBody, { headers: anonymousSubgraphHeaders(secrets.gatewaySecret) }),
           );
@@ -891,13 +897,13 @@ async function main(): Promise<void> {
             () => load(platform!.serviceUrls.booking, oneBody, { headers: anonymousSubgraphHeaders(secrets.gatewaySecret) }),
           );
           const cached = await load(`http://127.0.0.1:${cachedPort}/graphql`, twoBody);
-          process.stderr.write('public read: keep-alive vs a new subgraph connection per request; APQ hash vs full query\n');
+          progress('public read: keep-alive vs a new subgraph connection per request; APQ hash vs full query\n');
           const noKeepAliveUrl = `http://127.0.0.1:${noKeepAlivePort}/graphql`;
           await load(noKeepAliveUrl, twoBody, { duration: 1 });
           const keepAlive = await alternate(
             'ours ÷ ours without keep-alive to subgraphs',
             1,
-            2,
+            1,
             () => load(platform!.gatewayUrl, twoBody),
             () => load(noKeepAliveUrl, twoBody),
           );
@@ -924,7 +930,7 @@ async function main(): Promise<void> {
           const apq = await alternate(
             'APQ hash ÷ full query',
             1,
-            2,
+            1,
             () => load(platform!.gatewayUrl, apqBody),
             () => load(platform!.gatewayUrl, twoBody),
           );
@@ -952,7 +958,7 @@ async function main(): Promise<void> {
         }
 
         if (only.has('fanout')) {
-          process.stderr.write('fan-out: creating 500 sessions, then 10 and 500 results\n');
+          progress('fan-out: creating 500 sessions, then 10 and 500 results\n');
           await createManySessions(platform.gatewayUrl, admin, 500);
           const rows: NonNullable<BenchReport['fanout']>['rows'] = [];
           for (const n of [10, 500]) {
@@ -980,7 +986,7 @@ async function main(): Promise<void> {
         }
 
         if (only.has('overload')) {
-          process.stderr.write(
+          progress(
             'overload: capacity at the admission bound (uncontended), then 3x capacity paced: ours (edge), gateway alone, edge without CPU priority, floor server\n',
           );
           // A second edge in front of the same gateway, at the default CPU priority.
@@ -1058,7 +1064,12 @@ async function main(): Promise<void> {
               edgeNoPriority: runs.edgeNoPriority.run,
               edgeNoPriorityMeanQueueWaitMs: runs.edgeNoPriority.meanQueueWaitMs,
               floor: runs.floor.run,
-              cpu: { ours: runs.ours.cpu, edgeNoPriority: runs.edgeNoPriority.cpu, gatewayAlone: runs.gatewayAlone.cpu, floor: runs.floor.cpu },
+              cpu: {
+                ours: runs.ours.cpu,
+                edgeNoPriority: runs.edgeNoPriority.cpu,
+                gatewayAlone: runs.gatewayAlone.cpu,
+                floor: runs.floor.cpu,
+              },
             });
           }
           const last = rounds.at(-1)!;
