@@ -191,3 +191,20 @@ export function isMutation(body: unknown): boolean {
   const query = (body as { query?: unknown } | undefined)?.query;
   return typeof query === 'string' && /^\s*(#[^\n]*\n\s*)*mutation\b/.test(query);
 }
+
+/** What /metrics reports of each admission class. */
+export function admissionMetrics(classes: Record<string, AdmissionControl>): Record<string, Record<string, number>> {
+  return Object.fromEntries(
+    Object.entries(classes).map(([name, a]) => [
+      name,
+      {
+        inFlight: a.inFlight,
+        limit: a.limit,
+        queued: a.queued,
+        refused: a.refused,
+        admittedFromQueue: a.admittedFromQueue,
+        queueWaitMs: a.queueWaitMs,
+      },
+    ]),
+  );
+}

@@ -1,9 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Pool, type Dispatcher } from 'undici';
-import { clientAddress, createLogger, ErrorCode, errorBody, HEADER_REQUEST_ID, LoopLateness, type Logger } from '@victori/shared';
-import { AdmissionControl, isMutation } from './admission.js';
+import {
+  clientAddress,
+  createLogger,
+  ErrorCode,
+  errorBody,
+  HEADER_REQUEST_ID,
+  listenHttp,
+  LoopLateness,
+  readRequestBody,
+  sendJson,
+  type Logger,
+} from '@victori/shared';
+import { AdmissionControl, admissionMetrics, isMutation } from './admission.js';
 import type { EdgeConfigEnv } from './config.js';
 
 /**
@@ -51,12 +61,6 @@ const UNAVAILABLE = {
   id: 'Layanan sedang tidak tersedia; silakan coba lagi sebentar lagi',
   en: 'The service is unavailable; please try again shortly',
 };
-
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const payload = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload), ...headers });
-  res.end(payload);
-}
 
 /**
  * Mutation hashes of automatic persisted queries the edge has seen registered, so that a booking sent by
@@ -112,25 +116,6 @@ export function classifyBody(raw: string, hashes: MutationHashes): 'read' | 'wri
 }
 
 export { MutationHashes };
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      if (tooLarge) return;
-      size += chunk.length;
-      if (size > limit) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.once('end', () => resolve(tooLarge ? undefined : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    req.once('error', reject);
-    req.once('close', () => {
-      if (!req.complete) reject(new Error('request aborted before its body ended'));
-    });
-  });
-}
 
 export async function startEdge(config: EdgeConfig, logger: Logger = createLogger('edge', config.logLevel)): Promise<RunningEdge> {
   const { read, write } = config.admission;
@@ -216,7 +201,7 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
         counters.upstreamFailures++;
         logger.warn({ err: { message: error.message, code: (error as { code?: string }).code }, requestId }, 'gateway did not answer');
         if (!res.headersSent) {
-          send(res, 503, errorBody(ErrorCode.UNAVAILABLE, UNAVAILABLE.id, UNAVAILABLE.en, { requestId }), { 'retry-after': '1' });
+          sendJson(res, 503, errorBody(ErrorCode.UNAVAILABLE, UNAVAILABLE.id, UNAVAILABLE.en, { requestId }), { 'retry-after': '1' });
         } else {
           res.destroy(error);
         }
@@ -232,31 +217,19 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
     const target = req.url ?? '/';
     const q = target.indexOf('?');
     const pathname = q < 0 ? target : target.slice(0, q);
-    if (pathname === '/health') return send(res, 200, { status: 'ok', service: 'edge' });
+    if (pathname === '/health') return sendJson(res, 200, { status: 'ok', service: 'edge' });
     if (pathname === '/ready') {
       try {
         const gateway = await upstreamJson('/ready');
         const ok = gateway.status === 200;
-        return send(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not-ready', service: 'edge', checks: { gateway: gateway.body } });
+        return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not-ready', service: 'edge', checks: { gateway: gateway.body } });
       } catch (error) {
-        return send(res, 503, { status: 'not-ready', service: 'edge', checks: { gateway: false }, error: (error as Error).message });
+        return sendJson(res, 503, { status: 'not-ready', service: 'edge', checks: { gateway: false }, error: (error as Error).message });
       }
     }
     if (pathname === '/metrics') {
-      return send(res, 200, {
-        admission: Object.fromEntries(
-          Object.entries(admission).map(([k, a]) => [
-            k,
-            {
-              inFlight: a.inFlight,
-              limit: a.limit,
-              queued: a.queued,
-              refused: a.refused,
-              admittedFromQueue: a.admittedFromQueue,
-              queueWaitMs: a.queueWaitMs,
-            },
-          ]),
-        ),
+      return sendJson(res, 200, {
+        admission: admissionMetrics(admission),
         ...counters,
         eventLoopDelayMs: loopDelay.take(),
         rssMiB: process.memoryUsage.rss() / 2 ** 20,
@@ -264,17 +237,17 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
     }
     let body: Buffer | undefined;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      body = await readBody(req, config.maxBodyBytes);
+      body = await readRequestBody(req, config.maxBodyBytes);
       if (body === undefined) {
         counters.tooLarge++;
-        return send(res, 413, errorBody(ErrorCode.BAD_REQUEST, 'Permintaan terlalu besar', 'Request body too large', { requestId }));
+        return sendJson(res, 413, errorBody(ErrorCode.BAD_REQUEST, 'Permintaan terlalu besar', 'Request body too large', { requestId }));
       }
     }
     // GET cannot carry a mutation (the gateway refuses one); everything else is told apart by its body.
     const control = body && body.length && classifyBody(body.toString('utf8'), hashes) === 'write' ? admission.write : admission.read;
     const state = control.tryEnter();
     if (state === 'refused' || (state === 'queued' && !(await control.wait()))) {
-      return send(res, 503, errorBody(ErrorCode.OVERLOADED, OVERLOADED.id, OVERLOADED.en, { requestId }), { 'retry-after': '1' });
+      return sendJson(res, 503, errorBody(ErrorCode.OVERLOADED, OVERLOADED.id, OVERLOADED.en, { requestId }), { 'retry-after': '1' });
     }
     forward(req, res, requestId, body, () => control.leave());
   };
@@ -284,16 +257,10 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
       // Only a client that left mid-body gets here; there is nobody to answer.
       logger.debug({ err: { message: (error as Error).message } }, 'request ended early');
       if (!res.headersSent && !res.destroyed)
-        send(res, 400, errorBody(ErrorCode.BAD_REQUEST, 'Permintaan tidak lengkap', 'Incomplete request'));
+        sendJson(res, 400, errorBody(ErrorCode.BAD_REQUEST, 'Permintaan tidak lengkap', 'Incomplete request'));
     });
   });
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenHttp(server, config.host, config.port);
   logger.info({ port, upstream: upstream.origin }, 'edge listening');
   return {
     server,

@@ -23,7 +23,7 @@ import type { GatewayConfig } from './config.js';
 import { createSubgraphFetcher } from './fetcher.js';
 import { loadPublicKey, verifyToken } from './keys.js';
 import { PublicResponseCache } from './public-cache.js';
-import { AdmissionControl, isMutation, LoopGovernor } from './admission.js';
+import { AdmissionControl, admissionMetrics, isMutation, LoopGovernor } from './admission.js';
 
 export { AdmissionControl, LoopGovernor } from './admission.js';
 
@@ -157,19 +157,7 @@ export async function startGateway(
         return checks;
       },
       metrics: () => ({
-        admission: Object.fromEntries(
-          Object.entries(admission).map(([k, a]) => [
-            k,
-            {
-              inFlight: a.inFlight,
-              limit: a.limit,
-              queued: a.queued,
-              refused: a.refused,
-              admittedFromQueue: a.admittedFromQueue,
-              queueWaitMs: a.queueWaitMs,
-            },
-          ]),
-        ),
+        admission: admissionMetrics(admission),
         publicCache: { ttlMs: cache.ttlMs, hits: cache.hits, misses: cache.misses },
         ...(governor ? { readGovernor: { lastUtilization: governor.lastUtilization, shrinks: governor.shrinks } } : {}),
       }),

@@ -153,8 +153,11 @@ export function errorBody(code: string, id: string, en: string, extra: Record<st
   return { errors: [{ message: id, extensions: { code, messageId: id, messageEn: en, ...extra } }] };
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
-  // Plain 'data'/'end' events: cheaper than an async iterator per request.
+/**
+ * Reads a request body up to `limit` bytes: undefined when it is larger (the rest is drained), an error
+ * when the client goes away mid-body. Plain 'data'/'end' events: cheaper than an async iterator.
+ */
+export function readRequestBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -165,15 +168,17 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | undefin
       if (size > limit) tooLarge = true;
       else chunks.push(chunk);
     });
-    req.once('end', () =>
-      resolve(tooLarge ? undefined : chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')),
-    );
+    req.once('end', () => resolve(tooLarge ? undefined : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
     req.once('error', reject);
     // A client that goes away mid-body ends the request as an error (as the stream iterator did).
     req.once('close', () => {
       if (!req.complete) reject(new Error('request aborted before its body ended'));
     });
   });
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  return (await readRequestBody(req, limit))?.toString('utf8');
 }
 
 /** Path and query string of a request target, without building a URL object per request. */
@@ -393,13 +398,7 @@ export async function startGraphQLHttpServer<TContext extends BaseContext>(
         sendJson(res, 500, errorBody('INTERNAL_SERVER_ERROR', 'Terjadi kesalahan pada server', 'Internal server error'));
     });
   });
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(listen.port, listen.host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenHttp(server, listen.host, listen.port);
   return {
     server,
     apollo: apollo as unknown as ApolloServer<BaseContext>,
@@ -412,6 +411,20 @@ export async function startGraphQLHttpServer<TContext extends BaseContext>(
       await apollo.stop();
     },
   };
+}
+
+/**
+ * Listens with keep-alive longer than common load balancers' idle timeout (60 s), so they close idle
+ * connections first; resolves with the port (0 picks a free one).
+ */
+export async function listenHttp(server: http.Server, host: string, port: number): Promise<number> {
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return (server.address() as AddressInfo).port;
 }
 
 /** Subgraph authentication: only requests the gateway signed are served. */

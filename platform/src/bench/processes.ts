@@ -16,35 +16,24 @@ function stoppable(name: string, child: ChildProcess): Proc {
   return { name, child, stop: () => stopChild(child, 5000) };
 }
 
-/** Another instance of our gateway over the same subgraphs (e.g. with the public cache on). */
-export async function startOurGateway(name: string, port: number, env: Record<string, string>): Promise<Proc> {
-  const child = fork(path.join(REPO_ROOT, 'gateway/dist/index.js'), [], {
-    env: { ...process.env, ...env, GATEWAY_PORT: String(port) },
-    stdio: 'inherit',
-  });
+/** Forks one of our compiled entries on `port` (given in `portVariable`) and waits until it is healthy. */
+async function startEntry(name: string, entry: string, portVariable: string, port: number, env: Record<string, string>): Promise<Proc> {
+  const child = fork(path.join(REPO_ROOT, entry), [], { env: { ...process.env, ...env, [portVariable]: String(port) }, stdio: 'inherit' });
   await waitHealthy(`http://127.0.0.1:${port}/health`, child);
   return stoppable(name, child);
 }
+
+/** Another instance of our gateway over the same subgraphs (e.g. with the public cache on). */
+export const startOurGateway = (name: string, port: number, env: Record<string, string>): Promise<Proc> =>
+  startEntry(name, 'gateway/dist/index.js', 'GATEWAY_PORT', port, env);
 
 /** Another edge in front of a gateway (e.g. without the CPU priority the platform gives its own). */
-export async function startEdgeProcess(name: string, port: number, env: Record<string, string>): Promise<Proc> {
-  const child = fork(path.join(REPO_ROOT, 'gateway/dist/edge-main.js'), [], {
-    env: { ...process.env, ...env, EDGE_PORT: String(port) },
-    stdio: 'inherit',
-  });
-  await waitHealthy(`http://127.0.0.1:${port}/health`, child);
-  return stoppable(name, child);
-}
+export const startEdgeProcess = (name: string, port: number, env: Record<string, string>): Promise<Proc> =>
+  startEntry(name, 'gateway/dist/edge-main.js', 'EDGE_PORT', port, env);
 
 /** Another booking subgraph instance on the same databases (e.g. with different rate limits). */
-export async function startBookingInstance(name: string, port: number, env: Record<string, string>): Promise<Proc> {
-  const child = fork(path.join(REPO_ROOT, 'services/booking/dist/index.js'), [], {
-    env: { ...process.env, ...env, BOOKING_PORT: String(port) },
-    stdio: 'inherit',
-  });
-  await waitHealthy(`http://127.0.0.1:${port}/health`, child);
-  return stoppable(name, child);
-}
+export const startBookingInstance = (name: string, port: number, env: Record<string, string>): Promise<Proc> =>
+  startEntry(name, 'services/booking/dist/index.js', 'BOOKING_PORT', port, env);
 
 /** Static headers that let a peer gateway reach our subgraphs as an anonymous client. */
 export function anonymousSubgraphHeaders(secret: string, requestId = 'bench-peer'): Record<string, string> {
