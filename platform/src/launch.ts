@@ -36,26 +36,29 @@ export interface LaunchedPlatform {
 
 /**
  * When the edge shares cores with the work it protects, it gets the CPU first: under a surge every
- * process is runnable, and a refusal should not wait for the scheduler behind the gateway and subgraphs
- * (on a dedicated machine or container this changes nothing). The edge's niceness is raised where the
- * system allows it; otherwise the others' is lowered, which any user may do. Returns what was done.
+ * process is runnable, and a refusal should not wait for the scheduler behind the gateway and subgraphs.
+ * The gateway and subgraphs run at niceness 5 (any user may lower a priority), below the edge and
+ * below PostgreSQL, which they wait on; the edge is raised to -10 where the system allows it. On a
+ * machine or container of its own this changes nothing.
  */
-export function favourEdge(edgePid: number, otherPids: number[]): 'edge raised' | 'others lowered' | 'unchanged' {
+export function favourEdge(edgePid: number, otherPids: number[]): { edgeRaised: boolean; othersLowered: number } {
+  let edgeRaised = false;
   try {
     os.setPriority(edgePid, -10);
-    return 'edge raised';
+    edgeRaised = true;
   } catch {
-    let lowered = false;
-    for (const pid of otherPids) {
-      try {
-        os.setPriority(pid, 5);
-        lowered = true;
-      } catch {
-        // a process that has already exited
-      }
-    }
-    return lowered ? 'others lowered' : 'unchanged';
+    // not allowed here: the others' lower priority still puts the edge first
   }
+  let othersLowered = 0;
+  for (const pid of otherPids) {
+    try {
+      os.setPriority(pid, 5);
+      othersLowered++;
+    } catch {
+      // a process that has already exited
+    }
+  }
+  return { edgeRaised, othersLowered };
 }
 
 /** Polls a health URL until it answers OK; fails early when the child process exits. */

@@ -288,8 +288,8 @@ export function whatMakesItFast(report: BenchReport): string[][] {
     ]);
     const np = (f: (r: LoadResult) => number): number => median(o.rounds.map((r) => f(r.edgeNoPriority)));
     rows.push([
-      'the edge gets the CPU first (niceness; the cores are shared with the work it protects)',
-      `same edge without: ${summary(np)}`,
+      'the edge raised to niceness -10 (the gateway and subgraphs at +5 in both)',
+      `same edge at 0: ${summary(np)}`,
       `with: ${summary(ours)}`,
       `${times(np((r) => r.refusedLatency.p99) / o.refusedP99)} lower refusal p99, ${times(np((r) => r.admittedLatency.p99) / o.admittedP99)} lower admitted p99`,
     ]);
@@ -392,7 +392,7 @@ export function markdown(report: BenchReport): string {
       ),
     );
     rows.push(loadRow('overload: same rate, gateway alone (loop governor)', lastRound.gatewayAlone));
-    rows.push(loadRow('overload: same rate, the same edge without CPU priority', lastRound.edgeNoPriority));
+    rows.push(loadRow('overload: same rate, the same edge at default niceness (workers still lowered)', lastRound.edgeNoPriority));
     rows.push(loadRow('overload: same rate, floor server (bare node:http, refuses everything)', lastRound.floor));
     if (report.overload.withoutAdmission) rows.push(loadRow('overload without admission control', report.overload.withoutAdmission));
   }
@@ -587,7 +587,7 @@ export function markdown(report: BenchReport): string {
             [
               ['ours (edge in front of the gateway)', r.result, r.meanQueueWaitMs, r.cpu.ours],
               ['gateway alone (loop governor)', r.gatewayAlone, r.gatewayAloneMeanQueueWaitMs, r.cpu.gatewayAlone],
-              ['edge without CPU priority', r.edgeNoPriority, r.edgeNoPriorityMeanQueueWaitMs, r.cpu.edgeNoPriority],
+              ['edge at default niceness', r.edgeNoPriority, r.edgeNoPriorityMeanQueueWaitMs, r.cpu.edgeNoPriority],
               ['floor server', r.floor, NaN, r.cpu.floor],
             ] as [string, LoadResult, number, RunCpu][]
           ).map(([variant, run, wait, cpu], j) => [
@@ -969,7 +969,7 @@ async function main(): Promise<void> {
 
         if (only.has('overload')) {
           progress(
-            'overload: capacity at the admission bound (uncontended), then 3x capacity paced: ours (edge), gateway alone, edge without CPU priority, floor server\n',
+            'overload: capacity at the admission bound (uncontended), then 3x capacity paced: ours (edge), gateway alone, the same edge at default niceness, floor server\n',
           );
           // A second edge in front of the same gateway, at the default CPU priority.
           const plainEdgePort = await freePort();
