@@ -27,10 +27,6 @@ async function startEntry(name: string, entry: string, portVariable: string, por
 export const startOurGateway = (name: string, port: number, env: Record<string, string>): Promise<Proc> =>
   startEntry(name, 'gateway/dist/index.js', 'GATEWAY_PORT', port, env);
 
-/** Another edge in front of a gateway (e.g. without the CPU priority the platform gives its own). */
-export const startEdgeProcess = (name: string, port: number, env: Record<string, string>): Promise<Proc> =>
-  startEntry(name, 'gateway/dist/edge-main.js', 'EDGE_PORT', port, env);
-
 /** Another booking subgraph instance on the same databases (e.g. with different rate limits). */
 export const startBookingInstance = (name: string, port: number, env: Record<string, string>): Promise<Proc> =>
   startEntry(name, 'services/booking/dist/index.js', 'BOOKING_PORT', port, env);
