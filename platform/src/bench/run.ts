@@ -367,7 +367,7 @@ export function markdown(report: BenchReport): string {
   ];
   const head = ['scenario', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'outcomes', 'timeouts', 'HTTP 500'];
   const rows: (string | number)[][] = [head];
-  if (report.storm) rows.push(loadRow('storm: bookings through the gateway', report.storm.gateway));
+  if (report.storm) rows.push(loadRow('storm: bookings through the public port (edge, gateway)', report.storm.gateway));
   if (report.publicRead) {
     rows.push(loadRow('public read, 2 subgraphs, ours (uncached)', report.publicRead.vsHive.ours.at(-1)!));
     rows.push(loadRow('public read, 2 subgraphs, Hive Gateway', report.publicRead.vsHive.peer.at(-1)!));
