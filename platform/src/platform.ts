@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,7 +25,37 @@ import { SERVICE_DEFINITIONS } from './services.js';
 
 export const JWT_ISSUER = 'victori';
 
-export function freePort(): Promise<number> {
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+/** The lowest port of the kernel's ephemeral range (Linux), or 0 where it cannot be read. */
+function ephemeralLow(): number {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * A free port on 127.0.0.1 for a server that binds it a little later. It is chosen below the kernel's
+ * ephemeral range: a port from that range, once released, can be handed to an outgoing connection
+ * (a database pool's) or a port-0 listener before our server binds it (EADDRINUSE). Where the range
+ * is unknown, or nothing below it is free, the kernel picks one.
+ */
+export async function freePort(): Promise<number> {
+  const low = ephemeralLow();
+  if (low > 12_000) {
+    for (let i = 0; i < 50; i++) {
+      const port = 10_000 + Math.floor(Math.random() * (low - 10_000));
+      if (await canListen(port)) return port;
+    }
+  }
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
