@@ -87,7 +87,7 @@ export function loadGatewayConfig(env = new Env(), defaults: { supergraphFile: s
   };
 }
 
-export interface EdgeConfigEnv {
+export interface EdgeConfig {
   host: string;
   port: number;
   upstream: string;
@@ -102,7 +102,7 @@ export interface EdgeConfigEnv {
  * The edge's settings. Its bounds are the platform's public admission control: reads few in flight with
  * a short queue (cheap to retry, cacheable), bookings many in flight in a deep, ordered queue.
  */
-export function loadEdgeConfig(env = new Env()): EdgeConfigEnv {
+export function loadEdgeConfig(env = new Env()): EdgeConfig {
   const host = env.string('HOST', '127.0.0.1');
   return {
     host,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { Pool, type Dispatcher } from 'undici';
 import {
@@ -10,11 +9,12 @@ import {
   listenHttp,
   LoopLateness,
   readRequestBody,
+  requestIdOf,
   sendJson,
   type Logger,
 } from '@victori/shared';
 import { AdmissionControl, admissionMetrics, isMutation } from './admission.js';
-import type { EdgeConfigEnv } from './config.js';
+import type { EdgeConfig } from './config.js';
 
 /**
  * The edge: the platform's public front door, a process that does nothing but admit or refuse.
@@ -28,8 +28,6 @@ import type { EdgeConfigEnv } from './config.js';
  * It tells bookings (mutations) from reads, carries the client's address on in X-Forwarded-For (the
  * gateway believes it from the edge only: GATEWAY_TRUSTED_PROXIES) and the request id in X-Request-Id.
  */
-export type EdgeConfig = EdgeConfigEnv;
-
 export interface RunningEdge {
   server: http.Server;
   url: string;
@@ -66,7 +64,7 @@ const UNAVAILABLE = {
  * Mutation hashes of automatic persisted queries the edge has seen registered, so that a booking sent by
  * hash alone is still admitted as a booking (bounded; the oldest entries go first).
  */
-class MutationHashes {
+export class MutationHashes {
   private readonly hashes = new Set<string>();
   constructor(private readonly max = 10_000) {}
   add(hash: string): void {
@@ -115,8 +113,6 @@ export function classifyBody(raw: string, hashes: MutationHashes): 'read' | 'wri
   return write ? 'write' : 'read';
 }
 
-export { MutationHashes };
-
 export async function startEdge(config: EdgeConfig, logger: Logger = createLogger('edge', config.logLevel)): Promise<RunningEdge> {
   const { read, write } = config.admission;
   const admission = {
@@ -160,16 +156,11 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
     headers.push('x-forwarded-for', clientAddress(req, config.trustedProxies), HEADER_REQUEST_ID, requestId);
     let abort: ((reason?: Error) => void) | undefined;
     let resumeUpstream: (() => void) | undefined;
-    let finished = false;
-    const finish = (): void => {
-      if (finished) return;
-      finished = true;
-      done();
-    };
-    // A client that leaves stops the gateway's work for it too.
+    // 'close' comes once, whether the answer was sent or the client left; one that left stops the
+    // gateway's work for it too.
     res.once('close', () => {
       if (!res.writableFinished) abort?.(new Error('client closed'));
-      finish();
+      done();
     });
     const handler: Dispatcher.DispatchHandler = {
       onConnect: (abortRequest: (reason?: Error) => void) => {
@@ -211,8 +202,7 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const incomingId = req.headers[HEADER_REQUEST_ID];
-    const requestId = typeof incomingId === 'string' && /^[\w.-]{1,64}$/.test(incomingId) ? incomingId : randomUUID();
+    const requestId = requestIdOf(req);
     res.setHeader(HEADER_REQUEST_ID, requestId);
     const target = req.url ?? '/';
     const q = target.indexOf('?');

@@ -55,6 +55,11 @@ export function favourEdge(workerPids: number[]): number {
   return lowered;
 }
 
+/** The gateway's and subgraphs' pids: the processes favourEdge lowers. */
+export function workerPids(pids: LaunchedPlatform['pids']): number[] {
+  return [...SERVICES.map((s) => pids[s]), pids.gateway];
+}
+
 /** Polls a health URL until it answers OK; fails early when the child process exits. */
 export async function waitHealthy(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -147,7 +152,7 @@ export async function launchPlatform(options: LaunchOptions): Promise<LaunchedPl
       });
       pids.edge = edge.pid!;
       await waitHealthy(`http://${host}:${ports.edge}/health`, edge);
-      if (options.favourEdge !== false) favourEdge([...SERVICES.map((s) => pids[s]), pids.gateway]);
+      if (options.favourEdge !== false) favourEdge(workerPids(pids));
     }
   } catch (error) {
     await stop();

@@ -181,6 +181,12 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string | u
   return (await readRequestBody(req, limit))?.toString('utf8');
 }
 
+/** The caller's request id when it is a safe token (letters, digits, . _ -, at most 64), else a new one. */
+export function requestIdOf(req: IncomingMessage): string {
+  const incoming = req.headers[HEADER_REQUEST_ID];
+  return typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+}
+
 /** Path and query string of a request target, without building a URL object per request. */
 function splitTarget(target: string): { pathname: string; search: string } {
   const q = target.indexOf('?');
@@ -272,8 +278,7 @@ export async function startGraphQLHttpServer<TContext extends BaseContext>(
 
   const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = process.hrtime.bigint();
-    const incomingId = req.headers[HEADER_REQUEST_ID];
-    const requestId = typeof incomingId === 'string' && /^[\w.-]{1,64}$/.test(incomingId) ? incomingId : randomUUID();
+    const requestId = requestIdOf(req);
     res.setHeader(HEADER_REQUEST_ID, requestId);
     const url = splitTarget(req.url ?? '/');
     // The per-request child logger is made only when something logs (a refusal under overload never does).
@@ -347,13 +352,18 @@ export async function startGraphQLHttpServer<TContext extends BaseContext>(
       let body: unknown = undefined;
       if (req.method === 'POST') {
         const raw = await readBody(req, maxBody);
-        if (raw === undefined) return sendJson(res, 413, errorBody('BAD_REQUEST', 'Permintaan terlalu besar', 'Request body too large'));
+        if (raw === undefined)
+          return sendJson(res, 413, errorBody(ErrorCode.BAD_REQUEST, 'Permintaan terlalu besar', 'Request body too large'));
         const contentType = String(req.headers['content-type'] ?? '');
         if (contentType.includes('application/json') || contentType === '') {
           try {
             body = raw.length ? JSON.parse(raw) : {};
           } catch {
-            return sendJson(res, 400, errorBody('BAD_REQUEST', 'Isi permintaan bukan JSON yang valid', 'Request body is not valid JSON'));
+            return sendJson(
+              res,
+              400,
+              errorBody(ErrorCode.BAD_REQUEST, 'Isi permintaan bukan JSON yang valid', 'Request body is not valid JSON'),
+            );
           }
         } else {
           body = raw;

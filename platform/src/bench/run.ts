@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { ensureDevKeyPair, readPem, signToken } from '@victori/gateway';
 import { gql } from '@victori/shared/testing';
 import { SERVICES, type ServiceName } from '@victori/shared';
-import { launchPlatform, type LaunchedPlatform } from '../launch.js';
+import { launchPlatform, workerPids, type LaunchedPlatform } from '../launch.js';
 import { newSecrets, REPO_ROOT } from '../local.js';
 import { freePort, JWT_AUDIENCE, JWT_ISSUER, prepareDatabases } from '../platform.js';
 import { benchCluster } from './bench-db.js';
@@ -977,7 +977,7 @@ async function main(): Promise<void> {
           );
           // The platform lowers its gateway and subgraphs (favourEdge); one variant puts them back at the
           // default niceness for its run. Going back up needs privileges: without them the variant is skipped.
-          const workers = [...SERVICES.map((s) => platform!.pids[s]), platform.pids.gateway];
+          const workers = workerPids(platform.pids);
           const niceWorkers = (nice: number): boolean => {
             try {
               for (const pid of workers) os.setPriority(pid, nice);
