@@ -15,6 +15,7 @@ import {
 } from '@victori/shared';
 import { AdmissionControl, admissionMetrics, isMutation } from './admission.js';
 import type { EdgeConfig } from './config.js';
+import { edgeReadiness } from './readiness.js';
 
 /**
  * The edge: the platform's public front door, a process that does nothing but admit or refuse.
@@ -209,13 +210,8 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
     const pathname = q < 0 ? target : target.slice(0, q);
     if (pathname === '/health') return sendJson(res, 200, { status: 'ok', service: 'edge' });
     if (pathname === '/ready') {
-      try {
-        const gateway = await upstreamJson('/ready');
-        const ok = gateway.status === 200;
-        return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not-ready', service: 'edge', checks: { gateway: gateway.body } });
-      } catch (error) {
-        return sendJson(res, 503, { status: 'not-ready', service: 'edge', checks: { gateway: false }, error: (error as Error).message });
-      }
+      const answer = edgeReadiness(await upstreamJson('/ready').catch(() => undefined));
+      return sendJson(res, answer.httpStatus, answer.body);
     }
     if (pathname === '/metrics') {
       return sendJson(res, 200, {

@@ -1,9 +1,9 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { SERVICES, type ServiceName } from '@victori/shared';
 import { REPO_ROOT } from './local.js';
 import type { DatabaseUrls } from './platform.js';
+import { forkedUnit, Supervisor, type RestartPolicy, type SupervisorEvents, type Unit } from './supervisor.js';
 
 export interface LaunchOptions {
   host: string;
@@ -23,6 +23,13 @@ export interface LaunchOptions {
   favourEdge?: boolean;
   /** Called when a process exits while the platform is not stopping. */
   onUnexpectedExit?: (name: string, code: number | null, signal: NodeJS.Signals | null) => void;
+  /** Restart a process that dies (npm start); without it a death is only reported (benchmarks). */
+  restart?: RestartPolicy;
+  supervisorEvents?: SupervisorEvents;
+  /** Where the edge (the public port) binds; `host` when unset. */
+  edgeHost?: string;
+  /** SIGTERM grace before SIGKILL for each process when stopping. */
+  stopGraceMs?: number;
 }
 
 export interface LaunchedPlatform {
@@ -30,7 +37,10 @@ export interface LaunchedPlatform {
   publicUrl: string;
   gatewayUrl: string;
   serviceUrls: Record<ServiceName, string>;
+  /** Live pids: after a restart, the new process's. */
   pids: Record<ServiceName | 'gateway', number> & { edge?: number };
+  supervisor: Supervisor;
+  /** The edge first, then the gateway, then the subgraphs together. */
   stop(): Promise<void>;
 }
 
@@ -60,40 +70,18 @@ export function workerPids(pids: LaunchedPlatform['pids']): number[] {
   return [...SERVICES.map((s) => pids[s]), pids.gateway];
 }
 
-/** Polls a health URL until it answers OK; fails early when the child process exits. */
-export async function waitHealthy(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${url} exited with code ${child.exitCode} during start`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not become healthy in ${timeoutMs} ms`);
-}
-
-/** SIGTERM, then SIGKILL if the process has not exited after `graceMs`. */
-export function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
+export { stopChild, waitHealthy } from './supervisor.js';
 
 /**
- * The four subgraphs, the gateway and (with ports.edge) the edge as child processes (the compiled dist entries). Children
- * have an IPC channel: if this process dies, they see the disconnect and exit, leaving no orphans.
+ * The four subgraphs, the gateway and (with ports.edge) the edge as child processes (the compiled dist
+ * entries), under a Supervisor: with `restart`, a child that dies is restarted with back-off while the
+ * others keep serving. Children have an IPC channel: if this process dies, they see the disconnect and
+ * exit, leaving no orphans.
  */
 export async function launchPlatform(options: LaunchOptions): Promise<LaunchedPlatform> {
   const { host, ports } = options;
+  // Only the edge is meant to be reachable from outside; everything behind it binds `host` (loopback by default).
+  const edgeHost = options.edgeHost ?? host;
   const gatewayUrl = `http://${host}:${ports.gateway}/graphql`;
   const baseEnv = {
     ...process.env,
@@ -103,60 +91,88 @@ export async function launchPlatform(options: LaunchOptions): Promise<LaunchedPl
     PII_KEY: options.piiKey,
     ...options.env,
   };
-  const children: ChildProcess[] = [];
-  let stopping = false;
-  const stop = async (): Promise<void> => {
-    stopping = true;
-    // Gateway first (no new work), then the subgraphs.
-    for (const child of [...children].reverse()) await stopChild(child);
-  };
-  const spawn = (name: string, entry: string, extra: Record<string, string>): ChildProcess => {
-    const child = fork(path.join(REPO_ROOT, entry), [], { env: { ...baseEnv, ...extra }, stdio: options.stdio ?? 'inherit' });
-    child.once('exit', (code, signal) => {
-      if (!stopping) options.onUnexpectedExit?.(name, code, signal);
+  const supervisor = new Supervisor(options.restart ?? false, {
+    onExit: (name, info) => options.onUnexpectedExit?.(name, info.code, info.signal),
+    ...options.supervisorEvents,
+  });
+  const lower = options.favourEdge !== false && ports.edge !== undefined;
+  const unit = (name: string, entry: string, healthUrl: string, extra: Record<string, string>): Unit =>
+    forkedUnit({
+      name,
+      entry: path.join(REPO_ROOT, entry),
+      env: { ...baseEnv, ...extra },
+      healthUrl,
+      stdio: options.stdio,
+      stopGraceMs: options.stopGraceMs,
+      startTimeoutMs: options.restart ? options.restart.startTimeoutMs : undefined,
+      // A restarted worker goes back below the edge too.
+      onStarted: name === 'edge' || !lower ? undefined : (pid) => favourEdge([pid]),
     });
-    children.push(child);
-    return child;
-  };
   const serviceUrls = {} as Record<ServiceName, string>;
-  const pids = {} as LaunchedPlatform['pids'];
-  const edgeUrl = ports.edge === undefined ? undefined : `http://${host}:${ports.edge}/graphql`;
+  const edgeUrl = ports.edge === undefined ? undefined : `http://${edgeHost}:${ports.edge}/graphql`;
+  const stop = (): Promise<void> => supervisor.stop([['edge'], ['gateway'], [...SERVICES]]);
   try {
     for (const name of SERVICES) {
       const prefix = name.toUpperCase();
       serviceUrls[name] = `http://${host}:${ports[name]}/graphql`;
-      const child = spawn(name, `services/${name}/dist/index.js`, {
-        [`${prefix}_PORT`]: String(ports[name]),
-        [`${prefix}_DATABASE_URL`]: options.databaseUrls.services[name],
-        BUS_DATABASE_URL: options.databaseUrls.bus,
-        ...options.serviceEnv?.[name],
-      });
-      pids[name] = child.pid!;
-      await waitHealthy(`http://${host}:${ports[name]}/health`, child);
+      await supervisor.add(
+        unit(name, `services/${name}/dist/index.js`, `http://${host}:${ports[name]}/health`, {
+          [`${prefix}_PORT`]: String(ports[name]),
+          [`${prefix}_DATABASE_URL`]: options.databaseUrls.services[name],
+          BUS_DATABASE_URL: options.databaseUrls.bus,
+          ...options.serviceEnv?.[name],
+        }),
+      );
     }
-    const gateway = spawn('gateway', 'gateway/dist/index.js', {
-      GATEWAY_PORT: String(ports.gateway),
-      ...Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, serviceUrls[s]])),
-      JWT_PUBLIC_KEY: options.jwtPublicKey,
-      // The edge tells the gateway who the client is; nobody else may.
-      ...(edgeUrl ? { GATEWAY_TRUSTED_PROXIES: host } : {}),
-      ...options.gatewayEnv,
-    });
-    pids.gateway = gateway.pid!;
-    await waitHealthy(`http://${host}:${ports.gateway}/health`, gateway);
+    await supervisor.add(
+      unit('gateway', 'gateway/dist/index.js', `http://${host}:${ports.gateway}/health`, {
+        GATEWAY_PORT: String(ports.gateway),
+        ...Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, serviceUrls[s]])),
+        JWT_PUBLIC_KEY: options.jwtPublicKey,
+        // The edge tells the gateway who the client is; nobody else may.
+        ...(edgeUrl ? { GATEWAY_TRUSTED_PROXIES: host } : {}),
+        ...options.gatewayEnv,
+      }),
+    );
     if (ports.edge !== undefined) {
-      const edge = spawn('edge', 'gateway/dist/edge-main.js', {
-        EDGE_PORT: String(ports.edge),
-        EDGE_UPSTREAM_URL: `http://${host}:${ports.gateway}`,
-        ...options.edgeEnv,
-      });
-      pids.edge = edge.pid!;
-      await waitHealthy(`http://${host}:${ports.edge}/health`, edge);
-      if (options.favourEdge !== false) favourEdge(workerPids(pids));
+      await supervisor.add(
+        unit('edge', 'gateway/dist/edge-main.js', `http://${edgeHost}:${ports.edge}/health`, {
+          HOST: edgeHost,
+          EDGE_PORT: String(ports.edge),
+          EDGE_UPSTREAM_URL: `http://${host}:${ports.gateway}`,
+          ...options.edgeEnv,
+        }),
+      );
     }
   } catch (error) {
     await stop();
     throw error;
   }
-  return { publicUrl: edgeUrl ?? gatewayUrl, gatewayUrl, serviceUrls, pids, stop };
+  const pidOf = (name: string): number => supervisor.pid(name) ?? 0;
+  // Live: after a restart each name gives the new process's pid (0 while it is down).
+  const pids = {
+    get booking() {
+      return pidOf('booking');
+    },
+    get inventory() {
+      return pidOf('inventory');
+    },
+    get immunization() {
+      return pidOf('immunization');
+    },
+    get reporting() {
+      return pidOf('reporting');
+    },
+    get gateway() {
+      return pidOf('gateway');
+    },
+    ...(ports.edge === undefined
+      ? {}
+      : {
+          get edge() {
+            return pidOf('edge');
+          },
+        }),
+  } as LaunchedPlatform['pids'];
+  return { publicUrl: edgeUrl ?? gatewayUrl, gatewayUrl, serviceUrls, pids, supervisor, stop };
 }

