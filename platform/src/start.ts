@@ -37,6 +37,8 @@ runMain(async () => {
     if (stopping) return;
     stopping = true;
     logger.info('stopping');
+    // A group signal reaches PostgreSQL too; its exit is not a death to restart from.
+    pgRef.supervisor?.halt();
     // The edge first (no new work), the gateway, the subgraphs, then PostgreSQL.
     await launchedRef.current?.stop();
     await pgRef.supervisor?.stop([['postgres']]);

@@ -137,13 +137,18 @@ export class Supervisor {
     });
   }
 
+  /** From now on nothing is restarted (a pending restart is dropped); what runs keeps running. */
+  halt(): void {
+    this.stopping = true;
+    for (const wake of [...this.wakers]) wake();
+  }
+
   /**
    * Stops restarting, then stops the units group by group: each group's members in parallel, groups in
    * order (the front door first, so no new work arrives at what is being stopped).
    */
   async stop(order: string[][]): Promise<void> {
-    this.stopping = true;
-    for (const wake of [...this.wakers]) wake();
+    this.halt();
     const named = new Set(order.flat());
     const rest = [...this.units.keys()].filter((n) => !named.has(n));
     for (const group of [...order, rest]) {
