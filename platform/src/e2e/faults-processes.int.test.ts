@@ -219,6 +219,26 @@ describe('npm start under process faults', () => {
     await Promise.all([reader(), reader(), booker()]);
   };
 
+  let startEnv: NodeJS.ProcessEnv = {};
+  /** Starts the platform in its own process group, as a terminal or a service manager would, and waits until it is up. */
+  const launch = async (command: string, args: string[]): Promise<ChildProcess> => {
+    out = '';
+    const started = spawn(command, args, { cwd: root, env: startEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    started.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+    started.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    const exited = new Promise<never>((_, reject) =>
+      started.once('exit', (code) => reject(new Error(`start exited with ${code}: ${out}`))),
+    );
+    exited.catch(() => undefined);
+    const up = (async () => {
+      for (let i = 0; i < 1200 && !/VICTORI platform is up: (\S+)/.test(out); i++) await sleep(100);
+      return /VICTORI platform is up: (\S+)/.exec(out)?.[1];
+    })();
+    const url = await Promise.race([up, exited]);
+    if (!url) throw new Error(`npm start did not come up: ${out}`);
+    return started;
+  };
+
   beforeAll(async () => {
     ports = {
       pg: await freePort(),
@@ -254,18 +274,8 @@ describe('npm start under process faults', () => {
     delete env.REPORTING_DATABASE_URL;
     delete env.BUS_DATABASE_URL;
     delete env.HOST;
-    // Its own process group, as a terminal or a service manager would start it.
-    proc = spawn(process.execPath, [path.join(root, 'platform/dist/start.js')], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-    proc.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-    const exited = new Promise<never>((_, reject) => proc.once('exit', (code) => reject(new Error(`start exited with ${code}: ${out}`))));
-    exited.catch(() => undefined);
-    const up = (async () => {
-      for (let i = 0; i < 1200 && !/VICTORI platform is up: (\S+)/.test(out); i++) await sleep(100);
-      return /VICTORI platform is up: (\S+)/.exec(out)?.[1];
-    })();
-    const url = await Promise.race([up, exited]);
-    if (!url) throw new Error(`npm start did not come up: ${out}`);
+    startEnv = env;
+    proc = await launch(process.execPath, [path.join(root, 'platform/dist/start.js')]);
     edgeUrl = `http://${EDGE_HOST}:${ports.edge}/graphql`;
 
     const mint = async (role: string, sub: string): Promise<string> => {
@@ -446,4 +456,34 @@ describe('npm start under process faults', () => {
     expect(untypedOrHung).toBe(0);
     expect(code).toBe(0);
   }, 60_000);
+
+  test("kill -9 of npm start itself: its Node.js processes exit by themselves; the next npm start clears the orphaned PostgreSQL and serves; SIGTERM to npm's own PID stops everything", async () => {
+    // Runs after the SIGTERM test: the same data directory, started again.
+    proc = await launch(process.execPath, [path.join(root, 'platform/dist/start.js')]);
+    const nodeChildren = childrenOf(proc.pid!)
+      .filter((c) => !c.cmd.includes('postgres'))
+      .map((c) => c.pid);
+    const orphan = pidOf('postgres');
+    expect(nodeChildren).toHaveLength(6);
+    process.kill(proc.pid!, 'SIGKILL');
+    // Their IPC channel to the parent closes: each closes itself.
+    await until(async () => nodeChildren.every((p) => !alive(p)), STOP_BOUND_MS, 'the Node.js children of a killed npm start to exit');
+    expect(alive(orphan)).toBe(true);
+
+    // Through npm, as a user runs it: npm forwards SIGTERM to its script, whose shell used to die of it and leave start.js running.
+    proc = await launch('npm', ['start', '--silent']);
+    expect(alive(orphan)).toBe(false);
+    expect(await everythingServes()).toBe(true);
+    const start = childrenOf(proc.pid!).find((c) => c.cmd.includes('platform/dist/start.js'));
+    expect(start).toBeDefined();
+    const all = [proc.pid!, start!.pid, ...childrenOf(start!.pid).map((c) => c.pid)];
+    const pgPid = pidOf('postgres');
+    all.push(...childrenOf(pgPid).map((c) => c.pid));
+    const signalled = Date.now();
+    process.kill(proc.pid!, 'SIGTERM');
+    await until(async () => all.every((p) => !alive(p)), STOP_BOUND_MS, `every process to exit after SIGTERM to npm (${all.join(' ')})`);
+    process.stdout.write(
+      `faults-processes: after kill -9 of npm start, its 6 Node.js children exited; SIGTERM to npm's PID stopped ${all.length} processes in ${Date.now() - signalled} ms\n`,
+    );
+  }, 120_000);
 });
