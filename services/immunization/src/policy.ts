@@ -11,7 +11,7 @@ import {
 } from '@victori/shared';
 import type { ImmunizationContext } from './context.js';
 import { isUuid } from './loaders/loaders.js';
-import { PersonEntity } from './modules/person/person.entity.js';
+import type { PersonEntity } from './modules/person/person.entity.js';
 
 /**
  * Who may see and change whom in the registry: the one place this service's resolvers and services ask,

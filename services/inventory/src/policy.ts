@@ -33,7 +33,10 @@ export const inventoryPolicy = {
       return facility;
     }
     if (claims.role !== 'admin') {
-      throw forbidden('Stock details are for health workers of the facility and admins', 'Rincian stok hanya untuk petugas fasilitas dan admin');
+      throw forbidden(
+        'Stock details are for health workers of the facility and admins',
+        'Rincian stok hanya untuk petugas fasilitas dan admin',
+      );
     }
     return undefined;
   },
