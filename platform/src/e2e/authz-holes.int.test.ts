@@ -145,6 +145,19 @@ describe('authorization through the public port', () => {
     ]);
     await settle();
     expect(await kit.sql(APPOINTMENT_STATUS, [appointment.id])).toEqual([{ status: 'COMPLETED' }]);
+    // On the appointment's own day no reason is needed (the day has come: both services' dates moved to today).
+    const onTheDay = await bookedCitizen('citizen-today', 2);
+    await kit.shiftSession(onTheDay.session.id, inDays(0));
+    await immunizationSql(`update facility_appointment set session_date = ?::date where id = ?`, [inDays(0), onTheDay.appointment.id]);
+    const today = await call(MIROTO_HW, RECORD, {
+      i: covidDose(onTheDay.personId, { appointmentId: onTheDay.appointment.id, slipCode: onTheDay.appointment.slipCode }),
+    });
+    expect(today.errors).toBeUndefined();
+    expect(await immunizationSql(`select off_schedule_reason from dose_record where person_id = ?`, [onTheDay.personId])).toEqual([
+      { off_schedule_reason: null },
+    ]);
+    await settle();
+    expect(await kit.sql(APPOINTMENT_STATUS, [onTheDay.appointment.id])).toEqual([{ status: 'COMPLETED' }]);
   });
 
   test("a dose recorded elsewhere does not complete another facility's appointment", async () => {
