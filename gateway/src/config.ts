@@ -32,6 +32,8 @@ export interface GatewayConfig {
   jwtPublicKey: string;
   jwtIssuer: string;
   jwtAudience: string;
+  /** The longest a bearer token may live (exp - iat); tokens without exp are refused. */
+  jwtMaxLifetimeS: number;
   supergraphFile: string;
   subgraphUrls: Record<ServiceName, string>;
   logLevel: string;
@@ -60,6 +62,7 @@ export function loadGatewayConfig(env = new Env(), defaults: { supergraphFile: s
     jwtPublicKey: env.string('JWT_PUBLIC_KEY', defaults.jwtPublicKey),
     jwtIssuer: env.string('JWT_ISSUER', 'victori'),
     jwtAudience: env.string('JWT_AUDIENCE', 'victori-api'),
+    jwtMaxLifetimeS: env.int('GATEWAY_JWT_MAX_LIFETIME_S', 24 * 3600, 60, 30 * 24 * 3600),
     supergraphFile: env.string('SUPERGRAPH_FILE', defaults.supergraphFile),
     subgraphUrls,
     logLevel: env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),

@@ -128,7 +128,7 @@ export async function startGateway(
         const match = /^Bearer\s+(\S+)$/i.exec(header);
         try {
           if (!match) throw new Error('malformed authorization header');
-          return { claims: await verifyToken(match[1]!, publicKey, config.jwtIssuer, config.jwtAudience) };
+          return { claims: await verifyToken(match[1]!, publicKey, config.jwtIssuer, config.jwtAudience, config.jwtMaxLifetimeS) };
         } catch {
           return {
             error: {

@@ -48,9 +48,28 @@ export async function signToken(privateKeyPem: string, issuer: string, audience:
   return jwt.sign(key);
 }
 
-/** Verifies a bearer token and maps it to claims; throws on any defect. */
-export async function verifyToken(token: string, key: CryptoKey, issuer: string, audience: string): Promise<Claims> {
-  const { payload } = await jwtVerify(token, key, { issuer, audience, algorithms: [JWT_ALG] });
+/** Dev tokens live 8 h; the gateway accepts at most this by default (GATEWAY_JWT_MAX_LIFETIME_S). */
+export const DEFAULT_JWT_MAX_LIFETIME_S = 24 * 3600;
+
+/**
+ * Verifies a bearer token and maps it to claims; throws on any defect. A token must expire, and no later
+ * than `maxLifetimeSeconds` after it was issued (or from now, without `iat`): a leaked token without `exp`
+ * or with one years ahead would otherwise be a permanent credential.
+ */
+export async function verifyToken(
+  token: string,
+  key: CryptoKey,
+  issuer: string,
+  audience: string,
+  maxLifetimeSeconds = DEFAULT_JWT_MAX_LIFETIME_S,
+): Promise<Claims> {
+  const { payload } = await jwtVerify(token, key, { issuer, audience, algorithms: [JWT_ALG], requiredClaims: ['exp'] });
+  const now = Math.floor(Date.now() / 1000);
+  const exp = payload.exp!;
+  if (exp - now > maxLifetimeSeconds) throw new Error('token lives longer than allowed');
+  if (typeof payload.iat === 'number' && (payload.iat > now + 60 || exp - payload.iat > maxLifetimeSeconds)) {
+    throw new Error('token lives longer than allowed');
+  }
   const role = payload.role;
   if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role) || role === 'anonymous') {
     throw new Error('token has no valid role');

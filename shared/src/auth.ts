@@ -54,14 +54,3 @@ export function requireRole(claims: Claims, ...roles: Role[]): void {
   if (claims.role === 'anonymous' && !roles.includes('anonymous')) throw unauthenticated();
   if (!roles.includes(claims.role)) throw forbidden();
 }
-
-/** A health worker may act only for their own facility; admins for every facility. */
-export function requireFacilityAccess(claims: Claims, facilityId: string): void {
-  if (claims.role === 'admin') return;
-  if (claims.role === 'anonymous') throw unauthenticated();
-  if (claims.role === 'health-worker' && claims.facilityId === facilityId) return;
-  throw forbidden(
-    'Only health workers of this facility or admins may do this',
-    'Hanya petugas fasilitas ini atau admin yang boleh melakukan ini',
-  );
-}

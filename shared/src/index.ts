@@ -10,6 +10,7 @@ export * from './logger.js';
 export * from './nik.js';
 export * from './orm.js';
 export * from './pii.js';
+export * from './policy.js';
 export * from './postgres.js';
 export * from './service.js';
 export * from './events/index.js';

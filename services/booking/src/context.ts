@@ -1,5 +1,6 @@
 import { PiiVault, type BaseContext, type ServiceRuntime } from '@victori/shared';
 import { loadBookingConfig, type BookingConfig } from './config.js';
+import { SameKeyQueue } from './modules/appointment/idempotency.js';
 import { RateLimiter } from './modules/appointment/rate-limit.js';
 import { createFacilityLoader } from './modules/facility/facility.loader.js';
 import { createSessionLoader, createSlotLoader, createSlotsBySessionLoader } from './modules/session/session.loader.js';
@@ -7,6 +8,8 @@ import { createSessionLoader, createSlotLoader, createSlotsBySessionLoader } fro
 export interface BookingLimits {
   perIp: RateLimiter;
   perNik: RateLimiter;
+  /** Orders requests with the same Idempotency-Key, so that retries replay before any limit counts them. */
+  sameKey: SameKeyQueue;
 }
 
 export interface BookingContext extends BaseContext {
@@ -32,7 +35,11 @@ export function bookingSettings(runtime: ServiceRuntime): Settings {
     found = {
       config,
       vault: new PiiVault(runtime.config.piiKey),
-      limits: { perIp: new RateLimiter(config.ratePerIpPerMinute, 60_000), perNik: new RateLimiter(config.ratePerNikPerMinute, 60_000) },
+      limits: {
+        perIp: new RateLimiter(config.ratePerIpPerMinute, 60_000),
+        perNik: new RateLimiter(config.ratePerNikPerMinute, 60_000),
+        sameKey: new SameKeyQueue(),
+      },
     };
     settings.set(runtime, found);
   }

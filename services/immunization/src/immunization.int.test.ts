@@ -172,10 +172,25 @@ describe('the immunization registry through the gateway', () => {
   });
 
   test("a health worker finds the child by the mother's NIK and records the birth dose at their own facility", async () => {
-    const found = await call<{ findPersons: { id: string }[] }>('miroto', `query($m: String) { findPersons(motherNik: $m) { id } }`, {
-      m: motherNik,
+    const FIND = `query($m: String) { findPersons(motherNik: $m) { id } }`;
+    // Registered by the parent, the child is linked to no facility yet: a NIK alone shows a health worker nobody.
+    const before = await call<{ findPersons: { id: string }[] }>('miroto', FIND, { m: motherNik });
+    expect(before.data!.findPersons).toEqual([]);
+    // The mother brings the child in: registering the walk-in with the data as registered finds the same child.
+    const walkIn = await call<{ registerChild: { id: string } }>('miroto', REGISTER_CHILD, {
+      i: {
+        fullName: 'Ayu Lestari',
+        birthDate: childBorn,
+        sex: 'FEMALE',
+        residenceKelurahanCode: KELURAHAN,
+        relationship: 'MOTHER',
+        motherNik,
+      },
     });
+    expect(walkIn.data!.registerChild.id).toBe(childId);
+    const found = await call<{ findPersons: { id: string }[] }>('miroto', FIND, { m: motherNik });
     expect(found.data!.findPersons.map((p) => p.id)).toEqual([childId]);
+    expect((await call<{ findPersons: unknown[] }>('bandarharjo', FIND, { m: motherNik })).data!.findPersons).toEqual([]);
     const asCitizen = await call('parent', RECORD, {
       i: {
         personId: childId,
@@ -242,7 +257,7 @@ describe('the immunization registry through the gateway', () => {
       },
     });
     expect(code(twice)).toBe('DUPLICATE');
-    // Now linked to Miroto: its health workers see the child; Bandarharjo's still do not.
+    // Linked to Miroto: its health workers see the child; Bandarharjo's still do not.
     expect((await call('miroto', `query($id: ID!) { person(id: $id) { id } }`, { id: childId })).errors).toBeUndefined();
     expect(code(await call('bandarharjo', `query($id: ID!) { person(id: $id) { id } }`, { id: childId }))).toBe('FORBIDDEN');
   });

@@ -1,6 +1,7 @@
 import type { ServiceDefinition } from '@victori/shared';
 import { createContext, vaultFor, type ImmunizationContext } from './context.js';
 import { immunizationSettings } from './config.js';
+import { appointmentsConsumer } from './events/appointments.consumer.js';
 import { importDosesCommand } from './import/import-doses.js';
 import { migrations } from './migrations/index.js';
 import { AdverseEventEntity } from './modules/dose/adverse-event.entity.js';
@@ -16,6 +17,7 @@ export const immunizationService: ServiceDefinition<ImmunizationContext> = {
   migrations,
   buildSchema: buildImmunizationSchema,
   createContext,
+  consumers: [appointmentsConsumer],
   commands: {
     'import-doses': importDosesCommand,
   },

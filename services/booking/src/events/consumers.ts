@@ -43,14 +43,15 @@ async function rememberDose(tx: EntityManager, d: DoseRecordPayload): Promise<vo
 /**
  * The dose given for an appointment completes it, but only when the slip code the vaccinator entered
  * matches (this is what stopped no-shows being marked vaccinated). Completion ends the appointment's
- * stock promise (inventory's administration event lowers the usable doses themselves).
+ * stock promise (inventory's administration event lowers the usable doses themselves). A dose recorded at
+ * another facility never completes the appointment: only that facility's staff serve it.
  */
 async function completeAppointment(tx: EntityManager, d: DoseRecordPayload): Promise<void> {
   if (!d.appointmentId || !d.slipCode) return;
   const [row] = await tx.execute<AppointmentRow[]>(
     `with a as (
        update appointment set status = 'COMPLETED', completed_at = ?, dose_record_id = ?
-        where id = ? and slip_code = ? and status in ('BOOKED', 'CHECKED_IN') and (?::text is null or nik_hash = ?)
+        where id = ? and slip_code = ? and facility_id = ? and status in ('BOOKED', 'CHECKED_IN') and (?::text is null or nik_hash = ?)
        returning *
      ), stock_free as (
        update stock_commitment set committed = committed - 1 where (facility_id, product_code) = (select facility_id, product_code from a) returning 1
@@ -60,7 +61,7 @@ async function completeAppointment(tx: EntityManager, d: DoseRecordPayload): Pro
        update session set served_count = served_count + 1 where id = (select session_id from a) returning 1
      )
      select ${appointmentColumns('a')} from a`,
-    [d.administeredAt, d.doseRecordId, d.appointmentId, d.slipCode.trim().toUpperCase(), d.nikHash, d.nikHash],
+    [d.administeredAt, d.doseRecordId, d.appointmentId, d.slipCode.trim().toUpperCase(), d.facilityId, d.nikHash, d.nikHash],
   );
   if (row) await publish(tx, 'booking', AppointmentCompleted, row.id, appointmentPayload(row));
 }

@@ -28,14 +28,21 @@ export function createLoaders(em: EntityManager, claims: Claims) {
       const byId = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => byId.get(id) ?? null);
     }),
-    /** Whether a person is linked to the health worker's facility (registered there or dosed there). */
+    /**
+     * Whether a person is linked to the health worker's facility: registered or walked in there, vaccinated
+     * there, or holding an appointment there (src/policy.ts). False for ids that do not exist.
+     */
     atMyFacility: new DataLoader<string, boolean>(async (ids) => {
       const valid = ids.filter(isUuid);
-      if (!claims.facilityId || valid.length === 0) return ids.map(() => false);
+      if (claims.role !== 'health-worker' || !claims.facilityId || valid.length === 0) return ids.map(() => false);
+      const f = claims.facilityId;
       const rows = await em.execute<{ id: string }[]>(
         `select id from person where id in (?) and registered_by_facility_id = ?
-         union select person_id as id from dose_record where person_id in (?) and facility_id = ?`,
-        [valid, claims.facilityId, valid, claims.facilityId],
+         union select person_id as id from dose_record where person_id in (?) and facility_id = ?
+         union select person_id as id from person_facility_link where person_id in (?) and facility_id = ?
+         union select p.id from person p join facility_appointment a on a.nik_hash = p.nik_hash and a.facility_id = ?
+                where p.id in (?) and p.nik_hash is not null`,
+        [valid, f, valid, f, valid, f, f, valid],
       );
       const linked = new Set(rows.map((r) => r.id));
       return ids.map((id) => linked.has(id));

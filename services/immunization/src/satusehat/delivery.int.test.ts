@@ -76,14 +76,18 @@ describe('delivery to SATUSEHAT survives outages and delivers every record exact
         residenceKelurahanCode: '33.74.01.1001',
       });
       records.push(
-        await new DoseService(orm.em.fork() as EntityManager, worker).recordDose({
-          personId: person.id,
-          programme: 'COVID19',
-          doseKind: 'PRIMARY_1',
-          productCode: 'PFIZER',
-          lotNumber: `LOT-${i}`,
-          administeredAt: '2026-01-05T03:00:00Z',
-        }),
+        await new DoseService(orm.em.fork() as EntityManager, worker).recordDose(
+          {
+            personId: person.id,
+            programme: 'COVID19',
+            doseKind: 'PRIMARY_1',
+            productCode: 'PFIZER',
+            lotNumber: `LOT-${i}`,
+            administeredAt: '2026-01-05T03:00:00Z',
+          },
+          // The health worker registered the person at their own facility (the policy's decision, src/policy.ts).
+          async () => ({ facilityId: worker.facilityId!, offScheduleReason: null }),
+        ),
       );
     }
     return records;

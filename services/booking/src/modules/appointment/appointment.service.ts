@@ -8,15 +8,13 @@ import {
   badInput,
   conflict,
   ErrorCode,
-  forbidden,
   notFound,
   publish,
-  requireRole,
-  unauthenticated,
   type Claims,
 } from '@victori/shared';
 import type { BookingContext } from '../../context.js';
 import { pgError, transaction } from '../../db.js';
+import { bookingPolicy } from '../../policy.js';
 import { localNow, minutesOf } from '../../time.js';
 import { checkEligibility, type DoseFact } from '../eligibility/eligibility.js';
 import { isUuid } from '../facility/facility.loader.js';
@@ -258,11 +256,20 @@ export function bookStatementParams(a: BookStatementArgs): unknown[] {
 }
 
 export async function bookAppointment(ctx: BookingContext, input: BookAppointmentInput): Promise<AppointmentRow> {
-  const claims = ctx.request.claims;
-  if (claims.role === 'partner') throw forbidden('Partners see aggregates only', 'Mitra hanya melihat data agregat');
+  bookingPolicy.book(ctx.request.claims);
   const req = idempotentRequest(ctx.request, 'bookAppointment', input);
+  return ctx.limits.sameKey.run(req, () => decideBooking(ctx, input, req));
+}
+
+async function decideBooking(ctx: BookingContext, input: BookAppointmentInput, req: IdempotentRequest): Promise<AppointmentRow> {
+  const claims = ctx.request.claims;
+  // A retry of a booking that was already made gets its result before any limit counts it.
+  if (req.key) {
+    const replayed = replay(req, await findStored(ctx.em, req));
+    if (replayed) return replayed;
+  }
   const today = localNow().date;
-  // Per-client limits first: refusing an abusive client costs no database work.
+  // Per-client limits next: refusing an abusive client costs no database work.
   const address = String(ctx.request.headers['x-forwarded-for'] ?? ctx.request.ip);
   const ipWait = ctx.limits.perIp.take(address);
   if (ipWait) throw rateLimited('client', ipWait);
@@ -349,18 +356,13 @@ export async function appointmentForCaller(
   id: string,
   verification: AppointmentVerificationInput | undefined,
 ): Promise<AppointmentRow> {
-  if (claims.role === 'partner') throw forbidden('Partners see aggregates only', 'Mitra hanya melihat data agregat');
+  bookingPolicy.manageAppointment(claims);
   const [row] = isUuid(id) ? await em.execute<AppointmentRow[]>(`select ${APPOINTMENT_COLUMNS} from appointment where id = ?`, [id]) : [];
-  if (!row) throw notFound('Janji temu', 'id');
-  if (claims.role === 'admin') return row;
-  if (claims.role === 'health-worker' && claims.facilityId === row.facility_id) return row;
-  if (claims.role === 'citizen' && claims.sub && claims.sub === row.booked_by) return row;
-  if (verification) {
-    if (vault.hash(verification.nik.trim()) === row.nik_hash && normaliseSlipCode(verification.slipCode) === row.slip_code) return row;
-    throw forbidden('The NIK and slip code do not match this appointment', 'NIK dan kode slip tidak cocok dengan janji temu ini');
-  }
-  if (claims.role === 'anonymous') throw unauthenticated();
-  throw forbidden();
+  const holderProven = verification
+    ? !!row && vault.hash(verification.nik.trim()) === row.nik_hash && normaliseSlipCode(verification.slipCode) === row.slip_code
+    : undefined;
+  bookingPolicy.appointment(claims, row, holderProven);
+  return row!;
 }
 
 const changedMeanwhile = (): AppError =>
@@ -538,6 +540,7 @@ export async function myAppointments(
 ): Promise<AppointmentRow[]> {
   const claims = ctx.request.claims;
   if (args.nik || args.birthDate || args.slipCode) {
+    bookingPolicy.holderLookup(claims);
     if (!args.nik) throw badInput('nik', { id: 'NIK wajib diisi', en: 'NIK is required' });
     if (!args.birthDate) throw badInput('birthDate', { id: 'Tanggal lahir wajib diisi', en: 'Birth date is required' });
     if (!args.slipCode) throw badInput('slipCode', { id: 'Kode slip wajib diisi', en: 'Slip code is required' });
@@ -550,11 +553,9 @@ export async function myAppointments(
     if (!rows.some((r) => r.slip_code === code && r.birth_date === args.birthDate)) throw notFound('Janji temu', 'slipCode');
     return rows;
   }
-  if (claims.role === 'anonymous') throw unauthenticated();
-  requireRole(claims, 'citizen');
-  if (!claims.sub) throw unauthenticated();
+  const account = bookingPolicy.ownAppointments(claims);
   return ctx.em.execute<AppointmentRow[]>(
     `select ${APPOINTMENT_COLUMNS} from appointment where booked_by = ? order by session_date desc, booked_at desc`,
-    [claims.sub],
+    [account],
   );
 }

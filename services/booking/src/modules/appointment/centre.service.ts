@@ -10,10 +10,9 @@ import {
   notFound,
   publish,
   publishMany,
-  requireFacilityAccess,
-  requireRole,
 } from '@victori/shared';
 import type { BookingContext } from '../../context.js';
+import { bookingPolicy } from '../../policy.js';
 import { pgError, transaction } from '../../db.js';
 import { isDate, localNow, minutesOf } from '../../time.js';
 import { checkEligibility, type DoseFact } from '../eligibility/eligibility.js';
@@ -29,12 +28,12 @@ const onSessionDay = (): AppError =>
 /** Health workers of the appointment's facility (and admins) check in the person holding the slip, on the day. */
 export async function checkIn(ctx: BookingContext, appointmentId: string, slipCode: string): Promise<AppointmentRow> {
   const claims = ctx.request.claims;
-  requireRole(claims, 'health-worker', 'admin');
+  bookingPolicy.facilityWork(claims, 'before', 'Janji temu', 'appointmentId');
   const [current] = isUuid(appointmentId)
     ? await ctx.em.execute<AppointmentRow[]>(`select ${APPOINTMENT_COLUMNS} from appointment where id = ?`, [appointmentId])
     : [];
+  bookingPolicy.facilityWork(claims, current, 'Janji temu', 'appointmentId');
   if (!current) throw notFound('Janji temu', 'appointmentId');
-  requireFacilityAccess(claims, current.facility_id);
   if (normaliseSlipCode(slipCode) !== current.slip_code) {
     throw badInput('slipCode', { id: 'Kode slip tidak cocok', en: 'The slip code does not match' });
   }
@@ -73,12 +72,12 @@ function walkInSlot(slots: SlotRow[], minutes: number): SlotRow | undefined {
  */
 export async function recordWalkIn(ctx: BookingContext, input: WalkInInput): Promise<AppointmentRow> {
   const claims = ctx.request.claims;
-  requireRole(claims, 'health-worker', 'admin');
+  bookingPolicy.facilityWork(claims, 'before', 'Sesi', 'sessionId');
   const [session] = isUuid(input.sessionId)
     ? await ctx.em.execute<SessionRow[]>(`${SESSION_SELECT} where s.id = ?`, [input.sessionId])
     : [];
+  bookingPolicy.facilityWork(claims, session, 'Sesi', 'sessionId');
   if (!session) throw notFound('Sesi', 'sessionId');
-  requireFacilityAccess(claims, session.facility_id);
   const now = localNow();
   if (session.date !== now.date) throw onSessionDay();
   const person = validatePerson(input, ctx.vault, now.date, false);
@@ -177,10 +176,10 @@ export async function recordWalkIn(ctx: BookingContext, input: WalkInInput): Pro
 /** After the session has ended: every appointment still BOOKED becomes NO_SHOW and frees its stock promise. */
 export async function markNoShows(ctx: BookingContext, sessionId: string): Promise<AppointmentRow[]> {
   const claims = ctx.request.claims;
-  requireRole(claims, 'health-worker', 'admin');
+  bookingPolicy.facilityWork(claims, 'before', 'Sesi', 'sessionId');
   const [session] = isUuid(sessionId) ? await ctx.em.execute<SessionRow[]>(`${SESSION_SELECT} where s.id = ?`, [sessionId]) : [];
+  bookingPolicy.facilityWork(claims, session, 'Sesi', 'sessionId');
   if (!session) throw notFound('Sesi', 'sessionId');
-  requireFacilityAccess(claims, session.facility_id);
   const now = localNow();
   if (session.date > now.date || (session.date === now.date && now.minutes < minutesOf(session.end_time))) {
     throw conflict(
@@ -223,8 +222,7 @@ export async function markNoShows(ctx: BookingContext, sessionId: string): Promi
 /** The day's list of one facility, in slot and queue order; health workers of that facility and admins. */
 export async function facilityDayList(ctx: BookingContext, facilityId: string, date: string): Promise<AppointmentRow[]> {
   const claims = ctx.request.claims;
-  requireRole(claims, 'health-worker', 'admin');
-  requireFacilityAccess(claims, facilityId);
+  bookingPolicy.facilityWork(claims, { facility_id: facilityId }, 'Fasilitas', 'facilityId');
   if (!isUuid(facilityId)) throw notFound('Fasilitas', 'facilityId');
   if (!isDate(date)) throw badInput('date', { id: 'Tanggal harus YYYY-MM-DD', en: 'Date must be YYYY-MM-DD' });
   return ctx.em.execute<AppointmentRow[]>(

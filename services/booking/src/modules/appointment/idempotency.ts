@@ -69,3 +69,30 @@ export const STORE_RESULT = (source: string): string =>
   `insert into idempotency_key (operation, key, request_hash, result) select ?, ?, ?, to_jsonb(${source}) from ${source} where ?::text is not null returning 1`;
 
 export const storeParams = (req: IdempotentRequest): unknown[] => [req.operation, req.key, req.hash, req.key];
+
+/**
+ * Requests carrying the same Idempotency-Key run one after another in this process, so a retry storm
+ * of one booking (a phone on a bad network re-sending) waits for the original and then replays its
+ * stored result, instead of racing it into the rate limiter or the slot. Across booking instances the
+ * stored result and the key's primary key still decide; this only orders the retries one instance sees.
+ */
+export class SameKeyQueue {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(req: IdempotentRequest, work: () => Promise<T>): Promise<T> {
+    if (!req.key) return work();
+    const id = `${req.operation}\n${req.key}`;
+    const before = this.tails.get(id) ?? Promise.resolve();
+    const mine = before.then(work, work);
+    const tail = mine.catch(() => undefined);
+    this.tails.set(id, tail);
+    void tail.then(() => {
+      if (this.tails.get(id) === tail) this.tails.delete(id);
+    });
+    return mine;
+  }
+
+  get size(): number {
+    return this.tails.size;
+  }
+}

@@ -1,5 +1,6 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { notFound, requireRole } from '@victori/shared';
+import { notFound } from '@victori/shared';
+import { bookingPolicy } from '../../policy.js';
 import type { BookingContext } from '../../context.js';
 import { FacilityEntity } from './facility.entity.js';
 import { CreateFacilityInput, UpdateFacilityInput } from './facility.inputs.js';
@@ -33,7 +34,7 @@ export class FacilityResolver {
 
   @Mutation(() => Facility, { description: 'Registers a vaccination centre; admins' })
   async createFacility(@Ctx() ctx: BookingContext, @Arg('input', () => CreateFacilityInput) input: CreateFacilityInput): Promise<Facility> {
-    requireRole(ctx.request.claims, 'admin');
+    bookingPolicy.manageFacilities(ctx.request.claims);
     return toFacility(await createFacility(ctx.em, input));
   }
 
@@ -43,7 +44,7 @@ export class FacilityResolver {
     @Arg('id', () => ID) id: string,
     @Arg('input', () => UpdateFacilityInput) input: UpdateFacilityInput,
   ): Promise<Facility> {
-    requireRole(ctx.request.claims, 'admin');
+    bookingPolicy.manageFacilities(ctx.request.claims);
     return toFacility(await updateFacility(ctx.em, id, input));
   }
 }

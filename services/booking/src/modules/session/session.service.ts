@@ -1,20 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import {
-  badInput,
-  conflict,
-  notFound,
-  pgArray,
-  publish,
-  requireFacilityAccess,
-  requireRole,
-  SessionChanged,
-  SessionClosed,
-  SessionOpened,
-  type Claims,
-} from '@victori/shared';
+import { badInput, conflict, notFound, pgArray, publish, SessionChanged, SessionClosed, SessionOpened, type Claims } from '@victori/shared';
 import type { BookingConfig } from '../../config.js';
 import { transaction } from '../../db.js';
+import { bookingPolicy } from '../../policy.js';
 import { addDays, isDate, isTime, localNow, minutesOf, timeOf } from '../../time.js';
 import { productRules, type ProductRule } from '../eligibility/eligibility.rules.js';
 import { FacilityEntity } from '../facility/facility.entity.js';
@@ -226,8 +215,7 @@ async function ensureCommitment(tx: EntityManager, facilityId: string, productCo
 }
 
 export async function createSession(em: EntityManager, claims: Claims, input: CreateSessionInput, config: BookingConfig): Promise<string> {
-  requireRole(claims, 'health-worker', 'admin');
-  requireFacilityAccess(claims, input.facilityId);
+  bookingPolicy.openSession(claims, input.facilityId);
   const facility = isUuid(input.facilityId) ? await em.findOne(FacilityEntity, { id: input.facilityId }) : null;
   if (!facility?.active) throw notFound('Fasilitas', 'facilityId');
   const p = product(input.productCode);
@@ -255,10 +243,10 @@ export async function createSession(em: EntityManager, claims: Claims, input: Cr
 }
 
 async function sessionForManagement(em: EntityManager, claims: Claims, id: string): Promise<SessionRow> {
-  requireRole(claims, 'health-worker', 'admin');
+  bookingPolicy.facilityWork(claims, 'before', 'Sesi', 'id');
   const [row] = isUuid(id) ? await em.execute<SessionRow[]>(`${SESSION_SELECT} where s.id = ?`, [id]) : [];
+  bookingPolicy.facilityWork(claims, row, 'Sesi', 'id');
   if (!row) throw notFound('Sesi', 'id');
-  requireFacilityAccess(claims, row.facility_id);
   if (row.status !== 'OPEN') throw conflict({ id: 'Sesi sudah ditutup', en: 'The session is closed' }, { field: 'id' });
   return row;
 }

@@ -83,6 +83,10 @@ export class DoseRecordEntity {
   @Property({ type: 'text', nullable: true })
   correctionReason?: string | null;
 
+  /** Why the dose was given against an appointment of another day (recorded by the health worker). */
+  @Property({ type: 'text', nullable: true })
+  offScheduleReason?: string | null;
+
   /** RECORDED or IMPORTED */
   @Property({ type: 'string', length: 10 })
   source: string = 'RECORDED';

@@ -28,6 +28,12 @@ export class RecordDoseInput {
 
   @Field(() => String, { nullable: true, description: 'The code on the booking slip' })
   slipCode?: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why the dose is given against an appointment of another day (required then; 3-500 characters)',
+  })
+  reason?: string;
 }
 
 @InputType('CorrectDoseInput', { description: 'Supersedes a record; without `replacement` the record is voided' })

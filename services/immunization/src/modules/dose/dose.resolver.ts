@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, ObjectType, Field, Query, Resolver, Root } from 'type-graphql';
 import type { ImmunizationContext } from '../../context.js';
-import { visiblePerson } from '../person/person.access.js';
+import { immunizationPolicy, visiblePerson } from '../../policy.js';
 import { toPerson } from '../person/person.mapper.js';
 import { Person } from '../person/person.type.js';
 import { toAdverseEvent, toDelivery, toDoseRecord } from './dose.mapper.js';
@@ -41,7 +41,9 @@ export class DoseResolver {
 
   @Mutation(() => DoseRecord, { description: "Records an administered dose at the health worker's own facility" })
   async recordDose(@Ctx() ctx: ImmunizationContext, @Arg('input', () => RecordDoseInput) input: RecordDoseInput): Promise<DoseRecord> {
-    const record = await service(ctx).recordDose(input);
+    const record = await service(ctx).recordDose(input, (dose) =>
+      immunizationPolicy.recordDose(ctx, { ...dose, personId: input.personId, appointmentId: input.appointmentId, reason: input.reason }),
+    );
     ctx.events.relay.nudge();
     return toDoseRecord(record);
   }
@@ -64,9 +66,7 @@ export class DoseResolver {
     @Ctx() ctx: ImmunizationContext,
     @Arg('input', () => RecordAdverseEventInput) input: RecordAdverseEventInput,
   ): Promise<AdverseEvent> {
-    const event = await service(ctx).recordAdverseEvent(input, async (personId) => {
-      await visiblePerson(ctx, personId);
-    });
+    const event = await service(ctx).recordAdverseEvent(input, (personId) => immunizationPolicy.doseOwner(ctx, personId));
     return toAdverseEvent(event);
   }
 

@@ -1,23 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import {
-  AppError,
-  badInput,
-  conflict,
-  DoseCorrected,
-  DoseRecorded,
-  ErrorCode,
-  forbidden,
-  notFound,
-  publish,
-  requireFacilityAccess,
-  requireRole,
-  type Claims,
-} from '@victori/shared';
+import { AppError, badInput, conflict, DoseCorrected, DoseRecorded, ErrorCode, notFound, publish, type Claims } from '@victori/shared';
 import { productCatalogue, type Product } from '../../catalogue/catalogue.js';
 import { enqueueDeliveries, type DeliveryItem } from '../../satusehat/delivery.queue.js';
 import { isUuid } from '../../loaders/loaders.js';
+import { immunizationPolicy, type DoseAuthority } from '../../policy.js';
 import { PersonEntity } from '../person/person.entity.js';
 import { isIsoDate, jakartaDate } from '../schedule/schedule.dates.js';
 import { AdverseEventEntity } from './adverse-event.entity.js';
@@ -174,18 +162,20 @@ export class DoseService {
     return record;
   }
 
-  async recordDose(input: RecordDoseInput): Promise<DoseRecordEntity> {
-    requireRole(this.claims, 'health-worker');
-    const facilityId = this.claims.facilityId;
-    if (!facilityId) throw forbidden('Health workers must be bound to a facility', 'Petugas harus terikat pada satu fasilitas');
-    if (!isUuid(input.personId)) throw notFound('Orang', 'personId');
+  /** `authorize` is the policy's decision (src/policy.ts): the facility and, for another day's appointment, the reason. */
+  async recordDose(
+    input: RecordDoseInput,
+    authorize: (dose: { administeredOn: string }) => Promise<DoseAuthority>,
+  ): Promise<DoseRecordEntity> {
+    immunizationPolicy.doseWork(this.claims, 'health-worker');
     const dose = checkDose(input);
+    const { facilityId, offScheduleReason } = await authorize({ administeredOn: jakartaDate(dose.administeredAt) });
     try {
       return await this.em.transactional(async (tx) => {
         // The person's row lock serialises records for one person, so validity sees every earlier dose.
         const person = await tx.findOne(PersonEntity, { id: input.personId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (!person) throw notFound('Orang', 'personId');
-        const record = await this.insertRecord(tx, person, dose, facilityId, {});
+        const record = await this.insertRecord(tx, person, dose, facilityId, { offScheduleReason });
         await publish(tx, 'immunization', DoseRecorded, person.id, dosePayload(record, person));
         await enqueueDeliveries(tx, [{ dedupeKey: record.dedupeKey, personId: person.id, doseRecordId: record.id }]);
         return record;
@@ -198,8 +188,7 @@ export class DoseService {
 
   /** Supersedes (or voids) a record; both stay. Health workers of the record's facility, or admins. */
   async correctDose(input: CorrectDoseInput): Promise<{ superseded: DoseRecordEntity; replacement: DoseRecordEntity | null }> {
-    requireRole(this.claims, 'health-worker', 'admin');
-    if (!isUuid(input.doseRecordId)) throw notFound('Catatan dosis', 'doseRecordId');
+    immunizationPolicy.doseWork(this.claims, 'health-worker', 'admin');
     const reason = input.reason.trim();
     if (reason.length < 3 || reason.length > 500)
       throw badInput('reason', {
@@ -209,9 +198,9 @@ export class DoseService {
     const replacementDose = input.replacement ? checkDose(input.replacement) : null;
     try {
       return await this.em.transactional(async (tx) => {
-        const old = await tx.findOne(DoseRecordEntity, { id: input.doseRecordId });
+        const old = isUuid(input.doseRecordId) ? await tx.findOne(DoseRecordEntity, { id: input.doseRecordId }) : null;
+        immunizationPolicy.correctDose(this.claims, old?.facilityId);
         if (!old) throw notFound('Catatan dosis', 'doseRecordId');
-        requireFacilityAccess(this.claims, old.facilityId);
         if (input.replacement && input.replacement.personId !== old.personId) {
           throw badInput('replacement.personId', {
             id: 'Koreksi tidak boleh memindahkan dosis ke orang lain',
@@ -256,9 +245,11 @@ export class DoseService {
   }
 
   /** KIPI against a dose; `canSee` enforces who may act for the dose's person. */
-  async recordAdverseEvent(input: RecordAdverseEventInput, canSee: (personId: string) => Promise<void>): Promise<AdverseEventEntity> {
-    requireRole(this.claims, 'citizen', 'health-worker', 'admin');
-    if (!isUuid(input.doseRecordId)) throw notFound('Catatan dosis', 'doseRecordId');
+  async recordAdverseEvent(
+    input: RecordAdverseEventInput,
+    canSee: (personId: string | undefined) => Promise<void>,
+  ): Promise<AdverseEventEntity> {
+    immunizationPolicy.doseWork(this.claims, 'citizen', 'health-worker', 'admin');
     if (!SEVERITIES.includes(input.severity))
       throw badInput('severity', { id: 'Tingkat harus NON_SERIOUS atau SERIOUS', en: 'Severity must be NON_SERIOUS or SERIOUS' });
     if (!OUTCOMES.includes(input.outcome))
@@ -275,9 +266,9 @@ export class DoseService {
     if (description && description.length > 2000)
       throw badInput('description', { id: 'Uraian terlalu panjang', en: 'Description is too long' });
     return this.em.transactional(async (tx) => {
-      const dose = await tx.findOne(DoseRecordEntity, { id: input.doseRecordId });
+      const dose = isUuid(input.doseRecordId) ? await tx.findOne(DoseRecordEntity, { id: input.doseRecordId }) : null;
+      await canSee(dose?.personId);
       if (!dose) throw notFound('Catatan dosis', 'doseRecordId');
-      await canSee(dose.personId);
       if (onsetAt.getTime() < dose.administeredAt.getTime())
         throw badInput('onsetAt', { id: 'Gejala tidak boleh mulai sebelum imunisasi', en: 'Onset cannot be before the dose was given' });
       const event = tx.create(AdverseEventEntity, {

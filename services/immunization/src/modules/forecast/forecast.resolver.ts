@@ -1,6 +1,6 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import type { ImmunizationContext } from '../../context.js';
-import { visiblePerson } from '../person/person.access.js';
+import { visiblePerson } from '../../policy.js';
 import { dueAndAvailable, personForecast } from './forecast.service.js';
 import { DueSession, ImmunizationForecast } from './forecast.type.js';
 

@@ -16,6 +16,13 @@ export class RegisterPersonInput {
 
   @Field(() => String, { description: 'Kelurahan code of residence (coverage is counted there)' })
   residenceKelurahanCode!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'To claim a record a health facility already holds for this NIK (e.g. from a walk-in): the one-time code a health worker there hands over (issuePersonClaimCode)',
+  })
+  claimCode?: string;
 }
 
 @InputType('RegisterChildInput', { description: "A child registered by a parent; the mother's NIK identifies a newborn without NIK" })

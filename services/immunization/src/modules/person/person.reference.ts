@@ -1,5 +1,5 @@
 import type { ImmunizationContext } from '../../context.js';
-import { visiblePerson } from './person.access.js';
+import { visiblePerson } from '../../policy.js';
 import { toPerson } from './person.mapper.js';
 
 /** Other subgraphs' Person references resolve through the same access rules; lookups are batched by the loaders. */

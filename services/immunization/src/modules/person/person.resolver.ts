@@ -1,23 +1,22 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { forbidden, requireRole } from '@victori/shared';
 import type { ImmunizationContext } from '../../context.js';
 import { toDoseRecord } from '../dose/dose.mapper.js';
 import { DoseRecord } from '../dose/dose.type.js';
 import { personForecast } from '../forecast/forecast.service.js';
 import { ImmunizationForecast } from '../forecast/forecast.type.js';
-import { visiblePerson } from './person.access.js';
+import { immunizationPolicy, visiblePerson } from '../../policy.js';
 import { PersonEntity } from './person.entity.js';
 import { AddGuardianInput, AssignChildNikInput, RegisterChildInput, RegisterPersonInput } from './person.inputs.js';
 import { toPerson } from './person.mapper.js';
 import { PersonService } from './person.service.js';
-import { Person } from './person.type.js';
+import { Person, PersonClaimCode } from './person.type.js';
 import { checkBirthDate } from './person.service.js';
 
 const service = (ctx: ImmunizationContext) => new PersonService(ctx.em, ctx.vault, ctx.request.claims);
 
 /** Citizens act for themselves and their dependants; health workers for people they hold; admins for all. */
-export const canActFor = (ctx: ImmunizationContext) => async (p: PersonEntity) => {
-  await visiblePerson(ctx, p.id);
+export const canActFor = (ctx: ImmunizationContext) => async (id: string) => {
+  await visiblePerson(ctx, id);
 };
 
 @Resolver(() => Person)
@@ -29,24 +28,25 @@ export class PersonResolver {
 
   @Query(() => Person, { nullable: true, description: "The signed-in citizen's own record" })
   async myPerson(@Ctx() ctx: ImmunizationContext): Promise<Person | null> {
-    requireRole(ctx.request.claims, 'citizen');
-    const entity = await ctx.em.findOne(PersonEntity, { accountId: ctx.request.claims.sub! });
+    const account = immunizationPolicy.ownRecords(ctx.request.claims);
+    const entity = await ctx.em.findOne(PersonEntity, { accountId: account });
     return entity ? toPerson(entity, ctx.vault) : null;
   }
 
   @Query(() => [Person], { description: 'The children and others the signed-in citizen is guardian of' })
   async myDependants(@Ctx() ctx: ImmunizationContext): Promise<Person[]> {
-    requireRole(ctx.request.claims, 'citizen');
+    const account = immunizationPolicy.ownRecords(ctx.request.claims);
     const rows = await ctx.em.execute<{ person_id: string }[]>(
       `select person_id from person_guardian where account_id = ? order by created_at`,
-      [ctx.request.claims.sub!],
+      [account],
     );
     const people = await ctx.loaders.person.loadMany(rows.map((r) => r.person_id));
     return people.filter((p): p is PersonEntity => p instanceof PersonEntity).map((p) => toPerson(p, ctx.vault));
   }
 
   @Query(() => [Person], {
-    description: "Exact lookup by NIK, or by mother's NIK (and birth date) for a child without NIK; health workers and admins",
+    description:
+      "Exact lookup by NIK, or by mother's NIK (and birth date) for a child without NIK; admins, and health workers among the people linked to their facility (registered, walked in, booked or vaccinated there)",
   })
   async findPersons(
     @Ctx() ctx: ImmunizationContext,
@@ -54,12 +54,12 @@ export class PersonResolver {
     @Arg('motherNik', () => String, { nullable: true }) motherNik?: string,
     @Arg('birthDate', () => String, { nullable: true }) birthDate?: string,
   ): Promise<Person[]> {
-    requireRole(ctx.request.claims, 'health-worker', 'admin');
+    immunizationPolicy.findPersons(ctx.request.claims);
     if (!nik && !motherNik) return [];
     const where: Record<string, unknown> = nik ? { nikHash: ctx.vault.hash(nik) } : { motherNikHash: ctx.vault.hash(motherNik!) };
     if (birthDate) where.birthDate = checkBirthDate(birthDate);
     const rows = await ctx.em.find(PersonEntity, where, { orderBy: { birthDate: 'asc' }, limit: 20 });
-    return rows.map((p) => toPerson(p, ctx.vault));
+    return (await immunizationPolicy.visibleOnly(ctx, rows)).map((p) => toPerson(p, ctx.vault));
   }
 
   @Mutation(() => Person, { description: 'Registers an adult by NIK (a citizen themselves, or a health worker for a walk-in)' })
@@ -89,8 +89,17 @@ export class PersonResolver {
 
   @Mutation(() => Person, { description: 'Adds another guardian account to a child' })
   async addGuardian(@Ctx() ctx: ImmunizationContext, @Arg('input', () => AddGuardianInput) input: AddGuardianInput): Promise<Person> {
-    if (ctx.request.claims.role === 'citizen' && input.accountId === ctx.request.claims.sub) throw forbidden();
     return toPerson(await service(ctx).addGuardian(input, canActFor(ctx)), ctx.vault);
+  }
+
+  @Mutation(() => PersonClaimCode, {
+    description:
+      'A one-time code (valid 24 h) for the person in front of a health worker who sees them, with which their own citizen account claims the record (registerPerson with claimCode)',
+  })
+  async issuePersonClaimCode(@Ctx() ctx: ImmunizationContext, @Arg('personId', () => ID) personId: string): Promise<PersonClaimCode> {
+    const person = await immunizationPolicy.issueClaimCode(ctx, personId);
+    const { code, expiresAt } = await service(ctx).issueClaimCode(person);
+    return Object.assign(new PersonClaimCode(), { code, expiresAt: expiresAt.toISOString() });
   }
 
   @FieldResolver(() => [DoseRecord], { description: 'Dose records, oldest first; superseded ones only when asked' })

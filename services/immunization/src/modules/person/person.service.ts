@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
@@ -10,13 +10,13 @@ import {
   forbidden,
   notFound,
   publish,
-  requireRole,
   type Claims,
   type PiiVault,
   type Sex,
 } from '@victori/shared';
 import { PersonRegistered } from '@victori/shared';
 import { isSemarangKelurahan } from '../../catalogue/catalogue.js';
+import { immunizationPolicy } from '../../policy.js';
 import { addDuration, isIsoDate, jakartaDate, parseDuration } from '../schedule/schedule.dates.js';
 import { GuardianEntity } from '../guardian/guardian.entity.js';
 import { PersonEntity } from './person.entity.js';
@@ -53,6 +53,13 @@ export function checkName(value: string, field = 'fullName'): string {
   return name;
 }
 
+/** No 0/O or 1/I: the code is read aloud or copied from paper. */
+const CLAIM_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+const CLAIM_CODE_TTL_MS = 24 * 3600_000;
+
+const alreadyRegistered = (): AppError =>
+  new AppError(ErrorCode.DUPLICATE, { id: 'NIK ini sudah terdaftar', en: 'This NIK is already registered' }, { field: 'nik' });
+
 const sameName = (a: string, b: string) => a.trim().replace(/\s+/g, ' ').toLowerCase() === b.trim().replace(/\s+/g, ' ').toLowerCase();
 
 async function emitRegistered(tx: EntityManager, p: PersonEntity): Promise<void> {
@@ -85,7 +92,7 @@ export class PersonService {
    * registers a walk-in at their facility (an existing NIK returns the existing person).
    */
   async registerPerson(input: RegisterPersonInput): Promise<PersonEntity> {
-    requireRole(this.claims, 'citizen', 'health-worker', 'admin');
+    immunizationPolicy.register(this.claims);
     const sex = checkSex(input.sex);
     const birthDate = checkBirthDate(input.birthDate);
     assertValidNik(input.nik, { birthDate, sex });
@@ -104,19 +111,15 @@ export class PersonService {
           }
           if (this.claims.role === 'citizen') {
             if (existing.accountId === this.claims.sub) return existing;
-            // Claiming a record someone else created (e.g. a walk-in) needs the name as registered too.
-            if (existing.accountId || !sameName(this.vault.decrypt(existing.fullNameEncrypted), fullName)) {
-              throw new AppError(
-                ErrorCode.DUPLICATE,
-                { id: 'NIK ini sudah terdaftar', en: 'This NIK is already registered' },
-                { field: 'nik' },
-              );
-            }
+            if (existing.accountId) throw alreadyRegistered();
+            // Everything on an ID card (NIK, birth date, sex, name) is known to whoever held it: claiming a
+            // record a facility created needs the one-time code a health worker hands the person.
+            await this.takeClaimCode(tx, existing.id, input.claimCode);
             await this.assertNoOwnRecord(tx);
             existing.accountId = this.claims.sub!;
             return existing;
           }
-          if (this.claims.role === 'health-worker') existing.registeredByFacilityId ??= this.claims.facilityId ?? null;
+          if (this.claims.role === 'health-worker') await this.walkIn(tx, existing, fullName);
           return existing;
         }
         if (this.claims.role === 'citizen') await this.assertNoOwnRecord(tx);
@@ -142,6 +145,50 @@ export class PersonService {
     }
   }
 
+  /**
+   * A person registered elsewhere walks in at a health worker's facility: with the ID card in hand the
+   * name matches as registered, and the person is linked to this facility from now on.
+   */
+  private async walkIn(tx: EntityManager, existing: PersonEntity, fullName: string): Promise<void> {
+    if (!sameName(this.vault.decrypt(existing.fullNameEncrypted), fullName)) throw alreadyRegistered();
+    const facilityId = this.claims.facilityId!;
+    if (existing.registeredByFacilityId === facilityId) return;
+    existing.registeredByFacilityId ??= facilityId;
+    await tx.execute(`insert into person_facility_link (person_id, facility_id) values (?, ?) on conflict do nothing`, [
+      existing.id,
+      facilityId,
+    ]);
+  }
+
+  /** Consumes a valid claim code for the person, or refuses (the same answer for a missing, wrong or expired code). */
+  private async takeClaimCode(tx: EntityManager, personId: string, code: string | undefined): Promise<void> {
+    const given = code?.trim().toUpperCase();
+    const taken = given
+      ? await tx.execute<{ person_id: string }[]>(
+          `delete from person_claim_code where person_id = ? and code_hash = ? and expires_at > now() returning person_id`,
+          [personId, this.vault.hash(`claim:${given}`)],
+        )
+      : [];
+    if (taken.length === 0) {
+      throw forbidden(
+        'This NIK is already registered by a health facility; ask a health worker there for a claim code and enter it',
+        'NIK ini sudah didaftarkan oleh fasilitas kesehatan; mintalah kode klaim kepada petugas di sana lalu masukkan kodenya',
+      );
+    }
+  }
+
+  /** A one-time code for the person in front of the health worker (or for an admin), valid for a day. */
+  async issueClaimCode(person: PersonEntity): Promise<{ code: string; expiresAt: Date }> {
+    const code = Array.from({ length: 8 }, () => CLAIM_ALPHABET[randomInt(CLAIM_ALPHABET.length)]).join('');
+    const expiresAt = new Date(Date.now() + CLAIM_CODE_TTL_MS);
+    await this.em.execute(
+      `insert into person_claim_code (person_id, code_hash, issued_by, expires_at) values (?, ?, ?, ?)
+       on conflict (person_id) do update set code_hash = excluded.code_hash, issued_by = excluded.issued_by, expires_at = excluded.expires_at`,
+      [person.id, this.vault.hash(`claim:${code}`), this.claims.sub ?? this.claims.role, expiresAt],
+    );
+    return { code, expiresAt };
+  }
+
   private async assertNoOwnRecord(tx: EntityManager): Promise<void> {
     if (await tx.count(PersonEntity, { accountId: this.claims.sub! })) {
       throw conflict({ id: 'Akun ini sudah memiliki data diri', en: 'This account already has its own person record' });
@@ -150,7 +197,7 @@ export class PersonService {
 
   /** A child registered by a parent (who becomes a guardian) or by a health worker at birth. */
   async registerChild(input: RegisterChildInput): Promise<PersonEntity> {
-    requireRole(this.claims, 'citizen', 'health-worker', 'admin');
+    immunizationPolicy.register(this.claims);
     const sex = checkSex(input.sex);
     const birthDate = checkBirthDate(input.birthDate);
     if (birthDate <= jakartaDateMinus(CHILD_BEFORE))
@@ -179,6 +226,11 @@ export class PersonService {
     }
     try {
       return await this.em.transactional(async (tx) => {
+        if (this.claims.role === 'health-worker') {
+          // A child registered elsewhere (by a parent, another facility) brought in: the same child, now linked here.
+          const known = await this.knownChild(tx, input, birthDate, sex, fullName);
+          if (known) return known;
+        }
         const person = tx.create(PersonEntity, {
           id: randomUUID(),
           nikHash: input.nik ? this.vault.hash(input.nik) : null,
@@ -212,14 +264,30 @@ export class PersonService {
     }
   }
 
+  private async knownChild(
+    tx: EntityManager,
+    input: RegisterChildInput,
+    birthDate: string,
+    sex: string,
+    fullName: string,
+  ): Promise<PersonEntity | undefined> {
+    const where = input.nik ? { nikHash: this.vault.hash(input.nik) } : { motherNikHash: this.vault.hash(input.motherNik!), birthDate };
+    const candidates = await tx.find(PersonEntity, { ...where, isChild: true }, { limit: 20 });
+    const same = candidates.find(
+      (c) => c.birthDate === birthDate && c.sex === sex && sameName(this.vault.decrypt(c.fullNameEncrypted), fullName),
+    );
+    if (same) await this.walkIn(tx, same, fullName);
+    return same;
+  }
+
   /** Records the child's NIK once issued; it must agree with the birth date and sex on record. */
-  async assignChildNik(input: AssignChildNikInput, canAct: (p: PersonEntity) => Promise<void>): Promise<PersonEntity> {
-    requireRole(this.claims, 'citizen', 'health-worker', 'admin');
+  async assignChildNik(input: AssignChildNikInput, canAct: (id: string) => Promise<void>): Promise<PersonEntity> {
+    immunizationPolicy.assignChildNik(this.claims);
+    await canAct(input.personId);
     try {
       return await this.em.transactional(async (tx) => {
         const person = await tx.findOne(PersonEntity, { id: input.personId });
         if (!person) throw notFound('Orang', 'personId');
-        await canAct(person);
         if (person.nikHash) throw conflict({ id: 'Orang ini sudah memiliki NIK', en: 'This person already has a NIK' });
         assertValidNik(input.nik, { birthDate: person.birthDate, sex: person.sex });
         person.nikHash = this.vault.hash(input.nik);
@@ -233,8 +301,9 @@ export class PersonService {
   }
 
   /** A guardian (or an admin) adds another guardian, e.g. the other parent. */
-  async addGuardian(input: AddGuardianInput, canAct: (p: PersonEntity) => Promise<void>): Promise<PersonEntity> {
-    requireRole(this.claims, 'citizen', 'admin');
+  async addGuardian(input: AddGuardianInput, canAct: (id: string) => Promise<void>): Promise<PersonEntity> {
+    immunizationPolicy.addGuardian(this.claims, input.accountId.trim());
+    await canAct(input.personId);
     if (!RELATIONSHIPS.includes(input.relationship))
       throw badInput('relationship', {
         id: 'Hubungan harus MOTHER, FATHER atau GUARDIAN',
@@ -245,7 +314,6 @@ export class PersonService {
     return this.em.transactional(async (tx) => {
       const person = await tx.findOne(PersonEntity, { id: input.personId });
       if (!person) throw notFound('Orang', 'personId');
-      await canAct(person);
       if (!person.isChild && this.claims.role !== 'admin')
         throw forbidden('Only children have guardians added by citizens', 'Hanya anak yang dapat ditambah walinya oleh warga');
       await tx.execute(

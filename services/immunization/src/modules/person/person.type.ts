@@ -40,3 +40,15 @@ export class Person {
   @Field(() => AreaRef, { description: 'Kelurahan of residence' })
   residence!: AreaRef;
 }
+
+@ObjectType('PersonClaimCode', {
+  description:
+    'A one-time code, handed to the person in front of the health worker, with which their own citizen account claims the record',
+})
+export class PersonClaimCode {
+  @Field(() => String)
+  code!: string;
+
+  @Field(() => String, { description: 'ISO date-time after which the code no longer works' })
+  expiresAt!: string;
+}

@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import { badInput, forbidden, requireFacilityAccess, unauthenticated } from '@victori/shared';
+import { badInput } from '@victori/shared';
+import { inventoryPolicy } from '../../policy.js';
 import type { InventoryContext } from '../../context.js';
 import { clampLimit } from '../lot/lot.resolver.js';
 import { toLedgerEntry } from '../lot/lot.mapper.js';
@@ -33,15 +34,7 @@ export class LedgerResolver {
     @Arg('before', () => ID, { nullable: true, description: 'Entries older than this entry id (paging)' }) before?: string,
     @Arg('limit', () => Int, { defaultValue: 100 }) limit = 100,
   ): Promise<LedgerEntry[]> {
-    const { claims } = ctx.request;
-    if (claims.role === 'anonymous') throw unauthenticated();
-    const facility = facilityId ?? (claims.role === 'health-worker' ? claims.facilityId : undefined);
-    if (facility) requireFacilityAccess(claims, facility);
-    else if (claims.role !== 'admin')
-      throw forbidden(
-        'Ledger details are for health workers of the facility and admins',
-        'Rincian buku stok hanya untuk petugas fasilitas dan admin',
-      );
+    const facility = inventoryPolicy.listScope(ctx.request.claims, facilityId);
     if ((facility && !UUID_RE.test(facility)) || (lotId && !UUID_RE.test(lotId))) return [];
     if (before !== undefined && before !== null && !/^\d{1,18}$/.test(before))
       throw badInput('before', { id: 'before tidak valid', en: 'Invalid before' });

@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import { badInput, requireFacilityAccess } from '@victori/shared';
+import { badInput } from '@victori/shared';
+import { inventoryPolicy } from '../../policy.js';
 import type { InventoryContext } from '../../context.js';
 import { facilityRef } from '../../external/facility.stub.js';
 import { productOf } from '../product/product.field.js';
@@ -61,7 +62,7 @@ export class LotResolver {
     @Arg('productCode', () => String) productCode: string,
     @Arg('doses', () => Int) doses: number,
   ): Promise<FefoSuggestion> {
-    requireFacilityAccess(ctx.request.claims, facilityId);
+    inventoryPolicy.facility(ctx.request.claims, facilityId);
     checkDoses(doses);
     await requireKnownFacility(ctx.em, facilityId, 'facilityId');
     const result = await fefoSuggestion(ctx.em, ctx.config, { facilityId, productCode, doses });

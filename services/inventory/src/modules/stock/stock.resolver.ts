@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { badInput, forbidden, notFound, requireFacilityAccess, requireRole, unauthenticated } from '@victori/shared';
+import { badInput, notFound } from '@victori/shared';
+import { inventoryPolicy } from '../../policy.js';
 import { actorOf, type InventoryContext } from '../../context.js';
 import { facilityRef, FacilityRef } from '../../external/facility.stub.js';
 import { listReconciliations, resolveReconciliation, type ReconciliationRow } from '../administration/administration.service.js';
@@ -51,7 +52,7 @@ export class StockOperationsResolver {
     @Ctx() ctx: InventoryContext,
     @Arg('input', () => ReceiveStockInput) input: ReceiveStockInput,
   ): Promise<StockMovement> {
-    requireFacilityAccess(ctx.request.claims, ctx.config.cityStoreFacilityId);
+    inventoryPolicy.cityStore(ctx.request.claims, ctx.config.cityStoreFacilityId);
     return movement(await stock.receiveStock(ctx.em, ctx.config, input, actorOf(ctx)));
   }
 
@@ -62,13 +63,13 @@ export class StockOperationsResolver {
     @Ctx() ctx: InventoryContext,
     @Arg('input', () => TransferStockInput) input: TransferStockInput,
   ): Promise<StockMovement> {
-    requireFacilityAccess(ctx.request.claims, input.fromFacilityId);
+    inventoryPolicy.facility(ctx.request.claims, input.fromFacilityId);
     return movement(await stock.transferStock(ctx.em, ctx.config, input, actorOf(ctx)));
   }
 
   @Mutation(() => StockMovement, { description: 'Takes doses out of stock with a reason. Health workers of the facility and admins.' })
   async adjustStock(@Ctx() ctx: InventoryContext, @Arg('input', () => AdjustStockInput) input: AdjustStockInput): Promise<StockMovement> {
-    requireFacilityAccess(ctx.request.claims, input.facilityId);
+    inventoryPolicy.facility(ctx.request.claims, input.facilityId);
     return movement(await stock.adjustStock(ctx.em, ctx.config, input, actorOf(ctx)));
   }
 
@@ -77,7 +78,7 @@ export class StockOperationsResolver {
     @Ctx() ctx: InventoryContext,
     @Arg('input', () => PhysicalCountInput) input: PhysicalCountInput,
   ): Promise<StockMovement> {
-    requireFacilityAccess(ctx.request.claims, input.facilityId);
+    inventoryPolicy.facility(ctx.request.claims, input.facilityId);
     return movement(await stock.recordPhysicalCount(ctx.em, ctx.config, input, actorOf(ctx)));
   }
 
@@ -90,7 +91,7 @@ export class StockOperationsResolver {
     @Arg('lotId', () => ID) lotId: string,
     @Arg('vvmStage', () => Int) vvmStage: number,
   ): Promise<StockMovement> {
-    requireFacilityAccess(ctx.request.claims, facilityId);
+    inventoryPolicy.facility(ctx.request.claims, facilityId);
     const lot = await stock.setVvmStage(ctx.em, ctx.config, { facilityId, lotId, vvmStage });
     return movement({ lot, entries: [] });
   }
@@ -101,7 +102,7 @@ export class StockOperationsResolver {
     @Arg('lotId', () => ID) lotId: string,
     @Arg('reason', () => String) reason: string,
   ): Promise<RecallReport> {
-    requireRole(ctx.request.claims, 'admin');
+    inventoryPolicy.admin(ctx.request.claims);
     const report = await stock.recallLot(ctx.em, ctx.config, { lotId, reason }, actorOf(ctx));
     return Object.assign(new RecallReport(), {
       lot: toLot(report.lot),
@@ -126,7 +127,7 @@ export class StockOperationsResolver {
     @Arg('facilityId', () => ID) facilityId: string,
     @Arg('lotId', () => ID) lotId: string,
   ): Promise<OpenedVial> {
-    requireFacilityAccess(ctx.request.claims, facilityId);
+    inventoryPolicy.facility(ctx.request.claims, facilityId);
     return Object.assign(new OpenedVial(), await stock.openVial(ctx.em, { facilityId, lotId }, actorOf(ctx)));
   }
 
@@ -140,11 +141,7 @@ export class StockOperationsResolver {
     @Arg('includeResolved', () => Boolean, { defaultValue: false }) includeResolved = false,
     @Arg('limit', () => Int, { defaultValue: 100 }) limit = 100,
   ): Promise<DoseReconciliation[]> {
-    const { claims } = ctx.request;
-    if (claims.role === 'anonymous') throw unauthenticated();
-    const facility = facilityId ?? (claims.role === 'health-worker' ? claims.facilityId : undefined);
-    if (facility) requireFacilityAccess(claims, facility);
-    else if (claims.role !== 'admin') throw forbidden();
+    const facility = inventoryPolicy.listScope(ctx.request.claims, facilityId);
     if (facility && !stock.UUID_RE.test(facility)) return [];
     const rows = await listReconciliations(ctx.em, { facilityId: facility, includeResolved, limit: clampLimit(limit) });
     return rows.map(reconciliation);
@@ -158,13 +155,15 @@ export class StockOperationsResolver {
     @Arg('doseRecordId', () => ID) doseRecordId: string,
     @Arg('resolution', () => String) resolution: string,
   ): Promise<DoseReconciliation> {
-    if (!stock.UUID_RE.test(doseRecordId)) throw notFound('Dosis', 'doseRecordId');
+    inventoryPolicy.reconciliation(ctx.request.claims, 'before');
     const text = resolution.trim();
     if (!text || text.length > 1000)
       throw badInput('resolution', { id: 'Keterangan penyelesaian wajib diisi', en: 'A resolution is required' });
-    const [row] = await listReconciliations(ctx.em, { doseRecordId, includeResolved: true, limit: 1 });
+    const [row] = stock.UUID_RE.test(doseRecordId)
+      ? await listReconciliations(ctx.em, { doseRecordId, includeResolved: true, limit: 1 })
+      : [];
+    inventoryPolicy.reconciliation(ctx.request.claims, row?.facilityId);
     if (!row) throw notFound('Dosis', 'doseRecordId');
-    requireFacilityAccess(ctx.request.claims, row.facilityId);
     const resolved = await resolveReconciliation(ctx.em, doseRecordId, text, actorOf(ctx));
     if (!resolved) throw notFound('Dosis yang belum direkonsiliasi', 'doseRecordId');
     return reconciliation(resolved);

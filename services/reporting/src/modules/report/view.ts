@@ -1,10 +1,10 @@
 import type { Claims } from '@victori/shared';
 import { badInput } from '@victori/shared';
-import { reportingSettings } from '../../config.js';
+import { reportingPolicy } from '../../policy.js';
 
-/** Admins see every number; partners, the public and everyone else get the suppressed view. */
+/** The view the caller gets (src/policy.ts). */
 export function restrictionFor(claims: Claims): { threshold: number } | null {
-  return claims.role === 'admin' ? null : { threshold: reportingSettings().config.suppressionThreshold };
+  return reportingPolicy.view(claims);
 }
 
 /** A programme or dose code argument. */

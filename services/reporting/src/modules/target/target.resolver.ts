@@ -1,5 +1,6 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import { badInput, requireRole } from '@victori/shared';
+import { badInput } from '@victori/shared';
+import { reportingPolicy } from '../../policy.js';
 import type { ReportingContext } from '../../context.js';
 import { importTargets, targetsFromCsv, type RawTarget } from './target.service.js';
 import { TargetImportResult, TargetInput } from './target.type.js';
@@ -15,7 +16,7 @@ export class TargetResolver {
     @Arg('csv', () => String, { nullable: true }) csv?: string,
     @Arg('rows', () => [TargetInput], { nullable: true }) rows?: TargetInput[],
   ): Promise<TargetImportResult> {
-    requireRole(ctx.request.claims, 'admin');
+    reportingPolicy.importTargets(ctx.request.claims);
     if ((csv === undefined || csv === null) === (rows === undefined || rows === null)) {
       throw badInput('csv', { id: 'Isi salah satu: csv atau rows', en: 'Give exactly one of csv or rows' });
     }

@@ -1,0 +1,501 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Kind, parse } from 'graphql';
+import { SERVICES } from '@victori/shared';
+import type { GraphQLResponse } from '@victori/shared/testing';
+import { BANDARHARJO, BookingKit, inDays, MIROTO, person, type Caller } from '../../../services/booking/src/testing/kit.js';
+import { SUPERGRAPH_FILE } from '../compose.js';
+
+/**
+ * The authorization matrix: every Query and Mutation root field of the supergraph, for every role, with
+ * the answer that role must get, asked through the real gateway of the real platform on real seeded data.
+ * A root field without a row fails the suite: a new operation is not done until someone decided who may call it.
+ *
+ * Expected answers:
+ * - OK: data, not empty; SEEN: data, possibly empty; EMPTY: filtered to nothing (an empty list or null);
+ * - ALLOWED: past the access decision (data or a typed business error such as BAD_USER_INPUT, NOT_FOUND,
+ *   CONFLICT or DUPLICATE; mutations here are mostly sent with input that fails after the decision, so the
+ *   matrix changes no fixture another row depends on);
+ * - FORBIDDEN, UNAUTHENTICATED: refused by the policy.
+ */
+type Expect = 'OK' | 'SEEN' | 'EMPTY' | 'ALLOWED' | 'FORBIDDEN' | 'UNAUTHENTICATED';
+const ROLES = ['anonymous', 'partner', 'otherCitizen', 'hwOther', 'citizen', 'hwHere', 'admin'] as const;
+type RoleName = (typeof ROLES)[number];
+type Row = Record<RoleName, Expect>;
+
+const U = 'UNAUTHENTICATED';
+const F = 'FORBIDDEN';
+const A = 'ALLOWED';
+/** Columns in the order of the issue: anonymous, citizen, another citizen, health worker here, there, admin, partner. */
+const r = (
+  anonymous: Expect,
+  citizen: Expect,
+  otherCitizen: Expect,
+  hwHere: Expect,
+  hwOther: Expect,
+  admin: Expect,
+  partner: Expect,
+): Row => ({
+  anonymous,
+  citizen,
+  otherCitizen,
+  hwHere,
+  hwOther,
+  admin,
+  partner,
+});
+const PUBLIC = (e: Expect = 'SEEN') => r(e, e, e, e, e, e, e);
+const ADMIN = (e: Expect = A) => r(U, F, F, F, F, e, F);
+/** Health workers of facility A (Miroto) and admins. */
+const STAFF_A = (e: Expect = A) => r(U, F, F, e, F, e, F);
+/** The person of citizen A (own record, booked and vaccinated at Miroto). */
+const PERSON_A = (e: Expect = 'OK') => r(U, e, F, e, F, e, F);
+
+interface Fixtures {
+  personA: ReturnType<typeof person>;
+  personIdA: string;
+  childIdA: string;
+  sessionId: string;
+  closeSessionId: string;
+  slotId: string;
+  appointmentId: string;
+  slipCode: string;
+  movableId: string;
+  movableSlotId: string;
+  doseA: string;
+  doseToCorrect: string;
+  motherNik: string;
+}
+
+interface Case {
+  query: string;
+  vars?: (f: Fixtures) => Record<string, unknown>;
+  expect: Row;
+}
+
+const bad = { nik: '123', fullName: 'X', birthDate: '1990-01-01', sex: 'FEMALE', residenceKelurahanCode: '33.74.01.1001' };
+const someId = randomUUID();
+
+const MATRIX: Record<string, Case | Case[]> = {
+  // ---- booking: queries
+  sessions: { query: `{ sessions { edges { cursor } } }`, expect: PUBLIC('OK') },
+  session: { query: `query($id: ID!) { session(id: $id) { id } }`, vars: (f) => ({ id: f.sessionId }), expect: PUBLIC('OK') },
+  facilities: { query: `{ facilities { id } }`, expect: PUBLIC('OK') },
+  facility: { query: `query($id: ID!) { facility(id: $id) { id } }`, vars: () => ({ id: MIROTO }), expect: PUBLIC('OK') },
+  myAppointments: [
+    { query: `{ myAppointments { id } }`, expect: r(U, 'OK', 'EMPTY', F, F, F, F) },
+    {
+      // The holder's own lookup by what is on the slip; staff and partners never look citizens up this way.
+      query: `query($n: String, $b: String, $s: String) { myAppointments(nik: $n, birthDate: $b, slipCode: $s) { id } }`,
+      vars: (f) => ({ n: f.personA.nik, b: f.personA.birthDate, s: f.slipCode }),
+      expect: r('OK', 'OK', 'OK', F, F, F, F),
+    },
+  ],
+  facilityDayList: {
+    query: `query($f: ID!, $d: String!) { facilityDayList(facilityId: $f, date: $d) { id } }`,
+    vars: () => ({ f: MIROTO, d: inDays(3) }),
+    expect: STAFF_A('OK'),
+  },
+  bookingFailedDeliveries: { query: `{ bookingFailedDeliveries { id } }`, expect: ADMIN('SEEN') },
+  bookingEventConsumers: { query: `{ bookingEventConsumers { __typename } }`, expect: ADMIN('OK') },
+  // ---- booking: mutations
+  createSession: {
+    query: `mutation($i: CreateSessionInput!) { createSession(input: $i) { id } }`,
+    vars: () => ({
+      i: {
+        facilityId: MIROTO,
+        date: inDays(6),
+        startTime: '08:00',
+        endTime: '09:00',
+        productCode: 'PFIZER',
+        doseKinds: ['PRIMARY_1'],
+        capacity: 0,
+      },
+    }),
+    expect: STAFF_A(),
+  },
+  updateSession: {
+    query: `mutation($id: ID!, $i: UpdateSessionInput!) { updateSession(id: $id, input: $i) { id } }`,
+    vars: (f) => ({ id: f.sessionId, i: { capacity: -5 } }),
+    expect: STAFF_A(),
+  },
+  closeSession: {
+    query: `mutation($id: ID!) { closeSession(id: $id) { id } }`,
+    vars: (f) => ({ id: f.closeSessionId }),
+    expect: STAFF_A(),
+  },
+  bookAppointment: {
+    query: `mutation($i: BookAppointmentInput!) { bookAppointment(input: $i) { id } }`,
+    vars: (f) => ({ i: { ...bad, phone: '081200000000', doseKind: 'PRIMARY_1', slotId: f.slotId } }),
+    expect: r(A, A, A, A, A, A, F),
+  },
+  rescheduleAppointment: {
+    query: `mutation($id: ID!, $s: ID!) { rescheduleAppointment(id: $id, slotId: $s) { id } }`,
+    vars: (f) => ({ id: f.movableId, s: f.movableSlotId }),
+    expect: r(U, A, F, A, F, A, F),
+  },
+  cancelAppointment: {
+    query: `mutation($id: ID!) { cancelAppointment(id: $id) { id } }`,
+    vars: (f) => ({ id: f.movableId }),
+    expect: r(U, A, F, A, F, A, F),
+  },
+  checkIn: {
+    query: `mutation($id: ID!) { checkIn(appointmentId: $id, slipCode: "ZZZZZZ") { id } }`,
+    vars: (f) => ({ id: f.appointmentId }),
+    expect: STAFF_A(),
+  },
+  recordWalkIn: {
+    query: `mutation($i: WalkInInput!) { recordWalkIn(input: $i) { id } }`,
+    vars: (f) => ({ i: { ...bad, sessionId: f.sessionId, doseKind: 'PRIMARY_1' } }),
+    expect: STAFF_A(),
+  },
+  markNoShows: {
+    query: `mutation($id: ID!) { markNoShows(sessionId: $id) { id } }`,
+    vars: (f) => ({ id: f.sessionId }),
+    expect: STAFF_A(),
+  },
+  createFacility: {
+    query: `mutation($i: CreateFacilityInput!) { createFacility(input: $i) { id } }`,
+    vars: () => ({ i: { code: '', name: '', type: 'PUSKESMAS', kelurahanCode: 'x', address: '' } }),
+    expect: ADMIN(),
+  },
+  updateFacility: {
+    query: `mutation($id: ID!) { updateFacility(id: $id, input: { name: "Nama Baru" }) { id } }`,
+    vars: () => ({ id: someId }),
+    expect: ADMIN(),
+  },
+  retryBookingDelivery: { query: `mutation { retryBookingDelivery(id: "999999") { id } }`, expect: ADMIN() },
+  // ---- immunization: queries
+  person: { query: `query($id: ID!) { person(id: $id) { id } }`, vars: (f) => ({ id: f.personIdA }), expect: PERSON_A() },
+  doseRecords: {
+    query: `query($id: ID!) { doseRecords(personId: $id) { id } }`,
+    vars: (f) => ({ id: f.personIdA }),
+    expect: PERSON_A(),
+  },
+  deliveryStatus: {
+    query: `query($id: ID!) { deliveryStatus(personId: $id) { __typename } }`,
+    vars: (f) => ({ id: f.personIdA }),
+    expect: PERSON_A(),
+  },
+  forecast: {
+    query: `query($id: ID!) { forecast(personId: $id) { __typename } }`,
+    vars: (f) => ({ id: f.personIdA }),
+    expect: PERSON_A(),
+  },
+  dueAndAvailableSessions: {
+    query: `query($id: ID!, $from: String!, $to: String!) { dueAndAvailableSessions(personId: $id, from: $from, to: $to, kelurahanCode: "33.74.01.1001") { __typename } }`,
+    vars: (f) => ({ id: f.personIdA, from: inDays(1), to: inDays(10) }),
+    expect: PERSON_A('SEEN'),
+  },
+  myPerson: { query: `{ myPerson { id } }`, expect: r(U, 'OK', 'EMPTY', F, F, F, F) },
+  myDependants: { query: `{ myDependants { id } }`, expect: r(U, 'OK', 'EMPTY', F, F, F, F) },
+  findPersons: {
+    // Booked and vaccinated at Miroto: Miroto finds the person, Bandarharjo gets an empty list.
+    query: `query($n: String) { findPersons(nik: $n) { id } }`,
+    vars: (f) => ({ n: f.personA.nik }),
+    expect: r(U, F, F, 'OK', 'EMPTY', 'OK', F),
+  },
+  immunizationFailedDeliveries: { query: `{ immunizationFailedDeliveries { id } }`, expect: ADMIN('SEEN') },
+  immunizationEventConsumers: { query: `{ immunizationEventConsumers { __typename } }`, expect: ADMIN('OK') },
+  // ---- immunization: mutations
+  recordDose: {
+    // Already given: DUPLICATE for Miroto's health worker; admins do not record doses.
+    query: `mutation($i: RecordDoseInput!) { recordDose(input: $i) { id } }`,
+    vars: (f) => ({
+      i: {
+        personId: f.personIdA,
+        programme: 'COVID19',
+        doseKind: 'PRIMARY_1',
+        productCode: 'PFIZER',
+        lotNumber: 'PF-1',
+        administeredAt: new Date().toISOString(),
+      },
+    }),
+    expect: r(U, F, F, A, F, F, F),
+  },
+  correctDose: {
+    query: `mutation($i: CorrectDoseInput!) { correctDose(input: $i) { __typename } }`,
+    vars: (f) => ({ i: { doseRecordId: f.doseToCorrect, reason: 'salah entri' } }),
+    expect: r(U, F, F, A, F, A, F),
+  },
+  recordAdverseEvent: {
+    query: `mutation($i: RecordAdverseEventInput!) { recordAdverseEvent(input: $i) { id } }`,
+    vars: (f) => ({
+      i: { doseRecordId: f.doseA, onsetAt: new Date().toISOString(), severity: 'NON_SERIOUS', symptoms: ['demam'], outcome: 'RECOVERED' },
+    }),
+    expect: PERSON_A(),
+  },
+  registerPerson: {
+    query: `mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`,
+    vars: () => ({ i: bad }),
+    expect: r(U, A, A, A, A, A, F),
+  },
+  registerChild: {
+    query: `mutation($i: RegisterChildInput!) { registerChild(input: $i) { id } }`,
+    vars: () => ({ i: { ...bad, relationship: 'MOTHER' } }),
+    expect: r(U, A, A, A, A, A, F),
+  },
+  assignChildNik: {
+    query: `mutation($i: AssignChildNikInput!) { assignChildNik(input: $i) { id } }`,
+    vars: (f) => ({ i: { personId: f.childIdA, nik: '1' } }),
+    expect: r(U, A, F, F, F, A, F),
+  },
+  addGuardian: {
+    query: `mutation($i: AddGuardianInput!) { addGuardian(input: $i) { id } }`,
+    vars: (f) => ({ i: { personId: f.childIdA, accountId: 'citizen-z', relationship: 'NOPE' } }),
+    expect: r(U, A, F, F, F, A, F),
+  },
+  issuePersonClaimCode: {
+    query: `mutation($id: ID!) { issuePersonClaimCode(personId: $id) { expiresAt } }`,
+    vars: (f) => ({ id: f.personIdA }),
+    expect: r(U, F, F, 'OK', F, 'OK', F),
+  },
+  retryImmunizationDelivery: { query: `mutation { retryImmunizationDelivery(id: "999999") { id } }`, expect: ADMIN() },
+  // ---- inventory: queries
+  stockBoard: { query: `{ stockBoard { __typename } }`, expect: PUBLIC('OK') },
+  lots: { query: `{ lots { id } }`, expect: PUBLIC() },
+  expiringLots: { query: `{ expiringLots { __typename } }`, expect: PUBLIC() },
+  vaccineProducts: { query: `{ vaccineProducts { code } }`, expect: PUBLIC('OK') },
+  fefoSuggestion: {
+    query: `query($f: ID!) { fefoSuggestion(facilityId: $f, productCode: "PFIZER", doses: 1) { __typename } }`,
+    vars: () => ({ f: MIROTO }),
+    expect: STAFF_A(),
+  },
+  stockLedger: { query: `query($f: ID) { stockLedger(facilityId: $f) { id } }`, vars: () => ({ f: MIROTO }), expect: STAFF_A('SEEN') },
+  doseReconciliations: {
+    query: `query($f: ID) { doseReconciliations(facilityId: $f) { __typename } }`,
+    vars: () => ({ f: MIROTO }),
+    expect: STAFF_A('SEEN'),
+  },
+  inventoryFailedDeliveries: { query: `{ inventoryFailedDeliveries { id } }`, expect: ADMIN('SEEN') },
+  inventoryEventConsumers: { query: `{ inventoryEventConsumers { __typename } }`, expect: ADMIN('OK') },
+  // ---- inventory: mutations (Miroto is not the city store)
+  receiveStock: {
+    query: `mutation { receiveStock(input: { productCode: "PFIZER", lotNumber: "", expiryDate: "x", doses: 0 }) { __typename } }`,
+    expect: ADMIN(),
+  },
+  transferStock: {
+    query: `mutation($i: TransferStockInput!) { transferStock(input: $i) { __typename } }`,
+    vars: () => ({ i: { fromFacilityId: MIROTO, toFacilityId: BANDARHARJO, lotId: someId, doses: 1 } }),
+    expect: STAFF_A(),
+  },
+  adjustStock: {
+    query: `mutation($i: AdjustStockInput!) { adjustStock(input: $i) { __typename } }`,
+    vars: () => ({ i: { facilityId: MIROTO, lotId: someId, reason: 'DAMAGED', doses: 1 } }),
+    expect: STAFF_A(),
+  },
+  recordPhysicalCount: {
+    query: `mutation($i: PhysicalCountInput!) { recordPhysicalCount(input: $i) { __typename } }`,
+    vars: () => ({ i: { facilityId: MIROTO, lotId: someId, countedDoses: 1 } }),
+    expect: STAFF_A(),
+  },
+  recordVvmStage: {
+    query: `mutation($f: ID!, $l: ID!) { recordVvmStage(facilityId: $f, lotId: $l, vvmStage: 2) { __typename } }`,
+    vars: () => ({ f: MIROTO, l: someId }),
+    expect: STAFF_A(),
+  },
+  recallLot: {
+    query: `mutation($l: ID!) { recallLot(lotId: $l, reason: "uji") { __typename } }`,
+    vars: () => ({ l: someId }),
+    expect: ADMIN(),
+  },
+  openVial: {
+    query: `mutation($f: ID!, $l: ID!) { openVial(facilityId: $f, lotId: $l) { __typename } }`,
+    vars: () => ({ f: MIROTO, l: someId }),
+    expect: STAFF_A(),
+  },
+  resolveDoseReconciliation: {
+    // No such flagged dose: only admins, who may see every facility's, learn that it does not exist.
+    query: `mutation($d: ID!) { resolveDoseReconciliation(doseRecordId: $d, resolution: "sudah dicek") { __typename } }`,
+    vars: () => ({ d: someId }),
+    expect: ADMIN(),
+  },
+  retryInventoryDelivery: { query: `mutation { retryInventoryDelivery(id: "999999") { id } }`, expect: ADMIN() },
+  // ---- reporting: public aggregates, small counts suppressed except for admins
+  areas: { query: `{ areas(level: KECAMATAN) { code } }`, expect: PUBLIC('OK') },
+  area: { query: `{ area(code: "33.74.01.1001") { code } }`, expect: PUBLIC('OK') },
+  coverage: {
+    query: `{ coverage(programme: "COVID19", dose: "PRIMARY_1", level: KECAMATAN) { __typename } }`,
+    expect: PUBLIC(),
+  },
+  childIndicators: { query: `{ childIndicators(cohort: 2026, level: KECAMATAN) { __typename } }`, expect: PUBLIC() },
+  facilityIndicators: {
+    query: `query($from: String!, $to: String!) { facilityIndicators(from: $from, to: $to) { __typename } }`,
+    vars: () => ({ from: inDays(-7), to: inDays(0) }),
+    expect: PUBLIC(),
+  },
+  exportCsv: {
+    query: `{ exportCsv(table: COVERAGE, programme: "COVID19", dose: "PRIMARY_1", level: KECAMATAN) { __typename } }`,
+    expect: PUBLIC('OK'),
+  },
+  exportDhis2: {
+    query: `{ exportDhis2(table: COVERAGE, programme: "COVID19", dose: "PRIMARY_1", level: KECAMATAN) { __typename } }`,
+    expect: PUBLIC('OK'),
+  },
+  importTargets: { query: `mutation { importTargets(csv: "") { __typename } }`, expect: ADMIN() },
+  reportingFailedDeliveries: { query: `{ reportingFailedDeliveries { id } }`, expect: ADMIN('SEEN') },
+  reportingEventConsumers: { query: `{ reportingEventConsumers { __typename } }`, expect: ADMIN('OK') },
+  retryReportingDelivery: { query: `mutation { retryReportingDelivery(id: "999999") { id } }`, expect: ADMIN() },
+};
+
+/** Every Query and Mutation root field of the committed supergraph. */
+function rootFields(): string[] {
+  const doc = parse(readFileSync(SUPERGRAPH_FILE, 'utf8'));
+  const names: string[] = [];
+  for (const def of doc.definitions) {
+    if (
+      (def.kind === Kind.OBJECT_TYPE_DEFINITION || def.kind === Kind.OBJECT_TYPE_EXTENSION) &&
+      (def.name.value === 'Query' || def.name.value === 'Mutation')
+    ) {
+      for (const field of def.fields ?? []) names.push(field.name.value);
+    }
+  }
+  return names.sort();
+}
+
+function outcome(res: GraphQLResponse<Record<string, unknown>>): string {
+  const error = res.errors?.[0];
+  if (error) return String(error.extensions?.code ?? 'UNTYPED');
+  const value = Object.values(res.data ?? {})[0];
+  if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) return 'EMPTY';
+  return 'OK';
+}
+
+function meets(expected: Expect, got: string): boolean {
+  switch (expected) {
+    case 'OK':
+    case 'EMPTY':
+    case 'FORBIDDEN':
+    case 'UNAUTHENTICATED':
+      return got === expected;
+    case 'SEEN':
+      return got === 'OK' || got === 'EMPTY';
+    case 'ALLOWED':
+      return !['FORBIDDEN', 'UNAUTHENTICATED', 'INTERNAL_SERVER_ERROR', 'UNTYPED'].includes(got);
+  }
+}
+
+describe('the authorization matrix, generated from the supergraph', () => {
+  test('every Query and Mutation root field has a row', () => {
+    const fields = rootFields();
+    expect(fields.length).toBeGreaterThan(50);
+    expect(fields.filter((f) => !(f in MATRIX))).toEqual([]);
+    expect(Object.keys(MATRIX).filter((f) => !fields.includes(f))).toEqual([]);
+  });
+
+  describe('through the gateway, on seeded data', () => {
+    let kit: BookingKit;
+    let f: Fixtures;
+    const callers: Record<RoleName, Caller> = {
+      anonymous: {},
+      citizen: { role: 'citizen', sub: 'citizen-a' },
+      otherCitizen: { role: 'citizen', sub: 'citizen-b' },
+      hwHere: { role: 'health-worker', sub: 'hw-miroto', facilityId: MIROTO },
+      hwOther: { role: 'health-worker', sub: 'hw-bandarharjo', facilityId: BANDARHARJO },
+      admin: { role: 'admin', sub: 'admin-1' },
+      partner: { role: 'partner', sub: 'partner-1' },
+    };
+    const settle = async (): Promise<void> => {
+      for (let round = 0; round < 3; round++) {
+        for (const s of SERVICES) await kit.platform.services[s].runtime.events.relay.relayOnce();
+        for (const s of SERVICES) for (const c of kit.platform.services[s].runtime.events.consumers) await c.drain();
+      }
+    };
+    const must = async <T>(caller: Caller, query: string, variables: Record<string, unknown>): Promise<T> => {
+      const res = await kit.gql<T>(query, variables, caller);
+      if (res.errors) throw new Error(`fixture failed: ${JSON.stringify(res.errors)}`);
+      return res.data!;
+    };
+
+    beforeAll(async () => {
+      kit = await BookingKit.start('authz-matrix');
+      await kit.usableStock(MIROTO, 'PFIZER', 1000);
+      const citizen = callers.citizen;
+      const hw = callers.hwHere;
+      const personA = person();
+      const REGISTER = `mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`;
+      const { nik, fullName, birthDate, sex, residenceKelurahanCode } = personA;
+      const own = await must<{ registerPerson: { id: string } }>(citizen, REGISTER, {
+        i: { nik, fullName, birthDate, sex, residenceKelurahanCode },
+      });
+      const session = await kit.createSession({ facilityId: MIROTO, date: inDays(3), capacity: 10 });
+      const closing = await kit.createSession({ facilityId: MIROTO, date: inDays(4), capacity: 2 });
+      const BOOK = `mutation($i: BookAppointmentInput!) { bookAppointment(input: $i) { id slipCode } }`;
+      const booked = await must<{ bookAppointment: { id: string; slipCode: string } }>(citizen, BOOK, {
+        i: { ...personA, doseKind: 'PRIMARY_1', slotId: session.slots[0]!.id },
+      });
+      const movable = await must<{ bookAppointment: { id: string } }>(citizen, BOOK, {
+        i: { ...person(), doseKind: 'PRIMARY_1', slotId: session.slots[1]!.id },
+      });
+      await settle();
+      const RECORD = `mutation($i: RecordDoseInput!) { recordDose(input: $i) { id } }`;
+      const dose = (personId: string) => ({
+        i: {
+          personId,
+          programme: 'COVID19',
+          doseKind: 'PRIMARY_1',
+          productCode: 'PFIZER',
+          lotNumber: 'PF-1',
+          administeredAt: new Date().toISOString(),
+        },
+      });
+      const doseA = await must<{ recordDose: { id: string } }>(hw, RECORD, dose(own.registerPerson.id));
+      const walkIn = person({ birthDate: '1970-03-03', sex: 'MALE' });
+      const walkInPerson = await must<{ registerPerson: { id: string } }>(hw, REGISTER, {
+        i: {
+          nik: walkIn.nik,
+          fullName: walkIn.fullName,
+          birthDate: walkIn.birthDate,
+          sex: walkIn.sex,
+          residenceKelurahanCode: walkIn.residenceKelurahanCode,
+        },
+      });
+      const toCorrect = await must<{ recordDose: { id: string } }>(hw, RECORD, dose(walkInPerson.registerPerson.id));
+      const motherNik = person({ birthDate: '1995-04-12', sex: 'FEMALE' }).nik;
+      const child = await must<{ registerChild: { id: string } }>(
+        citizen,
+        `mutation($i: RegisterChildInput!) { registerChild(input: $i) { id } }`,
+        {
+          i: {
+            fullName: 'Anak Matriks',
+            birthDate: inDays(-60),
+            sex: 'MALE',
+            residenceKelurahanCode: '33.74.01.1001',
+            relationship: 'MOTHER',
+            motherNik,
+          },
+        },
+      );
+      await settle();
+      f = {
+        personA,
+        personIdA: own.registerPerson.id,
+        childIdA: child.registerChild.id,
+        sessionId: session.id,
+        closeSessionId: closing.id,
+        slotId: session.slots[2]!.id,
+        appointmentId: booked.bookAppointment.id,
+        slipCode: booked.bookAppointment.slipCode,
+        movableId: movable.bookAppointment.id,
+        movableSlotId: session.slots[1]!.id,
+        doseA: doseA.recordDose.id,
+        doseToCorrect: toCorrect.recordDose.id,
+        motherNik,
+      };
+    });
+    afterAll(async () => {
+      await kit?.close();
+    });
+
+    const rows = Object.entries(MATRIX).flatMap(([field, c]) => (Array.isArray(c) ? c : [c]).map((one, i) => ({ field, i, c: one })));
+    test.each(rows)('$field (#$i)', async ({ c }) => {
+      const wrong: Record<string, { expected: Expect; got: string }> = {};
+      // Refused roles first: a mutation an allowed role carries out must not change what the others are told.
+      for (const role of ROLES) {
+        const got = outcome(await kit.gql<Record<string, unknown>>(c.query, c.vars?.(f) ?? {}, callers[role]));
+        if (!meets(c.expect[role], got)) wrong[role] = { expected: c.expect[role], got };
+      }
+      expect(wrong).toEqual({});
+    });
+  });
+});

@@ -1,0 +1,76 @@
+import { allowRoles, facilityStaff, forbidden, notFound, partnersSeeAggregatesOnly, unauthenticated, type Claims } from '@victori/shared';
+
+/**
+ * Who may do what in booking: the one place its resolvers and services ask, first, before anything is
+ * looked up (shared/src/policy.ts says why). Public reads (facilities, sessions) need no decision.
+ */
+export const bookingPolicy = {
+  /** Anyone may book (anonymous, citizens, staff booking for someone at the desk); partners see aggregates only. */
+  book(claims: Claims): void {
+    if (claims.role === 'partner') throw partnersSeeAggregatesOnly();
+  },
+
+  /** Before an appointment is read for cancel or reschedule: partners never. */
+  manageAppointment(claims: Claims): void {
+    if (claims.role === 'partner') throw partnersSeeAggregatesOnly();
+  },
+
+  /**
+   * After it was read (`row` undefined when there is none): admins, the appointment's facility, the account
+   * that booked it, or whoever shows its holder's NIK and slip code. Everyone else gets one answer whether
+   * the appointment exists or not.
+   */
+  appointment(claims: Claims, row: { facility_id: string; booked_by: string | null } | undefined, holderProven: boolean | undefined): void {
+    if (claims.role === 'partner') throw partnersSeeAggregatesOnly();
+    if (claims.role === 'admin') {
+      if (!row) throw notFound('Janji temu', 'id');
+      return;
+    }
+    if (row && claims.role === 'health-worker' && claims.facilityId === row.facility_id) return;
+    if (row && claims.role === 'citizen' && claims.sub && claims.sub === row.booked_by) return;
+    if (holderProven !== undefined) {
+      if (row && holderProven) return;
+      throw forbidden('The NIK and slip code do not match this appointment', 'NIK dan kode slip tidak cocok dengan janji temu ini');
+    }
+    if (claims.role === 'anonymous') throw unauthenticated();
+    throw forbidden();
+  },
+
+  /**
+   * The lookup by NIK, birth date and slip code is for the appointment's holder themselves (signed in or
+   * not). Staff and partners have their own views and never look a citizen up by what is on a slip.
+   */
+  holderLookup(claims: Claims): void {
+    if (claims.role === 'partner') throw partnersSeeAggregatesOnly();
+    allowRoles(claims, 'anonymous', 'citizen');
+  },
+
+  /** "My appointments" by token: what this citizen account booked. */
+  ownAppointments(claims: Claims): string {
+    allowRoles(claims, 'citizen');
+    if (!claims.sub) throw unauthenticated();
+    return claims.sub;
+  },
+
+  /** Opening a session at a facility: health workers of that facility, admins. */
+  openSession(claims: Claims, facilityId: string): void {
+    facilityStaff(claims, facilityId, 'Fasilitas', 'facilityId');
+  },
+
+  /**
+   * Work on one facility's session or appointment (change, close, check in, walk in, no-shows, day list).
+   * Called twice: with `undefined` before the row is read (roles only), then with the row's facility.
+   */
+  facilityWork(claims: Claims, found: { facility_id: string } | undefined | 'before', what: string, field: string): void {
+    if (found === 'before') {
+      allowRoles(claims, 'health-worker', 'admin');
+      return;
+    }
+    facilityStaff(claims, found?.facility_id, what, field);
+  },
+
+  /** Facilities are the city's register: admins change it. */
+  manageFacilities(claims: Claims): void {
+    allowRoles(claims, 'admin');
+  },
+};

@@ -1,0 +1,196 @@
+import {
+  allowRoles,
+  badInput,
+  conflict,
+  forbidden,
+  notFound,
+  ownFacility,
+  partnersSeeAggregatesOnly,
+  unauthenticated,
+  type Claims,
+} from '@victori/shared';
+import type { ImmunizationContext } from './context.js';
+import { isUuid } from './loaders/loaders.js';
+import type { PersonEntity } from './modules/person/person.entity.js';
+
+/**
+ * Who may see and change whom in the registry: the one place this service's resolvers and services ask,
+ * first (shared/src/policy.ts). A person is seen by the person (own account), their guardians, health
+ * workers of a facility the person is linked to, and admins; partners never see a person.
+ *
+ * A health worker's facility is linked to a person only by what happened there: the person was
+ * registered there or walked in there (with their ID card in hand), was vaccinated there, or holds an
+ * appointment there. Knowing a NIK is not a link.
+ */
+
+const notAtYourFacility = () =>
+  forbidden(
+    'This person is not registered, booked or vaccinated at your facility',
+    'Orang ini tidak terdaftar, memesan atau divaksinasi di fasilitas Anda',
+  );
+
+const notYours = () => forbidden('This is not your record or your dependant', 'Ini bukan data Anda atau tanggungan Anda');
+
+/** The person, if the caller may see them; the answer for a person one may not see is the same whether or not they exist. */
+export async function visiblePerson(ctx: ImmunizationContext, id: string): Promise<PersonEntity> {
+  const { claims } = ctx.request;
+  switch (claims.role) {
+    case 'anonymous':
+      throw unauthenticated();
+    case 'partner':
+      throw forbidden('Partners see aggregates only, never a person', 'Mitra hanya melihat data agregat, bukan data perorangan');
+    case 'citizen': {
+      if (!(await ctx.loaders.citizenScope()).has(id)) throw notYours();
+      break;
+    }
+    case 'health-worker': {
+      if (!(await ctx.loaders.atMyFacility.load(id))) throw notAtYourFacility();
+      break;
+    }
+    case 'admin':
+      break;
+  }
+  const person = await ctx.loaders.person.load(id);
+  if (!person) throw notFound('Orang', 'id');
+  return person;
+}
+
+/** Whether the caller may see the person: for lists, which are filtered instead of refused. */
+async function mayWorkerSee(ctx: ImmunizationContext, id: string): Promise<boolean> {
+  return ctx.request.claims.role === 'admin' || (await ctx.loaders.atMyFacility.load(id));
+}
+
+export interface DoseAuthority {
+  facilityId: string;
+  offScheduleReason: string | null;
+}
+
+export const immunizationPolicy = {
+  /** The signed-in citizen's own record and dependants. */
+  ownRecords(claims: Claims): string {
+    allowRoles(claims, 'citizen');
+    if (!claims.sub) throw unauthenticated();
+    return claims.sub;
+  },
+
+  /** Exact lookups by NIK are for staff; health workers get only the people linked to their facility. */
+  findPersons(claims: Claims): void {
+    if (claims.role === 'partner') throw partnersSeeAggregatesOnly();
+    allowRoles(claims, 'health-worker', 'admin');
+  },
+
+  async visibleOnly(ctx: ImmunizationContext, people: PersonEntity[]): Promise<PersonEntity[]> {
+    const seen = await Promise.all(people.map((p) => mayWorkerSee(ctx, p.id)));
+    return people.filter((_, i) => seen[i]);
+  },
+
+  /** Citizens register themselves and their children; health workers register walk-ins; admins anyone. */
+  register(claims: Claims): void {
+    if (claims.role === 'partner') throw partnersSeeAggregatesOnly();
+    allowRoles(claims, 'citizen', 'health-worker', 'admin');
+  },
+
+  /** Guardians are added by a guardian (or an admin). */
+  addGuardian(claims: Claims, accountId: string): void {
+    if (claims.role === 'partner') throw partnersSeeAggregatesOnly();
+    allowRoles(claims, 'citizen', 'admin');
+    if (claims.role === 'citizen' && accountId === claims.sub) throw forbidden();
+  },
+
+  /** A child's NIK is recorded by who may see the child. */
+  assignChildNik(claims: Claims): void {
+    if (claims.role === 'partner') throw partnersSeeAggregatesOnly();
+    allowRoles(claims, 'citizen', 'health-worker', 'admin');
+  },
+
+  /**
+   * A health worker records a dose only at their own facility, for a person linked to it, and against an
+   * appointment only when it is one of their facility's, of this person, and for the day of the dose
+   * (another day needs a recorded reason). Without an appointment the person must be linked already
+   * (registered or walked in here, or vaccinated here before): knowing a person's id is not enough.
+   */
+  async recordDose(
+    ctx: ImmunizationContext,
+    input: { personId: string; appointmentId?: string | null; administeredOn: string; reason?: string | null },
+  ): Promise<DoseAuthority> {
+    const facilityId = ownFacility(ctx.request.claims);
+    if (!(await ctx.loaders.atMyFacility.load(input.personId))) throw notAtYourFacility();
+    const reason = input.reason?.trim() || null;
+    if (reason !== null && (reason.length < 3 || reason.length > 500)) {
+      throw badInput('reason', { id: 'Alasan harus 3-500 karakter', en: 'The reason must be 3-500 characters' });
+    }
+    if (!input.appointmentId) return { facilityId, offScheduleReason: reason };
+    const [appointment] = isUuid(input.appointmentId)
+      ? await ctx.em.execute<
+          { facility_id: string; session_date: string; nik_hash: string | null; status: string; person_nik: string | null }[]
+        >(
+          `select a.facility_id, a.session_date::text as session_date, a.nik_hash, a.status,
+                  (select p.nik_hash from person p where p.id = ?) as person_nik
+             from facility_appointment a where a.id = ?`,
+          [input.personId, input.appointmentId],
+        )
+      : [];
+    if (!appointment || appointment.facility_id !== facilityId) {
+      throw forbidden('This is not an appointment of your facility', 'Ini bukan janji temu di fasilitas Anda');
+    }
+    if (!appointment.nik_hash || appointment.nik_hash !== appointment.person_nik) {
+      throw badInput('appointmentId', { id: 'Janji temu ini milik orang lain', en: 'This appointment belongs to someone else' });
+    }
+    if (appointment.status === 'CANCELLED' || appointment.status === 'COMPLETED') {
+      throw conflict(
+        { id: `Janji temu berstatus ${appointment.status}`, en: `The appointment is ${appointment.status}` },
+        { field: 'appointmentId', status: appointment.status },
+      );
+    }
+    if (appointment.session_date !== input.administeredOn && reason === null) {
+      throw badInput(
+        'reason',
+        {
+          id: `Janji temu ini untuk ${appointment.session_date}; tuliskan alasan bila dosis diberikan pada hari lain`,
+          en: `This appointment is for ${appointment.session_date}; give a reason when the dose is given on another day`,
+        },
+        { sessionDate: appointment.session_date },
+      );
+    }
+    return { facilityId, offScheduleReason: appointment.session_date !== input.administeredOn ? reason : null };
+  },
+
+  /** Before a dose record is read (corrections, KIPI): roles only. */
+  doseWork(claims: Claims, ...roles: ('citizen' | 'health-worker' | 'admin')[]): void {
+    if (claims.role === 'partner') throw partnersSeeAggregatesOnly();
+    allowRoles(claims, ...roles);
+  },
+
+  /**
+   * Corrections, after the record was read (`facilityId` undefined when there is none): health workers
+   * of the recording facility and admins; everyone else gets one answer whether or not it exists.
+   */
+  correctDose(claims: Claims, facilityId: string | undefined): void {
+    if (claims.role === 'admin') {
+      if (facilityId === undefined) throw notFound('Catatan dosis', 'doseRecordId');
+      return;
+    }
+    if (claims.role !== 'health-worker' || facilityId === undefined || claims.facilityId !== facilityId) {
+      throw forbidden(
+        'Only health workers of the recording facility or admins may correct this record',
+        'Hanya petugas fasilitas pencatat atau admin yang boleh mengoreksi catatan ini',
+      );
+    }
+  },
+
+  /** A dose's person, for KIPI: missing records answer like records of people one may not see. */
+  async doseOwner(ctx: ImmunizationContext, personId: string | undefined): Promise<void> {
+    if (personId === undefined) {
+      if (ctx.request.claims.role === 'admin') throw notFound('Catatan dosis', 'doseRecordId');
+      throw ctx.request.claims.role === 'citizen' ? notYours() : notAtYourFacility();
+    }
+    await visiblePerson(ctx, personId);
+  },
+
+  /** A claim code is handed over by a health worker who sees the person, or by an admin. */
+  async issueClaimCode(ctx: ImmunizationContext, personId: string): Promise<PersonEntity> {
+    if (ctx.request.claims.role === 'partner') throw partnersSeeAggregatesOnly();
+    allowRoles(ctx.request.claims, 'health-worker', 'admin');
+    return visiblePerson(ctx, personId);
+  },
+};

@@ -1,0 +1,18 @@
+import { allowRoles, type Claims } from '@victori/shared';
+import { reportingSettings } from './config.js';
+
+/**
+ * Who sees which numbers: the one place reporting's resolvers ask (shared/src/policy.ts). Reporting holds
+ * aggregates only, so every read is public; what differs is suppression of small counts.
+ */
+export const reportingPolicy = {
+  /** Admins see every number; partners, the public and everyone else get the suppressed view. */
+  view(claims: Claims): { threshold: number } | null {
+    return claims.role === 'admin' ? null : { threshold: reportingSettings().config.suppressionThreshold };
+  },
+
+  /** Target populations are the city health office's: admins import them. */
+  importTargets(claims: Claims): void {
+    allowRoles(claims, 'admin');
+  },
+};
