@@ -8,6 +8,7 @@ import {
   type Mode,
   type ServiceName,
 } from '@victori/shared';
+import type { SubgraphGuardOptions } from './subgraph-breaker.js';
 
 export interface AdmissionLimits {
   maxConcurrent: number;
@@ -45,6 +46,32 @@ export interface GatewayConfig {
   publicCacheMs: number;
   /** Peers whose X-Forwarded-For is believed (the edge); everyone else is known by the socket address. */
   trustedProxies: Set<string>;
+  /** Per subgraph: call timeouts and circuit breaker. */
+  subgraphGuards: Record<ServiceName, SubgraphGuardOptions>;
+}
+
+/**
+ * GATEWAY_SUBGRAPH_TIMEOUT_MS (queries, 3 s) and GATEWAY_SUBGRAPH_MUTATION_TIMEOUT_MS (15 s: a booking in a
+ * surge's queue is still working), each overridable per subgraph (GATEWAY_<NAME>_TIMEOUT_MS,
+ * GATEWAY_<NAME>_MUTATION_TIMEOUT_MS); the breaker opens after GATEWAY_BREAKER_FAILURES consecutive
+ * failures for GATEWAY_BREAKER_OPEN_MS.
+ */
+export function loadSubgraphGuards(env: Env): Record<ServiceName, SubgraphGuardOptions> {
+  const timeoutMs = env.int('GATEWAY_SUBGRAPH_TIMEOUT_MS', 3000, 50, 600_000);
+  const mutationTimeoutMs = env.int('GATEWAY_SUBGRAPH_MUTATION_TIMEOUT_MS', 15_000, 50, 600_000);
+  const failureThreshold = env.int('GATEWAY_BREAKER_FAILURES', 5, 1, 10_000);
+  const openMs = env.int('GATEWAY_BREAKER_OPEN_MS', 5000, 10, 600_000);
+  return Object.fromEntries(
+    SERVICES.map((s) => [
+      s,
+      {
+        timeoutMs: env.int(`GATEWAY_${s.toUpperCase()}_TIMEOUT_MS`, timeoutMs, 50, 600_000),
+        mutationTimeoutMs: env.int(`GATEWAY_${s.toUpperCase()}_MUTATION_TIMEOUT_MS`, mutationTimeoutMs, 50, 600_000),
+        failureThreshold,
+        openMs,
+      },
+    ]),
+  ) as Record<ServiceName, SubgraphGuardOptions>;
 }
 
 export function loadGatewayConfig(env = new Env(), defaults: { supergraphFile: string; jwtPublicKey?: string }): GatewayConfig {
@@ -84,6 +111,7 @@ export function loadGatewayConfig(env = new Env(), defaults: { supergraphFile: s
     subgraphKeepAlive: env.bool('GATEWAY_SUBGRAPH_KEEPALIVE', true),
     publicCacheMs: env.int('GATEWAY_PUBLIC_CACHE_MS', 2000, 0, 300_000),
     trustedProxies: parseTrustedProxies(env.optional('GATEWAY_TRUSTED_PROXIES')),
+    subgraphGuards: loadSubgraphGuards(env),
   };
 }
 

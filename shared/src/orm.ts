@@ -3,6 +3,7 @@ import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import type { LogContext, Logger as OrmLogger, LoggerNamespace, MigrationObject } from '@mikro-orm/core';
 import type { Migration } from '@mikro-orm/migrations';
+import { pgTimeoutOptions, type DbTimeouts } from './db-errors.js';
 
 export type { MikroORM };
 export type Orm = MikroORM;
@@ -14,6 +15,8 @@ export interface OrmOptions {
   poolSize?: number;
   /** Counts executed SQL statements (tests and the fan-out benchmark use it). */
   queryCounter?: QueryCounter;
+  /** statement_timeout, idle_in_transaction_session_timeout and the connect timeout of every pooled connection. */
+  timeouts?: DbTimeouts;
 }
 
 export class QueryCounter {
@@ -63,6 +66,8 @@ export async function initOrm(options: OrmOptions): Promise<MikroORM> {
       allOrNothing: true,
     },
     pool: { min: 0, max: options.poolSize ?? 10 },
+    // Merged into the pg.Pool's options (MikroORM already listens for its pool's and clients' 'error').
+    driverOptions: pgTimeoutOptions(options.timeouts),
     allowGlobalContext: false,
     ...(counter ? { debug: ['query'] as LoggerNamespace[], loggerFactory: () => new CountingLogger(counter) } : {}),
   });

@@ -88,9 +88,10 @@ async function openRuntime(
     migrations: withEvents(def.migrations),
     poolSize: config.dbPoolSize,
     queryCounter,
+    timeouts: config.dbTimeouts,
   });
   const stops: (() => Promise<void>)[] = [];
-  const transport = new PgLogTransport(config.busDatabaseUrl);
+  const transport = new PgLogTransport(config.busDatabaseUrl, 4, { timeouts: config.dbTimeouts, logger });
   const events: EventRuntime = {
     transport,
     relay: new OutboxRelay(orm, transport, logger, { producer: def.name }),
