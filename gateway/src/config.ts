@@ -8,6 +8,7 @@ import {
   type Mode,
   type ServiceName,
 } from '@victori/shared';
+import { fileURLToPath } from 'node:url';
 import type { SubgraphGuardOptions } from './subgraph-breaker.js';
 
 export interface AdmissionLimits {
@@ -124,6 +125,8 @@ export interface EdgeConfig {
   maxBodyBytes: number;
   upstreamTimeoutMs: number;
   logLevel: string;
+  /** Read classes (by the subgraphs a read touches): the supergraph they are read from and each class's share of the read bound. */
+  readClasses: { supergraphFile: string; classSharePercent: number };
 }
 
 /**
@@ -156,6 +159,11 @@ export function loadEdgeConfig(env = new Env()): EdgeConfig {
     trustedProxies: parseTrustedProxies(env.optional('EDGE_TRUSTED_PROXIES')),
     maxBodyBytes: env.int('EDGE_MAX_BODY_BYTES', 1_000_000, 1, 100_000_000),
     upstreamTimeoutMs: env.int('EDGE_UPSTREAM_TIMEOUT_MS', 60_000, 100, 600_000),
+    // One class of reads (e.g. those touching a hung subgraph) holds at most half the read places.
+    readClasses: {
+      supergraphFile: env.string('SUPERGRAPH_FILE', fileURLToPath(new URL('../../supergraph.graphql', import.meta.url))),
+      classSharePercent: env.int('EDGE_READ_CLASS_SHARE_PERCENT', 50, 1, 100),
+    },
     logLevel: env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   };
 }
