@@ -123,8 +123,7 @@ export function readDocument(body: Buffer | undefined, target: string): { query?
     if (body?.length) {
       const parsed = JSON.parse(body.toString('utf8')) as unknown;
       const op = (Array.isArray(parsed) ? parsed[0] : parsed) as
-        | { query?: unknown; extensions?: { persistedQuery?: { sha256Hash?: unknown } } }
-        | undefined;
+        { query?: unknown; extensions?: { persistedQuery?: { sha256Hash?: unknown } } } | undefined;
       const hash = op?.extensions?.persistedQuery?.sha256Hash;
       return {
         query: typeof op?.query === 'string' ? op.query : undefined,

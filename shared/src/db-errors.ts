@@ -133,7 +133,7 @@ export function loadDbTimeouts(env: Env): DbTimeouts {
 export const DEFAULT_DB_TIMEOUTS: DbTimeouts = { statementTimeoutMs: 15_000, idleInTransactionTimeoutMs: 30_000, connectTimeoutMs: 5_000 };
 
 /** The pg client settings that apply the timeouts (pg sends the first two as startup parameters). */
-export function pgTimeoutOptions(t: DbTimeouts = DEFAULT_DB_TIMEOUTS): pg.ClientConfig {
+export function pgTimeoutOptions(t: DbTimeouts = DEFAULT_DB_TIMEOUTS): pg.PoolConfig {
   return {
     statement_timeout: t.statementTimeoutMs,
     idle_in_transaction_session_timeout: t.idleInTransactionTimeoutMs,
@@ -146,11 +146,35 @@ type ErrorSink = (message: string, error: Error) => void;
 /**
  * pg reports a connection the server dropped as an 'error' event, and an 'error' event without a
  * listener kills the process. pg-pool listens on idle clients only, so checked-out clients get one too.
+ *
+ * A checked-out client whose connection dies is also handed back to the pool (with the error, so the pool
+ * discards it): Kysely, under MikroORM, releases a transaction's connection only after a successful
+ * COMMIT or ROLLBACK, so every transaction cut off by a terminated backend or a restart would otherwise
+ * keep its pool slot for good, and after `max` of them every query waits out the connect timeout.
  */
 export function guardPool(pool: pg.Pool, onError: ErrorSink): pg.Pool {
+  const checkedOut = new Set<pg.PoolClient>();
+  pool.on('acquire', (client) => checkedOut.add(client));
+  pool.on('release', (_error, client) => checkedOut.delete(client));
   pool.on('error', (error) => onError('PostgreSQL pool connection lost', error));
   pool.on('connect', (client) => {
-    client.on('error', (error) => onError('PostgreSQL connection lost', error));
+    const lost = (error: Error): void => {
+      const held = client as pg.PoolClient;
+      if (!checkedOut.delete(held)) return;
+      const release = held.release.bind(held);
+      // Whoever holds it may still release it later; by then the pool has already let it go.
+      held.release = () => undefined;
+      try {
+        release(error);
+      } catch {
+        // already released
+      }
+    };
+    client.on('error', (error) => {
+      onError('PostgreSQL connection lost', error);
+      lost(error);
+    });
+    client.on('end', () => lost(new Error('Connection terminated')));
   });
   return pool;
 }

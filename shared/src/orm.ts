@@ -3,7 +3,8 @@ import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import type { LogContext, Logger as OrmLogger, LoggerNamespace, MigrationObject } from '@mikro-orm/core';
 import type { Migration } from '@mikro-orm/migrations';
-import { pgTimeoutOptions, type DbTimeouts } from './db-errors.js';
+import { guardPool, pgTimeoutOptions, type DbTimeouts } from './db-errors.js';
+import type pg from 'pg';
 
 export type { MikroORM };
 export type Orm = MikroORM;
@@ -66,8 +67,14 @@ export async function initOrm(options: OrmOptions): Promise<MikroORM> {
       allOrNothing: true,
     },
     pool: { min: 0, max: options.poolSize ?? 10 },
-    // Merged into the pg.Pool's options (MikroORM already listens for its pool's and clients' 'error').
-    driverOptions: pgTimeoutOptions(options.timeouts),
+    // Merged into the pg.Pool's options. MikroORM listens for its pool's and clients' 'error' itself;
+    // guardPool also hands a dead checked-out connection back (see there).
+    driverOptions: {
+      ...pgTimeoutOptions(options.timeouts),
+      onPoolCreated: (pool: pg.Pool) => {
+        guardPool(pool, () => undefined);
+      },
+    },
     allowGlobalContext: false,
     ...(counter ? { debug: ['query'] as LoggerNamespace[], loggerFactory: () => new CountingLogger(counter) } : {}),
   });

@@ -61,7 +61,12 @@ interface Result {
   data?: Record<string, unknown> | null;
 }
 
-async function post(url: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<Result> {
+async function post(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<Result> {
   const started = performance.now();
   const res = await fetch(url, {
     method: 'POST',
@@ -204,7 +209,7 @@ describe('fault: a subgraph that hangs', () => {
     console.log(
       `faults-subgraph: inventory hung ${HANG_MS} ms (timeout ${TIMEOUT_MS} ms, breaker 3 failures / ${OPEN_MS} ms); ` +
         `sick reads ${admittedSick.length} answered (max ${maxSickMs.toFixed(0)} ms, ${timedOut} timed out, ${breakerOpen} failed fast on the open breaker), ` +
-        `${sickOverloaded} refused by their class bound; other reads ${other.length} served, ${otherOverloaded} OVERLOADED, ${otherFailed} failed, p99 ${otherP99.toFixed(0)} ms; ` +
+        `${sickOverloaded} refused OVERLOADED (their class bound); other reads ${other.length} served, ${otherOverloaded} OVERLOADED, ${otherFailed} failed, p99 ${otherP99.toFixed(0)} ms; ` +
         `booking during the hang: ${booked.data?.bookAppointment ? 'committed and reported' : 'not reported'} (${booked.codes.join(',')}); ` +
         `recovered ${recoveredMs.toFixed(0)} ms after resume; ${logged} gateway log lines name inventory with the request id`,
     );
