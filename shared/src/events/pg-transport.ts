@@ -51,7 +51,8 @@ export class PgLogTransport implements EventTransport {
     this.url = url;
     this.timeouts = options.timeouts;
     // A terminated idle backend or a restarting server must cost a reconnect, not the process.
-    this.onError = (message, error) => options.logger?.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, message);
+    this.onError = (message, error) =>
+      options.logger?.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, message);
     this.pool = guardPool(new pg.Pool({ connectionString: url, max: poolSize, ...pgTimeoutOptions(this.timeouts) }), this.onError);
   }
 
