@@ -167,6 +167,8 @@ export class ReadClasses {
     const held = this.inFlight.get(cls) ?? 0;
     if (held >= this.classBound) {
       this.refusedByClass++;
+      // Counted with the read class's refusals too (metrics); it does not mark the whole class overloaded.
+      this.total.refused++;
       return false;
     }
     // The class place is taken before waiting for a total place, so that waiters count against their class.
