@@ -117,7 +117,11 @@ export interface DbTimeouts {
   statementTimeoutMs: number;
   /** idle_in_transaction_session_timeout, ms: a transaction left open by a stalled process is ended. */
   idleInTransactionTimeoutMs: number;
-  /** How long to wait for a new connection before failing (pg's connectionTimeoutMillis). */
+  /**
+   * pg-pool's connectionTimeoutMillis, 0 = off (the default): it bounds the wait for a free pool slot too,
+   * so a short one fails a surge's bookings queued for the pool, and one shorter than a PostgreSQL stall
+   * turns a stall the platform rides out today into errors. A database that is down refuses at once anyway.
+   */
   connectTimeoutMs: number;
 }
 
@@ -126,11 +130,11 @@ export function loadDbTimeouts(env: Env): DbTimeouts {
   return {
     statementTimeoutMs: env.int('DB_STATEMENT_TIMEOUT_MS', 15_000, 0, 3_600_000),
     idleInTransactionTimeoutMs: env.int('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 30_000, 0, 3_600_000),
-    connectTimeoutMs: env.int('DB_CONNECT_TIMEOUT_MS', 5_000, 0, 600_000),
+    connectTimeoutMs: env.int('DB_CONNECT_TIMEOUT_MS', 0, 0, 600_000),
   };
 }
 
-export const DEFAULT_DB_TIMEOUTS: DbTimeouts = { statementTimeoutMs: 15_000, idleInTransactionTimeoutMs: 30_000, connectTimeoutMs: 5_000 };
+export const DEFAULT_DB_TIMEOUTS: DbTimeouts = { statementTimeoutMs: 15_000, idleInTransactionTimeoutMs: 30_000, connectTimeoutMs: 0 };
 
 /** The pg client settings that apply the timeouts (pg sends the first two as startup parameters). */
 export function pgTimeoutOptions(t: DbTimeouts = DEFAULT_DB_TIMEOUTS): pg.PoolConfig {

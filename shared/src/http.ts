@@ -9,7 +9,7 @@ import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Claims } from './auth.js';
 import { HEADER_CLAIMS, HEADER_REQUEST_ID, HEADER_SIGNATURE, verifyForwardedClaims } from './auth.js';
 import { AppError, ErrorCode } from './errors.js';
-import { formatUnavailable, unavailablePlugin, unavailableResponse } from './db-errors.js';
+import { formatUnavailable, isDbUnavailable, unavailablePlugin, unavailableResponse } from './db-errors.js';
 import type { Logger } from './logger.js';
 
 export interface RequestInfo {
@@ -127,6 +127,10 @@ function requestIdPlugin<TContext extends BaseContext>(): ApolloServerPlugin<TCo
             if (original instanceof AppError) continue;
             const code = error.extensions?.code;
             if (code && code !== ErrorCode.INTERNAL_SERVER_ERROR) continue;
+            if (isDbUnavailable(original)) {
+              info?.logger.warn({ err: { message: (original as Error).message }, path: error.path }, 'database unavailable');
+              continue;
+            }
             info?.logger.error({ err: original, path: error.path }, 'unexpected error');
           }
         },

@@ -52,7 +52,7 @@ describe('fault: the database goes away and comes back', () => {
       databaseUrls: urls,
       secrets: newSecrets(),
       logLevel: 'silent',
-      serviceEnv: { BOOKING_RATE_PER_IP: '0', BOOKING_RATE_PER_NIK: '0', DB_CONNECT_TIMEOUT_MS: '2000' },
+      serviceEnv: { BOOKING_RATE_PER_IP: '0', BOOKING_RATE_PER_NIK: '0' },
       consumerOptions: { idleMs: 100 },
     });
   });
@@ -63,6 +63,13 @@ describe('fault: the database goes away and comes back', () => {
   });
 
   test('terminated backends, a fast restart and PostgreSQL down: typed UNAVAILABLE with Retry-After, recovery by itself, no acknowledged booking lost, events keep flowing', async () => {
+    // Every pooled connection carries the statement and idle-in-transaction timeouts.
+    const [settings] = await platform.services.booking.runtime.orm.em
+      .fork()
+      .execute<{ statement: string; idle: string }[]>(
+        `select current_setting('statement_timeout') as statement, current_setting('idle_in_transaction_session_timeout') as idle`,
+      );
+    expect(settings).toEqual({ statement: '15s', idle: '30s' });
     const slots = await openSlots(platform);
     const outcomes: Outcome[] = [];
     const t0 = performance.now();
