@@ -8,6 +8,8 @@ import {
   type Mode,
   type ServiceName,
 } from '@victori/shared';
+import { fileURLToPath } from 'node:url';
+import type { SubgraphGuardOptions } from './subgraph-breaker.js';
 
 export interface AdmissionLimits {
   maxConcurrent: number;
@@ -47,6 +49,32 @@ export interface GatewayConfig {
   publicCacheMs: number;
   /** Peers whose X-Forwarded-For is believed (the edge); everyone else is known by the socket address. */
   trustedProxies: Set<string>;
+  /** Per subgraph: call timeouts and circuit breaker. */
+  subgraphGuards: Record<ServiceName, SubgraphGuardOptions>;
+}
+
+/**
+ * GATEWAY_SUBGRAPH_TIMEOUT_MS (queries, 3 s) and GATEWAY_SUBGRAPH_MUTATION_TIMEOUT_MS (15 s: a booking in a
+ * surge's queue is still working), each overridable per subgraph (GATEWAY_<NAME>_TIMEOUT_MS,
+ * GATEWAY_<NAME>_MUTATION_TIMEOUT_MS); the breaker opens after GATEWAY_BREAKER_FAILURES consecutive
+ * failures for GATEWAY_BREAKER_OPEN_MS.
+ */
+export function loadSubgraphGuards(env: Env): Record<ServiceName, SubgraphGuardOptions> {
+  const timeoutMs = env.int('GATEWAY_SUBGRAPH_TIMEOUT_MS', 3000, 50, 600_000);
+  const mutationTimeoutMs = env.int('GATEWAY_SUBGRAPH_MUTATION_TIMEOUT_MS', 15_000, 50, 600_000);
+  const failureThreshold = env.int('GATEWAY_BREAKER_FAILURES', 5, 1, 10_000);
+  const openMs = env.int('GATEWAY_BREAKER_OPEN_MS', 5000, 10, 600_000);
+  return Object.fromEntries(
+    SERVICES.map((s) => [
+      s,
+      {
+        timeoutMs: env.int(`GATEWAY_${s.toUpperCase()}_TIMEOUT_MS`, timeoutMs, 50, 600_000),
+        mutationTimeoutMs: env.int(`GATEWAY_${s.toUpperCase()}_MUTATION_TIMEOUT_MS`, mutationTimeoutMs, 50, 600_000),
+        failureThreshold,
+        openMs,
+      },
+    ]),
+  ) as Record<ServiceName, SubgraphGuardOptions>;
 }
 
 export function loadGatewayConfig(env = new Env(), defaults: { supergraphFile: string; jwtPublicKey?: string }): GatewayConfig {
@@ -87,6 +115,7 @@ export function loadGatewayConfig(env = new Env(), defaults: { supergraphFile: s
     subgraphKeepAlive: env.bool('GATEWAY_SUBGRAPH_KEEPALIVE', true),
     publicCacheMs: env.int('GATEWAY_PUBLIC_CACHE_MS', 2000, 0, 300_000),
     trustedProxies: parseTrustedProxies(env.optional('GATEWAY_TRUSTED_PROXIES')),
+    subgraphGuards: loadSubgraphGuards(env),
   };
 }
 
@@ -99,6 +128,8 @@ export interface EdgeConfig {
   maxBodyBytes: number;
   upstreamTimeoutMs: number;
   logLevel: string;
+  /** Read classes (by the subgraphs a read touches): the supergraph they are read from and each class's share of the read bound. */
+  readClasses: { supergraphFile: string; classSharePercent: number };
 }
 
 /**
@@ -131,6 +162,11 @@ export function loadEdgeConfig(env = new Env()): EdgeConfig {
     trustedProxies: parseTrustedProxies(env.optional('EDGE_TRUSTED_PROXIES')),
     maxBodyBytes: env.int('EDGE_MAX_BODY_BYTES', 1_000_000, 1, 100_000_000),
     upstreamTimeoutMs: env.int('EDGE_UPSTREAM_TIMEOUT_MS', 60_000, 100, 600_000),
+    // One class of reads (e.g. those touching a hung subgraph) holds at most half the read places.
+    readClasses: {
+      supergraphFile: env.string('SUPERGRAPH_FILE', fileURLToPath(new URL('../../supergraph.graphql', import.meta.url))),
+      classSharePercent: env.int('EDGE_READ_CLASS_SHARE_PERCENT', 50, 1, 100),
+    },
     logLevel: env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   };
 }

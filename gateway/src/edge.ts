@@ -15,6 +15,7 @@ import {
 } from '@victori/shared';
 import { AdmissionControl, admissionMetrics, isMutation } from './admission.js';
 import type { EdgeConfig } from './config.js';
+import { ClassedReads } from './edge-classes.js';
 import { edgeReadiness } from './readiness.js';
 
 /**
@@ -123,6 +124,7 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
     }),
     write: new AdmissionControl(write.maxConcurrent, write.maxQueue, write.queueTimeoutMs),
   };
+  const reads = ClassedReads.create(admission.read, config.readClasses);
   const upstream = new URL(config.upstream);
   const pool = new Pool(upstream.origin, {
     // Every admitted request has a connection of its own; a few more for health and metrics.
@@ -216,6 +218,7 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
     if (pathname === '/metrics') {
       return sendJson(res, 200, {
         admission: admissionMetrics(admission),
+        readClasses: reads.classes.metrics(),
         ...counters,
         eventLoopDelayMs: loopDelay.take(),
         rssMiB: process.memoryUsage.rss() / 2 ** 20,
@@ -230,12 +233,18 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
       }
     }
     // GET cannot carry a mutation (the gateway refuses one); everything else is told apart by its body.
-    const control = body && body.length && classifyBody(body.toString('utf8'), hashes) === 'write' ? admission.write : admission.read;
-    const state = control.tryEnter();
-    if (state === 'refused' || (state === 'queued' && !(await control.wait()))) {
+    const write = body && body.length && classifyBody(body.toString('utf8'), hashes) === 'write' ? admission.write : undefined;
+    const state = write?.tryEnter();
+    // Reads are admitted by class (the subgraphs they touch), so one sick subgraph cannot take every read place.
+    const release = write
+      ? state === 'admitted' || (state === 'queued' && (await write.wait()))
+        ? () => write.leave()
+        : undefined
+      : await reads.admit(body, target);
+    if (!release) {
       return sendJson(res, 503, errorBody(ErrorCode.OVERLOADED, OVERLOADED.id, OVERLOADED.en, { requestId }), { 'retry-after': '1' });
     }
-    forward(req, res, requestId, body, () => control.leave());
+    forward(req, res, requestId, body, release);
   };
 
   const server = http.createServer((req, res) => {

@@ -14,8 +14,10 @@ export const ErrorCode = {
   IDEMPOTENCY_CONFLICT: 'IDEMPOTENCY_CONFLICT',
   RATE_LIMITED: 'RATE_LIMITED',
   OVERLOADED: 'OVERLOADED',
-  /** The gateway behind the edge did not answer. */
+  /** Temporarily unavailable (the gateway behind the edge, or a database that is gone); retry after Retry-After. */
   UNAVAILABLE: 'UNAVAILABLE',
+  /** One subgraph timed out, failed or has its circuit breaker open; `extensions.serviceName` names it. */
+  SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',
   BAD_REQUEST: 'BAD_REQUEST',
   GATEWAY_ONLY: 'GATEWAY_ONLY',
   GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',

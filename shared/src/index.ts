@@ -2,6 +2,7 @@ export * from './auth.js';
 export * from './config.js';
 export * from './csv.js';
 export * from './data.js';
+export * from './db-errors.js';
 export * from './errors.js';
 export * from './federation.js';
 export * from './ids.js';

@@ -28,7 +28,8 @@ export class Appointment {
   @Field(() => String)
   productCode!: string;
 
-  @Field(() => VaccineProductRef)
+  // Resolved by inventory: null (with an error naming it) when inventory is down, never the whole appointment.
+  @Field(() => VaccineProductRef, { nullable: true })
   product!: VaccineProductRef;
 
   @Field(() => String, { description: 'YYYY-MM-DD' })
