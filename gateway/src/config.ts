@@ -8,6 +8,7 @@ import {
   type Mode,
   type ServiceName,
 } from '@victori/shared';
+import { DEFAULT_COST_LIMITS, type CostLimits } from './cost-limits.js';
 
 export interface AdmissionLimits {
   maxConcurrent: number;
@@ -45,6 +46,12 @@ export interface GatewayConfig {
   publicCacheMs: number;
   /** Peers whose X-Forwarded-For is believed (the edge); everyone else is known by the socket address. */
   trustedProxies: Set<string>;
+  /** Per-operation cost limits, enforced before planning (gateway/src/cost-limits.ts). */
+  costLimits: CostLimits;
+  /** Trusted documents: a JSON manifest of first-party operations ({ "<sha256>": "<query>" } or a list of queries). */
+  trustedDocumentsFile?: string;
+  /** With a manifest, anyone but staff and partners may run only its operations. */
+  trustedDocumentsOnly: boolean;
 }
 
 export function loadGatewayConfig(env = new Env(), defaults: { supergraphFile: string; jwtPublicKey?: string }): GatewayConfig {
@@ -84,6 +91,22 @@ export function loadGatewayConfig(env = new Env(), defaults: { supergraphFile: s
     subgraphKeepAlive: env.bool('GATEWAY_SUBGRAPH_KEEPALIVE', true),
     publicCacheMs: env.int('GATEWAY_PUBLIC_CACHE_MS', 2000, 0, 300_000),
     trustedProxies: parseTrustedProxies(env.optional('GATEWAY_TRUSTED_PROXIES')),
+    costLimits: loadCostLimits(env),
+    trustedDocumentsFile: env.optional('GATEWAY_TRUSTED_DOCUMENTS'),
+    trustedDocumentsOnly: env.bool('GATEWAY_TRUSTED_DOCUMENTS_ONLY', false),
+  };
+}
+
+function loadCostLimits(env: Env): CostLimits {
+  const d = DEFAULT_COST_LIMITS;
+  return {
+    maxDepth: env.int('GATEWAY_MAX_DEPTH', d.maxDepth, 1, 1000),
+    maxAliases: env.int('GATEWAY_MAX_ALIASES', d.maxAliases, 0, 100_000),
+    maxRootFields: env.int('GATEWAY_MAX_ROOT_FIELDS', d.maxRootFields, 1, 100_000),
+    maxTokens: env.int('GATEWAY_MAX_TOKENS', d.maxTokens, 10, 10_000_000),
+    maxCost: env.int('GATEWAY_MAX_COST', d.maxCost, 1, Number.MAX_SAFE_INTEGER),
+    defaultListSize: env.int('GATEWAY_DEFAULT_LIST_SIZE', d.defaultListSize, 1, 1_000_000),
+    maxResponseBytes: env.int('GATEWAY_MAX_RESPONSE_BYTES', d.maxResponseBytes, 1000, 2_000_000_000),
   };
 }
 
@@ -96,6 +119,9 @@ export interface EdgeConfig {
   maxBodyBytes: number;
   upstreamTimeoutMs: number;
   logLevel: string;
+  /** Bearer token /metrics needs; without one /metrics is not served on the public port. */
+  metricsToken?: string;
+  production: boolean;
 }
 
 /**
@@ -128,6 +154,8 @@ export function loadEdgeConfig(env = new Env()): EdgeConfig {
     trustedProxies: parseTrustedProxies(env.optional('EDGE_TRUSTED_PROXIES')),
     maxBodyBytes: env.int('EDGE_MAX_BODY_BYTES', 1_000_000, 1, 100_000_000),
     upstreamTimeoutMs: env.int('EDGE_UPSTREAM_TIMEOUT_MS', 60_000, 100, 600_000),
+    metricsToken: env.optional('EDGE_METRICS_TOKEN'),
+    production: env.optional('NODE_ENV') === 'production',
     logLevel: env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   };
 }

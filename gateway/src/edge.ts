@@ -15,6 +15,7 @@ import {
 } from '@victori/shared';
 import { AdmissionControl, admissionMetrics, isMutation } from './admission.js';
 import type { EdgeConfig } from './config.js';
+import { metricsAccess } from './metrics-access.js';
 
 /**
  * The edge: the platform's public front door, a process that does nothing but admit or refuse.
@@ -218,6 +219,12 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
       }
     }
     if (pathname === '/metrics') {
+      const access = metricsAccess(req, config.metricsToken, config.production);
+      if (access === 404) return sendJson(res, 404, errorBody(ErrorCode.NOT_FOUND, 'Alamat tidak ditemukan', 'Not found'));
+      if (access === 401)
+        return sendJson(res, 401, errorBody(ErrorCode.UNAUTHENTICATED, 'Metrik hanya untuk admin', 'Metrics need the admin token'), {
+          'www-authenticate': 'Bearer',
+        });
       return sendJson(res, 200, {
         admission: admissionMetrics(admission),
         ...counters,

@@ -24,6 +24,8 @@ import { createSubgraphFetcher } from './fetcher.js';
 import { loadPublicKey, verifyToken } from './keys.js';
 import { PublicResponseCache } from './public-cache.js';
 import { AdmissionControl, admissionMetrics, isMutation, LoopGovernor } from './admission.js';
+import { costLimitsPlugin, ResponseSizeCap } from './cost-limits.js';
+import { TrustedDocuments, trustedDocumentsPlugin } from './trusted-documents.js';
 
 export { AdmissionControl, LoopGovernor } from './admission.js';
 
@@ -85,12 +87,19 @@ export async function startGateway(
   });
   const production = config.mode === 'production';
   const cache = new PublicResponseCache(config.publicCacheMs);
+  const sizeCap = new ResponseSizeCap(config.costLimits.maxResponseBytes);
+  const trusted = config.trustedDocumentsFile ? TrustedDocuments.fromFile(config.trustedDocumentsFile) : undefined;
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: !production,
     includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: production,
     formatError,
+    stringifyResult: sizeCap.stringify,
+    ...(trusted ? { persistedQueries: { cache: trusted.persistedQueryCache() } } : {}),
     plugins: [
+      ...(trusted && config.trustedDocumentsOnly ? [trustedDocumentsPlugin<GatewayContext>(trusted)] : []),
+      costLimitsPlugin<GatewayContext>(config.costLimits, sizeCap),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       ...(config.publicCacheMs > 0 ? [cache.plugin()] : []),
     ],

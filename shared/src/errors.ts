@@ -17,6 +17,10 @@ export const ErrorCode = {
   /** The gateway behind the edge did not answer. */
   UNAVAILABLE: 'UNAVAILABLE',
   BAD_REQUEST: 'BAD_REQUEST',
+  /** An operation over a cost limit (depth, aliases, root fields, tokens, cost, response size); `extensions.limit`. */
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  /** The public port takes only registered (persisted) operations from this caller. */
+  PERSISTED_QUERY_REQUIRED: 'PERSISTED_QUERY_REQUIRED',
   GATEWAY_ONLY: 'GATEWAY_ONLY',
   GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
   GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
