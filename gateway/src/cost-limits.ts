@@ -17,6 +17,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { ComplexityEstimator, getComplexity as GetComplexity } from 'graphql-query-complexity';
+import { refuseEarly, refusedEarly } from './early-refusal.js';
 
 // Its ES module build imports graphql/index.mjs, a second graphql instance beside the CommonJS one that
 // Apollo Gateway builds the schema with ("Cannot use GraphQLObjectType from another module"); its
@@ -259,16 +260,26 @@ export class ResponseSizeCap {
 }
 
 /**
- * The limits as an Apollo plugin. They run on the source as soon as it is known (a persisted query's
- * too), before Apollo parses and validates it: validation of 1,000 aliases alone is quadratic, and the
- * gateway plans and calls subgraphs only after that.
+ * The limits as an Apollo plugin. A document sent in full is checked as the request starts, before Apollo
+ * parses and validates it (validation alone is quadratic in some documents; the gateway plans and calls
+ * subgraphs only after it). One sent by hash alone is checked once Apollo has found its text: it was
+ * registered, so it has passed through here in full already, or it is one of the trusted documents.
  */
 export function costLimitsPlugin<TContext extends BaseContext>(limits: CostLimits, cap?: ResponseSizeCap): ApolloServerPlugin<TContext> {
   return {
-    async requestDidStart() {
+    async requestDidStart(start: GraphQLRequestContext<TContext>) {
+      const { request } = start;
+      const checkedEarly = typeof request.query === 'string' && !refusedEarly(request);
+      if (checkedEarly) {
+        try {
+          checkCostLimits(start.schema, request.query!, request, limits);
+        } catch (error) {
+          refuseEarly(request, error as GraphQLError);
+        }
+      }
       return {
-        async didResolveSource(ctx: GraphQLRequestContext<TContext>) {
-          checkCostLimits(ctx.schema, ctx.source ?? '', ctx.request, limits);
+        async didResolveOperation(ctx) {
+          if (!checkedEarly && !refusedEarly(ctx.request)) checkCostLimits(ctx.schema, ctx.source ?? '', ctx.request, limits);
         },
         async willSendResponse(ctx) {
           if (!cap || ctx.response.body.kind !== 'single') return;

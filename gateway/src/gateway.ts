@@ -25,6 +25,8 @@ import { loadPublicKey, verifyToken } from './keys.js';
 import { PublicResponseCache } from './public-cache.js';
 import { AdmissionControl, admissionMetrics, isMutation, LoopGovernor } from './admission.js';
 import { costLimitsPlugin, ResponseSizeCap } from './cost-limits.js';
+import { earlyRefusalPlugin } from './early-refusal.js';
+import { requestGuardsPlugin } from './request-guards.js';
 import { TrustedDocuments, trustedDocumentsPlugin } from './trusted-documents.js';
 
 export { AdmissionControl, LoopGovernor } from './admission.js';
@@ -98,7 +100,10 @@ export async function startGateway(
     stringifyResult: sizeCap.stringify,
     ...(trusted ? { persistedQueries: { cache: trusted.persistedQueryCache() } } : {}),
     plugins: [
+      // Refusals before planning, in this order: trusted documents, client mistakes, cost limits.
+      earlyRefusalPlugin<GatewayContext>(),
       ...(trusted && config.trustedDocumentsOnly ? [trustedDocumentsPlugin<GatewayContext>(trusted)] : []),
+      requestGuardsPlugin<GatewayContext>(),
       costLimitsPlugin<GatewayContext>(config.costLimits, sizeCap),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       ...(config.publicCacheMs > 0 ? [cache.plugin()] : []),

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import { AppError, ErrorCode, type Claims, type RequestInfo } from '@victori/shared';
+import { refuseEarly } from './early-refusal.js';
 
 /** Roles that may send any document (within the cost limits): staff and partners, who are authenticated and known. */
 export const ARBITRARY_DOCUMENT_ROLES: ReadonlySet<Claims['role']> = new Set(['health-worker', 'admin', 'partner']);
@@ -79,20 +80,16 @@ export const persistedQueryRequired = (): AppError =>
 
 /**
  * Trusted-documents mode: a caller who is not staff or partner may run only the manifest's operations
- * (by hash, or by their exact text). Checked as soon as the source is known, before parsing.
+ * (by hash, or by their exact text). Decided as the request starts, before anything is parsed.
  */
-export function trustedDocumentsPlugin<TContext extends { request: RequestInfo }>(
-  documents: TrustedDocuments,
-): ApolloServerPlugin<TContext> {
+export function trustedDocumentsPlugin<TContext extends { request: RequestInfo }>(documents: TrustedDocuments): ApolloServerPlugin<TContext> {
   return {
-    async requestDidStart() {
-      return {
-        async didResolveSource(ctx: GraphQLRequestContext<TContext>) {
-          const role = (ctx.contextValue as Partial<TContext>).request?.claims.role ?? 'anonymous';
-          if (ARBITRARY_DOCUMENT_ROLES.has(role)) return;
-          if (!documents.has(ctx.queryHash)) throw persistedQueryRequired();
-        },
-      };
+    async requestDidStart({ request, contextValue }: GraphQLRequestContext<TContext>) {
+      const role = (contextValue as Partial<TContext>).request?.claims.role ?? 'anonymous';
+      if (ARBITRARY_DOCUMENT_ROLES.has(role)) return;
+      const persisted = (request.extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery?.sha256Hash;
+      const hash = typeof request.query === 'string' ? sha256(request.query) : typeof persisted === 'string' ? persisted : undefined;
+      if (!documents.has(hash)) refuseEarly(request, persistedQueryRequired());
     },
   };
 }
