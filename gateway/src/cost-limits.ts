@@ -285,7 +285,9 @@ export function costLimitsPlugin<TContext extends BaseContext>(limits: CostLimit
           if (!cap || ctx.response.body.kind !== 'single') return;
           const refusal = cap.check(ctx.response.body.singleResult);
           if (!refusal) return;
-          const { http: _http, ...extensions } = refusal.extensions;
+          // Apollo drops extensions.http from errors it formats; this one is written out by hand.
+          const extensions = { ...refusal.extensions };
+          delete extensions.http;
           ctx.response.body.singleResult = { errors: [{ message: refusal.message, extensions }] };
           ctx.response.http.status = 400;
         },

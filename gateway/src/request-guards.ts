@@ -63,14 +63,20 @@ export function documentHasNul(document: DocumentNode): boolean {
 export function requestGuardsPlugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart({ request }: GraphQLRequestContext<TContext>) {
-      const persisted = (request.extensions as { persistedQuery?: { version?: unknown; sha256Hash?: unknown } } | undefined)?.persistedQuery;
+      const persisted = (request.extensions as { persistedQuery?: { version?: unknown; sha256Hash?: unknown } } | undefined)
+        ?.persistedQuery;
       if (persisted) {
         if (persisted.version !== 1) {
           refuseEarly(
             request,
-            badRequest('Versi kueri tersimpan tidak didukung', 'Unsupported persisted query version', { field: 'extensions.persistedQuery.version' }),
+            badRequest('Versi kueri tersimpan tidak didukung', 'Unsupported persisted query version', {
+              field: 'extensions.persistedQuery.version',
+            }),
           );
-        } else if (typeof request.query === 'string' && (typeof persisted.sha256Hash !== 'string' || sha256(request.query) !== persisted.sha256Hash)) {
+        } else if (
+          typeof request.query === 'string' &&
+          (typeof persisted.sha256Hash !== 'string' || sha256(request.query) !== persisted.sha256Hash)
+        ) {
           refuseEarly(
             request,
             badRequest('Hash kueri tersimpan tidak cocok dengan kuerinya', 'The persisted query hash does not match the query', {
@@ -97,7 +103,9 @@ export function requestGuardsPlugin<TContext extends BaseContext>(): ApolloServe
         async didResolveOperation(ctx) {
           if (!ctx.operation) {
             throw ctx.request.operationName
-              ? badRequest('Operasi dengan nama itu tidak ada dalam dokumen', 'The document has no operation of that name', { field: 'operationName' })
+              ? badRequest('Operasi dengan nama itu tidak ada dalam dokumen', 'The document has no operation of that name', {
+                  field: 'operationName',
+                })
               : badRequest(
                   'Dokumen berisi beberapa operasi; sebutkan operationName',
                   'The document has several operations; name one in operationName',

@@ -82,7 +82,9 @@ export const persistedQueryRequired = (): AppError =>
  * Trusted-documents mode: a caller who is not staff or partner may run only the manifest's operations
  * (by hash, or by their exact text). Decided as the request starts, before anything is parsed.
  */
-export function trustedDocumentsPlugin<TContext extends { request: RequestInfo }>(documents: TrustedDocuments): ApolloServerPlugin<TContext> {
+export function trustedDocumentsPlugin<TContext extends { request: RequestInfo }>(
+  documents: TrustedDocuments,
+): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart({ request, contextValue }: GraphQLRequestContext<TContext>) {
       const role = (contextValue as Partial<TContext>).request?.claims.role ?? 'anonymous';
