@@ -54,6 +54,39 @@ export function documentHasNul(document: DocumentNode): boolean {
   return found;
 }
 
+const VALUE_ECHO: [RegExp, string][] = [
+  // "String cannot represent a non string value: 3374...", "Enum \"X\" cannot represent non-enum value: ..."
+  [/(cannot represent [^:]*value): [\s\S]*$/, '$1.'],
+  // "Expected value of type \"String\", found 3374...."
+  [/(Expected value of type "[^"]*"), found [\s\S]*$/, '$1.'],
+  // "Argument \"nik\" has invalid value 3374...."
+  [/(Argument "[^"]*" has invalid value)[\s\S]*$/, '$1.'],
+  // "Value \"3374...\" does not exist in \"AreaLevel\" enum."
+  [/Value "(?:[^"\\]|\\.)*" (does not exist in "[^"]*" enum)/, 'Value $1'],
+];
+const SAFE_REASON =
+  /^(Field "\w*" of required type "[\w!\[\]]*" was not provided\.|Field "\w*" is not defined by type "\w*"\.|Expected type "[\w!\[\]]*"\.|[\w ]*cannot represent [^:]*value)/;
+
+/**
+ * GraphQL's own coercion and validation messages repeat the value they refused (`Variable "$input" got
+ * invalid value { nik: "3374...", fullName: ... }`, `String cannot represent a non string value:
+ * 3374...`): a citizen's NIK, name and phone would come back in the answer, and from there into client
+ * logs. They are cut to the variable, the path of field names and the reason; the value never.
+ */
+export function redactEchoedValues(message: string): string {
+  const variable = /^Variable "(\$\w+)" got invalid value /.exec(message);
+  if (variable) {
+    const rest = message.slice(variable[0].length);
+    const at = / at "([\w.[\]]+)"; /.exec(rest);
+    const lastReason = rest.slice(rest.lastIndexOf('; ') + 2);
+    const reason = SAFE_REASON.exec(lastReason)?.[0];
+    return `Variable "${variable[1]}" got invalid value${at ? ` at "${at[1]}"` : ''}${reason ? `; ${reason}` : ''}`;
+  }
+  let out = message;
+  for (const [pattern, replacement] of VALUE_ECHO) out = out.replace(pattern, replacement);
+  return out;
+}
+
 /**
  * Client mistakes that Apollo Server or Apollo Gateway would answer with 500 (or with an untyped error)
  * become typed 400s here: an APQ hash that does not match its query or an unknown APQ version, variables
@@ -116,6 +149,17 @@ export function requestGuardsPlugin<TContext extends BaseContext>(): ApolloServe
             throw badRequest('Langganan (subscription) tidak didukung', 'Subscriptions are not supported');
           }
           if (documentHasNul(ctx.document)) throw nulInput('query');
+        },
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
+          response.body.singleResult.errors = response.body.singleResult.errors.map((e) => {
+            // Only GraphQL's own messages, which formatError prefixed with the generic Indonesian one; ours never echo.
+            const id = e.extensions?.messageId;
+            const en = e.extensions?.messageEn;
+            if (typeof id !== 'string' || typeof en !== 'string' || e.message !== `${id}: ${en}`) return e;
+            const redacted = redactEchoedValues(en);
+            return redacted === en ? e : { ...e, message: `${id}: ${redacted}`, extensions: { ...e.extensions, messageEn: redacted } };
+          });
         },
       };
     },
