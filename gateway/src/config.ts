@@ -122,6 +122,8 @@ export interface EdgeConfig {
   /** Bearer token /metrics needs; without one /metrics is not served on the public port. */
   metricsToken?: string;
   production: boolean;
+  /** The gateway's trusted-documents manifest: its mutations, sent by hash alone, are admitted as bookings. */
+  trustedDocumentsFile?: string;
 }
 
 /**
@@ -156,6 +158,7 @@ export function loadEdgeConfig(env = new Env()): EdgeConfig {
     upstreamTimeoutMs: env.int('EDGE_UPSTREAM_TIMEOUT_MS', 60_000, 100, 600_000),
     metricsToken: env.optional('EDGE_METRICS_TOKEN'),
     production: env.optional('NODE_ENV') === 'production',
+    trustedDocumentsFile: env.optional('GATEWAY_TRUSTED_DOCUMENTS'),
     logLevel: env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   };
 }

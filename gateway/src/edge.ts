@@ -16,6 +16,7 @@ import {
 import { AdmissionControl, admissionMetrics, isMutation } from './admission.js';
 import type { EdgeConfig } from './config.js';
 import { metricsAccess } from './metrics-access.js';
+import { TrustedDocuments } from './trusted-documents.js';
 
 /**
  * The edge: the platform's public front door, a process that does nothing but admit or refuse.
@@ -133,6 +134,8 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
     keepAliveTimeout: 60_000,
   });
   const hashes = new MutationHashes();
+  if (config.trustedDocumentsFile)
+    for (const hash of TrustedDocuments.fromFile(config.trustedDocumentsFile).mutationHashes()) hashes.add(hash);
   const loopDelay = new LoopLateness();
   const counters = { forwarded: 0, upstreamFailures: 0, tooLarge: 0 };
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import { AppError, ErrorCode, type Claims, type RequestInfo } from '@victori/shared';
+import { isMutation } from './admission.js';
 import { refuseEarly } from './early-refusal.js';
 
 /** Roles that may send any document (within the cost limits): staff and partners, who are authenticated and known. */
@@ -41,6 +42,11 @@ export class TrustedDocuments {
 
   get(hash: string): string | undefined {
     return this.byHash.get(hash);
+  }
+
+  /** Hashes of the manifest's mutations: the edge admits a booking sent by hash alone as a booking. */
+  mutationHashes(): string[] {
+    return [...this.byHash].filter(([, query]) => isMutation({ query })).map(([hash]) => hash);
   }
 
   /**
