@@ -1,6 +1,14 @@
 import { buildSchema } from 'graphql';
 import { AppError } from '@victori/shared';
-import { checkCostLimits, DEFAULT_COST_LIMITS, measureDocument, ResponseSizeCap, type CostLimits } from './cost-limits.js';
+import {
+  checkCostLimits,
+  costIgnoresVariables,
+  DEFAULT_COST_LIMITS,
+  measureDocument,
+  ParsedDocuments,
+  ResponseSizeCap,
+  type CostLimits,
+} from './cost-limits.js';
 import { parse } from 'graphql';
 import { TrustedDocuments, sha256 } from './trusted-documents.js';
 
@@ -85,6 +93,17 @@ describe('cost limits, checked on the source before parsing, validation and plan
     expect(refusal(sessions('500'))).toBeUndefined();
     expect(refusal(`{ lots(limit: 10000000) { id } }`)).toMatchObject({ limit: 'cost' });
     expect(refusal(`{ lots { id } }`)).toBeUndefined();
+  });
+
+  test('a document is parsed and measured once; a cost that a variable can change is computed per request', () => {
+    const known = new ParsedDocuments();
+    const paged = 'query($n: Int) { sessions(first: $n) { edges { node { id } } } }';
+    const check = (variables: Record<string, unknown>): void => checkCostLimits(schema, paged, { variables }, DEFAULT_COST_LIMITS, known);
+    check({ n: 10 });
+    expect(known.get(paged)).toBeDefined();
+    expect(() => check({ n: 10_000_000 })).toThrow(/Kueri terlalu rumit/);
+    expect(costIgnoresVariables(parse(paged))).toBe(false);
+    expect(costIgnoresVariables(parse('query($f: SessionFilter) { sessions(filter: $f) { totalCount } }'))).toBe(true);
   });
 
   test('ordinary queries pass, and each limit is configurable', () => {

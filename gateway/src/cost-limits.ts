@@ -182,6 +182,47 @@ export function countTokens(source: string, cap: number): number {
   return n;
 }
 
+interface ParsedDocument {
+  document: DocumentNode;
+  shape: DocumentShape;
+  /** Cost per operation name, kept only when no variable can change it (costIgnoresVariables). */
+  costs?: Map<string, number>;
+}
+
+/**
+ * Whether the cost is the same whatever the variables: only an Int (a `first`/`limit`) or a Boolean
+ * (`@skip`/`@include`) variable can change it; an input object cannot hold the page size of a field.
+ */
+export function costIgnoresVariables(document: DocumentNode): boolean {
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    for (const variable of definition.variableDefinitions ?? []) {
+      let type = variable.type;
+      while (type.kind !== Kind.NAMED_TYPE) type = type.type;
+      if (type.name.value === 'Int' || type.name.value === 'Boolean' || type.name.value === 'Float') return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * The documents last measured, by their text: the same few operations make up nearly all traffic, so
+ * each is parsed and measured once (its cost still per request: it depends on the variables).
+ */
+export class ParsedDocuments {
+  private readonly entries = new Map<string, ParsedDocument>();
+  constructor(private readonly max = 1000) {}
+  get(source: string): ParsedDocument | undefined {
+    return this.entries.get(source);
+  }
+  set(source: string, value: ParsedDocument): void {
+    // Only documents short enough to be an app's own operation are kept; the oldest entry leaves first.
+    if (source.length > 10_000) return;
+    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(source, value);
+  }
+}
+
 /**
  * Throws QUERY_TOO_COMPLEX when the operation breaks a limit. A document that does not parse, or whose
  * cost cannot be estimated (unknown operation name, invalid variables), is left to Apollo's own parse
@@ -192,18 +233,23 @@ export function checkCostLimits(
   source: string,
   request: { variables?: Record<string, unknown>; operationName?: string },
   limits: CostLimits,
+  known?: ParsedDocuments,
 ): void {
-  let document: DocumentNode;
-  try {
-    document = parse(source, { maxTokens: limits.maxTokens, noLocation: true });
-  } catch (error) {
-    if (error instanceof GraphQLError && /more tha[nt] \d+ tokens/.test(error.message)) {
-      // Counted only a little past the limit: counting all of a 1 MB document would cost more than refusing it.
-      throw queryTooComplex('tokens', limits.maxTokens, countTokens(source, limits.maxTokens * 2));
+  let parsed = known?.get(source);
+  if (!parsed) {
+    try {
+      const document = parse(source, { maxTokens: limits.maxTokens, noLocation: true });
+      parsed = { document, shape: measureDocument(document), costs: new Map() };
+    } catch (error) {
+      if (error instanceof GraphQLError && /more tha[nt] \d+ tokens/.test(error.message)) {
+        // Counted only a little past the limit: counting all of a 1 MB document would cost more than refusing it.
+        throw queryTooComplex('tokens', limits.maxTokens, countTokens(source, limits.maxTokens * 2));
+      }
+      return;
     }
-    return;
+    known?.set(source, parsed);
   }
-  const shape = measureDocument(document);
+  const { document, shape } = parsed;
   if (shape.depth > limits.maxDepth) throw queryTooComplex('depth', limits.maxDepth, shape.depth);
   if (shape.aliases > limits.maxAliases) throw queryTooComplex('aliases', limits.maxAliases, shape.aliases);
   if (shape.rootFields > limits.maxRootFields) throw queryTooComplex('rootFields', limits.maxRootFields, shape.rootFields);
@@ -211,17 +257,21 @@ export function checkCostLimits(
   // Without an operation name a document with several operations is refused by Apollo before execution.
   const names = request.operationName ? [request.operationName] : operations.length === 1 ? [undefined] : [];
   for (const operationName of names) {
-    let cost: number;
-    try {
-      cost = getComplexity({
-        schema,
-        query: document,
-        variables: request.variables ?? {},
-        operationName,
-        estimators: [listSizeEstimator(limits.defaultListSize)],
-      });
-    } catch {
-      return;
+    const fixed = parsed.costs && costIgnoresVariables(document) ? parsed.costs : undefined;
+    let cost = fixed?.get(operationName ?? '');
+    if (cost === undefined) {
+      try {
+        cost = getComplexity({
+          schema,
+          query: document,
+          variables: request.variables ?? {},
+          operationName,
+          estimators: [listSizeEstimator(limits.defaultListSize)],
+        });
+      } catch {
+        return;
+      }
+      fixed?.set(operationName ?? '', cost);
     }
     if (cost > limits.maxCost) throw queryTooComplex('cost', limits.maxCost, Math.round(cost));
   }
@@ -266,20 +316,21 @@ export class ResponseSizeCap {
  * registered, so it has passed through here in full already, or it is one of the trusted documents.
  */
 export function costLimitsPlugin<TContext extends BaseContext>(limits: CostLimits, cap?: ResponseSizeCap): ApolloServerPlugin<TContext> {
+  const known = new ParsedDocuments();
   return {
     async requestDidStart(start: GraphQLRequestContext<TContext>) {
       const { request } = start;
       const checkedEarly = typeof request.query === 'string' && !refusedEarly(request);
       if (checkedEarly) {
         try {
-          checkCostLimits(start.schema, request.query!, request, limits);
+          checkCostLimits(start.schema, request.query!, request, limits, known);
         } catch (error) {
           refuseEarly(request, error as GraphQLError);
         }
       }
       return {
         async didResolveOperation(ctx) {
-          if (!checkedEarly && !refusedEarly(ctx.request)) checkCostLimits(ctx.schema, ctx.source ?? '', ctx.request, limits);
+          if (!checkedEarly && !refusedEarly(ctx.request)) checkCostLimits(ctx.schema, ctx.source ?? '', ctx.request, limits, known);
         },
         async willSendResponse(ctx) {
           if (!cap || ctx.response.body.kind !== 'single') return;
