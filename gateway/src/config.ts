@@ -10,6 +10,7 @@ import {
 } from '@victori/shared';
 import { fileURLToPath } from 'node:url';
 import type { SubgraphGuardOptions } from './subgraph-breaker.js';
+import { DEFAULT_COST_LIMITS, type CostLimits } from './cost-limits.js';
 
 export interface AdmissionLimits {
   maxConcurrent: number;
@@ -51,6 +52,12 @@ export interface GatewayConfig {
   trustedProxies: Set<string>;
   /** Per subgraph: call timeouts and circuit breaker. */
   subgraphGuards: Record<ServiceName, SubgraphGuardOptions>;
+  /** Per-operation cost limits, enforced before planning (gateway/src/cost-limits.ts). */
+  costLimits: CostLimits;
+  /** Trusted documents: a JSON manifest of first-party operations ({ "<sha256>": "<query>" } or a list of queries). */
+  trustedDocumentsFile?: string;
+  /** With a manifest, anyone but staff and partners may run only its operations. */
+  trustedDocumentsOnly: boolean;
 }
 
 /**
@@ -116,6 +123,22 @@ export function loadGatewayConfig(env = new Env(), defaults: { supergraphFile: s
     publicCacheMs: env.int('GATEWAY_PUBLIC_CACHE_MS', 2000, 0, 300_000),
     trustedProxies: parseTrustedProxies(env.optional('GATEWAY_TRUSTED_PROXIES')),
     subgraphGuards: loadSubgraphGuards(env),
+    costLimits: loadCostLimits(env),
+    trustedDocumentsFile: env.optional('GATEWAY_TRUSTED_DOCUMENTS'),
+    trustedDocumentsOnly: env.bool('GATEWAY_TRUSTED_DOCUMENTS_ONLY', false),
+  };
+}
+
+function loadCostLimits(env: Env): CostLimits {
+  const d = DEFAULT_COST_LIMITS;
+  return {
+    maxDepth: env.int('GATEWAY_MAX_DEPTH', d.maxDepth, 1, 1000),
+    maxAliases: env.int('GATEWAY_MAX_ALIASES', d.maxAliases, 0, 100_000),
+    maxRootFields: env.int('GATEWAY_MAX_ROOT_FIELDS', d.maxRootFields, 1, 100_000),
+    maxTokens: env.int('GATEWAY_MAX_TOKENS', d.maxTokens, 10, 10_000_000),
+    maxCost: env.int('GATEWAY_MAX_COST', d.maxCost, 1, Number.MAX_SAFE_INTEGER),
+    defaultListSize: env.int('GATEWAY_DEFAULT_LIST_SIZE', d.defaultListSize, 1, 1_000_000),
+    maxResponseBytes: env.int('GATEWAY_MAX_RESPONSE_BYTES', d.maxResponseBytes, 1000, 2_000_000_000),
   };
 }
 
@@ -130,6 +153,11 @@ export interface EdgeConfig {
   logLevel: string;
   /** Read classes (by the subgraphs a read touches): the supergraph they are read from and each class's share of the read bound. */
   readClasses: { supergraphFile: string; classSharePercent: number };
+  /** Bearer token /metrics needs; without one /metrics is not served on the public port. */
+  metricsToken?: string;
+  production: boolean;
+  /** The gateway's trusted-documents manifest: its mutations, sent by hash alone, are admitted as bookings. */
+  trustedDocumentsFile?: string;
 }
 
 /**
@@ -167,6 +195,9 @@ export function loadEdgeConfig(env = new Env()): EdgeConfig {
       supergraphFile: env.string('SUPERGRAPH_FILE', fileURLToPath(new URL('../../supergraph.graphql', import.meta.url))),
       classSharePercent: env.int('EDGE_READ_CLASS_SHARE_PERCENT', 50, 1, 100),
     },
+    metricsToken: env.optional('EDGE_METRICS_TOKEN'),
+    production: env.optional('NODE_ENV') === 'production',
+    trustedDocumentsFile: env.optional('GATEWAY_TRUSTED_DOCUMENTS'),
     logLevel: env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   };
 }

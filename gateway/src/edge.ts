@@ -17,6 +17,8 @@ import { AdmissionControl, admissionMetrics, isMutation } from './admission.js';
 import type { EdgeConfig } from './config.js';
 import { ClassedReads } from './edge-classes.js';
 import { edgeReadiness } from './readiness.js';
+import { metricsAccess } from './metrics-access.js';
+import { TrustedDocuments } from './trusted-documents.js';
 
 /**
  * The edge: the platform's public front door, a process that does nothing but admit or refuse.
@@ -135,6 +137,8 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
     keepAliveTimeout: 60_000,
   });
   const hashes = new MutationHashes();
+  if (config.trustedDocumentsFile)
+    for (const hash of TrustedDocuments.fromFile(config.trustedDocumentsFile).mutationHashes()) hashes.add(hash);
   const loopDelay = new LoopLateness();
   const counters = { forwarded: 0, upstreamFailures: 0, tooLarge: 0 };
 
@@ -216,6 +220,12 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
       return sendJson(res, answer.httpStatus, answer.body);
     }
     if (pathname === '/metrics') {
+      const access = metricsAccess(req, config.metricsToken, config.production);
+      if (access === 404) return sendJson(res, 404, errorBody(ErrorCode.NOT_FOUND, 'Alamat tidak ditemukan', 'Not found'));
+      if (access === 401)
+        return sendJson(res, 401, errorBody(ErrorCode.UNAUTHENTICATED, 'Metrik hanya untuk admin', 'Metrics need the admin token'), {
+          'www-authenticate': 'Bearer',
+        });
       return sendJson(res, 200, {
         admission: admissionMetrics(admission),
         readClasses: reads.classes.metrics(),

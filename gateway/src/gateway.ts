@@ -26,6 +26,10 @@ import { loadPublicKey, verifyToken } from './keys.js';
 import { PublicResponseCache } from './public-cache.js';
 import { AdmissionControl, admissionMetrics, isMutation, LoopGovernor } from './admission.js';
 import { CircuitBreaker, guardSubgraphFetch } from './subgraph-breaker.js';
+import { costLimitsPlugin, ResponseSizeCap } from './cost-limits.js';
+import { earlyRefusalPlugin } from './early-refusal.js';
+import { requestGuardsPlugin } from './request-guards.js';
+import { TrustedDocuments, trustedDocumentsPlugin } from './trusted-documents.js';
 
 export { AdmissionControl, LoopGovernor } from './admission.js';
 
@@ -102,12 +106,22 @@ export async function startGateway(
   });
   const production = config.mode === 'production';
   const cache = new PublicResponseCache(config.publicCacheMs);
+  const sizeCap = new ResponseSizeCap(config.costLimits.maxResponseBytes);
+  const trusted = config.trustedDocumentsFile ? TrustedDocuments.fromFile(config.trustedDocumentsFile) : undefined;
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: !production,
     includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: production,
     formatError,
+    stringifyResult: sizeCap.stringify,
+    ...(trusted ? { persistedQueries: { cache: trusted.persistedQueryCache() } } : {}),
     plugins: [
+      // Refusals before planning, in this order: trusted documents, client mistakes, cost limits.
+      earlyRefusalPlugin<GatewayContext>(),
+      ...(trusted && config.trustedDocumentsOnly ? [trustedDocumentsPlugin<GatewayContext>(trusted)] : []),
+      requestGuardsPlugin<GatewayContext>(),
+      costLimitsPlugin<GatewayContext>(config.costLimits, sizeCap),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       ...(config.publicCacheMs > 0 ? [cache.plugin()] : []),
       unavailablePlugin<GatewayContext>(),

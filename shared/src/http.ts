@@ -271,6 +271,8 @@ export async function startGraphQLHttpServer<TContext extends BaseContext>(
           schema: options.apollo.schema,
           introspection: !options.production,
           includeStacktraceInErrorResponses: false,
+          // No "Did you mean ...?" field suggestions in production: they map the schema for an attacker.
+          hideSchemaDetailsFromClientErrors: options.production,
           formatError,
           plugins: [
             requestIdPlugin<TContext>(),
