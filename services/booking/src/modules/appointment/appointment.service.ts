@@ -160,6 +160,9 @@ function assertBookable(ctx: BookingContext, s: SlotContext, doseKind: string, b
   if (!answer.ok) {
     throw new AppError(ErrorCode.NOT_ELIGIBLE, answer.message, {
       field: answer.field,
+      rule: answer.rule,
+      antigen: answer.antigen,
+      doseKind,
       ...(answer.earliestDate ? { earliestDate: answer.earliestDate } : {}),
     });
   }
