@@ -19,6 +19,8 @@ export interface ScheduleDose {
 export interface ScheduleSeries {
   antigen: string;
   name: string;
+  /** Only for girls (HPV) or boys; absent: everyone. */
+  sex?: 'FEMALE' | 'MALE';
   doses: ScheduleDose[];
 }
 
@@ -95,7 +97,11 @@ export function parseSchedule(doc: unknown, source = 'schedule'): Schedule {
         reasonCodes: strList(d, 'reasonCodes', at, defaultReasons),
       };
     });
-    return { antigen: str(s, 'antigen', where), name: str(s, 'name', where), doses };
+    const sex = s.sex;
+    if (sex !== undefined && sex !== 'FEMALE' && sex !== 'MALE') throw new Error(`${where}: "sex" must be FEMALE or MALE`);
+    const series: ScheduleSeries = { antigen: str(s, 'antigen', where), name: str(s, 'name', where), doses };
+    if (sex) series.sex = sex;
+    return series;
   });
   const indicators = list(o, 'indicators', source).map((ind, i) => {
     const where = `${source} indicators[${i}]`;
@@ -140,6 +146,17 @@ export function schedules(): Schedule[] {
 
 export function scheduleFor(programme: string): Schedule | undefined {
   return schedules().find((s) => s.programme === programme);
+}
+
+/** The schedule as it applies to one person: series restricted to the other sex are left out. */
+export function scheduleForPerson(schedule: Schedule, sex: string | undefined): Schedule {
+  if (!sex || schedule.series.every((s) => !s.sex || s.sex === sex)) return schedule;
+  return { ...schedule, series: schedule.series.filter((s) => !s.sex || s.sex === sex) };
+}
+
+/** The schedule that defines a dose kind (MR-BIAS is given with the routine MR product, in the BIAS schedule). */
+export function scheduleForDose(doseKind: string): Schedule | undefined {
+  return schedules().find((s) => s.series.some((x) => x.doses.some((d) => d.doseKind === doseKind)));
 }
 
 /** The series and dose definition a dose kind belongs to. */

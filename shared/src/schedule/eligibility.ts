@@ -1,11 +1,12 @@
 import type { Message } from '../errors.js';
-import { scheduleFor, type Schedule } from './data.js';
+import { scheduleFor, scheduleForDose, scheduleForPerson, type Schedule } from './data.js';
 import { addDuration } from './dates.js';
 import { forecast, givableOn, scheduleApplies, type DoseForecast, type GivenDose } from './engine.js';
 
 /** Which schedule rule refused a booking; shown to clients as `extensions.rule`. */
 export type EligibilityRule =
   | 'NO_SCHEDULE'
+  | 'SEX'
   | 'NOT_IN_SCHEDULE'
   | 'SCHEDULE_AGE'
   | 'ALREADY_GIVEN'
@@ -148,7 +149,10 @@ export function doseEligibility(
   );
 }
 
-/** `doseEligibility` for a programme's schedule in force, or NO_SCHEDULE. */
+/**
+ * `doseEligibility` for the schedule in force that defines the dose: the programme's own, or the one
+ * that lists the dose kind (a product may serve two programmes), for this person's sex.
+ */
 export function programmeEligibility(
   programme: string,
   birthDate: string,
@@ -156,13 +160,23 @@ export function programmeEligibility(
   doseKind: string,
   visitDate: string,
   productCode?: string,
+  sex?: string,
 ): DoseEligibility {
-  const schedule = scheduleFor(programme);
+  const own = scheduleFor(programme);
+  const schedule = own?.series.some((s) => s.doses.some((d) => d.doseKind === doseKind)) ? own : (scheduleForDose(doseKind) ?? own);
   if (!schedule) {
     return refuse('NO_SCHEDULE', null, doseKind, {
       id: `Program ${programme} tidak memiliki jadwal`,
       en: `The programme ${programme} has no schedule`,
     });
   }
-  return doseEligibility(schedule, birthDate, given, doseKind, visitDate, productCode);
+  const series = schedule.series.find((s) => s.doses.some((d) => d.doseKind === doseKind));
+  if (series?.sex && sex && series.sex !== sex) {
+    const girls = series.sex === 'FEMALE';
+    return refuse('SEX', series.antigen, doseKind, {
+      id: `${series.name} hanya untuk anak ${girls ? 'perempuan' : 'laki-laki'}`,
+      en: `${series.name} is for ${girls ? 'girls' : 'boys'} only`,
+    });
+  }
+  return doseEligibility(scheduleForPerson(schedule, sex), birthDate, given, doseKind, visitDate, productCode);
 }

@@ -128,7 +128,7 @@ const sessionClosed = (): AppError =>
   conflict({ id: 'Sesi ini sudah ditutup untuk pendaftaran', en: 'This session is closed for booking' }, { field: 'slotId' });
 
 /** Slot open, not past, not past the same-day cut-off, dose kind served, person eligible. */
-function assertBookable(ctx: BookingContext, s: SlotContext, doseKind: string, birthDate: string): void {
+function assertBookable(ctx: BookingContext, s: SlotContext, doseKind: string, birthDate: string, sex: string): void {
   if (!s.slot_id) throw notFound('Slot', 'slotId');
   if (s.status !== 'OPEN') throw sessionClosed();
   const now = localNow();
@@ -155,6 +155,7 @@ function assertBookable(ctx: BookingContext, s: SlotContext, doseKind: string, b
     doseKind,
     sessionDate: s.date,
     birthDate,
+    sex,
     history: s.doses,
   });
   if (!answer.ok) {
@@ -285,7 +286,7 @@ async function decideBooking(ctx: BookingContext, input: BookAppointmentInput, r
   const s = await slotContext(ctx.em, input.slotId, { nikHash: person.nikHash, phoneHash: person.phoneHash, doseKind }, req);
   const replayed = replay(req, s.idem);
   if (replayed) return replayed;
-  assertBookable(ctx, s, doseKind, person.birthDate);
+  assertBookable(ctx, s, doseKind, person.birthDate, person.sex);
   if (s.has_live) throw duplicate(doseKind);
   if ((s.phone_live ?? 0) >= ctx.config.maxPerPhone) throw phoneLimit(ctx.config.maxPerPhone);
   // Fast refusals in a storm: no transaction, no lock, when the read already shows no place.
@@ -448,7 +449,7 @@ export async function rescheduleAppointment(
     { nikHash: current.nik_hash, phoneHash: null, doseKind: current.dose_kind, excludeAppointment: id },
     req,
   );
-  assertBookable(ctx, s, current.dose_kind, current.birth_date);
+  assertBookable(ctx, s, current.dose_kind, current.birth_date, current.sex);
   if (s.programme !== current.programme) {
     throw badInput('slotId', { id: 'Sesi ini untuk program lain', en: 'This session belongs to another programme' });
   }

@@ -17,6 +17,8 @@ export interface EligibilityQuestion {
   /** The day the dose would be given. */
   sessionDate: string;
   birthDate: string;
+  /** MALE or FEMALE: some series are for girls only (HPV). */
+  sex?: string;
   history: DoseFact[];
 }
 
@@ -66,7 +68,7 @@ export function checkEligibility(q: EligibilityQuestion): EligibilityAnswer {
   const given = q.history
     .filter((d) => d.valid && d.programme === q.programme)
     .map((d, i) => ({ id: `h${i}`, doseKind: d.doseKind, givenOn: d.date }));
-  const answer = programmeEligibility(q.programme, q.birthDate, given, q.doseKind, q.sessionDate, q.productCode);
+  const answer = programmeEligibility(q.programme, q.birthDate, given, q.doseKind, q.sessionDate, q.productCode, q.sex);
   if (answer.ok) return { ok: true };
   return {
     ok: false,
@@ -81,6 +83,7 @@ export function checkEligibility(q: EligibilityQuestion): EligibilityAnswer {
 /** The input a refusal points at: the person's age, the dose asked for, or the visit (slot) date. */
 const RULE_FIELD: Record<EligibilityRule, string> = {
   NO_SCHEDULE: 'slotId',
+  SEX: 'sex',
   NOT_IN_SCHEDULE: 'doseKind',
   SCHEDULE_AGE: 'birthDate',
   ALREADY_GIVEN: 'doseKind',
