@@ -29,7 +29,8 @@ import {
   type IdempotentRequest,
   type StoredResult,
 } from './idempotency.js';
-import { newSlipCode, normaliseSlipCode, validatePerson, type PersonFacts } from './person.validation.js';
+import { bookedPerson } from './dependant.js';
+import { newSlipCode, normaliseSlipCode, type PersonFacts } from './person.validation.js';
 import { rateLimited } from './rate-limit.js';
 
 /** Everything a booking decision needs, read in one statement before the (short) write transaction. */
@@ -277,7 +278,7 @@ async function decideBooking(ctx: BookingContext, input: BookAppointmentInput, r
   const address = String(ctx.request.headers['x-forwarded-for'] ?? ctx.request.ip);
   const ipWait = ctx.limits.perIp.take(address);
   if (ipWait) throw rateLimited('client', ipWait);
-  const person = validatePerson(input, ctx.vault, today, true);
+  const person = await bookedPerson(ctx, input, today);
   const nikWait = ctx.limits.perNik.take(person.nikHash);
   if (nikWait) throw rateLimited('nik', nikWait);
   const doseKind = input.doseKind.trim();
