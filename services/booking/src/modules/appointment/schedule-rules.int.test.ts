@@ -46,7 +46,7 @@ const recordRoutine = (p: ReturnType<typeof person>, doseKind: string, givenOn: 
     antigen: doseKind.replace(/\d+$/, ''),
     doseKind,
     doseNumber,
-    productCode: 'PENTABIO',
+    productCode: doseKind.startsWith('RV') ? 'ROTAVIRUS' : 'PENTABIO',
     administeredAt: `${givenOn}T03:00:00.000Z`,
     birthDate: p.birthDate,
   });
@@ -120,6 +120,15 @@ describe('maximum age', () => {
     const res = await book(childAged(15 * 7 + 1, 'MALE'), 'ROTAVIRUS', 'RV1');
     expect(refusal(res)).toMatchObject({ code: 'NOT_ELIGIBLE', rule: 'MAX_AGE', antigen: 'RV' });
     expect(res.errors![0]!.extensions!.messageEn).toMatch(/no longer given/);
+  });
+
+  test('rotavirus 3 is no longer needed when 4 weeks after dose 2 would be past 8 months of age', async () => {
+    const baby = childAged(235, 'MALE');
+    await recordRoutine(baby, 'RV1', addDays(baby.birthDate, 100));
+    await recordRoutine(baby, 'RV2', addDays(visit, -VISIT_IN), 2);
+    const res = await book(baby, 'ROTAVIRUS', 'RV3');
+    expect(refusal(res)).toMatchObject({ code: 'NOT_ELIGIBLE', rule: 'NO_LONGER_NEEDED', antigen: 'RV' });
+    expect(res.errors![0]!.extensions!.messageEn).toMatch(/no longer needed/);
   });
 
   test('rotavirus 1 is booked at 15 weeks of age', async () => {
