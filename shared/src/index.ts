@@ -15,3 +15,4 @@ export * from './policy.js';
 export * from './postgres.js';
 export * from './service.js';
 export * from './events/index.js';
+export * from './schedule/index.js';

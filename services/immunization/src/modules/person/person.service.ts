@@ -14,7 +14,7 @@ import {
   type PiiVault,
   type Sex,
 } from '@victori/shared';
-import { PersonRegistered } from '@victori/shared';
+import { GuardianLinked, PersonRegistered } from '@victori/shared';
 import { isSemarangKelurahan } from '../../catalogue/catalogue.js';
 import { immunizationPolicy } from '../../policy.js';
 import { addDuration, isIsoDate, jakartaDate, parseDuration } from '../schedule/schedule.dates.js';
@@ -138,6 +138,13 @@ export class PersonService {
         });
         await tx.flush();
         await emitRegistered(tx, person);
+        if (this.claims.role === 'citizen') {
+          await publish(tx, 'immunization', GuardianLinked, person.id, {
+            personId: person.id,
+            accountId: this.claims.sub!,
+            relationship: 'SELF',
+          });
+        }
         return person;
       });
     } catch (error) {
@@ -257,6 +264,13 @@ export class PersonService {
         }
         await tx.flush();
         await emitRegistered(tx, person);
+        if (this.claims.role === 'citizen') {
+          await publish(tx, 'immunization', GuardianLinked, person.id, {
+            personId: person.id,
+            accountId: this.claims.sub!,
+            relationship: input.relationship,
+          });
+        }
         return person;
       });
     } catch (error) {
@@ -320,6 +334,7 @@ export class PersonService {
         `insert into person_guardian (id, person_id, account_id, relationship, created_at) values (?, ?, ?, ?, now()) on conflict (person_id, account_id) do nothing`,
         [randomUUID(), person.id, accountId, input.relationship],
       );
+      await publish(tx, 'immunization', GuardianLinked, person.id, { personId: person.id, accountId, relationship: input.relationship });
       return person;
     });
   }
