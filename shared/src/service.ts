@@ -10,6 +10,7 @@ import { OutboxRelay } from './events/relay.js';
 import { PgLogTransport } from './events/pg-transport.js';
 import type { EventTransport } from './events/transport.js';
 import { withEvents } from './events/migration.js';
+import { runDemo } from './demo.js';
 
 /** The service's side of the event backbone. */
 export interface EventRuntime {
@@ -50,6 +51,11 @@ export interface ServiceDefinition<TContext extends BaseContext> {
    * They run with the service's runtime (ORM and events) but no HTTP server.
    */
   commands?: Record<string, (runtime: ServiceRuntime, args: string[]) => Promise<void>>;
+  /**
+   * Living demo data for `npm start` in development only (never production or tests): run at every
+   * start after background work, idempotent, so data stays ahead of today (a rolling top-up).
+   */
+  demo?: (runtime: ServiceRuntime) => Promise<void>;
   /** Starts background work (consumers, relays) after the server is up. */
   startBackground?: (runtime: ServiceRuntime) => Promise<void>;
   metrics?: (runtime: ServiceRuntime) => Promise<Record<string, unknown>>;
@@ -184,6 +190,7 @@ export async function startService<TContext extends BaseContext>(
     events.relay.start();
     for (const c of events.consumers) c.start();
     if (def.startBackground) await def.startBackground(runtime);
+    if (def.demo && config.mode === 'development') await runDemo(def.name, () => def.demo!(runtime), logger);
   }
   logger.info({ url: running.url }, `${def.name} subgraph listening`);
   return {

@@ -9,6 +9,7 @@ import { GuardianEntity } from './modules/guardian/guardian.entity.js';
 import { PersonEntity } from './modules/person/person.entity.js';
 import { DeliveryWorker } from './satusehat/delivery.worker.js';
 import { buildImmunizationSchema } from './schema.js';
+import { seedDemoPeople } from './seeders/demo-people.seeder.js';
 
 export const immunizationService: ServiceDefinition<ImmunizationContext> = {
   name: 'immunization',
@@ -25,6 +26,7 @@ export const immunizationService: ServiceDefinition<ImmunizationContext> = {
     worker.start();
     runtime.onClose(() => worker.stop());
   },
+  demo: (runtime) => seedDemoPeople(runtime.orm, vaultFor(runtime)),
   metrics: async (runtime) => {
     const rows = await runtime.orm.em
       .fork()
