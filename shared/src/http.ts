@@ -301,7 +301,12 @@ export async function startGraphQLHttpServer<TContext extends BaseContext>(
         const ok = Object.values(checks).every(
           (v) => v !== false && !(typeof v === 'object' && v !== null && (v as { ok?: boolean }).ok === false),
         );
-        return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not-ready', service: options.name, checks });
+        // Degraded: serving, but something behind it is stuck (e.g. deliveries to SATUSEHAT); still 200.
+        const degraded = Object.values(checks).some(
+          (v) => typeof v === 'object' && v !== null && (v as { degraded?: boolean }).degraded === true,
+        );
+        const status = ok ? (degraded ? 'degraded' : 'ready') : 'not-ready';
+        return sendJson(res, ok ? 200 : 503, { status, service: options.name, checks });
       } catch (error) {
         log().warn({ err: error }, 'readiness check failed');
         return sendJson(res, 503, { status: 'not-ready', service: options.name, error: (error as Error).message });

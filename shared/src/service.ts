@@ -56,6 +56,8 @@ export interface ServiceDefinition<TContext extends BaseContext> {
    * start after background work, idempotent, so data stays ahead of today (a rolling top-up).
    */
   demo?: (runtime: ServiceRuntime) => Promise<void>;
+  /** Extra /ready checks; an object with `degraded: true` makes the service report `degraded` (still 200). */
+  ready?: (runtime: ServiceRuntime) => Promise<Record<string, unknown>>;
   /** Starts background work (consumers, relays) after the server is up. */
   startBackground?: (runtime: ServiceRuntime) => Promise<void>;
   metrics?: (runtime: ServiceRuntime) => Promise<Record<string, unknown>>;
@@ -171,7 +173,7 @@ export async function startService<TContext extends BaseContext>(
         ready: async () => {
           await orm.em.getConnection().execute('select 1');
           await transport.head();
-          return { database: true, bus: true, events: await eventStats() };
+          return { database: true, bus: true, events: await eventStats(), ...(def.ready ? await def.ready(runtime) : {}) };
         },
         metrics: async () => ({
           events: await eventStats(),

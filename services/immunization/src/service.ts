@@ -8,6 +8,8 @@ import { DoseRecordEntity } from './modules/dose/dose.entity.js';
 import { GuardianEntity } from './modules/guardian/guardian.entity.js';
 import { PersonEntity } from './modules/person/person.entity.js';
 import { DeliveryWorker } from './satusehat/delivery.worker.js';
+import { deliveryHealth } from './satusehat/delivery.health.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { buildImmunizationSchema } from './schema.js';
 import { seedDemoPeople } from './seeders/demo-people.seeder.js';
 
@@ -22,9 +24,19 @@ export const immunizationService: ServiceDefinition<ImmunizationContext> = {
   },
   /** Delivers dose records to SATUSEHAT in the background. */
   async startBackground(runtime) {
-    const worker = new DeliveryWorker(runtime.orm, vaultFor(runtime), immunizationSettings(runtime.config), runtime.logger);
+    const settings = immunizationSettings(runtime.config);
+    if (settings.satusehat.delivery === 'off') {
+      runtime.logger.warn('SATUSEHAT_DELIVERY=off: dose records are queued for the national record but not sent');
+      return;
+    }
+    const worker = new DeliveryWorker(runtime.orm, vaultFor(runtime), settings, runtime.logger);
     worker.start();
     runtime.onClose(() => worker.stop());
+  },
+  /** `degraded` with the backlog and the oldest pending age while deliveries are stuck. */
+  ready: async (runtime) => {
+    const { satusehat } = immunizationSettings(runtime.config);
+    return { nationalDelivery: await deliveryHealth(runtime.orm.em.fork() as EntityManager, satusehat.stuckAfterMs, satusehat.delivery) };
   },
   demo: (runtime) => seedDemoPeople(runtime.orm, vaultFor(runtime)),
   metrics: async (runtime) => {
