@@ -1,5 +1,6 @@
 export * from './auth.js';
 export * from './config.js';
+export * from './command.js';
 export * from './csv.js';
 export * from './data.js';
 export * from './errors.js';
