@@ -15,6 +15,7 @@ import {
 } from '@victori/shared';
 import { AdmissionControl, admissionMetrics, isMutation } from './admission.js';
 import type { EdgeConfig } from './config.js';
+import { edgeMetrics } from './edge-metrics.js';
 
 /**
  * The edge: the platform's public front door, a process that does nothing but admit or refuse.
@@ -134,6 +135,7 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
   const hashes = new MutationHashes();
   const loopDelay = new LoopLateness();
   const counters = { forwarded: 0, upstreamFailures: 0, tooLarge: 0 };
+  const prometheus = edgeMetrics(admission, counters);
 
   const upstreamJson = async (path: string): Promise<{ status: number; body: unknown }> => {
     const res = await pool.request({ path, method: 'GET', headersTimeout: 2000, bodyTimeout: 2000 });
@@ -218,6 +220,11 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
       }
     }
     if (pathname === '/metrics') {
+      const { contentType, body } = await prometheus.render();
+      res.writeHead(200, { 'content-type': contentType });
+      return void res.end(body);
+    }
+    if (pathname === '/metrics.json') {
       return sendJson(res, 200, {
         admission: admissionMetrics(admission),
         ...counters,

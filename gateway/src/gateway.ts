@@ -12,6 +12,9 @@ import {
   HEADER_CLAIMS,
   HEADER_REQUEST_ID,
   HEADER_SIGNATURE,
+  admissionGauges,
+  PrometheusMetrics,
+  requestLogPlugin,
   signClaims,
   startGraphQLHttpServer,
   type Logger,
@@ -93,6 +96,7 @@ export async function startGateway(
     plugins: [
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       ...(config.publicCacheMs > 0 ? [cache.plugin()] : []),
+      requestLogPlugin<GatewayContext>(),
     ],
   });
   const admission = {
@@ -115,12 +119,15 @@ export async function startGateway(
         })
       : undefined;
   governor?.start();
+  const prometheus = new PrometheusMetrics('gateway');
+  admissionGauges(prometheus, admission);
   const running = await startGraphQLHttpServer<GatewayContext>(
     {
       name: 'gateway',
       logger,
       production,
       trustedProxies: config.trustedProxies,
+      prometheus,
       apollo,
       authenticate: async (req) => {
         const header = req.headers.authorization;

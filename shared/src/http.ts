@@ -10,6 +10,8 @@ import type { Claims } from './auth.js';
 import { HEADER_CLAIMS, HEADER_REQUEST_ID, HEADER_SIGNATURE, verifyForwardedClaims } from './auth.js';
 import { AppError, ErrorCode } from './errors.js';
 import type { Logger } from './logger.js';
+import { PrometheusMetrics } from './metrics.js';
+import { requestLogPlugin, requestOutcome } from './request-log.js';
 
 export interface RequestInfo {
   requestId: string;
@@ -44,6 +46,8 @@ export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
   /** Called before GraphQL execution; may refuse (admission control). */
   admit?: (req: IncomingMessage, body: unknown) => Promise<Admission> | Admission;
   maxBodyBytes?: number;
+  /** The process's Prometheus registry (`/metrics`); one is made when not given. */
+  prometheus?: PrometheusMetrics;
   /** Peers (e.g. the edge) whose X-Forwarded-For names the client; from anyone else it is ignored. */
   trustedProxies?: ReadonlySet<string>;
 }
@@ -267,6 +271,7 @@ export async function startGraphQLHttpServer<TContext extends BaseContext>(
           formatError,
           plugins: [
             requestIdPlugin<TContext>(),
+            requestLogPlugin<TContext>(),
             ApolloServerPluginInlineTraceDisabled(),
             options.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
             ...(options.apollo.plugins ?? []),
@@ -275,6 +280,7 @@ export async function startGraphQLHttpServer<TContext extends BaseContext>(
   await apollo.start();
   const maxBody = options.maxBodyBytes ?? 1_000_000;
   const loopDelay = new LoopLateness();
+  const prometheus = options.prometheus ?? new PrometheusMetrics(options.name);
 
   const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = process.hrtime.bigint();
@@ -284,16 +290,15 @@ export async function startGraphQLHttpServer<TContext extends BaseContext>(
     // The per-request child logger is made only when something logs (a refusal under overload never does).
     let requestLogger: Logger | undefined;
     const log = (): Logger => (requestLogger ??= options.logger.child({ requestId }));
-    // One line per request: method, path, status, duration; never the body or variables.
-    if (options.logger.isLevelEnabled('info')) {
-      res.once('finish', () => {
-        if (url.pathname === '/health' || url.pathname === '/ready') return;
-        log().info(
-          { method: req.method, path: url.pathname, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
-          'request',
-        );
-      });
-    }
+    // One line per request: method, path, status, duration, the GraphQL operation and its error codes;
+    // never the body or variables.
+    const logged = options.logger.isLevelEnabled('info');
+    res.once('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      prometheus.observeRequest(req.method, url.pathname, res.statusCode, ms / 1000);
+      if (!logged || url.pathname === '/health' || url.pathname === '/ready') return;
+      log().info({ method: req.method, path: url.pathname, status: res.statusCode, ms, ...requestOutcome(req.headers) }, 'request');
+    });
     if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok', service: options.name });
     if (url.pathname === '/ready') {
       try {
@@ -312,7 +317,12 @@ export async function startGraphQLHttpServer<TContext extends BaseContext>(
         return sendJson(res, 503, { status: 'not-ready', service: options.name, error: (error as Error).message });
       }
     }
-    if (url.pathname === '/metrics' && options.metrics) {
+    if (url.pathname === '/metrics') {
+      const { contentType, body } = await prometheus.render();
+      res.writeHead(200, { 'content-type': contentType });
+      return void res.end(body);
+    }
+    if (url.pathname === '/metrics.json' && options.metrics) {
       const eventLoopDelayMs = loopDelay.take();
       return sendJson(res, 200, { ...(await options.metrics()), eventLoopDelayMs, rssMiB: process.memoryUsage.rss() / 2 ** 20 });
     }

@@ -8,6 +8,8 @@ export * from './federation.js';
 export * from './ids.js';
 export * from './http.js';
 export * from './logger.js';
+export * from './metrics.js';
+export * from './request-log.js';
 export * from './nik.js';
 export * from './orm.js';
 export * from './pii.js';

@@ -11,6 +11,7 @@ import { PgLogTransport } from './events/pg-transport.js';
 import type { EventTransport } from './events/transport.js';
 import { withEvents } from './events/migration.js';
 import { runDemo } from './demo.js';
+import { eventGauges, PrometheusMetrics } from './metrics.js';
 
 /** The service's side of the event backbone. */
 export interface EventRuntime {
@@ -61,6 +62,8 @@ export interface ServiceDefinition<TContext extends BaseContext> {
   /** Starts background work (consumers, relays) after the server is up. */
   startBackground?: (runtime: ServiceRuntime) => Promise<void>;
   metrics?: (runtime: ServiceRuntime) => Promise<Record<string, unknown>>;
+  /** The service's own Prometheus gauges and histograms (on top of HTTP, process and event metrics). */
+  prometheus?: (metrics: PrometheusMetrics, runtime: ServiceRuntime) => void;
   routes?: (runtime: ServiceRuntime) => NonNullable<Parameters<typeof startGraphQLHttpServer>[0]['routes']>;
 }
 
@@ -159,6 +162,9 @@ export async function startService<TContext extends BaseContext>(
     outboxBacklog: await events.relay.backlog(),
     consumers: await Promise.all(events.consumers.map((c) => c.stats())),
   });
+  const prometheus = new PrometheusMetrics(def.name);
+  eventGauges(prometheus, eventStats);
+  def.prometheus?.(prometheus, runtime);
   const schema = await def.buildSchema();
   let running: RunningServer;
   try {
@@ -181,6 +187,7 @@ export async function startService<TContext extends BaseContext>(
           ...(def.metrics ? await def.metrics(runtime) : {}),
         }),
         routes: def.routes?.(runtime),
+        prometheus,
       },
       { host: config.host, port: config.port },
     );

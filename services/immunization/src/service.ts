@@ -38,6 +38,18 @@ export const immunizationService: ServiceDefinition<ImmunizationContext> = {
     const { satusehat } = immunizationSettings(runtime.config);
     return { nationalDelivery: await deliveryHealth(runtime.orm.em.fork() as EntityManager, satusehat.stuckAfterMs, satusehat.delivery) };
   },
+  prometheus: (metrics, runtime) => {
+    const health = () => {
+      const { satusehat } = immunizationSettings(runtime.config);
+      return deliveryHealth(runtime.orm.em.fork() as EntityManager, satusehat.stuckAfterMs, satusehat.delivery);
+    };
+    metrics.gauge('victori_national_delivery_backlog', 'Dose records waiting to reach SATUSEHAT', [], async () => [
+      { labels: {}, value: (await health()).backlog },
+    ]);
+    metrics.gauge('victori_national_delivery_oldest_pending_seconds', 'Age of the oldest record waiting for SATUSEHAT', [], async () => [
+      { labels: {}, value: (await health()).oldestPendingSeconds },
+    ]);
+  },
   demo: (runtime) => seedDemoPeople(runtime.orm, vaultFor(runtime)),
   metrics: async (runtime) => {
     const rows = await runtime.orm.em
