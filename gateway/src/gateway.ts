@@ -3,7 +3,6 @@ import { fileURLToPath } from 'node:url';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import {
   createLogger,
   encodeClaims,
@@ -25,6 +24,7 @@ import {
 import type { GatewayConfig } from './config.js';
 import { createSubgraphFetcher } from './fetcher.js';
 import { loadPublicKey, verifyToken } from './keys.js';
+import { graphiqlLandingPage, graphiqlRoutes } from './graphiql.js';
 import { PublicResponseCache } from './public-cache.js';
 import { AdmissionControl, admissionMetrics, isMutation, LoopGovernor } from './admission.js';
 
@@ -94,7 +94,7 @@ export async function startGateway(
     includeStacktraceInErrorResponses: false,
     formatError,
     plugins: [
-      production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      production ? ApolloServerPluginLandingPageDisabled() : graphiqlLandingPage(),
       ...(config.publicCacheMs > 0 ? [cache.plugin()] : []),
       requestLogPlugin<GatewayContext>(),
     ],
@@ -128,6 +128,7 @@ export async function startGateway(
       production,
       trustedProxies: config.trustedProxies,
       prometheus,
+      ...(production ? {} : { routes: graphiqlRoutes() }),
       apollo,
       authenticate: async (req) => {
         const header = req.headers.authorization;
