@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type * as GraphiqlAssets from '@graphql-yoga/render-graphiql/graphiql';
 
 /**
  * The development landing page: GraphiQL (The Guild's build of it in @graphql-yoga/render-graphiql,
@@ -9,7 +10,7 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
  */
 export const GRAPHIQL_ASSETS = '/graphiql';
 
-type Assets = typeof import('@graphql-yoga/render-graphiql/graphiql');
+type Assets = typeof GraphiqlAssets;
 let assets: Promise<Assets> | undefined;
 // Five megabytes of script: loaded on the first visit, not at every gateway start.
 const load = () => (assets ??= import('@graphql-yoga/render-graphiql/graphiql'));
