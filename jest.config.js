@@ -23,6 +23,7 @@ export default {
     '^@victori/shared$': '<rootDir>/shared/src/index.ts',
     '^@victori/shared/testing$': '<rootDir>/shared/src/testing/index.ts',
     '^@victori/gateway$': '<rootDir>/gateway/src/index.ts',
+    '^@victori/immunization/simulator$': '<rootDir>/services/immunization/src/satusehat/simulator.ts',
     '^@victori/(booking|inventory|immunization|reporting)/service$': '<rootDir>/services/$1/src/service.ts',
     '^@victori/(booking|inventory|immunization|reporting)$': '<rootDir>/services/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',

@@ -20,6 +20,8 @@ export class AdmissionControl {
   /** Requests admitted after waiting in the queue, and their total wait. */
   admittedFromQueue = 0;
   queueWaitMs = 0;
+  /** Observes each admitted waiter's time in the queue (the Prometheus histogram). */
+  onQueueWait?: (ms: number) => void;
   private readonly lifoWhenOverloaded: boolean;
   private readonly queueWhenOverloaded: boolean;
   private readonly calmMs: number;
@@ -92,7 +94,9 @@ export class AdmissionControl {
           if (admitted) {
             this.active++;
             this.admittedFromQueue++;
-            this.queueWaitMs += performance.now() - waiter.since;
+            const waited = performance.now() - waiter.since;
+            this.queueWaitMs += waited;
+            this.onQueueWait?.(waited);
           } else {
             this.refuse();
           }

@@ -19,6 +19,7 @@ import { ClassedReads } from './edge-classes.js';
 import { edgeReadiness } from './readiness.js';
 import { metricsAccess } from './metrics-access.js';
 import { TrustedDocuments } from './trusted-documents.js';
+import { edgeMetrics } from './edge-metrics.js';
 
 /**
  * The edge: the platform's public front door, a process that does nothing but admit or refuse.
@@ -141,6 +142,7 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
     for (const hash of TrustedDocuments.fromFile(config.trustedDocumentsFile).mutationHashes()) hashes.add(hash);
   const loopDelay = new LoopLateness();
   const counters = { forwarded: 0, upstreamFailures: 0, tooLarge: 0 };
+  const prometheus = edgeMetrics(admission, counters);
 
   const upstreamJson = async (path: string): Promise<{ status: number; body: unknown }> => {
     const res = await pool.request({ path, method: 'GET', headersTimeout: 2000, bodyTimeout: 2000 });
@@ -226,6 +228,11 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
         return sendJson(res, 401, errorBody(ErrorCode.UNAUTHENTICATED, 'Metrik hanya untuk admin', 'Metrics need the admin token'), {
           'www-authenticate': 'Bearer',
         });
+      if (pathname === '/metrics') {
+        const { contentType, body } = await prometheus.render();
+        res.writeHead(200, { 'content-type': contentType });
+        return void res.end(body);
+      }
       return sendJson(res, 200, {
         admission: admissionMetrics(admission),
         readClasses: reads.classes.metrics(),

@@ -3,7 +3,6 @@ import { fileURLToPath } from 'node:url';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import {
   createLogger,
   encodeClaims,
@@ -12,6 +11,9 @@ import {
   HEADER_CLAIMS,
   HEADER_REQUEST_ID,
   HEADER_SIGNATURE,
+  admissionGauges,
+  PrometheusMetrics,
+  requestLogPlugin,
   signClaims,
   startGraphQLHttpServer,
   unavailablePlugin,
@@ -23,6 +25,7 @@ import {
 import type { GatewayConfig } from './config.js';
 import { createSubgraphFetcher } from './fetcher.js';
 import { loadPublicKey, verifyToken } from './keys.js';
+import { graphiqlLandingPage, graphiqlRoutes } from './graphiql.js';
 import { PublicResponseCache } from './public-cache.js';
 import { AdmissionControl, admissionMetrics, isMutation, LoopGovernor } from './admission.js';
 import { CircuitBreaker, guardSubgraphFetch } from './subgraph-breaker.js';
@@ -122,9 +125,10 @@ export async function startGateway(
       ...(trusted && config.trustedDocumentsOnly ? [trustedDocumentsPlugin<GatewayContext>(trusted)] : []),
       requestGuardsPlugin<GatewayContext>(),
       costLimitsPlugin<GatewayContext>(config.costLimits, sizeCap),
-      production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      production ? ApolloServerPluginLandingPageDisabled() : graphiqlLandingPage(),
       ...(config.publicCacheMs > 0 ? [cache.plugin()] : []),
       unavailablePlugin<GatewayContext>(),
+      requestLogPlugin<GatewayContext>(),
     ],
   });
   const admission = {
@@ -147,12 +151,16 @@ export async function startGateway(
         })
       : undefined;
   governor?.start();
+  const prometheus = new PrometheusMetrics('gateway');
+  admissionGauges(prometheus, admission);
   const running = await startGraphQLHttpServer<GatewayContext>(
     {
       name: 'gateway',
       logger,
       production,
       trustedProxies: config.trustedProxies,
+      prometheus,
+      ...(production ? {} : { routes: graphiqlRoutes() }),
       apollo,
       authenticate: async (req) => {
         const header = req.headers.authorization;

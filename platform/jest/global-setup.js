@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ConfigError } from '../../shared/dist/config.js';
 import { startEmbeddedPostgres } from '../../shared/dist/postgres.js';
 
 const freePort = () =>
@@ -22,7 +23,17 @@ export default async function globalSetup() {
     return;
   }
   const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'victori-test-pg-')), 'pg');
-  const pg = await startEmbeddedPostgres({ dataDir, port: await freePort() });
+  let pg;
+  try {
+    pg = await startEmbeddedPostgres({ dataDir, port: await freePort() });
+  } catch (error) {
+    // A setup problem with a known fix (PostgresAccessError): its message, not a stack trace.
+    if (error instanceof ConfigError) {
+      process.stderr.write(`\n${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
   globalThis.__VICTORI_PG__ = { pg, dataDir };
   process.env.VICTORI_TEST_ADMIN_URL = pg.adminUrl;
 }

@@ -1,4 +1,4 @@
-import { Env, loadServiceConfig, runMain, runServiceCommand, SERVICES, type ServiceName } from '@victori/shared';
+import { CommandError, ConfigError, Env, loadServiceConfig, runServiceCommand, SERVICES, type ServiceName } from '@victori/shared';
 import { connectLocal } from './connect.js';
 import { SERVICE_DEFINITIONS } from './services.js';
 
@@ -28,20 +28,29 @@ async function withService(service: ServiceName, fn: (config: ReturnType<typeof 
  * `npm run import -- doses <file.csv>` / `npm run import -- targets <file.csv>`
  * `npm run replay -- <service>`: rebuilds the service's projections from the retained event log.
  */
-runMain(async () => {
+async function main(): Promise<void> {
   const [mode, ...args] = process.argv.slice(2);
   if (mode === 'import') {
     const [what, ...rest] = args;
     const target = what ? IMPORTS[what] : undefined;
-    if (!target || rest.length === 0) throw new Error(`usage: npm run import -- <${Object.keys(IMPORTS).join('|')}> <file.csv>`);
+    if (!target || rest.length === 0) throw new CommandError(`usage: npm run import -- <${Object.keys(IMPORTS).join('|')}> <file>`);
     await withService(target.service, (config) => runServiceCommand(SERVICE_DEFINITIONS[target.service], config, target.command, rest));
     return;
   }
   if (mode === 'replay') {
     const service = args[0] as ServiceName | undefined;
-    if (!service || !(SERVICES as readonly string[]).includes(service)) throw new Error(`usage: npm run replay -- <${SERVICES.join('|')}>`);
+    if (!service || !(SERVICES as readonly string[]).includes(service))
+      throw new CommandError(`usage: npm run replay -- <${SERVICES.join('|')}>`);
     await withService(service, (config) => runServiceCommand(SERVICE_DEFINITIONS[service], config, 'replay', []));
     return;
   }
-  throw new Error('usage: cli import|replay ...');
+  throw new CommandError('usage: cli import|replay ...');
+}
+
+// Whoever runs an import reads the message, never a stack trace: a wrong file or header is a CommandError
+// (exit 2), a configuration problem exit 78, anything else (the database is down) exit 1.
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`${error instanceof CommandError ? '' : 'failed: '}${message}\n`);
+  process.exit(error instanceof CommandError ? 2 : error instanceof ConfigError ? 78 : 1);
 });

@@ -23,7 +23,9 @@ import { SUPERGRAPH_FILE } from './compose.js';
 import type { LocalSecrets } from './local.js';
 import { SERVICE_DEFINITIONS } from './services.js';
 
-export const JWT_ISSUER = 'victori';
+import { JWT_AUDIENCE, JWT_ISSUER } from './jwt.js';
+
+export { JWT_AUDIENCE, JWT_ISSUER };
 
 function canListen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -65,7 +67,6 @@ export async function freePort(): Promise<number> {
     });
   });
 }
-export const JWT_AUDIENCE = 'victori-api';
 
 export interface DatabaseUrls {
   services: Record<ServiceName, string>;

@@ -14,6 +14,7 @@ import {
   type EmbeddedPg,
   type ServiceName,
 } from '@victori/shared';
+import { nationalLink } from './dev-satusehat.js';
 import { launchPlatform, type LaunchedPlatform } from './launch.js';
 import { LOCAL_DIR, localSecrets } from './local.js';
 import { prepareDatabases, type DatabaseUrls } from './platform.js';
@@ -62,6 +63,7 @@ runMain(async () => {
   ownSignals();
 
   const env = new Env();
+  const satusehat = await nationalLink(env); // first: production without SATUSEHAT stops before anything starts
   const secrets = localSecrets();
   const keys = await ensureDevKeyPair(path.join(LOCAL_DIR, 'keys'));
   // Internal processes (subgraphs, gateway) bind HOST; only the edge, the public port, binds EDGE_HOST.
@@ -132,6 +134,7 @@ runMain(async () => {
         edge: env.int('EDGE_PORT', DEFAULT_EDGE_PORT, 1, 65535),
       },
       databaseUrls,
+      env: satusehat.env,
       gatewaySecret: env.optional('GATEWAY_SECRET') ?? secrets.gatewaySecret,
       piiKey: env.optional('PII_KEY') ?? secrets.piiKey,
       jwtPublicKey: env.optional('JWT_PUBLIC_KEY') ?? readFileSync(keys.publicKeyFile, 'utf8'),
@@ -149,5 +152,6 @@ runMain(async () => {
   const pids = launchedRef.current.pids;
   logger.info({ pids: { ...pids, postgres: pgRef.current?.pid } }, 'processes');
   process.stdout.write(`\nVICTORI platform is up: ${launchedRef.current.publicUrl.replace(/127\.0\.0\.1|0\.0\.0\.0/, 'localhost')}\n`);
-  process.stdout.write(`Get a token: npm run token -- --role health-worker --facility 6f1c2a10-0000-4000-8000-000000000002\n\n`);
+  process.stdout.write(`${satusehat.banner}\n`);
+  process.stdout.write(`Get a token: npm run -s token -- --role health-worker --facility 6f1c2a10-0000-4000-8000-000000000002\n\n`);
 });

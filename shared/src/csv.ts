@@ -4,10 +4,13 @@
  * is read with memory bounded by one chunk and one record.
  */
 
+/** Field separators spreadsheets write: comma, semicolon (locales with a decimal comma, as in Indonesia), tab. */
+export type CsvDelimiter = ',' | ';' | '\t';
+
 /** Fields of one complete record (which may span lines inside quotes). */
-export function parseCsvRecord(record: string): string[] {
+export function parseCsvRecord(record: string, delimiter: CsvDelimiter = ','): string[] {
   // Most records hold no quotes at all: split them without walking every character.
-  if (!record.includes('"')) return record.split(',').map((f) => f.trim());
+  if (!record.includes('"')) return record.split(delimiter).map((f) => f.trim());
   const out: string[] = [];
   let field = '';
   let quoted = false;
@@ -20,7 +23,7 @@ export function parseCsvRecord(record: string): string[] {
       } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') {
+    else if (c === delimiter) {
       out.push(field.trim());
       field = '';
     } else field += c;
@@ -43,6 +46,8 @@ const quotes = (s: string): number => {
 
 /** Splits text chunks into records; blank lines are skipped. Call `push` per chunk, then `end`. */
 export class CsvRecords {
+  constructor(private readonly delimiter: CsvDelimiter = ',') {}
+
   private carry = '';
   private pending = '';
   private pendingLine = 0;
@@ -72,7 +77,7 @@ export class CsvRecords {
     }
     // An odd number of quotes so far: a quoted field continues on the next line.
     if (quotes(this.pending) % 2 === 1) return;
-    const record = { line: this.pendingLine, fields: parseCsvRecord(this.pending) };
+    const record = { line: this.pendingLine, fields: parseCsvRecord(this.pending, this.delimiter) };
     this.pending = '';
     yield record;
   }

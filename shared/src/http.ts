@@ -11,6 +11,8 @@ import { HEADER_CLAIMS, HEADER_REQUEST_ID, HEADER_SIGNATURE, verifyForwardedClai
 import { AppError, ErrorCode } from './errors.js';
 import { formatUnavailable, isDbUnavailable, unavailablePlugin, unavailableResponse } from './db-errors.js';
 import type { Logger } from './logger.js';
+import { PrometheusMetrics } from './metrics.js';
+import { requestLogPlugin, requestOutcome } from './request-log.js';
 
 export interface RequestInfo {
   requestId: string;
@@ -45,6 +47,8 @@ export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
   /** Called before GraphQL execution; may refuse (admission control). */
   admit?: (req: IncomingMessage, body: unknown) => Promise<Admission> | Admission;
   maxBodyBytes?: number;
+  /** The process's Prometheus registry (`/metrics`); one is made when not given. */
+  prometheus?: PrometheusMetrics;
   /** Peers (e.g. the edge) whose X-Forwarded-For names the client; from anyone else it is ignored. */
   trustedProxies?: ReadonlySet<string>;
 }
@@ -277,6 +281,7 @@ export async function startGraphQLHttpServer<TContext extends BaseContext>(
           plugins: [
             requestIdPlugin<TContext>(),
             unavailablePlugin<TContext>(),
+            requestLogPlugin<TContext>(),
             ApolloServerPluginInlineTraceDisabled(),
             options.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
             ...(options.apollo.plugins ?? []),
@@ -285,6 +290,7 @@ export async function startGraphQLHttpServer<TContext extends BaseContext>(
   await apollo.start();
   const maxBody = options.maxBodyBytes ?? 1_000_000;
   const loopDelay = new LoopLateness();
+  const prometheus = options.prometheus ?? new PrometheusMetrics(options.name);
 
   const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = process.hrtime.bigint();
@@ -294,16 +300,15 @@ export async function startGraphQLHttpServer<TContext extends BaseContext>(
     // The per-request child logger is made only when something logs (a refusal under overload never does).
     let requestLogger: Logger | undefined;
     const log = (): Logger => (requestLogger ??= options.logger.child({ requestId }));
-    // One line per request: method, path, status, duration; never the body or variables.
-    if (options.logger.isLevelEnabled('info')) {
-      res.once('finish', () => {
-        if (url.pathname === '/health' || url.pathname === '/ready') return;
-        log().info(
-          { method: req.method, path: url.pathname, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
-          'request',
-        );
-      });
-    }
+    // One line per request: method, path, status, duration, the GraphQL operation and its error codes;
+    // never the body or variables.
+    const logged = options.logger.isLevelEnabled('info');
+    res.once('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      prometheus.observeRequest(req.method, url.pathname, res.statusCode, ms / 1000);
+      if (!logged || url.pathname === '/health' || url.pathname === '/ready') return;
+      log().info({ method: req.method, path: url.pathname, status: res.statusCode, ms, ...requestOutcome(req.headers) }, 'request');
+    });
     if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok', service: options.name });
     if (url.pathname === '/ready') {
       try {
@@ -311,13 +316,23 @@ export async function startGraphQLHttpServer<TContext extends BaseContext>(
         const ok = Object.values(checks).every(
           (v) => v !== false && !(typeof v === 'object' && v !== null && (v as { ok?: boolean }).ok === false),
         );
-        return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not-ready', service: options.name, checks });
+        // Degraded: serving, but something behind it is stuck (e.g. deliveries to SATUSEHAT); still 200.
+        const degraded = Object.values(checks).some(
+          (v) => typeof v === 'object' && v !== null && (v as { degraded?: boolean }).degraded === true,
+        );
+        const status = ok ? (degraded ? 'degraded' : 'ready') : 'not-ready';
+        return sendJson(res, ok ? 200 : 503, { status, service: options.name, checks });
       } catch (error) {
         log().warn({ err: error }, 'readiness check failed');
         return sendJson(res, 503, { status: 'not-ready', service: options.name, error: (error as Error).message });
       }
     }
-    if (url.pathname === '/metrics' && options.metrics) {
+    if (url.pathname === '/metrics') {
+      const { contentType, body } = await prometheus.render();
+      res.writeHead(200, { 'content-type': contentType });
+      return void res.end(body);
+    }
+    if (url.pathname === '/metrics.json' && options.metrics) {
       const eventLoopDelayMs = loopDelay.take();
       return sendJson(res, 200, { ...(await options.metrics()), eventLoopDelayMs, rssMiB: process.memoryUsage.rss() / 2 ** 20 });
     }

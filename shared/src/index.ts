@@ -1,5 +1,6 @@
 export * from './auth.js';
 export * from './config.js';
+export * from './command.js';
 export * from './csv.js';
 export * from './data.js';
 export * from './db-errors.js';
@@ -8,6 +9,8 @@ export * from './federation.js';
 export * from './ids.js';
 export * from './http.js';
 export * from './logger.js';
+export * from './metrics.js';
+export * from './request-log.js';
 export * from './nik.js';
 export * from './orm.js';
 export * from './pii.js';

@@ -4,6 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
 import { guardClient } from './db-errors.js';
+import { assertPostgresCanReach, embeddedPostgresBinaries } from './pg-access.js';
 
 export interface EmbeddedPg {
   /** Superuser URL of the cluster's `postgres` database. */
@@ -82,6 +83,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPgOptions): Promise
   await mkdir(path.dirname(dataDir), { recursive: true });
   // As root, postgres runs as the `postgres` OS user, which must be able to reach the data directory.
   if (process.getuid?.() === 0) await chmod(path.dirname(dataDir), 0o755);
+  if (process.getuid?.() === 0)
+    assertPostgresCanReach([
+      { what: 'initdb', path: path.dirname(await embeddedPostgresBinaries()) },
+      { what: 'the data directory', path: dataDir },
+    ]);
   const initialised = existsSync(path.join(dataDir, 'PG_VERSION'));
   if (initialised) await clearStalePostmaster(dataDir);
   const server = new EmbeddedPostgres({

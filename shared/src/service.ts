@@ -11,6 +11,8 @@ import { PgLogTransport } from './events/pg-transport.js';
 import type { EventTransport } from './events/transport.js';
 import { withEvents } from './events/migration.js';
 import { DEFAULT_DB_TIMEOUTS } from './db-errors.js';
+import { runDemo } from './demo.js';
+import { eventGauges, PrometheusMetrics } from './metrics.js';
 
 /** The service's side of the event backbone. */
 export interface EventRuntime {
@@ -51,9 +53,18 @@ export interface ServiceDefinition<TContext extends BaseContext> {
    * They run with the service's runtime (ORM and events) but no HTTP server.
    */
   commands?: Record<string, (runtime: ServiceRuntime, args: string[]) => Promise<void>>;
+  /**
+   * Living demo data for `npm start` in development only (never production or tests): run at every
+   * start after background work, idempotent, so data stays ahead of today (a rolling top-up).
+   */
+  demo?: (runtime: ServiceRuntime) => Promise<void>;
+  /** Extra /ready checks; an object with `degraded: true` makes the service report `degraded` (still 200). */
+  ready?: (runtime: ServiceRuntime) => Promise<Record<string, unknown>>;
   /** Starts background work (consumers, relays) after the server is up. */
   startBackground?: (runtime: ServiceRuntime) => Promise<void>;
   metrics?: (runtime: ServiceRuntime) => Promise<Record<string, unknown>>;
+  /** The service's own Prometheus gauges and histograms (on top of HTTP, process and event metrics). */
+  prometheus?: (metrics: PrometheusMetrics, runtime: ServiceRuntime) => void;
   routes?: (runtime: ServiceRuntime) => NonNullable<Parameters<typeof startGraphQLHttpServer>[0]['routes']>;
 }
 
@@ -160,6 +171,9 @@ export async function startService<TContext extends BaseContext>(
     outboxBacklog: await events.relay.backlog(),
     consumers: await Promise.all(events.consumers.map((c) => c.stats())),
   });
+  const prometheus = new PrometheusMetrics(def.name);
+  eventGauges(prometheus, eventStats);
+  def.prometheus?.(prometheus, runtime);
   const schema = await def.buildSchema();
   let running: RunningServer;
   try {
@@ -174,7 +188,7 @@ export async function startService<TContext extends BaseContext>(
         ready: async () => {
           await orm.em.getConnection().execute('select 1');
           await transport.head();
-          return { database: true, bus: true, events: await eventStats() };
+          return { database: true, bus: true, events: await eventStats(), ...(def.ready ? await def.ready(runtime) : {}) };
         },
         metrics: async () => ({
           events: await eventStats(),
@@ -182,6 +196,7 @@ export async function startService<TContext extends BaseContext>(
           ...(def.metrics ? await def.metrics(runtime) : {}),
         }),
         routes: def.routes?.(runtime),
+        prometheus,
       },
       { host: config.host, port: config.port },
     );
@@ -193,6 +208,7 @@ export async function startService<TContext extends BaseContext>(
     events.relay.start();
     for (const c of events.consumers) c.start();
     if (def.startBackground) await def.startBackground(runtime);
+    if (def.demo && config.mode === 'development') await runDemo(def.name, () => def.demo!(runtime), logger);
   }
   logger.info({ url: running.url }, `${def.name} subgraph listening`);
   return {

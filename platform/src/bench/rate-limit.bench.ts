@@ -36,7 +36,7 @@ const ABUSER_RATE = 300;
 const OTHERS_RATE = 100;
 
 async function bookingSql(bookingUrl: string): Promise<number> {
-  const metrics = (await (await fetch(new URL('/metrics', bookingUrl))).json()) as { sqlStatements?: number };
+  const metrics = (await (await fetch(new URL('/metrics.json', bookingUrl))).json()) as { sqlStatements?: number };
   if (metrics.sqlStatements === undefined) throw new Error('booking does not count SQL statements (SQL_COUNT)');
   return metrics.sqlStatements;
 }

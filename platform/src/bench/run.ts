@@ -224,7 +224,7 @@ async function settle(platform: LaunchedPlatform, timeoutMs = 180_000): Promise<
   for (;;) {
     let pending = 0;
     for (const name of SERVICES) {
-      const m = (await (await fetch(new URL('/metrics', platform.serviceUrls[name]))).json()) as {
+      const m = (await (await fetch(new URL('/metrics.json', platform.serviceUrls[name]))).json()) as {
         events?: { outboxBacklog?: number; consumers?: { lag: number }[] };
       };
       pending += (m.events?.outboxBacklog ?? 0) + (m.events?.consumers ?? []).reduce((a, c) => a + c.lag, 0);
@@ -241,7 +241,7 @@ async function settle(platform: LaunchedPlatform, timeoutMs = 180_000): Promise<
 async function sqlStatements(platform: LaunchedPlatform): Promise<number> {
   let total = 0;
   for (const name of SERVICES) {
-    const metrics = (await (await fetch(new URL('/metrics', platform.serviceUrls[name]))).json()) as { sqlStatements?: number };
+    const metrics = (await (await fetch(new URL('/metrics.json', platform.serviceUrls[name]))).json()) as { sqlStatements?: number };
     total += metrics.sqlStatements ?? 0;
   }
   return total;
@@ -1004,7 +1004,9 @@ async function main(): Promise<void> {
           await load(targets.ours.url, oneBody, { duration: 1 });
           const serverCpu = (pids: number[]): number => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
           const readQueue = async (url: string): Promise<{ admittedFromQueue: number; queueWaitMs: number }> => {
-            const m = (await (await fetch(new URL('/metrics', url), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).json()) as {
+            const m = (await (
+              await fetch(new URL('/metrics.json', url), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+            ).json()) as {
               admission: { read: { admittedFromQueue: number; queueWaitMs: number } };
             };
             return m.admission.read;

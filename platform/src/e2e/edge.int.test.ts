@@ -66,7 +66,7 @@ describe('the edge: the public front door in front of the gateway', () => {
     const ready = await fetch(`${origin}/ready`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ready', checks: { gateway: 'up', booking: 'up', reporting: 'up' } });
-    const metrics = (await (await fetch(`${origin}/metrics`)).json()) as Record<string, unknown>;
+    const metrics = (await (await fetch(`${origin}/metrics.json`)).json()) as Record<string, unknown>;
     expect(metrics).toMatchObject({ admission: { read: { inFlight: 0, limit: 64 }, write: { limit: 256 } }, upstreamFailures: 0 });
     expect(metrics.forwarded).toBeGreaterThanOrEqual(1);
   });
@@ -132,7 +132,7 @@ describe('the edge: the public front door in front of the gateway', () => {
       });
     }
     expect(code(await booking)).toBe('OK');
-    const metrics = (await (await fetch(new URL('/metrics', tight.url))).json()) as {
+    const metrics = (await (await fetch(new URL('/metrics.json', tight.url))).json()) as {
       admission: Record<string, { inFlight: number; refused: number }>;
     };
     expect(metrics.admission.read.refused).toBe(refused.length);
@@ -149,7 +149,7 @@ describe('the edge: the public front door in front of the gateway', () => {
     const answer = await post(front.url, { query: READ, variables: { pad: 'x'.repeat(2000) } });
     expect(answer.status).toBe(413);
     expect(answer.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_REQUEST', messageEn: 'Request body too large' });
-    const metrics = (await (await fetch(new URL('/metrics', front.url))).json()) as { forwarded: number; tooLarge: number };
+    const metrics = (await (await fetch(new URL('/metrics.json', front.url))).json()) as { forwarded: number; tooLarge: number };
     expect(metrics).toMatchObject({ forwarded: 0, tooLarge: 1 });
   });
 

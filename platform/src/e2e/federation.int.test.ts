@@ -187,7 +187,8 @@ describe('identity', () => {
 describe('production mode', () => {
   let platform: TestPlatform;
   beforeAll(async () => {
-    platform = await startTestPlatform('production', { seed: false, mode: 'production' });
+    // Production refuses to start without SATUSEHAT unless delivery is explicitly off.
+    platform = await startTestPlatform('production', { seed: false, mode: 'production', serviceEnv: { SATUSEHAT_DELIVERY: 'off' } });
   });
   afterAll(async () => {
     await platform?.close();

@@ -147,7 +147,7 @@ describe('admission control', () => {
       rssMiB: number;
       admission: { read: { limit: number; refused: number } };
     };
-    const scrape = async (): Promise<Metrics> => (await (await fetch(new URL('/metrics', platform.gatewayUrl))).json()) as Metrics;
+    const scrape = async (): Promise<Metrics> => (await (await fetch(new URL('/metrics.json', platform.gatewayUrl))).json()) as Metrics;
     await scrape();
     // Block the loop the gateway runs on (in process here) for 150 ms, as a burst of work would.
     const until = performance.now() + 150;

@@ -5,6 +5,8 @@ import { migrations } from './migrations/index.js';
 import { FacilityEntity } from './modules/facility/facility.entity.js';
 import { buildBookingSchema } from './schema.js';
 import { seedFacilities } from './seeders/facilities.seeder.js';
+import { topUpDemoSessions } from './seeders/demo-sessions.seeder.js';
+import { loadBookingConfig } from './config.js';
 
 export const bookingService: ServiceDefinition<BookingContext> = {
   name: 'booking',
@@ -14,4 +16,7 @@ export const bookingService: ServiceDefinition<BookingContext> = {
   createContext,
   consumers: [stockConsumer, doseConsumer, registryConsumer],
   seed: seedFacilities,
+  demo: async (runtime) => {
+    await topUpDemoSessions(runtime.orm, loadBookingConfig(runtime.config.env));
+  },
 };

@@ -1,10 +1,14 @@
-import { Env, type ServiceConfig } from '@victori/shared';
+import { ConfigError, Env, type ServiceConfig } from '@victori/shared';
 
 /** Settings only the immunization service has (on top of the shared ServiceConfig). */
 export interface ImmunizationSettings {
   /** The supergraph, for calls across services (sessions with places and stock). */
   gatewayUrl: string;
   satusehat: {
+    /** SATUSEHAT_DELIVERY=off: doses stay queued, nothing is sent (a deployment without the national link yet). */
+    delivery: 'on' | 'off';
+    /** Pending deliveries that keep failing for longer than this make /ready report `degraded`. */
+    stuckAfterMs: number;
     /** FHIR R4 base of the national record, e.g. https://api-satusehat.kemkes.go.id/fhir-r4/v1 */
     baseUrl: string;
     /** Optional bearer token (the OAuth2 client-credentials exchange is outside this service). */
@@ -24,10 +28,24 @@ export interface ImmunizationSettings {
 
 export function loadImmunizationSettings(env: Env = new Env()): ImmunizationSettings {
   const token = env.optional('SATUSEHAT_TOKEN');
+  const delivery = env.oneOf('SATUSEHAT_DELIVERY', ['on', 'off'] as const, 'on');
+  // The default base URL is the local simulator (`npm start` runs one); production must name the real one.
+  if (
+    delivery === 'on' &&
+    !env.optional('SATUSEHAT_BASE_URL') &&
+    env.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development') === 'production'
+  ) {
+    throw new ConfigError(
+      'SATUSEHAT_BASE_URL',
+      'is required in production (the national record); set SATUSEHAT_DELIVERY=off to run without delivery',
+    );
+  }
   const timeoutMs = env.int('SATUSEHAT_TIMEOUT_MS', 10_000, 10, 600_000);
   return {
     gatewayUrl: env.url('GATEWAY_URL', 'http://127.0.0.1:4000/graphql'),
     satusehat: {
+      delivery,
+      stuckAfterMs: env.int('SATUSEHAT_STUCK_AFTER_MS', 120_000, 1, 86_400_000),
       baseUrl: env.url('SATUSEHAT_BASE_URL', 'http://127.0.0.1:4099/fhir-r4/v1').replace(/\/+$/, ''),
       ...(token ? { token } : {}),
       timeoutMs,

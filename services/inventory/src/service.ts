@@ -9,6 +9,7 @@ import { buildInventorySchema } from './schema.js';
 import { seedCatalogue } from './seeders/catalogue.seeder.js';
 import { seedFacilityDirectory } from './seeders/directory.seeder.js';
 import { seedDemoStock } from './seeders/stock.seeder.js';
+import { topUpDemoStock } from './seeders/demo-topup.seeder.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 export const inventoryService: ServiceDefinition<InventoryContext> = {
@@ -23,6 +24,7 @@ export const inventoryService: ServiceDefinition<InventoryContext> = {
     await seedFacilityDirectory(orm);
     await seedDemoStock(orm, inventoryConfig());
   },
+  demo: (runtime) => topUpDemoStock(runtime.orm, inventoryConfig()),
   commands: {
     /** Writes off opened vials past their limit and expired lots now (runServiceCommand(inventoryService, config, 'maintenance', [])). */
     maintenance: async (runtime) => {

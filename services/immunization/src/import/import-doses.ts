@@ -1,4 +1,5 @@
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { parseArgs } from 'node:util';
 import pg from 'pg';
 import {
   DEFAULT_DB_TIMEOUTS,
@@ -8,9 +9,10 @@ import {
   type DoseRecordPayload,
   type PersonRegisteredPayload,
   checkNik,
+  CommandError,
   createEnvelope,
   csvField,
-  CsvRecords,
+  type CsvDelimiter,
   type CsvRecord,
   DoseRecorded,
   PersonRegistered,
@@ -26,6 +28,9 @@ import { checkName } from '../modules/person/person.service.js';
 import type { GivenDose } from '../modules/schedule/schedule.engine.js';
 import { addDuration, isIsoDate, jakartaDate, parseDuration } from '../modules/schedule/schedule.dates.js';
 import { DELIVERY_REQUEUE } from '../satusehat/delivery.queue.js';
+import type { ImportProgress } from './import-progress.js';
+import { terminalProgress } from './import-progress.js';
+import { delimiterName, openImportFile, parseDelimiter } from './import-source.js';
 
 export const IMPORT_COLUMNS = [
   'record_id',
@@ -74,6 +79,15 @@ export interface ImportOptions {
   rejectedFile?: string;
   /** Transactions in flight at once, each for its own share of the people (default 3). */
   concurrency?: number;
+  /** The CSV field separator; detected from the header when not given. */
+  delimiter?: CsvDelimiter;
+  /**
+   * Doses whose lot inventory does not know: `group` (default) makes one reconciliation item per
+   * facility, product and lot; `ignore` keeps history out of stock altogether.
+   */
+  lots?: 'group' | 'ignore';
+  /** Called as rows are read (about every thousand rows) and once at the end. */
+  onProgress?: (progress: ImportProgress) => void;
 }
 
 const UNIQUE_VIOLATION = '23505';
@@ -163,6 +177,7 @@ const DOSE_PAYLOAD: Record<keyof DoseRecordPayload, string> = {
   residenceKelurahanCode: 'text',
   birthDate: 'text',
   sex: 'text',
+  historyLots: 'text',
 };
 /**
  * A batch travels as one JSON array of rows with short keys (k0, k1, …), unpacked by
@@ -299,6 +314,7 @@ async function importBatch(
   rows: Row[],
   childAfter: string,
   careful: boolean,
+  historyLots: 'GROUP' | 'IGNORE',
 ): Promise<BatchResult> {
   const rejected: BatchResult['rejected'] = [];
   const onReject = (row: Row, reason: string) => rejected.push({ line: row.line, recordId: row.recordId, reason });
@@ -392,11 +408,8 @@ async function importBatch(
       recordId: id,
     });
     const key = dedupeKey(person.id, row.dose.programme, row.dose.doseKind, sameKind.length + 1);
-    const event = createEnvelope(
-      DoseRecorded,
-      'immunization',
-      person.id,
-      dosePayload(
+    const event = createEnvelope(DoseRecorded, 'immunization', person.id, {
+      ...dosePayload(
         {
           id,
           personId: person.id,
@@ -412,7 +425,8 @@ async function importBatch(
         },
         { nikHash: person.nikHash, residenceKelurahanCode: person.residence, birthDate: person.birthDate, sex: person.sex },
       ),
-    );
+      historyLots,
+    });
     accepted.push({ row, id });
     dosesInput.push(
       DOSE_ROW.row({
@@ -514,7 +528,7 @@ export async function importDoses(databaseUrl: string, vault: PiiVault, file: st
     const attempt = async (careful: boolean) => {
       await client.query('begin; set local synchronous_commit = off');
       try {
-        const result = await importBatch(client, vault, rows, childAfter, careful);
+        const result = await importBatch(client, vault, rows, childAfter, careful, options.lots === 'ignore' ? 'IGNORE' : 'GROUP');
         await client.query('commit');
         return result;
       } catch (error) {
@@ -552,14 +566,18 @@ export async function importDoses(databaseUrl: string, vault: PiiVault, file: st
   const drain = async () => {
     while (queues.some((q) => q.length > 0)) await Promise.all(queues.flat());
   };
+  const source = openImportFile(file, { delimiter: options.delimiter });
   let header: string[] | undefined;
   const handle = async ({ line, fields }: CsvRecord) => {
     if (!header) {
       header = fields;
-      if (IMPORT_COLUMNS.some((c, i) => header![i] !== c)) throw new Error(`${file}: the header must be ${IMPORT_COLUMNS.join(',')}`);
+      checkHeader(file, line, fields, source.delimiter());
       return;
     }
     report.read += 1;
+    if (options.onProgress && report.read % 1000 === 0) {
+      options.onProgress({ rows: report.read, elapsedMs: Date.now() - started, fraction: source.fraction() });
+    }
     let row: Row;
     try {
       row = parseRow(fields, line, vault);
@@ -576,12 +594,9 @@ export async function importDoses(databaseUrl: string, vault: PiiVault, file: st
       await flush(share);
     }
   };
-  const records = new CsvRecords();
   try {
-    for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-      for (const record of records.push(chunk as string)) await handle(record);
-    }
-    for (const record of records.end()) await handle(record);
+    for await (const record of source.records) await handle(record);
+    if (!header) throw new CommandError(`${file}: the file is empty; the first line must be the header ${IMPORT_COLUMNS.join(',')}`);
     for (let share = 0; share < shares; share++) await flush(share);
     await drain();
     if (failure) throw failure;
@@ -597,18 +612,73 @@ export async function importDoses(databaseUrl: string, vault: PiiVault, file: st
     }
   }
   report.elapsedMs = Date.now() - started;
+  options.onProgress?.({ rows: report.read, elapsedMs: report.elapsedMs, fraction: 1 });
   return report;
 }
 
-/** `npm run import -- doses <file.csv>` (platform/src/cli.ts dispatches here). */
+/** A wrong header stops the import at once, saying what was expected, what was found and, when it is the cause, the delimiter. */
+function checkHeader(file: string, line: number, fields: string[], delimiter: CsvDelimiter | undefined): void {
+  const found = fields.map((f) => f.toLowerCase());
+  if (IMPORT_COLUMNS.every((c, i) => found[i] === c)) return;
+  const sep = delimiter ?? ',';
+  const others = ([',', ';', '\t'] as const).filter((d) => d !== sep && fields.join(sep).split(d).length >= IMPORT_COLUMNS.length);
+  const hint = others.length
+    ? ` The fields look separated by "${delimiterName(others[0]!)}": add --delimiter '${delimiterName(others[0]!)}'.`
+    : '';
+  const missing = IMPORT_COLUMNS.filter((c) => !found.includes(c));
+  throw new CommandError(
+    `${file}, line ${line}: the header must be ${IMPORT_COLUMNS.join(',')} (in this order)` +
+      `${missing.length ? `; missing: ${missing.join(', ')}` : '; the columns are out of order'}.${hint}`,
+  );
+}
+
+export const IMPORT_USAGE = `usage: npm run import -- doses <file.csv|file.xlsx> [--delimiter , | ; | tab] [--lots group|ignore]
+
+  --delimiter  the CSV field separator (default: detected from the header line)
+  --lots       group (default): doses whose lot inventory does not know become one reconciliation
+               item per lot; ignore: history does not touch stock at all (lots of the past)`;
+
+/** `npm run import -- doses <file> [options]` (platform/src/cli.ts dispatches here). */
 export async function importDosesCommand(runtime: ServiceRuntime, args: string[]): Promise<void> {
-  const file = args[0];
-  if (!file) throw new Error('usage: npm run import -- doses <file.csv>');
-  const report = await importDoses(runtime.config.databaseUrl, vaultFor(runtime), file);
+  let parsed: ReturnType<typeof parseImportArgs>;
+  try {
+    parsed = parseImportArgs(args);
+  } catch (error) {
+    throw new CommandError(`${error instanceof Error ? error.message : String(error)}\n\n${IMPORT_USAGE}`);
+  }
+  const progress = terminalProgress();
+  let report: ImportReport;
+  try {
+    report = await importDoses(runtime.config.databaseUrl, vaultFor(runtime), parsed.file, {
+      ...parsed.options,
+      onProgress: (p) => progress.update(p),
+    });
+  } finally {
+    progress.done();
+  }
   runtime.logger.info({ ...report }, 'dose history imported');
   process.stdout.write(
     `doses: ${report.read} rows read, ${report.imported} imported, ${report.alreadyImported} already imported, ${report.rejected} rejected` +
       `${report.rejectedFile ? ` (reasons in ${report.rejectedFile})` : ''}, ${report.peopleRegistered} people registered, ` +
       `${Math.round((report.read / Math.max(report.elapsedMs, 1)) * 1000)} rows/s\n`,
   );
+}
+
+export function parseImportArgs(args: string[]): { file: string; options: Pick<ImportOptions, 'delimiter' | 'lots'> } {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { delimiter: { type: 'string' }, lots: { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw new CommandError(positionals.length ? 'one file at a time' : 'which file?');
+  if (values.lots !== undefined && values.lots !== 'group' && values.lots !== 'ignore') {
+    throw new CommandError(`--lots must be group or ignore, got "${values.lots}"`);
+  }
+  return {
+    file: positionals[0]!,
+    options: {
+      ...(values.delimiter !== undefined ? { delimiter: parseDelimiter(values.delimiter) } : {}),
+      ...(values.lots ? { lots: values.lots } : {}),
+    },
+  };
 }

@@ -4,6 +4,7 @@ import { productCatalogue } from '../catalogue/catalogue.js';
 import type { ImmunizationSettings } from '../config.js';
 import { findDose } from '../modules/schedule/schedule.data.js';
 import { DeliveryError, SatusehatClient } from './client.js';
+import { DeliveryFailureLog, type FailureLogOptions } from './delivery.log.js';
 import { buildImmunization, DOSE_IDENTIFIER_SYSTEM, NIK_IBU_SYSTEM, NIK_SYSTEM } from './fhir.js';
 
 interface Claimed {
@@ -61,6 +62,7 @@ export class DeliveryWorker {
   private loop?: Promise<void>;
   private wake?: () => void;
   private readonly client: SatusehatClient;
+  private readonly failures: DeliveryFailureLog;
 
   constructor(
     private readonly orm: MikroORM,
@@ -68,8 +70,10 @@ export class DeliveryWorker {
     private readonly settings: ImmunizationSettings,
     private readonly logger: Logger,
     fetchImpl: typeof fetch = fetch,
+    logOptions: FailureLogOptions = {},
   ) {
     this.client = new SatusehatClient(settings.satusehat, fetchImpl);
+    this.failures = new DeliveryFailureLog(logger, logOptions);
   }
 
   /** Delay before the next attempt after `attempts` failures: base * 2^(n-1), capped, with jitter. */
@@ -117,6 +121,7 @@ export class DeliveryWorker {
             [row.version, row.version, remoteId, row.version, row.version, row.id],
           );
           result.delivered += 1;
+          this.failures.delivered(row.id, row.attempts);
         } catch (error) {
           const failure =
             error instanceof DeliveryError ? error : new DeliveryError(error instanceof Error ? error.message : String(error), false);
@@ -136,10 +141,7 @@ export class DeliveryWorker {
             );
             result.retrying += 1;
           }
-          this.logger.warn(
-            { delivery: row.id, attempts: row.attempts, permanent: failure.permanent, error: failure.message },
-            'national delivery attempt failed',
-          );
+          this.failures.failure(row.id, row.attempts, failure.message, failure.permanent);
         }
       }),
     );
@@ -211,6 +213,7 @@ export class DeliveryWorker {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.failures.start();
     this.loop = (async () => {
       while (this.running) {
         let claimed = 0;
@@ -237,5 +240,6 @@ export class DeliveryWorker {
     this.running = false;
     this.wake?.();
     await this.loop;
+    this.failures.stop();
   }
 }

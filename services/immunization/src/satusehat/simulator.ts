@@ -36,6 +36,8 @@ const outcome = (severity: string, code: string, diagnostics: string) => ({
 
 export class SatusehatSimulator {
   readonly received: ReceivedRequest[] = [];
+  /** Requests kept in `received` (a long local run keeps the latest only). */
+  maxReceived = Infinity;
   /** Immunizations stored, by id. */
   readonly immunizations = new Map<string, FhirResource>();
   private mode: SimulatorMode = { kind: 'ok' };
@@ -90,6 +92,7 @@ export class SatusehatSimulator {
     const path = url.pathname.startsWith(BASE_PATH) ? url.pathname.slice(BASE_PATH.length) : url.pathname;
     const entry: ReceivedRequest = { method: req.method ?? 'GET', path, at: Date.now(), body, outcome: '' };
     this.received.push(entry);
+    if (this.received.length > this.maxReceived) this.received.splice(0, this.received.length - this.maxReceived);
     let mode = this.script.shift() ?? this.mode;
     // A lost answer matters for writes; reads are answered.
     if (mode.kind === 'store-then-hang' && req.method === 'GET') mode = { kind: 'ok' };

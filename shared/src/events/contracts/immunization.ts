@@ -27,6 +27,11 @@ export const doseRecordPayload = z.object({
   residenceKelurahanCode: z.string(),
   birthDate: isoDate,
   sex: z.enum(['MALE', 'FEMALE']),
+  /**
+   * Only on doses imported from history: how stock treats them. GROUP: a dose stock cannot cover joins
+   * one reconciliation item per facility, product, lot and reason; IGNORE: history leaves stock alone.
+   */
+  historyLots: z.enum(['GROUP', 'IGNORE']).optional(),
 });
 export type DoseRecordPayload = z.infer<typeof doseRecordPayload>;
 

@@ -7,7 +7,10 @@ import { findProduct, insertOpenedVial } from '../stock/stock.service.js';
 /** Why a recorded dose could not be taken from stock (it waits for an admin to reconcile it). */
 export type FlagReason = 'UNKNOWN_LOT' | 'NOT_HELD' | 'INSUFFICIENT_BALANCE' | 'LOT_RECALLED' | 'CORRECTION_SAME_RECORD';
 export type AdministrationOutcome =
-  { status: 'TAKEN'; entryId: string } | { status: 'FLAGGED'; reason: FlagReason } | { status: 'ALREADY_APPLIED' };
+  | { status: 'TAKEN'; entryId: string }
+  | { status: 'FLAGGED'; reason: FlagReason; grouped?: true }
+  | { status: 'ALREADY_APPLIED' }
+  | { status: 'IGNORED' };
 
 export const ADMINISTRATION_ACTOR = 'immunization:dose.recorded';
 
@@ -29,12 +32,19 @@ export async function recordAdministration(
     [dose.doseRecordId, dose.facilityId, dose.productCode, dose.lotNumber, dose.administeredAt],
   );
   if (claimed.length === 0) return { status: 'ALREADY_APPLIED' };
+  if (dose.historyLots === 'IGNORE') {
+    await tx.execute(`update dose_administration set status = 'IGNORED' where dose_record_id = ?`, [dose.doseRecordId]);
+    return { status: 'IGNORED' };
+  }
+  // A dose imported from history joins its lot's one reconciliation item instead of being an item of its own.
+  const grouped = dose.historyLots === 'GROUP';
   const flag = async (reason: FlagReason): Promise<AdministrationOutcome> => {
-    await tx.execute(`update dose_administration set status = 'FLAGGED', flag_reason = ? where dose_record_id = ?`, [
+    await tx.execute(`update dose_administration set status = ?, flag_reason = ? where dose_record_id = ?`, [
+      grouped ? 'GROUPED' : 'FLAGGED',
       reason,
       dose.doseRecordId,
     ]);
-    return { status: 'FLAGGED', reason };
+    return grouped ? { status: 'FLAGGED', reason, grouped } : { status: 'FLAGGED', reason };
   };
   const lot = await findLotByNumber(tx, dose.productCode, dose.lotNumber.trim());
   if (!lot) return flag('UNKNOWN_LOT');
@@ -133,7 +143,7 @@ export async function applyCorrection(
       oldId,
     ]);
     await publishUsable(tx, [pair], now, config.timeZone);
-  } else if (row.status === 'FLAGGED') {
+  } else if (row.status === 'FLAGGED' || row.status === 'GROUPED' || row.status === 'IGNORED') {
     await tx.execute(
       `update dose_administration set status = 'REVERSED', resolved_at = coalesce(resolved_at, ?), resolved_by = coalesce(resolved_by, 'immunization:dose.corrected'),
          resolution = coalesce(resolution, ?) where dose_record_id = ?`,
@@ -164,26 +174,50 @@ export interface ReconciliationRow {
   resolvedAt: string | null;
   resolvedBy: string | null;
   resolution: string | null;
+  /** 1, or the doses of a grouped historical lot. */
+  doses: number;
 }
 
 export async function listReconciliations(
   em: EntityManager,
   filter: { facilityId?: string; doseRecordId?: string; includeResolved: boolean; limit: number },
 ): Promise<ReconciliationRow[]> {
-  const where = [`flag_reason is not null`];
-  const params: unknown[] = [];
-  if (!filter.includeResolved) where.push(`resolved_at is null and status = 'FLAGGED'`);
+  // Single doses: every flagged (or, when asked, reversed and resolved) row.
+  const single = [`flag_reason is not null`, `status <> 'GROUPED'`];
+  // Grouped historical doses: one item per facility, product, lot, reason (and open or resolved).
+  const grouped = [`status = 'GROUPED'`];
+  const singleParams: unknown[] = [];
+  const groupParams: unknown[] = [];
+  if (!filter.includeResolved) {
+    single.push(`resolved_at is null and status = 'FLAGGED'`);
+    grouped.push(`resolved_at is null`);
+  }
   if (filter.facilityId) {
-    where.push(`facility_id = ?`);
-    params.push(filter.facilityId);
+    single.push(`facility_id = ?`);
+    singleParams.push(filter.facilityId);
+    grouped.push(`facility_id = ?`);
+    groupParams.push(filter.facilityId);
   }
   if (filter.doseRecordId) {
-    where.push(`dose_record_id = ?`);
-    params.push(filter.doseRecordId);
+    single.push(`dose_record_id = ?`);
+    singleParams.push(filter.doseRecordId);
+    grouped.push(
+      `(facility_id, product_code, lot_number, flag_reason) = (select facility_id, product_code, lot_number, flag_reason from dose_administration where dose_record_id = ?)`,
+    );
+    groupParams.push(filter.doseRecordId);
   }
   const rows = await em.execute<Record<string, unknown>[]>(
-    `select * from dose_administration where ${where.join(' and ')} order by created_at, dose_record_id limit ?`,
-    [...params, filter.limit],
+    `select * from (
+       select dose_record_id, facility_id, product_code, lot_number, administered_at, status, flag_reason, created_at,
+              resolved_at, resolved_by, resolution, 1 as doses
+         from dose_administration where ${single.join(' and ')}
+       union all
+       select (array_agg(dose_record_id order by created_at, dose_record_id))[1], facility_id, product_code, lot_number,
+              min(administered_at), 'GROUPED', flag_reason, min(created_at), max(resolved_at), max(resolved_by), max(resolution), count(*)
+         from dose_administration where ${grouped.join(' and ')}
+        group by facility_id, product_code, lot_number, flag_reason, resolved_at is null
+     ) items order by created_at, dose_record_id limit ?`,
+    [...singleParams, ...groupParams, filter.limit],
   );
   const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
   return rows.map((r) => ({
@@ -198,6 +232,7 @@ export async function listReconciliations(
     resolvedAt: iso(r.resolved_at),
     resolvedBy: (r.resolved_by as string | null) ?? null,
     resolution: (r.resolution as string | null) ?? null,
+    doses: Number(r.doses),
   }));
 }
 
@@ -208,10 +243,15 @@ export async function resolveReconciliation(
   resolution: string,
   actor: string,
 ): Promise<ReconciliationRow | undefined> {
+  // A grouped dose resolves its whole group: the item the list showed.
   const rows = await em.execute(
     `update dose_administration set resolved_at = now(), resolved_by = ?, resolution = ?
-      where dose_record_id = ? and status = 'FLAGGED' and resolved_at is null returning dose_record_id`,
-    [actor, resolution, doseRecordId],
+      where resolved_at is null and (
+        (dose_record_id = ? and status = 'FLAGGED')
+        or (status = 'GROUPED' and (facility_id, product_code, lot_number, flag_reason) =
+             (select facility_id, product_code, lot_number, flag_reason from dose_administration where dose_record_id = ? and status = 'GROUPED')))
+      returning dose_record_id`,
+    [actor, resolution, doseRecordId, doseRecordId],
   );
   if (rows.length === 0) return undefined;
   const [row] = await listReconciliations(em, { doseRecordId, includeResolved: true, limit: 1 });

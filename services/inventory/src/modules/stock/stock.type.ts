@@ -106,8 +106,13 @@ export class DoseReconciliation {
   lotNumber!: string;
   @Field(() => String)
   administeredAt!: string;
-  @Field(() => String, { description: 'FLAGGED, or REVERSED when a correction superseded the record' })
+  @Field(() => String, {
+    description:
+      'FLAGGED, GROUPED (doses imported from history, one item per facility, product, lot and reason), or REVERSED when a correction superseded the record',
+  })
   status!: string;
+  @Field(() => Int, { description: 'Doses this item stands for: 1, or every dose of a grouped historical lot' })
+  doses!: number;
   @Field(() => String, { nullable: true, description: 'UNKNOWN_LOT, NOT_HELD, INSUFFICIENT_BALANCE, LOT_RECALLED, CORRECTION_SAME_RECORD' })
   reason?: string | null;
   @Field(() => String)

@@ -1,0 +1,137 @@
+/**
+ * What an operator of national delivery sees: `npm start` sends to the simulator in development and
+ * refuses production without SATUSEHAT; while deliveries are stuck /ready says `degraded` with the
+ * backlog, and the log has a few lines per state change instead of one per attempt.
+ */
+import { Writable } from 'node:stream';
+import { ConfigError, Env, makeNik } from '@victori/shared';
+import { gql } from '@victori/shared/testing';
+import { nationalLink } from '../../../../platform/src/dev-satusehat.js';
+import { startTestPlatform, type TestPlatform } from '../../../../platform/src/testing.js';
+import { loadImmunizationSettings } from '../config.js';
+import { startSatusehatSimulator, type SatusehatSimulator } from './simulator.js';
+
+const BANDARHARJO = '6f1c2a10-0000-4000-8000-000000000003';
+
+describe('where npm start sends dose records', () => {
+  test('development without SATUSEHAT_BASE_URL runs the simulator, named in the banner', async () => {
+    const link = await nationalLink(new Env({ SATUSEHAT_SIM_PORT: '0' }));
+    try {
+      expect(link.banner).toMatch(/SATUSEHAT: local SIMULATOR at http:\/\/127\.0\.0\.1:\d+\/fhir-r4\/v1/);
+      const res = await fetch(`${link.env.SATUSEHAT_BASE_URL}/Patient?identifier=https://fhir.kemkes.go.id/id/nik|3374011204909001`);
+      expect(res.status).toBe(200);
+    } finally {
+      await link.close();
+    }
+  });
+
+  test('production refuses to start without a real SATUSEHAT, unless delivery is explicitly off', async () => {
+    await expect(nationalLink(new Env({ NODE_ENV: 'production' }))).rejects.toThrow(ConfigError);
+    expect(() => loadImmunizationSettings(new Env({ NODE_ENV: 'production' }))).toThrow(/SATUSEHAT_BASE_URL is required in production/);
+    const off = await nationalLink(new Env({ NODE_ENV: 'production', SATUSEHAT_DELIVERY: 'off' }));
+    expect(off.banner).toContain('delivery OFF');
+    expect(loadImmunizationSettings(new Env({ NODE_ENV: 'production', SATUSEHAT_DELIVERY: 'off' })).satusehat.delivery).toBe('off');
+    const real = await nationalLink(
+      new Env({ NODE_ENV: 'production', SATUSEHAT_BASE_URL: 'https://api-satusehat.kemkes.go.id/fhir-r4/v1' }),
+    );
+    expect(real.env).toEqual({});
+  });
+});
+
+describe('stuck deliveries', () => {
+  let platform: TestPlatform;
+  let sim: SatusehatSimulator;
+  const lines: { msg?: string; service?: string }[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as { msg?: string });
+      done();
+    },
+  });
+
+  beforeAll(async () => {
+    sim = await startSatusehatSimulator();
+    sim.setMode({ kind: 'fail' });
+    platform = await startTestPlatform('deliveryops', {
+      logLevel: 'info',
+      logDestination: sink,
+      serviceEnv: {
+        SATUSEHAT_BASE_URL: sim.url,
+        SATUSEHAT_RETRY_BASE_MS: '5',
+        SATUSEHAT_RETRY_MAX_MS: '20',
+        SATUSEHAT_POLL_MS: '10',
+        SATUSEHAT_STUCK_AFTER_MS: '1500',
+      },
+    });
+  });
+  afterAll(async () => {
+    await platform?.close();
+    await sim?.close();
+  });
+
+  const ready = async () => {
+    const res = await fetch(platform.services.immunization.url.replace(/\/graphql$/, '/ready'));
+    return { http: res.status, body: (await res.json()) as { status: string; checks: { nationalDelivery: Record<string, number> } } };
+  };
+
+  test('/ready says degraded with the backlog and the oldest age, and recovers; the log does not grow per attempt', async () => {
+    const worker = await platform.token({ role: 'health-worker', sub: 'hw-1', facilityId: BANDARHARJO });
+    const person = await gql<{ registerPerson: { id: string } }>(
+      platform.gatewayUrl,
+      `mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`,
+      {
+        i: {
+          nik: makeNik('337402', '1980-01-02', 'MALE', 77),
+          fullName: 'Walk In',
+          birthDate: '1980-01-02',
+          sex: 'MALE',
+          residenceKelurahanCode: '33.74.02.1001',
+        },
+      },
+      { token: worker },
+    );
+    // Before the record exists: its age at degraded is then at most now - this.
+    const beforeRecord = Date.now();
+    const dose = await gql(
+      platform.gatewayUrl,
+      `mutation($i: RecordDoseInput!) { recordDose(input: $i) { id } }`,
+      {
+        i: {
+          personId: person.data!.registerPerson.id,
+          programme: 'COVID19',
+          doseKind: 'PRIMARY_1',
+          productCode: 'INDOVAC',
+          lotNumber: 'IDV2409A',
+          administeredAt: new Date().toISOString(),
+        },
+      },
+      { token: worker },
+    );
+    expect(dose.errors).toBeUndefined();
+
+    let state = await ready();
+    for (const until = Date.now() + 15_000; state.body.status !== 'degraded' && Date.now() < until; state = await ready()) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(state.http).toBe(200); // still serving
+    expect(state.body.status).toBe('degraded');
+    expect(Date.now() - beforeRecord).toBeGreaterThanOrEqual(1500); // not before failing for the threshold
+    expect(state.body.checks.nationalDelivery).toMatchObject({ degraded: true, backlog: 1, failing: 1 });
+    expect(state.body.checks.nationalDelivery.oldestPendingSeconds).toBeGreaterThanOrEqual(0);
+    await new Promise((r) => setTimeout(r, 1000)); // many more failed attempts
+
+    const attempts = sim.received.filter((r) => r.method === 'GET' && r.path === '/Patient').length;
+    const logged = lines.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('national delivery')).length;
+    expect(attempts).toBeGreaterThan(30);
+    // Powers of two of the attempts: about log2(attempts) lines, not one per attempt.
+    expect(logged).toBeLessThanOrEqual(Math.ceil(Math.log2(attempts)) + 2);
+
+    sim.setMode({ kind: 'ok' });
+    for (const until = Date.now() + 15_000; state.body.status !== 'ready' && Date.now() < until; state = await ready()) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(state.body.status).toBe('ready');
+    expect(state.body.checks.nationalDelivery).toMatchObject({ degraded: false, backlog: 0 });
+    expect(lines.some((l) => l.msg === 'national delivery succeeded after retries')).toBe(true);
+  });
+});
