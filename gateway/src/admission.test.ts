@@ -14,6 +14,12 @@ function queue(control: AdmissionControl, n: number): { order: number[]; done: P
   return { order, done };
 }
 
+/** A clock that moves only when told: the calm period cannot end because a loaded machine stalled the test. */
+function manualClock(): { now: () => number; advance: (ms: number) => void } {
+  let t = 1_000_000;
+  return { now: () => t, advance: (ms) => void (t += ms) };
+}
+
 describe('read admission', () => {
   test('in normal operation waiters are admitted in arrival order', async () => {
     const control = new AdmissionControl(1, 3, 1000, { lifoWhenOverloaded: true });
@@ -38,7 +44,8 @@ describe('read admission', () => {
   });
 
   test('without queueing under overload, the queue absorbs a burst, then a full class refuses at once', async () => {
-    const control = new AdmissionControl(1, 3, 1000, { queueWhenOverloaded: false, calmMs: 30 });
+    const clock = manualClock();
+    const control = new AdmissionControl(1, 3, 1000, { queueWhenOverloaded: false, calmMs: 30, now: clock.now });
     expect(control.tryEnter()).toBe('admitted');
     // Not overloaded yet: a burst waits in the queue.
     const waiters: Promise<boolean>[] = [];
@@ -58,8 +65,10 @@ describe('read admission', () => {
     expect(await Promise.all(more)).toEqual([true, true]);
     expect(control.queued).toBe(0);
     expect(control.tryEnter()).toBe('refused');
-    // Once the calm period has passed, the queue takes waiters again.
-    await new Promise((r) => setTimeout(r, 40));
+    // Still within the calm period: refused; once it has passed, the queue takes waiters again.
+    clock.advance(29);
+    expect(control.tryEnter()).toBe('refused');
+    clock.advance(31);
     expect(control.tryEnter()).toBe('queued');
   });
 
@@ -143,14 +152,17 @@ describe('loop governor', () => {
     expect(big.limit).toBe(8);
   });
 
-  test('once overload has passed the full bound returns', async () => {
-    const control = new AdmissionControl(16, 0, 10, { calmMs: 20 });
+  test('once overload has passed the full bound returns', () => {
+    const clock = manualClock();
+    const control = new AdmissionControl(16, 0, 10, { calmMs: 20, now: clock.now });
     for (let i = 0; i < 16; i++) control.tryEnter();
     expect(control.tryEnter()).toBe('refused');
     const governor = new LoopGovernor(control, options);
     governor.observe(1);
     expect(control.limit).toBeLessThan(16);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    clock.advance(19);
+    expect(control.overloaded).toBe(true);
+    clock.advance(2);
     expect(control.overloaded).toBe(false);
     governor.observe(1);
     expect(control.limit).toBe(16);
