@@ -133,6 +133,8 @@ export async function startInProcess(options: InProcessOptions): Promise<InProce
         BUS_DATABASE_URL: options.databaseUrls.bus,
         GATEWAY_SECRET: options.secrets.gatewaySecret,
         PII_KEY: options.secrets.piiKey,
+        // Only identity signs tokens; no other subgraph gets the private key.
+        ...(name === 'identity' ? { JWT_PRIVATE_KEY: privateKey, JWT_ISSUER, JWT_AUDIENCE } : {}),
         ...options.serviceEnv,
       });
       services[name] = await startService(SERVICE_DEFINITIONS[name], loadServiceConfig(name, env), {
