@@ -1,4 +1,5 @@
 import {
+  ConfigError,
   DEFAULT_EDGE_PORT,
   DEFAULT_PORTS,
   Env,
@@ -45,6 +46,11 @@ export interface GatewayConfig {
   publicCacheMs: number;
   /** Peers whose X-Forwarded-For is believed (the edge); everyone else is known by the socket address. */
   trustedProxies: Set<string>;
+
+  /** An external OpenID Connect provider (e.g. the city's Keycloak) whose tokens are accepted too; see oidc.ts. */
+  oidc?: OidcConfig;
+  /** Accept tokens of the built-in issuer (identity); false when the OIDC provider replaces it. */
+  builtInIssuer: boolean;
 }
 
 export function loadGatewayConfig(env = new Env(), defaults: { supergraphFile: string; jwtPublicKey?: string }): GatewayConfig {
@@ -84,6 +90,8 @@ export function loadGatewayConfig(env = new Env(), defaults: { supergraphFile: s
     subgraphKeepAlive: env.bool('GATEWAY_SUBGRAPH_KEEPALIVE', true),
     publicCacheMs: env.int('GATEWAY_PUBLIC_CACHE_MS', 2000, 0, 300_000),
     trustedProxies: parseTrustedProxies(env.optional('GATEWAY_TRUSTED_PROXIES')),
+    oidc: loadOidcConfig(env),
+    builtInIssuer: env.bool('JWT_BUILTIN_ISSUER', true),
   };
 }
 
@@ -129,5 +137,41 @@ export function loadEdgeConfig(env = new Env()): EdgeConfig {
     maxBodyBytes: env.int('EDGE_MAX_BODY_BYTES', 1_000_000, 1, 100_000_000),
     upstreamTimeoutMs: env.int('EDGE_UPSTREAM_TIMEOUT_MS', 60_000, 100, 600_000),
     logLevel: env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+  };
+}
+
+export interface OidcConfig {
+  issuer: string;
+  jwksUrl: string;
+  audience: string;
+  algorithms: string[];
+  /** Dotted path of the claim that names the role (Keycloak: realm_access.roles, a list). */
+  roleClaim: string;
+  /** Dotted path of the claim with the health worker's facility id. */
+  facilityClaim: string;
+  /** Provider role -> platform role; a provider role not listed maps only when it is a platform role itself. */
+  roleMap: Record<string, string>;
+}
+
+/** OIDC_ISSUER and OIDC_JWKS_URL turn it on; without them only the built-in issuer's tokens count. */
+export function loadOidcConfig(env: Env): OidcConfig | undefined {
+  const issuer = env.optional('OIDC_ISSUER');
+  if (!issuer) return undefined;
+  const roleMap: Record<string, string> = {};
+  for (const pair of (env.optional('OIDC_ROLE_MAP') ?? '').split(',').filter((p) => p.trim())) {
+    const [from, to] = pair.split('=').map((p) => p.trim());
+    if (!from || !to || !['citizen', 'health-worker', 'admin', 'partner'].includes(to)) {
+      throw new ConfigError('OIDC_ROLE_MAP', `must be providerRole=citizen|health-worker|admin|partner, comma-separated; got "${pair}"`);
+    }
+    roleMap[from] = to;
+  }
+  return {
+    issuer,
+    jwksUrl: env.url('OIDC_JWKS_URL'),
+    audience: env.string('OIDC_AUDIENCE', env.string('JWT_AUDIENCE', 'victori-api')),
+    algorithms: env.string('OIDC_ALGORITHMS', 'RS256,ES256').split(',').map((a) => a.trim()).filter(Boolean),
+    roleClaim: env.string('OIDC_ROLE_CLAIM', 'role'),
+    facilityClaim: env.string('OIDC_FACILITY_CLAIM', 'facility'),
+    roleMap,
   };
 }

@@ -21,7 +21,8 @@ import {
 } from '@victori/shared';
 import type { GatewayConfig } from './config.js';
 import { createSubgraphFetcher } from './fetcher.js';
-import { loadPublicKey, verifyToken } from './keys.js';
+import { loadPublicKey } from './keys.js';
+import { createTokenVerifier } from './oidc.js';
 import { PublicResponseCache } from './public-cache.js';
 import { AdmissionControl, admissionMetrics, isMutation, LoopGovernor } from './admission.js';
 
@@ -68,7 +69,7 @@ export async function startGateway(
   logger: Logger = createLogger('gateway', config.logLevel),
 ): Promise<RunningGateway> {
   const supergraphSdl = readFileSync(config.supergraphFile, 'utf8');
-  const publicKey = await loadPublicKey(config.jwtPublicKey);
+  const verifyBearer = createTokenVerifier(config, await loadPublicKey(config.jwtPublicKey));
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name }) =>
@@ -128,7 +129,7 @@ export async function startGateway(
         const match = /^Bearer\s+(\S+)$/i.exec(header);
         try {
           if (!match) throw new Error('malformed authorization header');
-          return { claims: await verifyToken(match[1]!, publicKey, config.jwtIssuer, config.jwtAudience) };
+          return { claims: await verifyBearer(match[1]!) };
         } catch {
           return {
             error: {
