@@ -169,7 +169,11 @@ export function loadOidcConfig(env: Env): OidcConfig | undefined {
     issuer,
     jwksUrl: env.url('OIDC_JWKS_URL'),
     audience: env.string('OIDC_AUDIENCE', env.string('JWT_AUDIENCE', 'victori-api')),
-    algorithms: env.string('OIDC_ALGORITHMS', 'RS256,ES256').split(',').map((a) => a.trim()).filter(Boolean),
+    algorithms: env
+      .string('OIDC_ALGORITHMS', 'RS256,ES256')
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean),
     roleClaim: env.string('OIDC_ROLE_CLAIM', 'role'),
     facilityClaim: env.string('OIDC_FACILITY_CLAIM', 'facility'),
     roleMap,

@@ -58,7 +58,9 @@ const call = <T>(query: string, variables: Record<string, unknown> = {}, token?:
   gql<T>(platform.gatewayUrl, query, variables, token ? { token } : {});
 
 async function codeFromOutbox(phone: string): Promise<string> {
-  const res = await call<{ devSmsOutbox: { to: string; text: string }[] }>(`query($p: String!) { devSmsOutbox(phone: $p) { to text } }`, { p: phone });
+  const res = await call<{ devSmsOutbox: { to: string; text: string }[] }>(`query($p: String!) { devSmsOutbox(phone: $p) { to text } }`, {
+    p: phone,
+  });
   expect(res.errors).toBeUndefined();
   const match = /\b(\d{6})\b/.exec(res.data!.devSmsOutbox[0]?.text ?? '');
   if (!match) throw new Error('no code in the outbox');
@@ -68,20 +70,26 @@ async function codeFromOutbox(phone: string): Promise<string> {
 async function citizenSignIn(phone: string): Promise<Session> {
   const req = await call(`mutation($p: String!) { requestSignInCode(phone: $p) { phone } }`, { p: phone });
   expect(req.errors).toBeUndefined();
-  const res = await call<{ signInWithCode: Session }>(`mutation($p: String!, $c: String!) { signInWithCode(phone: $p, code: $c) { ${SESSION} } }`, {
-    p: phone,
-    c: await codeFromOutbox(phone),
-  });
+  const res = await call<{ signInWithCode: Session }>(
+    `mutation($p: String!, $c: String!) { signInWithCode(phone: $p, code: $c) { ${SESSION} } }`,
+    {
+      p: phone,
+      c: await codeFromOutbox(phone),
+    },
+  );
   expect(res.errors).toBeUndefined();
   return res.data!.signInWithCode;
 }
 
 async function staffSignIn(username: string, password: string, totpCode?: string): Promise<GraphQLResponse<{ staffSignIn: Session }>> {
-  return call<{ staffSignIn: Session }>(`mutation($u: String!, $p: String!, $t: String) { staffSignIn(username: $u, password: $p, totpCode: $t) { ${SESSION} } }`, {
-    u: username,
-    p: password,
-    t: totpCode ?? null,
-  });
+  return call<{ staffSignIn: Session }>(
+    `mutation($u: String!, $p: String!, $t: String) { staffSignIn(username: $u, password: $p, totpCode: $t) { ${SESSION} } }`,
+    {
+      u: username,
+      p: password,
+      t: totpCode ?? null,
+    },
+  );
 }
 
 const MY_APPOINTMENTS = `{ myAppointments { id } }`;
@@ -105,10 +113,13 @@ describe('citizens sign in with their phone and a one-time code', () => {
     const anonymous = await call(MY_APPOINTMENTS);
     expect(code(anonymous)).toBe('UNAUTHENTICATED');
 
-    const signedIn = await call<{ signInWithCode: Session }>(`mutation($p: String!, $c: String!) { signInWithCode(phone: $p, code: $c) { ${SESSION} } }`, {
-      p: `+62 ${phone.slice(1)}`,
-      c: await codeFromOutbox(phone),
-    });
+    const signedIn = await call<{ signInWithCode: Session }>(
+      `mutation($p: String!, $c: String!) { signInWithCode(phone: $p, code: $c) { ${SESSION} } }`,
+      {
+        p: `+62 ${phone.slice(1)}`,
+        c: await codeFromOutbox(phone),
+      },
+    );
     expect(signedIn.errors).toBeUndefined();
     const session = signedIn.data!.signInWithCode;
     expect(session.account).toMatchObject({ role: 'CITIZEN', phone: `+62${phone.slice(1)}`, totpEnabled: false });
@@ -153,7 +164,9 @@ describe('citizens sign in with their phone and a one-time code', () => {
     const wrong = right === '000000' ? '111111' : '000000';
     const attempts = [];
     for (let i = 0; i < 5; i++) {
-      attempts.push(await call(`mutation($p: String!, $c: String!) { signInWithCode(phone: $p, code: $c) { accessToken } }`, { p: phone, c: wrong }));
+      attempts.push(
+        await call(`mutation($p: String!, $c: String!) { signInWithCode(phone: $p, code: $c) { accessToken } }`, { p: phone, c: wrong }),
+      );
     }
     expect(attempts.slice(0, 4).map((a) => [code(a), a.errors![0]!.extensions!.attemptsLeft])).toEqual([
       ['BAD_USER_INPUT', 4],
@@ -162,7 +175,10 @@ describe('citizens sign in with their phone and a one-time code', () => {
       ['BAD_USER_INPUT', 1],
     ]);
     expect(code(attempts[4]!)).toBe('TOO_MANY_ATTEMPTS');
-    const withRight = await call(`mutation($p: String!, $c: String!) { signInWithCode(phone: $p, code: $c) { accessToken } }`, { p: phone, c: right });
+    const withRight = await call(`mutation($p: String!, $c: String!) { signInWithCode(phone: $p, code: $c) { accessToken } }`, {
+      p: phone,
+      c: right,
+    });
     expect(code(withRight)).toBe('TOO_MANY_ATTEMPTS');
     expect(withRight.data ?? null).toBeNull();
     const newCode = await call(`mutation($p: String!) { requestSignInCode(phone: $p) { phone } }`, { p: phone });
@@ -207,12 +223,22 @@ describe('staff', () => {
     expect(jwtPayload(admin.data!.staffSignIn.accessToken)).toMatchObject({ role: 'admin' });
     const adminToken = admin.data!.staffSignIn.accessToken;
 
-    const input = { username: 'bidan.sari', password: 'a-long-enough-password', role: 'HEALTH_WORKER', facilityId: MIROTO, displayName: 'Bidan Sari' };
+    const input = {
+      username: 'bidan.sari',
+      password: 'a-long-enough-password',
+      role: 'HEALTH_WORKER',
+      facilityId: MIROTO,
+      displayName: 'Bidan Sari',
+    };
     const citizen = await citizenSignIn(nextPhone());
     expect(code(await call(CREATE, { i: input }, citizen.accessToken))).toBe('FORBIDDEN');
     const invalid = await call(CREATE, { i: { ...input, username: 'x', password: 'short', facilityId: null } }, adminToken);
     expect(code(invalid)).toBe('BAD_USER_INPUT');
-    expect((invalid.errors![0]!.extensions!.fields as { field: string }[]).map((f) => f.field)).toEqual(['username', 'password', 'facilityId']);
+    expect((invalid.errors![0]!.extensions!.fields as { field: string }[]).map((f) => f.field)).toEqual([
+      'username',
+      'password',
+      'facilityId',
+    ]);
 
     const created = await call<{ createStaffAccount: { id: string; role: string; facilityId: string } }>(CREATE, { i: input }, adminToken);
     expect(created.errors).toBeUndefined();
@@ -233,7 +259,11 @@ describe('staff', () => {
     const first = await staffSignIn('nakes.miroto', 'nakes-dev-password');
     expect(first.errors).toBeUndefined();
     const token = first.data!.staffSignIn.accessToken;
-    const enrol = await call<{ enrolTotp: { secret: string; otpauthUri: string } }>(`mutation { enrolTotp { secret otpauthUri } }`, {}, token);
+    const enrol = await call<{ enrolTotp: { secret: string; otpauthUri: string } }>(
+      `mutation { enrolTotp { secret otpauthUri } }`,
+      {},
+      token,
+    );
     expect(enrol.errors).toBeUndefined();
     const { secret, otpauthUri } = enrol.data!.enrolTotp;
     expect(otpauthUri).toMatch(/^otpauth:\/\/totp\//);

@@ -77,8 +77,7 @@ export const totpRequired = (): AppError =>
     { field: 'totpCode' },
   );
 
-export const wrongTotp = (): AppError =>
-  badInput('totpCode', { id: 'Kode autentikator salah', en: 'Wrong authenticator code' });
+export const wrongTotp = (): AppError => badInput('totpCode', { id: 'Kode autentikator salah', en: 'Wrong authenticator code' });
 
 export const invalidRefreshToken = (): AppError =>
   new AppError(

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { PiiVault, Role } from '@victori/shared';
-import { Account, AccountRole } from './account.type.js';
+import { AccountRole, type Account } from './account.type.js';
 
 export interface AccountRow {
   id: string;

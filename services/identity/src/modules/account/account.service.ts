@@ -22,8 +22,13 @@ const TOTP_TOLERANCE = 30;
 
 async function checkTotp(secret: string, token: string, afterTimeStep?: number): Promise<number | undefined> {
   if (!/^\d{6}$/.test(token.trim())) return undefined;
-  const result = await verifyOtp({ secret, token: token.trim(), epochTolerance: TOTP_TOLERANCE, ...(afterTimeStep !== undefined ? { afterTimeStep } : {}) });
-  return result.valid ? (result as { timeStep?: number }).timeStep ?? 0 : undefined;
+  const result = await verifyOtp({
+    secret,
+    token: token.trim(),
+    epochTolerance: TOTP_TOLERANCE,
+    ...(afterTimeStep !== undefined ? { afterTimeStep } : {}),
+  });
+  return result.valid ? ((result as { timeStep?: number }).timeStep ?? 0) : undefined;
 }
 
 export async function staffSignIn(
@@ -36,7 +41,9 @@ export async function staffSignIn(
   const name = username.trim().toLowerCase();
   const wait = settings.limits.passwordPerUsername.take(name);
   if (wait > 0) throw tooManyPasswordTries(wait);
-  const [row] = await em.execute<AccountRow[]>(`select * from "account" where lower("username") = ? and "password_hash" is not null`, [name]);
+  const [row] = await em.execute<AccountRow[]>(`select * from "account" where lower("username") = ? and "password_hash" is not null`, [
+    name,
+  ]);
   if (!row) {
     dummyHash ??= hashPassword(randomUUID());
     await verify(await dummyHash, password).catch(() => false);
@@ -66,7 +73,11 @@ function validateStaff(input: CreateStaffAccountInput): AppError | undefined {
   const fields: { field: string; message: string; messageEn: string }[] = [];
   const add = (field: string, id: string, en: string) => fields.push({ field, message: id, messageEn: en });
   if (!USERNAME.test(input.username.trim().toLowerCase())) {
-    add('username', 'Nama pengguna 3-64 karakter: huruf kecil, angka, titik, minus, garis bawah', 'Username: 3-64 of a-z, 0-9, dot, dash, underscore');
+    add(
+      'username',
+      'Nama pengguna 3-64 karakter: huruf kecil, angka, titik, minus, garis bawah',
+      'Username: 3-64 of a-z, 0-9, dot, dash, underscore',
+    );
   }
   if (input.password.length < 12 || input.password.length > 200) {
     add('password', 'Kata sandi minimal 12 karakter', 'The password needs at least 12 characters');
@@ -81,7 +92,12 @@ function validateStaff(input: CreateStaffAccountInput): AppError | undefined {
   return new AppError(ErrorCode.BAD_USER_INPUT, { id: first.message, en: first.messageEn }, { field: first.field, fields });
 }
 
-export async function createStaffAccount(em: EntityManager, settings: IdentitySettings, claims: Claims, input: CreateStaffAccountInput): Promise<Account> {
+export async function createStaffAccount(
+  em: EntityManager,
+  settings: IdentitySettings,
+  claims: Claims,
+  input: CreateStaffAccountInput,
+): Promise<Account> {
   if (claims.role === 'anonymous') throw unauthenticated();
   if (claims.role !== 'admin') throw forbidden('Only admins create staff accounts', 'Hanya admin yang boleh membuat akun petugas');
   const invalid = validateStaff(input);
@@ -115,7 +131,8 @@ export async function me(em: EntityManager, settings: IdentitySettings, claims: 
 async function ownStaffAccount(em: EntityManager, claims: Claims): Promise<AccountRow> {
   if (claims.role === 'anonymous' || !claims.sub) throw unauthenticated();
   const row = await accountById(em, claims.sub);
-  if (!row?.active || !row.password_hash) throw forbidden('Only staff accounts use an authenticator app', 'Hanya akun petugas yang memakai aplikasi autentikator');
+  if (!row?.active || !row.password_hash)
+    throw forbidden('Only staff accounts use an authenticator app', 'Hanya akun petugas yang memakai aplikasi autentikator');
   return row;
 }
 
@@ -130,7 +147,11 @@ export async function enrolTotp(em: EntityManager, settings: IdentitySettings, c
 export async function confirmTotp(em: EntityManager, settings: IdentitySettings, claims: Claims, code: string): Promise<Account> {
   const row = await ownStaffAccount(em, claims);
   if (!row.totp_pending_encrypted) {
-    throw new AppError(ErrorCode.CONFLICT, { id: 'Mulai pendaftaran autentikator terlebih dahulu', en: 'Start the authenticator enrolment first' }, { field: 'code' });
+    throw new AppError(
+      ErrorCode.CONFLICT,
+      { id: 'Mulai pendaftaran autentikator terlebih dahulu', en: 'Start the authenticator enrolment first' },
+      { field: 'code' },
+    );
   }
   const secret = settings.vault.decrypt(row.totp_pending_encrypted);
   const step = await checkTotp(secret, code);

@@ -7,7 +7,10 @@ export enum AccountRole {
   ADMIN = 'ADMIN',
   PARTNER = 'PARTNER',
 }
-registerEnumType(AccountRole, { name: 'AccountRole', description: 'Who an account is; the token carries it as citizen, health-worker, admin or partner' });
+registerEnumType(AccountRole, {
+  name: 'AccountRole',
+  description: 'Who an account is; the token carries it as citizen, health-worker, admin or partner',
+});
 
 @ObjectType('Account', { description: 'A signed-in person: a citizen (by phone) or staff (by username, created by an admin)' })
 export class Account {

@@ -13,7 +13,9 @@ export class IdentityResolver {
     return me(ctx.em, ctx.identity, ctx.request.claims);
   }
 
-  @Query(() => [DevSms], { description: 'Development only (FORBIDDEN in production): the SMS that would have been sent to this phone, newest first' })
+  @Query(() => [DevSms], {
+    description: 'Development only (FORBIDDEN in production): the SMS that would have been sent to this phone, newest first',
+  })
   async devSmsOutbox(@Ctx() ctx: IdentityContext, @Arg('phone', () => String) phone: string): Promise<DevSms[]> {
     if (ctx.identity.config.mode === 'production' || ctx.identity.sms.kind !== 'outbox') {
       throw forbidden('The SMS outbox exists only in development', 'Kotak keluar SMS hanya ada di lingkungan pengembangan');
@@ -36,7 +38,9 @@ export class IdentityResolver {
     return signInWithCode(ctx.em, ctx.identity, phone, code);
   }
 
-  @Mutation(() => AuthSession, { description: 'Staff: username and password, plus the authenticator code when TOTP is on (TOTP_REQUIRED otherwise)' })
+  @Mutation(() => AuthSession, {
+    description: 'Staff: username and password, plus the authenticator code when TOTP is on (TOTP_REQUIRED otherwise)',
+  })
   staffSignIn(
     @Ctx() ctx: IdentityContext,
     @Arg('username', () => String) username: string,
@@ -46,7 +50,9 @@ export class IdentityResolver {
     return staffSignIn(ctx.em, ctx.identity, username, password, totpCode);
   }
 
-  @Mutation(() => AuthSession, { description: 'A new session for a refresh token; the old one stops working (reuse ends the session everywhere)' })
+  @Mutation(() => AuthSession, {
+    description: 'A new session for a refresh token; the old one stops working (reuse ends the session everywhere)',
+  })
   refreshSession(@Ctx() ctx: IdentityContext, @Arg('refreshToken', () => String) refreshToken: string): Promise<AuthSession> {
     return refreshSession(ctx.em, ctx.identity, refreshToken);
   }
@@ -57,7 +63,10 @@ export class IdentityResolver {
   }
 
   @Mutation(() => Account, { description: 'Admins: a staff account (health worker of a facility, admin or partner)' })
-  createStaffAccount(@Ctx() ctx: IdentityContext, @Arg('input', () => CreateStaffAccountInput) input: CreateStaffAccountInput): Promise<Account> {
+  createStaffAccount(
+    @Ctx() ctx: IdentityContext,
+    @Arg('input', () => CreateStaffAccountInput) input: CreateStaffAccountInput,
+  ): Promise<Account> {
     return createStaffAccount(ctx.em, ctx.identity, ctx.request.claims, input);
   }
 

@@ -92,7 +92,12 @@ export async function requestSignInCode(
 }
 
 /** Checks the code; the account of a new phone is made on its first sign-in. */
-export async function signInWithCode(em: EntityManager, settings: IdentitySettings, rawPhone: string, rawCode: string): Promise<AuthSession> {
+export async function signInWithCode(
+  em: EntityManager,
+  settings: IdentitySettings,
+  rawPhone: string,
+  rawCode: string,
+): Promise<AuthSession> {
   const phone = phoneOrThrow(rawPhone);
   const code = rawCode.trim();
   if (!/^\d{6}$/.test(code)) throw malformedCode();
@@ -110,7 +115,11 @@ export async function signInWithCode(em: EntityManager, settings: IdentitySettin
       const tries = row.wrong_tries + 1;
       if (tries >= config.codeMaxTries) {
         const lockedUntil = new Date(now + config.lockSeconds * 1000);
-        await tx.execute(`update "sign_in_code" set "wrong_tries" = ?, "locked_until" = ? where "phone_hash" = ?`, [tries, lockedUntil, phoneHash]);
+        await tx.execute(`update "sign_in_code" set "wrong_tries" = ?, "locked_until" = ? where "phone_hash" = ?`, [
+          tries,
+          lockedUntil,
+          phoneHash,
+        ]);
         return { error: codeLocked(Math.max(1, config.lockSeconds)) };
       }
       await tx.execute(`update "sign_in_code" set "wrong_tries" = ? where "phone_hash" = ?`, [tries, phoneHash]);
@@ -140,7 +149,8 @@ export interface DevSmsRow {
 
 export async function devSmsOutbox(em: EntityManager, settings: IdentitySettings, rawPhone: string): Promise<DevSmsRow[]> {
   const phone = phoneOrThrow(rawPhone);
-  return em.execute<DevSmsRow[]>(`select "to_phone", "text", "sent_at" from "dev_sms" where "phone_hash" = ? order by "sent_at" desc, "id" desc limit 20`, [
-    settings.vault.hash(phone),
-  ]);
+  return em.execute<DevSmsRow[]>(
+    `select "to_phone", "text", "sent_at" from "dev_sms" where "phone_hash" = ? order by "sent_at" desc, "id" desc limit 20`,
+    [settings.vault.hash(phone)],
+  );
 }

@@ -20,10 +20,13 @@ export async function issueSession(
   });
   const refresh = newRefreshToken();
   const refreshTokenExpiresAt = new Date(Date.now() + settings.config.refreshTtlSeconds * 1000);
-  await em.execute(
-    `insert into "refresh_token" ("id", "family_id", "account_id", "token_hash", "expires_at") values (?, ?, ?, ?, ?)`,
-    [randomUUID(), familyId, account.id, refresh.hash, refreshTokenExpiresAt],
-  );
+  await em.execute(`insert into "refresh_token" ("id", "family_id", "account_id", "token_hash", "expires_at") values (?, ?, ?, ?, ?)`, [
+    randomUUID(),
+    familyId,
+    account.id,
+    refresh.hash,
+    refreshTokenExpiresAt,
+  ]);
   return {
     accessToken: access.token,
     accessTokenExpiresAt: access.expiresAt,
@@ -48,7 +51,9 @@ interface RefreshRow {
  */
 export async function refreshSession(em: EntityManager, settings: IdentitySettings, token: string): Promise<AuthSession> {
   const outcome = await em.transactional(async (tx) => {
-    const [row] = await tx.execute<RefreshRow[]>(`select * from "refresh_token" where "token_hash" = ? for update`, [hashRefreshToken(token)]);
+    const [row] = await tx.execute<RefreshRow[]>(`select * from "refresh_token" where "token_hash" = ? for update`, [
+      hashRefreshToken(token),
+    ]);
     if (!row) return { error: 'unknown' as const };
     if (row.used_at || row.revoked_at) {
       await tx.execute(`update "refresh_token" set "revoked_at" = now() where "family_id" = ? and "revoked_at" is null`, [row.family_id]);
