@@ -19,7 +19,7 @@ import { freePort } from '../platform.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const EDGE_HOST = '127.0.0.2';
-const SUBGRAPHS = ['booking', 'inventory', 'immunization', 'reporting'] as const;
+const SUBGRAPHS = ['booking', 'inventory', 'immunization', 'reporting', 'identity'] as const;
 type Part = (typeof SUBGRAPHS)[number] | 'gateway' | 'edge' | 'postgres';
 /** How long a killed process may take to serve again (a subgraph starts in ~3 s on a busy 2-core machine). */
 const RESTART_BOUND_MS = 20_000;
@@ -32,6 +32,7 @@ const READS: Record<string, string> = {
   reporting: `{ areas(level: KECAMATAN) { code } }`,
   inventory: `{ vaccineProducts { code } }`,
   immunization: `{ myPerson { id } }`,
+  identity: `{ me { id } }`,
 };
 const BOOK = `mutation($input: BookAppointmentInput!) { bookAppointment(input: $input) { id } }`;
 
@@ -248,6 +249,7 @@ describe('npm start under process faults', () => {
       inventory: await freePort(),
       immunization: await freePort(),
       reporting: await freePort(),
+      identity: await freePort(),
     };
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -260,6 +262,7 @@ describe('npm start under process faults', () => {
       INVENTORY_PORT: String(ports.inventory),
       IMMUNIZATION_PORT: String(ports.immunization),
       REPORTING_PORT: String(ports.reporting),
+      IDENTITY_PORT: String(ports.identity),
       LOG_LEVEL: 'warn',
       // Every read reaches its subgraph (no 2 s public cache hiding a dead one); one address books for many.
       GATEWAY_PUBLIC_CACHE_MS: '0',
@@ -272,6 +275,7 @@ describe('npm start under process faults', () => {
     delete env.INVENTORY_DATABASE_URL;
     delete env.IMMUNIZATION_DATABASE_URL;
     delete env.REPORTING_DATABASE_URL;
+    delete env.IDENTITY_DATABASE_URL;
     delete env.BUS_DATABASE_URL;
     delete env.HOST;
     startEnv = env;
@@ -333,7 +337,7 @@ describe('npm start under process faults', () => {
     expect(await res.json()).toEqual({
       status: 'ready',
       service: 'edge',
-      checks: { gateway: 'up', booking: 'up', inventory: 'up', immunization: 'up', reporting: 'up' },
+      checks: { gateway: 'up', booking: 'up', inventory: 'up', immunization: 'up', reporting: 'up', identity: 'up' },
     });
   });
 
