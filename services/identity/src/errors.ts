@@ -77,7 +77,8 @@ export const totpRequired = (): AppError =>
     { field: 'totpCode' },
   );
 
-export const wrongTotp = (): AppError => badInput('totpCode', { id: 'Kode autentikator salah', en: 'Wrong authenticator code' });
+export const wrongTotp = (field = 'totpCode'): AppError =>
+  badInput(field, { id: 'Kode autentikator salah', en: 'Wrong authenticator code' });
 
 export const invalidRefreshToken = (): AppError =>
   new AppError(

@@ -155,7 +155,7 @@ export async function confirmTotp(em: EntityManager, settings: IdentitySettings,
   }
   const secret = settings.vault.decrypt(row.totp_pending_encrypted);
   const step = await checkTotp(secret, code);
-  if (step === undefined) throw wrongTotp();
+  if (step === undefined) throw wrongTotp('code');
   const [updated] = await em.execute<AccountRow[]>(
     `update "account" set "totp_secret_encrypted" = "totp_pending_encrypted", "totp_pending_encrypted" = null, "totp_enabled" = true,
        "totp_last_step" = ? where "id" = ? returning *`,
