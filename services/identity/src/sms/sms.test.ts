@@ -4,7 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ConfigError, Env } from '@victori/shared';
 import { loadIdentityConfig } from '../config.js';
 import { normalisePhone } from '../modules/code/code.service.js';
-import { createSmsSender, HttpSmsSender } from './sms.js';
+import { createSmsSender, HttpSmsSender, type SmsSender } from './sms.js';
 
 const KEY = '-----BEGIN PRIVATE KEY-----\nMIG...\n-----END PRIVATE KEY-----';
 
@@ -32,7 +32,7 @@ describe('the HTTP SMS adapter, against a fake gateway on loopback', () => {
   const noDb = undefined as unknown as EntityManager;
 
   test('posts {to, from, text} as JSON with the bearer token', async () => {
-    const sender = new HttpSmsSender({ url, token: 'sms-secret', sender: 'DINKES SMG', timeoutMs: 2000 });
+    const sender: SmsSender = new HttpSmsSender({ url, token: 'sms-secret', sender: 'DINKES SMG', timeoutMs: 2000 });
     await sender.send(noDb, { to: '+6281234567890', text: 'Kode masuk VICTORI: 123456' }, 'hash');
     expect(received.at(-1)).toMatchObject({
       headers: { authorization: 'Bearer sms-secret', 'content-type': 'application/json' },
@@ -42,7 +42,7 @@ describe('the HTTP SMS adapter, against a fake gateway on loopback', () => {
 
   test('a refusal by the gateway is an error (the caller answers UNAVAILABLE and records no code); the number is not in it', async () => {
     status = 503;
-    const sender = new HttpSmsSender({ url, sender: 'DINKES SMG', timeoutMs: 2000 });
+    const sender: SmsSender = new HttpSmsSender({ url, sender: 'DINKES SMG', timeoutMs: 2000 });
     const failure = sender.send(noDb, { to: '+6281234567890', text: 'x' }, 'hash');
     await expect(failure).rejects.toThrow('SMS gateway answered 503');
     await expect(failure).rejects.not.toThrow('81234567890');
