@@ -472,7 +472,8 @@ describe('npm start under process faults', () => {
       .filter((c) => !c.cmd.includes('postgres'))
       .map((c) => c.pid);
     const orphan = pidOf('postgres');
-    expect(nodeChildren).toHaveLength(6);
+    // Every subgraph, the gateway and the edge.
+    expect(nodeChildren).toHaveLength(SUBGRAPHS.length + 2);
     process.kill(proc.pid!, 'SIGKILL');
     // Their IPC channel to the parent closes: each closes itself.
     await until(async () => nodeChildren.every((p) => !alive(p)), STOP_BOUND_MS, 'the Node.js children of a killed npm start to exit');
@@ -491,7 +492,7 @@ describe('npm start under process faults', () => {
     process.kill(proc.pid!, 'SIGTERM');
     await until(async () => all.every((p) => !alive(p)), STOP_BOUND_MS, `every process to exit after SIGTERM to npm (${all.join(' ')})`);
     process.stdout.write(
-      `faults-processes: after kill -9 of npm start, its 6 Node.js children exited; SIGTERM to npm's PID stopped ${all.length} processes in ${Date.now() - signalled} ms\n`,
+      `faults-processes: after kill -9 of npm start, its ${nodeChildren.length} Node.js children exited; SIGTERM to npm's PID stopped ${all.length} processes in ${Date.now() - signalled} ms\n`,
     );
   }, 120_000);
 });
