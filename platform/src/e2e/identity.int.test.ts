@@ -40,6 +40,8 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
   platform = await startTestPlatform('identity', {
     background: false,
+    // Low, so that the last test reaches it; every test here asks from the same loopback address.
+    serviceEnv: { IDENTITY_CODES_PER_IP_PER_HOUR: '12' },
     gatewayEnv: {
       OIDC_ISSUER,
       OIDC_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/protocol/openid-connect/certs`,
@@ -310,5 +312,22 @@ describe('an OpenID Connect provider', () => {
     expect(code(forged)).toBe('UNAUTHENTICATED');
     const noRole = await call(`{ me { id } }`, {}, await providerToken(oidcKey, { realm_access: { roles: ['offline_access'] } }));
     expect(noRole.status).toBe(401);
+  });
+});
+
+describe('one address asking for codes for many phones', () => {
+  test('is refused once over its hourly allowance, whatever the phone', async () => {
+    const answers: GraphQLResponse<unknown>[] = [];
+    for (let i = 0; i < 14; i++) {
+      const res = await call(`mutation($p: String!) { requestSignInCode(phone: $p) { phone } }`, { p: nextPhone() });
+      answers.push(res);
+      if (res.errors) break;
+    }
+    const refused = answers.at(-1)!;
+    expect(refused.errors![0]!.extensions).toMatchObject({ code: 'RATE_LIMITED', field: 'client' });
+    expect(refused.errors![0]!.extensions!.retryAfterSeconds).toBeGreaterThan(0);
+    // Earlier tests used part of the allowance of 12; the rest went through.
+    expect(answers.length).toBeLessThan(14);
+    expect(answers.slice(0, -1).every((a) => a.errors === undefined)).toBe(true);
   });
 });

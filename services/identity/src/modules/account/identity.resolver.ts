@@ -26,7 +26,9 @@ export class IdentityResolver {
 
   @Mutation(() => SignInCodeRequest, { description: 'Citizens: sends a 6-digit code by SMS to an Indonesian mobile number (08xx, +628xx)' })
   requestSignInCode(@Ctx() ctx: IdentityContext, @Arg('phone', () => String) phone: string): Promise<SignInCodeRequest> {
-    return requestSignInCode(ctx.em, ctx.identity, phone, ctx.request.ip);
+    // Only the gateway reaches a subgraph (signed requests); it puts the client's address in X-Forwarded-For.
+    const client = String(ctx.request.headers['x-forwarded-for'] ?? ctx.request.ip);
+    return requestSignInCode(ctx.em, ctx.identity, phone, client);
   }
 
   @Mutation(() => AuthSession, { description: 'Citizens: the code from the SMS (valid 5 minutes, 5 tries) gives a session' })
