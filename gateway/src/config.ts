@@ -1,4 +1,5 @@
 import {
+  ConfigError,
   DEFAULT_EDGE_PORT,
   DEFAULT_PORTS,
   Env,
@@ -57,7 +58,10 @@ export interface GatewayConfig {
   /** Trusted documents: a JSON manifest of first-party operations ({ "<sha256>": "<query>" } or a list of queries). */
   trustedDocumentsFile?: string;
   /** With a manifest, anyone but staff and partners may run only its operations. */
-  trustedDocumentsOnly: boolean;
+  trustedDocumentsOnly: boolean; /** An external OpenID Connect provider (e.g. the city's Keycloak) whose tokens are accepted too; see oidc.ts. */
+  oidc?: OidcConfig;
+  /** Accept tokens of the built-in issuer (identity); false when the OIDC provider replaces it. */
+  builtInIssuer: boolean;
 }
 
 /**
@@ -126,6 +130,8 @@ export function loadGatewayConfig(env = new Env(), defaults: { supergraphFile: s
     costLimits: loadCostLimits(env),
     trustedDocumentsFile: env.optional('GATEWAY_TRUSTED_DOCUMENTS'),
     trustedDocumentsOnly: env.bool('GATEWAY_TRUSTED_DOCUMENTS_ONLY', false),
+    oidc: loadOidcConfig(env),
+    builtInIssuer: env.bool('JWT_BUILTIN_ISSUER', true),
   };
 }
 
@@ -199,5 +205,45 @@ export function loadEdgeConfig(env = new Env()): EdgeConfig {
     production: env.optional('NODE_ENV') === 'production',
     trustedDocumentsFile: env.optional('GATEWAY_TRUSTED_DOCUMENTS'),
     logLevel: env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+  };
+}
+
+export interface OidcConfig {
+  issuer: string;
+  jwksUrl: string;
+  audience: string;
+  algorithms: string[];
+  /** Dotted path of the claim that names the role (Keycloak: realm_access.roles, a list). */
+  roleClaim: string;
+  /** Dotted path of the claim with the health worker's facility id. */
+  facilityClaim: string;
+  /** Provider role -> platform role; a provider role not listed maps only when it is a platform role itself. */
+  roleMap: Record<string, string>;
+}
+
+/** OIDC_ISSUER and OIDC_JWKS_URL turn it on; without them only the built-in issuer's tokens count. */
+export function loadOidcConfig(env: Env): OidcConfig | undefined {
+  const issuer = env.optional('OIDC_ISSUER');
+  if (!issuer) return undefined;
+  const roleMap: Record<string, string> = {};
+  for (const pair of (env.optional('OIDC_ROLE_MAP') ?? '').split(',').filter((p) => p.trim())) {
+    const [from, to] = pair.split('=').map((p) => p.trim());
+    if (!from || !to || !['citizen', 'health-worker', 'admin', 'partner'].includes(to)) {
+      throw new ConfigError('OIDC_ROLE_MAP', `must be providerRole=citizen|health-worker|admin|partner, comma-separated; got "${pair}"`);
+    }
+    roleMap[from] = to;
+  }
+  return {
+    issuer,
+    jwksUrl: env.url('OIDC_JWKS_URL'),
+    audience: env.string('OIDC_AUDIENCE', env.string('JWT_AUDIENCE', 'victori-api')),
+    algorithms: env
+      .string('OIDC_ALGORITHMS', 'RS256,ES256')
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean),
+    roleClaim: env.string('OIDC_ROLE_CLAIM', 'role'),
+    facilityClaim: env.string('OIDC_FACILITY_CLAIM', 'facility'),
+    roleMap,
   };
 }

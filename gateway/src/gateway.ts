@@ -24,8 +24,9 @@ import {
 } from '@victori/shared';
 import type { GatewayConfig } from './config.js';
 import { createSubgraphFetcher } from './fetcher.js';
-import { loadPublicKey, verifyToken } from './keys.js';
+import { loadPublicKey } from './keys.js';
 import { graphiqlLandingPage, graphiqlRoutes } from './graphiql.js';
+import { createTokenVerifier } from './oidc.js';
 import { PublicResponseCache } from './public-cache.js';
 import { AdmissionControl, admissionMetrics, isMutation, LoopGovernor } from './admission.js';
 import { CircuitBreaker, guardSubgraphFetch } from './subgraph-breaker.js';
@@ -86,7 +87,7 @@ export async function startGateway(
   logger: Logger = createLogger('gateway', config.logLevel),
 ): Promise<RunningGateway> {
   const supergraphSdl = readFileSync(config.supergraphFile, 'utf8');
-  const publicKey = await loadPublicKey(config.jwtPublicKey);
+  const verifyBearer = createTokenVerifier(config, await loadPublicKey(config.jwtPublicKey));
   const breakers = Object.fromEntries(
     Object.entries(config.subgraphGuards).map(([name, options]) => [name, new CircuitBreaker(options)]),
   ) as Record<ServiceName, CircuitBreaker>;
@@ -168,7 +169,7 @@ export async function startGateway(
         const match = /^Bearer\s+(\S+)$/i.exec(header);
         try {
           if (!match) throw new Error('malformed authorization header');
-          return { claims: await verifyToken(match[1]!, publicKey, config.jwtIssuer, config.jwtAudience, config.jwtMaxLifetimeS) };
+          return { claims: await verifyBearer(match[1]!) };
         } catch {
           return {
             error: {

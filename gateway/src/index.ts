@@ -6,6 +6,7 @@ export * from './config.js';
 export * from './gateway.js';
 export * from './keys.js';
 export * from './edge.js';
+export * from './oidc.js';
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   runMain(async () => {

@@ -13,6 +13,8 @@ export interface LaunchOptions {
   gatewaySecret: string;
   piiKey: string;
   jwtPublicKey: string;
+  /** PEM of the key identity signs access tokens with (given to identity only). */
+  jwtPrivateKey?: string;
   /** Extra environment for every process, and per process. */
   env?: Record<string, string>;
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
@@ -120,6 +122,7 @@ export async function launchPlatform(options: LaunchOptions): Promise<LaunchedPl
           [`${prefix}_PORT`]: String(ports[name]),
           [`${prefix}_DATABASE_URL`]: options.databaseUrls.services[name],
           BUS_DATABASE_URL: options.databaseUrls.bus,
+          ...(name === 'identity' && options.jwtPrivateKey ? { JWT_PRIVATE_KEY: options.jwtPrivateKey } : {}),
           ...options.serviceEnv?.[name],
         }),
       );
@@ -162,6 +165,9 @@ export async function launchPlatform(options: LaunchOptions): Promise<LaunchedPl
     },
     get reporting() {
       return pidOf('reporting');
+    },
+    get identity() {
+      return pidOf('identity');
     },
     get gateway() {
       return pidOf('gateway');

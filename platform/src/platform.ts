@@ -134,6 +134,10 @@ export async function startInProcess(options: InProcessOptions): Promise<InProce
         BUS_DATABASE_URL: options.databaseUrls.bus,
         GATEWAY_SECRET: options.secrets.gatewaySecret,
         PII_KEY: options.secrets.piiKey,
+        // Only identity signs tokens; no other subgraph gets the private key.
+        ...(name === 'identity' ? { JWT_PRIVATE_KEY: privateKey, JWT_ISSUER, JWT_AUDIENCE } : {}),
+        // Production refuses the SMS outbox; an in-process production platform gets a gateway that refuses (discard port).
+        ...(name === 'identity' && mode === 'production' ? { IDENTITY_SMS_URL: 'http://127.0.0.1:9/sms' } : {}),
         ...options.serviceEnv,
       });
       services[name] = await startService(SERVICE_DEFINITIONS[name], loadServiceConfig(name, env), {

@@ -2,6 +2,7 @@ import { bookingService } from '@victori/booking/service';
 import { immunizationService } from '@victori/immunization/service';
 import { inventoryService } from '@victori/inventory/service';
 import { reportingService } from '@victori/reporting/service';
+import { identityService } from '@victori/identity/service';
 import type { BaseContext, ServiceDefinition, ServiceName } from '@victori/shared';
 
 /** Every subgraph of the platform, in start order. */
@@ -10,4 +11,5 @@ export const SERVICE_DEFINITIONS: Record<ServiceName, ServiceDefinition<BaseCont
   booking: bookingService as unknown as ServiceDefinition<BaseContext>,
   inventory: inventoryService as unknown as ServiceDefinition<BaseContext>,
   immunization: immunizationService as unknown as ServiceDefinition<BaseContext>,
+  identity: identityService as unknown as ServiceDefinition<BaseContext>,
 };

@@ -131,6 +131,7 @@ runMain(async () => {
         inventory: port('inventory'),
         immunization: port('immunization'),
         reporting: port('reporting'),
+        identity: port('identity'),
         edge: env.int('EDGE_PORT', DEFAULT_EDGE_PORT, 1, 65535),
       },
       databaseUrls,
@@ -138,6 +139,7 @@ runMain(async () => {
       gatewaySecret: env.optional('GATEWAY_SECRET') ?? secrets.gatewaySecret,
       piiKey: env.optional('PII_KEY') ?? secrets.piiKey,
       jwtPublicKey: env.optional('JWT_PUBLIC_KEY') ?? readFileSync(keys.publicKeyFile, 'utf8'),
+      jwtPrivateKey: env.optional('JWT_PRIVATE_KEY') ?? readFileSync(keys.privateKeyFile, 'utf8'),
       restart,
       supervisorEvents,
       // Promptness over patience at shutdown: a process that has not closed in 5 s is killed.
@@ -154,4 +156,9 @@ runMain(async () => {
   process.stdout.write(`\nVICTORI platform is up: ${launchedRef.current.publicUrl.replace(/127\.0\.0\.1|0\.0\.0\.0/, 'localhost')}\n`);
   process.stdout.write(`${satusehat.banner}\n`);
   process.stdout.write(`Get a token: npm run -s token -- --role health-worker --facility 6f1c2a10-0000-4000-8000-000000000002\n\n`);
+  if (env.optional('NODE_ENV') !== 'production') {
+    process.stdout.write(
+      `Sign in (development accounts): admin / ${env.optional('IDENTITY_DEV_ADMIN_PASSWORD') ?? 'admin-dev-password'}, nakes.miroto / nakes-dev-password (Puskesmas Miroto); citizens' codes: query devSmsOutbox(phone)\n\n`,
+    );
+  }
 });

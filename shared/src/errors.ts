@@ -13,6 +13,14 @@ export const ErrorCode = {
   INSUFFICIENT_STOCK: 'INSUFFICIENT_STOCK',
   IDEMPOTENCY_CONFLICT: 'IDEMPOTENCY_CONFLICT',
   RATE_LIMITED: 'RATE_LIMITED',
+  /** Sign-in: the one-time code is unknown or past its lifetime; request a new one. */
+  CODE_EXPIRED: 'CODE_EXPIRED',
+  /** Sign-in: too many wrong codes; the phone is locked for a while. */
+  TOO_MANY_ATTEMPTS: 'TOO_MANY_ATTEMPTS',
+  /** Staff sign-in: unknown username or wrong password (never says which). */
+  INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
+  /** Staff sign-in: the account has TOTP and no code was given. */
+  TOTP_REQUIRED: 'TOTP_REQUIRED',
   OVERLOADED: 'OVERLOADED',
   /** Temporarily unavailable (the gateway behind the edge, or a database that is gone); retry after Retry-After. */
   UNAVAILABLE: 'UNAVAILABLE',

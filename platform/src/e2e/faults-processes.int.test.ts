@@ -19,7 +19,7 @@ import { freePort } from '../platform.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const EDGE_HOST = '127.0.0.2';
-const SUBGRAPHS = ['booking', 'inventory', 'immunization', 'reporting'] as const;
+const SUBGRAPHS = ['booking', 'inventory', 'immunization', 'reporting', 'identity'] as const;
 type Part = (typeof SUBGRAPHS)[number] | 'gateway' | 'edge' | 'postgres';
 /** How long a killed process may take to serve again (a subgraph starts in ~3 s on a busy 2-core machine). */
 const RESTART_BOUND_MS = 20_000;
@@ -32,6 +32,7 @@ const READS: Record<string, string> = {
   reporting: `{ areas(level: KECAMATAN) { code } }`,
   inventory: `{ vaccineProducts { code } }`,
   immunization: `{ myPerson { id } }`,
+  identity: `{ me { id } }`,
 };
 const BOOK = `mutation($input: BookAppointmentInput!) { bookAppointment(input: $input) { id } }`;
 
@@ -249,6 +250,7 @@ describe('npm start under process faults', () => {
       inventory: await freePort(),
       immunization: await freePort(),
       reporting: await freePort(),
+      identity: await freePort(),
     };
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -261,6 +263,7 @@ describe('npm start under process faults', () => {
       INVENTORY_PORT: String(ports.inventory),
       IMMUNIZATION_PORT: String(ports.immunization),
       REPORTING_PORT: String(ports.reporting),
+      IDENTITY_PORT: String(ports.identity),
       LOG_LEVEL: 'warn',
       // Every read reaches its subgraph (no 2 s public cache hiding a dead one); one address books for many.
       GATEWAY_PUBLIC_CACHE_MS: '0',
@@ -273,6 +276,7 @@ describe('npm start under process faults', () => {
     delete env.INVENTORY_DATABASE_URL;
     delete env.IMMUNIZATION_DATABASE_URL;
     delete env.REPORTING_DATABASE_URL;
+    delete env.IDENTITY_DATABASE_URL;
     delete env.BUS_DATABASE_URL;
     delete env.HOST;
     startEnv = env;
@@ -334,7 +338,7 @@ describe('npm start under process faults', () => {
     expect(await res.json()).toEqual({
       status: 'ready',
       service: 'edge',
-      checks: { gateway: 'up', booking: 'up', inventory: 'up', immunization: 'up', reporting: 'up' },
+      checks: { gateway: 'up', booking: 'up', inventory: 'up', immunization: 'up', reporting: 'up', identity: 'up' },
     });
   });
 
@@ -504,7 +508,8 @@ describe('npm start under process faults', () => {
       .filter((c) => !c.cmd.includes('postgres'))
       .map((c) => c.pid);
     const orphan = pidOf('postgres');
-    expect(nodeChildren).toHaveLength(6);
+    // Every subgraph, the gateway and the edge.
+    expect(nodeChildren).toHaveLength(SUBGRAPHS.length + 2);
     process.kill(proc.pid!, 'SIGKILL');
     // Their IPC channel to the parent closes: each closes itself.
     await until(async () => nodeChildren.every((p) => !alive(p)), STOP_BOUND_MS, 'the Node.js children of a killed npm start to exit');
@@ -523,7 +528,7 @@ describe('npm start under process faults', () => {
     process.kill(proc.pid!, 'SIGTERM');
     await until(async () => all.every((p) => !alive(p)), STOP_BOUND_MS, `every process to exit after SIGTERM to npm (${all.join(' ')})`);
     process.stdout.write(
-      `faults-processes: after kill -9 of npm start, its 6 Node.js children exited; SIGTERM to npm's PID stopped ${all.length} processes in ${Date.now() - signalled} ms\n`,
+      `faults-processes: after kill -9 of npm start, its ${nodeChildren.length} Node.js children exited; SIGTERM to npm's PID stopped ${all.length} processes in ${Date.now() - signalled} ms\n`,
     );
   }, 120_000);
 });

@@ -25,6 +25,7 @@ function startPlatform(
     INVENTORY_PORT: String(ports.inventory),
     IMMUNIZATION_PORT: String(ports.immunization),
     REPORTING_PORT: String(ports.reporting),
+    IDENTITY_PORT: String(ports.identity),
     LOG_LEVEL: 'warn',
   };
   // Embedded PostgreSQL: no external database URLs.
@@ -32,6 +33,7 @@ function startPlatform(
   delete env.INVENTORY_DATABASE_URL;
   delete env.IMMUNIZATION_DATABASE_URL;
   delete env.REPORTING_DATABASE_URL;
+  delete env.IDENTITY_DATABASE_URL;
   delete env.BUS_DATABASE_URL;
   Object.assign(env, databaseUrls);
   const proc = spawn(process.execPath, [path.join(root, 'platform/dist/start.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -85,6 +87,7 @@ describe('npm start', () => {
       inventory: await freePort(),
       immunization: await freePort(),
       reporting: await freePort(),
+      identity: await freePort(),
     };
     const first = startPlatform(dataDir, ports);
     const url = await first.ready;
@@ -113,7 +116,7 @@ describe('npm start', () => {
   test('with a DATABASE_URL for every service it uses that PostgreSQL and starts no embedded one', async () => {
     const prefix = uniquePrefix('external');
     const external: Record<string, string> = {};
-    for (const name of ['booking', 'inventory', 'immunization', 'reporting', 'bus']) {
+    for (const name of ['booking', 'inventory', 'immunization', 'reporting', 'identity', 'bus']) {
       external[`${name.toUpperCase()}_DATABASE_URL`] = await ensureDatabase(testAdminUrl(), `${prefix}_${name}`);
     }
     const externalDir = mkdtempSync(path.join(tmpdir(), 'victori-external-'));
@@ -125,6 +128,7 @@ describe('npm start', () => {
       inventory: await freePort(),
       immunization: await freePort(),
       reporting: await freePort(),
+      identity: await freePort(),
     };
     const run = startPlatform(externalDir, ports, external);
     try {
@@ -134,7 +138,7 @@ describe('npm start', () => {
       expect(existsSync(path.join(externalDir, 'pg'))).toBe(false);
     } finally {
       expect(await stop(run.proc)).toBe(0);
-      for (const name of ['booking', 'inventory', 'immunization', 'reporting', 'bus'])
+      for (const name of ['booking', 'inventory', 'immunization', 'reporting', 'identity', 'bus'])
         await dropDatabase(testAdminUrl(), `${prefix}_${name}`);
       rmSync(externalDir, { recursive: true, force: true });
     }

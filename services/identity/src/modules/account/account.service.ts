@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { hash, verify } from '@node-rs/argon2';
+import { generateSecret, generateURI, verify as verifyOtp } from 'otplib';
+import { AppError, ErrorCode, conflict, forbidden, unauthenticated, type Claims } from '@victori/shared';
+import type { IdentitySettings } from '../../context.js';
+import { invalidCredentials, tooManyPasswordTries, totpRequired, wrongTotp } from '../../errors.js';
+import { issueSession } from '../session/session.service.js';
+import { accountById, accountRole, toAccount, type AccountRow } from './account.rows.js';
+import { AccountRole, type Account, type AuthSession, type CreateStaffAccountInput, type TotpEnrolment } from './account.type.js';
+
+/** argon2id with the OWASP minimum (19 MiB, 2 passes, 1 lane): about 30 ms here, so sign-in stays cheap under load. */
+const ARGON2 = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+export const hashPassword = (password: string): Promise<string> => hash(password, ARGON2);
+
+// Compared against when the username is unknown, so that a wrong username takes as long as a wrong password.
+let dummyHash: Promise<string> | undefined;
+
+/** ±1 time step (30 s) for clock drift between the phone and the server. */
+const TOTP_TOLERANCE = 30;
+
+async function checkTotp(secret: string, token: string, afterTimeStep?: number): Promise<number | undefined> {
+  if (!/^\d{6}$/.test(token.trim())) return undefined;
+  const result = await verifyOtp({
+    secret,
+    token: token.trim(),
+    epochTolerance: TOTP_TOLERANCE,
+    ...(afterTimeStep !== undefined ? { afterTimeStep } : {}),
+  });
+  return result.valid ? ((result as { timeStep?: number }).timeStep ?? 0) : undefined;
+}
+
+export async function staffSignIn(
+  em: EntityManager,
+  settings: IdentitySettings,
+  username: string,
+  password: string,
+  totpCode: string | undefined,
+): Promise<AuthSession> {
+  const name = username.trim().toLowerCase();
+  const wait = settings.limits.passwordPerUsername.take(name);
+  if (wait > 0) throw tooManyPasswordTries(wait);
+  const [row] = await em.execute<AccountRow[]>(`select * from "account" where lower("username") = ? and "password_hash" is not null`, [
+    name,
+  ]);
+  if (!row) {
+    dummyHash ??= hashPassword(randomUUID());
+    await verify(await dummyHash, password).catch(() => false);
+    throw invalidCredentials();
+  }
+  if (!(await verify(row.password_hash!, password).catch(() => false)) || !row.active) throw invalidCredentials();
+  if (row.totp_enabled && row.totp_secret_encrypted) {
+    if (!totpCode?.trim()) throw totpRequired();
+    const last = row.totp_last_step === null ? undefined : Number(row.totp_last_step);
+    const step = await checkTotp(settings.vault.decrypt(row.totp_secret_encrypted), totpCode, last);
+    if (step === undefined) throw wrongTotp();
+    // A code seen once is not accepted again (someone looking over the shoulder).
+    const [updated] = await em.execute<{ id: string }[]>(
+      `update "account" set "totp_last_step" = ? where "id" = ? and ("totp_last_step" is null or "totp_last_step" < ?) returning "id"`,
+      [step, row.id, step],
+    );
+    if (!updated) throw wrongTotp();
+  }
+  return issueSession(em, settings, row);
+}
+
+const USERNAME = /^[a-z0-9._-]{3,64}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Every wrong field of one submission together, so a form can show them all at once. */
+function validateStaff(input: CreateStaffAccountInput): AppError | undefined {
+  const fields: { field: string; message: string; messageEn: string }[] = [];
+  const add = (field: string, id: string, en: string) => fields.push({ field, message: id, messageEn: en });
+  if (!USERNAME.test(input.username.trim().toLowerCase())) {
+    add(
+      'username',
+      'Nama pengguna 3-64 karakter: huruf kecil, angka, titik, minus, garis bawah',
+      'Username: 3-64 of a-z, 0-9, dot, dash, underscore',
+    );
+  }
+  if (input.password.length < 12 || input.password.length > 200) {
+    add('password', 'Kata sandi minimal 12 karakter', 'The password needs at least 12 characters');
+  }
+  if (input.role === AccountRole.CITIZEN) add('role', 'Akun warga dibuat dengan nomor HP', 'Citizen accounts are made by phone sign-in');
+  if (input.role === AccountRole.HEALTH_WORKER && !input.facilityId) {
+    add('facilityId', 'Petugas kesehatan harus terikat pada satu fasilitas', 'A health worker needs a facility');
+  }
+  if (input.facilityId && !UUID.test(input.facilityId)) add('facilityId', 'ID fasilitas tidak valid', 'Invalid facility id');
+  if (!fields.length) return undefined;
+  const first = fields[0]!;
+  return new AppError(ErrorCode.BAD_USER_INPUT, { id: first.message, en: first.messageEn }, { field: first.field, fields });
+}
+
+export async function createStaffAccount(
+  em: EntityManager,
+  settings: IdentitySettings,
+  claims: Claims,
+  input: CreateStaffAccountInput,
+): Promise<Account> {
+  if (claims.role === 'anonymous') throw unauthenticated();
+  if (claims.role !== 'admin') throw forbidden('Only admins create staff accounts', 'Hanya admin yang boleh membuat akun petugas');
+  const invalid = validateStaff(input);
+  if (invalid) throw invalid;
+  const id = randomUUID();
+  const [row] = await em.execute<AccountRow[]>(
+    `insert into "account" ("id", "role", "username", "password_hash", "facility_id", "display_name") values (?, ?, ?, ?, ?, ?)
+     on conflict do nothing returning *`,
+    [
+      id,
+      input.role,
+      input.username.trim().toLowerCase(),
+      await hashPassword(input.password),
+      input.role === AccountRole.HEALTH_WORKER ? input.facilityId : (input.facilityId ?? null),
+      input.displayName?.trim() || null,
+    ],
+  );
+  if (!row) throw conflict({ id: 'Nama pengguna sudah dipakai', en: 'The username is taken' }, { field: 'username' });
+  return toAccount(row, settings.vault);
+}
+
+/** The signed-in account; for a token from an external OpenID provider, what its claims say. */
+export async function me(em: EntityManager, settings: IdentitySettings, claims: Claims): Promise<Account | null> {
+  if (claims.role === 'anonymous' || !claims.sub) return null;
+  const row = await accountById(em, claims.sub);
+  if (row) return row.active ? toAccount(row, settings.vault) : null;
+  const role = accountRole(claims.role);
+  return role ? { id: claims.sub, role, facilityId: claims.facilityId, totpEnabled: false } : null;
+}
+
+async function ownStaffAccount(em: EntityManager, claims: Claims): Promise<AccountRow> {
+  if (claims.role === 'anonymous' || !claims.sub) throw unauthenticated();
+  const row = await accountById(em, claims.sub);
+  if (!row?.active || !row.password_hash)
+    throw forbidden('Only staff accounts use an authenticator app', 'Hanya akun petugas yang memakai aplikasi autentikator');
+  return row;
+}
+
+/** Starts TOTP enrolment: the secret is kept aside until the first code from the app confirms it. */
+export async function enrolTotp(em: EntityManager, settings: IdentitySettings, claims: Claims): Promise<TotpEnrolment> {
+  const row = await ownStaffAccount(em, claims);
+  const secret = generateSecret();
+  await em.execute(`update "account" set "totp_pending_encrypted" = ? where "id" = ?`, [settings.vault.encrypt(secret), row.id]);
+  return { secret, otpauthUri: generateURI({ issuer: 'VICTORI Semarang', label: row.username ?? row.id, secret }) };
+}
+
+export async function confirmTotp(em: EntityManager, settings: IdentitySettings, claims: Claims, code: string): Promise<Account> {
+  const row = await ownStaffAccount(em, claims);
+  if (!row.totp_pending_encrypted) {
+    throw new AppError(
+      ErrorCode.CONFLICT,
+      { id: 'Mulai pendaftaran autentikator terlebih dahulu', en: 'Start the authenticator enrolment first' },
+      { field: 'code' },
+    );
+  }
+  const secret = settings.vault.decrypt(row.totp_pending_encrypted);
+  const step = await checkTotp(secret, code);
+  if (step === undefined) throw wrongTotp('code');
+  const [updated] = await em.execute<AccountRow[]>(
+    `update "account" set "totp_secret_encrypted" = "totp_pending_encrypted", "totp_pending_encrypted" = null, "totp_enabled" = true,
+       "totp_last_step" = ? where "id" = ? returning *`,
+    [step, row.id],
+  );
+  return toAccount(updated!, settings.vault);
+}
