@@ -336,6 +336,22 @@ const MATRIX: Record<string, Case | Case[]> = {
   reportingFailedDeliveries: { query: `{ reportingFailedDeliveries { id } }`, expect: ADMIN('SEEN') },
   reportingEventConsumers: { query: `{ reportingEventConsumers { __typename } }`, expect: ADMIN('OK') },
   retryReportingDelivery: { query: `mutation { retryReportingDelivery(id: "999999") { id } }`, expect: ADMIN() },
+  // ---- identity: sign-in is public (the credential is the proof); accounts only for admins
+  me: { query: `{ me { id } }`, expect: PUBLIC() },
+  devSmsOutbox: { query: `{ devSmsOutbox(phone: "081234567890") { sentAt } }`, expect: PUBLIC() },
+  requestSignInCode: { query: `mutation { requestSignInCode(phone: "08123") { resendAfterSeconds } }`, expect: PUBLIC(A) },
+  signInWithCode: { query: `mutation { signInWithCode(phone: "081234567890", code: "000000") { accessToken } }`, expect: PUBLIC(A) },
+  staffSignIn: { query: `mutation { staffSignIn(username: "nobody", password: "wrong") { accessToken } }`, expect: PUBLIC(A) },
+  // A refresh token that was never issued is a failed credential for everyone, whatever token came with it.
+  refreshSession: { query: `mutation { refreshSession(refreshToken: "not-a-token") { accessToken } }`, expect: PUBLIC(U) },
+  signOut: { query: `mutation { signOut(refreshToken: "not-a-token") }`, expect: PUBLIC(A) },
+  createStaffAccount: {
+    // An invalid input: only an admin gets past the access decision to the field errors.
+    query: `mutation { createStaffAccount(input: { username: "", password: "x", role: CITIZEN }) { id } }`,
+    expect: ADMIN(),
+  },
+  enrolTotp: { query: `mutation { enrolTotp { __typename } }`, expect: r(U, F, F, F, F, F, F) },
+  verifyTotp: { query: `mutation { verifyTotp(code: "000000") { id } }`, expect: r(U, F, F, F, F, F, F) },
 };
 
 /** Every Query and Mutation root field of the committed supergraph. */

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { hash, verify } from '@node-rs/argon2';
 import { generateSecret, generateURI, verify as verifyOtp } from 'otplib';
-import { AppError, ErrorCode, conflict, forbidden, unauthenticated, type Claims } from '@victori/shared';
+import { AppError, ErrorCode, conflict, forbidden, type Claims } from '@victori/shared';
+import { identityPolicy } from '../../policy.js';
 import type { IdentitySettings } from '../../context.js';
 import { invalidCredentials, tooManyPasswordTries, totpRequired, wrongTotp } from '../../errors.js';
 import { issueSession } from '../session/session.service.js';
@@ -98,8 +99,7 @@ export async function createStaffAccount(
   claims: Claims,
   input: CreateStaffAccountInput,
 ): Promise<Account> {
-  if (claims.role === 'anonymous') throw unauthenticated();
-  if (claims.role !== 'admin') throw forbidden('Only admins create staff accounts', 'Hanya admin yang boleh membuat akun petugas');
+  identityPolicy.createStaffAccount(claims);
   const invalid = validateStaff(input);
   if (invalid) throw invalid;
   const id = randomUUID();
@@ -121,7 +121,7 @@ export async function createStaffAccount(
 
 /** The signed-in account; for a token from an external OpenID provider, what its claims say. */
 export async function me(em: EntityManager, settings: IdentitySettings, claims: Claims): Promise<Account | null> {
-  if (claims.role === 'anonymous' || !claims.sub) return null;
+  if (!identityPolicy.me(claims)) return null;
   const row = await accountById(em, claims.sub);
   if (row) return row.active ? toAccount(row, settings.vault) : null;
   const role = accountRole(claims.role);
@@ -129,8 +129,7 @@ export async function me(em: EntityManager, settings: IdentitySettings, claims: 
 }
 
 async function ownStaffAccount(em: EntityManager, claims: Claims): Promise<AccountRow> {
-  if (claims.role === 'anonymous' || !claims.sub) throw unauthenticated();
-  const row = await accountById(em, claims.sub);
+  const row = await accountById(em, identityPolicy.totp(claims));
   if (!row?.active || !row.password_hash)
     throw forbidden('Only staff accounts use an authenticator app', 'Hanya akun petugas yang memakai aplikasi autentikator');
   return row;

@@ -1,5 +1,5 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { forbidden } from '@victori/shared';
+import { identityPolicy } from '../../policy.js';
 import type { IdentityContext } from '../../context.js';
 import { devSmsOutbox, requestSignInCode, signInWithCode } from '../code/code.service.js';
 import { refreshSession, signOut } from '../session/session.service.js';
@@ -17,9 +17,7 @@ export class IdentityResolver {
     description: 'Development only (FORBIDDEN in production): the SMS that would have been sent to this phone, newest first',
   })
   async devSmsOutbox(@Ctx() ctx: IdentityContext, @Arg('phone', () => String) phone: string): Promise<DevSms[]> {
-    if (ctx.identity.config.mode === 'production' || ctx.identity.sms.kind !== 'outbox') {
-      throw forbidden('The SMS outbox exists only in development', 'Kotak keluar SMS hanya ada di lingkungan pengembangan');
-    }
+    identityPolicy.devSmsOutbox(ctx.identity.config.mode === 'production', ctx.identity.sms.kind === 'outbox');
     const rows = await devSmsOutbox(ctx.em, ctx.identity, phone);
     return rows.map((r) => ({ to: r.to_phone, text: r.text, sentAt: new Date(r.sent_at) }));
   }
