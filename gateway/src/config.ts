@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   DEFAULT_EDGE_PORT,
   DEFAULT_PORTS,
@@ -95,6 +97,8 @@ export interface EdgeConfig {
   trustedProxies: Set<string>;
   maxBodyBytes: number;
   upstreamTimeoutMs: number;
+  /** The web app's build (web/dist), served for GET paths other than /graphql. */
+  webRoot: string;
   logLevel: string;
 }
 
@@ -128,6 +132,7 @@ export function loadEdgeConfig(env = new Env()): EdgeConfig {
     trustedProxies: parseTrustedProxies(env.optional('EDGE_TRUSTED_PROXIES')),
     maxBodyBytes: env.int('EDGE_MAX_BODY_BYTES', 1_000_000, 1, 100_000_000),
     upstreamTimeoutMs: env.int('EDGE_UPSTREAM_TIMEOUT_MS', 60_000, 100, 600_000),
+    webRoot: resolve(env.optional('EDGE_WEB_ROOT') ?? fileURLToPath(new URL('../../web/dist', import.meta.url))),
     logLevel: env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   };
 }

@@ -16,6 +16,7 @@ import {
 import { AdmissionControl, admissionMetrics, isMutation } from './admission.js';
 import type { EdgeConfig } from './config.js';
 import { edgeReadiness } from './readiness.js';
+import { serveStatic } from './static.js';
 
 /**
  * The edge: the platform's public front door, a process that does nothing but admit or refuse.
@@ -221,6 +222,7 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
         rssMiB: process.memoryUsage.rss() / 2 ** 20,
       });
     }
+    if (pathname !== '/graphql' && (await serveStatic(req, res, pathname, config.webRoot))) return;
     let body: Buffer | undefined;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       body = await readRequestBody(req, config.maxBodyBytes);

@@ -5,7 +5,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { runnerImport } from 'vite';
-import { stringifyDocument } from '@urql/core';
+import { createRequest, stringifyDocument } from '@urql/core';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -19,7 +19,8 @@ const { module: auth } = await runnerImport(join(root, 'src/auth.ts'));
 const documents = [...Object.values(ops), ...Object.values(auth.SIGN_IN_DOCUMENTS)];
 const manifest = {};
 for (const doc of documents) {
-  const text = stringifyDocument(doc);
+  // The same path as the client: a string is parsed first (createRequest), then printed.
+  const text = stringifyDocument(createRequest(doc, {}).query);
   manifest[createHash('sha256').update(text).digest('hex')] = text;
 }
 writeFileSync(join(dist, 'persisted-documents.json'), JSON.stringify(manifest, null, 2) + '\n');

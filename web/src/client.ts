@@ -1,8 +1,8 @@
 import { Client, fetchExchange } from '@urql/core';
 import { cacheExchange } from '@urql/exchange-graphcache';
-import { persistedExchange } from '@urql/exchange-persisted';
 import { auth } from './auth.js';
 import { overloadRetryingFetch, type OverloadNotice } from './overload.js';
+import { persistedFetch } from './persisted.js';
 
 type NoticeListener = (notice: OverloadNotice) => void;
 const noticeListeners = new Set<NoticeListener>();
@@ -42,21 +42,23 @@ export function createClient(): Client {
           AuthSession: () => null,
         },
       }),
-      // Hashes only; the full document goes once, when the gateway has not seen the hash (APQ). With the
-      // gateway's trusted-documents manifest (dist/persisted-documents.json) that fallback never happens.
-      persistedExchange({ preferGetForPersistedQueries: false }),
       fetchExchange,
     ],
-    fetch: overloadRetryingFetch(
-      (input, init) => fetch(input, init),
-      (notice) => {
-        for (const l of noticeListeners) l(notice);
-      },
+    // Hashes only (persisted.ts), each attempt retried by itself while the edge refuses for overload.
+    fetch: persistedFetch(
+      overloadRetryingFetch(
+        (input, init) => fetch(input, init),
+        (notice) => {
+          for (const l of noticeListeners) l(notice);
+        },
+      ),
     ),
     fetchOptions: () => {
       const token = auth.token();
       return token ? { headers: { authorization: `Bearer ${token}` } } : {};
     },
+    // POST only: a GET would carry the whole document in the URL, not the hash.
+    preferGetMethod: false,
     requestPolicy: 'cache-and-network',
   });
 }

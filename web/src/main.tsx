@@ -58,13 +58,7 @@ function App(): preact.JSX.Element {
           <Link href="/appointments">{t('nav.mine')}</Link>
           <Link href="/children">{t('nav.parents')}</Link>
           <Link href="/sign-in">{t('nav.signIn')}</Link>
-          <button
-            type="button"
-            class="link"
-            lang={lang === 'id' ? 'en' : 'id'}
-            aria-label={t('app.languageLabel')}
-            onClick={() => setLanguage(lang === 'id' ? 'en' : 'id')}
-          >
+          <button type="button" class="link" lang={lang === 'id' ? 'en' : 'id'} onClick={() => setLanguage(lang === 'id' ? 'en' : 'id')}>
             {t('app.language')}
           </button>
         </nav>

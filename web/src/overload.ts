@@ -23,11 +23,11 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 
 /**
  * The wait before attempt `attempt` (1-based): at least Retry-After, doubling for each refusal in a row up
- * to 30 s, plus up to half of it again at random.
+ * to 8 s (a citizen is watching the countdown), plus up to half of it again at random.
  */
 export function retryDelayMs(retryAfterSeconds: number | undefined, attempt: number, random: () => number = Math.random): number {
   const base = Math.max(1, retryAfterSeconds ?? 1);
-  const backoff = Math.min(30, base * 2 ** Math.max(0, Math.min(attempt - 1, 5)));
+  const backoff = Math.min(Math.max(8, base), base * 2 ** Math.max(0, Math.min(attempt - 1, 5)));
   return Math.round((backoff + random() * backoff * 0.5) * 1000);
 }
 
