@@ -7,6 +7,7 @@ import { ErrorSummary, mistakeFor, navigate, t, useLanguage } from '../ui.js';
 import { remember } from '../slip.js';
 
 const EMPTY: Mistakes = { fields: [], general: [] };
+const FORM_ORDER = ['nik', 'fullName', 'birthDate', 'sex', 'phone', 'residenceKelurahanCode', 'doseKind'];
 
 /** What stays for the next family member: the phone and the kelurahan (the same household). */
 const household = { phone: '', kecamatan: '', kelurahan: '' };
@@ -91,7 +92,10 @@ export function BookPage(props: { sessionId: string; slotId: string }): preact.J
       navigate(`/confirmation/${result.data.bookAppointment.id}`);
       return;
     }
-    setMistakes(readMistakes(result.error, lang, t('common.network')));
+    const found = readMistakes(result.error, lang, t('common.network'));
+    // The summary lists mistakes in the order of the form, top to bottom.
+    found.fields.sort((a, b) => FORM_ORDER.indexOf(a.field) - FORM_ORDER.indexOf(b.field));
+    setMistakes(found);
   };
   const shown = useMemo(() => mistakes, [mistakes]);
   return (
@@ -185,7 +189,7 @@ export function BookPage(props: { sessionId: string; slotId: string }): preact.J
         <div class="field">
           <label for="res-kecamatan">{t('find.kecamatan')}</label>
           <select id="res-kecamatan" value={form.kecamatan} onChange={set('kecamatan')}>
-            <option value="">{t('book.choose')}</option>
+            <option value="">{t('book.chooseKecamatan')}</option>
             {kecs.data?.areas.map((a) => (
               <option key={a.code} value={a.code}>
                 {a.name}

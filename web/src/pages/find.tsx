@@ -32,7 +32,7 @@ export function FindPage(): preact.JSX.Element {
         <div class="field">
           <label for="kecamatan">{t('find.kecamatan')}</label>
           <select id="kecamatan" value={kecamatan} onChange={(e) => choose(e.currentTarget.value, '')}>
-            <option value="">{t('book.choose')}</option>
+            <option value="">{t('book.chooseKecamatan')}</option>
             {kecs.data?.areas.map((a) => (
               <option key={a.code} value={a.code}>
                 {a.name}
