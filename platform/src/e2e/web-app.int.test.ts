@@ -210,6 +210,57 @@ describe('the web app in a real browser, through the edge', () => {
     await page.context().close();
   });
 
+  test('the whole booking with the keyboard alone: Tab, typing, Space and Enter', async () => {
+    const page = await newPage();
+    await page.goto(`${origin}/session/${first.id}`);
+    await page.getByTestId('slot').first().waitFor();
+    const focused = (): Promise<string> =>
+      page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        return el ? `${el.tagName.toLowerCase()}#${el.id}|${el.textContent ?? ''}` : '';
+      });
+    const tabTo = async (match: (f: string) => boolean): Promise<void> => {
+      for (let i = 0; i < 40; i++) {
+        await page.keyboard.press('Tab');
+        if (match(await focused())) return;
+      }
+      throw new Error(`not reached by Tab; last focus ${await focused()}`);
+    };
+    await tabTo((f) => f.startsWith('a#|') && f.includes('Pesan 08:'));
+    await page.keyboard.press('Enter');
+    await page.locator('#nik').waitFor();
+    const p = person({ birthDate: '1979-01-15', sex: 'MALE' });
+    const [y, m, d] = p.birthDate.split('-');
+    await tabTo((f) => f.startsWith('input#nik'));
+    await page.keyboard.type(p.nik);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(p.fullName);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(d!);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(m!);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(y!);
+    // Into the radio group (first option), then the arrow key moves to and selects the second (male).
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('0812' + String(Date.now()).slice(-8));
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Semarang Tengah');
+    await page.locator('#residenceKelurahanCode option[value="33.74.01.1001"]').waitFor({ state: 'attached' });
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Miroto');
+    expect(await page.inputValue('#residenceKelurahanCode')).toBe('33.74.01.1001');
+    expect(await page.isChecked('input[name=sex][value=MALE]')).toBe(true);
+    await tabTo((f) => f.startsWith('button#'));
+    await page.keyboard.press('Enter');
+    await page.getByTestId('slip-code').waitFor();
+    expect((await page.getByTestId('slip-code').textContent())!.trim()).toMatch(/^[2-9A-HJKMNP-Z]{6}$/);
+    await page.context().close();
+  });
+
   test('the English switch changes every string and is kept on the next visit', async () => {
     const page = await newPage();
     await page.goto(`${origin}/`);
