@@ -15,7 +15,7 @@ export const BUDGET_BYTES = 100 * 1024;
 // The exact text urql sends and hashes (stringifyDocument, sha256), so the manifest's keys are the hashes
 // the app sends: { "<sha256>": "<document>" } for GATEWAY_TRUSTED_DOCUMENTS.
 const { module: ops } = await runnerImport(join(root, 'src/operations.ts'));
-const { module: auth } = await runnerImport(join(root, 'src/auth.ts'));
+const { module: auth } = await runnerImport(join(root, 'src/auth-documents.ts'));
 const documents = [...Object.values(ops), ...Object.values(auth.SIGN_IN_DOCUMENTS)];
 const manifest = {};
 for (const doc of documents) {

@@ -1,21 +1,9 @@
 import type { Client } from '@urql/core';
 
-/**
- * Sign-in against the identity subgraph (docs: /work/notes/signin-contract.md). These documents are not in
- * the supergraph yet, so they are plain strings, not codegen documents; they are hashed into the persisted
- * manifest like every other operation (see scripts/postbuild.mjs).
- */
-export const REQUEST_CODE = `mutation RequestSignInCode($phone: String!) {
-  requestSignInCode(phone: $phone) { phone expiresAt resendAfterSeconds }
-}`;
-export const SIGN_IN_WITH_CODE = `mutation SignInWithCode($phone: String!, $code: String!) {
-  signInWithCode(phone: $phone, code: $code) { accessToken refreshToken accessTokenExpiresAt account { id role phone displayName } }
-}`;
-export const REFRESH_SESSION = `mutation RefreshSession($refreshToken: String!) {
-  refreshSession(refreshToken: $refreshToken) { accessToken refreshToken accessTokenExpiresAt account { id role phone displayName } }
-}`;
-export const SIGN_OUT = `mutation SignOut($refreshToken: String!) { signOut(refreshToken: $refreshToken) }`;
-export const SIGN_IN_DOCUMENTS = { REQUEST_CODE, SIGN_IN_WITH_CODE, REFRESH_SESSION, SIGN_OUT };
+import { REFRESH_SESSION } from './auth-documents.js';
+export * from './auth-documents.js';
+
+// The signed-in session: sign-in against the identity subgraph (documents in auth-documents.ts).
 
 export interface AuthSession {
   accessToken: string;
@@ -30,6 +18,10 @@ type Listener = (session: AuthSession | undefined) => void;
 /** The access token lives in memory only; the refresh token in localStorage, rotated on every use. */
 class AuthStore {
   private session: AuthSession | undefined;
+  // Tabs share one session: a refresh token used twice counts as reuse and revokes the whole family, so
+  // one tab refreshes (under a lock) and tells the others the new session.
+  private readonly channel = typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel('victori-auth');
+  private client: Client | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly listeners = new Set<Listener>();
 
@@ -43,8 +35,13 @@ class AuthStore {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
-  set(session: AuthSession | undefined, client?: Client): void {
+  constructor() {
+    this.channel?.addEventListener('message', (e: MessageEvent<AuthSession | null>) => this.set(e.data ?? undefined, this.client, false));
+  }
+  set(session: AuthSession | undefined, client?: Client, tell = true): void {
     this.session = session;
+    if (client) this.client = client;
+    if (tell) this.channel?.postMessage(session ?? null);
     clearTimeout(this.timer);
     try {
       if (session) localStorage.setItem(REFRESH_KEY, session.refreshToken);
@@ -60,15 +57,28 @@ class AuthStore {
     for (const l of this.listeners) l(session);
   }
   async refresh(client: Client): Promise<void> {
-    let refreshToken: string | null = null;
-    try {
-      refreshToken = localStorage.getItem(REFRESH_KEY);
-    } catch {
-      return;
-    }
-    if (!refreshToken) return;
-    const result = await client.mutation<{ refreshSession: AuthSession }>(REFRESH_SESSION, { refreshToken }).toPromise();
-    this.set(result.data?.refreshSession, client);
+    this.client = client;
+    const run = async (): Promise<void> => {
+      let refreshToken: string | null = null;
+      try {
+        refreshToken = localStorage.getItem(REFRESH_KEY);
+      } catch {
+        return;
+      }
+      if (!refreshToken) return;
+      // Another tab refreshed while this one waited for the lock: its session arrived by message.
+      if (
+        this.session &&
+        this.session.refreshToken === refreshToken &&
+        Date.parse(this.session.accessTokenExpiresAt) - Date.now() > 120_000
+      )
+        return;
+      const result = await client.mutation<{ refreshSession: AuthSession }>(REFRESH_SESSION, { refreshToken }).toPromise();
+      // UNAUTHENTICATED (unknown, expired or reused): signed out; the pages offer sign-in again.
+      this.set(result.data?.refreshSession, client);
+    };
+    if (typeof navigator !== 'undefined' && navigator.locks) await navigator.locks.request('victori-refresh', run);
+    else await run();
   }
 }
 

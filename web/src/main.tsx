@@ -9,7 +9,7 @@ import { SessionPage } from './pages/session.js';
 import { BookPage } from './pages/book.js';
 import { ConfirmationPage } from './pages/confirmation.js';
 import { AppointmentsPage } from './pages/appointments.js';
-import { SignInPage } from './pages/signin.js';
+import { SignInPage, StaffSignInPage } from './pages/signin.js';
 import { ChildrenPage } from './pages/children.js';
 import { Link, setNavigateListener, SurgeBanner, t, useLanguage } from './ui.js';
 import './style.css';
@@ -25,6 +25,7 @@ function route(path: string): preact.JSX.Element {
   if (parts[0] === 'confirmation' && parts[1]) return <ConfirmationPage id={parts[1]} />;
   if (parts[0] === 'appointments') return <AppointmentsPage />;
   if (parts[0] === 'sign-in') return <SignInPage />;
+  if (parts[0] === 'staff') return <StaffSignInPage />;
   if (parts[0] === 'children') return <ChildrenPage />;
   return <h1>{t('notFound')}</h1>;
 }
