@@ -216,7 +216,10 @@ describe('the web app in a real browser, through the edge', () => {
     await page.getByTestId('slot').first().waitFor();
     const focused = (): Promise<string> =>
       page.evaluate(() => {
-        const el = document.activeElement as HTMLElement | null;
+        // Runs in the page; the platform's typecheck has no DOM types.
+        const el = (
+          globalThis as unknown as { document: { activeElement: { tagName: string; id: string; textContent: string | null } | null } }
+        ).document.activeElement;
         return el ? `${el.tagName.toLowerCase()}#${el.id}|${el.textContent ?? ''}` : '';
       });
     const tabTo = async (match: (f: string) => boolean): Promise<void> => {
