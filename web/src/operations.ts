@@ -274,3 +274,50 @@ export const ChildSchedule = graphql(`
     }
   }
 `);
+
+export const MyRecords = graphql(`
+  query MyRecords {
+    myAppointments {
+      id
+      status
+      queueNumber
+      slipCode
+      sessionDate
+      fullName
+      product {
+        code
+        name
+      }
+      slot {
+        id
+        startTime
+        endTime
+      }
+      facility {
+        id
+        name
+      }
+    }
+    myPerson {
+      id
+      doseRecords {
+        id
+        antigen
+        doseNumber
+        administeredAt
+        product {
+          code
+          name
+        }
+        facility {
+          id
+          name
+        }
+        delivery {
+          doseRecordId
+          state
+        }
+      }
+    }
+  }
+`);

@@ -1,6 +1,7 @@
-import { useState } from 'preact/hooks';
-import { useClient, useMutation } from '@urql/preact';
-import { CancelAppointment, MyAppointments, OtherSessions, RescheduleAppointment } from '../operations.js';
+import { useEffect, useState } from 'preact/hooks';
+import { useClient, useMutation, useQuery } from '@urql/preact';
+import { auth } from '../auth.js';
+import { CancelAppointment, MyAppointments, MyRecords, OtherSessions, RescheduleAppointment } from '../operations.js';
 import type { MyAppointmentsQuery, OtherSessionsQuery } from '../gql/graphql.js';
 import { composeDate, readMistakes, type Mistakes } from '../errors.js';
 import { idempotent, newIdempotencyKey } from '../client.js';
@@ -10,7 +11,41 @@ import { ErrorSummary, mistakeFor, t, useLanguage } from '../ui.js';
 type Appointment = MyAppointmentsQuery['myAppointments'][number];
 type Choice = { slotId: string; date: string; time: string; place: string };
 
+/** Signed in: the account's appointments and each dose record's delivery to SATUSEHAT, in words. */
+function SignedInRecords(): preact.JSX.Element | null {
+  const [r] = useQuery({ query: MyRecords });
+  if (!r.data) return null;
+  return (
+    <section aria-labelledby="records-title">
+      <h2 id="records-title">{t('mine.signedIn')}</h2>
+      <ul class="cards">
+        {r.data.myAppointments.map((a) => (
+          <li key={a.id} class="card">
+            {a.fullName} · {t(`mine.status.${a.status}`, { defaultValue: a.status })} · {a.sessionDate} {a.slot.startTime} ·{' '}
+            {a.facility.name} · {a.slipCode}
+          </li>
+        ))}
+      </ul>
+      {r.data.myPerson && r.data.myPerson.doseRecords.length > 0 && (
+        <>
+          <h2>{t('mine.doses')}</h2>
+          <ul class="cards">
+            {r.data.myPerson.doseRecords.map((d) => (
+              <li key={d.id} class="card">
+                {d.antigen} {d.doseNumber} · {d.administeredAt.slice(0, 10)} · {d.product.name} · {d.facility.name}:{' '}
+                <strong>{t(`mine.delivery.${d.delivery.state}`)}</strong>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
 export function AppointmentsPage(): preact.JSX.Element {
+  const [signedIn, setSignedIn] = useState(!!auth.current);
+  useEffect(() => auth.subscribe((session) => setSignedIn(!!session)), []);
   const lang = useLanguage();
   const client = useClient();
   const [form, setForm] = useState({ nik: '', day: '', month: '', year: '', slipCode: '' });
@@ -72,6 +107,7 @@ export function AppointmentsPage(): preact.JSX.Element {
     <>
       <ErrorSummary mistakes={mistakes} />
       <h1>{t('mine.title')}</h1>
+      {signedIn && <SignedInRecords />}
       <p>{t('mine.intro')}</p>
       <form onSubmit={(e) => void find(e)} noValidate>
         <div class={`field${mistakeFor(mistakes, 'nik') ? ' field-error' : ''}`} id="field-nik">
