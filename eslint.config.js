@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/*.mjs', '**/dist/**', '**/node_modules/**', '.data/**', 'coverage/**', '**/*.js', 'bench/results/**'] },
+  { ignores: ['**/*.mjs', '**/dist/**', '**/node_modules/**', '.data/**', 'coverage/**', '**/*.js', 'bench/results/**', 'web/**'] },
   ...tseslint.configs.strict,
   {
     files: ['**/*.ts'],

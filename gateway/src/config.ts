@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   ConfigError,
   DEFAULT_EDGE_PORT,
@@ -9,7 +11,6 @@ import {
   type Mode,
   type ServiceName,
 } from '@victori/shared';
-import { fileURLToPath } from 'node:url';
 import type { SubgraphGuardOptions } from './subgraph-breaker.js';
 import { DEFAULT_COST_LIMITS, type CostLimits } from './cost-limits.js';
 
@@ -156,6 +157,8 @@ export interface EdgeConfig {
   trustedProxies: Set<string>;
   maxBodyBytes: number;
   upstreamTimeoutMs: number;
+  /** The web app's build (web/dist), served for GET paths other than /graphql. */
+  webRoot: string;
   logLevel: string;
   /** Read classes (by the subgraphs a read touches): the supergraph they are read from and each class's share of the read bound. */
   readClasses: { supergraphFile: string; classSharePercent: number };
@@ -204,6 +207,7 @@ export function loadEdgeConfig(env = new Env()): EdgeConfig {
     metricsToken: env.optional('EDGE_METRICS_TOKEN'),
     production: env.optional('NODE_ENV') === 'production',
     trustedDocumentsFile: env.optional('GATEWAY_TRUSTED_DOCUMENTS'),
+    webRoot: resolve(env.optional('EDGE_WEB_ROOT') ?? fileURLToPath(new URL('../../web/dist', import.meta.url))),
     logLevel: env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   };
 }

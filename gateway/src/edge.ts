@@ -20,6 +20,7 @@ import { edgeReadiness } from './readiness.js';
 import { metricsAccess } from './metrics-access.js';
 import { TrustedDocuments } from './trusted-documents.js';
 import { edgeMetrics } from './edge-metrics.js';
+import { serveStatic } from './static.js';
 
 /**
  * The edge: the platform's public front door, a process that does nothing but admit or refuse.
@@ -241,6 +242,7 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
         rssMiB: process.memoryUsage.rss() / 2 ** 20,
       });
     }
+    if (pathname !== '/graphql' && (await serveStatic(req, res, pathname, config.webRoot))) return;
     let body: Buffer | undefined;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       body = await readRequestBody(req, config.maxBodyBytes);

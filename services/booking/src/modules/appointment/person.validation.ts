@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { assertValidNik, badInput, kecamatanOf, type PiiVault, type Sex } from '@victori/shared';
+import { badInput, checkNik, kecamatanOf, type Message, type PiiVault, type Sex } from '@victori/shared';
 import { isDate } from '../../time.js';
 
 export interface PersonInput {
@@ -31,28 +31,40 @@ export function normalisePhone(raw: string): string | undefined {
   return m ? `62${m[1]}` : undefined;
 }
 
+/**
+ * Checks every field of one submission and reports all mistakes together: one BAD_USER_INPUT error naming
+ * the first field, with `extensions.fields` listing each field's message in both languages, so a form can
+ * show them all at once instead of one per round trip.
+ */
 export function validatePerson(input: PersonInput, vault: PiiVault, today: string, phoneRequired: boolean): PersonFacts {
-  if (!isDate(input.birthDate)) throw badInput('birthDate', { id: 'Tanggal lahir harus YYYY-MM-DD', en: 'Birth date must be YYYY-MM-DD' });
-  if (input.birthDate > today) throw badInput('birthDate', { id: 'Tanggal lahir di masa depan', en: 'The birth date is in the future' });
-  if (input.sex !== 'MALE' && input.sex !== 'FEMALE')
-    throw badInput('sex', { id: 'Jenis kelamin harus MALE atau FEMALE', en: 'Sex must be MALE or FEMALE' });
+  const mistakes: { field: string; message: Message }[] = [];
+  const wrong = (field: string, message: Message): void => {
+    mistakes.push({ field, message });
+  };
+  const dateOk = isDate(input.birthDate);
+  if (!dateOk) wrong('birthDate', { id: 'Tanggal lahir harus YYYY-MM-DD', en: 'Birth date must be YYYY-MM-DD' });
+  else if (input.birthDate > today) wrong('birthDate', { id: 'Tanggal lahir di masa depan', en: 'The birth date is in the future' });
+  const sexOk = input.sex === 'MALE' || input.sex === 'FEMALE';
+  if (!sexOk) wrong('sex', { id: 'Jenis kelamin harus MALE atau FEMALE', en: 'Sex must be MALE or FEMALE' });
   const nik = input.nik.trim();
-  assertValidNik(nik, { birthDate: input.birthDate, sex: input.sex }, 'nik');
+  // The NIK encodes birth date and sex; it is compared with them only when they are themselves valid.
+  const nikCheck = checkNik(nik, dateOk && sexOk ? { birthDate: input.birthDate, sex: input.sex as Sex } : {});
+  if (!nikCheck.ok) wrong('nik', nikCheck.message);
   const fullName = input.fullName.trim().replace(/\s+/g, ' ');
-  if (!NAME.test(fullName) || fullName.length < 2) {
-    throw badInput('fullName', { id: 'Nama lengkap tidak valid', en: 'Invalid full name' });
-  }
+  if (!NAME.test(fullName) || fullName.length < 2) wrong('fullName', { id: 'Nama lengkap tidak valid', en: 'Invalid full name' });
   let phoneHash: string | null = null;
   if (input.phone || phoneRequired) {
     const phone = normalisePhone(input.phone ?? '');
-    if (!phone)
-      throw badInput('phone', { id: 'Nomor HP tidak valid (contoh 081234567890)', en: 'Invalid mobile number (e.g. 081234567890)' });
-    phoneHash = vault.hash(`phone:${phone}`);
+    if (!phone) wrong('phone', { id: 'Nomor HP tidak valid (contoh 081234567890)', en: 'Invalid mobile number (e.g. 081234567890)' });
+    else phoneHash = vault.hash(`phone:${phone}`);
   }
   if (!kecamatanOf(input.residenceKelurahanCode)) {
-    throw badInput('residenceKelurahanCode', {
-      id: 'Kode kelurahan tidak dikenal di Kota Semarang',
-      en: 'Unknown kelurahan code in Kota Semarang',
+    wrong('residenceKelurahanCode', { id: 'Kode kelurahan tidak dikenal di Kota Semarang', en: 'Unknown kelurahan code in Kota Semarang' });
+  }
+  const first = mistakes[0];
+  if (first) {
+    throw badInput(first.field, first.message, {
+      fields: mistakes.map((m) => ({ field: m.field, message: m.message.id, messageEn: m.message.en })),
     });
   }
   return {
@@ -60,7 +72,7 @@ export function validatePerson(input: PersonInput, vault: PiiVault, today: strin
     nikEnc: vault.encrypt(nik),
     nameEnc: vault.encrypt(fullName),
     birthDate: input.birthDate,
-    sex: input.sex,
+    sex: input.sex as Sex,
     phoneHash,
     residenceKelurahanCode: input.residenceKelurahanCode,
   };

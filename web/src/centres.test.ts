@@ -1,0 +1,46 @@
+import { expect, test } from 'vitest';
+import { centreCards, todayInJakarta } from './centres.js';
+import type { FindCentresQuery } from './gql/graphql.js';
+
+const facility = (id: string, name: string): FindCentresQuery['facilities'][number] => ({
+  id,
+  name,
+  type: 'PUSKESMAS',
+  address: 'Jl.',
+  kelurahanCode: '33.74.01.1001',
+  area: { code: '33.74.01.1001', name: 'Miroto' },
+  openingHours: [],
+  stock: [{ usableDoses: 5, product: { code: 'PFIZER', name: 'Comirnaty', programme: 'COVID19' } }],
+});
+const session = (id: string, facilityId: string, date: string, remainingPlaces: number, servedCount = 0) => ({
+  node: {
+    id,
+    date,
+    startTime: '08:00',
+    endTime: '09:00',
+    programme: 'COVID19',
+    remainingPlaces,
+    servedCount,
+    status: 'OPEN',
+    facility: { id: facilityId },
+    product: { code: 'PFIZER', name: 'Comirnaty' },
+  },
+});
+
+test('centres with places first, soonest first; then the rest by name; served adds up', () => {
+  const cards = centreCards({
+    facilities: [facility('a', 'Alpha'), facility('b', 'Beta'), facility('c', 'Gamma')],
+    sessions: {
+      edges: [session('s1', 'c', '2026-12-05', 3, 4), session('s2', 'b', '2026-12-03', 1), session('s3', 'a', '2026-12-02', 0, 2)],
+    },
+  });
+  expect(cards.map((c) => c.name)).toEqual(['Beta', 'Gamma', 'Alpha']);
+  expect(cards[1]!.next).toEqual({ date: '2026-12-05', startTime: '08:00', sessionId: 's1' });
+  expect(cards[2]!.next).toBeUndefined();
+  expect(cards[2]!.served).toBe(2);
+  expect(cards[0]!.programmes).toEqual(['COVID19']);
+});
+
+test('today is the date in Semarang, not UTC', () => {
+  expect(todayInJakarta(new Date('2026-12-01T18:30:00Z'))).toBe('2026-12-02');
+});

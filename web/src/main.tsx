@@ -1,0 +1,80 @@
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { Provider } from '@urql/preact';
+import { createClient } from './client.js';
+import { setLanguage } from './i18n.js';
+import { auth } from './auth.js';
+import { FindPage } from './pages/find.js';
+import { SessionPage } from './pages/session.js';
+import { BookPage } from './pages/book.js';
+import { ConfirmationPage } from './pages/confirmation.js';
+import { AppointmentsPage } from './pages/appointments.js';
+import { SignInPage, StaffSignInPage } from './pages/signin.js';
+import { ChildrenPage } from './pages/children.js';
+import { Link, setNavigateListener, SurgeBanner, t, useLanguage } from './ui.js';
+import './style.css';
+
+const client = createClient();
+void auth.refresh(client).catch(() => undefined);
+
+function route(path: string): preact.JSX.Element {
+  const parts = path.split('/').filter(Boolean);
+  if (parts.length === 0) return <FindPage />;
+  if (parts[0] === 'session' && parts[1]) return <SessionPage id={parts[1]} />;
+  if (parts[0] === 'book' && parts[1] && parts[2]) return <BookPage sessionId={parts[1]} slotId={parts[2]} />;
+  if (parts[0] === 'confirmation' && parts[1]) return <ConfirmationPage id={parts[1]} />;
+  if (parts[0] === 'appointments') return <AppointmentsPage />;
+  if (parts[0] === 'sign-in') return <SignInPage />;
+  if (parts[0] === 'staff') return <StaffSignInPage />;
+  if (parts[0] === 'children') return <ChildrenPage />;
+  return <h1>{t('notFound')}</h1>;
+}
+
+function App(): preact.JSX.Element {
+  const lang = useLanguage();
+  const [path, setPath] = useState(location.pathname);
+  useEffect(() => {
+    const update = (): void => setPath(location.pathname);
+    setNavigateListener(update);
+    window.addEventListener('popstate', update);
+    return () => window.removeEventListener('popstate', update);
+  }, []);
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    document.title = t('app.title');
+    // A new page: focus its heading so screen readers and keyboards start there.
+    document.querySelector<HTMLElement>('main h1')?.focus();
+  }, [path, lang]);
+  return (
+    <>
+      <a class="skip" href="#main">
+        {t('app.skip')}
+      </a>
+      <header>
+        <Link href="/" class="brand">
+          {t('app.title')}
+        </Link>
+        <nav aria-label={t('app.nav')}>
+          <Link href="/">{t('nav.find')}</Link>
+          <Link href="/appointments">{t('nav.mine')}</Link>
+          <Link href="/children">{t('nav.parents')}</Link>
+          <Link href="/sign-in">{t('nav.signIn')}</Link>
+          <button type="button" class="link" lang={lang === 'id' ? 'en' : 'id'} onClick={() => setLanguage(lang === 'id' ? 'en' : 'id')}>
+            {t('app.language')}
+          </button>
+        </nav>
+      </header>
+      <SurgeBanner />
+      <main id="main" tabIndex={-1}>
+        {route(path)}
+      </main>
+    </>
+  );
+}
+
+render(
+  <Provider value={client}>
+    <App />
+  </Provider>,
+  document.getElementById('app')!,
+);

@@ -1,0 +1,52 @@
+import { renderSVG } from 'uqr';
+import { recall } from '../slip.js';
+import { Link, t, useLanguage } from '../ui.js';
+
+export function ConfirmationPage(props: { id: string }): preact.JSX.Element {
+  useLanguage();
+  const a = recall()[props.id];
+  if (!a) return <p>{t('notFound')}</p>;
+  const svg = renderSVG(a.slipCode, { ecc: 'M', border: 2 });
+  return (
+    <>
+      <div class="panel" role="region" aria-labelledby="confirm-title">
+        <h1 id="confirm-title">{t('confirm.title')}</h1>
+        <p>{t('confirm.slip')}</p>
+        <p class="slip" data-testid="slip-code">
+          {a.slipCode}
+        </p>
+      </div>
+      <div class="qr" role="img" aria-label={t('confirm.qr', { code: a.slipCode })} dangerouslySetInnerHTML={{ __html: svg }} />
+      <dl class="summary">
+        <dt>{t('confirm.person')}</dt>
+        <dd>{a.fullName}</dd>
+        <dt>{t('confirm.date')}</dt>
+        <dd>{a.sessionDate}</dd>
+        <dt>{t('confirm.time')}</dt>
+        <dd>
+          {a.slot.startTime}–{a.slot.endTime}
+        </dd>
+        <dt>{t('confirm.place')}</dt>
+        <dd>
+          {a.facility.name}, {a.facility.address}
+        </dd>
+        <dt>{t('confirm.queue')}</dt>
+        <dd data-testid="queue-number">{a.queueNumber}</dd>
+      </dl>
+      <h2>{t('confirm.bring')}</h2>
+      <ul>
+        <li>{t('confirm.bring1')}</li>
+        <li>{t('confirm.bring2')}</li>
+        <li>{t('confirm.bring3')}</li>
+      </ul>
+      <p>
+        <Link href={`/book/${a.sessionId}/${a.slot.id}`} class="button secondary">
+          {t('confirm.family')}
+        </Link>
+      </p>
+      <p>
+        <Link href="/appointments">{t('confirm.mine')}</Link>
+      </p>
+    </>
+  );
+}

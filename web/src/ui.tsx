@@ -1,0 +1,87 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
+import { i18n } from './i18n.js';
+import { onOverload } from './client.js';
+import type { FieldMistake, Mistakes } from './errors.js';
+
+export const t = (key: string, options: Record<string, unknown> = {}): string => i18n.t(key, options);
+
+/** Re-renders the caller when the language changes. */
+export function useLanguage(): string {
+  const [lang, setLang] = useState(i18n.language);
+  useEffect(() => {
+    const on = (l: string): void => setLang(l);
+    i18n.on('languageChanged', on);
+    return () => i18n.off('languageChanged', on);
+  }, []);
+  return lang;
+}
+
+let navigateListener: (() => void) | undefined;
+export const setNavigateListener = (l: () => void): void => {
+  navigateListener = l;
+};
+export function navigate(path: string): void {
+  history.pushState(null, '', path);
+  window.scrollTo(0, 0);
+  navigateListener?.();
+}
+
+export function Link(props: { href: string; children: ComponentChildren; class?: string }): preact.JSX.Element {
+  return (
+    <a
+      href={props.href}
+      class={props.class}
+      onClick={(e) => {
+        if (e.ctrlKey || e.metaKey || e.shiftKey) return;
+        e.preventDefault();
+        navigate(props.href);
+      }}
+    >
+      {props.children}
+    </a>
+  );
+}
+
+/** GOV.UK error summary: every mistake, linked to its field, focused when it appears. */
+export function ErrorSummary(props: { mistakes: Mistakes }): preact.JSX.Element | null {
+  const { fields, general } = props.mistakes;
+  if (!fields.length && !general.length) return null;
+  return (
+    <div class="error-summary" role="alert" tabIndex={-1} ref={(el) => el?.focus()} aria-labelledby="error-summary-title">
+      <h2 id="error-summary-title">{t('book.summary')}</h2>
+      <ul>
+        {general.map((m) => (
+          <li key={m}>{m}</li>
+        ))}
+        {fields.map((f) => (
+          <li key={f.field}>
+            <a href={`#field-${f.field}`}>{f.message}</a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export const mistakeFor = (mistakes: Mistakes, field: string): FieldMistake | undefined => mistakes.fields.find((f) => f.field === field);
+
+/** The countdown while the edge refuses for overload; the app retries by itself meanwhile. */
+export function SurgeBanner(): preact.JSX.Element | null {
+  const [retryAt, setRetryAt] = useState<number | undefined>(undefined);
+  const [now, setNow] = useState(Date.now());
+  useLanguage();
+  useEffect(() => onOverload((n) => setRetryAt(n.retryAt)), []);
+  useEffect(() => {
+    if (retryAt === undefined) return;
+    const timer = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(timer);
+  }, [retryAt]);
+  if (retryAt === undefined) return null;
+  const seconds = Math.max(0, Math.ceil((retryAt - now) / 1000));
+  return (
+    <div class="surge" role="status" aria-live="polite" data-testid="surge">
+      {seconds > 0 ? t('surge.waiting', { seconds }) : t('surge.retrying')}
+    </div>
+  );
+}
