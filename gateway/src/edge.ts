@@ -222,7 +222,7 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
       const answer = edgeReadiness(await upstreamJson('/ready').catch(() => undefined));
       return sendJson(res, answer.httpStatus, answer.body);
     }
-    if (pathname === '/metrics') {
+    if (pathname === '/metrics' || pathname === '/metrics.json') {
       const access = metricsAccess(req, config.metricsToken, config.production);
       if (access === 404) return sendJson(res, 404, errorBody(ErrorCode.NOT_FOUND, 'Alamat tidak ditemukan', 'Not found'));
       if (access === 401)

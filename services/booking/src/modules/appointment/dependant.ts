@@ -17,17 +17,16 @@ const NAME = /^[\p{L}][\p{L} .,'-]{0,99}$/u;
  */
 export async function bookedPerson(ctx: BookingContext, input: BookAppointmentInput, today: string): Promise<PersonFacts> {
   if (!input.personId) {
-    for (const f of ['nik', 'fullName', 'birthDate', 'sex', 'residenceKelurahanCode'] as const) {
-      if (!input[f]) throw badInput(f, { id: `${f} wajib diisi (atau personId)`, en: `${f} is required (or personId)` });
-    }
+    // Without a registry id the person's own data is required; validatePerson names every missing or wrong
+    // field of the submission at once (an absent field is validated as an empty one).
     return validatePerson(
       {
-        nik: input.nik!,
-        fullName: input.fullName!,
-        birthDate: input.birthDate!,
-        sex: input.sex!,
+        nik: input.nik ?? '',
+        fullName: input.fullName ?? '',
+        birthDate: input.birthDate ?? '',
+        sex: input.sex ?? '',
         phone: input.phone,
-        residenceKelurahanCode: input.residenceKelurahanCode!,
+        residenceKelurahanCode: input.residenceKelurahanCode ?? '',
       },
       ctx.vault,
       today,
