@@ -244,7 +244,12 @@ describe('cost limits through the edge and the gateway, before any subgraph is c
       expect((await fetch(at, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
       const ok = await fetch(at, { headers: { authorization: 'Bearer metrics-secret-1' } });
       expect(ok.status).toBe(200);
-      expect(await ok.json()).toMatchObject({ admission: { read: { inFlight: 0 } } });
+      expect(await ok.text()).toMatch(/victori_admission_in_flight/);
+      // The JSON view is behind the same token.
+      const json = new URL('/metrics.json', guarded.url);
+      expect((await fetch(json)).status).toBe(401);
+      const okJson = await fetch(json, { headers: { authorization: 'Bearer metrics-secret-1' } });
+      expect(await okJson.json()).toMatchObject({ admission: { read: { inFlight: 0 } } });
     } finally {
       await guarded.close();
     }
