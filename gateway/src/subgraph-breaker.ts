@@ -62,10 +62,16 @@ export type UnavailableReason = 'timeout' | 'breaker-open' | 'unreachable' | 'se
 
 /** The typed error a query gets for a subgraph that did not answer; both languages, the service named. */
 export function subgraphUnavailable(serviceName: string, reason: UnavailableReason, mutation: boolean): AppError {
+  // Only a timeout is "did not answer in time": a subgraph that answered 5xx at once was mislabelled so, which
+  // sent the search for its cause after a hang.
+  const failed =
+    reason === 'timeout'
+      ? { id: 'tidak menjawab tepat waktu', en: 'did not answer in time' }
+      : { id: 'gagal menjawab', en: 'failed to answer' };
   const what = mutation
     ? {
-        id: `Layanan ${serviceName} tidak menjawab tepat waktu; perubahan mungkin sudah tercatat, ulangi dengan Idempotency-Key yang sama`,
-        en: `The ${serviceName} service did not answer in time; the change may have been recorded, retry with the same Idempotency-Key`,
+        id: `Layanan ${serviceName} ${failed.id}; perubahan mungkin sudah tercatat, ulangi dengan Idempotency-Key yang sama`,
+        en: `The ${serviceName} service ${failed.en}; the change may have been recorded, retry with the same Idempotency-Key`,
       }
     : {
         id: `Layanan ${serviceName} sedang tidak tersedia; data dari layanan lain tetap ditampilkan`,

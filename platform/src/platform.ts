@@ -138,6 +138,8 @@ export async function startInProcess(options: InProcessOptions): Promise<InProce
         ...(name === 'identity' ? { JWT_PRIVATE_KEY: privateKey, JWT_ISSUER, JWT_AUDIENCE } : {}),
         // Production refuses the SMS outbox; an in-process production platform gets a gateway that refuses (discard port).
         ...(name === 'identity' && mode === 'production' ? { IDENTITY_SMS_URL: 'http://127.0.0.1:9/sms' } : {}),
+        // Production requires the national record's address; here a SATUSEHAT that refuses, as for SMS.
+        ...(name === 'immunization' && mode === 'production' ? { SATUSEHAT_BASE_URL: 'http://127.0.0.1:9/fhir-r4/v1' } : {}),
         ...options.serviceEnv,
       });
       services[name] = await startService(SERVICE_DEFINITIONS[name], loadServiceConfig(name, env), {

@@ -44,6 +44,11 @@ export interface ServiceDefinition<TContext extends BaseContext> {
   migrations: MigrationObject[];
   buildSchema: () => Promise<GraphQLSchema>;
   createContext: (base: BaseContext, runtime: ServiceRuntime) => TContext;
+  /**
+   * Reads the service's own settings once before it starts, background work or not: a setting that is
+   * wrong refuses the start instead of failing every request later (as the context would build them).
+   */
+  checkConfig?: (config: ServiceConfig) => void;
   /** Event consumers this service runs (each in its own transactions, with an inbox). */
   consumers?: ConsumerDefinition[];
   /** Idempotent seed of reference and demo data. */
@@ -164,6 +169,7 @@ export async function startService<TContext extends BaseContext>(
   config: ServiceConfig,
   options: { queryCounter?: QueryCounter; logger?: Logger; background?: boolean; consumerOptions?: ConsumerOptions } = {},
 ): Promise<RunningService> {
+  def.checkConfig?.(config);
   const runtime = await openRuntime(def, config, options);
   const { orm, logger, events } = runtime;
   const transport = events.transport;

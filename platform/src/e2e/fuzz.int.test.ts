@@ -382,6 +382,29 @@ describe('fuzz: hostile requests through the edge never break the platform', () 
     return counts;
   };
 
+  // Seed 867693335 found it: every immunization request in this production platform answered 500 (its settings,
+  // read per request, refused production without SATUSEHAT_BASE_URL), which the gateway reported as a 503 timeout.
+  test.each(['citizen', 'health-worker'])('a hostile registerPerson as %s is refused as bad input, not a 5xx', async (role) => {
+    const input = {
+      nik: '189861121348',
+      fullName: 'Sari fuzzfix',
+      birthDate: '1970-01-01T00:00:00.044Z',
+      sex: '\u{1F600}\u{10400}\u{1D11E}',
+      residenceKelurahanCode: '',
+    };
+    const res = await pool.request({
+      path: '/graphql',
+      method: 'POST',
+      headers: { ...json, authorization: `Bearer ${tokens[role]!}` },
+      body: JSON.stringify({ query: 'mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }', variables: { i: input } }),
+    });
+    const body = (await res.body.json()) as { errors?: { extensions?: { code?: string; field?: string } }[] };
+    expect({ status: res.statusCode < 500, errors: body.errors?.map((e) => [e.extensions?.code, e.extensions?.field]) }).toEqual({
+      status: true,
+      errors: [['BAD_USER_INPUT', 'sex']],
+    });
+  });
+
   test(`${RUNS} generated hostile requests: 0 5xx, 0 untyped errors, 0 writes, 0 stack traces, no personal data echoed or logged`, async () => {
     const before = await countRows();
     const started = performance.now();

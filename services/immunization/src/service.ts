@@ -20,6 +20,10 @@ export const immunizationService: ServiceDefinition<ImmunizationContext> = {
   migrations,
   buildSchema: buildImmunizationSchema,
   createContext,
+  // Production without SATUSEHAT_BASE_URL: the context reads these settings for every request.
+  checkConfig: (config) => {
+    immunizationSettings(config);
+  },
   consumers: [appointmentsConsumer],
   commands: {
     'import-doses': importDosesCommand,

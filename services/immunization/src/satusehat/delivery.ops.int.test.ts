@@ -4,11 +4,12 @@
  * backlog, and the log has a few lines per state change instead of one per attempt.
  */
 import { Writable } from 'node:stream';
-import { ConfigError, Env, makeNik } from '@victori/shared';
+import { ConfigError, Env, loadServiceConfig, makeNik, startService } from '@victori/shared';
 import { gql } from '@victori/shared/testing';
 import { nationalLink } from '../../../../platform/src/dev-satusehat.js';
 import { startTestPlatform, type TestPlatform } from '../../../../platform/src/testing.js';
 import { loadImmunizationSettings } from '../config.js';
+import { immunizationService } from '../service.js';
 import { startSatusehatSimulator, type SatusehatSimulator } from './simulator.js';
 
 const BANDARHARJO = '6f1c2a10-0000-4000-8000-000000000003';
@@ -35,6 +36,21 @@ describe('where npm start sends dose records', () => {
       new Env({ NODE_ENV: 'production', SATUSEHAT_BASE_URL: 'https://api-satusehat.kemkes.go.id/fhir-r4/v1' }),
     );
     expect(real.env).toEqual({});
+  });
+
+  test('the service itself refuses to start in production without SATUSEHAT, also without background work', async () => {
+    // Started otherwise than by npm start (an in-process platform): it used to listen and answer every request 500.
+    const env = new Env({
+      NODE_ENV: 'production',
+      IMMUNIZATION_PORT: '0',
+      IMMUNIZATION_DATABASE_URL: 'postgres://127.0.0.1:9/none',
+      BUS_DATABASE_URL: 'postgres://127.0.0.1:9/none',
+      GATEWAY_SECRET: 'x'.repeat(32),
+      PII_KEY: '0'.repeat(64),
+    });
+    await expect(startService(immunizationService, loadServiceConfig('immunization', env), { background: false })).rejects.toThrow(
+      /SATUSEHAT_BASE_URL is required in production/,
+    );
   });
 });
 
