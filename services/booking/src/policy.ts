@@ -1,4 +1,13 @@
-import { allowRoles, facilityStaff, forbidden, notFound, partnersSeeAggregatesOnly, unauthenticated, type Claims, type NotFoundThing } from '@victori/shared';
+import {
+  allowRoles,
+  facilityStaff,
+  forbidden,
+  notFound,
+  partnersSeeAggregatesOnly,
+  unauthenticated,
+  type Claims,
+  type NotFoundThing,
+} from '@victori/shared';
 
 /**
  * Who may do what in booking: the one place its resolvers and services ask, first, before anything is
