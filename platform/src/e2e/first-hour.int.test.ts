@@ -10,7 +10,7 @@
  * `tsc -b` (a fresh clone has no build), and then `npm start` is timed on that built tree.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -122,7 +122,14 @@ test('the README names a Try it block for every role', () => {
 describe('the first hour, from a fresh clone', () => {
   const work = mkdtempSync(path.join(tmpdir(), 'victori-first-hour-'));
   const clone = path.join(work, 'clone');
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  // Run as root, the embedded PostgreSQL's own user must be able to enter the folder (README "Two commands").
+  chmodSync(work, 0o711);
+  let running: Started | undefined;
+  afterAll(async () => {
+    // A failed step leaves the platform up: stop it before its folder goes.
+    if (running && running.proc.exitCode === null && running.proc.signalCode === null) await stopAndCheck(running);
+    rmSync(work, { recursive: true, force: true });
+  });
 
   test('npm start, every README block as each role, SIGTERM leaves no process, and a restart on the data', async () => {
     const head = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).stdout.trim();
@@ -147,6 +154,7 @@ describe('the first hour, from a fresh clone', () => {
     Object.assign(env, Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])));
 
     const first = await npmStart(clone, env, path.join(work, 'first.log'));
+    running = first;
     expect(first.url).toBe(`http://localhost:${ports.EDGE_PORT}/graphql`);
     expect(first.log()).toContain('SATUSEHAT: local SIMULATOR');
 
@@ -188,6 +196,7 @@ describe('the first hour, from a fresh clone', () => {
     expect(firstStop.pids).toBeGreaterThanOrEqual(8); // npm, start, 4 subgraphs, gateway, edge (and PostgreSQL's)
 
     const again = await npmStart(clone, env, path.join(work, 'restart.log'));
+    running = again;
     const secondStop = await stopAndCheck(again);
     expect(secondStop).toMatchObject({ code: 0, left: [] });
 
