@@ -106,7 +106,7 @@ async function stopAndCheck(run: Started): Promise<{ code: number | null; left: 
   const exited = new Promise<number | null>((resolve) => run.proc.once('exit', (code) => resolve(code)));
   run.proc.kill('SIGTERM');
   const code = await exited;
-  for (const until = Date.now() + 15_000; Date.now() < until && pids.some(alive); ) await new Promise((r) => setTimeout(r, 100));
+  for (const until = Date.now() + 15_000; Date.now() < until && pids.some(alive);) await new Promise((r) => setTimeout(r, 100));
   return { code, left: pids.filter(alive), pids: pids.length };
 }
 
@@ -125,9 +125,11 @@ describe('the first hour, from a fresh clone', () => {
   // Run as root, the embedded PostgreSQL's own user must be able to enter the folder (README "Two commands").
   chmodSync(work, 0o711);
   let running: Started | undefined;
+  const leftOver: number[] = [];
   afterAll(async () => {
     // A failed step leaves the platform up: stop it before its folder goes.
-    if (running && running.proc.exitCode === null && running.proc.signalCode === null) await stopAndCheck(running);
+    if (running && running.proc.exitCode === null && running.proc.signalCode === null) leftOver.push(...(await stopAndCheck(running)).left);
+    for (const pid of leftOver.filter(alive)) process.kill(pid, 'SIGKILL');
     rmSync(work, { recursive: true, force: true });
   });
 
@@ -148,7 +150,12 @@ describe('the first hour, from a fresh clone', () => {
     for (const name of ['EMBEDDED_PG', 'EDGE', 'GATEWAY', 'BOOKING', 'INVENTORY', 'IMMUNIZATION', 'REPORTING', 'SATUSEHAT_SIM']) {
       ports[`${name}_PORT`] = await freePort();
     }
-    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', VICTORI_DATA_DIR: path.join(work, 'data') };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'warn',
+      VICTORI_DATA_DIR: path.join(work, 'data'),
+    };
     // A newcomer's shell: no external databases or SATUSEHAT, the platform's own ports.
     for (const key of Object.keys(env)) if (/_DATABASE_URL$|^SATUSEHAT_|^GATEWAY_URL$|^VICTORI_TEST_/.test(key)) delete env[key];
     Object.assign(env, Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])));
@@ -189,15 +196,23 @@ describe('the first hour, from a fresh clone', () => {
         partner: '"suppressed"',
       };
       expect(out.stdout).toContain(expected[role]);
+      // Demo sessions run Monday to Saturday (Jakarta): on those days Budi is checked in and his booster recorded.
+      const jakartaDay = new Date(Date.now() + 7 * 3_600_000).getUTCDay();
+      if (role === 'health-worker' && jakartaDay !== 0) {
+        expect(out.stdout).toContain('"status": "CHECKED_IN"');
+        expect(out.stdout).toMatch(/"recordDose": \{[^}]*"valid": true/);
+      }
     }
 
     const firstStop = await stopAndCheck(first);
+    leftOver.push(...firstStop.left);
     expect(firstStop).toMatchObject({ code: 0, left: [] });
     expect(firstStop.pids).toBeGreaterThanOrEqual(8); // npm, start, 4 subgraphs, gateway, edge (and PostgreSQL's)
 
     const again = await npmStart(clone, env, path.join(work, 'restart.log'));
     running = again;
     const secondStop = await stopAndCheck(again);
+    leftOver.push(...secondStop.left);
     expect(secondStop).toMatchObject({ code: 0, left: [] });
 
     process.stdout.write(
