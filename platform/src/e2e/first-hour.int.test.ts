@@ -150,15 +150,15 @@ describe('the first hour, from a fresh clone', () => {
     for (const name of ['EMBEDDED_PG', 'EDGE', 'GATEWAY', 'BOOKING', 'INVENTORY', 'IMMUNIZATION', 'REPORTING', 'SATUSEHAT_SIM']) {
       ports[`${name}_PORT`] = await freePort();
     }
+    // A newcomer's shell: no external databases or SATUSEHAT, the platform's own ports and data folder.
+    const inherited = Object.entries(process.env).filter(([key]) => !/_DATABASE_URL$|^SATUSEHAT_|^GATEWAY_URL$|^VICTORI_TEST_/.test(key));
     const env: NodeJS.ProcessEnv = {
-      ...process.env,
+      ...Object.fromEntries(inherited),
+      ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
       NODE_ENV: 'development',
       LOG_LEVEL: 'warn',
       VICTORI_DATA_DIR: path.join(work, 'data'),
     };
-    // A newcomer's shell: no external databases or SATUSEHAT, the platform's own ports.
-    for (const key of Object.keys(env)) if (/_DATABASE_URL$|^SATUSEHAT_|^GATEWAY_URL$|^VICTORI_TEST_/.test(key)) delete env[key];
-    Object.assign(env, Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])));
 
     const first = await npmStart(clone, env, path.join(work, 'first.log'));
     running = first;
