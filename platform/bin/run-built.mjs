@@ -19,6 +19,22 @@ function newestSource(dir) {
   return newest;
 }
 
+/** The newest modification time of any file below dir (0 when it does not exist). */
+function newestFile(dir) {
+  let newest = 0;
+  let entries = [];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestFile(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
 function mtime(file) {
   try {
     return statSync(file).mtimeMs;
@@ -50,7 +66,28 @@ if (stale.length > 0) {
   }
 }
 
-const [entry, ...args] = process.argv.slice(2);
+// --with-web (npm start): the web app the edge serves is built too when its sources are newer than web/dist.
+const argv = process.argv.slice(2);
+const withWeb = argv[0] === '--with-web';
+if (withWeb) argv.shift();
+if (withWeb) {
+  const web = path.join(root, 'web');
+  const newestWeb = Math.max(
+    newestFile(path.join(web, 'src')),
+    mtime(path.join(web, 'index.html')),
+    mtime(path.join(root, 'supergraph.graphql')),
+  );
+  if (newestWeb > mtime(path.join(web, 'dist', 'index.html'))) {
+    process.stderr.write('building the web app...\n');
+    const npm = process.env.npm_execpath;
+    const result = npm
+      ? spawnSync(process.execPath, [npm, 'run', 'build:web', '--silent'], { cwd: root, stdio: ['ignore', 2, 2] })
+      : spawnSync('npm', ['run', 'build:web', '--silent'], { cwd: root, stdio: ['ignore', 2, 2] });
+    if (result.status !== 0) process.exit(result.status ?? 1);
+  }
+}
+
+const [entry, ...args] = argv;
 if (!entry) {
   process.stderr.write('usage: node platform/bin/run-built.mjs <dist entry.js> [args...]\n');
   process.exit(2);

@@ -114,19 +114,26 @@ export async function launchPlatform(options: LaunchOptions): Promise<LaunchedPl
   const edgeUrl = ports.edge === undefined ? undefined : `http://${edgeHost}:${ports.edge}/graphql`;
   const stop = (): Promise<void> => supervisor.stop([['edge'], ['gateway'], [...SERVICES]]);
   try {
-    for (const name of SERVICES) {
-      const prefix = name.toUpperCase();
-      serviceUrls[name] = `http://${host}:${ports[name]}/graphql`;
-      await supervisor.add(
-        unit(name, `services/${name}/dist/index.js`, `http://${host}:${ports[name]}/health`, {
-          [`${prefix}_PORT`]: String(ports[name]),
-          [`${prefix}_DATABASE_URL`]: options.databaseUrls.services[name],
-          BUS_DATABASE_URL: options.databaseUrls.bus,
-          ...(name === 'identity' && options.jwtPrivateKey ? { JWT_PRIVATE_KEY: options.jwtPrivateKey } : {}),
-          ...options.serviceEnv?.[name],
-        }),
-      );
-    }
+    // The subgraphs do not need each other to start (events wait in the bus), so they start together:
+    // one after another, a restart of npm start spent 8 s here. allSettled: a failure stops them all
+    // only after every start has finished, so no child is left half-started.
+    const started = await Promise.allSettled(
+      SERVICES.map((name) => {
+        const prefix = name.toUpperCase();
+        serviceUrls[name] = `http://${host}:${ports[name]}/graphql`;
+        return supervisor.add(
+          unit(name, `services/${name}/dist/index.js`, `http://${host}:${ports[name]}/health`, {
+            [`${prefix}_PORT`]: String(ports[name]),
+            [`${prefix}_DATABASE_URL`]: options.databaseUrls.services[name],
+            BUS_DATABASE_URL: options.databaseUrls.bus,
+            ...(name === 'identity' && options.jwtPrivateKey ? { JWT_PRIVATE_KEY: options.jwtPrivateKey } : {}),
+            ...options.serviceEnv?.[name],
+          }),
+        );
+      }),
+    );
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     await supervisor.add(
       unit('gateway', 'gateway/dist/index.js', `http://${host}:${ports.gateway}/health`, {
         GATEWAY_PORT: String(ports.gateway),

@@ -60,8 +60,31 @@ export class AppError extends GraphQLError {
 export const badInput = (field: string, message: Message, extra: Record<string, unknown> = {}): AppError =>
   new AppError(ErrorCode.BAD_USER_INPUT, message, { field, ...extra });
 
-export const notFound = (what: string, field?: string): AppError =>
-  new AppError(ErrorCode.NOT_FOUND, { id: `${what} tidak ditemukan`, en: `${what} not found` }, field ? { field } : {});
+/**
+ * The things a NOT_FOUND can name, in Indonesian with their English: one name for both languages gave
+ * clients "Janji temu not found". A thing missing here does not compile, so a new one brings its English.
+ */
+export const NOT_FOUND_THINGS = {
+  Fasilitas: 'Facility',
+  Sesi: 'Session',
+  Slot: 'Slot',
+  'Janji temu': 'Appointment',
+  Orang: 'Person',
+  Wilayah: 'Area',
+  Lot: 'Lot',
+  'Produk vaksin': 'Vaccine product',
+  'Stok lot di fasilitas ini': 'Stock of this lot at this facility',
+  Dosis: 'Dose',
+  'Dosis yang belum direkonsiliasi': 'Unreconciled dose',
+  'Catatan dosis': 'Dose record',
+  'Pengiriman gagal': 'Failed delivery',
+} as const;
+export type NotFoundThing = keyof typeof NOT_FOUND_THINGS;
+
+export const notFound = (what: NotFoundThing | Message, field?: string): AppError => {
+  const name = typeof what === 'string' ? { id: what, en: NOT_FOUND_THINGS[what] } : what;
+  return new AppError(ErrorCode.NOT_FOUND, { id: `${name.id} tidak ditemukan`, en: `${name.en} not found` }, field ? { field } : {});
+};
 
 export const unauthenticated = (): AppError =>
   new AppError(ErrorCode.UNAUTHENTICATED, {

@@ -1,5 +1,5 @@
 import { requireRole, type Claims, type Role } from './auth.js';
-import { forbidden, notFound, unauthenticated, type AppError } from './errors.js';
+import { forbidden, notFound, unauthenticated, type AppError, type NotFoundThing } from './errors.js';
 
 /**
  * Primitives of the services' access policies (services/<svc>/src/policy.ts). Every service method asks
@@ -33,7 +33,7 @@ export function ownFacility(claims: Claims): string {
  * that facility and admins. `facilityId` is undefined when the thing does not exist: admins learn that
  * (NOT_FOUND), everyone else gets the answer they would get for another facility's thing.
  */
-export function facilityStaff(claims: Claims, facilityId: string | undefined, what: string, field: string): void {
+export function facilityStaff(claims: Claims, facilityId: string | undefined, what: NotFoundThing, field: string): void {
   requireRole(claims, 'health-worker', 'admin');
   if (claims.role === 'admin') {
     if (facilityId === undefined) throw notFound(what, field);

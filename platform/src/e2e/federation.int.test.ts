@@ -106,7 +106,7 @@ describe('errors are typed, bilingual and never a 500', () => {
   test('a bad id is NOT_FOUND with both languages and the field', async () => {
     const res = await gql(platform.gatewayUrl, `{ facility(id: "not-a-uuid") { id } }`);
     expect(res.status).toBe(200);
-    expect(res.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'id', messageEn: 'Fasilitas not found' });
+    expect(res.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'id', messageEn: 'Facility not found' });
     expect(res.errors![0]!.message).toBe('Fasilitas tidak ditemukan');
   });
 

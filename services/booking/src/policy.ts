@@ -1,4 +1,13 @@
-import { allowRoles, facilityStaff, forbidden, notFound, partnersSeeAggregatesOnly, unauthenticated, type Claims } from '@victori/shared';
+import {
+  allowRoles,
+  facilityStaff,
+  forbidden,
+  notFound,
+  partnersSeeAggregatesOnly,
+  unauthenticated,
+  type Claims,
+  type NotFoundThing,
+} from '@victori/shared';
 
 /**
  * Who may do what in booking: the one place its resolvers and services ask, first, before anything is
@@ -72,7 +81,7 @@ export const bookingPolicy = {
    * Work on one facility's session or appointment (change, close, check in, walk in, no-shows, day list).
    * Called twice: with `undefined` before the row is read (roles only), then with the row's facility.
    */
-  facilityWork(claims: Claims, found: { facility_id: string } | undefined | 'before', what: string, field: string): void {
+  facilityWork(claims: Claims, found: { facility_id: string } | undefined | 'before', what: NotFoundThing, field: string): void {
     if (found === 'before') {
       allowRoles(claims, 'health-worker', 'admin');
       return;
