@@ -10,7 +10,18 @@
  * `tsc -b` (a fresh clone has no build), and then `npm start` is timed on that built tree.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,15 +42,9 @@ function linkNodeModules(clone: string): void {
     if (entry !== '@victori') symlinkSync(path.join(root, 'node_modules', entry), path.join(modules, entry));
   }
   mkdirSync(path.join(modules, '@victori'));
-  for (const [name, dir] of Object.entries({
-    shared: 'shared',
-    gateway: 'gateway',
-    booking: 'services/booking',
-    inventory: 'services/inventory',
-    immunization: 'services/immunization',
-    reporting: 'services/reporting',
-  })) {
-    symlinkSync(path.join(clone, dir), path.join(modules, '@victori', name));
+  // The workspace links, as npm made them here (relative), so each points into the clone.
+  for (const name of readdirSync(path.join(root, 'node_modules', '@victori'))) {
+    symlinkSync(readlinkSync(path.join(root, 'node_modules', '@victori', name)), path.join(modules, '@victori', name));
   }
 }
 
@@ -144,10 +149,23 @@ describe('the first hour, from a fresh clone', () => {
       encoding: 'utf8',
     });
     expect(build.stdout + build.stderr).toBe('');
+    // The web app the edge serves is part of a built tree too (npm start builds it when it is missing).
+    const web = spawnSync('npm', ['run', '-s', 'build:web'], { cwd: clone, encoding: 'utf8' });
+    expect(web.status).toBe(0);
     const buildMs = Date.now() - buildStart;
 
     const ports: Record<string, number> = {};
-    for (const name of ['EMBEDDED_PG', 'EDGE', 'GATEWAY', 'BOOKING', 'INVENTORY', 'IMMUNIZATION', 'REPORTING', 'SATUSEHAT_SIM']) {
+    for (const name of [
+      'EMBEDDED_PG',
+      'EDGE',
+      'GATEWAY',
+      'BOOKING',
+      'INVENTORY',
+      'IMMUNIZATION',
+      'REPORTING',
+      'IDENTITY',
+      'SATUSEHAT_SIM',
+    ]) {
       ports[`${name}_PORT`] = await freePort();
     }
     // A newcomer's shell: no external databases or SATUSEHAT, the platform's own ports and data folder.
