@@ -100,7 +100,7 @@ const MATRIX: Record<string, Case | Case[]> = {
   bookingEventConsumers: { query: `{ bookingEventConsumers { __typename } }`, expect: ADMIN('OK') },
   // ---- booking: mutations
   createSession: {
-    query: `mutation($i: CreateSessionInput!) { createSession(input: $i) { id } }`,
+    query: `mutation($i: CreateSessionInput!) { createSession(input: $i) { session { id } } }`,
     vars: () => ({
       i: {
         facilityId: MIROTO,
@@ -115,7 +115,7 @@ const MATRIX: Record<string, Case | Case[]> = {
     expect: STAFF_A(),
   },
   updateSession: {
-    query: `mutation($id: ID!, $i: UpdateSessionInput!) { updateSession(id: $id, input: $i) { id } }`,
+    query: `mutation($id: ID!, $i: UpdateSessionInput!) { updateSession(id: $id, input: $i) { session { id } } }`,
     vars: (f) => ({ id: f.sessionId, i: { capacity: -5 } }),
     expect: STAFF_A(),
   },

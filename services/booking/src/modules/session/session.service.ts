@@ -8,7 +8,7 @@ import { addDays, isDate, isTime, localNow, minutesOf, timeOf } from '../../time
 import { productRules, type ProductRule } from '../eligibility/eligibility.rules.js';
 import { FacilityEntity } from '../facility/facility.entity.js';
 import { isUuid } from '../facility/facility.loader.js';
-import { SESSION_SELECT, sessionPayload, type SessionRow, type SlotRow } from './session.rows.js';
+import { notPastSql, SESSION_SELECT, sessionPayload, type SessionRow, type SlotRow } from './session.rows.js';
 import type { CreateSessionInput, SessionFilter, UpdateSessionInput } from './session.type.js';
 
 /** Large enough for a whole day of a district on one screen or export; bounded so one request stays cheap. */
@@ -81,9 +81,12 @@ export async function searchSessions(
   if (filter.productCodes) add('s.product_code = any(?::text[])', pgArray(filter.productCodes));
   if (filter.doseKind) add('? = any(s.dose_kinds)', filter.doseKind);
   if (filter.hasPlaces) {
+    const now = localNow();
     add(
-      `s.status = 'OPEN' and s.date >= ?::date and s.booked < s.capacity and coalesce(l.usable_doses, 0) > coalesce(c.committed, 0)`,
-      localNow().date,
+      `s.status = 'OPEN' and ${notPastSql} and s.booked < s.capacity and coalesce(l.usable_doses, 0) > coalesce(c.committed, 0)`,
+      now.date,
+      now.date,
+      timeOf(now.minutes),
     );
   }
   const from = `${SESSION_SELECT} join facility f on f.id = s.facility_id`;

@@ -1,4 +1,4 @@
-import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { VaccineProductRef } from '../../external/product.stub.js';
 import { Facility } from '../facility/facility.type.js';
 
@@ -186,4 +186,40 @@ export class UpdateSessionInput {
 
   @Field(() => String, { nullable: true, description: 'Only while nothing is booked' })
   productCode?: string;
+}
+
+export enum SessionWarningCode {
+  NO_USABLE_STOCK = 'NO_USABLE_STOCK',
+  STOCK_BELOW_CAPACITY = 'STOCK_BELOW_CAPACITY',
+}
+registerEnumType(SessionWarningCode, {
+  name: 'SessionWarningCode',
+  description: 'Why a planned session may not be able to serve every place it offers',
+});
+
+@ObjectType('SessionWarning', { description: 'Something the planner should know; the session was saved anyway' })
+export class SessionWarning {
+  @Field(() => SessionWarningCode)
+  code!: SessionWarningCode;
+
+  @Field(() => String, { description: 'Indonesian' })
+  message!: string;
+
+  @Field(() => String)
+  messageEn!: string;
+
+  @Field(() => Int, { description: 'Usable doses of the product at the facility not yet promised to appointments' })
+  usableStock!: number;
+
+  @Field(() => Int, { description: 'Places of the session still open to booking' })
+  openPlaces!: number;
+}
+
+@ObjectType('SessionPayload', { description: 'The session as saved, with warnings that did not stop the change' })
+export class SessionResult {
+  @Field(() => Session)
+  session!: Session;
+
+  @Field(() => [SessionWarning])
+  warnings!: SessionWarning[];
 }
