@@ -250,6 +250,12 @@ const MATRIX: Record<string, Case | Case[]> = {
     vars: (f) => ({ id: f.personIdA }),
     expect: r(U, F, F, 'OK', F, 'OK', F),
   },
+  confirmMotherLink: {
+    // An adult has no mother's NIK: whoever may confirm gets CONFLICT, everyone else the access answer.
+    query: `mutation($id: ID!) { confirmMotherLink(personId: $id) { id } }`,
+    vars: (f) => ({ id: f.personIdA }),
+    expect: r(U, F, F, A, F, A, F),
+  },
   retryImmunizationDelivery: { query: `mutation { retryImmunizationDelivery(id: "999999") { id } }`, expect: ADMIN() },
   // ---- inventory: queries
   stockBoard: { query: `{ stockBoard { __typename } }`, expect: PUBLIC('OK') },

@@ -187,6 +187,13 @@ export const immunizationPolicy = {
     await visiblePerson(ctx, personId);
   },
 
+  /** The mother's NIK on a child is confirmed in person: by a health worker who sees the child (own facility's people), or an admin. */
+  async confirmMotherLink(ctx: ImmunizationContext, personId: string): Promise<PersonEntity> {
+    if (ctx.request.claims.role === 'partner') throw partnersSeeAggregatesOnly();
+    allowRoles(ctx.request.claims, 'health-worker', 'admin');
+    return visiblePerson(ctx, personId);
+  },
+
   /** A claim code is handed over by a health worker who sees the person, or by an admin. */
   async issueClaimCode(ctx: ImmunizationContext, personId: string): Promise<PersonEntity> {
     if (ctx.request.claims.role === 'partner') throw partnersSeeAggregatesOnly();
