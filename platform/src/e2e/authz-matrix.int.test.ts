@@ -250,6 +250,26 @@ const MATRIX: Record<string, Case | Case[]> = {
     vars: (f) => ({ id: f.personIdA }),
     expect: r(U, F, F, 'OK', F, 'OK', F),
   },
+  declaredDoses: {
+    query: `query($id: ID!) { declaredDoses(personId: $id) { id } }`,
+    vars: (f) => ({ id: f.personIdA }),
+    expect: PERSON_A('EMPTY'),
+  },
+  declarePastDose: {
+    query: `mutation($i: DeclarePastDoseInput!) { declarePastDose(input: $i) { id } }`,
+    vars: (f) => ({ i: { personId: f.personIdA, programme: 'COVID19', doseKind: 'NOPE', givenOn: 'x', place: 'x' } }),
+    expect: r(U, A, F, F, F, A, F),
+  },
+  // No such declaration: nobody learns more than the access answer (admins may only reject, and learn it is missing).
+  confirmDeclaredDose: {
+    query: `mutation($i: ConfirmDeclaredDoseInput!) { confirmDeclaredDose(input: $i) { id } }`,
+    vars: () => ({ i: { declaredDoseId: '00000000-0000-4000-8000-000000000000', productCode: 'PFIZER' } }),
+    expect: r(U, F, F, F, F, F, F),
+  },
+  rejectDeclaredDose: {
+    query: `mutation { rejectDeclaredDose(declaredDoseId: "00000000-0000-4000-8000-000000000000", reason: "tidak ada") { id } }`,
+    expect: r(U, F, F, F, F, A, F),
+  },
   confirmMotherLink: {
     // An adult has no mother's NIK: whoever may confirm gets CONFLICT, everyone else the access answer.
     query: `mutation($id: ID!) { confirmMotherLink(personId: $id) { id } }`,

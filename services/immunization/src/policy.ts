@@ -194,6 +194,31 @@ export const immunizationPolicy = {
     return visiblePerson(ctx, personId);
   },
 
+  /** Doses given elsewhere are declared by the person or a guardian (or an admin), for a person they see. */
+  async declareDose(ctx: ImmunizationContext, personId: string): Promise<PersonEntity> {
+    if (ctx.request.claims.role === 'partner') throw partnersSeeAggregatesOnly();
+    allowRoles(ctx.request.claims, 'citizen', 'admin');
+    return visiblePerson(ctx, personId);
+  },
+
+  /**
+   * A declaration is confirmed by a health worker with the evidence in hand, for one of their own
+   * facility's people (the confirmed dose is recorded at that facility); rejected also by an admin.
+   * An unknown declaration answers like one of a person the caller may not see.
+   */
+  async decideDeclared(ctx: ImmunizationContext, personId: string | undefined, decision: 'confirm' | 'reject'): Promise<string | null> {
+    const { claims } = ctx.request;
+    if (claims.role === 'partner') throw partnersSeeAggregatesOnly();
+    if (decision === 'confirm') allowRoles(claims, 'health-worker');
+    else allowRoles(claims, 'health-worker', 'admin');
+    if (personId === undefined) {
+      if (claims.role === 'admin') throw notFound('Laporan dosis', 'declaredDoseId');
+      throw notAtYourFacility();
+    }
+    await visiblePerson(ctx, personId);
+    return claims.role === 'health-worker' ? ownFacility(claims) : null;
+  },
+
   /** A claim code is handed over by a health worker who sees the person, or by an admin. */
   async issueClaimCode(ctx: ImmunizationContext, personId: string): Promise<PersonEntity> {
     if (ctx.request.claims.role === 'partner') throw partnersSeeAggregatesOnly();

@@ -186,6 +186,26 @@ export class DoseService {
     }
   }
 
+  /**
+   * A declared dose a health worker confirmed: a dose record like any other (validity judged against the
+   * schedule, DoseRecorded for coverage, national delivery) but with source DECLARED, so the national
+   * record receives it as reported, not administered here (primarySource false). Runs in the caller's
+   * transaction, which holds the person's row lock.
+   */
+  async recordDeclared(
+    tx: EntityManager,
+    person: PersonEntity,
+    input: { programme: string; doseKind: string; productCode: string; lotNumber: string; givenOn: string },
+    facilityId: string,
+  ): Promise<DoseRecordEntity> {
+    // Noon in Jakarta: the declared day, whatever the server's zone.
+    const dose = checkDose({ ...input, administeredAt: `${input.givenOn}T12:00:00+07:00` });
+    const record = await this.insertRecord(tx, person, dose, facilityId, { source: 'DECLARED' });
+    await publish(tx, 'immunization', DoseRecorded, person.id, dosePayload(record, person));
+    await enqueueDeliveries(tx, [{ dedupeKey: record.dedupeKey, personId: person.id, doseRecordId: record.id }]);
+    return record;
+  }
+
   /** Supersedes (or voids) a record; both stay. Health workers of the record's facility, or admins. */
   async correctDose(input: CorrectDoseInput): Promise<{ superseded: DoseRecordEntity; replacement: DoseRecordEntity | null }> {
     immunizationPolicy.doseWork(this.claims, 'health-worker', 'admin');

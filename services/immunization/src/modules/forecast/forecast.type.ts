@@ -31,8 +31,14 @@ export class DoseForecast {
   @Field(() => String, { nullable: true, description: 'Why a given dose does not count, or why a dose is no longer needed' })
   reason?: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The dose record, or the declared dose while source is DECLARED' })
   doseRecordId?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'For given doses: RECORDED (a dose record) or DECLARED (told by the citizen, not yet confirmed)',
+  })
+  source?: string | null;
 
   @Field(() => String, { nullable: true })
   givenOn?: string | null;

@@ -1,0 +1,184 @@
+import { makeNik } from '@victori/shared';
+import { gql } from '@victori/shared/testing';
+import { startTestPlatform, type TestPlatform } from '../../../platform/src/testing.js';
+import { addDays, jakartaDate } from './modules/schedule/schedule.dates.js';
+
+/** Doses given elsewhere: declared by the family, counted in the forecast, confirmed or rejected by the nurse. */
+const MIROTO = '6f1c2a10-0000-4000-8000-000000000002';
+const BANDARHARJO = '6f1c2a10-0000-4000-8000-000000000003';
+const KELURAHAN = '33.74.01.1001';
+const today = jakartaDate(new Date());
+const born = addDays(today, -70);
+
+let platform: TestPlatform;
+const tokens: Record<string, string> = {};
+type Res = { errors?: { message: string; extensions?: Record<string, unknown> }[] };
+const call = <T = Record<string, unknown>>(who: string, query: string, variables: Record<string, unknown> = {}) =>
+  gql<T>(platform.gatewayUrl, query, variables, { token: tokens[who]! });
+const ext = (res: Res) => res.errors?.[0]?.extensions ?? {};
+const sql = <T>(q: string, params: unknown[] = []) => platform.services.immunization.runtime.orm.em.fork().execute<T[]>(q, params);
+
+const DECLARE = `mutation($i: DeclarePastDoseInput!) { declarePastDose(input: $i) { id status doseKind givenOn place lotNumber } }`;
+const CONFIRM = `mutation($i: ConfirmDeclaredDoseInput!) { confirmDeclaredDose(input: $i) { id status doseRecordId } }`;
+const REJECT = `mutation($id: ID!, $r: String!) { rejectDeclaredDose(declaredDoseId: $id, reason: $r) { id status rejectReason } }`;
+const FORECAST = `query($id: ID!) { forecast(personId: $id) { doses { doseKind status source givenOn } } }`;
+type Forecast = { forecast: { doses: { doseKind: string; status: string; source: string | null; givenOn: string | null }[] } };
+
+let serial = 300;
+/** A child registered by its parent and brought to Miroto once (so the Miroto nurse sees it). */
+async function childAtMiroto(name: string): Promise<string> {
+  const i = {
+    fullName: name,
+    birthDate: born,
+    sex: 'FEMALE',
+    motherNik: makeNik('337401', '1993-06-01', 'FEMALE', serial++),
+    residenceKelurahanCode: KELURAHAN,
+    relationship: 'MOTHER',
+  };
+  const mine = await call<{ registerChild: { id: string } }>(
+    'ibu',
+    `mutation($i: RegisterChildInput!) { registerChild(input: $i) { id } }`,
+    { i },
+  );
+  const seen = await call<{ registerChild: { id: string } }>(
+    'bidan',
+    `mutation($i: RegisterChildInput!) { registerChild(input: $i) { id } }`,
+    { i },
+  );
+  expect(seen.data!.registerChild.id).toBe(mine.data!.registerChild.id);
+  return mine.data!.registerChild.id;
+}
+
+const bcg = (personId: string, extra: Record<string, unknown> = {}) => ({
+  personId,
+  programme: 'ROUTINE_CHILD',
+  doseKind: 'BCG',
+  givenOn: addDays(born, 1),
+  place: 'RS Roemani Muhammadiyah',
+  ...extra,
+});
+
+const doseOf = async (who: string, personId: string, kind: string) =>
+  (await call<Forecast>(who, FORECAST, { id: personId })).data!.forecast.doses.find((d) => d.doseKind === kind)!;
+
+beforeAll(async () => {
+  platform = await startTestPlatform('declared-doses', { background: false });
+  tokens.ibu = await platform.token({ role: 'citizen', sub: 'ibu-deklarasi' });
+  tokens.tetangga = await platform.token({ role: 'citizen', sub: 'tetangga-deklarasi' });
+  tokens.bidan = await platform.token({ role: 'health-worker', sub: 'bidan-miroto', facilityId: MIROTO });
+  tokens.bidanLain = await platform.token({ role: 'health-worker', sub: 'bidan-bandarharjo', facilityId: BANDARHARJO });
+  tokens.admin = await platform.token({ role: 'admin', sub: 'admin-1' });
+});
+afterAll(async () => {
+  await platform?.close();
+});
+
+describe('a parent declares a dose given elsewhere', () => {
+  test('the declared BCG counts in the forecast as given, marked DECLARED', async () => {
+    const child = await childAtMiroto('Intan');
+    expect((await doseOf('ibu', child, 'BCG')).status).not.toBe('GIVEN_VALID');
+    const declared = await call<{ declarePastDose: { status: string; place: string } }>('ibu', DECLARE, {
+      i: bcg(child, { lotNumber: 'BCG-778' }),
+    });
+    expect(declared.errors).toBeUndefined();
+    expect(declared.data!.declarePastDose).toMatchObject({ status: 'PENDING', place: 'RS Roemani Muhammadiyah' });
+    expect(await doseOf('ibu', child, 'BCG')).toMatchObject({ status: 'GIVEN_VALID', source: 'DECLARED', givenOn: addDays(born, 1) });
+  });
+
+  test('someone who is not the parent may not declare doses for the child', async () => {
+    const child = await childAtMiroto('Jelita');
+    expect(ext(await call('tetangga', DECLARE, { i: bcg(child) })).code).toBe('FORBIDDEN');
+  });
+
+  test('a date in the future, before birth, or an unknown dose is refused on its field', async () => {
+    const child = await childAtMiroto('Kirana');
+    expect(ext(await call('ibu', DECLARE, { i: bcg(child, { givenOn: addDays(today, 2) }) }))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'givenOn',
+    });
+    expect(ext(await call('ibu', DECLARE, { i: bcg(child, { givenOn: addDays(born, -3) }) })).field).toBe('givenOn');
+    expect(ext(await call('ibu', DECLARE, { i: bcg(child, { doseKind: 'NOPE' }) })).field).toBe('doseKind');
+  });
+
+  test('the same dose cannot be declared twice while the first declaration waits', async () => {
+    const child = await childAtMiroto('Laras');
+    await call('ibu', DECLARE, { i: bcg(child) });
+    expect(ext(await call('ibu', DECLARE, { i: bcg(child) }))).toMatchObject({ code: 'DUPLICATE', field: 'doseKind' });
+  });
+});
+
+describe('the nurse decides at check-in', () => {
+  test('a declared dose is no dose record and nothing goes to coverage until a nurse confirms it', async () => {
+    const child = await childAtMiroto('Mawar');
+    await call('ibu', DECLARE, { i: bcg(child) });
+    const records = await call<{ doseRecords: unknown[] }>('ibu', `query($id: ID!) { doseRecords(personId: $id) { id } }`, { id: child });
+    expect(records.data!.doseRecords).toEqual([]);
+    const events = await sql<{ n: number }>(`select count(*)::int as n from outbox where type = 'dose.recorded' and aggregate_id = ?`, [
+      child,
+    ]);
+    expect(events[0]!.n).toBe(0);
+  });
+
+  test('the nurse of the child’s facility confirms it from the KIA book: it becomes a dose record (source DECLARED) that coverage receives', async () => {
+    const child = await childAtMiroto('Nadia');
+    const declared = await call<{ declarePastDose: { id: string } }>('ibu', DECLARE, { i: bcg(child, { lotNumber: 'BCG-12' }) });
+    const id = declared.data!.declarePastDose.id;
+    const confirmed = await call<{ confirmDeclaredDose: { status: string; doseRecordId: string } }>('bidan', CONFIRM, {
+      i: { declaredDoseId: id, productCode: 'BCG' },
+    });
+    expect(confirmed.errors).toBeUndefined();
+    expect(confirmed.data!.confirmDeclaredDose.status).toBe('CONFIRMED');
+    const [record] = await sql<{ source: string; lot_number: string; facility_id: string }>(
+      `select source, lot_number, facility_id from dose_record where id = ?`,
+      [confirmed.data!.confirmDeclaredDose.doseRecordId],
+    );
+    expect(record).toEqual({ source: 'DECLARED', lot_number: 'BCG-12', facility_id: MIROTO });
+    const events = await sql<{ n: number }>(`select count(*)::int as n from outbox where type = 'dose.recorded' and aggregate_id = ?`, [
+      child,
+    ]);
+    expect(events[0]!.n).toBe(1);
+    expect(await doseOf('ibu', child, 'BCG')).toMatchObject({ status: 'GIVEN_VALID', source: 'RECORDED' });
+    // Decided once: a second confirmation is a conflict, not a second record.
+    expect(ext(await call('bidan', CONFIRM, { i: { declaredDoseId: id, productCode: 'BCG' } }))).toMatchObject({ code: 'CONFLICT' });
+  });
+
+  test('a nurse of another facility may not confirm or reject it', async () => {
+    const child = await childAtMiroto('Oktavia');
+    const declared = await call<{ declarePastDose: { id: string } }>('ibu', DECLARE, { i: bcg(child) });
+    const id = declared.data!.declarePastDose.id;
+    expect(ext(await call('bidanLain', CONFIRM, { i: { declaredDoseId: id, productCode: 'BCG' } })).code).toBe('FORBIDDEN');
+    expect(ext(await call('bidanLain', REJECT, { id, r: 'tidak ada bukti' })).code).toBe('FORBIDDEN');
+  });
+
+  test('the parent cannot confirm their own declaration', async () => {
+    const child = await childAtMiroto('Puspa');
+    const declared = await call<{ declarePastDose: { id: string } }>('ibu', DECLARE, { i: bcg(child) });
+    expect(ext(await call('ibu', CONFIRM, { i: { declaredDoseId: declared.data!.declarePastDose.id, productCode: 'BCG' } })).code).toBe(
+      'FORBIDDEN',
+    );
+  });
+
+  test('a rejected declaration no longer counts in the forecast, and keeps its reason', async () => {
+    const child = await childAtMiroto('Ratna');
+    const declared = await call<{ declarePastDose: { id: string } }>('ibu', DECLARE, { i: bcg(child) });
+    const rejected = await call<{ rejectDeclaredDose: { status: string; rejectReason: string } }>('bidan', REJECT, {
+      id: declared.data!.declarePastDose.id,
+      r: 'Tidak ada parut BCG dan tidak tercatat di buku KIA',
+    });
+    expect(rejected.data!.rejectDeclaredDose.status).toBe('REJECTED');
+    const bcgDose = await doseOf('ibu', child, 'BCG');
+    expect(bcgDose.status).not.toBe('GIVEN_VALID');
+    expect(bcgDose.source).toBeNull();
+    const list = await call<{ declaredDoses: { status: string; rejectReason: string }[] }>(
+      'ibu',
+      `query($id: ID!) { declaredDoses(personId: $id) { status rejectReason } }`,
+      { id: child },
+    );
+    expect(list.data!.declaredDoses).toEqual([{ status: 'REJECTED', rejectReason: 'Tidak ada parut BCG dan tidak tercatat di buku KIA' }]);
+  });
+
+  test('an unknown declaration answers a nurse like one of a child she may not see', async () => {
+    const res = await call('bidan', CONFIRM, { i: { declaredDoseId: '00000000-0000-4000-8000-000000000000', productCode: 'BCG' } });
+    expect(ext(res).code).toBe('FORBIDDEN');
+  });
+});
