@@ -270,6 +270,12 @@ const MATRIX: Record<string, Case | Case[]> = {
     query: `mutation { rejectDeclaredDose(declaredDoseId: "00000000-0000-4000-8000-000000000000", reason: "tidak ada") { id } }`,
     expect: r(U, F, F, F, F, A, F),
   },
+  // With the national record not reachable in the matrix run, who may look up gets UNAVAILABLE (ALLOWED).
+  lookUpNationalImmunizations: {
+    query: `mutation($id: ID!) { lookUpNationalImmunizations(personId: $id) { id } }`,
+    vars: (f) => ({ id: f.personIdA }),
+    expect: PERSON_A(A),
+  },
   confirmMotherLink: {
     // An adult has no mother's NIK: whoever may confirm gets CONFLICT, everyone else the access answer.
     query: `mutation($id: ID!) { confirmMotherLink(personId: $id) { id } }`,

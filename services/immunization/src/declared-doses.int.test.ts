@@ -2,6 +2,7 @@ import { makeNik } from '@victori/shared';
 import { gql } from '@victori/shared/testing';
 import { startTestPlatform, type TestPlatform } from '../../../platform/src/testing.js';
 import { addDays, jakartaDate } from './modules/schedule/schedule.dates.js';
+import { startSatusehatSimulator, type SatusehatSimulator } from './satusehat/simulator.js';
 
 /** Doses given elsewhere: declared by the family, counted in the forecast, confirmed or rejected by the nurse. */
 const MIROTO = '6f1c2a10-0000-4000-8000-000000000002';
@@ -11,6 +12,7 @@ const today = jakartaDate(new Date());
 const born = addDays(today, -70);
 
 let platform: TestPlatform;
+let sim: SatusehatSimulator;
 const tokens: Record<string, string> = {};
 type Res = { errors?: { message: string; extensions?: Record<string, unknown> }[] };
 const call = <T = Record<string, unknown>>(who: string, query: string, variables: Record<string, unknown> = {}) =>
@@ -62,7 +64,8 @@ const doseOf = async (who: string, personId: string, kind: string) =>
   (await call<Forecast>(who, FORECAST, { id: personId })).data!.forecast.doses.find((d) => d.doseKind === kind)!;
 
 beforeAll(async () => {
-  platform = await startTestPlatform('declared-doses', { background: false });
+  sim = await startSatusehatSimulator();
+  platform = await startTestPlatform('declared-doses', { background: false, serviceEnv: { SATUSEHAT_BASE_URL: sim.url } });
   tokens.ibu = await platform.token({ role: 'citizen', sub: 'ibu-deklarasi' });
   tokens.tetangga = await platform.token({ role: 'citizen', sub: 'tetangga-deklarasi' });
   tokens.bidan = await platform.token({ role: 'health-worker', sub: 'bidan-miroto', facilityId: MIROTO });
@@ -71,6 +74,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await platform?.close();
+  await sim?.close();
 });
 
 describe('a parent declares a dose given elsewhere', () => {
@@ -180,5 +184,87 @@ describe('the nurse decides at check-in', () => {
   test('an unknown declaration answers a nurse like one of a child she may not see', async () => {
     const res = await call('bidan', CONFIRM, { i: { declaredDoseId: '00000000-0000-4000-8000-000000000000', productCode: 'BCG' } });
     expect(ext(res).code).toBe('FORBIDDEN');
+  });
+});
+
+describe('doses in the national record (SATUSEHAT)', () => {
+  const LOOKUP = `mutation($id: ID!) { lookUpNationalImmunizations(personId: $id) { doseKind status givenOn place lotNumber } }`;
+
+  /** A BCG given at a hospital outside the city, as the national record holds it. */
+  async function nationalBcg(nik: string, givenOn: string): Promise<void> {
+    const res = await fetch(`${sim.url}/Immunization`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/fhir+json' },
+      body: JSON.stringify({
+        resourceType: 'Immunization',
+        identifier: [{ system: 'https://rs-lain.example/fhir/sid/immunization', value: `bcg-${nik.slice(-4)}` }],
+        status: 'completed',
+        vaccineCode: { coding: [{ system: 'http://hl7.org/fhir/sid/cvx', code: '19', display: 'BCG' }] },
+        patient: { reference: 'Patient/P0001', identifier: { system: 'https://fhir.kemkes.go.id/id/nik', value: nik } },
+        occurrenceDateTime: `${givenOn}T03:00:00.000Z`,
+        location: { reference: 'Location/rs-kendal', display: 'RSUD Kendal' },
+        lotNumber: 'NAT-BCG-1',
+        performer: [{ actor: { reference: 'Practitioner/x' } }],
+        reasonCode: [{ coding: [{ code: 'IM-Dasar' }] }],
+        protocolApplied: [{ doseNumberPositiveInt: 1 }],
+      }),
+    });
+    expect(res.status).toBe(201);
+  }
+
+  async function childWithNik(name: string): Promise<{ id: string; nik: string }> {
+    const nik = makeNik('337401', born, 'MALE', serial++);
+    const res = await call<{ registerChild: { id: string } }>(
+      'ibu',
+      `mutation($i: RegisterChildInput!) { registerChild(input: $i) { id } }`,
+      {
+        i: { fullName: name, birthDate: born, sex: 'MALE', nik, residenceKelurahanCode: KELURAHAN, relationship: 'MOTHER' },
+      },
+    );
+    expect(res.errors).toBeUndefined();
+    return { id: res.data!.registerChild.id, nik };
+  }
+
+  test('a BCG the national record holds fills the history as NATIONAL and counts in the forecast', async () => {
+    const child = await childWithNik('Satria');
+    await nationalBcg(child.nik, addDays(born, 2));
+    const found = await call<{ lookUpNationalImmunizations: unknown[] }>('ibu', LOOKUP, { id: child.id });
+    expect(found.errors).toBeUndefined();
+    expect(found.data!.lookUpNationalImmunizations).toEqual([
+      { doseKind: 'BCG', status: 'NATIONAL', givenOn: addDays(born, 2), place: 'RSUD Kendal', lotNumber: 'NAT-BCG-1' },
+    ]);
+    expect(await doseOf('ibu', child.id, 'BCG')).toMatchObject({ status: 'GIVEN_VALID', source: 'NATIONAL' });
+    // Given and counted elsewhere: nothing for this city's coverage.
+    const events = await sql<{ n: number }>(`select count(*)::int as n from outbox where type = 'dose.recorded' and aggregate_id = ?`, [
+      child.id,
+    ]);
+    expect(events[0]!.n).toBe(0);
+  });
+
+  test('looking up twice adds the national dose once', async () => {
+    const child = await childWithNik('Teguh');
+    await nationalBcg(child.nik, addDays(born, 3));
+    await call('ibu', LOOKUP, { id: child.id });
+    const again = await call<{ lookUpNationalImmunizations: unknown[] }>('ibu', LOOKUP, { id: child.id });
+    expect(again.data!.lookUpNationalImmunizations).toHaveLength(1);
+  });
+
+  test('someone who may not see the child cannot look its national record up', async () => {
+    const child = await childWithNik('Umar');
+    expect(ext(await call('tetangga', LOOKUP, { id: child.id })).code).toBe('FORBIDDEN');
+  });
+
+  test('when SATUSEHAT cannot be reached the answer is UNAVAILABLE and the history is unchanged', async () => {
+    const child = await childWithNik('Wira');
+    await nationalBcg(child.nik, addDays(born, 2));
+    sim.setMode({ kind: 'fail', status: 503 });
+    try {
+      const res = await call('ibu', LOOKUP, { id: child.id });
+      expect(ext(res).code).toBe('UNAVAILABLE');
+      expect(JSON.stringify(res)).not.toContain(child.nik);
+    } finally {
+      sim.setMode({ kind: 'ok' });
+    }
+    expect((await doseOf('ibu', child.id, 'BCG')).source).toBeNull();
   });
 });

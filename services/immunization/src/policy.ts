@@ -201,6 +201,12 @@ export const immunizationPolicy = {
     return visiblePerson(ctx, personId);
   },
 
+  /** The national record is looked up for a person by who may see the person (it only adds to their history). */
+  async lookUpNational(ctx: ImmunizationContext, personId: string): Promise<PersonEntity> {
+    if (ctx.request.claims.role === 'partner') throw partnersSeeAggregatesOnly();
+    return visiblePerson(ctx, personId);
+  },
+
   /**
    * A declaration is confirmed by a health worker with the evidence in hand, for one of their own
    * facility's people (the confirmed dose is recorded at that facility); rejected also by an admin.

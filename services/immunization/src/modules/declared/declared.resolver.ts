@@ -1,5 +1,6 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { ImmunizationContext } from '../../context.js';
+import { lookUpNational } from './national.service.js';
 import { immunizationPolicy, visiblePerson } from '../../policy.js';
 import { confirmDeclared, declaredOf, declarePastDose, findDeclared, rejectDeclared, toDeclaredDose } from './declared.service.js';
 import { ConfirmDeclaredDoseInput, DeclaredDose, DeclarePastDoseInput } from './declared.type.js';
@@ -37,6 +38,15 @@ export class DeclaredDoseResolver {
     const confirmed = await confirmDeclared(ctx.em, ctx.request.claims, row!, input, facilityId!);
     ctx.events.relay.nudge();
     return toDeclaredDose(confirmed);
+  }
+
+  @Mutation(() => [DeclaredDose], {
+    description:
+      "Looks the person's immunizations up in the national record (SATUSEHAT, by NIK) and adds those not known here as NATIONAL; who may see the person. UNAVAILABLE when SATUSEHAT cannot be reached",
+  })
+  async lookUpNationalImmunizations(@Ctx() ctx: ImmunizationContext, @Arg('personId', () => ID) personId: string): Promise<DeclaredDose[]> {
+    const person = await immunizationPolicy.lookUpNational(ctx, personId);
+    return (await lookUpNational(ctx, person)).map(toDeclaredDose);
   }
 
   @Mutation(() => DeclaredDose, {

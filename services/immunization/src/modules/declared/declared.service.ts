@@ -19,7 +19,7 @@ export interface DeclaredRow {
   given_on: string;
   place: string;
   lot_number: string | null;
-  status: 'PENDING' | 'CONFIRMED' | 'REJECTED';
+  status: 'PENDING' | 'CONFIRMED' | 'REJECTED' | 'NATIONAL';
   dose_record_id: string | null;
   reject_reason: string | null;
 }
@@ -47,9 +47,11 @@ const alreadyKnown = (): AppError =>
     { field: 'doseKind' },
   );
 
-/** Declarations still waiting for a health worker: they count in the forecast, never in coverage. */
+/** Declarations still waiting for a health worker, and doses from the national record: they count in the forecast, never in coverage. */
 export async function pendingDeclared(em: EntityManager, personId: string): Promise<DeclaredRow[]> {
-  return em.execute<DeclaredRow[]>(`select ${COLUMNS} from declared_dose where person_id = ? and status = 'PENDING'`, [personId]);
+  return em.execute<DeclaredRow[]>(`select ${COLUMNS} from declared_dose where person_id = ? and status in ('PENDING', 'NATIONAL')`, [
+    personId,
+  ]);
 }
 
 export async function declaredOf(em: EntityManager, personId: string): Promise<DeclaredRow[]> {

@@ -25,7 +25,9 @@ export class DeclaredDose {
   @Field(() => String, { nullable: true })
   lotNumber?: string | null;
 
-  @Field(() => String, { description: 'PENDING, CONFIRMED (a dose record with source DECLARED exists) or REJECTED' })
+  @Field(() => String, {
+    description: 'PENDING, CONFIRMED (a dose record with source DECLARED exists), REJECTED, or NATIONAL (found in SATUSEHAT)',
+  })
   status!: string;
 
   @Field(() => ID, { nullable: true, description: 'The dose record written at confirmation' })

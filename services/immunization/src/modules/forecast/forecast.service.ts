@@ -27,7 +27,9 @@ export function pickSchedule(person: PersonEntity, asOf: string, programme?: str
   return schedules().find((s) => scheduleApplies(s, person.birthDate, asOf)) ?? schedules()[0]!;
 }
 
-async function givenDoses(ctx: ImmunizationContext, personId: string, programme: string): Promise<GivenDose[]> {
+type Given = GivenDose & { declared?: 'DECLARED' | 'NATIONAL' };
+
+async function givenDoses(ctx: ImmunizationContext, personId: string, programme: string): Promise<Given[]> {
   const records = await ctx.loaders.dosesByPerson.load(personId);
   const recorded = records
     .filter((r) => r.status === 'ACTIVE' && r.programme === programme)
@@ -35,7 +37,12 @@ async function givenDoses(ctx: ImmunizationContext, personId: string, programme:
   // Declared doses count (as DECLARED) until a health worker decides; a confirmed one is a record above.
   const declared = (await pendingDeclared(ctx.em, personId))
     .filter((d) => d.programme === programme && !recorded.some((r) => r.doseKind === d.dose_kind))
-    .map((d) => ({ id: d.id, doseKind: d.dose_kind, givenOn: d.given_on, declared: true as const }));
+    .map((d): Given => ({
+      id: d.id,
+      doseKind: d.dose_kind,
+      givenOn: d.given_on,
+      declared: d.status === 'NATIONAL' ? 'NATIONAL' : 'DECLARED',
+    }));
   return [...recorded, ...declared];
 }
 
@@ -49,8 +56,8 @@ export async function personForecast(
   const schedule = pickSchedule(person, asOf, programme);
   const given = await givenDoses(ctx, person.id, schedule.programme);
   const result = toForecast(person.id, schedule, person.birthDate, forecast(schedule, person.birthDate, given, asOf));
-  const declared = new Set(given.filter((g) => 'declared' in g).map((g) => g.id));
-  for (const d of result.doses) d.source = d.doseRecordId ? (declared.has(d.doseRecordId) ? 'DECLARED' : 'RECORDED') : null;
+  const declared = new Map(given.flatMap((g) => (g.declared ? [[g.id, g.declared] as const] : [])));
+  for (const d of result.doses) d.source = d.doseRecordId ? (declared.get(d.doseRecordId) ?? 'RECORDED') : null;
   return result;
 }
 

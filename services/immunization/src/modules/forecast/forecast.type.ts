@@ -36,7 +36,8 @@ export class DoseForecast {
 
   @Field(() => String, {
     nullable: true,
-    description: 'For given doses: RECORDED (a dose record) or DECLARED (told by the citizen, not yet confirmed)',
+    description:
+      'For given doses: RECORDED (a dose record), DECLARED (told by the citizen, not yet confirmed) or NATIONAL (found in SATUSEHAT)',
   })
   source?: string | null;
 
