@@ -2,6 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   AppointmentCompleted,
   DoseCorrected,
+  DoseDeclarationDecided,
+  DoseDeclared,
   DoseRecorded,
   on,
   publish,
@@ -77,6 +79,20 @@ export const doseConsumer: ConsumerDefinition = {
     on(DoseCorrected, async (tx, event) => {
       await tx.execute(`delete from dose_history where dose_record_id = ?`, [event.payload.supersededDoseRecordId]);
       if (event.payload.record) await rememberDose(tx, event.payload.record);
+    }),
+    // Doses given elsewhere count for eligibility (keyed by the declaration's id) until a health worker decides:
+    // a rejection removes them, a confirmation too, because its dose.recorded counts instead.
+    on(DoseDeclared, async (tx, event) => {
+      const d = event.payload;
+      if (!d.nikHash) return;
+      await tx.execute(
+        `insert into dose_history (dose_record_id, nik_hash, programme, dose_kind, product_code, administered_on, valid)
+         values (?, ?, ?, ?, ?, ?::date, true) on conflict (dose_record_id) do nothing`,
+        [d.declaredDoseId, d.nikHash, d.programme, d.doseKind, d.source, d.givenOn],
+      );
+    }),
+    on(DoseDeclarationDecided, async (tx, event) => {
+      await tx.execute(`delete from dose_history where dose_record_id = ?`, [event.payload.declaredDoseId]);
     }),
   ],
   reset: async (tx) => {

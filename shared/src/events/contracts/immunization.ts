@@ -60,3 +60,32 @@ export const PersonRegistered = defineEvent(
   }),
 );
 export type PersonRegisteredPayload = z.infer<typeof PersonRegistered.schema>;
+
+/**
+ * A dose given elsewhere, as the citizen declared it (DECLARED) or as the national record holds it
+ * (NATIONAL): eligibility counts it, coverage never does. aggregateId: personId
+ */
+export const DoseDeclared = defineEvent(
+  'dose.declared',
+  1,
+  z.object({
+    declaredDoseId: z.string().uuid(),
+    personId: z.string().uuid(),
+    nikHash: z.string().nullable(),
+    programme: z.string(),
+    doseKind: z.string(),
+    givenOn: isoDate,
+    source: z.enum(['DECLARED', 'NATIONAL']),
+  }),
+);
+export type DoseDeclaredPayload = z.infer<typeof DoseDeclared.schema>;
+
+/**
+ * A health worker decided on a declaration: REJECTED (it no longer counts) or CONFIRMED (its dose record
+ * follows as dose.recorded, which counts instead). aggregateId: personId
+ */
+export const DoseDeclarationDecided = defineEvent(
+  'dose.declaration-decided',
+  1,
+  z.object({ declaredDoseId: z.string().uuid(), personId: z.string().uuid(), outcome: z.enum(['CONFIRMED', 'REJECTED']) }),
+);

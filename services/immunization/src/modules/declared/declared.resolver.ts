@@ -22,7 +22,9 @@ export class DeclaredDoseResolver {
     @Arg('input', () => DeclarePastDoseInput) input: DeclarePastDoseInput,
   ): Promise<DeclaredDose> {
     const person = await immunizationPolicy.declareDose(ctx, input.personId);
-    return toDeclaredDose(await declarePastDose(ctx.em, ctx.request.claims, person, input));
+    const row = await declarePastDose(ctx.em, ctx.request.claims, person, input);
+    ctx.events.relay.nudge();
+    return toDeclaredDose(row);
   }
 
   @Mutation(() => DeclaredDose, {
@@ -46,7 +48,9 @@ export class DeclaredDoseResolver {
   })
   async lookUpNationalImmunizations(@Ctx() ctx: ImmunizationContext, @Arg('personId', () => ID) personId: string): Promise<DeclaredDose[]> {
     const person = await immunizationPolicy.lookUpNational(ctx, personId);
-    return (await lookUpNational(ctx, person)).map(toDeclaredDose);
+    const rows = await lookUpNational(ctx, person);
+    ctx.events.relay.nudge();
+    return rows.map(toDeclaredDose);
   }
 
   @Mutation(() => DeclaredDose, {
@@ -59,6 +63,8 @@ export class DeclaredDoseResolver {
   ): Promise<DeclaredDose> {
     const row = await findDeclared(ctx.em, declaredDoseId);
     await immunizationPolicy.decideDeclared(ctx, row?.person_id, 'reject');
-    return toDeclaredDose(await rejectDeclared(ctx.em, ctx.request.claims, row!, reason));
+    const rejected = await rejectDeclared(ctx.em, ctx.request.claims, row!, reason);
+    ctx.events.relay.nudge();
+    return toDeclaredDose(rejected);
   }
 }

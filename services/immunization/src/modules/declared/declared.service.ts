@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, badInput, conflict, ErrorCode, notFound, type Claims } from '@victori/shared';
+import {
+  AppError,
+  badInput,
+  conflict,
+  DoseDeclarationDecided,
+  DoseDeclared,
+  ErrorCode,
+  notFound,
+  publish,
+  type Claims,
+} from '@victori/shared';
 import { isUuid } from '../../loaders/loaders.js';
 import { DoseRecordEntity } from '../dose/dose.entity.js';
 import { findDose } from '../dose/dose.rules.js';
@@ -46,6 +56,19 @@ const alreadyKnown = (): AppError =>
     { id: 'Dosis ini sudah tercatat atau sudah dilaporkan', en: 'This dose is already recorded or declared' },
     { field: 'doseKind' },
   );
+
+/** Booking's eligibility counts the declaration (its dose_history projection); coverage does not consume it. */
+export async function publishDeclared(tx: EntityManager, row: DeclaredRow, nikHash: string | null): Promise<void> {
+  await publish(tx, 'immunization', DoseDeclared, row.person_id, {
+    declaredDoseId: row.id,
+    personId: row.person_id,
+    nikHash,
+    programme: row.programme,
+    doseKind: row.dose_kind,
+    givenOn: row.given_on,
+    source: row.status === 'NATIONAL' ? 'NATIONAL' : 'DECLARED',
+  });
+}
 
 /** Declarations still waiting for a health worker, and doses from the national record: they count in the forecast, never in coverage. */
 export async function pendingDeclared(em: EntityManager, personId: string): Promise<DeclaredRow[]> {
@@ -104,6 +127,7 @@ export async function declarePastDose(
          values (?, ?, ?, ?, ?::date, ?, ?, ?) returning ${COLUMNS}`,
         [randomUUID(), person.id, input.programme, input.doseKind, input.givenOn, place, lot, claims.sub ?? claims.role],
       );
+      await publishDeclared(tx, row!, person.nikHash ?? null);
       return row!;
     });
   } catch (error) {
@@ -144,6 +168,11 @@ export async function confirmDeclared(
       `update declared_dose set status = 'CONFIRMED', decided_by = ?, decided_at = now(), dose_record_id = ? where id = ? returning ${COLUMNS}`,
       [claims.sub ?? claims.role, record.id, row.id],
     );
+    await publish(tx, 'immunization', DoseDeclarationDecided, row.person_id, {
+      declaredDoseId: row.id,
+      personId: row.person_id,
+      outcome: 'CONFIRMED',
+    });
     return updated!;
   });
 }
@@ -152,10 +181,17 @@ export async function rejectDeclared(em: EntityManager, claims: Claims, row: Dec
   const reason = reasonArg.trim();
   if (reason.length < 3 || reason.length > 500)
     throw badInput('reason', { id: 'Alasan wajib diisi (3-500 karakter)', en: 'A reason is required (3-500 characters)' });
-  const [updated] = await em.execute<DeclaredRow[]>(
-    `update declared_dose set status = 'REJECTED', decided_by = ?, decided_at = now(), reject_reason = ? where id = ? and status = 'PENDING' returning ${COLUMNS}`,
-    [claims.sub ?? claims.role, reason, row.id],
-  );
-  if (!updated) throw decided(row.status === 'PENDING' ? 'diputuskan' : row.status);
-  return updated;
+  return em.transactional(async (tx) => {
+    const [updated] = await tx.execute<DeclaredRow[]>(
+      `update declared_dose set status = 'REJECTED', decided_by = ?, decided_at = now(), reject_reason = ? where id = ? and status = 'PENDING' returning ${COLUMNS}`,
+      [claims.sub ?? claims.role, reason, row.id],
+    );
+    if (!updated) throw decided(row.status === 'PENDING' ? 'diputuskan' : row.status);
+    await publish(tx, 'immunization', DoseDeclarationDecided, row.person_id, {
+      declaredDoseId: row.id,
+      personId: row.person_id,
+      outcome: 'REJECTED',
+    });
+    return updated;
+  });
 }

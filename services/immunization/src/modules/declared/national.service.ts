@@ -7,7 +7,7 @@ import { CVX_SYSTEM, DOSE_IDENTIFIER_SYSTEM, KFA_SYSTEM, NIK_SYSTEM, type FhirRe
 import { DoseRecordEntity } from '../dose/dose.entity.js';
 import type { PersonEntity } from '../person/person.entity.js';
 import { jakartaDate } from '../schedule/schedule.dates.js';
-import { declaredOf, type DeclaredRow } from './declared.service.js';
+import { declaredOf, publishDeclared, type DeclaredRow } from './declared.service.js';
 
 interface NationalDose {
   programme: string;
@@ -79,11 +79,12 @@ export async function lookUpNational(ctx: ImmunizationContext, person: PersonEnt
       const key = (p: string, k: string) => p === d.programme && k === d.doseKind;
       if (known.some((r) => key(r.programme, r.doseKind))) continue;
       if (declared.some((r) => r.status !== 'REJECTED' && key(r.programme, r.dose_kind))) continue;
-      await tx.execute(
+      const [row] = await tx.execute<DeclaredRow[]>(
         `insert into declared_dose (id, person_id, programme, dose_kind, given_on, place, lot_number, declared_by, status)
-         values (?, ?, ?, ?, ?::date, ?, ?, 'SATUSEHAT', 'NATIONAL')`,
+         values (?, ?, ?, ?, ?::date, ?, ?, 'SATUSEHAT', 'NATIONAL') returning id, person_id, programme, dose_kind, given_on::text as given_on, status`,
         [randomUUID(), person.id, d.programme, d.doseKind, d.givenOn, d.place, d.lotNumber],
       );
+      await publishDeclared(tx, row!, person.nikHash ?? null);
       declared.push({ status: 'NATIONAL', programme: d.programme, dose_kind: d.doseKind } as DeclaredRow);
     }
   });
