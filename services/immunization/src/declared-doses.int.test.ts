@@ -146,6 +146,31 @@ describe('the nurse decides at check-in', () => {
     expect(ext(await call('bidan', CONFIRM, { i: { declaredDoseId: id, productCode: 'BCG' } }))).toMatchObject({ code: 'CONFLICT' });
   });
 
+  test("the city's BCG coverage counts a declared dose only once a nurse confirms it", async () => {
+    const settle = async () => {
+      for (let round = 0; round < 2; round++) {
+        for (const s of ['immunization', 'reporting'] as const) await platform.services[s].runtime.events.relay.relayOnce();
+        for (const s of ['immunization', 'reporting'] as const)
+          for (const c of platform.services[s].runtime.events.consumers) await c.drain();
+      }
+    };
+    const bcgCoverage = async () => {
+      await settle();
+      const res = await call<{ coverage: { isTotal: boolean; achieved: number | null }[] }>(
+        'admin',
+        `{ coverage(level: CITY, dose: "BCG", programme: "ROUTINE_CHILD") { isTotal achieved } }`,
+      );
+      expect(res.errors).toBeUndefined();
+      return res.data!.coverage.find((r) => r.isTotal)?.achieved ?? 0;
+    };
+    const child = await childAtMiroto('Sekar');
+    const before = await bcgCoverage();
+    const declared = await call<{ declarePastDose: { id: string } }>('ibu', DECLARE, { i: bcg(child) });
+    expect(await bcgCoverage()).toBe(before);
+    await call('bidan', CONFIRM, { i: { declaredDoseId: declared.data!.declarePastDose.id, productCode: 'BCG' } });
+    expect(await bcgCoverage()).toBe(before + 1);
+  });
+
   test('a nurse of another facility may not confirm or reject it', async () => {
     const child = await childAtMiroto('Oktavia');
     const declared = await call<{ declarePastDose: { id: string } }>('ibu', DECLARE, { i: bcg(child) });
