@@ -8,6 +8,9 @@ import {
   type Mode,
   type ServiceName,
 } from '@victori/shared';
+import { fileURLToPath } from 'node:url';
+import type { SubgraphGuardOptions } from './subgraph-breaker.js';
+import { DEFAULT_COST_LIMITS, type CostLimits } from './cost-limits.js';
 
 export interface AdmissionLimits {
   maxConcurrent: number;
@@ -47,6 +50,38 @@ export interface GatewayConfig {
   publicCacheMs: number;
   /** Peers whose X-Forwarded-For is believed (the edge); everyone else is known by the socket address. */
   trustedProxies: Set<string>;
+  /** Per subgraph: call timeouts and circuit breaker. */
+  subgraphGuards: Record<ServiceName, SubgraphGuardOptions>;
+  /** Per-operation cost limits, enforced before planning (gateway/src/cost-limits.ts). */
+  costLimits: CostLimits;
+  /** Trusted documents: a JSON manifest of first-party operations ({ "<sha256>": "<query>" } or a list of queries). */
+  trustedDocumentsFile?: string;
+  /** With a manifest, anyone but staff and partners may run only its operations. */
+  trustedDocumentsOnly: boolean;
+}
+
+/**
+ * GATEWAY_SUBGRAPH_TIMEOUT_MS (queries, 3 s) and GATEWAY_SUBGRAPH_MUTATION_TIMEOUT_MS (15 s: a booking in a
+ * surge's queue is still working), each overridable per subgraph (GATEWAY_<NAME>_TIMEOUT_MS,
+ * GATEWAY_<NAME>_MUTATION_TIMEOUT_MS); the breaker opens after GATEWAY_BREAKER_FAILURES consecutive
+ * failures for GATEWAY_BREAKER_OPEN_MS.
+ */
+export function loadSubgraphGuards(env: Env): Record<ServiceName, SubgraphGuardOptions> {
+  const timeoutMs = env.int('GATEWAY_SUBGRAPH_TIMEOUT_MS', 3000, 50, 600_000);
+  const mutationTimeoutMs = env.int('GATEWAY_SUBGRAPH_MUTATION_TIMEOUT_MS', 15_000, 50, 600_000);
+  const failureThreshold = env.int('GATEWAY_BREAKER_FAILURES', 5, 1, 10_000);
+  const openMs = env.int('GATEWAY_BREAKER_OPEN_MS', 5000, 10, 600_000);
+  return Object.fromEntries(
+    SERVICES.map((s) => [
+      s,
+      {
+        timeoutMs: env.int(`GATEWAY_${s.toUpperCase()}_TIMEOUT_MS`, timeoutMs, 50, 600_000),
+        mutationTimeoutMs: env.int(`GATEWAY_${s.toUpperCase()}_MUTATION_TIMEOUT_MS`, mutationTimeoutMs, 50, 600_000),
+        failureThreshold,
+        openMs,
+      },
+    ]),
+  ) as Record<ServiceName, SubgraphGuardOptions>;
 }
 
 export function loadGatewayConfig(env = new Env(), defaults: { supergraphFile: string; jwtPublicKey?: string }): GatewayConfig {
@@ -87,6 +122,23 @@ export function loadGatewayConfig(env = new Env(), defaults: { supergraphFile: s
     subgraphKeepAlive: env.bool('GATEWAY_SUBGRAPH_KEEPALIVE', true),
     publicCacheMs: env.int('GATEWAY_PUBLIC_CACHE_MS', 2000, 0, 300_000),
     trustedProxies: parseTrustedProxies(env.optional('GATEWAY_TRUSTED_PROXIES')),
+    subgraphGuards: loadSubgraphGuards(env),
+    costLimits: loadCostLimits(env),
+    trustedDocumentsFile: env.optional('GATEWAY_TRUSTED_DOCUMENTS'),
+    trustedDocumentsOnly: env.bool('GATEWAY_TRUSTED_DOCUMENTS_ONLY', false),
+  };
+}
+
+function loadCostLimits(env: Env): CostLimits {
+  const d = DEFAULT_COST_LIMITS;
+  return {
+    maxDepth: env.int('GATEWAY_MAX_DEPTH', d.maxDepth, 1, 1000),
+    maxAliases: env.int('GATEWAY_MAX_ALIASES', d.maxAliases, 0, 100_000),
+    maxRootFields: env.int('GATEWAY_MAX_ROOT_FIELDS', d.maxRootFields, 1, 100_000),
+    maxTokens: env.int('GATEWAY_MAX_TOKENS', d.maxTokens, 10, 10_000_000),
+    maxCost: env.int('GATEWAY_MAX_COST', d.maxCost, 1, Number.MAX_SAFE_INTEGER),
+    defaultListSize: env.int('GATEWAY_DEFAULT_LIST_SIZE', d.defaultListSize, 1, 1_000_000),
+    maxResponseBytes: env.int('GATEWAY_MAX_RESPONSE_BYTES', d.maxResponseBytes, 1000, 2_000_000_000),
   };
 }
 
@@ -99,6 +151,13 @@ export interface EdgeConfig {
   maxBodyBytes: number;
   upstreamTimeoutMs: number;
   logLevel: string;
+  /** Read classes (by the subgraphs a read touches): the supergraph they are read from and each class's share of the read bound. */
+  readClasses: { supergraphFile: string; classSharePercent: number };
+  /** Bearer token /metrics needs; without one /metrics is not served on the public port. */
+  metricsToken?: string;
+  production: boolean;
+  /** The gateway's trusted-documents manifest: its mutations, sent by hash alone, are admitted as bookings. */
+  trustedDocumentsFile?: string;
 }
 
 /**
@@ -131,6 +190,14 @@ export function loadEdgeConfig(env = new Env()): EdgeConfig {
     trustedProxies: parseTrustedProxies(env.optional('EDGE_TRUSTED_PROXIES')),
     maxBodyBytes: env.int('EDGE_MAX_BODY_BYTES', 1_000_000, 1, 100_000_000),
     upstreamTimeoutMs: env.int('EDGE_UPSTREAM_TIMEOUT_MS', 60_000, 100, 600_000),
+    // One class of reads (e.g. those touching a hung subgraph) holds at most half the read places.
+    readClasses: {
+      supergraphFile: env.string('SUPERGRAPH_FILE', fileURLToPath(new URL('../../supergraph.graphql', import.meta.url))),
+      classSharePercent: env.int('EDGE_READ_CLASS_SHARE_PERCENT', 50, 1, 100),
+    },
+    metricsToken: env.optional('EDGE_METRICS_TOKEN'),
+    production: env.optional('NODE_ENV') === 'production',
+    trustedDocumentsFile: env.optional('GATEWAY_TRUSTED_DOCUMENTS'),
     logLevel: env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   };
 }

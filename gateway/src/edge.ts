@@ -15,7 +15,10 @@ import {
 } from '@victori/shared';
 import { AdmissionControl, admissionMetrics, isMutation } from './admission.js';
 import type { EdgeConfig } from './config.js';
+import { ClassedReads } from './edge-classes.js';
 import { edgeReadiness } from './readiness.js';
+import { metricsAccess } from './metrics-access.js';
+import { TrustedDocuments } from './trusted-documents.js';
 
 /**
  * The edge: the platform's public front door, a process that does nothing but admit or refuse.
@@ -123,6 +126,7 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
     }),
     write: new AdmissionControl(write.maxConcurrent, write.maxQueue, write.queueTimeoutMs),
   };
+  const reads = ClassedReads.create(admission.read, config.readClasses);
   const upstream = new URL(config.upstream);
   const pool = new Pool(upstream.origin, {
     // Every admitted request has a connection of its own; a few more for health and metrics.
@@ -133,6 +137,8 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
     keepAliveTimeout: 60_000,
   });
   const hashes = new MutationHashes();
+  if (config.trustedDocumentsFile)
+    for (const hash of TrustedDocuments.fromFile(config.trustedDocumentsFile).mutationHashes()) hashes.add(hash);
   const loopDelay = new LoopLateness();
   const counters = { forwarded: 0, upstreamFailures: 0, tooLarge: 0 };
 
@@ -214,8 +220,15 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
       return sendJson(res, answer.httpStatus, answer.body);
     }
     if (pathname === '/metrics') {
+      const access = metricsAccess(req, config.metricsToken, config.production);
+      if (access === 404) return sendJson(res, 404, errorBody(ErrorCode.NOT_FOUND, 'Alamat tidak ditemukan', 'Not found'));
+      if (access === 401)
+        return sendJson(res, 401, errorBody(ErrorCode.UNAUTHENTICATED, 'Metrik hanya untuk admin', 'Metrics need the admin token'), {
+          'www-authenticate': 'Bearer',
+        });
       return sendJson(res, 200, {
         admission: admissionMetrics(admission),
+        readClasses: reads.classes.metrics(),
         ...counters,
         eventLoopDelayMs: loopDelay.take(),
         rssMiB: process.memoryUsage.rss() / 2 ** 20,
@@ -230,12 +243,18 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
       }
     }
     // GET cannot carry a mutation (the gateway refuses one); everything else is told apart by its body.
-    const control = body && body.length && classifyBody(body.toString('utf8'), hashes) === 'write' ? admission.write : admission.read;
-    const state = control.tryEnter();
-    if (state === 'refused' || (state === 'queued' && !(await control.wait()))) {
+    const write = body && body.length && classifyBody(body.toString('utf8'), hashes) === 'write' ? admission.write : undefined;
+    const state = write?.tryEnter();
+    // Reads are admitted by class (the subgraphs they touch), so one sick subgraph cannot take every read place.
+    const release = write
+      ? state === 'admitted' || (state === 'queued' && (await write.wait()))
+        ? () => write.leave()
+        : undefined
+      : await reads.admit(body, target);
+    if (!release) {
       return sendJson(res, 503, errorBody(ErrorCode.OVERLOADED, OVERLOADED.id, OVERLOADED.en, { requestId }), { 'retry-after': '1' });
     }
-    forward(req, res, requestId, body, () => control.leave());
+    forward(req, res, requestId, body, release);
   };
 
   const server = http.createServer((req, res) => {

@@ -14,6 +14,7 @@ import {
   HEADER_SIGNATURE,
   signClaims,
   startGraphQLHttpServer,
+  unavailablePlugin,
   type Logger,
   type RequestInfo,
   type RunningServer,
@@ -24,6 +25,11 @@ import { createSubgraphFetcher } from './fetcher.js';
 import { loadPublicKey, verifyToken } from './keys.js';
 import { PublicResponseCache } from './public-cache.js';
 import { AdmissionControl, admissionMetrics, isMutation, LoopGovernor } from './admission.js';
+import { CircuitBreaker, guardSubgraphFetch } from './subgraph-breaker.js';
+import { costLimitsPlugin, ResponseSizeCap } from './cost-limits.js';
+import { earlyRefusalPlugin } from './early-refusal.js';
+import { requestGuardsPlugin } from './request-guards.js';
+import { TrustedDocuments, trustedDocumentsPlugin } from './trusted-documents.js';
 
 export { AdmissionControl, LoopGovernor } from './admission.js';
 
@@ -39,8 +45,17 @@ class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     url: string,
     private readonly secret: string,
     options: { dedupe: boolean; keepAlive: boolean },
+    private readonly serviceName: string,
+    guard: { options: GatewayConfig['subgraphGuards'][ServiceName]; breaker: CircuitBreaker },
   ) {
-    super({ url, fetcher: createSubgraphFetcher(options) as never });
+    super({ url, fetcher: guardSubgraphFetch(serviceName, createSubgraphFetcher(options), guard.options, guard.breaker) as never });
+  }
+
+  /** A subgraph that failed is logged with the request id and the service; the query goes on without it. */
+  override didEncounterError(error: Error, _req: unknown, _res: unknown, context: GatewayContext): void {
+    const code = (error as { extensions?: { code?: unknown; reason?: unknown } }).extensions;
+    context.request?.logger.warn({ serviceName: this.serviceName, code: code?.code, reason: code?.reason }, 'subgraph unavailable');
+    throw error;
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
@@ -69,13 +84,19 @@ export async function startGateway(
 ): Promise<RunningGateway> {
   const supergraphSdl = readFileSync(config.supergraphFile, 'utf8');
   const publicKey = await loadPublicKey(config.jwtPublicKey);
+  const breakers = Object.fromEntries(
+    Object.entries(config.subgraphGuards).map(([name, options]) => [name, new CircuitBreaker(options)]),
+  ) as Record<ServiceName, CircuitBreaker>;
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name }) =>
-      new SignedDataSource(config.subgraphUrls[name as ServiceName], config.gatewaySecret, {
-        dedupe: config.dedupe,
-        keepAlive: config.subgraphKeepAlive,
-      }),
+      new SignedDataSource(
+        config.subgraphUrls[name as ServiceName],
+        config.gatewaySecret,
+        { dedupe: config.dedupe, keepAlive: config.subgraphKeepAlive },
+        name,
+        { options: config.subgraphGuards[name as ServiceName], breaker: breakers[name as ServiceName] },
+      ),
     logger: {
       debug: () => undefined,
       info: (m) => logger.info(String(m)),
@@ -85,14 +106,25 @@ export async function startGateway(
   });
   const production = config.mode === 'production';
   const cache = new PublicResponseCache(config.publicCacheMs);
+  const sizeCap = new ResponseSizeCap(config.costLimits.maxResponseBytes);
+  const trusted = config.trustedDocumentsFile ? TrustedDocuments.fromFile(config.trustedDocumentsFile) : undefined;
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: !production,
     includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: production,
     formatError,
+    stringifyResult: sizeCap.stringify,
+    ...(trusted ? { persistedQueries: { cache: trusted.persistedQueryCache() } } : {}),
     plugins: [
+      // Refusals before planning, in this order: trusted documents, client mistakes, cost limits.
+      earlyRefusalPlugin<GatewayContext>(),
+      ...(trusted && config.trustedDocumentsOnly ? [trustedDocumentsPlugin<GatewayContext>(trusted)] : []),
+      requestGuardsPlugin<GatewayContext>(),
+      costLimitsPlugin<GatewayContext>(config.costLimits, sizeCap),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       ...(config.publicCacheMs > 0 ? [cache.plugin()] : []),
+      unavailablePlugin<GatewayContext>(),
     ],
   });
   const admission = {
@@ -159,6 +191,7 @@ export async function startGateway(
       metrics: () => ({
         admission: admissionMetrics(admission),
         publicCache: { ttlMs: cache.ttlMs, hits: cache.hits, misses: cache.misses },
+        breakers: Object.fromEntries(Object.entries(breakers).map(([n, b]) => [n, { state: b.state, opened: b.opened }])),
         ...(governor ? { readGovernor: { lastUtilization: governor.lastUtilization, shrinks: governor.shrinks } } : {}),
       }),
       admit: async (_req, body) => {

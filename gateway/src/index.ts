@@ -16,3 +16,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.once('disconnect', stop);
   });
 }
+export * from './cost-limits.js';
+export * from './trusted-documents.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import pg from 'pg';
-import { Env, SERVICES, startEmbeddedPostgres, type EmbeddedPg, type ServiceName } from '@victori/shared';
+import { Env, guardClient, SERVICES, startEmbeddedPostgres, type EmbeddedPg, type ServiceName } from '@victori/shared';
 import { LOCAL_DIR, localSecrets } from './local.js';
 import { prepareDatabases, type DatabaseUrls } from './platform.js';
 
@@ -12,7 +12,7 @@ export interface Connection {
 }
 
 async function reachable(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  const client = guardClient(new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 }), () => undefined);
   try {
     await client.connect();
     await client.end();

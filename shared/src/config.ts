@@ -1,3 +1,5 @@
+import { loadDbTimeouts, type DbTimeouts } from './db-errors.js';
+
 /**
  * Typed configuration. The only module that reads process.env; every other module receives values.
  * A wrong value fails at start with the variable's name and a non-zero exit.
@@ -85,6 +87,8 @@ export interface ServiceConfig {
   piiKey: string;
   logLevel: string;
   dbPoolSize: number;
+  /** statement_timeout, idle_in_transaction_session_timeout, connect timeout of every database connection. */
+  dbTimeouts: DbTimeouts;
   /** Count SQL statements per service (benchmarks); reported on /metrics. */
   countSql: boolean;
   /** The source this config was read from; a service reads its own settings from it with its own typed loader. */
@@ -120,6 +124,7 @@ export function loadServiceConfig(service: ServiceName, env = new Env()): Servic
     piiKey: requireHexKey(env, 'PII_KEY'),
     logLevel: env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     dbPoolSize: env.int(`${prefix}_DB_POOL`, 10, 1, 200),
+    dbTimeouts: loadDbTimeouts(env),
     countSql: env.bool('SQL_COUNT', false),
     env,
   };

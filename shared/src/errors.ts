@@ -14,9 +14,17 @@ export const ErrorCode = {
   IDEMPOTENCY_CONFLICT: 'IDEMPOTENCY_CONFLICT',
   RATE_LIMITED: 'RATE_LIMITED',
   OVERLOADED: 'OVERLOADED',
-  /** The gateway behind the edge did not answer. */
+  /** Temporarily unavailable (the gateway behind the edge, or a database that is gone); retry after Retry-After. */
   UNAVAILABLE: 'UNAVAILABLE',
+  /** One subgraph timed out, failed or has its circuit breaker open; `extensions.serviceName` names it. */
+  SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',
   BAD_REQUEST: 'BAD_REQUEST',
+  /** An operation over a cost limit (depth, aliases, root fields, tokens, cost, response size); `extensions.limit`. */
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  /** The public port takes only registered (persisted) operations from this caller. */
+  PERSISTED_QUERY_REQUIRED: 'PERSISTED_QUERY_REQUIRED',
+  /** Apollo's automatic persisted queries: the hash is unknown, send the query with it (clients rely on this code). */
+  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
   GATEWAY_ONLY: 'GATEWAY_ONLY',
   GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
   GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',

@@ -9,6 +9,7 @@ import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Claims } from './auth.js';
 import { HEADER_CLAIMS, HEADER_REQUEST_ID, HEADER_SIGNATURE, verifyForwardedClaims } from './auth.js';
 import { AppError, ErrorCode } from './errors.js';
+import { formatUnavailable, isDbUnavailable, unavailablePlugin, unavailableResponse } from './db-errors.js';
 import type { Logger } from './logger.js';
 
 export interface RequestInfo {
@@ -91,6 +92,8 @@ const GENERIC_ID: Partial<Record<string, string>> = {
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   if (original instanceof AppError) return { ...formatted, message: original.message };
+  const gone = formatUnavailable(formatted, original);
+  if (gone) return gone;
   const code = String(formatted.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);
   if (code === ErrorCode.INTERNAL_SERVER_ERROR && !formatted.extensions?.messageEn) {
     return {
@@ -124,6 +127,10 @@ function requestIdPlugin<TContext extends BaseContext>(): ApolloServerPlugin<TCo
             if (original instanceof AppError) continue;
             const code = error.extensions?.code;
             if (code && code !== ErrorCode.INTERNAL_SERVER_ERROR) continue;
+            if (isDbUnavailable(original)) {
+              info?.logger.warn({ err: { message: (original as Error).message }, path: error.path }, 'database unavailable');
+              continue;
+            }
             info?.logger.error({ err: original, path: error.path }, 'unexpected error');
           }
         },
@@ -264,9 +271,12 @@ export async function startGraphQLHttpServer<TContext extends BaseContext>(
           schema: options.apollo.schema,
           introspection: !options.production,
           includeStacktraceInErrorResponses: false,
+          // No "Did you mean ...?" field suggestions in production: they map the schema for an attacker.
+          hideSchemaDetailsFromClientErrors: options.production,
           formatError,
           plugins: [
             requestIdPlugin<TContext>(),
+            unavailablePlugin<TContext>(),
             ApolloServerPluginInlineTraceDisabled(),
             options.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
             ...(options.apollo.plugins ?? []),
@@ -337,6 +347,8 @@ export async function startGraphQLHttpServer<TContext extends BaseContext>(
             errors: [{ message: error.message, extensions: error.extensions }],
           });
         }
+        const gone = unavailableResponse(error, requestId);
+        if (gone && !res.headersSent) return sendJson(res, gone.status, gone.body, gone.headers);
         log().error({ err: error }, 'route failed');
         if (!res.headersSent)
           sendJson(res, 500, errorBody('INTERNAL_SERVER_ERROR', 'Terjadi kesalahan pada server', 'Internal server error', { requestId }));
@@ -393,6 +405,8 @@ export async function startGraphQLHttpServer<TContext extends BaseContext>(
         res.end();
       }
     } catch (error) {
+      const gone = unavailableResponse(error, requestId);
+      if (gone && !res.headersSent) return sendJson(res, gone.status, gone.body, gone.headers);
       log().error({ err: error }, 'request failed');
       if (!res.headersSent)
         sendJson(res, 500, errorBody('INTERNAL_SERVER_ERROR', 'Terjadi kesalahan pada server', 'Internal server error', { requestId }));

@@ -3,6 +3,8 @@ import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import type { LogContext, Logger as OrmLogger, LoggerNamespace, MigrationObject } from '@mikro-orm/core';
 import type { Migration } from '@mikro-orm/migrations';
+import { guardPool, pgTimeoutOptions, type DbTimeouts } from './db-errors.js';
+import type pg from 'pg';
 
 export type { MikroORM };
 export type Orm = MikroORM;
@@ -14,6 +16,8 @@ export interface OrmOptions {
   poolSize?: number;
   /** Counts executed SQL statements (tests and the fan-out benchmark use it). */
   queryCounter?: QueryCounter;
+  /** statement_timeout, idle_in_transaction_session_timeout and the connect timeout of every pooled connection. */
+  timeouts?: DbTimeouts;
 }
 
 export class QueryCounter {
@@ -63,6 +67,14 @@ export async function initOrm(options: OrmOptions): Promise<MikroORM> {
       allOrNothing: true,
     },
     pool: { min: 0, max: options.poolSize ?? 10 },
+    // Merged into the pg.Pool's options. MikroORM listens for its pool's and clients' 'error' itself;
+    // guardPool also hands a dead checked-out connection back (see there).
+    driverOptions: {
+      ...pgTimeoutOptions(options.timeouts),
+      onPoolCreated: (pool: pg.Pool) => {
+        guardPool(pool, () => undefined);
+      },
+    },
     allowGlobalContext: false,
     ...(counter ? { debug: ['query'] as LoggerNamespace[], loggerFactory: () => new CountingLogger(counter) } : {}),
   });

@@ -3,6 +3,7 @@ import { chmod, mkdir } from 'node:fs/promises';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
+import { guardClient } from './db-errors.js';
 
 export interface EmbeddedPg {
   /** Superuser URL of the cluster's `postgres` database. */
@@ -164,7 +165,7 @@ export function databaseUrl(adminUrl: string, database: string): string {
 /** Creates the database if it does not exist yet. */
 export async function ensureDatabase(adminUrl: string, database: string): Promise<string> {
   if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`Unsafe database name ${database}`);
-  const client = new pg.Client({ connectionString: adminUrl });
+  const client = guardClient(new pg.Client({ connectionString: adminUrl }), () => undefined);
   await client.connect();
   try {
     const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
@@ -177,7 +178,7 @@ export async function ensureDatabase(adminUrl: string, database: string): Promis
 
 export async function dropDatabase(adminUrl: string, database: string): Promise<void> {
   if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`Unsafe database name ${database}`);
-  const client = new pg.Client({ connectionString: adminUrl });
+  const client = guardClient(new pg.Client({ connectionString: adminUrl }), () => undefined);
   await client.connect();
   try {
     await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);

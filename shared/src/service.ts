@@ -10,6 +10,7 @@ import { OutboxRelay } from './events/relay.js';
 import { PgLogTransport } from './events/pg-transport.js';
 import type { EventTransport } from './events/transport.js';
 import { withEvents } from './events/migration.js';
+import { DEFAULT_DB_TIMEOUTS } from './db-errors.js';
 
 /** The service's side of the event backbone. */
 export interface EventRuntime {
@@ -61,7 +62,14 @@ export interface RunningService extends RunningServer {
 }
 
 export async function migrateService(def: ServiceDefinition<BaseContext>, databaseUrl: string, seed: boolean): Promise<void> {
-  const orm = await initOrm({ databaseUrl, entities: def.entities, migrations: withEvents(def.migrations), poolSize: 2 });
+  // A migration over a large table may legitimately run for minutes.
+  const orm = await initOrm({
+    databaseUrl,
+    entities: def.entities,
+    migrations: withEvents(def.migrations),
+    poolSize: 2,
+    timeouts: { ...DEFAULT_DB_TIMEOUTS, statementTimeoutMs: 600_000 },
+  });
   try {
     await orm.migrator.up();
     if (seed && def.seed) await def.seed(orm);
@@ -88,9 +96,10 @@ async function openRuntime(
     migrations: withEvents(def.migrations),
     poolSize: config.dbPoolSize,
     queryCounter,
+    timeouts: config.dbTimeouts,
   });
   const stops: (() => Promise<void>)[] = [];
-  const transport = new PgLogTransport(config.busDatabaseUrl);
+  const transport = new PgLogTransport(config.busDatabaseUrl, 4, { timeouts: config.dbTimeouts, logger });
   const events: EventRuntime = {
     transport,
     relay: new OutboxRelay(orm, transport, logger, { producer: def.name }),

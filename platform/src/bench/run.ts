@@ -51,6 +51,10 @@ export const AVAILABILITY_ONE_SUBGRAPH = `query Availability($f: SessionFilter) 
   }
 }`;
 
+/** The edge serves /metrics in production only to a bearer of this token. */
+const METRICS_TOKEN = createHash('sha256')
+  .update(String(process.pid) + String(Date.now()))
+  .digest('hex');
 const FANOUT = (n: number): string => `{
   sessions(first: ${n}) {
     edges { node { id date remainingPlaces facility { name area { name parent { name } } stock { usableDoses } } product { name } } }
@@ -688,7 +692,7 @@ async function main(): Promise<void> {
         // booking limit is off here (per-NIK limits stay on; every storm NIK books once).
         env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', SQL_COUNT: 'true', BOOKING_DB_POOL: '20', BOOKING_RATE_PER_IP: '0' },
         gatewayEnv: { GATEWAY_PUBLIC_CACHE_MS: '0', GATEWAY_READ_MAX_CONCURRENT: String(READ_BOUND) },
-        edgeEnv: { EDGE_READ_MAX_CONCURRENT: String(READ_BOUND) },
+        edgeEnv: { EDGE_READ_MAX_CONCURRENT: String(READ_BOUND), EDGE_METRICS_TOKEN: METRICS_TOKEN },
         stdio: 'inherit',
       });
       const subgraphEnv = Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, platform!.serviceUrls[s]]));
@@ -1000,7 +1004,7 @@ async function main(): Promise<void> {
           await load(targets.ours.url, oneBody, { duration: 1 });
           const serverCpu = (pids: number[]): number => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
           const readQueue = async (url: string): Promise<{ admittedFromQueue: number; queueWaitMs: number }> => {
-            const m = (await (await fetch(new URL('/metrics', url))).json()) as {
+            const m = (await (await fetch(new URL('/metrics', url), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).json()) as {
               admission: { read: { admittedFromQueue: number; queueWaitMs: number } };
             };
             return m.admission.read;

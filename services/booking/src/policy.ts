@@ -45,6 +45,17 @@ export const bookingPolicy = {
     allowRoles(claims, 'anonymous', 'citizen');
   },
 
+  /**
+   * Booking by registry id (a child without NIK): a signed-in citizen only, and only for a person the
+   * registry linked to that account (checked against booking's projection of the links afterwards).
+   */
+  bookByRegistryId(claims: Claims): string {
+    if (claims.role === 'partner') throw partnersSeeAggregatesOnly();
+    allowRoles(claims, 'citizen');
+    if (!claims.sub) throw unauthenticated();
+    return claims.sub;
+  },
+
   /** "My appointments" by token: what this citizen account booked. */
   ownAppointments(claims: Claims): string {
     allowRoles(claims, 'citizen');

@@ -1,6 +1,6 @@
 import type { ServiceDefinition } from '@victori/shared';
 import { createContext, type BookingContext } from './context.js';
-import { doseConsumer, stockConsumer } from './events/consumers.js';
+import { doseConsumer, registryConsumer, stockConsumer } from './events/consumers.js';
 import { migrations } from './migrations/index.js';
 import { FacilityEntity } from './modules/facility/facility.entity.js';
 import { buildBookingSchema } from './schema.js';
@@ -12,6 +12,6 @@ export const bookingService: ServiceDefinition<BookingContext> = {
   migrations,
   buildSchema: buildBookingSchema,
   createContext,
-  consumers: [stockConsumer, doseConsumer],
+  consumers: [stockConsumer, doseConsumer, registryConsumer],
   seed: seedFacilities,
 };

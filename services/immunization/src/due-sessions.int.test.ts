@@ -100,4 +100,33 @@ describe('dueAndAvailableSessions: what the child needs, where there are places 
     expect(elsewhere.data!.dueAndAvailableSessions.map((s) => s.sessionId)).toEqual([sessions.bandarharjoPenta]);
     expect(elsewhere.data!.dueAndAvailableSessions[0]!.usableDoses).toBeGreaterThan(0);
   });
+
+  test('a due session comes with its slots and places, so the parent books without a second call', async () => {
+    const child = await call<{ registerChild: { id: string } }>(
+      'parent',
+      `mutation($i: RegisterChildInput!) { registerChild(input: $i) { id } }`,
+      {
+        i: {
+          fullName: 'Sekar',
+          birthDate: addDays(today, -63),
+          sex: 'FEMALE',
+          motherNik: makeNik('337401', '1995-02-03', 'FEMALE', 4),
+          residenceKelurahanCode: '33.74.01.1001',
+        },
+      },
+    );
+    const res = await call<{
+      dueAndAvailableSessions: { sessionId: string; session: { id: string; slots: { id: string; remainingPlaces: number }[] } }[];
+    }>(
+      'parent',
+      `query($p: ID!, $from: String!, $to: String!) {
+        dueAndAvailableSessions(personId: $p, from: $from, to: $to, kecamatanCode: "33.74.01") { sessionId session { id slots { id startTime remainingPlaces } } } }`,
+      { p: child.data!.registerChild.id, from: today, to: addDays(today, 14) },
+    );
+    expect(res.errors).toBeUndefined();
+    const [due] = res.data!.dueAndAvailableSessions;
+    expect(due!.session.id).toBe(due!.sessionId);
+    expect(due!.session.slots.length).toBeGreaterThan(0);
+    expect(due!.session.slots.some((s) => s.remainingPlaces > 0)).toBe(true);
+  });
 });

@@ -122,9 +122,16 @@ export const immunizationPolicy = {
     if (!input.appointmentId) return { facilityId, offScheduleReason: reason };
     const [appointment] = isUuid(input.appointmentId)
       ? await ctx.em.execute<
-          { facility_id: string; session_date: string; nik_hash: string | null; status: string; person_nik: string | null }[]
+          {
+            facility_id: string;
+            session_date: string;
+            nik_hash: string | null;
+            person_id: string | null;
+            status: string;
+            person_nik: string | null;
+          }[]
         >(
-          `select a.facility_id, a.session_date::text as session_date, a.nik_hash, a.status,
+          `select a.facility_id, a.session_date::text as session_date, a.nik_hash, a.person_id, a.status,
                   (select p.nik_hash from person p where p.id = ?) as person_nik
              from facility_appointment a where a.id = ?`,
           [input.personId, input.appointmentId],
@@ -133,7 +140,11 @@ export const immunizationPolicy = {
     if (!appointment || appointment.facility_id !== facilityId) {
       throw forbidden('This is not an appointment of your facility', 'Ini bukan janji temu di fasilitas Anda');
     }
-    if (!appointment.nik_hash || appointment.nik_hash !== appointment.person_nik) {
+    // Booked by NIK: the person's NIK must be the appointment's; booked by registry id: that person.
+    const samePerson = appointment.person_id
+      ? appointment.person_id === input.personId
+      : !!appointment.nik_hash && appointment.nik_hash === appointment.person_nik;
+    if (!samePerson) {
       throw badInput('appointmentId', { id: 'Janji temu ini milik orang lain', en: 'This appointment belongs to someone else' });
     }
     if (appointment.status === 'CANCELLED' || appointment.status === 'COMPLETED') {

@@ -3,6 +3,7 @@ import type { Logger } from '../logger.js';
 import type { EventContract, StoredEvent } from './envelope.js';
 import type { EventTransport } from './transport.js';
 import { pgArray } from './outbox.js';
+import { isDbUnavailable } from '../db-errors.js';
 
 export type EventHandler<T> = (tx: EntityManager, event: StoredEvent<T>) => Promise<void>;
 
@@ -212,6 +213,8 @@ export class EventConsumer {
         });
         return;
       } catch (error) {
+        // A database that is gone is no fault of the event: the loop retries it later, it is never dead-lettered.
+        if (isDbUnavailable(error)) throw error;
         lastError = error;
         this.logger.warn({ consumer: this.name, eventId: event.id, type: event.type, attempt, err: error }, 'event handler failed');
         if (attempt < maxAttempts) await new Promise((r) => setTimeout(r, (this.options.backoffMs ?? 100) * 2 ** (attempt - 1)));

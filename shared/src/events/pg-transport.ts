@@ -1,4 +1,6 @@
 import pg from 'pg';
+import { guardClient, guardPool, pgTimeoutOptions, type DbTimeouts } from '../db-errors.js';
+import type { Logger } from '../logger.js';
 import type { EventEnvelope, StoredEvent } from './envelope.js';
 import type { EventTransport } from './transport.js';
 
@@ -23,7 +25,7 @@ create index if not exists bus_event_type_position on bus_event (type, position)
 
 /** Creates the bus tables (idempotent). */
 export async function migrateBus(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
+  const client = guardClient(new pg.Client({ connectionString: url, ...pgTimeoutOptions() }), () => undefined);
   await client.connect();
   try {
     await client.query(BUS_SCHEMA_SQL);
@@ -41,9 +43,17 @@ export class PgLogTransport implements EventTransport {
   private readonly pool: pg.Pool;
   private listener?: pg.Client;
   private waiters: (() => void)[] = [];
+  private readonly url: string;
+  private readonly timeouts?: DbTimeouts;
+  private readonly onError: (message: string, error: Error) => void;
 
-  constructor(url: string, poolSize = 4) {
-    this.pool = new pg.Pool({ connectionString: url, max: poolSize });
+  constructor(url: string, poolSize = 4, options: { timeouts?: DbTimeouts; logger?: Logger } = {}) {
+    this.url = url;
+    this.timeouts = options.timeouts;
+    // A terminated idle backend or a restarting server must cost a reconnect, not the process.
+    this.onError = (message, error) =>
+      options.logger?.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, message);
+    this.pool = guardPool(new pg.Pool({ connectionString: url, max: poolSize, ...pgTimeoutOptions(this.timeouts) }), this.onError);
   }
 
   async append(events: EventEnvelope[]): Promise<void> {
@@ -110,14 +120,27 @@ export class PgLogTransport implements EventTransport {
 
   private async listen(): Promise<void> {
     if (this.listener) return;
-    const client = new pg.Client({ connectionString: (this.pool.options as { connectionString: string }).connectionString });
+    // LISTEN holds its connection idle for good: no statement or idle-in-transaction timeout applies to it.
+    const client = new pg.Client({ connectionString: this.url, ...pgTimeoutOptions(this.timeouts) });
     this.listener = client;
     client.on('notification', () => this.wakeAll());
-    client.on('error', () => {
+    const drop = (error?: Error): void => {
+      if (this.listener !== client) return;
       this.listener = undefined;
-    });
-    await client.connect();
-    await client.query(`listen ${CHANNEL}`);
+      if (error) this.onError('event bus listener connection lost', error);
+      client.end().catch(() => undefined);
+      // Waiters would otherwise sleep out their timeout; they poll once and listen again.
+      this.wakeAll();
+    };
+    client.on('error', drop);
+    client.on('end', () => drop());
+    try {
+      await client.connect();
+      await client.query(`listen ${CHANNEL}`);
+    } catch (error) {
+      drop();
+      throw error;
+    }
   }
 
   private wakeAll(): void {
@@ -140,7 +163,9 @@ export class PgLogTransport implements EventTransport {
 
   async close(): Promise<void> {
     this.wakeAll();
-    await this.listener?.end().catch(() => undefined);
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.end().catch(() => undefined);
     await this.pool.end();
   }
 }

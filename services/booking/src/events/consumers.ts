@@ -5,7 +5,9 @@ import {
   DoseDeclarationDecided,
   DoseDeclared,
   DoseRecorded,
+  GuardianLinked,
   on,
+  PersonRegistered,
   publish,
   UsableStockChanged,
   type ConsumerDefinition,
@@ -33,12 +35,17 @@ export const stockConsumer: ConsumerDefinition = {
   },
 };
 
+/**
+ * The identity booking keys a person's appointments and dose history by: the NIK's keyed hash, or for a
+ * child without NIK the registry id (not personal data), so one unique index covers both.
+ */
+export const registryKey = (personId: string): string => `person:${personId}`;
+
 async function rememberDose(tx: EntityManager, d: DoseRecordPayload): Promise<void> {
-  if (!d.nikHash) return;
   await tx.execute(
     `insert into dose_history (dose_record_id, nik_hash, programme, dose_kind, product_code, administered_on, valid)
      values (?, ?, ?, ?, ?, ?::date, ?) on conflict (dose_record_id) do nothing`,
-    [d.doseRecordId, d.nikHash, d.programme, d.doseKind, d.productCode, localDateOf(d.administeredAt), d.valid],
+    [d.doseRecordId, d.nikHash ?? registryKey(d.personId), d.programme, d.doseKind, d.productCode, localDateOf(d.administeredAt), d.valid],
   );
 }
 
@@ -53,7 +60,7 @@ async function completeAppointment(tx: EntityManager, d: DoseRecordPayload): Pro
   const [row] = await tx.execute<AppointmentRow[]>(
     `with a as (
        update appointment set status = 'COMPLETED', completed_at = ?, dose_record_id = ?
-        where id = ? and slip_code = ? and facility_id = ? and status in ('BOOKED', 'CHECKED_IN') and (?::text is null or nik_hash = ?)
+        where id = ? and slip_code = ? and facility_id = ? and status in ('BOOKED', 'CHECKED_IN') and (?::text is null or nik_hash = ? or nik_hash = ?)
        returning *
      ), stock_free as (
        update stock_commitment set committed = committed - 1 where (facility_id, product_code) = (select facility_id, product_code from a) returning 1
@@ -63,7 +70,16 @@ async function completeAppointment(tx: EntityManager, d: DoseRecordPayload): Pro
        update session set served_count = served_count + 1 where id = (select session_id from a) returning 1
      )
      select ${appointmentColumns('a')} from a`,
-    [d.administeredAt, d.doseRecordId, d.appointmentId, d.slipCode.trim().toUpperCase(), d.facilityId, d.nikHash, d.nikHash],
+    [
+      d.administeredAt,
+      d.doseRecordId,
+      d.appointmentId,
+      d.slipCode.trim().toUpperCase(),
+      d.facilityId,
+      d.nikHash,
+      d.nikHash,
+      registryKey(d.personId),
+    ],
   );
   if (row) await publish(tx, 'booking', AppointmentCompleted, row.id, appointmentPayload(row));
 }
@@ -84,11 +100,10 @@ export const doseConsumer: ConsumerDefinition = {
     // a rejection removes them, a confirmation too, because its dose.recorded counts instead.
     on(DoseDeclared, async (tx, event) => {
       const d = event.payload;
-      if (!d.nikHash) return;
       await tx.execute(
         `insert into dose_history (dose_record_id, nik_hash, programme, dose_kind, product_code, administered_on, valid)
          values (?, ?, ?, ?, ?, ?::date, true) on conflict (dose_record_id) do nothing`,
-        [d.declaredDoseId, d.nikHash, d.programme, d.doseKind, d.source, d.givenOn],
+        [d.declaredDoseId, d.nikHash ?? registryKey(d.personId), d.programme, d.doseKind, d.source, d.givenOn],
       );
     }),
     on(DoseDeclarationDecided, async (tx, event) => {
@@ -97,5 +112,31 @@ export const doseConsumer: ConsumerDefinition = {
   ],
   reset: async (tx) => {
     await tx.execute(`delete from dose_history`);
+  },
+};
+
+/** Who may be booked by registry id, and by which accounts: immunization's people and guardian links. */
+export const registryConsumer: ConsumerDefinition = {
+  name: 'booking.registry',
+  handlers: [
+    on(PersonRegistered, async (tx, event) => {
+      const p = event.payload;
+      await tx.execute(
+        `insert into registry_person (person_id, birth_date, sex, residence_kelurahan_code, is_child, nik_hash) values (?, ?::date, ?, ?, ?, ?)
+         on conflict (person_id) do update set birth_date = excluded.birth_date, sex = excluded.sex,
+           residence_kelurahan_code = excluded.residence_kelurahan_code, is_child = excluded.is_child, nik_hash = excluded.nik_hash`,
+        [p.personId, p.birthDate, p.sex, p.residenceKelurahanCode, p.isChild, p.nikHash],
+      );
+    }),
+    on(GuardianLinked, async (tx, event) => {
+      await tx.execute(`insert into registry_guardian (person_id, account_id) values (?, ?) on conflict do nothing`, [
+        event.payload.personId,
+        event.payload.accountId,
+      ]);
+    }),
+  ],
+  reset: async (tx) => {
+    await tx.execute(`delete from registry_guardian`);
+    await tx.execute(`delete from registry_person`);
   },
 };

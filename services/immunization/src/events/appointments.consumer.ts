@@ -13,10 +13,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 
 async function remember(tx: EntityManager, p: AppointmentPayload): Promise<void> {
   await tx.execute(
-    `insert into facility_appointment (id, facility_id, session_date, nik_hash, status) values (?, ?, ?::date, ?, ?)
+    `insert into facility_appointment (id, facility_id, session_date, nik_hash, person_id, status) values (?, ?, ?::date, ?, ?, ?)
      on conflict (id) do update set facility_id = excluded.facility_id, session_date = excluded.session_date,
-       nik_hash = excluded.nik_hash, status = excluded.status`,
-    [p.appointmentId, p.facilityId, p.sessionDate, p.nikHash, p.status],
+       nik_hash = excluded.nik_hash, person_id = excluded.person_id, status = excluded.status`,
+    [p.appointmentId, p.facilityId, p.sessionDate, p.personId ? null : p.nikHash, p.personId ?? null, p.status],
   );
 }
 

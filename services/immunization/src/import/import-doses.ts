@@ -1,6 +1,9 @@
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import pg from 'pg';
 import {
+  DEFAULT_DB_TIMEOUTS,
+  guardPool,
+  pgTimeoutOptions,
   AppError,
   type DoseRecordPayload,
   type PersonRegisteredPayload,
@@ -485,7 +488,19 @@ export async function importDoses(databaseUrl: string, vault: PiiVault, file: st
   };
   const today = jakartaDate(new Date());
   const childAfter = addDuration(today, { ...parseDuration('P18Y'), years: -18 });
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: shares, application_name: 'immunization-import' });
+  // A bulk batch may run long (statement timeout 5 min); a lost connection fails the import, not the process.
+  const pool = guardPool(
+    new pg.Pool({
+      connectionString: databaseUrl,
+      max: shares,
+      application_name: 'immunization-import',
+      ...pgTimeoutOptions({ ...DEFAULT_DB_TIMEOUTS, statementTimeoutMs: 300_000 }),
+    }),
+    (message, error) => {
+      failure ??= error;
+      process.stderr.write(`${message}: ${error.message}\n`);
+    },
+  );
   const batches: Row[][] = Array.from({ length: shares }, () => []);
   // Per share, batches commit one after another (a person's later rows are judged against the earlier
   // ones); one more batch may wait behind the running one, so the reader keeps checking rows while

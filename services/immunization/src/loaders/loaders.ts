@@ -41,8 +41,9 @@ export function createLoaders(em: EntityManager, claims: Claims) {
          union select person_id as id from dose_record where person_id in (?) and facility_id = ?
          union select person_id as id from person_facility_link where person_id in (?) and facility_id = ?
          union select p.id from person p join facility_appointment a on a.nik_hash = p.nik_hash and a.facility_id = ?
-                where p.id in (?) and p.nik_hash is not null`,
-        [valid, f, valid, f, valid, f, f, valid],
+                where p.id in (?) and p.nik_hash is not null
+         union select person_id as id from facility_appointment where person_id in (?) and facility_id = ?`,
+        [valid, f, valid, f, valid, f, f, valid, valid, f],
       );
       const linked = new Set(rows.map((r) => r.id));
       return ids.map((id) => linked.has(id));

@@ -16,6 +16,8 @@ export const appointmentPayload = z.object({
   /** BOOKED, CHECKED_IN, COMPLETED, CANCELLED, NO_SHOW */
   status: z.string(),
   nikHash: z.string().nullable(),
+  /** The registry id (Person.id) when booked by it, for a dependant without NIK; absent in older events. */
+  personId: z.string().uuid().nullable().optional(),
   walkIn: z.boolean(),
   /** Set on appointment.rescheduled: where the appointment was before. */
   previous: z

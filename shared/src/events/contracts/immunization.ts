@@ -89,3 +89,20 @@ export const DoseDeclarationDecided = defineEvent(
   1,
   z.object({ declaredDoseId: z.string().uuid(), personId: z.string().uuid(), outcome: z.enum(['CONFIRMED', 'REJECTED']) }),
 );
+export type DoseDeclarationDecidedPayload = z.infer<typeof DoseDeclarationDecided.schema>;
+
+/**
+ * A citizen account may act for a person (a parent registering a child, a guardian added). Booking
+ * projects these links to know whom a guardian may book for by registry id. aggregateId: personId
+ */
+export const GuardianLinked = defineEvent(
+  'person.guardian-linked',
+  1,
+  z.object({
+    personId: z.string().uuid(),
+    /** The citizen account (token subject), not personal data. */
+    accountId: z.string().min(1).max(100),
+    relationship: z.string(),
+  }),
+);
+export type GuardianLinkedPayload = z.infer<typeof GuardianLinked.schema>;

@@ -100,7 +100,11 @@ export function appointmentPayload(
     sessionDate: String(r.session_date).slice(0, 10),
     status: r.status,
     nikHash: r.nik_hash,
+    personId: personIdOf(r.nik_hash),
     walkIn: r.walk_in,
     ...(previous ? { previous } : {}),
   };
 }
+
+/** The registry id of an appointment booked by it (its identity key is `person:<id>`, see registryKey). */
+export const personIdOf = (identity: string): string | null => (identity.startsWith('person:') ? identity.slice('person:'.length) : null);

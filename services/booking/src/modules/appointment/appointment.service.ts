@@ -29,7 +29,8 @@ import {
   type IdempotentRequest,
   type StoredResult,
 } from './idempotency.js';
-import { newSlipCode, normaliseSlipCode, validatePerson, type PersonFacts } from './person.validation.js';
+import { bookedPerson } from './dependant.js';
+import { newSlipCode, normaliseSlipCode, type PersonFacts } from './person.validation.js';
 import { rateLimited } from './rate-limit.js';
 
 /** Everything a booking decision needs, read in one statement before the (short) write transaction. */
@@ -128,7 +129,7 @@ const sessionClosed = (): AppError =>
   conflict({ id: 'Sesi ini sudah ditutup untuk pendaftaran', en: 'This session is closed for booking' }, { field: 'slotId' });
 
 /** Slot open, not past, not past the same-day cut-off, dose kind served, person eligible. */
-function assertBookable(ctx: BookingContext, s: SlotContext, doseKind: string, birthDate: string): void {
+function assertBookable(ctx: BookingContext, s: SlotContext, doseKind: string, birthDate: string, sex: string): void {
   if (!s.slot_id) throw notFound('Slot', 'slotId');
   if (s.status !== 'OPEN') throw sessionClosed();
   const now = localNow();
@@ -155,11 +156,15 @@ function assertBookable(ctx: BookingContext, s: SlotContext, doseKind: string, b
     doseKind,
     sessionDate: s.date,
     birthDate,
+    sex,
     history: s.doses,
   });
   if (!answer.ok) {
     throw new AppError(ErrorCode.NOT_ELIGIBLE, answer.message, {
       field: answer.field,
+      rule: answer.rule,
+      antigen: answer.antigen,
+      doseKind,
       ...(answer.earliestDate ? { earliestDate: answer.earliestDate } : {}),
     });
   }
@@ -273,7 +278,7 @@ async function decideBooking(ctx: BookingContext, input: BookAppointmentInput, r
   const address = String(ctx.request.headers['x-forwarded-for'] ?? ctx.request.ip);
   const ipWait = ctx.limits.perIp.take(address);
   if (ipWait) throw rateLimited('client', ipWait);
-  const person = validatePerson(input, ctx.vault, today, true);
+  const person = await bookedPerson(ctx, input, today);
   const nikWait = ctx.limits.perNik.take(person.nikHash);
   if (nikWait) throw rateLimited('nik', nikWait);
   const doseKind = input.doseKind.trim();
@@ -282,7 +287,7 @@ async function decideBooking(ctx: BookingContext, input: BookAppointmentInput, r
   const s = await slotContext(ctx.em, input.slotId, { nikHash: person.nikHash, phoneHash: person.phoneHash, doseKind }, req);
   const replayed = replay(req, s.idem);
   if (replayed) return replayed;
-  assertBookable(ctx, s, doseKind, person.birthDate);
+  assertBookable(ctx, s, doseKind, person.birthDate, person.sex);
   if (s.has_live) throw duplicate(doseKind);
   if ((s.phone_live ?? 0) >= ctx.config.maxPerPhone) throw phoneLimit(ctx.config.maxPerPhone);
   // Fast refusals in a storm: no transaction, no lock, when the read already shows no place.
@@ -445,7 +450,7 @@ export async function rescheduleAppointment(
     { nikHash: current.nik_hash, phoneHash: null, doseKind: current.dose_kind, excludeAppointment: id },
     req,
   );
-  assertBookable(ctx, s, current.dose_kind, current.birth_date);
+  assertBookable(ctx, s, current.dose_kind, current.birth_date, current.sex);
   if (s.programme !== current.programme) {
     throw badInput('slotId', { id: 'Sesi ini untuk program lain', en: 'This session belongs to another programme' });
   }

@@ -28,7 +28,8 @@ export class Appointment {
   @Field(() => String)
   productCode!: string;
 
-  @Field(() => VaccineProductRef)
+  // Resolved by inventory: null (with an error naming it) when inventory is down, never the whole appointment.
+  @Field(() => VaccineProductRef, { nullable: true })
   product!: VaccineProductRef;
 
   @Field(() => String, { description: 'YYYY-MM-DD' })
@@ -82,23 +83,33 @@ export class Appointment {
 
 @InputType('BookAppointmentInput')
 export class BookAppointmentInput {
-  @Field(() => String, { description: '16-digit NIK of the person to be vaccinated' })
-  nik!: string;
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'Registry id (Person.id in immunization) of a dependant to book for, e.g. a child without NIK: a guardian signed in as citizen; nik, birthDate and sex are then taken from the registry',
+  })
+  personId?: string | null;
 
-  @Field(() => String)
-  fullName!: string;
+  @Field(() => String, { nullable: true, description: '16-digit NIK of the person to be vaccinated (required without personId)' })
+  nik?: string | null;
 
-  @Field(() => String, { description: 'YYYY-MM-DD; must agree with the NIK' })
-  birthDate!: string;
+  @Field(() => String, { nullable: true, description: 'Required without personId; optional with it (shown on the day list)' })
+  fullName?: string | null;
 
-  @Field(() => String, { description: 'MALE or FEMALE; must agree with the NIK' })
-  sex!: string;
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD; must agree with the NIK (required without personId)' })
+  birthDate?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'MALE or FEMALE; must agree with the NIK (required without personId)' })
+  sex?: string | null;
 
   @Field(() => String, { description: 'Mobile number of whoever books (one phone may book for a few family members)' })
   phone!: string;
 
-  @Field(() => String, { description: 'Kelurahan of residence in Kota Semarang, e.g. 33.74.01.1001' })
-  residenceKelurahanCode!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Kelurahan of residence in Kota Semarang, e.g. 33.74.01.1001 (required without personId)',
+  })
+  residenceKelurahanCode?: string | null;
 
   @Field(() => String, { description: 'PRIMARY_1, PRIMARY_2, BOOSTER_1, BOOSTER_2, …' })
   doseKind!: string;

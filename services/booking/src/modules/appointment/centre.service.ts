@@ -97,9 +97,18 @@ export async function recordWalkIn(ctx: BookingContext, input: WalkInInput): Pro
     doseKind,
     sessionDate: session.date,
     birthDate: person.birthDate,
+    sex: person.sex,
     history: facts!.doses,
   });
-  if (!answer.ok) throw new AppError(ErrorCode.NOT_ELIGIBLE, answer.message, { field: answer.field });
+  if (!answer.ok) {
+    throw new AppError(ErrorCode.NOT_ELIGIBLE, answer.message, {
+      field: answer.field,
+      rule: answer.rule,
+      antigen: answer.antigen,
+      doseKind,
+      ...(answer.earliestDate ? { earliestDate: answer.earliestDate } : {}),
+    });
+  }
   const slot = walkInSlot(facts!.slots, now.minutes);
   if (!slot) throw conflict({ id: 'Sesi ini tidak memiliki slot', en: 'This session has no slots' }, { field: 'sessionId' });
   const id = randomUUID();

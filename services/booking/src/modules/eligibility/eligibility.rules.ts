@@ -1,44 +1,10 @@
 import { readCsv } from '@victori/shared';
 
 /**
- * Dose rules per programme: what must come before a dose, how long after, and from what age. These are
- * regulation (DOMAIN.md section 5) and change with it: edit the data here, not the code that applies it.
+ * The rules of every programme (ages, intervals, series order, maximum ages) are the schedule data in
+ * data/schedules/*.json, evaluated by the shared engine (shared/src/schedule/) exactly as immunization's
+ * forecast evaluates them. Only the products' own limits live here, read from the shared catalogue.
  */
-export interface DoseRule {
-  /** The dose kind that must have been received (validly) before this one. */
-  after?: string;
-  /** Minimum time since `after`, counted to the session date. */
-  minIntervalDays?: number;
-  minIntervalMonths?: number;
-  /** Minimum age on the session date, on top of the product's own minimum age. */
-  minAgeYears?: number;
-}
-
-export interface ProgrammeRules {
-  programme: string;
-  doses: Record<string, DoseRule>;
-  /** Product-specific intervals that replace the programme's (e.g. AstraZeneca's longer primary interval). */
-  productOverrides?: Record<string, Record<string, Pick<DoseRule, 'minIntervalDays' | 'minIntervalMonths'>>>;
-}
-
-export const PROGRAMME_RULES: ProgrammeRules[] = [
-  {
-    programme: 'COVID19',
-    doses: {
-      PRIMARY_1: {},
-      PRIMARY_2: { after: 'PRIMARY_1', minIntervalDays: 21 },
-      // Since February 2022: 3 months after the primary series (6 months before).
-      BOOSTER_1: { after: 'PRIMARY_2', minIntervalMonths: 3, minAgeYears: 18 },
-      BOOSTER_2: { after: 'BOOSTER_1', minIntervalMonths: 6, minAgeYears: 18 },
-    },
-    productOverrides: {
-      CORONAVAC: { PRIMARY_2: { minIntervalDays: 28 } },
-      MODERNA: { PRIMARY_2: { minIntervalDays: 28 } },
-      ASTRAZENECA: { PRIMARY_2: { minIntervalDays: 56 } },
-    },
-  },
-];
-
 export interface ProductRule {
   code: string;
   name: string;
@@ -66,8 +32,4 @@ export function productRules(): Map<string, ProductRule> {
     ]),
   );
   return products;
-}
-
-export function programmeRules(programme: string): ProgrammeRules | undefined {
-  return PROGRAMME_RULES.find((p) => p.programme === programme);
 }

@@ -1,6 +1,6 @@
-import type { Message } from '@victori/shared';
-import { addDays, addMonths, ageInMonths } from '../../time.js';
-import { productRules, programmeRules } from './eligibility.rules.js';
+import { programmeEligibility, type EligibilityRule, type Message } from '@victori/shared';
+import { ageInMonths } from '../../time.js';
+import { productRules } from './eligibility.rules.js';
 
 /** One dose the person received, as immunization recorded it (local calendar date). */
 export interface DoseFact {
@@ -17,19 +17,27 @@ export interface EligibilityQuestion {
   /** The day the dose would be given. */
   sessionDate: string;
   birthDate: string;
+  /** MALE or FEMALE: some series are for girls only (HPV). */
+  sex?: string;
   history: DoseFact[];
 }
 
-export type EligibilityAnswer = { ok: true } | { ok: false; field: string; message: Message; earliestDate?: string };
+export type EligibilityAnswer =
+  | { ok: true }
+  | { ok: false; field: string; message: Message; rule: EligibilityRule | 'PRODUCT'; antigen: string | null; earliestDate?: string };
 
-const refuse = (field: string, id: string, en: string, earliestDate?: string): EligibilityAnswer => ({
+const refuse = (field: string, id: string, en: string): EligibilityAnswer => ({
   ok: false,
   field,
   message: { id, en },
-  ...(earliestDate ? { earliestDate } : {}),
+  rule: 'PRODUCT',
+  antigen: null,
 });
 
-/** Age and interval eligibility for one dose on the session date, from the rules data and the dose history. */
+/**
+ * Eligibility for one dose on the session date: the product's own limits (catalogue), then the
+ * programme's schedule data through the shared engine, the same evaluation as immunization's forecast.
+ */
 export function checkEligibility(q: EligibilityQuestion): EligibilityAnswer {
   const product = productRules().get(q.productCode);
   if (!product) return refuse('slotId', 'Produk vaksin sesi ini tidak dikenal', 'The session’s vaccine product is unknown');
@@ -56,48 +64,35 @@ export function checkEligibility(q: EligibilityQuestion): EligibilityAnswer {
       `The maximum age for ${product.name} is ${formatAge(product.maxAgeMonths, 'en')}`,
     );
   }
-  const valid = q.history.filter((d) => d.valid && d.programme === q.programme);
-  if (valid.some((d) => d.doseKind === q.doseKind)) {
-    return refuse('doseKind', `Dosis ${q.doseKind} sudah pernah diterima`, `Dose ${q.doseKind} has already been received`);
-  }
-  const rules = programmeRules(q.programme);
-  const rule = rules?.doses[q.doseKind];
-  if (!rule) return { ok: true };
-  if (rule.minAgeYears !== undefined && age < rule.minAgeYears * 12) {
-    return refuse(
-      'birthDate',
-      `Dosis ${q.doseKind} mulai usia ${rule.minAgeYears} tahun`,
-      `Dose ${q.doseKind} is from ${rule.minAgeYears} years of age`,
-    );
-  }
-  if (rule.after) {
-    const previous = valid
-      .filter((d) => d.doseKind === rule.after)
-      .map((d) => d.date)
-      .sort()
-      .at(-1);
-    if (!previous) {
-      return refuse(
-        'doseKind',
-        `Dosis ${q.doseKind} memerlukan dosis ${rule.after} terlebih dahulu`,
-        `Dose ${q.doseKind} requires dose ${rule.after} first`,
-      );
-    }
-    const interval = { ...rule, ...rules?.productOverrides?.[q.productCode]?.[q.doseKind] };
-    let earliest = previous;
-    if (interval.minIntervalMonths) earliest = addMonths(earliest, interval.minIntervalMonths);
-    if (interval.minIntervalDays) earliest = addDays(earliest, interval.minIntervalDays);
-    if (q.sessionDate < earliest) {
-      return refuse(
-        'slotId',
-        `Dosis ${q.doseKind} baru dapat diberikan mulai ${earliest}`,
-        `Dose ${q.doseKind} can be given from ${earliest} at the earliest`,
-        earliest,
-      );
-    }
-  }
-  return { ok: true };
+  // Invalid doses (too early, too late) do not count: immunization judged them with the same engine.
+  const given = q.history
+    .filter((d) => d.valid && d.programme === q.programme)
+    .map((d, i) => ({ id: `h${i}`, doseKind: d.doseKind, givenOn: d.date }));
+  const answer = programmeEligibility(q.programme, q.birthDate, given, q.doseKind, q.sessionDate, q.productCode, q.sex);
+  if (answer.ok) return { ok: true };
+  return {
+    ok: false,
+    field: RULE_FIELD[answer.rule],
+    message: answer.message,
+    rule: answer.rule,
+    antigen: answer.antigen,
+    ...(answer.earliestDate ? { earliestDate: answer.earliestDate } : {}),
+  };
 }
+
+/** The input a refusal points at: the person's age, the dose asked for, or the visit (slot) date. */
+const RULE_FIELD: Record<EligibilityRule, string> = {
+  NO_SCHEDULE: 'slotId',
+  SEX: 'sex',
+  NOT_IN_SCHEDULE: 'doseKind',
+  SCHEDULE_AGE: 'birthDate',
+  ALREADY_GIVEN: 'doseKind',
+  PREVIOUS_DOSE: 'doseKind',
+  MIN_AGE: 'birthDate',
+  MIN_INTERVAL: 'slotId',
+  MAX_AGE: 'birthDate',
+  NO_LONGER_NEEDED: 'doseKind',
+};
 
 function formatAge(months: number, lang: 'id' | 'en'): string {
   if (months % 12 === 0) return lang === 'id' ? `${months / 12} tahun` : `${months / 12} years`;

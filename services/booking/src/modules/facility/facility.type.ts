@@ -45,7 +45,8 @@ export class Facility {
   @Field(() => String)
   kecamatanCode!: string;
 
-  @Field(() => AreaRef, { description: 'The kelurahan the facility is in' })
+  // Resolved by reporting: nullable so that reporting being down costs this field, not the facility.
+  @Field(() => AreaRef, { nullable: true, description: 'The kelurahan the facility is in' })
   area!: AreaRef;
 
   @Field(() => String)

@@ -47,7 +47,8 @@ export class Session {
   @Field(() => String)
   productCode!: string;
 
-  @Field(() => VaccineProductRef)
+  // Resolved by inventory: null (with an error naming it) when inventory is down, never the whole session.
+  @Field(() => VaccineProductRef, { nullable: true })
   product!: VaccineProductRef;
 
   @Field(() => [String], { description: 'Dose kinds served, e.g. PRIMARY_1, BOOSTER_1' })

@@ -87,7 +87,8 @@ export class DoseRecord {
   @Field(() => String)
   productCode!: string;
 
-  @Field(() => VaccineProductRef)
+  // Resolved by inventory: nullable so that a recorded dose is still reported when inventory is down.
+  @Field(() => VaccineProductRef, { nullable: true })
   product!: VaccineProductRef;
 
   @Field(() => String)
@@ -99,7 +100,8 @@ export class DoseRecord {
   @Field(() => String, { description: 'ISO time (UTC)' })
   administeredAt!: string;
 
-  @Field(() => FacilityRef)
+  // Resolved by booking: nullable so that a recorded dose is still reported when booking is down.
+  @Field(() => FacilityRef, { nullable: true })
   facility!: FacilityRef;
 
   @Field(() => String, { description: 'Account id of the vaccinator' })

@@ -11,6 +11,7 @@ import {
 import { DoseForecast, DoseForecastStatus, DueSession, ImmunizationForecast, ImmunizationIndicator } from './forecast.type.js';
 import type { SessionNode } from './sessions.client.js';
 import { facilityRef } from '../../external/facility.stub.js';
+import { sessionRef } from '../../external/session.stub.js';
 
 export function toDoseForecast(d: EngineDose): DoseForecast {
   return Object.assign(new DoseForecast(), {
@@ -84,6 +85,7 @@ export function matchSessions(schedule: Schedule, birthDate: string, given: Give
         usableDoses: stock?.usableDoses ?? null,
         facilityName: s.facility.name,
         facility: facilityRef(s.facility.id),
+        session: sessionRef(s.id),
         doses: doses.map(toDoseForecast),
       }),
     );

@@ -2,7 +2,7 @@ import { pendingDeclared } from '../declared/declared.service.js';
 import { badInput } from '@victori/shared';
 import type { ImmunizationContext } from '../../context.js';
 import type { PersonEntity } from '../person/person.entity.js';
-import { scheduleFor, schedules, type Schedule } from '../schedule/schedule.data.js';
+import { scheduleFor, scheduleForPerson, schedules, type Schedule } from '../schedule/schedule.data.js';
 import { daysBetween, isIsoDate, jakartaDate } from '../schedule/schedule.dates.js';
 import { forecast, scheduleApplies, type GivenDose } from '../schedule/schedule.engine.js';
 import { candidateProducts, matchSessions, toForecast } from './forecast.mapping.js';
@@ -17,14 +17,14 @@ export function checkDate(value: string | undefined | null, field: string): stri
   return value;
 }
 
-/** The schedule asked for, or the one that applies at the person's age (children's before adults'). */
+/** The schedule asked for, or the one that applies at the person's age, as it applies to the person's sex (HPV for girls). */
 export function pickSchedule(person: PersonEntity, asOf: string, programme?: string | null): Schedule {
   if (programme) {
     const s = scheduleFor(programme);
     if (!s) throw badInput('programme', { id: 'Program tidak memiliki jadwal', en: 'No schedule for this programme' });
-    return s;
+    return scheduleForPerson(s, person.sex);
   }
-  return schedules().find((s) => scheduleApplies(s, person.birthDate, asOf)) ?? schedules()[0]!;
+  return scheduleForPerson(schedules().find((s) => scheduleApplies(s, person.birthDate, asOf)) ?? schedules()[0]!, person.sex);
 }
 
 type Given = GivenDose & { declared?: 'DECLARED' | 'NATIONAL' };

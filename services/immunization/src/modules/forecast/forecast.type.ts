@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { SessionRef } from '../../external/session.stub.js';
 import { FacilityRef } from '../../external/facility.stub.js';
 
 export enum DoseForecastStatus {
@@ -139,6 +140,9 @@ export class DueSession {
 
   @Field(() => FacilityRef)
   facility!: FacilityRef;
+
+  @Field(() => SessionRef, { description: 'The bookable session itself (booking): its slots and places, so no second call is needed' })
+  session!: SessionRef;
 
   @Field(() => [DoseForecast], { description: 'The doses the person can get at this session' })
   doses!: DoseForecast[];

@@ -14,7 +14,7 @@ import {
   type PiiVault,
   type Sex,
 } from '@victori/shared';
-import { PersonRegistered } from '@victori/shared';
+import { GuardianLinked, PersonRegistered } from '@victori/shared';
 import { isSemarangKelurahan } from '../../catalogue/catalogue.js';
 import { immunizationPolicy } from '../../policy.js';
 import { addDuration, isIsoDate, jakartaDate, parseDuration } from '../schedule/schedule.dates.js';
@@ -118,6 +118,7 @@ export class PersonService {
             await this.takeClaimCode(tx, existing.id, input.claimCode);
             await this.assertNoOwnRecord(tx);
             existing.accountId = this.claims.sub!;
+            await this.emitGuardianLinked(tx, existing.id, this.claims.sub!, 'SELF');
             return existing;
           }
           if (this.claims.role === 'health-worker') await this.walkIn(tx, existing, fullName);
@@ -139,6 +140,13 @@ export class PersonService {
         });
         await tx.flush();
         await emitRegistered(tx, person);
+        if (this.claims.role === 'citizen') {
+          await publish(tx, 'immunization', GuardianLinked, person.id, {
+            personId: person.id,
+            accountId: this.claims.sub!,
+            relationship: 'SELF',
+          });
+        }
         return person;
       });
     } catch (error) {
@@ -305,7 +313,13 @@ export class PersonService {
     }
     await tx.flush();
     await emitRegistered(tx, person);
+    if (this.claims.role === 'citizen') await this.emitGuardianLinked(tx, person.id, this.claims.sub!, input.relationship);
     return person;
+  }
+
+  /** Booking learns from this that the account may book for the person by registry id. */
+  private async emitGuardianLinked(tx: EntityManager, personId: string, accountId: string, relationship: string): Promise<void> {
+    await publish(tx, 'immunization', GuardianLinked, personId, { personId, accountId, relationship });
   }
 
   /**
@@ -354,6 +368,7 @@ export class PersonService {
       });
       same.motherLink = 'CONFIRMED';
       await tx.flush();
+      await this.emitGuardianLinked(tx, same.id, this.claims.sub!, input.relationship);
       return same;
     }
     throw duplicateChild(same.id, input.nik ? 'nik' : 'motherNik');
@@ -368,7 +383,12 @@ export class PersonService {
       throw conflict({ id: 'Anak ini tidak memiliki NIK ibu', en: "This child has no mother's NIK on record" }, { field: 'personId' });
     }
     if (person.motherLink !== 'CONFIRMED') {
-      await this.em.execute(`update person set mother_link = 'CONFIRMED' where id = ?`, [person.id]);
+      await this.em.transactional(async (tx) => {
+        await tx.execute(`update person set mother_link = 'CONFIRMED' where id = ?`, [person.id]);
+        // The confirmed link is what the mother's-NIK booking path trusts: tell booking again for every guardian.
+        const guardians = await tx.find(GuardianEntity, { personId: person.id }, { limit: 20 });
+        for (const g of guardians) await this.emitGuardianLinked(tx, person.id, g.accountId, g.relationship);
+      });
       person.motherLink = 'CONFIRMED';
     }
     return person;
@@ -430,6 +450,7 @@ export class PersonService {
         `insert into person_guardian (id, person_id, account_id, relationship, created_at) values (?, ?, ?, ?, now()) on conflict (person_id, account_id) do nothing`,
         [randomUUID(), person.id, accountId, input.relationship],
       );
+      await publish(tx, 'immunization', GuardianLinked, person.id, { personId: person.id, accountId, relationship: input.relationship });
       return person;
     });
   }

@@ -44,7 +44,8 @@ export class Person {
   @Field(() => String)
   residenceKelurahanCode!: string;
 
-  @Field(() => AreaRef, { description: 'Kelurahan of residence' })
+  // Resolved by reporting: nullable so that reporting being down costs this field, not the person.
+  @Field(() => AreaRef, { nullable: true, description: 'Kelurahan of residence' })
   residence!: AreaRef;
 }
 

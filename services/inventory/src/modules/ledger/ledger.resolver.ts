@@ -13,7 +13,9 @@ import { LedgerEntry, StockReasonEnum } from './ledger.type.js';
 function parseInstant(field: string, value: string | undefined): Date | undefined {
   if (value === undefined || value === null) return undefined;
   const d = new Date(value);
-  if (Number.isNaN(d.getTime())) throw badInput(field, { id: 'Waktu tidak valid (ISO 8601)', en: 'Invalid time (ISO 8601)' });
+  // Years past 9999 parse in JavaScript ("+275760-09-13") but PostgreSQL refuses their ISO form with a driver error.
+  if (Number.isNaN(d.getTime()) || d.getUTCFullYear() < 1 || d.getUTCFullYear() > 9999)
+    throw badInput(field, { id: 'Waktu tidak valid (ISO 8601)', en: 'Invalid time (ISO 8601)' });
   return d;
 }
 

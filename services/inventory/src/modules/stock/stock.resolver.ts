@@ -30,7 +30,8 @@ const reconciliation = (r: ReconciliationRow): DoseReconciliation =>
 
 @Resolver(() => FacilityRef)
 export class FacilityStockResolver {
-  @FieldResolver(() => [FacilityStock], { description: 'Vaccine stock at this facility, per product it holds; public' })
+  // Nullable: inventory being down costs a facility's stock, not the facility (booking owns it).
+  @FieldResolver(() => [FacilityStock], { nullable: true, description: 'Vaccine stock at this facility, per product it holds; public' })
   async stock(@Root() facility: FacilityRef, @Ctx() ctx: InventoryContext): Promise<FacilityStock[]> {
     const rows = await ctx.loaders.facilityStock.load(facility.id);
     return Promise.all(

@@ -1,0 +1,55 @@
+import { parse } from 'graphql';
+import { documentHasNul, MAX_VARIABLE_DEPTH, redactEchoedValues, variablesProblem } from './request-guards.js';
+import { TrustedDocuments, sha256 } from './trusted-documents.js';
+
+describe('client mistakes are told apart before anything reaches a database', () => {
+  test('a NUL anywhere in the variables (value or key, however deep) and absurd nesting', () => {
+    expect(variablesProblem({ input: { nik: '3374\u000012', name: 'x' } })).toBe('nul');
+    expect(variablesProblem({ list: [['a', 'b\u0000']] })).toBe('nul');
+    expect(variablesProblem({ 'k\u0000': 1 })).toBe('nul');
+    let deep: unknown = 'x';
+    for (let i = 0; i < 5000; i++) deep = { a: deep };
+    expect(variablesProblem({ deep })).toBe('depth');
+    let fine: unknown = 'x';
+    for (let i = 0; i < MAX_VARIABLE_DEPTH - 2; i++) fine = [fine];
+    expect(variablesProblem({ fine, n: 1, b: true, z: null })).toBeUndefined();
+    expect(variablesProblem(undefined)).toBeUndefined();
+  });
+
+  test('a NUL in a string literal of the document', () => {
+    expect(documentHasNul(parse('{ area(code: "33\\u0000") { code } }'))).toBe(true);
+    expect(documentHasNul(parse('{ area(code: "33.74") { code } }'))).toBe(false);
+  });
+
+  test("GraphQL's messages keep the variable, the path and the reason, never the refused value", () => {
+    const nik = '3374012345678901';
+    const cases: [string, string][] = [
+      [
+        `Variable "$input" got invalid value { nik: "${nik}", fullName: "Sari; Dewi", phone: "081234567890" }; Field "doseKind" of required type "String!" was not provided.`,
+        'Variable "$input" got invalid value; Field "doseKind" of required type "String!" was not provided.',
+      ],
+      [
+        `Variable "$nik" got invalid value ${nik}; String cannot represent a non string value: ${nik}`,
+        'Variable "$nik" got invalid value; String cannot represent a non string value',
+      ],
+      [
+        `Variable "$i" got invalid value ${nik} at "i.nik"; String cannot represent a non string value: ${nik}`,
+        'Variable "$i" got invalid value at "i.nik"; String cannot represent a non string value',
+      ],
+      [`String cannot represent a non string value: ${nik}`, 'String cannot represent a non string value.'],
+      [`Expected value of type "AreaLevel", found "${nik}".`, 'Expected value of type "AreaLevel".'],
+      [`Value "${nik}" does not exist in "AreaLevel" enum.`, 'Value does not exist in "AreaLevel" enum.'],
+      ['Cannot query field "cod" on type "Area".', 'Cannot query field "cod" on type "Area".'],
+    ];
+    for (const [message, redacted] of cases) {
+      expect(redactEchoedValues(message)).toBe(redacted);
+      expect(redactEchoedValues(message)).not.toContain(nik);
+    }
+  });
+
+  test("the edge learns the manifest's mutations, so a booking sent by hash alone is admitted as a booking", () => {
+    const book = 'mutation Book($i: BookAppointmentInput!) { bookAppointment(input: $i) { id } }';
+    const documents = TrustedDocuments.fromJson(JSON.stringify([book, '{ areas { code } }']));
+    expect(documents.mutationHashes()).toEqual([sha256(book)]);
+  });
+});

@@ -1,0 +1,167 @@
+import type { ApolloServerPlugin, BaseContext, GraphQLRequestContext } from '@apollo/server';
+import { AppError, badInput, ErrorCode } from '@victori/shared';
+import { BREAK, Kind, visit, type DocumentNode } from 'graphql';
+import { refuseEarly } from './early-refusal.js';
+import { sha256 } from './trusted-documents.js';
+
+/** Deeper variables than any input type of the supergraph nests (a filter in a list in an input is 4). */
+export const MAX_VARIABLE_DEPTH = 32;
+
+const badRequest = (id: string, en: string, extra: Record<string, unknown> = {}): AppError =>
+  new AppError(ErrorCode.BAD_REQUEST, { id, en }, { ...extra, http: { status: 400 } });
+
+const nulInput = (field: string): AppError =>
+  badInput(
+    field,
+    { id: 'Masukan tidak boleh berisi karakter NUL (\\u0000)', en: 'Input must not contain the NUL character (\\u0000)' },
+    { http: { status: 400 } },
+  );
+
+/**
+ * Where variables break a rule: a NUL character in any string (PostgreSQL refuses it in text with a
+ * protocol error, so it must never reach a database) or nesting deeper than MAX_VARIABLE_DEPTH. Walked
+ * with an explicit stack: a 5,000-deep value must not cost a recursion per level.
+ */
+export function variablesProblem(variables: unknown): 'nul' | 'depth' | undefined {
+  const stack: [unknown, number][] = [[variables, 0]];
+  while (stack.length) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return 'nul';
+    } else if (value !== null && typeof value === 'object') {
+      if (depth >= MAX_VARIABLE_DEPTH) return 'depth';
+      for (const [key, item] of Object.entries(value)) {
+        if (key.includes('\u0000')) return 'nul';
+        stack.push([item, depth + 1]);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Whether a string literal of the document (an argument written inline) holds a NUL character. */
+export function documentHasNul(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    [Kind.STRING](node) {
+      if (node.value.includes('\u0000')) {
+        found = true;
+        return BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+const VALUE_ECHO: [RegExp, string][] = [
+  // "String cannot represent a non string value: 3374...", "Enum \"X\" cannot represent non-enum value: ..."
+  [/(cannot represent [^:]*value): [\s\S]*$/, '$1.'],
+  // "Expected value of type \"String\", found 3374...."
+  [/(Expected value of type "[^"]*"), found [\s\S]*$/, '$1.'],
+  // "Argument \"nik\" has invalid value 3374...."
+  [/(Argument "[^"]*" has invalid value)[\s\S]*$/, '$1.'],
+  // "Value \"3374...\" does not exist in \"AreaLevel\" enum."
+  [/Value "(?:[^"\\]|\\.)*" (does not exist in "[^"]*" enum)/, 'Value $1'],
+];
+const SAFE_REASON =
+  /^(Field "\w*" of required type "[\w!\[\]]*" was not provided\.|Field "\w*" is not defined by type "\w*"\.|Expected type "[\w!\[\]]*"\.|[\w ]*cannot represent [^:]*value)/;
+
+/**
+ * GraphQL's own coercion and validation messages repeat the value they refused (`Variable "$input" got
+ * invalid value { nik: "3374...", fullName: ... }`, `String cannot represent a non string value:
+ * 3374...`): a citizen's NIK, name and phone would come back in the answer, and from there into client
+ * logs. They are cut to the variable, the path of field names and the reason; the value never.
+ */
+export function redactEchoedValues(message: string): string {
+  const variable = /^Variable "(\$\w+)" got invalid value /.exec(message);
+  if (variable) {
+    const rest = message.slice(variable[0].length);
+    const at = / at "([\w.[\]]+)"; /.exec(rest);
+    const lastReason = rest.slice(rest.lastIndexOf('; ') + 2);
+    const reason = SAFE_REASON.exec(lastReason)?.[0];
+    return `Variable "${variable[1]}" got invalid value${at ? ` at "${at[1]}"` : ''}${reason ? `; ${reason}` : ''}`;
+  }
+  let out = message;
+  for (const [pattern, replacement] of VALUE_ECHO) out = out.replace(pattern, replacement);
+  return out;
+}
+
+/**
+ * Client mistakes that Apollo Server or Apollo Gateway would answer with 500 (or with an untyped error)
+ * become typed 400s here: an APQ hash that does not match its query or an unknown APQ version, variables
+ * with NUL characters or absurd nesting, string literals with NUL, a document with several operations
+ * and no (or an unknown) operationName, and subscriptions, which this platform does not serve.
+ */
+export function requestGuardsPlugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart({ request }: GraphQLRequestContext<TContext>) {
+      const persisted = (request.extensions as { persistedQuery?: { version?: unknown; sha256Hash?: unknown } } | undefined)
+        ?.persistedQuery;
+      if (persisted) {
+        if (persisted.version !== 1) {
+          refuseEarly(
+            request,
+            badRequest('Versi kueri tersimpan tidak didukung', 'Unsupported persisted query version', {
+              field: 'extensions.persistedQuery.version',
+            }),
+          );
+        } else if (
+          typeof request.query === 'string' &&
+          (typeof persisted.sha256Hash !== 'string' || sha256(request.query) !== persisted.sha256Hash)
+        ) {
+          refuseEarly(
+            request,
+            badRequest('Hash kueri tersimpan tidak cocok dengan kuerinya', 'The persisted query hash does not match the query', {
+              field: 'extensions.persistedQuery.sha256Hash',
+            }),
+          );
+        }
+      }
+      const problem = variablesProblem(request.variables);
+      if (problem === 'nul') refuseEarly(request, nulInput('variables'));
+      else if (problem === 'depth')
+        refuseEarly(
+          request,
+          badInput(
+            'variables',
+            {
+              id: `Variabel bersarang terlalu dalam (lebih dari ${MAX_VARIABLE_DEPTH} tingkat)`,
+              en: `Variables are nested too deeply (more than ${MAX_VARIABLE_DEPTH} levels)`,
+            },
+            { http: { status: 400 } },
+          ),
+        );
+      return {
+        async didResolveOperation(ctx) {
+          if (!ctx.operation) {
+            throw ctx.request.operationName
+              ? badRequest('Operasi dengan nama itu tidak ada dalam dokumen', 'The document has no operation of that name', {
+                  field: 'operationName',
+                })
+              : badRequest(
+                  'Dokumen berisi beberapa operasi; sebutkan operationName',
+                  'The document has several operations; name one in operationName',
+                  { field: 'operationName' },
+                );
+          }
+          if (ctx.operation.operation === 'subscription') {
+            throw badRequest('Langganan (subscription) tidak didukung', 'Subscriptions are not supported');
+          }
+          if (documentHasNul(ctx.document)) throw nulInput('query');
+        },
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
+          response.body.singleResult.errors = response.body.singleResult.errors.map((e) => {
+            // Only GraphQL's own messages, which formatError prefixed with the generic Indonesian one; ours never echo.
+            const id = e.extensions?.messageId;
+            const en = e.extensions?.messageEn;
+            if (typeof id !== 'string' || typeof en !== 'string' || e.message !== `${id}: ${en}`) return e;
+            const redacted = redactEchoedValues(en);
+            return redacted === en ? e : { ...e, message: `${id}: ${redacted}`, extensions: { ...e.extensions, messageEn: redacted } };
+          });
+        },
+      };
+    },
+  };
+}
