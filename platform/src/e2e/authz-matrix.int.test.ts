@@ -149,6 +149,11 @@ const MATRIX: Record<string, Case | Case[]> = {
     vars: (f) => ({ i: { ...bad, sessionId: f.sessionId, doseKind: 'PRIMARY_1' } }),
     expect: STAFF_A(),
   },
+  markDosesNotGiven: {
+    query: `mutation($id: ID!) { markDosesNotGiven(appointmentId: $id, slipCode: "ZZZZZZ", doseKinds: ["PRIMARY_1"]) { id } }`,
+    vars: (f) => ({ id: f.appointmentId }),
+    expect: STAFF_A(),
+  },
   markNoShows: {
     query: `mutation($id: ID!) { markNoShows(sessionId: $id) { id } }`,
     vars: (f) => ({ id: f.sessionId }),

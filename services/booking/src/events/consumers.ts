@@ -14,6 +14,7 @@ import {
   type DoseRecordPayload,
 } from '@victori/shared';
 import { appointmentColumns, appointmentPayload, type AppointmentRow } from '../modules/appointment/appointment.rows.js';
+import { recordVisitDose } from '../modules/appointment/visit-doses.js';
 import { localDateOf } from '../time.js';
 
 /** Usable doses per facility and product, from inventory: the cap on what booking may promise. */
@@ -57,6 +58,8 @@ async function rememberDose(tx: EntityManager, d: DoseRecordPayload): Promise<vo
  */
 async function completeAppointment(tx: EntityManager, d: DoseRecordPayload): Promise<void> {
   if (!d.appointmentId || !d.slipCode) return;
+  const visit = { ...d, appointmentId: d.appointmentId, slipCode: d.slipCode, administeredAt: String(d.administeredAt) };
+  if (await recordVisitDose(tx, visit, { nikHash: d.nikHash ?? null, registryKey: registryKey(d.personId) })) return;
   const [row] = await tx.execute<AppointmentRow[]>(
     `with a as (
        update appointment set status = 'COMPLETED', completed_at = ?, dose_record_id = ?

@@ -188,6 +188,7 @@ export class BookingKit {
       doseKinds: string[];
       capacity: number;
       slotMinutes: number;
+      moreProducts: { productCode: string; doseKinds: string[] }[];
     }> = {},
     caller: Caller = { role: 'admin' },
   ): Promise<SessionView> {

@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { notFound } from '@victori/shared';
 import type { BookingContext } from '../../context.js';
+import { sessionOffers } from '../appointment/visit-doses.js';
 import { toFacility } from '../facility/facility.mapper.js';
 import { Facility } from '../facility/facility.type.js';
 import { stockWarnings, toSession, toSlot } from './session.rows.js';
@@ -13,6 +14,7 @@ import {
   SessionResult,
   SessionEdge,
   SessionFilter,
+  SessionOffer,
   Slot,
   UpdateSessionInput,
 } from './session.type.js';
@@ -87,6 +89,14 @@ export class SessionResolver {
   async facility(@Ctx() ctx: BookingContext, @Root() session: Session): Promise<Facility> {
     const entity = await ctx.loaders.facility.load(session.facilityId);
     return toFacility(entity!);
+  }
+
+  @FieldResolver(() => [SessionOffer])
+  async offers(@Ctx() ctx: BookingContext, @Root() session: Session): Promise<SessionOffer[]> {
+    const rows = await sessionOffers(ctx.em, session.id);
+    return rows.map((r) =>
+      Object.assign(new SessionOffer(), { productCode: r.product_code, doseKinds: r.dose_kinds, stockLeft: r.stock_free }),
+    );
   }
 
   @FieldResolver(() => [Slot])

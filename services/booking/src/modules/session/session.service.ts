@@ -160,6 +160,29 @@ function product(code: string, field = 'productCode'): ProductRule {
   return p;
 }
 
+/** Further products of a several-vaccine session: same programme, distinct products, each serving distinct doses. */
+function moreProducts(input: { productCode: string; doseKinds: string[] }[], main: ProductRule): { code: string; kinds: string[] }[] {
+  if (input.length > 10) throw badInput('moreProducts', { id: 'Paling banyak 10 produk tambahan', en: 'At most 10 further products' });
+  const seen = new Set([main.code]);
+  return input.map((m, i) => {
+    const p = product(m.productCode, `moreProducts.${i}.productCode`);
+    if (seen.has(p.code)) {
+      throw badInput(`moreProducts.${i}.productCode`, {
+        id: `Produk ${p.code} sudah ada di sesi ini`,
+        en: `Product ${p.code} is already offered`,
+      });
+    }
+    seen.add(p.code);
+    if (p.programme !== main.programme) {
+      throw badInput(`moreProducts.${i}.productCode`, {
+        id: `${p.name} termasuk program ${p.programme}`,
+        en: `${p.name} belongs to programme ${p.programme}`,
+      });
+    }
+    return { code: p.code, kinds: doseKinds(m.doseKinds, p) };
+  });
+}
+
 function doseKinds(kinds: string[], p: ProductRule): string[] {
   if (kinds.length === 0) throw badInput('doseKinds', { id: 'Pilih minimal satu jenis dosis', en: 'Choose at least one dose kind' });
   const unique = [...new Set(kinds)];
@@ -227,6 +250,7 @@ export async function createSession(em: EntityManager, claims: Claims, input: Cr
     throw badInput('programme', { id: `${p.name} termasuk program ${p.programme}`, en: `${p.name} belongs to programme ${p.programme}` });
   }
   const kinds = doseKinds(input.doseKinds, p);
+  const more = moreProducts(input.moreProducts ?? [], p);
   const slotMinutes = input.slotMinutes ?? config.defaultSlotMinutes;
   schedule(input.date, input.startTime, input.endTime, slotMinutes);
   const total = capacity(input.capacity);
@@ -240,6 +264,14 @@ export async function createSession(em: EntityManager, claims: Claims, input: Cr
     );
     await insertSlots(tx, id, plan);
     await ensureCommitment(tx, facility.id, p.code);
+    for (const m of more) {
+      await tx.execute(`insert into session_offer (session_id, product_code, dose_kinds) values (?, ?, ?::text[])`, [
+        id,
+        m.code,
+        pgArray(m.kinds),
+      ]);
+      await ensureCommitment(tx, facility.id, m.code);
+    }
     await publish(tx, 'booking', SessionOpened, id, sessionPayload(row!));
   });
   return id;

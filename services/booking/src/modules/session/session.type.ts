@@ -23,6 +23,29 @@ export class Slot {
   booked!: number;
 }
 
+@ObjectType('SessionOffer', { description: 'A product a session offers, the doses it serves there, and its stock left to book' })
+export class SessionOffer {
+  @Field(() => String)
+  productCode!: string;
+
+  @Field(() => [String])
+  doseKinds!: string[];
+
+  @Field(() => Int, { description: 'Usable doses of this product at the facility not yet promised to live appointments' })
+  stockLeft!: number;
+}
+
+@InputType('SessionProductInput', {
+  description: 'A further product of the same programme the session offers (one visit, several vaccines)',
+})
+export class SessionProductInput {
+  @Field(() => String)
+  productCode!: string;
+
+  @Field(() => [String])
+  doseKinds!: string[];
+}
+
 @Directive('@key(fields: "id")')
 @ObjectType('Session', { description: 'A vaccination session: a facility, a date and time window, a product and the dose kinds it serves' })
 export class Session {
@@ -68,6 +91,11 @@ export class Session {
 
   @Field(() => [Slot])
   slots?: Slot[];
+
+  @Field(() => [SessionOffer], {
+    description: 'Every product the session offers (its main product first), for one visit with several vaccines',
+  })
+  offers?: SessionOffer[];
 
   facilityId!: string;
   booked!: number;
@@ -163,6 +191,12 @@ export class CreateSessionInput {
 
   @Field(() => Int, { nullable: true, description: 'Slot length in minutes (default from configuration, 30)' })
   slotMinutes?: number;
+
+  @Field(() => [SessionProductInput], {
+    nullable: true,
+    description: 'Further products offered at the same visit (each with its dose kinds), e.g. OPV and PCV beside the main product',
+  })
+  moreProducts?: SessionProductInput[];
 }
 
 @InputType('UpdateSessionInput', { description: 'Only the fields given change' })
