@@ -6,6 +6,7 @@ import {
   DoseDeclared,
   DoseRecorded,
   GuardianLinked,
+  MotherConfirmed,
   on,
   PersonRegistered,
   publish,
@@ -137,8 +138,15 @@ export const registryConsumer: ConsumerDefinition = {
         event.payload.accountId,
       ]);
     }),
+    on(MotherConfirmed, async (tx, event) => {
+      await tx.execute(
+        `insert into registry_mother (person_id, mother_nik_hash) values (?, ?) on conflict (person_id) do update set mother_nik_hash = excluded.mother_nik_hash`,
+        [event.payload.personId, event.payload.motherNikHash],
+      );
+    }),
   ],
   reset: async (tx) => {
+    await tx.execute(`delete from registry_mother`);
     await tx.execute(`delete from registry_guardian`);
     await tx.execute(`delete from registry_person`);
   },

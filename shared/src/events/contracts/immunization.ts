@@ -106,3 +106,15 @@ export const GuardianLinked = defineEvent(
   }),
 );
 export type GuardianLinkedPayload = z.infer<typeof GuardianLinked.schema>;
+
+/**
+ * A child's link to its mother's NIK became trustworthy: registered by a health worker, by the mother's
+ * own account or with her claim code, or confirmed by a health worker. Booking lets the mother book for
+ * the child with her NIK and proof of herself, without a citizen account. aggregateId: personId
+ */
+export const MotherConfirmed = defineEvent(
+  'person.mother-confirmed',
+  1,
+  z.object({ personId: z.string().uuid(), motherNikHash: z.string().min(1) }),
+);
+export type MotherConfirmedPayload = z.infer<typeof MotherConfirmed.schema>;

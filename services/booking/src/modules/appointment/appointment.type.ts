@@ -107,6 +107,19 @@ export class BookAppointmentInput {
   })
   personId?: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'With personId and no citizen account: the 16-digit NIK of the child’s mother (a link the registry confirmed), proven by motherSlipCode',
+  })
+  motherNik?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The slip code of one of the mother’s own appointments (proof that she is the NIK holder)',
+  })
+  motherSlipCode?: string | null;
+
   @Field(() => String, { nullable: true, description: '16-digit NIK of the person to be vaccinated (required without personId)' })
   nik?: string | null;
 

@@ -14,7 +14,7 @@ import {
   type PiiVault,
   type Sex,
 } from '@victori/shared';
-import { GuardianLinked, PersonRegistered } from '@victori/shared';
+import { GuardianLinked, MotherConfirmed, PersonRegistered } from '@victori/shared';
 import { isSemarangKelurahan } from '../../catalogue/catalogue.js';
 import { immunizationPolicy } from '../../policy.js';
 import { addDuration, isIsoDate, jakartaDate, parseDuration } from '../schedule/schedule.dates.js';
@@ -276,7 +276,10 @@ export class PersonService {
       // A child registered elsewhere (by a parent, another facility) brought in: the same child, now linked here.
       const known = await this.knownChild(tx, input, birthDate, sex, fullName);
       if (known) {
-        if (known.motherLink === 'PENDING' && known.motherNikHash === motherNikHash) known.motherLink = 'CONFIRMED';
+        if (known.motherLink === 'PENDING' && known.motherNikHash === motherNikHash) {
+          known.motherLink = 'CONFIRMED';
+          await this.emitMotherConfirmed(tx, known);
+        }
         return known;
       }
     }
@@ -313,8 +316,15 @@ export class PersonService {
     }
     await tx.flush();
     await emitRegistered(tx, person);
+    if (person.motherLink === 'CONFIRMED') await this.emitMotherConfirmed(tx, person);
     if (this.claims.role === 'citizen') await this.emitGuardianLinked(tx, person.id, this.claims.sub!, input.relationship);
     return person;
+  }
+
+  /** Booking learns from this that the mother's NIK with proof of herself may book for the child. */
+  private async emitMotherConfirmed(tx: EntityManager, child: PersonEntity): Promise<void> {
+    if (!child.motherNikHash) return;
+    await publish(tx, 'immunization', MotherConfirmed, child.id, { personId: child.id, motherNikHash: child.motherNikHash });
   }
 
   /** Booking learns from this that the account may book for the person by registry id. */
@@ -368,6 +378,7 @@ export class PersonService {
       });
       same.motherLink = 'CONFIRMED';
       await tx.flush();
+      await this.emitMotherConfirmed(tx, same);
       await this.emitGuardianLinked(tx, same.id, this.claims.sub!, input.relationship);
       return same;
     }
@@ -385,6 +396,7 @@ export class PersonService {
     if (person.motherLink !== 'CONFIRMED') {
       await this.em.transactional(async (tx) => {
         await tx.execute(`update person set mother_link = 'CONFIRMED' where id = ?`, [person.id]);
+        await this.emitMotherConfirmed(tx, person);
         // The confirmed link is what the mother's-NIK booking path trusts: tell booking again for every guardian.
         const guardians = await tx.find(GuardianEntity, { personId: person.id }, { limit: 20 });
         for (const g of guardians) await this.emitGuardianLinked(tx, person.id, g.accountId, g.relationship);
