@@ -47,6 +47,7 @@ export interface SlotContext {
   product_code: string;
   dose_kinds: string[];
   status: string;
+  school_grade: number | null;
   stock_free: number;
   doses: DoseFact[];
   phone_live: number | null;
@@ -57,7 +58,7 @@ export interface SlotContext {
 /** Everything a booking decision reads, in one statement (exported for the benchmark's PostgreSQL ceiling). */
 export const SLOT_CONTEXT = `
   select sl.id as slot_id, sl.start_time as slot_start, sl.capacity as slot_capacity, sl.booked as slot_booked,
-         s.id as session_id, s.facility_id, s.date::text as date, s.programme, s.product_code, s.dose_kinds, s.status,
+         s.id as session_id, s.facility_id, s.date::text as date, s.programme, s.product_code, s.dose_kinds, s.status, s.school_grade,
          greatest(0, coalesce(l.usable_doses, 0) - coalesce(c.committed, 0))::int as stock_free,
          (select coalesce(json_agg(json_build_object('programme', d.programme, 'doseKind', d.dose_kind, 'date', d.administered_on, 'valid', d.valid)), '[]'::json)
             from dose_history d where d.nik_hash = ?) as doses,
@@ -164,6 +165,7 @@ function assertBookable(ctx: BookingContext, s: SlotContext, doseKind: string, b
     birthDate,
     sex,
     history: s.doses,
+    grade: s.school_grade,
   });
   if (!answer.ok) {
     throw new AppError(ErrorCode.NOT_ELIGIBLE, answer.message, {

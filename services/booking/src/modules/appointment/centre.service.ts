@@ -100,6 +100,7 @@ export async function recordWalkIn(ctx: BookingContext, input: WalkInInput): Pro
     birthDate: person.birthDate,
     sex: person.sex,
     history: facts!.doses,
+    grade: session.school_grade,
   });
   if (!answer.ok) {
     throw new AppError(ErrorCode.NOT_ELIGIBLE, answer.message, {

@@ -78,7 +78,7 @@ const noStockFor = (doseKind: string): AppError =>
  */
 export async function planVisit(
   em: EntityManager,
-  s: { session_id: string; programme: string; date: string; doses: DoseFact[] },
+  s: { session_id: string; programme: string; date: string; doses: DoseFact[]; school_grade: number | null },
   person: { nikHash: string; birthDate: string; sex: string },
   mainDose: VisitDose,
   more: readonly string[],
@@ -99,6 +99,7 @@ export async function planVisit(
       birthDate: person.birthDate,
       sex: person.sex,
       history: s.doses,
+      grade: s.school_grade,
     });
     if (!answer.ok) {
       throw new AppError(ErrorCode.NOT_ELIGIBLE, answer.message, {

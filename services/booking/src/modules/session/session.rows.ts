@@ -18,6 +18,7 @@ export interface SessionRow {
   served_count: number;
   status: 'OPEN' | 'CLOSED';
   stock_free: number;
+  school_grade?: number | null;
 }
 
 export interface SlotRow {
@@ -35,7 +36,7 @@ export interface SlotRow {
  */
 export const SESSION_SELECT = `
   select s.id, s.facility_id, s.date::text as date, s.start_time, s.end_time, s.programme, s.product_code, s.dose_kinds,
-         s.capacity, s.booked, s.served_count, s.status,
+         s.capacity, s.booked, s.served_count, s.status, s.school_grade,
          greatest(0, coalesce(l.usable_doses, 0) - coalesce(c.committed, 0))::int as stock_free
     from session s
     left join stock_level l on l.facility_id = s.facility_id and l.product_code = s.product_code
@@ -65,6 +66,7 @@ export function toSession(r: SessionRow): Session {
     productCode: r.product_code,
     product: productRef(r.product_code),
     doseKinds: r.dose_kinds,
+    schoolGrade: r.school_grade ?? undefined,
     capacity: r.capacity,
     booked: r.booked,
     servedCount: r.served_count,

@@ -1,6 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, conflict, notFound, pgArray, publish, SessionChanged, SessionClosed, SessionOpened, type Claims } from '@victori/shared';
+import {
+  badInput,
+  conflict,
+  findDose,
+  notFound,
+  pgArray,
+  publish,
+  SessionChanged,
+  SessionClosed,
+  SessionOpened,
+  type Claims,
+} from '@victori/shared';
 import type { BookingConfig } from '../../config.js';
 import { transaction } from '../../db.js';
 import { bookingPolicy } from '../../policy.js';
@@ -116,7 +127,7 @@ export async function searchSessions(
 // ---------------------------------------------------------------------------------------------
 // Managing sessions (health workers of the facility, admins)
 
-const RETURNING = `id, facility_id, date::text as date, start_time, end_time, programme, product_code, dose_kinds, capacity, status`;
+const RETURNING = `id, facility_id, date::text as date, start_time, end_time, programme, product_code, dose_kinds, capacity, status, school_grade`;
 
 interface SlotPlan {
   startTime: string;
@@ -161,7 +172,31 @@ function product(code: string, field = 'productCode'): ProductRule {
 }
 
 /** Further products of a several-vaccine session: same programme, distinct products, each serving distinct doses. */
-function moreProducts(input: { productCode: string; doseKinds: string[] }[], main: ProductRule): { code: string; kinds: string[] }[] {
+/** The grade of a school session: only where the schedule gives doses by grade, and every dose offered is of that grade. */
+function schoolGrade(grade: number | undefined | null, programme: string, kinds: string[]): number | null {
+  if (grade == null) return null;
+  const graded = kinds.map((k) => findDose(programme, k)?.dose.grade);
+  if (graded.every((g) => g === undefined)) {
+    throw badInput('schoolGrade', {
+      id: `Program ${programme} tidak diberikan per kelas`,
+      en: `Programme ${programme} is not given by grade`,
+    });
+  }
+  const wrong = kinds.filter((_, i) => graded[i] !== grade);
+  if (wrong.length) {
+    throw badInput('doseKinds', {
+      id: `Dosis ${wrong.join(', ')} tidak diberikan di kelas ${grade}`,
+      en: `Dose ${wrong.join(', ')} is not given in grade ${grade}`,
+    });
+  }
+  return grade;
+}
+
+function moreProducts(
+  input: { productCode: string; doseKinds: string[] }[],
+  main: ProductRule,
+  programme: string,
+): { code: string; kinds: string[] }[] {
   if (input.length > 10) throw badInput('moreProducts', { id: 'Paling banyak 10 produk tambahan', en: 'At most 10 further products' });
   const seen = new Set([main.code]);
   return input.map((m, i) => {
@@ -173,13 +208,14 @@ function moreProducts(input: { productCode: string; doseKinds: string[] }[], mai
       });
     }
     seen.add(p.code);
-    if (p.programme !== main.programme) {
+    const kinds = doseKinds(m.doseKinds, p);
+    if (p.programme !== programme && !kinds.every((k) => findDose(programme, k))) {
       throw badInput(`moreProducts.${i}.productCode`, {
         id: `${p.name} termasuk program ${p.programme}`,
         en: `${p.name} belongs to programme ${p.programme}`,
       });
     }
-    return { code: p.code, kinds: doseKinds(m.doseKinds, p) };
+    return { code: p.code, kinds };
   });
 }
 
@@ -246,11 +282,13 @@ export async function createSession(em: EntityManager, claims: Claims, input: Cr
   if (!facility?.active) throw notFound('Fasilitas', 'facilityId');
   const p = product(input.productCode);
   const programme = input.programme ?? p.programme;
-  if (programme !== p.programme) {
+  const kinds = doseKinds(input.doseKinds, p);
+  // A product may serve another programme's dose (the routine MR vial gives BIAS's MR-BIAS): the doses decide.
+  if (programme !== p.programme && !kinds.every((k) => findDose(programme, k))) {
     throw badInput('programme', { id: `${p.name} termasuk program ${p.programme}`, en: `${p.name} belongs to programme ${p.programme}` });
   }
-  const kinds = doseKinds(input.doseKinds, p);
-  const more = moreProducts(input.moreProducts ?? [], p);
+  const more = moreProducts(input.moreProducts ?? [], p, programme);
+  const grade = schoolGrade(input.schoolGrade, programme, [...kinds, ...more.flatMap((m) => m.kinds)]);
   const slotMinutes = input.slotMinutes ?? config.defaultSlotMinutes;
   schedule(input.date, input.startTime, input.endTime, slotMinutes);
   const total = capacity(input.capacity);
@@ -258,9 +296,9 @@ export async function createSession(em: EntityManager, claims: Claims, input: Cr
   const id = randomUUID();
   await transaction(em, async (tx) => {
     const [row] = await tx.execute<SessionRow[]>(
-      `insert into session (id, facility_id, date, start_time, end_time, programme, product_code, dose_kinds, capacity)
-       values (?, ?, ?::date, ?, ?, ?, ?, ?::text[], ?) returning ${RETURNING}`,
-      [id, facility.id, input.date, input.startTime, input.endTime, programme, p.code, pgArray(kinds), total],
+      `insert into session (id, facility_id, date, start_time, end_time, programme, product_code, dose_kinds, capacity, school_grade)
+       values (?, ?, ?::date, ?, ?, ?, ?, ?::text[], ?, ?) returning ${RETURNING}`,
+      [id, facility.id, input.date, input.startTime, input.endTime, programme, p.code, pgArray(kinds), total, grade],
     );
     await insertSlots(tx, id, plan);
     await ensureCommitment(tx, facility.id, p.code);

@@ -77,6 +77,9 @@ export class Session {
   @Field(() => [String], { description: 'Dose kinds served, e.g. PRIMARY_1, BOOSTER_1' })
   doseKinds!: string[];
 
+  @Field(() => Int, { nullable: true, description: 'School programmes: the grade this session is for; its doses are decided by the grade' })
+  schoolGrade?: number;
+
   @Field(() => Int, { description: 'Places over all slots' })
   capacity!: number;
 
@@ -197,6 +200,12 @@ export class CreateSessionInput {
     description: 'Further products offered at the same visit (each with its dose kinds), e.g. OPV and PCV beside the main product',
   })
   moreProducts?: SessionProductInput[];
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'School programmes (BIAS): the grade the session is for; every dose kind must be one the schedule gives in that grade',
+  })
+  schoolGrade?: number;
 }
 
 @InputType('UpdateSessionInput', { description: 'Only the fields given change' })

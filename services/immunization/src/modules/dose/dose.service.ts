@@ -57,7 +57,8 @@ export function checkDose(input: {
     });
   const product = productCatalogue().get(input.productCode);
   if (!product) throw badInput('productCode', { id: 'Produk vaksin tidak dikenal', en: 'Unknown vaccine product' });
-  if (product.programme !== input.programme || !product.doseKinds.includes(input.doseKind)) {
+  // The dose decides, not the product's home programme: BIAS's MR-BIAS is given with the routine MR vial.
+  if (!product.doseKinds.includes(input.doseKind)) {
     throw badInput('productCode', {
       id: `${product.name} tidak untuk dosis ${input.doseKind}`,
       en: `${product.name} is not used for ${input.doseKind}`,
