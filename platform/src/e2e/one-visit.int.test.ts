@@ -154,6 +154,34 @@ describe('one visit, several vaccines', () => {
     expect(await stockLeft()).toEqual(before);
   });
 
+  test('the due list finds the visit with every vaccine it offers that the child is due for', async () => {
+    const parent: Caller = { role: 'citizen', sub: 'citizen-father-due' };
+    const reg = await kit.gql<{ registerChild: { id: string } }>(
+      REGISTER_CHILD,
+      {
+        i: {
+          fullName: 'Tegar Wibowo',
+          birthDate: born,
+          sex: 'MALE',
+          motherNik: makeNik('337401', '1995-06-30', 'FEMALE', 42),
+          residenceKelurahanCode: '33.74.01.1001',
+        },
+      },
+      parent,
+    );
+    expect(reg.errors).toBeUndefined();
+    await settle();
+    const res = await kit.gql<{ dueAndAvailableSessions: { sessionId: string; doses: { doseKind: string }[] }[] }>(
+      `query($p: ID!, $from: String!, $to: String!) {
+        dueAndAvailableSessions(personId: $p, from: $from, to: $to, kecamatanCode: "33.74.01") { sessionId doses { doseKind } } }`,
+      { p: reg.data!.registerChild.id, from: inDays(0), to: inDays(7) },
+      parent,
+    );
+    expect(res.errors).toBeUndefined();
+    const found = res.data!.dueAndAvailableSessions.find((d) => d.sessionId === sessionId);
+    expect(found?.doses.map((d) => d.doseKind).sort()).toEqual(['DPT-HB-HIB1', 'OPV1', 'PCV1', 'RV1']);
+  });
+
   test('at the visit each vaccine is checked in and recorded on its own; the visit completes when the rest is marked not given', async () => {
     const reg = await kit.gql<{ registerChild: { id: string } }>(
       REGISTER_CHILD,

@@ -88,9 +88,14 @@ export async function searchSessions(
   if (filter.dateFrom) add('s.date >= ?::date', filter.dateFrom);
   if (filter.dateTo) add('s.date <= ?::date', filter.dateTo);
   if (filter.programme) add('s.programme = ?', filter.programme);
-  if (filter.productCode) add('s.product_code = ?', filter.productCode);
-  if (filter.productCodes) add('s.product_code = any(?::text[])', pgArray(filter.productCodes));
-  if (filter.doseKind) add('? = any(s.dose_kinds)', filter.doseKind);
+  // A session matches by any product it offers (one visit, several vaccines), not only its main one.
+  const offered = (cond: string): string => `exists (select 1 from session_offer so where so.session_id = s.id and ${cond})`;
+  if (filter.productCode) add(`(s.product_code = ? or ${offered('so.product_code = ?')})`, filter.productCode, filter.productCode);
+  if (filter.productCodes) {
+    const codes = pgArray(filter.productCodes);
+    add(`(s.product_code = any(?::text[]) or ${offered('so.product_code = any(?::text[])')})`, codes, codes);
+  }
+  if (filter.doseKind) add(`(? = any(s.dose_kinds) or ${offered('? = any(so.dose_kinds)')})`, filter.doseKind, filter.doseKind);
   if (filter.hasPlaces) {
     const now = localNow();
     add(
