@@ -264,6 +264,39 @@ describe('one visit, several vaccines', () => {
     expect(after.ROTAVIRUS).toBe(before.ROTAVIRUS! + 1);
   });
 
+  test('a missed visit gives back every vaccine’s stock when the no-shows are marked', async () => {
+    const other = await kit.createSession({
+      facilityId: MIROTO,
+      date: inDays(5),
+      productCode: 'PENTABIO',
+      doseKinds: ['DPT-HB-HIB1'],
+      moreProducts: [{ productCode: 'PCV13', doseKinds: ['PCV1'] }],
+      capacity: 5,
+      slotMinutes: 120,
+    });
+    const before = await stockLeft();
+    const booked = await kit.gql<Booked>(BOOK, {
+      input: {
+        ...person({ birthDate: addDays(inDays(5), -70) }),
+        slotId: other.slots[0]!.id,
+        doseKind: 'DPT-HB-HIB1',
+        moreDoseKinds: ['PCV1'],
+      },
+    });
+    expect(booked.errors).toBeUndefined();
+    expect((await stockLeft()).PCV13).toBe(before.PCV13! - 1);
+    await kit.shiftSession(other.id, inDays(-1));
+    const missed = await kit.gql<{ markNoShows: { id: string; doses: Dose[] }[] }>(
+      `mutation($id: ID!) { markNoShows(sessionId: $id) { id doses { doseKind status } } }`,
+      { id: other.id },
+      MIROTO_HW,
+    );
+    expect(missed.errors).toBeUndefined();
+    expect(missed.data!.markNoShows[0]!.doses.map((d) => d.status)).toEqual(['NO_SHOW', 'NO_SHOW']);
+    const after = await stockLeft();
+    expect([after.PENTABIO, after.PCV13]).toEqual([before.PENTABIO, before.PCV13]);
+  });
+
   test('only the facility’s health workers mark vaccines not given', async () => {
     const res = await kit.gql(NOT_GIVEN, { id: '00000000-0000-4000-8000-000000000000', s: 'ABCDEF', k: ['PCV1'] }, PARENT);
     expect(code(res)).toBe('FORBIDDEN');
