@@ -170,6 +170,16 @@ describe('BIAS by school grade: the grade on the session decides', () => {
     expect(s.errors![0]!.extensions).toMatchObject({ field: 'doseKinds' });
   });
 
+  test('a grade-5 session cannot be changed to offer HPV 2 later', async () => {
+    const s = await session({ productCode: 'HPV', doseKinds: ['HPV1'], schoolGrade: 5 });
+    const res = await kit.gql(
+      `mutation($id: ID!) { updateSession(id: $id, input: { doseKinds: ["HPV1", "HPV2"] }) { session { id } } }`,
+      { id: s.data!.createSession.session.id },
+      { role: 'admin' },
+    );
+    expect(res.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'doseKinds' });
+  });
+
   test('a grade on a programme not given by grade is refused', async () => {
     const s = await session({ productCode: 'PFIZER', doseKinds: ['PRIMARY_1'], schoolGrade: 1 });
     expect(s.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'schoolGrade' });

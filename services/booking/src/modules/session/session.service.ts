@@ -339,6 +339,8 @@ export async function updateSession(
   const current = await sessionForManagement(em, claims, id);
   const p = product(input.productCode ?? current.product_code);
   const kinds = input.doseKinds ? doseKinds(input.doseKinds, p) : doseKinds(current.dose_kinds, p);
+  // A school session stays a session for its grade.
+  schoolGrade(current.school_grade, current.programme, kinds);
   const structural =
     input.date != null || input.startTime != null || input.endTime != null || input.slotMinutes != null || input.productCode != null;
   const date = input.date ?? current.date;
