@@ -78,6 +78,7 @@ export const NOT_FOUND_THINGS = {
   'Dosis yang belum direkonsiliasi': 'Unreconciled dose',
   'Catatan dosis': 'Dose record',
   'Pengiriman gagal': 'Failed delivery',
+  'Laporan dosis': 'Declared dose',
 } as const;
 export type NotFoundThing = keyof typeof NOT_FOUND_THINGS;
 

@@ -167,7 +167,7 @@ async function createManySessions(gatewayUrl: string, adminToken: string, count:
         const day = new Date(Date.now() + (2 + Math.floor(i / places.length)) * 86_400_000).toISOString().slice(0, 10);
         const res = await gql(
           gatewayUrl,
-          `mutation($i: CreateSessionInput!) { createSession(input: $i) { id } }`,
+          `mutation($i: CreateSessionInput!) { createSession(input: $i) { session { id } } }`,
           {
             i: {
               facilityId: places[i % places.length]!.id,

@@ -122,15 +122,15 @@ export async function createStormSessions(
   const sessions: { id: string; slots: string[] }[] = [];
   for (const f of facilities) {
     const created = await must(
-      gql<{ createSession: { id: string; slots: { id: string }[] } }>(
+      gql<{ createSession: { session: { id: string; slots: { id: string }[] } } }>(
         gatewayUrl,
-        `mutation($i: CreateSessionInput!) { createSession(input: $i) { id slots { id } } }`,
+        `mutation($i: CreateSessionInput!) { createSession(input: $i) { session { id slots { id } } } }`,
         { i: { facilityId: f.id, date, ...shape, productCode: STORM_PRODUCT, doseKinds: ['PRIMARY_1'], slotMinutes: 30 } },
         { token: adminToken },
       ),
       'createSession',
     );
-    sessions.push({ id: created.createSession.id, slots: created.createSession.slots.map((s) => s.id) });
+    sessions.push({ id: created.createSession.session.id, slots: created.createSession.session.slots.map((s) => s.id) });
   }
   return sessions;
 }

@@ -100,7 +100,7 @@ const MATRIX: Record<string, Case | Case[]> = {
   bookingEventConsumers: { query: `{ bookingEventConsumers { __typename } }`, expect: ADMIN('OK') },
   // ---- booking: mutations
   createSession: {
-    query: `mutation($i: CreateSessionInput!) { createSession(input: $i) { id } }`,
+    query: `mutation($i: CreateSessionInput!) { createSession(input: $i) { session { id } } }`,
     vars: () => ({
       i: {
         facilityId: MIROTO,
@@ -115,7 +115,7 @@ const MATRIX: Record<string, Case | Case[]> = {
     expect: STAFF_A(),
   },
   updateSession: {
-    query: `mutation($id: ID!, $i: UpdateSessionInput!) { updateSession(id: $id, input: $i) { id } }`,
+    query: `mutation($id: ID!, $i: UpdateSessionInput!) { updateSession(id: $id, input: $i) { session { id } } }`,
     vars: (f) => ({ id: f.sessionId, i: { capacity: -5 } }),
     expect: STAFF_A(),
   },
@@ -147,6 +147,11 @@ const MATRIX: Record<string, Case | Case[]> = {
   recordWalkIn: {
     query: `mutation($i: WalkInInput!) { recordWalkIn(input: $i) { id } }`,
     vars: (f) => ({ i: { ...bad, sessionId: f.sessionId, doseKind: 'PRIMARY_1' } }),
+    expect: STAFF_A(),
+  },
+  markDosesNotGiven: {
+    query: `mutation($id: ID!) { markDosesNotGiven(appointmentId: $id, slipCode: "ZZZZZZ", doseKinds: ["PRIMARY_1"]) { id } }`,
+    vars: (f) => ({ id: f.appointmentId }),
     expect: STAFF_A(),
   },
   markNoShows: {
@@ -249,6 +254,38 @@ const MATRIX: Record<string, Case | Case[]> = {
     query: `mutation($id: ID!) { issuePersonClaimCode(personId: $id) { expiresAt } }`,
     vars: (f) => ({ id: f.personIdA }),
     expect: r(U, F, F, 'OK', F, 'OK', F),
+  },
+  declaredDoses: {
+    query: `query($id: ID!) { declaredDoses(personId: $id) { id } }`,
+    vars: (f) => ({ id: f.personIdA }),
+    expect: PERSON_A('EMPTY'),
+  },
+  declarePastDose: {
+    query: `mutation($i: DeclarePastDoseInput!) { declarePastDose(input: $i) { id } }`,
+    vars: (f) => ({ i: { personId: f.personIdA, programme: 'COVID19', doseKind: 'NOPE', givenOn: 'x', place: 'x' } }),
+    expect: r(U, A, F, F, F, A, F),
+  },
+  // No such declaration: nobody learns more than the access answer (admins may only reject, and learn it is missing).
+  confirmDeclaredDose: {
+    query: `mutation($i: ConfirmDeclaredDoseInput!) { confirmDeclaredDose(input: $i) { id } }`,
+    vars: () => ({ i: { declaredDoseId: '00000000-0000-4000-8000-000000000000', productCode: 'PFIZER' } }),
+    expect: r(U, F, F, F, F, F, F),
+  },
+  rejectDeclaredDose: {
+    query: `mutation { rejectDeclaredDose(declaredDoseId: "00000000-0000-4000-8000-000000000000", reason: "tidak ada") { id } }`,
+    expect: r(U, F, F, F, F, A, F),
+  },
+  // With the national record not reachable in the matrix run, who may look up gets UNAVAILABLE (ALLOWED).
+  lookUpNationalImmunizations: {
+    query: `mutation($id: ID!) { lookUpNationalImmunizations(personId: $id) { id } }`,
+    vars: (f) => ({ id: f.personIdA }),
+    expect: PERSON_A(A),
+  },
+  confirmMotherLink: {
+    // An adult has no mother's NIK: whoever may confirm gets CONFLICT, everyone else the access answer.
+    query: `mutation($id: ID!) { confirmMotherLink(personId: $id) { id } }`,
+    vars: (f) => ({ id: f.personIdA }),
+    expect: r(U, F, F, A, F, A, F),
   },
   retryImmunizationDelivery: { query: `mutation { retryImmunizationDelivery(id: "999999") { id } }`, expect: ADMIN() },
   // ---- inventory: queries

@@ -262,7 +262,7 @@ async function openSlot(platform: TestPlatform): Promise<string> {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({
-      query: `mutation($input: CreateSessionInput!) { createSession(input: $input) { slots { id } } }`,
+      query: `mutation($input: CreateSessionInput!) { createSession(input: $input) { session { slots { id } } } }`,
       variables: {
         input: {
           facilityId: MIROTO,
@@ -276,7 +276,7 @@ async function openSlot(platform: TestPlatform): Promise<string> {
       },
     }),
   });
-  const body = (await res.json()) as { data?: { createSession: { slots: { id: string }[] } }; errors?: unknown };
+  const body = (await res.json()) as { data?: { createSession: { session: { slots: { id: string }[] } } }; errors?: unknown };
   if (!body.data) throw new Error(JSON.stringify(body.errors));
-  return body.data.createSession.slots[0]!.id;
+  return body.data.createSession.session.slots[0]!.id;
 }

@@ -41,7 +41,7 @@ describe('dueAndAvailableSessions: what the child needs, where there are places 
       i: { fromFacilityId: CITY_STORE, toFacilityId: MIROTO, lotId: received.data!.receiveStock.lot.id, doses: 50 },
     });
     expect(moved.errors).toBeUndefined();
-    const CREATE = `mutation($i: CreateSessionInput!) { createSession(input: $i) { id } }`;
+    const CREATE = `mutation($i: CreateSessionInput!) { createSession(input: $i) { session { id } } }`;
     const day = addDays(today, 3);
     const sessions: Record<string, string> = {};
     for (const [name, facilityId, productCode, doseKinds] of [
@@ -49,11 +49,11 @@ describe('dueAndAvailableSessions: what the child needs, where there are places 
       ['mirotoMr', MIROTO, 'MR', ['MR1', 'MR2']],
       ['bandarharjoPenta', BANDARHARJO, 'PENTABIO', ['DPT-HB-HIB1']],
     ] as const) {
-      const res = await call<{ createSession: { id: string } }>('admin', CREATE, {
+      const res = await call<{ createSession: { session: { id: string } } }>('admin', CREATE, {
         i: { facilityId, date: day, startTime: '08:00', endTime: '11:00', productCode, doseKinds, capacity: 30 },
       });
       expect(res.errors).toBeUndefined();
-      sessions[name] = res.data!.createSession.id;
+      sessions[name] = res.data!.createSession.session.id;
     }
     // A child of 9 weeks whose birth dose is recorded: DPT-HB-Hib 1 is due.
     const child = await call<{ registerChild: { id: string } }>(

@@ -198,6 +198,44 @@ export const immunizationPolicy = {
     await visiblePerson(ctx, personId);
   },
 
+  /** The mother's NIK on a child is confirmed in person: by a health worker who sees the child (own facility's people), or an admin. */
+  async confirmMotherLink(ctx: ImmunizationContext, personId: string): Promise<PersonEntity> {
+    if (ctx.request.claims.role === 'partner') throw partnersSeeAggregatesOnly();
+    allowRoles(ctx.request.claims, 'health-worker', 'admin');
+    return visiblePerson(ctx, personId);
+  },
+
+  /** Doses given elsewhere are declared by the person or a guardian (or an admin), for a person they see. */
+  async declareDose(ctx: ImmunizationContext, personId: string): Promise<PersonEntity> {
+    if (ctx.request.claims.role === 'partner') throw partnersSeeAggregatesOnly();
+    allowRoles(ctx.request.claims, 'citizen', 'admin');
+    return visiblePerson(ctx, personId);
+  },
+
+  /** The national record is looked up for a person by who may see the person (it only adds to their history). */
+  async lookUpNational(ctx: ImmunizationContext, personId: string): Promise<PersonEntity> {
+    if (ctx.request.claims.role === 'partner') throw partnersSeeAggregatesOnly();
+    return visiblePerson(ctx, personId);
+  },
+
+  /**
+   * A declaration is confirmed by a health worker with the evidence in hand, for one of their own
+   * facility's people (the confirmed dose is recorded at that facility); rejected also by an admin.
+   * An unknown declaration answers like one of a person the caller may not see.
+   */
+  async decideDeclared(ctx: ImmunizationContext, personId: string | undefined, decision: 'confirm' | 'reject'): Promise<string | null> {
+    const { claims } = ctx.request;
+    if (claims.role === 'partner') throw partnersSeeAggregatesOnly();
+    if (decision === 'confirm') allowRoles(claims, 'health-worker');
+    else allowRoles(claims, 'health-worker', 'admin');
+    if (personId === undefined) {
+      if (claims.role === 'admin') throw notFound('Laporan dosis', 'declaredDoseId');
+      throw notAtYourFacility();
+    }
+    await visiblePerson(ctx, personId);
+    return claims.role === 'health-worker' ? ownFacility(claims) : null;
+  },
+
   /** A claim code is handed over by a health worker who sees the person, or by an admin. */
   async issueClaimCode(ctx: ImmunizationContext, personId: string): Promise<PersonEntity> {
     if (ctx.request.claims.role === 'partner') throw partnersSeeAggregatesOnly();

@@ -1,3 +1,4 @@
+import { DeclaredDoseResolver } from './modules/declared/declared.resolver.js';
 import { buildFederatedSchema, createEventAdminResolver } from '@victori/shared';
 import { DoseResolver } from './modules/dose/dose.resolver.js';
 import { ForecastResolver } from './modules/forecast/forecast.resolver.js';
@@ -6,7 +7,7 @@ import { PersonResolver } from './modules/person/person.resolver.js';
 
 export function buildImmunizationSchema() {
   return buildFederatedSchema(
-    { resolvers: [createEventAdminResolver('immunization'), PersonResolver, DoseResolver, ForecastResolver] },
+    { resolvers: [createEventAdminResolver('immunization'), PersonResolver, DoseResolver, ForecastResolver, DeclaredDoseResolver] },
     { ...personReference },
   );
 }

@@ -13,6 +13,8 @@ export interface ScheduleDose {
   onTimeBefore?: Duration;
   /** Product-specific minimum intervals that replace minIntervalFromPrevious at booking (e.g. AstraZeneca's 8 weeks). */
   productMinInterval?: Record<string, Duration>;
+  /** School programmes: the grade the dose is given in (BIAS grade 1 DT and MR, …); a session for a grade decides by it. */
+  grade?: number;
   reasonCodes: string[];
 }
 
@@ -71,6 +73,13 @@ function productIntervals(o: Json, where: string): Record<string, Duration> | un
   return Object.fromEntries(Object.keys(v).map((code) => [code, parseDuration(str(v as Json, code, where))]));
 }
 
+function grade(o: Json, where: string): { grade?: number } {
+  const v = o.grade;
+  if (v === undefined) return {};
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 12) throw new Error(`${where}: "grade" must be a whole number 1 to 12`);
+  return { grade: v };
+}
+
 /** Validates a schedule document; a mistake in the data fails at start with where it is. */
 export function parseSchedule(doc: unknown, source = 'schedule'): Schedule {
   const o = doc as Json;
@@ -94,6 +103,7 @@ export function parseSchedule(doc: unknown, source = 'schedule'): Schedule {
         maximumAge: optDuration(d, 'maximumAge', at),
         onTimeBefore: optDuration(d, 'onTimeBefore', at),
         productMinInterval: productIntervals(d, at),
+        ...grade(d, at),
         reasonCodes: strList(d, 'reasonCodes', at, defaultReasons),
       };
     });

@@ -2,8 +2,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   AppointmentCompleted,
   DoseCorrected,
+  DoseDeclarationDecided,
+  DoseDeclared,
   DoseRecorded,
   GuardianLinked,
+  MotherConfirmed,
   on,
   PersonRegistered,
   publish,
@@ -12,6 +15,7 @@ import {
   type DoseRecordPayload,
 } from '@victori/shared';
 import { appointmentColumns, appointmentPayload, type AppointmentRow } from '../modules/appointment/appointment.rows.js';
+import { recordVisitDose } from '../modules/appointment/visit-doses.js';
 import { localDateOf } from '../time.js';
 
 /** Usable doses per facility and product, from inventory: the cap on what booking may promise. */
@@ -55,6 +59,8 @@ async function rememberDose(tx: EntityManager, d: DoseRecordPayload): Promise<vo
  */
 async function completeAppointment(tx: EntityManager, d: DoseRecordPayload): Promise<void> {
   if (!d.appointmentId || !d.slipCode) return;
+  const visit = { ...d, appointmentId: d.appointmentId, slipCode: d.slipCode, administeredAt: String(d.administeredAt) };
+  if (await recordVisitDose(tx, visit, { nikHash: d.nikHash ?? null, registryKey: registryKey(d.personId) })) return;
   const [row] = await tx.execute<AppointmentRow[]>(
     `with a as (
        update appointment set status = 'COMPLETED', completed_at = ?, dose_record_id = ?
@@ -94,6 +100,19 @@ export const doseConsumer: ConsumerDefinition = {
       await tx.execute(`delete from dose_history where dose_record_id = ?`, [event.payload.supersededDoseRecordId]);
       if (event.payload.record) await rememberDose(tx, event.payload.record);
     }),
+    // Doses given elsewhere count for eligibility (keyed by the declaration's id) until a health worker decides:
+    // a rejection removes them, a confirmation too, because its dose.recorded counts instead.
+    on(DoseDeclared, async (tx, event) => {
+      const d = event.payload;
+      await tx.execute(
+        `insert into dose_history (dose_record_id, nik_hash, programme, dose_kind, product_code, administered_on, valid)
+         values (?, ?, ?, ?, ?, ?::date, true) on conflict (dose_record_id) do nothing`,
+        [d.declaredDoseId, d.nikHash ?? registryKey(d.personId), d.programme, d.doseKind, d.source, d.givenOn],
+      );
+    }),
+    on(DoseDeclarationDecided, async (tx, event) => {
+      await tx.execute(`delete from dose_history where dose_record_id = ?`, [event.payload.declaredDoseId]);
+    }),
   ],
   reset: async (tx) => {
     await tx.execute(`delete from dose_history`);
@@ -119,8 +138,15 @@ export const registryConsumer: ConsumerDefinition = {
         event.payload.accountId,
       ]);
     }),
+    on(MotherConfirmed, async (tx, event) => {
+      await tx.execute(
+        `insert into registry_mother (person_id, mother_nik_hash) values (?, ?) on conflict (person_id) do update set mother_nik_hash = excluded.mother_nik_hash`,
+        [event.payload.personId, event.payload.motherNikHash],
+      );
+    }),
   ],
   reset: async (tx) => {
+    await tx.execute(`delete from registry_mother`);
     await tx.execute(`delete from registry_guardian`);
     await tx.execute(`delete from registry_person`);
   },

@@ -188,11 +188,12 @@ export class BookingKit {
       doseKinds: string[];
       capacity: number;
       slotMinutes: number;
+      moreProducts: { productCode: string; doseKinds: string[] }[];
     }> = {},
     caller: Caller = { role: 'admin' },
   ): Promise<SessionView> {
-    const res = await this.gql<{ createSession: SessionView }>(
-      `mutation($input: CreateSessionInput!) { createSession(input: $input) { ${SESSION_FIELDS} } }`,
+    const res = await this.gql<{ createSession: { session: SessionView } }>(
+      `mutation($input: CreateSessionInput!) { createSession(input: $input) { session { ${SESSION_FIELDS} } } }`,
       {
         input: {
           facilityId: MIROTO,
@@ -208,7 +209,7 @@ export class BookingKit {
       caller,
     );
     if (res.errors) throw new Error(JSON.stringify(res.errors));
-    return res.data!.createSession;
+    return res.data!.createSession.session;
   }
 
   async session(id: string): Promise<SessionView> {

@@ -68,6 +68,13 @@ export class SatusehatClient {
     return id;
   }
 
+  /** The national record's immunizations of a person, by NIK (FHIR search chained on the patient's identifier). */
+  async searchImmunizations(system: string, value: string): Promise<FhirResource[]> {
+    const params = new URLSearchParams({ 'patient.identifier': `${system}|${value}` });
+    const bundle = await this.call('GET', `/Immunization?${params.toString()}`);
+    return ((bundle.entry as { resource?: FhirResource }[] | undefined) ?? []).flatMap((e) => (e.resource ? [e.resource] : []));
+  }
+
   /** Creates the resource unless one with the same identifier exists (conditional create): safe to repeat. */
   async createImmunization(resource: FhirResource, identifier: { system: string; value: string }): Promise<FhirResource> {
     return this.call('POST', '/Immunization', resource, { 'if-none-exist': `identifier=${identifier.system}|${identifier.value}` });

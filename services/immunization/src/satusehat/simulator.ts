@@ -157,6 +157,19 @@ export class SatusehatSimulator {
         .slice(0, 11)}`;
       return [200, { resourceType: 'Bundle', type: 'searchset', total: 1, entry: [{ resource: { resourceType: 'Patient', id: ihs } }] }];
     }
+    // Immunization search (FHIR R4 search by reference or, with the chained parameter, by the patient's identifier).
+    if (method === 'GET' && path === '/Immunization') {
+      const byIdentifier = query.get('patient.identifier');
+      const byReference = query.get('patient');
+      if (!byIdentifier && !byReference) return [400, outcome('error', 'invalid', 'patient or patient.identifier required')];
+      const [system, value] = (byIdentifier ?? '').split('|');
+      const found = [...this.immunizations.values()].filter((r) => {
+        const patient = r.patient as { reference?: string; identifier?: { system?: string; value?: string } } | undefined;
+        if (byReference) return patient?.reference === (byReference.startsWith('Patient/') ? byReference : `Patient/${byReference}`);
+        return patient?.identifier?.system === system && patient.identifier.value === value;
+      });
+      return [200, { resourceType: 'Bundle', type: 'searchset', total: found.length, entry: found.map((resource) => ({ resource })) }];
+    }
     if (method === 'POST' && path === '/Immunization') {
       const problem = this.validate(body);
       if (problem) return [400, outcome('error', 'required', problem)];

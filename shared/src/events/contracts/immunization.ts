@@ -67,6 +67,36 @@ export const PersonRegistered = defineEvent(
 export type PersonRegisteredPayload = z.infer<typeof PersonRegistered.schema>;
 
 /**
+ * A dose given elsewhere, as the citizen declared it (DECLARED) or as the national record holds it
+ * (NATIONAL): eligibility counts it, coverage never does. aggregateId: personId
+ */
+export const DoseDeclared = defineEvent(
+  'dose.declared',
+  1,
+  z.object({
+    declaredDoseId: z.string().uuid(),
+    personId: z.string().uuid(),
+    nikHash: z.string().nullable(),
+    programme: z.string(),
+    doseKind: z.string(),
+    givenOn: isoDate,
+    source: z.enum(['DECLARED', 'NATIONAL']),
+  }),
+);
+export type DoseDeclaredPayload = z.infer<typeof DoseDeclared.schema>;
+
+/**
+ * A health worker decided on a declaration: REJECTED (it no longer counts) or CONFIRMED (its dose record
+ * follows as dose.recorded, which counts instead). aggregateId: personId
+ */
+export const DoseDeclarationDecided = defineEvent(
+  'dose.declaration-decided',
+  1,
+  z.object({ declaredDoseId: z.string().uuid(), personId: z.string().uuid(), outcome: z.enum(['CONFIRMED', 'REJECTED']) }),
+);
+export type DoseDeclarationDecidedPayload = z.infer<typeof DoseDeclarationDecided.schema>;
+
+/**
  * A citizen account may act for a person (a parent registering a child, a guardian added). Booking
  * projects these links to know whom a guardian may book for by registry id. aggregateId: personId
  */
@@ -81,3 +111,15 @@ export const GuardianLinked = defineEvent(
   }),
 );
 export type GuardianLinkedPayload = z.infer<typeof GuardianLinked.schema>;
+
+/**
+ * A child's link to its mother's NIK became trustworthy: registered by a health worker, by the mother's
+ * own account or with her claim code, or confirmed by a health worker. Booking lets the mother book for
+ * the child with her NIK and proof of herself, without a citizen account. aggregateId: personId
+ */
+export const MotherConfirmed = defineEvent(
+  'person.mother-confirmed',
+  1,
+  z.object({ personId: z.string().uuid(), motherNikHash: z.string().min(1) }),
+);
+export type MotherConfirmedPayload = z.infer<typeof MotherConfirmed.schema>;

@@ -8,8 +8,11 @@ import { toSlot } from '../session/session.rows.js';
 import { Session, Slot } from '../session/session.type.js';
 import { toAppointment } from './appointment.rows.js';
 import { bookAppointment, cancelAppointment, myAppointments, rescheduleAppointment } from './appointment.service.js';
-import { Appointment, AppointmentVerificationInput, BookAppointmentInput, WalkInInput } from './appointment.type.js';
+import { Appointment, AppointmentDose, AppointmentVerificationInput, BookAppointmentInput, WalkInInput } from './appointment.type.js';
 import { checkIn, facilityDayList, markNoShows, recordWalkIn } from './centre.service.js';
+import { markDosesNotGiven, visitDoses } from './visit-doses.js';
+
+const SINGLE_DOSE_STATUS: Record<string, string> = { BOOKED: 'BOOKED', CHECKED_IN: 'BOOKED', COMPLETED: 'GIVEN' };
 
 @Resolver(() => Appointment)
 export class AppointmentResolver {
@@ -90,6 +93,34 @@ export class AppointmentResolver {
   @Mutation(() => [Appointment], { description: 'After the session ends, marks every appointment still booked as a no-show; returns them' })
   async markNoShows(@Ctx() ctx: BookingContext, @Arg('sessionId', () => ID) sessionId: string): Promise<Appointment[]> {
     return (await markNoShows(ctx, sessionId)).map(toAppointment);
+  }
+
+  @Mutation(() => Appointment, {
+    description:
+      'At the visit (checked in), marks antigens of a several-vaccine appointment that will not be given today; their stock is released, and the visit completes when nothing is left to give. Health workers of the facility',
+  })
+  async markDosesNotGiven(
+    @Ctx() ctx: BookingContext,
+    @Arg('appointmentId', () => ID) appointmentId: string,
+    @Arg('slipCode', () => String) slipCode: string,
+    @Arg('doseKinds', () => [String]) doseKinds: string[],
+  ): Promise<Appointment> {
+    return toAppointment(await markDosesNotGiven(ctx, appointmentId, slipCode, doseKinds));
+  }
+
+  @FieldResolver(() => [AppointmentDose])
+  async doses(@Ctx() ctx: BookingContext, @Root() a: Appointment): Promise<AppointmentDose[]> {
+    const rows = await visitDoses(ctx.em, [a.id]);
+    if (rows.length === 0) {
+      return [
+        Object.assign(new AppointmentDose(), {
+          doseKind: a.doseKind,
+          productCode: a.productCode,
+          status: SINGLE_DOSE_STATUS[a.status] ?? a.status,
+        }),
+      ];
+    }
+    return rows.map((r) => Object.assign(new AppointmentDose(), { doseKind: r.dose_kind, productCode: r.product_code, status: r.status }));
   }
 
   @FieldResolver(() => Session)

@@ -32,6 +32,7 @@ import {
 import { bookedPerson } from './dependant.js';
 import { newSlipCode, normaliseSlipCode, type PersonFacts } from './person.validation.js';
 import { rateLimited } from './rate-limit.js';
+import { HOLDS_PER_DOSE, offeredProduct, planVisit, releaseVisitDoses, takeVisitDoses, visitDoses } from './visit-doses.js';
 
 /** Everything a booking decision needs, read in one statement before the (short) write transaction. */
 export interface SlotContext {
@@ -46,6 +47,7 @@ export interface SlotContext {
   product_code: string;
   dose_kinds: string[];
   status: string;
+  school_grade: number | null;
   stock_free: number;
   doses: DoseFact[];
   phone_live: number | null;
@@ -56,13 +58,15 @@ export interface SlotContext {
 /** Everything a booking decision reads, in one statement (exported for the benchmark's PostgreSQL ceiling). */
 export const SLOT_CONTEXT = `
   select sl.id as slot_id, sl.start_time as slot_start, sl.capacity as slot_capacity, sl.booked as slot_booked,
-         s.id as session_id, s.facility_id, s.date::text as date, s.programme, s.product_code, s.dose_kinds, s.status,
+         s.id as session_id, s.facility_id, s.date::text as date, s.programme, s.product_code, s.dose_kinds, s.status, s.school_grade,
          greatest(0, coalesce(l.usable_doses, 0) - coalesce(c.committed, 0))::int as stock_free,
          (select coalesce(json_agg(json_build_object('programme', d.programme, 'doseKind', d.dose_kind, 'date', d.administered_on, 'valid', d.valid)), '[]'::json)
             from dose_history d where d.nik_hash = ?) as doses,
          (select q.live from phone_quota q where q.phone_hash = ?) as phone_live,
-         exists (select 1 from appointment a where a.nik_hash = ? and a.programme = s.programme and a.dose_kind = ?
-                   and a.status in ('BOOKED', 'CHECKED_IN') and a.id is distinct from ?::uuid) as has_live,
+         (exists (select 1 from appointment a where a.nik_hash = ? and a.programme = s.programme and a.dose_kind = ?
+                   and a.status in ('BOOKED', 'CHECKED_IN') and a.id is distinct from ?::uuid)
+          or exists (select 1 from appointment_dose vd where vd.nik_hash = ? and vd.programme = s.programme and vd.dose_kind = ?
+                   and vd.status = 'BOOKED' and vd.appointment_id is distinct from ?::uuid)) as has_live,
          (select json_build_object('hash', k.request_hash, 'result', k.result) from idempotency_key k where k.operation = ? and k.key = ?) as idem
     from (select 1) as one
     left join slot sl on sl.id = ?::uuid
@@ -78,6 +82,9 @@ export function slotContextParams(
   return [
     person.nikHash,
     person.phoneHash,
+    person.nikHash,
+    person.doseKind,
+    person.excludeAppointment ?? null,
     person.nikHash,
     person.doseKind,
     person.excludeAppointment ?? null,
@@ -158,6 +165,7 @@ function assertBookable(ctx: BookingContext, s: SlotContext, doseKind: string, b
     birthDate,
     sex,
     history: s.doses,
+    grade: s.school_grade,
   });
   if (!answer.ok) {
     throw new AppError(ErrorCode.NOT_ELIGIBLE, answer.message, {
@@ -177,7 +185,7 @@ async function explainFailure(em: EntityManager, error: unknown, req: Idempotent
     const replayed = replay(req, await findStored(em, req));
     if (replayed) return replayed;
   }
-  if (code === '23505' && constraint === 'appointment_one_live_per_dose') {
+  if (code === '23505' && (constraint === 'appointment_one_live_per_dose' || constraint === 'appointment_dose_one_live')) {
     // The same person racing themselves: if the winner carried this key, answer with its result.
     const replayed = replay(req, await findStored(em, req));
     if (replayed) return replayed;
@@ -221,6 +229,8 @@ export interface BookStatementArgs {
   s: Pick<SlotContext, 'slot_id' | 'session_id' | 'product_code' | 'date' | 'facility_id' | 'programme'>;
   person: PersonFacts;
   doseKind: string;
+  /** The product of the dose that carries the place (default: the session's main product). */
+  productCode?: string;
   id: string;
   slipCode: string;
   maxPerPhone: number;
@@ -236,7 +246,7 @@ export function bookStatementParams(a: BookStatementArgs): unknown[] {
     a.s.product_code,
     a.s.date,
     a.s.facility_id,
-    a.s.product_code,
+    a.productCode ?? a.s.product_code,
     a.person.phoneHash,
     a.maxPerPhone,
     a.id,
@@ -244,7 +254,7 @@ export function bookStatementParams(a: BookStatementArgs): unknown[] {
     a.s.slot_id,
     a.s.facility_id,
     a.s.programme,
-    a.s.product_code,
+    a.productCode ?? a.s.product_code,
     a.doseKind,
     a.s.date,
     a.slipCode,
@@ -281,18 +291,32 @@ async function decideBooking(ctx: BookingContext, input: BookAppointmentInput, r
   const person = await bookedPerson(ctx, input, today);
   const nikWait = ctx.limits.perNik.take(person.nikHash);
   if (nikWait) throw rateLimited('nik', nikWait);
-  const doseKind = input.doseKind.trim();
+  let doseKind = input.doseKind.trim();
   if (!doseKind) throw badInput('doseKind', { id: 'Jenis dosis wajib diisi', en: 'Dose kind is required' });
+  let more = (input.moreDoseKinds ?? []).map((k) => k.trim());
 
-  const s = await slotContext(ctx.em, input.slotId, { nikHash: person.nikHash, phoneHash: person.phoneHash, doseKind }, req);
+  let s = await slotContext(ctx.em, input.slotId, { nikHash: person.nikHash, phoneHash: person.phoneHash, doseKind }, req);
   const replayed = replay(req, s.idem);
   if (replayed) return replayed;
-  assertBookable(ctx, s, doseKind, person.birthDate, person.sex);
+  // One visit, several vaccines: the place and the queue number go with a dose of the session's main
+  // product, whichever of the chosen doses the parent named first.
+  const main = !s.slot_id || s.dose_kinds.includes(doseKind) ? undefined : more.find((k) => s.dose_kinds.includes(k));
+  if (main) {
+    more = [doseKind, ...more.filter((k) => k !== main)];
+    doseKind = main;
+    s = await slotContext(ctx.em, input.slotId, { nikHash: person.nikHash, phoneHash: person.phoneHash, doseKind }, req);
+  }
+  // A dose of another product the session offers carries the place when none of the main product is chosen.
+  const offer = s.slot_id && !s.dose_kinds.includes(doseKind) ? await offeredProduct(ctx.em, s.session_id, doseKind) : undefined;
+  assertBookable(ctx, offer ? { ...s, ...offer } : s, doseKind, person.birthDate, person.sex);
   if (s.has_live) throw duplicate(doseKind);
+  const mainDose = { doseKind, productCode: offer?.product_code ?? s.product_code };
+  const extras = more.length ? await planVisit(ctx.em, s, person, mainDose, more) : [];
+  if (offer && offer.stock_free <= 0) throw sessionFull('STOCK');
   if ((s.phone_live ?? 0) >= ctx.config.maxPerPhone) throw phoneLimit(ctx.config.maxPerPhone);
   // Fast refusals in a storm: no transaction, no lock, when the read already shows no place.
   if (s.slot_booked >= s.slot_capacity) throw sessionFull('CAPACITY');
-  if (s.stock_free <= 0) throw sessionFull('STOCK');
+  if (!offer && s.stock_free <= 0) throw sessionFull('STOCK');
 
   const id = randomUUID();
   const slipCode = newSlipCode();
@@ -310,7 +334,7 @@ async function decideBooking(ctx: BookingContext, input: BookAppointmentInput, r
           slot_id: s.slot_id!,
           facility_id: s.facility_id,
           programme: s.programme,
-          product_code: s.product_code,
+          product_code: mainDose.productCode,
           dose_kind: doseKind,
           session_date: s.date,
           status: 'BOOKED',
@@ -329,6 +353,7 @@ async function decideBooking(ctx: BookingContext, input: BookAppointmentInput, r
           s,
           person,
           doseKind,
+          productCode: mainDose.productCode,
           id,
           slipCode,
           maxPerPhone: ctx.config.maxPerPhone,
@@ -336,7 +361,10 @@ async function decideBooking(ctx: BookingContext, input: BookAppointmentInput, r
           req,
         }),
       );
-      if (result?.appointment) return result.appointment;
+      if (result?.appointment) {
+        if (extras.length) await takeVisitDoses(tx, result.appointment, mainDose, extras);
+        return result.appointment;
+      }
       if (!result?.slot_ok) throw sessionFull('CAPACITY');
       if (!result.session_ok) throw sessionClosed();
       if (!result.stock_ok) throw sessionFull('STOCK');
@@ -405,7 +433,7 @@ export async function cancelAppointment(
            update session set booked = booked - 1 where id = (select session_id from a) returning 1
          ), stock_free as (
            update stock_commitment set committed = committed - 1
-            where (facility_id, product_code) = (select facility_id, product_code from a) returning 1
+            where (facility_id, product_code) = (select facility_id, product_code from a) and not ${HOLDS_PER_DOSE('(select id from a)')} returning 1
          ), phone_free as (
            update phone_quota set live = live - 1 where phone_hash = (select phone_hash from a) and live > 0 returning 1
          ), stored as (${STORE_RESULT('a')})
@@ -413,6 +441,7 @@ export async function cancelAppointment(
         [id, ...storeParams(req)],
       );
       if (!result?.appointment) throw changedMeanwhile();
+      await releaseVisitDoses(tx, [id], 'CANCELLED');
       return result.appointment;
     });
     ctx.events.relay.nudge();
@@ -444,6 +473,16 @@ export async function rescheduleAppointment(
   const current = await appointmentForCaller(ctx.em, ctx.request.claims, ctx.vault, id, verification);
   if (current.status !== 'BOOKED') throw onlyBooked(current);
   if (current.slot_id === slotId) throw badInput('slotId', { id: 'Ini slot yang sama', en: 'This is the same slot' });
+  if ((await visitDoses(ctx.em, [id])).length) {
+    // Each antigen holds stock of its own product at this facility; moving them all is a new booking.
+    throw conflict(
+      {
+        id: 'Janji temu untuk beberapa vaksin tidak dapat dipindah; batalkan lalu pesan lagi',
+        en: 'An appointment for several vaccines cannot be moved; cancel it and book again',
+      },
+      { field: 'id' },
+    );
+  }
   const s = await slotContext(
     ctx.em,
     slotId,

@@ -3,6 +3,18 @@ import { VaccineProductRef } from '../../external/product.stub.js';
 import { Facility } from '../facility/facility.type.js';
 import { Session, Slot } from '../session/session.type.js';
 
+@ObjectType('AppointmentDose', { description: 'One antigen of a visit' })
+export class AppointmentDose {
+  @Field(() => String)
+  doseKind!: string;
+
+  @Field(() => String)
+  productCode!: string;
+
+  @Field(() => String, { description: 'BOOKED (waiting to be given), GIVEN, NOT_GIVEN, CANCELLED or NO_SHOW' })
+  status!: string;
+}
+
 @ObjectType('Appointment', {
   description: 'A booked (or walk-in) place in a session; visible to the person who booked, the facility’s health workers and admins',
 })
@@ -47,6 +59,11 @@ export class Appointment {
   @Field(() => Boolean)
   walkIn!: boolean;
 
+  @Field(() => [AppointmentDose], {
+    description: 'The antigens of this visit, each with its own status (one for a single-vaccine appointment)',
+  })
+  doses?: AppointmentDose[];
+
   @Field(() => String, { description: 'Full name of the person to be vaccinated' })
   fullName?: string;
 
@@ -90,6 +107,19 @@ export class BookAppointmentInput {
   })
   personId?: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'With personId and no citizen account: the 16-digit NIK of the child’s mother (a link the registry confirmed), proven by motherSlipCode',
+  })
+  motherNik?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The slip code of one of the mother’s own appointments (proof that she is the NIK holder)',
+  })
+  motherSlipCode?: string | null;
+
   @Field(() => String, { nullable: true, description: '16-digit NIK of the person to be vaccinated (required without personId)' })
   nik?: string | null;
 
@@ -113,6 +143,13 @@ export class BookAppointmentInput {
 
   @Field(() => String, { description: 'PRIMARY_1, PRIMARY_2, BOOSTER_1, BOOSTER_2, …' })
   doseKind!: string;
+
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      'One visit, several vaccines: further doses due on the visit date that the session offers (its other products); each holds its own unit of stock, under one place, slip code and queue number',
+  })
+  moreDoseKinds?: string[] | null;
 
   @Field(() => ID)
   slotId!: string;

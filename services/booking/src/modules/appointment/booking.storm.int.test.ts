@@ -81,3 +81,59 @@ test('the same person racing themselves holds one live appointment per dose kind
   const [count] = await kit.sql<{ n: number }>(`select count(*)::int as n from appointment where session_id = ?`, [session.id]);
   expect(count!.n).toBe(1);
 });
+
+test('one visit, several vaccines, 200 concurrent parents: places and every vaccine’s stock stay exact', async () => {
+  // A 10-week-old is due DPT-HB-Hib 1, polio 1 and PCV 1; the session has 60 places, 40 Pentabio, 25 PCV.
+  await kit.usableStock(MIROTO, 'PENTABIO', 40);
+  await kit.usableStock(MIROTO, 'BOPV', 500);
+  await kit.usableStock(MIROTO, 'PCV13', 25);
+  const session = await kit.createSession({
+    facilityId: MIROTO,
+    date: inDays(5),
+    startTime: '08:00',
+    endTime: '09:00',
+    slotMinutes: 60,
+    capacity: 60,
+    productCode: 'PENTABIO',
+    doseKinds: ['DPT-HB-HIB1'],
+    moreProducts: [
+      { productCode: 'BOPV', doseKinds: ['OPV1'] },
+      { productCode: 'PCV13', doseKinds: ['PCV1'] },
+    ],
+  });
+  const slotId = session.slots[0]!.id;
+  const born = new Date(Date.parse(`${inDays(5)}T00:00:00Z`) - 70 * 86_400_000).toISOString().slice(0, 10);
+  const children = Array.from({ length: 200 }, () => person({ birthDate: born }));
+  const results = await Promise.all(
+    children.map((c) =>
+      kit.gql<{ bookAppointment: { id: string; queueNumber: number } }>(
+        `mutation($input: BookAppointmentInput!) { bookAppointment(input: $input) { id queueNumber } }`,
+        { input: { ...c, doseKind: 'DPT-HB-HIB1', moreDoseKinds: ['OPV1', 'PCV1'], slotId } },
+      ),
+    ),
+  );
+  expect(results.filter((r) => r.status >= 500)).toEqual([]);
+  const confirmed = results.filter((r) => r.data?.bookAppointment);
+  // PCV is the scarcest: 25 visits, and no visit without all three of its vaccines.
+  expect(confirmed).toHaveLength(25);
+  expect(new Set(results.filter((r) => r.errors).map((r) => r.errors![0]!.extensions!.code))).toEqual(new Set(['SESSION_FULL']));
+  expect(confirmed.map((r) => r.data!.bookAppointment.queueNumber).sort((a, b) => a - b)).toEqual(
+    Array.from({ length: 25 }, (_, i) => i + 1),
+  );
+  const committed = await kit.sql<{ product_code: string; committed: number }>(
+    `select product_code, committed from stock_commitment where facility_id = ? and product_code in ('PENTABIO', 'BOPV', 'PCV13') order by product_code`,
+    [MIROTO],
+  );
+  expect(committed).toEqual([
+    { product_code: 'BOPV', committed: 25 },
+    { product_code: 'PCV13', committed: 25 },
+    { product_code: 'PENTABIO', committed: 25 },
+  ]);
+  const [doses] = await kit.sql<{ n: number }>(
+    `select count(*)::int as n from appointment_dose d join appointment a on a.id = d.appointment_id where a.session_id = ?`,
+    [session.id],
+  );
+  expect(doses!.n).toBe(75);
+  const [slot] = await kit.sql<{ booked: number }>(`select booked from slot where id = ?`, [slotId]);
+  expect(slot!.booked).toBe(25);
+});

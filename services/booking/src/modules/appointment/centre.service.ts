@@ -21,6 +21,7 @@ import { SESSION_SELECT, type SessionRow, type SlotRow } from '../session/sessio
 import { APPOINTMENT_COLUMNS, appointmentColumns, appointmentPayload, type AppointmentRow } from './appointment.rows.js';
 import type { WalkInInput } from './appointment.type.js';
 import { newSlipCode, normaliseSlipCode, validatePerson } from './person.validation.js';
+import { HOLDS_PER_DOSE, releaseVisitDoses } from './visit-doses.js';
 
 const onSessionDay = (): AppError =>
   conflict({ id: 'Hanya dapat dilakukan pada hari sesi', en: 'This can only be done on the day of the session' }, { field: 'sessionDate' });
@@ -99,6 +100,7 @@ export async function recordWalkIn(ctx: BookingContext, input: WalkInInput): Pro
     birthDate: person.birthDate,
     sex: person.sex,
     history: facts!.doses,
+    grade: session.school_grade,
   });
   if (!answer.ok) {
     throw new AppError(ErrorCode.NOT_ELIGIBLE, answer.message, {
@@ -209,12 +211,17 @@ export async function markNoShows(ctx: BookingContext, sessionId: string): Promi
           where q.phone_hash = x.phone_hash returning 1
        ), stock_free as (
          update stock_commitment c set committed = c.committed - x.n
-           from (select facility_id, product_code, count(*)::int as n from ns group by facility_id, product_code) x
+           from (select facility_id, product_code, count(*)::int as n from ns where not ${HOLDS_PER_DOSE('ns.id')} group by facility_id, product_code) x
           where c.facility_id = x.facility_id and c.product_code = x.product_code returning 1
        )
        select ${appointmentColumns('ns')}
          from ns order by queue_number`,
       [sessionId],
+    );
+    await releaseVisitDoses(
+      tx,
+      result.map((r) => r.id),
+      'NO_SHOW',
     );
     await publishMany(
       tx,

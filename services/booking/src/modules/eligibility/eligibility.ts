@@ -1,4 +1,4 @@
-import { programmeEligibility, type EligibilityRule, type Message } from '@victori/shared';
+import { addDuration, findDose, programmeEligibility, type EligibilityRule, type Message } from '@victori/shared';
 import { ageInMonths } from '../../time.js';
 import { productRules } from './eligibility.rules.js';
 
@@ -20,6 +20,8 @@ export interface EligibilityQuestion {
   /** MALE or FEMALE: some series are for girls only (HPV). */
   sex?: string;
   history: DoseFact[];
+  /** A school session's grade: a dose the schedule gives in that grade is judged as at its recommended age. */
+  grade?: number | null;
 }
 
 export type EligibilityAnswer =
@@ -68,7 +70,7 @@ export function checkEligibility(q: EligibilityQuestion): EligibilityAnswer {
   const given = q.history
     .filter((d) => d.valid && d.programme === q.programme)
     .map((d, i) => ({ id: `h${i}`, doseKind: d.doseKind, givenOn: d.date }));
-  const answer = programmeEligibility(q.programme, q.birthDate, given, q.doseKind, q.sessionDate, q.productCode, q.sex);
+  const answer = programmeEligibility(q.programme, scheduleBirthDate(q), given, q.doseKind, q.sessionDate, q.productCode, q.sex);
   if (answer.ok) return { ok: true };
   return {
     ok: false,
@@ -78,6 +80,18 @@ export function checkEligibility(q: EligibilityQuestion): EligibilityAnswer {
     antigen: answer.antigen,
     ...(answer.earliestDate ? { earliestDate: answer.earliestDate } : {}),
   };
+}
+
+/**
+ * The birth date the schedule judges by. In a session for a school grade the grade decides which dose is due,
+ * not the pupil's exact age (the youngest of a class may be months under the usual age): the pupil is taken to
+ * be at the dose's recommended age on the visit date. The product's own minimum age (above) still holds.
+ */
+function scheduleBirthDate(q: EligibilityQuestion): string {
+  const dose = q.grade != null ? findDose(q.programme, q.doseKind)?.dose : undefined;
+  if (!dose || dose.grade !== q.grade) return q.birthDate;
+  const r = dose.recommendedAge;
+  return addDuration(q.sessionDate, { years: -r.years, months: -r.months, days: -r.days, text: `-${r.text}` });
 }
 
 /** The input a refusal points at: the person's age, the dose asked for, or the visit (slot) date. */

@@ -13,7 +13,7 @@ afterAll(async () => {
 });
 
 const hw = { role: 'health-worker' as const, facilityId: MIROTO, sub: 'hw-1' };
-const CREATE = `mutation($input: CreateSessionInput!) { createSession(input: $input) { ${SESSION_FIELDS} } }`;
+const CREATE = `mutation($input: CreateSessionInput!) { createSession(input: $input) { session { ${SESSION_FIELDS} } } }`;
 const valid = () => ({
   facilityId: MIROTO,
   date: inDays(7),
@@ -110,30 +110,34 @@ describe('sessions and slots', () => {
   test('capacity may not go below what is booked; raising or lowering it keeps every slot at or above its bookings', async () => {
     const s = await kit.createSession({ capacity: 4, startTime: '08:00', endTime: '09:00' }, hw);
     for (let i = 0; i < 2; i++) await kit.book({ ...person(), doseKind: 'PRIMARY_1', slotId: s.slots[0]!.id });
-    const U = `mutation($id: ID!, $input: UpdateSessionInput!) { updateSession(id: $id, input: $input) { capacity remainingPlaces slots { capacity remainingPlaces } } }`;
+    const U = `mutation($id: ID!, $input: UpdateSessionInput!) { updateSession(id: $id, input: $input) { session { capacity remainingPlaces slots { capacity remainingPlaces } } } }`;
     const below = await kit.gql(U, { id: s.id, input: { capacity: 1 } }, hw);
     expect([code(below), field(below)]).toEqual(['CONFLICT', 'capacity']);
     expect(below.errors![0]!.extensions!.booked).toBe(2);
     const exact = await kit.gql(U, { id: s.id, input: { capacity: 2 } }, hw);
     expect(exact.data).toEqual({
       updateSession: {
-        capacity: 2,
-        remainingPlaces: 0,
-        slots: [
-          { capacity: 2, remainingPlaces: 0 },
-          { capacity: 0, remainingPlaces: 0 },
-        ],
+        session: {
+          capacity: 2,
+          remainingPlaces: 0,
+          slots: [
+            { capacity: 2, remainingPlaces: 0 },
+            { capacity: 0, remainingPlaces: 0 },
+          ],
+        },
       },
     });
     const raised = await kit.gql(U, { id: s.id, input: { capacity: 10 } }, hw);
     expect(raised.data).toEqual({
       updateSession: {
-        capacity: 10,
-        remainingPlaces: 8,
-        slots: [
-          { capacity: 5, remainingPlaces: 3 },
-          { capacity: 5, remainingPlaces: 5 },
-        ],
+        session: {
+          capacity: 10,
+          remainingPlaces: 8,
+          slots: [
+            { capacity: 5, remainingPlaces: 3 },
+            { capacity: 5, remainingPlaces: 5 },
+          ],
+        },
       },
     });
     const moved = await kit.gql(U, { id: s.id, input: { date: inDays(9) } }, hw);
@@ -152,12 +156,12 @@ describe('sessions and slots', () => {
 
   test('an unbooked session may move to another date and product; its slots are cut again', async () => {
     const s = await kit.createSession({ capacity: 6, startTime: '08:00', endTime: '09:00' }, hw);
-    const res = await kit.gql<{ updateSession: { date: string; productCode: string; slots: unknown[] } }>(
-      `mutation($id: ID!, $input: UpdateSessionInput!) { updateSession(id: $id, input: $input) { date productCode slots { startTime capacity } } }`,
+    const res = await kit.gql<{ updateSession: { session: { date: string; productCode: string; slots: unknown[] } } }>(
+      `mutation($id: ID!, $input: UpdateSessionInput!) { updateSession(id: $id, input: $input) { session { date productCode slots { startTime capacity } } } }`,
       { id: s.id, input: { date: inDays(12), productCode: 'MODERNA', slotMinutes: 20 } },
       hw,
     );
-    expect(res.data!.updateSession).toEqual({
+    expect(res.data!.updateSession.session).toEqual({
       date: inDays(12),
       productCode: 'MODERNA',
       slots: [

@@ -1,17 +1,20 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { notFound } from '@victori/shared';
 import type { BookingContext } from '../../context.js';
+import { sessionOffers } from '../appointment/visit-doses.js';
 import { toFacility } from '../facility/facility.mapper.js';
 import { Facility } from '../facility/facility.type.js';
-import { toSession, toSlot } from './session.rows.js';
+import { stockWarnings, toSession, toSlot } from './session.rows.js';
 import { closeSession, createSession, encodeCursor, searchSessions, updateSession } from './session.service.js';
 import {
   CreateSessionInput,
   PageInfo,
   Session,
   SessionConnection,
+  SessionResult,
   SessionEdge,
   SessionFilter,
+  SessionOffer,
   Slot,
   UpdateSessionInput,
 } from './session.type.js';
@@ -21,6 +24,8 @@ export async function loadSession(ctx: BookingContext, id: string, field = 'id')
   if (!row) throw notFound('Sesi', field);
   return toSession(row);
 }
+
+const withWarnings = (session: Session): SessionResult => Object.assign(new SessionResult(), { session, warnings: stockWarnings(session) });
 
 @Resolver(() => Session)
 export class SessionResolver {
@@ -46,22 +51,31 @@ export class SessionResolver {
     return loadSession(ctx, id);
   }
 
-  @Mutation(() => Session, { description: 'Plans a session split into slots; health workers of the facility and admins' })
-  async createSession(@Ctx() ctx: BookingContext, @Arg('input', () => CreateSessionInput) input: CreateSessionInput): Promise<Session> {
+  @Mutation(() => SessionResult, {
+    description:
+      'Plans a session split into slots; health workers of the facility and admins. Warns (as data) when usable stock is below the places',
+  })
+  async createSession(
+    @Ctx() ctx: BookingContext,
+    @Arg('input', () => CreateSessionInput) input: CreateSessionInput,
+  ): Promise<SessionResult> {
     const id = await createSession(ctx.em, ctx.request.claims, input, ctx.config);
     ctx.events.relay.nudge();
-    return loadSession(ctx, id);
+    return withWarnings(await loadSession(ctx, id));
   }
 
-  @Mutation(() => Session, { description: 'Changes capacity or dose kinds (date, times and product only while nothing is booked)' })
+  @Mutation(() => SessionResult, {
+    description:
+      'Changes capacity or dose kinds (date, times and product only while nothing is booked). Warns (as data) when usable stock is below the places',
+  })
   async updateSession(
     @Ctx() ctx: BookingContext,
     @Arg('id', () => ID) id: string,
     @Arg('input', () => UpdateSessionInput) input: UpdateSessionInput,
-  ): Promise<Session> {
+  ): Promise<SessionResult> {
     await updateSession(ctx.em, ctx.request.claims, id, input, ctx.config);
     ctx.events.relay.nudge();
-    return loadSession(ctx, id);
+    return withWarnings(await loadSession(ctx, id));
   }
 
   @Mutation(() => Session, { description: 'Closes the session for booking; existing appointments stay valid' })
@@ -75,6 +89,14 @@ export class SessionResolver {
   async facility(@Ctx() ctx: BookingContext, @Root() session: Session): Promise<Facility> {
     const entity = await ctx.loaders.facility.load(session.facilityId);
     return toFacility(entity!);
+  }
+
+  @FieldResolver(() => [SessionOffer])
+  async offers(@Ctx() ctx: BookingContext, @Root() session: Session): Promise<SessionOffer[]> {
+    const rows = await sessionOffers(ctx.em, session.id);
+    return rows.map((r) =>
+      Object.assign(new SessionOffer(), { productCode: r.product_code, doseKinds: r.dose_kinds, stockLeft: r.stock_free }),
+    );
   }
 
   @FieldResolver(() => [Slot])

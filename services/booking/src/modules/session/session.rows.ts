@@ -1,6 +1,7 @@
 import { productRef } from '../../external/product.stub.js';
 import type { SessionPayload } from '@victori/shared';
-import { Session, Slot } from './session.type.js';
+import { localNow, minutesOf } from '../../time.js';
+import { Session, SessionWarning, SessionWarningCode, Slot } from './session.type.js';
 
 /** A session as read with its stock headroom (see SESSION_SELECT). */
 export interface SessionRow {
@@ -17,6 +18,7 @@ export interface SessionRow {
   served_count: number;
   status: 'OPEN' | 'CLOSED';
   stock_free: number;
+  school_grade?: number | null;
 }
 
 export interface SlotRow {
@@ -34,14 +36,26 @@ export interface SlotRow {
  */
 export const SESSION_SELECT = `
   select s.id, s.facility_id, s.date::text as date, s.start_time, s.end_time, s.programme, s.product_code, s.dose_kinds,
-         s.capacity, s.booked, s.served_count, s.status,
+         s.capacity, s.booked, s.served_count, s.status, s.school_grade,
          greatest(0, coalesce(l.usable_doses, 0) - coalesce(c.committed, 0))::int as stock_free
     from session s
     left join stock_level l on l.facility_id = s.facility_id and l.product_code = s.product_code
     left join stock_commitment c on c.facility_id = s.facility_id and c.product_code = s.product_code`;
 
+/**
+ * Whether a window on `date` is over for booking at `now` (Asia/Jakarta): a slot at its start (booking
+ * refuses it from then on), a session at its end. Times are zero-padded HH:MM, so the SQL filter compares
+ * the same text (see `notPastSql`).
+ */
+export function isPast(date: string, time: string, now = localNow()): boolean {
+  return date < now.date || (date === now.date && minutesOf(time) <= now.minutes);
+}
+
+/** SQL twin of `isPast(s.date, s.end_time)` negated, for the `hasPlaces` filter; two parameters: today, HH:MM now. */
+export const notPastSql = `(s.date > ?::date or (s.date = ?::date and s.end_time > ?))`;
+
 export function toSession(r: SessionRow): Session {
-  const open = r.status === 'OPEN';
+  const open = r.status === 'OPEN' && !isPast(r.date, r.end_time);
   return Object.assign(new Session(), {
     id: r.id,
     facilityId: r.facility_id,
@@ -52,6 +66,7 @@ export function toSession(r: SessionRow): Session {
     productCode: r.product_code,
     product: productRef(r.product_code),
     doseKinds: r.dose_kinds,
+    schoolGrade: r.school_grade ?? undefined,
     capacity: r.capacity,
     booked: r.booked,
     servedCount: r.served_count,
@@ -61,7 +76,8 @@ export function toSession(r: SessionRow): Session {
   });
 }
 
-export function toSlot(r: SlotRow, session: Pick<Session, 'status' | 'stockFree'>): Slot {
+export function toSlot(r: SlotRow, session: Pick<Session, 'status' | 'stockFree' | 'date'>): Slot {
+  const open = session.status === 'OPEN' && !isPast(session.date, r.start_time);
   return Object.assign(new Slot(), {
     id: r.id,
     sessionId: r.session_id,
@@ -69,7 +85,7 @@ export function toSlot(r: SlotRow, session: Pick<Session, 'status' | 'stockFree'
     endTime: r.end_time,
     capacity: r.capacity,
     booked: r.booked,
-    remainingPlaces: session.status === 'OPEN' ? Math.max(0, Math.min(r.capacity - r.booked, session.stockFree)) : 0,
+    remainingPlaces: open ? Math.max(0, Math.min(r.capacity - r.booked, session.stockFree)) : 0,
   });
 }
 
@@ -91,4 +107,32 @@ export function sessionPayload(
     capacity: r.capacity,
     status: r.status,
   };
+}
+
+/**
+ * Warnings as data: a planner may well open a session before a delivery arrives, so low stock must not
+ * refuse the change, but the planner must see that places will be capped by stock.
+ */
+export function stockWarnings(session: Pick<Session, 'capacity' | 'booked' | 'stockFree'>): SessionWarning[] {
+  const openPlaces = Math.max(0, session.capacity - session.booked);
+  const usableStock = session.stockFree;
+  if (openPlaces === 0 || usableStock >= openPlaces) return [];
+  const warning = (code: SessionWarningCode, message: string, messageEn: string): SessionWarning =>
+    Object.assign(new SessionWarning(), { code, message, messageEn, usableStock, openPlaces });
+  if (usableStock === 0) {
+    return [
+      warning(
+        SessionWarningCode.NO_USABLE_STOCK,
+        'Belum ada stok vaksin yang dapat dipakai untuk sesi ini; tidak ada tempat yang dapat dipesan sampai stok masuk',
+        'There is no usable vaccine stock for this session; no place can be booked until stock arrives',
+      ),
+    ];
+  }
+  return [
+    warning(
+      SessionWarningCode.STOCK_BELOW_CAPACITY,
+      `Stok vaksin yang dapat dipakai (${usableStock} dosis) kurang dari ${openPlaces} tempat sesi ini`,
+      `Usable vaccine stock (${usableStock} doses) is below the ${openPlaces} places of this session`,
+    ),
+  ];
 }

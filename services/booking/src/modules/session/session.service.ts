@@ -1,6 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, conflict, notFound, pgArray, publish, SessionChanged, SessionClosed, SessionOpened, type Claims } from '@victori/shared';
+import {
+  badInput,
+  conflict,
+  findDose,
+  notFound,
+  pgArray,
+  publish,
+  SessionChanged,
+  SessionClosed,
+  SessionOpened,
+  type Claims,
+} from '@victori/shared';
 import type { BookingConfig } from '../../config.js';
 import { transaction } from '../../db.js';
 import { bookingPolicy } from '../../policy.js';
@@ -8,7 +19,7 @@ import { addDays, isDate, isTime, localNow, minutesOf, timeOf } from '../../time
 import { productRules, type ProductRule } from '../eligibility/eligibility.rules.js';
 import { FacilityEntity } from '../facility/facility.entity.js';
 import { isUuid } from '../facility/facility.loader.js';
-import { SESSION_SELECT, sessionPayload, type SessionRow, type SlotRow } from './session.rows.js';
+import { notPastSql, SESSION_SELECT, sessionPayload, type SessionRow, type SlotRow } from './session.rows.js';
 import type { CreateSessionInput, SessionFilter, UpdateSessionInput } from './session.type.js';
 
 /** Large enough for a whole day of a district on one screen or export; bounded so one request stays cheap. */
@@ -77,13 +88,21 @@ export async function searchSessions(
   if (filter.dateFrom) add('s.date >= ?::date', filter.dateFrom);
   if (filter.dateTo) add('s.date <= ?::date', filter.dateTo);
   if (filter.programme) add('s.programme = ?', filter.programme);
-  if (filter.productCode) add('s.product_code = ?', filter.productCode);
-  if (filter.productCodes) add('s.product_code = any(?::text[])', pgArray(filter.productCodes));
-  if (filter.doseKind) add('? = any(s.dose_kinds)', filter.doseKind);
+  // A session matches by any product it offers (one visit, several vaccines), not only its main one.
+  const offered = (cond: string): string => `exists (select 1 from session_offer so where so.session_id = s.id and ${cond})`;
+  if (filter.productCode) add(`(s.product_code = ? or ${offered('so.product_code = ?')})`, filter.productCode, filter.productCode);
+  if (filter.productCodes) {
+    const codes = pgArray(filter.productCodes);
+    add(`(s.product_code = any(?::text[]) or ${offered('so.product_code = any(?::text[])')})`, codes, codes);
+  }
+  if (filter.doseKind) add(`(? = any(s.dose_kinds) or ${offered('? = any(so.dose_kinds)')})`, filter.doseKind, filter.doseKind);
   if (filter.hasPlaces) {
+    const now = localNow();
     add(
-      `s.status = 'OPEN' and s.date >= ?::date and s.booked < s.capacity and coalesce(l.usable_doses, 0) > coalesce(c.committed, 0)`,
-      localNow().date,
+      `s.status = 'OPEN' and ${notPastSql} and s.booked < s.capacity and coalesce(l.usable_doses, 0) > coalesce(c.committed, 0)`,
+      now.date,
+      now.date,
+      timeOf(now.minutes),
     );
   }
   const from = `${SESSION_SELECT} join facility f on f.id = s.facility_id`;
@@ -113,7 +132,7 @@ export async function searchSessions(
 // ---------------------------------------------------------------------------------------------
 // Managing sessions (health workers of the facility, admins)
 
-const RETURNING = `id, facility_id, date::text as date, start_time, end_time, programme, product_code, dose_kinds, capacity, status`;
+const RETURNING = `id, facility_id, date::text as date, start_time, end_time, programme, product_code, dose_kinds, capacity, status, school_grade`;
 
 interface SlotPlan {
   startTime: string;
@@ -155,6 +174,54 @@ function product(code: string, field = 'productCode'): ProductRule {
   const p = productRules().get(code);
   if (!p) throw badInput(field, { id: `Produk vaksin ${code} tidak dikenal`, en: `Unknown vaccine product ${code}` });
   return p;
+}
+
+/** Further products of a several-vaccine session: same programme, distinct products, each serving distinct doses. */
+/** The grade of a school session: only where the schedule gives doses by grade, and every dose offered is of that grade. */
+function schoolGrade(grade: number | undefined | null, programme: string, kinds: string[]): number | null {
+  if (grade == null) return null;
+  const graded = kinds.map((k) => findDose(programme, k)?.dose.grade);
+  if (graded.every((g) => g === undefined)) {
+    throw badInput('schoolGrade', {
+      id: `Program ${programme} tidak diberikan per kelas`,
+      en: `Programme ${programme} is not given by grade`,
+    });
+  }
+  const wrong = kinds.filter((_, i) => graded[i] !== grade);
+  if (wrong.length) {
+    throw badInput('doseKinds', {
+      id: `Dosis ${wrong.join(', ')} tidak diberikan di kelas ${grade}`,
+      en: `Dose ${wrong.join(', ')} is not given in grade ${grade}`,
+    });
+  }
+  return grade;
+}
+
+function moreProducts(
+  input: { productCode: string; doseKinds: string[] }[],
+  main: ProductRule,
+  programme: string,
+): { code: string; kinds: string[] }[] {
+  if (input.length > 10) throw badInput('moreProducts', { id: 'Paling banyak 10 produk tambahan', en: 'At most 10 further products' });
+  const seen = new Set([main.code]);
+  return input.map((m, i) => {
+    const p = product(m.productCode, `moreProducts.${i}.productCode`);
+    if (seen.has(p.code)) {
+      throw badInput(`moreProducts.${i}.productCode`, {
+        id: `Produk ${p.code} sudah ada di sesi ini`,
+        en: `Product ${p.code} is already offered`,
+      });
+    }
+    seen.add(p.code);
+    const kinds = doseKinds(m.doseKinds, p);
+    if (p.programme !== programme && !kinds.every((k) => findDose(programme, k))) {
+      throw badInput(`moreProducts.${i}.productCode`, {
+        id: `${p.name} termasuk program ${p.programme}`,
+        en: `${p.name} belongs to programme ${p.programme}`,
+      });
+    }
+    return { code: p.code, kinds };
+  });
 }
 
 function doseKinds(kinds: string[], p: ProductRule): string[] {
@@ -220,10 +287,13 @@ export async function createSession(em: EntityManager, claims: Claims, input: Cr
   if (!facility?.active) throw notFound('Fasilitas', 'facilityId');
   const p = product(input.productCode);
   const programme = input.programme ?? p.programme;
-  if (programme !== p.programme) {
+  const kinds = doseKinds(input.doseKinds, p);
+  // A product may serve another programme's dose (the routine MR vial gives BIAS's MR-BIAS): the doses decide.
+  if (programme !== p.programme && !kinds.every((k) => findDose(programme, k))) {
     throw badInput('programme', { id: `${p.name} termasuk program ${p.programme}`, en: `${p.name} belongs to programme ${p.programme}` });
   }
-  const kinds = doseKinds(input.doseKinds, p);
+  const more = moreProducts(input.moreProducts ?? [], p, programme);
+  const grade = schoolGrade(input.schoolGrade, programme, [...kinds, ...more.flatMap((m) => m.kinds)]);
   const slotMinutes = input.slotMinutes ?? config.defaultSlotMinutes;
   schedule(input.date, input.startTime, input.endTime, slotMinutes);
   const total = capacity(input.capacity);
@@ -231,12 +301,20 @@ export async function createSession(em: EntityManager, claims: Claims, input: Cr
   const id = randomUUID();
   await transaction(em, async (tx) => {
     const [row] = await tx.execute<SessionRow[]>(
-      `insert into session (id, facility_id, date, start_time, end_time, programme, product_code, dose_kinds, capacity)
-       values (?, ?, ?::date, ?, ?, ?, ?, ?::text[], ?) returning ${RETURNING}`,
-      [id, facility.id, input.date, input.startTime, input.endTime, programme, p.code, pgArray(kinds), total],
+      `insert into session (id, facility_id, date, start_time, end_time, programme, product_code, dose_kinds, capacity, school_grade)
+       values (?, ?, ?::date, ?, ?, ?, ?, ?::text[], ?, ?) returning ${RETURNING}`,
+      [id, facility.id, input.date, input.startTime, input.endTime, programme, p.code, pgArray(kinds), total, grade],
     );
     await insertSlots(tx, id, plan);
     await ensureCommitment(tx, facility.id, p.code);
+    for (const m of more) {
+      await tx.execute(`insert into session_offer (session_id, product_code, dose_kinds) values (?, ?, ?::text[])`, [
+        id,
+        m.code,
+        pgArray(m.kinds),
+      ]);
+      await ensureCommitment(tx, facility.id, m.code);
+    }
     await publish(tx, 'booking', SessionOpened, id, sessionPayload(row!));
   });
   return id;
@@ -261,6 +339,8 @@ export async function updateSession(
   const current = await sessionForManagement(em, claims, id);
   const p = product(input.productCode ?? current.product_code);
   const kinds = input.doseKinds ? doseKinds(input.doseKinds, p) : doseKinds(current.dose_kinds, p);
+  // A school session stays a session for its grade.
+  schoolGrade(current.school_grade, current.programme, kinds);
   const structural =
     input.date != null || input.startTime != null || input.endTime != null || input.slotMinutes != null || input.productCode != null;
   const date = input.date ?? current.date;

@@ -1,4 +1,4 @@
-import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { VaccineProductRef } from '../../external/product.stub.js';
 import { Facility } from '../facility/facility.type.js';
 
@@ -21,6 +21,29 @@ export class Slot {
 
   sessionId!: string;
   booked!: number;
+}
+
+@ObjectType('SessionOffer', { description: 'A product a session offers, the doses it serves there, and its stock left to book' })
+export class SessionOffer {
+  @Field(() => String)
+  productCode!: string;
+
+  @Field(() => [String])
+  doseKinds!: string[];
+
+  @Field(() => Int, { description: 'Usable doses of this product at the facility not yet promised to live appointments' })
+  stockLeft!: number;
+}
+
+@InputType('SessionProductInput', {
+  description: 'A further product of the same programme the session offers (one visit, several vaccines)',
+})
+export class SessionProductInput {
+  @Field(() => String)
+  productCode!: string;
+
+  @Field(() => [String])
+  doseKinds!: string[];
 }
 
 @Directive('@key(fields: "id")')
@@ -54,6 +77,9 @@ export class Session {
   @Field(() => [String], { description: 'Dose kinds served, e.g. PRIMARY_1, BOOSTER_1' })
   doseKinds!: string[];
 
+  @Field(() => Int, { nullable: true, description: 'School programmes: the grade this session is for; its doses are decided by the grade' })
+  schoolGrade?: number;
+
   @Field(() => Int, { description: 'Places over all slots' })
   capacity!: number;
 
@@ -68,6 +94,11 @@ export class Session {
 
   @Field(() => [Slot])
   slots?: Slot[];
+
+  @Field(() => [SessionOffer], {
+    description: 'Every product the session offers (its main product first), for one visit with several vaccines',
+  })
+  offers?: SessionOffer[];
 
   facilityId!: string;
   booked!: number;
@@ -163,6 +194,18 @@ export class CreateSessionInput {
 
   @Field(() => Int, { nullable: true, description: 'Slot length in minutes (default from configuration, 30)' })
   slotMinutes?: number;
+
+  @Field(() => [SessionProductInput], {
+    nullable: true,
+    description: 'Further products offered at the same visit (each with its dose kinds), e.g. OPV and PCV beside the main product',
+  })
+  moreProducts?: SessionProductInput[];
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'School programmes (BIAS): the grade the session is for; every dose kind must be one the schedule gives in that grade',
+  })
+  schoolGrade?: number;
 }
 
 @InputType('UpdateSessionInput', { description: 'Only the fields given change' })
@@ -187,4 +230,40 @@ export class UpdateSessionInput {
 
   @Field(() => String, { nullable: true, description: 'Only while nothing is booked' })
   productCode?: string;
+}
+
+export enum SessionWarningCode {
+  NO_USABLE_STOCK = 'NO_USABLE_STOCK',
+  STOCK_BELOW_CAPACITY = 'STOCK_BELOW_CAPACITY',
+}
+registerEnumType(SessionWarningCode, {
+  name: 'SessionWarningCode',
+  description: 'Why a planned session may not be able to serve every place it offers',
+});
+
+@ObjectType('SessionWarning', { description: 'Something the planner should know; the session was saved anyway' })
+export class SessionWarning {
+  @Field(() => SessionWarningCode)
+  code!: SessionWarningCode;
+
+  @Field(() => String, { description: 'Indonesian' })
+  message!: string;
+
+  @Field(() => String)
+  messageEn!: string;
+
+  @Field(() => Int, { description: 'Usable doses of the product at the facility not yet promised to appointments' })
+  usableStock!: number;
+
+  @Field(() => Int, { description: 'Places of the session still open to booking' })
+  openPlaces!: number;
+}
+
+@ObjectType('SessionPayload', { description: 'The session as saved, with warnings that did not stop the change' })
+export class SessionResult {
+  @Field(() => Session)
+  session!: Session;
+
+  @Field(() => [SessionWarning])
+  warnings!: SessionWarning[];
 }

@@ -57,7 +57,8 @@ export function checkDose(input: {
     });
   const product = productCatalogue().get(input.productCode);
   if (!product) throw badInput('productCode', { id: 'Produk vaksin tidak dikenal', en: 'Unknown vaccine product' });
-  if (product.programme !== input.programme || !product.doseKinds.includes(input.doseKind)) {
+  // The dose decides, not the product's home programme: BIAS's MR-BIAS is given with the routine MR vial.
+  if (!product.doseKinds.includes(input.doseKind)) {
     throw badInput('productCode', {
       id: `${product.name} tidak untuk dosis ${input.doseKind}`,
       en: `${product.name} is not used for ${input.doseKind}`,
@@ -184,6 +185,26 @@ export class DoseService {
       if (error instanceof UniqueConstraintViolationException) throw duplicate();
       throw error;
     }
+  }
+
+  /**
+   * A declared dose a health worker confirmed: a dose record like any other (validity judged against the
+   * schedule, DoseRecorded for coverage, national delivery) but with source DECLARED, so the national
+   * record receives it as reported, not administered here (primarySource false). Runs in the caller's
+   * transaction, which holds the person's row lock.
+   */
+  async recordDeclared(
+    tx: EntityManager,
+    person: PersonEntity,
+    input: { programme: string; doseKind: string; productCode: string; lotNumber: string; givenOn: string },
+    facilityId: string,
+  ): Promise<DoseRecordEntity> {
+    // Noon in Jakarta: the declared day, whatever the server's zone.
+    const dose = checkDose({ ...input, administeredAt: `${input.givenOn}T12:00:00+07:00` });
+    const record = await this.insertRecord(tx, person, dose, facilityId, { source: 'DECLARED' });
+    await publish(tx, 'immunization', DoseRecorded, person.id, dosePayload(record, person));
+    await enqueueDeliveries(tx, [{ dedupeKey: record.dedupeKey, personId: person.id, doseRecordId: record.id }]);
+    return record;
   }
 
   /** Supersedes (or voids) a record; both stay. Health workers of the record's facility, or admins. */

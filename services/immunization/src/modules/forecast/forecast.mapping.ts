@@ -61,16 +61,21 @@ export function matchSessions(schedule: Schedule, birthDate: string, given: Give
   for (const s of sessions) {
     if (s.remainingPlaces <= 0) continue;
     const stock = s.facility.stock?.find((x) => x.product.code === s.productCode);
-    if (s.facility.stock && (!stock || stock.usableDoses <= 0)) continue;
+    if (!s.offers && s.facility.stock && (!stock || stock.usableDoses <= 0)) continue;
+    // A several-vaccine session serves each dose with the product that has stock left for it.
+    const offers = s.offers?.filter((o) => o.stockLeft > 0) ?? [{ productCode: s.productCode, doseKinds: s.doseKinds }];
     if (!scheduleApplies(schedule, birthDate, s.date)) continue;
     let givable = byDate.get(s.date);
     if (!givable) {
       givable = givableOn(forecast(schedule, birthDate, given, s.date), s.date);
       byDate.set(s.date, givable);
     }
-    const doses = givable.filter(
-      (d) =>
-        (s.doseKinds.length === 0 || s.doseKinds.includes(d.doseKind)) && productsForDose(d.doseKind).some((p) => p.code === s.productCode),
+    const doses = givable.filter((d) =>
+      offers.some(
+        (o) =>
+          (o.doseKinds.length === 0 || o.doseKinds.includes(d.doseKind)) &&
+          productsForDose(d.doseKind).some((p) => p.code === o.productCode),
+      ),
     );
     if (doses.length === 0) continue;
     out.push(

@@ -1,3 +1,4 @@
+import { pendingDeclared } from '../declared/declared.service.js';
 import { badInput } from '@victori/shared';
 import type { ImmunizationContext } from '../../context.js';
 import type { PersonEntity } from '../person/person.entity.js';
@@ -26,11 +27,23 @@ export function pickSchedule(person: PersonEntity, asOf: string, programme?: str
   return scheduleForPerson(schedules().find((s) => scheduleApplies(s, person.birthDate, asOf)) ?? schedules()[0]!, person.sex);
 }
 
-async function givenDoses(ctx: ImmunizationContext, personId: string, programme: string): Promise<GivenDose[]> {
+type Given = GivenDose & { declared?: 'DECLARED' | 'NATIONAL' };
+
+async function givenDoses(ctx: ImmunizationContext, personId: string, programme: string): Promise<Given[]> {
   const records = await ctx.loaders.dosesByPerson.load(personId);
-  return records
+  const recorded = records
     .filter((r) => r.status === 'ACTIVE' && r.programme === programme)
     .map((r) => ({ id: r.id, doseKind: r.doseKind, givenOn: jakartaDate(r.administeredAt) }));
+  // Declared doses count (as DECLARED) until a health worker decides; a confirmed one is a record above.
+  const declared = (await pendingDeclared(ctx.em, personId))
+    .filter((d) => d.programme === programme && !recorded.some((r) => r.doseKind === d.dose_kind))
+    .map((d): Given => ({
+      id: d.id,
+      doseKind: d.dose_kind,
+      givenOn: d.given_on,
+      declared: d.status === 'NATIONAL' ? 'NATIONAL' : 'DECLARED',
+    }));
+  return [...recorded, ...declared];
 }
 
 export async function personForecast(
@@ -42,7 +55,10 @@ export async function personForecast(
   const asOf = checkDate(asOfArg, 'asOf') ?? jakartaDate(new Date());
   const schedule = pickSchedule(person, asOf, programme);
   const given = await givenDoses(ctx, person.id, schedule.programme);
-  return toForecast(person.id, schedule, person.birthDate, forecast(schedule, person.birthDate, given, asOf));
+  const result = toForecast(person.id, schedule, person.birthDate, forecast(schedule, person.birthDate, given, asOf));
+  const declared = new Map(given.flatMap((g) => (g.declared ? [[g.id, g.declared] as const] : [])));
+  for (const d of result.doses) d.source = d.doseRecordId ? (declared.get(d.doseRecordId) ?? 'RECORDED') : null;
+  return result;
 }
 
 export async function dueAndAvailable(

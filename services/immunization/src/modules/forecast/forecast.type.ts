@@ -32,8 +32,15 @@ export class DoseForecast {
   @Field(() => String, { nullable: true, description: 'Why a given dose does not count, or why a dose is no longer needed' })
   reason?: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The dose record, or the declared dose while source is DECLARED' })
   doseRecordId?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'For given doses: RECORDED (a dose record), DECLARED (told by the citizen, not yet confirmed) or NATIONAL (found in SATUSEHAT)',
+  })
+  source?: string | null;
 
   @Field(() => String, { nullable: true })
   givenOn?: string | null;

@@ -7,6 +7,8 @@ export interface SessionNode {
   programme: string;
   productCode: string;
   doseKinds: string[];
+  /** Every product the session offers (main first) with its stock left; absent from older callers' data. */
+  offers?: { productCode: string; doseKinds: string[]; stockLeft: number }[];
   capacity: number;
   remainingPlaces: number;
   facility: { id: string; name: string; stock?: { usableDoses: number; product: { code: string } }[] | null };
@@ -25,6 +27,7 @@ export interface SessionFilter {
 export const SESSIONS_QUERY = `query DueAndAvailable($filter: SessionFilter, $first: Int, $after: String) {
   sessions(filter: $filter, first: $first, after: $after) {
     edges { cursor node { id date startTime endTime programme productCode doseKinds capacity remainingPlaces
+      offers { productCode doseKinds stockLeft }
       facility { id name stock { usableDoses product { code } } } } }
     pageInfo { hasNextPage endCursor }
   }

@@ -42,6 +42,10 @@ export class PersonEntity {
   @Property({ type: 'text', nullable: true })
   motherNikEncrypted?: string | null;
 
+  /** CONFIRMED or PENDING (typed in by a citizen without proof); see Migration20261201210000_child_registry. */
+  @Property({ type: 'string', length: 10, nullable: true })
+  motherLink?: 'CONFIRMED' | 'PENDING' | null;
+
   @Property({ type: 'string', length: 20 })
   residenceKelurahanCode!: string;
 

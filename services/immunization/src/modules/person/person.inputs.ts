@@ -45,6 +45,13 @@ export class RegisterChildInput {
   @Field(() => String, { nullable: true, description: "The mother's NIK; required when the child has no NIK yet" })
   motherNik?: string;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Proof that links the child to motherNik from a citizen account: the one-time claim code a health worker issued for the mother's record (issuePersonClaimCode). Without it (and unless the account is the mother's own) the link stays PENDING until a health worker confirms it",
+  })
+  motherClaimCode?: string;
+
   @Field(() => String)
   residenceKelurahanCode!: string;
 

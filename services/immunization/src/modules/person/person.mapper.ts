@@ -11,6 +11,7 @@ export function toPerson(e: PersonEntity, vault: PiiVault): Person {
     nikMasked: e.nikEncrypted ? maskNik(vault.decrypt(e.nikEncrypted)) : null,
     hasNik: Boolean(e.nikHash),
     motherNikMasked: e.motherNikEncrypted ? maskNik(vault.decrypt(e.motherNikEncrypted)) : null,
+    motherLink: e.motherLink ?? null,
     birthDate: e.birthDate,
     sex: e.sex,
     birthWeightGrams: e.birthWeightGrams ?? null,

@@ -9,6 +9,7 @@ import { PersonEntity } from './person.entity.js';
 import { AddGuardianInput, AssignChildNikInput, RegisterChildInput, RegisterPersonInput } from './person.inputs.js';
 import { toPerson } from './person.mapper.js';
 import { PersonService } from './person.service.js';
+import { childKey } from './child-registry.js';
 import { Person, PersonClaimCode } from './person.type.js';
 import { checkBirthDate } from './person.service.js';
 
@@ -72,9 +73,12 @@ export class PersonResolver {
     return toPerson(person, ctx.vault);
   }
 
-  @Mutation(() => Person, { description: 'Registers a child; the registering citizen becomes a guardian' })
+  @Mutation(() => Person, {
+    description:
+      "Registers a child; the registering citizen becomes a guardian. The same child again (same mother's NIK, birth date, sex and name) returns it to its guardian and is DUPLICATE (with existingPersonId) for anyone else; honours the Idempotency-Key header",
+  })
   async registerChild(@Ctx() ctx: ImmunizationContext, @Arg('input', () => RegisterChildInput) input: RegisterChildInput): Promise<Person> {
-    const person = await service(ctx).registerChild(input);
+    const person = await service(ctx).registerChild(input, childKey(ctx.request, input));
     ctx.events.relay.nudge();
     return toPerson(person, ctx.vault);
   }
@@ -100,6 +104,15 @@ export class PersonResolver {
     const person = await immunizationPolicy.issueClaimCode(ctx, personId);
     const { code, expiresAt } = await service(ctx).issueClaimCode(person);
     return Object.assign(new PersonClaimCode(), { code, expiresAt: expiresAt.toISOString() });
+  }
+
+  @Mutation(() => Person, {
+    description:
+      "A health worker who sees the child (or an admin) confirms, with the mother's ID card in hand, that the mother's NIK a citizen typed in is hers",
+  })
+  async confirmMotherLink(@Ctx() ctx: ImmunizationContext, @Arg('personId', () => ID) personId: string): Promise<Person> {
+    const person = await immunizationPolicy.confirmMotherLink(ctx, personId);
+    return toPerson(await service(ctx).confirmMotherLink(person), ctx.vault);
   }
 
   @FieldResolver(() => [DoseRecord], { description: 'Dose records, oldest first; superseded ones only when asked' })

@@ -14,11 +14,12 @@ import {
   type PiiVault,
   type Sex,
 } from '@victori/shared';
-import { GuardianLinked, PersonRegistered } from '@victori/shared';
+import { GuardianLinked, MotherConfirmed, PersonRegistered } from '@victori/shared';
 import { isSemarangKelurahan } from '../../catalogue/catalogue.js';
 import { immunizationPolicy } from '../../policy.js';
 import { addDuration, isIsoDate, jakartaDate, parseDuration } from '../schedule/schedule.dates.js';
 import { GuardianEntity } from '../guardian/guardian.entity.js';
+import { claimKey, duplicateChild, normaliseName, storeKey, type ChildKey } from './child-registry.js';
 import { PersonEntity } from './person.entity.js';
 import type { AddGuardianInput, AssignChildNikInput, RegisterChildInput, RegisterPersonInput } from './person.inputs.js';
 
@@ -117,6 +118,7 @@ export class PersonService {
             await this.takeClaimCode(tx, existing.id, input.claimCode);
             await this.assertNoOwnRecord(tx);
             existing.accountId = this.claims.sub!;
+            await this.emitGuardianLinked(tx, existing.id, this.claims.sub!, 'SELF');
             return existing;
           }
           if (this.claims.role === 'health-worker') await this.walkIn(tx, existing, fullName);
@@ -168,7 +170,7 @@ export class PersonService {
   }
 
   /** Consumes a valid claim code for the person, or refuses (the same answer for a missing, wrong or expired code). */
-  private async takeClaimCode(tx: EntityManager, personId: string, code: string | undefined): Promise<void> {
+  private async takeClaimCode(tx: EntityManager, personId: string, code: string | undefined, field = 'claimCode'): Promise<void> {
     const given = code?.trim().toUpperCase();
     const taken = given
       ? await tx.execute<{ person_id: string }[]>(
@@ -176,6 +178,16 @@ export class PersonService {
           [personId, this.vault.hash(`claim:${given}`)],
         )
       : [];
+    if (taken.length === 0 && field === 'motherClaimCode') {
+      throw new AppError(
+        ErrorCode.FORBIDDEN,
+        {
+          id: 'Kode klaim ibu salah atau kedaluwarsa; mintalah kode baru kepada petugas kesehatan',
+          en: "The mother's claim code is wrong or expired; ask a health worker for a new one",
+        },
+        { field },
+      );
+    }
     if (taken.length === 0) {
       throw forbidden(
         'This NIK is already registered by a health facility; ask a health worker there for a claim code and enter it',
@@ -203,7 +215,7 @@ export class PersonService {
   }
 
   /** A child registered by a parent (who becomes a guardian) or by a health worker at birth. */
-  async registerChild(input: RegisterChildInput): Promise<PersonEntity> {
+  async registerChild(input: RegisterChildInput, key: ChildKey | null = null): Promise<PersonEntity> {
     immunizationPolicy.register(this.claims);
     const sex = checkSex(input.sex);
     const birthDate = checkBirthDate(input.birthDate);
@@ -233,49 +245,165 @@ export class PersonService {
     }
     try {
       return await this.em.transactional(async (tx) => {
-        if (this.claims.role === 'health-worker') {
-          // A child registered elsewhere (by a parent, another facility) brought in: the same child, now linked here.
-          const known = await this.knownChild(tx, input, birthDate, sex, fullName);
-          if (known) return known;
+        if (key) {
+          const { replayId } = await claimKey(tx, key);
+          const replayed = replayId ? await tx.findOne(PersonEntity, { id: replayId }) : null;
+          if (replayed) return replayed;
         }
-        const person = tx.create(PersonEntity, {
-          id: randomUUID(),
-          nikHash: input.nik ? this.vault.hash(input.nik) : null,
-          nikEncrypted: input.nik ? this.vault.encrypt(input.nik) : null,
-          motherNikHash: input.motherNik ? this.vault.hash(input.motherNik) : null,
-          motherNikEncrypted: input.motherNik ? this.vault.encrypt(input.motherNik) : null,
-          fullNameEncrypted: this.vault.encrypt(fullName),
-          birthDate,
-          sex,
-          birthWeightGrams: input.birthWeightGrams ?? null,
-          residenceKelurahanCode: residence,
-          isChild: true,
-          registeredByFacilityId: this.claims.role === 'health-worker' ? (this.claims.facilityId ?? null) : null,
-          createdAt: new Date(),
-        });
-        if (this.claims.role === 'citizen') {
-          tx.create(GuardianEntity, {
-            id: randomUUID(),
-            personId: person.id,
-            accountId: this.claims.sub!,
-            relationship: input.relationship,
-            createdAt: new Date(),
-          });
-        }
-        await tx.flush();
-        await emitRegistered(tx, person);
-        if (this.claims.role === 'citizen') {
-          await publish(tx, 'immunization', GuardianLinked, person.id, {
-            personId: person.id,
-            accountId: this.claims.sub!,
-            relationship: input.relationship,
-          });
-        }
+        const person = await this.newOrExistingChild(tx, input, birthDate, sex, fullName, residence);
+        if (key) await storeKey(tx, key, person.id);
         return person;
       });
     } catch (error) {
       throw uniqueViolation(error) ?? error;
     }
+  }
+
+  private async newOrExistingChild(
+    tx: EntityManager,
+    input: RegisterChildInput,
+    birthDate: string,
+    sex: Sex,
+    fullName: string,
+    residence: string,
+  ): Promise<PersonEntity> {
+    const motherNikHash = input.motherNik ? this.vault.hash(input.motherNik) : null;
+    // Two registrations of one child at the same moment (two phones of one family) must not both insert.
+    await tx.execute(`select pg_advisory_xact_lock(hashtext(?))`, [
+      `child:${input.nik ? this.vault.hash(input.nik) : `${motherNikHash}:${birthDate}`}`,
+    ]);
+    if (this.claims.role === 'health-worker') {
+      // A child registered elsewhere (by a parent, another facility) brought in: the same child, now linked here.
+      const known = await this.knownChild(tx, input, birthDate, sex, fullName);
+      if (known) {
+        if (known.motherLink === 'PENDING' && known.motherNikHash === motherNikHash) {
+          known.motherLink = 'CONFIRMED';
+          await this.emitMotherConfirmed(tx, known);
+        }
+        return known;
+      }
+    }
+    const proven =
+      this.claims.role === 'citizen' && motherNikHash ? await this.motherProven(tx, motherNikHash, input.motherClaimCode) : true;
+    if (this.claims.role === 'citizen') {
+      const same = await this.sameChild(tx, input, motherNikHash, birthDate, sex, fullName);
+      if (same) return this.joinExisting(tx, same, input, proven);
+    }
+    const person = tx.create(PersonEntity, {
+      id: randomUUID(),
+      nikHash: input.nik ? this.vault.hash(input.nik) : null,
+      nikEncrypted: input.nik ? this.vault.encrypt(input.nik) : null,
+      motherNikHash,
+      motherNikEncrypted: input.motherNik ? this.vault.encrypt(input.motherNik) : null,
+      motherLink: motherNikHash ? (proven ? 'CONFIRMED' : 'PENDING') : null,
+      fullNameEncrypted: this.vault.encrypt(fullName),
+      birthDate,
+      sex,
+      birthWeightGrams: input.birthWeightGrams ?? null,
+      residenceKelurahanCode: residence,
+      isChild: true,
+      registeredByFacilityId: this.claims.role === 'health-worker' ? (this.claims.facilityId ?? null) : null,
+      createdAt: new Date(),
+    });
+    if (this.claims.role === 'citizen') {
+      tx.create(GuardianEntity, {
+        id: randomUUID(),
+        personId: person.id,
+        accountId: this.claims.sub!,
+        relationship: input.relationship,
+        createdAt: new Date(),
+      });
+    }
+    await tx.flush();
+    await emitRegistered(tx, person);
+    if (person.motherLink === 'CONFIRMED') await this.emitMotherConfirmed(tx, person);
+    if (this.claims.role === 'citizen') await this.emitGuardianLinked(tx, person.id, this.claims.sub!, input.relationship);
+    return person;
+  }
+
+  /** Booking learns from this that the mother's NIK with proof of herself may book for the child. */
+  private async emitMotherConfirmed(tx: EntityManager, child: PersonEntity): Promise<void> {
+    if (!child.motherNikHash) return;
+    await publish(tx, 'immunization', MotherConfirmed, child.id, { personId: child.id, motherNikHash: child.motherNikHash });
+  }
+
+  /** Booking learns from this that the account may book for the person by registry id. */
+  private async emitGuardianLinked(tx: EntityManager, personId: string, accountId: string, relationship: string): Promise<void> {
+    await publish(tx, 'immunization', GuardianLinked, personId, { personId, accountId, relationship });
+  }
+
+  /**
+   * Knowing a woman's NIK is not proof of being her or her child's guardian (stay-up item 6): the proof is
+   * this account being her own record, or the one-time claim code a health worker issued for her record.
+   */
+  private async motherProven(tx: EntityManager, motherNikHash: string, claimCode: string | undefined): Promise<boolean> {
+    const mother = await tx.findOne(PersonEntity, { nikHash: motherNikHash });
+    if (!mother) return false;
+    if (mother.accountId && mother.accountId === this.claims.sub) return true;
+    if (!claimCode) return false;
+    await this.takeClaimCode(tx, mother.id, claimCode, 'motherClaimCode');
+    return true;
+  }
+
+  /** The child this registration describes, if already registered: by its NIK, or by mother, birth date, sex and name. */
+  private async sameChild(
+    tx: EntityManager,
+    input: RegisterChildInput,
+    motherNikHash: string | null,
+    birthDate: string,
+    sex: Sex,
+    fullName: string,
+  ): Promise<PersonEntity | undefined> {
+    if (input.nik) return (await tx.findOne(PersonEntity, { nikHash: this.vault.hash(input.nik) })) ?? undefined;
+    const candidates = await tx.find(PersonEntity, { motherNikHash: motherNikHash!, birthDate, sex, isChild: true }, { limit: 20 });
+    const name = normaliseName(fullName);
+    return candidates.find((c) => normaliseName(this.vault.decrypt(c.fullNameEncrypted)) === name);
+  }
+
+  /**
+   * The same child again: its guardian gets it back (a retry, a second phone of the same account); an
+   * account proven to be the mother's joins as guardian and confirms the link; anyone else learns only
+   * that it exists (DUPLICATE with its id).
+   */
+  private async joinExisting(tx: EntityManager, same: PersonEntity, input: RegisterChildInput, proven: boolean): Promise<PersonEntity> {
+    const guardian = await tx.count(GuardianEntity, { personId: same.id, accountId: this.claims.sub! });
+    if (guardian) return same;
+    if (proven && input.motherNik && same.motherNikHash === this.vault.hash(input.motherNik)) {
+      tx.create(GuardianEntity, {
+        id: randomUUID(),
+        personId: same.id,
+        accountId: this.claims.sub!,
+        relationship: input.relationship,
+        createdAt: new Date(),
+      });
+      same.motherLink = 'CONFIRMED';
+      await tx.flush();
+      await this.emitMotherConfirmed(tx, same);
+      await this.emitGuardianLinked(tx, same.id, this.claims.sub!, input.relationship);
+      return same;
+    }
+    throw duplicateChild(same.id, input.nik ? 'nik' : 'motherNik');
+  }
+
+  /**
+   * A health worker confirms, with the mother and her ID card in front of them, that the child's mother's
+   * NIK is hers (the first visit of a child a citizen registered without proof).
+   */
+  async confirmMotherLink(person: PersonEntity): Promise<PersonEntity> {
+    if (!person.motherNikHash) {
+      throw conflict({ id: 'Anak ini tidak memiliki NIK ibu', en: "This child has no mother's NIK on record" }, { field: 'personId' });
+    }
+    if (person.motherLink !== 'CONFIRMED') {
+      await this.em.transactional(async (tx) => {
+        await tx.execute(`update person set mother_link = 'CONFIRMED' where id = ?`, [person.id]);
+        await this.emitMotherConfirmed(tx, person);
+        // The confirmed link is what the mother's-NIK booking path trusts: tell booking again for every guardian.
+        const guardians = await tx.find(GuardianEntity, { personId: person.id }, { limit: 20 });
+        for (const g of guardians) await this.emitGuardianLinked(tx, person.id, g.accountId, g.relationship);
+      });
+      person.motherLink = 'CONFIRMED';
+    }
+    return person;
   }
 
   private async knownChild(

@@ -22,6 +22,13 @@ export class Person {
   @Field(() => String, { nullable: true, description: "Mother's NIK, masked (children registered without their own NIK)" })
   motherNikMasked?: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "CONFIRMED when the mother's NIK is proven (health worker, the mother's own account or her claim code); PENDING until a health worker confirms it at a visit",
+  })
+  motherLink?: string | null;
+
   @Field(() => String, { description: 'Birth date, YYYY-MM-DD' })
   birthDate!: string;
 
