@@ -19,3 +19,4 @@ export * from './postgres.js';
 export * from './service.js';
 export * from './events/index.js';
 export * from './schedule/index.js';
+export * from './rate-limit.js';

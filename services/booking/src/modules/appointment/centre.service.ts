@@ -20,24 +20,15 @@ import { isUuid } from '../facility/facility.loader.js';
 import { SESSION_SELECT, type SessionRow, type SlotRow } from '../session/session.rows.js';
 import { APPOINTMENT_COLUMNS, appointmentColumns, appointmentPayload, type AppointmentRow } from './appointment.rows.js';
 import type { WalkInInput } from './appointment.type.js';
-import { newSlipCode, normaliseSlipCode, validatePerson } from './person.validation.js';
-import { HOLDS_PER_DOSE, releaseVisitDoses } from './visit-doses.js';
+import { newSlipCode, validatePerson } from './person.validation.js';
+import { deskAppointment, HOLDS_PER_DOSE, releaseVisitDoses } from './visit-doses.js';
 
 const onSessionDay = (): AppError =>
   conflict({ id: 'Hanya dapat dilakukan pada hari sesi', en: 'This can only be done on the day of the session' }, { field: 'sessionDate' });
 
 /** Health workers of the appointment's facility (and admins) check in the person holding the slip, on the day. */
 export async function checkIn(ctx: BookingContext, appointmentId: string, slipCode: string): Promise<AppointmentRow> {
-  const claims = ctx.request.claims;
-  bookingPolicy.facilityWork(claims, 'before', 'Janji temu', 'appointmentId');
-  const [current] = isUuid(appointmentId)
-    ? await ctx.em.execute<AppointmentRow[]>(`select ${APPOINTMENT_COLUMNS} from appointment where id = ?`, [appointmentId])
-    : [];
-  bookingPolicy.facilityWork(claims, current, 'Janji temu', 'appointmentId');
-  if (!current) throw notFound('Janji temu', 'appointmentId');
-  if (normaliseSlipCode(slipCode) !== current.slip_code) {
-    throw badInput('slipCode', { id: 'Kode slip tidak cocok', en: 'The slip code does not match' });
-  }
+  const current = await deskAppointment(ctx, appointmentId, slipCode);
   if (current.status !== 'BOOKED') {
     throw conflict(
       { id: `Janji temu berstatus ${current.status}`, en: `The appointment is ${current.status}` },

@@ -260,15 +260,10 @@ async function finishVisit(
 }
 
 /**
- * At the visit, the health worker marks the antigens that will not be given today (a contraindication, the
- * parent declines): their stock is released at once, and the visit completes when nothing is left to give.
+ * The appointment a health worker at the desk acts on: the policy first (facility staff), then the row,
+ * the policy again with its facility, and the slip code of the person in front of them.
  */
-export async function markDosesNotGiven(
-  ctx: BookingContext,
-  appointmentId: string,
-  slipCode: string,
-  doseKinds: string[],
-): Promise<AppointmentRow> {
+export async function deskAppointment(ctx: BookingContext, appointmentId: string, slipCode: string): Promise<AppointmentRow> {
   const claims = ctx.request.claims;
   bookingPolicy.facilityWork(claims, 'before', 'Janji temu', 'appointmentId');
   const [current] = isUuid(appointmentId)
@@ -279,6 +274,20 @@ export async function markDosesNotGiven(
   if (normaliseSlipCode(slipCode) !== current.slip_code) {
     throw badInput('slipCode', { id: 'Kode slip tidak cocok', en: 'The slip code does not match' });
   }
+  return current;
+}
+
+/**
+ * At the visit, the health worker marks the antigens that will not be given today (a contraindication, the
+ * parent declines): their stock is released at once, and the visit completes when nothing is left to give.
+ */
+export async function markDosesNotGiven(
+  ctx: BookingContext,
+  appointmentId: string,
+  slipCode: string,
+  doseKinds: string[],
+): Promise<AppointmentRow> {
+  const current = await deskAppointment(ctx, appointmentId, slipCode);
   if (current.status !== 'CHECKED_IN') {
     throw conflict(
       { id: 'Hanya untuk janji temu yang sudah check-in', en: 'Only for an appointment that is checked in' },
