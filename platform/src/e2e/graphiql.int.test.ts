@@ -23,8 +23,16 @@ describe('the development landing page', () => {
     await platform?.close();
   });
 
-  test.each(['/', '/graphql'])('GET %s from a browser is GraphiQL with a header editor, every asset served locally', async (path) => {
-    const page = await fetch(`${origin}${path}`, { headers: { accept: 'text/html' } });
+  test("GET / is the citizens' web app on the public port; the IDE lives at /graphql", async () => {
+    const page = await fetch(`${origin}/`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('<div id="app"></div>');
+    expect(html).not.toContain('GraphiQL');
+  });
+
+  test('GET /graphql from a browser is GraphiQL with a header editor, every asset served locally', async () => {
+    const page = await fetch(`${origin}/graphql`, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
     const html = await page.text();
@@ -47,7 +55,7 @@ describe('the development landing page', () => {
   });
 
   test('the page queries the same origin, and queries still work there', async () => {
-    const html = await (await fetch(origin, { headers: { accept: 'text/html' } })).text();
+    const html = await (await fetch(`${origin}/graphql`, { headers: { accept: 'text/html' } })).text();
     expect(html).toContain('"endpoint":"/graphql"');
     const res = await fetch(`${origin}/graphql`, {
       method: 'POST',
