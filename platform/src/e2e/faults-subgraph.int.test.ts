@@ -130,6 +130,9 @@ describe('fault: a subgraph that hangs', () => {
         GATEWAY_BREAKER_FAILURES: '3',
         GATEWAY_BREAKER_OPEN_MS: String(OPEN_MS),
         GATEWAY_TRUSTED_PROXIES: '127.0.0.1',
+        // The edge's class bound is under test: the gateway's own loop governor (for direct callers) would
+        // shrink its read bound on a busy machine and refuse admitted reads with 503, whichever class they are.
+        GATEWAY_READ_LOOP_TARGET_PERCENT: '0',
       },
     });
     proxy.target = platform.services.inventory.url;
