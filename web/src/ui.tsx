@@ -85,3 +85,28 @@ export function SurgeBanner(): preact.JSX.Element | null {
     </div>
   );
 }
+
+/** The three-field birth date (GOV.UK pattern): day, month, year; the first input carries the field's id. */
+export function BirthDateInputs(props: {
+  day: string;
+  month: string;
+  year: string;
+  onInput: (part: 'day' | 'month' | 'year') => (e: Event) => void;
+}) {
+  return (
+    <div class="date-input">
+      <label>
+        {t('book.day')}
+        <input id="birthDate" class="w2" inputMode="numeric" maxLength={2} value={props.day} onInput={props.onInput('day')} />
+      </label>
+      <label>
+        {t('book.month')}
+        <input class="w2" inputMode="numeric" maxLength={2} value={props.month} onInput={props.onInput('month')} />
+      </label>
+      <label>
+        {t('book.year')}
+        <input class="w4" inputMode="numeric" maxLength={4} value={props.year} onInput={props.onInput('year')} />
+      </label>
+    </div>
+  );
+}

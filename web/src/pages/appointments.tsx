@@ -6,7 +6,7 @@ import type { MyAppointmentsQuery, OtherSessionsQuery } from '../gql/graphql.js'
 import { composeDate, readMistakes, type Mistakes } from '../errors.js';
 import { idempotent, newIdempotencyKey } from '../client.js';
 import { todayInJakarta } from '../centres.js';
-import { ErrorSummary, mistakeFor, t, useLanguage } from '../ui.js';
+import { BirthDateInputs, ErrorSummary, mistakeFor, t, useLanguage } from '../ui.js';
 
 type Appointment = MyAppointmentsQuery['myAppointments'][number];
 type Choice = { slotId: string; date: string; time: string; place: string };
@@ -117,20 +117,7 @@ export function AppointmentsPage(): preact.JSX.Element {
         <div class="field" id="field-birthDate">
           <fieldset>
             <legend>{t('book.birthDate')}</legend>
-            <div class="date-input">
-              <label>
-                {t('book.day')}
-                <input id="birthDate" class="w2" inputMode="numeric" maxLength={2} value={form.day} onInput={set('day')} />
-              </label>
-              <label>
-                {t('book.month')}
-                <input class="w2" inputMode="numeric" maxLength={2} value={form.month} onInput={set('month')} />
-              </label>
-              <label>
-                {t('book.year')}
-                <input class="w4" inputMode="numeric" maxLength={4} value={form.year} onInput={set('year')} />
-              </label>
-            </div>
+            <BirthDateInputs day={form.day} month={form.month} year={form.year} onInput={set} />
           </fieldset>
         </div>
         <div class="field" id="field-slipCode">

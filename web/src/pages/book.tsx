@@ -3,7 +3,7 @@ import { useMutation, useQuery } from '@urql/preact';
 import { BookAppointment, KecamatanList, KelurahanList, SessionPage as SessionQuery } from '../operations.js';
 import { composeDate, readMistakes, type Mistakes } from '../errors.js';
 import { idempotent, newIdempotencyKey } from '../client.js';
-import { ErrorSummary, mistakeFor, navigate, t, useLanguage } from '../ui.js';
+import { BirthDateInputs, ErrorSummary, mistakeFor, navigate, t, useLanguage } from '../ui.js';
 import { remember } from '../slip.js';
 
 const EMPTY: Mistakes = { fields: [], general: [] };
@@ -144,20 +144,7 @@ export function BookPage(props: { sessionId: string; slotId: string }): preact.J
                 {mistakeFor(shown, 'birthDate')!.message}
               </p>
             )}
-            <div class="date-input">
-              <label>
-                {t('book.day')}
-                <input id="birthDate" class="w2" inputMode="numeric" maxLength={2} value={form.day} onInput={set('day')} />
-              </label>
-              <label>
-                {t('book.month')}
-                <input class="w2" inputMode="numeric" maxLength={2} value={form.month} onInput={set('month')} />
-              </label>
-              <label>
-                {t('book.year')}
-                <input class="w4" inputMode="numeric" maxLength={4} value={form.year} onInput={set('year')} />
-              </label>
-            </div>
+            <BirthDateInputs day={form.day} month={form.month} year={form.year} onInput={set} />
           </fieldset>
         </div>
         <div class={`field${mistakeFor(shown, 'sex') ? ' field-error' : ''}`} id="field-sex">
