@@ -20,3 +20,5 @@ export * from './service.js';
 export * from './events/index.js';
 export * from './schedule/index.js';
 export * from './rate-limit.js';
+export * from './poll-loop.js';
+export * from './sql.js';
