@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, ErrorCode, publish, StockChanged, UsableStockChanged } from '@victori/shared';
+import { AppError, ErrorCode, publish, sql, StockChanged, UsableStockChanged } from '@victori/shared';
 
 export const STOCK_REASONS = [
   'RECEIPT',
@@ -94,18 +94,15 @@ function toLot(r: Record<string, unknown>): LotRow {
 }
 
 export async function findLot(em: EntityManager, lotId: string, forUpdate = false): Promise<LotRow | undefined> {
-  const [row] = await em.execute<Record<string, unknown>[]>(
-    `select ${LOT_COLUMNS} from lot l where l.id = ? ${forUpdate ? 'for update' : ''}`,
-    [lotId],
-  );
+  const [row] = await sql(em, `select ${LOT_COLUMNS} from lot l where l.id = :lotId ${forUpdate ? 'for update' : ''}`, { lotId });
   return row ? toLot(row) : undefined;
 }
 
 export async function findLotByNumber(em: EntityManager, productCode: string, lotNumber: string): Promise<LotRow | undefined> {
-  const [row] = await em.execute<Record<string, unknown>[]>(
-    `select ${LOT_COLUMNS} from lot l where l.product_code = ? and l.lot_number = ?`,
-    [productCode, lotNumber],
-  );
+  const [row] = await sql(em, `select ${LOT_COLUMNS} from lot l where l.product_code = :productCode and l.lot_number = :lotNumber`, {
+    productCode,
+    lotNumber,
+  });
   return row ? toLot(row) : undefined;
 }
 
@@ -116,7 +113,7 @@ export async function findLotByNumber(em: EntityManager, productCode: string, lo
  */
 export async function lockStock(tx: EntityManager, keys: { facilityId: string; productCode: string }[]): Promise<void> {
   const distinct = [...new Set(keys.map((k) => `inventory:${k.facilityId}:${k.productCode}`))].sort();
-  for (const key of distinct) await tx.execute(`select pg_advisory_xact_lock(hashtextextended(?, 0))`, [key]);
+  for (const key of distinct) await sql(tx, `select pg_advisory_xact_lock(hashtextextended(:key, 0))`, { key });
 }
 
 /**
@@ -128,41 +125,45 @@ export async function applyChange(tx: EntityManager, change: StockChange): Promi
   const { facilityId, lot, quantity } = change;
   let balance: number;
   if (quantity < 0) {
-    const rows = await tx.execute<{ balance: number }[]>(
-      `update stock_holding set balance = balance + ?, updated_at = now()
-        where facility_id = ? and lot_id = ? and balance + ? >= 0 returning balance`,
-      [quantity, facilityId, lot.id, quantity],
+    const rows = await sql<{ balance: number }>(
+      tx,
+      `update stock_holding set balance = balance + :quantity, updated_at = now()
+        where facility_id = :facilityId and lot_id = :lotId and balance + :quantity >= 0 returning balance`,
+      { quantity, facilityId, lotId: lot.id },
     );
     if (rows.length === 0) throw new InsufficientStock(await holdingBalance(tx, facilityId, lot.id), -quantity);
     balance = rows[0]!.balance;
   } else {
-    const rows = await tx.execute<{ balance: number }[]>(
-      `insert into stock_holding (facility_id, lot_id, balance) values (?, ?, ?)
+    const rows = await sql<{ balance: number }>(
+      tx,
+      `insert into stock_holding (facility_id, lot_id, balance) values (:facilityId, :lotId, :quantity)
        on conflict (facility_id, lot_id) do update set balance = stock_holding.balance + excluded.balance, updated_at = now()
        returning balance`,
-      [facilityId, lot.id, quantity],
+      { facilityId, lotId: lot.id, quantity },
     );
     balance = rows[0]!.balance;
   }
   const at = change.at ?? new Date();
-  const [entry] = await tx.execute<{ id: string }[]>(
+  const [entry] = await sql<{ id: string }>(
+    tx,
     `insert into stock_ledger_entry (facility_id, lot_id, reason, quantity, balance_after, actor, at, dose_record_id, transfer_id,
        counterpart_facility_id, note, source_key)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
-    [
+     values (:facilityId, :lotId, :reason, :quantity, :balance, :actor, :at, :doseRecordId, :transferId,
+       :counterpartFacilityId, :note, :sourceKey) returning id`,
+    {
       facilityId,
-      lot.id,
-      change.reason,
+      lotId: lot.id,
+      reason: change.reason,
       quantity,
       balance,
-      change.actor,
+      actor: change.actor,
       at,
-      change.doseRecordId ?? null,
-      change.transferId ?? null,
-      change.counterpartFacilityId ?? null,
-      change.note ?? null,
-      change.sourceKey ?? null,
-    ],
+      doseRecordId: change.doseRecordId ?? null,
+      transferId: change.transferId ?? null,
+      counterpartFacilityId: change.counterpartFacilityId ?? null,
+      note: change.note ?? null,
+      sourceKey: change.sourceKey ?? null,
+    },
   );
   const row: LedgerEntryRow = {
     id: String(entry!.id),
@@ -194,15 +195,19 @@ export async function applyChange(tx: EntityManager, change: StockChange): Promi
 }
 
 export async function holdingBalance(em: EntityManager, facilityId: string, lotId: string): Promise<number> {
-  const [row] = await em.execute<{ balance: number }[]>(`select balance from stock_holding where facility_id = ? and lot_id = ?`, [
-    facilityId,
-    lotId,
-  ]);
+  const [row] = await sql<{ balance: number }>(
+    em,
+    `select balance from stock_holding where facility_id = :facilityId and lot_id = :lotId`,
+    {
+      facilityId,
+      lotId,
+    },
+  );
   return row?.balance ?? 0;
 }
 
 export async function sourceKeyUsed(em: EntityManager, sourceKey: string): Promise<boolean> {
-  const rows = await em.execute(`select 1 from stock_ledger_entry where source_key = ?`, [sourceKey]);
+  const rows = await sql(em, `select 1 from stock_ledger_entry where source_key = :sourceKey`, { sourceKey });
   return rows.length > 0;
 }
 
@@ -213,12 +218,13 @@ export function localDate(at: Date, timeZone: string): string {
 
 /** Usable doses (unexpired on `today`, unrecalled, VVM stage 1-2 or no VVM) of one product at one facility. */
 export async function usableDoses(em: EntityManager, facilityId: string, productCode: string, today: string): Promise<number> {
-  const [row] = await em.execute<{ usable: string }[]>(
+  const [row] = await sql<{ usable: string }>(
+    em,
     `select coalesce(sum(h.balance), 0) as usable
        from stock_holding h join lot l on l.id = h.lot_id
-      where h.facility_id = ? and l.product_code = ? and l.recalled_at is null and l.expiry_date >= ?::date
+      where h.facility_id = :facilityId and l.product_code = :productCode and l.recalled_at is null and l.expiry_date >= :today::date
         and (h.vvm_stage is null or h.vvm_stage <= ${USABLE_VVM_MAX})`,
-    [facilityId, productCode, today],
+    { facilityId, productCode, today },
   );
   return Number(row?.usable ?? 0);
 }
@@ -245,4 +251,64 @@ export async function publishUsable(
     await publish(tx, 'inventory', UsableStockChanged, key, { facilityId, productCode, usableDoses: usable, at: now.toISOString() });
   }
   return result;
+}
+
+export interface LedgerFilter {
+  facilityId?: string;
+  lotId?: string;
+  productCode?: string;
+  reason?: StockReason;
+  from?: Date;
+  to?: Date;
+  /** Entries older than this entry id (paging backwards). */
+  beforeId?: string;
+  limit: number;
+}
+
+export interface LedgerEntryView extends LedgerEntryRow {
+  recordedAt: string;
+}
+
+/** Ledger entries, newest first. */
+export async function listLedger(em: EntityManager, filter: LedgerFilter): Promise<LedgerEntryView[]> {
+  const where: string[] = ['true'];
+  const params: Record<string, unknown> = { limit: filter.limit };
+  const add = (condition: string, name: string, value: unknown) => {
+    where.push(condition);
+    params[name] = value;
+  };
+  if (filter.facilityId) add('e.facility_id = :facilityId', 'facilityId', filter.facilityId);
+  if (filter.lotId) add('e.lot_id = :lotId', 'lotId', filter.lotId);
+  if (filter.productCode) add('l.product_code = :productCode', 'productCode', filter.productCode);
+  if (filter.reason) add('e.reason = :reason', 'reason', filter.reason);
+  if (filter.from) add('e.at >= :from', 'from', filter.from);
+  if (filter.to) add('e.at < :to', 'to', filter.to);
+  if (filter.beforeId) add('e.id < :beforeId', 'beforeId', filter.beforeId);
+  const rows = await sql(
+    em,
+    `select e.*, l.product_code, l.lot_number from stock_ledger_entry e join lot l on l.id = e.lot_id
+      where ${where.join(' and ')} order by e.id desc limit :limit`,
+    params,
+  );
+  return rows.map(toEntry);
+}
+
+export function toEntry(r: Record<string, unknown>): LedgerEntryView {
+  return {
+    id: String(r.id),
+    facilityId: String(r.facility_id),
+    lotId: String(r.lot_id),
+    productCode: String(r.product_code),
+    lotNumber: String(r.lot_number),
+    reason: r.reason as StockReason,
+    quantity: Number(r.quantity),
+    balanceAfter: Number(r.balance_after),
+    actor: String(r.actor),
+    at: new Date(r.at as string).toISOString(),
+    recordedAt: new Date(r.recorded_at as string).toISOString(),
+    doseRecordId: (r.dose_record_id as string | null) ?? null,
+    transferId: (r.transfer_id as string | null) ?? null,
+    counterpartFacilityId: (r.counterpart_facility_id as string | null) ?? null,
+    note: (r.note as string | null) ?? null,
+  };
 }

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { InventoryConfig } from '../../config.js';
-import { localDate, USABLE_VVM_MAX, type LotRow } from '../ledger/ledger.service.js';
+import { sql } from '@victori/shared';
+import { USABLE_VVM_MAX, type LotRow } from '../ledger/ledger.store.js';
 
 export interface HoldingRow {
   facilityId: string;
@@ -27,39 +27,41 @@ export async function listLots(
   filter: { productCode?: string; facilityId?: string; includeEmpty: boolean; includeRecalled: boolean; limit: number },
 ): Promise<LotRow[]> {
   const where: string[] = ['true'];
-  const params: unknown[] = [];
+  const params: Record<string, unknown> = { limit: filter.limit };
   if (filter.productCode) {
-    where.push('l.product_code = ?');
-    params.push(filter.productCode);
+    where.push('l.product_code = :productCode');
+    params.productCode = filter.productCode;
   }
   if (!filter.includeRecalled) where.push('l.recalled_at is null');
   const holding = ['h.lot_id = l.id'];
   if (filter.facilityId) {
-    holding.push('h.facility_id = ?');
-    params.push(filter.facilityId);
+    holding.push('h.facility_id = :facilityId');
+    params.facilityId = filter.facilityId;
   }
   if (!filter.includeEmpty) holding.push('h.balance > 0');
   if (filter.facilityId || !filter.includeEmpty) where.push(`exists (select 1 from stock_holding h where ${holding.join(' and ')})`);
-  const rows = await em.execute<Record<string, unknown>[]>(
-    `select ${LOT_SELECT} from lot l where ${where.join(' and ')} order by l.expiry_date, l.product_code, l.lot_number limit ?`,
-    [...params, filter.limit],
+  const rows = await sql(
+    em,
+    `select ${LOT_SELECT} from lot l where ${where.join(' and ')} order by l.expiry_date, l.product_code, l.lot_number limit :limit`,
+    params,
   );
   return rows.map(lotRow);
 }
 
 export async function lotsByIds(em: EntityManager, ids: readonly string[]): Promise<LotRow[]> {
   if (ids.length === 0) return [];
-  const rows = await em.execute<Record<string, unknown>[]>(`select ${LOT_SELECT} from lot l where l.id in (?)`, [[...ids]]);
+  const rows = await sql(em, `select ${LOT_SELECT} from lot l where l.id in (:ids)`, { ids: [...ids] });
   return rows.map(lotRow);
 }
 
 export async function holdingsOfLots(em: EntityManager, lotIds: readonly string[], today: string): Promise<HoldingRow[]> {
   if (lotIds.length === 0) return [];
-  const rows = await em.execute<{ facility_id: string; lot_id: string; balance: number; vvm_stage: number | null; usable: boolean }[]>(
+  const rows = await sql<{ facility_id: string; lot_id: string; balance: number; vvm_stage: number | null; usable: boolean }>(
+    em,
     `select h.facility_id, h.lot_id, h.balance, h.vvm_stage,
-            (l.recalled_at is null and l.expiry_date >= ?::date and (h.vvm_stage is null or h.vvm_stage <= ${USABLE_VVM_MAX})) as usable
-       from stock_holding h join lot l on l.id = h.lot_id where h.lot_id in (?) order by h.facility_id`,
-    [today, [...lotIds]],
+            (l.recalled_at is null and l.expiry_date >= :today::date and (h.vvm_stage is null or h.vvm_stage <= ${USABLE_VVM_MAX})) as usable
+       from stock_holding h join lot l on l.id = h.lot_id where h.lot_id in (:lotIds) order by h.facility_id`,
+    { today, lotIds: [...lotIds] },
   );
   return rows.map((r) => ({ facilityId: r.facility_id, lotId: r.lot_id, balance: r.balance, vvmStage: r.vvm_stage, usable: r.usable }));
 }
@@ -72,32 +74,30 @@ export interface ExpiringRow {
 }
 
 /** Holdings with doses of unrecalled lots that expire within the next `withinDays` days (already expired ones included, negative days). */
-export async function expiringLots(
+export async function expiringHoldings(
   em: EntityManager,
-  config: InventoryConfig,
-  filter: { withinDays: number; facilityId?: string; productCode?: string; kecamatanCode?: string },
-  now = new Date(),
+  filter: { today: string; withinDays: number; facilityId?: string; productCode?: string; kecamatanCode?: string },
 ): Promise<ExpiringRow[]> {
-  const today = localDate(now, config.timeZone);
-  const where = ['h.balance > 0', 'l.recalled_at is null', `l.expiry_date <= ?::date + ?::int`];
-  const params: unknown[] = [today, filter.withinDays];
+  const where = ['h.balance > 0', 'l.recalled_at is null', `l.expiry_date <= :today::date + :withinDays::int`];
+  const params: Record<string, unknown> = { today: filter.today, withinDays: filter.withinDays };
   if (filter.facilityId) {
-    where.push('h.facility_id = ?');
-    params.push(filter.facilityId);
+    where.push('h.facility_id = :facilityId');
+    params.facilityId = filter.facilityId;
   }
   if (filter.productCode) {
-    where.push('l.product_code = ?');
-    params.push(filter.productCode);
+    where.push('l.product_code = :productCode');
+    params.productCode = filter.productCode;
   }
   if (filter.kecamatanCode) {
-    where.push('exists (select 1 from facility_directory f where f.facility_id = h.facility_id and f.kecamatan_code = ?)');
-    params.push(filter.kecamatanCode);
+    where.push('exists (select 1 from facility_directory f where f.facility_id = h.facility_id and f.kecamatan_code = :kecamatanCode)');
+    params.kecamatanCode = filter.kecamatanCode;
   }
-  const rows = await em.execute<Record<string, unknown>[]>(
-    `select ${LOT_SELECT}, h.facility_id, h.balance, (l.expiry_date - ?::date) as days_to_expiry
+  const rows = await sql(
+    em,
+    `select ${LOT_SELECT}, h.facility_id, h.balance, (l.expiry_date - :today::date) as days_to_expiry
        from stock_holding h join lot l on l.id = h.lot_id
       where ${where.join(' and ')} order by l.expiry_date, h.facility_id, l.lot_number`,
-    [today, ...params],
+    params,
   );
   return rows.map((r) => ({
     lot: lotRow(r),
@@ -107,41 +107,18 @@ export async function expiringLots(
   }));
 }
 
-export interface FefoPick {
-  lot: LotRow;
-  vvmStage: number | null;
-  balance: number;
-  takeDoses: number;
-}
-
-/**
- * First-expiry-first-out: the usable lots of a product at a facility in the order to use or
- * transfer them (earliest expiry first; among equal expiry the more heat-exposed VVM stage first),
- * covering `doses` where stock allows.
- */
-export async function fefoSuggestion(
+/** Usable holdings of a product at a facility, in first-expiry-first-out order (equal expiry: the more heat-exposed VVM first). */
+export async function usableHoldingsFefo(
   em: EntityManager,
-  config: InventoryConfig,
-  input: { facilityId: string; productCode: string; doses: number },
-  now = new Date(),
-): Promise<{ picks: FefoPick[]; availableDoses: number; shortfall: number }> {
-  const rows = await em.execute<Record<string, unknown>[]>(
+  filter: { facilityId: string; productCode: string; today: string },
+): Promise<{ lot: LotRow; vvmStage: number | null; balance: number }[]> {
+  const rows = await sql(
+    em,
     `select ${LOT_SELECT}, h.balance, h.vvm_stage from stock_holding h join lot l on l.id = h.lot_id
-      where h.facility_id = ? and l.product_code = ? and h.balance > 0 and l.recalled_at is null and l.expiry_date >= ?::date
+      where h.facility_id = :facilityId and l.product_code = :productCode and h.balance > 0 and l.recalled_at is null and l.expiry_date >= :today::date
         and (h.vvm_stage is null or h.vvm_stage <= ${USABLE_VVM_MAX})
       order by l.expiry_date, h.vvm_stage desc nulls last, l.lot_number`,
-    [input.facilityId, input.productCode, localDate(now, config.timeZone)],
+    filter,
   );
-  let left = input.doses;
-  const picks: FefoPick[] = [];
-  let available = 0;
-  for (const r of rows) {
-    const balance = Number(r.balance);
-    available += balance;
-    if (left <= 0) continue;
-    const take = Math.min(left, balance);
-    left -= take;
-    picks.push({ lot: lotRow(r), vvmStage: (r.vvm_stage as number | null) ?? null, balance, takeDoses: take });
-  }
-  return { picks, availableDoses: available, shortfall: Math.max(0, left) };
+  return rows.map((r) => ({ lot: lotRow(r), vvmStage: (r.vvm_stage as number | null) ?? null, balance: Number(r.balance) }));
 }
