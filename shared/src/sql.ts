@@ -6,15 +6,21 @@ export type SqlParams = Record<string, unknown>;
 const NAME_START = /[A-Za-z_]/;
 const NAME_PART = /[A-Za-z0-9_]/;
 
+/** A statement with `:name` placeholders compiled once: MikroORM's positional text and the names in order. */
+export interface NamedStatement {
+  sql: string;
+  names: string[];
+}
+
 /**
- * Turns `:name` placeholders into MikroORM's positional `?` and the values in order. Quoted text
- * ('...'), quoted identifiers ("..."), comments and `::type` casts are left alone; a `?` in the text, a
- * placeholder without a value or a value without a placeholder is an error (a typo must not bind null or
- * drop a filter). Arrays bind as lists (`in (:ids)`), as MikroORM does.
+ * Turns `:name` placeholders into MikroORM's positional `?` (pg: `$n` via toPgPlaceholders) and records
+ * the names in order. Quoted text ('...'), quoted identifiers ("..."), `--` comments and `::type` casts
+ * are left alone; a `?` in the text is an error (name it).
  */
-export function bindNamed(text: string, params: SqlParams = {}): { sql: string; values: unknown[] } {
-  const values: unknown[] = [];
-  const used = new Set<string>();
+export function compileNamed(text: string): NamedStatement {
+  const cached = compiled.get(text);
+  if (cached) return cached;
+  const names: string[] = [];
   let out = '';
   let i = 0;
   while (i < text.length) {
@@ -34,10 +40,7 @@ export function bindNamed(text: string, params: SqlParams = {}): { sql: string; 
     } else if (c === ':' && NAME_START.test(text[i + 1] ?? '')) {
       let j = i + 1;
       while (j < text.length && NAME_PART.test(text[j]!)) j++;
-      const name = text.slice(i + 1, j);
-      if (!Object.hasOwn(params, name)) throw new Error(`SQL parameter :${name} has no value`);
-      used.add(name);
-      values.push(params[name]);
+      names.push(text.slice(i + 1, j));
       out += '?';
       i = j;
     } else if (c === '?') {
@@ -47,8 +50,33 @@ export function bindNamed(text: string, params: SqlParams = {}): { sql: string; 
       i++;
     }
   }
-  for (const name of Object.keys(params)) if (!used.has(name)) throw new Error(`SQL parameter ${name} is not used by the statement`);
-  return { sql: out, values };
+  const statement = { sql: out, names };
+  if (compiled.size >= 1000) compiled.clear(); // statements built from filters vary; keep the cache bounded
+  compiled.set(text, statement);
+  return statement;
+}
+
+const compiled = new Map<string, NamedStatement>();
+
+/**
+ * The values of a compiled statement in placeholder order. A placeholder without a value or a value
+ * without a placeholder is an error: a typo must not bind null or silently drop a filter. Arrays bind as
+ * lists (`in (:ids)`), as MikroORM does.
+ */
+export function namedValues(statement: NamedStatement, params: SqlParams = {}): unknown[] {
+  const values = statement.names.map((name) => {
+    if (!Object.hasOwn(params, name)) throw new Error(`SQL parameter :${name} has no value`);
+    return params[name];
+  });
+  for (const name of Object.keys(params))
+    if (!statement.names.includes(name)) throw new Error(`SQL parameter ${name} is not used by the statement`);
+  return values;
+}
+
+/** `compileNamed` and `namedValues` in one step. */
+export function bindNamed(text: string, params: SqlParams = {}): { sql: string; values: unknown[] } {
+  const statement = compileNamed(text);
+  return { sql: statement.sql, values: namedValues(statement, params) };
 }
 
 function closing(text: string, start: number, quote: string): number {
