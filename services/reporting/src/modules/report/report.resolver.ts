@@ -27,7 +27,12 @@ export class ReportResolver {
     @Arg('parentCode', () => String, { nullable: true }) parentCode?: string,
     @Arg('asOf', () => String, { nullable: true, description: 'YYYY-MM-DD; default today' }) asOf?: string,
   ): Promise<CoverageRow[]> {
-    const rows = await coverageTable(ctx.em, { programme, dose, level, parentCode, asOf }, restrictionFor(ctx.request.claims));
+    const rows = await coverageTable(
+      ctx.em,
+      ctx.settings,
+      { programme, dose, level, parentCode, asOf },
+      restrictionFor(ctx.request.claims, ctx.settings),
+    );
     return rows.map(toCoverageRow);
   }
 
@@ -41,7 +46,12 @@ export class ReportResolver {
     @Arg('level', () => AreaLevel) level: AreaLevel,
     @Arg('parentCode', () => String, { nullable: true }) parentCode?: string,
   ): Promise<ChildIndicatorRow[]> {
-    const rows = await childIndicatorTable(ctx.em, { cohort, level, parentCode }, restrictionFor(ctx.request.claims));
+    const rows = await childIndicatorTable(
+      ctx.em,
+      ctx.settings,
+      { cohort, level, parentCode },
+      restrictionFor(ctx.request.claims, ctx.settings),
+    );
     return rows.map(toChildIndicatorRow);
   }
 
@@ -55,7 +65,7 @@ export class ReportResolver {
     @Arg('facilityId', () => ID, { nullable: true }) facilityId?: string,
     @Arg('productCode', () => String, { nullable: true }) productCode?: string,
   ): Promise<FacilityIndicatorRow[]> {
-    return (await facilityIndicatorTable(ctx.em, { from, to, facilityId, productCode })).map(toFacilityIndicatorRow);
+    return (await facilityIndicatorTable(ctx.em, ctx.settings, { from, to, facilityId, productCode })).map(toFacilityIndicatorRow);
   }
 
   @Query(() => ReportExport, { description: 'One table as CSV in one request; arguments as for the table query' })
@@ -74,7 +84,7 @@ export class ReportResolver {
     @Arg('productCode', () => String, { nullable: true }) productCode?: string,
   ): Promise<ReportExport> {
     const args: ExportArgs = { table, programme, dose, level, parentCode, asOf, cohort, from, to, facilityId, productCode };
-    const flat = await flatTable(ctx.em, args, restrictionFor(ctx.request.claims));
+    const flat = await flatTable(ctx.em, ctx.settings, args, restrictionFor(ctx.request.claims, ctx.settings));
     return Object.assign(new ReportExport(), {
       table,
       filename: `${table.toLowerCase()}.csv`,
@@ -102,7 +112,7 @@ export class ReportResolver {
     @Arg('productCode', () => String, { nullable: true }) productCode?: string,
   ): Promise<ReportExport> {
     const args: ExportArgs = { table, programme, dose, level, parentCode, asOf, cohort, from, to, facilityId, productCode };
-    const set = toDhis2(await flatTable(ctx.em, args, restrictionFor(ctx.request.claims)));
+    const set = toDhis2(await flatTable(ctx.em, ctx.settings, args, restrictionFor(ctx.request.claims, ctx.settings)), ctx.settings.dhis2);
     return Object.assign(new ReportExport(), {
       table,
       filename: `${table.toLowerCase()}.dhis2.json`,
