@@ -22,3 +22,4 @@ export * from './schedule/index.js';
 export * from './rate-limit.js';
 export * from './poll-loop.js';
 export * from './sql.js';
+export * from './catalogue.js';
