@@ -255,6 +255,7 @@ export async function cancelAppointment(
   id: string,
   verification?: AppointmentVerificationInput,
 ): Promise<AppointmentRow> {
+  bookingPolicy.manageAppointment(ctx.request.claims);
   const req = idempotentRequest(ctx.request, 'cancelAppointment', { id });
   const stored = replay(req, await findStored(ctx.em, req));
   if (stored) return stored;
@@ -289,6 +290,7 @@ export async function rescheduleAppointment(
   slotId: string,
   verification?: AppointmentVerificationInput,
 ): Promise<AppointmentRow> {
+  bookingPolicy.manageAppointment(ctx.request.claims);
   const req = idempotentRequest(ctx.request, 'rescheduleAppointment', { id, slotId });
   const stored = replay(req, await findStored(ctx.em, req));
   if (stored) return stored;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, conflict, FacilityUpserted, kecamatanOf, notFound, publish } from '@victori/shared';
+import { badInput, conflict, FacilityUpserted, kecamatanOf, notFound, publish, type Claims } from '@victori/shared';
+import { bookingPolicy } from '../../policy.js';
 import { isTime, minutesOf } from '../../time.js';
 import { FacilityEntity, type OpeningHoursValue } from './facility.entity.js';
 import type { CreateFacilityInput, OpeningHoursInput, UpdateFacilityInput } from './facility.inputs.js';
@@ -83,7 +84,8 @@ async function flushWithEvent(em: EntityManager, facility: FacilityEntity): Prom
   }
 }
 
-export async function createFacility(em: EntityManager, input: CreateFacilityInput): Promise<FacilityEntity> {
+export async function createFacility(em: EntityManager, claims: Claims, input: CreateFacilityInput): Promise<FacilityEntity> {
+  bookingPolicy.manageFacilities(claims);
   const code = input.code.trim().toUpperCase();
   if (!CODE.test(code)) {
     throw badInput('code', { id: 'Kode hanya huruf, angka dan tanda hubung (2–40)', en: 'Code must be 2–40 letters, digits or hyphens' });
@@ -123,7 +125,8 @@ export async function createFacility(em: EntityManager, input: CreateFacilityInp
   return facility;
 }
 
-export async function updateFacility(em: EntityManager, id: string, input: UpdateFacilityInput): Promise<FacilityEntity> {
+export async function updateFacility(em: EntityManager, claims: Claims, id: string, input: UpdateFacilityInput): Promise<FacilityEntity> {
+  bookingPolicy.manageFacilities(claims);
   const facility = isUuid(id) ? await em.findOne(FacilityEntity, { id }) : null;
   if (!facility) throw notFound('Fasilitas', 'id');
   coordinates(input.latitude, input.longitude);
