@@ -200,6 +200,7 @@ const MATRIX: Record<string, Case | Case[]> = {
     vars: (f) => ({ n: f.personA.nik }),
     expect: r(U, F, F, 'OK', 'EMPTY', 'OK', F),
   },
+  nationalDeliveryHealth: { query: `{ nationalDeliveryHealth { backlog } }`, expect: ADMIN('OK') },
   immunizationFailedDeliveries: { query: `{ immunizationFailedDeliveries { id } }`, expect: ADMIN('SEEN') },
   immunizationEventConsumers: { query: `{ immunizationEventConsumers { __typename } }`, expect: ADMIN('OK') },
   // ---- immunization: mutations

@@ -66,6 +66,11 @@ export interface DoseAuthority {
 }
 
 export const immunizationPolicy = {
+  /** How national delivery keeps up (counts only, no person): the city office's admins. */
+  nationalDeliveryHealth(claims: Claims): void {
+    allowRoles(claims, 'admin');
+  },
+
   /** The signed-in citizen's own record and dependants. */
   ownRecords(claims: Claims): string {
     allowRoles(claims, 'citizen');
