@@ -40,6 +40,8 @@ export function createClient(): Client {
           NationalDelivery: (d) => (d.doseRecordId as string) ?? null,
           SignInCodeRequest: () => null,
           AuthSession: () => null,
+          // Dead-letter ids are per service: the same id from two services is two deliveries.
+          FailedDelivery: (d) => (d.service && d.id ? `${d.service as string}:${d.id as string}` : null),
         },
       }),
       fetchExchange,
