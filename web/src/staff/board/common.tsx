@@ -8,7 +8,12 @@ export type StaffRole = 'ADMIN' | 'PARTNER' | 'HEALTH_WORKER';
 /** The signed-in staff session, following refreshes and sign-outs (also from other tabs). */
 export function useSession(): AuthSession | undefined {
   const [session, setSession] = useState(auth.current);
-  useEffect(() => auth.subscribe(setSession), []);
+  useEffect(() => {
+    const off = auth.subscribe(setSession);
+    // A refresh that finished between the first render and this effect is not missed.
+    setSession(auth.current);
+    return off;
+  }, []);
   return session;
 }
 

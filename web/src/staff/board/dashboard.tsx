@@ -96,7 +96,7 @@ export function useCoverageHistory(choice: CoverageChoice, days: string[], paren
 export function RecapTable(props: { rows: CoverageRow[]; id: string; caption: string }): preact.JSX.Element {
   const lang = useLanguage();
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" tabIndex={0}>
       <table id={props.id} class="dense">
         <caption>{props.caption}</caption>
         <thead>
@@ -162,7 +162,7 @@ export function CoverageSection(props: { choice: CoverageChoice; days: string[];
             />
           )}
           <RecapTable rows={latest} id="coverage-recap" caption={t('board.recapCaption', { what: title, day: props.days.at(-1) })} />
-          <div class="table-wrap">
+          <div class="table-wrap" tabIndex={0}>
             <table id="coverage-history" class="dense">
               <caption>{t('board.historyCaption', { what: title })}</caption>
               <thead>
@@ -202,7 +202,7 @@ export function ChildSection(props: { cohort: number; parentCode?: string }): pr
   const rows = res.data?.childIndicators ?? [];
   const threshold = rows[0]?.uciThreshold;
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" tabIndex={0}>
       {res.error && <p role="alert">{res.error.message}</p>}
       <table class="dense" id="child-indicators">
         <caption>{t('board.childCaption', { cohort: props.cohort, threshold: threshold ?? '–' })}</caption>
@@ -270,7 +270,7 @@ export function StockSection(props: { compact?: boolean }): preact.JSX.Element {
     <section aria-labelledby="stock-title">
       <h2 id="stock-title">{t('board.stockTitle')}</h2>
       {res.error && <p role="alert">{res.error.message}</p>}
-      <div class="table-wrap">
+      <div class="table-wrap" tabIndex={0}>
         <table class="dense" id="stock-city">
           <caption>{t('board.stockCaption', { day: board?.today ?? '', days: board?.useRateDays ?? '' })}</caption>
           <thead>
@@ -310,7 +310,7 @@ export function StockSection(props: { compact?: boolean }): preact.JSX.Element {
         </table>
       </div>
       <div class={props.compact ? 'cols' : undefined}>
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0}>
           <table class="dense" id="expiring">
             <caption>{t('board.expiringCaption', { days: 30 })}</caption>
             <thead>
@@ -342,7 +342,7 @@ export function StockSection(props: { compact?: boolean }): preact.JSX.Element {
             </tbody>
           </table>
         </div>
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0}>
           <table class="dense" id="stock-outs">
             <caption>{t('board.stockOutsCaption')}</caption>
             <thead>
@@ -417,7 +417,7 @@ function DeliveriesSection(): preact.JSX.Element {
           </div>
         </dl>
       )}
-      <div class="table-wrap">
+      <div class="table-wrap" tabIndex={0}>
         <table class="dense" id="failed-deliveries">
           <caption>
             {t('board.failedEvents', { n: failed.length })}{' '}

@@ -100,7 +100,7 @@ function EditFacility(props: { facility: Facility; onDone: (message: string) => 
     if (r.data) props.onDone(t('board.saved', { name: r.data.updateFacility.name }));
   };
   return (
-    <form onSubmit={(e) => void save(e)} noValidate class="panel" aria-labelledby="edit-facility-title">
+    <form onSubmit={(e) => void save(e)} noValidate class="board-panel" aria-labelledby="edit-facility-title">
       <h2 id="edit-facility-title">{t('board.editFacility', { name: f.name })}</h2>
       <ErrorSummary mistakes={mistakes} />
       <div class="grid">
@@ -174,7 +174,7 @@ function NewFacility(props: { onDone: (message: string) => void }) {
     if (r.data) props.onDone(t('board.created', { name: r.data.createFacility.name }));
   };
   return (
-    <form onSubmit={(e) => void save(e)} noValidate class="panel" aria-labelledby="new-facility-title">
+    <form onSubmit={(e) => void save(e)} noValidate class="board-panel" aria-labelledby="new-facility-title">
       <h2 id="new-facility-title">{t('board.newFacility')}</h2>
       <ErrorSummary mistakes={mistakes} />
       <div class="grid">
@@ -269,7 +269,7 @@ export function FacilitiesPage(): preact.JSX.Element {
           {t('board.newFacility')}
         </button>
       </div>
-      <div class="table-wrap">
+      <div class="table-wrap" tabIndex={0}>
         <table class="dense">
           <caption>{t('board.facilitiesCaption', { n: facilities.length })}</caption>
           <thead>

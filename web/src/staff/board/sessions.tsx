@@ -57,7 +57,7 @@ function NewSession(props: { facilityId: string; onDone: (message: string) => vo
     }
   };
   return (
-    <form onSubmit={(e) => void save(e)} noValidate class="panel" aria-labelledby="new-session-title">
+    <form onSubmit={(e) => void save(e)} noValidate class="board-panel" aria-labelledby="new-session-title">
       <h2 id="new-session-title">{t('board.newSession')}</h2>
       <ErrorSummary mistakes={mistakes} />
       {warnings.map((w) => (
@@ -237,7 +237,7 @@ export function SessionsPage(): preact.JSX.Element {
       </form>
       {creating && facility && <NewSession facilityId={facility.id} onDone={done} />}
       {facility && (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0}>
           <table class="dense">
             <caption>{t('board.sessionsCaption', { name: facility.name, n: sessions.length })}</caption>
             <thead>

@@ -129,7 +129,7 @@ export function StaffPage(): preact.JSX.Element {
       <BoardNav current="/board/staff" />
       <h1 tabIndex={-1}>{t('board.staffTitle')}</h1>
       <Status message={status} />
-      <div class="table-wrap">
+      <div class="table-wrap" tabIndex={0}>
         <table class="dense">
           <caption>{t('board.staffCaption', { n: res.data?.staffAccounts.length ?? 0 })}</caption>
           <thead>
@@ -152,7 +152,7 @@ export function StaffPage(): preact.JSX.Element {
           </tbody>
         </table>
       </div>
-      <form class="panel" onSubmit={(e) => void create(e)} noValidate aria-labelledby="new-account-title">
+      <form class="board-panel" onSubmit={(e) => void create(e)} noValidate aria-labelledby="new-account-title">
         <h2 id="new-account-title">{t('board.newAccount')}</h2>
         <ErrorSummary mistakes={mistakes} />
         <div class="grid">

@@ -124,7 +124,7 @@ export function StockPage(): preact.JSX.Element {
           </label>
         ))}
       </div>
-      <form class="panel" onSubmit={(e) => void submit(e)} noValidate aria-labelledby="stock-form-title">
+      <form class="board-panel" onSubmit={(e) => void submit(e)} noValidate aria-labelledby="stock-form-title">
         <h2 id="stock-form-title">{t(`board.kind.${kind}`)}</h2>
         {kind === 'receive' && <p class="hint">{t('board.receiveHint', { name: store?.name ?? '' })}</p>}
         <ErrorSummary mistakes={mistakes} />
@@ -184,7 +184,7 @@ export function StockPage(): preact.JSX.Element {
           {t(`board.kindSubmit.${kind}`)}
         </button>
       </form>
-      <div class="table-wrap">
+      <div class="table-wrap" tabIndex={0}>
         <table class="dense" id="lots">
           <caption>{t('board.lotsCaption', { name: all.find((f) => f.id === chosen)?.name ?? '' })}</caption>
           <thead>

@@ -56,7 +56,7 @@ export function TargetsPage(): preact.JSX.Element {
       <BoardNav current="/board/targets" />
       <h1 tabIndex={-1}>{t('board.targetsTitle')}</h1>
       <Status message={status} />
-      <form class="panel" onSubmit={(e) => void doPreview(e)} noValidate>
+      <form class="board-panel" onSubmit={(e) => void doPreview(e)} noValidate>
         <div class="field">
           <label for="targets-file">{t('board.targetsFile')}</label>
           <input id="targets-file" type="file" accept=".csv,text/csv" onChange={(e) => void load(e)} />
@@ -93,7 +93,7 @@ export function TargetsPage(): preact.JSX.Element {
         </div>
       )}
       {preview && (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0}>
           <table class="dense" id="targets-preview">
             <caption>{t('board.previewCaption', { n: preview.rows.length, created: preview.created, updated: preview.updated })}</caption>
             <thead>
