@@ -89,9 +89,11 @@ export function exportFilename(route: ExportRoute, variables: Record<string, str
     .map((v) =>
       String(v)
         .toLowerCase()
-        .replace(/[^a-z0-9._-]+/g, '-')
+        .replace(/[^a-z0-9._]+/g, '-')
+        .replace(/^-+|-+$/g, '')
         .slice(0, 40),
-    );
+    )
+    .filter((v) => v !== '');
   const asOf = typeof variables.asOf === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(variables.asOf) ? variables.asOf : today;
   return `victori-${[route.slug, ...parts, asOf].join('-')}.${route.format === 'csv' ? 'csv' : 'dhis2.json'}`;
 }

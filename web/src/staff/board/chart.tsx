@@ -44,7 +44,7 @@ export function LineChart(props: {
       {
         width: Math.max(280, el.clientWidth),
         height: 260,
-        series: [{ value: (_u, v) => new Date(v * 1000).toISOString().slice(0, 10) }, ...lines, ...targetLine],
+        series: [{ value: (_u, v) => (v === null ? '–' : new Date(v * 1000).toISOString().slice(0, 10)) }, ...lines, ...targetLine],
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(100, Math.ceil(max / 10) * 10)] } },
         axes: [{}, { label: props.yLabel, values: (_u, ticks) => ticks.map((v) => `${v}%`) }],
         legend: { live: true },
