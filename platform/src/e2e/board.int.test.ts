@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadEdgeConfig, startEdge, type RunningEdge } from '@victori/gateway';
 import { Env, parseCsv } from '@victori/shared';
-import { BookingKit, inDays, MIROTO } from '../../../services/booking/src/testing/kit.js';
+import { BookingKit, inDays, MIROTO, person } from '../../../services/booking/src/testing/kit.js';
 
 /**
  * The city dashboard, administration and partners' pages (issue 19 items 3 to 7) in Debian's Chromium at
@@ -16,6 +16,7 @@ const SHOTS = join(ROOT, 'web/test-results');
 const AXE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
 const CITY_STORE = '6f1c2a10-0000-4000-8000-000000000001';
 const SEMARANG_TENGAH = '33.74.01';
+const MIROTO_KELURAHAN = '33.74.01.1001';
 
 async function axe(page: Page, name: string): Promise<void> {
   await page.addScriptTag({ content: AXE });
@@ -80,6 +81,17 @@ describe('staff board in a real browser: admin and partner', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     kit = await BookingKit.start('board', {}, { GATEWAY_TRUSTED_PROXIES: '127.0.0.1' });
+    // Boosters given over the last months to people living in Miroto (kelurahan 33.74.01.1001), as
+    // immunization would publish them; reporting's projection takes them in.
+    for (let i = 0; i < 36; i++) {
+      await kit.doseRecorded(person().nik, {
+        doseKind: 'BOOSTER_1',
+        doseNumber: 3,
+        administeredAt: `${inDays(-5 * i)}T02:00:00.000Z`,
+        residenceKelurahanCode: MIROTO_KELURAHAN,
+      });
+    }
+    for (const c of kit.platform.services.reporting.runtime.events.consumers) await c.drain();
     edge = await startEdge(
       loadEdgeConfig(new Env({ EDGE_PORT: '0', EDGE_UPSTREAM_URL: new URL(kit.platform.gatewayUrl).origin, LOG_LEVEL: 'silent' })),
     );
@@ -121,11 +133,12 @@ describe('staff board in a real browser: admin and partner', () => {
     const recap = page.locator('#coverage-recap [data-testid=recap-row]');
     await recap.nth(16).waitFor();
     expect(await recap.count()).toBe(17);
-    // The Dukcapil booster target, no doses yet: 0,00 % everywhere; the city total last, in bold.
+    // The Dukcapil booster target; 36 boosters in Semarang Tengah (50,621): 0,07 %, to two decimals, and the
+    // city total last.
     const total = recap.nth(16);
     expect(await total.locator('th').textContent()).toContain('(total)');
-    expect(await total.locator('td').nth(0).textContent()).toBe('1.391.552');
-    expect(await total.locator('td').nth(2).textContent()).toBe('0,00');
+    expect(await total.locator('td').allTextContents()).toEqual(['1.391.552', '36', '0,00']);
+    expect(await recap.filter({ hasText: 'Semarang Tengah' }).locator('td').allTextContents()).toEqual(['50.621', '36', '0,07']);
     // The chart is drawn (canvas), hidden from screen readers, described by the table of the same numbers.
     await page.locator('figure.chart canvas').first().waitFor();
     expect(await page.locator('figure.chart').getAttribute('aria-describedby')).toBe('coverage-history');
@@ -136,6 +149,11 @@ describe('staff board in a real browser: admin and partner', () => {
     expect(await page.getByTestId('delivery-health').textContent()).toContain('Menunggu dikirim ke SATUSEHAT');
     await shot(page, '01-dashboard');
     await axe(page, 'dashboard');
+    // A tablet held upright: the same page, tables scroll sideways inside their own box.
+    await page.setViewportSize({ width: 768, height: 1024 });
+    await shot(page, '01-dashboard-portrait');
+    await axe(page, 'dashboard, portrait');
+    await page.setViewportSize({ width: 1180, height: 820 });
 
     // Keyboard first: the dose filter changes the whole section.
     await page.focus('#cov-dose');
@@ -365,7 +383,11 @@ describe('staff board in a real browser: admin and partner', () => {
     await page.selectOption('#p-area', SEMARANG_TENGAH);
     const rows = page.locator('#partner-coverage [data-testid=recap-row]');
     await rows.filter({ hasText: 'Miroto' }).waitFor();
+    // The other kelurahan have fewer than the threshold (none): hidden. Miroto's 36 is hidden too, because
+    // with it and the total published the hidden ones would be known to be zero (complementary suppression).
+    expect(await rows.filter({ hasText: 'Brumbungan' }).locator('td').nth(1).textContent()).toBe('disembunyikan');
     expect(await rows.filter({ hasText: 'Miroto' }).locator('td').nth(1).textContent()).toBe('disembunyikan');
+    expect(await rows.filter({ hasText: 'Miroto' }).locator('td').nth(0).textContent()).toBe('1.500');
     await shot(page, '08-partners');
     await axe(page, 'partners');
 
@@ -373,7 +395,8 @@ describe('staff board in a real browser: admin and partner', () => {
     const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
     expect(download.suggestedFilename()).toBe(`victori-coverage-covid19-booster_1-kelurahan-33.74.01-${today}.csv`);
     const csv = parseCsv(readFileSync((await download.path())!, 'utf8'));
-    expect(csv.find((r) => r.area_name?.includes('Miroto'))).toMatchObject({ suppressed: 'true', achieved: '' });
+    expect(csv.find((r) => r.area_name === 'Miroto')).toMatchObject({ suppressed: 'true', achieved: '', target: '1500' });
+    expect(csv.find((r) => r.area_name === 'Brumbungan')).toMatchObject({ suppressed: 'true', achieved: '' });
     const [json] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Unduh DHIS2 (JSON)' }).first().click(),
