@@ -239,7 +239,7 @@ describe('the web app in a real browser, through the edge', () => {
       }
       throw new Error(`not reached by Tab; last focus ${await focused()}`);
     };
-    await tabTo((f) => f.startsWith('a#|') && f.includes('Pesan 08:'));
+    await tabTo((f) => f.startsWith('a#|') && f.includes('Pesan 08.'));
     await page.keyboard.press('Enter');
     await page.locator('#nik').waitFor();
     const p = person({ birthDate: '1979-01-15', sex: 'MALE' });
