@@ -33,7 +33,22 @@ const shown = (ymd: string): string =>
     new Date(`${ymd}T12:00:00Z`),
   );
 
-const shot = (page: Page, name: string): Promise<Buffer> => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+/** A full-page screenshot beside the test results, after checking the page fits the phone's width (no sideways scrolling). */
+async function shot(page: Page, name: string): Promise<void> {
+  // Runs in the page; the platform's typecheck has no DOM types.
+  const wider = await page.evaluate(() => {
+    type El = { tagName: string; className: string; textContent: string | null; getBoundingClientRect(): { right: number } };
+    const doc = (globalThis as unknown as { document: { documentElement: { clientWidth: number }; querySelectorAll(s: string): El[] } })
+      .document;
+    const width = doc.documentElement.clientWidth;
+    return [...doc.querySelectorAll('body *')]
+      .filter((el) => el.getBoundingClientRect().right > width + 0.5)
+      .slice(-3)
+      .map((el) => `${el.tagName.toLowerCase()}.${el.className}: ${(el.textContent ?? '').slice(0, 60)}`);
+  });
+  expect({ page: name, wider }).toEqual({ page: name, wider: [] });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
 
 describe('the web app in a real browser, through the edge', () => {
   let kit: BookingKit;
@@ -48,12 +63,19 @@ describe('the web app in a real browser, through the edge', () => {
     const page = await context.newPage();
     // A script error fails the test that caused it.
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    // What the pages send: each operation's name (the body carries the hash, not the text) and its Idempotency-Key.
+    page.on('request', (request) => {
+      if (request.method() !== 'POST' || !request.url().endsWith('/graphql')) return;
+      const body = JSON.parse(request.postData() ?? '{}') as { operationName?: string };
+      sent.push({ name: body.operationName ?? '', key: request.headers()['idempotency-key'] });
+    });
     page.on('console', (message) => {
       if (message.type() === 'error' && !message.text().includes('503')) console.warn(`browser: ${message.text()}`);
     });
     return page;
   };
   const pageErrors: string[] = [];
+  const sent: { name: string; key: string | undefined }[] = [];
   afterEach(() => {
     expect(pageErrors.splice(0)).toEqual([]);
   });
@@ -309,6 +331,7 @@ describe('the web app in a real browser, through the edge', () => {
       await surge.waitFor();
       expect(await surge.textContent()).toMatch(/Mencoba lagi otomatis dalam \d+ detik/);
       await shot(page, '07-overload');
+      await axe(page, 'overload countdown');
       busy.admission.read.leave();
       await page.getByTestId('slot').first().waitFor({ timeout: 20_000 });
       await surge.waitFor({ state: 'detached' });
@@ -350,8 +373,10 @@ describe('the web app in a real browser, through the edge', () => {
   const signIn = async (page: Page, phone: string): Promise<void> => {
     await page.goto(`${origin}/sign-in`);
     await page.fill('#phone', phone);
+    await axe(page, 'sign-in, phone');
     await page.getByRole('button', { name: 'Kirim kode' }).click();
     await page.locator('#code').waitFor();
+    await axe(page, 'sign-in, code');
     const outbox = await kit.gql<{ devSmsOutbox: { text: string }[] }>(`query($p: String!) { devSmsOutbox(phone: $p) { text } }`, {
       p: `+62${phone.slice(1)}`,
     });
@@ -359,6 +384,18 @@ describe('the web app in a real browser, through the edge', () => {
     await page.getByRole('button', { name: 'Masuk' }).click();
     await page.getByRole('heading', { name: 'Anak saya' }).waitFor();
   };
+
+  test('the staff sign-in page and an unknown address pass axe at 360 px too', async () => {
+    const page = await newPage();
+    await page.goto(`${origin}/staff`);
+    await page.locator('#username').waitFor();
+    await shot(page, '17-staff-sign-in');
+    await axe(page, 'staff sign-in');
+    await page.goto(`${origin}/no-such-page`);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Halaman tidak ditemukan');
+    await axe(page, 'not found');
+    await page.context().close();
+  });
 
   test('near me: with the browser’s position the nearest centre with places comes first, centres without places after', async () => {
     await kit.usableStock(BANDARHARJO, 'PFIZER', 50);
@@ -629,5 +666,21 @@ describe('the web app in a real browser, through the edge', () => {
     await shot(anon, '16-deliveries-by-slip');
     await axe(anon, 'deliveries by slip');
     await anon.context().close();
+  });
+
+  test('every submission the pages sent, in all the tests above, carried an Idempotency-Key', () => {
+    const SUBMISSIONS = [
+      'BookAppointment',
+      'CancelAppointment',
+      'RescheduleAppointment',
+      'RegisterChild',
+      'RequestSignInCode',
+      'SignInWithCode',
+    ];
+    const submitted = sent.filter((r) => SUBMISSIONS.includes(r.name));
+    expect([...new Set(submitted.map((r) => r.name))].sort()).toEqual([...SUBMISSIONS].sort());
+    expect(submitted.filter((r) => !r.key)).toEqual([]);
+    // Reads carry none: they are safe to repeat.
+    expect(sent.filter((r) => r.name === 'FindCentres' && r.key)).toEqual([]);
   });
 });

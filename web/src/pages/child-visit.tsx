@@ -188,7 +188,7 @@ function VisitForm(props: { due: Due; personId: string; name: string }): preact.
           <legend>{t('citizen.vaccinesThisVisit')}</legend>
           {(m('moreDoseKinds') ?? m('doseKind')) && <p class="error-message">{(m('moreDoseKinds') ?? m('doseKind'))!.message}</p>}
           {props.due.doses.map((d) => (
-            <label class="checkbox" key={d.doseKind}>
+            <label class="radio" key={d.doseKind}>
               <input
                 type="checkbox"
                 name={`${prefix}-dose`}
