@@ -12,11 +12,19 @@ export function lazyPage<P extends object>(load: () => Promise<FunctionComponent
   return function LazyPage(props: P) {
     const [Page, setPage] = useState<FunctionComponent<P> | undefined>(() => loaded);
     const [failed, setFailed] = useState(false);
+    const [arrived, setArrived] = useState(false);
+    // Arrived after the app shell focused the (then missing) heading: focus it now, as for any new page.
+    useEffect(() => {
+      if (arrived) document.querySelector<HTMLElement>('main h1')?.focus();
+    }, [arrived]);
     useEffect(() => {
       if (Page) return;
       pending ??= load().then((p) => (loaded = p));
       pending.then(
-        (p) => setPage(() => p),
+        (p) => {
+          setPage(() => p);
+          setArrived(true);
+        },
         () => {
           pending = undefined;
           setFailed(true);

@@ -562,6 +562,8 @@ describe('the web app in a real browser, through the edge', () => {
     const slip = (await page.getByTestId('slip-code').textContent())!.trim();
     expect(await page.getByTestId('confirm-date').textContent()).toBe(shown(visit));
     expect(await page.getByTestId('visit-vaccines').textContent()).toBe('DPT-HB-HIB1, OPV1, PCV1');
+    expect(await page.locator('dl.summary dd').first().textContent()).toBe('Raka Pratama');
+    expect(await page.getByRole('link', { name: 'Kembali ke anak saya' }).count()).toBe(1);
     expect(await page.locator('.qr svg').count()).toBe(1);
     await shot(page, '14-child-confirmation');
     await axe(page, 'child confirmation');

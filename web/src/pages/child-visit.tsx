@@ -147,11 +147,21 @@ function VisitForm(props: { due: Due; personId: string; name: string }): preact.
     // The order of the schedule: the first chosen dose is the visit's main one, the rest go with it.
     const ordered = props.due.doses.map((d) => d.doseKind).filter((k) => chosen.includes(k));
     const result = await book(
-      { input: { personId: props.personId, phone, slotId, doseKind: ordered[0]!, moreDoseKinds: ordered.slice(1) } },
+      // The name goes along for the slip and the centre's day list; the registry's record is what counts.
+      {
+        input: {
+          personId: props.personId,
+          fullName: props.name,
+          phone,
+          slotId,
+          doseKind: ordered[0]!,
+          moreDoseKinds: ordered.slice(1),
+        },
+      },
       idempotent(key),
     );
     if (result.data) {
-      remember(result.data.bookAppointment, props.due.sessionId);
+      remember(result.data.bookAppointment, props.due.sessionId, { forChild: true });
       navigate(`/confirmation/${result.data.bookAppointment.id}`);
       return;
     }

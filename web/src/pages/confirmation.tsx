@@ -49,9 +49,15 @@ export function ConfirmationPage(props: { id: string }): preact.JSX.Element {
         <li>{t('confirm.bring3')}</li>
       </ul>
       <p>
-        <Link href={`/book/${a.sessionId}/${a.slot.id}`} class="button secondary">
-          {t('confirm.family')}
-        </Link>
+        {a.forChild ? (
+          <Link href="/children" class="button secondary">
+            {t('citizen.anotherChild')}
+          </Link>
+        ) : (
+          <Link href={`/book/${a.sessionId}/${a.slot.id}`} class="button secondary">
+            {t('confirm.family')}
+          </Link>
+        )}
       </p>
       <p>
         <Link href="/appointments">{t('confirm.mine')}</Link>
