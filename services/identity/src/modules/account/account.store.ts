@@ -71,3 +71,24 @@ export async function citizenByPhone(
   const [row] = await sql<AccountRow>(tx, `select * from "account" where "phone_hash" = :phoneHash`, { phoneHash: a.phoneHash });
   return row;
 }
+
+/** Staff accounts (not citizens), by role and username. */
+export async function staffAccountRows(em: EntityManager): Promise<AccountRow[]> {
+  return sql<AccountRow>(
+    em,
+    `select * from "account" where "role" <> :citizen and "password_hash" is not null order by "role", "username" limit 2000`,
+    { citizen: AccountRole.CITIZEN },
+  );
+}
+
+export async function updateStaff(
+  tx: EntityManager,
+  a: { id: string; role: AccountRole; facilityId: string | null; displayName: string | null; active: boolean },
+): Promise<AccountRow | undefined> {
+  const [row] = await sql<AccountRow>(
+    tx,
+    `update "account" set "role" = :role, "facility_id" = :facilityId, "display_name" = :displayName, "active" = :active where "id" = :id returning *`,
+    a,
+  );
+  return row;
+}

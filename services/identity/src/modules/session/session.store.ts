@@ -44,3 +44,8 @@ export async function revokeFamilyOf(em: EntityManager, tokenHash: string): Prom
     { tokenHash },
   );
 }
+
+/** Ends every session of an account (its rights changed). */
+export async function revokeAccountTokens(tx: EntityManager, accountId: string): Promise<void> {
+  await sql(tx, `update "refresh_token" set "revoked_at" = now() where "account_id" = :accountId and "revoked_at" is null`, { accountId });
+}
