@@ -21,6 +21,7 @@ export const LEGACY_SQL = [
   'services/immunization/src/modules/person/person.service.ts',
   'services/immunization/src/modules/declared/national.service.ts',
   'services/immunization/src/policy.ts',
+  'services/immunization/src/satusehat/delivery-health.resolver.ts',
   'services/immunization/src/satusehat/delivery.health.ts',
   'services/immunization/src/satusehat/delivery.queue.ts',
   'services/immunization/src/satusehat/delivery.worker.ts',
