@@ -79,8 +79,9 @@ async function main(): Promise<void> {
         piiKey: secrets.piiKey,
         jwtPublicKey: readPem(keys.publicKeyFile),
         jwtPrivateKey: privateKey,
-        // Production refuses the SMS outbox; the benchmark sends no codes (discard port).
-        serviceEnv: { identity: { IDENTITY_SMS_URL: 'http://127.0.0.1:9/sms' } },
+        // Production refuses the SMS outbox; the benchmark sends no codes (discard port). It records no doses
+        // either, so immunization runs without a national link (production refuses to start without one).
+        serviceEnv: { identity: { IDENTITY_SMS_URL: 'http://127.0.0.1:9/sms' }, immunization: { SATUSEHAT_DELIVERY: 'off' } },
         // The storm comes from one loopback address standing in for a city of citizens: the per-address
         // booking limit is off here (per-NIK limits stay on; every storm NIK books once).
         env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', SQL_COUNT: 'true', BOOKING_DB_POOL: '20', BOOKING_RATE_PER_IP: '0' },
