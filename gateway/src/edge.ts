@@ -21,6 +21,7 @@ import { metricsAccess } from './metrics-access.js';
 import { TrustedDocuments } from './trusted-documents.js';
 import { edgeMetrics } from './edge-metrics.js';
 import { serveStatic } from './static.js';
+import { certificateRoutes } from './certificate-routes.js';
 
 /**
  * The edge: the platform's public front door, a process that does nothing but admit or refuse.
@@ -144,6 +145,7 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
   const loopDelay = new LoopLateness();
   const counters = { forwarded: 0, upstreamFailures: 0, tooLarge: 0 };
   const prometheus = edgeMetrics(admission, counters);
+  const certificates = certificateRoutes(pool, '/graphql', config.upstreamTimeoutMs);
 
   const upstreamJson = async (path: string): Promise<{ status: number; body: unknown }> => {
     const res = await pool.request({ path, method: 'GET', headersTimeout: 2000, bodyTimeout: 2000 });
@@ -242,6 +244,7 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
         rssMiB: process.memoryUsage.rss() / 2 ** 20,
       });
     }
+    if (await certificates(req, res, pathname, () => reads.admit(undefined, target))) return;
     if (pathname !== '/graphql' && (await serveStatic(req, res, pathname, config.webRoot))) return;
     let body: Buffer | undefined;
     if (req.method !== 'GET' && req.method !== 'HEAD') {

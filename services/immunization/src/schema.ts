@@ -1,5 +1,6 @@
 import { DeclaredDoseResolver } from './modules/declared/declared.resolver.js';
 import { buildFederatedSchema, createEventAdminResolver } from '@victori/shared';
+import { CertificateResolver } from './modules/certificate/certificate.resolver.js';
 import { DoseResolver } from './modules/dose/dose.resolver.js';
 import { ForecastResolver } from './modules/forecast/forecast.resolver.js';
 import { personReference } from './modules/person/person.reference.js';
@@ -7,7 +8,7 @@ import { PersonResolver } from './modules/person/person.resolver.js';
 
 export function buildImmunizationSchema() {
   return buildFederatedSchema(
-    { resolvers: [createEventAdminResolver('immunization'), PersonResolver, DoseResolver, ForecastResolver, DeclaredDoseResolver] },
+    { resolvers: [createEventAdminResolver('immunization'), PersonResolver, DoseResolver, ForecastResolver, DeclaredDoseResolver, CertificateResolver] },
     { ...personReference },
   );
 }
