@@ -14,7 +14,6 @@ export interface CardForPdf {
   doses: {
     vaccine: string;
     manufacturer: string | null;
-    targetDisease: string;
     lotNumber: string;
     date: string;
     doseNumber: number;
@@ -27,7 +26,11 @@ export interface CardForPdf {
 }
 
 // The standard fonts encode WinAnsi only; anything else would make pdf-lib throw mid-document.
-const winAnsi = (text: string): string => text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^\x20-\x7e\xa0-\xff]/g, '?');
+const winAnsi = (text: string): string =>
+  text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^\x20-\x7e\xa0-\xff]/g, '?');
 
 /** A4, bilingual (Indonesian first, English below each label), the QR at the top right, one page per four doses. */
 export async function certificatePdf(card: CardForPdf): Promise<Uint8Array> {
@@ -57,7 +60,8 @@ export async function certificatePdf(card: CardForPdf): Promise<Uint8Array> {
     text(page, card.kind === 'RECORD' ? 'Catatan Imunisasi' : 'Sertifikat Imunisasi', 40, y, 20, bold);
     text(page, card.kind === 'RECORD' ? 'Immunization Record' : 'Immunization Certificate', 40, y - 20, 13, regular, grey);
     text(page, 'Dinas Kesehatan Kota Semarang · Republik Indonesia', 40, y - 40, 9, regular, grey);
-    if (card.status !== 'ACTIVE') text(page, `${card.status === 'REVOKED' ? 'DICABUT / REVOKED' : 'DIGANTI / REPLACED'}`, 40, y - 58, 12, bold, rgb(0.7, 0, 0));
+    if (card.status !== 'ACTIVE')
+      text(page, `${card.status === 'REVOKED' ? 'DICABUT / REVOKED' : 'DIGANTI / REPLACED'}`, 40, y - 58, 12, bold, rgb(0.7, 0, 0));
 
     // The QR: 2.2 pt modules, a 4-module quiet zone; a four-dose record is about version 22 (105 modules, 231 pt).
     const qr = healthCardQr(card.qr);
@@ -68,7 +72,14 @@ export async function certificatePdf(card: CardForPdf): Promise<Uint8Array> {
     page.drawRectangle({ x: qx, y: qy, width: qrSide, height: qrSide, color: rgb(1, 1, 1) });
     for (let r = 0; r < qr.size; r++)
       for (let c = 0; c < qr.size; c++)
-        if (qr.dark(r, c)) page.drawRectangle({ x: qx + (c + 4) * module, y: qy + qrSide - (r + 5) * module, width: module, height: module, color: rgb(0, 0, 0) });
+        if (qr.dark(r, c))
+          page.drawRectangle({
+            x: qx + (c + 4) * module,
+            y: qy + qrSide - (r + 5) * module,
+            width: module,
+            height: module,
+            color: rgb(0, 0, 0),
+          });
     text(page, 'SMART Health Card', qx + 4 * module, qy - 10, 8, regular, grey);
 
     y = Math.min(y - 80, qy - 30);
@@ -83,7 +94,7 @@ export async function certificatePdf(card: CardForPdf): Promise<Uint8Array> {
 
     for (const d of card.doses.slice(p * perPage, (p + 1) * perPage)) {
       page.drawLine({ start: { x: 40, y: y + 14 }, end: { x: 555, y: y + 14 }, thickness: 0.5, color: grey });
-      text(page, `${d.targetDisease} · dosis ${d.doseNumber} dari ${d.totalDoses} / dose ${d.doseNumber} of ${d.totalDoses}`, 40, y, 12, bold);
+      text(page, `${d.vaccine} · dosis ${d.doseNumber} dari ${d.totalDoses} / dose ${d.doseNumber} of ${d.totalDoses}`, 40, y, 12, bold);
       if (d.declared) text(page, 'Dilaporkan, dikonfirmasi petugas / Declared, confirmed by a health worker', 40, y - 13, 8, regular, grey);
       y -= 30;
       label(page, 'Vaksin (merek)', 'Vaccine (brand)', d.vaccine, 40, y);
@@ -106,7 +117,15 @@ export async function certificatePdf(card: CardForPdf): Promise<Uint8Array> {
       regular,
       grey,
     );
-    text(page, 'Verify by scanning the QR code at /verify; match the name and date of birth against an identity card.', 40, 40, 8, regular, grey);
+    text(
+      page,
+      'Verify by scanning the QR code at /verify; match the name and date of birth against an identity card.',
+      40,
+      40,
+      8,
+      regular,
+      grey,
+    );
     if (pages > 1) text(page, `${p + 1}/${pages}`, 540, 40, 8, regular, grey);
   }
   return doc.save();

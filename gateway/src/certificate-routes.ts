@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse, print } from 'graphql';
 import type { Pool } from 'undici';
 import { ErrorCode, errorBody, HEADER_REQUEST_ID, sendJson } from '@victori/shared';
 import { certificatePdf, type CardForPdf } from './certificate-pdf.js';
@@ -8,12 +9,12 @@ import { certificatePdf, type CardForPdf } from './certificate-pdf.js';
  *   GET /.well-known/jwks.json        the issuer keys (SMART Health Cards; public, CORS)
  *   GET /.well-known/crl/<kid>.json   a key's revocation list with its version counter `ctr`
  *   GET /certificates/<id>.pdf        a card as a bilingual PDF with its QR (the caller's own token)
- * The documents are the web app's own operations (web/src/operations.ts), so that a gateway that accepts
- * trusted documents only accepts them too.
+ * The documents are the web app's own operations (web/src/operations.ts, HealthCardIssuer and
+ * HealthCardPdf), so that a gateway that accepts trusted documents only accepts them too.
  */
 
 export const ISSUER_DOCUMENT = `query HealthCardIssuer { healthCardIssuer { issuer keys { kid kty crv x y alg use exp crlVersion } revocationLists { kid method ctr rids } } }`;
-export const CARD_DOCUMENT = `query HealthCardPdf($id: ID!) { healthCard(id: $id) { id kind status issuedAt issuer qr holderName holderBirthDate doses { vaccine manufacturer targetDisease lotNumber date doseNumber totalDoses centre country nextDose declared } } }`;
+export const CARD_DOCUMENT = `query HealthCardPdf($id: ID!) { healthCard(id: $id) { id kind status issuedAt issuer qr holderName holderBirthDate doses { vaccine manufacturer lotNumber date doseNumber totalDoses centre country nextDose declared } } }`;
 
 interface Answer<T> {
   data?: T | null;
@@ -39,7 +40,10 @@ const PUBLIC = { 'access-control-allow-origin': '*', 'cache-control': 'no-cache'
 export type Admit = () => Promise<(() => void) | undefined>;
 
 export function certificateRoutes(pool: Pool, graphqlPath: string, timeoutMs: number) {
-  const ask = async <T>(req: IncomingMessage, query: string, variables: Record<string, unknown>): Promise<Answer<T>> => {
+  // Sent as printed (the text urql hashes into web/dist/persisted-documents.json), so the hashes match.
+  const printed = new Map([ISSUER_DOCUMENT, CARD_DOCUMENT].map((doc) => [doc, print(parse(doc))]));
+  const ask = async <T>(req: IncomingMessage, document: string, variables: Record<string, unknown>): Promise<Answer<T>> => {
+    const query = printed.get(document)!;
     const headers: Record<string, string> = { 'content-type': 'application/json', 'apollo-require-preflight': 'true' };
     if (req.headers.authorization) headers.authorization = req.headers.authorization;
     const requestId = req.headers[HEADER_REQUEST_ID];
@@ -116,7 +120,8 @@ export function certificateRoutes(pool: Pool, graphqlPath: string, timeoutMs: nu
       );
       return true;
     } catch {
-      if (!res.headersSent) sendJson(res, 503, errorBody(ErrorCode.UNAVAILABLE, 'Layanan sedang tidak tersedia', 'The service is unavailable'));
+      if (!res.headersSent)
+        sendJson(res, 503, errorBody(ErrorCode.UNAVAILABLE, 'Layanan sedang tidak tersedia', 'The service is unavailable'));
       return true;
     } finally {
       release();

@@ -1,6 +1,8 @@
 import i18next from 'i18next';
 import en from './locales/en.json';
 import id from './locales/id.json';
+import certsEn from './locales/certs.en.json';
+import certsId from './locales/certs.id.json';
 
 const STORAGE_KEY = 'victori.lang';
 
@@ -17,7 +19,7 @@ export const i18n = i18next.createInstance();
 void i18n.init({
   lng: initialLanguage(),
   fallbackLng: 'id',
-  resources: { id: { translation: id }, en: { translation: en } },
+  resources: { id: { translation: { ...id, certs: certsId } }, en: { translation: { ...en, certs: certsEn } } },
   interpolation: { escapeValue: false },
   initAsync: false,
 });

@@ -322,3 +322,95 @@ export const MyRecords = graphql(`
     }
   }
 `);
+
+// Certificates (issue 20). HealthCardIssuer and HealthCardPdf are also the edge's own documents
+// (gateway/src/certificate-routes.ts): one text, so a trusted-documents-only gateway accepts both.
+export const HealthCardIssuer = graphql(`
+  query HealthCardIssuer {
+    healthCardIssuer {
+      issuer
+      keys {
+        kid
+        kty
+        crv
+        x
+        y
+        alg
+        use
+        exp
+        crlVersion
+      }
+      revocationLists {
+        kid
+        method
+        ctr
+        rids
+      }
+    }
+  }
+`);
+
+export const HealthCardPdf = graphql(`
+  query HealthCardPdf($id: ID!) {
+    healthCard(id: $id) {
+      id
+      kind
+      status
+      issuedAt
+      issuer
+      qr
+      holderName
+      holderBirthDate
+      doses {
+        vaccine
+        manufacturer
+        lotNumber
+        date
+        doseNumber
+        totalDoses
+        centre
+        country
+        nextDose
+        declared
+      }
+    }
+  }
+`);
+
+export const CertificatePeople = graphql(`
+  query CertificatePeople {
+    myPerson {
+      id
+      fullName
+    }
+    myDependants {
+      id
+      fullName
+    }
+  }
+`);
+
+export const PersonHealthCards = graphql(`
+  query PersonHealthCards($personId: ID!) {
+    healthCards(personId: $personId) {
+      id
+      kind
+      status
+      issuedAt
+      qr
+      holderName
+      holderBirthDate
+      doses {
+        vaccine
+        manufacturer
+        lotNumber
+        date
+        doseNumber
+        totalDoses
+        centre
+        nextDose
+        declared
+      }
+    }
+  }
+`);

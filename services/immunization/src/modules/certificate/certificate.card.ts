@@ -12,11 +12,13 @@ import { CARD_ALG, type IssuerKey } from './certificate.keys.js';
 
 export const CVX_SYSTEM = 'http://hl7.org/fhir/sid/cvx';
 export const KFA_SYSTEM = 'http://sys-ids.kemkes.go.id/kfa';
-/** WHO DDCC extension for the country of vaccination (ISO 3166-1 alpha-2 code). */
-export const DDCC_COUNTRY = 'http://smart.who.int/ddcc/StructureDefinition/DDCCCountryOfEvent';
-/** DDCC:VS "next dose": the date the schedule recommends for the series' next dose (this platform's extension). */
+/**
+ * DDCC:VS fields FHIR's Immunization has no element for, as this platform's extensions (one short common
+ * prefix, which DEFLATE stores once): the country of vaccination (ISO 3166-1 alpha-2) and the date the
+ * schedule recommends for the series' next dose.
+ */
+export const DDCC_COUNTRY = 'https://victori.semarangkota.go.id/fhir/country';
 export const NEXT_DOSE = 'https://victori.semarangkota.go.id/fhir/next-dose';
-export const CERTIFICATE_ID_SYSTEM = 'https://victori.semarangkota.go.id/fhir/sid/certificate';
 export const HEALTH_CARD_TYPE = 'https://smarthealth.cards#health-card';
 
 export interface CardDose {
@@ -24,7 +26,6 @@ export interface CardDose {
   manufacturer: string | null;
   cvxCode: string | null;
   kfaCode: string | null;
-  antigen: string;
   lotNumber: string;
   /** YYYY-MM-DD (Asia/Jakarta) */
   givenOn: string;
@@ -52,17 +53,18 @@ export function fhirBundle(content: CardContent): Record<string, unknown> {
   return {
     resourceType: 'Bundle',
     type: 'collection',
-    identifier: { system: CERTIFICATE_ID_SYSTEM, value: content.certificateId },
+    // The certificate id; no system URL: every byte counts toward one QR code.
+    identifier: { value: content.certificateId },
     entry: [
-      { fullUrl: 'resource:0', resource: { resourceType: 'Patient', name: [humanName(content.holder.name)], birthDate: content.holder.birthDate } },
+      {
+        fullUrl: 'resource:0',
+        resource: { resourceType: 'Patient', name: [humanName(content.holder.name)], birthDate: content.holder.birthDate },
+      },
       ...content.doses.map((d, i) => ({
         fullUrl: `resource:${i + 1}`,
         resource: {
           resourceType: 'Immunization',
-          extension: [
-            { url: DDCC_COUNTRY, valueCode: 'ID' },
-            ...(d.nextDoseOn ? [{ url: NEXT_DOSE, valueDate: d.nextDoseOn }] : []),
-          ],
+          extension: [{ url: DDCC_COUNTRY, valueCode: 'ID' }, ...(d.nextDoseOn ? [{ url: NEXT_DOSE, valueDate: d.nextDoseOn }] : [])],
           status: 'completed',
           vaccineCode: {
             coding: [
@@ -77,7 +79,8 @@ export function fhirBundle(content: CardContent): Record<string, unknown> {
           location: { display: d.centre },
           ...(d.manufacturer ? { manufacturer: { display: d.manufacturer } } : {}),
           lotNumber: d.lotNumber,
-          protocolApplied: [{ targetDisease: [{ text: d.antigen }], doseNumberPositiveInt: d.doseNumber, seriesDosesPositiveInt: d.totalDoses }],
+          // The disease targeted is implied by the vaccine code (not in the DDCC:VS list this card carries); left out for size.
+          protocolApplied: [{ doseNumberPositiveInt: d.doseNumber, seriesDosesPositiveInt: d.totalDoses }],
         },
       })),
     ],

@@ -50,9 +50,19 @@ export class CardIssuer implements DoseCards {
     const doses = await certificateStore.validDoses(tx, person.id);
     const row = replacement?.valid ? doses.find((d) => d.id === replacement.id) : undefined;
     const doseCard = row ? await this.issue(tx, person, 'DOSE', [row], doses) : null;
-    if (doseCard) await certificateStore.markReplacedBy(tx, revoked.filter((c) => c.kind === 'DOSE').map((c) => c.id), doseCard);
+    if (doseCard)
+      await certificateStore.markReplacedBy(
+        tx,
+        revoked.filter((c) => c.kind === 'DOSE').map((c) => c.id),
+        doseCard,
+      );
     const recordCard = await this.reissueRecord(tx, person, doses);
-    if (recordCard) await certificateStore.markReplacedBy(tx, revoked.filter((c) => c.kind === 'RECORD').map((c) => c.id), recordCard);
+    if (recordCard)
+      await certificateStore.markReplacedBy(
+        tx,
+        revoked.filter((c) => c.kind === 'RECORD').map((c) => c.id),
+        recordCard,
+      );
   }
 
   private async reissueRecord(tx: EntityManager, person: PersonEntity, doses: ValidDoseRow[]): Promise<string | null> {
@@ -60,7 +70,13 @@ export class CardIssuer implements DoseCards {
     return doses.length ? this.issue(tx, person, 'RECORD', doses, doses) : null;
   }
 
-  private async issue(tx: EntityManager, person: PersonEntity, kind: CardKind, carried: ValidDoseRow[], all: ValidDoseRow[]): Promise<string | null> {
+  private async issue(
+    tx: EntityManager,
+    person: PersonEntity,
+    kind: CardKind,
+    carried: ValidDoseRow[],
+    all: ValidDoseRow[],
+  ): Promise<string | null> {
     const keys = this.keys;
     const id = randomUUID();
     const issuedAt = new Date();
@@ -94,7 +110,9 @@ function nextDoses(person: PersonEntity, all: ValidDoseRow[]): Map<string, strin
   for (const programme of new Set(all.map((d) => d.programme))) {
     const schedule = scheduleFor(programme);
     if (!schedule) continue;
-    const given = all.filter((d) => d.programme === programme).map((d) => ({ id: d.id, doseKind: d.dose_kind, givenOn: jakartaDate(d.administered_at) }));
+    const given = all
+      .filter((d) => d.programme === programme)
+      .map((d) => ({ id: d.id, doseKind: d.dose_kind, givenOn: jakartaDate(new Date(d.administered_at)) }));
     const planned = forecast(scheduleForPerson(schedule, person.sex), person.birthDate, given, today);
     for (const d of all.filter((x) => x.programme === programme)) {
       const series = findDose(programme, d.dose_kind)?.series;
@@ -102,7 +120,10 @@ function nextDoses(person: PersonEntity, all: ValidDoseRow[]): Map<string, strin
       const latest = all.filter((x) => x.programme === programme && findDose(programme, x.dose_kind)?.series === series).at(-1);
       if (latest?.id !== d.id) continue;
       const upcoming = planned.doses.find(
-        (p) => p.antigen === series.antigen && ['DUE', 'OVERDUE', 'UPCOMING'].includes(p.status) && series.doses.some((s) => s.doseKind === p.doseKind),
+        (p) =>
+          p.antigen === series.antigen &&
+          ['DUE', 'OVERDUE', 'UPCOMING'].includes(p.status) &&
+          series.doses.some((s) => s.doseKind === p.doseKind),
       );
       const date = upcoming?.recommendedDate ?? upcoming?.earliestDate;
       if (date) next.set(d.id, date);
@@ -119,7 +140,6 @@ function cardDose(d: ValidDoseRow, next: Map<string, string>): CardDose {
     manufacturer: manufacturerOf(d.product_code),
     cvxCode: product?.cvxCode ?? null,
     kfaCode: product?.kfaCode ?? null,
-    antigen: d.antigen,
     lotNumber: d.lot_number,
     givenOn: jakartaDate(new Date(d.administered_at)),
     doseNumber: d.dose_number,

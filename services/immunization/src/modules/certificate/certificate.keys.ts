@@ -40,7 +40,8 @@ export async function newPrivateJwk(): Promise<JWK> {
 }
 
 async function storedKey(em: EntityManager, vault: PiiVault): Promise<JWK> {
-  const read = () => em.execute<{ private_jwk_sealed: string }[]>(`select private_jwk_sealed from health_card_key order by created_at limit 1`);
+  const read = () =>
+    em.execute<{ private_jwk_sealed: string }[]>(`select private_jwk_sealed from health_card_key order by created_at limit 1`);
   let [row] = await read();
   if (!row) {
     const jwk = await newPrivateJwk();

@@ -5,7 +5,9 @@ import { HealthCard, HealthCardIssuer } from './certificate.type.js';
 
 @Resolver(() => HealthCard)
 export class CertificateResolver {
-  @Query(() => [HealthCard], { description: "A person's certificates (SMART Health Cards): the person, guardians, staff of a linked facility" })
+  @Query(() => [HealthCard], {
+    description: "A person's certificates (SMART Health Cards): the person, guardians, staff of a linked facility",
+  })
   healthCards(
     @Ctx() ctx: ImmunizationContext,
     @Arg('personId', () => ID) personId: string,

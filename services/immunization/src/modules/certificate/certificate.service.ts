@@ -25,7 +25,10 @@ export function readPayload(jws: string): CardPayload {
 export function toHealthCard(row: CardRow): HealthCard {
   const payload = readPayload(row.jws);
   const entries = payload.vc.credentialSubject.fhirBundle.entry.map((e) => e.resource);
-  const patient = entries.find((r) => r.resourceType === 'Patient') as unknown as { name: { text?: string; family?: string; given?: string[] }[]; birthDate: string };
+  const patient = entries.find((r) => r.resourceType === 'Patient') as unknown as {
+    name: { text?: string; family?: string; given?: string[] }[];
+    birthDate: string;
+  };
   const name = patient.name[0]!;
   const doses = entries
     .filter((r) => r.resourceType === 'Immunization')
@@ -38,13 +41,12 @@ export function toHealthCard(row: CardRow): HealthCard {
         location: { display: string };
         manufacturer?: { display: string };
         lotNumber: string;
-        protocolApplied: { targetDisease: { text: string }[]; doseNumberPositiveInt: number; seriesDosesPositiveInt: number }[];
+        protocolApplied: { doseNumberPositiveInt: number; seriesDosesPositiveInt: number }[];
       };
       const protocol = i.protocolApplied[0]!;
       return Object.assign(new HealthCardDose(), {
         vaccine: i.vaccineCode.text,
         manufacturer: i.manufacturer?.display ?? null,
-        targetDisease: protocol.targetDisease[0]?.text ?? '',
         cvxCode: i.vaccineCode.coding.find((c) => c.system === CVX_SYSTEM)?.code ?? null,
         lotNumber: i.lotNumber,
         date: i.occurrenceDateTime,

@@ -59,7 +59,9 @@ export const certificateStore = {
 
   /** The person's active record card is replaced by a newer one (still true, so not revoked). */
   async replaceRecordCard(tx: EntityManager, personId: string): Promise<void> {
-    await tx.execute(`update health_card set status = 'REPLACED' where person_id = ? and kind = 'RECORD' and status = 'ACTIVE'`, [personId]);
+    await tx.execute(`update health_card set status = 'REPLACED' where person_id = ? and kind = 'RECORD' and status = 'ACTIVE'`, [
+      personId,
+    ]);
   },
 
   /**
@@ -73,9 +75,10 @@ export const certificateStore = {
       [reason, doseRecordId],
     );
     for (const kid of new Set(revoked.map((c) => c.kid))) {
-      await tx.execute(`insert into health_card_crl (kid, ctr) values (?, 1) on conflict (kid) do update set ctr = health_card_crl.ctr + 1`, [
-        kid,
-      ]);
+      await tx.execute(
+        `insert into health_card_crl (kid, ctr) values (?, 1) on conflict (kid) do update set ctr = health_card_crl.ctr + 1`,
+        [kid],
+      );
     }
     return revoked;
   },

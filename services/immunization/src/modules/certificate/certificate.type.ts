@@ -27,9 +27,6 @@ export class HealthCardDose {
   @Field(() => String, { nullable: true })
   manufacturer?: string | null;
 
-  @Field(() => String, { description: 'Disease targeted (antigen)' })
-  targetDisease!: string;
-
   @Field(() => String, { nullable: true, description: 'CVX code, when the product has one' })
   cvxCode?: string | null;
 

@@ -1,0 +1,373 @@
+import { readFileSync } from 'node:fs';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { parse, print } from 'graphql';
+import JSONSchemaValidator from '@asymmetrik/fhir-json-schema-validator';
+import { unpackAndVerify } from '@pathcheck/shc-sdk/lib/main.js';
+import { loadEdgeConfig, startEdge, type RunningEdge } from '@victori/gateway';
+import { Env, makeNik } from '@victori/shared';
+import { gql } from '@victori/shared/testing';
+import { healthCardQr } from '../../../gateway/src/certificate-qr.js';
+import { CARD_DOCUMENT, ISSUER_DOCUMENT } from '../../../gateway/src/certificate-routes.js';
+import { addDays, jakartaDate } from '../../../services/immunization/src/modules/schedule/schedule.dates.js';
+import { freePort } from '../platform.js';
+import { startTestPlatform, type TestPlatform } from '../testing.js';
+
+/**
+ * Certificates (issue 20) through the real edge, gateway and immunization on PostgreSQL: a child's doses
+ * yield SMART Health Cards at once, a correction revokes and reissues, a void revokes; the cards are
+ * verified by an implementation this project did not write (@pathcheck/shc-sdk, which fetches the keys
+ * from the edge's /.well-known/jwks.json) and their bundles validate against the FHIR R4 JSON schema.
+ */
+const MIROTO = '6f1c2a10-0000-4000-8000-000000000002';
+const BANDARHARJO = '6f1c2a10-0000-4000-8000-000000000003';
+const KELURAHAN = '33.74.01.1001';
+const today = jakartaDate(new Date());
+const born = addDays(today, -70);
+const atNoon = (date: string) => `${date}T12:00:00+07:00`;
+
+let platform: TestPlatform;
+let edge: RunningEdge;
+let origin: string;
+let currentKid: string;
+let olderKid: string;
+const tokens: Record<string, string> = {};
+type Res<T> = { data?: T | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+const call = <T = Record<string, unknown>>(who: string, query: string, variables: Record<string, unknown> = {}) =>
+  gql<T>(`${origin}/graphql`, query, variables, { token: tokens[who]! }) as Promise<Res<T>>;
+
+interface Card {
+  id: string;
+  kind: 'DOSE' | 'RECORD';
+  status: string;
+  doseRecordIds: string[];
+  kid: string;
+  rid: string;
+  jws: string;
+  qr: string;
+  holderName: string;
+  holderBirthDate: string;
+  revokeReason: string | null;
+  replacedById: string | null;
+  doses: {
+    vaccine: string;
+    manufacturer: string | null;
+    lotNumber: string;
+    date: string;
+    doseNumber: number;
+    totalDoses: number;
+    centre: string;
+    country: string;
+    nextDose: string | null;
+    declared: boolean;
+  }[];
+}
+const CARDS = `query($id: ID!, $all: Boolean) { healthCards(personId: $id, includeRevoked: $all) {
+  id kind status doseRecordIds kid rid jws qr holderName holderBirthDate revokeReason replacedById
+  doses { vaccine manufacturer lotNumber date doseNumber totalDoses centre country nextDose declared } } }`;
+const RECORD = `mutation($i: RecordDoseInput!) { recordDose(input: $i) { id valid } }`;
+const CORRECT = `mutation($i: CorrectDoseInput!) { correctDose(input: $i) { superseded { id } replacement { id } } }`;
+
+const cardsOf = async (who: string, personId: string, all = false): Promise<Card[]> => {
+  const res = await call<{ healthCards: Card[] }>(who, CARDS, { id: personId, all });
+  expect(res.errors).toBeUndefined();
+  return res.data!.healthCards;
+};
+const payloadOf = (jws: string) =>
+  JSON.parse(inflateRawSync(Buffer.from(jws.split('.')[1]!, 'base64url')).toString('utf8')) as {
+    iss: string;
+    nbf: number;
+    vc: {
+      type: string[];
+      rid: string;
+      credentialSubject: { fhirVersion: string; fhirBundle: { resourceType: string; entry: { resource: Record<string, unknown> }[] } };
+    };
+  };
+const headerOf = (jws: string) => JSON.parse(Buffer.from(jws.split('.')[0]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+
+async function privateJwk(exp?: number): Promise<JWK & { exp?: number }> {
+  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+  return { ...(await exportJWK(privateKey)), ...(exp ? { exp } : {}) };
+}
+
+let childId: string;
+const doses: Record<string, string> = {};
+
+beforeAll(async () => {
+  const edgePort = await freePort();
+  origin = `http://127.0.0.1:${edgePort}`;
+  // Rotation: the first key signs; an older one and an expired one are still published.
+  const keys = [await privateJwk(), await privateJwk(), await privateJwk(Math.floor(Date.now() / 1000) - 86_400)];
+  currentKid = await calculateJwkThumbprint({ kty: 'EC', crv: 'P-256', x: keys[0]!.x!, y: keys[0]!.y! });
+  olderKid = await calculateJwkThumbprint({ kty: 'EC', crv: 'P-256', x: keys[1]!.x!, y: keys[1]!.y! });
+  platform = await startTestPlatform('certs', {
+    background: false,
+    serviceEnv: { CERTIFICATE_ISSUER: origin, CERTIFICATE_SIGNING_KEYS: JSON.stringify(keys) },
+  });
+  edge = await startEdge(
+    loadEdgeConfig(new Env({ EDGE_PORT: String(edgePort), EDGE_UPSTREAM_URL: new URL(platform.gatewayUrl).origin, LOG_LEVEL: 'silent' })),
+  );
+  tokens.ibu = await platform.token({ role: 'citizen', sub: 'ibu-sertifikat' });
+  tokens.tetangga = await platform.token({ role: 'citizen', sub: 'tetangga-sertifikat' });
+  tokens.bidan = await platform.token({ role: 'health-worker', sub: 'bidan-miroto', facilityId: MIROTO });
+  tokens.bidanLain = await platform.token({ role: 'health-worker', sub: 'bidan-bandarharjo', facilityId: BANDARHARJO });
+  tokens.partner = await platform.token({ role: 'partner', sub: 'mitra' });
+
+  // A child registered by the mother and brought to Miroto (so the Miroto nurse sees it).
+  const child = {
+    fullName: 'Ayu Lestari Wibowo',
+    birthDate: born,
+    sex: 'FEMALE',
+    motherNik: makeNik('337401', '1994-04-12', 'FEMALE', 77),
+    residenceKelurahanCode: KELURAHAN,
+    relationship: 'MOTHER',
+  };
+  const REGISTER = `mutation($i: RegisterChildInput!) { registerChild(input: $i) { id } }`;
+  childId = (await call<{ registerChild: { id: string } }>('ibu', REGISTER, { i: child })).data!.registerChild.id;
+  expect((await call<{ registerChild: { id: string } }>('bidan', REGISTER, { i: child })).data!.registerChild.id).toBe(childId);
+});
+afterAll(async () => {
+  await edge?.close();
+  await platform?.close();
+});
+
+const record = async (doseKind: string, productCode: string, day: number, lotNumber: string): Promise<string> => {
+  const res = await call<{ recordDose: { id: string; valid: boolean } }>('bidan', RECORD, {
+    i: { personId: childId, programme: 'ROUTINE_CHILD', doseKind, productCode, lotNumber, administeredAt: atNoon(addDays(born, day)) },
+  });
+  expect(res.errors).toBeUndefined();
+  expect(res.data!.recordDose.valid).toBe(true);
+  return res.data!.recordDose.id;
+};
+
+describe('issue: a card the moment a dose is recorded', () => {
+  test('a declared HB0 confirmed by the nurse, then BCG, OPV1 and DPT-HB-Hib1: one card each and one record card of all four', async () => {
+    const declared = await call<{ declarePastDose: { id: string } }>(
+      'ibu',
+      `mutation($i: DeclarePastDoseInput!) { declarePastDose(input: $i) { id } }`,
+      {
+        i: {
+          personId: childId,
+          programme: 'ROUTINE_CHILD',
+          doseKind: 'HB0',
+          givenOn: born,
+          place: 'RSIA Bunda Semarang',
+          lotNumber: 'HB-0426',
+        },
+      },
+    );
+    expect(declared.errors).toBeUndefined();
+    expect(await cardsOf('ibu', childId)).toEqual([]);
+    const confirmed = await call<{ confirmDeclaredDose: { doseRecordId: string } }>(
+      'bidan',
+      `mutation($i: ConfirmDeclaredDoseInput!) { confirmDeclaredDose(input: $i) { doseRecordId } }`,
+      { i: { declaredDoseId: declared.data!.declarePastDose.id, productCode: 'HB0' } },
+    );
+    expect(confirmed.errors).toBeUndefined();
+    doses.HB0 = confirmed.data!.confirmDeclaredDose.doseRecordId;
+    let cards = await cardsOf('ibu', childId);
+    expect(cards.map((c) => c.kind).sort()).toEqual(['DOSE', 'RECORD']);
+    expect(cards.find((c) => c.kind === 'DOSE')!.doses[0]).toMatchObject({ declared: true, lotNumber: 'HB-0426', date: born });
+
+    doses.BCG = await record('BCG', 'BCG', 3, 'BCG-2611A');
+    doses.OPV1 = await record('OPV1', 'BOPV', 30, 'OPV-2609C');
+    doses.DPT1 = await record('DPT-HB-HIB1', 'PENTABIO', 45, 'PB-2607X');
+    cards = await cardsOf('ibu', childId);
+    const doseCards = cards.filter((c) => c.kind === 'DOSE');
+    expect(doseCards.map((c) => c.doseRecordIds[0]).sort()).toEqual([doses.HB0, doses.BCG, doses.OPV1, doses.DPT1].sort());
+    const recordCards = cards.filter((c) => c.kind === 'RECORD');
+    expect(recordCards).toHaveLength(1);
+    const full = recordCards[0]!;
+    expect(full.doseRecordIds).toEqual([doses.HB0, doses.BCG, doses.OPV1, doses.DPT1]);
+    expect(full).toMatchObject({ holderName: 'Ayu Lestari Wibowo', holderBirthDate: born, status: 'ACTIVE', kid: currentKid });
+    expect(full.doses.map((d) => [d.vaccine, d.doseNumber, d.totalDoses])).toEqual([
+      ['Hepatitis B Uniject (HB0)', 1, 1],
+      ['BCG', 1, 1],
+      ['bOPV (polio tetes)', 1, 4],
+      ['Pentabio (DPT-HB-Hib)', 1, 4],
+    ]);
+    expect(full.doses[3]).toMatchObject({
+      manufacturer: 'Bio Farma',
+      lotNumber: 'PB-2607X',
+      date: addDays(born, 45),
+      centre: 'Puskesmas Miroto',
+      country: 'ID',
+    });
+    // DDCC:VS "next dose": DPT-HB-Hib 2 is due from 10 weeks, at the earliest four weeks after the first.
+    expect(full.doses[3]!.nextDose! >= addDays(born, 73)).toBe(true);
+    // Earlier record cards are replaced (still true), not revoked.
+    const all = await cardsOf('ibu', childId, true);
+    expect(all.filter((c) => c.kind === 'RECORD' && c.status === 'REPLACED')).toHaveLength(3);
+    expect(all.some((c) => c.status === 'REVOKED')).toBe(false);
+  });
+
+  test('the card is a SMART Health Card: ES256 JWS, DEFLATE payload, kid = key thumbprint, iss = the public base URL, one numeric QR at level L', async () => {
+    const cards = await cardsOf('ibu', childId);
+    const full = cards.find((c) => c.kind === 'RECORD')!;
+    expect(headerOf(full.jws)).toEqual({ alg: 'ES256', zip: 'DEF', kid: currentKid });
+    const payload = payloadOf(full.jws);
+    expect(payload.iss).toBe(origin);
+    expect(payload.vc.type).toEqual(['https://smarthealth.cards#health-card']);
+    expect(payload.vc.rid).toBe(full.rid);
+    expect(payload.vc.rid).toMatch(/^[A-Za-z0-9_-]{11}$/);
+    expect(payload.vc.credentialSubject.fhirVersion).toBe('4.0.1');
+    expect(full.qr).toMatch(/^shc:\/\d+$/);
+    expect(full.qr.length).toBe(5 + full.jws.length * 2);
+    const sizes = cards.map((c) => {
+      const qr = healthCardQr(c.qr);
+      return { kind: c.kind, doses: c.doses.length, jwsChars: c.jws.length, version: qr.version, modules: qr.size };
+    });
+    // Reported in the README (issue 20 asks for the sizes); a four-dose record must fit one code at L.
+    console.info(`QR sizes at error correction L: ${JSON.stringify(sizes)}`);
+    const fourDoses = sizes.find((s) => s.kind === 'RECORD')!;
+    expect(fourDoses.doses).toBe(4);
+    expect(fourDoses.version).toBeLessThanOrEqual(22);
+    // The spec's ceiling for one QR: 1195 JWS characters (version 22 at L).
+    expect(fourDoses.jwsChars).toBeLessThanOrEqual(1195);
+  });
+
+  test('keys at /.well-known/jwks.json (rotation: three keys, the expired one with exp), public and CORS-open', async () => {
+    const res = await fetch(`${origin}/.well-known/jwks.json`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    const jwks = (await res.json()) as { keys: (JWK & { kid: string; exp?: number; crlVersion: number })[] };
+    expect(jwks.keys).toHaveLength(3);
+    expect(jwks.keys[0]).toMatchObject({ kid: currentKid, kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig', crlVersion: 0 });
+    expect(jwks.keys[1]!.kid).toBe(olderKid);
+    expect(jwks.keys[2]!.exp).toBeLessThan(Date.now() / 1000);
+    for (const key of jwks.keys) {
+      expect(key).not.toHaveProperty('d');
+      expect(await calculateJwkThumbprint({ kty: 'EC', crv: 'P-256', x: key.x!, y: key.y! })).toBe(key.kid);
+    }
+  });
+
+  test('an implementation this project did not write verifies every card, and each bundle is valid FHIR R4 (JSON schema)', async () => {
+    const cards = await cardsOf('ibu', childId);
+    const validator = new JSONSchemaValidator();
+    for (const card of cards) {
+      // @pathcheck/shc-sdk decodes the numeric QR, inflates and checks the ES256 signature with the key it
+      // fetches from <iss>/.well-known/jwks.json, i.e. from the edge.
+      const verified = await unpackAndVerify(card.qr, { [origin]: { keys: [] } });
+      expect(verified?.credential.iss).toBe(origin);
+      const bundle = verified!.credential.vc.credentialSubject.fhirBundle;
+      expect(validator.validate(bundle)).toEqual([]);
+    }
+    // The same verifier refuses a card whose payload was altered.
+    const card = cards[0]!;
+    const [h, p, s] = card.jws.split('.');
+    const forged = JSON.stringify(payloadOf(card.jws)).replace('"Ayu"', '"Ayo"');
+    expect(forged).toContain('"Ayo"');
+    const tampered = `${h}.${deflateRawSync(Buffer.from(forged)).toString('base64url')}.${s}`;
+    expect(p).not.toBe(tampered.split('.')[1]);
+    const tamperedQr = `shc:/${[...tampered].map((c) => String(c.charCodeAt(0) - 45).padStart(2, '0')).join('')}`;
+    expect(await unpackAndVerify(tamperedQr, { [origin]: { keys: [] } })).toBeUndefined();
+  });
+});
+
+describe('correct and revoke', () => {
+  test('a lot correction revokes the dose card and the record card (rid in the list, ctr up) and issues new ones', async () => {
+    const before = await cardsOf('ibu', childId);
+    const oldDose = before.find((c) => c.kind === 'DOSE' && c.doseRecordIds[0] === doses.DPT1)!;
+    const oldRecord = before.find((c) => c.kind === 'RECORD')!;
+    const res = await call<{ correctDose: { replacement: { id: string } } }>('bidan', CORRECT, {
+      i: {
+        doseRecordId: doses.DPT1,
+        reason: 'Nomor batch salah ketik',
+        replacement: {
+          personId: childId,
+          programme: 'ROUTINE_CHILD',
+          doseKind: 'DPT-HB-HIB1',
+          productCode: 'PENTABIO',
+          lotNumber: 'PB-2607Y',
+          administeredAt: atNoon(addDays(born, 45)),
+        },
+      },
+    });
+    expect(res.errors).toBeUndefined();
+    doses.DPT1b = res.data!.correctDose.replacement.id;
+    const all = await cardsOf('ibu', childId, true);
+    expect(all.find((c) => c.id === oldDose.id)).toMatchObject({ status: 'REVOKED', revokeReason: 'CORRECTED' });
+    expect(all.find((c) => c.id === oldRecord.id)).toMatchObject({ status: 'REVOKED', revokeReason: 'CORRECTED' });
+    // Record cards replaced earlier also held the old dose only if they were issued after it: the last one did.
+    const active = await cardsOf('ibu', childId);
+    const newDose = active.find((c) => c.kind === 'DOSE' && c.doseRecordIds[0] === doses.DPT1b)!;
+    expect(newDose.doses[0]!.lotNumber).toBe('PB-2607Y');
+    expect(all.find((c) => c.id === oldDose.id)!.replacedById).toBe(newDose.id);
+    const newRecord = active.find((c) => c.kind === 'RECORD')!;
+    expect(newRecord.doseRecordIds).toEqual([doses.HB0, doses.BCG, doses.OPV1, doses.DPT1b]);
+
+    const crl = await fetch(`${origin}/.well-known/crl/${currentKid}.json`);
+    expect(crl.status).toBe(200);
+    expect(crl.headers.get('access-control-allow-origin')).toBe('*');
+    const list = (await crl.json()) as { kid: string; method: string; ctr: number; rids: string[] };
+    expect(list).toMatchObject({ kid: currentKid, method: 'rid', ctr: 1 });
+    expect(list.rids.sort()).toEqual([oldDose.rid, oldRecord.rid].sort());
+    expect(list.rids).not.toContain(newRecord.rid);
+    const jwks = (await (await fetch(`${origin}/.well-known/jwks.json`)).json()) as { keys: { kid: string; crlVersion: number }[] };
+    expect(jwks.keys.find((k) => k.kid === currentKid)!.crlVersion).toBe(1);
+    // The other keys' lists exist and are empty; an unknown key has none.
+    expect(await (await fetch(`${origin}/.well-known/crl/${olderKid}.json`)).json()).toMatchObject({ ctr: 0, rids: [] });
+    expect((await fetch(`${origin}/.well-known/crl/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.json`)).status).toBe(404);
+  });
+
+  test('a voided (deleted) record revokes its cards without a new dose card; the record card is reissued without it', async () => {
+    doses.PCV1 = await record('PCV1', 'PCV13', 45, 'PCV-2605B');
+    const withPcv = await cardsOf('ibu', childId);
+    const pcvCard = withPcv.find((c) => c.kind === 'DOSE' && c.doseRecordIds[0] === doses.PCV1)!;
+    const ctrBefore = ((await (await fetch(`${origin}/.well-known/crl/${currentKid}.json`)).json()) as { ctr: number }).ctr;
+    const res = await call('bidan', CORRECT, { i: { doseRecordId: doses.PCV1, reason: 'Dicatat pada anak yang salah' } });
+    expect(res.errors).toBeUndefined();
+    const all = await cardsOf('ibu', childId, true);
+    expect(all.find((c) => c.id === pcvCard.id)).toMatchObject({ status: 'REVOKED', revokeReason: 'VOIDED', replacedById: null });
+    const active = await cardsOf('ibu', childId);
+    expect(active.some((c) => c.doseRecordIds.includes(doses.PCV1!))).toBe(false);
+    expect(active.find((c) => c.kind === 'RECORD')!.doseRecordIds).toEqual([doses.HB0, doses.BCG, doses.OPV1, doses.DPT1b]);
+    const list = (await (await fetch(`${origin}/.well-known/crl/${currentKid}.json`)).json()) as { ctr: number; rids: string[] };
+    expect(list.ctr).toBe(ctrBefore + 1);
+    expect(list.rids).toContain(pcvCard.rid);
+  });
+});
+
+describe('get it: who sees the cards, and the PDF', () => {
+  test('the mother and the Miroto nurse see the cards; a neighbour, another facility and a partner are refused', async () => {
+    expect((await cardsOf('bidan', childId)).length).toBeGreaterThan(0);
+    for (const who of ['tetangga', 'bidanLain', 'partner']) {
+      const res = await call(who, CARDS, { id: childId });
+      expect(res.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN' });
+      expect(JSON.stringify(res)).not.toContain('Ayu');
+    }
+    const anonymous = await gql(`${origin}/graphql`, CARDS, { id: childId });
+    expect(anonymous.errors![0]!.extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  test('the PDF: application/pdf, a file name, bilingual, with the QR; refused without the right token', async () => {
+    const card = (await cardsOf('ibu', childId)).find((c) => c.kind === 'RECORD')!;
+    for (const who of ['ibu', 'bidan']) {
+      const res = await fetch(`${origin}/certificates/${card.id}.pdf`, { headers: { authorization: `Bearer ${tokens[who]}` } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/pdf');
+      expect(res.headers.get('content-disposition')).toBe(`attachment; filename="sertifikat-imunisasi-${card.id}.pdf"`);
+      expect(res.headers.get('cache-control')).toBe('private, no-store');
+      const pdf = Buffer.from(await res.arrayBuffer());
+      expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+      const { PDFDocument } = await import('pdf-lib');
+      const doc = await PDFDocument.load(pdf);
+      expect(doc.getTitle()).toBe(`Sertifikat Imunisasi / Immunization Certificate ${card.id}`);
+      expect(doc.getPageCount()).toBe(1);
+    }
+    expect((await fetch(`${origin}/certificates/${card.id}.pdf`)).status).toBe(401);
+    const neighbour = await fetch(`${origin}/certificates/${card.id}.pdf`, { headers: { authorization: `Bearer ${tokens.tetangga}` } });
+    expect(neighbour.status).toBe(403);
+    expect(await neighbour.text()).not.toContain('Ayu');
+    const missing = await fetch(`${origin}/certificates/00000000-0000-4000-8000-000000000000.pdf`, {
+      headers: { authorization: `Bearer ${tokens.ibu}` },
+    });
+    expect(missing.status).toBe(403);
+  });
+
+  test("the edge's documents are the web app's own operations (a trusted-documents-only gateway accepts them)", async () => {
+    const manifest = Object.values(JSON.parse(readFileSync('web/dist/persisted-documents.json', 'utf8')) as Record<string, string>);
+    expect(manifest).toContain(print(parse(ISSUER_DOCUMENT)));
+    expect(manifest).toContain(print(parse(CARD_DOCUMENT)));
+  });
+});
