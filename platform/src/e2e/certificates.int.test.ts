@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { parse, print } from 'graphql';
 import JSONSchemaValidator from '@asymmetrik/fhir-json-schema-validator';
 import { unpackAndVerify } from '@pathcheck/shc-sdk/lib/main.js';
@@ -10,6 +11,8 @@ import { gql } from '@victori/shared/testing';
 import { healthCardQr } from '../../../gateway/src/certificate-qr.js';
 import { CARD_DOCUMENT, ISSUER_DOCUMENT } from '../../../gateway/src/certificate-routes.js';
 import { addDays, jakartaDate } from '../../../services/immunization/src/modules/schedule/schedule.dates.js';
+import { signCard, type CardContent } from '../../../services/immunization/src/modules/certificate/certificate.card.js';
+import type { IssuerKey } from '../../../services/immunization/src/modules/certificate/certificate.keys.js';
 import { freePort } from '../platform.js';
 import { startTestPlatform, type TestPlatform } from '../testing.js';
 
@@ -31,6 +34,7 @@ let edge: RunningEdge;
 let origin: string;
 let currentKid: string;
 let olderKid: string;
+let signingKeys: (JWK & { exp?: number })[];
 const tokens: Record<string, string> = {};
 type Res<T> = { data?: T | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
 const call = <T = Record<string, unknown>>(who: string, query: string, variables: Record<string, unknown> = {}) =>
@@ -98,6 +102,7 @@ beforeAll(async () => {
   origin = `http://127.0.0.1:${edgePort}`;
   // Rotation: the first key signs; an older one and an expired one are still published.
   const keys = [await privateJwk(), await privateJwk(), await privateJwk(Math.floor(Date.now() / 1000) - 86_400)];
+  signingKeys = keys;
   currentKid = await calculateJwkThumbprint({ kty: 'EC', crv: 'P-256', x: keys[0]!.x!, y: keys[0]!.y! });
   olderKid = await calculateJwkThumbprint({ kty: 'EC', crv: 'P-256', x: keys[1]!.x!, y: keys[1]!.y! });
   platform = await startTestPlatform('certs', {
@@ -244,10 +249,13 @@ describe('issue: a card the moment a dose is recorded', () => {
   test('an implementation this project did not write verifies every card, and each bundle is valid FHIR R4 (JSON schema)', async () => {
     const cards = await cardsOf('ibu', childId);
     const validator = new JSONSchemaValidator();
+    // Handing it the published keys spares it a look-up in its own online registry; it still fetches
+    // <iss>/.well-known/jwks.json itself for the key it checks with.
+    const jwks = (await (await fetch(`${origin}/.well-known/jwks.json`)).json()) as { keys: unknown[] };
     for (const card of cards) {
       // @pathcheck/shc-sdk decodes the numeric QR, inflates and checks the ES256 signature with the key it
       // fetches from <iss>/.well-known/jwks.json, i.e. from the edge.
-      const verified = await unpackAndVerify(card.qr, { [origin]: { keys: [] } });
+      const verified = await unpackAndVerify(card.qr, { [origin]: jwks });
       expect(verified?.credential.iss).toBe(origin);
       const bundle = verified!.credential.vc.credentialSubject.fhirBundle;
       expect(validator.validate(bundle)).toEqual([]);
@@ -260,7 +268,7 @@ describe('issue: a card the moment a dose is recorded', () => {
     const tampered = `${h}.${deflateRawSync(Buffer.from(forged)).toString('base64url')}.${s}`;
     expect(p).not.toBe(tampered.split('.')[1]);
     const tamperedQr = `shc:/${[...tampered].map((c) => String(c.charCodeAt(0) - 45).padStart(2, '0')).join('')}`;
-    expect(await unpackAndVerify(tamperedQr, { [origin]: { keys: [] } })).toBeUndefined();
+    expect(await unpackAndVerify(tamperedQr, { [origin]: jwks })).toBeUndefined();
   });
 });
 
@@ -369,5 +377,186 @@ describe('get it: who sees the cards, and the PDF', () => {
     const manifest = Object.values(JSON.parse(readFileSync('web/dist/persisted-documents.json', 'utf8')) as Record<string, string>);
     expect(manifest).toContain(print(parse(ISSUER_DOCUMENT)));
     expect(manifest).toContain(print(parse(CARD_DOCUMENT)));
+  });
+});
+
+/** A card signed here with a given key and issuer: what an older key (or a forger) would have issued. */
+async function cardSignedWith(jwk: JWK, iss: string, name: string): Promise<string> {
+  const publicPart = { kty: 'EC', crv: 'P-256', x: jwk.x!, y: jwk.y! };
+  const kid = await calculateJwkThumbprint(publicPart);
+  const key: IssuerKey = {
+    kid,
+    privateKey: (await importJWK({ ...publicPart, d: jwk.d! }, 'ES256')) as CryptoKey,
+    publicJwk: { ...publicPart, kid },
+  };
+  const content: CardContent = {
+    certificateId: '3b1f6c1e-0000-4000-8000-00000000c0de',
+    holder: { name, birthDate: '2019-05-04' },
+    doses: [
+      {
+        productName: 'MR (campak-rubela)',
+        manufacturer: 'Bio Farma',
+        cvxCode: '04',
+        kfaCode: null,
+        lotNumber: 'MR-1901',
+        givenOn: '2020-02-04',
+        doseNumber: 1,
+        totalDoses: 2,
+        centre: 'Puskesmas Miroto',
+        nextDoseOn: null,
+        declared: false,
+      },
+    ],
+  };
+  const jws = await signCard(key, iss, content, 'rid-test-001', new Date('2025-01-02T03:04:05Z'));
+  return `shc:/${[...jws].map((c) => String(c.charCodeAt(0) - 45).padStart(2, '0')).join('')}`;
+}
+
+const CHROMIUM = '/usr/bin/chromium';
+const AXE = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
+async function axe(page: Page, name: string): Promise<void> {
+  await page.addScriptTag({ content: AXE });
+  const violations = await page.evaluate(async () => {
+    const w = globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } };
+    const r = await w.axe.run();
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.nodes.length})`);
+  });
+  expect({ page: name, violations }).toEqual({ page: name, violations: [] });
+}
+
+describe('in the browser (Chromium)', () => {
+  let browser: Browser;
+  const pageErrors: string[] = [];
+  const open = async (init?: (context: BrowserContext) => Promise<void>): Promise<{ context: BrowserContext; page: Page }> => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 800 }, locale: 'id-ID', acceptDownloads: true });
+    if (init) await init(context);
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    return { context, page };
+  };
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(() => {
+    expect(pageErrors.splice(0)).toEqual([]);
+  });
+
+  test('the verifier caches keys and revocations online, then with the network off tells valid, revoked, expired key, unknown issuer and tampered', async () => {
+    const active = await cardsOf('ibu', childId);
+    const valid = active.find((c) => c.kind === 'RECORD')!;
+    const revoked = (await cardsOf('ibu', childId, true)).find(
+      (c) => c.status === 'REVOKED' && c.revokeReason === 'CORRECTED' && c.kind === 'DOSE',
+    )!;
+    const expired = await cardSignedWith(signingKeys[2]!, origin, 'Rina Kedaluwarsa');
+    const older = await cardSignedWith(signingKeys[1]!, origin, 'Budi Rotasi');
+    const stranger = await cardSignedWith(await privateJwk(), 'https://sertifikat.example.org', 'Orang Asing');
+    const [h, , sig] = valid.jws.split('.');
+    const forgedPayload = deflateRawSync(Buffer.from(JSON.stringify(payloadOf(valid.jws)).replace('"Ayu"', '"Ani"'))).toString('base64url');
+    const tampered = `shc:/${[...`${h}.${forgedPayload}.${sig}`].map((c) => String(c.charCodeAt(0) - 45).padStart(2, '0')).join('')}`;
+
+    const { context, page } = await open();
+    await page.goto(`${origin}/verify`);
+    await page.getByTestId('issuer-cache').filter({ hasText: 'Kunci penerbit tersimpan: 3' }).waitFor();
+    await axe(page, 'verify');
+    await context.setOffline(true);
+    // Offline, reloading is impossible, but the page and its cache are all the check needs.
+    expect(await page.evaluate(() => (globalThis as unknown as { navigator: { onLine: boolean } }).navigator.onLine)).toBe(false);
+
+    let checks = 0;
+    const verdict = async (qr: string): Promise<{ status: string | null; name: string | null; birth: string | null }> => {
+      await page.fill('#qr-text', qr);
+      await page.getByRole('button', { name: 'Periksa', exact: true }).click();
+      // Each check numbers its verdict, so an answer equal to the previous one is still awaited.
+      const v = page.locator(`[data-testid=verdict][data-check="${++checks}"]`);
+      await v.waitFor();
+      const name = page.getByTestId('verdict-name');
+      return {
+        status: await v.getAttribute('data-status'),
+        name: (await name.count()) ? await name.textContent() : null,
+        birth: (await page.getByTestId('verdict-birth-date').count()) ? await page.getByTestId('verdict-birth-date').textContent() : null,
+      };
+    };
+    expect(await verdict(valid.qr)).toEqual({ status: 'VALID', name: 'Ayu Lestari Wibowo', birth: born });
+    await page.screenshot({ path: 'web/test-results/20-verify-valid.png', fullPage: true });
+    expect(await verdict(older)).toEqual({ status: 'VALID', name: 'Budi Rotasi', birth: '2019-05-04' });
+    expect(await verdict(revoked.qr)).toEqual({ status: 'REVOKED', name: 'Ayu Lestari Wibowo', birth: born });
+    expect(await verdict(expired)).toEqual({ status: 'EXPIRED_KEY', name: 'Rina Kedaluwarsa', birth: '2019-05-04' });
+    expect(await verdict(stranger)).toMatchObject({ status: 'UNKNOWN_ISSUER', name: null });
+    expect(await verdict(tampered)).toMatchObject({ status: 'TAMPERED', name: null });
+    expect(await verdict('shc:/1234')).toMatchObject({ status: 'TAMPERED', name: null });
+    await page.screenshot({ path: 'web/test-results/21-verify-tampered.png', fullPage: true });
+    await context.close();
+  });
+
+  test('a mother signed in sees her child’s cards with their QR, and downloads the PDF', async () => {
+    // A real citizen session from identity (SMS code from the development outbox); the browser gets the
+    // refresh token, as after its own sign-in.
+    const phone = '081234500777';
+    const ask = <T>(query: string, variables: Record<string, unknown> = {}, token?: string) =>
+      gql<T>(`${origin}/graphql`, query, variables, token ? { token } : {}) as Promise<Res<T>>;
+    expect((await ask(`mutation($p: String!) { requestSignInCode(phone: $p) { phone } }`, { p: phone })).errors).toBeUndefined();
+    const outbox = await ask<{ devSmsOutbox: { text: string }[] }>(`query($p: String!) { devSmsOutbox(phone: $p) { text } }`, {
+      p: '+6281234500777',
+    });
+    const code = /\b(\d{6})\b/.exec(outbox.data!.devSmsOutbox[0]!.text)![1]!;
+    const session = await ask<{ signInWithCode: { accessToken: string; refreshToken: string } }>(
+      `mutation($p: String!, $c: String!) { signInWithCode(phone: $p, code: $c) { accessToken refreshToken } }`,
+      { p: phone, c: code },
+    );
+    const { accessToken, refreshToken } = session.data!.signInWithCode;
+    const child = {
+      fullName: 'Bima Saputra',
+      birthDate: born,
+      sex: 'MALE',
+      motherNik: makeNik('337401', '1992-08-19', 'FEMALE', 78),
+      residenceKelurahanCode: KELURAHAN,
+      relationship: 'MOTHER',
+    };
+    const REGISTER = `mutation($i: RegisterChildInput!) { registerChild(input: $i) { id } }`;
+    const bimaId = (await ask<{ registerChild: { id: string } }>(REGISTER, { i: child }, accessToken)).data!.registerChild.id;
+    await call('bidan', REGISTER, { i: child });
+    const bcg = await call<{ recordDose: { id: string } }>('bidan', RECORD, {
+      i: {
+        personId: bimaId,
+        programme: 'ROUTINE_CHILD',
+        doseKind: 'BCG',
+        productCode: 'BCG',
+        lotNumber: 'BCG-2611B',
+        administeredAt: atNoon(addDays(born, 2)),
+      },
+    });
+    expect(bcg.errors).toBeUndefined();
+
+    const { context, page } = await open(async (c) => {
+      await c.addInitScript((token) => localStorage.setItem('victori.refresh', token), refreshToken);
+    });
+    await page.goto(`${origin}/certificates`);
+    const cards = page.getByTestId('certificate');
+    await cards.first().waitFor();
+    expect(await cards.count()).toBe(2);
+    expect(await page.getByTestId('holder').first().textContent()).toBe('Bima Saputra');
+    await page.locator('.certificate .qr svg').first().waitFor();
+    await page.screenshot({ path: 'web/test-results/22-certificates.png', fullPage: true });
+    await axe(page, 'certificates');
+    const download = page.waitForEvent('download');
+    await page.locator('[data-testid=certificate][data-kind=RECORD]').getByRole('button', { name: 'Unduh PDF' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^sertifikat-imunisasi-[0-9a-f-]{36}\.pdf$/);
+    const bytes = readFileSync((await file.path())!);
+    expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    await context.close();
   });
 });

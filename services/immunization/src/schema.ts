@@ -8,7 +8,16 @@ import { PersonResolver } from './modules/person/person.resolver.js';
 
 export function buildImmunizationSchema() {
   return buildFederatedSchema(
-    { resolvers: [createEventAdminResolver('immunization'), PersonResolver, DoseResolver, ForecastResolver, DeclaredDoseResolver, CertificateResolver] },
+    {
+      resolvers: [
+        createEventAdminResolver('immunization'),
+        PersonResolver,
+        DoseResolver,
+        ForecastResolver,
+        DeclaredDoseResolver,
+        CertificateResolver,
+      ],
+    },
     { ...personReference },
   );
 }

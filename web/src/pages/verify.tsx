@@ -54,7 +54,7 @@ export function VerifyPage(): preact.JSX.Element {
   const client = useClient();
   const [cache, setCache] = useState<IssuerCache | null>(readCache());
   const [text, setText] = useState('');
-  const [result, setResult] = useState<Verification | null>(null);
+  const [result, setResult] = useState<(Verification & { check: number }) | null>(null);
   const [camera, setCamera] = useState(false);
   const [cameraFailed, setCameraFailed] = useState(false);
 
@@ -75,7 +75,10 @@ export function VerifyPage(): preact.JSX.Element {
     if (navigator.onLine) void refresh().catch(() => undefined);
   }, []);
 
-  const check = async (input: string): Promise<void> => setResult(await verifyCard(input, readCache() ?? cache));
+  const check = async (input: string): Promise<void> => {
+    const verification = await verifyCard(input, readCache() ?? cache);
+    setResult((previous) => ({ ...verification, check: (previous?.check ?? 0) + 1 }));
+  };
   const ctr = cache ? Math.max(0, ...cache.revocationLists.map((l) => l.ctr)) : 0;
 
   return (
@@ -122,6 +125,7 @@ export function VerifyPage(): preact.JSX.Element {
         <section
           data-testid="verdict"
           data-status={result.status}
+          data-check={result.check}
           class={`verdict verdict-${result.status === 'VALID' ? 'ok' : 'bad'}`}
           role="status"
         >

@@ -45,7 +45,8 @@ export class DoseResolver {
 
   @Mutation(() => DoseRecord, { description: "Records an administered dose at the health worker's own facility" })
   async recordDose(@Ctx() ctx: ImmunizationContext, @Arg('input', () => RecordDoseInput) input: RecordDoseInput): Promise<DoseRecord> {
-    const record = await (await withCards(ctx)).recordDose(input, (dose) =>
+    const doses = await withCards(ctx);
+    const record = await doses.recordDose(input, (dose) =>
       immunizationPolicy.recordDose(ctx, { ...dose, personId: input.personId, appointmentId: input.appointmentId, reason: input.reason }),
     );
     ctx.events.relay.nudge();
