@@ -559,4 +559,33 @@ describe('in the browser (Chromium)', () => {
     expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
     await context.close();
   });
+
+  test('a health worker of the facility opens a child’s cards at the desk to print them', async () => {
+    const staff = await gql<{ staffSignIn: { refreshToken: string } }>(
+      `${origin}/graphql`,
+      `mutation($u: String!, $p: String!) { staffSignIn(username: $u, password: $p) { refreshToken } }`,
+      { u: 'nakes.miroto', p: 'nakes-dev-password' },
+    );
+    expect(staff.errors).toBeUndefined();
+    const { context, page } = await open(async (c) => {
+      await c.addInitScript((token) => localStorage.setItem('victori.refresh', token), staff.data!.staffSignIn.refreshToken);
+    });
+    await page.goto(`${origin}/certificates/${childId}`);
+    const record = page.locator('[data-testid=certificate][data-kind=RECORD]');
+    await record.waitFor();
+    expect(await record.getByTestId('holder').textContent()).toBe('Ayu Lestari Wibowo');
+    expect(await record.locator('li').count()).toBe(4);
+    await record.getByRole('button', { name: 'Cetak' }).waitFor();
+    // Printing hides the app's header and buttons, and keeps the card with its QR.
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('header').isVisible()).toBe(false);
+    expect(await record.getByRole('button', { name: 'Cetak' }).isVisible()).toBe(false);
+    expect(await record.locator('.qr svg').isVisible()).toBe(true);
+    await page.screenshot({ path: 'web/test-results/23-desk-print.png', fullPage: true });
+    const download = page.waitForEvent('download');
+    await page.emulateMedia({ media: 'screen' });
+    await record.getByRole('button', { name: 'Unduh PDF' }).click();
+    expect((await download).suggestedFilename()).toMatch(/^sertifikat-imunisasi-[0-9a-f-]{36}\.pdf$/);
+    await context.close();
+  });
 });

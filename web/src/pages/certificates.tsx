@@ -102,7 +102,7 @@ export function CertificatesPage(props: { personId?: string | undefined }): prea
   const [signedIn, setSignedIn] = useState(!!auth.current);
   useEffect(() => auth.subscribe((s) => setSignedIn(!!s)), []);
   const [people] = useQuery({ query: CertificatePeople, pause: !signedIn || !!props.personId });
-  if (!signedIn && !props.personId)
+  if (!signedIn)
     return (
       <>
         <h1 tabIndex={-1}>{t('certs.title')}</h1>
