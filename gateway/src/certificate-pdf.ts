@@ -32,7 +32,9 @@ const winAnsi = (text: string): string =>
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^\x20-\x7e\xa0-\xff]/g, '?');
 
-/** A4, bilingual (Indonesian first, English below each label), the QR at the top right, one page per four doses. */
+const fit = (value: string, max: number): string => (value.length > max ? `${value.slice(0, max - 3)}...` : value);
+
+/** A4, bilingual (Indonesian first, English below each label), the QR at the top right, three doses a page. */
 export async function certificatePdf(card: CardForPdf): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   doc.setTitle(`Sertifikat Imunisasi / Immunization Certificate ${card.id}`);
@@ -51,7 +53,8 @@ export async function certificatePdf(card: CardForPdf): Promise<Uint8Array> {
     text(page, value, x, y - 22, 11);
   };
 
-  const perPage = 4;
+  // Three doses fit under the QR and the holder's block; a longer record goes on to another page (with the QR again).
+  const perPage = 3;
   const pages = Math.max(1, Math.ceil(card.doses.length / perPage));
   for (let p = 0; p < pages; p++) {
     const page = doc.addPage([595.28, 841.89]);
@@ -63,7 +66,7 @@ export async function certificatePdf(card: CardForPdf): Promise<Uint8Array> {
     if (card.status !== 'ACTIVE')
       text(page, `${card.status === 'REVOKED' ? 'DICABUT / REVOKED' : 'DIGANTI / REPLACED'}`, 40, y - 58, 12, bold, rgb(0.7, 0, 0));
 
-    // The QR: 2.2 pt modules, a 4-module quiet zone; a four-dose record is about version 22 (105 modules, 231 pt).
+    // The QR at most 250 pt square with its 4-module quiet zone: a four-dose record (version 22, 105 modules) gets 2.2 pt modules.
     const qr = healthCardQr(card.qr);
     const module = Math.min(2.4, 250 / (qr.size + 8));
     const qrSide = (qr.size + 8) * module;
@@ -94,19 +97,24 @@ export async function certificatePdf(card: CardForPdf): Promise<Uint8Array> {
 
     for (const d of card.doses.slice(p * perPage, (p + 1) * perPage)) {
       page.drawLine({ start: { x: 40, y: y + 14 }, end: { x: 555, y: y + 14 }, thickness: 0.5, color: grey });
-      text(page, `${d.vaccine} · dosis ${d.doseNumber} dari ${d.totalDoses} / dose ${d.doseNumber} of ${d.totalDoses}`, 40, y, 12, bold);
-      if (d.declared) text(page, 'Dilaporkan, dikonfirmasi petugas / Declared, confirmed by a health worker', 40, y - 13, 8, regular, grey);
-      y -= 30;
-      label(page, 'Vaksin (merek)', 'Vaccine (brand)', d.vaccine, 40, y);
-      label(page, 'Produsen', 'Manufacturer', d.manufacturer ?? '-', 300, y);
-      y -= 40;
+      text(
+        page,
+        fit(`${d.vaccine} · dosis ${d.doseNumber} dari ${d.totalDoses} / dose ${d.doseNumber} of ${d.totalDoses}`, 60),
+        40,
+        y,
+        12,
+        bold,
+      );
+      if (d.declared) text(page, 'Dilaporkan, dikonfirmasi petugas / Declared, confirmed by a health worker', 40, y - 12, 8, regular, grey);
+      y -= 26;
       label(page, 'Tanggal', 'Date', d.date, 40, y);
-      label(page, 'Nomor batch', 'Lot', d.lotNumber, 160, y);
-      label(page, 'Negara', 'Country', d.country === 'ID' ? 'Indonesia (ID)' : d.country, 300, y);
+      label(page, 'Nomor batch', 'Lot', fit(d.lotNumber, 18), 140, y);
+      label(page, 'Produsen', 'Manufacturer', fit(d.manufacturer ?? '-', 26), 270, y);
       label(page, 'Dosis berikutnya', 'Next dose', d.nextDose ?? '-', 440, y);
-      y -= 40;
-      label(page, 'Tempat imunisasi', 'Vaccination centre', d.centre, 40, y);
-      y -= 44;
+      y -= 38;
+      label(page, 'Tempat imunisasi', 'Vaccination centre', fit(d.centre, 60), 40, y);
+      label(page, 'Negara', 'Country', d.country === 'ID' ? 'Indonesia (ID)' : d.country, 440, y);
+      y -= 48;
     }
     text(
       page,

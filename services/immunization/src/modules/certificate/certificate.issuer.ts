@@ -144,7 +144,7 @@ function cardDose(d: ValidDoseRow, next: Map<string, string>): CardDose {
     givenOn: jakartaDate(new Date(d.administered_at)),
     doseNumber: d.dose_number,
     totalDoses: definition?.series.doses.length ?? d.dose_number,
-    centre: centreName(d.facility_id),
+    centre: d.declared_place ?? centreName(d.facility_id),
     nextDoseOn: next.get(d.id) ?? null,
     declared: d.source === 'DECLARED',
   };

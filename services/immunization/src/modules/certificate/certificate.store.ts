@@ -35,14 +35,21 @@ export interface ValidDoseRow {
   administered_at: Date;
   facility_id: string;
   source: string;
+  /** A confirmed declared dose: where the family said it was given (the centre on the card). */
+  declared_place: string | null;
 }
 
 export const certificateStore = {
   /** The person's active, valid dose records, oldest first (what a record card holds). */
   validDoses(tx: EntityManager, personId: string): Promise<ValidDoseRow[]> {
     return tx.execute<ValidDoseRow[]>(
-      `select id, programme, dose_kind, antigen, dose_number, product_code, lot_number, administered_at, facility_id, source
-         from dose_record where person_id = ? and status = 'ACTIVE' and valid order by administered_at, id`,
+      `select r.id, r.programme, r.dose_kind, r.antigen, r.dose_number, r.product_code, r.lot_number, r.administered_at, r.facility_id,
+              r.source, case when r.source = 'DECLARED' then
+                coalesce((select d.place from declared_dose d where d.dose_record_id = r.id limit 1),
+                  -- While being confirmed, in the same transaction, the declaration is still PENDING (one per dose).
+                  (select d.place from declared_dose d where d.person_id = r.person_id and d.programme = r.programme
+                      and d.dose_kind = r.dose_kind and d.status = 'PENDING')) end as declared_place
+         from dose_record r where r.person_id = ? and r.status = 'ACTIVE' and r.valid order by r.administered_at, r.id`,
       [personId],
     );
   },
