@@ -1,8 +1,6 @@
 import i18next from 'i18next';
 import en from './locales/en.json';
 import id from './locales/id.json';
-import certsEn from './locales/certs.en.json';
-import certsId from './locales/certs.id.json';
 
 const STORAGE_KEY = 'victori.lang';
 
@@ -19,7 +17,7 @@ export const i18n = i18next.createInstance();
 void i18n.init({
   lng: initialLanguage(),
   fallbackLng: 'id',
-  resources: { id: { translation: { ...id, certs: certsId } }, en: { translation: { ...en, certs: certsEn } } },
+  resources: { id: { translation: id }, en: { translation: en } },
   interpolation: { escapeValue: false },
   initAsync: false,
 });
@@ -32,4 +30,18 @@ export function setLanguage(lang: 'id' | 'en'): void {
   }
   document.documentElement.lang = lang;
   void i18n.changeLanguage(lang);
+}
+
+/** The staff board's strings (locales/board.*.json), loaded with its chunk so the citizens' entry does not carry them. */
+export async function loadBoardStrings(): Promise<void> {
+  const [boardId, boardEn] = await Promise.all([import('./locales/board.id.json'), import('./locales/board.en.json')]);
+  i18n.addResourceBundle('id', 'translation', boardId.default, true, false);
+  i18n.addResourceBundle('en', 'translation', boardEn.default, true, false);
+}
+
+/** Certificates' and the verifier's strings (locales/certs.*.json, under `certs.`), loaded with their chunk. */
+export async function loadCertsStrings(): Promise<void> {
+  const [certsId, certsEn] = await Promise.all([import('./locales/certs.id.json'), import('./locales/certs.en.json')]);
+  i18n.addResourceBundle('id', 'translation', { certs: certsId.default }, true, false);
+  i18n.addResourceBundle('en', 'translation', { certs: certsEn.default }, true, false);
 }

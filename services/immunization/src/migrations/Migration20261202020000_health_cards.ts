@@ -8,7 +8,7 @@ import { Migration } from '@mikro-orm/migrations';
  * `health_card_key` holds the issuer key generated on first use when no key is configured
  * (CERTIFICATE_SIGNING_KEYS), sealed with the PII key.
  */
-export class Migration20261202010000_health_cards extends Migration {
+export class Migration20261202020000_health_cards extends Migration {
   override async up(): Promise<void> {
     this.addSql(`create table "health_card" (
       "id" uuid not null primary key,
