@@ -9,7 +9,7 @@ import { certificatePdf, type CardForPdf } from './certificate-pdf.js';
  *   GET /.well-known/jwks.json        the issuer keys (SMART Health Cards; public, CORS)
  *   GET /.well-known/crl/<kid>.json   a key's revocation list with its version counter `ctr`
  *   GET /certificates/<id>.pdf        a card as a bilingual PDF with its QR (the caller's own token)
- * The documents are the web app's own operations (web/src/operations.ts, HealthCardIssuer and
+ * The documents are the web app's own operations (web/src/certs/operations.ts, HealthCardIssuer and
  * HealthCardPdf), so that a gateway that accepts trusted documents only accepts them too.
  */
 

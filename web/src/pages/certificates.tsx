@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { useQuery } from '@urql/preact';
 import { auth } from '../auth.js';
 import { healthCardSvg } from '../certs/qr-svg.js';
-import { CertificatePeople, PersonHealthCards } from '../operations.js';
+import { CertificatePeople, PersonHealthCards } from '../certs/operations.js';
 import { Link, t, useLanguage } from '../ui.js';
 
 interface CardView {

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useClient } from '@urql/preact';
 import { readCache, verifyCard, writeCache, type IssuerCache, type Verification } from '../certs/shc.js';
-import { HealthCardIssuer } from '../operations.js';
+import { HealthCardIssuer } from '../certs/operations.js';
 import { t, useLanguage } from '../ui.js';
 
 /** Reads QR codes from the camera with jsQR (loaded only when the camera is started). */
