@@ -579,6 +579,18 @@ describe('the web app in a real browser, through the edge', () => {
     ]);
     const places = await kit.sql<{ n: string }>(`select count(*) as n from appointment where session_id = ?`, [session.id]);
     expect(Number(places[0]!.n)).toBe(1);
+
+    // A shared phone: signing out ends the session here and at the server; a reload stays signed out.
+    const refreshToken = await page.evaluate(() =>
+      (globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem('victori.refresh'),
+    );
+    expect(refreshToken).toEqual(expect.any(String));
+    await page.getByTestId('sign-out').click();
+    await page.getByRole('link', { name: 'Masuk' }).waitFor();
+    const reused = await kit.gql(`mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken } }`, { t: refreshToken });
+    expect(reused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    await page.goto(`${origin}/children`);
+    await expect(page.locator('main p').first().textContent()).resolves.toContain('Masuk dulu');
     await page.context().close();
   });
 
