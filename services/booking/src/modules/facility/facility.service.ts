@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, conflict, FacilityUpserted, kecamatanOf, notFound, publish } from '@victori/shared';
+import { badInput, checkAll, conflict, FacilityUpserted, FieldErrors, kecamatanOf, notFound, publish } from '@victori/shared';
 import { isTime, minutesOf } from '../../time.js';
 import { FacilityEntity, type OpeningHoursValue } from './facility.entity.js';
 import type { CreateFacilityInput, OpeningHoursInput, UpdateFacilityInput } from './facility.inputs.js';
@@ -44,17 +44,29 @@ function hours(input: OpeningHoursInput[]): OpeningHoursValue[] {
 }
 
 function coordinates(latitude: number | undefined, longitude: number | undefined): void {
-  if (latitude !== undefined && latitude !== null && (latitude < -90 || latitude > 90)) {
-    throw badInput('latitude', { id: 'Lintang harus antara -90 dan 90', en: 'Latitude must be between -90 and 90' });
-  }
-  if (longitude !== undefined && longitude !== null && (longitude < -180 || longitude > 180)) {
-    throw badInput('longitude', { id: 'Bujur harus antara -180 dan 180', en: 'Longitude must be between -180 and 180' });
-  }
+  checkAll(
+    () => {
+      if (latitude !== undefined && latitude !== null && (latitude < -90 || latitude > 90)) {
+        throw badInput('latitude', { id: 'Lintang harus antara -90 dan 90', en: 'Latitude must be between -90 and 90' });
+      }
+    },
+    () => {
+      if (longitude !== undefined && longitude !== null && (longitude < -180 || longitude > 180)) {
+        throw badInput('longitude', { id: 'Bujur harus antara -180 dan 180', en: 'Longitude must be between -180 and 180' });
+      }
+    },
+  );
 }
 
 function contact(phone: string | undefined, email: string | undefined): void {
-  if (phone && !PHONE.test(phone)) throw badInput('phone', { id: 'Nomor telepon tidak valid', en: 'Invalid telephone number' });
-  if (email && !EMAIL.test(email)) throw badInput('email', { id: 'Alamat e-mail tidak valid', en: 'Invalid e-mail address' });
+  checkAll(
+    () => {
+      if (phone && !PHONE.test(phone)) throw badInput('phone', { id: 'Nomor telepon tidak valid', en: 'Invalid telephone number' });
+    },
+    () => {
+      if (email && !EMAIL.test(email)) throw badInput('email', { id: 'Alamat e-mail tidak valid', en: 'Invalid e-mail address' });
+    },
+  );
 }
 
 /** Other services learn facilities (where they are, whether active) from this event. */
@@ -84,16 +96,20 @@ async function flushWithEvent(em: EntityManager, facility: FacilityEntity): Prom
 }
 
 export async function createFacility(em: EntityManager, input: CreateFacilityInput): Promise<FacilityEntity> {
+  // Every mistake of the form at once.
+  const mistakes = new FieldErrors();
   const code = input.code.trim().toUpperCase();
   if (!CODE.test(code)) {
-    throw badInput('code', { id: 'Kode hanya huruf, angka dan tanda hubung (2–40)', en: 'Code must be 2–40 letters, digits or hyphens' });
+    mistakes.add('code', { id: 'Kode hanya huruf, angka dan tanda hubung (2–40)', en: 'Code must be 2–40 letters, digits or hyphens' });
   }
-  coordinates(input.latitude, input.longitude);
-  contact(input.phone, input.email);
-  const name = text('name', input.name, 200);
-  const address = text('address', input.address, 300);
-  const openingHours = hours(input.openingHours);
-  const area = kelurahan(input.kelurahanCode);
+  mistakes.check(() => coordinates(input.latitude, input.longitude));
+  mistakes.check(() => contact(input.phone, input.email));
+  const name = mistakes.check(() => text('name', input.name, 200));
+  const address = mistakes.check(() => text('address', input.address, 300));
+  const openingHours = mistakes.check(() => hours(input.openingHours));
+  const area = mistakes.check(() => kelurahan(input.kelurahanCode));
+  mistakes.throwIfAny();
+  if (name === undefined || address === undefined || !openingHours || !area) throw new Error('unreachable: checked above');
   if (await em.count(FacilityEntity, { code })) {
     throw conflict({ id: `Kode fasilitas ${code} sudah dipakai`, en: `Facility code ${code} is already in use` }, { field: 'code' });
   }
@@ -126,17 +142,23 @@ export async function createFacility(em: EntityManager, input: CreateFacilityInp
 export async function updateFacility(em: EntityManager, id: string, input: UpdateFacilityInput): Promise<FacilityEntity> {
   const facility = isUuid(id) ? await em.findOne(FacilityEntity, { id }) : null;
   if (!facility) throw notFound('Fasilitas', 'id');
-  coordinates(input.latitude, input.longitude);
-  contact(input.phone, input.email);
-  if (input.name != null) facility.name = text('name', input.name, 200);
+  const mistakes = new FieldErrors();
+  mistakes.check(() => coordinates(input.latitude, input.longitude));
+  mistakes.check(() => contact(input.phone, input.email));
+  const name = input.name != null ? mistakes.check(() => text('name', input.name!, 200)) : undefined;
+  const area = input.kelurahanCode != null ? mistakes.check(() => kelurahan(input.kelurahanCode!)) : undefined;
+  const address = input.address != null ? mistakes.check(() => text('address', input.address!, 300)) : undefined;
+  const openingHours = input.openingHours != null ? mistakes.check(() => hours(input.openingHours!)) : undefined;
+  mistakes.throwIfAny();
+  if (name !== undefined) facility.name = name;
   if (input.type != null) facility.type = input.type;
-  if (input.kelurahanCode != null) Object.assign(facility, kelurahan(input.kelurahanCode));
-  if (input.address != null) facility.address = text('address', input.address, 300);
+  if (area) Object.assign(facility, area);
+  if (address !== undefined) facility.address = address;
   if (input.latitude !== undefined) facility.latitude = input.latitude ?? undefined;
   if (input.longitude !== undefined) facility.longitude = input.longitude ?? undefined;
   if (input.phone !== undefined) facility.phone = input.phone || undefined;
   if (input.email !== undefined) facility.email = input.email || undefined;
-  if (input.openingHours != null) facility.openingHours = hours(input.openingHours);
+  if (openingHours) facility.openingHours = openingHours;
   if (input.active != null) facility.active = input.active;
   await flushWithEvent(em, facility);
   return facility;

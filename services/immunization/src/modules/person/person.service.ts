@@ -5,6 +5,7 @@ import {
   AppError,
   assertValidNik,
   badInput,
+  FieldErrors,
   conflict,
   ErrorCode,
   forbidden,
@@ -94,11 +95,15 @@ export class PersonService {
    */
   async registerPerson(input: RegisterPersonInput): Promise<PersonEntity> {
     immunizationPolicy.register(this.claims);
-    const sex = checkSex(input.sex);
-    const birthDate = checkBirthDate(input.birthDate);
-    assertValidNik(input.nik, { birthDate, sex });
-    const fullName = checkName(input.fullName);
-    const residence = checkKelurahan(input.residenceKelurahanCode);
+    // Every mistake of the form at once; the NIK is compared with birth date and sex only when they are valid.
+    const mistakes = new FieldErrors();
+    const sex = mistakes.check(() => checkSex(input.sex));
+    const birthDate = mistakes.check(() => checkBirthDate(input.birthDate));
+    mistakes.check(() => assertValidNik(input.nik, sex && birthDate ? { birthDate, sex } : {}));
+    const fullName = mistakes.check(() => checkName(input.fullName));
+    const residence = mistakes.check(() => checkKelurahan(input.residenceKelurahanCode));
+    mistakes.throwIfAny();
+    if (!sex || !birthDate || fullName === undefined || residence === undefined) throw new Error('unreachable: checked above');
     const nikHash = this.vault.hash(input.nik);
     try {
       return await this.em.transactional(async (tx) => {
@@ -217,14 +222,15 @@ export class PersonService {
   /** A child registered by a parent (who becomes a guardian) or by a health worker at birth. */
   async registerChild(input: RegisterChildInput, key: ChildKey | null = null): Promise<PersonEntity> {
     immunizationPolicy.register(this.claims);
-    const sex = checkSex(input.sex);
-    const birthDate = checkBirthDate(input.birthDate);
-    if (birthDate <= jakartaDateMinus(CHILD_BEFORE))
-      throw badInput('birthDate', { id: 'Anak harus berusia di bawah 18 tahun', en: 'A child must be under 18 years old' });
-    const fullName = checkName(input.fullName);
-    const residence = checkKelurahan(input.residenceKelurahanCode);
+    const mistakes = new FieldErrors();
+    const sex = mistakes.check(() => checkSex(input.sex));
+    const birthDate = mistakes.check(() => checkBirthDate(input.birthDate));
+    if (birthDate && birthDate <= jakartaDateMinus(CHILD_BEFORE))
+      mistakes.add('birthDate', { id: 'Anak harus berusia di bawah 18 tahun', en: 'A child must be under 18 years old' });
+    const fullName = mistakes.check(() => checkName(input.fullName));
+    const residence = mistakes.check(() => checkKelurahan(input.residenceKelurahanCode));
     if (!RELATIONSHIPS.includes(input.relationship))
-      throw badInput('relationship', {
+      mistakes.add('relationship', {
         id: 'Hubungan harus MOTHER, FATHER atau GUARDIAN',
         en: 'Relationship must be MOTHER, FATHER or GUARDIAN',
       });
@@ -233,16 +239,18 @@ export class PersonService {
       input.birthWeightGrams !== null &&
       (input.birthWeightGrams < 300 || input.birthWeightGrams > 7000)
     ) {
-      throw badInput('birthWeightGrams', { id: 'Berat lahir harus 300 sampai 7000 gram', en: 'Birth weight must be 300 to 7000 grams' });
+      mistakes.add('birthWeightGrams', { id: 'Berat lahir harus 300 sampai 7000 gram', en: 'Birth weight must be 300 to 7000 grams' });
     }
-    if (input.nik) assertValidNik(input.nik, { birthDate, sex });
-    if (input.motherNik) assertValidNik(input.motherNik, { sex: 'FEMALE' }, 'motherNik');
+    if (input.nik) mistakes.check(() => assertValidNik(input.nik!, sex && birthDate ? { birthDate, sex } : {}));
+    if (input.motherNik) mistakes.check(() => assertValidNik(input.motherNik!, { sex: 'FEMALE' }, 'motherNik'));
     if (!input.nik && !input.motherNik) {
-      throw badInput('motherNik', {
+      mistakes.add('motherNik', {
         id: 'NIK ibu wajib diisi bila anak belum memiliki NIK',
         en: "The mother's NIK is required while the child has no NIK",
       });
     }
+    mistakes.throwIfAny();
+    if (!sex || !birthDate || fullName === undefined || residence === undefined) throw new Error('unreachable: checked above');
     try {
       return await this.em.transactional(async (tx) => {
         if (key) {
