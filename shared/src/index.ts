@@ -20,3 +20,4 @@ export * from './service.js';
 export * from './events/index.js';
 export * from './schedule/index.js';
 export * from './rate-limit.js';
+export * from './connection.js';

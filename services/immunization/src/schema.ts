@@ -7,7 +7,7 @@ import { PersonResolver } from './modules/person/person.resolver.js';
 
 export function buildImmunizationSchema() {
   return buildFederatedSchema(
-    { resolvers: [createEventAdminResolver('immunization'), PersonResolver, DoseResolver, ForecastResolver, DeclaredDoseResolver] },
+    { resolvers: [...createEventAdminResolver('immunization'), PersonResolver, DoseResolver, ForecastResolver, DeclaredDoseResolver] },
     { ...personReference },
   );
 }

@@ -1,4 +1,5 @@
 import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { connectionType } from '@victori/shared';
 import { VaccineProductRef } from '../../external/product.stub.js';
 import { Facility } from '../facility/facility.type.js';
 
@@ -106,35 +107,7 @@ export class Session {
   stockFree!: number;
 }
 
-@ObjectType('SessionEdge')
-export class SessionEdge {
-  @Field(() => String)
-  cursor!: string;
-
-  @Field(() => Session)
-  node!: Session;
-}
-
-@ObjectType('PageInfo')
-export class PageInfo {
-  @Field(() => Boolean)
-  hasNextPage!: boolean;
-
-  @Field(() => String, { nullable: true })
-  endCursor?: string;
-}
-
-@ObjectType('SessionConnection')
-export class SessionConnection {
-  @Field(() => [SessionEdge])
-  edges!: SessionEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-
-  @Field(() => Int, { description: 'Sessions matching the filter, over all pages' })
-  totalCount!: number;
-}
+export const SessionConnection = connectionType('Session', Session, { totalDescription: 'Sessions matching the filter, over all pages' });
 
 @InputType('SessionFilter')
 export class SessionFilter {
