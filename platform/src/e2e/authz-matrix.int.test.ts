@@ -284,7 +284,7 @@ const MATRIX: Record<string, Case | Case[]> = {
   },
   // ---- inventory: queries
   stockBoard: { query: `{ stockBoard { __typename } }`, expect: PUBLIC('OK') },
-  lots: { query: `{ lots { id } }`, expect: PUBLIC() },
+  lots: { query: `{ lots { edges { node { id } } } }`, expect: PUBLIC() },
   expiringLots: { query: `{ expiringLots { __typename } }`, expect: PUBLIC() },
   vaccineProducts: { query: `{ vaccineProducts { code } }`, expect: PUBLIC('OK') },
   fefoSuggestion: {
@@ -292,7 +292,7 @@ const MATRIX: Record<string, Case | Case[]> = {
     vars: () => ({ f: MIROTO }),
     expect: STAFF_A(),
   },
-  stockLedger: { query: `query($f: ID) { stockLedger(facilityId: $f) { id } }`, vars: () => ({ f: MIROTO }), expect: STAFF_A('SEEN') },
+  stockLedger: { query: `query($f: ID) { stockLedger(facilityId: $f) { edges { node { id } } } }`, vars: () => ({ f: MIROTO }), expect: STAFF_A('SEEN') },
   doseReconciliations: {
     query: `query($f: ID) { doseReconciliations(facilityId: $f) { __typename } }`,
     vars: () => ({ f: MIROTO }),

@@ -175,7 +175,7 @@ const operations: fc.Arbitrary<Op> = fc.oneof(
   fc
     .record({ f: id, d: date, e: date })
     .map(({ f, d, e }) =>
-      op('query($f: ID, $d: String, $e: String) { stockLedger(facilityId: $f, from: $d, to: $e) { quantity } }', { f, d, e }),
+      op('query($f: ID, $d: String, $e: String) { stockLedger(facilityId: $f, from: $d, to: $e) { edges { node { quantity } } } }', { f, d, e }),
     ),
   fc
     .record({ i: id, s: hostileString })

@@ -96,6 +96,8 @@ export class Appointment {
   facilityId!: string;
   nikEnc!: string;
   nameEnc!: string;
+  /** The identity key: the NIK hash, or `person:<registry id>` when booked by registry id. */
+  identityKey!: string;
 }
 
 @InputType('BookAppointmentInput')

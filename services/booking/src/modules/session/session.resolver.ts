@@ -34,7 +34,17 @@ export class SessionResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ): Promise<Connection<Session>> {
-    const page = await searchSessions(ctx.em, filter ?? {}, first ?? 20, after ?? undefined);
+    return SessionResolver.page(ctx, filter ?? {}, first ?? 20, after ?? undefined);
+  }
+
+  /** The same search as `sessions`, for one facility (`Facility.sessions`). */
+  static async page(
+    ctx: BookingContext,
+    filter: SessionFilter & { facilityId?: string },
+    first: number,
+    after: string | undefined,
+  ): Promise<Connection<Session>> {
+    const page = await searchSessions(ctx.em, filter, first, after);
     for (const row of page.rows) ctx.loaders.session.prime(row.id, row);
     // The same cursor as the service's keyset (date, start time, id).
     const connection = toConnection(page.rows, page.rows.length, page.totalCount, (r) => [r.date, r.start_time, r.id], toSession);

@@ -67,7 +67,8 @@ export interface SessionPage {
 /** Sessions by date, start time and id, keyset-paginated: two statements whatever the page size. */
 export async function searchSessions(
   em: EntityManager,
-  filter: SessionFilter,
+  /** The public filter, plus one facility for `Facility.sessions`. */
+  filter: SessionFilter & { facilityId?: string },
   first: number,
   after: string | undefined,
 ): Promise<SessionPage> {
@@ -84,6 +85,7 @@ export async function searchSessions(
     const value = filter[key];
     if (value != null && !isDate(value)) throw badInput(`filter.${key}`, { id: 'Tanggal harus YYYY-MM-DD', en: 'Date must be YYYY-MM-DD' });
   }
+  if (filter.facilityId) add('s.facility_id = ?::uuid', filter.facilityId);
   if (filter.kecamatanCode) add('f.kecamatan_code = ?', filter.kecamatanCode);
   if (filter.kelurahanCode) add('f.kelurahan_code = ?', filter.kelurahanCode);
   if (filter.dateFrom) add('s.date >= ?::date', filter.dateFrom);

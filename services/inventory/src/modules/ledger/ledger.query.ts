@@ -17,8 +17,7 @@ export interface LedgerEntryView extends LedgerEntryRow {
   recordedAt: string;
 }
 
-/** Ledger entries, newest first. */
-export async function listLedger(em: EntityManager, filter: LedgerFilter): Promise<LedgerEntryView[]> {
+function ledgerWhere(filter: Omit<LedgerFilter, 'limit' | 'beforeId'>): { sql: string; params: unknown[] } {
   const where: string[] = ['true'];
   const params: unknown[] = [];
   const add = (sql: string, value: unknown) => {
@@ -31,13 +30,29 @@ export async function listLedger(em: EntityManager, filter: LedgerFilter): Promi
   if (filter.reason) add('e.reason = ?', filter.reason);
   if (filter.from) add('e.at >= ?', filter.from);
   if (filter.to) add('e.at < ?', filter.to);
-  if (filter.beforeId) add('e.id < ?', filter.beforeId);
+  return { sql: where.join(' and '), params };
+}
+
+/** Ledger entries, newest first. */
+export async function listLedger(em: EntityManager, filter: LedgerFilter): Promise<LedgerEntryView[]> {
+  const { sql, params } = ledgerWhere(filter);
+  const page = filter.beforeId ? `${sql} and e.id < ?` : sql;
   const rows = await em.execute<Record<string, unknown>[]>(
     `select e.*, l.product_code, l.lot_number from stock_ledger_entry e join lot l on l.id = e.lot_id
-      where ${where.join(' and ')} order by e.id desc limit ?`,
-    [...params, filter.limit],
+      where ${page} order by e.id desc limit ?`,
+    [...params, ...(filter.beforeId ? [filter.beforeId] : []), filter.limit],
   );
   return rows.map(toEntry);
+}
+
+/** How many entries match the filter over all pages (a connection's totalCount). */
+export async function countLedger(em: EntityManager, filter: Omit<LedgerFilter, 'limit' | 'beforeId'>): Promise<number> {
+  const { sql, params } = ledgerWhere(filter);
+  const [row] = await em.execute<{ n: number }[]>(
+    `select count(*)::int as n from stock_ledger_entry e join lot l on l.id = e.lot_id where ${sql}`,
+    params,
+  );
+  return Number(row?.n ?? 0);
 }
 
 export function toEntry(r: Record<string, unknown>): LedgerEntryView {

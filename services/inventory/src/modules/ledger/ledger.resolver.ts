@@ -1,14 +1,13 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import { badInput } from '@victori/shared';
+import { badInput, decodeCursor, pageSize, toConnection, type Connection } from '@victori/shared';
 import { inventoryPolicy } from '../../policy.js';
 import type { InventoryContext } from '../../context.js';
-import { clampLimit } from '../lot/lot.resolver.js';
 import { toLedgerEntry } from '../lot/lot.mapper.js';
 import { productOf } from '../product/product.field.js';
 import { VaccineProduct } from '../product/product.type.js';
 import { UUID_RE } from '../stock/stock.service.js';
-import { listLedger } from './ledger.query.js';
-import { LedgerEntry, StockReasonEnum } from './ledger.type.js';
+import { countLedger, listLedger } from './ledger.query.js';
+import { LedgerEntry, LedgerEntryConnection, StockReasonEnum } from './ledger.type.js';
 
 function parseInstant(field: string, value: string | undefined): Date | undefined {
   if (value === undefined || value === null) return undefined;
@@ -21,8 +20,9 @@ function parseInstant(field: string, value: string | undefined): Date | undefine
 
 @Resolver(() => LedgerEntry)
 export class LedgerResolver {
-  @Query(() => [LedgerEntry], {
-    description: 'Ledger entries with actors, newest first. Health workers see their own facility; admins every facility.',
+  @Query(() => LedgerEntryConnection, {
+    description:
+      'Ledger entries with actors, newest first, cursor-paginated. Health workers see their own facility; admins every facility.',
   })
   async stockLedger(
     @Ctx() ctx: InventoryContext,
@@ -33,24 +33,23 @@ export class LedgerResolver {
     @Arg('reason', () => StockReasonEnum, { nullable: true }) reason?: StockReasonEnum,
     @Arg('from', () => String, { nullable: true, description: 'ISO 8601, inclusive' }) from?: string,
     @Arg('to', () => String, { nullable: true, description: 'ISO 8601, exclusive' }) to?: string,
-    @Arg('before', () => ID, { nullable: true, description: 'Entries older than this entry id (paging)' }) before?: string,
-    @Arg('limit', () => Int, { defaultValue: 100 }) limit = 100,
-  ): Promise<LedgerEntry[]> {
+    @Arg('first', () => Int, { defaultValue: 100, description: 'Page size, 1 to 1000' }) first = 100,
+    @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page' }) after?: string,
+  ): Promise<Connection<LedgerEntry>> {
     const facility = inventoryPolicy.listScope(ctx.request.claims, facilityId);
-    if ((facility && !UUID_RE.test(facility)) || (lotId && !UUID_RE.test(lotId))) return [];
-    if (before !== undefined && before !== null && !/^\d{1,18}$/.test(before))
-      throw badInput('before', { id: 'before tidak valid', en: 'Invalid before' });
-    const rows = await listLedger(ctx.em, {
+    const size = pageSize(first, 100, 1000);
+    const beforeId = after ? String(decodeCursor(after, [(v) => typeof v === 'string' && /^\d{1,18}$/.test(v)])[0]) : undefined;
+    if ((facility && !UUID_RE.test(facility)) || (lotId && !UUID_RE.test(lotId))) return toConnection([], size, 0, () => [], toLedgerEntry);
+    const filter = {
       facilityId: facility,
       lotId,
       productCode,
       reason,
       from: parseInstant('from', from),
       to: parseInstant('to', to),
-      beforeId: before,
-      limit: clampLimit(limit),
-    });
-    return rows.map(toLedgerEntry);
+    };
+    const [rows, total] = await Promise.all([listLedger(ctx.em, { ...filter, beforeId, limit: size + 1 }), countLedger(ctx.em, filter)]);
+    return toConnection(rows, size, total, (r) => [r.id], toLedgerEntry);
   }
 
   @FieldResolver(() => VaccineProduct)

@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { FacilityRef } from '../../external/facility.stub.js';
+import { connectionType } from '@victori/shared';
 
 export enum StockReasonEnum {
   RECEIPT = 'RECEIPT',
@@ -58,3 +59,7 @@ export class LedgerEntry {
   @Field(() => String, { nullable: true })
   note?: string | null;
 }
+
+export const LedgerEntryConnection = connectionType('StockLedgerEntry', LedgerEntry, {
+  totalDescription: 'Entries matching the filter, over all pages',
+});

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import { badInput } from '@victori/shared';
+import { badInput, decodeCursor, pageSize, toConnection, type Connection } from '@victori/shared';
 import { inventoryPolicy } from '../../policy.js';
 import type { InventoryContext } from '../../context.js';
 import { facilityRef } from '../../external/facility.stub.js';
@@ -7,23 +7,31 @@ import { productOf } from '../product/product.field.js';
 import { VaccineProduct } from '../product/product.type.js';
 import { checkDoses, requireKnownFacility, UUID_RE } from '../stock/stock.service.js';
 import { toLot } from './lot.mapper.js';
-import { expiringLots, fefoSuggestion, listLots } from './lot.service.js';
-import { ExpiringStock, FefoPick, FefoSuggestion, Lot, LotHolding } from './lot.type.js';
+import { countLots, expiringLots, fefoSuggestion, listLots } from './lot.service.js';
+import { ExpiringStock, FefoPick, FefoSuggestion, Lot, LotConnection, LotHolding } from './lot.type.js';
 
 @Resolver(() => Lot)
 export class LotResolver {
-  @Query(() => [Lot], { description: 'Lots of the catalogue, earliest expiry first; by default only lots with doses somewhere. Public.' })
+  @Query(() => LotConnection, {
+    description: 'Lots of the catalogue, earliest expiry first, cursor-paginated; by default only lots with doses somewhere. Public.',
+  })
   async lots(
     @Ctx() ctx: InventoryContext,
     @Arg('productCode', () => String, { nullable: true }) productCode?: string,
     @Arg('facilityId', () => ID, { nullable: true }) facilityId?: string,
     @Arg('includeEmpty', () => Boolean, { defaultValue: false }) includeEmpty = false,
     @Arg('includeRecalled', () => Boolean, { defaultValue: true }) includeRecalled = true,
-    @Arg('limit', () => Int, { defaultValue: 200 }) limit = 200,
-  ): Promise<Lot[]> {
-    if (facilityId !== undefined && facilityId !== null && !UUID_RE.test(facilityId)) return [];
-    const rows = await listLots(ctx.em, { productCode, facilityId, includeEmpty, includeRecalled, limit: clampLimit(limit) });
-    return rows.map(toLot);
+    @Arg('first', () => Int, { defaultValue: 100, description: 'Page size, 1 to 1000' }) first = 100,
+    @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page' }) after?: string,
+  ): Promise<Connection<Lot>> {
+    const size = pageSize(first, 100, 1000);
+    const text = (v: unknown): boolean => typeof v === 'string' && v.length <= 100;
+    const date = (v: unknown): boolean => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v);
+    const key = after ? (decodeCursor(after, [date, text, text]) as [string, string, string]) : undefined;
+    if (facilityId !== undefined && facilityId !== null && !UUID_RE.test(facilityId)) return toConnection([], size, 0, () => [], toLot);
+    const filter = { productCode, facilityId, includeEmpty, includeRecalled };
+    const [rows, total] = await Promise.all([listLots(ctx.em, { ...filter, limit: size + 1, after: key }), countLots(ctx.em, filter)]);
+    return toConnection(rows, size, total, (r) => [r.expiryDate, r.productCode, r.lotNumber], toLot);
   }
 
   @Query(() => [ExpiringStock], {

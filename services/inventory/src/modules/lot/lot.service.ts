@@ -22,10 +22,17 @@ const lotRow = (r: Record<string, unknown>): LotRow => ({
 
 const LOT_SELECT = `l.id, l.product_code, l.lot_number, to_char(l.expiry_date, 'YYYY-MM-DD') as expiry, l.manufacturer, l.recalled_at, l.recall_reason`;
 
-export async function listLots(
-  em: EntityManager,
-  filter: { productCode?: string; facilityId?: string; includeEmpty: boolean; includeRecalled: boolean; limit: number },
-): Promise<LotRow[]> {
+export interface LotFilter {
+  productCode?: string;
+  facilityId?: string;
+  includeEmpty: boolean;
+  includeRecalled: boolean;
+  limit: number;
+  /** Keyset: lots after this (expiry date, product code, lot number), for cursor pages. */
+  after?: [string, string, string];
+}
+
+function lotWhere(filter: Omit<LotFilter, 'limit' | 'after'>): { sql: string; params: unknown[] } {
   const where: string[] = ['true'];
   const params: unknown[] = [];
   if (filter.productCode) {
@@ -40,11 +47,24 @@ export async function listLots(
   }
   if (!filter.includeEmpty) holding.push('h.balance > 0');
   if (filter.facilityId || !filter.includeEmpty) where.push(`exists (select 1 from stock_holding h where ${holding.join(' and ')})`);
+  return { sql: where.join(' and '), params };
+}
+
+export async function listLots(em: EntityManager, filter: LotFilter): Promise<LotRow[]> {
+  const { sql, params } = lotWhere(filter);
+  const page = filter.after ? `${sql} and (l.expiry_date, l.product_code, l.lot_number) > (?::date, ?, ?)` : sql;
   const rows = await em.execute<Record<string, unknown>[]>(
-    `select ${LOT_SELECT} from lot l where ${where.join(' and ')} order by l.expiry_date, l.product_code, l.lot_number limit ?`,
-    [...params, filter.limit],
+    `select ${LOT_SELECT} from lot l where ${page} order by l.expiry_date, l.product_code, l.lot_number limit ?`,
+    [...params, ...(filter.after ?? []), filter.limit],
   );
   return rows.map(lotRow);
+}
+
+/** How many lots match the filter over all pages (a connection's totalCount). */
+export async function countLots(em: EntityManager, filter: Omit<LotFilter, 'limit' | 'after'>): Promise<number> {
+  const { sql, params } = lotWhere(filter);
+  const [row] = await em.execute<{ n: number }[]>(`select count(*)::int as n from lot l where ${sql}`, params);
+  return Number(row?.n ?? 0);
 }
 
 export async function lotsByIds(em: EntityManager, ids: readonly string[]): Promise<LotRow[]> {

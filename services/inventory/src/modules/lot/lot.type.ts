@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { FacilityRef } from '../../external/facility.stub.js';
+import { connectionType } from '@victori/shared';
 
 @ObjectType('Lot', { description: 'A manufacturing lot (batch) of a vaccine product' })
 export class Lot {
@@ -81,3 +82,5 @@ export class FefoSuggestion {
   @Field(() => [FefoPick])
   picks!: FefoPick[];
 }
+
+export const LotConnection = connectionType('Lot', Lot, { totalDescription: 'Lots matching the filter, over all pages' });
