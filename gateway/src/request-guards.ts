@@ -104,8 +104,13 @@ const VARIABLE_REASONS: [RegExp, (m: RegExpExecArray, field: string) => Omit<Var
     (m, field) => ({ messageId: 'badUserInput.required', id: `${field} wajib diisi`, en: `${field} is required (${m[2]})` }),
   ],
   [
-    /^Field "(\w+)" is not defined by type "(\w+)"/,
-    (m, field) => ({ messageId: 'badUserInput.unknownField', id: `${field} tidak dikenal di ${m[2]}`, en: `${field} is not a field of ${m[2]}` }),
+    // Only a GraphQL name is repeated: a key that is not one (a NIK sent as a key) falls to "invalid".
+    /^Field "([_A-Za-z]\w*)" is not defined by type "(\w+)"/,
+    (m, field) => ({
+      messageId: 'badUserInput.unknownField',
+      id: `${field} tidak dikenal di ${m[2]}`,
+      en: `${field} is not a field of ${m[2]}`,
+    }),
   ],
   [
     new RegExp(`^Expected non-nullable type ${TYPE} not to be null`),
@@ -125,7 +130,11 @@ const VARIABLE_REASONS: [RegExp, (m: RegExpExecArray, field: string) => Omit<Var
   ],
   [
     new RegExp(`^Expected type ${TYPE} to be an object`),
-    (m, field) => ({ messageId: 'badUserInput.wrongType', id: `${field} harus berupa objek ${m[1]}`, en: `${field} must be a ${m[1]} object` }),
+    (m, field) => ({
+      messageId: 'badUserInput.wrongType',
+      id: `${field} harus berupa objek ${m[1]}`,
+      en: `${field} must be a ${m[1]} object`,
+    }),
   ],
 ];
 
@@ -152,7 +161,7 @@ export function describeVariableError(message: string): VariableMistake | undefi
     const m = pattern.exec(reason);
     if (!m) continue;
     // A missing or unknown field is reported at its parent; the field is the parent's path and its name.
-    const named = /^Field "(\w+)"/.test(reason) ? [below, m[1]].filter(Boolean).join('.') : below;
+    const named = /^Field "[_A-Za-z]\w*"/.test(reason) ? [below, m[1]].filter(Boolean).join('.') : below;
     const field = named || variable;
     return { variable, field, ...describe(m, field) };
   }

@@ -48,13 +48,21 @@ export interface Message {
 }
 
 const camel = (code: string): string => code.toLowerCase().replace(/_(\w)/g, (_m, c: string) => c.toUpperCase());
-const keyPart = (text: string): string =>
-  text
-    .replace(/\[\d+\]/g, '')
-    .split(/[^A-Za-z0-9.]+/)
+const camelWords = (segment: string): string =>
+  segment
+    .split(/[^A-Za-z0-9]+/)
     .filter(Boolean)
     .map((w, i) => (i === 0 ? w.charAt(0).toLowerCase() + w.slice(1) : w.charAt(0).toUpperCase() + w.slice(1)))
     .join('');
+/** `openingHours.2.weekday` and `rows[2].target` to `openingHours.weekday`, `rows.target`: list positions are no part of a key. */
+const keyPart = (text: string): string =>
+  text
+    .replace(/\[\d+\]/g, '')
+    .split('.')
+    .filter((segment) => segment && !/^\d+$/.test(segment))
+    .map(camelWords)
+    .filter(Boolean)
+    .join('.');
 
 /**
  * The stable key of a message (`extensions.messageId`): the code in camelCase, then the input field when
@@ -157,7 +165,12 @@ export class FieldErrors {
   }
 
   add(field: string, message: Message): this {
-    this.mistakes.push({ field, message: message.id, messageEn: message.en, messageId: message.key ?? messageKey(ErrorCode.BAD_USER_INPUT, field) });
+    this.mistakes.push({
+      field,
+      message: message.id,
+      messageEn: message.en,
+      messageId: message.key ?? messageKey(ErrorCode.BAD_USER_INPUT, field),
+    });
     return this;
   }
 
@@ -195,7 +208,12 @@ export class FieldErrors {
     if (listed) this.mistakes.push(...listed);
     else {
       const field = String(error.extensions.field ?? 'input');
-      this.mistakes.push({ field, message: error.message, messageEn: String(error.extensions.messageEn), messageId: String(error.extensions.messageId) });
+      this.mistakes.push({
+        field,
+        message: error.message,
+        messageEn: String(error.extensions.messageEn),
+        messageId: String(error.extensions.messageId),
+      });
     }
     return true;
   }

@@ -81,7 +81,9 @@ describe('inventory through the gateway', () => {
     expect(code(await as('bandarharjo', LEDGER, { f: MIROTO }))).toBe('FORBIDDEN');
     const own = await as('miroto', LEDGER);
     expect(own.errors).toBeUndefined();
-    expect((own.data!.stockLedger as { edges: { node: { reason: string; actor: string } }[] }).edges.map(({ node: e }) => [e.reason, e.actor])).toEqual([
+    expect(
+      (own.data!.stockLedger as { edges: { node: { reason: string; actor: string } }[] }).edges.map(({ node: e }) => [e.reason, e.actor]),
+    ).toEqual([
       ['PHYSICAL_COUNT', 'health-worker:hw-miroto'],
       ['DAMAGED', 'health-worker:hw-miroto'],
       ['TRANSFER_OUT', 'health-worker:hw-miroto'],
@@ -208,7 +210,9 @@ describe('inventory through the gateway', () => {
       'NOT_FOUND',
     );
     expect(code(await as('admin', `mutation { openVial(facilityId: "${MIROTO}", lotId: "nope") { id } }`))).toBe('NOT_FOUND');
-    expect(code(await as('admin', `{ stockLedger(facilityId: "${MIROTO}", from: "yesterday") { edges { node { id } } } }`))).toBe('BAD_USER_INPUT');
+    expect(code(await as('admin', `{ stockLedger(facilityId: "${MIROTO}", from: "yesterday") { edges { node { id } } } }`))).toBe(
+      'BAD_USER_INPUT',
+    );
     expect((await as(undefined, `{ expiringLots(withinDays: 30, facilityId: "zzz") { doses } }`)).data).toEqual({ expiringLots: [] });
   });
 });

@@ -290,13 +290,11 @@ export class EventConsumer {
 
   async deadLetters(includeResolved = false, page: { afterId?: string; limit?: number } = {}): Promise<DeadLetter[]> {
     // Ids are one sequence per service database, so pages of several consumers merge by id.
-    const rows = await this.orm.em
-      .fork()
-      .execute<Record<string, unknown>[]>(
-        `select * from event_dead_letter where consumer = ? ${includeResolved ? '' : 'and resolved_at is null'}
+    const rows = await this.orm.em.fork().execute<Record<string, unknown>[]>(
+      `select * from event_dead_letter where consumer = ? ${includeResolved ? '' : 'and resolved_at is null'}
          ${page.afterId ? 'and id > ?' : ''} order by id ${page.limit ? `limit ${Math.trunc(page.limit)}` : ''}`,
-        page.afterId ? [this.name, page.afterId] : [this.name],
-      );
+      page.afterId ? [this.name, page.afterId] : [this.name],
+    );
     return rows.map((r) => ({
       id: String(r.id),
       consumer: String(r.consumer),

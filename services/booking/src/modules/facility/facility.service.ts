@@ -26,21 +26,23 @@ function kelurahan(code: string): { kelurahanCode: string; kecamatanCode: string
 }
 
 function hours(input: OpeningHoursInput[]): OpeningHoursValue[] {
+  const mistakes = new FieldErrors();
   const seen = new Set<number>();
-  return input.map((h, i) => {
+  const out = input.map((h, i) => {
     const field = `openingHours.${i}`;
     if (!Number.isInteger(h.weekday) || h.weekday < 1 || h.weekday > 7) {
-      throw badInput(`${field}.weekday`, { id: 'Hari harus 1 (Senin) sampai 7 (Minggu)', en: 'Weekday must be 1 (Monday) to 7 (Sunday)' });
-    }
-    if (seen.has(h.weekday)) throw badInput(`${field}.weekday`, { id: 'Hari tercantum dua kali', en: 'Weekday listed twice' });
+      mistakes.add(`${field}.weekday`, { id: 'Hari harus 1 (Senin) sampai 7 (Minggu)', en: 'Weekday must be 1 (Monday) to 7 (Sunday)' });
+    } else if (seen.has(h.weekday)) mistakes.add(`${field}.weekday`, { id: 'Hari tercantum dua kali', en: 'Weekday listed twice' });
     seen.add(h.weekday);
-    if (!isTime(h.opens)) throw badInput(`${field}.opens`, { id: 'Jam harus HH:MM', en: 'Time must be HH:MM' });
-    if (!isTime(h.closes)) throw badInput(`${field}.closes`, { id: 'Jam harus HH:MM', en: 'Time must be HH:MM' });
-    if (minutesOf(h.closes) <= minutesOf(h.opens)) {
-      throw badInput(`${field}.closes`, { id: 'Jam tutup harus setelah jam buka', en: 'Closing time must be after opening time' });
+    if (!isTime(h.opens)) mistakes.add(`${field}.opens`, { id: 'Jam harus HH:MM', en: 'Time must be HH:MM' });
+    if (!isTime(h.closes)) mistakes.add(`${field}.closes`, { id: 'Jam harus HH:MM', en: 'Time must be HH:MM' });
+    else if (isTime(h.opens) && minutesOf(h.closes) <= minutesOf(h.opens)) {
+      mistakes.add(`${field}.closes`, { id: 'Jam tutup harus setelah jam buka', en: 'Closing time must be after opening time' });
     }
     return { weekday: h.weekday, opens: h.opens, closes: h.closes };
   });
+  mistakes.throwIfAny();
+  return out;
 }
 
 function coordinates(latitude: number | undefined, longitude: number | undefined): void {
