@@ -9,7 +9,8 @@ const config: CodegenConfig = {
     'src/gql/': {
       preset: 'client',
       presetConfig: { fragmentMasking: false },
-      config: { useTypeImports: true, enumsAsTypes: true, skipTypename: true },
+      // The time scalars travel as strings in their stated formats (Date YYYY-MM-DD, DateTime RFC 3339).
+      config: { useTypeImports: true, enumsAsTypes: true, skipTypename: true, scalars: { Date: 'string', DateTime: 'string' } },
     },
   },
 };

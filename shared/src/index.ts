@@ -21,3 +21,5 @@ export * from './events/index.js';
 export * from './schedule/index.js';
 export * from './rate-limit.js';
 export * from './connection.js';
+export * from './scalars.js';
+export * from './enums.js';

@@ -1,5 +1,6 @@
 import { Arg, Ctx, Directive, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { requireRole } from '../auth.js';
+import { DateTimeScalar } from '../scalars.js';
 import { connectionType, decodeCursor, pageSize, toConnection, type Connection } from '../connection.js';
 import { conflict, notFound } from '../errors.js';
 import type { BaseContext } from '../service.js';
@@ -23,15 +24,15 @@ export class FailedDelivery {
   producer!: string;
   @Field(() => String)
   aggregateId!: string;
-  @Field(() => String)
+  @Field(() => DateTimeScalar)
   occurredAt!: string;
   @Field(() => String)
   error!: string;
   @Field(() => Int)
   attempts!: number;
-  @Field(() => String)
+  @Field(() => DateTimeScalar)
   createdAt!: string;
-  @Field(() => String, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true })
   resolvedAt?: string | null;
 }
 

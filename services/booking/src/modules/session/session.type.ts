@@ -1,7 +1,13 @@
 import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { connectionType } from '@victori/shared';
+import { connectionType, DateScalar } from '@victori/shared';
 import { VaccineProductRef } from '../../external/product.stub.js';
 import { Facility } from '../facility/facility.type.js';
+
+export enum SessionStatusEnum {
+  OPEN = 'OPEN',
+  CLOSED = 'CLOSED',
+}
+registerEnumType(SessionStatusEnum, { name: 'SessionStatus', description: 'OPEN for booking, or CLOSED' });
 
 @ObjectType('Slot', { description: 'A time window of a session with its own capacity' })
 export class Slot {
@@ -56,7 +62,7 @@ export class Session {
   @Field(() => Facility)
   facility?: Facility;
 
-  @Field(() => String, { description: 'YYYY-MM-DD, Asia/Jakarta' })
+  @Field(() => DateScalar, { description: 'YYYY-MM-DD, Asia/Jakarta' })
   date!: string;
 
   @Field(() => String, { description: 'HH:MM, Asia/Jakarta' })
@@ -90,7 +96,7 @@ export class Session {
   @Field(() => Int, { description: 'People vaccinated in this session so far' })
   servedCount!: number;
 
-  @Field(() => String, { description: 'OPEN or CLOSED' })
+  @Field(() => SessionStatusEnum, { description: 'OPEN or CLOSED' })
   status!: string;
 
   @Field(() => [Slot])

@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { FacilityRef } from '../../external/facility.stub.js';
-import { connectionType } from '@victori/shared';
+import { connectionType, DateScalar, DateTimeScalar } from '@victori/shared';
 
 @ObjectType('Lot', { description: 'A manufacturing lot (batch) of a vaccine product' })
 export class Lot {
@@ -10,13 +10,13 @@ export class Lot {
   lotNumber!: string;
   @Field(() => String)
   productCode!: string;
-  @Field(() => String, { description: 'YYYY-MM-DD' })
+  @Field(() => DateScalar, { description: 'YYYY-MM-DD' })
   expiryDate!: string;
   @Field(() => String)
   manufacturer!: string;
   @Field(() => Boolean)
   recalled!: boolean;
-  @Field(() => String, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true })
   recalledAt?: string | null;
   @Field(() => String, { nullable: true })
   recallReason?: string | null;
@@ -49,7 +49,7 @@ export class ExpiringStock {
   facility!: FacilityRef;
   @Field(() => Int)
   doses!: number;
-  @Field(() => String)
+  @Field(() => DateScalar)
   expiryDate!: string;
   @Field(() => Int, { description: 'Days from today to the expiry date (negative: already expired)' })
   daysToExpiry!: number;
