@@ -179,6 +179,12 @@ const MATRIX: Record<string, Case | Case[]> = {
     vars: (f) => ({ id: f.personIdA }),
     expect: PERSON_A(),
   },
+  doseRecordsBySlip: {
+    // The slip's holder, signed in or not (as myAppointments by slip); staff and partners have their own views.
+    query: `query($n: String!, $b: String!, $s: String!) { doseRecordsBySlip(nik: $n, birthDate: $b, slipCode: $s) { deliveryState } }`,
+    vars: (f) => ({ n: f.personA.nik, b: f.personA.birthDate, s: f.slipCode }),
+    expect: r('SEEN', 'SEEN', 'SEEN', F, F, F, F),
+  },
   forecast: {
     query: `query($id: ID!) { forecast(personId: $id) { __typename } }`,
     vars: (f) => ({ id: f.personIdA }),
@@ -197,6 +203,7 @@ const MATRIX: Record<string, Case | Case[]> = {
     vars: (f) => ({ n: f.personA.nik }),
     expect: r(U, F, F, 'OK', 'EMPTY', 'OK', F),
   },
+  nationalDeliveryHealth: { query: `{ nationalDeliveryHealth { backlog } }`, expect: ADMIN('OK') },
   // ---- immunization: mutations
   recordDose: {
     // Already given: DUPLICATE for Miroto's health worker; admins do not record doses.
@@ -292,7 +299,11 @@ const MATRIX: Record<string, Case | Case[]> = {
     vars: () => ({ f: MIROTO }),
     expect: STAFF_A(),
   },
-  stockLedger: { query: `query($f: ID) { stockLedger(facilityId: $f) { edges { node { id } } } }`, vars: () => ({ f: MIROTO }), expect: STAFF_A('SEEN') },
+  stockLedger: {
+    query: `query($f: ID) { stockLedger(facilityId: $f) { edges { node { id } } } }`,
+    vars: () => ({ f: MIROTO }),
+    expect: STAFF_A('SEEN'),
+  },
   doseReconciliations: {
     query: `query($f: ID) { doseReconciliations(facilityId: $f) { __typename } }`,
     vars: () => ({ f: MIROTO }),
@@ -354,11 +365,13 @@ const MATRIX: Record<string, Case | Case[]> = {
   },
   exportCsv: {
     query: `{ exportCsv(table: COVERAGE, programme: "COVID19", dose: "PRIMARY_1", level: KECAMATAN) { __typename } }`,
-    expect: PUBLIC('OK'),
+    // Files for the partners' tools and the city office: partners and admins.
+    expect: r(U, F, F, F, F, 'OK', 'OK'),
   },
   exportDhis2: {
     query: `{ exportDhis2(table: COVERAGE, programme: "COVID19", dose: "PRIMARY_1", level: KECAMATAN) { __typename } }`,
-    expect: PUBLIC('OK'),
+    // Files for the partners' tools and the city office: partners and admins.
+    expect: r(U, F, F, F, F, 'OK', 'OK'),
   },
   importTargets: { query: `mutation { importTargets(csv: "") { __typename } }`, expect: ADMIN() },
   // ---- the admin namespace (Query.admin and Mutation.admin): each service's dead letters and consumers
@@ -367,6 +380,7 @@ const MATRIX: Record<string, Case | Case[]> = {
     { query: `{ admin { ${service} { consumers { consumer lag } } } }`, expect: ADMIN('OK') },
     { query: `mutation { admin { ${service} { retryDeadLetter(id: "999999") { id } } } }`, expect: ADMIN() },
   ]),
+  previewTargetImport: { query: `{ previewTargetImport(csv: "") { created } }`, expect: ADMIN('OK') },
   // ---- identity: sign-in is public (the credential is the proof); accounts only for admins
   me: { query: `{ me { id } }`, expect: PUBLIC() },
   devSmsOutbox: { query: `{ devSmsOutbox(phone: "081234567890") { sentAt } }`, expect: PUBLIC() },
@@ -376,6 +390,12 @@ const MATRIX: Record<string, Case | Case[]> = {
   // A refresh token that was never issued is a failed credential for everyone, whatever token came with it.
   refreshSession: { query: `mutation { refreshSession(refreshToken: "not-a-token") { accessToken } }`, expect: PUBLIC(U) },
   signOut: { query: `mutation { signOut(refreshToken: "not-a-token") }`, expect: PUBLIC(A) },
+  staffAccounts: { query: `{ staffAccounts { id } }`, expect: ADMIN('OK') },
+  updateStaffAccount: {
+    query: `mutation($id: ID!) { updateStaffAccount(id: $id, input: { displayName: "x" }) { id } }`,
+    vars: () => ({ id: someId }),
+    expect: ADMIN(),
+  },
   createStaffAccount: {
     // An invalid input: only an admin gets past the access decision to the field errors.
     query: `mutation { createStaffAccount(input: { username: "", password: "x", role: CITIZEN }) { id } }`,

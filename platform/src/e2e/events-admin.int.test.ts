@@ -84,7 +84,10 @@ describe('failed deliveries are visible to admins and replayable through the gat
 
   test('dead letters come a page at a time; the cursor walks each once, and two services answer in one request', async () => {
     const more = [1, 2, 3].map((i) => ({
-      ...createEnvelope(DoseRecorded, 'immunization', `p-page-${i}`, { ...dose(), doseRecordId: `44444444-4444-4444-8444-44444444444${i}` }),
+      ...createEnvelope(DoseRecorded, 'immunization', `p-page-${i}`, {
+        ...dose(),
+        doseRecordId: `44444444-4444-4444-8444-44444444444${i}`,
+      }),
       version: 98,
     }));
     await platform.services.reporting.runtime.events.transport.append(more);
@@ -95,7 +98,11 @@ describe('failed deliveries are visible to admins and replayable through the gat
     type Page = {
       admin: {
         reporting: {
-          deadLetters: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: { id: string } }[] };
+          deadLetters: {
+            totalCount: number;
+            pageInfo: { hasNextPage: boolean; endCursor: string | null };
+            edges: { node: { id: string } }[];
+          };
         };
       };
     };

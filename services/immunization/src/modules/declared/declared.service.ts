@@ -111,8 +111,7 @@ export async function declarePastDose(
   if (place.length < 2 || place.length > 200)
     mistakes.add('place', { id: 'Tempat harus 2 sampai 200 karakter', en: 'The place must be 2 to 200 characters' });
   const lot = input.lotNumber?.trim() || null;
-  if (lot && lot.length > 40)
-    mistakes.add('lotNumber', { id: 'Nomor batch maks. 40 karakter', en: 'Lot number is at most 40 characters' });
+  if (lot && lot.length > 40) mistakes.add('lotNumber', { id: 'Nomor batch maks. 40 karakter', en: 'Lot number is at most 40 characters' });
   mistakes.throwIfAny();
   try {
     return await em.transactional(async (tx) => {

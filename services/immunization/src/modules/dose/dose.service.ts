@@ -1,7 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, badInput, conflict, DoseCorrected, DoseRecorded, ErrorCode, FieldErrors, notFound, publish, type Claims } from '@victori/shared';
+import {
+  AppError,
+  badInput,
+  conflict,
+  DoseCorrected,
+  DoseRecorded,
+  ErrorCode,
+  FieldErrors,
+  notFound,
+  publish,
+  type Claims,
+} from '@victori/shared';
 import { productCatalogue, type Product } from '../../catalogue/catalogue.js';
 import { enqueueDeliveries, type DeliveryItem } from '../../satusehat/delivery.queue.js';
 import { isUuid } from '../../loaders/loaders.js';
