@@ -33,8 +33,10 @@ export function diffSupergraphs(previous: string, current: string): SchemaDiff {
 /** The block pasted into the README between the schema-diff markers. */
 export function renderDiff(diff: SchemaDiff): string {
   const list = (items: string[]): string => (items.length ? items.map((i) => `- ${i}`).join('\n') : '- none');
+  // Blank lines around the fence, as prettier keeps the README.
   return [
     BEGIN,
+    '',
     '```text',
     `Breaking (graphql-js findBreakingChanges), ${diff.breaking.length}:`,
     list(diff.breaking),
@@ -42,6 +44,7 @@ export function renderDiff(diff: SchemaDiff): string {
     `Dangerous (graphql-js findDangerousChanges), ${diff.dangerous.length}:`,
     list(diff.dangerous),
     '```',
+    '',
     END,
   ].join('\n');
 }
