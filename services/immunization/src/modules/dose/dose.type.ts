@@ -84,7 +84,7 @@ export class AdverseEvent {
   @Field(() => [String])
   symptoms!: string[];
 
-  @Field(() => AdverseEventOutcomeEnum, { nullable: true })
+  @Field(() => String, { nullable: true })
   description?: string | null;
 
   @Field(() => AdverseEventOutcomeEnum)
