@@ -9,7 +9,8 @@ const config: CodegenConfig = {
       documents: ['src/operations.ts'],
       preset: 'client',
       presetConfig: { fragmentMasking: false },
-      config: { useTypeImports: true, enumsAsTypes: true, skipTypename: true },
+      // The time scalars travel as strings in their stated formats (Date YYYY-MM-DD, DateTime RFC 3339).
+      config: { useTypeImports: true, enumsAsTypes: true, skipTypename: true, scalars: { Date: 'string', DateTime: 'string' } },
     },
     // The staff board's documents in a generator of their own: the client preset's graphql() holds every
     // document it knows, so sharing one would put the board's documents into the citizens' entry chunk.
@@ -17,7 +18,7 @@ const config: CodegenConfig = {
       documents: ['src/staff/board/operations.ts'],
       preset: 'client',
       presetConfig: { fragmentMasking: false },
-      config: { useTypeImports: true, enumsAsTypes: true, skipTypename: true },
+      config: { useTypeImports: true, enumsAsTypes: true, skipTypename: true, scalars: { Date: 'string', DateTime: 'string' } },
     },
     // Certificates and the verifier (lazy chunks), for the same reason.
     'src/certs/gql/': {

@@ -1,5 +1,5 @@
 import { parse } from 'graphql';
-import { documentHasNul, MAX_VARIABLE_DEPTH, redactEchoedValues, variablesProblem } from './request-guards.js';
+import { describeVariableError, documentHasNul, MAX_VARIABLE_DEPTH, redactEchoedValues, variablesProblem } from './request-guards.js';
 import { TrustedDocuments, sha256 } from './trusted-documents.js';
 
 describe('client mistakes are told apart before anything reaches a database', () => {
@@ -45,6 +45,40 @@ describe('client mistakes are told apart before anything reaches a database', ()
       expect(redactEchoedValues(message)).toBe(redacted);
       expect(redactEchoedValues(message)).not.toContain(nik);
     }
+  });
+
+  test('a refused variable becomes its field and the kind of mistake, in both languages, without the value', () => {
+    const nik = '3374012345678901';
+    const cases: [string, Record<string, string>][] = [
+      [
+        `Variable "$input" got invalid value ${nik} at "input.nik"; String cannot represent a non string value: ${nik}`,
+        { variable: 'input', field: 'nik', messageId: 'badUserInput.wrongType', en: 'nik must be a String', id: 'nik harus berupa String' },
+      ],
+      [
+        `Variable "$input" got invalid value { nik: "${nik}" }; Field "doseKind" of required type "String!" was not provided.`,
+        { field: 'doseKind', messageId: 'badUserInput.required', id: 'doseKind wajib diisi' },
+      ],
+      [
+        `Variable "$i" got invalid value { x: 1 } at "i.rows[2]"; Field "target" of required type "Int!" was not provided.`,
+        { field: 'rows[2].target', messageId: 'badUserInput.required' },
+      ],
+      [
+        `Variable "$input" got invalid value { ${nik}: 1 }; Field "${nik}" is not defined by type "BookAppointmentInput".`,
+        { field: 'input', messageId: 'badUserInput.invalid' },
+      ],
+      [
+        `Variable "$l" got invalid value "${nik}"; Value "${nik}" does not exist in "AreaLevel" enum.`,
+        { field: 'l', messageId: 'badUserInput.notInEnum' },
+      ],
+      ['Variable "$id" of required type "ID!" was not provided.', { field: 'id', messageId: 'badUserInput.required' }],
+      [`Variable "$d" got invalid value "${nik}"; Expected type "Date". Not a date`, { field: 'd', messageId: 'badUserInput.invalid' }],
+    ];
+    for (const [message, expected] of cases) {
+      const mistake = describeVariableError(message);
+      expect(mistake).toMatchObject(expected);
+      expect(JSON.stringify(mistake)).not.toContain(nik);
+    }
+    expect(describeVariableError('Cannot query field "cod" on type "Area".')).toBeUndefined();
   });
 
   test("the edge learns the manifest's mutations, so a booking sent by hash alone is admitted as a booking", () => {

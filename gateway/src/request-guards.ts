@@ -87,6 +87,88 @@ export function redactEchoedValues(message: string): string {
   return out;
 }
 
+/** A refused variable, told by field and kind of mistake: what a form needs to mark the field, and no value. */
+export interface VariableMistake {
+  variable: string;
+  /** The input field below the variable (`nik`, `rows[2].target`), or the variable itself when it is the value. */
+  field: string;
+  messageId: string;
+  id: string;
+  en: string;
+}
+
+const TYPE = '"([\\w!\\[\\]]+)"';
+const VARIABLE_REASONS: [RegExp, (m: RegExpExecArray, field: string) => Omit<VariableMistake, 'variable' | 'field'>][] = [
+  [
+    new RegExp(`^Field "(\\w+)" of required type ${TYPE} was not provided`),
+    (m, field) => ({ messageId: 'badUserInput.required', id: `${field} wajib diisi`, en: `${field} is required (${m[2]})` }),
+  ],
+  [
+    // Only a GraphQL name is repeated: a key that is not one (a NIK sent as a key) falls to "invalid".
+    /^Field "([_A-Za-z]\w*)" is not defined by type "(\w+)"/,
+    (m, field) => ({
+      messageId: 'badUserInput.unknownField',
+      id: `${field} tidak dikenal di ${m[2]}`,
+      en: `${field} is not a field of ${m[2]}`,
+    }),
+  ],
+  [
+    new RegExp(`^Expected non-nullable type ${TYPE} not to be null`),
+    (_m, field) => ({ messageId: 'badUserInput.required', id: `${field} tidak boleh null`, en: `${field} must not be null` }),
+  ],
+  [
+    /^Value "(?:[^"\\]|\\.)*" does not exist in "(\w+)" enum|^Enum "(\w+)" cannot represent/,
+    (m, field) => ({
+      messageId: 'badUserInput.notInEnum',
+      id: `${field} bukan nilai ${m[1] ?? m[2]}`,
+      en: `${field} is not a value of ${m[1] ?? m[2]}`,
+    }),
+  ],
+  [
+    /^(\w+) cannot represent/,
+    (m, field) => ({ messageId: 'badUserInput.wrongType', id: `${field} harus berupa ${m[1]}`, en: `${field} must be a ${m[1]}` }),
+  ],
+  [
+    new RegExp(`^Expected type ${TYPE} to be an object`),
+    (m, field) => ({
+      messageId: 'badUserInput.wrongType',
+      id: `${field} harus berupa objek ${m[1]}`,
+      en: `${field} must be a ${m[1]} object`,
+    }),
+  ],
+];
+
+/**
+ * GraphQL's variable-coercion message (`Variable "$input" got invalid value 3374… at "input.nik"; String
+ * cannot represent a non string value: 3374…`) as the field it names and the kind of mistake, in both
+ * languages. Undefined for any other message. The refused value is never read out of the message.
+ */
+export function describeVariableError(message: string): VariableMistake | undefined {
+  const top = /^Variable "\$(\w+)" (?:of required type "[^"]*" was not provided|of non-null type "[^"]*" must not be null)/.exec(message);
+  if (top) {
+    const variable = top[1]!;
+    return { variable, field: variable, messageId: 'badUserInput.required', id: `${variable} wajib diisi`, en: `${variable} is required` };
+  }
+  const head = /^Variable "\$(\w+)" got invalid value /.exec(message);
+  if (!head) return undefined;
+  const variable = head[1]!;
+  const rest = message.slice(head[0].length);
+  // The path is GraphQL's own (`input.rows[2].target`): names and indexes only, never a submitted value.
+  const at = new RegExp(` at "${variable}((?:\\.\\w+|\\[\\d+\\])*)"; `).exec(rest);
+  const reason = rest.slice(rest.lastIndexOf('; ') + 2);
+  const below = at?.[1]?.replace(/^\./, '') ?? '';
+  for (const [pattern, describe] of VARIABLE_REASONS) {
+    const m = pattern.exec(reason);
+    if (!m) continue;
+    // A missing or unknown field is reported at its parent; the field is the parent's path and its name.
+    const named = /^Field "[_A-Za-z]\w*"/.test(reason) ? [below, m[1]].filter(Boolean).join('.') : below;
+    const field = named || variable;
+    return { variable, field, ...describe(m, field) };
+  }
+  const field = below || variable;
+  return { variable, field, messageId: 'badUserInput.invalid', id: `${field} tidak valid`, en: `${field} is not a valid value` };
+}
+
 /**
  * Client mistakes that Apollo Server or Apollo Gateway would answer with 500 (or with an untyped error)
  * become typed 400s here: an APQ hash that does not match its query or an unknown APQ version, variables
@@ -154,9 +236,15 @@ export function requestGuardsPlugin<TContext extends BaseContext>(): ApolloServe
           if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
           response.body.singleResult.errors = response.body.singleResult.errors.map((e) => {
             // Only GraphQL's own messages, which formatError prefixed with the generic Indonesian one; ours never echo.
-            const id = e.extensions?.messageId;
             const en = e.extensions?.messageEn;
-            if (typeof id !== 'string' || typeof en !== 'string' || e.message !== `${id}: ${en}`) return e;
+            if (typeof en !== 'string' || !e.message.endsWith(`: ${en}`)) return e;
+            const id = e.message.slice(0, -(en.length + 2));
+            const mistake = describeVariableError(en);
+            if (mistake) {
+              const { id: message, en: messageEn, ...rest } = mistake;
+              const fields = [{ field: rest.field, message, messageEn, messageId: rest.messageId }];
+              return { ...e, message, extensions: { ...e.extensions, code: ErrorCode.BAD_USER_INPUT, ...rest, messageEn, fields } };
+            }
             const redacted = redactEchoedValues(en);
             return redacted === en ? e : { ...e, message: `${id}: ${redacted}`, extensions: { ...e.extensions, messageEn: redacted } };
           });

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import type pg from 'pg';
-import { AppError, ErrorCode, type Message } from './errors.js';
+import { AppError, commonKey, ErrorCode, type Message } from './errors.js';
 import type { Env } from './config.js';
 
 /**
@@ -55,7 +55,7 @@ export function formatUnavailable(formatted: GraphQLFormattedError, original: un
     locations: formatted.locations,
     extensions: {
       code: ErrorCode.UNAVAILABLE,
-      messageId: UNAVAILABLE_MESSAGE.id,
+      messageId: commonKey(ErrorCode.UNAVAILABLE),
       messageEn: UNAVAILABLE_MESSAGE.en,
       retryAfterSeconds: RETRY_AFTER_SECONDS,
     },
@@ -76,7 +76,7 @@ export function unavailableResponse(
           message: UNAVAILABLE_MESSAGE.id,
           extensions: {
             code: ErrorCode.UNAVAILABLE,
-            messageId: UNAVAILABLE_MESSAGE.id,
+            messageId: commonKey(ErrorCode.UNAVAILABLE),
             messageEn: UNAVAILABLE_MESSAGE.en,
             retryAfterSeconds: RETRY_AFTER_SECONDS,
             requestId,

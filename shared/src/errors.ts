@@ -43,6 +43,43 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export interface Message {
   id: string;
   en: string;
+  /** The stable `extensions.messageId`; by default `<code>.<field>` (see messageKey and docs/errors.md). */
+  key?: string;
+}
+
+const camel = (code: string): string => code.toLowerCase().replace(/_(\w)/g, (_m, c: string) => c.toUpperCase());
+const camelWords = (segment: string): string =>
+  segment
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w, i) => (i === 0 ? w.charAt(0).toLowerCase() + w.slice(1) : w.charAt(0).toUpperCase() + w.slice(1)))
+    .join('');
+/** `openingHours.2.weekday` and `rows[2].target` to `openingHours.weekday`, `rows.target`: list positions are no part of a key. */
+const keyPart = (text: string): string =>
+  text
+    .replace(/\[\d+\]/g, '')
+    .split('.')
+    .filter((segment) => segment && !/^\d+$/.test(segment))
+    .map(camelWords)
+    .filter(Boolean)
+    .join('.');
+
+/**
+ * The stable key of a message (`extensions.messageId`): the code in camelCase, then the input field when
+ * there is one (`badUserInput.birthDate`, `conflict.slipCode`, `sessionFull`). It never depends on the
+ * wording of either language, so clients may switch on it; docs/errors.md lists the codes and keys.
+ */
+export const messageKey = (code: string, field?: string): string => (field ? `${camel(code)}.${keyPart(field)}` : camel(code));
+
+/** Keys of the generic messages every service and the gateway share (`common.forbidden`, `common.badRequest`). */
+export const commonKey = (code: string): string => `common.${camel(code)}`;
+
+/** One mistake of a submission, as `extensions.fields` lists it. */
+export interface FieldMistake {
+  field: string;
+  message: string;
+  messageEn: string;
+  messageId: string;
 }
 
 /**
@@ -51,8 +88,14 @@ export interface Message {
  */
 export class AppError extends GraphQLError {
   constructor(code: ErrorCode, message: Message, extra: { field?: string; [key: string]: unknown } = {}) {
+    const messageId = message.key ?? messageKey(code, extra.field);
+    // Every field error lists its mistakes, so a client reads `extensions.fields` whether one or seven.
+    const fields =
+      code === ErrorCode.BAD_USER_INPUT && extra.field && !('fields' in extra)
+        ? { fields: [{ field: extra.field, message: message.id, messageEn: message.en, messageId }] satisfies FieldMistake[] }
+        : {};
     super(message.id, {
-      extensions: { code, messageId: message.id, messageEn: message.en, ...extra },
+      extensions: { code, messageId, messageEn: message.en, ...fields, ...extra },
     });
   }
 }
@@ -86,17 +129,101 @@ export type NotFoundThing = keyof typeof NOT_FOUND_THINGS;
 
 export const notFound = (what: NotFoundThing | Message, field?: string): AppError => {
   const name = typeof what === 'string' ? { id: what, en: NOT_FOUND_THINGS[what] } : what;
-  return new AppError(ErrorCode.NOT_FOUND, { id: `${name.id} tidak ditemukan`, en: `${name.en} not found` }, field ? { field } : {});
+  return new AppError(
+    ErrorCode.NOT_FOUND,
+    { id: `${name.id} tidak ditemukan`, en: `${name.en} not found`, key: name.key ?? `notFound.${keyPart(name.en)}` },
+    field ? { field } : {},
+  );
 };
 
 export const unauthenticated = (): AppError =>
   new AppError(ErrorCode.UNAUTHENTICATED, {
     id: 'Silakan masuk terlebih dahulu',
     en: 'Authentication required',
+    key: commonKey(ErrorCode.UNAUTHENTICATED),
   });
 
 export const forbidden = (en = 'You are not allowed to do this', id = 'Anda tidak berhak melakukan ini'): AppError =>
-  new AppError(ErrorCode.FORBIDDEN, { id, en });
+  new AppError(ErrorCode.FORBIDDEN, { id, en, key: commonKey(ErrorCode.FORBIDDEN) });
 
 export const conflict = (message: Message, extra: Record<string, unknown> = {}): AppError =>
   new AppError(ErrorCode.CONFLICT, message, extra);
+
+/**
+ * Collects every mistake of one submission, so that a form with seven mistakes hears of seven at once.
+ * `add` records one; `check` runs a validation that throws badInput (or a FieldErrors) and keeps its
+ * mistakes instead, so existing single checks compose without being rewritten; any other error passes.
+ * `throwIfAny` throws one BAD_USER_INPUT naming the first field, `extensions.fields` listing them all.
+ */
+export class FieldErrors {
+  private readonly mistakes: FieldMistake[] = [];
+
+  get count(): number {
+    return this.mistakes.length;
+  }
+
+  has(field: string): boolean {
+    return this.mistakes.some((m) => m.field === field);
+  }
+
+  add(field: string, message: Message): this {
+    this.mistakes.push({
+      field,
+      message: message.id,
+      messageEn: message.en,
+      messageId: message.key ?? messageKey(ErrorCode.BAD_USER_INPUT, field),
+    });
+    return this;
+  }
+
+  check<T>(run: () => T): T | undefined {
+    try {
+      return run();
+    } catch (error) {
+      if (!this.keep(error)) throw error;
+      return undefined;
+    }
+  }
+
+  async checkAsync<T>(run: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await run();
+    } catch (error) {
+      if (!this.keep(error)) throw error;
+      return undefined;
+    }
+  }
+
+  throwIfAny(): void {
+    const first = this.mistakes[0];
+    if (!first) return;
+    throw new AppError(
+      ErrorCode.BAD_USER_INPUT,
+      { id: first.message, en: first.messageEn, key: first.messageId },
+      { field: first.field, fields: [...this.mistakes] },
+    );
+  }
+
+  private keep(error: unknown): boolean {
+    if (!(error instanceof AppError) || error.extensions.code !== ErrorCode.BAD_USER_INPUT) return false;
+    const listed = error.extensions.fields as FieldMistake[] | undefined;
+    if (listed) this.mistakes.push(...listed);
+    else {
+      const field = String(error.extensions.field ?? 'input');
+      this.mistakes.push({
+        field,
+        message: error.message,
+        messageEn: String(error.extensions.messageEn),
+        messageId: String(error.extensions.messageId),
+      });
+    }
+    return true;
+  }
+}
+
+/** Runs independent checks of one submission and throws all their mistakes together (see FieldErrors). */
+export function checkAll(...checks: (() => unknown)[]): void {
+  const errors = new FieldErrors();
+  for (const run of checks) errors.check(run);
+  errors.throwIfAny();
+}

@@ -8,7 +8,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Claims } from './auth.js';
 import { HEADER_CLAIMS, HEADER_REQUEST_ID, HEADER_SIGNATURE, verifyForwardedClaims } from './auth.js';
-import { AppError, ErrorCode } from './errors.js';
+import { AppError, commonKey, ErrorCode } from './errors.js';
 import { formatUnavailable, isDbUnavailable, unavailablePlugin, unavailableResponse } from './db-errors.js';
 import type { Logger } from './logger.js';
 import { PrometheusMetrics } from './metrics.js';
@@ -141,7 +141,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       locations: formatted.locations,
       extensions: {
         code,
-        messageId: 'Terjadi kesalahan pada server; silakan coba lagi',
+        messageId: commonKey(code),
         messageEn: 'Internal server error; please try again',
       },
     };
@@ -151,7 +151,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   return {
     ...formatted,
     message: `${id}: ${formatted.message}`,
-    extensions: { ...formatted.extensions, code, messageId: id, messageEn: formatted.message },
+    extensions: { ...formatted.extensions, code, messageId: commonKey(code), messageEn: formatted.message },
   };
 }
 
@@ -196,7 +196,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 export function errorBody(code: string, id: string, en: string, extra: Record<string, unknown> = {}): unknown {
-  return { errors: [{ message: id, extensions: { code, messageId: id, messageEn: en, ...extra } }] };
+  return { errors: [{ message: id, extensions: { code, messageId: commonKey(code), messageEn: en, ...extra } }] };
 }
 
 /**

@@ -23,3 +23,6 @@ export * from './rate-limit.js';
 export * from './poll-loop.js';
 export * from './sql.js';
 export * from './catalogue.js';
+export * from './connection.js';
+export * from './scalars.js';
+export * from './enums.js';

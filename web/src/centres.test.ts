@@ -23,7 +23,7 @@ const session = (id: string, facilityId: string, date: string, remainingPlaces: 
     programme: 'COVID19',
     remainingPlaces,
     servedCount,
-    status: 'OPEN',
+    status: 'OPEN' as const,
     facility: { id: facilityId },
     product: { code: 'PFIZER', name: 'Comirnaty' },
   },

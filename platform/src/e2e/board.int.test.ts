@@ -298,10 +298,10 @@ describe('staff board in a real browser: admin and partner', () => {
     await page.getByRole('status').filter({ hasText: 'hasil hitung 28 dosis' }).waitFor();
     await shot(page, '05-stock');
     await axe(page, 'stock');
-    const res = await admin<{ lots: { lotNumber: string; holdings: { facilityId: string; balance: number }[] }[] }>(
-      `{ lots(productCode: "PFIZER") { lotNumber holdings { facilityId balance } } }`,
+    const res = await admin<{ lots: { edges: { node: { lotNumber: string; holdings: { facilityId: string; balance: number }[] } }[] } }>(
+      `{ lots(productCode: "PFIZER") { edges { node { lotNumber holdings { facilityId balance } } } } }`,
     );
-    const held = res.data!.lots.find((l) => l.lotNumber === 'E2E-BOARD-1')!.holdings;
+    const held = res.data!.lots.edges.map((e) => e.node).find((l) => l.lotNumber === 'E2E-BOARD-1')!.holdings;
     expect(held).toEqual(
       expect.arrayContaining([
         { facilityId: CITY_STORE, balance: 90 },

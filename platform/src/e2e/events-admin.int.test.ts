@@ -36,12 +36,24 @@ describe('failed deliveries are visible to admins and replayable through the gat
     for (const consumer of platform.services.reporting.runtime.events.consumers) await consumer.drain();
 
     const admin = await platform.token({ role: 'admin', sub: 'admin-1' });
-    const listed = await gql<{
-      reportingFailedDeliveries: { id: string; consumer: string; type: string; version: number; error: string }[];
-    }>(platform.gatewayUrl, `{ reportingFailedDeliveries { id consumer type version error } }`, {}, { token: admin });
+    type Page = {
+      admin: {
+        reporting: {
+          deadLetters: {
+            totalCount: number;
+            edges: { node: { id: string; service: string; consumer: string; type: string; version: number; error: string } }[];
+          };
+        };
+      };
+    };
+    const LIST = `{ admin { reporting { deadLetters { totalCount edges { node { id service consumer type version error } } } } } }`;
+    const listed = await gql<Page>(platform.gatewayUrl, LIST, {}, { token: admin });
     expect(listed.errors).toBeUndefined();
-    expect(listed.data!.reportingFailedDeliveries).toEqual([
+    expect(listed.data!.admin.reporting.deadLetters.totalCount).toBe(1);
+    const deadLetters = listed.data!.admin.reporting.deadLetters.edges.map((e) => e.node);
+    expect(deadLetters).toEqual([
       expect.objectContaining({
+        service: 'reporting',
         consumer: 'reporting.coverage',
         type: 'dose.recorded',
         version: 99,
@@ -56,8 +68,8 @@ describe('failed deliveries are visible to admins and replayable through the gat
 
     const retry = await gql(
       platform.gatewayUrl,
-      `mutation($id: ID!) { retryReportingDelivery(id: $id) { id resolvedAt } }`,
-      { id: listed.data!.reportingFailedDeliveries[0]!.id },
+      `mutation($id: ID!) { admin { reporting { retryDeadLetter(id: $id) { id resolvedAt } } } }`,
+      { id: deadLetters[0]!.id },
       { token: admin },
     );
     expect(retry.errors![0]!.extensions).toMatchObject({
@@ -66,7 +78,62 @@ describe('failed deliveries are visible to admins and replayable through the gat
     });
 
     const partner = await platform.token({ role: 'partner', sub: 'opd-1' });
-    const refused = await gql(platform.gatewayUrl, `{ reportingFailedDeliveries { id } }`, {}, { token: partner });
+    const refused = await gql(platform.gatewayUrl, LIST, {}, { token: partner });
     expect(refused.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+  });
+
+  test('dead letters come a page at a time; the cursor walks each once, and two services answer in one request', async () => {
+    const more = [1, 2, 3].map((i) => ({
+      ...createEnvelope(DoseRecorded, 'immunization', `p-page-${i}`, {
+        ...dose(),
+        doseRecordId: `44444444-4444-4444-8444-44444444444${i}`,
+      }),
+      version: 98,
+    }));
+    await platform.services.reporting.runtime.events.transport.append(more);
+    for (const consumer of platform.services.reporting.runtime.events.consumers) await consumer.drain();
+    const admin = await platform.token({ role: 'admin', sub: 'admin-1' });
+    const PAGE = `query($after: String) { admin { reporting { deadLetters(first: 2, after: $after) {
+      totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id } } } } } }`;
+    type Page = {
+      admin: {
+        reporting: {
+          deadLetters: {
+            totalCount: number;
+            pageInfo: { hasNextPage: boolean; endCursor: string | null };
+            edges: { node: { id: string } }[];
+          };
+        };
+      };
+    };
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let round = 0; round < 5; round++) {
+      const page: Awaited<ReturnType<typeof gql<Page>>> = await gql<Page>(platform.gatewayUrl, PAGE, { after }, { token: admin });
+      expect(page.errors).toBeUndefined();
+      const letters = page.data!.admin.reporting.deadLetters;
+      expect(letters.totalCount).toBeGreaterThanOrEqual(4);
+      expect(letters.edges.length).toBeLessThanOrEqual(2);
+      seen.push(...letters.edges.map((e) => e.node.id));
+      if (!letters.pageInfo.hasNextPage) break;
+      after = letters.pageInfo.endCursor;
+    }
+    expect(seen.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect([...seen].sort((a, b) => Number(a) - Number(b))).toEqual(seen);
+
+    // The gateway joins two services' fields of the namespace (entity AdminQuery, key "admin").
+    const both = await gql<{ admin: { reporting: { consumers: unknown[] }; inventory: { consumers: { service: string }[] } } }>(
+      platform.gatewayUrl,
+      `{ admin { reporting { consumers { consumer } } inventory { consumers { service } } } }`,
+      {},
+      { token: admin },
+    );
+    expect(both.errors).toBeUndefined();
+    expect(both.data!.admin.reporting.consumers.length).toBeGreaterThan(0);
+    expect(both.data!.admin.inventory.consumers.every((c) => c.service === 'inventory')).toBe(true);
+
+    const badCursor = await gql(platform.gatewayUrl, PAGE, { after: 'bm90LWEtY3Vyc29y' }, { token: admin });
+    expect(badCursor.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after', messageId: 'badUserInput.after' });
   });
 });

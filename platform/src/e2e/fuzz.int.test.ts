@@ -172,11 +172,13 @@ const operations: fc.Arbitrary<Op> = fc.oneof(
       e,
     }),
   ),
-  fc
-    .record({ f: id, d: date, e: date })
-    .map(({ f, d, e }) =>
-      op('query($f: ID, $d: String, $e: String) { stockLedger(facilityId: $f, from: $d, to: $e) { quantity } }', { f, d, e }),
-    ),
+  fc.record({ f: id, d: date, e: date }).map(({ f, d, e }) =>
+    op('query($f: ID, $d: String, $e: String) { stockLedger(facilityId: $f, from: $d, to: $e) { edges { node { quantity } } } }', {
+      f,
+      d,
+      e,
+    }),
+  ),
   fc
     .record({ i: id, s: hostileString })
     .map(({ i, s }) => op('mutation($i: ID!, $s: String!) { checkIn(appointmentId: $i, slipCode: $s) { id } }', { i, s })),

@@ -2,6 +2,7 @@ import { PiiVault, type BaseContext, type ServiceRuntime } from '@victori/shared
 import { loadBookingConfig, type BookingConfig } from './config.js';
 import { SameKeyQueue } from './modules/appointment/idempotency.js';
 import { RateLimiter } from './modules/appointment/rate-limit.js';
+import { createRegistryPersonLoader } from './modules/appointment/person.loader.js';
 import { createFacilityLoader } from './modules/facility/facility.loader.js';
 import { createSessionLoader, createSlotLoader, createSlotsBySessionLoader } from './modules/session/session.loader.js';
 
@@ -21,6 +22,7 @@ export interface BookingContext extends BaseContext {
     session: ReturnType<typeof createSessionLoader>;
     slotsBySession: ReturnType<typeof createSlotsBySessionLoader>;
     slot: ReturnType<typeof createSlotLoader>;
+    registryPerson: ReturnType<typeof createRegistryPersonLoader>;
   };
 }
 
@@ -56,6 +58,7 @@ export function createContext(base: BaseContext, runtime: ServiceRuntime): Booki
       session: createSessionLoader(base.em),
       slotsBySession: createSlotsBySessionLoader(base.em),
       slot: createSlotLoader(base.em),
+      registryPerson: createRegistryPersonLoader(base.em),
     },
   };
 }

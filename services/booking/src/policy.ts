@@ -14,6 +14,15 @@ import {
  * looked up (shared/src/policy.ts says why). Public reads (facilities, sessions) need no decision.
  */
 export const bookingPolicy = {
+  /**
+   * Whether an appointment hands out the link to its person (`Appointment.person`): to signed-in citizens,
+   * health workers and admins, for immunization to decide under its own rules; never to anonymous slip
+   * holders or partners, whom immunization would refuse anyway.
+   */
+  personLink(claims: Claims): boolean {
+    return claims.role === 'citizen' || claims.role === 'health-worker' || claims.role === 'admin';
+  },
+
   /** Anyone may book (anonymous, citizens, staff booking for someone at the desk); partners see aggregates only. */
   book(claims: Claims): void {
     if (claims.role === 'partner') throw partnersSeeAggregatesOnly();

@@ -6,7 +6,7 @@ import { sessionReference, SessionResolver } from './modules/session/session.res
 
 export function buildBookingSchema() {
   return buildFederatedSchema(
-    { resolvers: [createEventAdminResolver('booking'), FacilityResolver, SessionResolver, AppointmentResolver] },
+    { resolvers: [...createEventAdminResolver('booking'), FacilityResolver, SessionResolver, AppointmentResolver] },
     { ...facilityReference, ...sessionReference },
   );
 }

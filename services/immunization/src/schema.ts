@@ -11,7 +11,7 @@ export function buildImmunizationSchema() {
   return buildFederatedSchema(
     {
       resolvers: [
-        createEventAdminResolver('immunization'),
+        ...createEventAdminResolver('immunization'),
         PersonResolver,
         DoseResolver,
         ForecastResolver,

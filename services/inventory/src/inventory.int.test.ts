@@ -13,7 +13,7 @@ const inDays = (n: number) => new Date(Date.now() + n * DAY).toISOString().slice
 
 const RECEIVE = `mutation($input: ReceiveStockInput!) { receiveStock(input: $input) { lot { id lotNumber } entries { reason quantity balanceAfter actor } } }`;
 const TRANSFER = `mutation($input: TransferStockInput!) { transferStock(input: $input) { entries { facilityId reason quantity balanceAfter } } }`;
-const LEDGER = `query($f: ID) { stockLedger(facilityId: $f) { reason quantity actor lotNumber product { code } } }`;
+const LEDGER = `query($f: ID) { stockLedger(facilityId: $f) { totalCount edges { node { reason quantity actor lotNumber product { code } } } } }`;
 
 describe('inventory through the gateway', () => {
   let platform: TestPlatform;
@@ -81,7 +81,9 @@ describe('inventory through the gateway', () => {
     expect(code(await as('bandarharjo', LEDGER, { f: MIROTO }))).toBe('FORBIDDEN');
     const own = await as('miroto', LEDGER);
     expect(own.errors).toBeUndefined();
-    expect((own.data!.stockLedger as { reason: string; actor: string }[]).map((e) => [e.reason, e.actor])).toEqual([
+    expect(
+      (own.data!.stockLedger as { edges: { node: { reason: string; actor: string } }[] }).edges.map(({ node: e }) => [e.reason, e.actor]),
+    ).toEqual([
       ['PHYSICAL_COUNT', 'health-worker:hw-miroto'],
       ['DAMAGED', 'health-worker:hw-miroto'],
       ['TRANSFER_OUT', 'health-worker:hw-miroto'],
@@ -124,10 +126,10 @@ describe('inventory through the gateway', () => {
     });
     const lots = await as(
       undefined,
-      `{ lots(productCode: "INDOVAC", facilityId: "${MIROTO}") { lotNumber onHandDoses holdings { facility { name } balance usable } } }`,
+      `{ lots(productCode: "INDOVAC", facilityId: "${MIROTO}") { edges { node { lotNumber onHandDoses holdings { facility { name } balance usable } } } } }`,
     );
     expect(lots.errors).toBeUndefined();
-    expect((lots.data!.lots as { lotNumber: string }[]).map((l) => l.lotNumber)).toEqual(['GW-1']);
+    expect((lots.data!.lots as { edges: { node: { lotNumber: string } }[] }).edges.map((e) => e.node.lotNumber)).toEqual(['GW-1']);
   });
 
   test('dose.recorded events from immunization take doses exactly once through the real event bus; unknown lots are flagged', async () => {
@@ -208,7 +210,9 @@ describe('inventory through the gateway', () => {
       'NOT_FOUND',
     );
     expect(code(await as('admin', `mutation { openVial(facilityId: "${MIROTO}", lotId: "nope") { id } }`))).toBe('NOT_FOUND');
-    expect(code(await as('admin', `{ stockLedger(facilityId: "${MIROTO}", from: "yesterday") { id } }`))).toBe('BAD_USER_INPUT');
+    expect(code(await as('admin', `{ stockLedger(facilityId: "${MIROTO}", from: "yesterday") { edges { node { id } } } }`))).toBe(
+      'BAD_USER_INPUT',
+    );
     expect((await as(undefined, `{ expiringLots(withinDays: 30, facilityId: "zzz") { doses } }`)).data).toEqual({ expiringLots: [] });
   });
 });

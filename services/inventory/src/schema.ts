@@ -11,7 +11,7 @@ export function buildInventorySchema() {
   return buildFederatedSchema(
     {
       resolvers: [
-        createEventAdminResolver('inventory'),
+        ...createEventAdminResolver('inventory'),
         ProductResolver,
         FacilityStockResolver,
         StockOperationsResolver,

@@ -6,7 +6,7 @@ import { TargetResolver } from './modules/target/target.resolver.js';
 
 export function buildReportingSchema() {
   return buildFederatedSchema(
-    { resolvers: [createEventAdminResolver('reporting'), AreaResolver, ReportResolver, TargetResolver] },
+    { resolvers: [...createEventAdminResolver('reporting'), AreaResolver, ReportResolver, TargetResolver] },
     { ...areaReference },
   );
 }

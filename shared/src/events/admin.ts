@@ -1,5 +1,7 @@
-import { Arg, Ctx, Directive, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Directive, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { requireRole } from '../auth.js';
+import { DateTimeScalar } from '../scalars.js';
+import { connectionType, decodeCursor, pageSize, toConnection, type Connection } from '../connection.js';
 import { conflict, notFound } from '../errors.js';
 import type { BaseContext } from '../service.js';
 
@@ -22,15 +24,15 @@ export class FailedDelivery {
   producer!: string;
   @Field(() => String)
   aggregateId!: string;
-  @Field(() => String)
+  @Field(() => DateTimeScalar)
   occurredAt!: string;
   @Field(() => String)
   error!: string;
   @Field(() => Int)
   attempts!: number;
-  @Field(() => String)
+  @Field(() => DateTimeScalar)
   createdAt!: string;
-  @Field(() => String, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true })
   resolvedAt?: string | null;
 }
 
@@ -53,45 +55,147 @@ export class EventConsumerStatus {
   deadLetters!: number;
 }
 
+/** Dead letters of one service, newest last, a page at a time. */
+export const FailedDeliveryConnection = connectionType('FailedDelivery', FailedDelivery, {
+  shareable: true,
+  totalDescription: 'Dead letters matching includeResolved, over all pages',
+});
+
+const DEAD_LETTER_ID = (value: unknown): boolean => typeof value === 'string' && /^\d{1,19}$/.test(value);
+
 /**
- * Admin queries over this service's consumers. Root fields carry the service name because each
- * subgraph answers only for its own consumers (e.g. `inventoryFailedDeliveries`).
+ * The admin namespace: `Query.admin` and `Mutation.admin` (@shareable) return the namespace entities
+ * `AdminQuery` and `AdminMutations` (key `id`, always "admin"), to which every subgraph with events
+ * contributes one field named after itself (`admin { inventory { deadLetters } }`,
+ * `mutation { admin { inventory { retryDeadLetter(id:) } } }`). Federation routes by field, never by
+ * argument, so a single `deadLetters(service:)` could not reach the service that owns the dead letters;
+ * a field per service can, and the namespace keeps the twelve operations off the root types. The
+ * per-service types (`ServiceEvents`, `ServiceEventsMutations`) are identical in every subgraph and
+ * @shareable. The namespace types are entities, not @shareable value types: with a value type the gateway
+ * could not move from the subgraph that answered `admin` to the one that owns `admin.inventory`
+ * (composition refuses it); with a key it can. A mutation naming one service is planned to that service
+ * alone. Classes are made per call: each subgraph's schema holds only its own field.
  */
-export function createEventAdminResolver(service: string): new () => object {
-  const cap = service.charAt(0).toUpperCase() + service.slice(1);
+export function createEventAdminResolver(service: string): [new () => object, ...(new () => object)[]] {
+  @Directive('@shareable')
+  @ObjectType('ServiceEvents', { description: "One service's event consumers and dead letters; admins" })
+  class ServiceEvents {
+    @Field(() => String)
+    service!: string;
+
+    @Field(() => FailedDeliveryConnection, { description: 'Dead-lettered events, oldest first, cursor-paginated' })
+    deadLetters!: Connection<FailedDelivery>;
+
+    @Field(() => [EventConsumerStatus], { description: 'Lag of the consumers' })
+    consumers!: EventConsumerStatus[];
+  }
+
+  @Directive('@shareable')
+  @ObjectType('ServiceEventsMutations', { description: "Operations on one service's dead letters; admins" })
+  class ServiceEventsMutations {
+    @Field(() => String)
+    service!: string;
+
+    @Field(() => FailedDelivery, { description: 'Re-applies a dead-lettered event; CONFLICT with the reason when it still fails' })
+    retryDeadLetter!: FailedDelivery;
+  }
+
+  @Directive('@key(fields: "id")')
+  @ObjectType('AdminQuery', { description: 'Operations for admins, one field per service' })
+  class AdminQuery {
+    @Field(() => ID, { description: 'Always "admin": the key by which the gateway joins the services\' fields' })
+    id!: string;
+
+    @Field(() => ServiceEvents, { name: service, description: `The ${service} service` })
+    events!: ServiceEvents;
+  }
+
+  @Directive('@key(fields: "id")')
+  @ObjectType('AdminMutations', { description: 'Operations for admins, one field per service' })
+  class AdminMutations {
+    @Field(() => ID, { description: 'Always "admin": the key by which the gateway joins the services\' fields' })
+    id!: string;
+
+    @Field(() => ServiceEventsMutations, { name: service, description: `The ${service} service` })
+    events!: ServiceEventsMutations;
+  }
 
   @Resolver()
-  class EventAdminResolver {
-    @Query(() => [FailedDelivery], {
-      name: `${service}FailedDeliveries`,
-      description: `Dead-lettered events of the ${service} service; admins`,
-    })
-    async failedDeliveries(
-      @Ctx() ctx: BaseContext,
-      @Arg('includeResolved', () => Boolean, { defaultValue: false }) includeResolved: boolean,
-    ): Promise<FailedDelivery[]> {
+  class AdminRootResolver {
+    @Directive('@shareable')
+    @Query(() => AdminQuery, { name: 'admin', description: 'Operations for admins (dead letters, consumer lag), one field per service' })
+    adminQuery(@Ctx() ctx: BaseContext): AdminQuery {
       requireRole(ctx.request.claims, 'admin');
-      const all = await Promise.all(ctx.events.consumers.map((c) => c.deadLetters(includeResolved)));
-      return all.flat().map((d) => Object.assign(new FailedDelivery(), { ...d, service }));
+      return Object.assign(new AdminQuery(), { id: 'admin' });
     }
 
-    @Query(() => [EventConsumerStatus], {
-      name: `${service}EventConsumers`,
-      description: `Lag of the ${service} service's consumers; admins`,
-    })
+    @Directive('@shareable')
+    @Mutation(() => AdminMutations, { name: 'admin', description: 'Operations for admins (retry a dead letter), one field per service' })
+    adminMutations(@Ctx() ctx: BaseContext): AdminMutations {
+      requireRole(ctx.request.claims, 'admin');
+      return Object.assign(new AdminMutations(), { id: 'admin' });
+    }
+  }
+
+  // The service field resolves from the key alone: the gateway reaches it through `_entities` as well.
+  @Resolver(() => AdminQuery)
+  class AdminQueryResolver {
+    @FieldResolver(() => ServiceEvents, { name: service })
+    events(@Ctx() ctx: BaseContext): ServiceEvents {
+      requireRole(ctx.request.claims, 'admin');
+      return Object.assign(new ServiceEvents(), { service });
+    }
+  }
+
+  @Resolver(() => AdminMutations)
+  class AdminMutationsResolver {
+    @FieldResolver(() => ServiceEventsMutations, { name: service })
+    events(@Ctx() ctx: BaseContext): ServiceEventsMutations {
+      requireRole(ctx.request.claims, 'admin');
+      return Object.assign(new ServiceEventsMutations(), { service });
+    }
+  }
+
+  @Resolver(() => ServiceEvents)
+  class ServiceEventsResolver {
+    @FieldResolver(() => FailedDeliveryConnection)
+    async deadLetters(
+      @Ctx() ctx: BaseContext,
+      @Arg('includeResolved', () => Boolean, { defaultValue: false }) includeResolved: boolean,
+      @Arg('first', () => Int, { defaultValue: 50 }) first: number,
+      @Arg('after', () => String, { nullable: true }) after?: string | null,
+    ): Promise<Connection<FailedDelivery>> {
+      requireRole(ctx.request.claims, 'admin');
+      const size = pageSize(first, 50);
+      const afterId = after ? String(decodeCursor(after, [DEAD_LETTER_ID])[0]) : undefined;
+      const [pages, counts] = await Promise.all([
+        Promise.all(ctx.events.consumers.map((c) => c.deadLetters(includeResolved, { afterId, limit: size + 1 }))),
+        Promise.all(ctx.events.consumers.map((c) => c.countDeadLetters(includeResolved))),
+      ]);
+      const rows = pages.flat().sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+      return toConnection(
+        rows.slice(0, size + 1),
+        size,
+        counts.reduce((a, b) => a + b, 0),
+        (d) => [d.id],
+        (d) => Object.assign(new FailedDelivery(), { ...d, service }),
+      );
+    }
+
+    @FieldResolver(() => [EventConsumerStatus])
     async consumers(@Ctx() ctx: BaseContext): Promise<EventConsumerStatus[]> {
       requireRole(ctx.request.claims, 'admin');
       const stats = await Promise.all(ctx.events.consumers.map((c) => c.stats()));
       return stats.map((s) => Object.assign(new EventConsumerStatus(), { ...s, service }));
     }
+  }
 
-    @Mutation(() => FailedDelivery, {
-      name: `retry${cap}Delivery`,
-      description: `Re-applies a dead-lettered event of the ${service} service; admins`,
-    })
-    async retry(@Ctx() ctx: BaseContext, @Arg('id', () => ID) id: string): Promise<FailedDelivery> {
+  @Resolver(() => ServiceEventsMutations)
+  class ServiceEventsMutationsResolver {
+    @FieldResolver(() => FailedDelivery)
+    async retryDeadLetter(@Ctx() ctx: BaseContext, @Arg('id', () => ID) id: string): Promise<FailedDelivery> {
       requireRole(ctx.request.claims, 'admin');
-      if (!/^\d+$/.test(id)) throw notFound('Pengiriman gagal', 'id');
+      if (!/^\d{1,19}$/.test(id)) throw notFound('Pengiriman gagal', 'id');
       for (const consumer of ctx.events.consumers) {
         const found = (await consumer.deadLetters(true)).some((d) => d.id === id);
         if (!found) continue;
@@ -105,5 +209,6 @@ export function createEventAdminResolver(service: string): new () => object {
       throw notFound('Pengiriman gagal', 'id');
     }
   }
-  return EventAdminResolver;
+
+  return [AdminRootResolver, AdminQueryResolver, AdminMutationsResolver, ServiceEventsResolver, ServiceEventsMutationsResolver];
 }

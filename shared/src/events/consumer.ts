@@ -288,13 +288,13 @@ export class EventConsumer {
     return (await this.deadLetters(true)).find((d) => d.id === String(id))!;
   }
 
-  async deadLetters(includeResolved = false): Promise<DeadLetter[]> {
-    const rows = await this.orm.em
-      .fork()
-      .execute<Record<string, unknown>[]>(
-        `select * from event_dead_letter where consumer = ? ${includeResolved ? '' : 'and resolved_at is null'} order by id`,
-        [this.name],
-      );
+  async deadLetters(includeResolved = false, page: { afterId?: string; limit?: number } = {}): Promise<DeadLetter[]> {
+    // Ids are one sequence per service database, so pages of several consumers merge by id.
+    const rows = await this.orm.em.fork().execute<Record<string, unknown>[]>(
+      `select * from event_dead_letter where consumer = ? ${includeResolved ? '' : 'and resolved_at is null'}
+         ${page.afterId ? 'and id > ?' : ''} order by id ${page.limit ? `limit ${Math.trunc(page.limit)}` : ''}`,
+      page.afterId ? [this.name, page.afterId] : [this.name],
+    );
     return rows.map((r) => ({
       id: String(r.id),
       consumer: String(r.consumer),
@@ -309,6 +309,16 @@ export class EventConsumer {
       createdAt: new Date(r.created_at as string).toISOString(),
       resolvedAt: r.resolved_at ? new Date(r.resolved_at as string).toISOString() : null,
     }));
+  }
+
+  async countDeadLetters(includeResolved = false): Promise<number> {
+    const [row] = await this.orm.em
+      .fork()
+      .execute<{ n: number }[]>(
+        `select count(*)::int as n from event_dead_letter where consumer = ? ${includeResolved ? '' : 'and resolved_at is null'}`,
+        [this.name],
+      );
+    return Number(row?.n ?? 0);
   }
 
   async stats(): Promise<ConsumerStats> {

@@ -380,12 +380,9 @@ function DeliveriesSection(): preact.JSX.Element {
   const [res, refetch] = useQuery({ query: BoardDeliveries, requestPolicy: 'network-only' });
   const h = res.data?.nationalDeliveryHealth;
   const failed = res.data
-    ? [
-        ...res.data.bookingFailedDeliveries,
-        ...res.data.immunizationFailedDeliveries,
-        ...res.data.inventoryFailedDeliveries,
-        ...res.data.reportingFailedDeliveries,
-      ].sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+    ? [res.data.admin.booking, res.data.admin.immunization, res.data.admin.inventory, res.data.admin.reporting]
+        .flatMap((service) => service.deadLetters.edges.map((e) => e.node))
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
     : [];
   return (
     <section aria-labelledby="delivery-title">

@@ -121,41 +121,67 @@ export const BoardDeliveries = graphql(`
       degraded
       deliveryOn
     }
-    bookingFailedDeliveries {
-      id
-      service
-      consumer
-      type
-      error
-      attempts
-      createdAt
-    }
-    immunizationFailedDeliveries {
-      id
-      service
-      consumer
-      type
-      error
-      attempts
-      createdAt
-    }
-    inventoryFailedDeliveries {
-      id
-      service
-      consumer
-      type
-      error
-      attempts
-      createdAt
-    }
-    reportingFailedDeliveries {
-      id
-      service
-      consumer
-      type
-      error
-      attempts
-      createdAt
+    admin {
+      booking {
+        deadLetters(first: 50) {
+          edges {
+            node {
+              id
+              service
+              consumer
+              type
+              error
+              attempts
+              createdAt
+            }
+          }
+        }
+      }
+      immunization {
+        deadLetters(first: 50) {
+          edges {
+            node {
+              id
+              service
+              consumer
+              type
+              error
+              attempts
+              createdAt
+            }
+          }
+        }
+      }
+      inventory {
+        deadLetters(first: 50) {
+          edges {
+            node {
+              id
+              service
+              consumer
+              type
+              error
+              attempts
+              createdAt
+            }
+          }
+        }
+      }
+      reporting {
+        deadLetters(first: 50) {
+          edges {
+            node {
+              id
+              service
+              consumer
+              type
+              error
+              attempts
+              createdAt
+            }
+          }
+        }
+      }
     }
   }
 `);
@@ -290,16 +316,20 @@ export const CloseSession = graphql(`
 
 export const AdminLots = graphql(`
   query AdminLots($facilityId: ID) {
-    lots(facilityId: $facilityId, includeEmpty: false, includeRecalled: false) {
-      id
-      lotNumber
-      productCode
-      expiryDate
-      recalled
-      holdings {
-        facilityId
-        balance
-        usable
+    lots(facilityId: $facilityId, includeEmpty: false, includeRecalled: false, first: 500) {
+      edges {
+        node {
+          id
+          lotNumber
+          productCode
+          expiryDate
+          recalled
+          holdings {
+            facilityId
+            balance
+            usable
+          }
+        }
       }
     }
   }

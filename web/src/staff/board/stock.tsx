@@ -48,7 +48,10 @@ export function StockPage(): preact.JSX.Element {
     counted: '',
     note: '',
   });
-  const held = (lots.data?.lots ?? []).map((l) => ({ ...l, balance: l.holdings.find((h) => h.facilityId === chosen)?.balance ?? 0 }));
+  const held = (lots.data?.lots.edges.map((e) => e.node) ?? []).map((l) => ({
+    ...l,
+    balance: l.holdings.find((h) => h.facilityId === chosen)?.balance ?? 0,
+  }));
   const set = (name: keyof typeof v) => (e: Event) => setV({ ...v, [name]: (e.currentTarget as HTMLInputElement).value });
   const submit = async (e: Event) => {
     e.preventDefault();

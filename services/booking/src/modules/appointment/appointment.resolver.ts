@@ -1,6 +1,8 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { maskNik } from '@victori/shared';
 import type { BookingContext } from '../../context.js';
+import { personRef, PersonRef } from '../../external/person.stub.js';
+import { bookingPolicy } from '../../policy.js';
 import { toFacility } from '../facility/facility.mapper.js';
 import { Facility } from '../facility/facility.type.js';
 import { loadSession } from '../session/session.resolver.js';
@@ -137,6 +139,17 @@ export class AppointmentResolver {
   @FieldResolver(() => Facility)
   async facility(@Ctx() ctx: BookingContext, @Root() a: Appointment): Promise<Facility> {
     return toFacility((await ctx.loaders.facility.load(a.facilityId))!);
+  }
+
+  @FieldResolver(() => PersonRef, {
+    nullable: true,
+    description:
+      'The person in the registry (immunization), for those allowed to see them: the person, their guardians, health workers of a linked facility, admins. Null while the person is not registered, and for anonymous callers and partners',
+  })
+  async person(@Ctx() ctx: BookingContext, @Root() a: Appointment): Promise<PersonRef | null> {
+    if (!bookingPolicy.personLink(ctx.request.claims)) return null;
+    const id = await ctx.loaders.registryPerson.load(a.identityKey);
+    return id ? personRef(id) : null;
   }
 
   @FieldResolver(() => String)

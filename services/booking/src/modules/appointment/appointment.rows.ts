@@ -69,6 +69,7 @@ export function toAppointment(r: AppointmentRow): Appointment {
     facilityId: r.facility_id,
     nikEnc: r.nik_enc,
     nameEnc: r.name_enc,
+    identityKey: r.nik_hash,
   });
 }
 

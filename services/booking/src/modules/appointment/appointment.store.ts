@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { sql, type SqlParams } from '@victori/shared';
+import { pgArray, sql, type SqlParams } from '@victori/shared';
 import type { DoseFact } from '../eligibility/eligibility.js';
 import { isUuid } from '../facility/facility.loader.js';
 import { APPOINTMENT_COLUMNS, type AppointmentRow } from './appointment.rows.js';
@@ -297,4 +297,15 @@ export async function moveAppointment(
     { ...m, ...storeParams(req) },
   );
   return result!.appointment;
+}
+
+/** Registry person ids by NIK hash, from booking's projection of immunization's people. */
+export async function registryPersonIds(em: EntityManager, nikHashes: readonly string[]): Promise<Map<string, string>> {
+  if (nikHashes.length === 0) return new Map();
+  const rows = await sql<{ person_id: string; nik_hash: string }>(
+    em,
+    `select person_id, nik_hash from registry_person where nik_hash = any(:hashes::text[])`,
+    { hashes: pgArray([...nikHashes]) },
+  );
+  return new Map(rows.map((r) => [r.nik_hash, r.person_id]));
 }

@@ -1,7 +1,32 @@
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { DateScalar, DateTimeScalar, SexEnum } from '@victori/shared';
 import { VaccineProductRef } from '../../external/product.stub.js';
 import { Facility } from '../facility/facility.type.js';
 import { Session, Slot } from '../session/session.type.js';
+
+export enum AppointmentStatusEnum {
+  BOOKED = 'BOOKED',
+  CHECKED_IN = 'CHECKED_IN',
+  COMPLETED = 'COMPLETED',
+  CANCELLED = 'CANCELLED',
+  NO_SHOW = 'NO_SHOW',
+}
+registerEnumType(AppointmentStatusEnum, {
+  name: 'AppointmentStatus',
+  description: 'Where an appointment is: booked, checked in at the visit, completed, cancelled, or a no-show',
+});
+
+export enum AppointmentDoseStatusEnum {
+  BOOKED = 'BOOKED',
+  GIVEN = 'GIVEN',
+  NOT_GIVEN = 'NOT_GIVEN',
+  CANCELLED = 'CANCELLED',
+  NO_SHOW = 'NO_SHOW',
+}
+registerEnumType(AppointmentDoseStatusEnum, {
+  name: 'AppointmentDoseStatus',
+  description: 'One antigen of a visit: BOOKED (waiting to be given), GIVEN, NOT_GIVEN, CANCELLED or NO_SHOW',
+});
 
 @ObjectType('AppointmentDose', { description: 'One antigen of a visit' })
 export class AppointmentDose {
@@ -11,7 +36,7 @@ export class AppointmentDose {
   @Field(() => String)
   productCode!: string;
 
-  @Field(() => String, { description: 'BOOKED (waiting to be given), GIVEN, NOT_GIVEN, CANCELLED or NO_SHOW' })
+  @Field(() => AppointmentDoseStatusEnum, { description: 'BOOKED (waiting to be given), GIVEN, NOT_GIVEN, CANCELLED or NO_SHOW' })
   status!: string;
 }
 
@@ -22,7 +47,7 @@ export class Appointment {
   @Field(() => ID)
   id!: string;
 
-  @Field(() => String, { description: 'BOOKED, CHECKED_IN, COMPLETED, CANCELLED or NO_SHOW' })
+  @Field(() => AppointmentStatusEnum, { description: 'BOOKED, CHECKED_IN, COMPLETED, CANCELLED or NO_SHOW' })
   status!: string;
 
   @Field(() => Int, { description: 'Queue number, unique and gap-free within the session' })
@@ -44,7 +69,7 @@ export class Appointment {
   @Field(() => VaccineProductRef, { nullable: true })
   product!: VaccineProductRef;
 
-  @Field(() => String, { description: 'YYYY-MM-DD' })
+  @Field(() => DateScalar, { description: 'YYYY-MM-DD' })
   sessionDate!: string;
 
   @Field(() => Session)
@@ -70,25 +95,25 @@ export class Appointment {
   @Field(() => String, { description: 'NIK with all but the last four digits hidden' })
   maskedNik?: string;
 
-  @Field(() => String, { description: 'YYYY-MM-DD' })
+  @Field(() => DateScalar, { description: 'YYYY-MM-DD' })
   birthDate!: string;
 
-  @Field(() => String, { description: 'MALE or FEMALE' })
+  @Field(() => SexEnum, { description: 'MALE or FEMALE' })
   sex!: string;
 
   @Field(() => String)
   residenceKelurahanCode!: string;
 
-  @Field(() => String)
+  @Field(() => DateTimeScalar)
   bookedAt!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true })
   checkedInAt?: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true })
   completedAt?: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true })
   cancelledAt?: string;
 
   sessionId!: string;
@@ -96,6 +121,8 @@ export class Appointment {
   facilityId!: string;
   nikEnc!: string;
   nameEnc!: string;
+  /** The identity key: the NIK hash, or `person:<registry id>` when booked by registry id. */
+  identityKey!: string;
 }
 
 @InputType('BookAppointmentInput')

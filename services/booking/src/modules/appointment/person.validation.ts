@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { badInput, checkNik, kecamatanOf, type Message, type PiiVault, type Sex } from '@victori/shared';
+import { checkNik, FieldErrors, kecamatanOf, type Message, type PiiVault, type Sex } from '@victori/shared';
 import { isDate } from '../../time.js';
 
 export interface PersonInput {
@@ -37,9 +37,9 @@ export function normalisePhone(raw: string): string | undefined {
  * show them all at once instead of one per round trip.
  */
 export function validatePerson(input: PersonInput, vault: PiiVault, today: string, phoneRequired: boolean): PersonFacts {
-  const mistakes: { field: string; message: Message }[] = [];
+  const mistakes = new FieldErrors();
   const wrong = (field: string, message: Message): void => {
-    mistakes.push({ field, message });
+    mistakes.add(field, message);
   };
   const dateOk = isDate(input.birthDate);
   if (!dateOk) wrong('birthDate', { id: 'Tanggal lahir harus YYYY-MM-DD', en: 'Birth date must be YYYY-MM-DD' });
@@ -61,12 +61,7 @@ export function validatePerson(input: PersonInput, vault: PiiVault, today: strin
   if (!kecamatanOf(input.residenceKelurahanCode)) {
     wrong('residenceKelurahanCode', { id: 'Kode kelurahan tidak dikenal di Kota Semarang', en: 'Unknown kelurahan code in Kota Semarang' });
   }
-  const first = mistakes[0];
-  if (first) {
-    throw badInput(first.field, first.message, {
-      fields: mistakes.map((m) => ({ field: m.field, message: m.message.id, messageEn: m.message.en })),
-    });
-  }
+  mistakes.throwIfAny();
   return {
     nikHash: vault.hash(nik),
     nikEnc: vault.encrypt(nik),

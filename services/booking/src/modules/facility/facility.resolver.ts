@@ -1,5 +1,7 @@
-import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { notFound } from '@victori/shared';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { notFound, type Connection } from '@victori/shared';
+import { SessionResolver } from '../session/session.resolver.js';
+import { Session, SessionConnection, SessionFilter } from '../session/session.type.js';
 import type { BookingContext } from '../../context.js';
 import { FacilityEntity } from './facility.entity.js';
 import { CreateFacilityInput, UpdateFacilityInput } from './facility.inputs.js';
@@ -9,6 +11,19 @@ import { Facility, FacilityType } from './facility.type.js';
 
 @Resolver(() => Facility)
 export class FacilityResolver {
+  @FieldResolver(() => SessionConnection, {
+    description: "The facility's sessions, sorted by date and start time, cursor-paginated; the filter as for Query.sessions. Public",
+  })
+  async sessions(
+    @Ctx() ctx: BookingContext,
+    @Root() facility: Facility,
+    @Arg('filter', () => SessionFilter, { nullable: true }) filter?: SessionFilter,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ): Promise<Connection<Session>> {
+    return SessionResolver.page(ctx, { ...filter, facilityId: facility.id }, first ?? 20, after ?? undefined);
+  }
+
   @Query(() => [Facility], { description: 'Vaccination centres, filtered by kecamatan, kelurahan and type; public' })
   async facilities(
     @Ctx() ctx: BookingContext,

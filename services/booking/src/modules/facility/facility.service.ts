@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, badInput, conflict, ErrorCode, FacilityUpserted, kecamatanOf, notFound, publish, type Claims } from '@victori/shared';
+import { badInput, checkAll, conflict, FacilityUpserted, FieldErrors, kecamatanOf, notFound, publish, type Claims } from '@victori/shared';
 import { bookingPolicy } from '../../policy.js';
 import { isTime, minutesOf } from '../../time.js';
 import { FacilityEntity, type OpeningHoursValue } from './facility.entity.js';
@@ -18,31 +18,6 @@ function text(field: string, value: string, max: number): string {
   return trimmed;
 }
 
-/**
- * Runs every check of one submission and throws one BAD_USER_INPUT naming every wrong field
- * (`extensions.fields`), so the admin's form shows them all at once; a check's value is returned as is.
- */
-function everyMistake<T extends unknown[]>(...checks: { [K in keyof T]: () => T[K] }): T {
-  const fields: { field: string; message: string; messageEn: string }[] = [];
-  const values = checks.map((check) => {
-    try {
-      return check();
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      const ext = error.extensions as { code?: string; field?: string; messageEn?: string; fields?: typeof fields };
-      if (ext.code !== ErrorCode.BAD_USER_INPUT) throw error;
-      if (ext.fields) fields.push(...ext.fields);
-      else fields.push({ field: ext.field ?? 'input', message: error.message, messageEn: ext.messageEn ?? error.message });
-      return undefined;
-    }
-  }) as T;
-  if (fields.length) {
-    const first = fields[0]!;
-    throw new AppError(ErrorCode.BAD_USER_INPUT, { id: first.message, en: first.messageEn }, { field: first.field, fields });
-  }
-  return values;
-}
-
 function kelurahan(code: string): { kelurahanCode: string; kecamatanCode: string } {
   const kecamatanCode = kecamatanOf(code);
   if (!kecamatanCode) {
@@ -52,40 +27,49 @@ function kelurahan(code: string): { kelurahanCode: string; kecamatanCode: string
 }
 
 function hours(input: OpeningHoursInput[]): OpeningHoursValue[] {
+  const mistakes = new FieldErrors();
   const seen = new Set<number>();
-  return everyMistake(
-    ...input.map((h, i) => () => {
-      const field = `openingHours.${i}`;
-      if (!Number.isInteger(h.weekday) || h.weekday < 1 || h.weekday > 7) {
-        throw badInput(`${field}.weekday`, {
-          id: 'Hari harus 1 (Senin) sampai 7 (Minggu)',
-          en: 'Weekday must be 1 (Monday) to 7 (Sunday)',
-        });
-      }
-      if (seen.has(h.weekday)) throw badInput(`${field}.weekday`, { id: 'Hari tercantum dua kali', en: 'Weekday listed twice' });
-      seen.add(h.weekday);
-      if (!isTime(h.opens)) throw badInput(`${field}.opens`, { id: 'Jam harus HH:MM', en: 'Time must be HH:MM' });
-      if (!isTime(h.closes)) throw badInput(`${field}.closes`, { id: 'Jam harus HH:MM', en: 'Time must be HH:MM' });
-      if (minutesOf(h.closes) <= minutesOf(h.opens)) {
-        throw badInput(`${field}.closes`, { id: 'Jam tutup harus setelah jam buka', en: 'Closing time must be after opening time' });
-      }
-      return { weekday: h.weekday, opens: h.opens, closes: h.closes };
-    }),
-  );
+  const out = input.map((h, i) => {
+    const field = `openingHours.${i}`;
+    if (!Number.isInteger(h.weekday) || h.weekday < 1 || h.weekday > 7) {
+      mistakes.add(`${field}.weekday`, { id: 'Hari harus 1 (Senin) sampai 7 (Minggu)', en: 'Weekday must be 1 (Monday) to 7 (Sunday)' });
+    } else if (seen.has(h.weekday)) mistakes.add(`${field}.weekday`, { id: 'Hari tercantum dua kali', en: 'Weekday listed twice' });
+    seen.add(h.weekday);
+    if (!isTime(h.opens)) mistakes.add(`${field}.opens`, { id: 'Jam harus HH:MM', en: 'Time must be HH:MM' });
+    if (!isTime(h.closes)) mistakes.add(`${field}.closes`, { id: 'Jam harus HH:MM', en: 'Time must be HH:MM' });
+    else if (isTime(h.opens) && minutesOf(h.closes) <= minutesOf(h.opens)) {
+      mistakes.add(`${field}.closes`, { id: 'Jam tutup harus setelah jam buka', en: 'Closing time must be after opening time' });
+    }
+    return { weekday: h.weekday, opens: h.opens, closes: h.closes };
+  });
+  mistakes.throwIfAny();
+  return out;
 }
 
 function coordinates(latitude: number | undefined, longitude: number | undefined): void {
-  if (latitude !== undefined && latitude !== null && (latitude < -90 || latitude > 90)) {
-    throw badInput('latitude', { id: 'Lintang harus antara -90 dan 90', en: 'Latitude must be between -90 and 90' });
-  }
-  if (longitude !== undefined && longitude !== null && (longitude < -180 || longitude > 180)) {
-    throw badInput('longitude', { id: 'Bujur harus antara -180 dan 180', en: 'Longitude must be between -180 and 180' });
-  }
+  checkAll(
+    () => {
+      if (latitude !== undefined && latitude !== null && (latitude < -90 || latitude > 90)) {
+        throw badInput('latitude', { id: 'Lintang harus antara -90 dan 90', en: 'Latitude must be between -90 and 90' });
+      }
+    },
+    () => {
+      if (longitude !== undefined && longitude !== null && (longitude < -180 || longitude > 180)) {
+        throw badInput('longitude', { id: 'Bujur harus antara -180 dan 180', en: 'Longitude must be between -180 and 180' });
+      }
+    },
+  );
 }
 
 function contact(phone: string | undefined, email: string | undefined): void {
-  if (phone && !PHONE.test(phone)) throw badInput('phone', { id: 'Nomor telepon tidak valid', en: 'Invalid telephone number' });
-  if (email && !EMAIL.test(email)) throw badInput('email', { id: 'Alamat e-mail tidak valid', en: 'Invalid e-mail address' });
+  checkAll(
+    () => {
+      if (phone && !PHONE.test(phone)) throw badInput('phone', { id: 'Nomor telepon tidak valid', en: 'Invalid telephone number' });
+    },
+    () => {
+      if (email && !EMAIL.test(email)) throw badInput('email', { id: 'Alamat e-mail tidak valid', en: 'Invalid e-mail address' });
+    },
+  );
 }
 
 /** Other services learn facilities (where they are, whether active) from this event. */
@@ -116,23 +100,20 @@ async function flushWithEvent(em: EntityManager, facility: FacilityEntity): Prom
 
 export async function createFacility(em: EntityManager, claims: Claims, input: CreateFacilityInput): Promise<FacilityEntity> {
   bookingPolicy.manageFacilities(claims);
+  // Every mistake of the form at once.
+  const mistakes = new FieldErrors();
   const code = input.code.trim().toUpperCase();
-  const [, , , name, address, openingHours, area] = everyMistake(
-    () => {
-      if (!CODE.test(code)) {
-        throw badInput('code', {
-          id: 'Kode hanya huruf, angka dan tanda hubung (2–40)',
-          en: 'Code must be 2–40 letters, digits or hyphens',
-        });
-      }
-    },
-    () => coordinates(input.latitude, input.longitude),
-    () => contact(input.phone, input.email),
-    () => text('name', input.name, 200),
-    () => text('address', input.address, 300),
-    () => hours(input.openingHours),
-    () => kelurahan(input.kelurahanCode),
-  );
+  if (!CODE.test(code)) {
+    mistakes.add('code', { id: 'Kode hanya huruf, angka dan tanda hubung (2–40)', en: 'Code must be 2–40 letters, digits or hyphens' });
+  }
+  mistakes.check(() => coordinates(input.latitude, input.longitude));
+  mistakes.check(() => contact(input.phone, input.email));
+  const name = mistakes.check(() => text('name', input.name, 200));
+  const address = mistakes.check(() => text('address', input.address, 300));
+  const openingHours = mistakes.check(() => hours(input.openingHours));
+  const area = mistakes.check(() => kelurahan(input.kelurahanCode));
+  mistakes.throwIfAny();
+  if (name === undefined || address === undefined || !openingHours || !area) throw new Error('unreachable: checked above');
   if (await em.count(FacilityEntity, { code })) {
     throw conflict({ id: `Kode fasilitas ${code} sudah dipakai`, en: `Facility code ${code} is already in use` }, { field: 'code' });
   }
@@ -166,23 +147,23 @@ export async function updateFacility(em: EntityManager, claims: Claims, id: stri
   bookingPolicy.manageFacilities(claims);
   const facility = isUuid(id) ? await em.findOne(FacilityEntity, { id }) : null;
   if (!facility) throw notFound('Fasilitas', 'id');
-  const [, , name, area, address, openingHours] = everyMistake(
-    () => coordinates(input.latitude, input.longitude),
-    () => contact(input.phone, input.email),
-    () => (input.name != null ? text('name', input.name, 200) : undefined),
-    () => (input.kelurahanCode != null ? kelurahan(input.kelurahanCode) : undefined),
-    () => (input.address != null ? text('address', input.address, 300) : undefined),
-    () => (input.openingHours != null ? hours(input.openingHours) : undefined),
-  );
+  const mistakes = new FieldErrors();
+  mistakes.check(() => coordinates(input.latitude, input.longitude));
+  mistakes.check(() => contact(input.phone, input.email));
+  const name = input.name != null ? mistakes.check(() => text('name', input.name!, 200)) : undefined;
+  const area = input.kelurahanCode != null ? mistakes.check(() => kelurahan(input.kelurahanCode!)) : undefined;
+  const address = input.address != null ? mistakes.check(() => text('address', input.address!, 300)) : undefined;
+  const openingHours = input.openingHours != null ? mistakes.check(() => hours(input.openingHours!)) : undefined;
+  mistakes.throwIfAny();
   if (name !== undefined) facility.name = name;
   if (input.type != null) facility.type = input.type;
-  if (area !== undefined) Object.assign(facility, area);
+  if (area) Object.assign(facility, area);
   if (address !== undefined) facility.address = address;
   if (input.latitude !== undefined) facility.latitude = input.latitude ?? undefined;
   if (input.longitude !== undefined) facility.longitude = input.longitude ?? undefined;
   if (input.phone !== undefined) facility.phone = input.phone || undefined;
   if (input.email !== undefined) facility.email = input.email || undefined;
-  if (openingHours !== undefined) facility.openingHours = openingHours;
+  if (openingHours) facility.openingHours = openingHours;
   if (input.active != null) facility.active = input.active;
   await flushWithEvent(em, facility);
   return facility;

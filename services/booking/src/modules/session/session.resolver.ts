@@ -1,18 +1,16 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { notFound } from '@victori/shared';
+import { notFound, toConnection, type Connection } from '@victori/shared';
 import type { BookingContext } from '../../context.js';
 import { sessionOffers } from '../appointment/visit-doses.js';
 import { toFacility } from '../facility/facility.mapper.js';
 import { Facility } from '../facility/facility.type.js';
 import { stockWarnings, toSession, toSlot } from './session.rows.js';
-import { closeSession, createSession, encodeCursor, searchSessions, updateSession } from './session.service.js';
+import { closeSession, createSession, searchSessions, updateSession } from './session.service.js';
 import {
   CreateSessionInput,
-  PageInfo,
   Session,
   SessionConnection,
   SessionResult,
-  SessionEdge,
   SessionFilter,
   SessionOffer,
   Slot,
@@ -35,15 +33,23 @@ export class SessionResolver {
     @Arg('filter', () => SessionFilter, { nullable: true }) filter?: SessionFilter,
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
-  ): Promise<SessionConnection> {
-    const page = await searchSessions(ctx.em, filter ?? {}, first ?? 20, after ?? undefined);
+  ): Promise<Connection<Session>> {
+    return SessionResolver.page(ctx, filter ?? {}, first ?? 20, after ?? undefined);
+  }
+
+  /** The same search as `sessions`, for one facility (`Facility.sessions`). */
+  static async page(
+    ctx: BookingContext,
+    filter: SessionFilter & { facilityId?: string },
+    first: number,
+    after: string | undefined,
+  ): Promise<Connection<Session>> {
+    const page = await searchSessions(ctx.em, filter, first, after);
     for (const row of page.rows) ctx.loaders.session.prime(row.id, row);
-    const edges = page.rows.map((r) => Object.assign(new SessionEdge(), { cursor: encodeCursor(r), node: toSession(r) }));
-    return Object.assign(new SessionConnection(), {
-      edges,
-      totalCount: page.totalCount,
-      pageInfo: Object.assign(new PageInfo(), { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor }),
-    });
+    // The same cursor as the service's keyset (date, start time, id).
+    const connection = toConnection(page.rows, page.rows.length, page.totalCount, (r) => [r.date, r.start_time, r.id], toSession);
+    connection.pageInfo.hasNextPage = page.hasNextPage;
+    return connection;
   }
 
   @Query(() => Session, { description: 'One session; public' })

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   badInput,
+  FieldErrors,
   conflict,
   findDose,
   notFound,
@@ -66,7 +67,8 @@ export interface SessionPage {
 /** Sessions by date, start time and id, keyset-paginated: two statements whatever the page size. */
 export async function searchSessions(
   em: EntityManager,
-  filter: SessionFilter,
+  /** The public filter, plus one facility for `Facility.sessions`. */
+  filter: SessionFilter & { facilityId?: string },
   first: number,
   after: string | undefined,
 ): Promise<SessionPage> {
@@ -83,6 +85,7 @@ export async function searchSessions(
     const value = filter[key];
     if (value != null && !isDate(value)) throw badInput(`filter.${key}`, { id: 'Tanggal harus YYYY-MM-DD', en: 'Date must be YYYY-MM-DD' });
   }
+  if (filter.facilityId) add('s.facility_id = ?::uuid', filter.facilityId);
   if (filter.kecamatanCode) add('f.kecamatan_code = ?', filter.kecamatanCode);
   if (filter.kelurahanCode) add('f.kelurahan_code = ?', filter.kelurahanCode);
   if (filter.dateFrom) add('s.date >= ?::date', filter.dateFrom);
@@ -237,19 +240,22 @@ function doseKinds(kinds: string[], p: ProductRule): string[] {
   return unique;
 }
 
+/** Date, times and slot length; every mistake among them at once. */
 function schedule(date: string, startTime: string, endTime: string, slotMinutes: number): void {
+  const mistakes = new FieldErrors();
   const today = localNow().date;
-  if (!isDate(date)) throw badInput('date', { id: 'Tanggal harus YYYY-MM-DD', en: 'Date must be YYYY-MM-DD' });
-  if (date < today) throw badInput('date', { id: 'Tanggal sesi sudah lewat', en: 'The session date is in the past' });
-  if (date > addDays(today, 366))
-    throw badInput('date', { id: 'Sesi paling lambat satu tahun ke depan', en: 'Sessions can be planned at most a year ahead' });
-  if (!isTime(startTime)) throw badInput('startTime', { id: 'Jam harus HH:MM', en: 'Time must be HH:MM' });
-  if (!isTime(endTime)) throw badInput('endTime', { id: 'Jam harus HH:MM', en: 'Time must be HH:MM' });
-  if (minutesOf(endTime) <= minutesOf(startTime))
-    throw badInput('endTime', { id: 'Jam selesai harus setelah jam mulai', en: 'End time must be after start time' });
+  if (!isDate(date)) mistakes.add('date', { id: 'Tanggal harus YYYY-MM-DD', en: 'Date must be YYYY-MM-DD' });
+  else if (date < today) mistakes.add('date', { id: 'Tanggal sesi sudah lewat', en: 'The session date is in the past' });
+  else if (date > addDays(today, 366))
+    mistakes.add('date', { id: 'Sesi paling lambat satu tahun ke depan', en: 'Sessions can be planned at most a year ahead' });
+  if (!isTime(startTime)) mistakes.add('startTime', { id: 'Jam harus HH:MM', en: 'Time must be HH:MM' });
+  if (!isTime(endTime)) mistakes.add('endTime', { id: 'Jam harus HH:MM', en: 'Time must be HH:MM' });
+  else if (isTime(startTime) && minutesOf(endTime) <= minutesOf(startTime))
+    mistakes.add('endTime', { id: 'Jam selesai harus setelah jam mulai', en: 'End time must be after start time' });
   if (!Number.isInteger(slotMinutes) || slotMinutes < 5 || slotMinutes > 24 * 60) {
-    throw badInput('slotMinutes', { id: 'Panjang slot 5 sampai 1440 menit', en: 'Slot length must be 5 to 1440 minutes' });
+    mistakes.add('slotMinutes', { id: 'Panjang slot 5 sampai 1440 menit', en: 'Slot length must be 5 to 1440 minutes' });
   }
+  mistakes.throwIfAny();
 }
 
 function capacity(value: number): number {
@@ -285,18 +291,26 @@ export async function createSession(em: EntityManager, claims: Claims, input: Cr
   bookingPolicy.openSession(claims, input.facilityId);
   const facility = isUuid(input.facilityId) ? await em.findOne(FacilityEntity, { id: input.facilityId }) : null;
   if (!facility?.active) throw notFound('Fasilitas', 'facilityId');
-  const p = product(input.productCode);
-  const programme = input.programme ?? p.programme;
-  const kinds = doseKinds(input.doseKinds, p);
-  // A product may serve another programme's dose (the routine MR vial gives BIAS's MR-BIAS): the doses decide.
-  if (programme !== p.programme && !kinds.every((k) => findDose(programme, k))) {
-    throw badInput('programme', { id: `${p.name} termasuk program ${p.programme}`, en: `${p.name} belongs to programme ${p.programme}` });
-  }
-  const more = moreProducts(input.moreProducts ?? [], p, programme);
-  const grade = schoolGrade(input.schoolGrade, programme, [...kinds, ...more.flatMap((m) => m.kinds)]);
+  // The offer (product, programme, doses), the schedule and the capacity are checked independently: all mistakes at once.
+  const mistakes = new FieldErrors();
+  const offer = mistakes.check(() => {
+    const p = product(input.productCode);
+    const programme = input.programme ?? p.programme;
+    const kinds = doseKinds(input.doseKinds, p);
+    // A product may serve another programme's dose (the routine MR vial gives BIAS's MR-BIAS): the doses decide.
+    if (programme !== p.programme && !kinds.every((k) => findDose(programme, k))) {
+      throw badInput('programme', { id: `${p.name} termasuk program ${p.programme}`, en: `${p.name} belongs to programme ${p.programme}` });
+    }
+    const more = moreProducts(input.moreProducts ?? [], p, programme);
+    const grade = schoolGrade(input.schoolGrade, programme, [...kinds, ...more.flatMap((m) => m.kinds)]);
+    return { p, programme, kinds, more, grade };
+  });
   const slotMinutes = input.slotMinutes ?? config.defaultSlotMinutes;
-  schedule(input.date, input.startTime, input.endTime, slotMinutes);
-  const total = capacity(input.capacity);
+  mistakes.check(() => schedule(input.date, input.startTime, input.endTime, slotMinutes));
+  const total = mistakes.check(() => capacity(input.capacity));
+  mistakes.throwIfAny();
+  if (!offer || total === undefined) throw new Error('unreachable: checked above');
+  const { p, programme, kinds, more, grade } = offer;
   const plan = planSlots(input.startTime, input.endTime, slotMinutes, total);
   const id = randomUUID();
   await transaction(em, async (tx) => {
@@ -337,17 +351,24 @@ export async function updateSession(
   config: BookingConfig,
 ): Promise<void> {
   const current = await sessionForManagement(em, claims, id);
-  const p = product(input.productCode ?? current.product_code);
-  const kinds = input.doseKinds ? doseKinds(input.doseKinds, p) : doseKinds(current.dose_kinds, p);
-  // A school session stays a session for its grade.
-  schoolGrade(current.school_grade, current.programme, kinds);
+  const mistakes = new FieldErrors();
+  const offer = mistakes.check(() => {
+    const p = product(input.productCode ?? current.product_code);
+    const kinds = input.doseKinds ? doseKinds(input.doseKinds, p) : doseKinds(current.dose_kinds, p);
+    // A school session stays a session for its grade.
+    schoolGrade(current.school_grade, current.programme, kinds);
+    return { p, kinds };
+  });
   const structural =
     input.date != null || input.startTime != null || input.endTime != null || input.slotMinutes != null || input.productCode != null;
   const date = input.date ?? current.date;
   const startTime = input.startTime ?? current.start_time;
   const endTime = input.endTime ?? current.end_time;
-  if (structural) schedule(date, startTime, endTime, input.slotMinutes ?? config.defaultSlotMinutes);
-  if (input.capacity != null) capacity(input.capacity);
+  if (structural) mistakes.check(() => schedule(date, startTime, endTime, input.slotMinutes ?? config.defaultSlotMinutes));
+  if (input.capacity != null) mistakes.check(() => capacity(input.capacity!));
+  mistakes.throwIfAny();
+  if (!offer) throw new Error('unreachable: checked above');
+  const { p, kinds } = offer;
 
   await transaction(em, async (tx) => {
     // Slots before the session row: the same lock order as a booking decision.

@@ -1,6 +1,13 @@
 import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { connectionType, DateScalar } from '@victori/shared';
 import { VaccineProductRef } from '../../external/product.stub.js';
 import { Facility } from '../facility/facility.type.js';
+
+export enum SessionStatusEnum {
+  OPEN = 'OPEN',
+  CLOSED = 'CLOSED',
+}
+registerEnumType(SessionStatusEnum, { name: 'SessionStatus', description: 'OPEN for booking, or CLOSED' });
 
 @ObjectType('Slot', { description: 'A time window of a session with its own capacity' })
 export class Slot {
@@ -55,7 +62,7 @@ export class Session {
   @Field(() => Facility)
   facility?: Facility;
 
-  @Field(() => String, { description: 'YYYY-MM-DD, Asia/Jakarta' })
+  @Field(() => DateScalar, { description: 'YYYY-MM-DD, Asia/Jakarta' })
   date!: string;
 
   @Field(() => String, { description: 'HH:MM, Asia/Jakarta' })
@@ -89,7 +96,7 @@ export class Session {
   @Field(() => Int, { description: 'People vaccinated in this session so far' })
   servedCount!: number;
 
-  @Field(() => String, { description: 'OPEN or CLOSED' })
+  @Field(() => SessionStatusEnum, { description: 'OPEN or CLOSED' })
   status!: string;
 
   @Field(() => [Slot])
@@ -106,35 +113,7 @@ export class Session {
   stockFree!: number;
 }
 
-@ObjectType('SessionEdge')
-export class SessionEdge {
-  @Field(() => String)
-  cursor!: string;
-
-  @Field(() => Session)
-  node!: Session;
-}
-
-@ObjectType('PageInfo')
-export class PageInfo {
-  @Field(() => Boolean)
-  hasNextPage!: boolean;
-
-  @Field(() => String, { nullable: true })
-  endCursor?: string;
-}
-
-@ObjectType('SessionConnection')
-export class SessionConnection {
-  @Field(() => [SessionEdge])
-  edges!: SessionEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-
-  @Field(() => Int, { description: 'Sessions matching the filter, over all pages' })
-  totalCount!: number;
-}
+export const SessionConnection = connectionType('Session', Session, { totalDescription: 'Sessions matching the filter, over all pages' });
 
 @InputType('SessionFilter')
 export class SessionFilter {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { hash, verify } from '@node-rs/argon2';
 import { generateSecret, generateURI, verify as verifyOtp } from 'otplib';
-import { AppError, ErrorCode, conflict, forbidden, notFound, type Claims } from '@victori/shared';
+import { AppError, ErrorCode, conflict, FieldErrors, forbidden, notFound, type Claims } from '@victori/shared';
 import { identityPolicy } from '../../policy.js';
 import type { IdentitySettings } from '../../context.js';
 import { invalidCredentials, tooManyPasswordTries, totpRequired, wrongTotp } from '../../errors.js';
@@ -83,9 +83,9 @@ const USERNAME = /^[a-z0-9._-]{3,64}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Every wrong field of one submission together, so a form can show them all at once. */
-function validateStaff(input: CreateStaffAccountInput): AppError | undefined {
-  const fields: { field: string; message: string; messageEn: string }[] = [];
-  const add = (field: string, id: string, en: string) => fields.push({ field, message: id, messageEn: en });
+function validateStaff(input: CreateStaffAccountInput): void {
+  const mistakes = new FieldErrors();
+  const add = (field: string, id: string, en: string) => mistakes.add(field, { id, en });
   if (!USERNAME.test(input.username.trim().toLowerCase())) {
     add(
       'username',
@@ -101,9 +101,7 @@ function validateStaff(input: CreateStaffAccountInput): AppError | undefined {
     add('facilityId', 'Petugas kesehatan harus terikat pada satu fasilitas', 'A health worker needs a facility');
   }
   if (input.facilityId && !UUID.test(input.facilityId)) add('facilityId', 'ID fasilitas tidak valid', 'Invalid facility id');
-  if (!fields.length) return undefined;
-  const first = fields[0]!;
-  return new AppError(ErrorCode.BAD_USER_INPUT, { id: first.message, en: first.messageEn }, { field: first.field, fields });
+  mistakes.throwIfAny();
 }
 
 export async function createStaffAccount(
@@ -113,8 +111,7 @@ export async function createStaffAccount(
   input: CreateStaffAccountInput,
 ): Promise<Account> {
   identityPolicy.createStaffAccount(claims);
-  const invalid = validateStaff(input);
-  if (invalid) throw invalid;
+  validateStaff(input);
   const id = randomUUID();
   const row = await insertStaff(em, {
     id,

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import { ConfigError, type PiiVault } from '@victori/shared';
 import type { CertificateSettings } from '../../config.js';
+import { insertIssuerKey, storedIssuerKey } from './certificate.store.js';
 
 export const CARD_ALG = 'ES256';
 
@@ -40,18 +41,14 @@ export async function newPrivateJwk(): Promise<JWK> {
 }
 
 async function storedKey(em: EntityManager, vault: PiiVault): Promise<JWK> {
-  const read = () =>
-    em.execute<{ private_jwk_sealed: string }[]>(`select private_jwk_sealed from health_card_key order by created_at limit 1`);
-  let [row] = await read();
+  const read = () => storedIssuerKey(em);
+  let row = await read();
   if (!row) {
     const jwk = await newPrivateJwk();
     const kid = await calculateJwkThumbprint({ kty: 'EC', crv: 'P-256', x: jwk.x!, y: jwk.y! });
     // Two first uses at once: one key wins, both read it back.
-    await em.execute(`insert into health_card_key (kid, private_jwk_sealed) values (?, ?) on conflict do nothing`, [
-      kid,
-      vault.encrypt(JSON.stringify(jwk)),
-    ]);
-    [row] = await read();
+    await insertIssuerKey(em, kid, vault.encrypt(JSON.stringify(jwk)));
+    row = await read();
   }
   return JSON.parse(vault.decrypt(row!.private_jwk_sealed)) as JWK;
 }

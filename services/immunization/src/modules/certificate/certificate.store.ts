@@ -117,3 +117,16 @@ export const certificateStore = {
     return rows.map((r) => ({ kid: r.kid, ctr: Number(r.ctr), rids: r.rids ?? [] }));
   },
 };
+
+/** The stored development issuer key (sealed with the PII key), oldest first. */
+export async function storedIssuerKey(em: EntityManager): Promise<{ private_jwk_sealed: string } | undefined> {
+  const rows = await em.execute<{ private_jwk_sealed: string }[]>(
+    `select private_jwk_sealed from health_card_key order by created_at limit 1`,
+  );
+  return rows[0];
+}
+
+/** Stores a first issuer key; two first uses at once: one key wins. */
+export async function insertIssuerKey(em: EntityManager, kid: string, sealed: string): Promise<void> {
+  await em.execute(`insert into health_card_key (kid, private_jwk_sealed) values (?, ?) on conflict do nothing`, [kid, sealed]);
+}

@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   AppError,
   badInput,
+  FieldErrors,
   conflict,
   DoseDeclarationDecided,
   DoseDeclared,
@@ -95,23 +96,24 @@ export async function declarePastDose(
   person: PersonEntity,
   input: DeclarePastDoseInput,
 ): Promise<DeclaredRow> {
+  const mistakes = new FieldErrors();
   if (!findDose(input.programme, input.doseKind)) {
-    throw badInput('doseKind', {
+    mistakes.add('doseKind', {
       id: `Dosis ${input.doseKind} tidak dikenal dalam program ${input.programme}`,
       en: `Unknown dose ${input.doseKind} in programme ${input.programme}`,
     });
   }
-  if (!isIsoDate(input.givenOn)) throw badInput('givenOn', { id: 'Tanggal harus YYYY-MM-DD', en: 'Date must be YYYY-MM-DD' });
-  if (input.givenOn > jakartaDate(new Date()))
-    throw badInput('givenOn', { id: 'Tanggal tidak boleh di masa depan', en: 'The date cannot be in the future' });
-  if (input.givenOn < person.birthDate)
-    throw badInput('givenOn', { id: 'Tanggal sebelum tanggal lahir', en: 'The date is before the date of birth' });
+  if (!isIsoDate(input.givenOn)) mistakes.add('givenOn', { id: 'Tanggal harus YYYY-MM-DD', en: 'Date must be YYYY-MM-DD' });
+  else if (input.givenOn > jakartaDate(new Date()))
+    mistakes.add('givenOn', { id: 'Tanggal tidak boleh di masa depan', en: 'The date cannot be in the future' });
+  else if (input.givenOn < person.birthDate)
+    mistakes.add('givenOn', { id: 'Tanggal sebelum tanggal lahir', en: 'The date is before the date of birth' });
   const place = input.place.trim().replace(/\s+/g, ' ');
   if (place.length < 2 || place.length > 200)
-    throw badInput('place', { id: 'Tempat harus 2 sampai 200 karakter', en: 'The place must be 2 to 200 characters' });
+    mistakes.add('place', { id: 'Tempat harus 2 sampai 200 karakter', en: 'The place must be 2 to 200 characters' });
   const lot = input.lotNumber?.trim() || null;
-  if (lot && lot.length > 40)
-    throw badInput('lotNumber', { id: 'Nomor batch maks. 40 karakter', en: 'Lot number is at most 40 characters' });
+  if (lot && lot.length > 40) mistakes.add('lotNumber', { id: 'Nomor batch maks. 40 karakter', en: 'Lot number is at most 40 characters' });
+  mistakes.throwIfAny();
   try {
     return await em.transactional(async (tx) => {
       await tx.findOneOrFail(PersonEntity, { id: person.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });

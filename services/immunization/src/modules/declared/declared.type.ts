@@ -1,4 +1,16 @@
-import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { DateScalar } from '@victori/shared';
+
+export enum DeclaredDoseStatusEnum {
+  PENDING = 'PENDING',
+  CONFIRMED = 'CONFIRMED',
+  REJECTED = 'REJECTED',
+  NATIONAL = 'NATIONAL',
+}
+registerEnumType(DeclaredDoseStatusEnum, {
+  name: 'DeclaredDoseStatus',
+  description: 'PENDING, CONFIRMED (a dose record with source DECLARED exists), REJECTED, or NATIONAL (found in SATUSEHAT)',
+});
 
 @ObjectType('DeclaredDose', {
   description: 'A dose given elsewhere as the citizen declared it; counts in the forecast as DECLARED until a health worker decides',
@@ -16,7 +28,7 @@ export class DeclaredDose {
   @Field(() => String)
   doseKind!: string;
 
-  @Field(() => String, { description: 'YYYY-MM-DD' })
+  @Field(() => DateScalar, { description: 'YYYY-MM-DD' })
   givenOn!: string;
 
   @Field(() => String, { description: 'Where it was given, as declared (e.g. "RS Kariadi", "Posyandu Melati, Demak")' })
@@ -25,7 +37,7 @@ export class DeclaredDose {
   @Field(() => String, { nullable: true })
   lotNumber?: string | null;
 
-  @Field(() => String, {
+  @Field(() => DeclaredDoseStatusEnum, {
     description: 'PENDING, CONFIRMED (a dose record with source DECLARED exists), REJECTED, or NATIONAL (found in SATUSEHAT)',
   })
   status!: string;

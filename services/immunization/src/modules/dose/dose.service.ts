@@ -1,7 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, badInput, conflict, DoseCorrected, DoseRecorded, ErrorCode, notFound, publish, type Claims } from '@victori/shared';
+import {
+  AppError,
+  badInput,
+  conflict,
+  DoseCorrected,
+  DoseRecorded,
+  ErrorCode,
+  FieldErrors,
+  notFound,
+  publish,
+  type Claims,
+} from '@victori/shared';
 import { productCatalogue, type Product } from '../../catalogue/catalogue.js';
 import { enqueueDeliveries, type DeliveryItem } from '../../satusehat/delivery.queue.js';
 import { isUuid } from '../../loaders/loaders.js';
@@ -50,37 +61,42 @@ export function checkDose(input: {
   appointmentId?: string | null;
   slipCode?: string | null;
 }): CheckedDose {
+  // All mistakes of the form at once (a dose form has eight fields); checks that need a valid field skip when it is not.
+  const mistakes = new FieldErrors();
   const definition = findDose(input.programme, input.doseKind);
   if (!definition)
-    throw badInput('doseKind', {
+    mistakes.add('doseKind', {
       id: `Dosis ${input.doseKind} tidak dikenal dalam program ${input.programme}`,
       en: `Unknown dose ${input.doseKind} in programme ${input.programme}`,
     });
   const product = productCatalogue().get(input.productCode);
-  if (!product) throw badInput('productCode', { id: 'Produk vaksin tidak dikenal', en: 'Unknown vaccine product' });
+  if (!product) mistakes.add('productCode', { id: 'Produk vaksin tidak dikenal', en: 'Unknown vaccine product' });
   // The dose decides, not the product's home programme: BIAS's MR-BIAS is given with the routine MR vial.
-  if (!product.doseKinds.includes(input.doseKind)) {
-    throw badInput('productCode', {
+  else if (!product.doseKinds.includes(input.doseKind)) {
+    mistakes.add('productCode', {
       id: `${product.name} tidak untuk dosis ${input.doseKind}`,
       en: `${product.name} is not used for ${input.doseKind}`,
     });
   }
   const lotNumber = input.lotNumber.trim();
   if (!lotNumber || lotNumber.length > 40)
-    throw badInput('lotNumber', {
+    mistakes.add('lotNumber', {
       id: 'Nomor batch wajib diisi (maks. 40 karakter)',
       en: 'Lot number is required (at most 40 characters)',
     });
-  if (input.expirationDate && !isIsoDate(input.expirationDate))
-    throw badInput('expirationDate', { id: 'Tanggal kedaluwarsa harus YYYY-MM-DD', en: 'Expiration date must be YYYY-MM-DD' });
-  const administeredAt = parseInstant(input.administeredAt, 'administeredAt');
-  if (input.expirationDate && input.expirationDate < jakartaDate(administeredAt)) {
-    throw badInput('expirationDate', { id: 'Vaksin sudah kedaluwarsa saat diberikan', en: 'The vaccine had expired when it was given' });
+  const expirationOk = !input.expirationDate || isIsoDate(input.expirationDate);
+  if (!expirationOk)
+    mistakes.add('expirationDate', { id: 'Tanggal kedaluwarsa harus YYYY-MM-DD', en: 'Expiration date must be YYYY-MM-DD' });
+  const administeredAt = mistakes.check(() => parseInstant(input.administeredAt, 'administeredAt'));
+  if (administeredAt && expirationOk && input.expirationDate && input.expirationDate < jakartaDate(administeredAt)) {
+    mistakes.add('expirationDate', { id: 'Vaksin sudah kedaluwarsa saat diberikan', en: 'The vaccine had expired when it was given' });
   }
   if (input.appointmentId && !isUuid(input.appointmentId))
-    throw badInput('appointmentId', { id: 'ID janji temu tidak valid', en: 'Invalid appointment id' });
+    mistakes.add('appointmentId', { id: 'ID janji temu tidak valid', en: 'Invalid appointment id' });
   const slipCode = input.slipCode?.trim() || null;
-  if (slipCode && slipCode.length > 20) throw badInput('slipCode', { id: 'Kode slip terlalu panjang', en: 'Slip code is too long' });
+  if (slipCode && slipCode.length > 20) mistakes.add('slipCode', { id: 'Kode slip terlalu panjang', en: 'Slip code is too long' });
+  mistakes.throwIfAny();
+  if (!definition || !product || !administeredAt) throw new Error('unreachable: checked above');
   return {
     programme: input.programme,
     doseKind: input.doseKind,
@@ -277,21 +293,24 @@ export class DoseService {
     canSee: (personId: string | undefined) => Promise<void>,
   ): Promise<AdverseEventEntity> {
     immunizationPolicy.doseWork(this.claims, 'citizen', 'health-worker', 'admin');
+    const mistakes = new FieldErrors();
     if (!SEVERITIES.includes(input.severity))
-      throw badInput('severity', { id: 'Tingkat harus NON_SERIOUS atau SERIOUS', en: 'Severity must be NON_SERIOUS or SERIOUS' });
+      mistakes.add('severity', { id: 'Tingkat harus NON_SERIOUS atau SERIOUS', en: 'Severity must be NON_SERIOUS or SERIOUS' });
     if (!OUTCOMES.includes(input.outcome))
-      throw badInput('outcome', { id: 'Hasil tidak dikenal', en: `Outcome must be one of ${OUTCOMES.join(', ')}` });
+      mistakes.add('outcome', { id: 'Hasil tidak dikenal', en: `Outcome must be one of ${OUTCOMES.join(', ')}` });
     const symptoms = input.symptoms.map((s) => s.trim()).filter(Boolean);
     if (symptoms.length === 0 || symptoms.length > 20 || symptoms.some((s) => s.length > 100 || s.includes('\n'))) {
-      throw badInput('symptoms', {
+      mistakes.add('symptoms', {
         id: 'Gejala wajib diisi (1-20, masing-masing maks. 100 karakter)',
         en: 'Symptoms are required (1-20, each at most 100 characters)',
       });
     }
-    const onsetAt = parseInstant(input.onsetAt, 'onsetAt');
+    const onsetAt = mistakes.check(() => parseInstant(input.onsetAt, 'onsetAt'));
     const description = input.description?.trim() || null;
     if (description && description.length > 2000)
-      throw badInput('description', { id: 'Uraian terlalu panjang', en: 'Description is too long' });
+      mistakes.add('description', { id: 'Uraian terlalu panjang', en: 'Description is too long' });
+    mistakes.throwIfAny();
+    if (!onsetAt) throw new Error('unreachable: onsetAt checked above');
     return this.em.transactional(async (tx) => {
       const dose = isUuid(input.doseRecordId) ? await tx.findOne(DoseRecordEntity, { id: input.doseRecordId }) : null;
       await canSee(dose?.personId);

@@ -1,6 +1,36 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { DateScalar, DateTimeScalar, DoseTimingEnum } from '@victori/shared';
 import { FacilityRef } from '../../external/facility.stub.js';
 import { VaccineProductRef } from '../../external/product.stub.js';
+
+export enum DoseRecordStatusEnum {
+  ACTIVE = 'ACTIVE',
+  SUPERSEDED = 'SUPERSEDED',
+  VOIDED = 'VOIDED',
+}
+registerEnumType(DoseRecordStatusEnum, { name: 'DoseRecordStatus', description: 'ACTIVE, SUPERSEDED by a correction, or VOIDED' });
+
+export enum AdverseEventSeverityEnum {
+  NON_SERIOUS = 'NON_SERIOUS',
+  SERIOUS = 'SERIOUS',
+}
+registerEnumType(AdverseEventSeverityEnum, {
+  name: 'AdverseEventSeverity',
+  description: 'Severity of an adverse event following immunization (KIPI)',
+});
+
+export enum AdverseEventOutcomeEnum {
+  RECOVERED = 'RECOVERED',
+  RECOVERING = 'RECOVERING',
+  NOT_RECOVERED = 'NOT_RECOVERED',
+  HOSPITALISED = 'HOSPITALISED',
+  DIED = 'DIED',
+  UNKNOWN = 'UNKNOWN',
+}
+registerEnumType(AdverseEventOutcomeEnum, {
+  name: 'AdverseEventOutcome',
+  description: 'Outcome of an adverse event following immunization (KIPI)',
+});
 
 export enum DeliveryState {
   PENDING = 'PENDING',
@@ -27,10 +57,10 @@ export class NationalDelivery {
   @Field(() => String, { nullable: true, description: 'Why the last attempt failed' })
   lastError?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'ISO time of the next attempt while pending' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'ISO time of the next attempt while pending' })
   nextAttemptAt?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true })
   deliveredAt?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Id of the Immunization resource in SATUSEHAT' })
@@ -45,10 +75,10 @@ export class AdverseEvent {
   @Field(() => ID)
   doseRecordId!: string;
 
-  @Field(() => String)
+  @Field(() => DateTimeScalar)
   onsetAt!: string;
 
-  @Field(() => String, { description: 'NON_SERIOUS or SERIOUS' })
+  @Field(() => AdverseEventSeverityEnum, { description: 'NON_SERIOUS or SERIOUS' })
   severity!: string;
 
   @Field(() => [String])
@@ -57,10 +87,10 @@ export class AdverseEvent {
   @Field(() => String, { nullable: true })
   description?: string | null;
 
-  @Field(() => String)
+  @Field(() => AdverseEventOutcomeEnum)
   outcome!: string;
 
-  @Field(() => String)
+  @Field(() => DateTimeScalar)
   reportedAt!: string;
 }
 
@@ -94,10 +124,10 @@ export class DoseRecord {
   @Field(() => String)
   lotNumber!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => DateScalar, { nullable: true })
   expirationDate?: string | null;
 
-  @Field(() => String, { description: 'ISO time (UTC)' })
+  @Field(() => DateTimeScalar, { description: 'ISO time (UTC)' })
   administeredAt!: string;
 
   // Resolved by booking: nullable so that a recorded dose is still reported when booking is down.
@@ -119,10 +149,10 @@ export class DoseRecord {
   @Field(() => String, { nullable: true })
   invalidReason?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'ON_TIME or CATCH_UP' })
+  @Field(() => DoseTimingEnum, { nullable: true, description: 'ON_TIME or CATCH_UP' })
   timing?: string | null;
 
-  @Field(() => String, { description: 'ACTIVE, SUPERSEDED or VOIDED' })
+  @Field(() => DoseRecordStatusEnum, { description: 'ACTIVE, SUPERSEDED or VOIDED' })
   status!: string;
 
   @Field(() => ID, { nullable: true })
@@ -137,7 +167,7 @@ export class DoseRecord {
   @Field(() => String, { description: 'RECORDED or IMPORTED' })
   source!: string;
 
-  @Field(() => String)
+  @Field(() => DateTimeScalar)
   recordedAt!: string;
 }
 

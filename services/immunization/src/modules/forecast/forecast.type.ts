@@ -1,6 +1,15 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { DateScalar, DoseTimingEnum } from '@victori/shared';
 import { SessionRef } from '../../external/session.stub.js';
 import { FacilityRef } from '../../external/facility.stub.js';
+
+export enum IndicatorStateEnum {
+  COMPLETE = 'COMPLETE',
+  COMPLETED_LATE = 'COMPLETED_LATE',
+  IN_PROGRESS = 'IN_PROGRESS',
+  NOT_ACHIEVED = 'NOT_ACHIEVED',
+}
+registerEnumType(IndicatorStateEnum, { name: 'IndicatorState', description: 'Where a child stands on an indicator (IDL, IBL)' });
 
 export enum DoseForecastStatus {
   GIVEN_VALID = 'GIVEN_VALID',
@@ -26,7 +35,7 @@ export class DoseForecast {
   @Field(() => DoseForecastStatus)
   status!: DoseForecastStatus;
 
-  @Field(() => String, { nullable: true, description: 'ON_TIME or CATCH_UP (given valid doses)' })
+  @Field(() => DoseTimingEnum, { nullable: true, description: 'ON_TIME or CATCH_UP (given valid doses)' })
   timing?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Why a given dose does not count, or why a dose is no longer needed' })
@@ -42,19 +51,19 @@ export class DoseForecast {
   })
   source?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => DateScalar, { nullable: true })
   givenOn?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'First date the dose would be valid' })
+  @Field(() => DateScalar, { nullable: true, description: 'First date the dose would be valid' })
   earliestDate?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => DateScalar, { nullable: true })
   recommendedDate?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'From this date the dose is overdue (catch-up)' })
+  @Field(() => DateScalar, { nullable: true, description: 'From this date the dose is overdue (catch-up)' })
   overdueFrom?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Last date the dose may be given (maximum age)' })
+  @Field(() => DateScalar, { nullable: true, description: 'Last date the dose may be given (maximum age)' })
   latestDate?: string | null;
 
   @Field(() => [String], { description: 'Products that give this dose' })
@@ -69,13 +78,13 @@ export class ImmunizationIndicator {
   @Field(() => String)
   name!: string;
 
-  @Field(() => String, { description: 'COMPLETE, COMPLETED_LATE, IN_PROGRESS or NOT_ACHIEVED' })
+  @Field(() => IndicatorStateEnum, { description: 'COMPLETE, COMPLETED_LATE, IN_PROGRESS or NOT_ACHIEVED' })
   state!: string;
 
-  @Field(() => String)
+  @Field(() => DateScalar)
   deadline!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => DateScalar, { nullable: true })
   completedOn?: string | null;
 
   @Field(() => [String])
@@ -96,7 +105,7 @@ export class ImmunizationForecast {
   @Field(() => String)
   scheduleVersion!: string;
 
-  @Field(() => String)
+  @Field(() => DateScalar)
   asOf!: string;
 
   @Field(() => Boolean, { description: "Whether the schedule applies at the person's age" })
@@ -114,7 +123,7 @@ export class DueSession {
   @Field(() => ID)
   sessionId!: string;
 
-  @Field(() => String)
+  @Field(() => DateScalar)
   date!: string;
 
   @Field(() => String)

@@ -5,6 +5,7 @@ import {
   AppError,
   assertValidNik,
   badInput,
+  FieldErrors,
   conflict,
   ErrorCode,
   forbidden,
@@ -21,7 +22,6 @@ import { addDuration, isIsoDate, jakartaDate, parseDuration } from '../schedule/
 import { GuardianEntity } from '../guardian/guardian.entity.js';
 import { claimKey, duplicateChild, normaliseName, storeKey, type ChildKey } from './child-registry.js';
 import { PersonEntity } from './person.entity.js';
-import { FieldMistakes } from './field-mistakes.js';
 import type { AddGuardianInput, AssignChildNikInput, RegisterChildInput, RegisterPersonInput } from './person.inputs.js';
 
 const RELATIONSHIPS = ['MOTHER', 'FATHER', 'GUARDIAN'];
@@ -95,11 +95,15 @@ export class PersonService {
    */
   async registerPerson(input: RegisterPersonInput): Promise<PersonEntity> {
     immunizationPolicy.register(this.claims);
-    const sex = checkSex(input.sex);
-    const birthDate = checkBirthDate(input.birthDate);
-    assertValidNik(input.nik, { birthDate, sex });
-    const fullName = checkName(input.fullName);
-    const residence = checkKelurahan(input.residenceKelurahanCode);
+    // Every mistake of the form at once; the NIK is compared with birth date and sex only when they are valid.
+    const mistakes = new FieldErrors();
+    const sex = mistakes.check(() => checkSex(input.sex));
+    const birthDate = mistakes.check(() => checkBirthDate(input.birthDate));
+    mistakes.check(() => assertValidNik(input.nik, sex && birthDate ? { birthDate, sex } : {}));
+    const fullName = mistakes.check(() => checkName(input.fullName));
+    const residence = mistakes.check(() => checkKelurahan(input.residenceKelurahanCode));
+    mistakes.throwIfAny();
+    if (!sex || !birthDate || fullName === undefined || residence === undefined) throw new Error('unreachable: checked above');
     const nikHash = this.vault.hash(input.nik);
     try {
       return await this.em.transactional(async (tx) => {
@@ -218,44 +222,35 @@ export class PersonService {
   /** A child registered by a parent (who becomes a guardian) or by a health worker at birth. */
   async registerChild(input: RegisterChildInput, key: ChildKey | null = null): Promise<PersonEntity> {
     immunizationPolicy.register(this.claims);
-    // Every field is checked before any answer, so the form shows all its mistakes at once.
-    const mistakes = new FieldMistakes();
+    const mistakes = new FieldErrors();
     const sex = mistakes.check(() => checkSex(input.sex));
-    const birthDate = mistakes.check(() => {
-      const date = checkBirthDate(input.birthDate);
-      if (date <= jakartaDateMinus(CHILD_BEFORE))
-        throw badInput('birthDate', { id: 'Anak harus berusia di bawah 18 tahun', en: 'A child must be under 18 years old' });
-      return date;
-    });
+    const birthDate = mistakes.check(() => checkBirthDate(input.birthDate));
+    if (birthDate && birthDate <= jakartaDateMinus(CHILD_BEFORE))
+      mistakes.add('birthDate', { id: 'Anak harus berusia di bawah 18 tahun', en: 'A child must be under 18 years old' });
     const fullName = mistakes.check(() => checkName(input.fullName));
     const residence = mistakes.check(() => checkKelurahan(input.residenceKelurahanCode));
-    mistakes.check(() => {
-      if (!RELATIONSHIPS.includes(input.relationship))
-        throw badInput('relationship', {
-          id: 'Hubungan harus MOTHER, FATHER atau GUARDIAN',
-          en: 'Relationship must be MOTHER, FATHER or GUARDIAN',
-        });
-    });
-    mistakes.check(() => {
-      if (
-        input.birthWeightGrams !== undefined &&
-        input.birthWeightGrams !== null &&
-        (input.birthWeightGrams < 300 || input.birthWeightGrams > 7000)
-      )
-        throw badInput('birthWeightGrams', { id: 'Berat lahir harus 300 sampai 7000 gram', en: 'Birth weight must be 300 to 7000 grams' });
-    });
-    // The NIK encodes birth date and sex; it is compared with them only when they are themselves valid.
-    if (input.nik) mistakes.check(() => assertValidNik(input.nik!, birthDate && sex ? { birthDate, sex } : {}));
+    if (!RELATIONSHIPS.includes(input.relationship))
+      mistakes.add('relationship', {
+        id: 'Hubungan harus MOTHER, FATHER atau GUARDIAN',
+        en: 'Relationship must be MOTHER, FATHER or GUARDIAN',
+      });
+    if (
+      input.birthWeightGrams !== undefined &&
+      input.birthWeightGrams !== null &&
+      (input.birthWeightGrams < 300 || input.birthWeightGrams > 7000)
+    ) {
+      mistakes.add('birthWeightGrams', { id: 'Berat lahir harus 300 sampai 7000 gram', en: 'Birth weight must be 300 to 7000 grams' });
+    }
+    if (input.nik) mistakes.check(() => assertValidNik(input.nik!, sex && birthDate ? { birthDate, sex } : {}));
     if (input.motherNik) mistakes.check(() => assertValidNik(input.motherNik!, { sex: 'FEMALE' }, 'motherNik'));
-    mistakes.check(() => {
-      if (!input.nik && !input.motherNik)
-        throw badInput('motherNik', {
-          id: 'NIK ibu wajib diisi bila anak belum memiliki NIK',
-          en: "The mother's NIK is required while the child has no NIK",
-        });
-    });
+    if (!input.nik && !input.motherNik) {
+      mistakes.add('motherNik', {
+        id: 'NIK ibu wajib diisi bila anak belum memiliki NIK',
+        en: "The mother's NIK is required while the child has no NIK",
+      });
+    }
     mistakes.throwIfAny();
-    if (!sex || !birthDate || !fullName || !residence) throw new Error('unreachable: a check failed without a mistake');
+    if (!sex || !birthDate || fullName === undefined || residence === undefined) throw new Error('unreachable: checked above');
     try {
       return await this.em.transactional(async (tx) => {
         if (key) {

@@ -1,5 +1,15 @@
-import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { DateScalar, DateTimeScalar, SexEnum } from '@victori/shared';
 import { AreaRef } from '../../external/area.stub.js';
+
+export enum MotherLinkEnum {
+  CONFIRMED = 'CONFIRMED',
+  PENDING = 'PENDING',
+}
+registerEnumType(MotherLinkEnum, {
+  name: 'MotherLink',
+  description: 'Whether the mother’s NIK of a child is proven (CONFIRMED) or waits for a health worker (PENDING)',
+});
 
 @Directive('@key(fields: "id")')
 @ObjectType('Person', {
@@ -22,17 +32,17 @@ export class Person {
   @Field(() => String, { nullable: true, description: "Mother's NIK, masked (children registered without their own NIK)" })
   motherNikMasked?: string | null;
 
-  @Field(() => String, {
+  @Field(() => MotherLinkEnum, {
     nullable: true,
     description:
       "CONFIRMED when the mother's NIK is proven (health worker, the mother's own account or her claim code); PENDING until a health worker confirms it at a visit",
   })
   motherLink?: string | null;
 
-  @Field(() => String, { description: 'Birth date, YYYY-MM-DD' })
+  @Field(() => DateScalar, { description: 'Birth date, YYYY-MM-DD' })
   birthDate!: string;
 
-  @Field(() => String, { description: 'MALE or FEMALE' })
+  @Field(() => SexEnum, { description: 'MALE or FEMALE' })
   sex!: string;
 
   @Field(() => Int, { nullable: true, description: 'Birth weight in grams (children)' })
@@ -57,6 +67,6 @@ export class PersonClaimCode {
   @Field(() => String)
   code!: string;
 
-  @Field(() => String, { description: 'ISO date-time after which the code no longer works' })
+  @Field(() => DateTimeScalar, { description: 'ISO date-time after which the code no longer works' })
   expiresAt!: string;
 }

@@ -1,4 +1,5 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { DateTimeScalar } from '@victori/shared';
 import { FacilityRef } from '../../external/facility.stub.js';
 
 @ObjectType('StockTotal', { description: 'Stock of one product in one place (facility, kecamatan or city)' })
@@ -51,7 +52,7 @@ export class FacilityStockLine {
 
 @ObjectType('StockBoard', { description: 'The public vaccine stock board' })
 export class StockBoard {
-  @Field(() => String, { description: 'When the figures were computed (ISO 8601)' })
+  @Field(() => DateTimeScalar, { description: 'When the figures were computed (ISO 8601)' })
   asOf!: string;
   @Field(() => String, { description: 'The calendar day (Asia/Jakarta) the figures are for' })
   today!: string;

@@ -1,14 +1,17 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { type Connection } from '@victori/shared';
 import { callerOf, type InventoryContext } from '../../context.js';
 import { toLedgerEntry } from '../lot/lot.mapper.js';
 import { productOf } from '../product/product.field.js';
 import { VaccineProduct } from '../product/product.type.js';
 import { stockLedger } from './ledger.service.js';
-import { LedgerEntry, StockReasonEnum } from './ledger.type.js';
+import { LedgerEntry, LedgerEntryConnection, StockReasonEnum } from './ledger.type.js';
+
 @Resolver(() => LedgerEntry)
 export class LedgerResolver {
-  @Query(() => [LedgerEntry], {
-    description: 'Ledger entries with actors, newest first. Health workers see their own facility; admins every facility.',
+  @Query(() => LedgerEntryConnection, {
+    description:
+      'Ledger entries with actors, newest first, cursor-paginated. Health workers see their own facility; admins every facility.',
   })
   async stockLedger(
     @Ctx() ctx: InventoryContext,
@@ -19,11 +22,10 @@ export class LedgerResolver {
     @Arg('reason', () => StockReasonEnum, { nullable: true }) reason?: StockReasonEnum,
     @Arg('from', () => String, { nullable: true, description: 'ISO 8601, inclusive' }) from?: string,
     @Arg('to', () => String, { nullable: true, description: 'ISO 8601, exclusive' }) to?: string,
-    @Arg('before', () => ID, { nullable: true, description: 'Entries older than this entry id (paging)' }) before?: string,
-    @Arg('limit', () => Int, { defaultValue: 100 }) limit = 100,
-  ): Promise<LedgerEntry[]> {
-    const rows = await stockLedger(ctx.em, callerOf(ctx), { facilityId, lotId, productCode, reason, from, to, before, limit });
-    return rows.map(toLedgerEntry);
+    @Arg('first', () => Int, { defaultValue: 100, description: 'Page size, 1 to 1000' }) first = 100,
+    @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page' }) after?: string,
+  ): Promise<Connection<LedgerEntry>> {
+    return stockLedger(ctx.em, callerOf(ctx), { facilityId, lotId, productCode, reason, from, to, first, after }, toLedgerEntry);
   }
 
   @FieldResolver(() => VaccineProduct)

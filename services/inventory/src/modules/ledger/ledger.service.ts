@@ -1,12 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput } from '@victori/shared';
+import { decodeCursor, pageSize, toConnection, type Connection } from '@victori/shared';
 import type { Caller } from '../../context.js';
 import { inventoryPolicy } from '../../policy.js';
-import { clampLimit, parseInstant, UUID_RE } from '../stock/stock.rules.js';
-import { listLedger, type LedgerEntryView, type StockReason } from './ledger.store.js';
+import { parseInstant, UUID_RE } from '../stock/stock.rules.js';
+import { countLedger, listLedger, type LedgerEntryView, type StockReason } from './ledger.store.js';
 
-/** Ledger entries with actors, newest first: the facility the caller may list (admins: any, or the city). */
-export async function stockLedger(
+/**
+ * Ledger entries with actors, newest first, cursor-paginated: the facility the caller may list
+ * (admins: any, or the city).
+ */
+export async function stockLedger<T>(
   em: EntityManager,
   caller: Caller,
   filter: {
@@ -16,23 +19,24 @@ export async function stockLedger(
     reason?: StockReason;
     from?: string;
     to?: string;
-    before?: string;
-    limit: number;
+    first: number;
+    after?: string;
   },
-): Promise<LedgerEntryView[]> {
+  toNode: (row: LedgerEntryView) => T,
+): Promise<Connection<T>> {
   const facility = inventoryPolicy.listScope(caller.claims, filter.facilityId);
-  const { lotId, before } = filter;
-  if ((facility && !UUID_RE.test(facility)) || (lotId && !UUID_RE.test(lotId))) return [];
-  if (before !== undefined && before !== null && !/^\d{1,18}$/.test(before))
-    throw badInput('before', { id: 'before tidak valid', en: 'Invalid before' });
-  return listLedger(em, {
+  const size = pageSize(filter.first, 100, 1000);
+  const beforeId = filter.after ? String(decodeCursor(filter.after, [(v) => typeof v === 'string' && /^\d{1,18}$/.test(v)])[0]) : undefined;
+  const { lotId } = filter;
+  if ((facility && !UUID_RE.test(facility)) || (lotId && !UUID_RE.test(lotId))) return toConnection([], size, 0, () => [], toNode);
+  const where = {
     facilityId: facility,
     lotId,
     productCode: filter.productCode,
     reason: filter.reason,
     from: parseInstant('from', filter.from),
     to: parseInstant('to', filter.to),
-    beforeId: before,
-    limit: clampLimit(filter.limit),
-  });
+  };
+  const [rows, total] = await Promise.all([listLedger(em, { ...where, beforeId, limit: size + 1 }), countLedger(em, where)]);
+  return toConnection(rows, size, total, (r) => [r.id], toNode);
 }

@@ -269,10 +269,9 @@ export interface LedgerEntryView extends LedgerEntryRow {
   recordedAt: string;
 }
 
-/** Ledger entries, newest first. */
-export async function listLedger(em: EntityManager, filter: LedgerFilter): Promise<LedgerEntryView[]> {
+function ledgerWhere(filter: Omit<LedgerFilter, 'limit'>): { where: string; params: Record<string, unknown> } {
   const where: string[] = ['true'];
-  const params: Record<string, unknown> = { limit: filter.limit };
+  const params: Record<string, unknown> = {};
   const add = (condition: string, name: string, value: unknown) => {
     where.push(condition);
     params[name] = value;
@@ -284,13 +283,30 @@ export async function listLedger(em: EntityManager, filter: LedgerFilter): Promi
   if (filter.from) add('e.at >= :from', 'from', filter.from);
   if (filter.to) add('e.at < :to', 'to', filter.to);
   if (filter.beforeId) add('e.id < :beforeId', 'beforeId', filter.beforeId);
+  return { where: where.join(' and '), params };
+}
+
+/** Ledger entries, newest first. */
+export async function listLedger(em: EntityManager, filter: LedgerFilter): Promise<LedgerEntryView[]> {
+  const { where, params } = ledgerWhere(filter);
   const rows = await sql(
     em,
     `select e.*, l.product_code, l.lot_number from stock_ledger_entry e join lot l on l.id = e.lot_id
-      where ${where.join(' and ')} order by e.id desc limit :limit`,
-    params,
+      where ${where} order by e.id desc limit :limit`,
+    { ...params, limit: filter.limit },
   );
   return rows.map(toEntry);
+}
+
+/** How many entries match the filter over all pages (a connection's totalCount). */
+export async function countLedger(em: EntityManager, filter: Omit<LedgerFilter, 'limit' | 'beforeId'>): Promise<number> {
+  const { where, params } = ledgerWhere(filter);
+  const [row] = await sql<{ n: number }>(
+    em,
+    `select count(*)::int as n from stock_ledger_entry e join lot l on l.id = e.lot_id where ${where}`,
+    params,
+  );
+  return Number(row?.n ?? 0);
 }
 
 export function toEntry(r: Record<string, unknown>): LedgerEntryView {

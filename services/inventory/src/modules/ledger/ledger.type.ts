@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { FacilityRef } from '../../external/facility.stub.js';
+import { connectionType, DateTimeScalar } from '@victori/shared';
 
 export enum StockReasonEnum {
   RECEIPT = 'RECEIPT',
@@ -45,9 +46,9 @@ export class LedgerEntry {
   balanceAfter!: number;
   @Field(() => String, { description: 'Who made the change (role:account, or the system process)' })
   actor!: string;
-  @Field(() => String, { description: 'When it happened (ISO 8601)' })
+  @Field(() => DateTimeScalar, { description: 'When it happened (ISO 8601)' })
   at!: string;
-  @Field(() => String, { nullable: true, description: 'When it was recorded (ISO 8601)' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When it was recorded (ISO 8601)' })
   recordedAt?: string;
   @Field(() => ID, { nullable: true })
   doseRecordId?: string | null;
@@ -58,3 +59,7 @@ export class LedgerEntry {
   @Field(() => String, { nullable: true })
   note?: string | null;
 }
+
+export const LedgerEntryConnection = connectionType('StockLedgerEntry', LedgerEntry, {
+  totalDescription: 'Entries matching the filter, over all pages',
+});

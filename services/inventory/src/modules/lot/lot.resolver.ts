@@ -1,25 +1,28 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { type Connection } from '@victori/shared';
 import { callerOf, type InventoryContext } from '../../context.js';
 import { facilityRef } from '../../external/facility.stub.js';
 import { productOf } from '../product/product.field.js';
 import { VaccineProduct } from '../product/product.type.js';
 import { toLot } from './lot.mapper.js';
 import { expiringLots, fefoSuggestion, lots } from './lot.service.js';
-import { ExpiringStock, FefoPick, FefoSuggestion, Lot, LotHolding } from './lot.type.js';
+import { ExpiringStock, FefoPick, FefoSuggestion, Lot, LotConnection, LotHolding } from './lot.type.js';
 
 @Resolver(() => Lot)
 export class LotResolver {
-  @Query(() => [Lot], { description: 'Lots of the catalogue, earliest expiry first; by default only lots with doses somewhere. Public.' })
+  @Query(() => LotConnection, {
+    description: 'Lots of the catalogue, earliest expiry first, cursor-paginated; by default only lots with doses somewhere. Public.',
+  })
   async lots(
     @Ctx() ctx: InventoryContext,
     @Arg('productCode', () => String, { nullable: true }) productCode?: string,
     @Arg('facilityId', () => ID, { nullable: true }) facilityId?: string,
     @Arg('includeEmpty', () => Boolean, { defaultValue: false }) includeEmpty = false,
     @Arg('includeRecalled', () => Boolean, { defaultValue: true }) includeRecalled = true,
-    @Arg('limit', () => Int, { defaultValue: 200 }) limit = 200,
-  ): Promise<Lot[]> {
-    const rows = await lots(ctx.em, { productCode, facilityId, includeEmpty, includeRecalled, limit });
-    return rows.map(toLot);
+    @Arg('first', () => Int, { defaultValue: 100, description: 'Page size, 1 to 1000' }) first = 100,
+    @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page' }) after?: string,
+  ): Promise<Connection<Lot>> {
+    return lots(ctx.em, { productCode, facilityId, includeEmpty, includeRecalled, first, after }, toLot);
   }
 
   @Query(() => [ExpiringStock], {

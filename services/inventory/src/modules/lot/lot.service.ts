@@ -1,23 +1,37 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, notFound } from '@victori/shared';
+import { badInput, decodeCursor, notFound, pageSize, toConnection, type Connection } from '@victori/shared';
 import type { InventoryConfig } from '../../config.js';
 import type { Caller } from '../../context.js';
 import { inventoryPolicy } from '../../policy.js';
 import { localDate, type LotRow } from '../ledger/ledger.store.js';
-import { checkDoses, clampLimit, UUID_RE } from '../stock/stock.rules.js';
+import { checkDoses, UUID_RE } from '../stock/stock.rules.js';
 import { facilityKnown } from '../stock/stock.store.js';
 import * as store from './lot.store.js';
 
 export type { ExpiringRow, HoldingRow } from './lot.store.js';
 
-/** Lots of the catalogue, earliest expiry first. Public. */
-export async function lots(
+/** Lots of the catalogue, earliest expiry first, cursor-paginated. Public. */
+export async function lots<T>(
   em: EntityManager,
-  filter: { productCode?: string; facilityId?: string; includeEmpty: boolean; includeRecalled: boolean; limit: number },
-): Promise<LotRow[]> {
+  filter: { productCode?: string; facilityId?: string; includeEmpty: boolean; includeRecalled: boolean; first: number; after?: string },
+  toNode: (row: LotRow) => T,
+): Promise<Connection<T>> {
   inventoryPolicy.publicRead();
-  if (filter.facilityId !== undefined && filter.facilityId !== null && !UUID_RE.test(filter.facilityId)) return [];
-  return store.listLots(em, { ...filter, limit: clampLimit(filter.limit) });
+  const size = pageSize(filter.first, 100, 1000);
+  const text = (v: unknown): boolean => typeof v === 'string' && v.length <= 100;
+  const date = (v: unknown): boolean => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v);
+  const key = filter.after ? (decodeCursor(filter.after, [date, text, text]) as [string, string, string]) : undefined;
+  if (filter.facilityId !== undefined && filter.facilityId !== null && !UUID_RE.test(filter.facilityId)) {
+    return toConnection([], size, 0, () => [], toNode);
+  }
+  const where = {
+    productCode: filter.productCode,
+    facilityId: filter.facilityId,
+    includeEmpty: filter.includeEmpty,
+    includeRecalled: filter.includeRecalled,
+  };
+  const [rows, total] = await Promise.all([store.listLots(em, { ...where, limit: size + 1, after: key }), store.countLots(em, where)]);
+  return toConnection(rows, size, total, (r) => [r.expiryDate, r.productCode, r.lotNumber], toNode);
 }
 
 /** Holdings with doses of unrecalled lots that expire within the next `withinDays` days (already expired ones included, negative days). Public. */

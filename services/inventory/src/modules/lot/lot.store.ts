@@ -22,12 +22,19 @@ const lotRow = (r: Record<string, unknown>): LotRow => ({
 
 const LOT_SELECT = `l.id, l.product_code, l.lot_number, to_char(l.expiry_date, 'YYYY-MM-DD') as expiry, l.manufacturer, l.recalled_at, l.recall_reason`;
 
-export async function listLots(
-  em: EntityManager,
-  filter: { productCode?: string; facilityId?: string; includeEmpty: boolean; includeRecalled: boolean; limit: number },
-): Promise<LotRow[]> {
+export interface LotFilter {
+  productCode?: string;
+  facilityId?: string;
+  includeEmpty: boolean;
+  includeRecalled: boolean;
+  limit: number;
+  /** Keyset: lots after this (expiry date, product code, lot number), for cursor pages. */
+  after?: [string, string, string];
+}
+
+function lotWhere(filter: Omit<LotFilter, 'limit' | 'after'>): { where: string[]; params: Record<string, unknown> } {
   const where: string[] = ['true'];
-  const params: Record<string, unknown> = { limit: filter.limit };
+  const params: Record<string, unknown> = {};
   if (filter.productCode) {
     where.push('l.product_code = :productCode');
     params.productCode = filter.productCode;
@@ -40,12 +47,28 @@ export async function listLots(
   }
   if (!filter.includeEmpty) holding.push('h.balance > 0');
   if (filter.facilityId || !filter.includeEmpty) where.push(`exists (select 1 from stock_holding h where ${holding.join(' and ')})`);
+  return { where, params };
+}
+
+export async function listLots(em: EntityManager, filter: LotFilter): Promise<LotRow[]> {
+  const { where, params } = lotWhere(filter);
+  if (filter.after) {
+    where.push('(l.expiry_date, l.product_code, l.lot_number) > (:afterExpiry::date, :afterProduct, :afterLot)');
+    [params.afterExpiry, params.afterProduct, params.afterLot] = filter.after;
+  }
   const rows = await sql(
     em,
     `select ${LOT_SELECT} from lot l where ${where.join(' and ')} order by l.expiry_date, l.product_code, l.lot_number limit :limit`,
-    params,
+    { ...params, limit: filter.limit },
   );
   return rows.map(lotRow);
+}
+
+/** How many lots match the filter over all pages (a connection's totalCount). */
+export async function countLots(em: EntityManager, filter: Omit<LotFilter, 'limit' | 'after'>): Promise<number> {
+  const { where, params } = lotWhere(filter);
+  const [row] = await sql<{ n: number }>(em, `select count(*)::int as n from lot l where ${where.join(' and ')}`, params);
+  return Number(row?.n ?? 0);
 }
 
 export async function lotsByIds(em: EntityManager, ids: readonly string[]): Promise<LotRow[]> {

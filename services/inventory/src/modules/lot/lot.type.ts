@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { FacilityRef } from '../../external/facility.stub.js';
+import { connectionType, DateScalar, DateTimeScalar } from '@victori/shared';
 
 @ObjectType('Lot', { description: 'A manufacturing lot (batch) of a vaccine product' })
 export class Lot {
@@ -9,13 +10,13 @@ export class Lot {
   lotNumber!: string;
   @Field(() => String)
   productCode!: string;
-  @Field(() => String, { description: 'YYYY-MM-DD' })
+  @Field(() => DateScalar, { description: 'YYYY-MM-DD' })
   expiryDate!: string;
   @Field(() => String)
   manufacturer!: string;
   @Field(() => Boolean)
   recalled!: boolean;
-  @Field(() => String, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true })
   recalledAt?: string | null;
   @Field(() => String, { nullable: true })
   recallReason?: string | null;
@@ -48,7 +49,7 @@ export class ExpiringStock {
   facility!: FacilityRef;
   @Field(() => Int)
   doses!: number;
-  @Field(() => String)
+  @Field(() => DateScalar)
   expiryDate!: string;
   @Field(() => Int, { description: 'Days from today to the expiry date (negative: already expired)' })
   daysToExpiry!: number;
@@ -81,3 +82,5 @@ export class FefoSuggestion {
   @Field(() => [FefoPick])
   picks!: FefoPick[];
 }
+
+export const LotConnection = connectionType('Lot', Lot, { totalDescription: 'Lots matching the filter, over all pages' });

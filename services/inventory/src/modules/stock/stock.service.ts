@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, conflict, notFound } from '@victori/shared';
+import { badInput, conflict, FieldErrors, notFound } from '@victori/shared';
 import type { InventoryConfig } from '../../config.js';
 import type { Caller, InventoryContext } from '../../context.js';
 import type { StockRow } from './stock.loader.js';
@@ -78,21 +78,24 @@ export async function receiveStock(
 ): Promise<MovementResult> {
   inventoryPolicy.cityStore(caller.claims, config.cityStoreFacilityId);
   const { actor } = caller;
-  checkDoses(input.doses);
+  // Every mistake of the delivery note at once; an unknown product only after the form itself is right.
+  const mistakes = new FieldErrors();
+  mistakes.check(() => checkDoses(input.doses));
   const lotNumber = input.lotNumber.trim();
   if (!/^[A-Za-z0-9][A-Za-z0-9./_-]{0,59}$/.test(lotNumber)) {
-    throw badInput('lotNumber', { id: 'Nomor lot tidak valid', en: 'Invalid lot number' });
+    mistakes.add('lotNumber', { id: 'Nomor lot tidak valid', en: 'Invalid lot number' });
   }
-  if (!validDate(input.expiryDate))
-    throw badInput('expiryDate', { id: 'Tanggal kedaluwarsa tidak valid (YYYY-MM-DD)', en: 'Invalid expiry date (YYYY-MM-DD)' });
   const now = options.now ?? new Date();
-  if (input.expiryDate < localDate(options.at ?? now, config.timeZone)) {
-    throw badInput('expiryDate', { id: 'Vaksin sudah kedaluwarsa', en: 'The vaccine has already expired' });
+  if (!validDate(input.expiryDate))
+    mistakes.add('expiryDate', { id: 'Tanggal kedaluwarsa tidak valid (YYYY-MM-DD)', en: 'Invalid expiry date (YYYY-MM-DD)' });
+  else if (input.expiryDate < localDate(options.at ?? now, config.timeZone)) {
+    mistakes.add('expiryDate', { id: 'Vaksin sudah kedaluwarsa', en: 'The vaccine has already expired' });
   }
+  const note = mistakes.check(() => checkNote(input.note));
   const product = await store.findProduct(em, input.productCode);
+  if (product) mistakes.check(() => checkVvm(product, input.vvmStage));
+  mistakes.throwIfAny();
   if (!product) throw notFound('Produk vaksin', 'productCode');
-  checkVvm(product, input.vvmStage);
-  const note = checkNote(input.note);
   const manufacturer = input.manufacturer?.trim() || undefined;
   return em.transactional(async (tx) => {
     if (options.sourceKey && (await sourceKeyUsed(tx, options.sourceKey))) {
@@ -153,13 +156,15 @@ export async function transferStock(
 ): Promise<MovementResult> {
   inventoryPolicy.facility(caller.claims, input.fromFacilityId);
   const { actor } = caller;
-  checkDoses(input.doses);
+  const mistakes = new FieldErrors();
+  mistakes.check(() => checkDoses(input.doses));
+  if (input.fromFacilityId === input.toFacilityId) {
+    mistakes.add('toFacilityId', { id: 'Fasilitas tujuan sama dengan asal', en: 'Destination is the source facility' });
+  }
+  const note = mistakes.check(() => checkNote(input.note));
+  mistakes.throwIfAny();
   await requireKnownFacility(em, input.fromFacilityId, 'fromFacilityId');
   await requireKnownFacility(em, input.toFacilityId, 'toFacilityId');
-  if (input.fromFacilityId === input.toFacilityId) {
-    throw badInput('toFacilityId', { id: 'Fasilitas tujuan sama dengan asal', en: 'Destination is the source facility' });
-  }
-  const note = checkNote(input.note);
   const now = options.now ?? new Date();
   return em.transactional(async (tx) => {
     const lot = await requireLot(tx, input.lotId);
@@ -225,15 +230,17 @@ export async function adjustStock(
 ): Promise<MovementResult> {
   inventoryPolicy.facility(caller.claims, input.facilityId);
   const { actor } = caller;
-  checkDoses(input.doses);
+  const mistakes = new FieldErrors();
+  mistakes.check(() => checkDoses(input.doses));
   if (!(ADJUSTMENT_REASONS as readonly string[]).includes(input.reason)) {
-    throw badInput('reason', {
+    mistakes.add('reason', {
       id: `Alasan penyesuaian: ${ADJUSTMENT_REASONS.join(', ')}`,
       en: `Adjustment reasons: ${ADJUSTMENT_REASONS.join(', ')}`,
     });
   }
+  const note = mistakes.check(() => checkNote(input.note));
+  mistakes.throwIfAny();
   await requireKnownFacility(em, input.facilityId, 'facilityId');
-  const note = checkNote(input.note);
   const now = options.now ?? new Date();
   return em.transactional(async (tx) => {
     const lot = await requireLot(tx, input.lotId);
@@ -269,11 +276,13 @@ export async function recordPhysicalCount(
 ): Promise<MovementResult> {
   inventoryPolicy.facility(caller.claims, input.facilityId);
   const { actor } = caller;
+  const mistakes = new FieldErrors();
   if (!Number.isInteger(input.countedDoses) || input.countedDoses < 0 || input.countedDoses > MAX_DOSES) {
-    throw badInput('countedDoses', { id: 'Jumlah hitung harus bilangan bulat >= 0', en: 'Counted doses must be a whole number >= 0' });
+    mistakes.add('countedDoses', { id: 'Jumlah hitung harus bilangan bulat >= 0', en: 'Counted doses must be a whole number >= 0' });
   }
+  const note = mistakes.check(() => checkNote(input.note));
+  mistakes.throwIfAny();
   await requireKnownFacility(em, input.facilityId, 'facilityId');
-  const note = checkNote(input.note);
   const now = options.now ?? new Date();
   return em.transactional(async (tx) => {
     const lot = await requireLot(tx, input.lotId);

@@ -1,4 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { DateScalar, DateTimeScalar } from '@victori/shared';
 import { FacilityRef } from '../../external/facility.stub.js';
 import { AdjustmentReason, LedgerEntry } from '../ledger/ledger.type.js';
 import { Lot } from '../lot/lot.type.js';
@@ -46,7 +47,7 @@ export class RecallAffectedSession {
   sessionId!: string;
   @Field(() => ID)
   facilityId!: string;
-  @Field(() => String)
+  @Field(() => DateScalar)
   date!: string;
   @Field(() => String)
   startTime!: string;
@@ -82,11 +83,11 @@ export class OpenedVial {
   dosesInVial!: number;
   @Field(() => Int)
   dosesUsed!: number;
-  @Field(() => String)
+  @Field(() => DateTimeScalar)
   openedAt!: string;
-  @Field(() => String)
+  @Field(() => DateTimeScalar)
   expiresAt!: string;
-  @Field(() => String, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true })
   closedAt?: string | null;
   @Field(() => Int, { nullable: true })
   discardedDoses?: number | null;
@@ -104,7 +105,7 @@ export class DoseReconciliation {
   productCode!: string;
   @Field(() => String)
   lotNumber!: string;
-  @Field(() => String)
+  @Field(() => DateTimeScalar)
   administeredAt!: string;
   @Field(() => String, {
     description:
@@ -115,9 +116,9 @@ export class DoseReconciliation {
   doses!: number;
   @Field(() => String, { nullable: true, description: 'UNKNOWN_LOT, NOT_HELD, INSUFFICIENT_BALANCE, LOT_RECALLED, CORRECTION_SAME_RECORD' })
   reason?: string | null;
-  @Field(() => String)
+  @Field(() => DateTimeScalar)
   createdAt!: string;
-  @Field(() => String, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true })
   resolvedAt?: string | null;
   @Field(() => String, { nullable: true })
   resolvedBy?: string | null;

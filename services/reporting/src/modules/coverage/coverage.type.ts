@@ -1,4 +1,5 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { DateScalar } from '@victori/shared';
 import { Area, AreaLevel } from '../area/area.type.js';
 
 @ObjectType('CoverageRow', { description: 'Target, achieved and percentage of one area for one programme and dose' })
@@ -18,7 +19,7 @@ export class CoverageRow {
   @Field(() => String)
   dose!: string;
 
-  @Field(() => String, { description: 'The day the numbers are for (YYYY-MM-DD, Asia/Jakarta)' })
+  @Field(() => DateScalar, { description: 'The day the numbers are for (YYYY-MM-DD, Asia/Jakarta)' })
   asOf!: string;
 
   @Field(() => Int, { nullable: true, description: 'Target population in force on asOf (own target, else the sum of sub-areas); null when none' })

@@ -1,4 +1,5 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { DateScalar } from '@victori/shared';
 import { FacilityRef } from '../../external/facility.stub.js';
 
 @ObjectType('FacilityIndicatorRow', { description: 'Appointments and stock of one product at one facility on one day' })
@@ -6,7 +7,7 @@ export class FacilityIndicatorRow {
   @Field(() => FacilityRef)
   facility!: FacilityRef;
 
-  @Field(() => String, { description: 'YYYY-MM-DD (Asia/Jakarta)' })
+  @Field(() => DateScalar, { description: 'YYYY-MM-DD (Asia/Jakarta)' })
   date!: string;
 
   @Field(() => String)

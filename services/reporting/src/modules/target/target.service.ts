@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, parseCsv, pgArray } from '@victori/shared';
+import { badInput, ErrorCode, messageKey, parseCsv, pgArray } from '@victori/shared';
 import { areaIndex } from '../area/area.tree.js';
 import { isIsoDate } from '../dates.js';
 
@@ -160,7 +160,16 @@ export async function importTargets(
         id: `Impor target ditolak (${problems.length} kesalahan, tidak ada yang disimpan): ${field}: ${first.messageId}`,
         en: `Target import rejected (${problems.length} problems, nothing saved): ${field}: ${first.messageEn}`,
       },
-      { errors: problems.map((p) => ({ ...p, field: p.row > 0 ? `${fieldPrefix(p.row)}.${p.field}` : p.field })) },
+      {
+        errors: problems.map((p) => ({ ...p, field: p.row > 0 ? `${fieldPrefix(p.row)}.${p.field}` : p.field })),
+        // The same problems in the shape every other submission uses (`extensions.fields`).
+        fields: problems.map((p) => ({
+          field: p.row > 0 ? `${fieldPrefix(p.row)}.${p.field}` : p.field,
+          message: p.messageId,
+          messageEn: p.messageEn,
+          messageId: messageKey(ErrorCode.BAD_USER_INPUT, p.field),
+        })),
+      },
     );
   }
   return em.transactional((tx) => upsertTargets(tx, valid));
