@@ -200,6 +200,9 @@ describe('staff board in a real browser: admin and partner', () => {
     const summary = page.getByRole('alert');
     await summary.waitFor();
     expect(await summary.locator('li').allTextContents()).toEqual(['Wajib diisi', 'Jam tutup harus setelah jam buka']);
+    // Each summary link leads to its field (Saturday is the sixth day sent).
+    for (const href of await summary.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')!)))
+      expect(await page.locator(`[id="${href.slice(1)}"]`).count()).toBe(1);
     await shot(page, '03-facility-errors');
     await axe(page, 'facility with errors');
     await page.fill('#ef-name', 'Puskesmas Miroto');
