@@ -124,6 +124,11 @@ describe('staff board in a real browser: admin and partner', () => {
     await page.goto(`${origin}/board`);
     await page.getByRole('heading', { name: 'Silakan masuk' }).waitFor();
     expect(scripts.some((s) => /\/assets\/board-[^/]+\.js$/.test(s))).toBe(true);
+    await axe(page, 'sign-in gate');
+    // The board's strings come with its chunk, in both languages.
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Please sign in' }).waitFor();
+    await page.getByRole('link', { name: 'Staff sign-in' }).waitFor();
     await page.context().close();
   });
 
