@@ -34,7 +34,8 @@ export function createClient(): Client {
           SessionConnection: () => null,
           SessionEdge: () => null,
           PageInfo: () => null,
-          DueSession: (s) => (s.sessionId as string) ?? null,
+          // The same session is due for each child with that child's own doses: embedded, never shared.
+          DueSession: () => null,
           DoseForecast: () => null,
           ImmunizationForecast: () => null,
           NationalDelivery: (d) => (d.doseRecordId as string) ?? null,

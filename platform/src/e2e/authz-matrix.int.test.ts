@@ -182,6 +182,12 @@ const MATRIX: Record<string, Case | Case[]> = {
     vars: (f) => ({ id: f.personIdA }),
     expect: PERSON_A(),
   },
+  doseRecordsBySlip: {
+    // The slip's holder, signed in or not (as myAppointments by slip); staff and partners have their own views.
+    query: `query($n: String!, $b: String!, $s: String!) { doseRecordsBySlip(nik: $n, birthDate: $b, slipCode: $s) { deliveryState } }`,
+    vars: (f) => ({ n: f.personA.nik, b: f.personA.birthDate, s: f.slipCode }),
+    expect: r('SEEN', 'SEEN', 'SEEN', F, F, F, F),
+  },
   forecast: {
     query: `query($id: ID!) { forecast(personId: $id) { __typename } }`,
     vars: (f) => ({ id: f.personIdA }),

@@ -72,6 +72,15 @@ export const immunizationPolicy = {
   },
 
   /** The signed-in citizen's own record and dependants. */
+  /**
+   * Dose records found with what is on a slip (NIK, birth date, slip code): the slip's holder, signed in or
+   * not, as booking's lookup of appointments by the same three. Staff have their own views.
+   */
+  slipHolderLookup(claims: Claims): void {
+    if (claims.role === 'partner') throw partnersSeeAggregatesOnly();
+    allowRoles(claims, 'anonymous', 'citizen');
+  },
+
   ownRecords(claims: Claims): string {
     allowRoles(claims, 'citizen');
     if (!claims.sub) throw unauthenticated();
