@@ -14,7 +14,6 @@ import { lazyPage } from './lazy.js';
 import { AccountLink } from './account.js';
 import { CertsRoute } from './pages/certs-route.js';
 import { Link, setNavigateListener, SurgeBanner, t, useLanguage } from './ui.js';
-import { LazyPage } from './staff/lazy.js';
 import './style.css';
 
 // Parents' pages in their own chunk: not part of the citizen entry page's budget.
@@ -24,7 +23,7 @@ const client = createClient();
 void auth.refresh(client).catch(() => undefined);
 
 // City dashboard, administration and partners (staff/board): loaded on first use.
-const loadBoard = () => import('./staff/board/index.js').then((m) => m.BoardRoutes);
+const BoardPage = lazyPage(() => import('./staff/board/index.js').then((m) => m.BoardRoutes));
 
 function route(path: string): preact.JSX.Element {
   const parts = path.split('/').filter(Boolean);
@@ -36,7 +35,7 @@ function route(path: string): preact.JSX.Element {
   if (parts[0] === 'sign-in') return <SignInPage />;
   if (parts[0] === 'staff') return <StaffSignInPage />;
   if (parts[0] === 'children') return <ChildrenPage />;
-  if (parts[0] === 'board' || parts[0] === 'partners') return <LazyPage load={loadBoard} props={{ parts }} />;
+  if (parts[0] === 'board' || parts[0] === 'partners') return <BoardPage parts={parts} />;
   if (parts[0] === 'certificates' || parts[0] === 'verify') return <CertsRoute parts={parts} />;
   return <h1>{t('notFound')}</h1>;
 }

@@ -244,11 +244,21 @@ describe('targets import preview (reporting)', () => {
   });
 });
 
-test('national delivery figures for admins only', async () => {
-  const res = await call<{ nationalDeliveryHealth: { backlog: number; failed: number; deliveryOn: boolean } }>(
-    `{ nationalDeliveryHealth { backlog failing failed oldestPendingSeconds degraded deliveryOn } }`,
+test('national delivery figures for admins only: waiting, failing, refused and the oldest waiting', async () => {
+  const Q = `{ nationalDeliveryHealth { backlog failing failed oldestPendingSeconds degraded deliveryOn } }`;
+  type Figures = { nationalDeliveryHealth: { backlog: number; failing: number; failed: number; oldestPendingSeconds: number } };
+  const before = (await call<Figures>(Q)).data!.nationalDeliveryHealth;
+  // Three records on their way (no delivery worker runs here): one waiting, one failing for ten minutes, one refused.
+  await platform.services.immunization.runtime.orm.em.fork().execute(
+    `insert into national_delivery (dedupe_key, person_id, status, last_error, created_at) values
+       ('board-1', gen_random_uuid(), 'PENDING', null, now()),
+       ('board-2', gen_random_uuid(), 'PENDING', 'SATUSEHAT 503', now() - interval '10 minutes'),
+       ('board-3', gen_random_uuid(), 'FAILED', 'SATUSEHAT 400: lotNumber unknown to KFA', now())`,
   );
+  const res = await call<Figures>(Q);
   expect(res.errors).toBeUndefined();
-  expect(res.data!.nationalDeliveryHealth).toMatchObject({ backlog: 0, failed: 0 });
+  const after = res.data!.nationalDeliveryHealth;
+  expect([after.backlog - before.backlog, after.failing - before.failing, after.failed - before.failed]).toEqual([2, 1, 1]);
+  expect(after.oldestPendingSeconds).toBeGreaterThanOrEqual(600);
   expect(code(await call(`{ nationalDeliveryHealth { backlog } }`, {}, tokens.partner))).toBe('FORBIDDEN');
 });

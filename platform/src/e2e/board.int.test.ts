@@ -124,6 +124,11 @@ describe('staff board in a real browser: admin and partner', () => {
     await page.goto(`${origin}/board`);
     await page.getByRole('heading', { name: 'Silakan masuk' }).waitFor();
     expect(scripts.some((s) => /\/assets\/board-[^/]+\.js$/.test(s))).toBe(true);
+    await axe(page, 'sign-in gate');
+    // The board's strings come with its chunk, in both languages.
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Please sign in' }).waitFor();
+    await page.getByRole('link', { name: 'Staff sign-in' }).waitFor();
     await page.context().close();
   });
 
@@ -200,6 +205,9 @@ describe('staff board in a real browser: admin and partner', () => {
     const summary = page.getByRole('alert');
     await summary.waitFor();
     expect(await summary.locator('li').allTextContents()).toEqual(['Wajib diisi', 'Jam tutup harus setelah jam buka']);
+    // Each summary link leads to its field (Saturday is the sixth day sent).
+    for (const href of await summary.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')!)))
+      expect(await page.locator(`[id="${href.slice(1)}"]`).count()).toBe(1);
     await shot(page, '03-facility-errors');
     await axe(page, 'facility with errors');
     await page.fill('#ef-name', 'Puskesmas Miroto');

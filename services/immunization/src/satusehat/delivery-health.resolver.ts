@@ -1,8 +1,6 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { Ctx, Field, Float, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import type { ImmunizationContext } from '../context.js';
-import { immunizationPolicy } from '../policy.js';
-import { deliveryHealth } from './delivery.health.js';
+import { nationalDeliveryFigures } from './delivery-health.service.js';
 
 @ObjectType('NationalDeliveryHealth', { description: 'How delivery of dose records to SATUSEHAT keeps up (the same figures as /ready)' })
 export class NationalDeliveryHealth {
@@ -31,18 +29,6 @@ export class DeliveryHealthResolver {
     description: 'Admins: the backlog of dose records on their way to SATUSEHAT, and the failed ones',
   })
   async nationalDeliveryHealth(@Ctx() ctx: ImmunizationContext): Promise<NationalDeliveryHealth> {
-    immunizationPolicy.nationalDeliveryHealth(ctx.request.claims);
-    const em = ctx.em as EntityManager;
-    const { satusehat } = ctx.settings;
-    const health = await deliveryHealth(em, satusehat.stuckAfterMs, satusehat.delivery);
-    const [failed] = await em.execute<{ n: string }[]>(`select count(*) as n from national_delivery where status = 'FAILED'`);
-    return Object.assign(new NationalDeliveryHealth(), {
-      backlog: health.backlog,
-      failing: health.failing,
-      failed: Number(failed?.n ?? 0),
-      oldestPendingSeconds: health.oldestPendingSeconds,
-      degraded: health.degraded,
-      deliveryOn: health.delivery === 'on',
-    });
+    return Object.assign(new NationalDeliveryHealth(), await nationalDeliveryFigures(ctx));
   }
 }

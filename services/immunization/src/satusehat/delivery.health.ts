@@ -29,3 +29,9 @@ export async function deliveryHealth(em: EntityManager, stuckAfterMs: number, de
     delivery,
   };
 }
+
+/** Dose records SATUSEHAT refused for good (a partial index holds only those). */
+export async function refusedDeliveries(em: EntityManager): Promise<number> {
+  const [row] = await em.execute<{ n: string }[]>(`select count(*) as n from national_delivery where status = 'FAILED'`);
+  return Number(row?.n ?? 0);
+}

@@ -29,6 +29,9 @@ function HoursEditor(props: { hours: Hours; onChange: (h: Hours) => void; idPref
       [d]: { opens: '', closes: '', ...props.hours[d], [part]: (e.currentTarget as HTMLInputElement).value },
     });
   const wrong = props.mistakes.fields.filter((f) => f.field.startsWith('openingHours'));
+  // The API names a day by its place in the list sent (openingHours.N.closes): the error summary links there.
+  const sent = WEEKDAYS.filter((d) => props.hours[d]?.opens || props.hours[d]?.closes);
+  const fieldId = (d: number, part: 'opens' | 'closes') => (sent.includes(d) ? `field-openingHours.${sent.indexOf(d)}.${part}` : undefined);
   return (
     <fieldset class={`hours${wrong.length ? ' field-error' : ''}`} id="field-openingHours">
       <legend>{t('board.openingHours')}</legend>
@@ -50,6 +53,7 @@ function HoursEditor(props: { hours: Hours; onChange: (h: Hours) => void; idPref
             <tr key={d}>
               <th scope="row">{t(`board.day${d}`)}</th>
               <td>
+                <span id={fieldId(d, 'opens')} />
                 <input
                   type="time"
                   aria-label={`${t(`board.day${d}`)} ${t('board.opens')}`}
@@ -59,6 +63,7 @@ function HoursEditor(props: { hours: Hours; onChange: (h: Hours) => void; idPref
                 />
               </td>
               <td>
+                <span id={fieldId(d, 'closes')} />
                 <input
                   type="time"
                   aria-label={`${t(`board.day${d}`)} ${t('board.closes')}`}
