@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ServiceName } from '@victori/shared';
 import { gql } from '@victori/shared/testing';
 import pg from 'pg';
 import { person } from '../../../services/booking/src/testing/kit.js';
@@ -143,7 +144,7 @@ describe('npm start under process faults', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'victori-faults-'));
   let proc: ChildProcess;
   let out = '';
-  let ports: Record<'pg' | 'edge' | 'gateway' | (typeof SUBGRAPHS)[number], number>;
+  let ports: Record<'pg' | 'edge' | 'gateway' | (typeof SUBGRAPHS)[number] | ServiceName, number>;
   let edgeUrl: string;
   let citizen: string;
   let slots: string[] = [];

@@ -101,6 +101,12 @@ describe('npm run new:subgraph in a fresh copy of the repository', () => {
 
     expect(readFileSync(path.join(copy, 'shared/src/config.ts'), 'utf8')).toMatch(/'identity', 'hpv'\] as const;[\s\S]*hpv: 4007,/);
     tsc(copy);
+    // Tests and tools type-check too (npm run lint's tsc step), and the generated code passes the house lint.
+    execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.eslint.json'], { cwd: copy, encoding: 'utf8' });
+    execFileSync(process.execPath, ['node_modules/eslint/bin/eslint.js', 'services/hpv', 'shared/src/events/contracts/hpv.ts'], {
+      cwd: copy,
+      encoding: 'utf8',
+    });
     const composed = run(copy, ['platform/dist/compose.js']);
     expect(composed.stderr).toBe('');
     expect(composed.stdout).toMatch(/Wrote 6 subgraph schemas/);
