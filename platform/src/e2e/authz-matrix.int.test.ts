@@ -389,6 +389,17 @@ const MATRIX: Record<string, Case | Case[]> = {
   },
   enrolTotp: { query: `mutation { enrolTotp { __typename } }`, expect: r(U, F, F, F, F, F, F) },
   verifyTotp: { query: `mutation { verifyTotp(code: "000000") { id } }`, expect: r(U, F, F, F, F, F, F) },
+  // ---- feedback (npm run new:subgraph feedback)
+  feedbackRecord: {
+    query: `query($id: ID!) { feedbackRecord(id: $id) { id } }`,
+    vars: () => ({ id: someId }),
+    expect: r(U, F, F, F, F, A, F),
+  },
+  createFeedbackRecord: {
+    query: `mutation($i: CreateFeedbackRecordInput!) { createFeedbackRecord(input: $i) { id } }`,
+    vars: () => ({ i: { facilityId: MIROTO, title: '' } }),
+    expect: STAFF_A(),
+  },
 };
 
 /** Every Query and Mutation root field of the committed supergraph. */

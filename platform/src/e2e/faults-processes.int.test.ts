@@ -252,6 +252,7 @@ describe('npm start under process faults', () => {
       immunization: await freePort(),
       reporting: await freePort(),
       identity: await freePort(),
+      feedback: await freePort(),
     };
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -265,6 +266,7 @@ describe('npm start under process faults', () => {
       IMMUNIZATION_PORT: String(ports.immunization),
       REPORTING_PORT: String(ports.reporting),
       IDENTITY_PORT: String(ports.identity),
+      FEEDBACK_PORT: String(ports.feedback),
       LOG_LEVEL: 'warn',
       // Every read reaches its subgraph (no 2 s public cache hiding a dead one); one address books for many.
       GATEWAY_PUBLIC_CACHE_MS: '0',
@@ -339,7 +341,7 @@ describe('npm start under process faults', () => {
     expect(await res.json()).toEqual({
       status: 'ready',
       service: 'edge',
-      checks: { gateway: 'up', booking: 'up', inventory: 'up', immunization: 'up', reporting: 'up', identity: 'up' },
+      checks: { gateway: 'up', booking: 'up', inventory: 'up', immunization: 'up', reporting: 'up', identity: 'up', feedback: 'up' },
     });
   });
 
