@@ -24,16 +24,17 @@ export interface ScaffoldResult {
 export function scaffold(root: string, rawName: string | undefined, now = new Date()): ScaffoldResult {
   const names = subgraphNames(rawName);
   const files = subgraphFiles(names, now);
-  const dir = path.join(root, 'services', names.name);
-  // A second run keeps the migration it wrote the first time (its timestamp names it).
-  const hasMigration = existsSync(path.join(dir, 'src/migrations/index.ts'));
+  // A subgraph that exists is never rewritten (it may have grown by hand): a second run only completes
+  // missing registrations. A run that stopped half-way completes the files it had not written yet.
+  const grown = existsSync(path.join(root, 'services', names.name, 'src/service.ts'));
+  const hasMigration = existsSync(path.join(root, 'services', names.name, 'src/migrations/index.ts'));
   // Registration first: it checks every insertion point before writing anything.
   const registrations = register(root, names);
   const written: string[] = [];
   const kept: string[] = [];
   for (const [file, text] of Object.entries(files)) {
     const full = path.join(root, file);
-    if (existsSync(full) || (hasMigration && file.includes('/src/migrations/'))) {
+    if (grown || existsSync(full) || (hasMigration && file.includes('/src/migrations/'))) {
       kept.push(file);
       continue;
     }

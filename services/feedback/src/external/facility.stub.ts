@@ -1,6 +1,6 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 
-/** Booking's Facility, key only; feedback adds its records to it. */
+/** Booking's Facility, key only; feedback adds its complaint queue and satisfaction index to it. */
 @Directive('@key(fields: "id")')
 @ObjectType('Facility')
 export class FacilityRef {
