@@ -96,6 +96,11 @@ export const feedbackPolicy = {
   /** The FAQ and the complaint categories are public. */
   publicRead(): void {},
 
+  /** The published FAQ is public; drafts are the city office's. */
+  readFaq(claims: Claims, includeDrafts: boolean): void {
+    if (includeDrafts) allowRoles(claims, 'admin');
+  },
+
   /** Editing the FAQ (and reading its history) is the city office's. */
   editFaq(claims: Claims): void {
     allowRoles(claims, 'admin');
@@ -112,6 +117,11 @@ export const feedbackPolicy = {
     if (claims.role === 'health-worker' || claims.role === 'admin') {
       throw forbidden('The survey is answered by the visitor', 'Survei diisi oleh warga yang berkunjung');
     }
+  },
+
+  /** Appointment.survey: whoever booking let see the appointment sees the invitation; only the visitor's side gets its token. */
+  surveyToken(claims: Claims): boolean {
+    return claims.role === 'anonymous' || claims.role === 'citizen';
   },
 
   /**

@@ -7,7 +7,7 @@ import { ComplaintEntity, ComplaintEventEntity } from './modules/complaint/compl
 import { DeadlineTimer } from './modules/complaint/deadline.timer.js';
 import { WorkingCalendar } from './modules/complaint/working-days.js';
 import { FaqEntryEntity, FaqRevisionEntity } from './modules/faq/faq.entity.js';
-import { seedFaq } from './modules/faq/faq.service.js';
+import { seedFaq } from './seeders/faq.seeder.js';
 import { SurveyInvitationEntity, SurveyResponseEntity } from './modules/survey/survey.entity.js';
 import { buildFeedbackSchema } from './schema.js';
 

@@ -17,9 +17,9 @@ import {
   resolveComplaint,
   startComplaint,
   submitComplaint,
+  type ComplaintRow,
 } from './complaint.service.js';
 import { complaintCategories } from './complaint.rules.js';
-import type { ComplaintRow } from './complaint.store.js';
 import {
   AssignComplaintInput,
   Complaint,

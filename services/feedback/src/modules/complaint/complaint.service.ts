@@ -25,6 +25,8 @@ import {
   type ComplaintRow,
 } from './complaint.store.js';
 
+export type { ComplaintRow };
+
 const HANDLINGS: readonly Handling[] = ['SIMPLE', 'DESK', 'FIELD'];
 const STATUSES: readonly ComplaintStatus[] = ['SUBMITTED', 'ASSIGNED', 'IN_PROGRESS', 'RESOLVED', 'CLOSED', 'REJECTED'];
 

@@ -1,7 +1,6 @@
 import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { FeedbackContext } from '../../context.js';
-import { faq, faqEntry, faqRevisions, saveFaqEntry } from './faq.service.js';
-import type { FaqRow } from './faq.store.js';
+import { faq, faqEntry, faqRevisions, saveFaqEntry, type FaqRow } from './faq.service.js';
 import { FaqEntry, FaqRevision, SaveFaqEntryInput } from './faq.type.js';
 
 const toEntry = (row: FaqRow): FaqEntry => Object.assign(new FaqEntry(), { ...row, updatedAt: row.updatedAt.toISOString() });

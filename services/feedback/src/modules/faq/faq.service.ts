@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { conflict, dataPath, type Orm } from '@victori/shared';
+import { conflict } from '@victori/shared';
 import type { FeedbackContext } from '../../context.js';
 import { feedbackPolicy } from '../../policy.js';
 import { Mistakes } from '../complaint/complaint.rules.js';
 import { findFaq, lockFaq, revisionsOf, saveFaq, searchFaq, type FaqRevisionRow, type FaqRow } from './faq.store.js';
+
+export type { FaqRow };
 
 export interface FaqInput {
   slug: string;
@@ -21,8 +22,7 @@ export interface FaqInput {
 
 /** The public FAQ, searchable in Indonesian and English; the city office may include drafts. */
 export async function faq(ctx: FeedbackContext, args: { search?: string | null; includeDrafts?: boolean | null }): Promise<FaqRow[]> {
-  if (args.includeDrafts) feedbackPolicy.editFaq(ctx.request.claims);
-  else feedbackPolicy.publicRead();
+  feedbackPolicy.readFaq(ctx.request.claims, Boolean(args.includeDrafts));
   const words = (args.search ?? '')
     .toLowerCase()
     .split(/\s+/)
@@ -112,15 +112,4 @@ function write(
     updatedBy: by,
   };
   return saveFaq(tx, { row, isNew: !current });
-}
-
-/** Seeds the FAQ from data/feedback/faq.json: entries that do not exist yet, as version 1 (idempotent). */
-export async function seedFaq(orm: Orm): Promise<void> {
-  const { entries } = JSON.parse(readFileSync(dataPath('feedback/faq.json'), 'utf8')) as { entries: (FaqInput & { tags: string[] })[] };
-  await orm.em.fork().transactional(async (tx: EntityManager) => {
-    for (const entry of entries) {
-      if (await lockFaq(tx, { slug: entry.slug })) continue;
-      await write(tx, undefined, { ...entry, published: true }, 'system:seed', new Date());
-    }
-  });
 }

@@ -1,44 +1,20 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { AppError, ErrorCode, notFound, publish, SurveyAnswered } from '@victori/shared';
 import type { FeedbackContext } from '../../context.js';
 import { feedbackPolicy } from '../../policy.js';
 import { Mistakes } from '../complaint/complaint.rules.js';
 import { localDate } from '../complaint/working-days.js';
 import { skmIndex, SKM_ELEMENTS, suppressedFacilities, type SkmAnswers, type SkmIndex } from './skm.js';
-import { insertInvitation, insertResponse, lockInvitation, type FacilityTotals, type InvitationRow } from './survey.store.js';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { insertResponse, lockInvitation, type FacilityTotals, type InvitationRow } from './survey.store.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** A survey invitation for a completed appointment (called by the appointment consumer, a system caller). */
-export async function inviteForVisit(
-  tx: EntityManager,
-  visit: { appointmentId: string; facilityId: string; visitDate: string; at: Date },
-): Promise<boolean> {
-  return insertInvitation(tx, {
-    id: randomUUID(),
-    appointmentId: visit.appointmentId,
-    facilityId: visit.facilityId,
-    visitDate: visit.visitDate,
-    token: randomBytes(32).toString('base64url'),
-    createdAt: visit.at,
-    answeredAt: null,
-  });
-}
 
 /** Appointment.survey: whoever booking let see the appointment; the answering token only for the visitor's side. */
 export async function surveyOfAppointment(
   ctx: FeedbackContext,
   appointmentId: string,
 ): Promise<{ invitation: InvitationRow; token: string | null } | null> {
-  const mayAnswer = (() => {
-    try {
-      feedbackPolicy.answerSurvey(ctx.request.claims);
-      return true;
-    } catch {
-      return false;
-    }
-  })();
+  const mayAnswer = feedbackPolicy.surveyToken(ctx.request.claims);
   const invitation = await ctx.loaders.invitation.load(appointmentId);
   if (!invitation) return null;
   return { invitation, token: mayAnswer && !invitation.answeredAt ? invitation.token : null };

@@ -16,6 +16,10 @@ export async function insertInvitation(tx: EntityManager, row: InvitationRow): P
   return true;
 }
 
+export async function deleteUnansweredInvitations(tx: EntityManager): Promise<void> {
+  await tx.nativeDelete(SurveyInvitationEntity, { answeredAt: null });
+}
+
 export async function invitationsOfAppointments(em: EntityManager, args: { appointmentIds: readonly string[] }): Promise<InvitationRow[]> {
   if (args.appointmentIds.length === 0) return [];
   return (await em.find(SurveyInvitationEntity, { appointmentId: { $in: [...args.appointmentIds] } })).map(plain);
