@@ -83,6 +83,38 @@ function intoEveryBlock(
   return { text: all.join('\n'), anchors };
 }
 
+/**
+ * In every list that starts with `anchor` and ends at the next `end` (on one line or, once prettier wrapped it,
+ * several), makes sure `mine` is there, inserting `insert` right after the anchor. Lists without `needs` are
+ * not the ones meant. Undefined when every list has it already.
+ */
+function afterEachAnchor(
+  file: string,
+  text: string,
+  anchor: string,
+  end: string,
+  mine: string,
+  insert: string,
+  needs?: string,
+): string | undefined {
+  let out = '';
+  let from = 0;
+  let lists = 0;
+  let changed = false;
+  for (let at = text.indexOf(anchor); at >= 0; at = text.indexOf(anchor, at + anchor.length)) {
+    const close = text.indexOf(end, at);
+    const list = text.slice(at, close < 0 ? text.length : close);
+    if (needs && !list.includes(needs)) continue;
+    lists++;
+    if (list.includes(mine)) continue;
+    out += text.slice(from, at + anchor.length) + insert;
+    from = at + anchor.length;
+    changed = true;
+  }
+  if (lists === 0) throw missing(file, `${anchor} ... ${needs ?? ''}${end}`);
+  return changed ? out + text.slice(from) : undefined;
+}
+
 const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The registrations of the platform's own files (one per file; files with lists of ports are found by their lines). */
@@ -220,26 +252,14 @@ export function registrations(root: string): Registration[] {
       file: 'platform/src/e2e/faults-processes.int.test.ts',
       what: "the edge's /ready checks",
       apply(text, n) {
-        const re = /identity: 'up'((?:, \w+: 'up')*) \}/;
-        const found = re.exec(text);
-        if (!found) throw missing(this.file, "identity: 'up' } in the /ready checks");
-        if (found[1]!.includes(` ${n.name}: 'up'`)) return undefined;
-        return text.replace(re, `identity: 'up'$1, ${n.name}: 'up' }`);
+        return afterEachAnchor(this.file, text, "identity: 'up'", '}', `${n.name}: 'up'`, `, ${n.name}: 'up'`);
       },
     },
     {
       file: 'platform/src/e2e/start.int.test.ts',
       what: 'the databases of an external PostgreSQL',
       apply(text, n) {
-        const re = /'identity'((?:, '\w+')*), 'bus'\]/g;
-        if (!re.test(text)) throw missing(this.file, "'identity', 'bus'] (the list of databases)");
-        let changed = false;
-        const out = text.replace(re, (all: string, more: string) => {
-          if (more.includes(`'${n.name}'`)) return all;
-          changed = true;
-          return `'identity'${more}, '${n.name}', 'bus']`;
-        });
-        return changed ? out : undefined;
+        return afterEachAnchor(this.file, text, "'identity'", ']', `'${n.name}'`, `, '${n.name}'`, "'bus'");
       },
     },
   ];
