@@ -92,6 +92,7 @@ function main(): void {
 Next:
   npm run compose          # builds, prints services/${names.name}/schema.graphql, recomposes supergraph.graphql
   npm test                 # or the new tests only: services/${names.name}/src
+  npm run deploy:render -- --out deploy/kubernetes/victori.yaml   # the release manifests with ${names.name}
   npm start                # ${names.name} runs with the others; its port is DEFAULT_PORTS.${names.name}
 Then replace the sample aggregate (src/modules/record) with the programme's own, keeping the shape
 (docs/module-shape.md), and add a row to platform/src/e2e/authz-matrix.int.test.ts for each new root field.`);
