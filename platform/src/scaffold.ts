@@ -88,11 +88,23 @@ function main(): void {
     // Records the new workspace in package-lock.json (npm ci in CI needs it); no new package is downloaded.
     execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts'], { cwd: root, stdio: 'inherit' });
   }
+  // The release manifests list every subgraph (deploy/kubernetes/victori.yaml is checked in and tested): rendered
+  // from the built code, so the new subgraph is built first.
+  if (existsSync(path.join(root, 'platform/src/deploy/render.ts')) && changedFiles.length > 0) {
+    execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+    execFileSync(process.execPath, ['platform/dist/deploy/render.js', '--out', 'deploy/kubernetes/victori.yaml'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+    out('  rendered    deploy/kubernetes/victori.yaml  (release manifests)');
+  }
   out(`
 Next:
   npm run compose          # builds, prints services/${names.name}/schema.graphql, recomposes supergraph.graphql
   npm test                 # or the new tests only: services/${names.name}/src
-  npm run deploy:render -- --out deploy/kubernetes/victori.yaml   # the release manifests with ${names.name}
   npm start                # ${names.name} runs with the others; its port is DEFAULT_PORTS.${names.name}
 Then replace the sample aggregate (src/modules/record) with the programme's own, keeping the shape
 (docs/module-shape.md), and add a row to platform/src/e2e/authz-matrix.int.test.ts for each new root field.`);

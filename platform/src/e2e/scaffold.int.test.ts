@@ -91,6 +91,7 @@ describe('npm run new:subgraph in a fresh copy of the repository', () => {
       'shared/src/events/contracts/index.ts',
       'platform/src/e2e/authz-matrix.int.test.ts',
       'services/hpv/src/service.ts',
+      'deploy/kubernetes/victori.yaml',
     ].filter((f) => statSync(path.join(copy, f), { throwIfNoEntry: false }));
     const once = fingerprint(copy, touched);
     const second = run(copy, ['platform/dist/scaffold.js', 'hpv', '--no-install']);
@@ -99,6 +100,7 @@ describe('npm run new:subgraph in a fresh copy of the repository', () => {
     expect(second.stdout).not.toMatch(/ registered /);
     expect(fingerprint(copy, touched)).toEqual(once);
 
+    expect(readFileSync(path.join(copy, 'deploy/kubernetes/victori.yaml'), 'utf8')).toMatch(/HPV_DATABASE_URL/);
     expect(readFileSync(path.join(copy, 'shared/src/config.ts'), 'utf8')).toMatch(/'identity', 'hpv'\] as const;[\s\S]*hpv: 4007,/);
     tsc(copy);
     // Tests and tools type-check too (npm run lint's tsc step), and the generated code passes the house lint.
