@@ -80,6 +80,9 @@ export const NOT_FOUND_THINGS = {
   'Pengiriman gagal': 'Failed delivery',
   'Laporan dosis': 'Declared dose',
   'Akun petugas': 'Staff account',
+  Pengaduan: 'Complaint',
+  'Tanya jawab': 'FAQ entry',
+  'Undangan survei': 'Survey invitation',
 } as const;
 export type NotFoundThing = keyof typeof NOT_FOUND_THINGS;
 

@@ -9,9 +9,6 @@ import {
   type Claims,
 } from '@victori/shared';
 
-const COMPLAINT = { id: 'Pengaduan', en: 'Complaint' };
-const FAQ = { id: 'Tanya jawab', en: 'FAQ entry' };
-
 /** What the policy needs of a complaint to decide (undefined when there is none). */
 export interface ComplaintScope {
   facilityId?: string | null;
@@ -48,7 +45,7 @@ export const feedbackPolicy = {
     if (claims.role === 'partner') throw partnersSeeAggregatesOnly();
     if (found === 'before') return;
     if (claims.role === 'admin') {
-      if (!found) throw notFound(COMPLAINT, 'id');
+      if (!found) throw notFound('Pengaduan', 'id');
       return;
     }
     if (found && claims.role === 'health-worker' && Boolean(found.facilityId) && claims.facilityId === found.facilityId) return;
@@ -61,7 +58,7 @@ export const feedbackPolicy = {
     allowRoles(claims, 'health-worker', 'admin');
     if (found === 'before') return;
     if (claims.role === 'admin') {
-      if (!found) throw notFound(COMPLAINT, 'id');
+      if (!found) throw notFound('Pengaduan', 'id');
       return;
     }
     if (!found || !found.facilityId || claims.facilityId !== found.facilityId) throw notYourFacility();
@@ -108,7 +105,7 @@ export const feedbackPolicy = {
 
   /** Unknown FAQ entry: NOT_FOUND for everyone (the FAQ is public). */
   faqNotFound(): AppError {
-    return notFound(FAQ, 'slug');
+    return notFound('Tanya jawab', 'slug');
   },
 
   /** The survey is the visitor's: citizens and the anonymous holder of the invitation; staff and partners never answer. */

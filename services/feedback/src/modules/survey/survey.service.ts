@@ -40,7 +40,7 @@ export async function answerSurvey(
   const now = ctx.feedback.now();
   return ctx.em.transactional(async (tx) => {
     const invitation = /^[A-Za-z0-9_-]{43}$/.test(input.token) ? await lockInvitation(tx, { token: input.token }) : undefined;
-    if (!invitation) throw notFound({ id: 'Undangan survei', en: 'Survey invitation' }, 'token');
+    if (!invitation) throw notFound('Undangan survei', 'token');
     if (invitation.answeredAt) {
       throw new AppError(
         ErrorCode.DUPLICATE,
