@@ -101,7 +101,14 @@ describe('npm run new:subgraph in a fresh copy of the repository', () => {
     expect(fingerprint(copy, touched)).toEqual(once);
 
     expect(readFileSync(path.join(copy, 'deploy/kubernetes/victori.yaml'), 'utf8')).toMatch(/HPV_DATABASE_URL/);
-    expect(readFileSync(path.join(copy, 'shared/src/config.ts'), 'utf8')).toMatch(/'identity', 'hpv'\] as const;[\s\S]*hpv: 4007,/);
+    // Appended to SERVICES, with the next free default port.
+    const config = readFileSync(path.join(copy, 'shared/src/config.ts'), 'utf8');
+    expect(config).toMatch(/, 'hpv'\] as const;/);
+    const ports = [...config.slice(config.indexOf('DEFAULT_PORTS')).matchAll(/^ {2}(\w+): (\d+),$/gm)].map(
+      (m) => [m[1], Number(m[2])] as const,
+    );
+    const hpvPort = ports.find(([name]) => name === 'hpv')?.[1];
+    expect(hpvPort).toBe(Math.max(...ports.filter(([name]) => name !== 'hpv').map(([, port]) => port)) + 1);
     tsc(copy);
     // Tests and tools type-check too (npm run lint's tsc step), and the generated code passes the house lint.
     execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.eslint.json'], { cwd: copy, encoding: 'utf8' });
