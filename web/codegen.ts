@@ -19,6 +19,13 @@ const config: CodegenConfig = {
       presetConfig: { fragmentMasking: false },
       config: { useTypeImports: true, enumsAsTypes: true, skipTypename: true },
     },
+    // Certificates and the verifier (lazy chunks), for the same reason.
+    'src/certs/gql/': {
+      documents: ['src/certs/operations.ts'],
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: { useTypeImports: true, enumsAsTypes: true, skipTypename: true },
+    },
   },
 };
 export default config;

@@ -1,5 +1,6 @@
 import { DeclaredDoseResolver } from './modules/declared/declared.resolver.js';
 import { buildFederatedSchema, createEventAdminResolver } from '@victori/shared';
+import { CertificateResolver } from './modules/certificate/certificate.resolver.js';
 import { DoseResolver } from './modules/dose/dose.resolver.js';
 import { ForecastResolver } from './modules/forecast/forecast.resolver.js';
 import { personReference } from './modules/person/person.reference.js';
@@ -16,6 +17,7 @@ export function buildImmunizationSchema() {
         ForecastResolver,
         DeclaredDoseResolver,
         DeliveryHealthResolver,
+        CertificateResolver,
       ],
     },
     { ...personReference },
