@@ -186,8 +186,8 @@ export async function assignComplaint(
   id: string,
   input: { handling?: string | null; note?: string | null },
 ): Promise<ComplaintRow> {
+  feedbackPolicy.handleComplaint(ctx.request.claims, 'before');
   const decide: Decide = (found) => feedbackPolicy.handleComplaint(ctx.request.claims, found);
-  decide('before');
   const handling = (input.handling ?? undefined) as Handling | undefined;
   if (handling !== undefined && !HANDLINGS.includes(handling)) {
     throw badInput('handling', { id: 'Penanganan harus SIMPLE, DESK atau FIELD', en: 'Handling must be SIMPLE, DESK or FIELD' });
@@ -207,37 +207,37 @@ export async function assignComplaint(
 }
 
 export async function startComplaint(ctx: FeedbackContext, id: string): Promise<ComplaintRow> {
+  feedbackPolicy.handleComplaint(ctx.request.claims, 'before');
   const decide: Decide = (found) => feedbackPolicy.handleComplaint(ctx.request.claims, found);
-  decide('before');
   return step(ctx, id, decide, 'start', () => ({ patch: {}, note: null }));
 }
 
 /** An answer to the citizen without a change of state (counts as the first response). */
 export async function replyToComplaint(ctx: FeedbackContext, id: string, message: string): Promise<ComplaintRow> {
+  feedbackPolicy.handleComplaint(ctx.request.claims, 'before');
   const decide: Decide = (found) => feedbackPolicy.handleComplaint(ctx.request.claims, found);
-  decide('before');
   const note = checkNote('message', message);
   return step(ctx, id, decide, 'reply', () => ({ patch: {}, note }));
 }
 
 export async function resolveComplaint(ctx: FeedbackContext, id: string, resolution: string): Promise<ComplaintRow> {
+  feedbackPolicy.handleComplaint(ctx.request.claims, 'before');
   const decide: Decide = (found) => feedbackPolicy.handleComplaint(ctx.request.claims, found);
-  decide('before');
   const text = checkNote('resolution', resolution);
   return step(ctx, id, decide, 'resolve', (_row, now) => ({ patch: { resolution: text, resolvedAt: now }, note: text }));
 }
 
 export async function rejectComplaint(ctx: FeedbackContext, id: string, reason: string): Promise<ComplaintRow> {
+  feedbackPolicy.handleComplaint(ctx.request.claims, 'before');
   const decide: Decide = (found) => feedbackPolicy.handleComplaint(ctx.request.claims, found);
-  decide('before');
   const text = checkNote('reason', reason);
   return step(ctx, id, decide, 'reject', (_row, now) => ({ patch: { rejectionReason: text, closedAt: now }, note: text }));
 }
 
 /** The citizen is not satisfied: within the reopening window, back to handling with a fresh resolution deadline. */
 export async function reopenComplaint(ctx: FeedbackContext, id: string, reason: string): Promise<ComplaintRow> {
+  feedbackPolicy.citizenStep(ctx.request.claims, 'before');
   const decide: Decide = (found) => feedbackPolicy.citizenStep(ctx.request.claims, found);
-  decide('before');
   const text = checkNote('reason', reason);
   return step(ctx, id, decide, 'reopen', (row, now) => {
     const decidedAt = row.status === 'RESOLVED' ? row.resolvedAt : row.closedAt;
@@ -257,8 +257,8 @@ export async function reopenComplaint(ctx: FeedbackContext, id: string, reason: 
 
 /** The citizen rates the resolution (1 to 5): the complaint is closed. */
 export async function rateComplaint(ctx: FeedbackContext, id: string, rating: number): Promise<ComplaintRow> {
+  feedbackPolicy.citizenStep(ctx.request.claims, 'before');
   const decide: Decide = (found) => feedbackPolicy.citizenStep(ctx.request.claims, found);
-  decide('before');
   if (!Number.isInteger(rating) || rating < 1 || rating > 5) throw badInput('rating', { id: 'Nilai 1 sampai 5', en: 'Rate from 1 to 5' });
   return step(ctx, id, decide, 'rate', (_row, now) => ({ patch: { rating, closedAt: now }, note: null }));
 }
