@@ -32,6 +32,8 @@ export default {
     '^@victori/immunization/simulator$': '<rootDir>/services/immunization/src/satusehat/simulator.ts',
     '^@victori/(booking|inventory|immunization|reporting|identity)/service$': '<rootDir>/services/$1/src/service.ts',
     '^@victori/(booking|inventory|immunization|reporting|identity)$': '<rootDir>/services/$1/src/index.ts',
+    '^@victori/feedback/service$': '<rootDir>/services/feedback/src/service.ts',
+    '^@victori/feedback$': '<rootDir>/services/feedback/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   globalSetup: '<rootDir>/platform/jest/global-setup.js',

@@ -176,6 +176,9 @@ export async function launchPlatform(options: LaunchOptions): Promise<LaunchedPl
     get identity() {
       return pidOf('identity');
     },
+    get feedback() {
+      return pidOf('feedback');
+    },
     get gateway() {
       return pidOf('gateway');
     },

@@ -132,6 +132,7 @@ runMain(async () => {
         immunization: port('immunization'),
         reporting: port('reporting'),
         identity: port('identity'),
+        feedback: port('feedback'),
         edge: env.int('EDGE_PORT', DEFAULT_EDGE_PORT, 1, 65535),
       },
       databaseUrls,

@@ -70,7 +70,7 @@ export class Env {
 
 export type Mode = 'development' | 'production' | 'test';
 
-export const SERVICES = ['booking', 'inventory', 'immunization', 'reporting', 'identity'] as const;
+export const SERVICES = ['booking', 'inventory', 'immunization', 'reporting', 'identity', 'feedback'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 export interface ServiceConfig {
@@ -103,6 +103,7 @@ export const DEFAULT_PORTS: Record<ServiceName | 'gateway', number> = {
   immunization: 4003,
   reporting: 4004,
   identity: 4006,
+  feedback: 4007,
 };
 
 /** The public front door (the edge): the one URL citizens' apps and partners use. */

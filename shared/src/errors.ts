@@ -124,6 +124,9 @@ export const NOT_FOUND_THINGS = {
   'Laporan dosis': 'Declared dose',
   'Akun petugas': 'Staff account',
   Sertifikat: 'Certificate',
+  Pengaduan: 'Complaint',
+  'Tanya jawab': 'FAQ entry',
+  'Undangan survei': 'Survey invitation',
 } as const;
 export type NotFoundThing = keyof typeof NOT_FOUND_THINGS;
 

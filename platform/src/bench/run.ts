@@ -64,6 +64,7 @@ async function main(): Promise<void> {
         immunization: await freePort(),
         reporting: await freePort(),
         identity: await freePort(),
+        feedback: await freePort(),
       } as Record<ServiceName | 'gateway' | 'edge', number>;
       const gatewayBase = {
         NODE_ENV: 'production',

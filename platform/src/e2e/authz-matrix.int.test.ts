@@ -415,6 +415,91 @@ const MATRIX: Record<string, Case | Case[]> = {
   },
   enrolTotp: { query: `mutation { enrolTotp { __typename } }`, expect: r(U, F, F, F, F, F, F) },
   verifyTotp: { query: `mutation { verifyTotp(code: "000000") { id } }`, expect: r(U, F, F, F, F, F, F) },
+  // ---- feedback (npm run new:subgraph feedback)
+  complaintCategories: { query: `{ complaintCategories { code } }`, expect: PUBLIC('OK') },
+  complaint: { query: `query($id: ID!) { complaint(id: $id) { id } }`, vars: () => ({ id: someId }), expect: r(U, F, F, F, F, A, F) },
+  myComplaints: { query: `{ myComplaints { id } }`, expect: r(U, 'SEEN', 'SEEN', F, F, F, F) },
+  complaintQueue: {
+    query: `query($f: ID) { complaintQueue(facilityId: $f) { id } }`,
+    vars: () => ({ f: MIROTO }),
+    expect: STAFF_A('SEEN'),
+  },
+  complaintCounts: {
+    query: `{ complaintCounts(from: "2026-01-01", to: "2026-12-31") { count } }`,
+    expect: r(U, F, F, F, F, 'SEEN', 'SEEN'),
+  },
+  submitComplaint: {
+    // Too short a description: whoever may complain about Miroto gets past the decision to the field error.
+    query: `mutation($i: SubmitComplaintInput!) { submitComplaint(input: $i) { id } }`,
+    vars: () => ({ i: { subjectType: 'FACILITY', facilityId: MIROTO, category: 'WAITING_TIME', description: 'x', channel: 'PHONE' } }),
+    expect: r(U, A, A, A, F, A, F),
+  },
+  assignComplaint: {
+    query: `mutation($id: ID!) { assignComplaint(id: $id) { id } }`,
+    vars: () => ({ id: someId }),
+    expect: r(U, F, F, F, F, A, F),
+  },
+  startComplaint: {
+    query: `mutation($id: ID!) { startComplaint(id: $id) { id } }`,
+    vars: () => ({ id: someId }),
+    expect: r(U, F, F, F, F, A, F),
+  },
+  replyToComplaint: {
+    query: `mutation($id: ID!) { replyToComplaint(id: $id, message: "Sedang kami periksa") { id } }`,
+    vars: () => ({ id: someId }),
+    expect: r(U, F, F, F, F, A, F),
+  },
+  resolveComplaint: {
+    query: `mutation($id: ID!) { resolveComplaint(id: $id, resolution: "Sudah diperbaiki") { id } }`,
+    vars: () => ({ id: someId }),
+    expect: r(U, F, F, F, F, A, F),
+  },
+  rejectComplaint: {
+    query: `mutation($id: ID!) { rejectComplaint(id: $id, reason: "Bukan kewenangan kami") { id } }`,
+    vars: () => ({ id: someId }),
+    expect: r(U, F, F, F, F, A, F),
+  },
+  // Only the complaint's own citizen reopens or rates it: a complaint that is nobody's is refused to all.
+  reopenComplaint: {
+    query: `mutation($id: ID!) { reopenComplaint(id: $id, reason: "Belum selesai") { id } }`,
+    vars: () => ({ id: someId }),
+    expect: r(U, F, F, F, F, F, F),
+  },
+  rateComplaint: {
+    query: `mutation($id: ID!) { rateComplaint(id: $id, rating: 5) { id } }`,
+    vars: () => ({ id: someId }),
+    expect: r(U, F, F, F, F, F, F),
+  },
+  faq: { query: `{ faq { slug } }`, expect: PUBLIC('SEEN') },
+  faqEntry: { query: `{ faqEntry(slug: "booking-how") { slug } }`, expect: PUBLIC(A) },
+  saveFaqEntry: {
+    query: `mutation { saveFaqEntry(input: { slug: "X", questionId: "", questionEn: "", answerId: "", answerEn: "", published: false }) { slug } }`,
+    expect: ADMIN(),
+  },
+  surveyElements: { query: `{ surveyElements { code } }`, expect: PUBLIC('OK') },
+  citySatisfaction: { query: `{ citySatisfaction { city { suppressed } } }`, expect: PUBLIC('OK') },
+  answerSurvey: {
+    // An unknown token: the visitor's side gets NOT_FOUND, staff and partners never answer.
+    query: `mutation($i: AnswerSurveyInput!) { answerSurvey(input: $i) { invitationId } }`,
+    vars: () => ({
+      i: {
+        token: 'x'.repeat(43),
+        requirements: 4,
+        procedure: 4,
+        completionTime: 4,
+        cost: 4,
+        serviceProduct: 4,
+        staffCompetence: 4,
+        staffConduct: 4,
+        complaintHandling: 4,
+        facilities: 4,
+      },
+    }),
+    expect: r(A, A, A, F, F, F, F),
+  },
+  feedbackFailedDeliveries: { query: `{ feedbackFailedDeliveries { id } }`, expect: ADMIN('SEEN') },
+  feedbackEventConsumers: { query: `{ feedbackEventConsumers { __typename } }`, expect: ADMIN('OK') },
+  retryFeedbackDelivery: { query: `mutation { retryFeedbackDelivery(id: "999999") { id } }`, expect: ADMIN() },
 };
 
 /** Every Query and Mutation root field of the committed supergraph. */

@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ServiceName } from '@victori/shared';
 import { gql } from '@victori/shared/testing';
 import pg from 'pg';
 import { person } from '../../../services/booking/src/testing/kit.js';
@@ -143,7 +144,7 @@ describe('npm start under process faults', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'victori-faults-'));
   let proc: ChildProcess;
   let out = '';
-  let ports: Record<'pg' | 'edge' | 'gateway' | (typeof SUBGRAPHS)[number], number>;
+  let ports: Record<'pg' | 'edge' | 'gateway' | (typeof SUBGRAPHS)[number] | ServiceName, number>;
   let edgeUrl: string;
   let citizen: string;
   let slots: string[] = [];
@@ -251,6 +252,7 @@ describe('npm start under process faults', () => {
       immunization: await freePort(),
       reporting: await freePort(),
       identity: await freePort(),
+      feedback: await freePort(),
     };
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -264,6 +266,7 @@ describe('npm start under process faults', () => {
       IMMUNIZATION_PORT: String(ports.immunization),
       REPORTING_PORT: String(ports.reporting),
       IDENTITY_PORT: String(ports.identity),
+      FEEDBACK_PORT: String(ports.feedback),
       LOG_LEVEL: 'warn',
       // Every read reaches its subgraph (no 2 s public cache hiding a dead one); one address books for many.
       GATEWAY_PUBLIC_CACHE_MS: '0',
@@ -338,7 +341,7 @@ describe('npm start under process faults', () => {
     expect(await res.json()).toEqual({
       status: 'ready',
       service: 'edge',
-      checks: { gateway: 'up', booking: 'up', inventory: 'up', immunization: 'up', reporting: 'up', identity: 'up' },
+      checks: { gateway: 'up', booking: 'up', inventory: 'up', immunization: 'up', reporting: 'up', identity: 'up', feedback: 'up' },
     });
   });
 

@@ -26,6 +26,7 @@ function startPlatform(
     IMMUNIZATION_PORT: String(ports.immunization),
     REPORTING_PORT: String(ports.reporting),
     IDENTITY_PORT: String(ports.identity),
+    FEEDBACK_PORT: String(ports.feedback),
     LOG_LEVEL: 'warn',
   };
   // Embedded PostgreSQL: no external database URLs.
@@ -88,6 +89,7 @@ describe('npm start', () => {
       immunization: await freePort(),
       reporting: await freePort(),
       identity: await freePort(),
+      feedback: await freePort(),
     };
     const first = startPlatform(dataDir, ports);
     const url = await first.ready;
@@ -116,7 +118,7 @@ describe('npm start', () => {
   test('with a DATABASE_URL for every service it uses that PostgreSQL and starts no embedded one', async () => {
     const prefix = uniquePrefix('external');
     const external: Record<string, string> = {};
-    for (const name of ['booking', 'inventory', 'immunization', 'reporting', 'identity', 'bus']) {
+    for (const name of ['booking', 'inventory', 'immunization', 'reporting', 'identity', 'feedback', 'bus']) {
       external[`${name.toUpperCase()}_DATABASE_URL`] = await ensureDatabase(testAdminUrl(), `${prefix}_${name}`);
     }
     const externalDir = mkdtempSync(path.join(tmpdir(), 'victori-external-'));
@@ -129,6 +131,7 @@ describe('npm start', () => {
       immunization: await freePort(),
       reporting: await freePort(),
       identity: await freePort(),
+      feedback: await freePort(),
     };
     const run = startPlatform(externalDir, ports, external);
     try {
@@ -138,7 +141,7 @@ describe('npm start', () => {
       expect(existsSync(path.join(externalDir, 'pg'))).toBe(false);
     } finally {
       expect(await stop(run.proc)).toBe(0);
-      for (const name of ['booking', 'inventory', 'immunization', 'reporting', 'identity', 'bus'])
+      for (const name of ['booking', 'inventory', 'immunization', 'reporting', 'identity', 'feedback', 'bus'])
         await dropDatabase(testAdminUrl(), `${prefix}_${name}`);
       rmSync(externalDir, { recursive: true, force: true });
     }

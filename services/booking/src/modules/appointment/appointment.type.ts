@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateScalar, DateTimeScalar, SexEnum } from '@victori/shared';
 import { VaccineProductRef } from '../../external/product.stub.js';
 import { Facility } from '../facility/facility.type.js';
@@ -40,6 +40,9 @@ export class AppointmentDose {
   status!: string;
 }
 
+// An entity so that feedback can add the visit's survey (Appointment.survey); not resolvable here: no
+// subgraph hands booking an appointment reference, so every appointment still comes through booking's policy.
+@Directive('@key(fields: "id", resolvable: false)')
 @ObjectType('Appointment', {
   description: 'A booked (or walk-in) place in a session; visible to the person who booked, the facility’s health workers and admins',
 })

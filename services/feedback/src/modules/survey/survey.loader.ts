@@ -1,0 +1,25 @@
+import DataLoader from 'dataloader';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { invitationsOfAppointments, totalsByFacility, type FacilityTotals, type InvitationRow } from './survey.store.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Per-request loaders: invitations by appointment, and the city's survey totals by period (one statement each). */
+export function createSurveyLoaders(em: EntityManager) {
+  return {
+    invitation: new DataLoader<string, InvitationRow | null>(async (appointmentIds) => {
+      const rows = await invitationsOfAppointments(em, { appointmentIds: appointmentIds.filter((id) => UUID.test(id)) });
+      const byId = new Map(rows.map((r) => [r.appointmentId, r]));
+      return appointmentIds.map((id) => byId.get(id) ?? null);
+    }),
+    /** Key: `${from}|${to}`; every facility's totals, since suppression is decided over the whole city. */
+    surveyTotals: new DataLoader<string, FacilityTotals[]>(async (periods) =>
+      Promise.all(
+        periods.map((p) => {
+          const [from, to] = p.split('|') as [string, string];
+          return totalsByFacility(em, { from, to });
+        }),
+      ),
+    ),
+  };
+}
