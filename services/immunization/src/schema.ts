@@ -4,10 +4,11 @@ import { DoseResolver } from './modules/dose/dose.resolver.js';
 import { ForecastResolver } from './modules/forecast/forecast.resolver.js';
 import { personReference } from './modules/person/person.reference.js';
 import { PersonResolver } from './modules/person/person.resolver.js';
+import { NationalDeliveryResolver } from './satusehat/national.resolver.js';
 
 export function buildImmunizationSchema() {
   return buildFederatedSchema(
-    { resolvers: [createEventAdminResolver('immunization'), PersonResolver, DoseResolver, ForecastResolver, DeclaredDoseResolver] },
+    { resolvers: [createEventAdminResolver('immunization'), PersonResolver, DoseResolver, ForecastResolver, DeclaredDoseResolver, NationalDeliveryResolver] },
     { ...personReference },
   );
 }

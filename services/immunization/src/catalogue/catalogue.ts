@@ -9,9 +9,17 @@ export interface Product {
   doseKinds: string[];
   minAgeMonths: number;
   maxAgeMonths?: number;
-  /** KFA (Kamus Farmasi dan Alat Kesehatan) product code, when known. */
+  /** KFA (Kamus Farmasi dan Alat Kesehatan) product code (93xxxxxx), when known. */
   kfaCode?: string;
+  /** Whether kfaCode was confirmed against KFA; an unconfirmed product is never sent (docs/satusehat.md). */
+  kfaConfirmed: boolean;
+  /** KFA vaccine group code (VGxx, SATUSEHAT's CVX-group coding in the KFA system), when confirmed. */
+  kfaGroup?: string;
   cvxCode?: string;
+  /** Route code in SATUSEHAT's WHO ATC/DDD route system (inj.intramuscular, inj.subcutaneous, O, ...). */
+  route?: string;
+  /** Volume of one dose in mL, when known (doseQuantity). */
+  doseMl?: number;
 }
 
 let products: Map<string, Product> | undefined;
@@ -28,7 +36,11 @@ export function productCatalogue(): Map<string, Product> {
         minAgeMonths: Number(r.min_age_months || 0),
         ...(r.max_age_months ? { maxAgeMonths: Number(r.max_age_months) } : {}),
         ...(r.kfa_code ? { kfaCode: r.kfa_code } : {}),
+        kfaConfirmed: r.kfa_status === 'CONFIRMED' && !!r.kfa_code,
+        ...(r.kfa_group ? { kfaGroup: r.kfa_group } : {}),
         ...(r.cvx_code ? { cvxCode: r.cvx_code } : {}),
+        ...(r.route ? { route: r.route } : {}),
+        ...(r.dose_ml ? { doseMl: Number(r.dose_ml) } : {}),
       },
     ]),
   );

@@ -3,9 +3,9 @@ import { notFound } from '@victori/shared';
 import { bookingPolicy } from '../../policy.js';
 import type { BookingContext } from '../../context.js';
 import { FacilityEntity } from './facility.entity.js';
-import { CreateFacilityInput, UpdateFacilityInput } from './facility.inputs.js';
+import { CreateFacilityInput, SatusehatIdsInput, UpdateFacilityInput } from './facility.inputs.js';
 import { toFacility } from './facility.mapper.js';
-import { createFacility, updateFacility } from './facility.service.js';
+import { createFacility, setFacilitySatusehatIds, updateFacility } from './facility.service.js';
 import { Facility, FacilityType } from './facility.type.js';
 
 @Resolver(() => Facility)
@@ -46,5 +46,15 @@ export class FacilityResolver {
   ): Promise<Facility> {
     bookingPolicy.manageFacilities(ctx.request.claims);
     return toFacility(await updateFacility(ctx.em, id, input));
+  }
+
+  @Mutation(() => Facility, { description: "Registers a facility's SATUSEHAT Organization and Location ids (national delivery needs both); admins" })
+  async setFacilitySatusehatIds(
+    @Ctx() ctx: BookingContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => SatusehatIdsInput) input: SatusehatIdsInput,
+  ): Promise<Facility> {
+    bookingPolicy.manageFacilities(ctx.request.claims);
+    return toFacility(await setFacilitySatusehatIds(ctx.em, id, input));
   }
 }
