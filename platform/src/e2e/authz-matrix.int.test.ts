@@ -170,6 +170,11 @@ const MATRIX: Record<string, Case | Case[]> = {
     expect: ADMIN(),
   },
   retryBookingDelivery: { query: `mutation { retryBookingDelivery(id: "999999") { id } }`, expect: ADMIN() },
+  setFacilitySatusehatIds: {
+    query: `mutation($id: ID!) { setFacilitySatusehatIds(id: $id, input: { organizationId: "x", locationId: "y" }) { id } }`,
+    vars: () => ({ id: someId }),
+    expect: ADMIN(),
+  },
   // ---- immunization: queries
   person: { query: `query($id: ID!) { person(id: $id) { id } }`, vars: (f) => ({ id: f.personIdA }), expect: PERSON_A() },
   doseRecords: {
@@ -202,6 +207,7 @@ const MATRIX: Record<string, Case | Case[]> = {
   },
   immunizationFailedDeliveries: { query: `{ immunizationFailedDeliveries { id } }`, expect: ADMIN('SEEN') },
   immunizationEventConsumers: { query: `{ immunizationEventConsumers { __typename } }`, expect: ADMIN('OK') },
+  nationalDeliveryBacklog: { query: `{ nationalDeliveryBacklog { __typename } }`, expect: ADMIN('SEEN') },
   // ---- immunization: mutations
   recordDose: {
     // Already given: DUPLICATE for Miroto's health worker; admins do not record doses.
@@ -222,6 +228,16 @@ const MATRIX: Record<string, Case | Case[]> = {
     query: `mutation($i: CorrectDoseInput!) { correctDose(input: $i) { __typename } }`,
     vars: (f) => ({ i: { doseRecordId: f.doseToCorrect, reason: 'salah entri' } }),
     expect: r(U, F, F, A, F, A, F),
+  },
+  retryNationalDelivery: {
+    // Not waiting for a fix: BAD_USER_INPUT after the decision, for the recording facility's health workers and admins.
+    query: `mutation($id: ID!) { retryNationalDelivery(doseRecordId: $id) { state } }`,
+    vars: (f) => ({ id: f.doseA }),
+    expect: STAFF_A(),
+  },
+  registerPractitionerNik: {
+    query: `mutation { registerPractitionerNik(accountId: "", nik: "1") { accountId } }`,
+    expect: ADMIN(),
   },
   recordAdverseEvent: {
     query: `mutation($i: RecordAdverseEventInput!) { recordAdverseEvent(input: $i) { id } }`,

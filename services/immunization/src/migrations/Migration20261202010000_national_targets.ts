@@ -15,6 +15,7 @@ export class Migration20261202010000_national_targets extends Migration {
     this.addSql(`alter table "national_delivery" add column "target" varchar(12) not null default 'SATUSEHAT';`);
     this.addSql(`alter table "national_delivery" add column "visit_key" varchar(200) null;`);
     this.addSql(`alter table "national_delivery" add column "problem" varchar(40) null;`);
+    this.addSql(`alter table "national_delivery" alter column "status" type varchar(16);`);
     this.addSql(`alter table "national_delivery" drop constraint if exists "national_delivery_dedupe_key_key";`);
     this.addSql(`alter table "national_delivery" add constraint "national_delivery_target_dedupe_key_unique" unique ("target", "dedupe_key");`);
     this.addSql(`drop index if exists "national_delivery_due";`);
