@@ -37,7 +37,8 @@ export function createClient(): Client {
           DueSession: (s) => (s.sessionId as string) ?? null,
           DoseForecast: () => null,
           ImmunizationForecast: () => null,
-          NationalDelivery: (d) => (d.doseRecordId as string) ?? null,
+          NationalDelivery: (d) =>
+            d.doseRecordId && d.target ? `${d.doseRecordId as string}:${d.target as string}` : ((d.doseRecordId as string) ?? null),
           SignInCodeRequest: () => null,
           AuthSession: () => null,
         },

@@ -314,8 +314,9 @@ export const MyRecords = graphql(`
           id
           name
         }
-        delivery {
+        deliveries {
           doseRecordId
+          target
           state
         }
       }

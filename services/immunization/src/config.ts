@@ -108,7 +108,8 @@ function loadPcareSettings(env: Env): PcareSettings {
   const production = env.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development') === 'production';
   if (delivery === 'on' && production) {
     for (const name of ['PCARE_BASE_URL', 'PCARE_CONS_ID', 'PCARE_SECRET_KEY', 'PCARE_USER_KEY', 'PCARE_USERNAME', 'PCARE_PASSWORD']) {
-      if (!env.optional(name)) throw new ConfigError(name, 'is required in production for BPJS PCare; set PCARE_DELIVERY=off to run without it');
+      if (!env.optional(name))
+        throw new ConfigError(name, 'is required in production for BPJS PCare; set PCARE_DELIVERY=off to run without it');
     }
   }
   return {
@@ -129,7 +130,10 @@ function loadPcareSettings(env: Env): PcareSettings {
 function kfaOverrides(env: Env): Map<string, string> {
   const raw = env.optional('SATUSEHAT_KFA_CODES') ?? '';
   const map = new Map<string, string>();
-  for (const part of raw.split(/[;,]/).map((p) => p.trim()).filter(Boolean)) {
+  for (const part of raw
+    .split(/[;,]/)
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [product, code] = part.split('=').map((x) => x.trim());
     if (!product || !code || !/^93\d{6}$/.test(code)) {
       throw new ConfigError('SATUSEHAT_KFA_CODES', 'must be PRODUCT=93xxxxxx entries separated by ;');

@@ -219,18 +219,18 @@ describe('doses in the national record (SATUSEHAT)', () => {
   async function nationalBcg(nik: string, givenOn: string): Promise<void> {
     // Stored by another provider (outside this simulator's checks of our own writes).
     sim.seedForeignImmunization({
-        resourceType: 'Immunization',
-        identifier: [{ system: 'https://rs-lain.example/fhir/sid/immunization', value: `bcg-${nik.slice(-4)}` }],
-        status: 'completed',
-        vaccineCode: { coding: [{ system: 'http://hl7.org/fhir/sid/cvx', code: '19', display: 'BCG' }] },
-        patient: { reference: 'Patient/P0001', identifier: { system: 'https://fhir.kemkes.go.id/id/nik', value: nik } },
-        occurrenceDateTime: `${givenOn}T03:00:00.000Z`,
-        location: { reference: 'Location/rs-kendal', display: 'RSUD Kendal' },
-        lotNumber: 'NAT-BCG-1',
-        performer: [{ actor: { reference: 'Practitioner/x' } }],
-        reasonCode: [{ coding: [{ code: 'IM-Dasar' }] }],
-        protocolApplied: [{ doseNumberPositiveInt: 1 }],
-      });
+      resourceType: 'Immunization',
+      identifier: [{ system: 'https://rs-lain.example/fhir/sid/immunization', value: `bcg-${nik.slice(-4)}` }],
+      status: 'completed',
+      vaccineCode: { coding: [{ system: 'http://hl7.org/fhir/sid/cvx', code: '19', display: 'BCG' }] },
+      patient: { reference: 'Patient/P0001', identifier: { system: 'https://fhir.kemkes.go.id/id/nik', value: nik } },
+      occurrenceDateTime: `${givenOn}T03:00:00.000Z`,
+      location: { reference: 'Location/rs-kendal', display: 'RSUD Kendal' },
+      lotNumber: 'NAT-BCG-1',
+      performer: [{ actor: { reference: 'Practitioner/x' } }],
+      reasonCode: [{ coding: [{ code: 'IM-Dasar' }] }],
+      protocolApplied: [{ doseNumberPositiveInt: 1 }],
+    });
   }
 
   async function childWithNik(name: string): Promise<{ id: string; nik: string }> {

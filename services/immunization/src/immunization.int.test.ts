@@ -234,7 +234,6 @@ describe('the immunization registry through the gateway', () => {
         doseKind: 'HB0',
         productCode: 'HB0',
         lotNumber: 'HB-2026-01',
-        expirationDate: '2030-01-31',
         expirationDate: addDays(today, 300),
         administeredAt: atNoon(childBorn),
       },
@@ -413,11 +412,18 @@ describe('the immunization registry through the gateway', () => {
     const before = await call<{ deliveryStatus: { state: string }[] }>('parent', STATUS, { id: childId });
     expect(before.data!.deliveryStatus.map((d) => d.state).sort()).toEqual(['PENDING', 'PENDING', 'PENDING', 'SUPERSEDED']);
     // The identities SATUSEHAT needs: the facility's ids (booking's event in a running platform) and the vaccinators' NIKs.
-    await db().transactional((tx) => rememberFacilityIds(tx, { facilityId: MIROTO, satusehatOrganizationId: '100026002', satusehatLocationId: LOC }));
-    await db().transactional((tx) => rememberFacilityIds(tx, { facilityId: BANDARHARJO, satusehatOrganizationId: '100026003', satusehatLocationId: LOC3 }));
+    await db().transactional((tx) =>
+      rememberFacilityIds(tx, { facilityId: MIROTO, satusehatOrganizationId: '100026002', satusehatLocationId: LOC }),
+    );
+    await db().transactional((tx) =>
+      rememberFacilityIds(tx, { facilityId: BANDARHARJO, satusehatOrganizationId: '100026003', satusehatLocationId: LOC3 }),
+    );
     sim.registerFacility('100026002', LOC);
     sim.registerFacility('100026003', LOC3);
-    for (const [sub, serial] of [['hw-miroto', 41], ['hw-bandarharjo', 42]] as const) {
+    for (const [sub, serial] of [
+      ['hw-miroto', 41],
+      ['hw-bandarharjo', 42],
+    ] as const) {
       const res = await call('admin', `mutation($a: ID!, $n: String!) { registerPractitionerNik(accountId: $a, nik: $n) { accountId } }`, {
         a: sub,
         n: makeNik('337401', '1980-01-01', 'FEMALE', serial),
@@ -425,7 +431,12 @@ describe('the immunization registry through the gateway', () => {
       expect(res.errors).toBeUndefined();
     }
     const settings = loadImmunizationSettings(
-      new Env({ SATUSEHAT_BASE_URL: sim.url, SATUSEHAT_AUTH_URL: sim.authUrl, SATUSEHAT_KFA_CODES: simulatorKfaCodes(), GATEWAY_URL: platform.gatewayUrl }),
+      new Env({
+        SATUSEHAT_BASE_URL: sim.url,
+        SATUSEHAT_AUTH_URL: sim.authUrl,
+        SATUSEHAT_KFA_CODES: simulatorKfaCodes(),
+        GATEWAY_URL: platform.gatewayUrl,
+      }),
     );
     const worker = new DeliveryWorker(platform.services.immunization.runtime.orm, vault, settings, createLogger('test', 'silent'));
     await worker.drain();
@@ -446,11 +457,9 @@ describe('the immunization registry through the gateway', () => {
       },
       protocolApplied: [{ doseNumberPositiveInt: 1 }],
     });
-    expect((hb0.reasonCode as { coding: { system: string; code: string }[] }[])[0]!.coding.map((c) => `${c.system.split('/').pop()} ${c.code}`)).toEqual([
-      'immunization-reason IM-Rutin',
-      'immunization-reason IM-Dasar',
-      'immunization-routine-timing IM-Ideal',
-    ]);
+    expect(
+      (hb0.reasonCode as { coding: { system: string; code: string }[] }[])[0]!.coding.map((c) => `${c.system.split('/').pop()} ${c.code}`),
+    ).toEqual(['immunization-reason IM-Rutin', 'immunization-reason IM-Dasar', 'immunization-routine-timing IM-Ideal']);
     // Where each record stands in each national system (PCare is not worked off in this test: queued).
     const both = await call<{ doseRecords: { deliveries: { target: string; state: string }[] }[] }>(
       'parent',

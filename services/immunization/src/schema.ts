@@ -8,7 +8,16 @@ import { NationalDeliveryResolver } from './satusehat/national.resolver.js';
 
 export function buildImmunizationSchema() {
   return buildFederatedSchema(
-    { resolvers: [createEventAdminResolver('immunization'), PersonResolver, DoseResolver, ForecastResolver, DeclaredDoseResolver, NationalDeliveryResolver] },
+    {
+      resolvers: [
+        createEventAdminResolver('immunization'),
+        PersonResolver,
+        DoseResolver,
+        ForecastResolver,
+        DeclaredDoseResolver,
+        NationalDeliveryResolver,
+      ],
+    },
     { ...personReference },
   );
 }

@@ -68,7 +68,12 @@ export const immunizationService: ServiceDefinition<ImmunizationContext> = {
   prometheus: (metrics, runtime) => {
     const health = () => {
       const settings = immunizationSettings(runtime.config);
-      return deliveryHealth(runtime.orm.em.fork() as EntityManager, settings.satusehat.stuckAfterMs, targetsOn(settings).length ? 'on' : 'off', targetsOn(settings));
+      return deliveryHealth(
+        runtime.orm.em.fork() as EntityManager,
+        settings.satusehat.stuckAfterMs,
+        targetsOn(settings).length ? 'on' : 'off',
+        targetsOn(settings),
+      );
     };
     metrics.gauge('victori_national_delivery_backlog', 'Dose records waiting to reach SATUSEHAT', [], async () => [
       { labels: {}, value: (await health()).backlog },

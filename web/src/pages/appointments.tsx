@@ -11,7 +11,7 @@ import { BirthDateInputs, ErrorSummary, mistakeFor, t, useLanguage } from '../ui
 type Appointment = MyAppointmentsQuery['myAppointments'][number];
 type Choice = { slotId: string; date: string; time: string; place: string };
 
-/** Signed in: the account's appointments and each dose record's delivery to SATUSEHAT, in words. */
+/** Signed in: the account's appointments and where each dose record stands in SATUSEHAT and BPJS PCare, in words. */
 function SignedInRecords(): preact.JSX.Element | null {
   const [r] = useQuery({ query: MyRecords });
   if (!r.data) return null;
@@ -33,7 +33,12 @@ function SignedInRecords(): preact.JSX.Element | null {
             {r.data.myPerson.doseRecords.map((d) => (
               <li key={d.id} class="card">
                 {d.antigen} {d.doseNumber} · {d.administeredAt.slice(0, 10)} · {d.product?.name ?? '—'} · {d.facility?.name ?? '—'}:{' '}
-                <strong>{t(`mine.delivery.${d.delivery.state}`)}</strong>
+                {d.deliveries.map((n, i) => (
+                  <span key={n.target}>
+                    {i > 0 && ' · '}
+                    {t(`mine.target.${n.target}`)}: <strong>{t(`mine.delivery.${n.state}`)}</strong>
+                  </span>
+                ))}
               </li>
             ))}
           </ul>

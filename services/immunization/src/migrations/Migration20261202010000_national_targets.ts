@@ -17,7 +17,9 @@ export class Migration20261202010000_national_targets extends Migration {
     this.addSql(`alter table "national_delivery" add column "problem" varchar(40) null;`);
     this.addSql(`alter table "national_delivery" alter column "status" type varchar(16);`);
     this.addSql(`alter table "national_delivery" drop constraint if exists "national_delivery_dedupe_key_key";`);
-    this.addSql(`alter table "national_delivery" add constraint "national_delivery_target_dedupe_key_unique" unique ("target", "dedupe_key");`);
+    this.addSql(
+      `alter table "national_delivery" add constraint "national_delivery_target_dedupe_key_unique" unique ("target", "dedupe_key");`,
+    );
     this.addSql(`drop index if exists "national_delivery_due";`);
     this.addSql(`create index "national_delivery_due" on "national_delivery" ("target", "next_attempt_at") where "status" = 'PENDING';`);
     this.addSql(`create index "national_delivery_visit" on "national_delivery" ("target", "visit_key") where "status" = 'PENDING';`);

@@ -50,7 +50,9 @@ export class PcareClient {
     } catch (error) {
       const name = error instanceof Error ? error.name : '';
       throw new DeliveryError(
-        name === 'TimeoutError' ? `PCare: no answer within ${s.timeoutMs} ms` : `PCare network error: ${error instanceof Error ? error.message : String(error)}`,
+        name === 'TimeoutError'
+          ? `PCare: no answer within ${s.timeoutMs} ms`
+          : `PCare network error: ${error instanceof Error ? error.message : String(error)}`,
         false,
       );
     }
@@ -89,7 +91,8 @@ export class PcareClient {
   async registrationsOn(day: string): Promise<PcareRegistration[]> {
     const all: PcareRegistration[] = [];
     for (let start = 0; start < 5000; start += 100) {
-      const page = (await this.call<{ count: number; list: PcareRegistration[] }>('GET', `/pendaftaran/tglDaftar/${day}/${start}/100`)).data;
+      const page = (await this.call<{ count: number; list: PcareRegistration[] }>('GET', `/pendaftaran/tglDaftar/${day}/${start}/100`))
+        .data;
       all.push(...(page?.list ?? []));
       if (!page || page.list.length < 100) break;
     }

@@ -52,8 +52,12 @@ describe('delivery to BPJS PCare: signed requests, one registration per visit, i
     pcare.reset();
     satusehat.reset();
     satusehat.registerFacility(ORG, LOC);
-    await em().execute(`truncate national_delivery, national_visit, dose_record, person, outbox, satusehat_facility, satusehat_practitioner`);
-    await em().transactional((tx) => rememberFacilityIds(tx, { facilityId: MIROTO, satusehatOrganizationId: ORG, satusehatLocationId: LOC }));
+    await em().execute(
+      `truncate national_delivery, national_visit, dose_record, person, outbox, satusehat_facility, satusehat_practitioner`,
+    );
+    await em().transactional((tx) =>
+      rememberFacilityIds(tx, { facilityId: MIROTO, satusehatOrganizationId: ORG, satusehatLocationId: LOC }),
+    );
     await registerPractitionerNik(em(), { role: 'admin', sub: 'a' }, vault, 'hw-1', makeNik('337401', '1985-11-20', 'FEMALE', 501));
   });
 
@@ -115,7 +119,7 @@ describe('delivery to BPJS PCare: signed requests, one registration per visit, i
     );
 
   async function runUntilDelivered(w: DeliveryWorker, target = 'PCARE', limitMs = 30_000): Promise<void> {
-    for (const until = Date.now() + limitMs; Date.now() < until; ) {
+    for (const until = Date.now() + limitMs; Date.now() < until;) {
       await w.processOnce();
       if (!(await states(target)).PENDING) return;
       await new Promise((r) => setTimeout(r, 5));
@@ -135,7 +139,7 @@ describe('delivery to BPJS PCare: signed requests, one registration per visit, i
     const w = newWorker();
     if (outageMs > 0) {
       pcare.setMode(mode);
-      for (const until = Date.now() + outageMs; Date.now() < until; ) {
+      for (const until = Date.now() + outageMs; Date.now() < until;) {
         await w.processOnce();
         await new Promise((r) => setTimeout(r, 5));
       }
@@ -221,7 +225,9 @@ describe('delivery to BPJS PCare: signed requests, one registration per visit, i
     await personWithDoses([{ kind: 'PRIMARY_1', product: 'PFIZER', at: '2026-03-02T02:00:00Z' }]);
     const w = newWorker('PCARE', { PCARE_SECRET_KEY: 'not-the-secret' });
     await w.processOnce();
-    const [row] = await em().execute<{ status: string; last_error: string }[]>(`select status, last_error from national_delivery where target = 'PCARE'`);
+    const [row] = await em().execute<{ status: string; last_error: string }[]>(
+      `select status, last_error from national_delivery where target = 'PCARE'`,
+    );
     expect(row).toEqual({ status: 'PENDING', last_error: 'PCare 401: X-signature tidak valid' });
     expect(pcare.registrations).toHaveLength(0);
   });
@@ -242,11 +248,16 @@ describe('delivery to BPJS PCare: signed requests, one registration per visit, i
       const res = await fetch(`${pcare.url}/peserta/nik/${nik}`, {
         headers: Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as Record<string, string>,
       });
-      return { timestamp: all['X-timestamp']!, body: (await res.json()) as { metaData: { code: number; message: string }; response: string | null } };
+      return {
+        timestamp: all['X-timestamp']!,
+        body: (await res.json()) as { metaData: { code: number; message: string }; response: string | null },
+      };
     };
     const ok = await call({});
     expect(ok.body.metaData.code).toBe(200);
-    expect(pcareDecrypt<{ noKartu: string }>(ok.body.response!, c.consId, c.secretKey, ok.timestamp).noKartu).toBe(PcareSimulator.cardOf(nik));
+    expect(pcareDecrypt<{ noKartu: string }>(ok.body.response!, c.consId, c.secretKey, ok.timestamp).noKartu).toBe(
+      PcareSimulator.cardOf(nik),
+    );
     for (const [headers, message] of [
       [{ 'X-signature': 'AAAA' }, 'X-signature tidak valid'],
       [{ 'X-timestamp': String(Math.floor(Date.now() / 1000) - 3600) }, 'X-timestamp tidak valid'],

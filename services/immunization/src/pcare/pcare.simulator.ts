@@ -134,7 +134,10 @@ export class PcareSimulator {
       res.writeHead(status, { 'content-type': 'application/json' });
       const c = this.credentials;
       res.end(
-        JSON.stringify({ response: response === null ? null : pcareEncrypt(response, c.consId, c.secretKey, timestamp), metaData: { message, code } }),
+        JSON.stringify({
+          response: response === null ? null : pcareEncrypt(response, c.consId, c.secretKey, timestamp),
+          metaData: { message, code },
+        }),
       );
     };
     const problem = this.authProblem(req);
@@ -185,7 +188,13 @@ export class PcareSimulator {
       return [
         200,
         'OK',
-        { noKartu: PcareSimulator.cardOf(nik), noKTP: nik, aktif: true, ketAktif: 'AKTIF', kdProviderPst: { kdProvider: '0171B011', nmProvider: 'PKM SIMULATOR' } },
+        {
+          noKartu: PcareSimulator.cardOf(nik),
+          noKTP: nik,
+          aktif: true,
+          ketAktif: 'AKTIF',
+          kdProviderPst: { kdProvider: '0171B011', nmProvider: 'PKM SIMULATOR' },
+        },
       ];
     }
     const list = /^\/pendaftaran\/tglDaftar\/(\d{2}-\d{2}-\d{4})\/(\d+)\/(\d+)$/.exec(path);
@@ -197,7 +206,12 @@ export class PcareSimulator {
         'OK',
         {
           count: day.length,
-          list: page.map((r) => ({ noUrut: r.noUrut, tglDaftar: r.tglDaftar, peserta: { noKartu: r.noKartu }, poli: { kdPoli: r.kdPoli } })),
+          list: page.map((r) => ({
+            noUrut: r.noUrut,
+            tglDaftar: r.tglDaftar,
+            peserta: { noKartu: r.noKartu },
+            poli: { kdPoli: r.kdPoli },
+          })),
         },
       ];
     }

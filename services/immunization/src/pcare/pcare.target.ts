@@ -49,7 +49,8 @@ export class PcareTarget implements TargetDriver {
     if (given.length === 0 || !unit.person) return outcomes;
     const person = unit.person;
     const notParticipant = (message: string) => {
-      for (const { row } of given) outcomes.set(row.id, { kind: 'not-applicable', error: new DeliveryError(message, true, 'NOT_A_PARTICIPANT') });
+      for (const { row } of given)
+        outcomes.set(row.id, { kind: 'not-applicable', error: new DeliveryError(message, true, 'NOT_A_PARTICIPANT') });
       return outcomes;
     };
     if (!person.nik_encrypted) return notParticipant('no NIK to find a BPJS participant by');
@@ -84,10 +85,10 @@ export class PcareTarget implements TargetDriver {
         rujukBalik: 0,
         kdTkp: '10',
       });
-      await em.execute(`update national_visit set remote_id = ?, status = 'FINISHED', finished_at = now() where target = 'PCARE' and visit_key = ?`, [
-        noUrut,
-        unit.visitKey,
-      ]);
+      await em.execute(
+        `update national_visit set remote_id = ?, status = 'FINISHED', finished_at = now() where target = 'PCARE' and visit_key = ?`,
+        [noUrut, unit.visitKey],
+      );
     }
     for (const { row } of given) outcomes.set(row.id, { kind: 'delivered', remoteId: `${day}/${noUrut}` });
     return outcomes;

@@ -54,7 +54,9 @@ describe('delivery to SATUSEHAT: identities, visits, codes; it survives outages 
     await em().execute(
       `truncate national_delivery, national_visit, dose_record, person, outbox, satusehat_facility, satusehat_practitioner`,
     );
-    await em().transactional((tx) => rememberFacilityIds(tx, { facilityId: MIROTO, satusehatOrganizationId: ORG, satusehatLocationId: LOC }));
+    await em().transactional((tx) =>
+      rememberFacilityIds(tx, { facilityId: MIROTO, satusehatOrganizationId: ORG, satusehatLocationId: LOC }),
+    );
     await registerPractitionerNik(em(), admin, vault, 'hw-1', HW_NIK);
   });
 
@@ -134,7 +136,9 @@ describe('delivery to SATUSEHAT: identities, visits, codes; it survives outages 
       if (!(await states()).PENDING && Number(open!.n) === 0) return;
       await new Promise((r) => setTimeout(r, 5));
     }
-    throw new Error(`still pending after ${limitMs} ms: ${JSON.stringify(await states())} ${JSON.stringify(await em().execute(`select status, problem, last_error from national_delivery where target='SATUSEHAT'`))} ${JSON.stringify(await em().execute(`select * from national_visit`))}`);
+    throw new Error(
+      `still pending after ${limitMs} ms: ${JSON.stringify(await states())} ${JSON.stringify(await em().execute(`select status, problem, last_error from national_delivery where target='SATUSEHAT'`))} ${JSON.stringify(await em().execute(`select * from national_visit`))}`,
+    );
   }
 
   const ours = (key: string) => sim.byIdentifier(`victori:${key}`);
@@ -221,8 +225,15 @@ describe('delivery to SATUSEHAT: identities, visits, codes; it survives outages 
     expect(newborns[0]!.resource).toMatchObject({ gender: 'female', birthDate: '2026-01-04', multipleBirthInteger: 0 });
     const [encounter] = [...sim.encounters.values()];
     expect(encounter).toMatchObject({ status: 'finished', subject: { reference: `Patient/${newborns[0]!.id}` } });
-    const writes = sim.received.filter((r) => r.method !== 'GET' && (r.path.startsWith('/Encounter') || r.path.startsWith('/Immunization')));
-    expect(writes.map((r) => `${r.method} ${r.path.split('/')[1]}`)).toEqual(['POST Encounter', 'POST Immunization', 'POST Immunization', 'PUT Encounter']);
+    const writes = sim.received.filter(
+      (r) => r.method !== 'GET' && (r.path.startsWith('/Encounter') || r.path.startsWith('/Immunization')),
+    );
+    expect(writes.map((r) => `${r.method} ${r.path.split('/')[1]}`)).toEqual([
+      'POST Encounter',
+      'POST Immunization',
+      'POST Immunization',
+      'PUT Encounter',
+    ]);
     for (const r of [hb0, bcg]) {
       const stored = ours(r.dedupeKey)[0]!;
       expect(stored.encounter).toEqual({ reference: `Encounter/${encounter!.id}` });
@@ -234,7 +245,9 @@ describe('delivery to SATUSEHAT: identities, visits, codes; it survives outages 
         ]),
       );
     }
-    expect(ours(bcg.dedupeKey)[0]!.route).toEqual({ coding: [{ system: ROUTE_SYSTEM, code: 'inj.intradermal', display: 'Injection Intradermal' }] });
+    expect(ours(bcg.dedupeKey)[0]!.route).toEqual({
+      coding: [{ system: ROUTE_SYSTEM, code: 'inj.intradermal', display: 'Injection Intradermal' }],
+    });
   });
 
   test('what is sent is what SATUSEHAT asks for: KFA, CVX, route, dose, times, identifiers, performer, location', async () => {
@@ -337,7 +350,9 @@ describe('delivery to SATUSEHAT: identities, visits, codes; it survives outages 
     const w = newWorker();
     await w.processOnce();
     expect(await row(first!.id)).toMatchObject({ status: 'FAILED', problem: 'FACILITY_NOT_REGISTERED' });
-    await em().transactional((tx) => rememberFacilityIds(tx, { facilityId: MIROTO, satusehatOrganizationId: ORG, satusehatLocationId: LOC }));
+    await em().transactional((tx) =>
+      rememberFacilityIds(tx, { facilityId: MIROTO, satusehatOrganizationId: ORG, satusehatLocationId: LOC }),
+    );
     expect(await row(first!.id)).toMatchObject({ status: 'PENDING' });
     await w.processOnce();
     expect(await row(first!.id)).toMatchObject({ status: 'FAILED', problem: 'EXPIRATION_DATE_MISSING' });
@@ -364,7 +379,11 @@ describe('delivery to SATUSEHAT: identities, visits, codes; it survives outages 
     sim.nextMatching(1, { method: 'POST', path: '/Immunization' }, { kind: 'reject', message: 'lotNumber unknown to KFA' });
     const w = newWorker();
     await w.processOnce();
-    expect(await row(record!.id)).toMatchObject({ status: 'FAILED', problem: 'REJECTED', last_error: 'SATUSEHAT 400: lotNumber unknown to KFA' });
+    expect(await row(record!.id)).toMatchObject({
+      status: 'FAILED',
+      problem: 'REJECTED',
+      last_error: 'SATUSEHAT 400: lotNumber unknown to KFA',
+    });
     await w.processOnce(); // failed rows are not retried by themselves
     expect(await states()).toEqual({ FAILED: 1 });
     // Corrected by the vaccinator who gave it (the performer SATUSEHAT is told of).
@@ -428,8 +447,10 @@ describe('delivery to SATUSEHAT: identities, visits, codes; it survives outages 
     beforeEach(async () => {
       const [record] = await recordDoses(1);
       await runUntilSettled(newWorker());
-      const { id: _id, meta: _meta, ...rest } = ours(record!.dedupeKey)[0]!;
-      valid = { ...rest, identifier: [{ system: `http://sys-ids.kemkes.go.id/immunization/${ORG}`, value: 'another-dose' }] } as FhirResource;
+      valid = structuredClone(ours(record!.dedupeKey)[0]!);
+      delete valid.id;
+      delete valid.meta;
+      valid.identifier = [{ system: `http://sys-ids.kemkes.go.id/immunization/${ORG}`, value: 'another-dose' }];
       const res = await fetch(`${sim.authUrl}/accesstoken?grant_type=client_credentials`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -449,17 +470,37 @@ describe('delivery to SATUSEHAT: identities, visits, codes; it survives outages 
     });
 
     test.each<[string, (r: Record<string, unknown>) => void, string]>([
-      ['fractional seconds in occurrenceDateTime (the old payload)', (r) => (r.occurrenceDateTime = '2026-01-05T03:00:00.000Z'), 'YYYY-MM-DDThh:mm:ss+00:00'],
+      [
+        'fractional seconds in occurrenceDateTime (the old payload)',
+        (r) => (r.occurrenceDateTime = '2026-01-05T03:00:00.000Z'),
+        'YYYY-MM-DDThh:mm:ss+00:00',
+      ],
       ['no KFA product coding', (r) => (r.vaccineCode = { coding: [{ system: CVX_SYSTEM, code: '208' }] }), 'KFA product code'],
       ['a KFA code unknown to KFA', (r) => (r.vaccineCode = { coding: [{ system: KFA_SYSTEM, code: '93000000' }] }), 'not a known product'],
-      ['our own identifier system', (r) => (r.identifier = [{ system: 'https://victori.semarangkota.go.id/fhir/sid/immunization', value: 'x' }]), 'identifier.system'],
-      ['a performer that is no IHS Practitioner', (r) => (r.performer = [{ actor: { reference: 'Practitioner/health-worker-dev' } }]), 'Practitioner'],
+      [
+        'our own identifier system',
+        (r) => (r.identifier = [{ system: 'https://victori.semarangkota.go.id/fhir/sid/immunization', value: 'x' }]),
+        'identifier.system',
+      ],
+      [
+        'a performer that is no IHS Practitioner',
+        (r) => (r.performer = [{ actor: { reference: 'Practitioner/health-worker-dev' } }]),
+        'Practitioner',
+      ],
       ['our facility uuid as Location', (r) => (r.location = { reference: `Location/${MIROTO}` }), 'registered SATUSEHAT Location'],
       ['no Encounter', (r) => delete r.encounter, 'Encounter'],
       ['no expirationDate', (r) => delete r.expirationDate, 'expirationDate'],
       ['primarySource false without reportOrigin', (r) => (r.primarySource = false), 'reportOrigin'],
-      ['IM-Ideal in the reason code system', (r) => (r.reasonCode = [{ coding: [{ system: REASON_SYSTEM, code: 'IM-Ideal' }] }]), 'IM-Ideal'],
-      ['a route outside the ATC/DDD route codes', (r) => (r.route = { coding: [{ system: 'http://snomed.info/sct', code: '78421000' }] }), 'route'],
+      [
+        'IM-Ideal in the reason code system',
+        (r) => (r.reasonCode = [{ coding: [{ system: REASON_SYSTEM, code: 'IM-Ideal' }] }]),
+        'IM-Ideal',
+      ],
+      [
+        'a route outside the ATC/DDD route codes',
+        (r) => (r.route = { coding: [{ system: 'http://snomed.info/sct', code: '78421000' }] }),
+        'route',
+      ],
       ['a dose quantity that is not a number (FHIR schema)', (r) => (r.doseQuantity = { value: '0.3', unit: 'mL' }), 'FHIR R4 schema'],
       ['an element FHIR R4 does not have (FHIR schema)', (r) => (r.vaccine = 'x'), 'FHIR R4 schema'],
     ])('%s: 400 with an OperationOutcome', async (_name, spoil, says) => {
@@ -475,7 +516,9 @@ describe('delivery to SATUSEHAT: identities, visits, codes; it survives outages 
     test('without a token: 401 as Apigee answers', async () => {
       const res = await post(valid, false);
       expect(res.status).toBe(401);
-      expect(await res.json()).toEqual({ fault: { faultstring: 'Invalid access token', detail: { errorcode: 'oauth.v2.InvalidAccessToken' } } });
+      expect(await res.json()).toEqual({
+        fault: { faultstring: 'Invalid access token', detail: { errorcode: 'oauth.v2.InvalidAccessToken' } },
+      });
     });
   });
 });

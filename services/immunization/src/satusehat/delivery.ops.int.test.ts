@@ -26,7 +26,10 @@ describe('where npm start sends dose records', () => {
       const tokenRes = await fetch(`${link.env.SATUSEHAT_AUTH_URL}/accesstoken?grant_type=client_credentials`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ client_id: link.env.SATUSEHAT_CLIENT_ID!, client_secret: link.env.SATUSEHAT_CLIENT_SECRET! }).toString(),
+        body: new URLSearchParams({
+          client_id: link.env.SATUSEHAT_CLIENT_ID!,
+          client_secret: link.env.SATUSEHAT_CLIENT_SECRET!,
+        }).toString(),
       });
       const { access_token } = (await tokenRes.json()) as { access_token: string };
       const url = `${link.env.SATUSEHAT_BASE_URL}/Patient?identifier=https://fhir.kemkes.go.id/id/nik|3374011204909001`;
@@ -55,11 +58,13 @@ describe('where npm start sends dose records', () => {
     expect(real.env).toEqual({});
     // Secrets only from configuration: production without the client credentials does not start.
     expect(() => loadImmunizationSettings(new Env({ ...production, PCARE_DELIVERY: 'off' }))).toThrow(/SATUSEHAT_CLIENT_ID is required/);
-    expect(() =>
-      loadImmunizationSettings(new Env({ ...production, SATUSEHAT_CLIENT_ID: 'c', SATUSEHAT_CLIENT_SECRET: 's' })),
-    ).toThrow(/PCARE_CONS_ID is required/);
-    expect(loadImmunizationSettings(new Env({ ...production, PCARE_DELIVERY: 'off', SATUSEHAT_CLIENT_ID: 'c', SATUSEHAT_CLIENT_SECRET: 's' })).satusehat)
-      .toMatchObject({ authUrl: 'https://api-satusehat.kemkes.go.id/oauth2/v1', clientId: 'c', clientSecret: 's' });
+    expect(() => loadImmunizationSettings(new Env({ ...production, SATUSEHAT_CLIENT_ID: 'c', SATUSEHAT_CLIENT_SECRET: 's' }))).toThrow(
+      /PCARE_CONS_ID is required/,
+    );
+    expect(
+      loadImmunizationSettings(new Env({ ...production, PCARE_DELIVERY: 'off', SATUSEHAT_CLIENT_ID: 'c', SATUSEHAT_CLIENT_SECRET: 's' }))
+        .satusehat,
+    ).toMatchObject({ authUrl: 'https://api-satusehat.kemkes.go.id/oauth2/v1', clientId: 'c', clientSecret: 's' });
   });
 
   test('the service itself refuses to start in production without SATUSEHAT, also without background work', async () => {

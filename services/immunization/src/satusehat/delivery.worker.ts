@@ -106,7 +106,8 @@ export class DeliveryWorker {
     try {
       outcomes = await this.driver.deliverVisit(em, unit, this.vault);
     } catch (error) {
-      const failure = error instanceof DeliveryError ? error : new DeliveryError(error instanceof Error ? error.message : String(error), false);
+      const failure =
+        error instanceof DeliveryError ? error : new DeliveryError(error instanceof Error ? error.message : String(error), false);
       outcomes = new Map(unit.items.map((i) => [i.row.id, { kind: 'failed', error: failure }]));
     }
     for (const { row } of unit.items) {

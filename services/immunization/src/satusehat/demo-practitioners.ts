@@ -15,9 +15,9 @@ export const DEMO_PRACTITIONERS: { accountId: string; nik: string }[] = [
 export async function seedDemoPractitioners(orm: Orm, vault: PiiVault): Promise<void> {
   const em = orm.em.fork() as EntityManager;
   for (const p of DEMO_PRACTITIONERS) {
-    await em.execute(
-      `insert into satusehat_practitioner (account_id, nik_encrypted) values (?, ?) on conflict (account_id) do nothing`,
-      [p.accountId, vault.encrypt(p.nik)],
-    );
+    await em.execute(`insert into satusehat_practitioner (account_id, nik_encrypted) values (?, ?) on conflict (account_id) do nothing`, [
+      p.accountId,
+      vault.encrypt(p.nik),
+    ]);
   }
 }

@@ -105,7 +105,9 @@ export function buildImmunization(input: ImmunizationInput): FhirResource {
   return {
     resourceType: 'Immunization',
     ...(input.remoteId ? { id: input.remoteId } : {}),
-    identifier: [{ system: immunizationIdentifierSystem(input.organizationId), use: 'official', value: `${OUR_IDENTIFIER_PREFIX}${input.dedupeKey}` }],
+    identifier: [
+      { system: immunizationIdentifierSystem(input.organizationId), use: 'official', value: `${OUR_IDENTIFIER_PREFIX}${input.dedupeKey}` },
+    ],
     status: input.status,
     vaccineCode: {
       coding: [
@@ -122,7 +124,9 @@ export function buildImmunization(input: ImmunizationInput): FhirResource {
     primarySource: input.primarySource,
     ...(input.primarySource
       ? {}
-      : { reportOrigin: { coding: [coding(ORIGIN_SYSTEM, input.reportOrigin ?? 'record', ORIGIN_DISPLAY[input.reportOrigin ?? 'record'])] } }),
+      : {
+          reportOrigin: { coding: [coding(ORIGIN_SYSTEM, input.reportOrigin ?? 'record', ORIGIN_DISPLAY[input.reportOrigin ?? 'record'])] },
+        }),
     location: { reference: `Location/${input.locationId}` },
     lotNumber: input.lotNumber,
     ...(input.expirationDate ? { expirationDate: input.expirationDate } : {}),
@@ -180,7 +184,9 @@ export function buildEncounter(input: EncounterInput): FhirResource {
     resourceType: 'Encounter',
     ...(input.remoteId ? { id: input.remoteId } : {}),
     // A FHIR token search is system|value: the visit's parts are joined with ':' in the value.
-    identifier: [{ system: encounterIdentifierSystem(input.organizationId), value: `${OUR_IDENTIFIER_PREFIX}${input.visitKey.replaceAll('|', ':')}` }],
+    identifier: [
+      { system: encounterIdentifierSystem(input.organizationId), value: `${OUR_IDENTIFIER_PREFIX}${input.visitKey.replaceAll('|', ':')}` },
+    ],
     status: input.status,
     class: coding(ACT_CODE_SYSTEM, 'AMB', 'ambulatory'),
     subject: { reference: `Patient/${input.patientIhs}` },

@@ -15,7 +15,8 @@ export class NationalDeliveryResolver {
   async retryNationalDelivery(
     @Ctx() ctx: ImmunizationContext,
     @Arg('doseRecordId', () => ID) doseRecordId: string,
-    @Arg('target', () => NationalTarget, { nullable: true, description: 'One target, or every target that waits' }) target?: NationalTarget | null,
+    @Arg('target', () => NationalTarget, { nullable: true, description: 'One target, or every target that waits' })
+    target?: NationalTarget | null,
   ): Promise<NationalDelivery[]> {
     const { record, rows } = await retryDelivery(ctx.em, ctx.request.claims, doseRecordId, target ?? null);
     return toDeliveries(record, rows);
@@ -46,7 +47,11 @@ export class NationalDeliveryResolver {
     @Arg('facilityId', () => ID, { nullable: true }) facilityId?: string | null,
     @Arg('reason', () => String, { nullable: true, description: 'A NationalDeliveryProblem, RETRYING or QUEUED' }) reason?: string | null,
   ): Promise<NationalBacklogGroup[]> {
-    const rows = await deliveryBacklog(ctx.em, ctx.request.claims, { target: target ?? null, facilityId: facilityId ?? null, reason: reason ?? null });
+    const rows = await deliveryBacklog(ctx.em, ctx.request.claims, {
+      target: target ?? null,
+      facilityId: facilityId ?? null,
+      reason: reason ?? null,
+    });
     return rows.map((r) =>
       Object.assign(new NationalBacklogGroup(), {
         target: NationalTarget[r.target],

@@ -21,11 +21,9 @@ export async function rememberFacilityIds(
     [p.facilityId, p.satusehatOrganizationId ?? null, p.satusehatLocationId ?? null],
   );
   if (p.satusehatOrganizationId && p.satusehatLocationId) {
-    await requeue(
-      tx,
-      `problem = 'FACILITY_NOT_REGISTERED' and dose_record_id in (select id from dose_record where facility_id = ?)`,
-      [p.facilityId],
-    );
+    await requeue(tx, `problem = 'FACILITY_NOT_REGISTERED' and dose_record_id in (select id from dose_record where facility_id = ?)`, [
+      p.facilityId,
+    ]);
   }
 }
 
@@ -59,7 +57,12 @@ export async function registerPractitionerNik(
   immunizationPolicy.nationalIdentities(claims);
   const id = accountId.trim();
   const fields: { field: string; message: string; messageEn: string }[] = [];
-  if (!id || id.length > 100) fields.push({ field: 'accountId', message: 'Akun petugas wajib diisi (maks. 100)', messageEn: 'The staff account is required (max. 100)' });
+  if (!id || id.length > 100)
+    fields.push({
+      field: 'accountId',
+      message: 'Akun petugas wajib diisi (maks. 100)',
+      messageEn: 'The staff account is required (max. 100)',
+    });
   const checked = checkNik(nik);
   if (!checked.ok) fields.push({ field: 'nik', message: checked.message.id, messageEn: checked.message.en });
   if (fields.length) {
@@ -133,7 +136,8 @@ export async function deliveryBacklog(
   filter: { target?: Target | null; facilityId?: string | null; reason?: string | null },
 ): Promise<BacklogRow[]> {
   immunizationPolicy.nationalBacklog(claims);
-  if (filter.facilityId && !isUuid(filter.facilityId)) throw badInput('facilityId', { id: 'Id fasilitas tidak valid', en: 'Invalid facility id' });
+  if (filter.facilityId && !isUuid(filter.facilityId))
+    throw badInput('facilityId', { id: 'Id fasilitas tidak valid', en: 'Invalid facility id' });
   return em.execute<BacklogRow[]>(
     `select * from (
        select d.target, r.facility_id, d.status,
@@ -145,6 +149,13 @@ export async function deliveryBacklog(
         group by 1, 2, 3, 4) b
      where ?::varchar is null or b.reason = ?
      order by target, records desc, facility_id`,
-    [filter.target ?? null, filter.target ?? null, filter.facilityId ?? null, filter.facilityId ?? null, filter.reason ?? null, filter.reason ?? null],
+    [
+      filter.target ?? null,
+      filter.target ?? null,
+      filter.facilityId ?? null,
+      filter.facilityId ?? null,
+      filter.reason ?? null,
+      filter.reason ?? null,
+    ],
   );
 }

@@ -244,14 +244,17 @@ export class SatusehatTarget implements TargetDriver {
       `select nik_encrypted, ihs_id from satusehat_practitioner where account_id = ?`,
       [accountId],
     );
-    if (!row) return needsAction('PRACTITIONER_NOT_FOUND', 'the health worker has no NIK registered for SATUSEHAT (registerPractitionerNik)');
+    if (!row)
+      return needsAction('PRACTITIONER_NOT_FOUND', 'the health worker has no NIK registered for SATUSEHAT (registerPractitionerNik)');
     if (row.ihs_id) return row.ihs_id;
     const ihs = await this.client.findPractitionerByNik(vault.decrypt(row.nik_encrypted));
     await em.execute(`update satusehat_practitioner set ihs_id = ?, looked_up_at = now(), updated_at = now() where account_id = ?`, [
       ihs,
       accountId,
     ]);
-    return ihs ?? needsAction('PRACTITIONER_NOT_FOUND', "SATUSEHAT knows no practitioner with the health worker's NIK; check it, then retry");
+    return (
+      ihs ?? needsAction('PRACTITIONER_NOT_FOUND', "SATUSEHAT knows no practitioner with the health worker's NIK; check it, then retry")
+    );
   }
 
   /** The visit's Encounter: reused by every dose of the visit, created `arrived` once (searched for first). */
@@ -265,9 +268,10 @@ export class SatusehatTarget implements TargetDriver {
        on conflict (target, visit_key) do update set last_dose_at = greatest(national_visit.last_dose_at, excluded.last_dose_at)`,
       [visitKey, v.last],
     );
-    const [visit] = await em.execute<VisitRow[]>(`select remote_id, status from national_visit where target = 'SATUSEHAT' and visit_key = ?`, [
-      visitKey,
-    ]);
+    const [visit] = await em.execute<VisitRow[]>(
+      `select remote_id, status from national_visit where target = 'SATUSEHAT' and visit_key = ?`,
+      [visitKey],
+    );
     if (visit?.remote_id) return visit.remote_id;
     const resource = buildEncounter({ visitKey, status: 'arrived', ...v });
     const id = await this.upsert(resource, encounterIdentifierSystem(v.organizationId), null);
@@ -332,7 +336,10 @@ export class SatusehatTarget implements TargetDriver {
           [visit.visit_key],
         );
       } catch (error) {
-        const delayMs = Math.min(this.settings.satusehat.retryMaxMs, this.settings.satusehat.retryBaseMs * 2 ** Math.min(visit.finish_attempts, 20));
+        const delayMs = Math.min(
+          this.settings.satusehat.retryMaxMs,
+          this.settings.satusehat.retryBaseMs * 2 ** Math.min(visit.finish_attempts, 20),
+        );
         await em.execute(
           `update national_visit set finish_attempts = finish_attempts + 1, last_error = ?,
              next_finish_at = now() + (? * interval '1 millisecond') where target = 'SATUSEHAT' and visit_key = ?`,
@@ -344,4 +351,3 @@ export class SatusehatTarget implements TargetDriver {
 }
 
 const toDate = (value: string | Date) => (value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10));
-

@@ -358,7 +358,10 @@ export class SatusehatSimulator {
   }
 
   private bundle(resources: FhirResource[]): [number, unknown] {
-    return [200, { resourceType: 'Bundle', type: 'searchset', total: resources.length, entry: resources.map((resource) => ({ resource })) }];
+    return [
+      200,
+      { resourceType: 'Bundle', type: 'searchset', total: resources.length, entry: resources.map((resource) => ({ resource })) },
+    ];
   }
 
   /** A patient of the master patient index by NIK (deterministic IHS numbers, so repeated searches agree). */
@@ -415,7 +418,10 @@ export class SatusehatSimulator {
         if (problems.length) return [400, outcome(problems)];
         const own = (body!.identifier as { system: string; value: string }[])[0]!;
         if (this.byIdentifier(own.value, store).some((r) => this.identifierSystem(r) === own.system)) {
-          return [400, outcome([{ code: 'duplicate', text: `${type} with identifier ${own.value} already exists`, expression: `${type}.identifier` }])];
+          return [
+            400,
+            outcome([{ code: 'duplicate', text: `${type} with identifier ${own.value} already exists`, expression: `${type}.identifier` }]),
+          ];
         }
         const stored = { ...body!, id: randomUUID(), meta: { lastUpdated: new Date().toISOString(), versionId: '1' } };
         store.set(stored.id, stored);
@@ -424,7 +430,8 @@ export class SatusehatSimulator {
       if (method === 'PUT' && id) {
         const current = store.get(id);
         if (!current) return [404, outcome([{ code: 'not-found', text: `${type}/${id} not found` }])];
-        if (body?.id !== id) return [400, outcome([{ code: 'invalid', text: 'The id in the body must match the URL', expression: `${type}.id` }])];
+        if (body?.id !== id)
+          return [400, outcome([{ code: 'invalid', text: 'The id in the body must match the URL', expression: `${type}.id` }])];
         const problems = this.check(type, body, 'update');
         if (problems.length) return [400, outcome(problems)];
         const version = Number((current.meta as { versionId: string }).versionId) + 1;
@@ -467,18 +474,25 @@ export class SatusehatSimulator {
       address?: unknown[];
     };
     const motherNik = b.identifier?.find((i) => i.system === NIK_IBU_SYSTEM)?.value;
-    if (!motherNik) issues.push({ code: 'required', text: 'A newborn is registered under the mother NIK (nik-ibu)', expression: 'Patient.identifier' });
+    if (!motherNik)
+      issues.push({ code: 'required', text: 'A newborn is registered under the mother NIK (nik-ibu)', expression: 'Patient.identifier' });
     else if (!this.patientByNik(motherNik)) issues.push({ code: 'not-found', text: "The mother's NIK is not in the master patient index" });
     if (!b.name?.length) issues.push({ code: 'required', text: 'name is required', expression: 'Patient.name' });
-    if (b.gender !== 'male' && b.gender !== 'female') issues.push({ code: 'required', text: 'gender is required', expression: 'Patient.gender' });
-    if (!b.birthDate || !DATE.test(b.birthDate)) issues.push({ code: 'required', text: 'birthDate YYYY-MM-DD is required', expression: 'Patient.birthDate' });
+    if (b.gender !== 'male' && b.gender !== 'female')
+      issues.push({ code: 'required', text: 'gender is required', expression: 'Patient.gender' });
+    if (!b.birthDate || !DATE.test(b.birthDate))
+      issues.push({ code: 'required', text: 'birthDate YYYY-MM-DD is required', expression: 'Patient.birthDate' });
     if (typeof b.multipleBirthInteger !== 'number') {
       issues.push({ code: 'required', text: 'multipleBirthInteger is required for a newborn', expression: 'Patient.multipleBirthInteger' });
     }
     if (!b.address?.length) issues.push({ code: 'required', text: 'address is required', expression: 'Patient.address' });
     if (issues.length) return [400, outcome(issues)];
     const twin = [...this.patients.values()].some(
-      (p) => p.motherNik === motherNik && p.birthDate === b.birthDate && p.gender === b.gender && p.resource.multipleBirthInteger === b.multipleBirthInteger,
+      (p) =>
+        p.motherNik === motherNik &&
+        p.birthDate === b.birthDate &&
+        p.gender === b.gender &&
+        p.resource.multipleBirthInteger === b.multipleBirthInteger,
     );
     if (twin) return [400, outcome([{ code: 'duplicate', text: 'This newborn is already registered', expression: 'Patient' }])];
     const id = deterministic('P', `newborn|${motherNik}|${b.birthDate}|${b.gender}|${b.multipleBirthInteger}`);
@@ -515,17 +529,20 @@ export class SatusehatSimulator {
 
   private knownPatient(ref: Ref, expression: string, issues: Issue[]): void {
     const id = idOf(ref, 'Patient');
-    if (!id || !(this.patients.has(id) || issued(id, 'P'))) issues.push({ code: 'not-found', text: 'The patient must be a Patient/{IHS number} of the master patient index', expression });
+    if (!id || !(this.patients.has(id) || issued(id, 'P')))
+      issues.push({ code: 'not-found', text: 'The patient must be a Patient/{IHS number} of the master patient index', expression });
   }
 
   private knownPractitioner(ref: Ref, expression: string, issues: Issue[]): void {
     const id = idOf(ref, 'Practitioner');
-    if (!id || !(this.practitioners.has(id) || issued(id, 'N'))) issues.push({ code: 'not-found', text: 'The performer must be a Practitioner/{IHS id} of the practitioner index', expression });
+    if (!id || !(this.practitioners.has(id) || issued(id, 'N')))
+      issues.push({ code: 'not-found', text: 'The performer must be a Practitioner/{IHS id} of the practitioner index', expression });
   }
 
   private knownLocation(ref: Ref, expression: string, issues: Issue[]): void {
     const id = idOf(ref, 'Location');
-    if (!id || !this.locations.has(id)) issues.push({ code: 'not-found', text: 'The location must be a registered SATUSEHAT Location', expression });
+    if (!id || !this.locations.has(id))
+      issues.push({ code: 'not-found', text: 'The location must be a registered SATUSEHAT Location', expression });
   }
 
   private dateTime(value: unknown, expression: string, issues: Issue[], required = true): void {
@@ -551,9 +568,12 @@ export class SatusehatSimulator {
       serviceProvider?: Ref;
     };
     const org = this.organizationOf(b.identifier?.[0]?.system, ENCOUNTER_IDENTIFIER_PREFIX, 'Encounter.identifier', issues);
-    if (!b.identifier?.[0]?.value) issues.push({ code: 'required', text: 'identifier.value is required', expression: 'Encounter.identifier' });
-    if (kind === 'create' && b.status !== 'arrived') issues.push({ code: 'value', text: 'An Encounter is created with status arrived', expression: 'Encounter.status' });
-    if (!['arrived', 'in-progress', 'finished'].includes(b.status ?? '')) issues.push({ code: 'value', text: 'Unsupported status', expression: 'Encounter.status' });
+    if (!b.identifier?.[0]?.value)
+      issues.push({ code: 'required', text: 'identifier.value is required', expression: 'Encounter.identifier' });
+    if (kind === 'create' && b.status !== 'arrived')
+      issues.push({ code: 'value', text: 'An Encounter is created with status arrived', expression: 'Encounter.status' });
+    if (!['arrived', 'in-progress', 'finished'].includes(b.status ?? ''))
+      issues.push({ code: 'value', text: 'Unsupported status', expression: 'Encounter.status' });
     if (b.class?.system !== ACT_CODE_SYSTEM || !['AMB', 'IMP', 'EMER', 'HH', 'VR'].includes(b.class.code ?? '')) {
       issues.push({ code: 'value', text: `class must be a ${ACT_CODE_SYSTEM} code`, expression: 'Encounter.class' });
     }
@@ -564,13 +584,22 @@ export class SatusehatSimulator {
     if (!b.location?.length) issues.push({ code: 'required', text: 'location is required', expression: 'Encounter.location' });
     else this.knownLocation(b.location[0]!.location, 'Encounter.location.location', issues);
     if (idOf(b.serviceProvider, 'Organization') !== org) {
-      issues.push({ code: 'value', text: 'serviceProvider must be the Organization of the identifier', expression: 'Encounter.serviceProvider' });
+      issues.push({
+        code: 'value',
+        text: 'serviceProvider must be the Organization of the identifier',
+        expression: 'Encounter.serviceProvider',
+      });
     }
-    if (!b.statusHistory?.length) issues.push({ code: 'required', text: 'statusHistory is required', expression: 'Encounter.statusHistory' });
+    if (!b.statusHistory?.length)
+      issues.push({ code: 'required', text: 'statusHistory is required', expression: 'Encounter.statusHistory' });
     if (b.status === 'finished') {
       this.dateTime(b.period?.end, 'Encounter.period.end', issues);
       if (!b.statusHistory?.some((h) => h.status === 'finished' && h.period?.end)) {
-        issues.push({ code: 'required', text: 'A finished Encounter needs its finished statusHistory with period.end', expression: 'Encounter.statusHistory' });
+        issues.push({
+          code: 'required',
+          text: 'A finished Encounter needs its finished statusHistory with period.end',
+          expression: 'Encounter.statusHistory',
+        });
       }
     }
     return issues;
@@ -596,36 +625,54 @@ export class SatusehatSimulator {
       protocolApplied?: { doseNumberPositiveInt?: number }[];
     };
     this.organizationOf(b.identifier?.[0]?.system, IMMUNIZATION_IDENTIFIER_PREFIX, 'Immunization.identifier', issues);
-    if (!['completed', 'entered-in-error', 'not-done'].includes(String(b.status))) issues.push({ code: 'required', text: 'status is required', expression: 'Immunization.status' });
+    if (!['completed', 'entered-in-error', 'not-done'].includes(String(b.status)))
+      issues.push({ code: 'required', text: 'status is required', expression: 'Immunization.status' });
     const codings = b.vaccineCode?.coding ?? [];
     const product = codings.find((c) => c.system === KFA_SYSTEM && /^9\d{7}$/.test(c.code ?? ''));
     const primary = b.primarySource !== false;
-    if (primary && !product) issues.push({ code: 'required', text: 'vaccineCode needs the KFA product code (93xxxxxx)', expression: 'Immunization.vaccineCode' });
-    if (product && !this.kfa.has(product.code!)) issues.push({ code: 'not-found', text: `KFA ${product.code} is not a known product`, expression: 'Immunization.vaccineCode' });
+    if (primary && !product)
+      issues.push({ code: 'required', text: 'vaccineCode needs the KFA product code (93xxxxxx)', expression: 'Immunization.vaccineCode' });
+    if (product && !this.kfa.has(product.code!))
+      issues.push({ code: 'not-found', text: `KFA ${product.code} is not a known product`, expression: 'Immunization.vaccineCode' });
     for (const c of codings) {
-      if (c.system === KFA_SYSTEM && !/^(9\d{7}|VG\d+)$/.test(c.code ?? '')) issues.push({ code: 'value', text: `KFA code ${c.code} is malformed`, expression: 'Immunization.vaccineCode' });
-      else if (c.system === CVX_SYSTEM && !/^\d{1,3}$/.test(c.code ?? '')) issues.push({ code: 'value', text: `CVX code ${c.code} is malformed`, expression: 'Immunization.vaccineCode' });
-      else if (c.system !== KFA_SYSTEM && c.system !== CVX_SYSTEM) issues.push({ code: 'value', text: `vaccineCode system ${c.system} is not accepted`, expression: 'Immunization.vaccineCode' });
+      if (c.system === KFA_SYSTEM && !/^(9\d{7}|VG\d+)$/.test(c.code ?? ''))
+        issues.push({ code: 'value', text: `KFA code ${c.code} is malformed`, expression: 'Immunization.vaccineCode' });
+      else if (c.system === CVX_SYSTEM && !/^\d{1,3}$/.test(c.code ?? ''))
+        issues.push({ code: 'value', text: `CVX code ${c.code} is malformed`, expression: 'Immunization.vaccineCode' });
+      else if (c.system !== KFA_SYSTEM && c.system !== CVX_SYSTEM)
+        issues.push({ code: 'value', text: `vaccineCode system ${c.system} is not accepted`, expression: 'Immunization.vaccineCode' });
     }
     this.knownPatient(b.patient, 'Immunization.patient', issues);
     this.dateTime(b.occurrenceDateTime, 'Immunization.occurrenceDateTime', issues);
     this.dateTime(b.recorded, 'Immunization.recorded', issues, false);
     if (primary) {
       const encounter = this.encounters.get(idOf(b.encounter, 'Encounter') ?? '');
-      if (!encounter) issues.push({ code: 'required', text: 'A dose given now is recorded within its Encounter', expression: 'Immunization.encounter' });
+      if (!encounter)
+        issues.push({ code: 'required', text: 'A dose given now is recorded within its Encounter', expression: 'Immunization.encounter' });
       else if ((encounter.subject as Ref)?.reference !== b.patient?.reference) {
         issues.push({ code: 'invalid', text: 'The Encounter is of another patient', expression: 'Immunization.encounter' });
       }
-      if (!b.lotNumber) issues.push({ code: 'required', text: 'lotNumber is required for a dose given now', expression: 'Immunization.lotNumber' });
-      if (!b.expirationDate) issues.push({ code: 'required', text: 'expirationDate is required for a dose given now', expression: 'Immunization.expirationDate' });
+      if (!b.lotNumber)
+        issues.push({ code: 'required', text: 'lotNumber is required for a dose given now', expression: 'Immunization.lotNumber' });
+      if (!b.expirationDate)
+        issues.push({
+          code: 'required',
+          text: 'expirationDate is required for a dose given now',
+          expression: 'Immunization.expirationDate',
+        });
       const practitioner = b.performer?.find((p) => p.actor?.reference?.startsWith('Practitioner/'));
-      if (!practitioner) issues.push({ code: 'required', text: 'performer needs the Practitioner who gave the dose', expression: 'Immunization.performer' });
+      if (!practitioner)
+        issues.push({ code: 'required', text: 'performer needs the Practitioner who gave the dose', expression: 'Immunization.performer' });
       else this.knownPractitioner(practitioner.actor, 'Immunization.performer.actor', issues);
       if (!b.route) issues.push({ code: 'required', text: 'route is required for a dose given now', expression: 'Immunization.route' });
     } else {
       const origin = b.reportOrigin?.coding?.[0];
       if (origin?.system !== ORIGIN_SYSTEM || !ORIGIN_CODES.has(origin.code ?? '')) {
-        issues.push({ code: 'required', text: 'primarySource false needs reportOrigin (immunization-origin)', expression: 'Immunization.reportOrigin' });
+        issues.push({
+          code: 'required',
+          text: 'primarySource false needs reportOrigin (immunization-origin)',
+          expression: 'Immunization.reportOrigin',
+        });
       }
     }
     for (const p of b.performer ?? []) {
@@ -633,7 +680,11 @@ export class SatusehatSimulator {
       if (ref.startsWith('Organization/') && !this.organizations.has(ref.slice(13))) {
         issues.push({ code: 'not-found', text: `${ref} is not registered`, expression: 'Immunization.performer.actor' });
       } else if (!ref.startsWith('Organization/') && !ref.startsWith('Practitioner/')) {
-        issues.push({ code: 'value', text: 'performer.actor must be a Practitioner or an Organization', expression: 'Immunization.performer.actor' });
+        issues.push({
+          code: 'value',
+          text: 'performer.actor must be a Practitioner or an Organization',
+          expression: 'Immunization.performer.actor',
+        });
       }
     }
     this.knownLocation(b.location, 'Immunization.location', issues);
@@ -650,13 +701,22 @@ export class SatusehatSimulator {
     if (!reasons.length) issues.push({ code: 'required', text: 'reasonCode is required', expression: 'Immunization.reasonCode' });
     for (const c of reasons) {
       const known = c.system === REASON_SYSTEM ? REASON_DISPLAY : c.system === TIMING_SYSTEM ? TIMING_DISPLAY : undefined;
-      if (!known?.[c.code ?? '']) issues.push({ code: 'value', text: `reason code ${c.code} is not in ${c.system}`, expression: 'Immunization.reasonCode' });
+      if (!known?.[c.code ?? ''])
+        issues.push({ code: 'value', text: `reason code ${c.code} is not in ${c.system}`, expression: 'Immunization.reasonCode' });
     }
     if (reasons.some((c) => c.system === REASON_SYSTEM && c.code === 'IM-Rutin') && !reasons.some((c) => c.system === TIMING_SYSTEM)) {
-      issues.push({ code: 'required', text: 'A routine dose (IM-Rutin) also needs its timing (immunization-routine-timing)', expression: 'Immunization.reasonCode' });
+      issues.push({
+        code: 'required',
+        text: 'A routine dose (IM-Rutin) also needs its timing (immunization-routine-timing)',
+        expression: 'Immunization.reasonCode',
+      });
     }
     if (!b.protocolApplied?.[0]?.doseNumberPositiveInt) {
-      issues.push({ code: 'required', text: 'protocolApplied.doseNumberPositiveInt is required', expression: 'Immunization.protocolApplied' });
+      issues.push({
+        code: 'required',
+        text: 'protocolApplied.doseNumberPositiveInt is required',
+        expression: 'Immunization.protocolApplied',
+      });
     }
     return issues;
   }

@@ -48,7 +48,9 @@ export class FacilityResolver {
     return toFacility(await updateFacility(ctx.em, id, input));
   }
 
-  @Mutation(() => Facility, { description: "Registers a facility's SATUSEHAT Organization and Location ids (national delivery needs both); admins" })
+  @Mutation(() => Facility, {
+    description: "Registers a facility's SATUSEHAT Organization and Location ids (national delivery needs both); admins",
+  })
   async setFacilitySatusehatIds(
     @Ctx() ctx: BookingContext,
     @Arg('id', () => ID) id: string,

@@ -161,7 +161,11 @@ export async function setFacilitySatusehatIds(
   const locationId = input.locationId.trim().toLowerCase();
   const fields: { field: string; message: string; messageEn: string }[] = [];
   if (!ORGANIZATION_ID.test(organizationId)) {
-    fields.push({ field: 'organizationId', message: 'ID Organization SATUSEHAT berupa 5-20 angka', messageEn: 'A SATUSEHAT Organization id is 5-20 digits' });
+    fields.push({
+      field: 'organizationId',
+      message: 'ID Organization SATUSEHAT berupa 5-20 angka',
+      messageEn: 'A SATUSEHAT Organization id is 5-20 digits',
+    });
   }
   if (!LOCATION_ID.test(locationId)) {
     fields.push({ field: 'locationId', message: 'ID Location SATUSEHAT berupa UUID', messageEn: 'A SATUSEHAT Location id is a UUID' });

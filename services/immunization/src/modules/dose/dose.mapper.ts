@@ -36,7 +36,11 @@ export function toDoseRecord(e: DoseRecordEntity): DoseRecord {
   });
 }
 
-export function toDelivery(record: DoseRecordEntity, row: DeliveryRow | null, target: NationalTarget = NationalTarget.SATUSEHAT): NationalDelivery {
+export function toDelivery(
+  record: DoseRecordEntity,
+  row: DeliveryRow | null,
+  target: NationalTarget = NationalTarget.SATUSEHAT,
+): NationalDelivery {
   if (record.status !== 'ACTIVE') {
     return Object.assign(new NationalDelivery(), { doseRecordId: record.id, target, state: DeliveryState.SUPERSEDED, attempts: 0 });
   }
