@@ -31,3 +31,10 @@ export function setLanguage(lang: 'id' | 'en'): void {
   document.documentElement.lang = lang;
   void i18n.changeLanguage(lang);
 }
+
+/** The staff board's strings (locales/board.*.json), loaded with its chunk so the citizens' entry does not carry them. */
+export async function loadBoardStrings(): Promise<void> {
+  const [boardId, boardEn] = await Promise.all([import('./locales/board.id.json'), import('./locales/board.en.json')]);
+  i18n.addResourceBundle('id', 'translation', boardId.default, true, false);
+  i18n.addResourceBundle('en', 'translation', boardEn.default, true, false);
+}

@@ -10,12 +10,19 @@ import { BookPage } from './pages/book.js';
 import { ConfirmationPage } from './pages/confirmation.js';
 import { AppointmentsPage } from './pages/appointments.js';
 import { SignInPage, StaffSignInPage } from './pages/signin.js';
-import { ChildrenPage } from './pages/children.js';
+import { lazyPage } from './lazy.js';
 import { Link, setNavigateListener, SurgeBanner, t, useLanguage } from './ui.js';
+import { LazyPage } from './staff/lazy.js';
 import './style.css';
+
+// Parents' pages in their own chunk: not part of the citizen entry page's budget.
+const ChildrenPage = lazyPage(() => import('./pages/children.js').then((m) => m.ChildrenPage));
 
 const client = createClient();
 void auth.refresh(client).catch(() => undefined);
+
+// City dashboard, administration and partners (staff/board): loaded on first use.
+const loadBoard = () => import('./staff/board/index.js').then((m) => m.BoardRoutes);
 
 function route(path: string): preact.JSX.Element {
   const parts = path.split('/').filter(Boolean);
@@ -27,6 +34,7 @@ function route(path: string): preact.JSX.Element {
   if (parts[0] === 'sign-in') return <SignInPage />;
   if (parts[0] === 'staff') return <StaffSignInPage />;
   if (parts[0] === 'children') return <ChildrenPage />;
+  if (parts[0] === 'board' || parts[0] === 'partners') return <LazyPage load={loadBoard} props={{ parts }} />;
   return <h1>{t('notFound')}</h1>;
 }
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { VISIT_KEY_SQL } from '../migrations/Migration20261202010000_national_targets.js';
+import { VISIT_KEY_SQL } from '../migrations/Migration20261202020000_national_targets.js';
 import type { DeliveryProblem } from './client.js';
 
 /** FAILED: a person must fix something (the problem says what); NOT_APPLICABLE: this target does not take the record. */

@@ -10,7 +10,7 @@ export const VISIT_KEY_SQL = (r: string) =>
  * their Encounter (SATUSEHAT) or registration (PCare); facilities' SATUSEHAT ids come from booking's events;
  * health workers' IHS Practitioner ids are cached by the NIK an admin registered.
  */
-export class Migration20261202010000_national_targets extends Migration {
+export class Migration20261202020000_national_targets extends Migration {
   override async up(): Promise<void> {
     this.addSql(`alter table "national_delivery" add column "target" varchar(12) not null default 'SATUSEHAT';`);
     this.addSql(`alter table "national_delivery" add column "visit_key" varchar(200) null;`);
