@@ -36,7 +36,7 @@ export function DeliveryList(props: { doses: DeliveredDose[]; id: string }): pre
             {d.pcare && (
               <p class={`delivery delivery-${d.pcare.toLowerCase()}`}>
                 {t('mine.target.PCARE')}:{' '}
-                <strong data-testid="delivery-pcare">{t(`mine.delivery.${d.pcare}`, { defaultValue: d.pcare })}</strong>
+                <strong data-testid="delivery-pcare">{t(`mine.pcare.${d.pcare}`, { defaultValue: d.pcare })}</strong>
               </p>
             )}
           </li>
