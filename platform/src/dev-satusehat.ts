@@ -44,7 +44,8 @@ export async function nationalLink(env: Env): Promise<NationalLink> {
   else if (configured) lines.push(`SATUSEHAT: ${configured}`);
   else {
     const port = env.int('SATUSEHAT_SIM_PORT', 4099, 0, 65535);
-    const simulator = await startSatusehatSimulator(port).catch(() => startSatusehatSimulator(0));
+    // The schema is compiled at the first delivery instead (a second), not on the way to the start banner.
+    const simulator = await startSatusehatSimulator(port, false).catch(() => startSatusehatSimulator(0, false));
     simulator.maxReceived = 1000;
     for (const r of readCsv('demo-satusehat-ids.csv')) simulator.registerFacility(r.organization_id!, r.location_id!);
     Object.assign(result.env, {

@@ -226,9 +226,9 @@ export class SatusehatSimulator {
     this.tokenTtlSeconds = 3600;
   }
 
-  async start(port = 0, host = '127.0.0.1'): Promise<this> {
-    // Compiled before the first request (about a second), so that no answer is late for it.
-    fhirSchema();
+  /** `precompile`: the FHIR schema is compiled before the first request (about a second; tests with short timeouts). */
+  async start(port = 0, host = '127.0.0.1', precompile = true): Promise<this> {
+    if (precompile) fhirSchema();
     this.server = http.createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
     const address = this.server.address() as AddressInfo;
@@ -722,8 +722,8 @@ export class SatusehatSimulator {
   }
 }
 
-export async function startSatusehatSimulator(port = 0): Promise<SatusehatSimulator> {
-  return new SatusehatSimulator().start(port);
+export async function startSatusehatSimulator(port = 0, precompile = true): Promise<SatusehatSimulator> {
+  return new SatusehatSimulator().start(port, '127.0.0.1', precompile);
 }
 
 // `node services/immunization/dist/satusehat/simulator.js`: a simulator for local runs (SATUSEHAT_SIM_PORT, default 4099).
