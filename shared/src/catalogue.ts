@@ -17,7 +17,15 @@ export interface CatalogueProduct {
   openVialHours?: number;
   /** KFA (Kamus Farmasi dan Alat Kesehatan) product code, when known. */
   kfaCode?: string;
+  /** KFA status in the data file: CONFIRMED, or UNCONFIRMED (never sent to SATUSEHAT; docs/satusehat.md). */
+  kfaStatus?: string;
+  /** KFA vaccine group code (VGxx), when confirmed. */
+  kfaGroup?: string;
   cvxCode?: string;
+  /** Route code in SATUSEHAT's route system (inj.intramuscular, inj.subcutaneous, O, ...). */
+  route?: string;
+  /** Volume of one dose in mL, when known. */
+  doseMl?: number;
 }
 
 const list = (v: string | undefined): string[] => (v ? v.split(';').filter(Boolean) : []);
@@ -43,7 +51,11 @@ export function vaccineCatalogue(): Map<string, CatalogueProduct> {
         usesVvm: r.uses_vvm === 'true',
         ...(r.open_vial_hours ? { openVialHours: Number(r.open_vial_hours) } : {}),
         ...(r.kfa_code ? { kfaCode: r.kfa_code } : {}),
+        ...(r.kfa_status ? { kfaStatus: r.kfa_status } : {}),
+        ...(r.kfa_group ? { kfaGroup: r.kfa_group } : {}),
         ...(r.cvx_code ? { cvxCode: r.cvx_code } : {}),
+        ...(r.route ? { route: r.route } : {}),
+        ...(r.dose_ml ? { doseMl: Number(r.dose_ml) } : {}),
       },
     ]),
   );

@@ -38,7 +38,8 @@ export function createClient(): Client {
           DueSession: () => null,
           DoseForecast: () => null,
           ImmunizationForecast: () => null,
-          NationalDelivery: (d) => (d.doseRecordId as string) ?? null,
+          NationalDelivery: (d) =>
+            d.doseRecordId && d.target ? `${d.doseRecordId as string}:${d.target as string}` : ((d.doseRecordId as string) ?? null),
           SignInCodeRequest: () => null,
           AuthSession: () => null,
           // Dead-letter ids are per service: the same id from two services is two deliveries.

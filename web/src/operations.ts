@@ -343,8 +343,9 @@ export const MyRecords = graphql(`
           id
           name
         }
-        delivery {
+        deliveries {
           doseRecordId
+          target
           state
         }
       }

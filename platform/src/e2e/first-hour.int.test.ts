@@ -165,11 +165,14 @@ describe('the first hour, from a fresh clone', () => {
       'REPORTING',
       'IDENTITY',
       'SATUSEHAT_SIM',
+      'PCARE_SIM',
     ]) {
       ports[`${name}_PORT`] = await freePort();
     }
     // A newcomer's shell: no external databases or SATUSEHAT, the platform's own ports and data folder.
-    const inherited = Object.entries(process.env).filter(([key]) => !/_DATABASE_URL$|^SATUSEHAT_|^GATEWAY_URL$|^VICTORI_TEST_/.test(key));
+    const inherited = Object.entries(process.env).filter(
+      ([key]) => !/_DATABASE_URL$|^SATUSEHAT_|^PCARE_|^GATEWAY_URL$|^VICTORI_TEST_/.test(key),
+    );
     const env: NodeJS.ProcessEnv = {
       ...Object.fromEntries(inherited),
       ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),

@@ -8,7 +8,14 @@ test('defaults: five live appointments per phone, same-day cut-off at noon, 30-m
     defaultSlotMinutes: 30,
     ratePerIpPerMinute: 600,
     ratePerNikPerMinute: 10,
+    requireSatusehatIds: false,
   });
+});
+
+test('production opens sessions only at facilities with SATUSEHAT ids, unless told otherwise', () => {
+  expect(loadBookingConfig(new Env({ NODE_ENV: 'production' })).requireSatusehatIds).toBe(true);
+  expect(loadBookingConfig(new Env({ NODE_ENV: 'production', BOOKING_REQUIRE_SATUSEHAT_IDS: 'false' })).requireSatusehatIds).toBe(false);
+  expect(loadBookingConfig(new Env({ BOOKING_REQUIRE_SATUSEHAT_IDS: 'true' })).requireSatusehatIds).toBe(true);
 });
 
 test('a wrong value names its variable', () => {

@@ -13,6 +13,12 @@ export interface BookingConfig {
   /** Booking attempts per minute per client address and per NIK; 0 turns a limit off. */
   ratePerIpPerMinute: number;
   ratePerNikPerMinute: number;
+  /**
+   * A session is opened only at a facility with SATUSEHAT Organization and Location ids (BOOKING_REQUIRE_SATUSEHAT_IDS,
+   * on in production): its doses could not reach the national record otherwise. Off, the session opens and
+   * its doses wait as FACILITY_NOT_REGISTERED in the health office's backlog until the ids are registered.
+   */
+  requireSatusehatIds: boolean;
 }
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -26,5 +32,9 @@ export function loadBookingConfig(env = new Env()): BookingConfig {
     defaultSlotMinutes: env.int('BOOKING_SLOT_MINUTES', 30, 5, 24 * 60),
     ratePerIpPerMinute: env.int('BOOKING_RATE_PER_IP', 600, 0, 1_000_000),
     ratePerNikPerMinute: env.int('BOOKING_RATE_PER_NIK', 10, 0, 10_000),
+    requireSatusehatIds: env.bool(
+      'BOOKING_REQUIRE_SATUSEHAT_IDS',
+      env.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development') === 'production',
+    ),
   };
 }

@@ -6,6 +6,7 @@ import { FacilityEntity } from './modules/facility/facility.entity.js';
 import { buildBookingSchema } from './schema.js';
 import { seedFacilities } from './seeders/facilities.seeder.js';
 import { topUpDemoSessions } from './seeders/demo-sessions.seeder.js';
+import { seedDemoSatusehatIds } from './seeders/demo-satusehat-ids.seeder.js';
 import { loadBookingConfig } from './config.js';
 
 export const bookingService: ServiceDefinition<BookingContext> = {
@@ -17,6 +18,7 @@ export const bookingService: ServiceDefinition<BookingContext> = {
   consumers: [stockConsumer, doseConsumer, registryConsumer],
   seed: seedFacilities,
   demo: async (runtime) => {
+    await seedDemoSatusehatIds(runtime.orm);
     await topUpDemoSessions(runtime.orm, loadBookingConfig(runtime.config.env));
   },
 };

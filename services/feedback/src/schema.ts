@@ -8,7 +8,7 @@ import { AppointmentSurveyResolver, FacilitySatisfactionResolver, SurveyResolver
 export function buildFeedbackSchema() {
   return buildFederatedSchema({
     resolvers: [
-      createEventAdminResolver('feedback'),
+      ...createEventAdminResolver('feedback'),
       ComplaintResolver,
       FacilityComplaintsResolver,
       FaqResolver,

@@ -217,24 +217,20 @@ describe('doses in the national record (SATUSEHAT)', () => {
 
   /** A BCG given at a hospital outside the city, as the national record holds it. */
   async function nationalBcg(nik: string, givenOn: string): Promise<void> {
-    const res = await fetch(`${sim.url}/Immunization`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/fhir+json' },
-      body: JSON.stringify({
-        resourceType: 'Immunization',
-        identifier: [{ system: 'https://rs-lain.example/fhir/sid/immunization', value: `bcg-${nik.slice(-4)}` }],
-        status: 'completed',
-        vaccineCode: { coding: [{ system: 'http://hl7.org/fhir/sid/cvx', code: '19', display: 'BCG' }] },
-        patient: { reference: 'Patient/P0001', identifier: { system: 'https://fhir.kemkes.go.id/id/nik', value: nik } },
-        occurrenceDateTime: `${givenOn}T03:00:00.000Z`,
-        location: { reference: 'Location/rs-kendal', display: 'RSUD Kendal' },
-        lotNumber: 'NAT-BCG-1',
-        performer: [{ actor: { reference: 'Practitioner/x' } }],
-        reasonCode: [{ coding: [{ code: 'IM-Dasar' }] }],
-        protocolApplied: [{ doseNumberPositiveInt: 1 }],
-      }),
+    // Stored by another provider (outside this simulator's checks of our own writes).
+    sim.seedForeignImmunization({
+      resourceType: 'Immunization',
+      identifier: [{ system: 'https://rs-lain.example/fhir/sid/immunization', value: `bcg-${nik.slice(-4)}` }],
+      status: 'completed',
+      vaccineCode: { coding: [{ system: 'http://hl7.org/fhir/sid/cvx', code: '19', display: 'BCG' }] },
+      patient: { reference: 'Patient/P0001', identifier: { system: 'https://fhir.kemkes.go.id/id/nik', value: nik } },
+      occurrenceDateTime: `${givenOn}T03:00:00.000Z`,
+      location: { reference: 'Location/rs-kendal', display: 'RSUD Kendal' },
+      lotNumber: 'NAT-BCG-1',
+      performer: [{ actor: { reference: 'Practitioner/x' } }],
+      reasonCode: [{ coding: [{ code: 'IM-Dasar' }] }],
+      protocolApplied: [{ doseNumberPositiveInt: 1 }],
     });
-    expect(res.status).toBe(201);
   }
 
   async function childWithNik(name: string): Promise<{ id: string; nik: string }> {

@@ -3,7 +3,8 @@ import { gql } from '@victori/shared/testing';
 import { startTestPlatform, type TestPlatform } from '../../../platform/src/testing.js';
 import { DeliveryWorker } from './satusehat/delivery.worker.js';
 import { loadImmunizationSettings } from './config.js';
-import { startSatusehatSimulator, type SatusehatSimulator } from './satusehat/simulator.js';
+import { rememberFacilityIds } from './satusehat/national.service.js';
+import { SIMULATOR_KFA, simulatorKfaCodes, startSatusehatSimulator, type SatusehatSimulator } from './satusehat/simulator.js';
 import { addDays, jakartaDate } from './modules/schedule/schedule.dates.js';
 import {
   Env,
@@ -18,6 +19,8 @@ import {
 
 const MIROTO = '6f1c2a10-0000-4000-8000-000000000002';
 const BANDARHARJO = '6f1c2a10-0000-4000-8000-000000000003';
+const LOC = '5a7e0000-0000-4000-8000-000000000002';
+const LOC3 = '5a7e0000-0000-4000-8000-000000000003';
 const KELURAHAN = '33.74.01.1001';
 const today = jakartaDate(new Date());
 const childBorn = addDays(today, -70);
@@ -253,6 +256,7 @@ describe('the immunization registry through the gateway', () => {
         doseKind: 'HB0',
         productCode: 'HB0',
         lotNumber: 'L2',
+        expirationDate: '2030-01-31',
         administeredAt: atNoon(childBorn),
       },
     });
@@ -270,6 +274,7 @@ describe('the immunization registry through the gateway', () => {
         doseKind: 'DPT-HB-HIB1',
         productCode: 'PENTABIO',
         lotNumber: 'P-1',
+        expirationDate: '2030-01-31',
         administeredAt: atNoon(addDays(childBorn, 30)),
       },
     });
@@ -299,6 +304,7 @@ describe('the immunization registry through the gateway', () => {
         doseKind: 'DPT-HB-HIB1',
         productCode: 'PENTABIO',
         lotNumber: 'P-2',
+        expirationDate: '2030-01-31',
         administeredAt: atNoon(addDays(childBorn, 62)),
       },
     });
@@ -342,6 +348,7 @@ describe('the immunization registry through the gateway', () => {
       doseKind: 'HB0',
       productCode: 'HB0',
       lotNumber: 'HB-2026-01B',
+      expirationDate: '2030-01-31',
       administeredAt: atNoon(childBorn),
     };
     const other = await call('bandarharjo', CORRECT, { i: { doseRecordId: hb0Id, reason: 'wrong lot', replacement } });
@@ -404,23 +411,67 @@ describe('the immunization registry through the gateway', () => {
     const STATUS = `query($id: ID!) { deliveryStatus(personId: $id) { doseRecordId state attempts lastError nationalId } }`;
     const before = await call<{ deliveryStatus: { state: string }[] }>('parent', STATUS, { id: childId });
     expect(before.data!.deliveryStatus.map((d) => d.state).sort()).toEqual(['PENDING', 'PENDING', 'PENDING', 'SUPERSEDED']);
-    const settings = loadImmunizationSettings(new Env({ SATUSEHAT_BASE_URL: sim.url, GATEWAY_URL: platform.gatewayUrl }));
+    // The identities SATUSEHAT needs: the facility's ids (booking's event in a running platform) and the vaccinators' NIKs.
+    await db().transactional((tx) =>
+      rememberFacilityIds(tx, { facilityId: MIROTO, satusehatOrganizationId: '100026002', satusehatLocationId: LOC }),
+    );
+    await db().transactional((tx) =>
+      rememberFacilityIds(tx, { facilityId: BANDARHARJO, satusehatOrganizationId: '100026003', satusehatLocationId: LOC3 }),
+    );
+    sim.registerFacility('100026002', LOC);
+    sim.registerFacility('100026003', LOC3);
+    for (const [sub, serial] of [
+      ['hw-miroto', 41],
+      ['hw-bandarharjo', 42],
+    ] as const) {
+      const res = await call('admin', `mutation($a: ID!, $n: String!) { registerPractitionerNik(accountId: $a, nik: $n) { accountId } }`, {
+        a: sub,
+        n: makeNik('337401', '1980-01-01', 'FEMALE', serial),
+      });
+      expect(res.errors).toBeUndefined();
+    }
+    const settings = loadImmunizationSettings(
+      new Env({
+        SATUSEHAT_BASE_URL: sim.url,
+        SATUSEHAT_AUTH_URL: sim.authUrl,
+        SATUSEHAT_KFA_CODES: simulatorKfaCodes(),
+        GATEWAY_URL: platform.gatewayUrl,
+      }),
+    );
     const worker = new DeliveryWorker(platform.services.immunization.runtime.orm, vault, settings, createLogger('test', 'silent'));
     await worker.drain();
     const after = await call<{ deliveryStatus: { state: string; nationalId: string }[] }>('miroto', STATUS, { id: childId });
     expect(after.data!.deliveryStatus.map((d) => d.state).sort()).toEqual(['DELIVERED', 'DELIVERED', 'DELIVERED', 'SUPERSEDED']);
     const hb0 = [...sim.immunizations.values()].find((r) => (r.lotNumber as string) === 'HB-2026-01B')!;
+    // The child is known only by the mother's NIK: registered as a newborn under it (SATUSEHAT's newborn flow).
+    const newborn = [...sim.patients.values()].find((p) => p.motherNik === motherNik)!;
     expect(hb0).toMatchObject({
       status: 'completed',
-      patient: { identifier: { system: 'https://fhir.kemkes.go.id/id/nik-ibu', value: motherNik } },
-      vaccineCode: { coding: [{ system: 'http://hl7.org/fhir/sid/cvx', code: '08' }] },
+      patient: { reference: `Patient/${newborn.id}` },
+      vaccineCode: {
+        coding: [
+          { system: 'http://sys-ids.kemkes.go.id/kfa', code: SIMULATOR_KFA.HB0 },
+          { system: 'http://sys-ids.kemkes.go.id/kfa', code: 'VG45' },
+          { system: 'http://hl7.org/fhir/sid/cvx', code: '08' },
+        ],
+      },
       protocolApplied: [{ doseNumberPositiveInt: 1 }],
     });
-    expect((hb0.reasonCode as { coding: { code: string }[] }[]).map((r) => r.coding[0]!.code)).toEqual([
-      'IM-Rutin',
-      'IM-Dasar',
-      'IM-Ideal',
-    ]);
+    expect(
+      (hb0.reasonCode as { coding: { system: string; code: string }[] }[])[0]!.coding.map((c) => `${c.system.split('/').pop()} ${c.code}`),
+    ).toEqual(['immunization-reason IM-Rutin', 'immunization-reason IM-Dasar', 'immunization-routine-timing IM-Ideal']);
+    // Where each record stands in each national system (PCare is not worked off in this test: queued).
+    const both = await call<{ doseRecords: { deliveries: { target: string; state: string }[] }[] }>(
+      'parent',
+      `query($id: ID!) { doseRecords(personId: $id) { deliveries { target state } } }`,
+      { id: childId },
+    );
+    expect(both.data!.doseRecords.map((r) => r.deliveries)).toEqual(
+      both.data!.doseRecords.map(() => [
+        { target: 'SATUSEHAT', state: 'DELIVERED' },
+        { target: 'PCARE', state: 'PENDING' },
+      ]),
+    );
     const invalid = [...sim.immunizations.values()].find((r) => r.lotNumber === 'P-1')!;
     expect(invalid.isSubpotent).toBe(true);
   });

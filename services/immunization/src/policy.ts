@@ -203,6 +203,18 @@ export const immunizationPolicy = {
     }
   },
 
+  /** Identities for the national record (a health worker's NIK for SATUSEHAT): admins. */
+  nationalIdentities(claims: Claims): void {
+    if (claims.role === 'partner') throw partnersSeeAggregatesOnly();
+    allowRoles(claims, 'admin');
+  },
+
+  /** The health office's view of what has not reached the national systems: admins. */
+  nationalBacklog(claims: Claims): void {
+    if (claims.role === 'partner') throw partnersSeeAggregatesOnly();
+    allowRoles(claims, 'admin');
+  },
+
   /** A dose's person, for KIPI: missing records answer like records of people one may not see. */
   async doseOwner(ctx: ImmunizationContext, personId: string | undefined): Promise<void> {
     if (personId === undefined) {

@@ -5,6 +5,7 @@ import { DoseResolver } from './modules/dose/dose.resolver.js';
 import { ForecastResolver } from './modules/forecast/forecast.resolver.js';
 import { personReference } from './modules/person/person.reference.js';
 import { PersonResolver } from './modules/person/person.resolver.js';
+import { NationalDeliveryResolver } from './satusehat/national.resolver.js';
 import { DeliveryHealthResolver } from './satusehat/delivery-health.resolver.js';
 
 export function buildImmunizationSchema() {
@@ -16,6 +17,7 @@ export function buildImmunizationSchema() {
         DoseResolver,
         ForecastResolver,
         DeclaredDoseResolver,
+        NationalDeliveryResolver,
         DeliveryHealthResolver,
         CertificateResolver,
       ],

@@ -1,7 +1,8 @@
 import type { ServiceDefinition } from '@victori/shared';
 import { createContext, vaultFor, type ImmunizationContext } from './context.js';
-import { immunizationSettings } from './config.js';
+import { immunizationSettings, type ImmunizationSettings } from './config.js';
 import { appointmentsConsumer } from './events/appointments.consumer.js';
+import { facilitiesConsumer } from './events/facilities.consumer.js';
 import { importDosesCommand } from './import/import-doses.js';
 import { migrations } from './migrations/index.js';
 import { AdverseEventEntity } from './modules/dose/adverse-event.entity.js';
@@ -13,6 +14,13 @@ import { deliveryHealth } from './satusehat/delivery.health.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { buildImmunizationSchema } from './schema.js';
 import { seedDemoPeople } from './seeders/demo-people.seeder.js';
+import { seedDemoPractitioners } from './satusehat/demo-practitioners.js';
+
+/** The national targets this deployment delivers to. */
+const targetsOn = (s: ImmunizationSettings) => [
+  ...(s.satusehat.delivery === 'on' ? ['SATUSEHAT'] : []),
+  ...(s.pcare.delivery === 'on' ? ['PCARE'] : []),
+];
 
 export const immunizationService: ServiceDefinition<ImmunizationContext> = {
   name: 'immunization',
@@ -24,30 +32,48 @@ export const immunizationService: ServiceDefinition<ImmunizationContext> = {
   checkConfig: (config) => {
     immunizationSettings(config);
   },
-  consumers: [appointmentsConsumer],
+  consumers: [appointmentsConsumer, facilitiesConsumer],
   commands: {
     'import-doses': importDosesCommand,
   },
-  /** Delivers dose records to SATUSEHAT in the background. */
+  /** Delivers dose records to SATUSEHAT and to BPJS PCare in the background, one worker per target. */
   async startBackground(runtime) {
     const settings = immunizationSettings(runtime.config);
-    if (settings.satusehat.delivery === 'off') {
-      runtime.logger.warn('SATUSEHAT_DELIVERY=off: dose records are queued for the national record but not sent');
-      return;
+    const targets = [
+      { target: 'SATUSEHAT', delivery: settings.satusehat.delivery, off: 'SATUSEHAT_DELIVERY=off' },
+      { target: 'PCARE', delivery: settings.pcare.delivery, off: 'PCARE_DELIVERY=off' },
+    ] as const;
+    for (const t of targets) {
+      if (t.delivery === 'off') {
+        runtime.logger.warn(`${t.off}: dose records are queued for ${t.target} but not sent`);
+        continue;
+      }
+      const worker = new DeliveryWorker(runtime.orm, vaultFor(runtime), settings, runtime.logger, fetch, {}, t.target);
+      worker.start();
+      runtime.onClose(() => worker.stop());
     }
-    const worker = new DeliveryWorker(runtime.orm, vaultFor(runtime), settings, runtime.logger);
-    worker.start();
-    runtime.onClose(() => worker.stop());
   },
   /** `degraded` with the backlog and the oldest pending age while deliveries are stuck. */
   ready: async (runtime) => {
-    const { satusehat } = immunizationSettings(runtime.config);
-    return { nationalDelivery: await deliveryHealth(runtime.orm.em.fork() as EntityManager, satusehat.stuckAfterMs, satusehat.delivery) };
+    const settings = immunizationSettings(runtime.config);
+    return {
+      nationalDelivery: await deliveryHealth(
+        runtime.orm.em.fork() as EntityManager,
+        settings.satusehat.stuckAfterMs,
+        targetsOn(settings).length ? 'on' : 'off',
+        targetsOn(settings),
+      ),
+    };
   },
   prometheus: (metrics, runtime) => {
     const health = () => {
-      const { satusehat } = immunizationSettings(runtime.config);
-      return deliveryHealth(runtime.orm.em.fork() as EntityManager, satusehat.stuckAfterMs, satusehat.delivery);
+      const settings = immunizationSettings(runtime.config);
+      return deliveryHealth(
+        runtime.orm.em.fork() as EntityManager,
+        settings.satusehat.stuckAfterMs,
+        targetsOn(settings).length ? 'on' : 'off',
+        targetsOn(settings),
+      );
     };
     metrics.gauge('victori_national_delivery_backlog', 'Dose records waiting to reach SATUSEHAT', [], async () => [
       { labels: {}, value: (await health()).backlog },
@@ -56,7 +82,10 @@ export const immunizationService: ServiceDefinition<ImmunizationContext> = {
       { labels: {}, value: (await health()).oldestPendingSeconds },
     ]);
   },
-  demo: (runtime) => seedDemoPeople(runtime.orm, vaultFor(runtime)),
+  demo: async (runtime) => {
+    await seedDemoPractitioners(runtime.orm, vaultFor(runtime));
+    await seedDemoPeople(runtime.orm, vaultFor(runtime));
+  },
   metrics: async (runtime) => {
     const rows = await runtime.orm.em
       .fork()

@@ -13,7 +13,7 @@ import { BirthDateInputs, ErrorSummary, mistakeFor, t, useLanguage } from '../ui
 type Appointment = MyAppointmentsQuery['myAppointments'][number];
 type Choice = { slotId: string; date: string; startTime: string; endTime: string; place: string };
 
-/** Signed in: the account's appointments and each dose record's delivery to SATUSEHAT, in words. */
+/** Signed in: the account's appointments and where each dose record stands in SATUSEHAT and BPJS PCare, in words. */
 function SignedInRecords(): preact.JSX.Element | null {
   const lang = useLanguage();
   const [r] = useQuery({ query: MyRecords });
@@ -38,7 +38,8 @@ function SignedInRecords(): preact.JSX.Element | null {
           administeredAt: d.administeredAt,
           product: d.product?.name,
           facility: d.facility?.name,
-          state: d.delivery.state,
+          state: d.deliveries.find((n) => n.target === 'SATUSEHAT')?.state ?? 'PENDING',
+          pcare: d.deliveries.find((n) => n.target === 'PCARE')?.state,
         }))}
       />
     </section>

@@ -9,6 +9,8 @@ export interface DeliveredDose {
   product: string | undefined;
   facility: string | undefined;
   state: string;
+  /** Where the record stands in BPJS PCare, when known. */
+  pcare?: string | undefined;
 }
 
 /** Each dose record and, in words, where it is on its way to SATUSEHAT (the national record). */
@@ -31,6 +33,12 @@ export function DeliveryList(props: { doses: DeliveredDose[]; id: string }): pre
               {t('citizen.deliveryLabel')}:{' '}
               <strong data-testid="delivery">{t(`mine.delivery.${d.state}`, { defaultValue: d.state })}</strong>
             </p>
+            {d.pcare && (
+              <p class={`delivery delivery-${d.pcare.toLowerCase()}`}>
+                {t('mine.target.PCARE')}:{' '}
+                <strong data-testid="delivery-pcare">{t(`mine.pcare.${d.pcare}`, { defaultValue: d.pcare })}</strong>
+              </p>
+            )}
           </li>
         ))}
       </ul>

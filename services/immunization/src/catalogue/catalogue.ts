@@ -9,9 +9,17 @@ export interface Product {
   doseKinds: string[];
   minAgeMonths: number;
   maxAgeMonths?: number;
-  /** KFA (Kamus Farmasi dan Alat Kesehatan) product code, when known. */
+  /** KFA (Kamus Farmasi dan Alat Kesehatan) product code (93xxxxxx), when known. */
   kfaCode?: string;
+  /** Whether kfaCode was confirmed against KFA; an unconfirmed product is never sent (docs/satusehat.md). */
+  kfaConfirmed: boolean;
+  /** KFA vaccine group code (VGxx, SATUSEHAT's CVX-group coding in the KFA system), when confirmed. */
+  kfaGroup?: string;
   cvxCode?: string;
+  /** Route code in SATUSEHAT's WHO ATC/DDD route system (inj.intramuscular, inj.subcutaneous, O, ...). */
+  route?: string;
+  /** Volume of one dose in mL, when known (doseQuantity). */
+  doseMl?: number;
 }
 
 let products: Map<string, Product> | undefined;
@@ -28,7 +36,11 @@ export function productCatalogue(): Map<string, Product> {
         minAgeMonths: p.minAgeMonths,
         ...(p.maxAgeMonths !== undefined ? { maxAgeMonths: p.maxAgeMonths } : {}),
         ...(p.kfaCode ? { kfaCode: p.kfaCode } : {}),
+        kfaConfirmed: p.kfaStatus === 'CONFIRMED' && !!p.kfaCode,
+        ...(p.kfaGroup ? { kfaGroup: p.kfaGroup } : {}),
         ...(p.cvxCode ? { cvxCode: p.cvxCode } : {}),
+        ...(p.route ? { route: p.route } : {}),
+        ...(p.doseMl ? { doseMl: p.doseMl } : {}),
       },
     ]),
   );

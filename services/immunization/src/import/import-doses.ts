@@ -270,8 +270,10 @@ with input as (
   select i.eid, $4, $5, i."personId"::text, $3::timestamptz, ${buildJsonb(DOSE_PAYLOAD, 'i')}
   from input i join w on w.id = i."doseRecordId" order by i.ord
 ), nd as (
-  insert into national_delivery (dedupe_key, person_id, dose_record_id)
-  select i.key, i."personId", i."doseRecordId" from input i join w on w.id = i."doseRecordId" order by i.ord
+  insert into national_delivery (target, dedupe_key, person_id, dose_record_id, visit_key)
+  select t.target, i.key, i."personId", i."doseRecordId",
+    i."personId"::text || '|' || i."facilityId"::text || '|' || to_char(i."administeredAt"::timestamptz at time zone 'Asia/Jakarta', 'YYYY-MM-DD')
+  from input i join w on w.id = i."doseRecordId" cross join (values ('SATUSEHAT'), ('PCARE')) as t(target) order by i.ord
   ${careful ? DELIVERY_REQUEUE : ''}
 )
 select id from w`;

@@ -78,10 +78,10 @@ export function createLoaders(em: EntityManager, claims: Claims) {
       const rows = await em.find(AdverseEventEntity, { doseRecordId: { $in: [...ids] } }, { orderBy: { onsetAt: 'asc' } });
       return groupBy(ids, rows, (r) => r.doseRecordId);
     }),
-    deliveryByRecord: new DataLoader<string, DeliveryRow | null>(async (ids) => {
+    /** Every target's delivery of a record (SATUSEHAT, PCare). */
+    deliveriesByRecord: new DataLoader<string, DeliveryRow[]>(async (ids) => {
       const rows = await deliveryRowsByRecord(em, [...ids]);
-      const byId = new Map(rows.map((r) => [r.dose_record_id!, r]));
-      return ids.map((id) => byId.get(id) ?? null);
+      return groupBy(ids, rows, (r) => r.dose_record_id!);
     }),
   };
 }

@@ -6,6 +6,7 @@ import { Migration20261201220000_appointment_person } from './Migration202612012
 import { Migration20261201220000_declared_doses } from './Migration20261201220000_declared_doses.js';
 import { Migration20261202010000_failed_deliveries } from './Migration20261202010000_failed_deliveries.js';
 import { Migration20261202020000_health_cards } from './Migration20261202020000_health_cards.js';
+import { Migration20261202020000_national_targets } from './Migration20261202020000_national_targets.js';
 
 export const migrations = [
   { name: 'Migration20261123000000_people', class: Migration20261123000000_people },
@@ -16,4 +17,5 @@ export const migrations = [
   { name: 'Migration20261201220000_declared_doses', class: Migration20261201220000_declared_doses },
   { name: 'Migration20261202010000_failed_deliveries', class: Migration20261202010000_failed_deliveries },
   { name: 'Migration20261202020000_health_cards', class: Migration20261202020000_health_cards },
+  { name: 'Migration20261202020000_national_targets', class: Migration20261202020000_national_targets },
 ];

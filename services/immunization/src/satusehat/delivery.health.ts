@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 export interface DeliveryHealth {
   /** Stuck: some pending record has kept failing for longer than the threshold. The service still serves. */
   degraded: boolean;
-  /** Records waiting to reach SATUSEHAT. */
+  /** Records waiting to reach the national systems being delivered to. */
   backlog: number;
   /** Of those, the ones whose last attempt failed. */
   failing: number;
@@ -13,12 +13,19 @@ export interface DeliveryHealth {
 }
 
 /** For /ready: whether national delivery keeps up. Reads only pending rows (a partial index covers them). */
-export async function deliveryHealth(em: EntityManager, stuckAfterMs: number, delivery: 'on' | 'off'): Promise<DeliveryHealth> {
+export async function deliveryHealth(
+  em: EntityManager,
+  stuckAfterMs: number,
+  delivery: 'on' | 'off',
+  /** The targets being delivered to: a target switched off keeps its queue, which is not a stuck delivery. */
+  targets: readonly string[] = ['SATUSEHAT'],
+): Promise<DeliveryHealth> {
   const [row] = await em.execute<{ backlog: string; failing: string; oldest_s: string | null; oldest_failing_s: string | null }[]>(
     `select count(*) as backlog, count(*) filter (where last_error is not null) as failing,
             extract(epoch from now() - min(created_at)) as oldest_s,
             extract(epoch from now() - min(created_at) filter (where last_error is not null)) as oldest_failing_s
-       from national_delivery where status = 'PENDING'`,
+       from national_delivery where status = 'PENDING' and target in (?)`,
+    [targets.length ? [...targets] : ['']],
   );
   const oldestFailing = Number(row?.oldest_failing_s ?? 0);
   return {
@@ -32,6 +39,6 @@ export async function deliveryHealth(em: EntityManager, stuckAfterMs: number, de
 
 /** Dose records SATUSEHAT refused for good (a partial index holds only those). */
 export async function refusedDeliveries(em: EntityManager): Promise<number> {
-  const [row] = await em.execute<{ n: string }[]>(`select count(*) as n from national_delivery where status = 'FAILED'`);
+  const [row] = await em.execute<{ n: string }[]>(`select count(*) as n from national_delivery where status = 'FAILED' and target = 'SATUSEHAT'`);
   return Number(row?.n ?? 0);
 }

@@ -1,48 +1,12 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { PollLoop, type Logger, type PiiVault } from '@victori/shared';
-import { productCatalogue } from '../catalogue/catalogue.js';
+import type { Logger, PiiVault } from '@victori/shared';
 import type { ImmunizationSettings } from '../config.js';
-import { findDose } from '../modules/schedule/schedule.data.js';
-import { DeliveryError, SatusehatClient } from './client.js';
+import { PcareTarget } from '../pcare/pcare.target.js';
+import { DeliveryError } from './client.js';
 import { DeliveryFailureLog, type FailureLogOptions } from './delivery.log.js';
-import { buildImmunization, DOSE_IDENTIFIER_SYSTEM, NIK_IBU_SYSTEM, NIK_SYSTEM } from './fhir.js';
-
-interface Claimed {
-  id: string;
-  dedupe_key: string;
-  person_id: string;
-  dose_record_id: string | null;
-  version: number;
-  remote_id: string | null;
-  attempts: number;
-}
-
-interface RecordRow {
-  id: string;
-  person_id: string;
-  programme: string;
-  dose_kind: string;
-  dose_number: number;
-  product_code: string;
-  lot_number: string;
-  expiration_date: string | null;
-  administered_at: Date;
-  recorded_at: Date;
-  facility_id: string;
-  performer_id: string;
-  valid: boolean;
-  timing: string | null;
-  source: string;
-  dedupe_key: string;
-}
-
-interface PersonRow {
-  id: string;
-  nik_encrypted: string | null;
-  mother_nik_encrypted: string | null;
-  birth_date: string;
-  ihs_number: string | null;
-}
+import type { Target } from './delivery.queue.js';
+import type { Claimed, Outcome, PersonRow, RecordRow, TargetDriver, VisitUnit } from './delivery.unit.js';
+import { SatusehatTarget } from './satusehat.target.js';
 
 export interface RoundResult {
   claimed: number;
@@ -52,18 +16,18 @@ export interface RoundResult {
 }
 
 /**
- * Works off the national delivery queue: claims due rows (skip locked, with a lease so a crashed
- * worker's rows come back), sends each as a FHIR Immunization, and records the outcome. Transient
- * failures retry with exponential back-off and jitter, without limit; permanent rejections are FAILED
- * with the reason. Creates are conditional on our identifier, so a lost response never duplicates.
+ * Works off one target's part of the national delivery queue (SATUSEHAT or BPJS PCare): claims due rows
+ * (skip locked, with a lease so a crashed worker's rows come back), groups them by visit, and hands each
+ * visit to the target as one unit. Transient failures retry with exponential back-off and jitter, without
+ * limit; a record a person must fix (patient not found, product code unconfirmed, ...) is FAILED with that
+ * problem until the desk retries it. Every step searches before it creates, so a lost response never
+ * duplicates. Each target has its own worker: one target's outage never holds the other.
  */
 export class DeliveryWorker {
-  private readonly loop = new PollLoop({
-    round: async () => (await this.processOnce()).claimed,
-    idleMs: () => this.settings.satusehat.pollMs,
-    onError: (error) => this.logger.warn({ err: error }, 'national delivery round failed; retrying'),
-  });
-  private readonly client: SatusehatClient;
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private readonly driver: TargetDriver;
   private readonly failures: DeliveryFailureLog;
 
   constructor(
@@ -73,9 +37,10 @@ export class DeliveryWorker {
     private readonly logger: Logger,
     fetchImpl: typeof fetch = fetch,
     logOptions: FailureLogOptions = {},
+    readonly target: Target = 'SATUSEHAT',
   ) {
-    this.client = new SatusehatClient(settings.satusehat, fetchImpl);
-    this.failures = new DeliveryFailureLog(logger, logOptions);
+    this.driver = target === 'SATUSEHAT' ? new SatusehatTarget(settings, fetchImpl) : new PcareTarget(settings, fetchImpl);
+    this.failures = new DeliveryFailureLog(logger.child({ target }), logOptions);
   }
 
   /** Delay before the next attempt after `attempts` failures: base * 2^(n-1), capped, with jitter. */
@@ -89,14 +54,27 @@ export class DeliveryWorker {
     const em = this.orm.em.fork() as EntityManager;
     const claimed = await em.execute<Claimed[]>(
       `update national_delivery set attempts = attempts + 1, next_attempt_at = now() + (? * interval '1 millisecond'), updated_at = now()
-       where id in (select id from national_delivery where status = 'PENDING' and next_attempt_at <= now()
+       where id in (select id from national_delivery where target = ? and status = 'PENDING' and next_attempt_at <= now()
                     order by next_attempt_at limit ? for update skip locked)
-       returning id, dedupe_key, person_id, dose_record_id, version, remote_id, attempts`,
-      [this.settings.satusehat.leaseMs, this.settings.satusehat.batchSize],
+       returning id, target, dedupe_key, person_id, dose_record_id, version, remote_id, attempts, visit_key`,
+      [this.settings.satusehat.leaseMs, this.target, this.settings.satusehat.batchSize],
     );
     const result: RoundResult = { claimed: claimed.length, delivered: 0, retrying: 0, failed: 0 };
-    if (claimed.length === 0) return result;
-    const keys = claimed.map((c) => c.dedupe_key);
+    if (claimed.length > 0) {
+      const units = await this.units(em, claimed);
+      await Promise.all(units.map((unit) => this.deliverUnit(em, unit, result)));
+    }
+    try {
+      await this.driver.afterRound?.(em, this.vault);
+    } catch (error) {
+      this.logger.warn({ err: error, target: this.target }, 'closing national visits failed; retrying next round');
+    }
+    return result;
+  }
+
+  /** The claimed rows by visit, with their records and people. */
+  private async units(em: EntityManager, claimed: Claimed[]): Promise<VisitUnit[]> {
+    const keys = [...new Set(claimed.map((c) => c.dedupe_key))];
     // The record to send: the current one, or for a voided dose the last one sent under the key.
     const records = await em.execute<RecordRow[]>(
       `select distinct on (dedupe_key) * from dose_record where dedupe_key in (?) order by dedupe_key, (status = 'ACTIVE') desc, recorded_at desc`,
@@ -104,103 +82,85 @@ export class DeliveryWorker {
     );
     const recordByKey = new Map(records.map((r) => [r.dedupe_key, r]));
     const people = await em.execute<PersonRow[]>(
-      `select id, nik_encrypted, mother_nik_encrypted, to_char(birth_date, 'YYYY-MM-DD') as birth_date, ihs_number from person where id in (?)`,
+      `select id, nik_encrypted, mother_nik_encrypted, full_name_encrypted, to_char(birth_date, 'YYYY-MM-DD') as birth_date, sex,
+              residence_kelurahan_code, ihs_number
+         from person where id in (?)`,
       [[...new Set(claimed.map((c) => c.person_id))]],
     );
     const personById = new Map(people.map((p) => [p.id, p]));
-    const ihsCache = new Map<string, Promise<string>>();
-    await Promise.all(
-      claimed.map(async (row) => {
-        try {
-          const remoteId = await this.deliver(em, row, recordByKey.get(row.dedupe_key), personById.get(row.person_id), ihsCache);
-          await em.execute(
-            `update national_delivery set
-               status = case when version = ? then 'DELIVERED' else 'PENDING' end,
-               delivered_version = ?, remote_id = coalesce(?, remote_id), delivered_at = now(), last_error = null,
-               attempts = case when version = ? then attempts else 0 end,
-               next_attempt_at = case when version = ? then next_attempt_at else now() end, updated_at = now()
-             where id = ?`,
-            [row.version, row.version, remoteId, row.version, row.version, row.id],
-          );
-          result.delivered += 1;
-          this.failures.delivered(row.id, row.attempts);
-        } catch (error) {
-          const failure =
-            error instanceof DeliveryError ? error : new DeliveryError(error instanceof Error ? error.message : String(error), false);
-          if (failure.permanent) {
-            await em.execute(
-              `update national_delivery set status = case when version = ? then 'FAILED' else 'PENDING' end, last_error = ?,
-                 next_attempt_at = now(), updated_at = now() where id = ?`,
-              [row.version, failure.message, row.id],
-            );
-            result.failed += 1;
-          } else {
-            await em.execute(
-              `update national_delivery set last_error = ?,
-                 next_attempt_at = case when version = ? then now() + (? * interval '1 millisecond') else now() end, updated_at = now()
-               where id = ?`,
-              [failure.message, row.version, this.backoffMs(row.attempts), row.id],
-            );
-            result.retrying += 1;
-          }
-          this.failures.failure(row.id, row.attempts, failure.message, failure.permanent);
-        }
-      }),
-    );
-    return result;
+    const byVisit = new Map<string, VisitUnit>();
+    for (const row of claimed) {
+      const visitKey = row.visit_key ?? row.dedupe_key;
+      let unit = byVisit.get(visitKey);
+      if (!unit) {
+        unit = { visitKey, person: personById.get(row.person_id), items: [] };
+        byVisit.set(visitKey, unit);
+      }
+      unit.items.push({ row, record: recordByKey.get(row.dedupe_key) });
+    }
+    return [...byVisit.values()];
   }
 
-  private async deliver(
-    em: EntityManager,
-    row: Claimed,
-    record: RecordRow | undefined,
-    person: PersonRow | undefined,
-    ihsCache: Map<string, Promise<string>>,
-  ): Promise<string | null> {
-    if (!record || !person) throw new DeliveryError('the dose record or person is missing', true);
-    const voided = row.dose_record_id === null;
-    // A voided dose that never reached the national record needs nothing sent.
-    if (voided && !row.remote_id) return null;
-    const product = productCatalogue().get(record.product_code);
-    if (!product) throw new DeliveryError(`unknown product ${record.product_code}`, true);
-    const nik = person.nik_encrypted ? this.vault.decrypt(person.nik_encrypted) : null;
-    const motherNik = person.mother_nik_encrypted ? this.vault.decrypt(person.mother_nik_encrypted) : null;
-    let ihsNumber = person.ihs_number;
-    if (!ihsNumber) {
-      if (!nik && !motherNik) throw new DeliveryError('the person has neither NIK nor mother NIK', true);
-      let lookup = ihsCache.get(person.id);
-      if (!lookup) {
-        lookup = nik ? this.client.findPatient(NIK_SYSTEM, nik) : this.client.findPatient(NIK_IBU_SYSTEM, motherNik!, person.birth_date);
-        ihsCache.set(person.id, lookup);
-      }
-      ihsNumber = await lookup;
-      await em.execute(`update person set ihs_number = ? where id = ? and ihs_number is null`, [ihsNumber, person.id]);
-      person.ihs_number = ihsNumber;
+  private async deliverUnit(em: EntityManager, unit: VisitUnit, result: RoundResult): Promise<void> {
+    let outcomes: Map<string, Outcome>;
+    try {
+      outcomes = await this.driver.deliverVisit(em, unit, this.vault);
+    } catch (error) {
+      const failure =
+        error instanceof DeliveryError ? error : new DeliveryError(error instanceof Error ? error.message : String(error), false);
+      outcomes = new Map(unit.items.map((i) => [i.row.id, { kind: 'failed', error: failure }]));
     }
-    const definition = findDose(record.programme, record.dose_kind);
-    const resource = buildImmunization({
-      dedupeKey: row.dedupe_key,
-      status: voided ? 'entered-in-error' : 'completed',
-      product,
-      patient: { ihsNumber, nik, motherNik },
-      administeredAt: new Date(record.administered_at),
-      recordedAt: new Date(record.recorded_at),
-      primarySource: record.source === 'RECORDED',
-      facilityId: record.facility_id,
-      performerId: record.performer_id,
-      organizationId: this.settings.organizationId,
-      lotNumber: record.lot_number,
-      expirationDate: record.expiration_date ? String(record.expiration_date).slice(0, 10) : null,
-      doseNumber: record.dose_number,
-      valid: record.valid,
-      reasonCodes: definition?.dose.reasonCodes ?? ['IM-Program'],
-      timing: record.timing,
-      remoteId: row.remote_id,
-    });
-    const stored = row.remote_id
-      ? await this.client.updateImmunization(row.remote_id, resource)
-      : await this.client.createImmunization(resource, { system: DOSE_IDENTIFIER_SYSTEM, value: row.dedupe_key });
-    return stored.id ?? row.remote_id;
+    for (const { row } of unit.items) {
+      const outcome = outcomes.get(row.id) ?? { kind: 'failed', error: new DeliveryError('the target gave no outcome', false) };
+      await this.record(em, row, outcome, result);
+    }
+  }
+
+  private async record(em: EntityManager, row: Claimed, outcome: Outcome, result: RoundResult): Promise<void> {
+    switch (outcome.kind) {
+      case 'delivered':
+        await em.execute(
+          `update national_delivery set
+             status = case when version = ? then 'DELIVERED' else 'PENDING' end,
+             delivered_version = ?, remote_id = coalesce(?, remote_id), delivered_at = now(), last_error = null, problem = null,
+             attempts = case when version = ? then attempts else 0 end,
+             next_attempt_at = case when version = ? then next_attempt_at else now() end, updated_at = now()
+           where id = ?`,
+          [row.version, row.version, outcome.remoteId, row.version, row.version, row.id],
+        );
+        result.delivered += 1;
+        this.failures.delivered(row.id, row.attempts);
+        return;
+      case 'not-applicable':
+        await em.execute(
+          `update national_delivery set status = case when version = ? then 'NOT_APPLICABLE' else 'PENDING' end, last_error = ?,
+             problem = ?, next_attempt_at = now(), updated_at = now() where id = ?`,
+          [row.version, outcome.error.message, outcome.error.problem, row.id],
+        );
+        result.delivered += 1;
+        return;
+      case 'failed': {
+        const failure = outcome.error;
+        if (failure.permanent) {
+          await em.execute(
+            `update national_delivery set status = case when version = ? then 'FAILED' else 'PENDING' end, last_error = ?, problem = ?,
+               next_attempt_at = now(), updated_at = now() where id = ?`,
+            [row.version, failure.message, failure.problem ?? 'REJECTED', row.id],
+          );
+          result.failed += 1;
+        } else {
+          await em.execute(
+            `update national_delivery set last_error = ?, problem = null,
+               next_attempt_at = case when version = ? then now() + (? * interval '1 millisecond') else now() end, updated_at = now()
+             where id = ?`,
+            [failure.message, row.version, this.backoffMs(row.attempts), row.id],
+          );
+          result.retrying += 1;
+        }
+        this.failures.failure(row.id, row.attempts, failure.message, failure.permanent);
+        return;
+      }
+    }
   }
 
   /** Runs rounds until nothing is due (tests, commands). */
@@ -209,17 +169,39 @@ export class DeliveryWorker {
   }
 
   nudge(): void {
-    this.loop.nudge();
+    this.wake?.();
   }
 
   start(): void {
-    if (this.loop.started) return;
+    if (this.running) return;
+    this.running = true;
     this.failures.start();
-    this.loop.start();
+    this.loop = (async () => {
+      while (this.running) {
+        let claimed = 0;
+        try {
+          claimed = (await this.processOnce()).claimed;
+        } catch (error) {
+          this.logger.warn({ err: error, target: this.target }, 'national delivery round failed; retrying');
+        }
+        if (claimed === 0 && this.running) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, this.settings.satusehat.pollMs);
+            this.wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          this.wake = undefined;
+        }
+      }
+    })();
   }
 
   async stop(): Promise<void> {
-    await this.loop.stop();
+    this.running = false;
+    this.wake?.();
+    await this.loop;
     this.failures.stop();
   }
 }

@@ -73,6 +73,8 @@ export async function seedDemoPeople(orm: Orm, vault: PiiVault, now = new Date()
           doseKind,
           productCode: 'INDOVAC',
           lotNumber: 'IDV2409A',
+          // The lot's expiry as inventory's stock seed has it (national delivery needs it).
+          expirationDate: addDays(today, 270),
           administeredAt: at(addDays(today, -daysAgo)),
         },
         demoHistory(BANDARHARJO),
@@ -100,6 +102,7 @@ export async function seedDemoPeople(orm: Orm, vault: PiiVault, now = new Date()
         doseKind: 'HB0',
         productCode: 'HB0',
         lotNumber: 'HB2410U',
+        expirationDate: addDays(today, 270),
         administeredAt: at(birthDate, '10:00'),
       },
       demoHistory(KEDUNGMUNDU),

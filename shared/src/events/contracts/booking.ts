@@ -67,6 +67,9 @@ export const FacilityUpserted = defineEvent(
     kelurahanCode: z.string(),
     kecamatanCode: z.string(),
     active: z.boolean(),
+    /** The facility's SATUSEHAT Organization and Location ids (null until an admin registers them); absent in older events. */
+    satusehatOrganizationId: z.string().nullable().optional(),
+    satusehatLocationId: z.string().nullable().optional(),
   }),
 );
 export type FacilityUpsertedPayload = z.infer<typeof FacilityUpserted.schema>;

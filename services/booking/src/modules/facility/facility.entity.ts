@@ -52,4 +52,12 @@ export class FacilityEntity {
 
   @Property({ type: 'boolean' })
   active: boolean = true;
+
+  /** Its Organization in SATUSEHAT (IHS number from the facility registry, "master sarana index"); admin-managed. */
+  @Property({ type: 'string', length: 64, nullable: true })
+  satusehatOrganizationId?: string;
+
+  /** Its Location in SATUSEHAT (the place doses are given); admin-managed. */
+  @Property({ type: 'string', length: 64, nullable: true })
+  satusehatLocationId?: string;
 }

@@ -78,3 +78,12 @@ export class UpdateFacilityInput {
   @Field(() => Boolean, { nullable: true, description: 'An inactive facility is hidden from the public list' })
   active?: boolean;
 }
+
+@InputType('SatusehatIdsInput', { description: "A facility's ids in SATUSEHAT's facility registry" })
+export class SatusehatIdsInput {
+  @Field(() => String, { description: 'Organization id (IHS number), e.g. 100011961' })
+  organizationId!: string;
+
+  @Field(() => String, { description: 'Location id (UUID) of the place doses are given' })
+  locationId!: string;
+}

@@ -18,5 +18,7 @@ export function toFacility(e: FacilityEntity): Facility {
     email: e.email ?? undefined,
     openingHours: e.openingHours.map((h) => Object.assign(new OpeningHours(), h)),
     active: e.active,
+    satusehatOrganizationId: e.satusehatOrganizationId ?? undefined,
+    satusehatLocationId: e.satusehatLocationId ?? undefined,
   });
 }

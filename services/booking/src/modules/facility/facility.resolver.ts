@@ -1,12 +1,13 @@
+import { bookingPolicy } from '../../policy.js';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { notFound, type Connection } from '@victori/shared';
 import { SessionResolver } from '../session/session.resolver.js';
 import { Session, SessionConnection, SessionFilter } from '../session/session.type.js';
 import type { BookingContext } from '../../context.js';
 import { FacilityEntity } from './facility.entity.js';
-import { CreateFacilityInput, UpdateFacilityInput } from './facility.inputs.js';
+import { CreateFacilityInput, SatusehatIdsInput, UpdateFacilityInput } from './facility.inputs.js';
 import { toFacility } from './facility.mapper.js';
-import { createFacility, updateFacility } from './facility.service.js';
+import { createFacility, setFacilitySatusehatIds, updateFacility } from './facility.service.js';
 import { Facility, FacilityType } from './facility.type.js';
 
 @Resolver(() => Facility)
@@ -58,5 +59,17 @@ export class FacilityResolver {
     @Arg('input', () => UpdateFacilityInput) input: UpdateFacilityInput,
   ): Promise<Facility> {
     return toFacility(await updateFacility(ctx.em, ctx.request.claims, id, input));
+  }
+
+  @Mutation(() => Facility, {
+    description: "Registers a facility's SATUSEHAT Organization and Location ids (national delivery needs both); admins",
+  })
+  async setFacilitySatusehatIds(
+    @Ctx() ctx: BookingContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => SatusehatIdsInput) input: SatusehatIdsInput,
+  ): Promise<Facility> {
+    bookingPolicy.manageFacilities(ctx.request.claims);
+    return toFacility(await setFacilitySatusehatIds(ctx.em, id, input));
   }
 }

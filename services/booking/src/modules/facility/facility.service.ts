@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, checkAll, conflict, FacilityUpserted, FieldErrors, kecamatanOf, notFound, publish, type Claims } from '@victori/shared';
+import { AppError, badInput, checkAll, conflict, ErrorCode, FacilityUpserted, FieldErrors, kecamatanOf, notFound, publish, type Claims } from '@victori/shared';
 import { bookingPolicy } from '../../policy.js';
 import { isTime, minutesOf } from '../../time.js';
 import { FacilityEntity, type OpeningHoursValue } from './facility.entity.js';
@@ -82,6 +82,8 @@ async function publishFacility(tx: EntityManager, f: FacilityEntity): Promise<vo
     kelurahanCode: f.kelurahanCode,
     kecamatanCode: f.kecamatanCode,
     active: f.active,
+    satusehatOrganizationId: f.satusehatOrganizationId ?? null,
+    satusehatLocationId: f.satusehatLocationId ?? null,
   });
 }
 
@@ -165,6 +167,44 @@ export async function updateFacility(em: EntityManager, claims: Claims, id: stri
   if (input.email !== undefined) facility.email = input.email || undefined;
   if (openingHours) facility.openingHours = openingHours;
   if (input.active != null) facility.active = input.active;
+  await flushWithEvent(em, facility);
+  return facility;
+}
+
+/** SATUSEHAT's ids: an Organization IHS number (digits) and a Location id (a UUID, as SATUSEHAT issues them). */
+const ORGANIZATION_ID = /^\d{5,20}$/;
+const LOCATION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Registers a facility's SATUSEHAT Organization and Location ids (admins), published with the facility so
+ * that national delivery uses them; records that waited for them are sent at once.
+ */
+export async function setFacilitySatusehatIds(
+  em: EntityManager,
+  id: string,
+  input: { organizationId: string; locationId: string },
+): Promise<FacilityEntity> {
+  const organizationId = input.organizationId.trim();
+  const locationId = input.locationId.trim().toLowerCase();
+  const fields: { field: string; message: string; messageEn: string }[] = [];
+  if (!ORGANIZATION_ID.test(organizationId)) {
+    fields.push({
+      field: 'organizationId',
+      message: 'ID Organization SATUSEHAT berupa 5-20 angka',
+      messageEn: 'A SATUSEHAT Organization id is 5-20 digits',
+    });
+  }
+  if (!LOCATION_ID.test(locationId)) {
+    fields.push({ field: 'locationId', message: 'ID Location SATUSEHAT berupa UUID', messageEn: 'A SATUSEHAT Location id is a UUID' });
+  }
+  if (fields.length) {
+    const first = fields[0]!;
+    throw new AppError(ErrorCode.BAD_USER_INPUT, { id: first.message, en: first.messageEn }, { field: first.field, fields });
+  }
+  const facility = isUuid(id) ? await em.findOne(FacilityEntity, { id }) : null;
+  if (!facility) throw notFound('Fasilitas', 'id');
+  facility.satusehatOrganizationId = organizationId;
+  facility.satusehatLocationId = locationId;
   await flushWithEvent(em, facility);
   return facility;
 }

@@ -69,4 +69,10 @@ export class Facility {
 
   @Field(() => Boolean)
   active!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'SATUSEHAT Organization id (IHS number); null until an admin registers it' })
+  satusehatOrganizationId?: string;
+
+  @Field(() => String, { nullable: true, description: 'SATUSEHAT Location id; null until an admin registers it' })
+  satusehatLocationId?: string;
 }

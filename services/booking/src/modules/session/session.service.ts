@@ -291,6 +291,15 @@ export async function createSession(em: EntityManager, claims: Claims, input: Cr
   bookingPolicy.openSession(claims, input.facilityId);
   const facility = isUuid(input.facilityId) ? await em.findOne(FacilityEntity, { id: input.facilityId }) : null;
   if (!facility?.active) throw notFound('Fasilitas', 'facilityId');
+  if (config.requireSatusehatIds && (!facility.satusehatOrganizationId || !facility.satusehatLocationId)) {
+    throw conflict(
+      {
+        id: 'Fasilitas ini belum memiliki ID Organization dan Location SATUSEHAT; dosisnya tidak akan sampai ke catatan nasional',
+        en: 'This facility has no SATUSEHAT Organization and Location ids yet; its doses could not reach the national record',
+      },
+      { field: 'facilityId', reason: 'FACILITY_NOT_REGISTERED' },
+    );
+  }
   // The offer (product, programme, doses), the schedule and the capacity are checked independently: all mistakes at once.
   const mistakes = new FieldErrors();
   const offer = mistakes.check(() => {

@@ -3,7 +3,14 @@ import { AppError, ErrorCode } from '@victori/shared';
 import type { ImmunizationContext } from '../../context.js';
 import { productCatalogue, type Product } from '../../catalogue/catalogue.js';
 import { SatusehatClient } from '../../satusehat/client.js';
-import { CVX_SYSTEM, DOSE_IDENTIFIER_SYSTEM, KFA_SYSTEM, NIK_SYSTEM, type FhirResource } from '../../satusehat/fhir.js';
+import {
+  CVX_SYSTEM,
+  IMMUNIZATION_IDENTIFIER_PREFIX,
+  KFA_SYSTEM,
+  NIK_SYSTEM,
+  OUR_IDENTIFIER_PREFIX,
+  type FhirResource,
+} from '../../satusehat/fhir.js';
 import { DoseRecordEntity } from '../dose/dose.entity.js';
 import type { PersonEntity } from '../person/person.entity.js';
 import { jakartaDate } from '../schedule/schedule.dates.js';
@@ -38,8 +45,10 @@ function productOf(resource: FhirResource): Product | undefined {
  * product's dose kinds (the n-th dose kind of the product is its n-th dose).
  */
 export function toNationalDose(resource: FhirResource): NationalDose | undefined {
-  const identifiers = (resource.identifier as { system?: string }[] | undefined) ?? [];
-  if (identifiers.some((i) => i.system === DOSE_IDENTIFIER_SYSTEM)) return undefined;
+  const identifiers = (resource.identifier as { system?: string; value?: string }[] | undefined) ?? [];
+  const ours = (i: { system?: string; value?: string }) =>
+    !!i.system?.startsWith(IMMUNIZATION_IDENTIFIER_PREFIX) && !!i.value?.startsWith(OUR_IDENTIFIER_PREFIX);
+  if (identifiers.some(ours)) return undefined;
   if (resource.status !== 'completed' || typeof resource.occurrenceDateTime !== 'string') return undefined;
   const product = productOf(resource);
   const doseNumber = (resource.protocolApplied as { doseNumberPositiveInt?: number }[] | undefined)?.[0]?.doseNumberPositiveInt;

@@ -1,9 +1,9 @@
 import { facilityRef } from '../../external/facility.stub.js';
 import { productRef } from '../../external/product.stub.js';
-import type { DeliveryRow } from '../../satusehat/delivery.queue.js';
+import { TARGETS, type DeliveryRow } from '../../satusehat/delivery.queue.js';
 import type { AdverseEventEntity } from './adverse-event.entity.js';
 import type { DoseRecordEntity } from './dose.entity.js';
-import { AdverseEvent, DeliveryState, DoseRecord, NationalDelivery } from './dose.type.js';
+import { AdverseEvent, DeliveryState, DoseRecord, NationalDelivery, NationalDeliveryProblem, NationalTarget } from './dose.type.js';
 
 const iso = (d: Date | string | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
 
@@ -36,21 +36,32 @@ export function toDoseRecord(e: DoseRecordEntity): DoseRecord {
   });
 }
 
-export function toDelivery(record: DoseRecordEntity, row: DeliveryRow | null): NationalDelivery {
+export function toDelivery(
+  record: DoseRecordEntity,
+  row: DeliveryRow | null,
+  target: NationalTarget = NationalTarget.SATUSEHAT,
+): NationalDelivery {
   if (record.status !== 'ACTIVE') {
-    return Object.assign(new NationalDelivery(), { doseRecordId: record.id, state: DeliveryState.SUPERSEDED, attempts: 0 });
+    return Object.assign(new NationalDelivery(), { doseRecordId: record.id, target, state: DeliveryState.SUPERSEDED, attempts: 0 });
   }
-  // The row is written in the record's own transaction, so an active record always has one.
+  // The rows are written in the record's own transaction, so an active record always has them.
   const state = row ? DeliveryState[row.status] : DeliveryState.PENDING;
   return Object.assign(new NationalDelivery(), {
     doseRecordId: record.id,
+    target: row ? NationalTarget[row.target] : target,
     state,
+    problem: row?.problem ? NationalDeliveryProblem[row.problem] : null,
     attempts: row?.attempts ?? 0,
     lastError: row?.last_error ?? null,
     nextAttemptAt: state === DeliveryState.PENDING ? iso(row?.next_attempt_at) : null,
     deliveredAt: state === DeliveryState.DELIVERED ? iso(row?.delivered_at) : null,
     nationalId: row?.remote_id ?? null,
   });
+}
+
+/** One delivery per national target, in a stable order. */
+export function toDeliveries(record: DoseRecordEntity, rows: DeliveryRow[]): NationalDelivery[] {
+  return TARGETS.map((t) => toDelivery(record, rows.find((r) => r.target === t) ?? null, NationalTarget[t]));
 }
 
 export function toAdverseEvent(e: AdverseEventEntity): AdverseEvent {

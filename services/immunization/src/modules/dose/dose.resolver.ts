@@ -3,11 +3,11 @@ import type { ImmunizationContext } from '../../context.js';
 import { immunizationPolicy, visiblePerson } from '../../policy.js';
 import { toPerson } from '../person/person.mapper.js';
 import { Person } from '../person/person.type.js';
-import { toAdverseEvent, toDelivery, toDoseRecord } from './dose.mapper.js';
+import { toAdverseEvent, toDeliveries, toDoseRecord } from './dose.mapper.js';
 import { CorrectDoseInput, RecordAdverseEventInput, RecordDoseInput } from './dose.inputs.js';
 import { CardIssuer } from '../certificate/certificate.issuer.js';
 import { DoseService } from './dose.service.js';
-import { AdverseEvent, DoseRecord, NationalDelivery, SlipDoseRecord } from './dose.type.js';
+import { AdverseEvent, DoseRecord, NationalDelivery, NationalTarget, SlipDoseRecord } from './dose.type.js';
 import { doseRecordsBySlip } from './slip-lookup.js';
 
 @ObjectType('DoseCorrection')
@@ -37,11 +37,19 @@ export class DoseResolver {
     return rows.filter((r) => includeSuperseded || r.status === 'ACTIVE').map(toDoseRecord);
   }
 
-  @Query(() => [NationalDelivery], { description: 'Delivery of each of a person’s dose records to the national record (SATUSEHAT)' })
-  async deliveryStatus(@Ctx() ctx: ImmunizationContext, @Arg('personId', () => ID) personId: string): Promise<NationalDelivery[]> {
+  @Query(() => [NationalDelivery], {
+    description: 'Delivery of each of a person’s dose records to a national system (SATUSEHAT unless `target` says otherwise)',
+  })
+  async deliveryStatus(
+    @Ctx() ctx: ImmunizationContext,
+    @Arg('personId', () => ID) personId: string,
+    @Arg('target', () => NationalTarget, { defaultValue: NationalTarget.SATUSEHAT }) target: NationalTarget,
+  ): Promise<NationalDelivery[]> {
     await visiblePerson(ctx, personId);
     const rows = await ctx.loaders.dosesByPerson.load(personId);
-    return Promise.all(rows.map(async (r) => toDelivery(r, await ctx.loaders.deliveryByRecord.load(r.id))));
+    return Promise.all(
+      rows.map(async (r) => toDeliveries(r, await ctx.loaders.deliveriesByRecord.load(r.id)).find((d) => d.target === target)!),
+    );
   }
 
   @Query(() => [SlipDoseRecord], {
@@ -90,10 +98,16 @@ export class DoseResolver {
     return toAdverseEvent(event);
   }
 
-  @FieldResolver(() => NationalDelivery, { description: 'Where this record is on its way to SATUSEHAT' })
+  @FieldResolver(() => NationalDelivery, { description: 'Where this record is on its way to SATUSEHAT (see deliveries for every target)' })
   async delivery(@Root() record: DoseRecord, @Ctx() ctx: ImmunizationContext): Promise<NationalDelivery> {
     const entity = await ctx.loaders.doseRecord.load(record.id);
-    return toDelivery(entity!, await ctx.loaders.deliveryByRecord.load(record.id));
+    return toDeliveries(entity!, await ctx.loaders.deliveriesByRecord.load(record.id))[0]!;
+  }
+
+  @FieldResolver(() => [NationalDelivery], { description: 'Where this record stands in each national system (SATUSEHAT, BPJS PCare)' })
+  async deliveries(@Root() record: DoseRecord, @Ctx() ctx: ImmunizationContext): Promise<NationalDelivery[]> {
+    const entity = await ctx.loaders.doseRecord.load(record.id);
+    return toDeliveries(entity!, await ctx.loaders.deliveriesByRecord.load(record.id));
   }
 
   @FieldResolver(() => [AdverseEvent])

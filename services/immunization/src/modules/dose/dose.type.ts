@@ -37,19 +37,59 @@ export enum DeliveryState {
   DELIVERED = 'DELIVERED',
   FAILED = 'FAILED',
   SUPERSEDED = 'SUPERSEDED',
+  NOT_APPLICABLE = 'NOT_APPLICABLE',
 }
 registerEnumType(DeliveryState, {
   name: 'NationalDeliveryState',
-  description: 'Where a dose record is on its way to the national record (SATUSEHAT)',
+  description: 'Where a dose record is on its way to a national system',
+  valuesConfig: {
+    FAILED: { description: 'Waiting for a person to fix something (see problem); the desk retries it after the fix' },
+    NOT_APPLICABLE: { description: 'This national system does not take the record (for PCare: not a BPJS participant, or history)' },
+  },
 });
 
-@ObjectType('NationalDelivery', { description: 'Delivery of one dose record to the national record (SATUSEHAT)' })
+export enum NationalTarget {
+  SATUSEHAT = 'SATUSEHAT',
+  PCARE = 'PCARE',
+}
+registerEnumType(NationalTarget, { name: 'NationalTarget', description: 'A national system dose records are delivered to' });
+
+export enum NationalDeliveryProblem {
+  PATIENT_NOT_FOUND = 'PATIENT_NOT_FOUND',
+  PRACTITIONER_NOT_FOUND = 'PRACTITIONER_NOT_FOUND',
+  PRODUCT_CODE_UNCONFIRMED = 'PRODUCT_CODE_UNCONFIRMED',
+  FACILITY_NOT_REGISTERED = 'FACILITY_NOT_REGISTERED',
+  EXPIRATION_DATE_MISSING = 'EXPIRATION_DATE_MISSING',
+  REJECTED = 'REJECTED',
+  NOT_A_PARTICIPANT = 'NOT_A_PARTICIPANT',
+}
+registerEnumType(NationalDeliveryProblem, {
+  name: 'NationalDeliveryProblem',
+  description: 'Why a record waits for a person instead of being retried',
+  valuesConfig: {
+    PATIENT_NOT_FOUND: { description: "SATUSEHAT knows no patient by the person's NIK (or the mother's NIK): correct it, then retry" },
+    PRACTITIONER_NOT_FOUND: { description: 'The health worker has no NIK registered, or SATUSEHAT does not know it' },
+    PRODUCT_CODE_UNCONFIRMED: { description: 'The vaccine product has no confirmed KFA code; nothing is sent until it has one' },
+    FACILITY_NOT_REGISTERED: { description: 'The facility has no SATUSEHAT Organization and Location ids yet' },
+    EXPIRATION_DATE_MISSING: { description: "A dose given here needs the lot's expiration date: correct the record with it" },
+    REJECTED: { description: 'The national system refused the record (lastError says why)' },
+    NOT_A_PARTICIPANT: { description: 'PCare only: the person is not an active BPJS participant' },
+  },
+});
+
+@ObjectType('NationalDelivery', { description: 'Delivery of one dose record to one national system (SATUSEHAT or BPJS PCare)' })
 export class NationalDelivery {
   @Field(() => ID)
   doseRecordId!: string;
 
+  @Field(() => NationalTarget, { description: 'Which national system' })
+  target!: NationalTarget;
+
   @Field(() => DeliveryState)
   state!: DeliveryState;
+
+  @Field(() => NationalDeliveryProblem, { nullable: true, description: 'What a person must fix (FAILED), or why not applicable' })
+  problem?: NationalDeliveryProblem | null;
 
   @Field(() => Int, { description: 'Attempts so far (for the current version of the record)' })
   attempts!: number;
@@ -63,8 +103,41 @@ export class NationalDelivery {
   @Field(() => DateTimeScalar, { nullable: true })
   deliveredAt?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Id of the Immunization resource in SATUSEHAT' })
+  @Field(() => String, { nullable: true, description: 'Id in the national system (SATUSEHAT Immunization id, PCare day/queue number)' })
   nationalId?: string | null;
+}
+
+@ObjectType('PractitionerIdentity', { description: "A health worker's identity in SATUSEHAT (looked up by the NIK an admin registered)" })
+export class PractitionerIdentity {
+  @Field(() => ID)
+  accountId!: string;
+
+  @Field(() => String, { nullable: true, description: 'IHS Practitioner id; null until the next delivery looks it up (or when not found)' })
+  ihsPractitionerId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'ISO time of the last lookup' })
+  lookedUpAt?: string | null;
+}
+
+@ObjectType('NationalBacklogGroup', { description: 'Dose records not yet in a national system, by target, facility and reason' })
+export class NationalBacklogGroup {
+  @Field(() => NationalTarget)
+  target!: NationalTarget;
+
+  @Field(() => FacilityRef, { nullable: true, description: 'Null for a voided record whose last version is gone' })
+  facility?: FacilityRef | null;
+
+  @Field(() => DeliveryState, { description: 'PENDING (retried automatically) or FAILED (waits for a person)' })
+  state!: DeliveryState;
+
+  @Field(() => String, { description: 'A NationalDeliveryProblem for FAILED; RETRYING or QUEUED for PENDING' })
+  reason!: string;
+
+  @Field(() => Int)
+  records!: number;
+
+  @Field(() => String, { description: 'ISO time the oldest of them was queued' })
+  oldestQueuedAt!: string;
 }
 
 @ObjectType('AdverseEvent', { description: 'An adverse event following immunization (KIPI)' })

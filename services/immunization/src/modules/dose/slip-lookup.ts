@@ -4,7 +4,7 @@ import { facilityRef } from '../../external/facility.stub.js';
 import { productRef } from '../../external/product.stub.js';
 import { isIsoDate } from '../schedule/schedule.dates.js';
 import { PersonEntity } from '../person/person.entity.js';
-import { toDelivery } from './dose.mapper.js';
+import { toDeliveries } from './dose.mapper.js';
 import { SlipDoseRecord } from './dose.type.js';
 
 /**
@@ -46,7 +46,7 @@ export async function doseRecordsBySlip(
         product: productRef(r.productCode),
         administeredAt: r.administeredAt.toISOString(),
         facility: facilityRef(r.facilityId),
-        deliveryState: toDelivery(r, await ctx.loaders.deliveryByRecord.load(r.id)).state,
+        deliveryState: toDeliveries(r, await ctx.loaders.deliveriesByRecord.load(r.id))[0]!.state,
       }),
     ),
   );
