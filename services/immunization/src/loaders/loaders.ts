@@ -48,6 +48,24 @@ export function createLoaders(em: EntityManager, claims: Claims) {
       const linked = new Set(rows.map((r) => r.id));
       return ids.map((id) => linked.has(id));
     }),
+    /**
+     * The person of each appointment (booked by registry id, or by the NIK of a registered person); a health
+     * worker finds only their own facility's appointments.
+     */
+    personByAppointment: new DataLoader<string, string | null>(async (ids) => {
+      const valid = ids.filter(isUuid);
+      const facility = claims.role === 'admin' ? null : (claims.facilityId ?? '00000000-0000-0000-0000-000000000000');
+      const rows = valid.length
+        ? await em.execute<{ id: string; person_id: string | null }[]>(
+            `select a.id, coalesce(a.person_id, p.id) as person_id
+               from facility_appointment a left join person p on a.person_id is null and p.nik_hash = a.nik_hash
+              where a.id in (?) and (?::uuid is null or a.facility_id = ?::uuid)`,
+            [valid, facility, facility],
+          )
+        : [];
+      const byId = new Map(rows.map((r) => [r.id, r.person_id]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
     /** The people a citizen may see: their own record and their dependants (one query per request). */
     citizenScope(): Promise<Set<string>> {
       citizenScope ??= claims.sub

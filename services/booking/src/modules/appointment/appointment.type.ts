@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { VaccineProductRef } from '../../external/product.stub.js';
 import { Facility } from '../facility/facility.type.js';
 import { Session, Slot } from '../session/session.type.js';
@@ -15,6 +15,9 @@ export class AppointmentDose {
   status!: string;
 }
 
+// An entity so the immunization subgraph can add the registry's person to it (the desk opens the person
+// from the day list); nobody returns a bare Appointment reference, so booking resolves none.
+@Directive('@key(fields: "id", resolvable: false)')
 @ObjectType('Appointment', {
   description: 'A booked (or walk-in) place in a session; visible to the person who booked, the facility’s health workers and admins',
 })
