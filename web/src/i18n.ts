@@ -31,3 +31,10 @@ export function setLanguage(lang: 'id' | 'en'): void {
   document.documentElement.lang = lang;
   void i18n.changeLanguage(lang);
 }
+
+/** The health-worker desk's strings (issue 19), loaded with the desk's own chunk so the citizens' entry stays as it was. */
+export async function loadDeskStrings(): Promise<void> {
+  const [deskId, deskEn] = await Promise.all([import('./locales/desk.id.json'), import('./locales/desk.en.json')]);
+  i18n.addResourceBundle('id', 'translation', { desk: deskId.default }, true, true);
+  i18n.addResourceBundle('en', 'translation', { desk: deskEn.default }, true, true);
+}

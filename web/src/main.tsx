@@ -12,10 +12,14 @@ import { AppointmentsPage } from './pages/appointments.js';
 import { SignInPage, StaffSignInPage } from './pages/signin.js';
 import { ChildrenPage } from './pages/children.js';
 import { Link, setNavigateListener, SurgeBanner, t, useLanguage } from './ui.js';
+import { Lazy } from './lazy.js';
 import './style.css';
 
 const client = createClient();
 void auth.refresh(client).catch(() => undefined);
+
+// Staff screens are their own chunks (dynamic import): the citizens' entry page does not carry them.
+const loadDesk = () => import('./staff/desk/desk.js').then((m) => m.DeskPage);
 
 function route(path: string): preact.JSX.Element {
   const parts = path.split('/').filter(Boolean);
@@ -27,6 +31,7 @@ function route(path: string): preact.JSX.Element {
   if (parts[0] === 'sign-in') return <SignInPage />;
   if (parts[0] === 'staff') return <StaffSignInPage />;
   if (parts[0] === 'children') return <ChildrenPage />;
+  if (parts[0] === 'desk') return <Lazy load={loadDesk} props={{ facilityId: parts[1] }} fallback={t('common.network')} />;
   return <h1>{t('notFound')}</h1>;
 }
 
