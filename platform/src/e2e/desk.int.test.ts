@@ -330,6 +330,7 @@ describe('the health-worker desk in a real browser, online and offline', () => {
       expect(reloaded?.fromServiceWorker()).toBe(true);
       await page.getByTestId('day-list').waitFor();
       expect(await page.locator('[data-testid=entry][data-state=waiting]').count()).toBe(2);
+      expect(await page.getByTestId('sign-in-to-send').textContent()).toContain('2 catatan menunggu');
 
       // The browser is closed and opened again, still without network: nothing is lost.
       await context.close();

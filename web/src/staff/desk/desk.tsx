@@ -39,6 +39,24 @@ import './desk.css';
 
 type Step = 'check-in' | 'register' | 'dose' | 'done';
 
+/** Times as the posyandu reads them: Jakarta time (WIB), whatever the device's zone. */
+const wib = (iso: string, withDate = false): string => {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '—';
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Asia/Jakarta',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(d);
+  const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
+  const time = `${get('hour')}:${get('minute')} WIB`;
+  return withDate ? `${get('year')}-${get('month')}-${get('day')} ${time}` : time;
+};
+
 const msg = (e: { message: string; messageEn?: string } | undefined, lang: string): string =>
   e ? (lang === 'en' && e.messageEn ? e.messageEn : e.message) : '';
 
@@ -250,10 +268,15 @@ function Desk(props: { facilityId?: string }): preact.JSX.Element {
           {notice}
         </p>
       )}
+      {!signedIn && counts.waiting > 0 && (
+        <p class="notice" data-testid="sign-in-to-send">
+          {t('desk.signInToSend', { count: counts.waiting })}
+        </p>
+      )}
       {!refusal && pack && (
         <>
           <p class="hint">
-            {t('desk.downloadedAt', { time: new Date(pack.downloadedAt).toLocaleTimeString(lang === 'en' ? 'en-GB' : 'id-ID') })}{' '}
+            {t('desk.downloadedAt', { time: wib(pack.downloadedAt) })}{' '}
             <button type="button" class="link" disabled={!online || !signedIn} onClick={() => void refresh()}>
               {t('desk.download')}
             </button>
@@ -299,7 +322,11 @@ function Desk(props: { facilityId?: string }): preact.JSX.Element {
                     setPack(p);
                   }}
                   onRefresh={refresh}
-                  onDone={() => setSelected(undefined)}
+                  onDone={() => {
+                    // The next person: straight back to the slip code.
+                    setSelected(undefined);
+                    document.getElementById('slip')?.focus();
+                  }}
                 />
               ) : (
                 <p class="hint">{t('desk.pick')}</p>
@@ -333,7 +360,7 @@ function DayList(props: { pack: DayPack; entries: Entry[]; selectedId?: string; 
           <th scope="col">{t('desk.queue')}</th>
           <th scope="col">{t('desk.name')}</th>
           <th scope="col">{t('desk.dose')}</th>
-          <th scope="col">{t('desk.status')}</th>
+          <th scope="col">{t('desk.statusHeader')}</th>
         </tr>
       </thead>
       {bySlot.map(([slot, list]) => (
@@ -873,7 +900,7 @@ function EntryRow(props: { entry: Entry; online: boolean }): preact.JSX.Element 
     const replacement = { ...e.input, clientRecordId: undefined, vaccinatorName: undefined };
     const r = await client
       .mutation(DeskCorrectDose, {
-        input: { doseRecordId: e.other.id, reason: t('desk.replaceReason', { date: e.createdAt.slice(0, 16) }), replacement },
+        input: { doseRecordId: e.other.id, reason: t('desk.replaceReason', { date: wib(e.createdAt, true) }), replacement },
       })
       .toPromise();
     const err = firstError(r.error);
@@ -889,7 +916,7 @@ function EntryRow(props: { entry: Entry; online: boolean }): preact.JSX.Element 
     <li class={`entry e-${state}`} data-testid="entry" data-state={state} data-id={e.clientRecordId}>
       <div class="entry-head">
         <strong>{e.label.fullName}</strong> · {e.input.programme} {e.label.doseKind} · {e.input.lotNumber}
-        {e.input.vaccinatorName ? ` · ${e.input.vaccinatorName}` : ''} · {e.input.administeredAt.slice(11, 16)} UTC{' '}
+        {e.input.vaccinatorName ? ` · ${e.input.vaccinatorName}` : ''} · {wib(e.input.administeredAt)}{' '}
         <span class={`status st-${state}`} data-testid="entry-state">
           {t(`desk.state.${state}`)}
         </span>
@@ -914,8 +941,8 @@ function EntryRow(props: { entry: Entry; online: boolean }): preact.JSX.Element 
               </tr>
               <tr>
                 <th scope="row">{t('desk.given')}</th>
-                <td>{e.input.administeredAt.replace('T', ' ').slice(0, 16)}</td>
-                <td>{(e.other?.administeredAt ?? '').replace('T', ' ').slice(0, 16)}</td>
+                <td>{wib(e.input.administeredAt, true)}</td>
+                <td>{e.other?.administeredAt ? wib(e.other.administeredAt, true) : '—'}</td>
               </tr>
               <tr>
                 <th scope="row">{t('desk.vaccinator')}</th>
