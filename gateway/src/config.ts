@@ -6,6 +6,7 @@ import {
   DEFAULT_PORTS,
   Env,
   parseTrustedProxies,
+  type TrustedProxies,
   SERVICES,
   requireSecret,
   type Mode,
@@ -51,7 +52,7 @@ export interface GatewayConfig {
   /** TTL of the anonymous-query response cache; 0 turns it off. */
   publicCacheMs: number;
   /** Peers whose X-Forwarded-For is believed (the edge); everyone else is known by the socket address. */
-  trustedProxies: Set<string>;
+  trustedProxies: TrustedProxies;
   /** Per subgraph: call timeouts and circuit breaker. */
   subgraphGuards: Record<ServiceName, SubgraphGuardOptions>;
   /** Per-operation cost limits, enforced before planning (gateway/src/cost-limits.ts). */
@@ -154,7 +155,7 @@ export interface EdgeConfig {
   port: number;
   upstream: string;
   admission: { read: AdmissionLimits; write: AdmissionLimits };
-  trustedProxies: Set<string>;
+  trustedProxies: TrustedProxies;
   maxBodyBytes: number;
   upstreamTimeoutMs: number;
   /** The web app's build (web/dist), served for GET paths other than /graphql. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -50,26 +50,61 @@ export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
   /** The process's Prometheus registry (`/metrics`); one is made when not given. */
   prometheus?: PrometheusMetrics;
   /** Peers (e.g. the edge) whose X-Forwarded-For names the client; from anyone else it is ignored. */
-  trustedProxies?: ReadonlySet<string>;
+  trustedProxies?: TrustedProxies;
 }
 
-/** Parses a comma-separated list of proxy addresses (IPv4, IPv6, or IPv4-mapped IPv6 forms of both). */
-export function parseTrustedProxies(list: string | undefined): Set<string> {
-  const set = new Set<string>();
+/** Who may name the client in X-Forwarded-For: exact addresses and CIDR ranges (a pod network in Kubernetes). */
+export interface TrustedProxies {
+  has(address: string): boolean;
+  readonly size: number;
+}
+
+/**
+ * Parses a comma-separated list of proxy addresses or CIDR ranges (IPv4, IPv6, and the IPv4-mapped IPv6
+ * form of an IPv4 peer, as Node reports it on a dual-stack socket). Ranges are checked by Node's own
+ * net.BlockList. A malformed entry is refused at start rather than silently trusting nobody.
+ */
+export function parseTrustedProxies(list: string | undefined): TrustedProxies {
+  const exact = new Set<string>();
+  const ranges = new net.BlockList();
+  let size = 0;
   for (const entry of (list ?? '').split(',')) {
-    const address = entry.trim();
-    if (!address) continue;
-    set.add(address);
-    if (address.includes('.') && !address.includes(':')) set.add(`::ffff:${address}`);
+    const item = entry.trim();
+    if (!item) continue;
+    size++;
+    const slash = item.indexOf('/');
+    const address = slash === -1 ? item : item.slice(0, slash);
+    const family = net.isIP(address);
+    if (family === 0) throw new Error(`trusted proxy "${item}" is neither an IP address nor a CIDR range`);
+    const type = family === 4 ? 'ipv4' : 'ipv6';
+    if (slash === -1) {
+      exact.add(address);
+      if (family === 4) exact.add(`::ffff:${address}`);
+      continue;
+    }
+    const prefix = Number(item.slice(slash + 1));
+    if (!Number.isInteger(prefix) || prefix < 0 || prefix > (family === 4 ? 32 : 128)) {
+      throw new Error(`trusted proxy "${item}" has an invalid prefix length`);
+    }
+    ranges.addSubnet(address, prefix, type);
   }
-  return set;
+  return {
+    size,
+    has(peer: string): boolean {
+      if (exact.has(peer)) return true;
+      const mapped = peer.startsWith('::ffff:') && net.isIPv4(peer.slice(7)) ? peer.slice(7) : undefined;
+      if (mapped) return ranges.check(mapped, 'ipv4');
+      const family = net.isIP(peer);
+      return family !== 0 && ranges.check(peer, family === 4 ? 'ipv4' : 'ipv6');
+    },
+  };
 }
 
 /**
  * The client's address: the socket peer, or, when the peer is a trusted proxy, the address that proxy
  * appended last to X-Forwarded-For (entries further left were written by the client and prove nothing).
  */
-export function clientAddress(req: IncomingMessage, trusted: ReadonlySet<string> | undefined): string {
+export function clientAddress(req: IncomingMessage, trusted: TrustedProxies | undefined): string {
   const peer = req.socket.remoteAddress ?? '';
   if (!trusted?.has(peer)) return peer;
   const header = req.headers['x-forwarded-for'];
