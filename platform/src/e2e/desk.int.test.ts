@@ -71,8 +71,8 @@ describe('the health-worker desk in a real browser, online and offline', () => {
   let admin: string;
   const pageErrors: string[] = [];
   const people: Record<string, ReturnType<typeof person> & { slip: string; appointmentId: string; personId?: string }> = {};
-  let morning: { id: string };
-  let early: { id: string };
+  let morning: { id: string; slots: { id: string }[] };
+  let early: { id: string; slots: { id: string }[] };
 
   const call = async <T = Record<string, unknown>>(token: string, query: string, variables: Record<string, unknown> = {}) => {
     const res: GraphQLResponse<T> = await gql<T>(platform.gatewayUrl, query, variables, { token });
@@ -189,12 +189,12 @@ describe('the health-worker desk in a real browser, online and offline', () => {
       );
       people[key] = { ...p, slip: res.data!.bookAppointment.slipCode, appointmentId: res.data!.bookAppointment.id };
     };
-    await book('ani', (morning as { slots: { id: string }[] }).slots[0]!.id, '1980-01-11');
-    await book('budi', (morning as { slots: { id: string }[] }).slots[0]!.id, '1981-02-12');
-    await book('citra', (morning as { slots: { id: string }[] }).slots[1]!.id, '1982-03-13');
-    await book('dewi', (morning as { slots: { id: string }[] }).slots[1]!.id, '1983-04-14');
-    await book('eko', (morning as { slots: { id: string }[] }).slots[1]!.id, '1984-05-15');
-    await book('fajar', (early as { slots: { id: string }[] }).slots[0]!.id, '1985-06-16');
+    await book('ani', morning.slots[0]!.id, '1980-01-11');
+    await book('budi', morning.slots[0]!.id, '1981-02-12');
+    await book('citra', morning.slots[1]!.id, '1982-03-13');
+    await book('dewi', morning.slots[1]!.id, '1983-04-14');
+    await book('eko', morning.slots[1]!.id, '1984-05-15');
+    await book('fajar', early.slots[0]!.id, '1985-06-16');
     // In the registry: everyone but Eko, whom the desk registers from his ID card.
     for (const key of ['ani', 'budi', 'citra', 'dewi', 'fajar']) {
       const p = people[key]!;
@@ -257,7 +257,12 @@ describe('the health-worker desk in a real browser, online and offline', () => {
       await page.getByTestId('day-list').waitFor();
       expect(await page.getByTestId('day-row').count()).toBe(6);
       // The shell is kept for offline use before the worker leaves.
-      expect(await page.evaluate(() => navigator.serviceWorker.ready.then(() => true))).toBe(true);
+      // Runs in the page; the platform's typecheck has no DOM types.
+      const ready = () =>
+        (globalThis as unknown as { navigator: { serviceWorker: { ready: Promise<unknown> } } }).navigator.serviceWorker.ready.then(
+          () => true,
+        );
+      expect(await page.evaluate(ready)).toBe(true);
       await shot(page, 'desk-01-day-list');
       await axe(page, 'desk day list');
 
@@ -342,8 +347,18 @@ describe('the health-worker desk in a real browser, online and offline', () => {
       expect(await page.locator('[data-testid=entry][data-state=waiting]').count()).toBe(2);
       expect(await page.locator('[data-testid=entry][data-state=saved]').count()).toBe(2);
 
-      // Back online and signed in: the waiting entries go; Dewi's is a conflict shown with both records.
+      // Online, a Bandarharjo worker signs in on this tablet: Miroto's desk is refused and Miroto's entries
+      // are not sent under their name.
       await context.setOffline(false);
+      await signIn(page, 'nakes.bandarharjo', 'bandarharjo-dev-password');
+      await openDesk(page, `/desk/${MIROTO}`);
+      await page.getByTestId('refusal').waitFor();
+      expect(await page.getByTestId('day-row').count()).toBe(0);
+      await openDesk(page);
+      await page.getByTestId('day-empty').waitFor();
+      expect(await doses(people.citra!.personId!)).toEqual([]);
+
+      // Back online and signed in: the waiting entries go; Dewi's is a conflict shown with both records.
       await signIn(page, 'nakes.miroto', 'nakes-dev-password');
       await openDesk(page);
       await page.locator('[data-testid=entry][data-state=saved]').filter({ hasText: people.citra!.fullName }).waitFor();
@@ -399,9 +414,14 @@ describe('the health-worker desk in a real browser, online and offline', () => {
       await axe(page, 'desk end of morning');
 
       // The server, person by person.
-      const ids = await page.evaluate(() =>
-        [...document.querySelectorAll<HTMLElement>('[data-testid=entry]')].map((e) => ({ id: e.dataset.id!, text: e.textContent ?? '' })),
-      );
+      const ids = await page.evaluate(() => {
+        const doc = (
+          globalThis as unknown as {
+            document: { querySelectorAll(s: string): Iterable<{ dataset: { id?: string }; textContent: string | null }> };
+          }
+        ).document;
+        return [...doc.querySelectorAll('[data-testid=entry]')].map((e) => ({ id: e.dataset.id!, text: e.textContent ?? '' }));
+      });
       const entryId = (key: string): string => ids.find((e) => e.text.includes(people[key]!.fullName))!.id;
       const ani = await doses(people.ani!.personId!);
       expect(ani.map((d) => [d.lotNumber, d.status]).sort()).toEqual([

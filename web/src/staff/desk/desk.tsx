@@ -35,9 +35,8 @@ import {
 } from './store.js';
 import { entriesChanged, firstError, onEntriesChanged, sendEntry, syncAll } from './sync.js';
 import { registerShell } from './shell.js';
+import { lotChoices, stepFor } from './steps.js';
 import './desk.css';
-
-type Step = 'check-in' | 'register' | 'dose' | 'done';
 
 /** Times as the posyandu reads them: Jakarta time (WIB), whatever the device's zone. */
 const wib = (iso: string, withDate = false): string => {
@@ -72,15 +71,6 @@ function useOnline(): boolean {
     };
   }, []);
   return online;
-}
-
-/** The step a person's status calls for: check in, register in the registry, dose entry, done. */
-export function stepFor(a: DayAppointment, pack: DayPack, entries: Entry[]): Step {
-  const entered = entries.some((e) => e.input.appointmentId === a.id && !e.resolution);
-  if (a.status === 'COMPLETED' || entered) return 'done';
-  if (a.status !== 'CHECKED_IN' && !pack.localCheckIns.includes(a.id)) return 'check-in';
-  if (!a.person) return 'register';
-  return 'dose';
 }
 
 async function download(client: Client, facilityId: string, date: string, previous?: DayPack): Promise<DayPack> {
@@ -128,7 +118,8 @@ function Desk(props: { facilityId?: string }): preact.JSX.Element {
   const client = useClient();
   const online = useOnline();
   const date = todayInJakarta();
-  const [signedIn, setSignedIn] = useState(!!auth.current);
+  const [accountId, setAccountId] = useState(auth.current?.account.id);
+  const signedIn = !!accountId;
   const [me, setMe] = useState<{ facilityId: string | null; displayName: string | null; role: string } | undefined>();
   const [pack, setPack] = useState<DayPack | undefined>();
   const [entries, setEntries] = useState<Entry[]>([]);
@@ -140,7 +131,17 @@ function Desk(props: { facilityId?: string }): preact.JSX.Element {
   const [confirmSignOut, setConfirmSignOut] = useState<number | undefined>();
   const facilityId = props.facilityId ?? me?.facilityId ?? lastFacility()?.id;
 
-  useEffect(() => auth.subscribe((s) => setSignedIn(!!s)), []);
+  // Another account on the same tablet: forget who was signed in before, so nothing is sent as them.
+  useEffect(
+    () =>
+      auth.subscribe((s) =>
+        setAccountId((before) => {
+          if (before !== s?.account.id) setMe(undefined);
+          return s?.account.id;
+        }),
+      ),
+    [],
+  );
   const reloadEntries = useCallback(async () => setEntries(await allEntries(facilityId)), [facilityId]);
   useEffect(() => {
     void reloadEntries();
@@ -153,8 +154,8 @@ function Desk(props: { facilityId?: string }): preact.JSX.Element {
     void client
       .query(DeskMe, {}, { requestPolicy: 'network-only' })
       .toPromise()
-      .then((r) => r.data?.me && setMe(r.data.me));
-  }, [signedIn, online]);
+      .then((r) => r.data?.me && r.data.me.id === auth.current?.account.id && setMe(r.data.me));
+  }, [accountId, online]);
 
   const refresh = useCallback(async (): Promise<void> => {
     if (!facilityId) return;
@@ -179,9 +180,9 @@ function Desk(props: { facilityId?: string }): preact.JSX.Element {
     if (online && !auth.current) void auth.refresh(client);
   }, [online]);
   useEffect(() => {
-    if (!online || !signedIn) return;
-    void syncAll(client).then(() => refresh());
-  }, [online, signedIn]);
+    if (!online || !signedIn || !me) return;
+    void syncAll(client, me.facilityId).then(() => refresh());
+  }, [online, signedIn, me]);
 
   const openBySlip = (code: string): void => {
     const wanted = code.trim().toUpperCase();
@@ -406,7 +407,7 @@ function PersonPanel(props: {
   pack: DayPack;
   entries: Entry[];
   online: boolean;
-  me?: { displayName: string | null } | undefined;
+  me?: { displayName: string | null; facilityId: string | null } | undefined;
   onPack: (p: DayPack) => Promise<void>;
   onRefresh: () => Promise<void>;
   onDone: () => void;
@@ -474,6 +475,7 @@ function PersonPanel(props: {
       )}
       {step === 'register' && <Register appointment={a} online={props.online} onDone={props.onRefresh} />}
       {step === 'dose' && <DoseEntry appointment={a} pack={props.pack} me={props.me} onDone={props.onDone} />}
+      {step === 'closed' && <p class="notice">{t(`desk.status.${a.status}`, { defaultValue: a.status })}</p>}
       {step === 'done' && <Done appointment={a} pack={props.pack} entries={props.entries} online={props.online} onDone={props.onRefresh} />}
     </section>
   );
@@ -536,21 +538,10 @@ async function waitForPerson(refresh: () => Promise<void>): Promise<void> {
   await refresh();
 }
 
-function lotChoices(pack: DayPack, productCode: string): { lotNumber: string; expiryDate: string; fefo: boolean }[] {
-  const lots = pack.lots[productCode];
-  if (!lots) return [];
-  const fefo = lots.fefoSuggestion.picks[0]?.lot.lotNumber;
-  const usable = lots.lots.filter((l) => !l.recalled && l.expiryDate >= pack.date);
-  const ordered = [...usable].sort((x, y) =>
-    x.lotNumber === fefo ? -1 : y.lotNumber === fefo ? 1 : x.expiryDate.localeCompare(y.expiryDate),
-  );
-  return ordered.map((l) => ({ lotNumber: l.lotNumber, expiryDate: l.expiryDate, fefo: l.lotNumber === fefo }));
-}
-
 function DoseEntry(props: {
   appointment: DayAppointment;
   pack: DayPack;
-  me?: { displayName: string | null } | undefined;
+  me?: { displayName: string | null; facilityId: string | null } | undefined;
   onDone: () => void;
 }): preact.JSX.Element {
   const a = props.appointment;
@@ -592,7 +583,7 @@ function DoseEntry(props: {
     rememberDefaults(a.productCode, { lotNumber: lot, expirationDate: chosen?.expiryDate ?? null, vaccinatorName: vaccinator.trim() });
     entriesChanged();
     props.onDone();
-    void syncAll(client);
+    void syncAll(client, props.me?.facilityId);
   };
   return (
     <form onSubmit={(e) => void submit(e)} data-testid="dose-form">

@@ -107,11 +107,14 @@ export async function sendEntry(client: Client, entry: Entry): Promise<Entry | u
 
 let running: Promise<void> | undefined;
 
-/** Sends every waiting entry in the order entered; one sender per browser (a Web Lock across tabs). */
-export function syncAll(client: Client): Promise<void> {
-  if (!auth.current || (typeof navigator !== 'undefined' && navigator.onLine === false)) return Promise.resolve();
+/**
+ * Sends every waiting entry of the signed-in worker's facility in the order entered; one sender per browser
+ * (a Web Lock across tabs). Another facility's worker signing in on a shared tablet sends nothing of it.
+ */
+export function syncAll(client: Client, facilityId: string | null | undefined): Promise<void> {
+  if (!facilityId || !auth.current || (typeof navigator !== 'undefined' && navigator.onLine === false)) return Promise.resolve();
   const run = async (): Promise<void> => {
-    for (const entry of await allEntries()) {
+    for (const entry of await allEntries(facilityId)) {
       // 'sending' left by a closed tab is sent again: the server replays it if it arrived.
       if (entry.state !== 'waiting' && entry.state !== 'sending') continue;
       const after = await sendEntry(client, entry);
