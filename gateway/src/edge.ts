@@ -21,6 +21,7 @@ import { metricsAccess } from './metrics-access.js';
 import { TrustedDocuments } from './trusted-documents.js';
 import { edgeMetrics } from './edge-metrics.js';
 import { serveStatic } from './static.js';
+import { serveExportFile } from './exports-http.js';
 
 /**
  * The edge: the platform's public front door, a process that does nothing but admit or refuse.
@@ -241,6 +242,20 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
         eventLoopDelayMs: loopDelay.take(),
         rssMiB: process.memoryUsage.rss() / 2 ** 20,
       });
+    }
+    // Report exports as files (exports-http.ts): asked of the gateway with the caller's token.
+    if (pathname.startsWith('/exports/')) {
+      const ask = async (query: string, extra: Record<string, string>) => {
+        const r = await pool.request({
+          path: '/graphql',
+          method: 'POST',
+          headers: { 'content-type': 'application/json', [HEADER_REQUEST_ID]: requestId, ...extra },
+          body: query,
+        });
+        return { status: r.statusCode, text: await r.body.text() };
+      };
+      const forwardedFor = clientAddress(req, config.trustedProxies);
+      if (await serveExportFile(req, res, target, { requestId, ask, forwardedFor, admit: (b) => reads.admit(b, '/graphql') })) return;
     }
     if (pathname !== '/graphql' && (await serveStatic(req, res, pathname, config.webRoot))) return;
     let body: Buffer | undefined;

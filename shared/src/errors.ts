@@ -79,6 +79,7 @@ export const NOT_FOUND_THINGS = {
   'Catatan dosis': 'Dose record',
   'Pengiriman gagal': 'Failed delivery',
   'Laporan dosis': 'Declared dose',
+  'Akun petugas': 'Staff account',
 } as const;
 export type NotFoundThing = keyof typeof NOT_FOUND_THINGS;
 

@@ -8,6 +8,8 @@ const facility = (id: string, name: string): FindCentresQuery['facilities'][numb
   type: 'PUSKESMAS',
   address: 'Jl.',
   kelurahanCode: '33.74.01.1001',
+  latitude: -6.986,
+  longitude: 110.413,
   area: { code: '33.74.01.1001', name: 'Miroto' },
   openingHours: [],
   stock: [{ usableDoses: 5, product: { code: 'PFIZER', name: 'Comirnaty', programme: 'COVID19' } }],
@@ -39,6 +41,15 @@ test('centres with places first, soonest first; then the rest by name; served ad
   expect(cards[2]!.next).toBeUndefined();
   expect(cards[2]!.served).toBe(2);
   expect(cards[0]!.programmes).toEqual(['COVID19']);
+});
+
+test('the city vaccine store is not a place to be vaccinated and is not listed', () => {
+  const cards = centreCards({
+    facilities: [facility('a', 'Alpha'), { ...facility('store', 'Gudang Farmasi'), type: 'CITY_STORE' }],
+    sessions: { edges: [] },
+  });
+  expect(cards.map((c) => c.name)).toEqual(['Alpha']);
+  expect(cards[0]).toMatchObject({ latitude: -6.986, longitude: 110.413 });
 });
 
 test('today is the date in Semarang, not UTC', () => {

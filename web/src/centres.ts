@@ -5,6 +5,8 @@ export interface CentreCard {
   name: string;
   address: string;
   areaName: string;
+  latitude: number | null;
+  longitude: number | null;
   hours: { weekday: number; opens: string; closes: string }[];
   programmes: string[];
   products: string[];
@@ -27,39 +29,44 @@ export function centreCards(data: FindCentresQuery): CentreCard[] {
     list.push(node);
     byFacility.set(node.facility.id, list);
   }
-  const cards = data.facilities.map((f): CentreCard => {
-    const sessions = (byFacility.get(f.id) ?? [])
-      .slice()
-      .sort((a, b) => `${a.date}${a.startTime}`.localeCompare(`${b.date}${b.startTime}`));
-    const open = sessions.filter((s) => s.remainingPlaces > 0 && s.status === 'OPEN');
-    // Stock and products come from inventory: while it is unavailable they are null and the card shows what booking knows.
-    const stock = (f.stock ?? []).filter((s) => s.usableDoses > 0);
-    const programmes = new Set<string>([...stock.map((s) => s.product.programme), ...sessions.map((s) => s.programme)]);
-    const products = new Set<string>([
-      ...stock.map((s) => s.product.name),
-      ...sessions.flatMap((s) => (s.product ? [s.product.name] : [])),
-    ]);
-    const first = open[0];
-    return {
-      id: f.id,
-      name: f.name,
-      address: f.address,
-      areaName: f.area?.name ?? '',
-      hours: f.openingHours,
-      programmes: [...programmes].sort(),
-      products: [...products].sort(),
-      next: first ? { date: first.date, startTime: first.startTime, sessionId: first.id } : undefined,
-      served: sessions.reduce((n, s) => n + s.servedCount, 0),
-      sessions: open.map((s) => ({
-        id: s.id,
-        date: s.date,
-        startTime: s.startTime,
-        endTime: s.endTime,
-        product: s.product?.name ?? '—',
-        remainingPlaces: s.remainingPlaces,
-      })),
-    };
-  });
+  // The city vaccine store supplies the centres; nobody is vaccinated there.
+  const cards = data.facilities
+    .filter((f) => f.type !== 'CITY_STORE')
+    .map((f): CentreCard => {
+      const sessions = (byFacility.get(f.id) ?? [])
+        .slice()
+        .sort((a, b) => `${a.date}${a.startTime}`.localeCompare(`${b.date}${b.startTime}`));
+      const open = sessions.filter((s) => s.remainingPlaces > 0 && s.status === 'OPEN');
+      // Stock and products come from inventory: while it is unavailable they are null and the card shows what booking knows.
+      const stock = (f.stock ?? []).filter((s) => s.usableDoses > 0);
+      const programmes = new Set<string>([...stock.map((s) => s.product.programme), ...sessions.map((s) => s.programme)]);
+      const products = new Set<string>([
+        ...stock.map((s) => s.product.name),
+        ...sessions.flatMap((s) => (s.product ? [s.product.name] : [])),
+      ]);
+      const first = open[0];
+      return {
+        id: f.id,
+        name: f.name,
+        address: f.address,
+        areaName: f.area?.name ?? '',
+        latitude: f.latitude ?? null,
+        longitude: f.longitude ?? null,
+        hours: f.openingHours,
+        programmes: [...programmes].sort(),
+        products: [...products].sort(),
+        next: first ? { date: first.date, startTime: first.startTime, sessionId: first.id } : undefined,
+        served: sessions.reduce((n, s) => n + s.servedCount, 0),
+        sessions: open.map((s) => ({
+          id: s.id,
+          date: s.date,
+          startTime: s.startTime,
+          endTime: s.endTime,
+          product: s.product?.name ?? '—',
+          remainingPlaces: s.remainingPlaces,
+        })),
+      };
+    });
   return cards.sort((a, b) => {
     if (a.next && b.next)
       return `${a.next.date}${a.next.startTime}`.localeCompare(`${b.next.date}${b.next.startTime}`) || a.name.localeCompare(b.name);

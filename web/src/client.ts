@@ -34,12 +34,15 @@ export function createClient(): Client {
           SessionConnection: () => null,
           SessionEdge: () => null,
           PageInfo: () => null,
-          DueSession: (s) => (s.sessionId as string) ?? null,
+          // The same session is due for each child with that child's own doses: embedded, never shared.
+          DueSession: () => null,
           DoseForecast: () => null,
           ImmunizationForecast: () => null,
           NationalDelivery: (d) => (d.doseRecordId as string) ?? null,
           SignInCodeRequest: () => null,
           AuthSession: () => null,
+          // Dead-letter ids are per service: the same id from two services is two deliveries.
+          FailedDelivery: (d) => (d.service && d.id ? `${d.service as string}:${d.id as string}` : null),
         },
       }),
       fetchExchange,

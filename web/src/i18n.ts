@@ -32,6 +32,13 @@ export function setLanguage(lang: 'id' | 'en'): void {
   void i18n.changeLanguage(lang);
 }
 
+/** The staff board's strings (locales/board.*.json), loaded with its chunk so the citizens' entry does not carry them. */
+export async function loadBoardStrings(): Promise<void> {
+  const [boardId, boardEn] = await Promise.all([import('./locales/board.id.json'), import('./locales/board.en.json')]);
+  i18n.addResourceBundle('id', 'translation', boardId.default, true, false);
+  i18n.addResourceBundle('en', 'translation', boardEn.default, true, false);
+}
+
 /** The health-worker desk's strings (issue 19), loaded with the desk's own chunk so the citizens' entry stays as it was. */
 export async function loadDeskStrings(): Promise<void> {
   const [deskId, deskEn] = await Promise.all([import('./locales/desk.id.json'), import('./locales/desk.en.json')]);

@@ -10,16 +10,21 @@ import { BookPage } from './pages/book.js';
 import { ConfirmationPage } from './pages/confirmation.js';
 import { AppointmentsPage } from './pages/appointments.js';
 import { SignInPage, StaffSignInPage } from './pages/signin.js';
-import { ChildrenPage } from './pages/children.js';
+import { lazyPage } from './lazy.js';
 import { Link, setNavigateListener, SurgeBanner, t, useLanguage } from './ui.js';
-import { Lazy } from './lazy.js';
+import { LazyPage } from './staff/lazy.js';
 import './style.css';
+
+// Parents' pages in their own chunk: not part of the citizen entry page's budget.
+const ChildrenPage = lazyPage(() => import('./pages/children.js').then((m) => m.ChildrenPage));
 
 const client = createClient();
 void auth.refresh(client).catch(() => undefined);
 
-// Staff screens are their own chunks (dynamic import): the citizens' entry page does not carry them.
-const loadDesk = () => import('./staff/desk/desk.js').then((m) => m.DeskPage);
+// City dashboard, administration and partners (staff/board): loaded on first use.
+const loadBoard = () => import('./staff/board/index.js').then((m) => m.BoardRoutes);
+// The health-worker desk (staff/desk): its own chunk, loaded on first use.
+const DeskPage = lazyPage(() => import('./staff/desk/desk.js').then((m) => m.DeskPage));
 
 function route(path: string): preact.JSX.Element {
   const parts = path.split('/').filter(Boolean);
@@ -31,7 +36,8 @@ function route(path: string): preact.JSX.Element {
   if (parts[0] === 'sign-in') return <SignInPage />;
   if (parts[0] === 'staff') return <StaffSignInPage />;
   if (parts[0] === 'children') return <ChildrenPage />;
-  if (parts[0] === 'desk') return <Lazy load={loadDesk} props={{ facilityId: parts[1] }} fallback={t('common.network')} />;
+  if (parts[0] === 'board' || parts[0] === 'partners') return <LazyPage load={loadBoard} props={{ parts }} />;
+  if (parts[0] === 'desk') return <DeskPage facilityId={parts[1]} />;
   return <h1>{t('notFound')}</h1>;
 }
 

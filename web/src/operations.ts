@@ -26,6 +26,8 @@ export const FindCentres = graphql(`
       type
       address
       kelurahanCode
+      latitude
+      longitude
       area {
         code
         name
@@ -153,6 +155,11 @@ export const BookAppointment = graphql(`
         name
         address
       }
+      doses {
+        doseKind
+        productCode
+        status
+      }
     }
   }
 `);
@@ -229,6 +236,9 @@ export const MyChildren = graphql(`
       birthDate
       sex
       isChild
+      residenceKelurahanCode
+      motherNikMasked
+      motherLink
     }
   }
 `);
@@ -244,7 +254,7 @@ export const RegisterChild = graphql(`
 `);
 
 export const ChildSchedule = graphql(`
-  query ChildSchedule($personId: ID!, $from: String!, $to: String!) {
+  query ChildSchedule($personId: ID!, $from: String!, $to: String!, $kecamatanCode: String!) {
     forecast(personId: $personId) {
       personId
       programme
@@ -258,9 +268,11 @@ export const ChildSchedule = graphql(`
         recommendedDate
         overdueFrom
         earliestDate
+        latestDate
+        reason
       }
     }
-    dueAndAvailableSessions(personId: $personId, from: $from, to: $to) {
+    dueAndAvailableSessions(personId: $personId, from: $from, to: $to, kecamatanCode: $kecamatanCode) {
       sessionId
       date
       startTime
@@ -270,7 +282,24 @@ export const ChildSchedule = graphql(`
       facilityName
       doses {
         antigen
+        doseKind
         doseNumber
+        status
+      }
+      session {
+        id
+        status
+        facility {
+          id
+          name
+          address
+        }
+        slots {
+          id
+          startTime
+          endTime
+          remainingPlaces
+        }
       }
     }
   }
@@ -318,6 +347,26 @@ export const MyRecords = graphql(`
           doseRecordId
           state
         }
+      }
+    }
+  }
+`);
+
+export const DoseRecordsBySlip = graphql(`
+  query DoseRecordsBySlip($nik: String!, $birthDate: String!, $slipCode: String!) {
+    doseRecordsBySlip(nik: $nik, birthDate: $birthDate, slipCode: $slipCode) {
+      doseRecordId
+      antigen
+      doseNumber
+      administeredAt
+      deliveryState
+      product {
+        code
+        name
+      }
+      facility {
+        id
+        name
       }
     }
   }

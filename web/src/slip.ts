@@ -8,9 +8,10 @@ export type Booked = BookAppointmentMutation['bookAppointment'];
  */
 const KEY = 'victori.booked';
 
-export function remember(a: Booked, sessionId: string): void {
+/** `forChild`: booked from the parents' page for a child (the confirmation leads back there). */
+export function remember(a: Booked, sessionId: string, extra: { forChild?: boolean } = {}): void {
   const all = recall();
-  all[a.id] = { ...a, sessionId };
+  all[a.id] = { ...a, sessionId, ...extra };
   try {
     sessionStorage.setItem(KEY, JSON.stringify(all));
   } catch {
@@ -18,9 +19,9 @@ export function remember(a: Booked, sessionId: string): void {
   }
 }
 
-export function recall(): Record<string, Booked & { sessionId: string }> {
+export function recall(): Record<string, Booked & { sessionId: string; forChild?: boolean }> {
   try {
-    return JSON.parse(sessionStorage.getItem(KEY) ?? '{}') as Record<string, Booked & { sessionId: string }>;
+    return JSON.parse(sessionStorage.getItem(KEY) ?? '{}') as Record<string, Booked & { sessionId: string; forChild?: boolean }>;
   } catch {
     return {};
   }

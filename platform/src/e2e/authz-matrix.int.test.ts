@@ -182,6 +182,12 @@ const MATRIX: Record<string, Case | Case[]> = {
     vars: (f) => ({ id: f.personIdA }),
     expect: PERSON_A(),
   },
+  doseRecordsBySlip: {
+    // The slip's holder, signed in or not (as myAppointments by slip); staff and partners have their own views.
+    query: `query($n: String!, $b: String!, $s: String!) { doseRecordsBySlip(nik: $n, birthDate: $b, slipCode: $s) { deliveryState } }`,
+    vars: (f) => ({ n: f.personA.nik, b: f.personA.birthDate, s: f.slipCode }),
+    expect: r('SEEN', 'SEEN', 'SEEN', F, F, F, F),
+  },
   forecast: {
     query: `query($id: ID!) { forecast(personId: $id) { __typename } }`,
     vars: (f) => ({ id: f.personIdA }),
@@ -200,6 +206,7 @@ const MATRIX: Record<string, Case | Case[]> = {
     vars: (f) => ({ n: f.personA.nik }),
     expect: r(U, F, F, 'OK', 'EMPTY', 'OK', F),
   },
+  nationalDeliveryHealth: { query: `{ nationalDeliveryHealth { backlog } }`, expect: ADMIN('OK') },
   immunizationFailedDeliveries: { query: `{ immunizationFailedDeliveries { id } }`, expect: ADMIN('SEEN') },
   immunizationEventConsumers: { query: `{ immunizationEventConsumers { __typename } }`, expect: ADMIN('OK') },
   // ---- immunization: mutations
@@ -363,13 +370,16 @@ const MATRIX: Record<string, Case | Case[]> = {
   },
   exportCsv: {
     query: `{ exportCsv(table: COVERAGE, programme: "COVID19", dose: "PRIMARY_1", level: KECAMATAN) { __typename } }`,
-    expect: PUBLIC('OK'),
+    // Files for the partners' tools and the city office: partners and admins.
+    expect: r(U, F, F, F, F, 'OK', 'OK'),
   },
   exportDhis2: {
     query: `{ exportDhis2(table: COVERAGE, programme: "COVID19", dose: "PRIMARY_1", level: KECAMATAN) { __typename } }`,
-    expect: PUBLIC('OK'),
+    // Files for the partners' tools and the city office: partners and admins.
+    expect: r(U, F, F, F, F, 'OK', 'OK'),
   },
   importTargets: { query: `mutation { importTargets(csv: "") { __typename } }`, expect: ADMIN() },
+  previewTargetImport: { query: `{ previewTargetImport(csv: "") { created } }`, expect: ADMIN('OK') },
   reportingFailedDeliveries: { query: `{ reportingFailedDeliveries { id } }`, expect: ADMIN('SEEN') },
   reportingEventConsumers: { query: `{ reportingEventConsumers { __typename } }`, expect: ADMIN('OK') },
   retryReportingDelivery: { query: `mutation { retryReportingDelivery(id: "999999") { id } }`, expect: ADMIN() },
@@ -382,6 +392,12 @@ const MATRIX: Record<string, Case | Case[]> = {
   // A refresh token that was never issued is a failed credential for everyone, whatever token came with it.
   refreshSession: { query: `mutation { refreshSession(refreshToken: "not-a-token") { accessToken } }`, expect: PUBLIC(U) },
   signOut: { query: `mutation { signOut(refreshToken: "not-a-token") }`, expect: PUBLIC(A) },
+  staffAccounts: { query: `{ staffAccounts { id } }`, expect: ADMIN('OK') },
+  updateStaffAccount: {
+    query: `mutation($id: ID!) { updateStaffAccount(id: $id, input: { displayName: "x" }) { id } }`,
+    vars: () => ({ id: someId }),
+    expect: ADMIN(),
+  },
   createStaffAccount: {
     // An invalid input: only an admin gets past the access decision to the field errors.
     query: `mutation { createStaffAccount(input: { username: "", password: "x", role: CITIZEN }) { id } }`,

@@ -2,8 +2,9 @@ import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadEdgeConfig, startEdge, type RunningEdge } from '@victori/gateway';
-import { Env } from '@victori/shared';
-import { BookingKit, inDays, MIROTO, person } from '../../../services/booking/src/testing/kit.js';
+import { Env, makeNik, SERVICES } from '@victori/shared';
+import { addDays } from '../../../services/booking/src/time.js';
+import { BANDARHARJO, BookingKit, inDays, MIROTO, person, type Caller } from '../../../services/booking/src/testing/kit.js';
 
 /**
  * The citizens' web app in Debian's Chromium, served by a real edge (web/dist) in front of the real gateway
@@ -26,7 +27,28 @@ async function axe(page: Page, name: string): Promise<void> {
   expect({ page: name, violations }).toEqual({ page: name, violations: [] });
 }
 
-const shot = (page: Page, name: string): Promise<Buffer> => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+/** A date as the app shows it in Indonesian: "Rabu, 2 Desember 2026" (Asia/Jakarta). */
+const shown = (ymd: string): string =>
+  new Intl.DateTimeFormat('id-ID', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Asia/Jakarta' }).format(
+    new Date(`${ymd}T12:00:00Z`),
+  );
+
+/** A full-page screenshot beside the test results, after checking the page fits the phone's width (no sideways scrolling). */
+async function shot(page: Page, name: string): Promise<void> {
+  // Runs in the page; the platform's typecheck has no DOM types.
+  const wider = await page.evaluate(() => {
+    type El = { tagName: string; className: string; textContent: string | null; getBoundingClientRect(): { right: number } };
+    const doc = (globalThis as unknown as { document: { documentElement: { clientWidth: number }; querySelectorAll(s: string): El[] } })
+      .document;
+    const width = doc.documentElement.clientWidth;
+    return [...doc.querySelectorAll('body *')]
+      .filter((el) => el.getBoundingClientRect().right > width + 0.5)
+      .slice(-3)
+      .map((el) => `${el.tagName.toLowerCase()}.${el.className}: ${(el.textContent ?? '').slice(0, 60)}`);
+  });
+  expect({ page: name, wider }).toEqual({ page: name, wider: [] });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
 
 describe('the web app in a real browser, through the edge', () => {
   let kit: BookingKit;
@@ -36,17 +58,24 @@ describe('the web app in a real browser, through the edge', () => {
   let first: { id: string; slots: { id: string }[] };
   let later: { id: string };
 
-  const newPage = async (): Promise<Page> => {
-    const context = await browser.newContext({ viewport: { width: 360, height: 800 }, locale: 'id-ID' });
+  const newPage = async (options: Parameters<Browser['newContext']>[0] = {}): Promise<Page> => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 800 }, locale: 'id-ID', ...options });
     const page = await context.newPage();
     // A script error fails the test that caused it.
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    // What the pages send: each operation's name (the body carries the hash, not the text) and its Idempotency-Key.
+    page.on('request', (request) => {
+      if (request.method() !== 'POST' || !request.url().endsWith('/graphql')) return;
+      const body = JSON.parse(request.postData() ?? '{}') as { operationName?: string };
+      sent.push({ name: body.operationName ?? '', key: request.headers()['idempotency-key'] });
+    });
     page.on('console', (message) => {
       if (message.type() === 'error' && !message.text().includes('503')) console.warn(`browser: ${message.text()}`);
     });
     return page;
   };
   const pageErrors: string[] = [];
+  const sent: { name: string; key: string | undefined }[] = [];
   afterEach(() => {
     expect(pageErrors.splice(0)).toEqual([]);
   });
@@ -113,7 +142,7 @@ describe('the web app in a real browser, through the edge', () => {
     await page.goto(`${origin}/`);
     await page.selectOption('#kecamatan', '33.74.01');
     const miroto = page.getByTestId('centre').filter({ hasText: 'Puskesmas Miroto' });
-    await expect(miroto.getByRole('link').first().textContent()).resolves.toContain(inDays(2));
+    await expect(miroto.getByRole('link').first().textContent()).resolves.toContain(shown(inDays(2)));
     // Centres with places come before those without.
     await expect(page.getByTestId('centre').first().textContent()).resolves.toContain('Puskesmas Miroto');
     await shot(page, '01-find');
@@ -164,6 +193,9 @@ describe('the web app in a real browser, through the edge', () => {
       slips.push((await page.getByTestId('slip-code').textContent())!.trim());
       expect(await page.getByTestId('queue-number').textContent()).toBe(String(i + 1));
       expect(await page.locator('.qr svg').count()).toBe(1);
+      // The date as people read it, and what to bring.
+      expect(await page.getByTestId('confirm-date').textContent()).toBe(shown(inDays(2)));
+      expect(await page.getByRole('heading', { name: 'Yang perlu dibawa' }).count()).toBe(1);
       if (i === 0) {
         await shot(page, '04-confirmation');
         await axe(page, 'confirmation');
@@ -190,14 +222,14 @@ describe('the web app in a real browser, through the edge', () => {
     await page.getByRole('button', { name: 'Ganti jadwal' }).click();
     await page
       .getByTestId('new-slot')
-      .filter({ hasText: inDays(4) })
+      .filter({ hasText: shown(inDays(4)) })
       .first()
       .click();
     await page.getByRole('button', { name: 'Ya, pindahkan' }).click();
     await expect(page.getByTestId('notice').textContent()).resolves.toBe('Jadwal diganti.');
     await page
       .getByTestId('appointment')
-      .filter({ hasText: inDays(4) })
+      .filter({ hasText: shown(inDays(4)) })
       .waitFor();
     const moved = await kit.sql<{ session_id: string }>(`select session_id from appointment where slip_code = ?`, [slips[0]]);
     expect(moved[0]!.session_id).toBe(later.id);
@@ -229,7 +261,7 @@ describe('the web app in a real browser, through the edge', () => {
       }
       throw new Error(`not reached by Tab; last focus ${await focused()}`);
     };
-    await tabTo((f) => f.startsWith('a#|') && f.includes('Pesan 08:'));
+    await tabTo((f) => f.startsWith('a#|') && f.includes('Pesan 08.'));
     await page.keyboard.press('Enter');
     await page.locator('#nik').waitFor();
     const p = person({ birthDate: '1979-01-15', sex: 'MALE' });
@@ -299,6 +331,7 @@ describe('the web app in a real browser, through the edge', () => {
       await surge.waitFor();
       expect(await surge.textContent()).toMatch(/Mencoba lagi otomatis dalam \d+ detik/);
       await shot(page, '07-overload');
+      await axe(page, 'overload countdown');
       busy.admission.read.leave();
       await page.getByTestId('slot').first().waitFor({ timeout: 20_000 });
       await surge.waitFor({ state: 'detached' });
@@ -322,5 +355,334 @@ describe('the web app in a real browser, through the edge', () => {
     await shot(page, '08-signed-in');
     await axe(page, 'signed in');
     await page.context().close();
+  });
+
+  /** Every service's outbox relayed and every consumer drained, as the background loops would. */
+  const settle = async (): Promise<void> => {
+    for (let round = 0; round < 3; round++) {
+      for (const name of SERVICES) await kit.platform.services[name].runtime.events.relay.relayOnce();
+      for (const name of SERVICES) for (const c of kit.platform.services[name].runtime.events.consumers) await c.drain();
+    }
+  };
+  const immunizationSql = <T>(q: string, params: unknown[] = []): Promise<T[]> =>
+    kit.platform.services.immunization.runtime.orm.em.fork().execute<T[]>(q, params);
+  const MIROTO_HW: Caller = { role: 'health-worker', sub: 'hw-web-miroto', facilityId: MIROTO };
+  const RECORD = `mutation($i: RecordDoseInput!) { recordDose(input: $i) { id valid } }`;
+
+  /** Signs a citizen in through the page: phone, the code from the development SMS outbox, done. */
+  const signIn = async (page: Page, phone: string): Promise<void> => {
+    await page.goto(`${origin}/sign-in`);
+    await page.fill('#phone', phone);
+    await axe(page, 'sign-in, phone');
+    await page.getByRole('button', { name: 'Kirim kode' }).click();
+    await page.locator('#code').waitFor();
+    await axe(page, 'sign-in, code');
+    const outbox = await kit.gql<{ devSmsOutbox: { text: string }[] }>(`query($p: String!) { devSmsOutbox(phone: $p) { text } }`, {
+      p: `+62${phone.slice(1)}`,
+    });
+    await page.fill('#code', /\b(\d{6})\b/.exec(outbox.data!.devSmsOutbox[0]!.text)![1]!);
+    await page.getByRole('button', { name: 'Masuk' }).click();
+    await page.getByRole('heading', { name: 'Anak saya' }).waitFor();
+  };
+
+  test('the staff sign-in page and an unknown address pass axe at 360 px too', async () => {
+    const page = await newPage();
+    await page.goto(`${origin}/staff`);
+    await page.locator('#username').waitFor();
+    await shot(page, '17-staff-sign-in');
+    await axe(page, 'staff sign-in');
+    await page.goto(`${origin}/no-such-page`);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Halaman tidak ditemukan');
+    await axe(page, 'not found');
+    await page.context().close();
+  });
+
+  test('near me: with the browser’s position the nearest centre with places comes first, centres without places after', async () => {
+    await kit.usableStock(BANDARHARJO, 'PFIZER', 50);
+    // A later session than Miroto's: by date Miroto would come first, by distance Bandarharjo does.
+    await kit.createSession({ facilityId: BANDARHARJO, date: inDays(5), startTime: '09:00', endTime: '10:00', capacity: 5 });
+    // Beside Puskesmas Bandarharjo, Jl. Layur (data/demo-facilities.csv).
+    const page = await newPage({ geolocation: { latitude: -6.9565, longitude: 110.4228 }, permissions: ['geolocation'] });
+    await page.goto(`${origin}/`);
+    await page.getByTestId('near-me').click();
+    await page.getByTestId('near-active').waitFor();
+    const cards = page.getByTestId('centre');
+    await cards.nth(2).waitFor();
+    const texts = await cards.allTextContents();
+    expect(texts[0]).toContain('Puskesmas Bandarharjo');
+    expect(texts[0]).toContain(shown(inDays(5)));
+    expect(await cards.first().getByTestId('distance').textContent()).toMatch(/^\d+ m dari Anda$/);
+    expect(texts[1]).toContain('Puskesmas Miroto');
+    // Every centre after the two with places has none, and the city vaccine store is not listed.
+    expect(texts.slice(2).every((t) => t.includes('Belum ada tempat kosong'))).toBe(true);
+    expect(texts.length).toBeGreaterThan(10);
+    expect(texts.some((t) => t.includes('Gudang Farmasi'))).toBe(false);
+    await shot(page, '09-near-me');
+    await axe(page, 'near me');
+    await page.context().close();
+
+    // Refused: the page says so and the district list still works.
+    const refused = await newPage();
+    await refused.goto(`${origin}/`);
+    await refused.getByTestId('near-me').click();
+    await expect(refused.getByTestId('near-failed').textContent()).resolves.toContain('Pilih kecamatan');
+    await refused.selectOption('#kecamatan', '33.74.02');
+    await expect(refused.getByTestId('centre').first().textContent()).resolves.toContain('Puskesmas Bandarharjo');
+    await shot(refused, '10-near-me-refused');
+    await axe(refused, 'near me refused');
+    await refused.context().close();
+  });
+
+  test('a parent registers a child under the mother’s NIK, reads the schedule and books one visit for several vaccines', async () => {
+    const visit = inDays(3);
+    // 67 days old today (70 on the visit day): pentavalent 1, PCV 1 and rotavirus 1 are due, BCG is overdue.
+    const born = addDays(inDays(0), -67);
+    for (const p of ['PENTABIO', 'BOPV', 'PCV13', 'ROTAVIRUS']) await kit.usableStock(MIROTO, p, 20);
+    const session = await kit.createSession({
+      facilityId: MIROTO,
+      date: visit,
+      startTime: '13:00',
+      endTime: '15:00',
+      productCode: 'PENTABIO',
+      doseKinds: ['DPT-HB-HIB1', 'DPT-HB-HIB2'],
+      moreProducts: [
+        { productCode: 'BOPV', doseKinds: ['OPV1', 'OPV2'] },
+        { productCode: 'PCV13', doseKinds: ['PCV1', 'PCV2'] },
+        { productCode: 'ROTAVIRUS', doseKinds: ['RV1', 'RV2'] },
+      ],
+      capacity: 10,
+      slotMinutes: 60,
+    });
+    const page = await newPage();
+    await signIn(page, '081234500071');
+    await axe(page, 'children, none yet');
+
+    // Every mistake at once first.
+    await page.getByRole('button', { name: 'Daftarkan' }).click();
+    await page.getByRole('alert').waitFor();
+    for (const field of ['fullName', 'birthDate', 'sex']) await page.locator(`#field-${field} .error-message`).waitFor();
+    await shot(page, '11-register-child-errors');
+    await axe(page, 'register child with errors');
+
+    const motherNik = makeNik('337401', '1994-02-14', 'FEMALE', 7101);
+    const [y, m, d] = born.split('-');
+    await page.fill('#c-name', 'Raka Pratama');
+    await page.fill('#birthDate', d!);
+    await page.getByLabel('Bulan').fill(m!);
+    await page.getByLabel('Tahun').fill(y!);
+    await page.check('input[name=c-sex][value=MALE]');
+    await page.fill('#c-mother', motherNik);
+    await page.selectOption('#c-kec', '33.74.01');
+    await page.locator('#c-kel option[value="33.74.01.1001"]').waitFor({ state: 'attached' });
+    await page.selectOption('#c-kel', '33.74.01.1001');
+    await page.getByRole('button', { name: 'Daftarkan' }).click();
+    await expect(page.getByTestId('notice').textContent()).resolves.toBe('Raka Pratama sudah terdaftar.');
+    const child = page.getByTestId('child').filter({ hasText: 'Raka Pratama' });
+    await child.getByTestId('schedule').waitFor();
+    await settle();
+
+    // The nurse at Miroto records what was given: hepatitis B at birth (valid), polio 1 at two weeks (too early: to repeat).
+    const found = await kit.gql<{ findPersons: { id: string }[] }>(
+      `query($m: String!, $b: String!) { findPersons(motherNik: $m, birthDate: $b) { id } }`,
+      { m: motherNik, b: born },
+      { role: 'admin' },
+    );
+    const childId = found.data!.findPersons[0]!.id;
+    const seen = await kit.gql(
+      `mutation($i: RegisterChildInput!) { registerChild(input: $i) { id } }`,
+      {
+        i: {
+          fullName: 'Raka Pratama',
+          birthDate: born,
+          sex: 'MALE',
+          motherNik,
+          residenceKelurahanCode: '33.74.01.1001',
+          relationship: 'MOTHER',
+        },
+      },
+      MIROTO_HW,
+    );
+    expect(seen.errors?.[0]?.extensions?.existingPersonId ?? (seen.data as { registerChild: { id: string } }).registerChild.id).toBe(
+      childId,
+    );
+    for (const [doseKind, productCode, day] of [
+      ['HB0', 'HB0', 0],
+      ['OPV1', 'BOPV', 14],
+    ] as const) {
+      const r = await kit.gql(
+        RECORD,
+        {
+          i: {
+            personId: childId,
+            programme: 'ROUTINE_CHILD',
+            doseKind,
+            productCode,
+            lotNumber: 'LOT-WEB-1',
+            administeredAt: `${addDays(born, day)}T09:00:00+07:00`,
+          },
+        },
+        MIROTO_HW,
+      );
+      expect(r.errors).toBeUndefined();
+    }
+    await settle();
+
+    // The schedule card, in words: given, to repeat, due, overdue, upcoming.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Anak saya' }).waitFor();
+    const card = page.getByTestId('child').filter({ hasText: 'Raka Pratama' });
+    await card.getByTestId('schedule').waitFor();
+    const rows = card.locator('[data-testid=schedule] tbody tr');
+    const statusOf = async (dose: string): Promise<string[]> =>
+      (await rows.filter({ has: page.locator('th', { hasText: new RegExp(`^${dose}$`) }) }).allTextContents()).map((x) => x.trim());
+    expect((await statusOf('HB0 1'))[0]).toContain('Sudah diberikan');
+    expect(await statusOf('OPV 1')).toEqual(
+      expect.arrayContaining([expect.stringContaining('Tidak sah, perlu diulang'), expect.stringMatching(/Jatuh tempo|Terlambat/)]),
+    );
+    expect((await statusOf('DPT-HB-HIB 1'))[0]).toContain('Jatuh tempo');
+    expect((await statusOf('BCG 1'))[0]).toContain('Terlambat');
+    expect((await statusOf('MR 1'))[0]).toContain('Akan datang');
+    await shot(page, '12-child-schedule');
+    await axe(page, 'child schedule');
+
+    // The sessions where the due vaccines are in stock; one booking for the visit, rotavirus left out on purpose.
+    const due = card.getByTestId('due-session').filter({ hasText: shown(visit) });
+    await due.waitFor();
+    const offered = (await due.textContent())!;
+    for (const dose of ['DPT-HB-HIB 1', 'OPV 1', 'PCV 1', 'RV 1']) expect(offered).toContain(dose);
+    await due.getByRole('button', { name: 'Pesan kunjungan ini' }).click();
+    const form = due.getByTestId('visit-form');
+    await form.waitFor();
+    expect(await form.locator('input[type=checkbox]:checked').count()).toBe(4);
+    await form.locator('input[type=checkbox][value=RV1]').uncheck();
+    await shot(page, '13-child-visit');
+    await axe(page, 'child visit');
+    await form.getByRole('button', { name: 'Pesan kunjungan (3 vaksin)' }).click();
+    await page.getByTestId('slip-code').waitFor();
+    const slip = (await page.getByTestId('slip-code').textContent())!.trim();
+    expect(await page.getByTestId('confirm-date').textContent()).toBe(shown(visit));
+    expect(await page.getByTestId('visit-vaccines').textContent()).toBe('DPT-HB-HIB1, OPV1, PCV1');
+    expect(await page.locator('dl.summary dd').first().textContent()).toBe('Raka Pratama');
+    expect(await page.getByRole('link', { name: 'Kembali ke anak saya' }).count()).toBe(1);
+    expect(await page.locator('.qr svg').count()).toBe(1);
+    await shot(page, '14-child-confirmation');
+    await axe(page, 'child confirmation');
+    const doses = await kit.sql<{ dose_kind: string; status: string }>(
+      `select d.dose_kind, d.status from appointment_dose d join appointment a on a.id = d.appointment_id
+        where a.slip_code = ? and a.session_id = ? order by d.dose_kind`,
+      [slip, session.id],
+    );
+    expect(doses).toEqual([
+      { dose_kind: 'DPT-HB-HIB1', status: 'BOOKED' },
+      { dose_kind: 'OPV1', status: 'BOOKED' },
+      { dose_kind: 'PCV1', status: 'BOOKED' },
+    ]);
+    const places = await kit.sql<{ n: string }>(`select count(*) as n from appointment where session_id = ?`, [session.id]);
+    expect(Number(places[0]!.n)).toBe(1);
+    await page.context().close();
+  });
+
+  test('each dose record’s delivery to SATUSEHAT in words: signed in, and by NIK, birth date and slip code', async () => {
+    // A citizen with an account books for herself and is vaccinated at Miroto; the nurse writes the slip code on the record.
+    const phone = '081234500072';
+    await kit.gql(`mutation($p: String!) { requestSignInCode(phone: $p) { phone } }`, { p: phone });
+    const outbox = await kit.gql<{ devSmsOutbox: { text: string }[] }>(`query($p: String!) { devSmsOutbox(phone: $p) { text } }`, {
+      p: `+62${phone.slice(1)}`,
+    });
+    const signedIn = await kit.gql<{ signInWithCode: { accessToken: string; refreshToken: string } }>(
+      `mutation($p: String!, $c: String!) { signInWithCode(phone: $p, code: $c) { accessToken refreshToken } }`,
+      { p: phone, c: /\b(\d{6})\b/.exec(outbox.data!.devSmsOutbox[0]!.text)![1]! },
+    );
+    expect(signedIn.errors).toBeUndefined();
+    const citizen: Caller = { headers: { authorization: `Bearer ${signedIn.data!.signInWithCode.accessToken}` } };
+    const me = person({ birthDate: '1983-09-21', phone });
+    const reg = await kit.gql<{ registerPerson: { id: string } }>(
+      `mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`,
+      {
+        i: { nik: me.nik, fullName: me.fullName, birthDate: me.birthDate, sex: me.sex, residenceKelurahanCode: me.residenceKelurahanCode },
+      },
+      citizen,
+    );
+    expect(reg.errors).toBeUndefined();
+    const booked = await kit.book({ ...me, doseKind: 'PRIMARY_1', slotId: first.slots[1]!.id }, citizen);
+    expect(booked.errors).toBeUndefined();
+    const slip = booked.data!.bookAppointment.slipCode;
+    await settle();
+    const ids: string[] = [];
+    for (const [doseKind, daysAgo] of [
+      ['PRIMARY_1', 60],
+      ['PRIMARY_2', 30],
+      ['BOOSTER_1', 0],
+    ] as const) {
+      const r = await kit.gql<{ recordDose: { id: string } }>(
+        RECORD,
+        {
+          i: {
+            personId: reg.data!.registerPerson.id,
+            programme: 'COVID19',
+            doseKind,
+            productCode: 'PFIZER',
+            lotNumber: 'PF-WEB-1',
+            administeredAt: new Date(Date.now() - daysAgo * 86_400_000).toISOString(),
+            slipCode: slip,
+          },
+        },
+        MIROTO_HW,
+      );
+      expect(r.errors).toBeUndefined();
+      ids.push(r.data!.recordDose.id);
+    }
+    // As the delivery worker would leave them (it is tested on its own against the SATUSEHAT simulator):
+    // the first sent, the second refused for good, the third still waiting.
+    await immunizationSql(`update national_delivery set status = 'DELIVERED', delivered_at = now() where dose_record_id = ?`, [ids[0]]);
+    await immunizationSql(`update national_delivery set status = 'FAILED', last_error = 'HTTP 400' where dose_record_id = ?`, [ids[1]]);
+    const words = ['terkirim ke SATUSEHAT', 'perlu ditangani di puskesmas', 'menunggu, kami terus mencoba'];
+    const deliveries = async (page: Page, within: string): Promise<string[]> => {
+      const list = page.locator(`section[aria-labelledby=${within}] [data-testid=dose-record]`);
+      await list.nth(2).waitFor();
+      return list.getByTestId('delivery').allTextContents();
+    };
+
+    // Signed in (the session the account already has on this phone).
+    const page = await newPage();
+    await page.addInitScript((token) => {
+      (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem('victori.refresh', token);
+    }, signedIn.data!.signInWithCode.refreshToken);
+    await page.goto(`${origin}/appointments`);
+    expect(await deliveries(page, 'account-doses-title')).toEqual(words);
+    await shot(page, '15-deliveries-signed-in');
+    await axe(page, 'deliveries signed in');
+    await page.context().close();
+
+    // Not signed in: NIK, birth date and slip code.
+    const anon = await newPage();
+    await anon.goto(`${origin}/appointments`);
+    await anon.fill('#nik', me.nik);
+    const [y, m, d] = me.birthDate.split('-');
+    await anon.fill('#birthDate', d!);
+    await anon.getByLabel('Bulan').fill(m!);
+    await anon.getByLabel('Tahun').fill(y!);
+    await anon.fill('#slipCode', slip.toLowerCase());
+    await anon.getByRole('button', { name: 'Cari janji' }).click();
+    expect(await deliveries(anon, 'slip-doses-title')).toEqual(words);
+    await shot(anon, '16-deliveries-by-slip');
+    await axe(anon, 'deliveries by slip');
+    await anon.context().close();
+  });
+
+  test('every submission the pages sent, in all the tests above, carried an Idempotency-Key', () => {
+    const SUBMISSIONS = [
+      'BookAppointment',
+      'CancelAppointment',
+      'RescheduleAppointment',
+      'RegisterChild',
+      'RequestSignInCode',
+      'SignInWithCode',
+    ];
+    const submitted = sent.filter((r) => SUBMISSIONS.includes(r.name));
+    expect([...new Set(submitted.map((r) => r.name))].sort()).toEqual([...SUBMISSIONS].sort());
+    expect(submitted.filter((r) => !r.key)).toEqual([]);
+    // Reads carry none: they are safe to repeat.
+    expect(sent.filter((r) => r.name === 'FindCentres' && r.key)).toEqual([]);
   });
 });

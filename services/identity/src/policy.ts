@@ -17,6 +17,11 @@ export const identityPolicy = {
     allowRoles(claims, 'admin');
   },
 
+  /** Staff accounts are listed and changed (role, facility) by the city health office only. */
+  manageStaffAccounts(claims: Claims): void {
+    allowRoles(claims, 'admin');
+  },
+
   /** Authenticator apps are for signed-in staff accounts; the service then checks the account is staff's. */
   totp(claims: Claims): string {
     if (claims.role === 'anonymous' || !claims.sub) throw unauthenticated();

@@ -40,6 +40,22 @@ afterAll(async () => {
   await platform?.close();
 });
 
+describe('a registration with mistakes', () => {
+  test('every field’s mistake comes back at once, in both languages, and nothing is registered', async () => {
+    const before = await call<{ myDependants: { id: string }[] }>('tetangga', `{ myDependants { id } }`);
+    const res = await call<Child>('tetangga', CHILD, {
+      i: { fullName: 'B', birthDate: '2026-02-31', sex: 'X', motherNik: '123', residenceKelurahanCode: '00.00', relationship: 'AUNT' },
+    });
+    expect(ext(res)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'sex' });
+    const fields = ext(res).fields as { field: string; message: string; messageEn: string }[];
+    expect(fields.map((f) => f.field)).toEqual(['sex', 'birthDate', 'fullName', 'residenceKelurahanCode', 'relationship', 'motherNik']);
+    for (const f of fields) expect(f.messageEn).toEqual(expect.any(String));
+    expect(JSON.stringify(res.errors)).not.toContain('"123"');
+    const after = await call<{ myDependants: { id: string }[] }>('tetangga', `{ myDependants { id } }`);
+    expect(after.data!.myDependants).toEqual(before.data!.myDependants);
+  });
+});
+
 describe('registering the same child again', () => {
   test('the same guardian registering the same child again gets the same child back, not a second one', async () => {
     const nik = mother();

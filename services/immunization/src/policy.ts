@@ -66,7 +66,21 @@ export interface DoseAuthority {
 }
 
 export const immunizationPolicy = {
+  /** How national delivery keeps up (counts only, no person): the city office's admins. */
+  nationalDeliveryHealth(claims: Claims): void {
+    allowRoles(claims, 'admin');
+  },
+
   /** The signed-in citizen's own record and dependants. */
+  /**
+   * Dose records found with what is on a slip (NIK, birth date, slip code): the slip's holder, signed in or
+   * not, as booking's lookup of appointments by the same three. Staff have their own views.
+   */
+  slipHolderLookup(claims: Claims): void {
+    if (claims.role === 'partner') throw partnersSeeAggregatesOnly();
+    allowRoles(claims, 'anonymous', 'citizen');
+  },
+
   ownRecords(claims: Claims): string {
     allowRoles(claims, 'citizen');
     if (!claims.sub) throw unauthenticated();

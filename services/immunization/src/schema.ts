@@ -5,6 +5,7 @@ import { ForecastResolver } from './modules/forecast/forecast.resolver.js';
 import { AppointmentPerson, appointmentReference, AppointmentPersonResolver } from './modules/person/appointment-person.js';
 import { personReference } from './modules/person/person.reference.js';
 import { PersonResolver } from './modules/person/person.resolver.js';
+import { DeliveryHealthResolver } from './satusehat/delivery-health.resolver.js';
 
 export function buildImmunizationSchema() {
   return buildFederatedSchema(
@@ -15,6 +16,7 @@ export function buildImmunizationSchema() {
         DoseResolver,
         ForecastResolver,
         DeclaredDoseResolver,
+        DeliveryHealthResolver,
         AppointmentPersonResolver,
       ],
       // Only reached through booking's Appointment, never returned by a field of this subgraph.

@@ -11,6 +11,14 @@ export const reportingPolicy = {
     return claims.role === 'admin' ? null : { threshold: reportingSettings().config.suppressionThreshold };
   },
 
+  /**
+   * Exports are files for the partners' own tools and the city office's (DHIS2, spreadsheets): partners
+   * and admins, signed in. The numbers in them are the caller's view (suppressed for partners).
+   */
+  exportTables(claims: Claims): void {
+    allowRoles(claims, 'admin', 'partner');
+  },
+
   /** Target populations are the city health office's: admins import them. */
   importTargets(claims: Claims): void {
     allowRoles(claims, 'admin');

@@ -1,18 +1,21 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useClient, useMutation, useQuery } from '@urql/preact';
 import { auth } from '../auth.js';
-import { CancelAppointment, MyAppointments, MyRecords, OtherSessions, RescheduleAppointment } from '../operations.js';
+import { CancelAppointment, DoseRecordsBySlip, MyAppointments, MyRecords, OtherSessions, RescheduleAppointment } from '../operations.js';
 import type { MyAppointmentsQuery, OtherSessionsQuery } from '../gql/graphql.js';
 import { composeDate, readMistakes, type Mistakes } from '../errors.js';
 import { idempotent, newIdempotencyKey } from '../client.js';
 import { todayInJakarta } from '../centres.js';
+import { formatDate, formatTime, formatTimeRange } from '../dates.js';
+import { DeliveryList, type DeliveredDose } from './deliveries.js';
 import { BirthDateInputs, ErrorSummary, mistakeFor, t, useLanguage } from '../ui.js';
 
 type Appointment = MyAppointmentsQuery['myAppointments'][number];
-type Choice = { slotId: string; date: string; time: string; place: string };
+type Choice = { slotId: string; date: string; startTime: string; endTime: string; place: string };
 
 /** Signed in: the account's appointments and each dose record's delivery to SATUSEHAT, in words. */
 function SignedInRecords(): preact.JSX.Element | null {
+  const lang = useLanguage();
   const [r] = useQuery({ query: MyRecords });
   if (!r.data) return null;
   return (
@@ -21,24 +24,23 @@ function SignedInRecords(): preact.JSX.Element | null {
       <ul class="cards">
         {r.data.myAppointments.map((a) => (
           <li key={a.id} class="card">
-            {a.fullName} · {t(`mine.status.${a.status}`, { defaultValue: a.status })} · {a.sessionDate} {a.slot.startTime} ·{' '}
-            {a.facility.name} · {a.slipCode}
+            {a.fullName} · {t(`mine.status.${a.status}`, { defaultValue: a.status })} · {formatDate(a.sessionDate, lang)}{' '}
+            {formatTime(a.slot.startTime, lang)} · {a.facility.name} · {a.slipCode}
           </li>
         ))}
       </ul>
-      {r.data.myPerson && r.data.myPerson.doseRecords.length > 0 && (
-        <>
-          <h2>{t('mine.doses')}</h2>
-          <ul class="cards">
-            {r.data.myPerson.doseRecords.map((d) => (
-              <li key={d.id} class="card">
-                {d.antigen} {d.doseNumber} · {d.administeredAt.slice(0, 10)} · {d.product?.name ?? '—'} · {d.facility?.name ?? '—'}:{' '}
-                <strong>{t(`mine.delivery.${d.delivery.state}`)}</strong>
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
+      <DeliveryList
+        id="account-doses-title"
+        doses={(r.data.myPerson?.doseRecords ?? []).map((d) => ({
+          id: d.id,
+          antigen: d.antigen,
+          doseNumber: d.doseNumber,
+          administeredAt: d.administeredAt,
+          product: d.product?.name,
+          facility: d.facility?.name,
+          state: d.delivery.state,
+        }))}
+      />
     </section>
   );
 }
@@ -51,6 +53,7 @@ export function AppointmentsPage(): preact.JSX.Element {
   const [form, setForm] = useState({ nik: '', day: '', month: '', year: '', slipCode: '' });
   const [verification, setVerification] = useState<{ nik: string; slipCode: string } | undefined>();
   const [list, setList] = useState<Appointment[] | undefined>();
+  const [slipDoses, setSlipDoses] = useState<DeliveredDose[]>([]);
   const [mistakes, setMistakes] = useState<Mistakes>({ fields: [], general: [] });
   const [notice, setNotice] = useState('');
   const [confirming, setConfirming] = useState<{ kind: 'cancel'; id: string } | { kind: 'move'; id: string; choice: Choice } | undefined>();
@@ -63,6 +66,20 @@ export function AppointmentsPage(): preact.JSX.Element {
     const result = await client.query(MyAppointments, v, { requestPolicy: 'network-only' }).toPromise();
     setMistakes(readMistakes(result.error, lang, t('common.network')));
     if (result.data) setList(result.data.myAppointments);
+    else return;
+    // The dose records of the same holder, proven by the same three things; while immunization is down the appointments still show.
+    const doses = await client.query(DoseRecordsBySlip, v, { requestPolicy: 'network-only' }).toPromise();
+    setSlipDoses(
+      (doses.data?.doseRecordsBySlip ?? []).map((d) => ({
+        id: d.doseRecordId,
+        antigen: d.antigen,
+        doseNumber: d.doseNumber,
+        administeredAt: d.administeredAt,
+        product: d.product?.name,
+        facility: d.facility?.name,
+        state: d.deliveryState,
+      })),
+    );
   };
   const find = async (e: Event): Promise<void> => {
     e.preventDefault();
@@ -141,8 +158,8 @@ export function AppointmentsPage(): preact.JSX.Element {
               {a.fullName} · {t(`mine.status.${a.status}`, { defaultValue: a.status })}
             </h2>
             <p>
-              {a.sessionDate} {a.slot.startTime}–{a.slot.endTime} · {a.facility.name} · {a.product?.name ?? '—'} · {t('confirm.queue')}{' '}
-              {a.queueNumber}
+              {formatDate(a.sessionDate, lang)} {formatTimeRange(a.slot.startTime, a.slot.endTime, lang)} · {a.facility.name} ·{' '}
+              {a.product?.name ?? '—'} · {t('confirm.queue')} {a.queueNumber}
             </p>
             {a.status === 'BOOKED' && (
               <div class="actions">
@@ -171,11 +188,17 @@ export function AppointmentsPage(): preact.JSX.Element {
                               setConfirming({
                                 kind: 'move',
                                 id: a.id,
-                                choice: { slotId: s.id, date: node.date, time: `${s.startTime}–${s.endTime}`, place: node.facility.name },
+                                choice: {
+                                  slotId: s.id,
+                                  date: node.date,
+                                  startTime: s.startTime,
+                                  endTime: s.endTime,
+                                  place: node.facility.name,
+                                },
                               })
                             }
                           >
-                            {node.date} {s.startTime}–{s.endTime} · {node.facility.name}
+                            {formatDate(node.date, lang)} {formatTimeRange(s.startTime, s.endTime, lang)} · {node.facility.name}
                           </button>
                         </li>
                       )),
@@ -188,7 +211,11 @@ export function AppointmentsPage(): preact.JSX.Element {
                 <p id={`confirm-${a.id}`}>
                   {confirming.kind === 'cancel'
                     ? t('mine.confirmCancel')
-                    : t('mine.confirmMove', { date: confirming.choice.date, time: confirming.choice.time, place: confirming.choice.place })}
+                    : t('mine.confirmMove', {
+                        date: formatDate(confirming.choice.date, lang),
+                        time: formatTimeRange(confirming.choice.startTime, confirming.choice.endTime, lang),
+                        place: confirming.choice.place,
+                      })}
                 </p>
                 <button
                   type="button"
@@ -206,6 +233,7 @@ export function AppointmentsPage(): preact.JSX.Element {
           </li>
         ))}
       </ul>
+      <DeliveryList doses={slipDoses} id="slip-doses-title" />
     </>
   );
 }

@@ -5,6 +5,7 @@ import { composeDate, readMistakes, type Mistakes } from '../errors.js';
 import { idempotent, newIdempotencyKey } from '../client.js';
 import { BirthDateInputs, ErrorSummary, mistakeFor, navigate, t, useLanguage } from '../ui.js';
 import { remember } from '../slip.js';
+import { formatDate, formatTimeRange } from '../dates.js';
 
 const EMPTY: Mistakes = { fields: [], general: [] };
 const FORM_ORDER = ['nik', 'fullName', 'birthDate', 'sex', 'phone', 'residenceKelurahanCode', 'doseKind'];
@@ -104,7 +105,7 @@ export function BookPage(props: { sessionId: string; slotId: string }): preact.J
       <h1>{t('book.title')}</h1>
       {s && slot && (
         <p>
-          {s.facility.name} · {s.date} {slot.startTime}–{slot.endTime} · {s.product?.name ?? '—'}
+          {s.facility.name} · {formatDate(s.date, lang)} {formatTimeRange(slot.startTime, slot.endTime, lang)} · {s.product?.name ?? '—'}
         </p>
       )}
       <form onSubmit={(e) => void submit(e)} noValidate>

@@ -2,12 +2,13 @@ import { useEffect } from 'preact/hooks';
 import { useQuery } from '@urql/preact';
 import { SessionPage as SessionQuery } from '../operations.js';
 import { Link, t, useLanguage } from '../ui.js';
+import { formatDate, formatTimeRange } from '../dates.js';
 
 /** Live places: refetched every 15 s while visible, never faster than the gateway's public cache (2 s). */
 export const LIVE_REFRESH_MS = 15_000;
 
 export function SessionPage(props: { id: string }): preact.JSX.Element {
-  useLanguage();
+  const lang = useLanguage();
   const [result, refetch] = useQuery({ query: SessionQuery, variables: { id: props.id } });
   useEffect(() => {
     const timer = setInterval(() => {
@@ -23,7 +24,7 @@ export function SessionPage(props: { id: string }): preact.JSX.Element {
         {t('session.title')}: {s.facility.name}
       </h1>
       <p>
-        {s.date} · {s.startTime}–{s.endTime} · {s.product?.name ?? '—'} · {s.facility.address}
+        {formatDate(s.date, lang)} · {formatTimeRange(s.startTime, s.endTime, lang)} · {s.product?.name ?? '—'} · {s.facility.address}
       </p>
       {s.status !== 'OPEN' && <p>{t('session.closed')}</p>}
       <h2>{t('session.slots')}</h2>
@@ -33,11 +34,12 @@ export function SessionPage(props: { id: string }): preact.JSX.Element {
           <li key={slot.id} data-testid="slot">
             {slot.remainingPlaces > 0 && s.status === 'OPEN' ? (
               <Link href={`/book/${s.id}/${slot.id}`} class="button secondary">
-                {t('session.book', { time: `${slot.startTime}–${slot.endTime}` })} · {t('common.places', { count: slot.remainingPlaces })}
+                {t('session.book', { time: formatTimeRange(slot.startTime, slot.endTime, lang) })} ·{' '}
+                {t('common.places', { count: slot.remainingPlaces })}
               </Link>
             ) : (
               <span>
-                {slot.startTime}–{slot.endTime} · {t('common.full')}
+                {formatTimeRange(slot.startTime, slot.endTime, lang)} · {t('common.full')}
               </span>
             )}
           </li>

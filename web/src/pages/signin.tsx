@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { useClient } from '@urql/preact';
 import { auth, REQUEST_CODE, SIGN_IN_WITH_CODE, STAFF_SIGN_IN, type AuthSession } from '../auth.js';
 import { readMistakes, type Mistakes } from '../errors.js';
+import { idempotent, newIdempotencyKey } from '../client.js';
 import { ErrorSummary, Link, mistakeFor, navigate, t, useLanguage } from '../ui.js';
 
 /** Citizen sign-in by phone and a one-time code (identity subgraph, see auth.ts). */
@@ -21,7 +22,11 @@ export function SignInPage(): preact.JSX.Element {
   const send = async (e?: Event): Promise<void> => {
     e?.preventDefault();
     const r = await client
-      .mutation<{ requestSignInCode: { phone: string; resendAfterSeconds: number } }>(REQUEST_CODE, { phone })
+      .mutation<{ requestSignInCode: { phone: string; resendAfterSeconds: number } }>(
+        REQUEST_CODE,
+        { phone },
+        idempotent(newIdempotencyKey()),
+      )
       .toPromise();
     setMistakes(readMistakes(r.error, lang, t('common.network')));
     if (r.data) {
@@ -31,7 +36,9 @@ export function SignInPage(): preact.JSX.Element {
   };
   const verify = async (e: Event): Promise<void> => {
     e.preventDefault();
-    const r = await client.mutation<{ signInWithCode: AuthSession }>(SIGN_IN_WITH_CODE, { phone, code: code.trim() }).toPromise();
+    const r = await client
+      .mutation<{ signInWithCode: AuthSession }>(SIGN_IN_WITH_CODE, { phone, code: code.trim() }, idempotent(newIdempotencyKey()))
+      .toPromise();
     setMistakes(readMistakes(r.error, lang, t('common.network')));
     if (r.data) {
       auth.set(r.data.signInWithCode, client);
@@ -95,11 +102,11 @@ export function StaffSignInPage(): preact.JSX.Element {
   const submit = async (e: Event): Promise<void> => {
     e.preventDefault();
     const r = await client
-      .mutation<{ staffSignIn: AuthSession }>(STAFF_SIGN_IN, {
-        username: form.username,
-        password: form.password,
-        totpCode: form.totpCode || null,
-      })
+      .mutation<{ staffSignIn: AuthSession }>(
+        STAFF_SIGN_IN,
+        { username: form.username, password: form.password, totpCode: form.totpCode || null },
+        idempotent(newIdempotencyKey()),
+      )
       .toPromise();
     if (r.error?.graphQLErrors.some((g) => g.extensions?.code === 'TOTP_REQUIRED')) setNeedTotp(true);
     setMistakes(readMistakes(r.error, lang, t('common.network')));

@@ -4,6 +4,7 @@ import { AccountRole } from '../modules/account/account.type.js';
 
 export const DEV_ADMIN_ID = '7a000000-0000-4000-8000-000000000001';
 export const DEV_HEALTH_WORKER_ID = '7a000000-0000-4000-8000-000000000002';
+export const DEV_PARTNER_ID = '7a000000-0000-4000-8000-000000000003';
 /** Puskesmas Miroto (booking's facility seed). */
 export const MIROTO_FACILITY_ID = '6f1c2a10-0000-4000-8000-000000000002';
 
@@ -25,6 +26,15 @@ export async function seedDevAccounts(orm: Orm, env = new Env()): Promise<void> 
       password: 'nakes-dev-password',
       facility: MIROTO_FACILITY_ID,
       name: 'Nakes Puskesmas Miroto (development)',
+    },
+    // A partner agency (aggregates only, small counts suppressed), for the partners' pages.
+    {
+      id: DEV_PARTNER_ID,
+      role: AccountRole.PARTNER,
+      username: 'mitra.dev',
+      password: 'mitra-dev-password',
+      facility: null,
+      name: 'Mitra (development)',
     },
   ];
   for (const a of accounts) {

@@ -4,7 +4,8 @@ import { Migration20261201000000_access } from './Migration20261201000000_access
 import { Migration20261201210000_child_registry } from './Migration20261201210000_child_registry.js';
 import { Migration20261201220000_appointment_person } from './Migration20261201220000_appointment_person.js';
 import { Migration20261201220000_declared_doses } from './Migration20261201220000_declared_doses.js';
-import { Migration20261202010000_client_record_id } from './Migration20261202010000_client_record_id.js';
+import { Migration20261202010000_failed_deliveries } from './Migration20261202010000_failed_deliveries.js';
+import { Migration20261202020000_client_record_id } from './Migration20261202020000_client_record_id.js';
 
 export const migrations = [
   { name: 'Migration20261123000000_people', class: Migration20261123000000_people },
@@ -13,5 +14,6 @@ export const migrations = [
   { name: 'Migration20261201210000_child_registry', class: Migration20261201210000_child_registry },
   { name: 'Migration20261201220000_appointment_person', class: Migration20261201220000_appointment_person },
   { name: 'Migration20261201220000_declared_doses', class: Migration20261201220000_declared_doses },
-  { name: 'Migration20261202010000_client_record_id', class: Migration20261202010000_client_record_id },
+  { name: 'Migration20261202010000_failed_deliveries', class: Migration20261202010000_failed_deliveries },
+  { name: 'Migration20261202020000_client_record_id', class: Migration20261202020000_client_record_id },
 ];

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, conflict, FacilityUpserted, kecamatanOf, notFound, publish } from '@victori/shared';
+import { AppError, badInput, conflict, ErrorCode, FacilityUpserted, kecamatanOf, notFound, publish } from '@victori/shared';
 import { isTime, minutesOf } from '../../time.js';
 import { FacilityEntity, type OpeningHoursValue } from './facility.entity.js';
 import type { CreateFacilityInput, OpeningHoursInput, UpdateFacilityInput } from './facility.inputs.js';
@@ -17,6 +17,31 @@ function text(field: string, value: string, max: number): string {
   return trimmed;
 }
 
+/**
+ * Runs every check of one submission and throws one BAD_USER_INPUT naming every wrong field
+ * (`extensions.fields`), so the admin's form shows them all at once; a check's value is returned as is.
+ */
+function everyMistake<T extends unknown[]>(...checks: { [K in keyof T]: () => T[K] }): T {
+  const fields: { field: string; message: string; messageEn: string }[] = [];
+  const values = checks.map((check) => {
+    try {
+      return check();
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      const ext = error.extensions as { code?: string; field?: string; messageEn?: string; fields?: typeof fields };
+      if (ext.code !== ErrorCode.BAD_USER_INPUT) throw error;
+      if (ext.fields) fields.push(...ext.fields);
+      else fields.push({ field: ext.field ?? 'input', message: error.message, messageEn: ext.messageEn ?? error.message });
+      return undefined;
+    }
+  }) as T;
+  if (fields.length) {
+    const first = fields[0]!;
+    throw new AppError(ErrorCode.BAD_USER_INPUT, { id: first.message, en: first.messageEn }, { field: first.field, fields });
+  }
+  return values;
+}
+
 function kelurahan(code: string): { kelurahanCode: string; kecamatanCode: string } {
   const kecamatanCode = kecamatanOf(code);
   if (!kecamatanCode) {
@@ -27,20 +52,25 @@ function kelurahan(code: string): { kelurahanCode: string; kecamatanCode: string
 
 function hours(input: OpeningHoursInput[]): OpeningHoursValue[] {
   const seen = new Set<number>();
-  return input.map((h, i) => {
-    const field = `openingHours.${i}`;
-    if (!Number.isInteger(h.weekday) || h.weekday < 1 || h.weekday > 7) {
-      throw badInput(`${field}.weekday`, { id: 'Hari harus 1 (Senin) sampai 7 (Minggu)', en: 'Weekday must be 1 (Monday) to 7 (Sunday)' });
-    }
-    if (seen.has(h.weekday)) throw badInput(`${field}.weekday`, { id: 'Hari tercantum dua kali', en: 'Weekday listed twice' });
-    seen.add(h.weekday);
-    if (!isTime(h.opens)) throw badInput(`${field}.opens`, { id: 'Jam harus HH:MM', en: 'Time must be HH:MM' });
-    if (!isTime(h.closes)) throw badInput(`${field}.closes`, { id: 'Jam harus HH:MM', en: 'Time must be HH:MM' });
-    if (minutesOf(h.closes) <= minutesOf(h.opens)) {
-      throw badInput(`${field}.closes`, { id: 'Jam tutup harus setelah jam buka', en: 'Closing time must be after opening time' });
-    }
-    return { weekday: h.weekday, opens: h.opens, closes: h.closes };
-  });
+  return everyMistake(
+    ...input.map((h, i) => () => {
+      const field = `openingHours.${i}`;
+      if (!Number.isInteger(h.weekday) || h.weekday < 1 || h.weekday > 7) {
+        throw badInput(`${field}.weekday`, {
+          id: 'Hari harus 1 (Senin) sampai 7 (Minggu)',
+          en: 'Weekday must be 1 (Monday) to 7 (Sunday)',
+        });
+      }
+      if (seen.has(h.weekday)) throw badInput(`${field}.weekday`, { id: 'Hari tercantum dua kali', en: 'Weekday listed twice' });
+      seen.add(h.weekday);
+      if (!isTime(h.opens)) throw badInput(`${field}.opens`, { id: 'Jam harus HH:MM', en: 'Time must be HH:MM' });
+      if (!isTime(h.closes)) throw badInput(`${field}.closes`, { id: 'Jam harus HH:MM', en: 'Time must be HH:MM' });
+      if (minutesOf(h.closes) <= minutesOf(h.opens)) {
+        throw badInput(`${field}.closes`, { id: 'Jam tutup harus setelah jam buka', en: 'Closing time must be after opening time' });
+      }
+      return { weekday: h.weekday, opens: h.opens, closes: h.closes };
+    }),
+  );
 }
 
 function coordinates(latitude: number | undefined, longitude: number | undefined): void {
@@ -85,15 +115,22 @@ async function flushWithEvent(em: EntityManager, facility: FacilityEntity): Prom
 
 export async function createFacility(em: EntityManager, input: CreateFacilityInput): Promise<FacilityEntity> {
   const code = input.code.trim().toUpperCase();
-  if (!CODE.test(code)) {
-    throw badInput('code', { id: 'Kode hanya huruf, angka dan tanda hubung (2–40)', en: 'Code must be 2–40 letters, digits or hyphens' });
-  }
-  coordinates(input.latitude, input.longitude);
-  contact(input.phone, input.email);
-  const name = text('name', input.name, 200);
-  const address = text('address', input.address, 300);
-  const openingHours = hours(input.openingHours);
-  const area = kelurahan(input.kelurahanCode);
+  const [, , , name, address, openingHours, area] = everyMistake(
+    () => {
+      if (!CODE.test(code)) {
+        throw badInput('code', {
+          id: 'Kode hanya huruf, angka dan tanda hubung (2–40)',
+          en: 'Code must be 2–40 letters, digits or hyphens',
+        });
+      }
+    },
+    () => coordinates(input.latitude, input.longitude),
+    () => contact(input.phone, input.email),
+    () => text('name', input.name, 200),
+    () => text('address', input.address, 300),
+    () => hours(input.openingHours),
+    () => kelurahan(input.kelurahanCode),
+  );
   if (await em.count(FacilityEntity, { code })) {
     throw conflict({ id: `Kode fasilitas ${code} sudah dipakai`, en: `Facility code ${code} is already in use` }, { field: 'code' });
   }
@@ -126,17 +163,23 @@ export async function createFacility(em: EntityManager, input: CreateFacilityInp
 export async function updateFacility(em: EntityManager, id: string, input: UpdateFacilityInput): Promise<FacilityEntity> {
   const facility = isUuid(id) ? await em.findOne(FacilityEntity, { id }) : null;
   if (!facility) throw notFound('Fasilitas', 'id');
-  coordinates(input.latitude, input.longitude);
-  contact(input.phone, input.email);
-  if (input.name != null) facility.name = text('name', input.name, 200);
+  const [, , name, area, address, openingHours] = everyMistake(
+    () => coordinates(input.latitude, input.longitude),
+    () => contact(input.phone, input.email),
+    () => (input.name != null ? text('name', input.name, 200) : undefined),
+    () => (input.kelurahanCode != null ? kelurahan(input.kelurahanCode) : undefined),
+    () => (input.address != null ? text('address', input.address, 300) : undefined),
+    () => (input.openingHours != null ? hours(input.openingHours) : undefined),
+  );
+  if (name !== undefined) facility.name = name;
   if (input.type != null) facility.type = input.type;
-  if (input.kelurahanCode != null) Object.assign(facility, kelurahan(input.kelurahanCode));
-  if (input.address != null) facility.address = text('address', input.address, 300);
+  if (area !== undefined) Object.assign(facility, area);
+  if (address !== undefined) facility.address = address;
   if (input.latitude !== undefined) facility.latitude = input.latitude ?? undefined;
   if (input.longitude !== undefined) facility.longitude = input.longitude ?? undefined;
   if (input.phone !== undefined) facility.phone = input.phone || undefined;
   if (input.email !== undefined) facility.email = input.email || undefined;
-  if (input.openingHours != null) facility.openingHours = hours(input.openingHours);
+  if (openingHours !== undefined) facility.openingHours = openingHours;
   if (input.active != null) facility.active = input.active;
   await flushWithEvent(em, facility);
   return facility;

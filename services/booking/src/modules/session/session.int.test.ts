@@ -77,6 +77,38 @@ describe('facilities', () => {
       expect([code(res), field(res)]).toEqual(['BAD_USER_INPUT', f]);
     }
   });
+
+  test('every wrong field of one submission at once, nothing saved (the admin form shows them together)', async () => {
+    const M = `mutation($input: CreateFacilityInput!) { createFacility(input: $input) { id } }`;
+    const res = await kit.gql(
+      M,
+      {
+        input: {
+          ...input,
+          code: 'X',
+          phone: 'call me',
+          kelurahanCode: '33.74.99.9999',
+          openingHours: [
+            { weekday: 1, opens: '08:00', closes: '12:00' },
+            { weekday: 2, opens: '10:00', closes: '09:00' },
+          ],
+        },
+      },
+      { role: 'admin' },
+    );
+    expect([code(res), field(res)]).toEqual(['BAD_USER_INPUT', 'code']);
+    const fields = (res.errors![0]!.extensions!.fields as { field: string; messageEn: string }[]).map((f) => f.field);
+    expect(fields).toEqual(['code', 'phone', 'openingHours.1.closes', 'kelurahanCode']);
+    const M2 = `mutation($id: ID!, $input: UpdateFacilityInput!) { updateFacility(id: $id, input: $input) { id } }`;
+    const upd = await kit.gql(
+      M2,
+      { id: MIROTO, input: { name: ' ', openingHours: [{ weekday: 6, opens: '12:00', closes: '08:00' }] } },
+      { role: 'admin' },
+    );
+    expect((upd.errors![0]!.extensions!.fields as { field: string }[]).map((f) => f.field)).toEqual(['name', 'openingHours.0.closes']);
+    const miroto = await kit.gql<{ facility: { name: string } }>(`query($id: ID!) { facility(id: $id) { name } }`, { id: MIROTO });
+    expect(miroto.data!.facility.name).toBe('Puskesmas Miroto');
+  });
 });
 
 describe('sessions and slots', () => {

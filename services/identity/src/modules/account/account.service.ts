@@ -2,13 +2,20 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { hash, verify } from '@node-rs/argon2';
 import { generateSecret, generateURI, verify as verifyOtp } from 'otplib';
-import { AppError, ErrorCode, conflict, forbidden, type Claims } from '@victori/shared';
+import { AppError, ErrorCode, conflict, forbidden, notFound, type Claims } from '@victori/shared';
 import { identityPolicy } from '../../policy.js';
 import type { IdentitySettings } from '../../context.js';
 import { invalidCredentials, tooManyPasswordTries, totpRequired, wrongTotp } from '../../errors.js';
 import { issueSession } from '../session/session.service.js';
 import { accountById, accountRole, toAccount, type AccountRow } from './account.rows.js';
-import { AccountRole, type Account, type AuthSession, type CreateStaffAccountInput, type TotpEnrolment } from './account.type.js';
+import {
+  AccountRole,
+  type Account,
+  type AuthSession,
+  type CreateStaffAccountInput,
+  type TotpEnrolment,
+  type UpdateStaffAccountInput,
+} from './account.type.js';
 
 /** argon2id with the OWASP minimum (19 MiB, 2 passes, 1 lane): about 30 ms here, so sign-in stays cheap under load. */
 const ARGON2 = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -117,6 +124,65 @@ export async function createStaffAccount(
   );
   if (!row) throw conflict({ id: 'Nama pengguna sudah dipakai', en: 'The username is taken' }, { field: 'username' });
   return toAccount(row, settings.vault);
+}
+
+/** Staff accounts (health workers, admins, partners), by role and username; for the administration page. */
+export async function staffAccounts(em: EntityManager, settings: IdentitySettings, claims: Claims): Promise<Account[]> {
+  identityPolicy.manageStaffAccounts(claims);
+  const rows = await em.execute<AccountRow[]>(
+    `select * from "account" where "role" <> ? and "password_hash" is not null order by "role", "username" limit 2000`,
+    [AccountRole.CITIZEN],
+  );
+  return rows.map((r) => ({ ...toAccount(r, settings.vault), active: r.active }));
+}
+
+/**
+ * Changes a staff account's role, facility, name or whether it may sign in. A change of role, facility or
+ * activity ends the account's sessions (refresh tokens), so the new rights hold from its next sign-in and an
+ * old token lasts at most its 15 minutes.
+ */
+export async function updateStaffAccount(
+  em: EntityManager,
+  settings: IdentitySettings,
+  claims: Claims,
+  id: string,
+  input: UpdateStaffAccountInput,
+): Promise<Account> {
+  identityPolicy.manageStaffAccounts(claims);
+  return em.transactional(async (tx) => {
+    const row = await accountById(tx, id, true);
+    if (!row?.password_hash || row.role === AccountRole.CITIZEN) throw notFound('Akun petugas', 'id');
+    const role = input.role ?? row.role;
+    const facilityId = input.facilityId === undefined ? row.facility_id : input.facilityId;
+    const fields: { field: string; message: string; messageEn: string }[] = [];
+    const add = (field: string, message: string, messageEn: string) => fields.push({ field, message, messageEn });
+    if (role === AccountRole.CITIZEN) add('role', 'Akun warga dibuat dengan nomor HP', 'Citizen accounts are made by phone sign-in');
+    if (role === AccountRole.HEALTH_WORKER && !facilityId)
+      add('facilityId', 'Petugas kesehatan harus terikat pada satu fasilitas', 'A health worker needs a facility');
+    if (facilityId && !UUID.test(facilityId)) add('facilityId', 'ID fasilitas tidak valid', 'Invalid facility id');
+    // An admin who demotes or switches off their own account could leave the city with no admin.
+    if (row.id === claims.sub && (role !== AccountRole.ADMIN || input.active === false))
+      add(
+        'role',
+        'Admin tidak dapat mengubah peran atau menonaktifkan akunnya sendiri',
+        'Admins cannot change their own role or switch themselves off',
+      );
+    if (input.displayName !== undefined && input.displayName !== null && input.displayName.trim().length > 200)
+      add('displayName', 'Nama paling banyak 200 karakter', 'The name has at most 200 characters');
+    if (fields.length) {
+      const first = fields[0]!;
+      throw new AppError(ErrorCode.BAD_USER_INPUT, { id: first.message, en: first.messageEn }, { field: first.field, fields });
+    }
+    const active = input.active ?? row.active;
+    const displayName = input.displayName === undefined || input.displayName === null ? row.display_name : input.displayName.trim() || null;
+    const [updated] = await tx.execute<AccountRow[]>(
+      `update "account" set "role" = ?, "facility_id" = ?, "display_name" = ?, "active" = ? where "id" = ? returning *`,
+      [role, role === AccountRole.HEALTH_WORKER || facilityId ? facilityId : null, displayName, active, row.id],
+    );
+    if (role !== row.role || facilityId !== row.facility_id || active !== row.active)
+      await tx.execute(`update "refresh_token" set "revoked_at" = now() where "account_id" = ? and "revoked_at" is null`, [row.id]);
+    return { ...toAccount(updated!, settings.vault), active: updated!.active };
+  });
 }
 
 /** The signed-in account; for a token from an external OpenID provider, what its claims say. */

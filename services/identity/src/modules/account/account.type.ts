@@ -34,6 +34,9 @@ export class Account {
 
   @Field(() => Boolean)
   totpEnabled!: boolean;
+
+  @Field(() => Boolean, { nullable: true, description: 'Staff: false when the account was switched off (admins only see it)' })
+  active?: boolean;
 }
 
 @ObjectType('SignInCodeRequest')
@@ -103,4 +106,19 @@ export class CreateStaffAccountInput {
 
   @Field(() => String, { nullable: true })
   displayName?: string;
+}
+
+@InputType('UpdateStaffAccountInput', { description: 'What changes on a staff account; omitted fields stay' })
+export class UpdateStaffAccountInput {
+  @Field(() => AccountRole, { nullable: true, description: 'HEALTH_WORKER, ADMIN or PARTNER' })
+  role?: AccountRole;
+
+  @Field(() => ID, { nullable: true, description: 'Required for health workers; null clears it for other roles' })
+  facilityId?: string | null;
+
+  @Field(() => String, { nullable: true })
+  displayName?: string;
+
+  @Field(() => Boolean, { nullable: true, description: 'false: the account can no longer sign in and its sessions end' })
+  active?: boolean;
 }

@@ -1,10 +1,18 @@
-import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { identityPolicy } from '../../policy.js';
 import type { IdentityContext } from '../../context.js';
 import { devSmsOutbox, requestSignInCode, signInWithCode } from '../code/code.service.js';
 import { refreshSession, signOut } from '../session/session.service.js';
-import { confirmTotp, createStaffAccount, enrolTotp, me, staffSignIn } from './account.service.js';
-import { Account, AuthSession, CreateStaffAccountInput, DevSms, SignInCodeRequest, TotpEnrolment } from './account.type.js';
+import { confirmTotp, createStaffAccount, enrolTotp, me, staffAccounts, staffSignIn, updateStaffAccount } from './account.service.js';
+import {
+  Account,
+  AuthSession,
+  CreateStaffAccountInput,
+  DevSms,
+  SignInCodeRequest,
+  TotpEnrolment,
+  UpdateStaffAccountInput,
+} from './account.type.js';
 
 @Resolver()
 export class IdentityResolver {
@@ -78,5 +86,21 @@ export class IdentityResolver {
   @Mutation(() => Account, { description: 'Staff: the first code from the app turns TOTP on' })
   verifyTotp(@Ctx() ctx: IdentityContext, @Arg('code', () => String) code: string): Promise<Account> {
     return confirmTotp(ctx.em, ctx.identity, ctx.request.claims, code);
+  }
+
+  @Query(() => [Account], { description: 'Admins: staff accounts (health workers, admins, partners) by role and username' })
+  staffAccounts(@Ctx() ctx: IdentityContext): Promise<Account[]> {
+    return staffAccounts(ctx.em, ctx.identity, ctx.request.claims);
+  }
+
+  @Mutation(() => Account, {
+    description: "Admins: changes a staff account's role, facility, name or whether it may sign in (a change of rights ends its sessions)",
+  })
+  updateStaffAccount(
+    @Ctx() ctx: IdentityContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdateStaffAccountInput) input: UpdateStaffAccountInput,
+  ): Promise<Account> {
+    return updateStaffAccount(ctx.em, ctx.identity, ctx.request.claims, id, input);
   }
 }

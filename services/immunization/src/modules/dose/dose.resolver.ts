@@ -6,7 +6,8 @@ import { Person } from '../person/person.type.js';
 import { toAdverseEvent, toDelivery, toDoseRecord } from './dose.mapper.js';
 import { CorrectDoseInput, RecordAdverseEventInput, RecordDoseInput } from './dose.inputs.js';
 import { DoseService } from './dose.service.js';
-import { AdverseEvent, DoseRecord, NationalDelivery } from './dose.type.js';
+import { AdverseEvent, DoseRecord, NationalDelivery, SlipDoseRecord } from './dose.type.js';
+import { doseRecordsBySlip } from './slip-lookup.js';
 
 @ObjectType('DoseCorrection')
 export class DoseCorrection {
@@ -37,6 +38,20 @@ export class DoseResolver {
     await visiblePerson(ctx, personId);
     const rows = await ctx.loaders.dosesByPerson.load(personId);
     return Promise.all(rows.map(async (r) => toDelivery(r, await ctx.loaders.deliveryByRecord.load(r.id))));
+  }
+
+  @Query(() => [SlipDoseRecord], {
+    description:
+      "The dose records of the person holding a slip, each with its delivery to SATUSEHAT: the NIK, birth date and a slip code written on one of the person's dose records (as for myAppointments). Public; every mismatch answers an empty list",
+  })
+  doseRecordsBySlip(
+    @Ctx() ctx: ImmunizationContext,
+    @Arg('nik', () => String) nik: string,
+    @Arg('birthDate', () => String, { description: 'YYYY-MM-DD' }) birthDate: string,
+    @Arg('slipCode', () => String) slipCode: string,
+  ): Promise<SlipDoseRecord[]> {
+    immunizationPolicy.slipHolderLookup(ctx.request.claims);
+    return doseRecordsBySlip(ctx, { nik, birthDate, slipCode });
   }
 
   @Mutation(() => DoseRecord, { description: "Records an administered dose at the health worker's own facility" })

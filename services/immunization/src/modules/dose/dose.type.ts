@@ -146,3 +146,33 @@ export class DoseRecord {
   @Field(() => String)
   recordedAt!: string;
 }
+
+@ObjectType('SlipDoseRecord', {
+  description:
+    'A dose record as its holder sees it after proving the slip (NIK, birth date, slip code): what was given, when, where, and its delivery to SATUSEHAT; nothing else of the record',
+})
+export class SlipDoseRecord {
+  @Field(() => ID)
+  doseRecordId!: string;
+
+  @Field(() => String)
+  antigen!: string;
+
+  @Field(() => Int)
+  doseNumber!: number;
+
+  @Field(() => String)
+  productCode!: string;
+
+  @Field(() => VaccineProductRef, { nullable: true })
+  product!: VaccineProductRef;
+
+  @Field(() => String, { description: 'ISO time (UTC)' })
+  administeredAt!: string;
+
+  @Field(() => FacilityRef, { nullable: true })
+  facility!: FacilityRef;
+
+  @Field(() => DeliveryState, { description: 'Where this record is on its way to SATUSEHAT' })
+  deliveryState!: DeliveryState;
+}

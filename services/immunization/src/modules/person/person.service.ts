@@ -21,6 +21,7 @@ import { addDuration, isIsoDate, jakartaDate, parseDuration } from '../schedule/
 import { GuardianEntity } from '../guardian/guardian.entity.js';
 import { claimKey, duplicateChild, normaliseName, storeKey, type ChildKey } from './child-registry.js';
 import { PersonEntity } from './person.entity.js';
+import { FieldMistakes } from './field-mistakes.js';
 import type { AddGuardianInput, AssignChildNikInput, RegisterChildInput, RegisterPersonInput } from './person.inputs.js';
 
 const RELATIONSHIPS = ['MOTHER', 'FATHER', 'GUARDIAN'];
@@ -217,32 +218,44 @@ export class PersonService {
   /** A child registered by a parent (who becomes a guardian) or by a health worker at birth. */
   async registerChild(input: RegisterChildInput, key: ChildKey | null = null): Promise<PersonEntity> {
     immunizationPolicy.register(this.claims);
-    const sex = checkSex(input.sex);
-    const birthDate = checkBirthDate(input.birthDate);
-    if (birthDate <= jakartaDateMinus(CHILD_BEFORE))
-      throw badInput('birthDate', { id: 'Anak harus berusia di bawah 18 tahun', en: 'A child must be under 18 years old' });
-    const fullName = checkName(input.fullName);
-    const residence = checkKelurahan(input.residenceKelurahanCode);
-    if (!RELATIONSHIPS.includes(input.relationship))
-      throw badInput('relationship', {
-        id: 'Hubungan harus MOTHER, FATHER atau GUARDIAN',
-        en: 'Relationship must be MOTHER, FATHER or GUARDIAN',
-      });
-    if (
-      input.birthWeightGrams !== undefined &&
-      input.birthWeightGrams !== null &&
-      (input.birthWeightGrams < 300 || input.birthWeightGrams > 7000)
-    ) {
-      throw badInput('birthWeightGrams', { id: 'Berat lahir harus 300 sampai 7000 gram', en: 'Birth weight must be 300 to 7000 grams' });
-    }
-    if (input.nik) assertValidNik(input.nik, { birthDate, sex });
-    if (input.motherNik) assertValidNik(input.motherNik, { sex: 'FEMALE' }, 'motherNik');
-    if (!input.nik && !input.motherNik) {
-      throw badInput('motherNik', {
-        id: 'NIK ibu wajib diisi bila anak belum memiliki NIK',
-        en: "The mother's NIK is required while the child has no NIK",
-      });
-    }
+    // Every field is checked before any answer, so the form shows all its mistakes at once.
+    const mistakes = new FieldMistakes();
+    const sex = mistakes.check(() => checkSex(input.sex));
+    const birthDate = mistakes.check(() => {
+      const date = checkBirthDate(input.birthDate);
+      if (date <= jakartaDateMinus(CHILD_BEFORE))
+        throw badInput('birthDate', { id: 'Anak harus berusia di bawah 18 tahun', en: 'A child must be under 18 years old' });
+      return date;
+    });
+    const fullName = mistakes.check(() => checkName(input.fullName));
+    const residence = mistakes.check(() => checkKelurahan(input.residenceKelurahanCode));
+    mistakes.check(() => {
+      if (!RELATIONSHIPS.includes(input.relationship))
+        throw badInput('relationship', {
+          id: 'Hubungan harus MOTHER, FATHER atau GUARDIAN',
+          en: 'Relationship must be MOTHER, FATHER or GUARDIAN',
+        });
+    });
+    mistakes.check(() => {
+      if (
+        input.birthWeightGrams !== undefined &&
+        input.birthWeightGrams !== null &&
+        (input.birthWeightGrams < 300 || input.birthWeightGrams > 7000)
+      )
+        throw badInput('birthWeightGrams', { id: 'Berat lahir harus 300 sampai 7000 gram', en: 'Birth weight must be 300 to 7000 grams' });
+    });
+    // The NIK encodes birth date and sex; it is compared with them only when they are themselves valid.
+    if (input.nik) mistakes.check(() => assertValidNik(input.nik!, birthDate && sex ? { birthDate, sex } : {}));
+    if (input.motherNik) mistakes.check(() => assertValidNik(input.motherNik!, { sex: 'FEMALE' }, 'motherNik'));
+    mistakes.check(() => {
+      if (!input.nik && !input.motherNik)
+        throw badInput('motherNik', {
+          id: 'NIK ibu wajib diisi bila anak belum memiliki NIK',
+          en: "The mother's NIK is required while the child has no NIK",
+        });
+    });
+    mistakes.throwIfAny();
+    if (!sex || !birthDate || !fullName || !residence) throw new Error('unreachable: a check failed without a mistake');
     try {
       return await this.em.transactional(async (tx) => {
         if (key) {

@@ -10,6 +10,7 @@ import { ReportExport, ReportTable } from '../export/export.type.js';
 import { facilityIndicatorTable } from '../operations/facility-indicators.service.js';
 import { FacilityIndicatorRow } from '../operations/facility-indicators.type.js';
 import { toChildIndicatorRow, toCoverageRow, toFacilityIndicatorRow } from './report.mapper.js';
+import { reportingPolicy } from '../../policy.js';
 import { restrictionFor } from './view.js';
 
 /** Public aggregates: admins see every number, everyone else the suppressed view (README). */
@@ -58,7 +59,10 @@ export class ReportResolver {
     return (await facilityIndicatorTable(ctx.em, { from, to, facilityId, productCode })).map(toFacilityIndicatorRow);
   }
 
-  @Query(() => ReportExport, { description: 'One table as CSV in one request; arguments as for the table query' })
+  @Query(() => ReportExport, {
+    description:
+      'One table as CSV in one request; arguments as for the table query. Partners and admins (GET /exports/<table>.csv serves it as a file)',
+  })
   async exportCsv(
     @Ctx() ctx: ReportingContext,
     @Arg('table', () => ReportTable) table: ReportTable,
@@ -73,6 +77,7 @@ export class ReportResolver {
     @Arg('facilityId', () => ID, { nullable: true }) facilityId?: string,
     @Arg('productCode', () => String, { nullable: true }) productCode?: string,
   ): Promise<ReportExport> {
+    reportingPolicy.exportTables(ctx.request.claims);
     const args: ExportArgs = { table, programme, dose, level, parentCode, asOf, cohort, from, to, facilityId, productCode };
     const flat = await flatTable(ctx.em, args, restrictionFor(ctx.request.claims));
     return Object.assign(new ReportExport(), {
@@ -85,7 +90,8 @@ export class ReportResolver {
   }
 
   @Query(() => ReportExport, {
-    description: 'One table as DHIS2 dataValueSets JSON in one request (codes from the mapping file); arguments as for exportCsv',
+    description:
+      'One table as DHIS2 dataValueSets JSON in one request (codes from the mapping file); arguments as for exportCsv. Partners and admins (GET /exports/<table>.dhis2.json)',
   })
   async exportDhis2(
     @Ctx() ctx: ReportingContext,
@@ -101,6 +107,7 @@ export class ReportResolver {
     @Arg('facilityId', () => ID, { nullable: true }) facilityId?: string,
     @Arg('productCode', () => String, { nullable: true }) productCode?: string,
   ): Promise<ReportExport> {
+    reportingPolicy.exportTables(ctx.request.claims);
     const args: ExportArgs = { table, programme, dose, level, parentCode, asOf, cohort, from, to, facilityId, productCode };
     const set = toDhis2(await flatTable(ctx.em, args, restrictionFor(ctx.request.claims)));
     return Object.assign(new ReportExport(), {

@@ -1,9 +1,9 @@
-import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { badInput } from '@victori/shared';
 import { reportingPolicy } from '../../policy.js';
 import type { ReportingContext } from '../../context.js';
-import { importTargets, targetsFromCsv, type RawTarget } from './target.service.js';
-import { TargetImportResult, TargetInput } from './target.type.js';
+import { importTargets, previewTargets, targetsFromCsv, type RawTarget } from './target.service.js';
+import { TargetImportPreview, TargetImportResult, TargetInput } from './target.type.js';
 
 @Resolver()
 export class TargetResolver {
@@ -35,5 +35,19 @@ export class TargetResolver {
             (row) => `rows[${row - 1}]`,
           );
     return Object.assign(new TargetImportResult(), summary);
+  }
+
+  @Query(() => TargetImportPreview, {
+    description: 'Admins: what importTargets would do with this CSV (rows, the targets they replace, every problem); saves nothing',
+  })
+  async previewTargetImport(@Ctx() ctx: ReportingContext, @Arg('csv', () => String) csv: string): Promise<TargetImportPreview> {
+    reportingPolicy.importTargets(ctx.request.claims);
+    const preview = await previewTargets(
+      ctx.em,
+      targetsFromCsv(csv),
+      (i) => i + 2,
+      (line) => `csv[line ${line}]`,
+    );
+    return Object.assign(new TargetImportPreview(), preview);
   }
 }

@@ -166,6 +166,71 @@ export async function importTargets(
   return em.transactional((tx) => upsertTargets(tx, valid));
 }
 
+export interface TargetPreviewRow extends ValidTarget {
+  row: number;
+  areaName: string;
+  /** The target in force today for the same area, programme, dose, year and effective date; null when new. */
+  currentPopulation: number | null;
+}
+
+export interface TargetPreview {
+  rows: TargetPreviewRow[];
+  problems: TargetProblem[];
+  created: number;
+  updated: number;
+}
+
+/**
+ * What importTargets would do, saving nothing: every valid row with the target it would replace, and every
+ * problem (as data, not as an error, so the admin sees them all beside the rows before importing).
+ */
+export async function previewTargets(
+  em: EntityManager,
+  rows: RawTarget[],
+  rowNumber: (index: number) => number,
+  fieldPrefix: (row: number) => string,
+): Promise<TargetPreview> {
+  const { valid, problems } = validateTargets(rows, rowNumber);
+  const areas = areaIndex();
+  const existing = new Map<string, number>();
+  if (valid.length > 0) {
+    const found = await em.execute<{ key: string; population: number }[]>(
+      `select t.area_code || '|' || t.programme || '|' || t.dose || '|' || t.year || '|' || to_char(t.effective_from, 'YYYY-MM-DD') as key,
+              t.population
+         from target t
+         join unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::int[], ?::date[]) as g(area_code, programme, dose, year, effective_from)
+           on (t.area_code, t.programme, t.dose, t.year, t.effective_from) = (g.area_code, g.programme, g.dose, g.year, g.effective_from)`,
+      [
+        pgArray(valid.map((r) => r.areaCode)),
+        pgArray(valid.map((r) => r.programme)),
+        pgArray(valid.map((r) => r.dose)),
+        pgArray(valid.map((r) => String(r.year))),
+        pgArray(valid.map((r) => r.effectiveFrom)),
+      ],
+    );
+    for (const f of found) existing.set(f.key, Number(f.population));
+  }
+  const seenRows = new Set(problems.map((p) => p.row));
+  let index = 0;
+  const out: TargetPreviewRow[] = [];
+  // validateTargets keeps row order; walk the raw rows to pair each valid one with its row number.
+  rows.forEach((_, i) => {
+    const row = rowNumber(i);
+    if (seenRows.has(row)) return;
+    const v = valid[index++];
+    if (!v) return;
+    const current = existing.get([v.areaCode, v.programme, v.dose, v.year, v.effectiveFrom].join('|'));
+    out.push({ ...v, row, areaName: areas.byCode.get(v.areaCode)?.name ?? v.areaCode, currentPopulation: current ?? null });
+  });
+  const updated = out.filter((r) => r.currentPopulation !== null).length;
+  return {
+    rows: out,
+    problems: problems.map((p) => ({ ...p, field: p.row > 0 ? `${fieldPrefix(p.row)}.${p.field}` : p.field })),
+    created: out.length - updated,
+    updated,
+  };
+}
+
 /** `npm run import -- targets <file.csv>` */
 export async function importTargetsFile(em: EntityManager, file: string): Promise<TargetImportSummary> {
   const text = readFileSync(file, 'utf8');

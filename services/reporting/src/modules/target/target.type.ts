@@ -35,3 +35,66 @@ export class TargetImportResult {
   @Field(() => Int, { description: 'Existing targets (same area, programme, dose, year and effective date) replaced' })
   updated!: number;
 }
+
+@ObjectType('TargetPreviewRow', { description: 'One valid row of a target file, with the target it would replace' })
+export class TargetPreviewRow {
+  @Field(() => Int, { description: 'CSV line (header = line 1)' })
+  row!: number;
+
+  @Field(() => String)
+  areaCode!: string;
+
+  @Field(() => String)
+  areaName!: string;
+
+  @Field(() => String)
+  programme!: string;
+
+  @Field(() => String)
+  dose!: string;
+
+  @Field(() => Int)
+  year!: number;
+
+  @Field(() => String)
+  effectiveFrom!: string;
+
+  @Field(() => String, { nullable: true })
+  effectiveTo?: string | null;
+
+  @Field(() => Int)
+  population!: number;
+
+  @Field(() => Int, { nullable: true, description: 'The target saved now for the same key; null when the row is new' })
+  currentPopulation?: number | null;
+}
+
+@ObjectType('TargetProblem', { description: 'A problem with one row (or the whole file when row is 0)' })
+export class TargetProblem {
+  @Field(() => Int)
+  row!: number;
+
+  @Field(() => String, { description: 'csv[line N].field, or rows' })
+  field!: string;
+
+  @Field(() => String)
+  messageId!: string;
+
+  @Field(() => String)
+  messageEn!: string;
+}
+
+@ObjectType('TargetImportPreview', { description: 'What importTargets would do with this file; nothing is saved' })
+export class TargetImportPreview {
+  @Field(() => [TargetPreviewRow])
+  rows!: TargetPreviewRow[];
+
+  @Field(() => [TargetProblem], { description: 'Every problem; importTargets refuses the whole file while there is any' })
+  problems!: TargetProblem[];
+
+  @Field(() => Int)
+  created!: number;
+
+  @Field(() => Int)
+  updated!: number;
+}
