@@ -1,4 +1,5 @@
 import tseslint from 'typescript-eslint';
+import { shapeConfigs } from './eslint.shape.js';
 
 export default tseslint.config(
   { ignores: ['**/*.mjs', '**/dist/**', '**/node_modules/**', '.data/**', 'coverage/**', '**/*.js', 'bench/results/**', 'web/**'] },
@@ -19,4 +20,5 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
+  ...shapeConfigs,
 );

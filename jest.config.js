@@ -18,7 +18,13 @@ export default {
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   extensionsToTreatAsEsm: ['.ts'],
-  transform: { '^.+\\.ts$': swc },
+  transform: {
+    '^.+\\.ts$': swc,
+    // The independent SMART Health Card verifier (a test-only dependency) ships ES module syntax in a
+    // CommonJS package, behind the `esm` loader that Node 22 no longer runs: swc turns it into CommonJS.
+    '/node_modules/@pathcheck/shc-sdk/lib/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!@pathcheck/shc-sdk/)'],
   moduleNameMapper: {
     '^@victori/shared$': '<rootDir>/shared/src/index.ts',
     '^@victori/shared/testing$': '<rootDir>/shared/src/testing/index.ts',

@@ -21,6 +21,7 @@ import { metricsAccess } from './metrics-access.js';
 import { TrustedDocuments } from './trusted-documents.js';
 import { edgeMetrics } from './edge-metrics.js';
 import { serveStatic } from './static.js';
+import { certificateRoutes } from './certificate-routes.js';
 import { serveExportFile } from './exports-http.js';
 
 /**
@@ -145,6 +146,7 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
   const loopDelay = new LoopLateness();
   const counters = { forwarded: 0, upstreamFailures: 0, tooLarge: 0 };
   const prometheus = edgeMetrics(admission, counters);
+  const certificates = certificateRoutes(pool, '/graphql', config.upstreamTimeoutMs);
 
   const upstreamJson = async (path: string): Promise<{ status: number; body: unknown }> => {
     const res = await pool.request({ path, method: 'GET', headersTimeout: 2000, bodyTimeout: 2000 });
@@ -243,6 +245,7 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
         rssMiB: process.memoryUsage.rss() / 2 ** 20,
       });
     }
+    if (await certificates(req, res, pathname, () => reads.admit(undefined, target))) return;
     // Report exports as files (exports-http.ts): asked of the gateway with the caller's token.
     if (pathname.startsWith('/exports/')) {
       const ask = async (query: string, extra: Record<string, string>) => {

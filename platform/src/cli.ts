@@ -1,4 +1,14 @@
-import { CommandError, ConfigError, Env, loadServiceConfig, runServiceCommand, SERVICES, type ServiceName } from '@victori/shared';
+import {
+  CommandError,
+  ConfigError,
+  Env,
+  loadServiceConfig,
+  migrateBus,
+  migrateService,
+  runServiceCommand,
+  SERVICES,
+  type ServiceName,
+} from '@victori/shared';
 import { connectLocal } from './connect.js';
 import { SERVICE_DEFINITIONS } from './services.js';
 
@@ -27,6 +37,8 @@ async function withService(service: ServiceName, fn: (config: ReturnType<typeof 
 /**
  * `npm run import -- doses <file.csv>` / `npm run import -- targets <file.csv>`
  * `npm run replay -- <service>`: rebuilds the service's projections from the retained event log.
+ * `npm run migrate`: brings the bus and every service's database to the latest schema (no seed): the
+ * <SERVICE>_DATABASE_URL databases when all are set, else the local embedded cluster.
  */
 async function main(): Promise<void> {
   const [mode, ...args] = process.argv.slice(2);
@@ -44,7 +56,20 @@ async function main(): Promise<void> {
     await withService(service, (config) => runServiceCommand(SERVICE_DEFINITIONS[service], config, 'replay', []));
     return;
   }
-  throw new CommandError('usage: cli import|replay ...');
+  if (mode === 'migrate') {
+    const conn = await connectLocal();
+    try {
+      await migrateBus(conn.urls.bus);
+      for (const name of SERVICES) {
+        await migrateService(SERVICE_DEFINITIONS[name], conn.urls.services[name], false);
+        process.stdout.write(`${name}: migrated\n`);
+      }
+    } finally {
+      await conn.close();
+    }
+    return;
+  }
+  throw new CommandError('usage: cli import|replay|migrate ...');
 }
 
 // Whoever runs an import reads the message, never a stack trace: a wrong file or header is a CommandError

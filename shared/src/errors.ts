@@ -80,6 +80,7 @@ export const NOT_FOUND_THINGS = {
   'Pengiriman gagal': 'Failed delivery',
   'Laporan dosis': 'Declared dose',
   'Akun petugas': 'Staff account',
+  Sertifikat: 'Certificate',
 } as const;
 export type NotFoundThing = keyof typeof NOT_FOUND_THINGS;
 

@@ -20,3 +20,6 @@ export * from './service.js';
 export * from './events/index.js';
 export * from './schedule/index.js';
 export * from './rate-limit.js';
+export * from './poll-loop.js';
+export * from './sql.js';
+export * from './catalogue.js';

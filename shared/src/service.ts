@@ -49,8 +49,11 @@ export interface ServiceDefinition<TContext extends BaseContext> {
    * wrong refuses the start instead of failing every request later (as the context would build them).
    */
   checkConfig?: (config: ServiceConfig) => void;
-  /** Event consumers this service runs (each in its own transactions, with an inbox). */
-  consumers?: ConsumerDefinition[];
+  /**
+   * Event consumers this service runs (each in its own transactions, with an inbox). A function receives
+   * the service's config, so consumers that need the service's own settings get them from there.
+   */
+  consumers?: ConsumerDefinition[] | ((config: ServiceConfig) => ConsumerDefinition[]);
   /** Idempotent seed of reference and demo data. */
   seed?: (orm: Orm) => Promise<void>;
   /**
@@ -119,7 +122,9 @@ async function openRuntime(
   const events: EventRuntime = {
     transport,
     relay: new OutboxRelay(orm, transport, logger, { producer: def.name }),
-    consumers: (def.consumers ?? []).map((c) => new EventConsumer(orm, transport, logger, c, options.consumerOptions)),
+    consumers: (typeof def.consumers === 'function' ? def.consumers(config) : (def.consumers ?? [])).map(
+      (c) => new EventConsumer(orm, transport, logger, c, options.consumerOptions),
+    ),
   };
   return { orm, config, logger, events, stops, queryCounter, onClose: (stop) => stops.push(stop) };
 }

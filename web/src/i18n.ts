@@ -39,6 +39,13 @@ export async function loadBoardStrings(): Promise<void> {
   i18n.addResourceBundle('en', 'translation', boardEn.default, true, false);
 }
 
+/** Certificates' and the verifier's strings (locales/certs.*.json, under `certs.`), loaded with their chunk. */
+export async function loadCertsStrings(): Promise<void> {
+  const [certsId, certsEn] = await Promise.all([import('./locales/certs.id.json'), import('./locales/certs.en.json')]);
+  i18n.addResourceBundle('id', 'translation', { certs: certsId.default }, true, false);
+  i18n.addResourceBundle('en', 'translation', { certs: certsEn.default }, true, false);
+}
+
 /** The health-worker desk's strings (issue 19), loaded with the desk's own chunk so the citizens' entry stays as it was. */
 export async function loadDeskStrings(): Promise<void> {
   const [deskId, deskEn] = await Promise.all([import('./locales/desk.id.json'), import('./locales/desk.en.json')]);

@@ -11,6 +11,7 @@ import { ConfirmationPage } from './pages/confirmation.js';
 import { AppointmentsPage } from './pages/appointments.js';
 import { SignInPage, StaffSignInPage } from './pages/signin.js';
 import { lazyPage } from './lazy.js';
+import { CertsRoute } from './pages/certs-route.js';
 import { Link, setNavigateListener, SurgeBanner, t, useLanguage } from './ui.js';
 import { LazyPage } from './staff/lazy.js';
 import './style.css';
@@ -37,6 +38,7 @@ function route(path: string): preact.JSX.Element {
   if (parts[0] === 'staff') return <StaffSignInPage />;
   if (parts[0] === 'children') return <ChildrenPage />;
   if (parts[0] === 'board' || parts[0] === 'partners') return <LazyPage load={loadBoard} props={{ parts }} />;
+  if (parts[0] === 'certificates' || parts[0] === 'verify') return <CertsRoute parts={parts} />;
   if (parts[0] === 'desk') return <DeskPage facilityId={parts[1]} />;
   return <h1>{t('notFound')}</h1>;
 }
@@ -69,6 +71,7 @@ function App(): preact.JSX.Element {
           <Link href="/">{t('nav.find')}</Link>
           <Link href="/appointments">{t('nav.mine')}</Link>
           <Link href="/children">{t('nav.parents')}</Link>
+          <Link href="/certificates">{t('nav.certificates')}</Link>
           <Link href="/sign-in">{t('nav.signIn')}</Link>
           <button type="button" class="link" lang={lang === 'id' ? 'en' : 'id'} onClick={() => setLanguage(lang === 'id' ? 'en' : 'id')}>
             {t('app.language')}

@@ -275,13 +275,16 @@ export async function runStormCeiling(
 ): Promise<CeilingResult> {
   const { BOOK_STATEMENT, SLOT_CONTEXT, bookStatementParams, slotContextParams } = await import('@victori/booking/decision');
   const { validatePerson, newSlipCode } = await import('@victori/booking/validation');
-  const { PiiVault, OUTBOX_INSERT, outboxParams, AppointmentBooked, createEnvelope } = await import('@victori/shared');
+  const { PiiVault, OUTBOX_INSERT, outboxParams, AppointmentBooked, createEnvelope, compileNamed, namedValues } =
+    await import('@victori/shared');
   const { randomUUID } = await import('node:crypto');
   const { set, attempts, concurrency, poolSize, variant } = run;
   const vault = new PiiVault(piiKey);
   const pool = new pg.Pool({ connectionString: bookingDbUrl, max: poolSize });
-  const slotSql = toPgPlaceholders(SLOT_CONTEXT);
-  const bookSql = toPgPlaceholders(BOOK_STATEMENT);
+  const slotStatement = compileNamed(SLOT_CONTEXT);
+  const bookStatement = compileNamed(BOOK_STATEMENT);
+  const slotSql = toPgPlaceholders(slotStatement.sql);
+  const bookSql = toPgPlaceholders(bookStatement.sql);
   const outboxSql = toPgPlaceholders(OUTBOX_INSERT);
   const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
   let next = 0;
@@ -297,7 +300,10 @@ export async function runStormCeiling(
     const req = { operation: 'bookAppointment', key: null, hash: '' };
     const { rows } = await pool.query(
       slotSql,
-      slotContextParams(input.slotId, { nikHash: person.nikHash, phoneHash: person.phoneHash, doseKind: input.doseKind }, req),
+      namedValues(
+        slotStatement,
+        slotContextParams(input.slotId, { nikHash: person.nikHash, phoneHash: person.phoneHash, doseKind: input.doseKind }, req),
+      ),
     );
     const s = rows[0] as {
       slot_id: string;
@@ -331,7 +337,10 @@ export async function runStormCeiling(
       if (variant === 'atomic') {
         await client.query(
           bookSql,
-          bookStatementParams({ s, person, doseKind: input.doseKind, id, slipCode, maxPerPhone: 5, bookedBy: null, req }),
+          namedValues(
+            bookStatement,
+            bookStatementParams({ s, person, doseKind: input.doseKind, id, slipCode, maxPerPhone: 5, bookedBy: null, req }),
+          ),
         );
       } else {
         const queue = await client.query<{ next_queue: number }>(NAIVE_NEXT_QUEUE, [s.session_id]);

@@ -177,6 +177,18 @@ const MATRIX: Record<string, Case | Case[]> = {
     vars: (f) => ({ id: f.personIdA }),
     expect: PERSON_A(),
   },
+  healthCards: {
+    query: `query($id: ID!) { healthCards(personId: $id) { id } }`,
+    vars: (f) => ({ id: f.personIdA }),
+    expect: PERSON_A('SEEN'),
+  },
+  // An unknown card answers like a card of a person one may not see; admins learn it does not exist.
+  healthCard: {
+    query: `query($id: ID!) { healthCard(id: $id) { id } }`,
+    vars: () => ({ id: randomUUID() }),
+    expect: r(U, F, F, F, F, A, F),
+  },
+  healthCardIssuer: { query: `{ healthCardIssuer { issuer keys { kid } } }`, expect: PUBLIC('OK') },
   deliveryStatus: {
     query: `query($id: ID!) { deliveryStatus(personId: $id) { __typename } }`,
     vars: (f) => ({ id: f.personIdA }),

@@ -7,7 +7,7 @@ import { topUpDemoSessions } from '../../../services/booking/src/seeders/demo-se
 import { DEMO_PEOPLE } from '../../../services/immunization/src/seeders/demo-people.seeder.js';
 import { topUpDemoStock } from '../../../services/inventory/src/seeders/demo-topup.seeder.js';
 import { loadBookingConfig } from '../../../services/booking/src/config.js';
-import { inventoryConfig } from '../../../services/inventory/src/config.js';
+import { inventorySettings } from '../../../services/inventory/src/config.js';
 import { gql } from '@victori/shared/testing';
 import { SERVICE_DEFINITIONS } from '../services.js';
 import { startTestPlatform, type TestPlatform } from '../testing.js';
@@ -117,7 +117,7 @@ describe('the living demo', () => {
     // 13 days after the later today, or 12 when that day is a Sunday (no demo sessions on Sundays).
     const horizon = [13, 12].map((d) => Number(jakartaDate(new Date(later.getTime() + d * DAY)).replaceAll('-', '')));
     expect(horizon).toContain(last);
-    await topUpDemoStock(platform.services.inventory.runtime.orm, inventoryConfig(), later);
+    await topUpDemoStock(platform.services.inventory.runtime.orm, inventorySettings(platform.services.inventory.runtime.config), later);
     expect(await entries()).toBeGreaterThan(before.entries);
   });
 });

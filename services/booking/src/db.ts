@@ -6,6 +6,12 @@ export function pgError(error: unknown): { code?: string; constraint?: string } 
   return { code: typeof e.code === 'string' ? e.code : undefined, constraint: typeof e.constraint === 'string' ? e.constraint : undefined };
 }
 
+/** Whether a failed write broke one of these unique constraints. */
+export function violates(error: unknown, constraints: readonly string[]): boolean {
+  const { code, constraint } = pgError(error);
+  return code === '23505' && constraint !== undefined && constraints.includes(constraint);
+}
+
 const RETRYABLE = new Set(['40P01', '40001']);
 
 /**

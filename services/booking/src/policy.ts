@@ -65,6 +65,18 @@ export const bookingPolicy = {
     return claims.sub;
   },
 
+  /**
+   * "My appointments": by what is on the slip (`byHolder`, the holder themselves; undefined is returned)
+   * or by token (the citizen account whose bookings are listed is returned).
+   */
+  appointmentsLookup(claims: Claims, byHolder: boolean): string | undefined {
+    if (byHolder) {
+      bookingPolicy.holderLookup(claims);
+      return undefined;
+    }
+    return bookingPolicy.ownAppointments(claims);
+  },
+
   /** "My appointments" by token: what this citizen account booked. */
   ownAppointments(claims: Claims): string {
     allowRoles(claims, 'citizen');

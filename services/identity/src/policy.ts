@@ -4,9 +4,12 @@ import { allowRoles, forbidden, unauthenticated, type Claims } from '@victori/sh
  * Identity's access decisions, in one place (as every service's policy.ts): each operation asks here first,
  * before it looks anything up. Sign-in itself (requestSignInCode, signInWithCode, staffSignIn,
  * refreshSession, signOut) is public by nature: the code, password or refresh token is the
- * proof, and its checks (tries, throttles, lockout) live in the services, so it has no entry here.
+ * proof, and its checks (tries, throttles, lockout) live in the services; its entry says so (signIn).
  */
 export const identityPolicy = {
+  /** Signing in, refreshing and signing out: public by nature (the code, password or refresh token is the proof). */
+  signIn(): void {},
+
   /** `me`: whoever is signed in sees their own account; anonymous callers see nothing. */
   me(claims: Claims): claims is Claims & { sub: string } {
     return claims.role !== 'anonymous' && Boolean(claims.sub);

@@ -24,6 +24,19 @@ export interface ImmunizationSettings {
   };
   /** Organization id of the city health office in SATUSEHAT (performer organisation). */
   organizationId: string;
+  certificates: CertificateSettings;
+}
+
+/** SMART Health Cards (modules/certificate). */
+export interface CertificateSettings {
+  /** The platform's public base URL: the cards' `iss`; keys at <issuer>/.well-known/jwks.json. */
+  issuer: string;
+  /**
+   * CERTIFICATE_SIGNING_KEYS: a JSON array of private EC P-256 JWKs; the first signs, all are published
+   * (rotation). A key may carry `exp` (seconds): after it verifiers treat the key as expired. Without it
+   * the service generates one key on first use and keeps it in its database, sealed with the PII key.
+   */
+  signingKeys?: string;
 }
 
 export function loadImmunizationSettings(env: Env = new Env()): ImmunizationSettings {
@@ -56,6 +69,10 @@ export function loadImmunizationSettings(env: Env = new Env()): ImmunizationSett
       pollMs: env.int('SATUSEHAT_POLL_MS', 1_000, 10, 600_000),
     },
     organizationId: env.string('SATUSEHAT_ORGANIZATION_ID', '10000004'),
+    certificates: {
+      issuer: env.url('CERTIFICATE_ISSUER', 'http://localhost:4000').replace(/\/+$/, ''),
+      ...(env.optional('CERTIFICATE_SIGNING_KEYS') ? { signingKeys: env.optional('CERTIFICATE_SIGNING_KEYS')! } : {}),
+    },
   };
 }
 

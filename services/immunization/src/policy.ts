@@ -272,4 +272,23 @@ export const immunizationPolicy = {
     allowRoles(ctx.request.claims, 'health-worker', 'admin');
     return visiblePerson(ctx, personId);
   },
+
+  /**
+   * Certificates (SMART Health Cards) of a person: the person and their guardians, health workers of a
+   * facility linked to the person (to print at the desk), admins; never partners. A card id that does
+   * not exist answers like a card of a person one may not see.
+   */
+  async healthCards(ctx: ImmunizationContext, personId: string | undefined): Promise<void> {
+    const { claims } = ctx.request;
+    if (claims.role === 'partner') throw partnersSeeAggregatesOnly();
+    if (personId === undefined) {
+      if (claims.role === 'anonymous') throw unauthenticated();
+      if (claims.role === 'admin') throw notFound('Sertifikat', 'id');
+      throw claims.role === 'citizen' ? notYours() : notAtYourFacility();
+    }
+    await visiblePerson(ctx, personId);
+  },
+
+  /** The issuer's keys and revocation lists are public: every verifier, signed in or not, must read them. */
+  healthCardIssuer(): void {},
 };

@@ -1,5 +1,6 @@
 import { DeclaredDoseResolver } from './modules/declared/declared.resolver.js';
 import { buildFederatedSchema, createEventAdminResolver } from '@victori/shared';
+import { CertificateResolver } from './modules/certificate/certificate.resolver.js';
 import { DoseResolver } from './modules/dose/dose.resolver.js';
 import { ForecastResolver } from './modules/forecast/forecast.resolver.js';
 import { AppointmentPerson, appointmentReference, AppointmentPersonResolver } from './modules/person/appointment-person.js';
@@ -17,6 +18,7 @@ export function buildImmunizationSchema() {
         ForecastResolver,
         DeclaredDoseResolver,
         DeliveryHealthResolver,
+        CertificateResolver,
         AppointmentPersonResolver,
       ],
       // Only reached through booking's Appointment, never returned by a field of this subgraph.

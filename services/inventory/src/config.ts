@@ -1,4 +1,4 @@
-import { ConfigError, Env } from '@victori/shared';
+import { ConfigError, Env, type ServiceConfig } from '@victori/shared';
 
 export interface InventoryConfig {
   /** The city vaccine store (Gudang Farmasi Kota) that receives every delivery. */
@@ -30,9 +30,13 @@ export function loadInventoryConfig(env = new Env()): InventoryConfig {
   };
 }
 
-let cached: InventoryConfig | undefined;
-/** The process's inventory configuration (read once). */
-export function inventoryConfig(): InventoryConfig {
-  cached ??= loadInventoryConfig();
-  return cached;
+const cache = new WeakMap<ServiceConfig, InventoryConfig>();
+/** Inventory's settings from the environment the service config was read from (read once per running service). */
+export function inventorySettings(config: ServiceConfig): InventoryConfig {
+  let settings = cache.get(config);
+  if (!settings) {
+    settings = loadInventoryConfig(config.env ?? new Env());
+    cache.set(config, settings);
+  }
+  return settings;
 }

@@ -1,5 +1,5 @@
-import type { BaseContext } from '@victori/shared';
-import { inventoryConfig, type InventoryConfig } from './config.js';
+import type { BaseContext, Claims, ServiceRuntime } from '@victori/shared';
+import { inventorySettings, type InventoryConfig } from './config.js';
 import { createLotHoldingsLoader } from './modules/lot/lot.loader.js';
 import { createProductLoader } from './modules/product/product.loader.js';
 import { createFacilityStockLoader } from './modules/stock/stock.loader.js';
@@ -13,8 +13,8 @@ export interface InventoryContext extends BaseContext {
   };
 }
 
-export function createContext(base: BaseContext): InventoryContext {
-  const config = inventoryConfig();
+export function createContext(base: BaseContext, runtime: ServiceRuntime): InventoryContext {
+  const config = inventorySettings(runtime.config);
   return {
     ...base,
     config,
@@ -31,3 +31,11 @@ export function actorOf(ctx: BaseContext): string {
   const { role, sub } = ctx.request.claims;
   return `${role}:${sub ?? 'unknown'}`;
 }
+
+/** Who asks (for the policy) and how the ledger names them (seeders name themselves). */
+export interface Caller {
+  claims: Claims;
+  actor: string;
+}
+
+export const callerOf = (ctx: BaseContext): Caller => ({ claims: ctx.request.claims, actor: actorOf(ctx) });

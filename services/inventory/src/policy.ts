@@ -1,10 +1,15 @@
 import { allowRoles, facilityStaff, forbidden, partnersSeeAggregatesOnly, type Claims } from '@victori/shared';
 
 /**
- * Who may see and move stock: the one place inventory's resolvers ask, first (shared/src/policy.ts).
- * Public reads (the catalogue, the stock board, a facility's usable stock) need no decision.
+ * Who may see and move stock: the one place inventory's services ask, first (shared/src/policy.ts).
  */
 export const inventoryPolicy = {
+  /** Public reads (the catalogue, lots, the stock board, a facility's usable stock): anyone, no decision. */
+  publicRead(): void {},
+
+  /** Work triggered by another service's event (a recorded dose), not by a caller: the event was authorised where it was made. */
+  fromEvent(): void {},
+
   /** Movements and details of one facility's stock: its health workers and admins. */
   facility(claims: Claims, facilityId: string): void {
     facilityStaff(claims, facilityId, 'Fasilitas', 'facilityId');

@@ -1,5 +1,5 @@
 import type { ServiceDefinition } from '@victori/shared';
-import { inventoryConfig } from './config.js';
+import { inventorySettings, loadInventoryConfig } from './config.js';
 import { createContext, type InventoryContext } from './context.js';
 import { administrationsConsumer, facilitiesConsumer, sessionsConsumer } from './events/consumers.js';
 import { migrations } from './migrations/index.js';
@@ -18,22 +18,26 @@ export const inventoryService: ServiceDefinition<InventoryContext> = {
   migrations,
   buildSchema: buildInventorySchema,
   createContext,
-  consumers: [administrationsConsumer, sessionsConsumer, facilitiesConsumer],
+  checkConfig: (config) => {
+    inventorySettings(config);
+  },
+  consumers: (config) => [administrationsConsumer(inventorySettings(config)), sessionsConsumer, facilitiesConsumer],
   seed: async (orm) => {
     await seedCatalogue(orm);
     await seedFacilityDirectory(orm);
-    await seedDemoStock(orm, inventoryConfig());
+    // Seeding runs with the migration, before any service config exists: the settings come from the environment.
+    await seedDemoStock(orm, loadInventoryConfig());
   },
-  demo: (runtime) => topUpDemoStock(runtime.orm, inventoryConfig()),
+  demo: (runtime) => topUpDemoStock(runtime.orm, inventorySettings(runtime.config)),
   commands: {
     /** Writes off opened vials past their limit and expired lots now (runServiceCommand(inventoryService, config, 'maintenance', [])). */
     maintenance: async (runtime) => {
-      const result = await runStockMaintenance(runtime.orm.em.fork() as EntityManager, inventoryConfig());
+      const result = await runStockMaintenance(runtime.orm.em.fork() as EntityManager, inventorySettings(runtime.config));
       process.stdout.write(`${JSON.stringify(result)}\n`);
     },
   },
   startBackground: async (runtime) => {
-    const config = inventoryConfig();
+    const config = inventorySettings(runtime.config);
     let running: Promise<unknown> | undefined;
     const tick = () => {
       if (running) return; // the previous run is still going

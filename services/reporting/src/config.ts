@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, Env } from '@victori/shared';
+import { ConfigError, Env, type ServiceConfig } from '@victori/shared';
 
 /** Reporting's own settings (REPORTING_*), beside the shared ServiceConfig. */
 export interface ReportingConfig {
@@ -90,12 +90,19 @@ export interface ReportingSettings {
   dhis2: Dhis2Mapping;
 }
 
-let settings: ReportingSettings | undefined;
-/** Loaded once per process: the consumers and the request context share them. */
-export function reportingSettings(): ReportingSettings {
+/** Reporting's settings, indicator definitions and DHIS2 mapping, read from `env`. */
+export function loadReportingSettings(env = new Env()): ReportingSettings {
+  const config = loadReportingConfig(env);
+  return { config, definitions: loadIndicatorDefinitions(config.indicatorsFile), dhis2: loadDhis2Mapping(config.dhis2MappingFile) };
+}
+
+const cache = new WeakMap<ServiceConfig, ReportingSettings>();
+/** Read once per running service from the environment its config was read from: the consumers and the request context share them. */
+export function reportingSettings(config: ServiceConfig): ReportingSettings {
+  let settings = cache.get(config);
   if (!settings) {
-    const config = loadReportingConfig();
-    settings = { config, definitions: loadIndicatorDefinitions(config.indicatorsFile), dhis2: loadDhis2Mapping(config.dhis2MappingFile) };
+    settings = loadReportingSettings(config.env ?? new Env());
+    cache.set(config, settings);
   }
   return settings;
 }

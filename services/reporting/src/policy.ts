@@ -1,5 +1,5 @@
 import { allowRoles, type Claims } from '@victori/shared';
-import { reportingSettings } from './config.js';
+import type { ReportingSettings } from './config.js';
 
 /**
  * Who sees which numbers: the one place reporting's resolvers ask (shared/src/policy.ts). Reporting holds
@@ -7,8 +7,8 @@ import { reportingSettings } from './config.js';
  */
 export const reportingPolicy = {
   /** Admins see every number; partners, the public and everyone else get the suppressed view. */
-  view(claims: Claims): { threshold: number } | null {
-    return claims.role === 'admin' ? null : { threshold: reportingSettings().config.suppressionThreshold };
+  view(claims: Claims, settings: ReportingSettings): { threshold: number } | null {
+    return claims.role === 'admin' ? null : { threshold: settings.config.suppressionThreshold };
   },
 
   /**

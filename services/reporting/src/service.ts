@@ -14,12 +14,13 @@ export const reportingService: ServiceDefinition<ReportingContext> = {
   name: 'reporting',
   entities: [AreaEntity],
   migrations,
-  buildSchema: async () => {
-    reportingSettings(); // a wrong REPORTING_* setting fails at start, not on the first request
-    return buildReportingSchema();
+  buildSchema: buildReportingSchema,
+  // A wrong REPORTING_* setting fails at start, not on the first request.
+  checkConfig: (config) => {
+    reportingSettings(config);
   },
   createContext,
-  consumers: [coverageConsumer, operationsConsumer],
+  consumers: (config) => [coverageConsumer(reportingSettings(config)), operationsConsumer(reportingSettings(config))],
   seed: async (orm) => {
     await seedAreas(orm);
     await seedBoosterTargets(orm);

@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger.js';
+import { PollLoop } from '../poll-loop.js';
 import type { EventEnvelope } from './envelope.js';
 import type { EventTransport } from './transport.js';
 
@@ -18,9 +19,12 @@ export interface RelayOptions {
  * (append is idempotent by event id), so nothing is lost and nothing doubles.
  */
 export class OutboxRelay {
-  private running = false;
-  private loop?: Promise<void>;
-  private wake?: () => void;
+  private readonly loop = new PollLoop({
+    round: () => this.relayOnce(),
+    idleMs: () => this.options.idleMs ?? 50,
+    errorDelayMs: 500,
+    onError: (error) => this.logger.warn({ err: error }, 'outbox relay failed; retrying'),
+  });
   relayed = 0;
 
   constructor(
@@ -70,39 +74,15 @@ export class OutboxRelay {
 
   /** Wakes the relay at once (called after a local commit that wrote to the outbox). */
   nudge(): void {
-    this.wake?.();
+    this.loop.nudge();
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = (async () => {
-      while (this.running) {
-        let moved = 0;
-        try {
-          moved = await this.relayOnce();
-        } catch (error) {
-          this.logger.warn({ err: error }, 'outbox relay failed; retrying');
-          await new Promise((r) => setTimeout(r, 500));
-        }
-        if (moved === 0 && this.running) {
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, this.options.idleMs ?? 50);
-            this.wake = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-          });
-          this.wake = undefined;
-        }
-      }
-    })();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
+    await this.loop.stop();
   }
 
   /** Events still waiting in the outbox. */

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { IdentityConfig } from '../config.js';
+import { insertDevSms } from '../modules/code/code.store.js';
 
 export interface SmsMessage {
   /** E.164, +628... */
@@ -17,7 +18,7 @@ export interface SmsSender {
 export class OutboxSmsSender implements SmsSender {
   readonly kind = 'outbox';
   async send(em: EntityManager, message: SmsMessage, phoneHash: string): Promise<void> {
-    await em.execute(`insert into "dev_sms" ("phone_hash", "to_phone", "text") values (?, ?, ?)`, [phoneHash, message.to, message.text]);
+    await insertDevSms(em, { phoneHash, to: message.to, text: message.text });
   }
 }
 

@@ -1,4 +1,4 @@
-import { readCsv, semarangAreas } from '@victori/shared';
+import { readCsv, semarangAreas, vaccineCatalogue } from '@victori/shared';
 
 /** A vaccine product as the registry needs it (data/vaccine-products.csv). */
 export interface Product {
@@ -17,18 +17,18 @@ export interface Product {
 let products: Map<string, Product> | undefined;
 export function productCatalogue(): Map<string, Product> {
   products ??= new Map(
-    readCsv('vaccine-products.csv').map((r) => [
-      r.code!,
+    [...vaccineCatalogue().values()].map((p) => [
+      p.code,
       {
-        code: r.code!,
-        name: r.name!,
-        programme: r.programme!,
-        antigens: r.antigens!.split(';'),
-        doseKinds: r.dose_kinds!.split(';'),
-        minAgeMonths: Number(r.min_age_months || 0),
-        ...(r.max_age_months ? { maxAgeMonths: Number(r.max_age_months) } : {}),
-        ...(r.kfa_code ? { kfaCode: r.kfa_code } : {}),
-        ...(r.cvx_code ? { cvxCode: r.cvx_code } : {}),
+        code: p.code,
+        name: p.name,
+        programme: p.programme,
+        antigens: p.antigens,
+        doseKinds: p.doseKinds,
+        minAgeMonths: p.minAgeMonths,
+        ...(p.maxAgeMonths !== undefined ? { maxAgeMonths: p.maxAgeMonths } : {}),
+        ...(p.kfaCode ? { kfaCode: p.kfaCode } : {}),
+        ...(p.cvxCode ? { cvxCode: p.cvxCode } : {}),
       },
     ]),
   );

@@ -5,7 +5,8 @@ import { Migration20261201210000_child_registry } from './Migration2026120121000
 import { Migration20261201220000_appointment_person } from './Migration20261201220000_appointment_person.js';
 import { Migration20261201220000_declared_doses } from './Migration20261201220000_declared_doses.js';
 import { Migration20261202010000_failed_deliveries } from './Migration20261202010000_failed_deliveries.js';
-import { Migration20261202020000_client_record_id } from './Migration20261202020000_client_record_id.js';
+import { Migration20261202020000_health_cards } from './Migration20261202020000_health_cards.js';
+import { Migration20261202030000_client_record_id } from './Migration20261202030000_client_record_id.js';
 
 export const migrations = [
   { name: 'Migration20261123000000_people', class: Migration20261123000000_people },
@@ -15,5 +16,6 @@ export const migrations = [
   { name: 'Migration20261201220000_appointment_person', class: Migration20261201220000_appointment_person },
   { name: 'Migration20261201220000_declared_doses', class: Migration20261201220000_declared_doses },
   { name: 'Migration20261202010000_failed_deliveries', class: Migration20261202010000_failed_deliveries },
-  { name: 'Migration20261202020000_client_record_id', class: Migration20261202020000_client_record_id },
+  { name: 'Migration20261202020000_health_cards', class: Migration20261202020000_health_cards },
+  { name: 'Migration20261202030000_client_record_id', class: Migration20261202030000_client_record_id },
 ];

@@ -1,5 +1,5 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import type { Logger, PiiVault } from '@victori/shared';
+import { PollLoop, type Logger, type PiiVault } from '@victori/shared';
 import { productCatalogue } from '../catalogue/catalogue.js';
 import type { ImmunizationSettings } from '../config.js';
 import { findDose } from '../modules/schedule/schedule.data.js';
@@ -58,9 +58,11 @@ export interface RoundResult {
  * with the reason. Creates are conditional on our identifier, so a lost response never duplicates.
  */
 export class DeliveryWorker {
-  private running = false;
-  private loop?: Promise<void>;
-  private wake?: () => void;
+  private readonly loop = new PollLoop({
+    round: async () => (await this.processOnce()).claimed,
+    idleMs: () => this.settings.satusehat.pollMs,
+    onError: (error) => this.logger.warn({ err: error }, 'national delivery round failed; retrying'),
+  });
   private readonly client: SatusehatClient;
   private readonly failures: DeliveryFailureLog;
 
@@ -207,39 +209,17 @@ export class DeliveryWorker {
   }
 
   nudge(): void {
-    this.wake?.();
+    this.loop.nudge();
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
+    if (this.loop.started) return;
     this.failures.start();
-    this.loop = (async () => {
-      while (this.running) {
-        let claimed = 0;
-        try {
-          claimed = (await this.processOnce()).claimed;
-        } catch (error) {
-          this.logger.warn({ err: error }, 'national delivery round failed; retrying');
-        }
-        if (claimed === 0 && this.running) {
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, this.settings.satusehat.pollMs);
-            this.wake = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-          });
-          this.wake = undefined;
-        }
-      }
-    })();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
+    await this.loop.stop();
     this.failures.stop();
   }
 }

@@ -42,7 +42,10 @@ export type FhirResource = Record<string, unknown> & { resourceType: string; id?
 
 const coding = (system: string, code: string, display?: string) => ({ system, code, ...(display ? { display } : {}) });
 
-/** A FHIR R4 Immunization shaped for SATUSEHAT (DOMAIN.md section 6). */
+/**
+ * A FHIR R4 Immunization shaped for SATUSEHAT: KFA and CVX vaccine codes, the patient by IHS number, UTC
+ * occurrence, lot and expiry, dose number, and reason codes from terminology.kemkes.go.id.
+ */
 export function buildImmunization(input: ImmunizationInput): FhirResource {
   const reasons = [...input.reasonCodes];
   if (input.timing === 'ON_TIME') reasons.push('IM-Ideal');

@@ -1,11 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { readCsv, type Orm } from '@victori/shared';
 import type { InventoryConfig } from '../config.js';
-import { localDate } from '../modules/ledger/ledger.service.js';
+import { localDate } from '../modules/ledger/ledger.store.js';
+import type { Caller } from '../context.js';
 import { receiveStock, transferStock } from '../modules/stock/stock.service.js';
 
 const DAY = 86_400_000;
-const ACTOR = 'demo-seed';
+/** The demo seed acts as an admin and names itself in the ledger. */
+const ACTOR: Caller = { claims: { role: 'admin', sub: 'demo-seed' }, actor: 'demo-seed' };
 /** Each week's delivery covers two weeks of the demo sessions, so the next 14 days always have stock. */
 const DAYS_COVERED = 12;
 

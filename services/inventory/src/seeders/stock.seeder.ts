@@ -9,11 +9,13 @@ import {
   lockStock,
   publishUsable,
   sourceKeyUsed,
-} from '../modules/ledger/ledger.service.js';
+} from '../modules/ledger/ledger.store.js';
+import type { Caller } from '../context.js';
 import { receiveStock, transferStock } from '../modules/stock/stock.service.js';
 
 const DAY = 86_400_000;
-const ACTOR = 'demo-seed';
+/** The demo seed acts as an admin and names itself in the ledger. */
+const ACTOR: Caller = { claims: { role: 'admin', sub: 'demo-seed' }, actor: 'demo-seed' };
 
 /** Deliveries into the city store: product, lot number, doses, months until expiry (days for a short-dated lot). */
 const RECEIPTS: { product: string; lot: string; doses: number; expiresInDays: number }[] = [
@@ -105,7 +107,7 @@ export async function seedDemoStock(orm: Orm, config: InventoryConfig, now = new
           lot,
           quantity: -take,
           reason: 'ADMINISTERED',
-          actor: ACTOR,
+          actor: ACTOR.actor,
           at,
           sourceKey,
           note: 'demo history',

@@ -31,12 +31,14 @@ import {
   type DoseRecordPayload,
   type ServiceDefinition,
 } from '@victori/shared';
+import { loadReportingSettings } from '../config.js';
 import { coverageConsumer } from '../events/coverage.consumer.js';
 import { areaIndex } from '../modules/area/area.tree.js';
 import { coverageTable } from '../modules/coverage/coverage.service.js';
 import { reportingService } from '../service.js';
 
 const env = new Env();
+const settings = loadReportingSettings(env);
 const PEOPLE = env.int('BENCH_PEOPLE', 1_700_000, 1000);
 const DOSES = env.int('BENCH_DOSES', 5_000_000, 1000);
 const EVENTS = env.int('BENCH_EVENTS', 20_000, 100);
@@ -147,11 +149,13 @@ async function main(): Promise<void> {
       );
     };
     const args = { programme: 'COVID19', dose: 'BOOSTER_1', level: 'KECAMATAN' as const };
-    await measure('coverage KECAMATAN, admin, today', () => coverageTable(orm.em.fork(), args, null));
-    await measure('coverage KECAMATAN, partner (suppressed), today', () => coverageTable(orm.em.fork(), args, { threshold: 5 }));
-    await measure('coverage KECAMATAN, admin, asOf 2022-06-30', () => coverageTable(orm.em.fork(), { ...args, asOf: '2022-06-30' }, null));
+    await measure('coverage KECAMATAN, admin, today', () => coverageTable(orm.em.fork(), settings, args, null));
+    await measure('coverage KECAMATAN, partner (suppressed), today', () => coverageTable(orm.em.fork(), settings, args, { threshold: 5 }));
+    await measure('coverage KECAMATAN, admin, asOf 2022-06-30', () =>
+      coverageTable(orm.em.fork(), settings, { ...args, asOf: '2022-06-30' }, null),
+    );
     await measure('coverage KELURAHAN (177 rows), partner, today', () =>
-      coverageTable(orm.em.fork(), { ...args, level: 'KELURAHAN' }, { threshold: 5 }),
+      coverageTable(orm.em.fork(), settings, { ...args, level: 'KELURAHAN' }, { threshold: 5 }),
     );
 
     // 3. Consumer throughput: a burst of dose events (new boosters of existing people, and new people) on top of 5M records.
@@ -182,14 +186,14 @@ async function main(): Promise<void> {
     t0 = performance.now();
     for (let i = 0; i < events.length; i += 1000) await transport.append(events.slice(i, i + 1000));
     log(`appended ${EVENTS.toLocaleString('en')} dose.recorded events to the bus in ${seconds(t0)} s`);
-    const consumer = new EventConsumer(orm, transport, createLogger('bench', 'silent'), coverageConsumer, { batchSize: 500 });
+    const consumer = new EventConsumer(orm, transport, createLogger('bench', 'silent'), coverageConsumer(settings), { batchSize: 500 });
     t0 = performance.now();
     const applied = await consumer.drain();
     const elapsed = (performance.now() - t0) / 1000;
     log(
       `projection applied ${applied.toLocaleString('en')} events in ${elapsed.toFixed(1)} s: ${Math.round(applied / elapsed).toLocaleString('en')} events/s`,
     );
-    await measure('coverage KECAMATAN, admin, after the burst', () => coverageTable(orm.em.fork(), args, null));
+    await measure('coverage KECAMATAN, admin, after the burst', () => coverageTable(orm.em.fork(), settings, args, null));
   } finally {
     await transport.close();
     await orm.close(true);

@@ -10,7 +10,7 @@ import {
   type DoseRecordPayload,
   type PersonRegisteredPayload,
 } from '@victori/shared';
-import { reportingSettings, type IndicatorDefinitions } from '../config.js';
+import type { IndicatorDefinitions, ReportingSettings } from '../config.js';
 import { localDay } from '../modules/dates.js';
 
 /** Where and since when one person counts for one programme and dose kind (null: not counted). */
@@ -137,8 +137,8 @@ async function touchChild(tx: EntityManager, p: DoseRecordPayload, defs: Indicat
   await refreshChild(tx, p.personId, defs);
 }
 
-export async function onDoseRecorded(tx: EntityManager, p: DoseRecordPayload): Promise<void> {
-  const { config, definitions } = reportingSettings();
+export async function onDoseRecorded(tx: EntityManager, p: DoseRecordPayload, settings: ReportingSettings): Promise<void> {
+  const { config, definitions } = settings;
   const key = keyOf(p);
   const before = await countedState(tx, key);
   // A second publication of the same record (new event id) has no second effect.
@@ -157,8 +157,8 @@ export async function onDoseRecorded(tx: EntityManager, p: DoseRecordPayload): P
   if (p.programme === definitions.childProgramme) await touchChild(tx, p, definitions);
 }
 
-export async function onDoseCorrected(tx: EntityManager, c: DoseCorrectedPayload): Promise<void> {
-  const { config, definitions } = reportingSettings();
+export async function onDoseCorrected(tx: EntityManager, c: DoseCorrectedPayload, settings: ReportingSettings): Promise<void> {
+  const { config, definitions } = settings;
   const keys: DoseKey[] = [keyOf(c.superseded)];
   if (c.record && !sameKey(keys[0]!, keyOf(c.record))) keys.push(keyOf(c.record));
   const before: (Counted | null)[] = [];
@@ -186,9 +186,9 @@ export async function onDoseCorrected(tx: EntityManager, c: DoseCorrectedPayload
   if (child) await touchChild(tx, child, definitions);
 }
 
-export async function onPersonRegistered(tx: EntityManager, p: PersonRegisteredPayload): Promise<void> {
+export async function onPersonRegistered(tx: EntityManager, p: PersonRegisteredPayload, settings: ReportingSettings): Promise<void> {
   if (!p.isChild) return;
-  const { definitions } = reportingSettings();
+  const { definitions } = settings;
   await tx.execute(
     `insert into child_status (person_id, birth_date, kelurahan_code) values (?, ?, ?)
      on conflict (person_id) do update set birth_date = excluded.birth_date, kelurahan_code = excluded.kelurahan_code`,
@@ -197,14 +197,14 @@ export async function onPersonRegistered(tx: EntityManager, p: PersonRegisteredP
   await refreshChild(tx, p.personId, definitions);
 }
 
-export const coverageConsumer: ConsumerDefinition = {
+export const coverageConsumer = (settings: ReportingSettings): ConsumerDefinition => ({
   name: 'reporting.coverage',
   handlers: [
-    on(DoseRecorded, (tx, e) => onDoseRecorded(tx, e.payload)),
-    on(DoseCorrected, (tx, e) => onDoseCorrected(tx, e.payload)),
-    on(PersonRegistered, (tx, e) => onPersonRegistered(tx, e.payload)),
+    on(DoseRecorded, (tx, e) => onDoseRecorded(tx, e.payload, settings)),
+    on(DoseCorrected, (tx, e) => onDoseCorrected(tx, e.payload, settings)),
+    on(PersonRegistered, (tx, e) => onPersonRegistered(tx, e.payload, settings)),
   ],
   async reset(tx) {
     await tx.execute(`truncate dose_fact, coverage_total, coverage_daily, child_status`);
   },
-};
+});

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DoseCorrected, DoseRecorded, PersonRegistered, type DoseRecordPayload, type EventEnvelope } from '@victori/shared';
 import { createEnvelope } from '@victori/shared';
-import { reportingSettings } from '../config.js';
+import { loadReportingSettings } from '../config.js';
 import { areaIndex } from '../modules/area/area.tree.js';
 import { childIndicatorTable } from '../modules/child/child.service.js';
 import { coverageTable } from '../modules/coverage/coverage.service.js';
@@ -23,7 +23,7 @@ function rng(seed: number) {
 const TZ = 'Asia/Jakarta';
 const FACILITY = '6f1c2a10-0000-4000-8000-000000000002';
 const COVID_KINDS = ['PRIMARY_1', 'BOOSTER_1'] as const;
-const CHILD_KINDS = reportingSettings().definitions.idl.doseKinds.concat(['DPT-HB-HIB4', 'MR2', 'PCV1']);
+const CHILD_KINDS = loadReportingSettings().definitions.idl.doseKinds.concat(['DPT-HB-HIB4', 'MR2', 'PCV1']);
 
 interface Person {
   personId: string;
@@ -63,7 +63,7 @@ class Model {
 
   childFlags(personId: string) {
     const child = this.people.get(personId)!;
-    const defs = reportingSettings().definitions;
+    const defs = loadReportingSettings().definitions;
     const mine = [...this.records.values()].filter(
       (r) => r.active && r.p.valid && r.p.personId === personId && r.p.programme === 'ROUTINE_CHILD',
     );
@@ -119,12 +119,12 @@ describe('coverage projection from a randomized stream of records, corrections a
     for (const asOf of [null, '2023-06-30', '2024-01-15']) {
       const expected = model.counted(asOf);
       for (const dose of COVID_KINDS) {
-        const rows = await coverageTable(em, { programme: 'COVID19', dose, level: 'KELURAHAN', asOf }, null);
+        const rows = await coverageTable(em, loadReportingSettings(), { programme: 'COVID19', dose, level: 'KELURAHAN', asOf }, null);
         for (const r of rows.filter((x) => !x.isTotal))
           expect([r.area.code, r.achieved]).toEqual([r.area.code, expected.get(`COVID19|${dose}|${r.area.code}`) ?? 0]);
         const inCity = [...expected].filter(([k]) => k.startsWith(`COVID19|${dose}|33.74.`)).reduce((s, [, n]) => s + n, 0);
         expect(rows.find((r) => r.isTotal)!.achieved).toBe(inCity);
-        const kec = await coverageTable(em, { programme: 'COVID19', dose, level: 'KECAMATAN', asOf }, null);
+        const kec = await coverageTable(em, loadReportingSettings(), { programme: 'COVID19', dose, level: 'KECAMATAN', asOf }, null);
         for (const k of kecamatan) {
           const sum = [...expected].filter(([key]) => key.startsWith(`COVID19|${dose}|${k}.`)).reduce((s, [, n]) => s + n, 0);
           expect(kec.find((r) => r.area.code === k)!.achieved).toBe(sum);
@@ -142,7 +142,7 @@ describe('coverage projection from a randomized stream of records, corrections a
         id: f.person_id,
         ...model.childFlags(f.person_id),
       });
-    const table = await childIndicatorTable(em, { cohort: 2023, level: 'KECAMATAN' }, null);
+    const table = await childIndicatorTable(em, loadReportingSettings(), { cohort: 2023, level: 'KECAMATAN' }, null);
     const cityChildren = children.filter((c) => c.kelurahan.startsWith('33.74.'));
     expect(table.find((r) => r.isTotal)!.children).toBe(cityChildren.length);
     expect(table.find((r) => r.isTotal)!.idl).toBe(cityChildren.filter((c) => model.childFlags(c.personId).idl).length);

@@ -12,7 +12,7 @@ import {
   type ConsumerDefinition,
   type StockChangedPayload,
 } from '@victori/shared';
-import { reportingSettings } from '../config.js';
+import type { ReportingSettings } from '../config.js';
 import { localDay } from '../modules/dates.js';
 
 /** The appointment's latest state; a rescheduled appointment moves to its new facility and day. */
@@ -29,8 +29,8 @@ export async function onAppointment(tx: EntityManager, p: AppointmentPayload): P
  * One ledger entry: updates the lot's balance, the facility's on-hand of the product at the end of
  * the entry's day, the lowest level during that day (0 means a stock-out) and the day's flows.
  */
-export async function onStockChanged(tx: EntityManager, p: StockChangedPayload): Promise<void> {
-  const { config, definitions } = reportingSettings();
+export async function onStockChanged(tx: EntityManager, p: StockChangedPayload, settings: ReportingSettings): Promise<void> {
+  const { config, definitions } = settings;
   const [held] = await tx.execute<{ total: string | null; lots: string; lot: number | null }[]>(
     `select sum(balance) as total, count(*) as lots, max(balance) filter (where lot_number = ?) as lot
        from stock_lot where facility_id = ? and product_code = ?`,
@@ -60,15 +60,15 @@ export async function onStockChanged(tx: EntityManager, p: StockChangedPayload):
   );
 }
 
-export const operationsConsumer: ConsumerDefinition = {
+export const operationsConsumer = (settings: ReportingSettings): ConsumerDefinition => ({
   name: 'reporting.operations',
   handlers: [
     ...[AppointmentBooked, AppointmentCancelled, AppointmentRescheduled, AppointmentCheckedIn, AppointmentCompleted, AppointmentNoShow].map(
       (c) => on(c, (tx, e) => onAppointment(tx, e.payload)),
     ),
-    on(StockChanged, (tx, e) => onStockChanged(tx, e.payload)),
+    on(StockChanged, (tx, e) => onStockChanged(tx, e.payload, settings)),
   ],
   async reset(tx) {
     await tx.execute(`truncate appointment_fact, stock_lot, stock_day`);
   },
-};
+});

@@ -13,96 +13,21 @@ import {
   type Claims,
 } from '@victori/shared';
 import type { BookingContext } from '../../context.js';
-import { pgError, transaction } from '../../db.js';
+import { transaction, violates } from '../../db.js';
 import { bookingPolicy } from '../../policy.js';
 import { localNow, minutesOf } from '../../time.js';
-import { checkEligibility, type DoseFact } from '../eligibility/eligibility.js';
-import { isUuid } from '../facility/facility.loader.js';
-import { APPOINTMENT_COLUMNS, appointmentPayload, type AppointmentRow } from './appointment.rows.js';
+import { checkEligibility } from '../eligibility/eligibility.js';
+import { appointmentPayload, type AppointmentRow } from './appointment.rows.js';
+import * as store from './appointment.store.js';
+import { findStored, slotContext, type SlotContext } from './appointment.store.js';
 import type { AppointmentVerificationInput, BookAppointmentInput } from './appointment.type.js';
-import {
-  findStored,
-  idempotentRequest,
-  replay,
-  STORE_RESULT,
-  storeParams,
-  type IdempotentRequest,
-  type StoredResult,
-} from './idempotency.js';
+import { idempotentRequest, replay, replayAfterRace, type IdempotentRequest } from './idempotency.js';
 import { bookedPerson } from './dependant.js';
-import { newSlipCode, normaliseSlipCode, type PersonFacts } from './person.validation.js';
+import { newSlipCode, normaliseSlipCode } from './person.validation.js';
 import { rateLimited } from './rate-limit.js';
-import { HOLDS_PER_DOSE, offeredProduct, planVisit, releaseVisitDoses, takeVisitDoses, visitDoses } from './visit-doses.js';
+import { offeredProduct, planVisit, releaseVisitDoses, takeVisitDoses, visitDoses } from './visit-doses.js';
 
-/** Everything a booking decision needs, read in one statement before the (short) write transaction. */
-export interface SlotContext {
-  slot_id: string | null;
-  slot_start: string;
-  slot_capacity: number;
-  slot_booked: number;
-  session_id: string;
-  facility_id: string;
-  date: string;
-  programme: string;
-  product_code: string;
-  dose_kinds: string[];
-  status: string;
-  school_grade: number | null;
-  stock_free: number;
-  doses: DoseFact[];
-  phone_live: number | null;
-  has_live: boolean;
-  idem: StoredResult | null;
-}
-
-/** Everything a booking decision reads, in one statement (exported for the benchmark's PostgreSQL ceiling). */
-export const SLOT_CONTEXT = `
-  select sl.id as slot_id, sl.start_time as slot_start, sl.capacity as slot_capacity, sl.booked as slot_booked,
-         s.id as session_id, s.facility_id, s.date::text as date, s.programme, s.product_code, s.dose_kinds, s.status, s.school_grade,
-         greatest(0, coalesce(l.usable_doses, 0) - coalesce(c.committed, 0))::int as stock_free,
-         (select coalesce(json_agg(json_build_object('programme', d.programme, 'doseKind', d.dose_kind, 'date', d.administered_on, 'valid', d.valid)), '[]'::json)
-            from dose_history d where d.nik_hash = ?) as doses,
-         (select q.live from phone_quota q where q.phone_hash = ?) as phone_live,
-         (exists (select 1 from appointment a where a.nik_hash = ? and a.programme = s.programme and a.dose_kind = ?
-                   and a.status in ('BOOKED', 'CHECKED_IN') and a.id is distinct from ?::uuid)
-          or exists (select 1 from appointment_dose vd where vd.nik_hash = ? and vd.programme = s.programme and vd.dose_kind = ?
-                   and vd.status = 'BOOKED' and vd.appointment_id is distinct from ?::uuid)) as has_live,
-         (select json_build_object('hash', k.request_hash, 'result', k.result) from idempotency_key k where k.operation = ? and k.key = ?) as idem
-    from (select 1) as one
-    left join slot sl on sl.id = ?::uuid
-    left join session s on s.id = sl.session_id
-    left join stock_level l on l.facility_id = s.facility_id and l.product_code = s.product_code
-    left join stock_commitment c on c.facility_id = s.facility_id and c.product_code = s.product_code`;
-
-export function slotContextParams(
-  slotId: string,
-  person: { nikHash: string; phoneHash: string | null; doseKind: string; excludeAppointment?: string },
-  req: Pick<IdempotentRequest, 'operation' | 'key'>,
-): unknown[] {
-  return [
-    person.nikHash,
-    person.phoneHash,
-    person.nikHash,
-    person.doseKind,
-    person.excludeAppointment ?? null,
-    person.nikHash,
-    person.doseKind,
-    person.excludeAppointment ?? null,
-    req.operation,
-    req.key,
-    isUuid(slotId) ? slotId : null,
-  ];
-}
-
-async function slotContext(
-  em: EntityManager,
-  slotId: string,
-  person: { nikHash: string; phoneHash: string | null; doseKind: string; excludeAppointment?: string },
-  req: IdempotentRequest,
-): Promise<SlotContext> {
-  const [row] = await em.execute<SlotContext[]>(SLOT_CONTEXT, slotContextParams(slotId, person, req));
-  return row!;
-}
+export type { SlotContext } from './appointment.store.js';
 
 export const sessionFull = (reason: 'CAPACITY' | 'STOCK'): AppError =>
   new AppError(
@@ -180,95 +105,15 @@ function assertBookable(ctx: BookingContext, s: SlotContext, doseKind: string, b
 
 /** Maps a failed write to the business error, or replays when a racing retry with the same key won. */
 async function explainFailure(em: EntityManager, error: unknown, req: IdempotentRequest, doseKind: string): Promise<AppointmentRow> {
-  const { code, constraint } = pgError(error);
-  if (code === '23505' && constraint === 'idempotency_key_pkey') {
-    const replayed = replay(req, await findStored(em, req));
-    if (replayed) return replayed;
-  }
-  if (code === '23505' && (constraint === 'appointment_one_live_per_dose' || constraint === 'appointment_dose_one_live')) {
-    // The same person racing themselves: if the winner carried this key, answer with its result.
-    const replayed = replay(req, await findStored(em, req));
-    if (replayed) return replayed;
-    throw duplicate(doseKind);
-  }
+  // A racing retry with the same key, or the same person racing themselves: if the winner carried this key, answer with its result.
+  const replayed = await replayAfterRace(error, req, [KEY_TAKEN, ...ONE_LIVE_PER_DOSE], () => findStored(em, req));
+  if (replayed) return replayed;
+  if (violates(error, ONE_LIVE_PER_DOSE)) throw duplicate(doseKind);
   throw error;
 }
 
-/**
- * The one atomic statement that decides a booking: a slot place, the queue number, a unit of stock, a
- * phone-quota unit and the appointment, each step only if the one before succeeded (conditional
- * updates re-checked against the latest row version under its lock, so concurrency can never overbook).
- */
-export const BOOK_STATEMENT = `with slot_take as (
-           update slot set booked = booked + 1 where id = ? and session_id = ? and booked < capacity returning id
-         ), session_take as (
-           update session set booked = booked + 1, next_queue = next_queue + 1
-            where id = ? and status = 'OPEN' and product_code = ? and date = ?::date and exists (select 1 from slot_take)
-           returning next_queue
-         ), stock_take as (
-           update stock_commitment c set committed = c.committed + 1
-            where c.facility_id = ? and c.product_code = ? and exists (select 1 from session_take)
-              and c.committed < coalesce((select l.usable_doses from stock_level l where l.facility_id = c.facility_id and l.product_code = c.product_code), 0)
-           returning 1
-         ), phone_take as (
-           insert into phone_quota as q (phone_hash, live) select ?, 1 where exists (select 1 from stock_take)
-           on conflict (phone_hash) do update set live = q.live + 1 where q.live < ?
-           returning 1
-         ), appt as (
-           insert into appointment (id, session_id, slot_id, facility_id, programme, product_code, dose_kind, session_date, queue_number, slip_code,
-                                    status, walk_in, nik_hash, nik_enc, name_enc, birth_date, sex, phone_hash, residence_kelurahan_code, booked_by)
-           select ?, ?, ?, ?, ?, ?, ?, ?::date, (select next_queue from session_take), ?, 'BOOKED', false, ?, ?, ?, ?::date, ?, ?, ?, ?
-            where exists (select 1 from phone_take)
-           returning *
-         ), stored as (${STORE_RESULT('appt')})
-         select (select count(*) from slot_take)::int as slot_ok, (select count(*) from session_take)::int as session_ok,
-                (select count(*) from stock_take)::int as stock_ok, (select count(*) from phone_take)::int as phone_ok,
-                (select to_jsonb(appt) from appt) as appointment`;
-
-export interface BookStatementArgs {
-  s: Pick<SlotContext, 'slot_id' | 'session_id' | 'product_code' | 'date' | 'facility_id' | 'programme'>;
-  person: PersonFacts;
-  doseKind: string;
-  /** The product of the dose that carries the place (default: the session's main product). */
-  productCode?: string;
-  id: string;
-  slipCode: string;
-  maxPerPhone: number;
-  bookedBy: string | null;
-  req: IdempotentRequest;
-}
-
-export function bookStatementParams(a: BookStatementArgs): unknown[] {
-  return [
-    a.s.slot_id,
-    a.s.session_id,
-    a.s.session_id,
-    a.s.product_code,
-    a.s.date,
-    a.s.facility_id,
-    a.productCode ?? a.s.product_code,
-    a.person.phoneHash,
-    a.maxPerPhone,
-    a.id,
-    a.s.session_id,
-    a.s.slot_id,
-    a.s.facility_id,
-    a.s.programme,
-    a.productCode ?? a.s.product_code,
-    a.doseKind,
-    a.s.date,
-    a.slipCode,
-    a.person.nikHash,
-    a.person.nikEnc,
-    a.person.nameEnc,
-    a.person.birthDate,
-    a.person.sex,
-    a.person.phoneHash,
-    a.person.residenceKelurahanCode,
-    a.bookedBy,
-    ...storeParams(a.req),
-  ];
-}
+const KEY_TAKEN = 'idempotency_key_pkey';
+const ONE_LIVE_PER_DOSE = ['appointment_one_live_per_dose', 'appointment_dose_one_live'];
 
 export async function bookAppointment(ctx: BookingContext, input: BookAppointmentInput): Promise<AppointmentRow> {
   bookingPolicy.book(ctx.request.claims);
@@ -345,22 +190,17 @@ async function decideBooking(ctx: BookingContext, input: BookAppointmentInput, r
       // One atomic statement decides: a slot place, the queue number, a unit of stock, a phone-quota unit
       // and the appointment; each step only if the one before succeeded (conditional updates re-checked
       // against the latest row version under its lock, so concurrency can never overbook).
-      const [result] = await tx.execute<
-        { slot_ok: number; session_ok: number; stock_ok: number; phone_ok: number; appointment: AppointmentRow | null }[]
-      >(
-        BOOK_STATEMENT,
-        bookStatementParams({
-          s,
-          person,
-          doseKind,
-          productCode: mainDose.productCode,
-          id,
-          slipCode,
-          maxPerPhone: ctx.config.maxPerPhone,
-          bookedBy: claims.role === 'citizen' ? (claims.sub ?? null) : null,
-          req,
-        }),
-      );
+      const result = await store.book(tx, {
+        s,
+        person,
+        doseKind,
+        productCode: mainDose.productCode,
+        id,
+        slipCode,
+        maxPerPhone: ctx.config.maxPerPhone,
+        bookedBy: claims.role === 'citizen' ? (claims.sub ?? null) : null,
+        req,
+      });
       if (result?.appointment) {
         if (extras.length) await takeVisitDoses(tx, result.appointment, mainDose, extras);
         return result.appointment;
@@ -390,7 +230,7 @@ export async function appointmentForCaller(
   verification: AppointmentVerificationInput | undefined,
 ): Promise<AppointmentRow> {
   bookingPolicy.manageAppointment(claims);
-  const [row] = isUuid(id) ? await em.execute<AppointmentRow[]>(`select ${APPOINTMENT_COLUMNS} from appointment where id = ?`, [id]) : [];
+  const row = await store.findAppointment(em, id);
   const holderProven = verification
     ? !!row && vault.hash(verification.nik.trim()) === row.nik_hash && normaliseSlipCode(verification.slipCode) === row.slip_code
     : undefined;
@@ -415,6 +255,7 @@ export async function cancelAppointment(
   id: string,
   verification?: AppointmentVerificationInput,
 ): Promise<AppointmentRow> {
+  bookingPolicy.manageAppointment(ctx.request.claims);
   const req = idempotentRequest(ctx.request, 'cancelAppointment', { id });
   const stored = replay(req, await findStored(ctx.em, req));
   if (stored) return stored;
@@ -424,35 +265,17 @@ export async function cancelAppointment(
     const row = await transaction(ctx.em, async (tx) => {
       await publish(tx, 'booking', AppointmentCancelled, id, appointmentPayload({ ...current, status: 'CANCELLED' }));
       // Frees the place at once: slot, session, stock promise and the phone's family quota in one statement.
-      const [result] = await tx.execute<{ appointment: AppointmentRow | null }[]>(
-        `with a as (
-           update appointment set status = 'CANCELLED', cancelled_at = now() where id = ? and status = 'BOOKED' returning *
-         ), slot_free as (
-           update slot set booked = booked - 1 where id = (select slot_id from a) returning 1
-         ), session_free as (
-           update session set booked = booked - 1 where id = (select session_id from a) returning 1
-         ), stock_free as (
-           update stock_commitment set committed = committed - 1
-            where (facility_id, product_code) = (select facility_id, product_code from a) and not ${HOLDS_PER_DOSE('(select id from a)')} returning 1
-         ), phone_free as (
-           update phone_quota set live = live - 1 where phone_hash = (select phone_hash from a) and live > 0 returning 1
-         ), stored as (${STORE_RESULT('a')})
-         select (select to_jsonb(a) from a) as appointment`,
-        [id, ...storeParams(req)],
-      );
-      if (!result?.appointment) throw changedMeanwhile();
+      const cancelled = await store.cancelBooked(tx, id, req);
+      if (!cancelled) throw changedMeanwhile();
       await releaseVisitDoses(tx, [id], 'CANCELLED');
-      return result.appointment;
+      return cancelled;
     });
     ctx.events.relay.nudge();
     return row;
   } catch (error) {
     if (error instanceof AppError) throw error;
-    const { code, constraint } = pgError(error);
-    if (code === '23505' && constraint === 'idempotency_key_pkey') {
-      const replayed = replay(req, await findStored(ctx.em, req));
-      if (replayed) return replayed;
-    }
+    const replayed = await replayAfterRace(error, req, [KEY_TAKEN], () => findStored(ctx.em, req));
+    if (replayed) return replayed;
     throw error;
   }
 }
@@ -467,6 +290,7 @@ export async function rescheduleAppointment(
   slotId: string,
   verification?: AppointmentVerificationInput,
 ): Promise<AppointmentRow> {
+  bookingPolicy.manageAppointment(ctx.request.claims);
   const req = idempotentRequest(ctx.request, 'rescheduleAppointment', { id, slotId });
   const stored = replay(req, await findStored(ctx.em, req));
   if (stored) return stored;
@@ -514,61 +338,33 @@ export async function rescheduleAppointment(
         session_date: s.date,
       };
       await publish(tx, 'booking', AppointmentRescheduled, id, appointmentPayload(moved, previous));
-      const [locked] = await tx.execute<{ id: string }[]>(
-        `select id from appointment where id = ? and status = 'BOOKED' and slot_id = ? for update`,
-        [id, current.slot_id],
-      );
-      if (!locked) throw changedMeanwhile();
-      const [taken] = await tx.execute<{ next_queue: number | null }[]>(
-        `with slot_take as (
-           update slot set booked = booked + 1 where id = ? and session_id = ? and booked < capacity returning id
-         ), session_take as (
-           update session set booked = booked + 1, next_queue = next_queue + 1
-            where id = ? and status = 'OPEN' and product_code = ? and date = ?::date and exists (select 1 from slot_take)
-           returning next_queue
-         )
-         select (select next_queue from session_take) as next_queue, (select count(*) from slot_take)::int as slot_ok`,
-        [s.slot_id, s.session_id, s.session_id, s.product_code, s.date],
-      );
-      if (taken?.next_queue == null) throw sessionFull('CAPACITY');
+      if (!(await store.lockBookedIn(tx, { id, slotId: current.slot_id }))) throw changedMeanwhile();
+      const queueNumber = await store.takePlace(tx, {
+        slotId: s.slot_id!,
+        sessionId: s.session_id,
+        productCode: s.product_code,
+        date: s.date,
+      });
+      if (queueNumber == null) throw sessionFull('CAPACITY');
       if (!sameStock) {
-        const took = await tx.execute<{ ok: number }[]>(
-          `update stock_commitment c set committed = c.committed + 1
-            where c.facility_id = ? and c.product_code = ?
-              and c.committed < coalesce((select l.usable_doses from stock_level l where l.facility_id = c.facility_id and l.product_code = c.product_code), 0)
-           returning 1 as ok`,
-          [s.facility_id, s.product_code],
-        );
-        if (took.length === 0) throw sessionFull('STOCK');
-        await tx.execute(`update stock_commitment set committed = committed - 1 where facility_id = ? and product_code = ?`, [
-          current.facility_id,
-          current.product_code,
-        ]);
+        if (!(await store.takeStockUnit(tx, { facilityId: s.facility_id, productCode: s.product_code }))) throw sessionFull('STOCK');
+        await store.releaseStockUnit(tx, { facilityId: current.facility_id, productCode: current.product_code });
       }
-      const [result] = await tx.execute<{ appointment: AppointmentRow }[]>(
-        `with old_slot as (
-           update slot set booked = booked - 1 where id = ? returning 1
-         ), old_session as (
-           update session set booked = booked - 1 where id = ? returning 1
-         ), a as (
-           update appointment set session_id = ?, slot_id = ?, facility_id = ?, product_code = ?, session_date = ?::date, queue_number = ?
-            where id = ? returning *
-         ), stored as (${STORE_RESULT('a')})
-         select (select to_jsonb(a) from a) as appointment`,
-        [
-          current.slot_id,
-          current.session_id,
-          s.session_id,
-          s.slot_id,
-          s.facility_id,
-          s.product_code,
-          s.date,
-          taken.next_queue,
+      return store.moveAppointment(
+        tx,
+        {
           id,
-          ...storeParams(req),
-        ],
+          oldSlotId: current.slot_id,
+          oldSessionId: current.session_id,
+          sessionId: s.session_id,
+          slotId: s.slot_id!,
+          facilityId: s.facility_id,
+          productCode: s.product_code,
+          date: s.date,
+          queueNumber,
+        },
+        req,
       );
-      return result!.appointment;
     });
     ctx.events.relay.nudge();
     return row;
@@ -582,24 +378,16 @@ export async function myAppointments(
   ctx: BookingContext,
   args: { nik?: string; birthDate?: string; slipCode?: string },
 ): Promise<AppointmentRow[]> {
-  const claims = ctx.request.claims;
-  if (args.nik || args.birthDate || args.slipCode) {
-    bookingPolicy.holderLookup(claims);
+  const account = bookingPolicy.appointmentsLookup(ctx.request.claims, !!(args.nik || args.birthDate || args.slipCode));
+  if (account === undefined) {
     if (!args.nik) throw badInput('nik', { id: 'NIK wajib diisi', en: 'NIK is required' });
     if (!args.birthDate) throw badInput('birthDate', { id: 'Tanggal lahir wajib diisi', en: 'Birth date is required' });
     if (!args.slipCode) throw badInput('slipCode', { id: 'Kode slip wajib diisi', en: 'Slip code is required' });
-    const rows = await ctx.em.execute<AppointmentRow[]>(
-      `select ${APPOINTMENT_COLUMNS} from appointment where nik_hash = ? order by session_date desc, booked_at desc`,
-      [ctx.vault.hash(args.nik.trim())],
-    );
+    const rows = await store.appointmentsOfPerson(ctx.em, ctx.vault.hash(args.nik.trim()));
     const code = normaliseSlipCode(args.slipCode);
     // One answer for every mismatch, so the lookup reveals nothing about which part was wrong.
     if (!rows.some((r) => r.slip_code === code && r.birth_date === args.birthDate)) throw notFound('Janji temu', 'slipCode');
     return rows;
   }
-  const account = bookingPolicy.ownAppointments(claims);
-  return ctx.em.execute<AppointmentRow[]>(
-    `select ${APPOINTMENT_COLUMNS} from appointment where booked_by = ? order by session_date desc, booked_at desc`,
-    [account],
-  );
+  return store.appointmentsBookedBy(ctx.em, account);
 }

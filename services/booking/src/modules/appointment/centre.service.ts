@@ -13,7 +13,7 @@ import {
 } from '@victori/shared';
 import type { BookingContext } from '../../context.js';
 import { bookingPolicy } from '../../policy.js';
-import { pgError, transaction } from '../../db.js';
+import { transaction, violates } from '../../db.js';
 import { isDate, localNow, minutesOf } from '../../time.js';
 import { checkEligibility, type DoseFact } from '../eligibility/eligibility.js';
 import { isUuid } from '../facility/facility.loader.js';
@@ -160,8 +160,7 @@ export async function recordWalkIn(ctx: BookingContext, input: WalkInInput): Pro
     return row;
   } catch (error) {
     if (error instanceof AppError) throw error;
-    const { code, constraint } = pgError(error);
-    if (code === '23505' && constraint === 'appointment_one_live_per_dose') {
+    if (violates(error, ['appointment_one_live_per_dose'])) {
       throw new AppError(
         ErrorCode.DUPLICATE,
         {

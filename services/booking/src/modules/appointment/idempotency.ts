@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError, badInput, ErrorCode, type RequestInfo } from '@victori/shared';
+import { violates } from '../../db.js';
 import type { AppointmentRow } from './appointment.rows.js';
 
 /**
@@ -55,20 +55,21 @@ export function replay(req: IdempotentRequest, stored: StoredResult | null | und
   return stored.result;
 }
 
-export async function findStored(em: EntityManager, req: IdempotentRequest): Promise<StoredResult | undefined> {
-  if (!req.key) return undefined;
-  const [row] = await em.execute<{ hash: string; result: AppointmentRow }[]>(
-    `select request_hash as hash, result from idempotency_key where operation = ? and key = ?`,
-    [req.operation, req.key],
-  );
-  return row;
+/**
+ * A write that failed on a unique constraint because a racing request with the same Idempotency-Key (or
+ * the same person's same dose, `constraints`) committed first: that request's stored result when it
+ * carried this key (a conflict when its payload differs). Undefined for any other failure, and when the
+ * winner carried no key: the caller then explains the failure itself.
+ */
+export async function replayAfterRace(
+  error: unknown,
+  req: IdempotentRequest,
+  constraints: readonly string[],
+  stored: () => Promise<StoredResult | undefined>,
+): Promise<AppointmentRow | undefined> {
+  if (!violates(error, constraints)) return undefined;
+  return replay(req, await stored());
 }
-
-/** SQL of a CTE member that stores `source`'s row as the result (a no-op without a key). */
-export const STORE_RESULT = (source: string): string =>
-  `insert into idempotency_key (operation, key, request_hash, result) select ?, ?, ?, to_jsonb(${source}) from ${source} where ?::text is not null returning 1`;
-
-export const storeParams = (req: IdempotentRequest): unknown[] => [req.operation, req.key, req.hash, req.key];
 
 /**
  * Requests carrying the same Idempotency-Key run one after another in this process, so a retry storm

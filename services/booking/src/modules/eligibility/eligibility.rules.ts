@@ -1,4 +1,4 @@
-import { readCsv } from '@victori/shared';
+import { vaccineCatalogue } from '@victori/shared';
 
 /**
  * The rules of every programme (ages, intervals, series order, maximum ages) are the schedule data in
@@ -19,15 +19,15 @@ let products: Map<string, ProductRule> | undefined;
 /** Minimum ages and allowed dose kinds per product, from the shared catalogue (data/vaccine-products.csv). */
 export function productRules(): Map<string, ProductRule> {
   products ??= new Map(
-    readCsv('vaccine-products.csv').map((r) => [
-      r.code!,
+    [...vaccineCatalogue().values()].map((p) => [
+      p.code,
       {
-        code: r.code!,
-        name: r.name!,
-        programme: r.programme!,
-        minAgeMonths: Number(r.min_age_months),
-        maxAgeMonths: r.max_age_months ? Number(r.max_age_months) : undefined,
-        doseKinds: r.dose_kinds!.split(';').filter(Boolean),
+        code: p.code,
+        name: p.name,
+        programme: p.programme,
+        minAgeMonths: p.minAgeMonths,
+        maxAgeMonths: p.maxAgeMonths,
+        doseKinds: p.doseKinds,
       },
     ]),
   );

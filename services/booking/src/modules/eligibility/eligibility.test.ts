@@ -13,7 +13,7 @@ const ask = (doseKind: string, history: DoseFact[], over: Partial<Parameters<typ
     ...over,
   });
 
-describe('COVID-19 eligibility (DOMAIN.md section 5)', () => {
+describe('COVID-19 eligibility (dose intervals, minimum ages and the products allowed per dose)', () => {
   test.each([
     ['primary 1 with no history', 'PRIMARY_1', [], true],
     ['primary 2 21 days after primary 1 (Pfizer)', 'PRIMARY_2', [dose('PRIMARY_1', '2026-11-10')], true],

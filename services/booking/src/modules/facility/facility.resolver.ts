@@ -1,6 +1,5 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { notFound } from '@victori/shared';
-import { bookingPolicy } from '../../policy.js';
 import type { BookingContext } from '../../context.js';
 import { FacilityEntity } from './facility.entity.js';
 import { CreateFacilityInput, UpdateFacilityInput } from './facility.inputs.js';
@@ -34,8 +33,7 @@ export class FacilityResolver {
 
   @Mutation(() => Facility, { description: 'Registers a vaccination centre; admins' })
   async createFacility(@Ctx() ctx: BookingContext, @Arg('input', () => CreateFacilityInput) input: CreateFacilityInput): Promise<Facility> {
-    bookingPolicy.manageFacilities(ctx.request.claims);
-    return toFacility(await createFacility(ctx.em, input));
+    return toFacility(await createFacility(ctx.em, ctx.request.claims, input));
   }
 
   @Mutation(() => Facility, { description: 'Changes a vaccination centre; admins' })
@@ -44,7 +42,6 @@ export class FacilityResolver {
     @Arg('id', () => ID) id: string,
     @Arg('input', () => UpdateFacilityInput) input: UpdateFacilityInput,
   ): Promise<Facility> {
-    bookingPolicy.manageFacilities(ctx.request.claims);
-    return toFacility(await updateFacility(ctx.em, id, input));
+    return toFacility(await updateFacility(ctx.em, ctx.request.claims, id, input));
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, badInput, conflict, ErrorCode, FacilityUpserted, kecamatanOf, notFound, publish } from '@victori/shared';
+import { AppError, badInput, conflict, ErrorCode, FacilityUpserted, kecamatanOf, notFound, publish, type Claims } from '@victori/shared';
+import { bookingPolicy } from '../../policy.js';
 import { isTime, minutesOf } from '../../time.js';
 import { FacilityEntity, type OpeningHoursValue } from './facility.entity.js';
 import type { CreateFacilityInput, OpeningHoursInput, UpdateFacilityInput } from './facility.inputs.js';
@@ -113,7 +114,8 @@ async function flushWithEvent(em: EntityManager, facility: FacilityEntity): Prom
   }
 }
 
-export async function createFacility(em: EntityManager, input: CreateFacilityInput): Promise<FacilityEntity> {
+export async function createFacility(em: EntityManager, claims: Claims, input: CreateFacilityInput): Promise<FacilityEntity> {
+  bookingPolicy.manageFacilities(claims);
   const code = input.code.trim().toUpperCase();
   const [, , , name, address, openingHours, area] = everyMistake(
     () => {
@@ -160,7 +162,8 @@ export async function createFacility(em: EntityManager, input: CreateFacilityInp
   return facility;
 }
 
-export async function updateFacility(em: EntityManager, id: string, input: UpdateFacilityInput): Promise<FacilityEntity> {
+export async function updateFacility(em: EntityManager, claims: Claims, id: string, input: UpdateFacilityInput): Promise<FacilityEntity> {
+  bookingPolicy.manageFacilities(claims);
   const facility = isUuid(id) ? await em.findOne(FacilityEntity, { id }) : null;
   if (!facility) throw notFound('Fasilitas', 'id');
   const [, , name, area, address, openingHours] = everyMistake(

@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { PiiVault, Role } from '@victori/shared';
 import { AccountRole, type Account } from './account.type.js';
 
@@ -39,10 +38,4 @@ export function toAccount(row: AccountRow, vault: PiiVault): Account {
     displayName: row.display_name ?? undefined,
     totpEnabled: row.totp_enabled,
   };
-}
-
-export async function accountById(em: EntityManager, id: string, lock = false): Promise<AccountRow | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
-  const [row] = await em.execute<AccountRow[]>(`select * from "account" where "id" = ?${lock ? ' for update' : ''}`, [id]);
-  return row;
 }

@@ -6,8 +6,19 @@ import { AppError, ErrorCode, conflict, forbidden, notFound, type Claims } from 
 import { identityPolicy } from '../../policy.js';
 import type { IdentitySettings } from '../../context.js';
 import { invalidCredentials, tooManyPasswordTries, totpRequired, wrongTotp } from '../../errors.js';
-import { issueSession } from '../session/session.service.js';
-import { accountById, accountRole, toAccount, type AccountRow } from './account.rows.js';
+import { issueSession } from '../session/session.issue.js';
+import { revokeAccountTokens } from '../session/session.store.js';
+import { accountRole, toAccount, type AccountRow } from './account.rows.js';
+import {
+  accountById,
+  confirmPendingTotp,
+  insertStaff,
+  setPendingTotp,
+  staffAccountRows,
+  staffByUsername,
+  updateStaff,
+  useTotpStep,
+} from './account.store.js';
 import {
   AccountRole,
   type Account,
@@ -46,12 +57,11 @@ export async function staffSignIn(
   password: string,
   totpCode: string | undefined,
 ): Promise<AuthSession> {
+  identityPolicy.signIn();
   const name = username.trim().toLowerCase();
   const wait = settings.limits.passwordPerUsername.take(name);
   if (wait > 0) throw tooManyPasswordTries(wait);
-  const [row] = await em.execute<AccountRow[]>(`select * from "account" where lower("username") = ? and "password_hash" is not null`, [
-    name,
-  ]);
+  const row = await staffByUsername(em, name);
   if (!row) {
     dummyHash ??= hashPassword(randomUUID());
     await verify(await dummyHash, password).catch(() => false);
@@ -64,11 +74,7 @@ export async function staffSignIn(
     const step = await checkTotp(settings.vault.decrypt(row.totp_secret_encrypted), totpCode, last);
     if (step === undefined) throw wrongTotp();
     // A code seen once is not accepted again (someone looking over the shoulder).
-    const [updated] = await em.execute<{ id: string }[]>(
-      `update "account" set "totp_last_step" = ? where "id" = ? and ("totp_last_step" is null or "totp_last_step" < ?) returning "id"`,
-      [step, row.id, step],
-    );
-    if (!updated) throw wrongTotp();
+    if (!(await useTotpStep(em, { id: row.id, step }))) throw wrongTotp();
   }
   return issueSession(em, settings, row);
 }
@@ -110,18 +116,14 @@ export async function createStaffAccount(
   const invalid = validateStaff(input);
   if (invalid) throw invalid;
   const id = randomUUID();
-  const [row] = await em.execute<AccountRow[]>(
-    `insert into "account" ("id", "role", "username", "password_hash", "facility_id", "display_name") values (?, ?, ?, ?, ?, ?)
-     on conflict do nothing returning *`,
-    [
-      id,
-      input.role,
-      input.username.trim().toLowerCase(),
-      await hashPassword(input.password),
-      input.role === AccountRole.HEALTH_WORKER ? input.facilityId : (input.facilityId ?? null),
-      input.displayName?.trim() || null,
-    ],
-  );
+  const row = await insertStaff(em, {
+    id,
+    role: input.role,
+    username: input.username.trim().toLowerCase(),
+    passwordHash: await hashPassword(input.password),
+    facilityId: input.role === AccountRole.HEALTH_WORKER ? input.facilityId! : (input.facilityId ?? null),
+    displayName: input.displayName?.trim() || null,
+  });
   if (!row) throw conflict({ id: 'Nama pengguna sudah dipakai', en: 'The username is taken' }, { field: 'username' });
   return toAccount(row, settings.vault);
 }
@@ -129,10 +131,7 @@ export async function createStaffAccount(
 /** Staff accounts (health workers, admins, partners), by role and username; for the administration page. */
 export async function staffAccounts(em: EntityManager, settings: IdentitySettings, claims: Claims): Promise<Account[]> {
   identityPolicy.manageStaffAccounts(claims);
-  const rows = await em.execute<AccountRow[]>(
-    `select * from "account" where "role" <> ? and "password_hash" is not null order by "role", "username" limit 2000`,
-    [AccountRole.CITIZEN],
-  );
+  const rows = await staffAccountRows(em);
   return rows.map((r) => ({ ...toAccount(r, settings.vault), active: r.active }));
 }
 
@@ -175,27 +174,30 @@ export async function updateStaffAccount(
     }
     const active = input.active ?? row.active;
     const displayName = input.displayName === undefined || input.displayName === null ? row.display_name : input.displayName.trim() || null;
-    const [updated] = await tx.execute<AccountRow[]>(
-      `update "account" set "role" = ?, "facility_id" = ?, "display_name" = ?, "active" = ? where "id" = ? returning *`,
-      [role, role === AccountRole.HEALTH_WORKER || facilityId ? facilityId : null, displayName, active, row.id],
-    );
-    if (role !== row.role || facilityId !== row.facility_id || active !== row.active)
-      await tx.execute(`update "refresh_token" set "revoked_at" = now() where "account_id" = ? and "revoked_at" is null`, [row.id]);
+    const updated = await updateStaff(tx, {
+      id: row.id,
+      role,
+      facilityId: role === AccountRole.HEALTH_WORKER || facilityId ? facilityId : null,
+      displayName,
+      active,
+    });
+    if (role !== row.role || facilityId !== row.facility_id || active !== row.active) await revokeAccountTokens(tx, row.id);
     return { ...toAccount(updated!, settings.vault), active: updated!.active };
   });
 }
 
 /** The signed-in account; for a token from an external OpenID provider, what its claims say. */
 export async function me(em: EntityManager, settings: IdentitySettings, claims: Claims): Promise<Account | null> {
-  if (!identityPolicy.me(claims)) return null;
+  const signedIn = identityPolicy.me(claims);
+  if (!signedIn) return null;
   const row = await accountById(em, claims.sub);
   if (row) return row.active ? toAccount(row, settings.vault) : null;
   const role = accountRole(claims.role);
   return role ? { id: claims.sub, role, facilityId: claims.facilityId, totpEnabled: false } : null;
 }
 
-async function ownStaffAccount(em: EntityManager, claims: Claims): Promise<AccountRow> {
-  const row = await accountById(em, identityPolicy.totp(claims));
+async function ownStaffAccount(em: EntityManager, accountId: string): Promise<AccountRow> {
+  const row = await accountById(em, accountId);
   if (!row?.active || !row.password_hash)
     throw forbidden('Only staff accounts use an authenticator app', 'Hanya akun petugas yang memakai aplikasi autentikator');
   return row;
@@ -203,14 +205,16 @@ async function ownStaffAccount(em: EntityManager, claims: Claims): Promise<Accou
 
 /** Starts TOTP enrolment: the secret is kept aside until the first code from the app confirms it. */
 export async function enrolTotp(em: EntityManager, settings: IdentitySettings, claims: Claims): Promise<TotpEnrolment> {
-  const row = await ownStaffAccount(em, claims);
+  const accountId = identityPolicy.totp(claims);
+  const row = await ownStaffAccount(em, accountId);
   const secret = generateSecret();
-  await em.execute(`update "account" set "totp_pending_encrypted" = ? where "id" = ?`, [settings.vault.encrypt(secret), row.id]);
+  await setPendingTotp(em, { id: row.id, secretEncrypted: settings.vault.encrypt(secret) });
   return { secret, otpauthUri: generateURI({ issuer: 'VICTORI Semarang', label: row.username ?? row.id, secret }) };
 }
 
 export async function confirmTotp(em: EntityManager, settings: IdentitySettings, claims: Claims, code: string): Promise<Account> {
-  const row = await ownStaffAccount(em, claims);
+  const accountId = identityPolicy.totp(claims);
+  const row = await ownStaffAccount(em, accountId);
   if (!row.totp_pending_encrypted) {
     throw new AppError(
       ErrorCode.CONFLICT,
@@ -221,10 +225,6 @@ export async function confirmTotp(em: EntityManager, settings: IdentitySettings,
   const secret = settings.vault.decrypt(row.totp_pending_encrypted);
   const step = await checkTotp(secret, code);
   if (step === undefined) throw wrongTotp('code');
-  const [updated] = await em.execute<AccountRow[]>(
-    `update "account" set "totp_secret_encrypted" = "totp_pending_encrypted", "totp_pending_encrypted" = null, "totp_enabled" = true,
-       "totp_last_step" = ? where "id" = ? returning *`,
-    [step, row.id],
-  );
+  const updated = await confirmPendingTotp(em, { id: row.id, step });
   return toAccount(updated!, settings.vault);
 }

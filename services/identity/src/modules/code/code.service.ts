@@ -12,9 +12,13 @@ import {
   tooManyFromClient,
   wrongCode,
 } from '../../errors.js';
-import { AccountRole, type AuthSession, type SignInCodeRequest } from '../account/account.type.js';
-import type { AccountRow } from '../account/account.rows.js';
-import { issueSession } from '../session/session.service.js';
+import { identityPolicy } from '../../policy.js';
+import { citizenByPhone } from '../account/account.store.js';
+import type { AuthSession, SignInCodeRequest } from '../account/account.type.js';
+import { issueSession } from '../session/session.issue.js';
+import { codeOf, countWrongTry, deleteCode, devSmsTo, lockPhone, replaceCode, type DevSmsRow } from './code.store.js';
+
+export type { DevSmsRow } from './code.store.js';
 
 /** Indonesian mobile numbers (08xx, 628xx, +628xx; spaces, dots and dashes allowed) as +628...; else undefined. */
 export function normalisePhone(raw: string): string | undefined {
@@ -32,14 +36,6 @@ function phoneOrThrow(raw: string): string {
 const codeHash = (settings: IdentitySettings, phoneHash: string, code: string): string =>
   settings.vault.hash(`sign-in-code:${phoneHash}:${code}`);
 
-interface CodeRow {
-  code_hash: string;
-  expires_at: Date;
-  sent_at: Date;
-  wrong_tries: number;
-  locked_until: Date | null;
-}
-
 const secondsUntil = (at: Date | string, now: number): number => Math.max(1, Math.ceil((new Date(at).getTime() - now) / 1000));
 
 /** Sends a fresh 6-digit code; the previous one stops working. */
@@ -49,6 +45,7 @@ export async function requestSignInCode(
   rawPhone: string,
   clientIp: string,
 ): Promise<SignInCodeRequest> {
+  identityPolicy.signIn();
   const phone = phoneOrThrow(rawPhone);
   const { config } = settings;
   const wait = settings.limits.codesPerIp.take(clientIp);
@@ -59,18 +56,12 @@ export async function requestSignInCode(
   const expiresAt = new Date(now + config.codeTtlSeconds * 1000);
   const outcome = await em.transactional(async (tx): Promise<{ error: AppError } | { ok: true }> => {
     // One request at a time per phone: two taps on "send" must not both pass the resend throttle.
-    await tx.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`identity:code:${phoneHash}`]);
-    const [row] = await tx.execute<CodeRow[]>(`select * from "sign_in_code" where "phone_hash" = ?`, [phoneHash]);
+    await lockPhone(tx, phoneHash);
+    const row = await codeOf(tx, phoneHash);
     if (row?.locked_until && new Date(row.locked_until).getTime() > now) return { error: codeLocked(secondsUntil(row.locked_until, now)) };
     const resendAt = row ? new Date(row.sent_at).getTime() + config.resendAfterSeconds * 1000 : 0;
     if (resendAt > now) return { error: resendTooSoon(secondsUntil(new Date(resendAt), now)) };
-    await tx.execute(
-      `insert into "sign_in_code" ("phone_hash", "code_hash", "expires_at", "sent_at", "wrong_tries", "locked_until")
-       values (?, ?, ?, ?, 0, null)
-       on conflict ("phone_hash") do update set "code_hash" = excluded."code_hash", "expires_at" = excluded."expires_at",
-         "sent_at" = excluded."sent_at", "wrong_tries" = 0, "locked_until" = null`,
-      [phoneHash, codeHash(settings, phoneHash, code), expiresAt, new Date(now)],
-    );
+    await replaceCode(tx, { phoneHash, codeHash: codeHash(settings, phoneHash, code), expiresAt, sentAt: new Date(now) });
     const minutes = Math.round(config.codeTtlSeconds / 60);
     try {
       // Sent inside the transaction: when the gateway refuses, no code is recorded and the citizen may retry at once.
@@ -98,6 +89,7 @@ export async function signInWithCode(
   rawPhone: string,
   rawCode: string,
 ): Promise<AuthSession> {
+  identityPolicy.signIn();
   const phone = phoneOrThrow(rawPhone);
   const code = rawCode.trim();
   if (!/^\d{6}$/.test(code)) throw malformedCode();
@@ -105,7 +97,7 @@ export async function signInWithCode(
   const phoneHash = settings.vault.hash(phone);
   const outcome = await em.transactional(async (tx): Promise<{ error: AppError } | { session: AuthSession }> => {
     const now = Date.now();
-    const [row] = await tx.execute<CodeRow[]>(`select * from "sign_in_code" where "phone_hash" = ? for update`, [phoneHash]);
+    const row = await codeOf(tx, phoneHash, true);
     if (!row) return { error: codeExpired() };
     if (row.locked_until && new Date(row.locked_until).getTime() > now) return { error: codeLocked(secondsUntil(row.locked_until, now)) };
     if (row.wrong_tries >= config.codeMaxTries || new Date(row.expires_at).getTime() <= now) return { error: codeExpired() };
@@ -115,24 +107,15 @@ export async function signInWithCode(
       const tries = row.wrong_tries + 1;
       if (tries >= config.codeMaxTries) {
         const lockedUntil = new Date(now + config.lockSeconds * 1000);
-        await tx.execute(`update "sign_in_code" set "wrong_tries" = ?, "locked_until" = ? where "phone_hash" = ?`, [
-          tries,
-          lockedUntil,
-          phoneHash,
-        ]);
+        await countWrongTry(tx, { phoneHash, tries, lockedUntil });
         return { error: codeLocked(Math.max(1, config.lockSeconds)) };
       }
-      await tx.execute(`update "sign_in_code" set "wrong_tries" = ? where "phone_hash" = ?`, [tries, phoneHash]);
+      await countWrongTry(tx, { phoneHash, tries, lockedUntil: null });
       return { error: wrongCode(config.codeMaxTries - tries) };
     }
     // A code signs in once.
-    await tx.execute(`delete from "sign_in_code" where "phone_hash" = ?`, [phoneHash]);
-    await tx.execute(
-      `insert into "account" ("id", "role", "phone_hash", "phone_encrypted") values (?, ?, ?, ?)
-       on conflict ("phone_hash") where "phone_hash" is not null do nothing`,
-      [randomUUID(), AccountRole.CITIZEN, phoneHash, settings.vault.encrypt(phone)],
-    );
-    const [account] = await tx.execute<AccountRow[]>(`select * from "account" where "phone_hash" = ?`, [phoneHash]);
+    await deleteCode(tx, phoneHash);
+    const account = await citizenByPhone(tx, { newId: randomUUID(), phoneHash, phoneEncrypted: settings.vault.encrypt(phone) });
     if (!account?.active) return { error: codeExpired() };
     return { session: await issueSession(tx, settings, account) };
   });
@@ -141,16 +124,8 @@ export async function signInWithCode(
   return outcome.session;
 }
 
-export interface DevSmsRow {
-  to_phone: string;
-  text: string;
-  sent_at: Date;
-}
-
 export async function devSmsOutbox(em: EntityManager, settings: IdentitySettings, rawPhone: string): Promise<DevSmsRow[]> {
+  identityPolicy.devSmsOutbox(settings.config.mode === 'production', settings.sms.kind === 'outbox');
   const phone = phoneOrThrow(rawPhone);
-  return em.execute<DevSmsRow[]>(
-    `select "to_phone", "text", "sent_at" from "dev_sms" where "phone_hash" = ? order by "sent_at" desc, "id" desc limit 20`,
-    [settings.vault.hash(phone)],
-  );
+  return devSmsTo(em, settings.vault.hash(phone));
 }

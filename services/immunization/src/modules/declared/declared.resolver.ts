@@ -4,6 +4,7 @@ import { lookUpNational } from './national.service.js';
 import { immunizationPolicy, visiblePerson } from '../../policy.js';
 import { confirmDeclared, declaredOf, declarePastDose, findDeclared, rejectDeclared, toDeclaredDose } from './declared.service.js';
 import { ConfirmDeclaredDoseInput, DeclaredDose, DeclarePastDoseInput } from './declared.type.js';
+import { CardIssuer } from '../certificate/certificate.issuer.js';
 
 @Resolver(() => DeclaredDose)
 export class DeclaredDoseResolver {
@@ -37,7 +38,8 @@ export class DeclaredDoseResolver {
   ): Promise<DeclaredDose> {
     const row = await findDeclared(ctx.em, input.declaredDoseId);
     const facilityId = await immunizationPolicy.decideDeclared(ctx, row?.person_id, 'confirm');
-    const confirmed = await confirmDeclared(ctx.em, ctx.request.claims, row!, input, facilityId!);
+    const cards = await CardIssuer.create(ctx.em, ctx.vault, ctx.settings.certificates);
+    const confirmed = await confirmDeclared(ctx.em, ctx.request.claims, row!, input, facilityId!, cards);
     ctx.events.relay.nudge();
     return toDeclaredDose(confirmed);
   }

@@ -20,6 +20,7 @@ import { PersonEntity } from '../person/person.entity.js';
 import { isIsoDate, jakartaDate } from '../schedule/schedule.dates.js';
 import type { ConfirmDeclaredDoseInput, DeclarePastDoseInput } from './declared.type.js';
 import { DeclaredDose } from './declared.type.js';
+import type { DoseCards } from '../certificate/certificate.issuer.js';
 
 export interface DeclaredRow {
   id: string;
@@ -146,13 +147,14 @@ export async function confirmDeclared(
   row: DeclaredRow,
   input: ConfirmDeclaredDoseInput,
   facilityId: string,
+  cards?: DoseCards,
 ): Promise<DeclaredRow> {
   return em.transactional(async (tx) => {
     const person = await tx.findOneOrFail(PersonEntity, { id: row.person_id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     const [current] = await tx.execute<DeclaredRow[]>(`select ${COLUMNS} from declared_dose where id = ? for update`, [row.id]);
     if (!current) throw notFound('Laporan dosis', 'declaredDoseId');
     if (current.status !== 'PENDING') throw decided(current.status);
-    const record = await new DoseService(tx, claims).recordDeclared(
+    const record = await new DoseService(tx, claims, cards).recordDeclared(
       tx,
       person,
       {

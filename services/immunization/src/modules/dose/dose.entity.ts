@@ -7,7 +7,7 @@ export type DoseStatusValue = 'ACTIVE' | 'SUPERSEDED' | 'VOIDED';
  * old one SUPERSEDED (or VOIDED), linking both ways.
  */
 @Entity({ tableName: 'dose_record' })
-// Partial: only entries captured on a device carry one (Migration20261202020000_client_record_id).
+// Partial: only entries captured on a device carry one (Migration20261202030000_client_record_id).
 @Unique({
   name: 'dose_record_facility_client_record',
   expression:

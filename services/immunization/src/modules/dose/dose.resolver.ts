@@ -5,6 +5,7 @@ import { toPerson } from '../person/person.mapper.js';
 import { Person } from '../person/person.type.js';
 import { toAdverseEvent, toDelivery, toDoseRecord } from './dose.mapper.js';
 import { CorrectDoseInput, RecordAdverseEventInput, RecordDoseInput } from './dose.inputs.js';
+import { CardIssuer } from '../certificate/certificate.issuer.js';
 import { DoseService } from './dose.service.js';
 import { AdverseEvent, DoseRecord, NationalDelivery, SlipDoseRecord } from './dose.type.js';
 import { doseRecordsBySlip } from './slip-lookup.js';
@@ -19,6 +20,9 @@ export class DoseCorrection {
 }
 
 const service = (ctx: ImmunizationContext) => new DoseService(ctx.em, ctx.request.claims);
+/** With certificates: recording and correcting issue and revoke cards in the dose's transaction. */
+const withCards = async (ctx: ImmunizationContext) =>
+  new DoseService(ctx.em, ctx.request.claims, await CardIssuer.create(ctx.em, ctx.vault, ctx.settings.certificates));
 
 @Resolver(() => DoseRecord)
 export class DoseResolver {
@@ -56,7 +60,8 @@ export class DoseResolver {
 
   @Mutation(() => DoseRecord, { description: "Records an administered dose at the health worker's own facility" })
   async recordDose(@Ctx() ctx: ImmunizationContext, @Arg('input', () => RecordDoseInput) input: RecordDoseInput): Promise<DoseRecord> {
-    const record = await service(ctx).recordDose(input, (dose) =>
+    const doses = await withCards(ctx);
+    const record = await doses.recordDose(input, (dose) =>
       immunizationPolicy.recordDose(ctx, { ...dose, personId: input.personId, appointmentId: input.appointmentId, reason: input.reason }),
     );
     ctx.events.relay.nudge();
@@ -68,7 +73,7 @@ export class DoseResolver {
     @Ctx() ctx: ImmunizationContext,
     @Arg('input', () => CorrectDoseInput) input: CorrectDoseInput,
   ): Promise<DoseCorrection> {
-    const result = await service(ctx).correctDose(input);
+    const result = await (await withCards(ctx)).correctDose(input);
     ctx.events.relay.nudge();
     return Object.assign(new DoseCorrection(), {
       superseded: toDoseRecord(result.superseded),

@@ -8,6 +8,7 @@ import { isUuid } from '../../loaders/loaders.js';
 import { immunizationPolicy, type DoseAuthority } from '../../policy.js';
 import { PersonEntity } from '../person/person.entity.js';
 import { isIsoDate, jakartaDate } from '../schedule/schedule.dates.js';
+import type { DoseCards } from '../certificate/certificate.issuer.js';
 import { AdverseEventEntity } from './adverse-event.entity.js';
 import { DoseRecordEntity } from './dose.entity.js';
 import type { CorrectDoseInput, RecordAdverseEventInput, RecordDoseInput } from './dose.inputs.js';
@@ -146,6 +147,8 @@ export class DoseService {
   constructor(
     private readonly em: EntityManager,
     private readonly claims: Claims,
+    /** Certificates issued and revoked in the dose's transaction (modules/certificate); absent for bulk imports. */
+    private readonly cards?: DoseCards,
   ) {}
 
   /** Writes a record, its event and its national delivery in one transaction. */
@@ -236,6 +239,7 @@ export class DoseService {
         const record = await this.insertRecord(tx, person, dose, facilityId, { offScheduleReason, clientRecordId, vaccinatorName });
         await publish(tx, 'immunization', DoseRecorded, person.id, dosePayload(record, person));
         await enqueueDeliveries(tx, [{ dedupeKey: record.dedupeKey, personId: person.id, doseRecordId: record.id }]);
+        await this.cards?.recorded(tx, person, record);
         return record;
       });
     } catch (error) {
@@ -265,6 +269,7 @@ export class DoseService {
     const record = await this.insertRecord(tx, person, dose, facilityId, { source: 'DECLARED' });
     await publish(tx, 'immunization', DoseRecorded, person.id, dosePayload(record, person));
     await enqueueDeliveries(tx, [{ dedupeKey: record.dedupeKey, personId: person.id, doseRecordId: record.id }]);
+    await this.cards?.recorded(tx, person, record);
     return record;
   }
 
@@ -318,6 +323,7 @@ export class DoseService {
             : [{ dedupeKey: old.dedupeKey, personId: person.id, doseRecordId: null }];
         if (replacement) deliveries.push({ dedupeKey: replacement.dedupeKey, personId: person.id, doseRecordId: replacement.id });
         await enqueueDeliveries(tx, deliveries);
+        await this.cards?.corrected(tx, person, old, replacement);
         return { superseded: old, replacement };
       });
     } catch (error) {

@@ -1,3 +1,4 @@
+import type { Caller } from '../../context.js';
 import { randomUUID } from 'node:crypto';
 import { DoseCorrected, DoseRecorded, type DoseRecordPayload } from '@victori/shared';
 import { administrationsConsumer } from '../../events/consumers.js';
@@ -11,15 +12,16 @@ import {
   reconcile,
   type InventoryDb,
 } from '../../testing/inventory-db.js';
-import { localDate } from '../ledger/ledger.service.js';
+import { localDate } from '../ledger/ledger.store.js';
 import { runStockMaintenance } from '../stock/stock.maintenance.js';
 import { openVial, receiveStock, recallLot, transferStock } from '../stock/stock.service.js';
-import { applyCorrection, listReconciliations, recordAdministration } from './administration.service.js';
+import { applyCorrection, recordAdministration } from './administration.service.js';
+import { listReconciliations } from './administration.store.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const inDays = (n: number) => localDate(new Date(Date.now() + n * DAY), 'Asia/Jakarta');
-const admin = 'admin:admin-1';
+const admin: Caller = { claims: { role: 'admin', sub: 'admin-1' }, actor: 'admin:admin-1' };
 
 let db: InventoryDb;
 beforeAll(async () => {
@@ -44,7 +46,7 @@ const administer = (dose: DoseRecordPayload) => db.em().transactional((tx) => re
 
 /** Delivers an event through the consumer's handler the way the consumer framework calls it (inside a transaction). */
 async function deliver<T>(contract: { type: string; version: number }, payload: T) {
-  const binding = administrationsConsumer.handlers.find((h) => h.contract.type === contract.type)!;
+  const binding = administrationsConsumer(db.config).handlers.find((h) => h.contract.type === contract.type)!;
   await db.em().transactional((tx) =>
     binding.handle(tx, {
       id: randomUUID(),
@@ -193,7 +195,12 @@ describe('opened multi-dose vials', () => {
     // AstraZeneca: 10 doses per vial, 6 hours once opened.
     const lot = await stockAt(MIROTO, 'ASTRAZENECA', 'VIAL-1', 30);
     const openedAt = new Date(Date.now() - 2 * HOUR);
-    const vial = await openVial(db.em(), { facilityId: MIROTO, lotId: lot.id }, 'health-worker:hw-1', openedAt);
+    const vial = await openVial(
+      db.em(),
+      { facilityId: MIROTO, lotId: lot.id },
+      { claims: { role: 'health-worker', sub: 'hw-1', facilityId: MIROTO }, actor: 'health-worker:hw-1' },
+      openedAt,
+    );
     expect(vial).toMatchObject({ dosesInVial: 10, dosesUsed: 0, expiresAt: new Date(openedAt.getTime() + 6 * HOUR).toISOString() });
     for (let i = 0; i < 3; i++) {
       await administer(

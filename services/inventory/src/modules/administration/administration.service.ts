@@ -1,8 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { DoseCorrectedPayload, DoseRecordPayload } from '@victori/shared';
+import { badInput, notFound, type DoseCorrectedPayload, type DoseRecordPayload } from '@victori/shared';
 import type { InventoryConfig } from '../../config.js';
-import { applyChange, findLot, findLotByNumber, InsufficientStock, lockStock, publishUsable } from '../ledger/ledger.service.js';
-import { findProduct, insertOpenedVial } from '../stock/stock.service.js';
+import type { Caller } from '../../context.js';
+import { inventoryPolicy } from '../../policy.js';
+import { applyChange, findLot, findLotByNumber, InsufficientStock, lockStock, publishUsable } from '../ledger/ledger.store.js';
+import { clampLimit, UUID_RE } from '../stock/stock.rules.js';
+import { findProduct, insertOpenedVial } from '../stock/stock.store.js';
+import * as store from './administration.store.js';
+
+export type { ReconciliationRow } from './administration.store.js';
 
 /** Why a recorded dose could not be taken from stock (it waits for an admin to reconcile it). */
 export type FlagReason = 'UNKNOWN_LOT' | 'NOT_HELD' | 'INSUFFICIENT_BALANCE' | 'LOT_RECALLED' | 'CORRECTION_SAME_RECORD';
@@ -26,24 +32,17 @@ export async function recordAdministration(
   dose: DoseRecordPayload,
   now = new Date(),
 ): Promise<AdministrationOutcome> {
-  const claimed = await tx.execute(
-    `insert into dose_administration (dose_record_id, facility_id, product_code, lot_number, administered_at, status)
-     values (?, ?, ?, ?, ?, 'FLAGGED') on conflict (dose_record_id) do nothing returning dose_record_id`,
-    [dose.doseRecordId, dose.facilityId, dose.productCode, dose.lotNumber, dose.administeredAt],
-  );
-  if (claimed.length === 0) return { status: 'ALREADY_APPLIED' };
+  inventoryPolicy.fromEvent();
+  const claimed = await store.claimDose(tx, dose);
+  if (!claimed) return { status: 'ALREADY_APPLIED' };
   if (dose.historyLots === 'IGNORE') {
-    await tx.execute(`update dose_administration set status = 'IGNORED' where dose_record_id = ?`, [dose.doseRecordId]);
+    await store.setStatus(tx, { doseRecordId: dose.doseRecordId, status: 'IGNORED' });
     return { status: 'IGNORED' };
   }
   // A dose imported from history joins its lot's one reconciliation item instead of being an item of its own.
   const grouped = dose.historyLots === 'GROUP';
   const flag = async (reason: FlagReason): Promise<AdministrationOutcome> => {
-    await tx.execute(`update dose_administration set status = ?, flag_reason = ? where dose_record_id = ?`, [
-      grouped ? 'GROUPED' : 'FLAGGED',
-      reason,
-      dose.doseRecordId,
-    ]);
+    await store.setStatus(tx, { doseRecordId: dose.doseRecordId, status: grouped ? 'GROUPED' : 'FLAGGED', flagReason: reason });
     return grouped ? { status: 'FLAGGED', reason, grouped } : { status: 'FLAGGED', reason };
   };
   const lot = await findLotByNumber(tx, dose.productCode, dose.lotNumber.trim());
@@ -66,10 +65,10 @@ export async function recordAdministration(
     entryId = entry.id;
   } catch (error) {
     if (!(error instanceof InsufficientStock)) throw error;
-    const held = await tx.execute(`select 1 from stock_holding where facility_id = ? and lot_id = ?`, [dose.facilityId, lot.id]);
-    return flag(held.length ? 'INSUFFICIENT_BALANCE' : 'NOT_HELD');
+    const held = await store.holds(tx, { facilityId: dose.facilityId, lotId: lot.id });
+    return flag(held ? 'INSUFFICIENT_BALANCE' : 'NOT_HELD');
   }
-  await tx.execute(`update dose_administration set status = 'TAKEN', entry_id = ? where dose_record_id = ?`, [entryId, dose.doseRecordId]);
+  await store.setStatus(tx, { doseRecordId: dose.doseRecordId, status: 'TAKEN', entryId });
   await useFromOpenVial(tx, dose.facilityId, lot.id, lot.productCode, new Date(dose.administeredAt));
   await publishUsable(tx, [pair], now, config.timeZone);
   return { status: 'TAKEN', entryId };
@@ -79,15 +78,17 @@ export async function recordAdministration(
 async function useFromOpenVial(tx: EntityManager, facilityId: string, lotId: string, productCode: string, at: Date): Promise<void> {
   const product = (await findProduct(tx, productCode))!;
   if (product.dosesPerVial <= 1 || product.openVialHours === null) return;
-  const used = await tx.execute(
-    `update opened_vial set doses_used = doses_used + 1, closed_at = case when doses_used + 1 = doses_in_vial then ?::timestamptz end
-      where id = (select id from opened_vial where facility_id = ? and lot_id = ? and closed_at is null and doses_used < doses_in_vial
-                   and opened_at <= ? and expires_at > ? order by opened_at limit 1)
-      returning id`,
-    [at, facilityId, lotId, at, at],
-  );
-  if (used.length === 0)
-    await insertOpenedVial(tx, facilityId, lotId, product.dosesPerVial, product.openVialHours, at, ADMINISTRATION_ACTOR, 1);
+  if (!(await store.useOpenVial(tx, { facilityId, lotId, at }))) {
+    await insertOpenedVial(tx, {
+      facilityId,
+      lotId,
+      dosesInVial: product.dosesPerVial,
+      openVialHours: product.openVialHours,
+      openedAt: at,
+      openedBy: ADMINISTRATION_ACTOR,
+      dosesUsed: 1,
+    });
+  }
 }
 
 /**
@@ -100,6 +101,7 @@ export async function applyCorrection(
   correction: DoseCorrectedPayload,
   now = new Date(),
 ): Promise<void> {
+  inventoryPolicy.fromEvent();
   const oldId = correction.supersededDoseRecordId;
   const replacement = correction.record;
   const old = correction.superseded;
@@ -112,24 +114,25 @@ export async function applyCorrection(
   ) {
     return; // nothing about stock changed
   }
-  const [row] = await tx.execute<{ status: string; entry_id: string | null; facility_id: string }[]>(
-    `select status, entry_id, facility_id from dose_administration where dose_record_id = ? for update`,
-    [oldId],
-  );
+  const row = await store.lockAdministration(tx, oldId);
+  const resolution = `superseded: ${correction.reason}`;
   if (!row) {
     // Never seen (the original is still on its way): remember it as reversed so it is never taken.
-    await tx.execute(
-      `insert into dose_administration (dose_record_id, facility_id, product_code, lot_number, administered_at, status, resolution)
-       values (?, ?, ?, ?, ?, 'REVERSED', ?) on conflict (dose_record_id) do nothing`,
-      [oldId, old.facilityId, old.productCode, old.lotNumber, old.administeredAt, `superseded: ${correction.reason}`],
-    );
-  } else if (row.status === 'TAKEN' && row.entry_id) {
-    const [entry] = await tx.execute<{ lot_id: string }[]>(`select lot_id from stock_ledger_entry where id = ?`, [row.entry_id]);
-    const lot = (await findLot(tx, entry!.lot_id))!;
-    const pair = { facilityId: row.facility_id, productCode: lot.productCode };
+    await store.insertReversed(tx, {
+      doseRecordId: oldId,
+      facilityId: old.facilityId,
+      productCode: old.productCode,
+      lotNumber: old.lotNumber,
+      administeredAt: old.administeredAt,
+      resolution,
+    });
+  } else if (row.status === 'TAKEN' && row.entryId) {
+    const lotId = await store.entryLot(tx, row.entryId);
+    const lot = (await findLot(tx, lotId!))!;
+    const pair = { facilityId: row.facilityId, productCode: lot.productCode };
     await lockStock(tx, [pair]);
     await applyChange(tx, {
-      facilityId: row.facility_id,
+      facilityId: row.facilityId,
       lot,
       quantity: 1,
       reason: 'ADMINISTERED',
@@ -138,122 +141,51 @@ export async function applyCorrection(
       sourceKey: `dose-reversal:${oldId}`,
       note: `dose record superseded: ${correction.reason}`.slice(0, 1000),
     });
-    await tx.execute(`update dose_administration set status = 'REVERSED', resolution = ? where dose_record_id = ?`, [
-      `superseded: ${correction.reason}`,
-      oldId,
-    ]);
+    await store.markReversed(tx, { doseRecordId: oldId, resolution });
     await publishUsable(tx, [pair], now, config.timeZone);
   } else if (row.status === 'FLAGGED' || row.status === 'GROUPED' || row.status === 'IGNORED') {
-    await tx.execute(
-      `update dose_administration set status = 'REVERSED', resolved_at = coalesce(resolved_at, ?), resolved_by = coalesce(resolved_by, 'immunization:dose.corrected'),
-         resolution = coalesce(resolution, ?) where dose_record_id = ?`,
-      [now, `superseded: ${correction.reason}`, oldId],
-    );
+    await store.markReversedResolved(tx, { doseRecordId: oldId, at: now, resolution });
   }
   if (!replacement) return;
   if (replacement.doseRecordId === oldId) {
     // The same record now names other stock: its one ledger key is used, so a person reconciles it.
-    await tx.execute(
-      `update dose_administration set status = 'FLAGGED', flag_reason = 'CORRECTION_SAME_RECORD', resolved_at = null where dose_record_id = ?`,
-      [oldId],
-    );
+    await store.flagSameRecordCorrection(tx, oldId);
     return;
   }
   await recordAdministration(tx, config, replacement, now);
 }
 
-export interface ReconciliationRow {
-  doseRecordId: string;
-  facilityId: string;
-  productCode: string;
-  lotNumber: string;
-  administeredAt: string;
-  status: string;
-  reason: string | null;
-  createdAt: string;
-  resolvedAt: string | null;
-  resolvedBy: string | null;
-  resolution: string | null;
-  /** 1, or the doses of a grouped historical lot. */
-  doses: number;
-}
-
-export async function listReconciliations(
+/**
+ * Recorded doses the stock could not cover: the facility the caller may list (the policy decides the
+ * scope; an admin without a facility sees the city).
+ */
+export async function doseReconciliations(
   em: EntityManager,
-  filter: { facilityId?: string; doseRecordId?: string; includeResolved: boolean; limit: number },
-): Promise<ReconciliationRow[]> {
-  // Single doses: every flagged (or, when asked, reversed and resolved) row.
-  const single = [`flag_reason is not null`, `status <> 'GROUPED'`];
-  // Grouped historical doses: one item per facility, product, lot, reason (and open or resolved).
-  const grouped = [`status = 'GROUPED'`];
-  const singleParams: unknown[] = [];
-  const groupParams: unknown[] = [];
-  if (!filter.includeResolved) {
-    single.push(`resolved_at is null and status = 'FLAGGED'`);
-    grouped.push(`resolved_at is null`);
-  }
-  if (filter.facilityId) {
-    single.push(`facility_id = ?`);
-    singleParams.push(filter.facilityId);
-    grouped.push(`facility_id = ?`);
-    groupParams.push(filter.facilityId);
-  }
-  if (filter.doseRecordId) {
-    single.push(`dose_record_id = ?`);
-    singleParams.push(filter.doseRecordId);
-    grouped.push(
-      `(facility_id, product_code, lot_number, flag_reason) = (select facility_id, product_code, lot_number, flag_reason from dose_administration where dose_record_id = ?)`,
-    );
-    groupParams.push(filter.doseRecordId);
-  }
-  const rows = await em.execute<Record<string, unknown>[]>(
-    `select * from (
-       select dose_record_id, facility_id, product_code, lot_number, administered_at, status, flag_reason, created_at,
-              resolved_at, resolved_by, resolution, 1 as doses
-         from dose_administration where ${single.join(' and ')}
-       union all
-       select (array_agg(dose_record_id order by created_at, dose_record_id))[1], facility_id, product_code, lot_number,
-              min(administered_at), 'GROUPED', flag_reason, min(created_at), max(resolved_at), max(resolved_by), max(resolution), count(*)
-         from dose_administration where ${grouped.join(' and ')}
-        group by facility_id, product_code, lot_number, flag_reason, resolved_at is null
-     ) items order by created_at, dose_record_id limit ?`,
-    [...singleParams, ...groupParams, filter.limit],
-  );
-  const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
-  return rows.map((r) => ({
-    doseRecordId: String(r.dose_record_id),
-    facilityId: String(r.facility_id),
-    productCode: String(r.product_code),
-    lotNumber: String(r.lot_number),
-    administeredAt: iso(r.administered_at)!,
-    status: String(r.status),
-    reason: (r.flag_reason as string | null) ?? null,
-    createdAt: iso(r.created_at)!,
-    resolvedAt: iso(r.resolved_at),
-    resolvedBy: (r.resolved_by as string | null) ?? null,
-    resolution: (r.resolution as string | null) ?? null,
-    doses: Number(r.doses),
-  }));
+  caller: Caller,
+  filter: { facilityId?: string; includeResolved: boolean; limit: number },
+): Promise<store.ReconciliationRow[]> {
+  const facility = inventoryPolicy.listScope(caller.claims, filter.facilityId);
+  if (facility && !UUID_RE.test(facility)) return [];
+  return store.listReconciliations(em, { facilityId: facility, includeResolved: filter.includeResolved, limit: clampLimit(filter.limit) });
 }
 
 /** Marks a flagged dose as reconciled (e.g. after a physical count or a corrected record); stock moves only through the ledger. */
-export async function resolveReconciliation(
+export async function resolveDoseReconciliation(
   em: EntityManager,
-  doseRecordId: string,
-  resolution: string,
-  actor: string,
-): Promise<ReconciliationRow | undefined> {
-  // A grouped dose resolves its whole group: the item the list showed.
-  const rows = await em.execute(
-    `update dose_administration set resolved_at = now(), resolved_by = ?, resolution = ?
-      where resolved_at is null and (
-        (dose_record_id = ? and status = 'FLAGGED')
-        or (status = 'GROUPED' and (facility_id, product_code, lot_number, flag_reason) =
-             (select facility_id, product_code, lot_number, flag_reason from dose_administration where dose_record_id = ? and status = 'GROUPED')))
-      returning dose_record_id`,
-    [actor, resolution, doseRecordId, doseRecordId],
-  );
-  if (rows.length === 0) return undefined;
-  const [row] = await listReconciliations(em, { doseRecordId, includeResolved: true, limit: 1 });
-  return row;
+  caller: Caller,
+  input: { doseRecordId: string; resolution: string },
+): Promise<store.ReconciliationRow> {
+  inventoryPolicy.reconciliation(caller.claims, 'before');
+  const { doseRecordId } = input;
+  const resolution = input.resolution.trim();
+  if (!resolution || resolution.length > 1000)
+    throw badInput('resolution', { id: 'Keterangan penyelesaian wajib diisi', en: 'A resolution is required' });
+  const [row] = UUID_RE.test(doseRecordId) ? await store.listReconciliations(em, { doseRecordId, includeResolved: true, limit: 1 }) : [];
+  inventoryPolicy.reconciliation(caller.claims, row?.facilityId);
+  if (!row) throw notFound('Dosis', 'doseRecordId');
+  if (!(await store.markResolved(em, { doseRecordId, resolution, actor: caller.actor }))) {
+    throw notFound('Dosis yang belum direkonsiliasi', 'doseRecordId');
+  }
+  const [resolved] = await store.listReconciliations(em, { doseRecordId, includeResolved: true, limit: 1 });
+  return resolved!;
 }

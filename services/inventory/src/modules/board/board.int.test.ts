@@ -1,12 +1,13 @@
+import type { Caller } from '../../context.js';
 import { CITY_STORE, inventoryDb, reconcile, type InventoryDb } from '../../testing/inventory-db.js';
 import { seedDemoStock } from '../../seeders/stock.seeder.js';
-import { applyChange, findLotByNumber, localDate } from '../ledger/ledger.service.js';
+import { applyChange, findLotByNumber, localDate } from '../ledger/ledger.store.js';
 import { expiringLots } from '../lot/lot.service.js';
 import { receiveStock, transferStock } from '../stock/stock.service.js';
 import { stockBoard } from './board.service.js';
 
 const DAY = 86_400_000;
-const admin = 'admin:admin-1';
+const admin: Caller = { claims: { role: 'admin', sub: 'admin-1' }, actor: 'admin:admin-1' };
 const MANGKANG = '6f1c2a10-0000-4000-8000-000000000017';
 const MIJEN = '6f1c2a10-0000-4000-8000-000000000015';
 

@@ -3,7 +3,6 @@ import type { InventoryContext } from '../../context.js';
 import { facilityRef } from '../../external/facility.stub.js';
 import { productOf } from '../product/product.field.js';
 import { VaccineProduct } from '../product/product.type.js';
-import { UUID_RE } from '../stock/stock.service.js';
 import { stockBoard } from './board.service.js';
 import { FacilityStockLine, KecamatanStock, StockBoard, StockTotal } from './board.type.js';
 
@@ -19,13 +18,7 @@ export class BoardResolver {
     @Arg('kecamatanCode', () => String, { nullable: true }) kecamatanCode?: string,
     @Arg('facilityId', () => ID, { nullable: true }) facilityId?: string,
   ): Promise<StockBoard> {
-    const validFacility = facilityId === undefined || facilityId === null || UUID_RE.test(facilityId);
-    const data = await stockBoard(ctx.em, ctx.config, {
-      productCode,
-      programme,
-      kecamatanCode,
-      facilityId: validFacility ? facilityId : '00000000-0000-0000-0000-000000000000',
-    });
+    const data = await stockBoard(ctx.em, ctx.config, { productCode, programme, kecamatanCode, facilityId });
     return Object.assign(new StockBoard(), {
       asOf: data.asOf,
       today: data.today,

@@ -1,24 +1,10 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import { badInput } from '@victori/shared';
-import { inventoryPolicy } from '../../policy.js';
-import type { InventoryContext } from '../../context.js';
-import { clampLimit } from '../lot/lot.resolver.js';
+import { callerOf, type InventoryContext } from '../../context.js';
 import { toLedgerEntry } from '../lot/lot.mapper.js';
 import { productOf } from '../product/product.field.js';
 import { VaccineProduct } from '../product/product.type.js';
-import { UUID_RE } from '../stock/stock.service.js';
-import { listLedger } from './ledger.query.js';
+import { stockLedger } from './ledger.service.js';
 import { LedgerEntry, StockReasonEnum } from './ledger.type.js';
-
-function parseInstant(field: string, value: string | undefined): Date | undefined {
-  if (value === undefined || value === null) return undefined;
-  const d = new Date(value);
-  // Years past 9999 parse in JavaScript ("+275760-09-13") but PostgreSQL refuses their ISO form with a driver error.
-  if (Number.isNaN(d.getTime()) || d.getUTCFullYear() < 1 || d.getUTCFullYear() > 9999)
-    throw badInput(field, { id: 'Waktu tidak valid (ISO 8601)', en: 'Invalid time (ISO 8601)' });
-  return d;
-}
-
 @Resolver(() => LedgerEntry)
 export class LedgerResolver {
   @Query(() => [LedgerEntry], {
@@ -36,20 +22,7 @@ export class LedgerResolver {
     @Arg('before', () => ID, { nullable: true, description: 'Entries older than this entry id (paging)' }) before?: string,
     @Arg('limit', () => Int, { defaultValue: 100 }) limit = 100,
   ): Promise<LedgerEntry[]> {
-    const facility = inventoryPolicy.listScope(ctx.request.claims, facilityId);
-    if ((facility && !UUID_RE.test(facility)) || (lotId && !UUID_RE.test(lotId))) return [];
-    if (before !== undefined && before !== null && !/^\d{1,18}$/.test(before))
-      throw badInput('before', { id: 'before tidak valid', en: 'Invalid before' });
-    const rows = await listLedger(ctx.em, {
-      facilityId: facility,
-      lotId,
-      productCode,
-      reason,
-      from: parseInstant('from', from),
-      to: parseInstant('to', to),
-      beforeId: before,
-      limit: clampLimit(limit),
-    });
+    const rows = await stockLedger(ctx.em, callerOf(ctx), { facilityId, lotId, productCode, reason, from, to, before, limit });
     return rows.map(toLedgerEntry);
   }
 

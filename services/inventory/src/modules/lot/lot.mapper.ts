@@ -1,7 +1,7 @@
 import { facilityRef } from '../../external/facility.stub.js';
-import type { LedgerEntryRow } from '../ledger/ledger.service.js';
+import type { LedgerEntryRow } from '../ledger/ledger.store.js';
 import { LedgerEntry, type StockReasonEnum } from '../ledger/ledger.type.js';
-import type { LotRow } from '../ledger/ledger.service.js';
+import type { LotRow } from '../ledger/ledger.store.js';
 import { Lot } from './lot.type.js';
 
 export function toLot(r: LotRow): Lot {

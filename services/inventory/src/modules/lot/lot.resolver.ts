@@ -1,13 +1,10 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import { badInput } from '@victori/shared';
-import { inventoryPolicy } from '../../policy.js';
-import type { InventoryContext } from '../../context.js';
+import { callerOf, type InventoryContext } from '../../context.js';
 import { facilityRef } from '../../external/facility.stub.js';
 import { productOf } from '../product/product.field.js';
 import { VaccineProduct } from '../product/product.type.js';
-import { checkDoses, requireKnownFacility, UUID_RE } from '../stock/stock.service.js';
 import { toLot } from './lot.mapper.js';
-import { expiringLots, fefoSuggestion, listLots } from './lot.service.js';
+import { expiringLots, fefoSuggestion, lots } from './lot.service.js';
 import { ExpiringStock, FefoPick, FefoSuggestion, Lot, LotHolding } from './lot.type.js';
 
 @Resolver(() => Lot)
@@ -21,8 +18,7 @@ export class LotResolver {
     @Arg('includeRecalled', () => Boolean, { defaultValue: true }) includeRecalled = true,
     @Arg('limit', () => Int, { defaultValue: 200 }) limit = 200,
   ): Promise<Lot[]> {
-    if (facilityId !== undefined && facilityId !== null && !UUID_RE.test(facilityId)) return [];
-    const rows = await listLots(ctx.em, { productCode, facilityId, includeEmpty, includeRecalled, limit: clampLimit(limit) });
+    const rows = await lots(ctx.em, { productCode, facilityId, includeEmpty, includeRecalled, limit });
     return rows.map(toLot);
   }
 
@@ -36,10 +32,6 @@ export class LotResolver {
     @Arg('productCode', () => String, { nullable: true }) productCode?: string,
     @Arg('kecamatanCode', () => String, { nullable: true }) kecamatanCode?: string,
   ): Promise<ExpiringStock[]> {
-    if (!Number.isInteger(withinDays) || withinDays < 0 || withinDays > 3650) {
-      throw badInput('withinDays', { id: 'withinDays 0 sampai 3650', en: 'withinDays must be 0 to 3650' });
-    }
-    if (facilityId !== undefined && facilityId !== null && !UUID_RE.test(facilityId)) return [];
     const rows = await expiringLots(ctx.em, ctx.config, { withinDays, facilityId, productCode, kecamatanCode });
     return rows.map((r) =>
       Object.assign(new ExpiringStock(), {
@@ -62,10 +54,7 @@ export class LotResolver {
     @Arg('productCode', () => String) productCode: string,
     @Arg('doses', () => Int) doses: number,
   ): Promise<FefoSuggestion> {
-    inventoryPolicy.facility(ctx.request.claims, facilityId);
-    checkDoses(doses);
-    await requireKnownFacility(ctx.em, facilityId, 'facilityId');
-    const result = await fefoSuggestion(ctx.em, ctx.config, { facilityId, productCode, doses });
+    const result = await fefoSuggestion(ctx.em, ctx.config, { facilityId, productCode, doses }, callerOf(ctx));
     return Object.assign(new FefoSuggestion(), {
       facilityId,
       productCode,
@@ -94,9 +83,4 @@ export class LotResolver {
     const rows = await ctx.loaders.lotHoldings.load(lot.id);
     return rows.reduce((sum, h) => sum + h.balance, 0);
   }
-}
-
-export function clampLimit(limit: number, max = 1000): number {
-  if (!Number.isInteger(limit) || limit < 1) throw badInput('limit', { id: 'limit minimal 1', en: 'limit must be at least 1' });
-  return Math.min(limit, max);
 }

@@ -1,3 +1,4 @@
+import type { Caller } from '../../context.js';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
@@ -10,7 +11,7 @@ import {
   reconcile,
   type InventoryDb,
 } from '../../testing/inventory-db.js';
-import { localDate } from '../ledger/ledger.service.js';
+import { localDate } from '../ledger/ledger.store.js';
 import { fefoSuggestion } from '../lot/lot.service.js';
 import { adjustStock, receiveStock, recallLot, recordPhysicalCount, setVvmStage, transferStock } from './stock.service.js';
 import { sessionsConsumer } from '../../events/consumers.js';
@@ -18,7 +19,7 @@ import { SessionOpened } from '@victori/shared';
 
 const DAY = 86_400_000;
 const inDays = (n: number) => localDate(new Date(Date.now() + n * DAY), 'Asia/Jakarta');
-const admin = 'admin:admin-1';
+const admin: Caller = { claims: { role: 'admin', sub: 'admin-1' }, actor: 'admin:admin-1' };
 
 let db: InventoryDb;
 beforeAll(async () => {
@@ -55,7 +56,7 @@ describe('receiving into the city store', () => {
     const { lot, entries: written } = await receive('RCV-1', 500);
     expect(lot).toMatchObject({ productCode: 'INDOVAC', lotNumber: 'RCV-1', manufacturer: 'Bio Farma', recalledAt: null });
     expect(written).toHaveLength(1);
-    expect(written[0]).toMatchObject({ facilityId: CITY_STORE, reason: 'RECEIPT', quantity: 500, balanceAfter: 500, actor: admin });
+    expect(written[0]).toMatchObject({ facilityId: CITY_STORE, reason: 'RECEIPT', quantity: 500, balanceAfter: 500, actor: admin.actor });
     expect(await balance(db.em(), CITY_STORE, lot.id)).toBe(500);
     const changed = await outboxEvents(db.em(), 'stock.changed');
     expect(changed.at(-1)).toMatchObject({
@@ -220,13 +221,13 @@ describe('VVM and usable doses', () => {
   test('a VVM stage 3 makes the holding unusable: the booking cap drops, transfers are refused', async () => {
     const { lot } = await receive('VVM-1', 60, 'PENTABIO');
     await transferStock(db.em(), db.config, { fromFacilityId: CITY_STORE, toFacilityId: BUGANGAN, lotId: lot.id, doses: 30 }, admin);
-    await setVvmStage(db.em(), db.config, { facilityId: BUGANGAN, lotId: lot.id, vvmStage: 3 });
+    await setVvmStage(db.em(), db.config, { facilityId: BUGANGAN, lotId: lot.id, vvmStage: 3 }, admin);
     const usable = await outboxEvents(db.em(), 'stock.usable-changed');
     expect(usable.at(-1)).toMatchObject({ facilityId: BUGANGAN, productCode: 'PENTABIO', usableDoses: 0 });
     await expect(
       transferStock(db.em(), db.config, { fromFacilityId: BUGANGAN, toFacilityId: MIROTO, lotId: lot.id, doses: 1 }, admin),
     ).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
-    await expect(setVvmStage(db.em(), db.config, { facilityId: BUGANGAN, lotId: lot.id, vvmStage: 5 })).rejects.toMatchObject({
+    await expect(setVvmStage(db.em(), db.config, { facilityId: BUGANGAN, lotId: lot.id, vvmStage: 5 }, admin)).rejects.toMatchObject({
       extensions: { code: 'BAD_USER_INPUT' },
     });
   });
@@ -288,7 +289,7 @@ describe('recall', () => {
     expect(report.sessions).toEqual([expect.objectContaining({ sessionId, facilityId: MIROTO, capacity: 80, usableDosesAfter: 10 })]);
     const recall = (await entries(lot.id)).filter((e) => e.reason === 'RECALL');
     expect(recall.map((e) => e.quantity).sort()).toEqual([-25, -35, -40]);
-    expect(recall.every((e) => e.balance_after === 0 && e.actor === admin)).toBe(true);
+    expect(recall.every((e) => e.balance_after === 0 && e.actor === admin.actor)).toBe(true);
     await expect(recallLot(db.em(), db.config, { lotId: lot.id, reason: 'again' }, admin)).rejects.toMatchObject({
       extensions: { code: 'CONFLICT' },
     });
@@ -312,14 +313,14 @@ describe('first-expiry-first-out', () => {
     const late = await receive('FEFO-LATE', 50, 'MR', 300);
     const early = await receive('FEFO-EARLY', 20, 'MR', 40);
     const mid = await receive('FEFO-MID', 30, 'MR', 120);
-    await setVvmStage(db.em(), db.config, { facilityId: CITY_STORE, lotId: mid.lot.id, vvmStage: 3 });
-    const s = await fefoSuggestion(db.em(), db.config, { facilityId: CITY_STORE, productCode: 'MR', doses: 45 });
+    await setVvmStage(db.em(), db.config, { facilityId: CITY_STORE, lotId: mid.lot.id, vvmStage: 3 }, admin);
+    const s = await fefoSuggestion(db.em(), db.config, { facilityId: CITY_STORE, productCode: 'MR', doses: 45 }, admin);
     expect(s.picks.map((p) => [p.lot.lotNumber, p.takeDoses])).toEqual([
       ['FEFO-EARLY', 20],
       ['FEFO-LATE', 25],
     ]);
     expect(s.availableDoses).toBe(70);
-    const all = await fefoSuggestion(db.em(), db.config, { facilityId: CITY_STORE, productCode: 'MR', doses: 100 });
+    const all = await fefoSuggestion(db.em(), db.config, { facilityId: CITY_STORE, productCode: 'MR', doses: 100 }, admin);
     expect(all.shortfall).toBe(30);
     expect([late.lot.id, early.lot.id]).toContain(all.picks[0]!.lot.id);
   });

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { InventoryConfig } from '../../config.js';
-import { applyChange, findLot, holdingBalance, localDate, lockStock, publishUsable } from '../ledger/ledger.service.js';
+import { applyChange, findLot, holdingBalance, localDate, lockStock, publishUsable } from '../ledger/ledger.store.js';
+import { closeVial, expiredHoldings, lockOpenVial, openVialsPastLimit } from './stock.store.js';
 
 export interface MaintenanceResult {
   vialsClosed: number;
@@ -18,44 +19,33 @@ export async function discardExpiredOpenVials(
   config: InventoryConfig,
   now: Date,
 ): Promise<{ vialsClosed: number; dosesDiscarded: number }> {
-  const due = await em.execute<{ id: string; facility_id: string; lot_id: string }[]>(
-    `select id, facility_id, lot_id from opened_vial where closed_at is null and expires_at <= ? order by expires_at, id`,
-    [now],
-  );
+  const due = await openVialsPastLimit(em, now);
   let vialsClosed = 0;
   let dosesDiscarded = 0;
   for (const vial of due) {
     await em.fork().transactional(async (tx) => {
-      const lot = (await findLot(tx, vial.lot_id))!;
-      const pair = { facilityId: vial.facility_id, productCode: lot.productCode };
+      const lot = (await findLot(tx, vial.lotId))!;
+      const pair = { facilityId: vial.facilityId, productCode: lot.productCode };
       await lockStock(tx, [pair]);
-      const [current] = await tx.execute<{ doses_in_vial: number; doses_used: number; expires_at: string }[]>(
-        `select doses_in_vial, doses_used, expires_at from opened_vial where id = ? and closed_at is null for update`,
-        [vial.id],
-      );
+      const current = await lockOpenVial(tx, vial.id);
       if (!current) return;
-      const left = Math.min(current.doses_in_vial - current.doses_used, await holdingBalance(tx, vial.facility_id, lot.id));
+      const left = Math.min(current.dosesInVial - current.dosesUsed, await holdingBalance(tx, vial.facilityId, lot.id));
       let entryId: string | null = null;
       if (left > 0) {
         const entry = await applyChange(tx, {
-          facilityId: vial.facility_id,
+          facilityId: vial.facilityId,
           lot,
           quantity: -left,
           reason: 'OPENED_VIAL_DISCARD',
           actor: 'inventory:open-vial-limit',
-          at: new Date(current.expires_at),
+          at: new Date(current.expiresAt),
           note: `opened vial ${vial.id} passed its open-time limit`,
           sourceKey: `vial-discard:${vial.id}`,
         });
         entryId = entry.id;
         await publishUsable(tx, [pair], now, config.timeZone);
       }
-      await tx.execute(`update opened_vial set closed_at = ?, discarded_doses = ?, discard_entry_id = ? where id = ?`, [
-        now,
-        left,
-        entryId,
-        vial.id,
-      ]);
+      await closeVial(tx, { id: vial.id, at: now, discardedDoses: left, discardEntryId: entryId });
       vialsClosed += 1;
       dosesDiscarded += left;
     });
@@ -70,22 +60,18 @@ export async function writeOffExpiredLots(
   now: Date,
 ): Promise<{ holdingsExpired: number; dosesExpired: number }> {
   const today = localDate(now, config.timeZone);
-  const due = await em.execute<{ facility_id: string; lot_id: string }[]>(
-    `select h.facility_id, h.lot_id from stock_holding h join lot l on l.id = h.lot_id
-      where h.balance > 0 and l.expiry_date < ?::date order by h.facility_id, h.lot_id`,
-    [today],
-  );
+  const due = await expiredHoldings(em, today);
   let holdingsExpired = 0;
   let dosesExpired = 0;
   for (const h of due) {
     await em.fork().transactional(async (tx) => {
-      const lot = (await findLot(tx, h.lot_id))!;
-      const pair = { facilityId: h.facility_id, productCode: lot.productCode };
+      const lot = (await findLot(tx, h.lotId))!;
+      const pair = { facilityId: h.facilityId, productCode: lot.productCode };
       await lockStock(tx, [pair]);
-      const balance = await holdingBalance(tx, h.facility_id, lot.id);
+      const balance = await holdingBalance(tx, h.facilityId, lot.id);
       if (balance === 0) return;
       await applyChange(tx, {
-        facilityId: h.facility_id,
+        facilityId: h.facilityId,
         lot,
         quantity: -balance,
         reason: 'EXPIRED',

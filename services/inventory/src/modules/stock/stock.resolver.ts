@@ -1,10 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { badInput, notFound } from '@victori/shared';
-import { inventoryPolicy } from '../../policy.js';
-import { actorOf, type InventoryContext } from '../../context.js';
+import { callerOf, type InventoryContext } from '../../context.js';
 import { facilityRef, FacilityRef } from '../../external/facility.stub.js';
-import { listReconciliations, resolveReconciliation, type ReconciliationRow } from '../administration/administration.service.js';
-import { clampLimit } from '../lot/lot.resolver.js';
+import { doseReconciliations, resolveDoseReconciliation, type ReconciliationRow } from '../administration/administration.service.js';
 import { toLedgerEntry, toLot } from '../lot/lot.mapper.js';
 import { productOf } from '../product/product.field.js';
 import * as stock from './stock.service.js';
@@ -33,7 +30,7 @@ export class FacilityStockResolver {
   // Nullable: inventory being down costs a facility's stock, not the facility (booking owns it).
   @FieldResolver(() => [FacilityStock], { nullable: true, description: 'Vaccine stock at this facility, per product it holds; public' })
   async stock(@Root() facility: FacilityRef, @Ctx() ctx: InventoryContext): Promise<FacilityStock[]> {
-    const rows = await ctx.loaders.facilityStock.load(facility.id);
+    const rows = await stock.facilityStock(ctx, facility.id);
     return Promise.all(
       rows.map(async (r) =>
         Object.assign(new FacilityStock(), {
@@ -53,8 +50,7 @@ export class StockOperationsResolver {
     @Ctx() ctx: InventoryContext,
     @Arg('input', () => ReceiveStockInput) input: ReceiveStockInput,
   ): Promise<StockMovement> {
-    inventoryPolicy.cityStore(ctx.request.claims, ctx.config.cityStoreFacilityId);
-    return movement(await stock.receiveStock(ctx.em, ctx.config, input, actorOf(ctx)));
+    return movement(await stock.receiveStock(ctx.em, ctx.config, input, callerOf(ctx)));
   }
 
   @Mutation(() => StockMovement, {
@@ -64,14 +60,12 @@ export class StockOperationsResolver {
     @Ctx() ctx: InventoryContext,
     @Arg('input', () => TransferStockInput) input: TransferStockInput,
   ): Promise<StockMovement> {
-    inventoryPolicy.facility(ctx.request.claims, input.fromFacilityId);
-    return movement(await stock.transferStock(ctx.em, ctx.config, input, actorOf(ctx)));
+    return movement(await stock.transferStock(ctx.em, ctx.config, input, callerOf(ctx)));
   }
 
   @Mutation(() => StockMovement, { description: 'Takes doses out of stock with a reason. Health workers of the facility and admins.' })
   async adjustStock(@Ctx() ctx: InventoryContext, @Arg('input', () => AdjustStockInput) input: AdjustStockInput): Promise<StockMovement> {
-    inventoryPolicy.facility(ctx.request.claims, input.facilityId);
-    return movement(await stock.adjustStock(ctx.em, ctx.config, input, actorOf(ctx)));
+    return movement(await stock.adjustStock(ctx.em, ctx.config, input, callerOf(ctx)));
   }
 
   @Mutation(() => StockMovement, { description: 'Sets a lot balance to what was counted. Health workers of the facility and admins.' })
@@ -79,8 +73,7 @@ export class StockOperationsResolver {
     @Ctx() ctx: InventoryContext,
     @Arg('input', () => PhysicalCountInput) input: PhysicalCountInput,
   ): Promise<StockMovement> {
-    inventoryPolicy.facility(ctx.request.claims, input.facilityId);
-    return movement(await stock.recordPhysicalCount(ctx.em, ctx.config, input, actorOf(ctx)));
+    return movement(await stock.recordPhysicalCount(ctx.em, ctx.config, input, callerOf(ctx)));
   }
 
   @Mutation(() => StockMovement, {
@@ -92,8 +85,7 @@ export class StockOperationsResolver {
     @Arg('lotId', () => ID) lotId: string,
     @Arg('vvmStage', () => Int) vvmStage: number,
   ): Promise<StockMovement> {
-    inventoryPolicy.facility(ctx.request.claims, facilityId);
-    const lot = await stock.setVvmStage(ctx.em, ctx.config, { facilityId, lotId, vvmStage });
+    const lot = await stock.setVvmStage(ctx.em, ctx.config, { facilityId, lotId, vvmStage }, callerOf(ctx));
     return movement({ lot, entries: [] });
   }
 
@@ -103,8 +95,7 @@ export class StockOperationsResolver {
     @Arg('lotId', () => ID) lotId: string,
     @Arg('reason', () => String) reason: string,
   ): Promise<RecallReport> {
-    inventoryPolicy.admin(ctx.request.claims);
-    const report = await stock.recallLot(ctx.em, ctx.config, { lotId, reason }, actorOf(ctx));
+    const report = await stock.recallLot(ctx.em, ctx.config, { lotId, reason }, callerOf(ctx));
     return Object.assign(new RecallReport(), {
       lot: toLot(report.lot),
       totalDosesRemoved: report.totalDosesRemoved,
@@ -128,8 +119,7 @@ export class StockOperationsResolver {
     @Arg('facilityId', () => ID) facilityId: string,
     @Arg('lotId', () => ID) lotId: string,
   ): Promise<OpenedVial> {
-    inventoryPolicy.facility(ctx.request.claims, facilityId);
-    return Object.assign(new OpenedVial(), await stock.openVial(ctx.em, { facilityId, lotId }, actorOf(ctx)));
+    return Object.assign(new OpenedVial(), await stock.openVial(ctx.em, { facilityId, lotId }, callerOf(ctx)));
   }
 
   @Query(() => [DoseReconciliation], {
@@ -142,9 +132,7 @@ export class StockOperationsResolver {
     @Arg('includeResolved', () => Boolean, { defaultValue: false }) includeResolved = false,
     @Arg('limit', () => Int, { defaultValue: 100 }) limit = 100,
   ): Promise<DoseReconciliation[]> {
-    const facility = inventoryPolicy.listScope(ctx.request.claims, facilityId);
-    if (facility && !stock.UUID_RE.test(facility)) return [];
-    const rows = await listReconciliations(ctx.em, { facilityId: facility, includeResolved, limit: clampLimit(limit) });
+    const rows = await doseReconciliations(ctx.em, callerOf(ctx), { facilityId, includeResolved, limit });
     return rows.map(reconciliation);
   }
 
@@ -156,17 +144,6 @@ export class StockOperationsResolver {
     @Arg('doseRecordId', () => ID) doseRecordId: string,
     @Arg('resolution', () => String) resolution: string,
   ): Promise<DoseReconciliation> {
-    inventoryPolicy.reconciliation(ctx.request.claims, 'before');
-    const text = resolution.trim();
-    if (!text || text.length > 1000)
-      throw badInput('resolution', { id: 'Keterangan penyelesaian wajib diisi', en: 'A resolution is required' });
-    const [row] = stock.UUID_RE.test(doseRecordId)
-      ? await listReconciliations(ctx.em, { doseRecordId, includeResolved: true, limit: 1 })
-      : [];
-    inventoryPolicy.reconciliation(ctx.request.claims, row?.facilityId);
-    if (!row) throw notFound('Dosis', 'doseRecordId');
-    const resolved = await resolveReconciliation(ctx.em, doseRecordId, text, actorOf(ctx));
-    if (!resolved) throw notFound('Dosis yang belum direkonsiliasi', 'doseRecordId');
-    return reconciliation(resolved);
+    return reconciliation(await resolveDoseReconciliation(ctx.em, callerOf(ctx), { doseRecordId, resolution }));
   }
 }

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, conflict, notFound } from '@victori/shared';
 import type { InventoryConfig } from '../../config.js';
+import type { Caller, InventoryContext } from '../../context.js';
+import type { StockRow } from './stock.loader.js';
+import { inventoryPolicy } from '../../policy.js';
 import {
   applyChange,
   findLot,
@@ -16,10 +19,11 @@ import {
   type LedgerEntryRow,
   type LotRow,
   type StockReason,
-} from '../ledger/ledger.service.js';
+} from '../ledger/ledger.store.js';
+import { checkDoses, checkNote, checkVvm, MAX_DOSES, refuseRecalled, UUID_RE, validDate } from './stock.rules.js';
+import * as store from './stock.store.js';
 
-export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const MAX_DOSES = 10_000_000;
+export type { OpenedVialRow } from './stock.store.js';
 
 /** Reasons an adjustment may give (the others are written by their own operations). */
 export const ADJUSTMENT_REASONS = [
@@ -42,51 +46,16 @@ export interface OperationOptions {
   now?: Date;
 }
 
-interface ProductRow {
-  code: string;
-  dosesPerVial: number;
-  usesVvm: boolean;
-  openVialHours: number | null;
-}
-
-export async function findProduct(em: EntityManager, code: string): Promise<ProductRow | undefined> {
-  const [row] = await em.execute<{ code: string; doses_per_vial: number; uses_vvm: boolean; open_vial_hours: number | null }[]>(
-    `select code, doses_per_vial, uses_vvm, open_vial_hours from vaccine_product where code = ?`,
-    [code],
-  );
-  return row ? { code: row.code, dosesPerVial: row.doses_per_vial, usesVvm: row.uses_vvm, openVialHours: row.open_vial_hours } : undefined;
-}
-
-export function checkDoses(doses: number, field = 'doses'): void {
-  if (!Number.isInteger(doses) || doses <= 0 || doses > MAX_DOSES) {
-    throw badInput(field, { id: 'Jumlah dosis harus bilangan bulat positif', en: 'Doses must be a positive whole number' });
-  }
-}
-
-function checkNote(note: string | undefined): string | undefined {
-  const trimmed = note?.trim();
-  if (trimmed && trimmed.length > 1000)
-    throw badInput('note', { id: 'Catatan terlalu panjang (maks. 1000)', en: 'Note too long (max 1000)' });
-  return trimmed || undefined;
-}
-
-export async function requireKnownFacility(em: EntityManager, facilityId: string, field: string): Promise<void> {
+async function requireKnownFacility(em: EntityManager, facilityId: string, field: string): Promise<void> {
   if (!UUID_RE.test(facilityId)) throw notFound('Fasilitas', field);
-  const rows = await em.execute(`select 1 from facility_directory where facility_id = ?`, [facilityId]);
-  if (rows.length === 0) throw notFound('Fasilitas', field);
+  if (!(await store.facilityKnown(em, facilityId))) throw notFound('Fasilitas', field);
 }
 
-export async function requireLot(em: EntityManager, lotId: string, forUpdate = false): Promise<LotRow> {
+async function requireLot(em: EntityManager, lotId: string, forUpdate = false): Promise<LotRow> {
   if (!UUID_RE.test(lotId)) throw notFound('Lot', 'lotId');
   const lot = await findLot(em, lotId, forUpdate);
   if (!lot) throw notFound('Lot', 'lotId');
   return lot;
-}
-
-function refuseRecalled(lot: LotRow): void {
-  if (lot.recalledAt) {
-    throw conflict({ id: `Lot ${lot.lotNumber} telah ditarik (recall)`, en: `Lot ${lot.lotNumber} has been recalled` }, { field: 'lotId' });
-  }
 }
 
 export interface ReceiveInput {
@@ -99,28 +68,16 @@ export interface ReceiveInput {
   note?: string;
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-function validDate(s: string): boolean {
-  if (!ISO_DATE.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}
-
-function checkVvm(product: ProductRow, stage: number | undefined): void {
-  if (stage === undefined) return;
-  if (!product.usesVvm) throw badInput('vvmStage', { id: 'Produk ini tidak memakai VVM', en: 'This product has no VVM' });
-  if (!Number.isInteger(stage) || stage < 1 || stage > 4)
-    throw badInput('vvmStage', { id: 'Tahap VVM 1 sampai 4', en: 'VVM stage is 1 to 4' });
-}
-
 /** A delivery into the city store: creates the lot on first receipt. */
 export async function receiveStock(
   em: EntityManager,
   config: InventoryConfig,
   input: ReceiveInput,
-  actor: string,
+  caller: Caller,
   options: OperationOptions = {},
 ): Promise<MovementResult> {
+  inventoryPolicy.cityStore(caller.claims, config.cityStoreFacilityId);
+  const { actor } = caller;
   checkDoses(input.doses);
   const lotNumber = input.lotNumber.trim();
   if (!/^[A-Za-z0-9][A-Za-z0-9./_-]{0,59}$/.test(lotNumber)) {
@@ -132,7 +89,7 @@ export async function receiveStock(
   if (input.expiryDate < localDate(options.at ?? now, config.timeZone)) {
     throw badInput('expiryDate', { id: 'Vaksin sudah kedaluwarsa', en: 'The vaccine has already expired' });
   }
-  const product = await findProduct(em, input.productCode);
+  const product = await store.findProduct(em, input.productCode);
   if (!product) throw notFound('Produk vaksin', 'productCode');
   checkVvm(product, input.vvmStage);
   const note = checkNote(input.note);
@@ -141,12 +98,13 @@ export async function receiveStock(
     if (options.sourceKey && (await sourceKeyUsed(tx, options.sourceKey))) {
       return { entries: [], lot: (await findLotByNumber(tx, input.productCode, lotNumber))! };
     }
-    await tx.execute(
-      `insert into lot (id, product_code, lot_number, expiry_date, manufacturer)
-       select ?, ?, ?, ?::date, coalesce(?, manufacturer) from vaccine_product where code = ?
-       on conflict (product_code, lot_number) do nothing`,
-      [randomUUID(), product.code, lotNumber, input.expiryDate, manufacturer ?? null, product.code],
-    );
+    await store.insertLot(tx, {
+      id: randomUUID(),
+      productCode: product.code,
+      lotNumber,
+      expiryDate: input.expiryDate,
+      manufacturer: manufacturer ?? null,
+    });
     const lot = (await findLotByNumber(tx, product.code, lotNumber))!;
     if (lot.expiryDate !== input.expiryDate) {
       throw conflict(
@@ -170,11 +128,7 @@ export async function receiveStock(
       sourceKey: options.sourceKey,
     });
     if (product.usesVvm) {
-      await tx.execute(`update stock_holding set vvm_stage = greatest(coalesce(vvm_stage, 1), ?) where facility_id = ? and lot_id = ?`, [
-        input.vvmStage ?? 1,
-        config.cityStoreFacilityId,
-        lot.id,
-      ]);
+      await store.worsenHoldingVvm(tx, { facilityId: config.cityStoreFacilityId, lotId: lot.id, vvmStage: input.vvmStage ?? 1 });
     }
     await publishUsable(tx, [{ facilityId: config.cityStoreFacilityId, productCode: product.code }], now, config.timeZone);
     return { entries: [entry], lot };
@@ -194,9 +148,11 @@ export async function transferStock(
   em: EntityManager,
   config: InventoryConfig,
   input: TransferInput,
-  actor: string,
+  caller: Caller,
   options: OperationOptions = {},
 ): Promise<MovementResult> {
+  inventoryPolicy.facility(caller.claims, input.fromFacilityId);
+  const { actor } = caller;
   checkDoses(input.doses);
   await requireKnownFacility(em, input.fromFacilityId, 'fromFacilityId');
   await requireKnownFacility(em, input.toFacilityId, 'toFacilityId');
@@ -214,15 +170,12 @@ export async function transferStock(
     }
     const pairs = [input.fromFacilityId, input.toFacilityId].map((facilityId) => ({ facilityId, productCode: lot.productCode }));
     await lockStock(tx, pairs);
-    const [source] = await tx.execute<{ vvm_stage: number | null }[]>(
-      `select vvm_stage from stock_holding where facility_id = ? and lot_id = ?`,
-      [input.fromFacilityId, lot.id],
-    );
-    if (source?.vvm_stage && source.vvm_stage > USABLE_VVM_MAX) {
+    const sourceVvm = await store.holdingVvm(tx, { facilityId: input.fromFacilityId, lotId: lot.id });
+    if (sourceVvm && sourceVvm > USABLE_VVM_MAX) {
       throw conflict(
         {
-          id: `VVM lot ${lot.lotNumber} tahap ${source.vvm_stage}: tidak boleh dipakai`,
-          en: `Lot ${lot.lotNumber} is at VVM stage ${source.vvm_stage}: not usable`,
+          id: `VVM lot ${lot.lotNumber} tahap ${sourceVvm}: tidak boleh dipakai`,
+          en: `Lot ${lot.lotNumber} is at VVM stage ${sourceVvm}: not usable`,
         },
         { field: 'lotId' },
       );
@@ -245,13 +198,9 @@ export async function transferStock(
       counterpartFacilityId: input.fromFacilityId,
       sourceKey: options.sourceKey && `${options.sourceKey}:in`,
     });
-    if (source?.vvm_stage) {
+    if (sourceVvm) {
       // The destination's doses are as heat-exposed as the worst it now holds.
-      await tx.execute(`update stock_holding set vvm_stage = greatest(coalesce(vvm_stage, 1), ?) where facility_id = ? and lot_id = ?`, [
-        source.vvm_stage,
-        input.toFacilityId,
-        lot.id,
-      ]);
+      await store.worsenHoldingVvm(tx, { facilityId: input.toFacilityId, lotId: lot.id, vvmStage: sourceVvm });
     }
     await publishUsable(tx, pairs, now, config.timeZone);
     return { entries: [out, into], lot };
@@ -271,9 +220,11 @@ export async function adjustStock(
   em: EntityManager,
   config: InventoryConfig,
   input: AdjustInput,
-  actor: string,
+  caller: Caller,
   options: OperationOptions = {},
 ): Promise<MovementResult> {
+  inventoryPolicy.facility(caller.claims, input.facilityId);
+  const { actor } = caller;
   checkDoses(input.doses);
   if (!(ADJUSTMENT_REASONS as readonly string[]).includes(input.reason)) {
     throw badInput('reason', {
@@ -313,9 +264,11 @@ export async function recordPhysicalCount(
   em: EntityManager,
   config: InventoryConfig,
   input: PhysicalCountInput,
-  actor: string,
+  caller: Caller,
   options: OperationOptions = {},
 ): Promise<MovementResult> {
+  inventoryPolicy.facility(caller.claims, input.facilityId);
+  const { actor } = caller;
   if (!Number.isInteger(input.countedDoses) || input.countedDoses < 0 || input.countedDoses > MAX_DOSES) {
     throw badInput('countedDoses', { id: 'Jumlah hitung harus bilangan bulat >= 0', en: 'Counted doses must be a whole number >= 0' });
   }
@@ -345,19 +298,18 @@ export async function setVvmStage(
   em: EntityManager,
   config: InventoryConfig,
   input: { facilityId: string; lotId: string; vvmStage: number },
+  caller: Caller,
   now = new Date(),
 ): Promise<LotRow> {
+  inventoryPolicy.facility(caller.claims, input.facilityId);
   await requireKnownFacility(em, input.facilityId, 'facilityId');
   return em.transactional(async (tx) => {
     const lot = await requireLot(tx, input.lotId);
-    const product = (await findProduct(tx, lot.productCode))!;
+    const product = (await store.findProduct(tx, lot.productCode))!;
     checkVvm(product, input.vvmStage);
     await lockStock(tx, [{ facilityId: input.facilityId, productCode: lot.productCode }]);
-    const rows = await tx.execute(
-      `update stock_holding set vvm_stage = ?, updated_at = now() where facility_id = ? and lot_id = ? returning 1`,
-      [input.vvmStage, input.facilityId, lot.id],
-    );
-    if (rows.length === 0) throw notFound('Stok lot di fasilitas ini', 'lotId');
+    if (!(await store.setHoldingVvm(tx, { facilityId: input.facilityId, lotId: lot.id, vvmStage: input.vvmStage })))
+      throw notFound('Stok lot di fasilitas ini', 'lotId');
     await publishUsable(tx, [{ facilityId: input.facilityId, productCode: lot.productCode }], now, config.timeZone);
     return lot;
   });
@@ -383,21 +335,20 @@ export async function recallLot(
   em: EntityManager,
   config: InventoryConfig,
   input: { lotId: string; reason: string },
-  actor: string,
+  caller: Caller,
   now = new Date(),
 ): Promise<RecallReport> {
+  inventoryPolicy.admin(caller.claims);
+  const { actor } = caller;
   const reason = input.reason.trim();
   if (!reason || reason.length > 1000) throw badInput('reason', { id: 'Alasan penarikan wajib diisi', en: 'A recall reason is required' });
   return em.transactional(async (tx) => {
     const current = await requireLot(tx, input.lotId, true);
     refuseRecalled(current);
-    await tx.execute(`update lot set recalled_at = ?, recall_reason = ? where id = ?`, [now, reason, current.id]);
+    await store.markRecalled(tx, { lotId: current.id, at: now, reason });
     const lot = (await findLot(tx, current.id))!;
-    const holdings = await tx.execute<{ facility_id: string }[]>(
-      `select facility_id from stock_holding where lot_id = ? order by facility_id`,
-      [lot.id],
-    );
-    const pairs = holdings.map((h) => ({ facilityId: h.facility_id, productCode: lot.productCode }));
+    const holdings = await store.facilitiesHolding(tx, lot.id);
+    const pairs = holdings.map((facilityId) => ({ facilityId, productCode: lot.productCode }));
     await lockStock(tx, pairs);
     const removed = new Map<string, number>();
     for (const { facilityId } of pairs) {
@@ -409,26 +360,16 @@ export async function recallLot(
     }
     const usable = await publishUsable(tx, pairs, now, config.timeZone);
     const affected = [...removed.entries()].filter(([, n]) => n > 0).map(([id]) => id);
-    const directory = affected.length
-      ? await tx.execute<{ facility_id: string; code: string; name: string }[]>(
-          `select facility_id, code, name from facility_directory where facility_id in (?)`,
-          [affected],
-        )
-      : [];
-    const sessions = affected.length
-      ? await tx.execute<
-          { session_id: string; facility_id: string; date: string; start_time: string; end_time: string; capacity: number }[]
-        >(
-          `select session_id, facility_id, to_char(date, 'YYYY-MM-DD') as date, start_time, end_time, capacity from session_projection
-            where facility_id in (?) and product_code = ? and status = 'OPEN' and date >= ?::date
-            order by date, start_time, session_id`,
-          [affected, lot.productCode, localDate(now, config.timeZone)],
-        )
-      : [];
+    const directory = await store.directoryEntries(tx, affected);
+    const sessions = await store.openSessionsUsing(tx, {
+      facilityIds: affected,
+      productCode: lot.productCode,
+      fromDate: localDate(now, config.timeZone),
+    });
     return {
       lot,
       facilities: affected.map((facilityId) => {
-        const d = directory.find((r) => r.facility_id === facilityId);
+        const d = directory.find((r) => r.facilityId === facilityId);
         return {
           facilityId,
           code: d?.code ?? null,
@@ -437,78 +378,44 @@ export async function recallLot(
           usableDosesAfter: usable.get(`${facilityId}:${lot.productCode}`) ?? 0,
         };
       }),
-      sessions: sessions.map((s) => ({
-        sessionId: s.session_id,
-        facilityId: s.facility_id,
-        date: s.date,
-        startTime: s.start_time,
-        endTime: s.end_time,
-        capacity: s.capacity,
-        usableDosesAfter: usable.get(`${s.facility_id}:${lot.productCode}`) ?? 0,
-      })),
+      sessions: sessions.map((s) => ({ ...s, usableDosesAfter: usable.get(`${s.facilityId}:${lot.productCode}`) ?? 0 })),
       totalDosesRemoved: [...removed.values()].reduce((a, b) => a + b, 0),
     };
   });
-}
-
-export interface OpenedVialRow {
-  id: string;
-  facilityId: string;
-  lotId: string;
-  dosesInVial: number;
-  dosesUsed: number;
-  openedAt: string;
-  expiresAt: string;
-  closedAt: string | null;
-  discardedDoses: number | null;
 }
 
 /** Records that a multi-dose vial was opened: its remaining doses must be used before the product's open-vial limit. */
 export async function openVial(
   em: EntityManager,
   input: { facilityId: string; lotId: string },
-  actor: string,
+  caller: Caller,
   at = new Date(),
-): Promise<OpenedVialRow> {
+): Promise<store.OpenedVialRow> {
+  inventoryPolicy.facility(caller.claims, input.facilityId);
   await requireKnownFacility(em, input.facilityId, 'facilityId');
   return em.transactional(async (tx) => {
     const lot = await requireLot(tx, input.lotId);
     refuseRecalled(lot);
-    const product = (await findProduct(tx, lot.productCode))!;
+    const product = (await store.findProduct(tx, lot.productCode))!;
     if (product.dosesPerVial <= 1 || product.openVialHours === null) {
       throw badInput('lotId', { id: 'Produk ini bukan vial multi-dosis', en: 'This product is not a multi-dose vial' });
     }
     await lockStock(tx, [{ facilityId: input.facilityId, productCode: lot.productCode }]);
     if ((await holdingBalance(tx, input.facilityId, lot.id)) === 0) throw new InsufficientStock(0, 1);
-    return insertOpenedVial(tx, input.facilityId, lot.id, product.dosesPerVial, product.openVialHours, at, actor, 0);
+    return store.insertOpenedVial(tx, {
+      facilityId: input.facilityId,
+      lotId: lot.id,
+      dosesInVial: product.dosesPerVial,
+      openVialHours: product.openVialHours,
+      openedAt: at,
+      openedBy: caller.actor,
+      dosesUsed: 0,
+    });
   });
 }
 
-export async function insertOpenedVial(
-  tx: EntityManager,
-  facilityId: string,
-  lotId: string,
-  dosesInVial: number,
-  openVialHours: number,
-  at: Date,
-  actor: string,
-  dosesUsed: number,
-): Promise<OpenedVialRow> {
-  const id = randomUUID();
-  const expiresAt = new Date(at.getTime() + openVialHours * 3_600_000);
-  await tx.execute(
-    `insert into opened_vial (id, facility_id, lot_id, doses_in_vial, doses_used, opened_at, expires_at, opened_by) values (?, ?, ?, ?, ?, ?, ?, ?)`,
-    [id, facilityId, lotId, dosesInVial, dosesUsed, at, expiresAt, actor],
-  );
-  return {
-    id,
-    facilityId,
-    lotId,
-    dosesInVial,
-    dosesUsed,
-    openedAt: at.toISOString(),
-    expiresAt: expiresAt.toISOString(),
-    closedAt: null,
-    discardedDoses: null,
-  };
+/** Usable and on-hand doses per product at one facility (batched through the request's loader). Public. */
+export async function facilityStock(ctx: InventoryContext, facilityId: string): Promise<StockRow[]> {
+  inventoryPolicy.publicRead();
+  return ctx.loaders.facilityStock.load(facilityId);
 }

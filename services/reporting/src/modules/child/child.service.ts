@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, type AreaRow } from '@victori/shared';
-import { reportingSettings } from '../../config.js';
+import type { ReportingSettings } from '../../config.js';
 import type { LevelName } from '../area/area.tree.js';
 import { percent } from '../dates.js';
 import { buildAreaTable, type AreaSelection } from '../report/area-table.js';
@@ -46,13 +46,14 @@ async function cohortCounts(em: EntityManager, cohort: number): Promise<Map<stri
 
 export async function childIndicatorTable(
   em: EntityManager,
+  settings: ReportingSettings,
   args: ChildIndicatorArgs,
   restriction: { threshold: number } | null,
 ): Promise<ChildIndicatorData[]> {
   if (!Number.isInteger(args.cohort) || args.cohort < 2000 || args.cohort > 2100) {
     throw badInput('cohort', { id: 'Kohort harus tahun lahir 2000-2100', en: 'Cohort must be a birth year 2000-2100' });
   }
-  const uciThreshold = reportingSettings().config.uciThresholdPercent;
+  const uciThreshold = settings.config.uciThresholdPercent;
   const counts = await cohortCounts(em, args.cohort);
   return buildAreaTable(CHILD_COLUMNS, counts, args, restriction).map((row) => {
     const { children, idl, ibl, dpt1, mr1 } = row.counts;

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AreaRow } from '@victori/shared';
-import { reportingSettings } from '../../config.js';
+import type { ReportingSettings } from '../../config.js';
 import type { LevelName } from '../area/area.tree.js';
 import { localDay, parseDateArg, percent } from '../dates.js';
 import { buildAreaTable, type AreaSelection } from '../report/area-table.js';
@@ -44,10 +44,13 @@ export async function achievedByKelurahan(em: EntityManager, programme: string, 
   return new Map(rows.map((r) => [r.kelurahan_code, Number(r.people)]));
 }
 
-export async function coverageTable(em: EntityManager, args: CoverageArgs, restriction: { threshold: number } | null): Promise<CoverageData[]> {
+export async function coverageTable(
+  em: EntityManager,
+  settings: ReportingSettings,
+  args: CoverageArgs, restriction: { threshold: number } | null): Promise<CoverageData[]> {
   const programme = codeArg('programme', args.programme);
   const dose = codeArg('dose', args.dose);
-  const today = localDay(new Date(), reportingSettings().config.timeZone);
+  const today = localDay(new Date(), settings.config.timeZone);
   const asOf = args.asOf ? parseDateArg('asOf', args.asOf) : null;
   const day = asOf ?? today;
   // A day from today on is answered from the running totals (the daily table sums to the same).

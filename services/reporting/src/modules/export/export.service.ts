@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '@victori/shared';
-import { reportingSettings, type Dhis2Mapping } from '../../config.js';
+import type { Dhis2Mapping, ReportingSettings } from '../../config.js';
 import type { LevelName } from '../area/area.tree.js';
 import { childIndicatorTable } from '../child/child.service.js';
 import { coverageTable } from '../coverage/coverage.service.js';
@@ -45,11 +45,17 @@ function need<T>(field: string, value: T | null | undefined): T {
 const compactDay = (d: Cell) => String(d).replaceAll('-', '');
 
 /** The same rows the query returns to this requester (same suppression), flattened. */
-export async function flatTable(em: EntityManager, args: ExportArgs, restriction: { threshold: number } | null): Promise<FlatTable> {
+export async function flatTable(
+  em: EntityManager,
+  settings: ReportingSettings,
+  args: ExportArgs,
+  restriction: { threshold: number } | null,
+): Promise<FlatTable> {
   switch (args.table) {
     case 'COVERAGE': {
       const rows = await coverageTable(
         em,
+        settings,
         {
           programme: need('programme', args.programme),
           dose: need('dose', args.dose),
@@ -96,6 +102,7 @@ export async function flatTable(em: EntityManager, args: ExportArgs, restriction
     case 'CHILD_INDICATORS': {
       const rows = await childIndicatorTable(
         em,
+        settings,
         { cohort: need('cohort', args.cohort), level: need('level', args.level), parentCode: args.parentCode },
         restriction,
       );
@@ -152,7 +159,7 @@ export async function flatTable(em: EntityManager, args: ExportArgs, restriction
       };
     }
     case 'FACILITY_INDICATORS': {
-      const rows = await facilityIndicatorTable(em, {
+      const rows = await facilityIndicatorTable(em, settings, {
         from: need('from', args.from),
         to: need('to', args.to),
         facilityId: args.facilityId,
@@ -230,7 +237,7 @@ export interface Dhis2DataValue {
 }
 
 /** DHIS2 dataValueSets: one data value per published number; hidden (suppressed) and empty cells are left out. */
-export function toDhis2(t: FlatTable, mapping: Dhis2Mapping = reportingSettings().dhis2): { dataValues: Dhis2DataValue[] } {
+export function toDhis2(t: FlatTable, mapping: Dhis2Mapping): { dataValues: Dhis2DataValue[] } {
   const dataValues: Dhis2DataValue[] = [];
   for (const r of t.records) {
     for (const [column, key] of Object.entries(t.values)) {

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '@victori/shared';
-import { reportingSettings } from '../../config.js';
+import type { ReportingSettings } from '../../config.js';
 import { addDays, parseDateArg, percent } from '../dates.js';
 
 export interface FacilityIndicatorArgs {
@@ -46,14 +46,18 @@ interface StockDayRow {
  * Per facility, product and day from `from` to `to`: appointments (booking's events) and stock
  * (inventory's ledger). Days without a ledger entry carry the previous end-of-day level forward.
  */
-export async function facilityIndicatorTable(em: EntityManager, args: FacilityIndicatorArgs): Promise<FacilityIndicatorData[]> {
+export async function facilityIndicatorTable(
+  em: EntityManager,
+  settings: ReportingSettings,
+  args: FacilityIndicatorArgs,
+): Promise<FacilityIndicatorData[]> {
   const from = parseDateArg('from', args.from);
   const to = parseDateArg('to', args.to);
   if (to < from) throw badInput('to', { id: 'Tanggal akhir sebelum tanggal awal', en: 'to is before from' });
   if (addDays(from, MAX_DAYS) <= to) throw badInput('to', { id: `Paling lama ${MAX_DAYS} hari`, en: `At most ${MAX_DAYS} days` });
   if (args.facilityId && !UUID.test(args.facilityId))
     throw badInput('facilityId', { id: 'facilityId tidak valid', en: 'facilityId is not a valid id' });
-  const { config } = reportingSettings();
+  const { config } = settings;
   const lookback = Math.max(config.daysOfStockWindow, config.stockOutWindow);
   const start = addDays(from, -lookback + 1);
   const filter = (alias: string) =>

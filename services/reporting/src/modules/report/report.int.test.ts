@@ -14,7 +14,7 @@ import {
   type AppointmentPayload,
   type DoseRecordPayload,
 } from '@victori/shared';
-import { reportingSettings } from '../../config.js';
+import { loadReportingSettings } from '../../config.js';
 import { reportingService } from '../../service.js';
 import { areaIndex } from '../area/area.tree.js';
 import { startReportingHarness, type ReportingHarness } from '../../testing/harness.js';
@@ -184,7 +184,7 @@ describe('reporting through its GraphQL API', () => {
       const set = JSON.parse(res.data!.dhis2.content) as {
         dataValues: { dataElement: string; period: string; orgUnit: string; categoryOptionCombo: string; value: string }[];
       };
-      const m = reportingSettings().dhis2;
+      const m = loadReportingSettings().dhis2;
       const achieved = set.dataValues.filter((v) => v.dataElement === m.dataElements['coverage.achieved']);
       const org = (code: string) => m.orgUnits[code] ?? code;
       expect(new Map(achieved.map((v) => [v.orgUnit, Number(v.value)]))).toEqual(
@@ -199,7 +199,7 @@ describe('reporting through its GraphQL API', () => {
   });
 
   test('child indicators of a birth cohort: IDL, IBL, UCI at the configured threshold and DPT-HB-Hib 1 to MR1 dropout', async () => {
-    const defs = reportingSettings().definitions;
+    const defs = loadReportingSettings().definitions;
     const kel = kelurahan[3]!;
     for (let i = 0; i < 5; i++) {
       const person = randomUUID();
@@ -355,7 +355,7 @@ describe('reporting through its GraphQL API', () => {
       JSON.parse(exported.data!.exportDhis2.content) as { dataValues: { dataElement: string; period: string; value: string }[] }
     ).dataValues;
     const onHand = values
-      .filter((v) => v.dataElement === reportingSettings().dhis2.dataElements['facility.onHand'])
+      .filter((v) => v.dataElement === loadReportingSettings().dhis2.dataElements['facility.onHand'])
       .map((v) => [v.period, Number(v.value)]);
     expect(onHand).toEqual([
       ['20250301', 88],

@@ -28,7 +28,12 @@ export class ReportResolver {
     @Arg('parentCode', () => String, { nullable: true }) parentCode?: string,
     @Arg('asOf', () => String, { nullable: true, description: 'YYYY-MM-DD; default today' }) asOf?: string,
   ): Promise<CoverageRow[]> {
-    const rows = await coverageTable(ctx.em, { programme, dose, level, parentCode, asOf }, restrictionFor(ctx.request.claims));
+    const rows = await coverageTable(
+      ctx.em,
+      ctx.settings,
+      { programme, dose, level, parentCode, asOf },
+      restrictionFor(ctx.request.claims, ctx.settings),
+    );
     return rows.map(toCoverageRow);
   }
 
@@ -42,7 +47,12 @@ export class ReportResolver {
     @Arg('level', () => AreaLevel) level: AreaLevel,
     @Arg('parentCode', () => String, { nullable: true }) parentCode?: string,
   ): Promise<ChildIndicatorRow[]> {
-    const rows = await childIndicatorTable(ctx.em, { cohort, level, parentCode }, restrictionFor(ctx.request.claims));
+    const rows = await childIndicatorTable(
+      ctx.em,
+      ctx.settings,
+      { cohort, level, parentCode },
+      restrictionFor(ctx.request.claims, ctx.settings),
+    );
     return rows.map(toChildIndicatorRow);
   }
 
@@ -56,7 +66,7 @@ export class ReportResolver {
     @Arg('facilityId', () => ID, { nullable: true }) facilityId?: string,
     @Arg('productCode', () => String, { nullable: true }) productCode?: string,
   ): Promise<FacilityIndicatorRow[]> {
-    return (await facilityIndicatorTable(ctx.em, { from, to, facilityId, productCode })).map(toFacilityIndicatorRow);
+    return (await facilityIndicatorTable(ctx.em, ctx.settings, { from, to, facilityId, productCode })).map(toFacilityIndicatorRow);
   }
 
   @Query(() => ReportExport, {
@@ -79,7 +89,7 @@ export class ReportResolver {
   ): Promise<ReportExport> {
     reportingPolicy.exportTables(ctx.request.claims);
     const args: ExportArgs = { table, programme, dose, level, parentCode, asOf, cohort, from, to, facilityId, productCode };
-    const flat = await flatTable(ctx.em, args, restrictionFor(ctx.request.claims));
+    const flat = await flatTable(ctx.em, ctx.settings, args, restrictionFor(ctx.request.claims, ctx.settings));
     return Object.assign(new ReportExport(), {
       table,
       filename: `${table.toLowerCase()}.csv`,
@@ -109,7 +119,7 @@ export class ReportResolver {
   ): Promise<ReportExport> {
     reportingPolicy.exportTables(ctx.request.claims);
     const args: ExportArgs = { table, programme, dose, level, parentCode, asOf, cohort, from, to, facilityId, productCode };
-    const set = toDhis2(await flatTable(ctx.em, args, restrictionFor(ctx.request.claims)));
+    const set = toDhis2(await flatTable(ctx.em, ctx.settings, args, restrictionFor(ctx.request.claims, ctx.settings)), ctx.settings.dhis2);
     return Object.assign(new ReportExport(), {
       table,
       filename: `${table.toLowerCase()}.dhis2.json`,

@@ -1,0 +1,152 @@
+import { createHash } from 'node:crypto';
+import { gql } from '@victori/shared/testing';
+import { SERVICES, type ServiceName } from '@victori/shared';
+import type { LaunchedPlatform } from '../launch.js';
+import type { DatabaseUrls } from '../platform.js';
+import type { LoadResult } from './load.js';
+import type { Proc } from './processes.js';
+import type { BenchReport, Comparison } from './report.js';
+import { median } from './stats.js';
+
+/** What every scenario of the benchmark gets from the runner (bench/run.ts), and the helpers they share. */
+export interface BenchContext {
+  report: BenchReport;
+  quick: boolean;
+  /** Scratch directory of this run. */
+  work: string;
+  /** Extra processes a scenario starts; the runner stops them at the end. */
+  procs: Proc[];
+  platform: LaunchedPlatform;
+  urls: DatabaseUrls;
+  secrets: { gatewaySecret: string; piiKey: string };
+  /** An admin token for the gateway. */
+  admin: string;
+  /** Environment of a gateway like the platform's (for the variants scenarios start). */
+  gatewayBase: Record<string, string>;
+  /** <SERVICE>_URL of every subgraph, for gateways the scenarios start. */
+  subgraphEnv: Record<string, string>;
+}
+
+const suiteStarted = Date.now();
+export function progress(line: string): void {
+  process.stderr.write(`[${((Date.now() - suiteStarted) / 1000).toFixed(0).padStart(3)} s] ${line}`);
+}
+
+export const AVAILABILITY_TWO_SUBGRAPHS = `query Availability($f: SessionFilter) {
+  sessions(filter: $f, first: 20) {
+    edges { node { id date startTime endTime remainingPlaces doseKinds
+      facility { name address stock { usableDoses product { code } } }
+      product { name manufacturer } } }
+  }
+}`;
+
+export const AVAILABILITY_ONE_SUBGRAPH = `query Availability($f: SessionFilter) {
+  sessions(filter: $f, first: 20) {
+    edges { node { id date startTime endTime remainingPlaces doseKinds facility { name address } } }
+  }
+}`;
+
+/** The edge serves /metrics in production only to a bearer of this token. */
+export const METRICS_TOKEN = createHash('sha256')
+  .update(String(process.pid) + String(Date.now()))
+  .digest('hex');
+export const FANOUT = (n: number): string => `{
+  sessions(first: ${n}) {
+    edges { node { id date remainingPlaces facility { name area { name parent { name } } stock { usableDoses } } product { name } } }
+  }
+}`;
+
+/** Sessions over the next weeks at every facility (the fan-out list needs 500 of them). */
+export async function createManySessions(gatewayUrl: string, adminToken: string, count: number): Promise<void> {
+  const { facilities } = (
+    await gql<{ facilities: { id: string; type: string }[] }>(gatewayUrl, `{ facilities { id type } }`, {}, { token: adminToken })
+  ).data!;
+  const places = facilities.filter((f) => f.type !== 'CITY_STORE');
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      for (let i = next++; i < count; i = next++) {
+        const day = new Date(Date.now() + (2 + Math.floor(i / places.length)) * 86_400_000).toISOString().slice(0, 10);
+        const res = await gql(
+          gatewayUrl,
+          `mutation($i: CreateSessionInput!) { createSession(input: $i) { session { id } } }`,
+          {
+            i: {
+              facilityId: places[i % places.length]!.id,
+              date: day,
+              startTime: '08:00',
+              endTime: '12:00',
+              productCode: 'ASTRAZENECA',
+              doseKinds: ['BOOSTER_1'],
+              capacity: 100,
+            },
+          },
+          { token: adminToken },
+        );
+        if (res.errors) throw new Error(`createSession failed: ${JSON.stringify(res.errors)}`);
+      }
+    }),
+  );
+}
+
+/** The gateway's read admission bound used in this run (GATEWAY_READ_MAX_CONCURRENT). */
+export const READ_BOUND = 64;
+
+export const post = (query: string, variables: Record<string, unknown> = {}): string => JSON.stringify({ query, variables });
+
+export async function alternate(
+  name: string,
+  target: number,
+  rounds: number,
+  ours: () => Promise<LoadResult>,
+  peer: () => Promise<LoadResult>,
+): Promise<Comparison> {
+  const a: LoadResult[] = [];
+  const b: LoadResult[] = [];
+  for (let i = 0; i < rounds; i++) {
+    // Alternate which side goes first, so warm-up and drift do not favour one side.
+    if (i % 2 === 0) {
+      a.push(await ours());
+      b.push(await peer());
+    } else {
+      b.push(await peer());
+      a.push(await ours());
+    }
+  }
+  const ratio = median(a.map((r) => r.okThroughput)) / median(b.map((r) => r.okThroughput));
+  return { name, ours: a, peer: b, ratio, target };
+}
+
+/**
+ * Waits until every service has relayed its outbox and every consumer has caught up, so the next
+ * scenario does not share the cores with the previous one's event backlog.
+ */
+export async function settle(platform: LaunchedPlatform, timeoutMs = 180_000): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    let pending = 0;
+    for (const name of SERVICES) {
+      const m = (await (await fetch(new URL('/metrics.json', platform.serviceUrls[name]))).json()) as {
+        events?: { outboxBacklog?: number; consumers?: { lag: number }[] };
+      };
+      pending += (m.events?.outboxBacklog ?? 0) + (m.events?.consumers ?? []).reduce((a, c) => a + c.lag, 0);
+    }
+    if (pending === 0) return (Date.now() - started) / 1000;
+    if (Date.now() - started > timeoutMs) {
+      process.stderr.write(`events: backlog not drained after ${timeoutMs / 1000} s (${pending} pending); going on\n`);
+      return (Date.now() - started) / 1000;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+export async function sqlStatements(platform: LaunchedPlatform): Promise<number> {
+  let total = 0;
+  for (const name of SERVICES) {
+    const metrics = (await (await fetch(new URL('/metrics.json', platform.serviceUrls[name]))).json()) as { sqlStatements?: number };
+    total += metrics.sqlStatements ?? 0;
+  }
+  return total;
+}
+
+export type ServicePorts = Record<ServiceName | 'gateway' | 'edge', number>;

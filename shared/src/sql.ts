@@ -1,0 +1,104 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/** Named parameters of one statement: `:name` in the text, `{ name: value }` here. */
+export type SqlParams = Record<string, unknown>;
+
+const NAME_START = /[A-Za-z_]/;
+const NAME_PART = /[A-Za-z0-9_]/;
+
+/** A statement with `:name` placeholders compiled once: MikroORM's positional text and the names in order. */
+export interface NamedStatement {
+  sql: string;
+  names: string[];
+}
+
+/**
+ * Turns `:name` placeholders into MikroORM's positional `?` (pg: `$n` via toPgPlaceholders) and records
+ * the names in order. Quoted text ('...'), quoted identifiers ("..."), `--` comments and `::type` casts
+ * are left alone; a `?` in the text is an error (name it).
+ */
+export function compileNamed(text: string): NamedStatement {
+  const cached = compiled.get(text);
+  if (cached) return cached;
+  const names: string[] = [];
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === "'" || c === '"') {
+      const end = closing(text, i, c);
+      out += text.slice(i, end);
+      i = end;
+    } else if (c === '-' && text[i + 1] === '-') {
+      const end = text.indexOf('\n', i);
+      const stop = end === -1 ? text.length : end;
+      out += text.slice(i, stop);
+      i = stop;
+    } else if (c === ':' && text[i + 1] === ':') {
+      out += '::';
+      i += 2;
+    } else if (c === ':' && NAME_START.test(text[i + 1] ?? '')) {
+      let j = i + 1;
+      while (j < text.length && NAME_PART.test(text[j]!)) j++;
+      names.push(text.slice(i + 1, j));
+      out += '?';
+      i = j;
+    } else if (c === '?') {
+      throw new Error('SQL uses a positional ? placeholder; name it (:name)');
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  const statement = { sql: out, names };
+  if (compiled.size >= 1000) compiled.clear(); // statements built from filters vary; keep the cache bounded
+  compiled.set(text, statement);
+  return statement;
+}
+
+const compiled = new Map<string, NamedStatement>();
+
+/**
+ * The values of a compiled statement in placeholder order. A placeholder without a value or a value
+ * without a placeholder is an error: a typo must not bind null or silently drop a filter. Arrays bind as
+ * lists (`in (:ids)`), as MikroORM does.
+ */
+export function namedValues(statement: NamedStatement, params: SqlParams = {}): unknown[] {
+  const values = statement.names.map((name) => {
+    if (!Object.hasOwn(params, name)) throw new Error(`SQL parameter :${name} has no value`);
+    return params[name];
+  });
+  for (const name of Object.keys(params))
+    if (!statement.names.includes(name)) throw new Error(`SQL parameter ${name} is not used by the statement`);
+  return values;
+}
+
+/** `compileNamed` and `namedValues` in one step. */
+export function bindNamed(text: string, params: SqlParams = {}): { sql: string; values: unknown[] } {
+  const statement = compileNamed(text);
+  return { sql: statement.sql, values: namedValues(statement, params) };
+}
+
+function closing(text: string, start: number, quote: string): number {
+  let i = start + 1;
+  while (i < text.length) {
+    if (text[i] === quote) {
+      if (text[i + 1] === quote)
+        i += 2; // doubled quote inside
+      else return i + 1;
+    } else i++;
+  }
+  return text.length;
+}
+
+/** Runs one statement with named parameters on `em` (a request fork or a transaction's `tx`). */
+export async function sql<T = Record<string, unknown>>(em: EntityManager, text: string, params: SqlParams = {}): Promise<T[]> {
+  const { sql: statement, values } = bindNamed(text, params);
+  return em.execute<T[]>(statement, values);
+}
+
+/** The first row of a statement, or undefined. */
+export async function sqlOne<T = Record<string, unknown>>(em: EntityManager, text: string, params: SqlParams = {}): Promise<T | undefined> {
+  const [row] = await sql<T>(em, text, params);
+  return row;
+}
