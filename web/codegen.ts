@@ -27,6 +27,13 @@ const config: CodegenConfig = {
       presetConfig: { fragmentMasking: false },
       config: { useTypeImports: true, enumsAsTypes: true, skipTypename: true },
     },
+    // The desk's likewise (issue 19 items 1, 2).
+    'src/staff/desk/gql/': {
+      documents: ['src/staff/desk/desk.operations.ts'],
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: { useTypeImports: true, enumsAsTypes: true, skipTypename: true },
+    },
   },
 };
 export default config;

@@ -17,8 +17,15 @@ export const BUDGET_BYTES = 100 * 1024;
 const { module: ops } = await runnerImport(join(root, 'src/operations.ts'));
 const { module: auth } = await runnerImport(join(root, 'src/auth-documents.ts'));
 const { module: board } = await runnerImport(join(root, 'src/staff/board/operations.ts'));
+const { module: desk } = await runnerImport(join(root, 'src/staff/desk/desk.operations.ts'));
 const { module: certs } = await runnerImport(join(root, 'src/certs/operations.ts'));
-const documents = [...Object.values(ops), ...Object.values(auth.SIGN_IN_DOCUMENTS), ...Object.values(board), ...Object.values(certs)];
+const documents = [
+  ...Object.values(ops),
+  ...Object.values(auth.SIGN_IN_DOCUMENTS),
+  ...Object.values(board),
+  ...Object.values(desk),
+  ...Object.values(certs),
+];
 const manifest = {};
 for (const doc of documents) {
   // The same path as the client: a string is parsed first (createRequest), then printed.

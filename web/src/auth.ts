@@ -74,6 +74,8 @@ class AuthStore {
       )
         return;
       const result = await client.mutation<{ refreshSession: AuthSession }>(REFRESH_SESSION, { refreshToken }).toPromise();
+      // No network (a posyandu, a reload offline): still signed in, refreshed when the network is back.
+      if (!result.data && result.error?.networkError && result.error.graphQLErrors.length === 0) return;
       // UNAUTHENTICATED (unknown, expired or reused): signed out; the pages offer sign-in again.
       this.set(result.data?.refreshSession, client);
     };

@@ -45,3 +45,10 @@ export async function loadCertsStrings(): Promise<void> {
   i18n.addResourceBundle('id', 'translation', { certs: certsId.default }, true, false);
   i18n.addResourceBundle('en', 'translation', { certs: certsEn.default }, true, false);
 }
+
+/** The health-worker desk's strings (issue 19), loaded with the desk's own chunk so the citizens' entry stays as it was. */
+export async function loadDeskStrings(): Promise<void> {
+  const [deskId, deskEn] = await Promise.all([import('./locales/desk.id.json'), import('./locales/desk.en.json')]);
+  i18n.addResourceBundle('id', 'translation', { desk: deskId.default }, true, true);
+  i18n.addResourceBundle('en', 'translation', { desk: deskEn.default }, true, true);
+}

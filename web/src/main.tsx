@@ -24,6 +24,8 @@ void auth.refresh(client).catch(() => undefined);
 
 // City dashboard, administration and partners (staff/board): loaded on first use.
 const BoardPage = lazyPage(() => import('./staff/board/index.js').then((m) => m.BoardRoutes));
+// The health-worker desk (staff/desk): its own chunk, loaded on first use.
+const DeskPage = lazyPage(() => import('./staff/desk/desk.js').then((m) => m.DeskPage));
 
 function route(path: string): preact.JSX.Element {
   const parts = path.split('/').filter(Boolean);
@@ -37,6 +39,7 @@ function route(path: string): preact.JSX.Element {
   if (parts[0] === 'children') return <ChildrenPage />;
   if (parts[0] === 'board' || parts[0] === 'partners') return <BoardPage parts={parts} />;
   if (parts[0] === 'certificates' || parts[0] === 'verify') return <CertsRoute parts={parts} />;
+  if (parts[0] === 'desk') return <DeskPage facilityId={parts[1]} />;
   return <h1>{t('notFound')}</h1>;
 }
 

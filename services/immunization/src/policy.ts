@@ -180,6 +180,22 @@ export const immunizationPolicy = {
     return { facilityId, offScheduleReason: appointment.session_date !== input.administeredOn ? reason : null };
   },
 
+  /**
+   * Before a replayed entry (recordDose's clientRecordId) is looked up: a health worker, and only their own
+   * facility's keys are searched, so another facility's entry is neither returned nor revealed.
+   */
+  recordDoseReplay(claims: Claims): string {
+    if (claims.role === 'partner') throw partnersSeeAggregatesOnly();
+    allowRoles(claims, 'health-worker');
+    return ownFacility(claims);
+  },
+
+  /** An appointment's person (the desk): staff who work with appointments; loaders keep a health worker to their facility. */
+  appointmentPerson(claims: Claims): void {
+    if (claims.role === 'partner') throw partnersSeeAggregatesOnly();
+    allowRoles(claims, 'health-worker', 'admin');
+  },
+
   /** Before a dose record is read (corrections, KIPI): roles only. */
   doseWork(claims: Claims, ...roles: ('citizen' | 'health-worker' | 'admin')[]): void {
     if (claims.role === 'partner') throw partnersSeeAggregatesOnly();

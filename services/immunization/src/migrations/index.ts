@@ -7,6 +7,7 @@ import { Migration20261201220000_declared_doses } from './Migration2026120122000
 import { Migration20261202010000_failed_deliveries } from './Migration20261202010000_failed_deliveries.js';
 import { Migration20261202020000_health_cards } from './Migration20261202020000_health_cards.js';
 import { Migration20261202020000_national_targets } from './Migration20261202020000_national_targets.js';
+import { Migration20261202030000_client_record_id } from './Migration20261202030000_client_record_id.js';
 
 export const migrations = [
   { name: 'Migration20261123000000_people', class: Migration20261123000000_people },
@@ -18,4 +19,5 @@ export const migrations = [
   { name: 'Migration20261202010000_failed_deliveries', class: Migration20261202010000_failed_deliveries },
   { name: 'Migration20261202020000_health_cards', class: Migration20261202020000_health_cards },
   { name: 'Migration20261202020000_national_targets', class: Migration20261202020000_national_targets },
+  { name: 'Migration20261202030000_client_record_id', class: Migration20261202030000_client_record_id },
 ];

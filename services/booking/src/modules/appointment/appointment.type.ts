@@ -40,8 +40,9 @@ export class AppointmentDose {
   status!: string;
 }
 
-// An entity so that feedback can add the visit's survey (Appointment.survey); not resolvable here: no
-// subgraph hands booking an appointment reference, so every appointment still comes through booking's policy.
+// An entity so that other subgraphs can add to it (feedback: the visit's survey, Appointment.survey); not
+// resolvable here: no subgraph hands booking an appointment reference, so every appointment still comes
+// through booking's policy. Appointment.person is booking's own field, to the registry's Person.
 @Directive('@key(fields: "id", resolvable: false)')
 @ObjectType('Appointment', {
   description: 'A booked (or walk-in) place in a session; visible to the person who booked, the facility’s health workers and admins',

@@ -1,4 +1,4 @@
-import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 
 export type DoseStatusValue = 'ACTIVE' | 'SUPERSEDED' | 'VOIDED';
 
@@ -7,6 +7,12 @@ export type DoseStatusValue = 'ACTIVE' | 'SUPERSEDED' | 'VOIDED';
  * old one SUPERSEDED (or VOIDED), linking both ways.
  */
 @Entity({ tableName: 'dose_record' })
+// Partial: only entries captured on a device carry one (Migration20261202030000_client_record_id).
+@Unique({
+  name: 'dose_record_facility_client_record',
+  expression:
+    'create unique index "dose_record_facility_client_record" on "dose_record" ("facility_id", "client_record_id") where "client_record_id" is not null',
+})
 export class DoseRecordEntity {
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -93,6 +99,17 @@ export class DoseRecordEntity {
 
   @Property({ type: 'string', length: 100, nullable: true, unique: true })
   importRecordId?: string | null;
+
+  /**
+   * The id the recording device made for this entry (offline capture): the idempotency key of
+   * recordDose, unique per facility, so a re-sent entry returns this record instead of a second one.
+   */
+  @Property({ type: 'uuid', nullable: true })
+  clientRecordId?: string | null;
+
+  /** Who gave the dose when it is not the signed-in recorder (a posyandu's bidan or kader). */
+  @Property({ type: 'string', length: 100, nullable: true })
+  vaccinatorName?: string | null;
 
   @Property({ type: 'datetime' })
   recordedAt: Date = new Date();

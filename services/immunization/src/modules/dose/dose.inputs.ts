@@ -34,6 +34,16 @@ export class RecordDoseInput {
     description: 'Why the dose is given against an appointment of another day (required then; 3-500 characters)',
   })
   reason?: string;
+
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'A UUID the recording device made for this entry: the idempotency key, unique per facility. The same id with the same dose returns the first record; with another dose IDEMPOTENCY_CONFLICT',
+  })
+  clientRecordId?: string;
+
+  @Field(() => String, { nullable: true, description: 'Who gave the dose, when not the signed-in account (2-100 characters)' })
+  vaccinatorName?: string;
 }
 
 @InputType('CorrectDoseInput', { description: 'Supersedes a record; without `replacement` the record is voided' })

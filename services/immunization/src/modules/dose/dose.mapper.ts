@@ -22,6 +22,8 @@ export function toDoseRecord(e: DoseRecordEntity): DoseRecord {
     administeredAt: e.administeredAt.toISOString(),
     facility: facilityRef(e.facilityId),
     performerId: e.performerId,
+    vaccinatorName: e.vaccinatorName ?? null,
+    clientRecordId: e.clientRecordId ?? null,
     appointmentId: e.appointmentId ?? null,
     slipCode: e.slipCode ?? null,
     valid: e.valid,

@@ -110,15 +110,54 @@ export function checkDose(input: {
   };
 }
 
-const duplicate = () =>
+/** The record already there is named, so the desk can show both side by side (offline conflicts). */
+const duplicate = (existingDoseRecordId?: string) =>
   new AppError(
     ErrorCode.DUPLICATE,
     {
       id: 'Dosis ini sudah tercatat untuk orang ini; gunakan koreksi',
       en: 'This dose is already recorded for this person; correct it instead',
     },
-    { field: 'doseKind' },
+    { field: 'doseKind', ...(existingDoseRecordId ? { existingDoseRecordId } : {}) },
   );
+
+const idempotencyConflict = (existingDoseRecordId: string) =>
+  new AppError(
+    ErrorCode.IDEMPOTENCY_CONFLICT,
+    {
+      id: 'ID catatan ini sudah dipakai untuk dosis lain',
+      en: 'This record id was already used for a different dose',
+    },
+    { field: 'clientRecordId', existingDoseRecordId },
+  );
+
+/** What makes two sends of one entry the same entry (the device resends exactly what it kept). */
+function sameEntry(record: DoseRecordEntity, personId: string, dose: CheckedDose, vaccinatorName: string | null): boolean {
+  return (
+    record.personId === personId &&
+    record.programme === dose.programme &&
+    record.doseKind === dose.doseKind &&
+    record.productCode === dose.product.code &&
+    record.lotNumber === dose.lotNumber &&
+    (record.expirationDate ?? null) === dose.expirationDate &&
+    record.administeredAt.getTime() === dose.administeredAt.getTime() &&
+    (record.appointmentId ?? null) === dose.appointmentId &&
+    (record.vaccinatorName ?? null) === vaccinatorName
+  );
+}
+
+function checkEntryFields(input: { clientRecordId?: string | null; vaccinatorName?: string | null }): {
+  clientRecordId: string | null;
+  vaccinatorName: string | null;
+} {
+  const clientRecordId = input.clientRecordId?.trim().toLowerCase() || null;
+  if (clientRecordId && !isUuid(clientRecordId))
+    throw badInput('clientRecordId', { id: 'ID catatan harus UUID', en: 'The record id must be a UUID' });
+  const vaccinatorName = input.vaccinatorName?.trim().replace(/\s+/g, ' ') || null;
+  if (vaccinatorName && (vaccinatorName.length < 2 || vaccinatorName.length > 100))
+    throw badInput('vaccinatorName', { id: 'Nama vaksinator 2-100 karakter', en: 'The vaccinator name must be 2-100 characters' });
+  return { clientRecordId, vaccinatorName };
+}
 
 export class DoseService {
   constructor(
@@ -141,7 +180,8 @@ export class DoseService {
     }
     const others = await tx.find(DoseRecordEntity, { personId: person.id, programme: dose.programme, status: 'ACTIVE' });
     const sameKind = others.filter((o) => o.doseKind === dose.doseKind);
-    if (sameKind.some((o) => o.valid)) throw duplicate();
+    const given = sameKind.find((o) => o.valid);
+    if (given) throw duplicate(given.id);
     const id = randomUUID();
     const validity = judgeDose({
       series: dose.definition.series,
@@ -182,27 +222,48 @@ export class DoseService {
     return record;
   }
 
-  /** `authorize` is the policy's decision (src/policy.ts): the facility and, for another day's appointment, the reason. */
+  /**
+   * `authorize` is the policy's decision (src/policy.ts): the facility and, for another day's appointment,
+   * the reason. With a `clientRecordId` the call is idempotent per facility: a replay of the same entry
+   * returns the record it made (even after its appointment completed), another dose under it is refused.
+   */
   async recordDose(
     input: RecordDoseInput,
     authorize: (dose: { administeredOn: string }) => Promise<DoseAuthority>,
   ): Promise<DoseRecordEntity> {
-    immunizationPolicy.doseWork(this.claims, 'health-worker');
+    const replayFacility = immunizationPolicy.recordDoseReplay(this.claims);
     const dose = checkDose(input);
+    const { clientRecordId, vaccinatorName } = checkEntryFields(input);
+    const replay = async (em: EntityManager): Promise<DoseRecordEntity | null> => {
+      if (!clientRecordId) return null;
+      const earlier = await em.findOne(DoseRecordEntity, { facilityId: replayFacility, clientRecordId });
+      if (!earlier) return null;
+      if (!sameEntry(earlier, input.personId, dose, vaccinatorName)) throw idempotencyConflict(earlier.id);
+      return earlier;
+    };
+    const earlier = await replay(this.em);
+    if (earlier) return earlier;
     const { facilityId, offScheduleReason } = await authorize({ administeredOn: jakartaDate(dose.administeredAt) });
     try {
       return await this.em.transactional(async (tx) => {
         // The person's row lock serialises records for one person, so validity sees every earlier dose.
         const person = await tx.findOne(PersonEntity, { id: input.personId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (!person) throw notFound('Orang', 'personId');
-        const record = await this.insertRecord(tx, person, dose, facilityId, { offScheduleReason });
+        // A concurrent send of the same entry committed while this one waited for the lock.
+        const concurrent = await replay(tx);
+        if (concurrent) return concurrent;
+        const record = await this.insertRecord(tx, person, dose, facilityId, { offScheduleReason, clientRecordId, vaccinatorName });
         await publish(tx, 'immunization', DoseRecorded, person.id, dosePayload(record, person));
         await enqueueDeliveries(tx, [{ dedupeKey: record.dedupeKey, personId: person.id, doseRecordId: record.id }]);
         await this.cards?.recorded(tx, person, record);
         return record;
       });
     } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) throw duplicate();
+      if (error instanceof UniqueConstraintViolationException) {
+        const again = await replay(this.em.fork());
+        if (again) return again;
+        throw duplicate();
+      }
       throw error;
     }
   }

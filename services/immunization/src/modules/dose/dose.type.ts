@@ -210,6 +210,12 @@ export class DoseRecord {
   @Field(() => String, { description: 'Account id of the vaccinator' })
   performerId!: string;
 
+  @Field(() => String, { nullable: true, description: 'Who gave the dose, when recorded by someone else' })
+  vaccinatorName?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The id the recording device made for the entry (idempotency key)' })
+  clientRecordId?: string | null;
+
   @Field(() => ID, { nullable: true })
   appointmentId?: string | null;
 

@@ -1,0 +1,206 @@
+import { graphql } from './gql/index.js';
+
+// The desk's operations (issue 19 items 1 and 2). Every one is in the persisted manifest (scripts/postbuild.mjs).
+
+export const DeskMe = graphql(`
+  query DeskMe {
+    me {
+      id
+      role
+      facilityId
+      displayName
+      username
+    }
+  }
+`);
+
+export const DeskDay = graphql(`
+  query DeskDay($facilityId: ID!, $date: String!) {
+    facility(id: $facilityId) {
+      id
+      name
+      type
+      kelurahanCode
+    }
+    facilityDayList(facilityId: $facilityId, date: $date) {
+      id
+      status
+      queueNumber
+      slipCode
+      programme
+      doseKind
+      productCode
+      walkIn
+      fullName
+      maskedNik
+      birthDate
+      sex
+      residenceKelurahanCode
+      checkedInAt
+      completedAt
+      slot {
+        id
+        startTime
+        endTime
+      }
+      session {
+        id
+        startTime
+        endTime
+      }
+      person {
+        id
+        fullName
+        doseRecords {
+          id
+          programme
+          doseKind
+          productCode
+          lotNumber
+          administeredAt
+          vaccinatorName
+          status
+          facility {
+            id
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const DeskSessions = graphql(`
+  query DeskSessions($kelurahanCode: String!, $date: String!) {
+    sessions(first: 50, filter: { kelurahanCode: $kelurahanCode, dateFrom: $date, dateTo: $date }) {
+      edges {
+        node {
+          id
+          date
+          startTime
+          endTime
+          programme
+          productCode
+          doseKinds
+          status
+          facility {
+            id
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const DeskLots = graphql(`
+  query DeskLots($facilityId: ID!, $productCode: String!) {
+    fefoSuggestion(facilityId: $facilityId, productCode: $productCode, doses: 1) {
+      productCode
+      availableDoses
+      picks {
+        lot {
+          id
+          lotNumber
+          expiryDate
+        }
+      }
+    }
+    lots(facilityId: $facilityId, productCode: $productCode, includeRecalled: false) {
+      id
+      lotNumber
+      expiryDate
+      recalled
+    }
+  }
+`);
+
+export const DeskCheckIn = graphql(`
+  mutation DeskCheckIn($appointmentId: ID!, $slipCode: String!) {
+    checkIn(appointmentId: $appointmentId, slipCode: $slipCode) {
+      id
+      status
+      checkedInAt
+    }
+  }
+`);
+
+export const DeskWalkIn = graphql(`
+  mutation DeskWalkIn($input: WalkInInput!) {
+    recordWalkIn(input: $input) {
+      id
+      status
+      slipCode
+      queueNumber
+    }
+  }
+`);
+
+export const DeskRegisterPerson = graphql(`
+  mutation DeskRegisterPerson($input: RegisterPersonInput!) {
+    registerPerson(input: $input) {
+      id
+    }
+  }
+`);
+
+export const DeskNoShows = graphql(`
+  mutation DeskNoShows($sessionId: ID!) {
+    markNoShows(sessionId: $sessionId) {
+      id
+      status
+    }
+  }
+`);
+
+export const DeskRecordDose = graphql(`
+  mutation DeskRecordDose($input: RecordDoseInput!) {
+    recordDose(input: $input) {
+      id
+      personId
+      programme
+      doseKind
+      productCode
+      lotNumber
+      administeredAt
+      vaccinatorName
+      clientRecordId
+      valid
+      invalidReason
+    }
+  }
+`);
+
+export const DeskDoseRecords = graphql(`
+  query DeskDoseRecords($personId: ID!) {
+    doseRecords(personId: $personId, includeSuperseded: true) {
+      id
+      programme
+      doseKind
+      productCode
+      lotNumber
+      administeredAt
+      vaccinatorName
+      status
+      recordedAt
+      facility {
+        id
+        name
+      }
+    }
+  }
+`);
+
+export const DeskCorrectDose = graphql(`
+  mutation DeskCorrectDose($input: CorrectDoseInput!) {
+    correctDose(input: $input) {
+      superseded {
+        id
+        status
+      }
+      replacement {
+        id
+        lotNumber
+        status
+      }
+    }
+  }
+`);

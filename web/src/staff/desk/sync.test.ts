@@ -1,0 +1,38 @@
+import { describe, expect, test } from 'vitest';
+import { CombinedError } from '@urql/core';
+import { firstError, stateFor } from './sync.js';
+
+const answer = (code: string, extra: Record<string, unknown> = {}) =>
+  firstError(new CombinedError({ graphQLErrors: [{ message: 'pesan', extensions: { code, messageEn: 'message', ...extra } }] }));
+
+describe('what an answer to a sent entry means for it', () => {
+  test.each([
+    ['DUPLICATE', 'conflict'],
+    ['IDEMPOTENCY_CONFLICT', 'conflict'],
+    ['BAD_USER_INPUT', 'needs-correction'],
+    ['NOT_ELIGIBLE', 'needs-correction'],
+    ['FORBIDDEN', 'needs-correction'],
+    ['CONFLICT', 'needs-correction'],
+    ['UNAUTHENTICATED', 'waiting'],
+    ['OVERLOADED', 'waiting'],
+    ['SUBGRAPH_UNAVAILABLE', 'waiting'],
+    ['INTERNAL_SERVER_ERROR', 'waiting'],
+  ])('%s: %s', (code, state) => {
+    expect(stateFor(answer(code), false)).toBe(state);
+  });
+
+  test('no answer at all (offline) leaves the entry waiting, to be sent again', () => {
+    expect(stateFor(undefined, true)).toBe('waiting');
+    expect(firstError(new CombinedError({ networkError: new Error('Failed to fetch') }))).toBeUndefined();
+  });
+
+  test('the record already on the server is named, for the conflict view', () => {
+    expect(answer('DUPLICATE', { field: 'doseKind', existingDoseRecordId: 'r-1' })).toEqual({
+      code: 'DUPLICATE',
+      message: 'pesan',
+      messageEn: 'message',
+      field: 'doseKind',
+      existingDoseRecordId: 'r-1',
+    });
+  });
+});

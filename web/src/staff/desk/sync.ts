@@ -1,0 +1,128 @@
+import type { Client, CombinedError } from '@urql/core';
+import { auth } from '../../auth.js';
+import { DeskDoseRecords, DeskRecordDose } from './desk.operations.js';
+import { allEntries, patchEntry, type Entry, type EntryState, type ServerRecord } from './store.js';
+
+type Listener = () => void;
+const listeners = new Set<Listener>();
+export const onEntriesChanged = (l: Listener): (() => void) => {
+  listeners.add(l);
+  return () => listeners.delete(l);
+};
+export const entriesChanged = (): void => {
+  for (const l of listeners) l();
+};
+
+interface ApiError {
+  code: string;
+  message: string;
+  messageEn?: string;
+  field?: string;
+  existingDoseRecordId?: string;
+}
+
+/** The API's first typed error, or undefined for a network failure (the entry waits and is sent again). */
+export function firstError(error: CombinedError | undefined): ApiError | undefined {
+  const g = error?.graphQLErrors[0];
+  if (!g) return undefined;
+  const ext = (g.extensions ?? {}) as Record<string, unknown>;
+  return {
+    code: typeof ext.code === 'string' ? ext.code : 'INTERNAL_SERVER_ERROR',
+    message: g.message,
+    messageEn: typeof ext.messageEn === 'string' ? ext.messageEn : undefined,
+    field: typeof ext.field === 'string' ? ext.field : undefined,
+    existingDoseRecordId: typeof ext.existingDoseRecordId === 'string' ? ext.existingDoseRecordId : undefined,
+  };
+}
+
+/**
+ * What an answer means for an entry. Saved; the same dose already recorded (elsewhere, or this id used for
+ * another dose) is a conflict the worker resolves; a refusal the worker can fix is needs-correction;
+ * no answer (offline, a gateway that is down, a 5xx) leaves it waiting.
+ */
+export function stateFor(error: ApiError | undefined, networkFailed: boolean): EntryState {
+  if (networkFailed || !error) return 'waiting';
+  switch (error.code) {
+    case 'DUPLICATE':
+    case 'IDEMPOTENCY_CONFLICT':
+      return 'conflict';
+    case 'UNAUTHENTICATED':
+    case 'OVERLOADED':
+    case 'UNAVAILABLE':
+    case 'SUBGRAPH_UNAVAILABLE':
+    case 'INTERNAL_SERVER_ERROR':
+      return 'waiting';
+    default:
+      return 'needs-correction';
+  }
+}
+
+async function otherRecord(client: Client, entry: Entry, id: string): Promise<ServerRecord | undefined> {
+  const r = await client.query(DeskDoseRecords, { personId: entry.input.personId }, { requestPolicy: 'network-only' }).toPromise();
+  const found = r.data?.doseRecords.find((d) => d.id === id);
+  return found
+    ? {
+        id: found.id,
+        lotNumber: found.lotNumber,
+        productCode: found.productCode,
+        administeredAt: found.administeredAt,
+        vaccinatorName: found.vaccinatorName,
+        facilityName: found.facility?.name ?? null,
+        status: found.status,
+      }
+    : { id, lotNumber: '?', productCode: '?', administeredAt: '' };
+}
+
+/** Sends one entry; safe to repeat (the device's id makes the server replay the first answer). */
+export async function sendEntry(client: Client, entry: Entry): Promise<Entry | undefined> {
+  await patchEntry(entry.clientRecordId, { state: 'sending' });
+  entriesChanged();
+  const r = await client
+    .mutation(DeskRecordDose, { input: { ...entry.input, clientRecordId: entry.clientRecordId } }, { requestPolicy: 'network-only' })
+    .toPromise();
+  const error = firstError(r.error);
+  let next: Partial<Entry>;
+  if (r.data?.recordDose) {
+    const d = r.data.recordDose;
+    next = {
+      state: 'saved',
+      error: undefined,
+      saved: {
+        id: d.id,
+        lotNumber: d.lotNumber,
+        productCode: d.productCode,
+        administeredAt: d.administeredAt,
+        vaccinatorName: d.vaccinatorName,
+      },
+    };
+  } else {
+    const state = stateFor(error, !!r.error?.networkError && !error);
+    next = { state, error: error && { code: error.code, message: error.message, messageEn: error.messageEn, field: error.field } };
+    if (state === 'conflict' && error?.existingDoseRecordId) next.other = await otherRecord(client, entry, error.existingDoseRecordId);
+  }
+  const out = await patchEntry(entry.clientRecordId, next);
+  entriesChanged();
+  return out;
+}
+
+let running: Promise<void> | undefined;
+
+/**
+ * Sends every waiting entry of the signed-in worker's facility in the order entered; one sender per browser
+ * (a Web Lock across tabs). Another facility's worker signing in on a shared tablet sends nothing of it.
+ */
+export function syncAll(client: Client, facilityId: string | null | undefined): Promise<void> {
+  if (!facilityId || !auth.current || (typeof navigator !== 'undefined' && navigator.onLine === false)) return Promise.resolve();
+  const run = async (): Promise<void> => {
+    for (const entry of await allEntries(facilityId)) {
+      // 'sending' left by a closed tab is sent again: the server replays it if it arrived.
+      if (entry.state !== 'waiting' && entry.state !== 'sending') continue;
+      const after = await sendEntry(client, entry);
+      if (after?.state === 'waiting') break; // no network: stop, try again when it is back
+    }
+  };
+  running ??= (navigator.locks ? navigator.locks.request('victori-desk-sync', run) : run()).finally(() => {
+    running = undefined;
+  });
+  return running;
+}
