@@ -25,14 +25,14 @@ const config: CodegenConfig = {
       documents: ['src/certs/operations.ts'],
       preset: 'client',
       presetConfig: { fragmentMasking: false },
-      config: { useTypeImports: true, enumsAsTypes: true, skipTypename: true },
+      config: { useTypeImports: true, enumsAsTypes: true, skipTypename: true, scalars: { Date: 'string', DateTime: 'string' } },
     },
     // The desk's likewise (issue 19 items 1, 2).
     'src/staff/desk/gql/': {
       documents: ['src/staff/desk/desk.operations.ts'],
       preset: 'client',
       presetConfig: { fragmentMasking: false },
-      config: { useTypeImports: true, enumsAsTypes: true, skipTypename: true },
+      config: { useTypeImports: true, enumsAsTypes: true, skipTypename: true, scalars: { Date: 'string', DateTime: 'string' } },
     },
   },
 };

@@ -39,6 +39,8 @@ export async function deliveryHealth(
 
 /** Dose records SATUSEHAT refused for good (a partial index holds only those). */
 export async function refusedDeliveries(em: EntityManager): Promise<number> {
-  const [row] = await em.execute<{ n: string }[]>(`select count(*) as n from national_delivery where status = 'FAILED' and target = 'SATUSEHAT'`);
+  const [row] = await em.execute<{ n: string }[]>(
+    `select count(*) as n from national_delivery where status = 'FAILED' and target = 'SATUSEHAT'`,
+  );
   return Number(row?.n ?? 0);
 }

@@ -104,11 +104,15 @@ export const DeskLots = graphql(`
         }
       }
     }
-    lots(facilityId: $facilityId, productCode: $productCode, includeRecalled: false) {
-      id
-      lotNumber
-      expiryDate
-      recalled
+    lots(facilityId: $facilityId, productCode: $productCode, includeRecalled: false, first: 200) {
+      edges {
+        node {
+          id
+          lotNumber
+          expiryDate
+          recalled
+        }
+      }
     }
   }
 `);

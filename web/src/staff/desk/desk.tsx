@@ -85,7 +85,7 @@ async function download(client: Client, facilityId: string, date: string, previo
   const lots: DayPack['lots'] = {};
   for (const productCode of products) {
     const r = await client.query(DeskLots, { facilityId, productCode }, { requestPolicy: 'network-only' }).toPromise();
-    if (r.data) lots[productCode] = r.data;
+    if (r.data) lots[productCode] = { ...r.data, lots: r.data.lots.edges.map((e) => e.node) };
   }
   const pack: DayPack = {
     facilityId,

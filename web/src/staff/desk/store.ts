@@ -13,7 +13,8 @@ const outbox = createStore('victori-desk-entries', 'entries');
 
 export type DayAppointment = DeskDayQuery['facilityDayList'][number];
 export type DaySession = DeskSessionsQuery['sessions']['edges'][number]['node'];
-export type Lots = DeskLotsQuery;
+/** A product's lots as the day pack keeps them: the FEFO pick and the lots themselves (the connection's nodes). */
+export type Lots = Omit<DeskLotsQuery, 'lots'> & { lots: DeskLotsQuery['lots']['edges'][number]['node'][] };
 
 export interface DayPack {
   facilityId: string;

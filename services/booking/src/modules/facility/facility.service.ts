@@ -1,6 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, badInput, checkAll, conflict, ErrorCode, FacilityUpserted, FieldErrors, kecamatanOf, notFound, publish, type Claims } from '@victori/shared';
+import {
+  AppError,
+  badInput,
+  checkAll,
+  conflict,
+  ErrorCode,
+  FacilityUpserted,
+  FieldErrors,
+  kecamatanOf,
+  notFound,
+  publish,
+  type Claims,
+} from '@victori/shared';
 import { bookingPolicy } from '../../policy.js';
 import { isTime, minutesOf } from '../../time.js';
 import { FacilityEntity, type OpeningHoursValue } from './facility.entity.js';
