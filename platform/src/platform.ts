@@ -139,7 +139,21 @@ export async function startInProcess(options: InProcessOptions): Promise<InProce
         // Production refuses the SMS outbox; an in-process production platform gets a gateway that refuses (discard port).
         ...(name === 'identity' && mode === 'production' ? { IDENTITY_SMS_URL: 'http://127.0.0.1:9/sms' } : {}),
         // Production requires the national record's address; here a SATUSEHAT that refuses, as for SMS.
-        ...(name === 'immunization' && mode === 'production' ? { SATUSEHAT_BASE_URL: 'http://127.0.0.1:9/fhir-r4/v1' } : {}),
+        // (with OAuth client credentials, which production requires too), and a PCare bridge that refuses likewise.
+        ...(name === 'immunization' && mode === 'production'
+          ? {
+              SATUSEHAT_BASE_URL: 'http://127.0.0.1:9/fhir-r4/v1',
+              SATUSEHAT_AUTH_URL: 'http://127.0.0.1:9/oauth2/v1',
+              SATUSEHAT_CLIENT_ID: 'test-platform-client',
+              SATUSEHAT_CLIENT_SECRET: 'test-platform-secret',
+              PCARE_BASE_URL: 'http://127.0.0.1:9/pcare-rest',
+              PCARE_CONS_ID: 'test-platform',
+              PCARE_SECRET_KEY: 'test-platform-secret',
+              PCARE_USER_KEY: 'test-platform-user-key',
+              PCARE_USERNAME: 'test-platform',
+              PCARE_PASSWORD: 'test-platform-password',
+            }
+          : {}),
         ...options.serviceEnv,
       });
       services[name] = await startService(SERVICE_DEFINITIONS[name], loadServiceConfig(name, env), {

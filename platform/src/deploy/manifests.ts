@@ -61,6 +61,12 @@ export const SECRET_KEYS = {
   ...Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_DATABASE_URL`, [s]])),
   SATUSEHAT_CLIENT_ID: ['immunization'],
   SATUSEHAT_CLIENT_SECRET: ['immunization'],
+  PCARE_CONS_ID: ['immunization'],
+  PCARE_SECRET_KEY: ['immunization'],
+  PCARE_USER_KEY: ['immunization'],
+  PCARE_USERNAME: ['immunization'],
+  PCARE_PASSWORD: ['immunization'],
+  CERTIFICATE_SIGNING_KEYS: ['immunization'],
 } as Record<string, Component[]>;
 
 const SMALL: Resources = { requests: { cpu: '250m', memory: '192Mi' }, limits: { cpu: '1', memory: '384Mi' } };
@@ -80,6 +86,8 @@ export function defaultValues(): DeployValues {
       LOG_LEVEL: 'info',
       SATUSEHAT_BASE_URL: 'https://api-satusehat.kemkes.go.id/fhir-r4/v1',
       SATUSEHAT_AUTH_URL: 'https://api-satusehat.kemkes.go.id/oauth2/v1',
+      PCARE_BASE_URL: 'https://apijkn.bpjs-kesehatan.go.id/pcare-rest',
+      CERTIFICATE_ISSUER: 'https://victori.semarangkota.go.id',
     },
     replicas: Object.fromEntries(
       components.map((c) => [c, { min: 2, max: c === 'edge' || c === 'gateway' || c === 'booking' ? 10 : 4 }]),

@@ -579,7 +579,10 @@ describe('in the browser (Chromium)', () => {
     });
     await page.goto(`${origin}/certificates/${childId}`);
     const record = page.locator('[data-testid=certificate][data-kind=RECORD]');
-    await record.waitFor();
+    // On a miss, say what the page shows instead (a refusal, "no cards", still loading).
+    await record.waitFor().catch(async (error: unknown) => {
+      throw new Error(`${(error as Error).message}\npage shows: ${(await page.locator('main').innerText()).slice(0, 500)}`);
+    });
     expect(await record.getByTestId('holder').textContent()).toBe('Ayu Lestari Wibowo');
     expect(await record.locator('li').count()).toBe(4);
     await record.getByRole('button', { name: 'Cetak' }).waitFor();

@@ -323,7 +323,7 @@ describe('the health-worker desk in a real browser, online and offline', () => {
       await axe(page, 'desk offline');
 
       // Signing out with unsent entries warns, and the entries stay.
-      await page.getByRole('button', { name: 'Keluar' }).click();
+      await page.locator('#main').getByRole('button', { name: 'Keluar', exact: true }).click();
       await page.getByTestId('signout-warning').waitFor();
       expect(await page.getByTestId('signout-warning').textContent()).toContain('2 catatan belum terkirim');
       await shot(page, 'desk-04-signout-warning');

@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ServiceName } from '@victori/shared';
+import { SERVICES, type ServiceName } from '@victori/shared';
 import { gql } from '@victori/shared/testing';
 import pg from 'pg';
 import { person } from '../../../services/booking/src/testing/kit.js';
@@ -20,7 +20,8 @@ import { freePort } from '../platform.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const EDGE_HOST = '127.0.0.2';
-const SUBGRAPHS = ['booking', 'inventory', 'immunization', 'reporting', 'identity'] as const;
+// Every subgraph of the platform (a scaffolded one too): each is killed and must come back.
+const SUBGRAPHS = SERVICES;
 type Part = (typeof SUBGRAPHS)[number] | 'gateway' | 'edge' | 'postgres';
 /** How long a killed process may take to serve again (a subgraph starts in ~3 s on a busy 2-core machine). */
 const RESTART_BOUND_MS = 20_000;

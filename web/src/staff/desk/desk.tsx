@@ -149,13 +149,24 @@ function Desk(props: { facilityId?: string }): preact.JSX.Element {
   }, [reloadEntries]);
 
   // Who is signed in (online); offline the desk opens the last facility's downloaded day.
+  // Asked again every few seconds until it answers: a first answer that raced a token refresh is not the end.
   useEffect(() => {
     if (!signedIn || !online) return;
-    void client
-      .query(DeskMe, {}, { requestPolicy: 'network-only' })
-      .toPromise()
-      .then((r) => r.data?.me && r.data.me.id === auth.current?.account.id && setMe(r.data.me));
-  }, [accountId, online]);
+    let done = false;
+    const ask = (): void =>
+      void client
+        .query(DeskMe, {}, { requestPolicy: 'network-only' })
+        .toPromise()
+        .then((r) => {
+          if (r.data?.me && r.data.me.id === auth.current?.account.id) {
+            done = true;
+            setMe(r.data.me);
+          }
+        });
+    ask();
+    const timer = setInterval(() => !done && ask(), 3000);
+    return () => clearInterval(timer);
+  }, [accountId, online, signedIn]);
 
   const refresh = useCallback(async (): Promise<void> => {
     if (!facilityId) return;
@@ -179,9 +190,17 @@ function Desk(props: { facilityId?: string }): preact.JSX.Element {
   useEffect(() => {
     if (online && !auth.current) void auth.refresh(client);
   }, [online]);
+  // Then what waits is sent at once, and again every few seconds while anything waits (a send that met a
+  // lost connection or a token being refreshed is tried again without the worker doing anything).
   useEffect(() => {
     if (!online || !signedIn || !me) return;
     void syncAll(client, me.facilityId).then(() => refresh());
+    const timer = setInterval(() => {
+      void unsent().then((left) => {
+        if (left.some((e) => e.state === 'waiting' || e.state === 'sending')) void syncAll(client, me.facilityId).then(() => refresh());
+      });
+    }, 5000);
+    return () => clearInterval(timer);
   }, [online, signedIn, me]);
 
   const openBySlip = (code: string): void => {
