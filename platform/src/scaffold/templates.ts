@@ -479,6 +479,9 @@ import { ${c}Policy } from '../../policy.js';
 import { checkRecord } from './record.rules.js';
 import { insertRecord, type RecordRow } from './record.store.js';
 
+/** The row type, for the resolver (which never imports the store itself). */
+export type { RecordRow };
+
 const actorOf = (ctx: ${P}Context): string => \`\${ctx.request.claims.role}:\${ctx.request.claims.sub ?? 'unknown'}\`;
 
 /** One record by id: its facility's health workers and admins. */
@@ -511,8 +514,7 @@ export async function createRecord(ctx: ${P}Context, input: { facilityId: string
 import type { ${P}Context } from '../../context.js';
 import { FacilityRef, facilityRef } from '../../external/facility.stub.js';
 import { Create${P}RecordInput } from './record.inputs.js';
-import { createRecord, facilityRecords, getRecord } from './record.service.js';
-import type { RecordRow } from './record.store.js';
+import { createRecord, facilityRecords, getRecord, type RecordRow } from './record.service.js';
 import { ${P}Record } from './record.type.js';
 
 export const toRecord = (row: RecordRow): ${P}Record =>
