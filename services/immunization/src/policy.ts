@@ -190,12 +190,6 @@ export const immunizationPolicy = {
     return ownFacility(claims);
   },
 
-  /** An appointment's person (the desk): staff who work with appointments; loaders keep a health worker to their facility. */
-  appointmentPerson(claims: Claims): void {
-    if (claims.role === 'partner') throw partnersSeeAggregatesOnly();
-    allowRoles(claims, 'health-worker', 'admin');
-  },
-
   /** Before a dose record is read (corrections, KIPI): roles only. */
   doseWork(claims: Claims, ...roles: ('citizen' | 'health-worker' | 'admin')[]): void {
     if (claims.role === 'partner') throw partnersSeeAggregatesOnly();
