@@ -136,4 +136,65 @@ describe('failed deliveries are visible to admins and replayable through the gat
     const badCursor = await gql(platform.gatewayUrl, PAGE, { after: 'bm90LWEtY3Vyc29y' }, { token: admin });
     expect(badCursor.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after', messageId: 'badUserInput.after' });
   });
+
+  test('an admin discards a dead letter with a reason: it leaves the open list, keeps who, when and why, and cannot be discarded twice', async () => {
+    const poison = { ...createEnvelope(DoseRecorded, 'immunization', 'p-discard', dose()), version: 97 };
+    await platform.services.reporting.runtime.events.transport.append([poison]);
+    for (const consumer of platform.services.reporting.runtime.events.consumers) await consumer.drain();
+    const admin = await platform.token({ role: 'admin', sub: 'admin-discard' });
+    type Letter = { id: string; version: number; resolvedAt: string | null; discardedAt: string | null; discardedBy: string | null; discardReason: string | null };
+    const OPEN = `{ admin { reporting { deadLetters(first: 200) { totalCount edges { node { id version } } } } } }`;
+    const open = await gql<{ admin: { reporting: { deadLetters: { totalCount: number; edges: { node: Letter }[] } } } }>(
+      platform.gatewayUrl,
+      OPEN,
+      {},
+      { token: admin },
+    );
+    const target = open.data!.admin.reporting.deadLetters.edges.find((e) => e.node.version === 97)!.node;
+    const openBefore = open.data!.admin.reporting.deadLetters.totalCount;
+
+    const DISCARD = `mutation($id: ID!, $reason: String!) { admin { reporting { discardDeadLetter(id: $id, reason: $reason) {
+      id resolvedAt discardedAt discardedBy discardReason } } } }`;
+    const reasons = { reason: 'Version 97 was never released; nothing to apply' };
+
+    // Only admins: a health worker and a partner are refused, and the letter stays open.
+    for (const role of ['health-worker', 'partner'] as const) {
+      const other = await platform.token({ role, sub: `${role}-1`, facilityId: '6f1c2a10-0000-4000-8000-000000000002' });
+      const refused = await gql(platform.gatewayUrl, DISCARD, { id: target.id, ...reasons }, { token: other });
+      expect(refused.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    }
+    // A reason is required: an empty one is a field error, and nothing changes.
+    const noReason = await gql(platform.gatewayUrl, DISCARD, { id: target.id, reason: '  ' }, { token: admin });
+    expect(noReason.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason', messageId: 'badUserInput.reason' });
+
+    const before = Date.now();
+    const done = await gql<{ admin: { reporting: { discardDeadLetter: Letter } } }>(platform.gatewayUrl, DISCARD, { id: target.id, ...reasons }, { token: admin });
+    expect(done.errors).toBeUndefined();
+    const discarded = done.data!.admin.reporting.discardDeadLetter;
+    expect(discarded).toMatchObject({ id: target.id, discardedBy: 'admin-discard', discardReason: reasons.reason });
+    expect(Date.parse(discarded.discardedAt!)).toBeGreaterThanOrEqual(before - 5_000);
+    expect(discarded.resolvedAt).toBe(discarded.discardedAt);
+
+    const after = await gql<{ admin: { reporting: { deadLetters: { totalCount: number; edges: { node: Letter }[] } } } }>(
+      platform.gatewayUrl,
+      OPEN,
+      {},
+      { token: admin },
+    );
+    expect(after.data!.admin.reporting.deadLetters.totalCount).toBe(openBefore - 1);
+    expect(after.data!.admin.reporting.deadLetters.edges.some((e) => e.node.id === target.id)).toBe(false);
+
+    // Listed among the resolved ones with its audit; a second discard (or a retry) is a conflict.
+    const all = await gql<{ admin: { reporting: { deadLetters: { edges: { node: Letter }[] } } } }>(
+      platform.gatewayUrl,
+      `{ admin { reporting { deadLetters(first: 200, includeResolved: true) { edges { node { id version resolvedAt discardedAt discardedBy discardReason } } } } } }`,
+      {},
+      { token: admin },
+    );
+    expect(all.data!.admin.reporting.deadLetters.edges.find((e) => e.node.id === target.id)!.node).toEqual({ ...discarded, version: 97 });
+    const again = await gql(platform.gatewayUrl, DISCARD, { id: target.id, ...reasons }, { token: admin });
+    expect(again.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', field: 'id' });
+    const unknown = await gql(platform.gatewayUrl, DISCARD, { id: '999999999', ...reasons }, { token: admin });
+    expect(unknown.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', messageId: 'notFound.failedDelivery' });
+  });
 });

@@ -90,7 +90,7 @@ describe('inventory through the gateway', () => {
       ['TRANSFER_IN', 'admin:admin-1'],
     ]);
     expect((await as('admin', LEDGER, { f: MIROTO })).errors).toBeUndefined();
-    expect(code(await as('partner', `{ doseReconciliations { doseRecordId } }`))).toBe('FORBIDDEN');
+    expect(code(await as('partner', `{ doseReconciliations { totalCount } }`))).toBe('FORBIDDEN');
     expect(code(await as('partner', `mutation { recallLot(lotId: "${lotId}", reason: "x") { totalDosesRemoved } }`))).toBe('FORBIDDEN');
     expect(code(await as('miroto', `mutation { recallLot(lotId: "${lotId}", reason: "x") { totalDosesRemoved } }`))).toBe('FORBIDDEN');
     expect(code(await as('partner', `{ fefoSuggestion(facilityId: "${MIROTO}", productCode: "INDOVAC", doses: 5) { shortfall } }`))).toBe(
@@ -149,9 +149,13 @@ describe('inventory through the gateway', () => {
     expect(
       (stock.data!.facilities as { code: string; stock: { usableDoses: number }[] }[]).find((f) => f.code === 'PKM-MIROTO')!.stock,
     ).toEqual([{ usableDoses: 42 }]);
-    const recon = await as('miroto', `{ doseReconciliations { doseRecordId lotNumber reason status } }`);
+    const recon = await as('miroto', `{ doseReconciliations { totalCount pageInfo { hasNextPage } edges { node { doseRecordId lotNumber reason status } } } }`);
     expect(recon.data).toEqual({
-      doseReconciliations: [{ doseRecordId: stray.doseRecordId, lotNumber: 'NOT-A-LOT', reason: 'UNKNOWN_LOT', status: 'FLAGGED' }],
+      doseReconciliations: {
+        totalCount: 1,
+        pageInfo: { hasNextPage: false },
+        edges: [{ node: { doseRecordId: stray.doseRecordId, lotNumber: 'NOT-A-LOT', reason: 'UNKNOWN_LOT', status: 'FLAGGED' } }],
+      },
     });
     expect(
       code(

@@ -2,7 +2,7 @@ import { Arg, Ctx, Directive, Field, FieldResolver, ID, Int, Mutation, ObjectTyp
 import { requireRole } from '../auth.js';
 import { DateTimeScalar } from '../scalars.js';
 import { connectionType, decodeCursor, pageSize, toConnection, type Connection } from '../connection.js';
-import { conflict, notFound } from '../errors.js';
+import { badInput, conflict, notFound } from '../errors.js';
 import type { BaseContext } from '../service.js';
 
 @Directive('@shareable')
@@ -32,8 +32,14 @@ export class FailedDelivery {
   attempts!: number;
   @Field(() => DateTimeScalar)
   createdAt!: string;
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When it was applied by a retry, or discarded' })
   resolvedAt?: string | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When an admin discarded it (never applied)' })
+  discardedAt?: string | null;
+  @Field(() => String, { nullable: true, description: 'The account that discarded it' })
+  discardedBy?: string | null;
+  @Field(() => String, { nullable: true, description: 'Why it was discarded, as the admin wrote it' })
+  discardReason?: string | null;
 }
 
 @Directive('@shareable')
@@ -60,6 +66,9 @@ export const FailedDeliveryConnection = connectionType('FailedDelivery', FailedD
   shareable: true,
   totalDescription: 'Dead letters matching includeResolved, over all pages',
 });
+
+const MIN_REASON = 5;
+const MAX_REASON = 500;
 
 const DEAD_LETTER_ID = (value: unknown): boolean => typeof value === 'string' && /^\d{1,19}$/.test(value);
 
@@ -98,6 +107,12 @@ export function createEventAdminResolver(service: string): [new () => object, ..
 
     @Field(() => FailedDelivery, { description: 'Re-applies a dead-lettered event; CONFLICT with the reason when it still fails' })
     retryDeadLetter!: FailedDelivery;
+
+    @Field(() => FailedDelivery, {
+      description:
+        'Gives a dead-lettered event up without applying it; who, when and why stay on the row (discardedBy, discardedAt, discardReason)',
+    })
+    discardDeadLetter!: FailedDelivery;
   }
 
   @Directive('@key(fields: "id")')
@@ -204,6 +219,35 @@ export function createEventAdminResolver(service: string): [new () => object, ..
         } catch (error) {
           const reason = error instanceof Error ? error.message : String(error);
           throw conflict({ id: `Pengiriman masih gagal: ${reason}`, en: `The event still fails: ${reason}` }, { field: 'id' });
+        }
+      }
+      throw notFound('Pengiriman gagal', 'id');
+    }
+
+    @FieldResolver(() => FailedDelivery)
+    async discardDeadLetter(
+      @Ctx() ctx: BaseContext,
+      @Arg('id', () => ID) id: string,
+      @Arg('reason', () => String, { description: `Why the event is given up, ${MIN_REASON} to ${MAX_REASON} characters` }) reason: string,
+    ): Promise<FailedDelivery> {
+      requireRole(ctx.request.claims, 'admin');
+      const why = reason.trim();
+      if (why.length < MIN_REASON || why.length > MAX_REASON) {
+        throw badInput('reason', {
+          id: `Alasan harus ${MIN_REASON} sampai ${MAX_REASON} karakter`,
+          en: `The reason must be ${MIN_REASON} to ${MAX_REASON} characters`,
+        });
+      }
+      if (!/^\d{1,19}$/.test(id)) throw notFound('Pengiriman gagal', 'id');
+      const actor = ctx.request.claims.sub ?? ctx.request.claims.role;
+      for (const consumer of ctx.events.consumers) {
+        const discarded = await consumer.discardDeadLetter(id, { actor, reason: why });
+        if (discarded) return Object.assign(new FailedDelivery(), { ...discarded, service });
+      }
+      // Already retried or discarded: say so rather than "not found", the row is still listed.
+      for (const consumer of ctx.events.consumers) {
+        if ((await consumer.deadLetters(true)).some((d) => d.id === id)) {
+          throw conflict({ id: 'Pengiriman gagal ini sudah diselesaikan', en: 'This failed delivery is already resolved' }, { field: 'id' });
         }
       }
       throw notFound('Pengiriman gagal', 'id');

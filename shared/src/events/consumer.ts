@@ -69,6 +69,10 @@ export interface DeadLetter {
   attempts: number;
   createdAt: string;
   resolvedAt: string | null;
+  /** Set when an admin gave the event up (resolvedAt is then the same moment): who, and why. */
+  discardedAt: string | null;
+  discardedBy: string | null;
+  discardReason: string | null;
 }
 
 class PoisonEvent extends Error {}
@@ -288,6 +292,25 @@ export class EventConsumer {
     return (await this.deadLetters(true)).find((d) => d.id === String(id))!;
   }
 
+  /**
+   * Gives a dead-lettered event up without applying it (an event of a retired version, a payload no fix
+   * will make valid): the row stays, resolved, with who discarded it, when and why. Null when this
+   * consumer has no open dead letter of that id (unknown, or already retried or discarded).
+   */
+  async discardDeadLetter(id: string, audit: { actor: string; reason: string }): Promise<DeadLetter | null> {
+    const rows = await this.orm.em
+      .fork()
+      .execute<{ id: string }[]>(
+        `update event_dead_letter set resolved_at = now(), discarded_at = now(), discarded_by = ?, discard_reason = ?
+          where id = ? and consumer = ? and resolved_at is null returning id`,
+        [audit.actor, audit.reason, id, this.name],
+      );
+    if (!rows.length) return null;
+    // Who and which event, never the reason (free text) or the payload.
+    this.logger.warn({ consumer: this.name, deadLetterId: id, actor: audit.actor }, 'dead letter discarded');
+    return (await this.deadLetters(true)).find((d) => d.id === String(id)) ?? null;
+  }
+
   async deadLetters(includeResolved = false, page: { afterId?: string; limit?: number } = {}): Promise<DeadLetter[]> {
     // Ids are one sequence per service database, so pages of several consumers merge by id.
     const rows = await this.orm.em.fork().execute<Record<string, unknown>[]>(
@@ -308,6 +331,9 @@ export class EventConsumer {
       attempts: Number(r.attempts),
       createdAt: new Date(r.created_at as string).toISOString(),
       resolvedAt: r.resolved_at ? new Date(r.resolved_at as string).toISOString() : null,
+      discardedAt: r.discarded_at ? new Date(r.discarded_at as string).toISOString() : null,
+      discardedBy: r.discarded_by == null ? null : String(r.discarded_by),
+      discardReason: r.discard_reason == null ? null : String(r.discard_reason),
     }));
   }
 

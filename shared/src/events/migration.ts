@@ -60,10 +60,19 @@ export class Migration20261124000001_outbox_lean extends Migration {
   }
 }
 
+/** Discarding a dead letter is audited on its row: when, by whom, why. */
+export class Migration20261202000001_dead_letter_discard extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`alter table "event_dead_letter" add column "discarded_at" timestamptz null,
+      add column "discarded_by" varchar(100) null, add column "discard_reason" text null;`);
+  }
+}
+
 /** The event backbone's migrations, in order. */
 export const eventsMigrations = [
   eventsMigration,
   { name: 'Migration20261124000001_outbox_lean', class: Migration20261124000001_outbox_lean },
+  { name: 'Migration20261202000001_dead_letter_discard', class: Migration20261202000001_dead_letter_discard },
 ];
 
 /** A service's migrations plus the backbone's, in one order (migration names start with their timestamp). */

@@ -125,11 +125,11 @@ describe('a spreadsheet export', () => {
 
 describe('doses of lots inventory does not know', () => {
   type Item = { doseRecordId: string; lotNumber: string; status: string; reason: string; doses: number; resolvedAt: string | null };
-  const LIST = `query($all: Boolean) { doseReconciliations(facilityId: "${MIROTO}", includeResolved: $all, limit: 1000) { doseRecordId lotNumber status reason doses resolvedAt } }`;
+  const LIST = `query($all: Boolean) { doseReconciliations(facilityId: "${MIROTO}", includeResolved: $all, first: 1000) { edges { node { doseRecordId lotNumber status reason doses resolvedAt } } } }`;
   const list = async (token: string, all = false) =>
-    (await gql<{ doseReconciliations: Item[] }>(platform.gatewayUrl, LIST, { all }, { token })).data!.doseReconciliations.filter((i) =>
-      i.lotNumber.startsWith('OLD-'),
-    );
+    (await gql<{ doseReconciliations: { edges: { node: Item }[] } }>(platform.gatewayUrl, LIST, { all }, { token }))
+      .data!.doseReconciliations.edges.map((e) => e.node)
+      .filter((i) => i.lotNumber.startsWith('OLD-'));
   const seen = async (lot: string) =>
     Number((await inventorySql<{ n: string }>(`select count(*) as n from dose_administration where lot_number = $1`, [lot]))[0]!.n);
   const until = async (done: () => Promise<boolean>) => {

@@ -1,5 +1,5 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { maskNik } from '@victori/shared';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { DateScalar, maskNik, type Connection } from '@victori/shared';
 import type { BookingContext } from '../../context.js';
 import { personRef, PersonRef } from '../../external/person.stub.js';
 import { bookingPolicy } from '../../policy.js';
@@ -10,7 +10,7 @@ import { toSlot } from '../session/session.rows.js';
 import { Session, Slot } from '../session/session.type.js';
 import { toAppointment } from './appointment.rows.js';
 import { bookAppointment, cancelAppointment, myAppointments, rescheduleAppointment } from './appointment.service.js';
-import { Appointment, AppointmentDose, AppointmentVerificationInput, BookAppointmentInput, WalkInInput } from './appointment.type.js';
+import { Appointment, AppointmentConnection, AppointmentDose, AppointmentVerificationInput, BookAppointmentInput, WalkInInput } from './appointment.type.js';
 import { checkIn, facilityDayList, markNoShows, recordWalkIn } from './centre.service.js';
 import { markDosesNotGiven, visitDoses } from './visit-doses.js';
 
@@ -54,17 +54,23 @@ export class AppointmentResolver {
     return toAppointment(await rescheduleAppointment(ctx, id, slotId, verification ?? undefined));
   }
 
-  @Query(() => [Appointment], {
-    description: 'The caller’s appointments: as a citizen by token (what this account booked), or by NIK, birth date and slip code',
+  @Query(() => AppointmentConnection, {
+    description:
+      'The caller’s appointments, newest session first, cursor-paginated: as a citizen by token (what this account booked), or by NIK, birth date and slip code',
   })
   async myAppointments(
     @Ctx() ctx: BookingContext,
     @Arg('nik', () => String, { nullable: true }) nik?: string,
-    @Arg('birthDate', () => String, { nullable: true }) birthDate?: string,
+    @Arg('birthDate', () => DateScalar, { nullable: true }) birthDate?: string,
     @Arg('slipCode', () => String, { nullable: true }) slipCode?: string,
-  ): Promise<Appointment[]> {
-    const rows = await myAppointments(ctx, { nik: nik ?? undefined, birthDate: birthDate ?? undefined, slipCode: slipCode ?? undefined });
-    return rows.map(toAppointment);
+    @Arg('first', () => Int, { defaultValue: 20, description: 'Page size, 1 to 100' }) first = 20,
+    @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page' }) after?: string | null,
+  ): Promise<Connection<Appointment>> {
+    return myAppointments(
+      ctx,
+      { nik: nik ?? undefined, birthDate: birthDate ?? undefined, slipCode: slipCode ?? undefined, first, after },
+      toAppointment,
+    );
   }
 
   @Query(() => [Appointment], {

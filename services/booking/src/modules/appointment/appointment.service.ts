@@ -6,11 +6,16 @@ import {
   AppointmentCancelled,
   AppointmentRescheduled,
   badInput,
+  checkAll,
   conflict,
+  decodeCursor,
   ErrorCode,
   notFound,
+  pageSize,
   publish,
+  toConnection,
   type Claims,
+  type Connection,
 } from '@victori/shared';
 import type { BookingContext } from '../../context.js';
 import { transaction, violates } from '../../db.js';
@@ -374,20 +379,39 @@ export async function rescheduleAppointment(
   }
 }
 
-export async function myAppointments(
+export async function myAppointments<T>(
   ctx: BookingContext,
-  args: { nik?: string; birthDate?: string; slipCode?: string },
-): Promise<AppointmentRow[]> {
+  args: { nik?: string; birthDate?: string; slipCode?: string; first: number; after?: string | null },
+  toNode: (row: AppointmentRow) => T,
+): Promise<Connection<T>> {
   const account = bookingPolicy.appointmentsLookup(ctx.request.claims, !!(args.nik || args.birthDate || args.slipCode));
+  const size = pageSize(args.first, 20, 100);
+  const after = args.after
+    ? (decodeCursor(args.after, [
+        (v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v),
+        (v) => typeof v === 'string' && /^-?\d{1,19}$/.test(v),
+        (v) => typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v),
+      ]) as [string, string, string])
+    : undefined;
+  let owner: store.AppointmentOwner;
   if (account === undefined) {
-    if (!args.nik) throw badInput('nik', { id: 'NIK wajib diisi', en: 'NIK is required' });
-    if (!args.birthDate) throw badInput('birthDate', { id: 'Tanggal lahir wajib diisi', en: 'Birth date is required' });
-    if (!args.slipCode) throw badInput('slipCode', { id: 'Kode slip wajib diisi', en: 'Slip code is required' });
-    const rows = await store.appointmentsOfPerson(ctx.em, ctx.vault.hash(args.nik.trim()));
-    const code = normaliseSlipCode(args.slipCode);
+    // Every missing part at once (a form with three empty fields hears of three).
+    checkAll(
+      () => args.nik || fail('nik', { id: 'NIK wajib diisi', en: 'NIK is required' }),
+      () => args.birthDate || fail('birthDate', { id: 'Tanggal lahir wajib diisi', en: 'Birth date is required' }),
+      () => args.slipCode || fail('slipCode', { id: 'Kode slip wajib diisi', en: 'Slip code is required' }),
+    );
+    const nikHash = ctx.vault.hash(args.nik!.trim());
     // One answer for every mismatch, so the lookup reveals nothing about which part was wrong.
-    if (!rows.some((r) => r.slip_code === code && r.birth_date === args.birthDate)) throw notFound('Janji temu', 'slipCode');
-    return rows;
-  }
-  return store.appointmentsBookedBy(ctx.em, account);
+    if (!(await store.personHoldsSlip(ctx.em, { nikHash, slipCode: normaliseSlipCode(args.slipCode!), birthDate: args.birthDate! }))) {
+      throw notFound('Janji temu', 'slipCode');
+    }
+    owner = { nikHash };
+  } else owner = { account };
+  const [rows, total] = await Promise.all([store.appointmentsPage(ctx.em, owner, { limit: size + 1, after }), store.countAppointments(ctx.em, owner)]);
+  return toConnection(rows, size, total, (r) => [r.session_date, r.cursor_micros, r.id], toNode);
 }
+
+const fail = (field: string, message: { id: string; en: string }): never => {
+  throw badInput(field, message);
+};

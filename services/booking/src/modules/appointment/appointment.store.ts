@@ -181,24 +181,48 @@ export async function findAppointment(em: EntityManager, id: string): Promise<Ap
   return row;
 }
 
-export async function appointmentsOfPerson(em: EntityManager, nikHash: string): Promise<AppointmentRow[]> {
-  return sql<AppointmentRow>(
+/** Whose appointments: the person (by NIK hash) or what one account booked. */
+export type AppointmentOwner = { nikHash: string } | { account: string };
+
+const ownerWhere = (owner: AppointmentOwner): { where: string; params: Record<string, unknown> } =>
+  'nikHash' in owner ? { where: 'nik_hash = :nikHash', params: { nikHash: owner.nikHash } } : { where: 'booked_by = :account', params: { account: owner.account } };
+
+/**
+ * One page of a person's or an account's appointments, newest session first. `after` is the keyset of
+ * the previous page's last row (session date, booking time in microseconds since the epoch, id); each
+ * row carries its own as `cursor_micros`.
+ */
+export async function appointmentsPage(
+  em: EntityManager,
+  owner: AppointmentOwner,
+  page: { limit: number; after?: [string, string, string] },
+): Promise<(AppointmentRow & { cursor_micros: string })[]> {
+  const { where, params } = ownerWhere(owner);
+  const micros = `(extract(epoch from booked_at) * 1000000)::bigint`;
+  const after = page.after ? `and (session_date, ${micros}, id) < (:afterDate::date, :afterMicros::bigint, :afterId::uuid)` : '';
+  if (page.after) [params.afterDate, params.afterMicros, params.afterId] = page.after;
+  return sql<AppointmentRow & { cursor_micros: string }>(
     em,
-    `select ${APPOINTMENT_COLUMNS} from appointment where nik_hash = :nikHash order by session_date desc, booked_at desc`,
-    {
-      nikHash,
-    },
+    `select ${APPOINTMENT_COLUMNS}, ${micros}::text as cursor_micros from appointment where ${where} ${after}
+      order by session_date desc, ${micros} desc, id desc limit :limit`,
+    { ...params, limit: page.limit },
   );
 }
 
-export async function appointmentsBookedBy(em: EntityManager, account: string): Promise<AppointmentRow[]> {
-  return sql<AppointmentRow>(
+export async function countAppointments(em: EntityManager, owner: AppointmentOwner): Promise<number> {
+  const { where, params } = ownerWhere(owner);
+  const [row] = await sql<{ n: number }>(em, `select count(*)::int as n from appointment where ${where}`, params);
+  return Number(row?.n ?? 0);
+}
+
+/** Whether one of the person's appointments carries this slip code and birth date (the public lookup's proof). */
+export async function personHoldsSlip(em: EntityManager, r: { nikHash: string; slipCode: string; birthDate: string }): Promise<boolean> {
+  const rows = await sql(
     em,
-    `select ${APPOINTMENT_COLUMNS} from appointment where booked_by = :account order by session_date desc, booked_at desc`,
-    {
-      account,
-    },
+    `select 1 from appointment where nik_hash = :nikHash and slip_code = :slipCode and birth_date = :birthDate::date limit 1`,
+    r,
   );
+  return rows.length > 0;
 }
 
 /** Cancels a booked appointment and frees its place at once: slot, session, stock promise and the phone's family quota, in one statement. */

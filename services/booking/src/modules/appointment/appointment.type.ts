@@ -1,5 +1,5 @@
 import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { DateScalar, DateTimeScalar, SexEnum } from '@victori/shared';
+import { connectionType, DateScalar, DateTimeScalar, SexEnum } from '@victori/shared';
 import { VaccineProductRef } from '../../external/product.stub.js';
 import { Facility } from '../facility/facility.type.js';
 import { Session, Slot } from '../session/session.type.js';
@@ -128,6 +128,8 @@ export class Appointment {
   /** The identity key: the NIK hash, or `person:<registry id>` when booked by registry id. */
   identityKey!: string;
 }
+
+export const AppointmentConnection = connectionType('Appointment', Appointment, { totalDescription: 'Appointments of the caller, over all pages' });
 
 @InputType('BookAppointmentInput')
 export class BookAppointmentInput {

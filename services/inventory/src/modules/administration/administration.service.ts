@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, notFound, type DoseCorrectedPayload, type DoseRecordPayload } from '@victori/shared';
+import { badInput, decodeCursor, notFound, pageSize, toConnection, type Connection, type DoseCorrectedPayload, type DoseRecordPayload } from '@victori/shared';
 import type { InventoryConfig } from '../../config.js';
 import type { Caller } from '../../context.js';
 import { inventoryPolicy } from '../../policy.js';
 import { applyChange, findLot, findLotByNumber, InsufficientStock, lockStock, publishUsable } from '../ledger/ledger.store.js';
-import { clampLimit, UUID_RE } from '../stock/stock.rules.js';
+import { UUID_RE } from '../stock/stock.rules.js';
 import { findProduct, insertOpenedVial } from '../stock/stock.store.js';
 import * as store from './administration.store.js';
 
@@ -159,14 +159,24 @@ export async function applyCorrection(
  * Recorded doses the stock could not cover: the facility the caller may list (the policy decides the
  * scope; an admin without a facility sees the city).
  */
-export async function doseReconciliations(
+export async function doseReconciliations<T>(
   em: EntityManager,
   caller: Caller,
-  filter: { facilityId?: string; includeResolved: boolean; limit: number },
-): Promise<store.ReconciliationRow[]> {
+  filter: { facilityId?: string; includeResolved: boolean; first: number; after?: string | null },
+  toNode: (row: store.ReconciliationRow) => T,
+): Promise<Connection<T>> {
   const facility = inventoryPolicy.listScope(caller.claims, filter.facilityId);
-  if (facility && !UUID_RE.test(facility)) return [];
-  return store.listReconciliations(em, { facilityId: facility, includeResolved: filter.includeResolved, limit: clampLimit(filter.limit) });
+  const size = pageSize(filter.first, 100, 1000);
+  const micros = (v: unknown): boolean => typeof v === 'string' && /^-?\d{1,19}$/.test(v);
+  const uuid = (v: unknown): boolean => typeof v === 'string' && UUID_RE.test(v);
+  const after = filter.after ? (decodeCursor(filter.after, [micros, uuid]) as [string, string]) : undefined;
+  if (facility && !UUID_RE.test(facility)) return toConnection([], size, 0, () => [], toNode);
+  const where = { facilityId: facility, includeResolved: filter.includeResolved };
+  const [rows, total] = await Promise.all([
+    store.listReconciliations(em, { ...where, limit: size + 1, after }),
+    store.countReconciliations(em, where),
+  ]);
+  return toConnection(rows, size, total, (r) => [r.cursorMicros, r.doseRecordId], toNode);
 }
 
 /** Marks a flagged dose as reconciled (e.g. after a physical count or a corrected record); stock moves only through the ledger. */

@@ -125,15 +125,19 @@ export interface ReconciliationRow {
   doses: number;
 }
 
-export async function listReconciliations(
-  em: EntityManager,
-  filter: { facilityId?: string; doseRecordId?: string; includeResolved: boolean; limit: number },
-): Promise<ReconciliationRow[]> {
+interface ReconciliationFilter {
+  facilityId?: string;
+  doseRecordId?: string;
+  includeResolved: boolean;
+}
+
+/** The reconciliation items (single flagged doses and grouped historical lots) as one subquery `items`. */
+function reconciliationItems(filter: ReconciliationFilter): { items: string; params: Record<string, unknown> } {
   // Single doses: every flagged (or, when asked, reversed and resolved) row.
   const single = [`flag_reason is not null`, `status <> 'GROUPED'`];
   // Grouped historical doses: one item per facility, product, lot, reason (and open or resolved).
   const grouped = [`status = 'GROUPED'`];
-  const params: Record<string, unknown> = { limit: filter.limit };
+  const params: Record<string, unknown> = {};
   if (!filter.includeResolved) {
     single.push(`resolved_at is null and status = 'FLAGGED'`);
     grouped.push(`resolved_at is null`);
@@ -150,9 +154,7 @@ export async function listReconciliations(
     );
     params.doseRecordId = filter.doseRecordId;
   }
-  const rows = await sql(
-    em,
-    `select * from (
+  const items = `(
        select dose_record_id, facility_id, product_code, lot_number, administered_at, status, flag_reason, created_at,
               resolved_at, resolved_by, resolution, 1 as doses
          from dose_administration where ${single.join(' and ')}
@@ -161,8 +163,27 @@ export async function listReconciliations(
               min(administered_at), 'GROUPED', flag_reason, min(created_at), max(resolved_at), max(resolved_by), max(resolution), count(*)
          from dose_administration where ${grouped.join(' and ')}
         group by facility_id, product_code, lot_number, flag_reason, resolved_at is null
-     ) items order by created_at, dose_record_id limit :limit`,
-    params,
+     ) items`;
+  return { items, params };
+}
+
+/**
+ * Reconciliation items oldest first. `after` is the keyset of the previous page's last item: its creation
+ * time in microseconds since the epoch (exact, where an ISO string would cut to milliseconds) and dose
+ * record id; each row carries its own as `cursorMicros`.
+ */
+export async function listReconciliations(
+  em: EntityManager,
+  filter: ReconciliationFilter & { limit: number; after?: [string, string] },
+): Promise<(ReconciliationRow & { cursorMicros: string })[]> {
+  const { items, params } = reconciliationItems(filter);
+  const micros = `(extract(epoch from created_at) * 1000000)::bigint`;
+  const after = filter.after ? `where (${micros}, dose_record_id) > (:afterMicros::bigint, :afterId::uuid)` : '';
+  if (filter.after) [params.afterMicros, params.afterId] = filter.after;
+  const rows = await sql(
+    em,
+    `select *, ${micros}::text as cursor_micros from ${items} ${after} order by created_at, dose_record_id limit :limit`,
+    { ...params, limit: filter.limit },
   );
   const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
   return rows.map((r) => ({
@@ -178,7 +199,15 @@ export async function listReconciliations(
     resolvedBy: (r.resolved_by as string | null) ?? null,
     resolution: (r.resolution as string | null) ?? null,
     doses: Number(r.doses),
+    cursorMicros: String(r.cursor_micros),
   }));
+}
+
+/** How many items listReconciliations would walk over all pages. */
+export async function countReconciliations(em: EntityManager, filter: ReconciliationFilter): Promise<number> {
+  const { items, params } = reconciliationItems(filter);
+  const [row] = await sql(em, `select count(*)::int as n from ${items}`, params);
+  return Number(row?.n ?? 0);
 }
 
 /** Marks a flagged dose (a grouped one: its whole group, the item the list showed) as reconciled; false when none is open. */

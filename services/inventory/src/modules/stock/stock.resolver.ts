@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Connection } from '@victori/shared';
 import { callerOf, type InventoryContext } from '../../context.js';
 import { facilityRef, FacilityRef } from '../../external/facility.stub.js';
 import { doseReconciliations, resolveDoseReconciliation, type ReconciliationRow } from '../administration/administration.service.js';
@@ -8,6 +9,7 @@ import * as stock from './stock.service.js';
 import {
   AdjustStockInput,
   DoseReconciliation,
+  DoseReconciliationConnection,
   FacilityStock,
   OpenedVial,
   PhysicalCountInput,
@@ -122,18 +124,18 @@ export class StockOperationsResolver {
     return Object.assign(new OpenedVial(), await stock.openVial(ctx.em, { facilityId, lotId }, callerOf(ctx)));
   }
 
-  @Query(() => [DoseReconciliation], {
+  @Query(() => DoseReconciliationConnection, {
     description:
-      'Recorded doses the stock could not cover (unknown lot, not held, no balance, recalled). Admins; health workers for their facility.',
+      'Recorded doses the stock could not cover (unknown lot, not held, no balance, recalled), oldest first, cursor-paginated. Admins; health workers for their facility.',
   })
   async doseReconciliations(
     @Ctx() ctx: InventoryContext,
     @Arg('facilityId', () => ID, { nullable: true }) facilityId?: string,
     @Arg('includeResolved', () => Boolean, { defaultValue: false }) includeResolved = false,
-    @Arg('limit', () => Int, { defaultValue: 100 }) limit = 100,
-  ): Promise<DoseReconciliation[]> {
-    const rows = await doseReconciliations(ctx.em, callerOf(ctx), { facilityId, includeResolved, limit });
-    return rows.map(reconciliation);
+    @Arg('first', () => Int, { defaultValue: 100, description: 'Page size, 1 to 1000' }) first = 100,
+    @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page' }) after?: string | null,
+  ): Promise<Connection<DoseReconciliation>> {
+    return doseReconciliations(ctx.em, callerOf(ctx), { facilityId, includeResolved, first, after }, reconciliation);
   }
 
   @Mutation(() => DoseReconciliation, {

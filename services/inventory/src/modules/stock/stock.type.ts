@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { DateScalar, DateTimeScalar } from '@victori/shared';
+import { connectionType, DateScalar, DateTimeScalar } from '@victori/shared';
 import { FacilityRef } from '../../external/facility.stub.js';
 import { AdjustmentReason, LedgerEntry } from '../ledger/ledger.type.js';
 import { Lot } from '../lot/lot.type.js';
@@ -125,6 +125,10 @@ export class DoseReconciliation {
   @Field(() => String, { nullable: true })
   resolution?: string | null;
 }
+
+export const DoseReconciliationConnection = connectionType('DoseReconciliation', DoseReconciliation, {
+  totalDescription: 'Items matching the filter, over all pages',
+});
 
 @InputType('ReceiveStockInput')
 export class ReceiveStockInput {
