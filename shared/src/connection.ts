@@ -111,3 +111,32 @@ export function toConnection<R, T>(
     pageInfo: Object.assign(new PageInfo(), { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor }),
   };
 }
+
+const compareKeys = (a: readonly (string | number)[], b: readonly (string | number)[]): number => {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x < y) return -1;
+    if (x > y) return 1;
+  }
+  return 0;
+};
+
+/**
+ * A connection over rows already read in full through a batched loader (one person's dose records: the
+ * loader keeps a page of people one query): sorted by `keyOf`, the page after the cursor's key. The same
+ * keyset rule as the SQL pages, so a row added meanwhile is never seen twice.
+ */
+export function connectionOf<R, T>(
+  rows: readonly R[],
+  page: { first?: number | null; after?: string | null; fallback: number; max?: number },
+  keyOf: (row: R) => readonly (string | number)[],
+  parts: ((value: unknown) => boolean)[],
+  toNode: (row: R) => T,
+): Connection<T> {
+  const size = pageSize(page.first, page.fallback, page.max);
+  const after = page.after ? decodeCursor(page.after, parts) : undefined;
+  const sorted = [...rows].sort((a, b) => compareKeys(keyOf(a), keyOf(b)));
+  const rest = after ? sorted.filter((r) => compareKeys(keyOf(r), after) > 0) : sorted;
+  return toConnection(rest.slice(0, size + 1), size, sorted.length, keyOf, toNode);
+}

@@ -110,6 +110,11 @@ export const bookingPolicy = {
     facilityStaff(claims, found?.facility_id, what, field);
   },
 
+  /** The facility register and the session search are public (anyone may look for a place). */
+  publicRead(): void {
+    // Deliberately open: stated here so that every read names its decision.
+  },
+
   /** Facilities are the city's register: admins change it. */
   manageFacilities(claims: Claims): void {
     allowRoles(claims, 'admin');

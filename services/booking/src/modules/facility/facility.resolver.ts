@@ -4,11 +4,10 @@ import { notFound, type Connection } from '@victori/shared';
 import { SessionResolver } from '../session/session.resolver.js';
 import { Session, SessionConnection, SessionFilter } from '../session/session.type.js';
 import type { BookingContext } from '../../context.js';
-import { FacilityEntity } from './facility.entity.js';
 import { CreateFacilityInput, SatusehatIdsInput, UpdateFacilityInput } from './facility.inputs.js';
 import { toFacility } from './facility.mapper.js';
-import { createFacility, setFacilitySatusehatIds, updateFacility } from './facility.service.js';
-import { Facility, FacilityType } from './facility.type.js';
+import { createFacility, listFacilities, setFacilitySatusehatIds, updateFacility } from './facility.service.js';
+import { Facility, FacilityConnection, FacilityType } from './facility.type.js';
 
 @Resolver(() => Facility)
 export class FacilityResolver {
@@ -25,19 +24,22 @@ export class FacilityResolver {
     return SessionResolver.page(ctx, { ...filter, facilityId: facility.id }, first ?? 20, after ?? undefined);
   }
 
-  @Query(() => [Facility], { description: 'Vaccination centres, filtered by kecamatan, kelurahan and type; public' })
+  @Query(() => FacilityConnection, {
+    description: 'Vaccination centres by name, filtered by kecamatan, kelurahan and type, cursor-paginated; public',
+  })
   async facilities(
     @Ctx() ctx: BookingContext,
     @Arg('kecamatanCode', () => String, { nullable: true }) kecamatanCode?: string,
     @Arg('kelurahanCode', () => String, { nullable: true }) kelurahanCode?: string,
     @Arg('type', () => FacilityType, { nullable: true }) type?: FacilityType,
-  ): Promise<Facility[]> {
-    const where: Record<string, unknown> = { active: true };
-    if (kecamatanCode) where.kecamatanCode = kecamatanCode;
-    if (kelurahanCode) where.kelurahanCode = kelurahanCode;
-    if (type) where.type = type;
-    const rows = await ctx.em.find(FacilityEntity, where, { orderBy: { name: 'asc' } });
-    return rows.map(toFacility);
+    @Arg('first', () => Int, { defaultValue: 100, description: 'Page size, 1 to 200' }) first = 100,
+    @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page' }) after?: string | null,
+  ): Promise<Connection<Facility>> {
+    return listFacilities(
+      ctx.em,
+      { kecamatanCode: kecamatanCode ?? undefined, kelurahanCode: kelurahanCode ?? undefined, type: type ?? undefined, first, after },
+      toFacility,
+    );
   }
 
   @Query(() => Facility, { description: 'One vaccination centre' })

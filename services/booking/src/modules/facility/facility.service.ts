@@ -5,13 +5,17 @@ import {
   badInput,
   checkAll,
   conflict,
+  decodeCursor,
   ErrorCode,
   FacilityUpserted,
   FieldErrors,
   kecamatanOf,
   notFound,
+  pageSize,
   publish,
+  toConnection,
   type Claims,
+  type Connection,
 } from '@victori/shared';
 import { bookingPolicy } from '../../policy.js';
 import { isTime, minutesOf } from '../../time.js';
@@ -219,4 +223,27 @@ export async function setFacilitySatusehatIds(
   facility.satusehatLocationId = locationId;
   await flushWithEvent(em, facility);
   return facility;
+}
+
+/** Active facilities by name (then id), filtered by kecamatan, kelurahan and type, a page at a time. Public. */
+export async function listFacilities<T>(
+  em: EntityManager,
+  filter: { kecamatanCode?: string; kelurahanCode?: string; type?: string; first: number; after?: string | null },
+  toNode: (entity: FacilityEntity) => T,
+): Promise<Connection<T>> {
+  bookingPolicy.publicRead();
+  const size = pageSize(filter.first, 100);
+  const after = filter.after
+    ? (decodeCursor(filter.after, [(v) => typeof v === 'string' && v.length <= 300, (v) => typeof v === 'string' && isUuid(v)]) as [string, string])
+    : undefined;
+  const where: Record<string, unknown> = { active: true };
+  if (filter.kecamatanCode) where.kecamatanCode = filter.kecamatanCode;
+  if (filter.kelurahanCode) where.kelurahanCode = filter.kelurahanCode;
+  if (filter.type) where.type = filter.type;
+  const page = after ? { ...where, $or: [{ name: { $gt: after[0] } }, { name: after[0], id: { $gt: after[1] } }] } : where;
+  const [rows, total] = await Promise.all([
+    em.find(FacilityEntity, page, { orderBy: { name: 'asc', id: 'asc' }, limit: size + 1 }),
+    em.count(FacilityEntity, where),
+  ]);
+  return toConnection(rows, size, total, (f) => [f.name, f.id], toNode);
 }

@@ -1,4 +1,5 @@
 import { Directive, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { connectionType } from '@victori/shared';
 import { AreaRef } from '../../external/area.stub.js';
 
 export enum FacilityType {
@@ -76,3 +77,5 @@ export class Facility {
   @Field(() => String, { nullable: true, description: 'SATUSEHAT Location id; null until an admin registers it' })
   satusehatLocationId?: string;
 }
+
+export const FacilityConnection = connectionType('Facility', Facility, { totalDescription: 'Facilities matching the filter, over all pages' });

@@ -1,3 +1,4 @@
+import { connectionOf, type Connection } from '@victori/shared';
 import { facilityRef } from '../../external/facility.stub.js';
 import { productRef } from '../../external/product.stub.js';
 import { TARGETS, type DeliveryRow } from '../../satusehat/delivery.queue.js';
@@ -78,3 +79,17 @@ export function toAdverseEvent(e: AdverseEventEntity): AdverseEvent {
     reportedAt: e.createdAt.toISOString(),
   });
 }
+
+/** Page of one person's dose records, oldest first (administered, then recorded, then id). */
+export const doseRecordPage = <T>(
+  rows: readonly DoseRecordEntity[],
+  page: { first: number; after?: string | null; includeSuperseded: boolean },
+  toNode: (row: DoseRecordEntity) => T,
+): Connection<T> =>
+  connectionOf(
+    rows.filter((r) => page.includeSuperseded || r.status === 'ACTIVE'),
+    { first: page.first, after: page.after, fallback: 50 },
+    (r) => [r.administeredAt.getTime(), r.recordedAt.getTime(), r.id],
+    [Number.isSafeInteger, Number.isSafeInteger, (v) => typeof v === 'string' && v.length <= 36],
+    toNode,
+  );

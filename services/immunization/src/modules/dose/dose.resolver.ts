@@ -1,13 +1,14 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, ObjectType, Field, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Field, Query, Resolver, Root } from 'type-graphql';
+import type { Connection } from '@victori/shared';
 import type { ImmunizationContext } from '../../context.js';
 import { immunizationPolicy, visiblePerson } from '../../policy.js';
 import { toPerson } from '../person/person.mapper.js';
 import { Person } from '../person/person.type.js';
-import { toAdverseEvent, toDeliveries, toDoseRecord } from './dose.mapper.js';
+import { doseRecordPage, toAdverseEvent, toDeliveries, toDoseRecord } from './dose.mapper.js';
 import { CorrectDoseInput, RecordAdverseEventInput, RecordDoseInput } from './dose.inputs.js';
 import { CardIssuer } from '../certificate/certificate.issuer.js';
 import { DoseService } from './dose.service.js';
-import { AdverseEvent, DoseRecord, NationalDelivery, NationalTarget, SlipDoseRecord } from './dose.type.js';
+import { AdverseEvent, DoseRecord, DoseRecordConnection, NationalDelivery, NationalTarget, SlipDoseRecord } from './dose.type.js';
 import { doseRecordsBySlip } from './slip-lookup.js';
 
 @ObjectType('DoseCorrection')
@@ -26,15 +27,19 @@ const withCards = async (ctx: ImmunizationContext) =>
 
 @Resolver(() => DoseRecord)
 export class DoseResolver {
-  @Query(() => [DoseRecord], { description: "A person's dose records (who may see the person may see them)" })
+  @Query(() => DoseRecordConnection, {
+    description: "A person's dose records, oldest first, cursor-paginated (who may see the person may see them)",
+  })
   async doseRecords(
     @Ctx() ctx: ImmunizationContext,
     @Arg('personId', () => ID) personId: string,
     @Arg('includeSuperseded', () => Boolean, { defaultValue: false }) includeSuperseded: boolean,
-  ): Promise<DoseRecord[]> {
+    @Arg('first', () => Int, { defaultValue: 50, description: 'Page size, 1 to 200' }) first: number,
+    @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page' }) after?: string | null,
+  ): Promise<Connection<DoseRecord>> {
     await visiblePerson(ctx, personId);
     const rows = await ctx.loaders.dosesByPerson.load(personId);
-    return rows.filter((r) => includeSuperseded || r.status === 'ACTIVE').map(toDoseRecord);
+    return doseRecordPage(rows, { first, after, includeSuperseded }, toDoseRecord);
   }
 
   @Query(() => [NationalDelivery], {

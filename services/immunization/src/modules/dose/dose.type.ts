@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { DateScalar, DateTimeScalar, DoseTimingEnum } from '@victori/shared';
+import { connectionType, DateScalar, DateTimeScalar, DoseTimingEnum } from '@victori/shared';
 import { FacilityRef } from '../../external/facility.stub.js';
 import { VaccineProductRef } from '../../external/product.stub.js';
 
@@ -249,6 +249,8 @@ export class DoseRecord {
   @Field(() => DateTimeScalar)
   recordedAt!: string;
 }
+
+export const DoseRecordConnection = connectionType('DoseRecord', DoseRecord, { totalDescription: 'Dose records matching includeSuperseded, over all pages' });
 
 @ObjectType('SlipDoseRecord', {
   description:

@@ -1,7 +1,8 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Connection } from '@victori/shared';
 import type { ImmunizationContext } from '../../context.js';
-import { toDoseRecord } from '../dose/dose.mapper.js';
-import { DoseRecord } from '../dose/dose.type.js';
+import { doseRecordPage, toDoseRecord } from '../dose/dose.mapper.js';
+import { DoseRecord, DoseRecordConnection } from '../dose/dose.type.js';
 import { personForecast } from '../forecast/forecast.service.js';
 import { ImmunizationForecast } from '../forecast/forecast.type.js';
 import { immunizationPolicy, visiblePerson } from '../../policy.js';
@@ -115,14 +116,16 @@ export class PersonResolver {
     return toPerson(await service(ctx).confirmMotherLink(person), ctx.vault);
   }
 
-  @FieldResolver(() => [DoseRecord], { description: 'Dose records, oldest first; superseded ones only when asked' })
+  @FieldResolver(() => DoseRecordConnection, { description: 'Dose records, oldest first, cursor-paginated; superseded ones only when asked' })
   async doseRecords(
     @Root() person: Person,
     @Ctx() ctx: ImmunizationContext,
     @Arg('includeSuperseded', () => Boolean, { defaultValue: false }) includeSuperseded: boolean,
-  ): Promise<DoseRecord[]> {
+    @Arg('first', () => Int, { defaultValue: 50, description: 'Page size, 1 to 200' }) first: number,
+    @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page' }) after?: string | null,
+  ): Promise<Connection<DoseRecord>> {
     const rows = await ctx.loaders.dosesByPerson.load(person.id);
-    return rows.filter((r) => includeSuperseded || r.status === 'ACTIVE').map(toDoseRecord);
+    return doseRecordPage(rows, { first, after, includeSuperseded }, toDoseRecord);
   }
 
   @FieldResolver(() => ImmunizationForecast, {
