@@ -6,11 +6,11 @@ const classifier = SubgraphClassifier.fromFile(fileURLToPath(new URL('../../supe
 
 describe('read classes at the edge', () => {
   test.each([
-    ['{ facilities(type: PUSKESMAS) { name } }', 'booking'],
-    ['{ facilities { name area { name } } }', 'booking+reporting'],
-    ['{ facilities { id stock { usableDoses } } }', 'booking+inventory'],
+    ['{ facilities(type: PUSKESMAS) { edges { node { name } } } }', 'booking'],
+    ['{ facilities { edges { node { name area { name } } } } }', 'booking+reporting'],
+    ['{ facilities { edges { node { id stock { usableDoses } } } } }', 'booking+inventory'],
     ['query Q { areas { name } }', 'reporting'],
-    ['{ facilities { ...F } } fragment F on Facility { stock { onHandDoses } }', 'booking+inventory'],
+    ['{ facilities { edges { node { ...F } } } } fragment F on Facility { stock { onHandDoses } }', 'booking+inventory'],
     ['{ __typename }', 'none'],
     ['{ not valid', 'unknown'],
   ])('%s is %s', (query, cls) => {

@@ -39,10 +39,10 @@ const TYPES: Record<string, string> = {
   dose: 'String',
   level: 'AreaLevel',
   parentCode: 'String',
-  asOf: 'String',
+  asOf: 'Date',
   cohort: 'Int',
-  from: 'String',
-  to: 'String',
+  from: 'Date',
+  to: 'Date',
   facilityId: 'ID',
   productCode: 'String',
 };

@@ -2,7 +2,7 @@ import { expect, test } from 'vitest';
 import { centreCards, todayInJakarta } from './centres.js';
 import type { FindCentresQuery } from './gql/graphql.js';
 
-const facility = (id: string, name: string): FindCentresQuery['facilities'][number] => ({
+const facility = (id: string, name: string): FindCentresQuery['facilities']['edges'][number]['node'] => ({
   id,
   name,
   type: 'PUSKESMAS',
@@ -31,7 +31,7 @@ const session = (id: string, facilityId: string, date: string, remainingPlaces: 
 
 test('centres with places first, soonest first; then the rest by name; served adds up', () => {
   const cards = centreCards({
-    facilities: [facility('a', 'Alpha'), facility('b', 'Beta'), facility('c', 'Gamma')],
+    facilities: { edges: [facility('a', 'Alpha'), facility('b', 'Beta'), facility('c', 'Gamma')].map((node) => ({ node })) },
     sessions: {
       edges: [session('s1', 'c', '2026-12-05', 3, 4), session('s2', 'b', '2026-12-03', 1), session('s3', 'a', '2026-12-02', 0, 2)],
     },
@@ -45,7 +45,7 @@ test('centres with places first, soonest first; then the rest by name; served ad
 
 test('the city vaccine store is not a place to be vaccinated and is not listed', () => {
   const cards = centreCards({
-    facilities: [facility('a', 'Alpha'), { ...facility('store', 'Gudang Farmasi'), type: 'CITY_STORE' }],
+    facilities: { edges: [facility('a', 'Alpha'), { ...facility('store', 'Gudang Farmasi'), type: 'CITY_STORE' as const }].map((node) => ({ node })) },
     sessions: { edges: [] },
   });
   expect(cards.map((c) => c.name)).toEqual(['Alpha']);

@@ -30,7 +30,8 @@ export function centreCards(data: FindCentresQuery): CentreCard[] {
     byFacility.set(node.facility.id, list);
   }
   // The city vaccine store supplies the centres; nobody is vaccinated there.
-  const cards = data.facilities
+  const cards = data.facilities.edges
+    .map((e) => e.node)
     .filter((f) => f.type !== 'CITY_STORE')
     .map((f): CentreCard => {
       const sessions = (byFacility.get(f.id) ?? [])

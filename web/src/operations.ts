@@ -19,30 +19,34 @@ export const KelurahanList = graphql(`
 `);
 
 export const FindCentres = graphql(`
-  query FindCentres($kecamatanCode: String, $kelurahanCode: String, $dateFrom: String!) {
-    facilities(kecamatanCode: $kecamatanCode, kelurahanCode: $kelurahanCode) {
-      id
-      name
-      type
-      address
-      kelurahanCode
-      latitude
-      longitude
-      area {
-        code
-        name
-      }
-      openingHours {
-        weekday
-        opens
-        closes
-      }
-      stock {
-        usableDoses
-        product {
-          code
+  query FindCentres($kecamatanCode: String, $kelurahanCode: String, $dateFrom: Date!) {
+    facilities(kecamatanCode: $kecamatanCode, kelurahanCode: $kelurahanCode, first: 200) {
+      edges {
+        node {
+          id
           name
-          programme
+          type
+          address
+          kelurahanCode
+          latitude
+          longitude
+          area {
+            code
+            name
+          }
+          openingHours {
+            weekday
+            opens
+            closes
+          }
+          stock {
+            usableDoses
+            product {
+              code
+              name
+              programme
+            }
+          }
         }
       }
     }
@@ -104,7 +108,7 @@ export const SessionPage = graphql(`
 `);
 
 export const OtherSessions = graphql(`
-  query OtherSessions($productCode: String!, $dateFrom: String!) {
+  query OtherSessions($productCode: String!, $dateFrom: Date!) {
     sessions(first: 50, filter: { productCode: $productCode, dateFrom: $dateFrom, hasPlaces: true }) {
       edges {
         node {
@@ -165,32 +169,36 @@ export const BookAppointment = graphql(`
 `);
 
 export const MyAppointments = graphql(`
-  query MyAppointments($nik: String, $birthDate: String, $slipCode: String) {
+  query MyAppointments($nik: String, $birthDate: Date, $slipCode: String) {
     myAppointments(nik: $nik, birthDate: $birthDate, slipCode: $slipCode) {
-      id
-      status
-      queueNumber
-      slipCode
-      programme
-      doseKind
-      productCode
-      sessionDate
-      fullName
-      maskedNik
-      birthDate
-      product {
-        code
-        name
-      }
-      slot {
-        id
-        startTime
-        endTime
-      }
-      facility {
-        id
-        name
-        address
+      edges {
+        node {
+          id
+          status
+          queueNumber
+          slipCode
+          programme
+          doseKind
+          productCode
+          sessionDate
+          fullName
+          maskedNik
+          birthDate
+          product {
+            code
+            name
+          }
+          slot {
+            id
+            startTime
+            endTime
+          }
+          facility {
+            id
+            name
+            address
+          }
+        }
       }
     }
   }
@@ -254,7 +262,7 @@ export const RegisterChild = graphql(`
 `);
 
 export const ChildSchedule = graphql(`
-  query ChildSchedule($personId: ID!, $from: String!, $to: String!, $kecamatanCode: String!) {
+  query ChildSchedule($personId: ID!, $from: Date!, $to: Date!, $kecamatanCode: String!) {
     forecast(personId: $personId) {
       personId
       programme
@@ -308,45 +316,53 @@ export const ChildSchedule = graphql(`
 export const MyRecords = graphql(`
   query MyRecords {
     myAppointments {
-      id
-      status
-      queueNumber
-      slipCode
-      sessionDate
-      fullName
-      product {
-        code
-        name
-      }
-      slot {
-        id
-        startTime
-        endTime
-      }
-      facility {
-        id
-        name
+      edges {
+        node {
+          id
+          status
+          queueNumber
+          slipCode
+          sessionDate
+          fullName
+          product {
+            code
+            name
+          }
+          slot {
+            id
+            startTime
+            endTime
+          }
+          facility {
+            id
+            name
+          }
+        }
       }
     }
     myPerson {
       id
       doseRecords {
-        id
-        antigen
-        doseNumber
-        administeredAt
-        product {
-          code
-          name
-        }
-        facility {
-          id
-          name
-        }
-        deliveries {
-          doseRecordId
-          target
-          state
+        edges {
+          node {
+            id
+            antigen
+            doseNumber
+            administeredAt
+            product {
+              code
+              name
+            }
+            facility {
+              id
+              name
+            }
+            deliveries {
+              doseRecordId
+              target
+              state
+            }
+          }
         }
       }
     }
@@ -354,7 +370,7 @@ export const MyRecords = graphql(`
 `);
 
 export const DoseRecordsBySlip = graphql(`
-  query DoseRecordsBySlip($nik: String!, $birthDate: String!, $slipCode: String!) {
+  query DoseRecordsBySlip($nik: String!, $birthDate: Date!, $slipCode: String!) {
     doseRecordsBySlip(nik: $nik, birthDate: $birthDate, slipCode: $slipCode) {
       doseRecordId
       antigen

@@ -44,10 +44,17 @@ async function bookingSql(bookingUrl: string): Promise<number> {
 /** Five sessions of 500 places at five facilities the storm does not use, stocked through inventory. */
 async function setupSessions(gatewayUrl: string, adminToken: string): Promise<string[]> {
   const opts = { token: adminToken };
-  const { facilities } = await must(
-    gql<{ facilities: { id: string; type: string }[] }>(gatewayUrl, `{ facilities { id type } }`, {}, opts),
-    'facilities',
-  );
+  const facilities = (
+    await must(
+      gql<{ facilities: { edges: { node: { id: string; type: string } }[] } }>(
+        gatewayUrl,
+        `{ facilities { edges { node { id type } } } }`,
+        {},
+        opts,
+      ),
+      'facilities',
+    )
+  ).facilities.edges.map((e) => e.node);
   const chosen = facilities.filter((f) => f.type !== 'CITY_STORE').slice(-5);
   const cityStore = facilities.find((f) => f.type === 'CITY_STORE')!.id;
   await stockFacilities(gatewayUrl, adminToken, cityStore, `BENCH-RL-${Date.now()}`, chosen, () => 600);

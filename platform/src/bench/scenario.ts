@@ -58,9 +58,14 @@ export const FANOUT = (n: number): string => `{
 
 /** Sessions over the next weeks at every facility (the fan-out list needs 500 of them). */
 export async function createManySessions(gatewayUrl: string, adminToken: string, count: number): Promise<void> {
-  const { facilities } = (
-    await gql<{ facilities: { id: string; type: string }[] }>(gatewayUrl, `{ facilities { id type } }`, {}, { token: adminToken })
-  ).data!;
+  const facilities = (
+    await gql<{ facilities: { edges: { node: { id: string; type: string } }[] } }>(
+      gatewayUrl,
+      `{ facilities { edges { node { id type } } } }`,
+      {},
+      { token: adminToken },
+    )
+  ).data!.facilities.edges.map((e) => e.node);
   const places = facilities.filter((f) => f.type !== 'CITY_STORE');
   let next = 0;
   await Promise.all(

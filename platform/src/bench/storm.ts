@@ -47,10 +47,17 @@ export async function must<T>(p: Promise<{ data?: T; errors?: unknown[] }>, what
  */
 export async function setupStorm(gatewayUrl: string, adminToken: string, ceilingRuns: number, attemptsPerRun: number): Promise<StormSetup> {
   const opts = { token: adminToken };
-  const { facilities } = await must(
-    gql<{ facilities: { id: string; type: string }[] }>(gatewayUrl, `{ facilities { id type } }`, {}, opts),
-    'facilities',
-  );
+  const facilities = (
+    await must(
+      gql<{ facilities: { edges: { node: { id: string; type: string } }[] } }>(
+        gatewayUrl,
+        `{ facilities { edges { node { id type } } } }`,
+        {},
+        opts,
+      ),
+      'facilities',
+    )
+  ).facilities.edges.map((e) => e.node);
   const chosen = facilities.filter((f) => f.type !== 'CITY_STORE').slice(0, 20);
   if (chosen.length < 20) throw new Error('need 20 facilities for the storm');
   const ceilingStock = ceilingRuns * Math.max(PLACES_PER_SESSION, Math.ceil(attemptsPerRun / 10)) + 100;

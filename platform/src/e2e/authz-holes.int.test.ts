@@ -11,10 +11,10 @@ import { startTestPlatform, type TestPlatform } from '../testing.js';
  * subgraphs on real PostgreSQL) and now closed.
  */
 const REGISTER = `mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`;
-const FIND = `query($nik: String) { findPersons(nik: $nik) { id doseRecords { doseKind } } }`;
-const PERSON = `query($id: ID!) { person(id: $id) { id doseRecords { doseKind } } }`;
+const FIND = `query($nik: String) { findPersons(nik: $nik) { id doseRecords { edges { node { doseKind } } } } }`;
+const PERSON = `query($id: ID!) { person(id: $id) { id doseRecords { edges { node { doseKind } } } } }`;
 const RECORD = `mutation($i: RecordDoseInput!) { recordDose(input: $i) { id doseKind facility { id } } }`;
-const MY = `query($nik: String, $b: String, $s: String) { myAppointments(nik: $nik, birthDate: $b, slipCode: $s) { id status } }`;
+const MY = `query($nik: String, $b: Date, $s: String) { myAppointments(nik: $nik, birthDate: $b, slipCode: $s) { edges { node { id status } } } }`;
 const APPOINTMENT_STATUS = `select status from appointment where id = ?`;
 
 const MIROTO_HW: Caller = { role: 'health-worker', sub: 'hw-miroto', facilityId: MIROTO };
@@ -82,10 +82,10 @@ describe('authorization through the public port', () => {
   test('myAppointments by NIK, birth date and slip code is for the holder only: never a partner or staff', async () => {
     const { p, appointment } = await bookedCitizen('citizen-slip', 3);
     const args = { nik: p.nik, b: p.birthDate, s: appointment.slipCode };
-    const holder = await call<{ myAppointments: { id: string }[] }>({}, MY, args);
-    expect(holder.data!.myAppointments.map((a) => a.id)).toEqual([appointment.id]);
-    const signedInHolder = await call<{ myAppointments: { id: string }[] }>({ role: 'citizen', sub: 'citizen-slip' }, MY, args);
-    expect(signedInHolder.data!.myAppointments.map((a) => a.id)).toEqual([appointment.id]);
+    const holder = await call<{ myAppointments: { edges: { node: { id: string } }[] } }>({}, MY, args);
+    expect(holder.data!.myAppointments.edges.map((e) => e.node).map((a) => a.id)).toEqual([appointment.id]);
+    const signedInHolder = await call<{ myAppointments: { edges: { node: { id: string } }[] } }>({ role: 'citizen', sub: 'citizen-slip' }, MY, args);
+    expect(signedInHolder.data!.myAppointments.edges.map((e) => e.node).map((a) => a.id)).toEqual([appointment.id]);
     for (const caller of [PARTNER, BANDARHARJO_HW, MIROTO_HW]) {
       const res = await call(caller, MY, args);
       expect(code(res)).toBe('FORBIDDEN');
@@ -186,8 +186,8 @@ describe('authorization through the public port', () => {
     expect(code(await call(BANDARHARJO_HW, PERSON, { id: walkIn.data!.registerPerson.id }))).toBe('FORBIDDEN');
     const there = await call<{ registerPerson: { id: string } }>(BANDARHARJO_HW, REGISTER, { i: input });
     expect(there.data!.registerPerson.id).toBe(walkIn.data!.registerPerson.id);
-    const seen = await call<{ person: { doseRecords: unknown[] } }>(BANDARHARJO_HW, PERSON, { id: walkIn.data!.registerPerson.id });
-    expect(seen.data!.person.doseRecords).toHaveLength(1);
+    const seen = await call<{ person: { doseRecords: { edges: { node: unknown }[] } } }>(BANDARHARJO_HW, PERSON, { id: walkIn.data!.registerPerson.id });
+    expect(seen.data!.person.doseRecords.edges.map((e) => e.node)).toHaveLength(1);
   });
 
   test('a new citizen account claims a walk-in only with the code a health worker hands over, not with ID-card data', async () => {
@@ -221,8 +221,8 @@ describe('authorization through the public port', () => {
       i: { ...input, claimCode: issued.data!.issuePersonClaimCode.code.toLowerCase() },
     });
     expect(claimed.data!.registerPerson.id).toBe(personId);
-    const mine = await call<{ myPerson: { id: string; doseRecords: unknown[] } }>(owner, `{ myPerson { id doseRecords { doseKind } } }`);
-    expect(mine.data!.myPerson).toMatchObject({ id: personId, doseRecords: [{ doseKind: 'PRIMARY_1' }] });
+    const mine = await call<{ myPerson: { id: string; doseRecords: { edges: { node: unknown }[] } } }>(owner, `{ myPerson { id doseRecords { edges { node { doseKind } } } } }`);
+    expect(mine.data!.myPerson).toMatchObject({ id: personId, doseRecords: { edges: [{ node: { doseKind: 'PRIMARY_1' } }] } });
     // The code works once.
     const reused = await call({ role: 'citizen', sub: 'citizen-second' }, REGISTER, {
       i: { ...input, claimCode: issued.data!.issuePersonClaimCode.code },
@@ -257,7 +257,7 @@ describe('bearer tokens must expire', () => {
   let platform: TestPlatform;
   let privateKey: string;
   let publicKey: string;
-  const ask = (token: string) => gql(platform.gatewayUrl, `{ myAppointments { id } }`, {}, { token });
+  const ask = (token: string) => gql(platform.gatewayUrl, `{ myAppointments { edges { node { id } } } }`, {}, { token });
 
   beforeAll(async () => {
     const pair = await generateKeyPair('ES256', { extractable: true });

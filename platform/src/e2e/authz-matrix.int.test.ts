@@ -80,13 +80,13 @@ const MATRIX: Record<string, Case | Case[]> = {
   // ---- booking: queries
   sessions: { query: `{ sessions { edges { cursor } } }`, expect: PUBLIC('OK') },
   session: { query: `query($id: ID!) { session(id: $id) { id } }`, vars: (f) => ({ id: f.sessionId }), expect: PUBLIC('OK') },
-  facilities: { query: `{ facilities { id } }`, expect: PUBLIC('OK') },
+  facilities: { query: `{ facilities { edges { node { id } } } }`, expect: PUBLIC('OK') },
   facility: { query: `query($id: ID!) { facility(id: $id) { id } }`, vars: () => ({ id: MIROTO }), expect: PUBLIC('OK') },
   myAppointments: [
-    { query: `{ myAppointments { id } }`, expect: r(U, 'OK', 'EMPTY', F, F, F, F) },
+    { query: `{ myAppointments { edges { node { id } } } }`, expect: r(U, 'OK', 'EMPTY', F, F, F, F) },
     {
       // The holder's own lookup by what is on the slip; staff and partners never look citizens up this way.
-      query: `query($n: String, $b: String, $s: String) { myAppointments(nik: $n, birthDate: $b, slipCode: $s) { id } }`,
+      query: `query($n: String, $b: Date, $s: String) { myAppointments(nik: $n, birthDate: $b, slipCode: $s) { edges { node { id } } } }`,
       vars: (f) => ({ n: f.personA.nik, b: f.personA.birthDate, s: f.slipCode }),
       expect: r('OK', 'OK', 'OK', F, F, F, F),
     },
@@ -175,7 +175,7 @@ const MATRIX: Record<string, Case | Case[]> = {
   // ---- immunization: queries
   person: { query: `query($id: ID!) { person(id: $id) { id } }`, vars: (f) => ({ id: f.personIdA }), expect: PERSON_A() },
   doseRecords: {
-    query: `query($id: ID!) { doseRecords(personId: $id) { id } }`,
+    query: `query($id: ID!) { doseRecords(personId: $id) { edges { node { id } } } }`,
     vars: (f) => ({ id: f.personIdA }),
     expect: PERSON_A(),
   },

@@ -270,13 +270,13 @@ describe('the contract a client developer meets', () => {
     expect(booked.errors).toBeUndefined();
     const slipCode = booked.data!.bookAppointment.slipCode;
 
-    const own = await post<{ myAppointments: { person: { id: string; fullName: string } | null }[] }>(
-      `{ myAppointments { person { id fullName } } }`,
+    const own = await post<{ myAppointments: { edges: { node: { person: { id: string; fullName: string } | null } }[] } }>(
+      `{ myAppointments { edges { node { person { id fullName } } } } }`,
       {},
       citizen,
     );
     expect(own.body.errors).toBeUndefined();
-    expect(own.body.data!.myAppointments).toEqual([{ person: { id: registered.body.data!.registerPerson.id, fullName: p.fullName } }]);
+    expect(own.body.data!.myAppointments.edges.map((e) => e.node)).toEqual([{ person: { id: registered.body.data!.registerPerson.id, fullName: p.fullName } }]);
 
     const day = await post<{ facilityDayList: { slipCode: string; person: { id: string } | null }[] }>(
       `query($d: String!) { facilityDayList(facilityId: "${MIROTO}", date: $d) { slipCode person { id } } }`,
@@ -289,12 +289,12 @@ describe('the contract a client developer meets', () => {
     });
 
     // The holder without an account, by what is on the slip: the appointment, not the registry record.
-    const holder = await post<{ myAppointments: { person: unknown }[] }>(
-      `query($n: String, $b: String, $s: String) { myAppointments(nik: $n, birthDate: $b, slipCode: $s) { id person { id } } }`,
+    const holder = await post<{ myAppointments: { edges: { node: { person: unknown } }[] } }>(
+      `query($n: String, $b: Date, $s: String) { myAppointments(nik: $n, birthDate: $b, slipCode: $s) { edges { node { id person { id } } } } }`,
       { n: p.nik, b: p.birthDate, s: slipCode },
     );
     expect(holder.body.errors).toBeUndefined();
-    expect(holder.body.data!.myAppointments.map((a) => a.person)).toEqual([null]);
+    expect(holder.body.data!.myAppointments.edges.map((e) => e.node).map((a) => a.person)).toEqual([null]);
   });
 
   test('dead letters of every service sit behind one admin namespace, one field per service', async () => {

@@ -137,7 +137,7 @@ describe('cost limits through the edge and the gateway, before any subgraph is c
     const before = subgraphRequests.count;
     const answer = await post(url, {
       query:
-        '{ areas(level: KECAMATAN) { code name parent { name } children { code } } facilities(type: PUSKESMAS) { name area { name } } }',
+        '{ areas(level: KECAMATAN) { code name parent { name } children { code } } facilities(type: PUSKESMAS) { edges { node { name area { name } } } } }',
     });
     expect(answer.status).toBe(200);
     expect(answer.body.errors).toBeUndefined();
@@ -152,7 +152,7 @@ describe('cost limits through the edge and the gateway, before any subgraph is c
   });
 
   test('normal traffic keeps its latency while hostile operations are being refused', async () => {
-    const NORMAL = { query: '{ areas(level: KECAMATAN) { code name } facilities(type: PUSKESMAS) { name } }' };
+    const NORMAL = { query: '{ areas(level: KECAMATAN) { code name } facilities(type: PUSKESMAS) { edges { node { name } } } }' };
     const median = async (): Promise<number> => {
       const times: number[] = [];
       for (let i = 0; i < 15; i++) {
@@ -188,7 +188,7 @@ describe('cost limits through the edge and the gateway, before any subgraph is c
 
   test('client mistakes are typed 4xx through the edge, not 500', async () => {
     const cases: [unknown, string][] = [
-      [{ query: 'query A { areas { code } } query B { facilities { id } }' }, 'BAD_REQUEST'],
+      [{ query: 'query A { areas { code } } query B { facilities { edges { node { id } } } }' }, 'BAD_REQUEST'],
       [{ query: 'subscription { areas { code } }' }, 'BAD_REQUEST'],
       [{ query: 'query($c: String!) { area(code: $c) { code } }', variables: { c: 'a\u0000b' } }, 'BAD_USER_INPUT'],
       [{ query: '{ area(code: "33\\u0000") { code } }' }, 'BAD_USER_INPUT'],
@@ -313,7 +313,7 @@ describe('cost limits through the edge and the gateway, before any subgraph is c
         expect({ status: other.status, code: ext(other).code }).toEqual({ status: 400, code: 'PERSISTED_QUERY_REQUIRED' });
         expect(ext(other).messageEn).toMatch(/registered/);
         // Registering a new hash at run time is refused the same way.
-        const q = '{ facilities { id } }';
+        const q = '{ facilities { edges { node { id } } } }';
         const register = await post(
           front.url,
           { query: q, extensions: { persistedQuery: { version: 1, sha256Hash: sha256(q) } } },

@@ -9,7 +9,7 @@ import { BookingKit, code, inDays, MIROTO, type Caller } from '../../../services
  */
 const REGISTER_CHILD = `mutation($i: RegisterChildInput!) { registerChild(input: $i) { id hasNik } }`;
 const BOOK = `mutation($input: BookAppointmentInput!) { bookAppointment(input: $input) { id status queueNumber slipCode doseKind birthDate sex fullName } }`;
-const MY = `{ myAppointments { id status doseKind } }`;
+const MY = `{ myAppointments { edges { node { id status doseKind } } } }`;
 const CHECK_IN = `mutation($id: ID!, $s: String!) { checkIn(appointmentId: $id, slipCode: $s) { id status } }`;
 const RECORD = `mutation($i: RecordDoseInput!) { recordDose(input: $i) { id valid } }`;
 const MIROTO_HW: Caller = { role: 'health-worker', sub: 'hw-miroto', facilityId: MIROTO };
@@ -98,8 +98,8 @@ describe('booking for a child without NIK, by the registry id', () => {
     const a = res.data!.bookAppointment;
     expect(a).toMatchObject({ status: 'BOOKED', queueNumber: 1, birthDate: childBorn, sex: 'FEMALE', fullName: 'Ayu Lestari' });
     expect(a.slipCode).toMatch(/^[2-9A-HJKMNP-Z]{6}$/);
-    const mine = await kit.gql<{ myAppointments: { id: string }[] }>(MY, {}, PARENT);
-    expect(mine.data!.myAppointments.map((x) => x.id)).toContain(a.id);
+    const mine = await kit.gql<{ myAppointments: { edges: { node: { id: string } }[] } }>(MY, {}, PARENT);
+    expect(mine.data!.myAppointments.edges.map((e) => e.node).map((x) => x.id)).toContain(a.id);
     // The same child cannot hold two live appointments for the same dose.
     expect(code(await kit.gql(BOOK, { input: forChild() }, PARENT))).toBe('DUPLICATE');
 
@@ -130,8 +130,8 @@ describe('booking for a child without NIK, by the registry id', () => {
     expect(recorded.errors).toBeUndefined();
     expect(recorded.data!.recordDose.valid).toBe(true);
     await settle();
-    const after = await kit.gql<{ myAppointments: { id: string; status: string }[] }>(MY, {}, PARENT);
-    expect(after.data!.myAppointments.find((x) => x.id === a.id)?.status).toBe('COMPLETED');
+    const after = await kit.gql<{ myAppointments: { edges: { node: { id: string; status: string } }[] } }>(MY, {}, PARENT);
+    expect(after.data!.myAppointments.edges.map((e) => e.node).find((x) => x.id === a.id)?.status).toBe('COMPLETED');
   });
 
   test("the child's recorded dose counts at the next booking: DPT-HB-Hib 2 not within 4 weeks of dose 1", async () => {

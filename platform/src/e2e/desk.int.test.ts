@@ -85,12 +85,12 @@ describe('the health-worker desk in a real browser, online and offline', () => {
   };
   const doses = async (personId: string): Promise<DoseRow[]> =>
     (
-      await must<{ doseRecords: DoseRow[] }>(
+      await must<{ doseRecords: { edges: { node: DoseRow }[] } }>(
         admin,
-        `query($p: ID!) { doseRecords(personId: $p, includeSuperseded: true) { id doseKind lotNumber status clientRecordId vaccinatorName supersedesId } }`,
+        `query($p: ID!) { doseRecords(personId: $p, includeSuperseded: true) { edges { node { id doseKind lotNumber status clientRecordId vaccinatorName supersedesId } } } }`,
         { p: personId },
       )
-    ).doseRecords;
+    ).doseRecords.edges.map((e) => e.node);
   const appointmentStatus = async (slip: string): Promise<string> => {
     const rows = await platform.services.booking.runtime.orm.em
       .fork()

@@ -4,7 +4,7 @@ import { BookingKit, inDays, MIROTO, person } from '../../../services/booking/sr
 import { freePort } from '../platform.js';
 
 const BOOK = `mutation($input: BookAppointmentInput!) { bookAppointment(input: $input) { id } }`;
-const READ = `{ facilities(type: PUSKESMAS) { name } }`;
+const READ = `{ facilities(type: PUSKESMAS) { edges { node { name } } } }`;
 
 interface Answer {
   status: number;
@@ -59,7 +59,7 @@ describe('the edge: the public front door in front of the gateway', () => {
     const front = await edge();
     const answer = await post(front.url, { query: READ }, { 'x-request-id': 'edge-test-1' });
     expect(answer.status).toBe(200);
-    expect((answer.body.data!.facilities as unknown[]).length).toBeGreaterThan(10);
+    expect((answer.body.data!.facilities as { edges: unknown[] }).edges.length).toBeGreaterThan(10);
     expect(answer.headers.get('x-request-id')).toBe('edge-test-1');
     const origin = new URL(front.url).origin;
     expect(await (await fetch(`${origin}/health`)).json()).toEqual({ status: 'ok', service: 'edge' });

@@ -30,7 +30,7 @@ const ANSWER_BOUND_MS = 5000;
 const STOP_BOUND_MS = 15_000;
 
 const READS: Record<string, string> = {
-  booking: `{ facilities(type: PUSKESMAS) { id } }`,
+  booking: `{ facilities(type: PUSKESMAS) { edges { node { id } } } }`,
   reporting: `{ areas(level: KECAMATAN) { code } }`,
   inventory: `{ vaccineProducts { code } }`,
   immunization: `{ myPerson { id } }`,
@@ -196,8 +196,12 @@ describe('npm start under process faults', () => {
     throw new Error(`${what} not within ${boundMs} ms\n${out.slice(-3000)}`);
   };
   const everythingServes = async (): Promise<boolean> =>
-    (await post(edgeUrl, `{ facilities(type: PUSKESMAS) { id } areas(level: KECAMATAN) { code } vaccineProducts { code } }`)).outcome ===
-      'OK' && (await post(edgeUrl, READS.immunization!, {}, citizen)).outcome === 'OK';
+    (
+      await post(
+        edgeUrl,
+        `{ facilities(type: PUSKESMAS) { edges { node { id } } } areas(level: KECAMATAN) { code } vaccineProducts { code } }`,
+      )
+    ).outcome === 'OK' && (await post(edgeUrl, READS.immunization!, {}, citizen)).outcome === 'OK';
 
   const count = (key: string): void => void outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
   let serial = 0;
@@ -300,10 +304,12 @@ describe('npm start under process faults', () => {
     citizen = await mint('citizen', 'faults-1');
     const admin = await mint('admin', 'faults-admin');
     // Real stock through inventory, two sessions of 500 places; booking learns the stock from inventory's events.
-    const { facilities } = await must(
-      gql<{ facilities: { id: string; type: string }[] }>(edgeUrl, `{ facilities { id type } }`),
-      'facilities',
-    );
+    const facilities = (
+      await must(
+        gql<{ facilities: { edges: { node: { id: string; type: string } }[] } }>(edgeUrl, `{ facilities { edges { node { id type } } } }`),
+        'facilities',
+      )
+    ).facilities.edges.map((e) => e.node);
     const hosts = facilities.filter((f) => f.type !== 'CITY_STORE').slice(0, 2);
     const cityStore = facilities.find((f) => f.type === 'CITY_STORE')!.id;
     await stockFacilities(edgeUrl, admin, cityStore, `FAULTS-${Date.now()}`, hosts, () => 600);
@@ -383,7 +389,7 @@ describe('npm start under process faults', () => {
   }
 
   test('a query that needs a dead subgraph answers SUBGRAPH_UNAVAILABLE with serviceName, and the data of the healthy ones', async () => {
-    const query = `{ facilities(type: PUSKESMAS) { id name stock { usableDoses } } }`;
+    const query = `{ facilities(type: PUSKESMAS) { edges { node { id name stock { usableDoses } } } } }`;
     const healthy = await post(edgeUrl, query);
     expect(healthy.outcome).toBe('OK');
     const pid = pidOf('inventory');
@@ -397,8 +403,10 @@ describe('npm start under process faults', () => {
     const errors = answer.body?.errors ?? [];
     expect(errors.length).toBeGreaterThan(0);
     for (const e of errors) expect(e.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'inventory' });
-    const facilities = answer.body?.data?.facilities as { id: string; name: string; stock: unknown }[];
-    expect(facilities.length).toBe((healthy.body!.data!.facilities as unknown[]).length);
+    const facilities = (answer.body?.data?.facilities as { edges: { node: { id: string; name: string; stock: unknown } }[] }).edges.map(
+      (e) => e.node,
+    );
+    expect(facilities.length).toBe((healthy.body!.data!.facilities as { edges: unknown[] }).edges.length);
     expect(facilities.every((f) => f.id && f.name && f.stock === null)).toBe(true);
     await until(() => serves('inventory'), RESTART_BOUND_MS, 'inventory to serve again');
     await until(everythingServes, 10_000, 'every read through the edge');

@@ -88,9 +88,9 @@ async function post(
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 // Touches booking and inventory (Facility.stock is inventory's).
-const SICK = `{ facilities(type: PUSKESMAS) { id name stock { usableDoses } } }`;
+const SICK = `{ facilities(type: PUSKESMAS) { edges { node { id name stock { usableDoses } } } } }`;
 // Never touch inventory.
-const BOOKING_ONLY = `{ facilities(type: PUSKESMAS) { id name } }`;
+const BOOKING_ONLY = `{ facilities(type: PUSKESMAS) { edges { node { id name } } } }`;
 const REPORTING_ONLY = `{ areas(level: KECAMATAN) { code name } }`;
 
 const TIMEOUT_MS = 1000;
@@ -156,7 +156,7 @@ describe('fault: a subgraph that hangs', () => {
   test('queries touching it answer within the timeout with partial data and SUBGRAPH_UNAVAILABLE naming it; reads not touching it are all served; the breaker recovers', async () => {
     const healthy = await post(edge.url, SICK);
     expect(healthy.codes).toEqual([]);
-    expect((healthy.data!.facilities as { stock: unknown }[]).every((f) => Array.isArray(f.stock))).toBe(true);
+    expect((healthy.data!.facilities as { edges: { node: { stock: unknown } }[] }).edges.map((e) => e.node).every((f) => Array.isArray(f.stock))).toBe(true);
 
     const slotId = await openSlot(platform);
     proxy.paused = true;
@@ -222,7 +222,7 @@ describe('fault: a subgraph that hangs', () => {
       expect(r.status).toBe(200);
       expect(r.codes).toContain('SUBGRAPH_UNAVAILABLE');
       expect(r.serviceNames).toContain('inventory');
-      const facilities = r.data!.facilities as { name: string; stock: unknown }[];
+      const facilities = (r.data!.facilities as { edges: { node: { name: string; stock: unknown } }[] }).edges.map((e) => e.node);
       expect(facilities.length).toBeGreaterThan(5);
       expect(facilities.every((f) => f.name && f.stock === null)).toBe(true);
     }

@@ -17,20 +17,20 @@ describe('the federated platform, through the real gateway', () => {
 
   test('one query spans booking, reporting and inventory', async () => {
     const res = await gql<{
-      facilities: { code: string; type: string; area: { name: string; parent: { name: string } }; stock: unknown[] }[];
+      facilities: { edges: { node: { code: string; type: string; area: { name: string; parent: { name: string } }; stock: unknown[] } }[] };
     }>(
       platform.gatewayUrl,
-      `{ facilities(type: PUSKESMAS) { code type area { name parent { name } } stock { usableDoses product { name } } } }`,
+      `{ facilities(type: PUSKESMAS) { edges { node { code type area { name parent { name } } stock { usableDoses product { name } } } } } }`,
     );
     expect(res.errors).toBeUndefined();
-    const miroto = res.data!.facilities.find((f) => f.code === 'PKM-MIROTO');
+    const miroto = res.data!.facilities.edges.map((e) => e.node).find((f) => f.code === 'PKM-MIROTO');
     expect(miroto).toEqual({
       code: 'PKM-MIROTO',
       type: 'PUSKESMAS',
       area: { name: 'Miroto', parent: { name: 'Semarang Tengah' } },
       stock: [],
     });
-    expect(res.data!.facilities.every((f) => f.type === 'PUSKESMAS')).toBe(true);
+    expect(res.data!.facilities.edges.every(({ node: f }) => f.type === 'PUSKESMAS')).toBe(true);
   });
 
   test('Semarang has 16 kecamatan and 177 kelurahan', async () => {
@@ -68,8 +68,8 @@ describe('the federated platform, through the real gateway', () => {
 
   test('the gateway batches references: 26 facilities resolve their areas in one reporting query', async () => {
     reportingQueries.reset();
-    const res = await gql<{ facilities: { area: { name: string } }[] }>(platform.gatewayUrl, `{ facilities { area { name } } }`);
-    expect(res.data!.facilities.length).toBeGreaterThanOrEqual(20);
+    const res = await gql<{ facilities: { edges: { node: { area: { name: string } } }[] } }>(platform.gatewayUrl, `{ facilities { edges { node { area { name } } } } }`);
+    expect(res.data!.facilities.edges.length).toBeGreaterThanOrEqual(20);
     expect(reportingQueries.count).toBe(1);
   });
 });
@@ -92,13 +92,13 @@ describe('errors are typed, bilingual and never a 500', () => {
   });
 
   test('an unknown field is a 400 with GRAPHQL_VALIDATION_FAILED', async () => {
-    const res = await gql(platform.gatewayUrl, `{ facilities { noSuchField } }`);
+    const res = await gql(platform.gatewayUrl, `{ facilities { edges { node { noSuchField } } } }`);
     expect(res.status).toBe(400);
     expect(res.errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
   test('a wrong variable type is a 400 with BAD_USER_INPUT', async () => {
-    const res = await gql(platform.gatewayUrl, `query($t: FacilityType) { facilities(type: $t) { id } }`, { t: 42 });
+    const res = await gql(platform.gatewayUrl, `query($t: FacilityType) { facilities(type: $t) { edges { node { id } } } }`, { t: 42 });
     expect(res.status).toBe(400);
     expect(res.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
   });
@@ -149,7 +149,7 @@ describe('identity', () => {
   });
 
   test('a subgraph refuses requests that did not come through the gateway', async () => {
-    const direct = await gql(platform.services.booking.url, `{ facilities { id } }`);
+    const direct = await gql(platform.services.booking.url, `{ facilities { edges { node { id } } } }`);
     expect(direct.status).toBe(401);
     expect(direct.errors![0]!.extensions!.code).toBe('GATEWAY_ONLY');
     const requestId = 'forged';
@@ -159,7 +159,7 @@ describe('identity', () => {
       .digest('base64url');
     const res = await gql(
       platform.services.booking.url,
-      `{ facilities { id } }`,
+      `{ facilities { edges { node { id } } } }`,
       {},
       { headers: { [HEADER_REQUEST_ID]: requestId, [HEADER_CLAIMS]: claims, [HEADER_SIGNATURE]: forged } },
     );

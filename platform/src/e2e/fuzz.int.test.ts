@@ -115,7 +115,7 @@ const operations: fc.Arbitrary<Op> = fc.oneof(
     .record({ nik, b: date, c: hostileString })
     .map(({ nik: n, b, c }) =>
       op(
-        'query($nik: String, $b: String, $c: String) { myAppointments(nik: $nik, birthDate: $b, slipCode: $c) { id } }',
+        'query($nik: String, $b: Date, $c: String) { myAppointments(nik: $nik, birthDate: $b, slipCode: $c) { edges { node { id } } } }',
         { nik: n, b, c },
         [n],
       ),
@@ -183,19 +183,19 @@ const operations: fc.Arbitrary<Op> = fc.oneof(
     .record({ i: id, s: hostileString })
     .map(({ i, s }) => op('mutation($i: ID!, $s: String!) { checkIn(appointmentId: $i, slipCode: $s) { id } }', { i, s })),
   // The same values written inline as literals, where validation (not variable coercion) meets them.
-  fc.record({ n: nik, b: date }).map(({ n, b }) => op(`{ myAppointments(nik: ${literal(n)}, birthDate: ${literal(b)}) { id } }`, {}, [n])),
+  fc.record({ n: nik, b: date }).map(({ n, b }) => op(`{ myAppointments(nik: ${literal(n)}, birthDate: ${literal(b)}) { edges { node { id } } } }`, {}, [n])),
   fc.record({ n: nik }).map(({ n }) => op(`{ findPersons(nik: ${/^\d+$/.test(n) ? n : literal(n)}) { id } }`, {}, [n])),
-  fc.record({ s: scalar }).map(({ s }) => op(`{ area(code: ${literal(s)}) { code } facilities(kecamatanCode: ${literal(s)}) { id } }`, {})),
+  fc.record({ s: scalar }).map(({ s }) => op(`{ area(code: ${literal(s)}) { code } facilities(kecamatanCode: ${literal(s)}) { totalCount } }`, {})),
 );
 
 /** Documents that stress the parser, validation and the cost limits. */
 const documents: fc.Arbitrary<Op> = fc.oneof(
   fc.integer({ min: 1, max: 400 }).map((n) => op(`{ areas { ${'children { parent { '.repeat(n)}code${' } }'.repeat(n)} } }`, {})),
   fc.integer({ min: 1, max: 3000 }).map((n) => op(`{ areas { ${Array.from({ length: n }, (_, i) => `a${i}: code`).join(' ')} } }`, {})),
-  fc.integer({ min: 1, max: 200 }).map((n) => op(`{ ${'facilities { id } '.repeat(n)}}`, {})),
+  fc.integer({ min: 1, max: 200 }).map((n) => op(`{ ${'facilities { totalCount } '.repeat(n)}}`, {})),
   fc.integer({ min: 1, max: 100_000 }).map((n) => op(`{ sessions(first: ${n * 37}) { edges { node { id facility { name } } } } }`, {})),
   fc.constantFrom(
-    op('query A { areas { code } } query B { facilities { id } }', {}),
+    op('query A { areas { code } } query B { facilities { edges { node { id } } } }', {}),
     op('subscription { areas { code } }', {}),
     op('{ __schema { types { name } } }', {}),
     op('{ areas { ...A } } fragment A on Area { children { ...A } }', {}),

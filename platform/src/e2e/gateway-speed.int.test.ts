@@ -16,7 +16,7 @@ describe('public reads at the gateway', () => {
   afterAll(async () => platform?.close());
 
   test('an anonymous query is answered from the short-lived cache the second time', async () => {
-    const query = `{ facilities(type: HOSPITAL) { name } }`;
+    const query = `{ facilities(type: HOSPITAL) { edges { node { name } } } }`;
     bookingQueries.reset();
     const first = await fetch(platform.gatewayUrl, {
       method: 'POST',
@@ -38,9 +38,9 @@ describe('public reads at the gateway', () => {
 
   test('authenticated requests and errors are never cached', async () => {
     const admin = await platform.token({ role: 'admin', sub: 'admin-1' });
-    await gql(platform.gatewayUrl, `{ facilities(type: CLINIC) { name } }`, {}, { token: admin });
+    await gql(platform.gatewayUrl, `{ facilities(type: CLINIC) { edges { node { name } } } }`, {}, { token: admin });
     bookingQueries.reset();
-    await gql(platform.gatewayUrl, `{ facilities(type: CLINIC) { name } }`, {}, { token: admin });
+    await gql(platform.gatewayUrl, `{ facilities(type: CLINIC) { edges { node { name } } } }`, {}, { token: admin });
     expect(bookingQueries.count).toBeGreaterThan(0);
     const a = await fetch(platform.gatewayUrl, {
       method: 'POST',
@@ -58,7 +58,7 @@ describe('public reads at the gateway', () => {
   });
 
   test('automatic persisted queries: a mobile client can send only the hash once the query is known', async () => {
-    const query = `{ facilities(type: POSYANDU) { code } }`;
+    const query = `{ facilities(type: POSYANDU) { edges { node { code } } } }`;
     const sha256Hash = createHash('sha256').update(query).digest('hex');
     const ext = { persistedQuery: { version: 1, sha256Hash } };
     const unknown = await fetch(platform.gatewayUrl, {
@@ -78,8 +78,8 @@ describe('public reads at the gateway', () => {
     const byHash = await fetch(`${platform.gatewayUrl}?extensions=${encodeURIComponent(JSON.stringify(ext))}`, {
       headers: { 'apollo-require-preflight': 'true' },
     });
-    const body = (await byHash.json()) as { data: { facilities: { code: string }[] } };
-    expect(body.data.facilities.map((f) => f.code).sort()).toEqual(['POSYANDU-KEMBANGSARI', 'POSYANDU-PEDALANGAN']);
+    const body = (await byHash.json()) as { data: { facilities: { edges: { node: { code: string } }[] } } };
+    expect(body.data.facilities.edges.map((e) => e.node.code).sort()).toEqual(['POSYANDU-KEMBANGSARI', 'POSYANDU-PEDALANGAN']);
   });
 });
 
@@ -94,9 +94,9 @@ describe('identical in-flight subgraph queries are shared', () => {
   test('20 identical concurrent queries reach the subgraph far fewer than 20 times', async () => {
     bookingQueries.reset();
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => gql<{ facilities: unknown[] }>(platform.gatewayUrl, `{ facilities { id name } }`)),
+      Array.from({ length: 20 }, () => gql<{ facilities: { edges: unknown[] } }>(platform.gatewayUrl, `{ facilities { edges { node { id name } } } }`)),
     );
-    expect(results.every((r) => r.data!.facilities.length > 20)).toBe(true);
+    expect(results.every((r) => r.data!.facilities.edges.length > 20)).toBe(true);
     expect(bookingQueries.count).toBeLessThanOrEqual(10);
   });
 });
@@ -120,7 +120,7 @@ describe('admission control', () => {
         const res = await fetch(platform.gatewayUrl, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ query: `{ facilities { id name area { name } } }` }),
+          body: JSON.stringify({ query: `{ facilities { edges { node { id name area { name } } } } }` }),
         });
         return {
           res,

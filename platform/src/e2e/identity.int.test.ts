@@ -94,7 +94,7 @@ async function staffSignIn(username: string, password: string, totpCode?: string
   );
 }
 
-const MY_APPOINTMENTS = `{ myAppointments { id } }`;
+const MY_APPOINTMENTS = `{ myAppointments { edges { node { id } } } }`;
 const RECONCILIATIONS = `query($f: ID) { doseReconciliations(facilityId: $f) { totalCount edges { node { doseRecordId } } } }`;
 
 describe('citizens sign in with their phone and a one-time code', () => {
@@ -130,9 +130,9 @@ describe('citizens sign in with their phone and a one-time code', () => {
     expect(JSON.stringify(claims)).not.toContain(phone.slice(1));
     expect((claims.exp as number) - (claims.iat as number)).toBe(15 * 60);
 
-    const mine = await call<{ myAppointments: unknown[] }>(MY_APPOINTMENTS, {}, session.accessToken);
+    const mine = await call<{ myAppointments: { edges: { node: unknown }[] } }>(MY_APPOINTMENTS, {}, session.accessToken);
     expect(mine.errors).toBeUndefined();
-    expect(mine.data!.myAppointments).toEqual([]);
+    expect(mine.data!.myAppointments.edges.map((e) => e.node)).toEqual([]);
     const me = await call<{ me: { id: string; role: string } | null }>(`{ me { id role } }`, {}, session.accessToken);
     expect(me.data!.me).toEqual({ id: session.account.id, role: 'CITIZEN' });
     expect((await call<{ me: null }>(`{ me { id } }`)).data!.me).toBeNull();

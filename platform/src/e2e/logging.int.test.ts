@@ -28,7 +28,7 @@ describe('structured logs', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        query: `query($k: String) { facilities(kecamatanCode: $k) { name area { name } } }`,
+        query: `query($k: String) { facilities(kecamatanCode: $k) { edges { node { name area { name } } } } }`,
         variables: { k: nik },
       }),
     });
@@ -39,7 +39,7 @@ describe('structured logs', () => {
     expect(services).toEqual(new Set(['gateway', 'booking']));
     expect(raw.some((l) => l.includes(nik))).toBe(false);
 
-    const withArea = await gql<{ facilities: unknown[] }>(platform.gatewayUrl, `{ facilities { area { name } } }`);
+    const withArea = await gql<{ facilities: { edges: unknown[] } }>(platform.gatewayUrl, `{ facilities { edges { node { area { name } } } } }`);
     expect(withArea.errors).toBeUndefined();
   });
 });

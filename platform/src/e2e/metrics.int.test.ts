@@ -79,7 +79,7 @@ describe('request logs', () => {
   });
 
   test('a request without errors has no error codes', async () => {
-    await gql(platform.gatewayUrl, `query Facilities { facilities { name } }`);
+    await gql(platform.gatewayUrl, `query Facilities { facilities { edges { node { name } } } }`);
     await new Promise((r) => setTimeout(r, 100));
     const line = lines.find((l) => l.msg === 'request' && l.service === 'gateway' && l.operation === 'Facilities');
     expect(line).toBeDefined();

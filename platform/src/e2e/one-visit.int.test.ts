@@ -15,7 +15,7 @@ const CHECK_IN = `mutation($id: ID!, $s: String!) { checkIn(appointmentId: $id, 
 const RECORD = `mutation($i: RecordDoseInput!) { recordDose(input: $i) { id valid } }`;
 const NOT_GIVEN = `mutation($id: ID!, $s: String!, $k: [String!]!) {
   markDosesNotGiven(appointmentId: $id, slipCode: $s, doseKinds: $k) { status doses { doseKind status } } }`;
-const MY = `{ myAppointments { id status doses { doseKind status } } }`;
+const MY = `{ myAppointments { edges { node { id status doses { doseKind status } } } } }`;
 const CANCEL = `mutation($id: ID!) { cancelAppointment(id: $id) { status doses { doseKind status } } }`;
 const MIROTO_HW: Caller = { role: 'health-worker', sub: 'hw-miroto', facilityId: MIROTO };
 const PARENT: Caller = { role: 'citizen', sub: 'citizen-mother-sari' };
@@ -244,8 +244,8 @@ describe('one visit, several vaccines', () => {
       expect(recorded.errors).toBeUndefined();
     }
     await settle();
-    const mid = await kit.gql<{ myAppointments: { id: string; status: string; doses: Dose[] }[] }>(MY, {}, PARENT);
-    const during = mid.data!.myAppointments.find((x) => x.id === a.id)!;
+    const mid = await kit.gql<{ myAppointments: { edges: { node: { id: string; status: string; doses: Dose[] } }[] } }>(MY, {}, PARENT);
+    const during = mid.data!.myAppointments.edges.map((e) => e.node).find((x) => x.id === a.id)!;
     // Two of four given: the visit is not complete yet.
     expect(during.status).toBe('CHECKED_IN');
     expect(during.doses.map((d) => `${d.doseKind}:${d.status}`)).toEqual(['DPT-HB-HIB1:GIVEN', 'OPV1:GIVEN', 'PCV1:BOOKED', 'RV1:BOOKED']);

@@ -388,13 +388,13 @@ describe('feedback through the edge and the gateway', () => {
       const session = await kit.createSession({ facilityId: MIROTO, date: inDays(2), capacity: 5 });
       const booked = await kit.book({ ...person(), doseKind: 'PRIMARY_1', slotId: session.slots[0]!.id }, who.citizen);
       const appointmentId = booked.data!.bookAppointment.id;
-      const MINE = `{ myAppointments { id survey { id answered token visitDate } } }`;
-      const before = await ok<{ myAppointments: { id: string; survey: unknown }[] }>('citizen', MINE);
-      expect(before.myAppointments.find((a) => a.id === appointmentId)?.survey).toBeNull();
+      const MINE = `{ myAppointments { edges { node { id survey { id answered token visitDate } } } } }`;
+      const before = await ok<{ myAppointments: { edges: { node: { id: string; survey: unknown } }[] } }>('citizen', MINE);
+      expect(before.myAppointments.edges.map((e) => e.node).find((a) => a.id === appointmentId)?.survey).toBeNull();
       await complete(appointmentId);
       await complete(appointmentId);
-      const after = await ok<{ myAppointments: { id: string; survey: { answered: boolean; token: string } }[] }>('citizen', MINE);
-      const survey = after.myAppointments.find((a) => a.id === appointmentId)!.survey;
+      const after = await ok<{ myAppointments: { edges: { node: { id: string; survey: { answered: boolean; token: string } } }[] } }>('citizen', MINE);
+      const survey = after.myAppointments.edges.map((e) => e.node).find((a) => a.id === appointmentId)!.survey;
       expect(survey).toMatchObject({ answered: false, token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
       const ANSWER = `mutation($i: AnswerSurveyInput!) { answerSurvey(input: $i) { invitationId } }`;
       expect(code(await as('miroto', ANSWER, { i: { token: survey.token, ...ALL_FOUR } }))).toBe('FORBIDDEN');
@@ -406,8 +406,8 @@ describe('feedback through the edge and the gateway', () => {
       ]);
       expect((await as('citizen', ANSWER, { i: { token: survey.token, ...ALL_FOUR, completionTime: 2 } })).errors).toBeUndefined();
       expect(code(await as('citizen', ANSWER, { i: { token: survey.token, ...ALL_FOUR } }))).toBe('DUPLICATE');
-      const done = await ok<{ myAppointments: { id: string; survey: { answered: boolean; token: string | null } }[] }>('citizen', MINE);
-      expect(done.myAppointments.find((a) => a.id === appointmentId)!.survey).toMatchObject({ answered: true, token: null });
+      const done = await ok<{ myAppointments: { edges: { node: { id: string; survey: { answered: boolean; token: string | null } } }[] } }>('citizen', MINE);
+      expect(done.myAppointments.edges.map((e) => e.node).find((a) => a.id === appointmentId)!.survey).toMatchObject({ answered: true, token: null });
     });
 
     test('the index per facility and city: every number for the city office, suppressed small counts for partners', async () => {

@@ -138,7 +138,7 @@ describe('the immunization registry through the gateway', () => {
   ])('%s cannot read the child, its doses or its forecast', async (_who, who, expected) => {
     for (const query of [
       `query($id: ID!) { person(id: $id) { id } }`,
-      `query($id: ID!) { doseRecords(personId: $id) { id } }`,
+      `query($id: ID!) { doseRecords(personId: $id) { edges { node { id } } } }`,
       `query($id: ID!) { forecast(personId: $id) { asOf } }`,
       `query($id: ID!) { deliveryStatus(personId: $id) { state } }`,
     ]) {
@@ -366,14 +366,14 @@ describe('the immunization registry through the gateway', () => {
     });
     const again = await call('miroto', CORRECT, { i: { doseRecordId: hb0Id, reason: 'again', replacement } });
     expect(code(again)).toBe('CONFLICT');
-    const all = await call<{ doseRecords: { id: string; status: string }[] }>(
+    const all = await call<{ doseRecords: { edges: { node: { id: string; status: string } }[] } }>(
       'parent',
-      `query($id: ID!) { doseRecords(personId: $id, includeSuperseded: true) { id status } }`,
+      `query($id: ID!) { doseRecords(personId: $id, includeSuperseded: true) { edges { node { id status } } } }`,
       { id: childId },
     );
     expect(
       all
-        .data!.doseRecords.filter((r) => r.id === hb0Id || r.id === newId)
+        .data!.doseRecords.edges.map((e) => e.node).filter((r) => r.id === hb0Id || r.id === newId)
         .map((r) => r.status)
         .sort(),
     ).toEqual(['ACTIVE', 'SUPERSEDED']);
@@ -397,12 +397,12 @@ describe('the immunization registry through the gateway', () => {
     expect((await call('parent', KIPI, { i: { ...input, severity: 'MILD' } })).errors![0]!.extensions).toMatchObject({ field: 'severity' });
     const ok = await call('parent', KIPI, { i: input });
     expect(ok.errors).toBeUndefined();
-    const listed = await call<{ doseRecords: { id: string; adverseEvents: { symptoms: string[] }[] }[] }>(
+    const listed = await call<{ doseRecords: { edges: { node: { id: string; adverseEvents: { symptoms: string[] }[] } }[] } }>(
       'miroto',
-      `query($id: ID!) { doseRecords(personId: $id) { id adverseEvents { symptoms } } }`,
+      `query($id: ID!) { doseRecords(personId: $id) { edges { node { id adverseEvents { symptoms } } } } }`,
       { id: childId },
     );
-    expect(listed.data!.doseRecords.find((r) => r.id === hb0Id)!.adverseEvents).toEqual([
+    expect(listed.data!.doseRecords.edges.map((e) => e.node).find((r) => r.id === hb0Id)!.adverseEvents).toEqual([
       { symptoms: ['demam', 'bengkak di tempat suntikan'] },
     ]);
   });
@@ -461,13 +461,13 @@ describe('the immunization registry through the gateway', () => {
       (hb0.reasonCode as { coding: { system: string; code: string }[] }[])[0]!.coding.map((c) => `${c.system.split('/').pop()} ${c.code}`),
     ).toEqual(['immunization-reason IM-Rutin', 'immunization-reason IM-Dasar', 'immunization-routine-timing IM-Ideal']);
     // Where each record stands in each national system (PCare is not worked off in this test: queued).
-    const both = await call<{ doseRecords: { deliveries: { target: string; state: string }[] }[] }>(
+    const both = await call<{ doseRecords: { edges: { node: { deliveries: { target: string; state: string }[] } }[] } }>(
       'parent',
-      `query($id: ID!) { doseRecords(personId: $id) { deliveries { target state } } }`,
+      `query($id: ID!) { doseRecords(personId: $id) { edges { node { deliveries { target state } } } } }`,
       { id: childId },
     );
-    expect(both.data!.doseRecords.map((r) => r.deliveries)).toEqual(
-      both.data!.doseRecords.map(() => [
+    expect(both.data!.doseRecords.edges.map((e) => e.node).map((r) => r.deliveries)).toEqual(
+      both.data!.doseRecords.edges.map((e) => e.node).map(() => [
         { target: 'SATUSEHAT', state: 'DELIVERED' },
         { target: 'PCARE', state: 'PENDING' },
       ]),

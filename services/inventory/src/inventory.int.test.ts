@@ -107,9 +107,9 @@ describe('inventory through the gateway', () => {
   });
 
   test('Facility.stock extends booking’s facilities through federation; the board names facilities through booking', async () => {
-    const res = await as(undefined, `{ facilities(type: PUSKESMAS) { code stock { usableDoses onHandDoses product { code name } } } }`);
+    const res = await as(undefined, `{ facilities(type: PUSKESMAS) { edges { node { code stock { usableDoses onHandDoses product { code name } } } } } }`);
     expect(res.errors).toBeUndefined();
-    const facilities = res.data!.facilities as { code: string; stock: { usableDoses: number; product: { code: string } }[] }[];
+    const facilities = (res.data!.facilities as { edges: { node: { code: string; stock: { usableDoses: number; product: { code: string } }[] } }[] }).edges.map((e) => e.node);
     const miroto = facilities.find((f) => f.code === 'PKM-MIROTO')!;
     expect(miroto.stock).toEqual([{ usableDoses: 43, onHandDoses: 43, product: { code: 'INDOVAC', name: 'IndoVac' } }]);
     expect(facilities.find((f) => f.code === 'PKM-MIJEN')!.stock).toEqual([]);
@@ -145,9 +145,9 @@ describe('inventory through the gateway', () => {
     while ((await immunization.events.relay.relayOnce()) > 0);
     const consumer = inventory.events.consumers.find((c) => c.name === 'inventory.administrations')!;
     await consumer.drain();
-    const stock = await as(undefined, `{ facilities(type: PUSKESMAS) { code stock { usableDoses } } }`);
+    const stock = await as(undefined, `{ facilities(type: PUSKESMAS) { edges { node { code stock { usableDoses } } } } }`);
     expect(
-      (stock.data!.facilities as { code: string; stock: { usableDoses: number }[] }[]).find((f) => f.code === 'PKM-MIROTO')!.stock,
+      (stock.data!.facilities as { edges: { node: { code: string; stock: { usableDoses: number }[] } }[] }).edges.map((e) => e.node).find((f) => f.code === 'PKM-MIROTO')!.stock,
     ).toEqual([{ usableDoses: 42 }]);
     const recon = await as('miroto', `{ doseReconciliations { totalCount pageInfo { hasNextPage } edges { node { doseRecordId lotNumber reason status } } } }`);
     expect(recon.data).toEqual({

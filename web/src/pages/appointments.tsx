@@ -10,7 +10,7 @@ import { formatDate, formatTime, formatTimeRange } from '../dates.js';
 import { DeliveryList, type DeliveredDose } from './deliveries.js';
 import { BirthDateInputs, ErrorSummary, mistakeFor, t, useLanguage } from '../ui.js';
 
-type Appointment = MyAppointmentsQuery['myAppointments'][number];
+type Appointment = MyAppointmentsQuery['myAppointments']['edges'][number]['node'];
 type Choice = { slotId: string; date: string; startTime: string; endTime: string; place: string };
 
 /** Signed in: the account's appointments and where each dose record stands in SATUSEHAT and BPJS PCare, in words. */
@@ -22,7 +22,7 @@ function SignedInRecords(): preact.JSX.Element | null {
     <section aria-labelledby="records-title">
       <h2 id="records-title">{t('mine.signedIn')}</h2>
       <ul class="cards">
-        {r.data.myAppointments.map((a) => (
+        {r.data.myAppointments.edges.map(({ node: a }) => (
           <li key={a.id} class="card">
             {a.fullName} · {t(`mine.status.${a.status}`, { defaultValue: a.status })} · {formatDate(a.sessionDate, lang)}{' '}
             {formatTime(a.slot.startTime, lang)} · {a.facility.name} · {a.slipCode}
@@ -31,7 +31,7 @@ function SignedInRecords(): preact.JSX.Element | null {
       </ul>
       <DeliveryList
         id="account-doses-title"
-        doses={(r.data.myPerson?.doseRecords ?? []).map((d) => ({
+        doses={(r.data.myPerson?.doseRecords.edges ?? []).map(({ node: d }) => ({
           id: d.id,
           antigen: d.antigen,
           doseNumber: d.doseNumber,
@@ -66,7 +66,7 @@ export function AppointmentsPage(): preact.JSX.Element {
   const load = async (v: { nik: string; birthDate: string; slipCode: string }): Promise<void> => {
     const result = await client.query(MyAppointments, v, { requestPolicy: 'network-only' }).toPromise();
     setMistakes(readMistakes(result.error, lang, t('common.network')));
-    if (result.data) setList(result.data.myAppointments);
+    if (result.data) setList(result.data.myAppointments.edges.map((e) => e.node));
     else return;
     // The dose records of the same holder, proven by the same three things; while immunization is down the appointments still show.
     const doses = await client.query(DoseRecordsBySlip, v, { requestPolicy: 'network-only' }).toPromise();

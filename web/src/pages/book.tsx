@@ -1,3 +1,4 @@
+import type { Sex } from '../gql/graphql.js';
 import { useMemo, useState } from 'preact/hooks';
 import { useMutation, useQuery } from '@urql/preact';
 import { BookAppointment, KecamatanList, KelurahanList, SessionPage as SessionQuery } from '../operations.js';
@@ -77,8 +78,10 @@ export function BookPage(props: { sessionId: string; slotId: string }): preact.J
     const input = {
       nik: form.nik.trim(),
       fullName: form.fullName,
-      birthDate: composeDate(form.day, form.month, form.year),
-      sex: form.sex,
+      // Left empty, they are sent as null so that the service names them with every other mistake at once
+      // (a value GraphQL cannot read as a Date or a Sex is refused before the service sees the rest).
+      birthDate: form.day || form.month || form.year ? composeDate(form.day, form.month, form.year) : null,
+      sex: (form.sex || null) as Sex | null,
       phone: form.phone,
       residenceKelurahanCode: form.kelurahan,
       doseKind,

@@ -1,3 +1,4 @@
+import type { Sex } from '../gql/graphql.js';
 import { useEffect, useState } from 'preact/hooks';
 import { useMutation, useQuery } from '@urql/preact';
 import { auth } from '../auth.js';
@@ -47,7 +48,7 @@ export function ChildrenPage(): preact.JSX.Element {
         input: {
           fullName: form.fullName,
           birthDate: composeDate(form.day, form.month, form.year),
-          sex: form.sex,
+          sex: form.sex as Sex,
           motherNik: form.motherNik.trim() || null,
           residenceKelurahanCode: form.kelurahan,
           relationship: form.relationship,

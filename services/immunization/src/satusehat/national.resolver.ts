@@ -2,7 +2,7 @@ import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { ImmunizationContext } from '../context.js';
 import { facilityRef } from '../external/facility.stub.js';
 import { toDeliveries } from '../modules/dose/dose.mapper.js';
-import { DeliveryState, NationalBacklogGroup, NationalDelivery, NationalTarget, PractitionerIdentity } from '../modules/dose/dose.type.js';
+import { DeliveryState, NationalBacklogGroup, NationalBacklogReason, NationalDelivery, NationalTarget, PractitionerIdentity } from '../modules/dose/dose.type.js';
 import { deliveryBacklog, registerPractitionerNik, retryDelivery } from './national.service.js';
 
 /** The desk's and the health office's handles on national delivery (SATUSEHAT, BPJS PCare). */
@@ -45,7 +45,7 @@ export class NationalDeliveryResolver {
     @Ctx() ctx: ImmunizationContext,
     @Arg('target', () => NationalTarget, { nullable: true }) target?: NationalTarget | null,
     @Arg('facilityId', () => ID, { nullable: true }) facilityId?: string | null,
-    @Arg('reason', () => String, { nullable: true, description: 'A NationalDeliveryProblem, RETRYING or QUEUED' }) reason?: string | null,
+    @Arg('reason', () => NationalBacklogReason, { nullable: true }) reason?: NationalBacklogReason | null,
   ): Promise<NationalBacklogGroup[]> {
     const rows = await deliveryBacklog(ctx.em, ctx.request.claims, {
       target: target ?? null,

@@ -8,7 +8,7 @@ import { BoardNav, Status } from './common.js';
 import { useProgrammes } from './dashboard.js';
 import { Field, mistakesOf, noMistakes } from './form.js';
 
-type Facility = AdminFacilitiesQuery['facilities'][number];
+type Facility = AdminFacilitiesQuery['facilities']['edges'][number]['node'];
 export const FACILITY_TYPES: FacilityType[] = ['PUSKESMAS', 'HOSPITAL', 'CLINIC', 'TNI_POLRI', 'UNIVERSITY', 'POSYANDU', 'CITY_STORE'];
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7];
 
@@ -256,10 +256,10 @@ export function FacilitiesPage(): preact.JSX.Element {
     setStatus(message || undefined);
     refetch({ requestPolicy: 'network-only' });
   };
-  const facilities = (res.data?.facilities ?? []).filter(
+  const facilities = (res.data?.facilities.edges.map((e) => e.node) ?? []).filter(
     (f) => !filter || `${f.code} ${f.name}`.toLowerCase().includes(filter.toLowerCase()),
   );
-  const current = res.data?.facilities.find((f) => f.id === editing);
+  const current = res.data?.facilities.edges.find((e) => e.node.id === editing)?.node;
   return (
     <div class="board">
       <BoardNav current="/board/facilities" />

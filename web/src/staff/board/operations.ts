@@ -27,7 +27,7 @@ export const BoardKelurahan = graphql(`
 `);
 
 export const BoardCoverage = graphql(`
-  query BoardCoverage($programme: String!, $dose: String!, $level: AreaLevel!, $parentCode: String, $asOf: String) {
+  query BoardCoverage($programme: String!, $dose: String!, $level: AreaLevel!, $parentCode: String, $asOf: Date) {
     coverage(programme: $programme, dose: $dose, level: $level, parentCode: $parentCode, asOf: $asOf) {
       area {
         code
@@ -188,20 +188,24 @@ export const BoardDeliveries = graphql(`
 
 export const AdminFacilities = graphql(`
   query AdminFacilities {
-    facilities {
-      id
-      code
-      name
-      type
-      kelurahanCode
-      kecamatanCode
-      address
-      phone
-      active
-      openingHours {
-        weekday
-        opens
-        closes
+    facilities(first: 200) {
+      edges {
+        node {
+          id
+          code
+          name
+          type
+          kelurahanCode
+          kecamatanCode
+          address
+          phone
+          active
+          openingHours {
+            weekday
+            opens
+            closes
+          }
+        }
       }
     }
   }
@@ -235,7 +239,7 @@ export const UpdateFacility = graphql(`
 `);
 
 export const AdminSessions = graphql(`
-  query AdminSessions($kelurahanCode: String, $dateFrom: String, $dateTo: String) {
+  query AdminSessions($kelurahanCode: String, $dateFrom: Date, $dateTo: Date) {
     sessions(first: 100, filter: { kelurahanCode: $kelurahanCode, dateFrom: $dateFrom, dateTo: $dateTo }) {
       edges {
         node {

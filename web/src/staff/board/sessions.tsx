@@ -191,7 +191,7 @@ export function SessionsPage(): preact.JSX.Element {
   const [from, setFrom] = useState(jakartaToday());
   const [status, setStatus] = useState<string>();
   const [creating, setCreating] = useState(false);
-  const facility = facilities.data?.facilities.find((f) => f.id === facilityId);
+  const facility = facilities.data?.facilities.edges.map((e) => e.node).find((f) => f.id === facilityId);
   const [res, refetch] = useQuery({
     query: AdminSessions,
     variables: { kelurahanCode: facility?.kelurahanCode, dateFrom: from },
@@ -221,7 +221,7 @@ export function SessionsPage(): preact.JSX.Element {
         <label for="sess-facility">{t('board.facility')}</label>
         <select id="sess-facility" value={facilityId} onChange={(e) => setFacilityId(e.currentTarget.value)}>
           <option value="">{t('board.choose')}</option>
-          {(facilities.data?.facilities ?? []).map((f) => (
+          {(facilities.data?.facilities.edges.map((e) => e.node) ?? []).map((f) => (
             <option key={f.id} value={f.id}>
               {f.name}
             </option>

@@ -15,7 +15,7 @@ function FacilitySelect(props: { id: string; value: string; onChange: (v: string
   return (
     <select id={props.id} value={props.value} onChange={(e) => props.onChange(e.currentTarget.value)} aria-label={props.label}>
       <option value="">{t('board.noFacility')}</option>
-      {(facilities.data?.facilities ?? []).map((f) => (
+      {(facilities.data?.facilities.edges.map((e) => e.node) ?? []).map((f) => (
         <option key={f.id} value={f.id}>
           {f.name}
         </option>

@@ -24,7 +24,7 @@ export function StockPage(): preact.JSX.Element {
   const client = useClient();
   const [facilities] = useQuery({ query: AdminFacilities });
   const [filters] = useQuery({ query: BoardFilters });
-  const all = facilities.data?.facilities ?? [];
+  const all = facilities.data?.facilities.edges.map((e) => e.node) ?? [];
   const store = all.find((f) => f.type === 'CITY_STORE');
   const [facilityId, setFacilityId] = useState('');
   const chosen = facilityId || store?.id || '';

@@ -15,7 +15,7 @@ export const DeskMe = graphql(`
 `);
 
 export const DeskDay = graphql(`
-  query DeskDay($facilityId: ID!, $date: String!) {
+  query DeskDay($facilityId: ID!, $date: Date!) {
     facility(id: $facilityId) {
       id
       name
@@ -52,16 +52,20 @@ export const DeskDay = graphql(`
         id
         fullName
         doseRecords {
-          id
-          programme
-          doseKind
-          productCode
-          lotNumber
-          administeredAt
-          vaccinatorName
-          status
-          facility {
-            id
+          edges {
+            node {
+              id
+              programme
+              doseKind
+              productCode
+              lotNumber
+              administeredAt
+              vaccinatorName
+              status
+              facility {
+                id
+              }
+            }
           }
         }
       }
@@ -70,7 +74,7 @@ export const DeskDay = graphql(`
 `);
 
 export const DeskSessions = graphql(`
-  query DeskSessions($kelurahanCode: String!, $date: String!) {
+  query DeskSessions($kelurahanCode: String!, $date: Date!) {
     sessions(first: 50, filter: { kelurahanCode: $kelurahanCode, dateFrom: $date, dateTo: $date }) {
       edges {
         node {
@@ -175,19 +179,23 @@ export const DeskRecordDose = graphql(`
 
 export const DeskDoseRecords = graphql(`
   query DeskDoseRecords($personId: ID!) {
-    doseRecords(personId: $personId, includeSuperseded: true) {
-      id
-      programme
-      doseKind
-      productCode
-      lotNumber
-      administeredAt
-      vaccinatorName
-      status
-      recordedAt
-      facility {
-        id
-        name
+    doseRecords(personId: $personId, includeSuperseded: true, first: 200) {
+      edges {
+        node {
+          id
+          programme
+          doseKind
+          productCode
+          lotNumber
+          administeredAt
+          vaccinatorName
+          status
+          recordedAt
+          facility {
+            id
+            name
+          }
+        }
       }
     }
   }

@@ -1,3 +1,4 @@
+import type { Sex } from './gql/graphql.js';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useClient } from '@urql/preact';
 import type { Client } from '@urql/core';
@@ -647,7 +648,9 @@ function Done(props: { appointment: DayAppointment; pack: DayPack; entries: Entr
   const a = props.appointment;
   const entry = props.entries.find((e) => e.input.appointmentId === a.id && !e.resolution);
   const record =
-    a.person?.doseRecords.find((d) => d.status === 'ACTIVE' && d.programme === a.programme && d.doseKind === a.doseKind) ?? undefined;
+    a.person?.doseRecords.edges
+      .map((e) => e.node)
+      .find((d) => d.status === 'ACTIVE' && d.programme === a.programme && d.doseKind === a.doseKind) ?? undefined;
   const recordId = entry?.saved?.id ?? record?.id;
   const [correcting, setCorrecting] = useState(false);
   const [reason, setReason] = useState('');
@@ -759,7 +762,7 @@ function WalkIn(props: { pack: DayPack; online: boolean; onDone: () => Promise<v
       nik: form.nik.trim(),
       fullName: form.fullName.trim(),
       birthDate: form.birthDate,
-      sex: form.sex,
+      sex: form.sex as Sex,
       residenceKelurahanCode: form.residenceKelurahanCode,
     };
     const reg = await client.mutation(DeskRegisterPerson, { input: person }).toPromise();

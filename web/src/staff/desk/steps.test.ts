@@ -3,7 +3,7 @@ import { lotChoices, stepFor } from './steps.js';
 import type { DayAppointment, DayPack, Entry } from './store.js';
 
 const appointment = (status: string, person: boolean, id = 'a-1') =>
-  ({ id, status, person: person ? { id: 'p-1', fullName: 'Ani', doseRecords: [] } : null }) as unknown as DayAppointment;
+  ({ id, status, person: person ? { id: 'p-1', fullName: 'Ani', doseRecords: { edges: [] } } : null }) as unknown as DayAppointment;
 const pack = (over: Partial<DayPack> = {}): DayPack =>
   ({ facilityId: 'f', date: '2026-12-02', localCheckIns: [], lots: {}, appointments: [], sessions: [], ...over }) as DayPack;
 const entry = (appointmentId: string, resolution?: Entry['resolution']) => ({ input: { appointmentId }, resolution }) as unknown as Entry;

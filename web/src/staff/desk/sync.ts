@@ -59,7 +59,7 @@ export function stateFor(error: ApiError | undefined, networkFailed: boolean): E
 
 async function otherRecord(client: Client, entry: Entry, id: string): Promise<ServerRecord | undefined> {
   const r = await client.query(DeskDoseRecords, { personId: entry.input.personId }, { requestPolicy: 'network-only' }).toPromise();
-  const found = r.data?.doseRecords.find((d) => d.id === id);
+  const found = r.data?.doseRecords.edges.find((e) => e.node.id === id)?.node;
   return found
     ? {
         id: found.id,

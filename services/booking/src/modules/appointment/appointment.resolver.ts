@@ -79,7 +79,7 @@ export class AppointmentResolver {
   async facilityDayList(
     @Ctx() ctx: BookingContext,
     @Arg('facilityId', () => ID) facilityId: string,
-    @Arg('date', () => String, { description: 'YYYY-MM-DD' }) date: string,
+    @Arg('date', () => DateScalar, { description: 'YYYY-MM-DD' }) date: string,
   ): Promise<Appointment[]> {
     return (await facilityDayList(ctx, facilityId, date)).map(toAppointment);
   }

@@ -159,10 +159,10 @@ export class BookAppointmentInput {
   @Field(() => String, { nullable: true, description: 'Required without personId; optional with it (shown on the day list)' })
   fullName?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD; must agree with the NIK (required without personId)' })
+  @Field(() => DateScalar, { nullable: true, description: 'YYYY-MM-DD; must agree with the NIK (required without personId)' })
   birthDate?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'MALE or FEMALE; must agree with the NIK (required without personId)' })
+  @Field(() => SexEnum, { nullable: true, description: 'MALE or FEMALE; must agree with the NIK (required without personId)' })
   sex?: string | null;
 
   @Field(() => String, { description: 'Mobile number of whoever books (one phone may book for a few family members)' })
@@ -208,10 +208,10 @@ export class WalkInInput {
   @Field(() => String)
   fullName!: string;
 
-  @Field(() => String, { description: 'YYYY-MM-DD' })
+  @Field(() => DateScalar, { description: 'YYYY-MM-DD' })
   birthDate!: string;
 
-  @Field(() => String, { description: 'MALE or FEMALE' })
+  @Field(() => SexEnum, { description: 'MALE or FEMALE' })
   sex!: string;
 
   @Field(() => String, { nullable: true })

@@ -54,10 +54,10 @@ describe('facilities', () => {
       { role: 'admin' },
     );
     expect(updated.data).toEqual({ updateFacility: { name: 'Klinik UNDIP', phone: '0247460001', openingHours: [{ weekday: 6 }] } });
-    const list = await kit.gql<{ facilities: { id: string }[] }>(`{ facilities(kecamatanCode: "33.74.01", type: UNIVERSITY) { id } }`);
-    expect(list.data!.facilities.map((f) => f.id)).toEqual([id]);
-    const byKelurahan = await kit.gql<{ facilities: { code: string }[] }>(`{ facilities(kelurahanCode: "33.74.01.1001") { code } }`);
-    expect(byKelurahan.data!.facilities.map((f) => f.code).sort()).toEqual(['KLINIK-UNDIP', 'PKM-MIROTO']);
+    const list = await kit.gql<{ facilities: { edges: { node: { id: string } }[] } }>(`{ facilities(kecamatanCode: "33.74.01", type: UNIVERSITY) { edges { node { id } } } }`);
+    expect(list.data!.facilities.edges.map((e) => e.node.id)).toEqual([id]);
+    const byKelurahan = await kit.gql<{ facilities: { edges: { node: { code: string } }[] } }>(`{ facilities(kelurahanCode: "33.74.01.1001") { edges { node { code } } } }`);
+    expect(byKelurahan.data!.facilities.edges.map((e) => e.node.code).sort()).toEqual(['KLINIK-UNDIP', 'PKM-MIROTO']);
   });
 
   test('only admins; a duplicate code is CONFLICT; bad values are field errors', async () => {

@@ -123,10 +123,10 @@ export class SessionFilter {
   @Field(() => String, { nullable: true })
   kelurahanCode?: string;
 
-  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD, inclusive' })
+  @Field(() => DateScalar, { nullable: true, description: 'YYYY-MM-DD, inclusive' })
   dateFrom?: string;
 
-  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD, inclusive' })
+  @Field(() => DateScalar, { nullable: true, description: 'YYYY-MM-DD, inclusive' })
   dateTo?: string;
 
   @Field(() => String, { nullable: true })
@@ -150,7 +150,7 @@ export class CreateSessionInput {
   @Field(() => ID)
   facilityId!: string;
 
-  @Field(() => String, { description: 'YYYY-MM-DD, today or later (Asia/Jakarta)' })
+  @Field(() => DateScalar, { description: 'YYYY-MM-DD, today or later (Asia/Jakarta)' })
   date!: string;
 
   @Field(() => String, { description: 'HH:MM' })
@@ -195,7 +195,7 @@ export class UpdateSessionInput {
   @Field(() => [String], { nullable: true })
   doseKinds?: string[];
 
-  @Field(() => String, { nullable: true, description: 'Only while nothing is booked' })
+  @Field(() => DateScalar, { nullable: true, description: 'Only while nothing is booked' })
   date?: string;
 
   @Field(() => String, { nullable: true, description: 'Only while nothing is booked' })

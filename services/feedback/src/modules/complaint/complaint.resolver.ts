@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { DateScalar } from '@victori/shared';
 import type { FeedbackContext } from '../../context.js';
 import { FacilityRef, facilityRef } from '../../external/facility.stub.js';
 import type { Category } from './complaint.rules.js';
@@ -112,8 +113,8 @@ export class ComplaintResolver {
   })
   async complaintCounts(
     @Ctx() ctx: FeedbackContext,
-    @Arg('from', () => String) from: string,
-    @Arg('to', () => String) to: string,
+    @Arg('from', () => DateScalar) from: string,
+    @Arg('to', () => DateScalar) to: string,
   ): Promise<ComplaintCount[]> {
     return (await complaintCounts(ctx, { from, to })).map((r) =>
       Object.assign(new ComplaintCount(), {

@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { DateScalar } from '@victori/shared';
 import type { FeedbackContext } from '../../context.js';
 import { AppointmentRef } from '../../external/appointment.stub.js';
 import { FacilityRef, facilityRef } from '../../external/facility.stub.js';
@@ -54,8 +55,8 @@ export class SurveyResolver {
   })
   async citySatisfaction(
     @Ctx() ctx: FeedbackContext,
-    @Arg('from', () => String, { nullable: true }) from?: string | null,
-    @Arg('to', () => String, { nullable: true }) to?: string | null,
+    @Arg('from', () => DateScalar, { nullable: true }) from?: string | null,
+    @Arg('to', () => DateScalar, { nullable: true }) to?: string | null,
   ): Promise<CitySatisfaction> {
     const result = await citySatisfaction(ctx, { from, to });
     return Object.assign(new CitySatisfaction(), {
@@ -83,8 +84,8 @@ export class FacilitySatisfactionResolver {
   async satisfaction(
     @Root() facility: FacilityRef,
     @Ctx() ctx: FeedbackContext,
-    @Arg('from', () => String, { nullable: true }) from?: string | null,
-    @Arg('to', () => String, { nullable: true }) to?: string | null,
+    @Arg('from', () => DateScalar, { nullable: true }) from?: string | null,
+    @Arg('to', () => DateScalar, { nullable: true }) to?: string | null,
   ): Promise<SatisfactionIndex> {
     return toIndex(await facilitySatisfaction(ctx, facility.id, { from, to }));
   }

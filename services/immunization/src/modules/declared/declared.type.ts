@@ -60,7 +60,7 @@ export class DeclarePastDoseInput {
   @Field(() => String, { description: 'Dose of the schedule, e.g. BCG, DPT-HB-HIB1, PRIMARY_1' })
   doseKind!: string;
 
-  @Field(() => String, { description: 'YYYY-MM-DD' })
+  @Field(() => DateScalar, { description: 'YYYY-MM-DD' })
   givenOn!: string;
 
   @Field(() => String)

@@ -1,4 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
+import { DateScalar, DateTimeScalar } from '@victori/shared';
 
 @InputType('RecordDoseInput')
 export class RecordDoseInput {
@@ -17,10 +18,10 @@ export class RecordDoseInput {
   @Field(() => String)
   lotNumber!: string;
 
-  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD' })
+  @Field(() => DateScalar, { nullable: true, description: 'YYYY-MM-DD' })
   expirationDate?: string;
 
-  @Field(() => String, { description: 'ISO date-time with offset' })
+  @Field(() => DateTimeScalar, { description: 'ISO date-time with offset' })
   administeredAt!: string;
 
   @Field(() => ID, { nullable: true })
@@ -63,7 +64,7 @@ export class RecordAdverseEventInput {
   @Field(() => ID)
   doseRecordId!: string;
 
-  @Field(() => String, { description: 'ISO date-time' })
+  @Field(() => DateTimeScalar, { description: 'ISO date-time' })
   onsetAt!: string;
 
   @Field(() => String, { description: 'NON_SERIOUS or SERIOUS' })

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Field, Query, Resolver, Root } from 'type-graphql';
-import type { Connection } from '@victori/shared';
+import { DateScalar, type Connection } from '@victori/shared';
 import type { ImmunizationContext } from '../../context.js';
 import { immunizationPolicy, visiblePerson } from '../../policy.js';
 import { toPerson } from '../person/person.mapper.js';
@@ -64,7 +64,7 @@ export class DoseResolver {
   doseRecordsBySlip(
     @Ctx() ctx: ImmunizationContext,
     @Arg('nik', () => String) nik: string,
-    @Arg('birthDate', () => String, { description: 'YYYY-MM-DD' }) birthDate: string,
+    @Arg('birthDate', () => DateScalar, { description: 'YYYY-MM-DD' }) birthDate: string,
     @Arg('slipCode', () => String) slipCode: string,
   ): Promise<SlipDoseRecord[]> {
     immunizationPolicy.slipHolderLookup(ctx.request.claims);

@@ -77,6 +77,14 @@ registerEnumType(NationalDeliveryProblem, {
   },
 });
 
+/** Why a record is in the backlog: a problem a person must solve (FAILED), or waiting for a retry or its first try (PENDING). */
+export const NationalBacklogReason = { ...NationalDeliveryProblem, RETRYING: 'RETRYING', QUEUED: 'QUEUED' } as const;
+export type NationalBacklogReason = (typeof NationalBacklogReason)[keyof typeof NationalBacklogReason];
+registerEnumType(NationalBacklogReason, {
+  name: 'NationalBacklogReason',
+  description: 'A NationalDeliveryProblem for FAILED records; RETRYING (an earlier try failed) or QUEUED (not tried yet) for PENDING ones',
+});
+
 @ObjectType('NationalDelivery', { description: 'Delivery of one dose record to one national system (SATUSEHAT or BPJS PCare)' })
 export class NationalDelivery {
   @Field(() => ID)
@@ -130,7 +138,7 @@ export class NationalBacklogGroup {
   @Field(() => DeliveryState, { description: 'PENDING (retried automatically) or FAILED (waits for a person)' })
   state!: DeliveryState;
 
-  @Field(() => String, { description: 'A NationalDeliveryProblem for FAILED; RETRYING or QUEUED for PENDING' })
+  @Field(() => NationalBacklogReason, { description: 'A NationalDeliveryProblem for FAILED; RETRYING or QUEUED for PENDING' })
   reason!: string;
 
   @Field(() => Int)

@@ -1,4 +1,5 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { DateScalar } from '@victori/shared';
 import type { ImmunizationContext } from '../../context.js';
 import { visiblePerson } from '../../policy.js';
 import { dueAndAvailable, personForecast } from './forecast.service.js';
@@ -10,7 +11,7 @@ export class ForecastResolver {
   async forecast(
     @Ctx() ctx: ImmunizationContext,
     @Arg('personId', () => ID) personId: string,
-    @Arg('asOf', () => String, { nullable: true }) asOf?: string,
+    @Arg('asOf', () => DateScalar, { nullable: true }) asOf?: string,
     @Arg('programme', () => String, { nullable: true }) programme?: string,
   ): Promise<ImmunizationForecast> {
     return personForecast(ctx, await visiblePerson(ctx, personId), asOf, programme);
@@ -23,8 +24,8 @@ export class ForecastResolver {
   async dueAndAvailableSessions(
     @Ctx() ctx: ImmunizationContext,
     @Arg('personId', () => ID) personId: string,
-    @Arg('from', () => String, { description: 'YYYY-MM-DD' }) from: string,
-    @Arg('to', () => String, { description: 'YYYY-MM-DD' }) to: string,
+    @Arg('from', () => DateScalar, { description: 'YYYY-MM-DD' }) from: string,
+    @Arg('to', () => DateScalar, { description: 'YYYY-MM-DD' }) to: string,
     @Arg('kecamatanCode', () => String, { nullable: true }) kecamatanCode?: string,
     @Arg('kelurahanCode', () => String, { nullable: true }) kelurahanCode?: string,
     @Arg('programme', () => String, { nullable: true }) programme?: string,

@@ -1,4 +1,5 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
+import { DateScalar, SexEnum } from '@victori/shared';
 
 @InputType('RegisterPersonInput', { description: 'An adult, identified by NIK' })
 export class RegisterPersonInput {
@@ -8,10 +9,10 @@ export class RegisterPersonInput {
   @Field(() => String)
   fullName!: string;
 
-  @Field(() => String, { description: 'YYYY-MM-DD' })
+  @Field(() => DateScalar, { description: 'YYYY-MM-DD' })
   birthDate!: string;
 
-  @Field(() => String, { description: 'MALE or FEMALE' })
+  @Field(() => SexEnum, { description: 'MALE or FEMALE' })
   sex!: string;
 
   @Field(() => String, { description: 'Kelurahan code of residence (coverage is counted there)' })
@@ -30,10 +31,10 @@ export class RegisterChildInput {
   @Field(() => String)
   fullName!: string;
 
-  @Field(() => String, { description: 'YYYY-MM-DD' })
+  @Field(() => DateScalar, { description: 'YYYY-MM-DD' })
   birthDate!: string;
 
-  @Field(() => String, { description: 'MALE or FEMALE' })
+  @Field(() => SexEnum, { description: 'MALE or FEMALE' })
   sex!: string;
 
   @Field(() => Int, { nullable: true })

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { Connection } from '@victori/shared';
+import { DateScalar, type Connection } from '@victori/shared';
 import type { ImmunizationContext } from '../../context.js';
 import { doseRecordPage, toDoseRecord } from '../dose/dose.mapper.js';
 import { DoseRecord, DoseRecordConnection } from '../dose/dose.type.js';
@@ -54,7 +54,7 @@ export class PersonResolver {
     @Ctx() ctx: ImmunizationContext,
     @Arg('nik', () => String, { nullable: true }) nik?: string,
     @Arg('motherNik', () => String, { nullable: true }) motherNik?: string,
-    @Arg('birthDate', () => String, { nullable: true }) birthDate?: string,
+    @Arg('birthDate', () => DateScalar, { nullable: true }) birthDate?: string,
   ): Promise<Person[]> {
     immunizationPolicy.findPersons(ctx.request.claims);
     if (!nik && !motherNik) return [];
@@ -134,7 +134,7 @@ export class PersonResolver {
   async forecast(
     @Root() person: Person,
     @Ctx() ctx: ImmunizationContext,
-    @Arg('asOf', () => String, { nullable: true }) asOf?: string,
+    @Arg('asOf', () => DateScalar, { nullable: true }) asOf?: string,
     @Arg('programme', () => String, { nullable: true }) programme?: string,
   ): Promise<ImmunizationForecast> {
     const entity = await ctx.loaders.person.load(person.id);

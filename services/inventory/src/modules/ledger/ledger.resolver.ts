@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import { type Connection } from '@victori/shared';
+import { DateTimeScalar, type Connection } from '@victori/shared';
 import { callerOf, type InventoryContext } from '../../context.js';
 import { toLedgerEntry } from '../lot/lot.mapper.js';
 import { productOf } from '../product/product.field.js';
@@ -20,8 +20,8 @@ export class LedgerResolver {
     @Arg('lotId', () => ID, { nullable: true }) lotId?: string,
     @Arg('productCode', () => String, { nullable: true }) productCode?: string,
     @Arg('reason', () => StockReasonEnum, { nullable: true }) reason?: StockReasonEnum,
-    @Arg('from', () => String, { nullable: true, description: 'ISO 8601, inclusive' }) from?: string,
-    @Arg('to', () => String, { nullable: true, description: 'ISO 8601, exclusive' }) to?: string,
+    @Arg('from', () => DateTimeScalar, { nullable: true, description: 'ISO 8601, inclusive' }) from?: string,
+    @Arg('to', () => DateTimeScalar, { nullable: true, description: 'ISO 8601, exclusive' }) to?: string,
     @Arg('first', () => Int, { defaultValue: 100, description: 'Page size, 1 to 1000' }) first = 100,
     @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page' }) after?: string,
   ): Promise<Connection<LedgerEntry>> {

@@ -136,7 +136,7 @@ export class ReceiveStockInput {
   productCode!: string;
   @Field(() => String)
   lotNumber!: string;
-  @Field(() => String, { description: 'YYYY-MM-DD' })
+  @Field(() => DateScalar, { description: 'YYYY-MM-DD' })
   expiryDate!: string;
   @Field(() => String, { nullable: true, description: "Defaults to the product's manufacturer" })
   manufacturer?: string;

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { notFound } from '@victori/shared';
+import { DateScalar, notFound } from '@victori/shared';
 import type { ReportingContext } from '../../context.js';
 import { AreaEntity } from './area.entity.js';
 import { toArea } from './area.mapper.js';
@@ -50,7 +50,7 @@ export class AreaResolver {
     @Ctx() ctx: ReportingContext,
     @Arg('programme', () => String) programme: string,
     @Arg('dose', () => String) dose: string,
-    @Arg('asOf', () => String, { nullable: true }) asOf?: string,
+    @Arg('asOf', () => DateScalar, { nullable: true }) asOf?: string,
   ): Promise<CoverageRow | null> {
     const rows = await ctx.loaders.coverage.load({ programme, dose, asOf: asOf ?? null, level: area.level });
     const row = rows.find((r) => r.area.code === area.code);

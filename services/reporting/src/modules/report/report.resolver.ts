@@ -1,4 +1,5 @@
 import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
+import { DateScalar } from '@victori/shared';
 import type { ReportingContext } from '../../context.js';
 import { AreaLevel } from '../area/area.type.js';
 import { childIndicatorTable } from '../child/child.service.js';
@@ -26,7 +27,7 @@ export class ReportResolver {
     @Arg('dose', () => String) dose: string,
     @Arg('level', () => AreaLevel) level: AreaLevel,
     @Arg('parentCode', () => String, { nullable: true }) parentCode?: string,
-    @Arg('asOf', () => String, { nullable: true, description: 'YYYY-MM-DD; default today' }) asOf?: string,
+    @Arg('asOf', () => DateScalar, { nullable: true, description: 'YYYY-MM-DD; default today' }) asOf?: string,
   ): Promise<CoverageRow[]> {
     const rows = await coverageTable(
       ctx.em,
@@ -61,8 +62,8 @@ export class ReportResolver {
   })
   async facilityIndicators(
     @Ctx() ctx: ReportingContext,
-    @Arg('from', () => String, { description: 'YYYY-MM-DD' }) from: string,
-    @Arg('to', () => String, { description: 'YYYY-MM-DD' }) to: string,
+    @Arg('from', () => DateScalar, { description: 'YYYY-MM-DD' }) from: string,
+    @Arg('to', () => DateScalar, { description: 'YYYY-MM-DD' }) to: string,
     @Arg('facilityId', () => ID, { nullable: true }) facilityId?: string,
     @Arg('productCode', () => String, { nullable: true }) productCode?: string,
   ): Promise<FacilityIndicatorRow[]> {
@@ -80,10 +81,10 @@ export class ReportResolver {
     @Arg('dose', () => String, { nullable: true }) dose?: string,
     @Arg('level', () => AreaLevel, { nullable: true }) level?: AreaLevel,
     @Arg('parentCode', () => String, { nullable: true }) parentCode?: string,
-    @Arg('asOf', () => String, { nullable: true }) asOf?: string,
+    @Arg('asOf', () => DateScalar, { nullable: true }) asOf?: string,
     @Arg('cohort', () => Int, { nullable: true }) cohort?: number,
-    @Arg('from', () => String, { nullable: true }) from?: string,
-    @Arg('to', () => String, { nullable: true }) to?: string,
+    @Arg('from', () => DateScalar, { nullable: true }) from?: string,
+    @Arg('to', () => DateScalar, { nullable: true }) to?: string,
     @Arg('facilityId', () => ID, { nullable: true }) facilityId?: string,
     @Arg('productCode', () => String, { nullable: true }) productCode?: string,
   ): Promise<ReportExport> {
@@ -110,10 +111,10 @@ export class ReportResolver {
     @Arg('dose', () => String, { nullable: true }) dose?: string,
     @Arg('level', () => AreaLevel, { nullable: true }) level?: AreaLevel,
     @Arg('parentCode', () => String, { nullable: true }) parentCode?: string,
-    @Arg('asOf', () => String, { nullable: true }) asOf?: string,
+    @Arg('asOf', () => DateScalar, { nullable: true }) asOf?: string,
     @Arg('cohort', () => Int, { nullable: true }) cohort?: number,
-    @Arg('from', () => String, { nullable: true }) from?: string,
-    @Arg('to', () => String, { nullable: true }) to?: string,
+    @Arg('from', () => DateScalar, { nullable: true }) from?: string,
+    @Arg('to', () => DateScalar, { nullable: true }) to?: string,
     @Arg('facilityId', () => ID, { nullable: true }) facilityId?: string,
     @Arg('productCode', () => String, { nullable: true }) productCode?: string,
   ): Promise<ReportExport> {

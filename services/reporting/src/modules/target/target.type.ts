@@ -1,4 +1,5 @@
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import { DateScalar } from '@victori/shared';
 
 @InputType('TargetInput', { description: 'One target population: area, programme, dose (or cohort), year and the dates it is in force' })
 export class TargetInput {
@@ -14,10 +15,10 @@ export class TargetInput {
   @Field(() => Int)
   year!: number;
 
-  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD; default 1 January of the year' })
+  @Field(() => DateScalar, { nullable: true, description: 'YYYY-MM-DD; default 1 January of the year' })
   effectiveFrom?: string;
 
-  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD; default open-ended (until a newer target starts)' })
+  @Field(() => DateScalar, { nullable: true, description: 'YYYY-MM-DD; default open-ended (until a newer target starts)' })
   effectiveTo?: string;
 
   @Field(() => Int, { description: 'Target population' })
