@@ -71,7 +71,24 @@ describe('client mistakes are told apart before anything reaches a database', ()
         { field: 'l', messageId: 'badUserInput.notInEnum' },
       ],
       ['Variable "$id" of required type "ID!" was not provided.', { field: 'id', messageId: 'badUserInput.required' }],
-      [`Variable "$d" got invalid value "${nik}"; Expected type "Date". Not a date`, { field: 'd', messageId: 'badUserInput.invalid' }],
+      [`Variable "$d" got invalid value "${nik}"; Expected type "Date". Not a date`, { field: 'd', messageId: 'badUserInput.notADate' }],
+      [
+        `Variable "$input" got invalid value "${nik}" at "input.birthDate"; Expected a date, YYYY-MM-DD`,
+        {
+          field: 'birthDate',
+          messageId: 'badUserInput.notADate',
+          en: 'birthDate must be a date, YYYY-MM-DD',
+          id: 'birthDate harus tanggal YYYY-MM-DD',
+        },
+      ],
+      [
+        `Variable "$input" got invalid value "${nik}" at "input.administeredAt"; Expected an RFC 3339 date-time with an offset`,
+        { field: 'administeredAt', messageId: 'badUserInput.notADateTime' },
+      ],
+      [
+        `Variable "$s" got invalid value "${nik}"; Value "${nik}" does not exist in "Sex" enum.`,
+        { field: 's', messageId: 'badUserInput.notInEnum' },
+      ],
     ];
     for (const [message, expected] of cases) {
       const mistake = describeVariableError(message);

@@ -125,6 +125,19 @@ const VARIABLE_REASONS: [RegExp, (m: RegExpExecArray, field: string) => Omit<Var
     }),
   ],
   [
+    // Our time scalars (shared/src/scalars.ts): the format a client must send, never the value it sent.
+    // Their own messages (GraphQLErrors pass as they are) or graphql-js's prefix for any other failure.
+    /^Expected (?:type "(Date|DateTime)"|(a date), YYYY-MM-DD|an RFC 3339 date-time)/,
+    (m, field) =>
+      m[1] === 'Date' || m[2]
+        ? { messageId: 'badUserInput.notADate', id: `${field} harus tanggal YYYY-MM-DD`, en: `${field} must be a date, YYYY-MM-DD` }
+        : {
+            messageId: 'badUserInput.notADateTime',
+            id: `${field} harus waktu RFC 3339 dengan zona waktu (2026-12-01T09:30:00+07:00)`,
+            en: `${field} must be an RFC 3339 date-time with an offset (2026-12-01T09:30:00+07:00)`,
+          },
+  ],
+  [
     /^(\w+) cannot represent/,
     (m, field) => ({ messageId: 'badUserInput.wrongType', id: `${field} harus berupa ${m[1]}`, en: `${field} must be a ${m[1]}` }),
   ],

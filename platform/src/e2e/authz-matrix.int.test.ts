@@ -92,7 +92,7 @@ const MATRIX: Record<string, Case | Case[]> = {
     },
   ],
   facilityDayList: {
-    query: `query($f: ID!, $d: String!) { facilityDayList(facilityId: $f, date: $d) { id } }`,
+    query: `query($f: ID!, $d: Date!) { facilityDayList(facilityId: $f, date: $d) { id } }`,
     vars: () => ({ f: MIROTO, d: inDays(3) }),
     expect: STAFF_A('OK'),
   },
@@ -198,7 +198,7 @@ const MATRIX: Record<string, Case | Case[]> = {
   },
   doseRecordsBySlip: {
     // The slip's holder, signed in or not (as myAppointments by slip); staff and partners have their own views.
-    query: `query($n: String!, $b: String!, $s: String!) { doseRecordsBySlip(nik: $n, birthDate: $b, slipCode: $s) { deliveryState } }`,
+    query: `query($n: String!, $b: Date!, $s: String!) { doseRecordsBySlip(nik: $n, birthDate: $b, slipCode: $s) { deliveryState } }`,
     vars: (f) => ({ n: f.personA.nik, b: f.personA.birthDate, s: f.slipCode }),
     expect: r('SEEN', 'SEEN', 'SEEN', F, F, F, F),
   },
@@ -208,7 +208,7 @@ const MATRIX: Record<string, Case | Case[]> = {
     expect: PERSON_A(),
   },
   dueAndAvailableSessions: {
-    query: `query($id: ID!, $from: String!, $to: String!) { dueAndAvailableSessions(personId: $id, from: $from, to: $to, kelurahanCode: "33.74.01.1001") { __typename } }`,
+    query: `query($id: ID!, $from: Date!, $to: Date!) { dueAndAvailableSessions(personId: $id, from: $from, to: $to, kelurahanCode: "33.74.01.1001") { __typename } }`,
     vars: (f) => ({ id: f.personIdA, from: inDays(1), to: inDays(10) }),
     expect: PERSON_A('SEEN'),
   },
@@ -387,7 +387,7 @@ const MATRIX: Record<string, Case | Case[]> = {
   },
   childIndicators: { query: `{ childIndicators(cohort: 2026, level: KECAMATAN) { __typename } }`, expect: PUBLIC() },
   facilityIndicators: {
-    query: `query($from: String!, $to: String!) { facilityIndicators(from: $from, to: $to) { __typename } }`,
+    query: `query($from: Date!, $to: Date!) { facilityIndicators(from: $from, to: $to) { __typename } }`,
     vars: () => ({ from: inDays(-7), to: inDays(0) }),
     expect: PUBLIC(),
   },

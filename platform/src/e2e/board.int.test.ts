@@ -266,7 +266,7 @@ describe('staff board in a real browser: admin and partner', () => {
     const sessions = await kit.gql<{
       sessions: { edges: { node: { date: string; startTime: string; capacity: number; status: string } }[] };
     }>(
-      `query($d: String!) { sessions(first: 50, filter: { kelurahanCode: "33.74.01.1001", dateFrom: $d, dateTo: $d }) { edges { node { date startTime capacity status } } } }`,
+      `query($d: Date!) { sessions(first: 50, filter: { kelurahanCode: "33.74.01.1001", dateFrom: $d, dateTo: $d }) { edges { node { date startTime capacity status } } } }`,
       { d: inDays(3) },
     );
     expect(sessions.data!.sessions.edges.map((e) => e.node).find((s) => s.startTime === '13:00')).toMatchObject({

@@ -113,14 +113,14 @@ describe('the contract a client developer meets', () => {
         service: 'inventory',
         caller: ADMIN,
         query: `mutation($i: ReceiveStockInput!) { receiveStock(input: $i) { __typename } }`,
-        input: { productCode: 'PFIZER', lotNumber: '??', expiryDate: '2021-02-30', doses: -5, note: 'x'.repeat(1001) },
+        input: { productCode: 'PFIZER', lotNumber: '??', expiryDate: '2021-02-28', doses: -5, note: 'x'.repeat(1001) },
         fields: ['doses', 'expiryDate', 'lotNumber', 'note'],
       },
       {
         service: 'immunization',
         caller: HW,
         query: `mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`,
-        input: { nik: '12', fullName: 'x', birthDate: '1990-13-45', sex: 'OTHER', residenceKelurahanCode: '00' },
+        input: { nik: '12', fullName: 'x', birthDate: '2999-01-01', sex: null, residenceKelurahanCode: '00' },
         fields: ['birthDate', 'fullName', 'nik', 'residenceKelurahanCode', 'sex'],
       },
       {
@@ -142,6 +142,59 @@ describe('the contract a client developer meets', () => {
         expect(f.messageId).toMatch(/^badUserInput\.[A-Za-z0-9.]+$/);
       }
     });
+  });
+
+  test('values GraphQL cannot read (a date, an instant, an enum) are all refused in one answer, each named, none echoed', async () => {
+    const nik = person().nik;
+    const res = await post(
+      `mutation($i: RegisterPersonInput!, $d: RecordDoseInput!) { registerPerson(input: $i) { id } recordDose(input: $d) { id } }`,
+      {
+        i: { nik, fullName: 'Sari Dewi', birthDate: '17-05-1990', sex: 'PEREMPUAN', residenceKelurahanCode: '33.74.01.1001' },
+        d: {
+          personId: '00000000-0000-4000-8000-000000000000',
+          programme: 'COVID19',
+          doseKind: 'BOOSTER_1',
+          productCode: 'INDOVAC',
+          lotNumber: 'L-1',
+          expirationDate: '2027-02-30',
+          administeredAt: '2026-12-01 09:30',
+        },
+      },
+      HW,
+    );
+    expect(res.status).toBe(400);
+    expect(res.text).not.toContain(nik);
+    expect(res.text).not.toContain('17-05-1990');
+    expect(res.text).not.toContain('PEREMPUAN');
+    const mistakes = res.body.errors!.map((e) => [e.extensions.variable, e.extensions.field, e.extensions.messageId]);
+    expect(mistakes).toEqual([
+      ['i', 'birthDate', 'badUserInput.notADate'],
+      ['i', 'sex', 'badUserInput.notInEnum'],
+      ['d', 'expirationDate', 'badUserInput.notADate'],
+      ['d', 'administeredAt', 'badUserInput.notADateTime'],
+    ]);
+    for (const e of res.body.errors!) {
+      expect(e.extensions.code).toBe('BAD_USER_INPUT');
+      expect(e.message).not.toBe(e.extensions.messageEn);
+    }
+    expect(res.body.errors![0]!.extensions.messageEn).toBe('birthDate must be a date, YYYY-MM-DD');
+  });
+
+  test('coercion first, then the rules: a form with a malformed date hears of it alone; once every value is readable, of every rule at once', async () => {
+    const q = `mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`;
+    const malformed = await post(
+      q,
+      { i: { nik: '12', fullName: 'x', birthDate: '1990-13-45', sex: 'MALE', residenceKelurahanCode: '00' } },
+      HW,
+    );
+    expect(malformed.body.errors!.map((e) => e.extensions.field)).toEqual(['birthDate']);
+    const readable = await post(
+      q,
+      { i: { nik: '12', fullName: 'x', birthDate: '1990-12-25', sex: 'MALE', residenceKelurahanCode: '00' } },
+      HW,
+    );
+    expect(readable.body.errors).toHaveLength(1);
+    expect(readable.body.errors![0]!.extensions.fields!.map((f) => f.field).sort()).toEqual(['fullName', 'nik', 'residenceKelurahanCode']);
   });
 
   test('messageId is a stable key, not a sentence; English is English', async () => {
@@ -276,10 +329,12 @@ describe('the contract a client developer meets', () => {
       citizen,
     );
     expect(own.body.errors).toBeUndefined();
-    expect(own.body.data!.myAppointments.edges.map((e) => e.node)).toEqual([{ person: { id: registered.body.data!.registerPerson.id, fullName: p.fullName } }]);
+    expect(own.body.data!.myAppointments.edges.map((e) => e.node)).toEqual([
+      { person: { id: registered.body.data!.registerPerson.id, fullName: p.fullName } },
+    ]);
 
     const day = await post<{ facilityDayList: { slipCode: string; person: { id: string } | null }[] }>(
-      `query($d: String!) { facilityDayList(facilityId: "${MIROTO}", date: $d) { slipCode person { id } } }`,
+      `query($d: Date!) { facilityDayList(facilityId: "${MIROTO}", date: $d) { slipCode person { id } } }`,
       { d: inDays(6) },
       ADMIN,
     );

@@ -80,7 +80,7 @@ describe('the living demo', () => {
     const token = await platform.token({ role: 'citizen', sub: DEMO_PEOPLE.mother.accountId });
     const kids = await gql<{ myDependants: { id: string }[] }>(platform.gatewayUrl, `{ myDependants { id } }`, {}, { token });
     expect(kids.data!.myDependants).toHaveLength(1);
-    const QUERY = `query($p: ID!, $from: String!, $to: String!, $kec: String) {
+    const QUERY = `query($p: ID!, $from: Date!, $to: Date!, $kec: String) {
       dueAndAvailableSessions(personId: $p, from: $from, to: $to, kecamatanCode: $kec) { date productCode remainingPlaces usableDoses facilityName doses { doseKind } } }`;
     type Due = { dueAndAvailableSessions: { productCode: string; remainingPlaces: number; usableDoses: number; facilityName: string }[] };
     const found = await eventually(async () => {

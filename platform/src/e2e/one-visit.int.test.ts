@@ -172,7 +172,7 @@ describe('one visit, several vaccines', () => {
     expect(reg.errors).toBeUndefined();
     await settle();
     const res = await kit.gql<{ dueAndAvailableSessions: { sessionId: string; doses: { doseKind: string }[] }[] }>(
-      `query($p: ID!, $from: String!, $to: String!) {
+      `query($p: ID!, $from: Date!, $to: Date!) {
         dueAndAvailableSessions(personId: $p, from: $from, to: $to, kecamatanCode: "33.74.01") { sessionId doses { doseKind } } }`,
       { p: reg.data!.registerChild.id, from: inDays(0), to: inDays(7) },
       parent,

@@ -483,7 +483,7 @@ describe('the web app in a real browser, through the edge', () => {
 
     // The nurse at Miroto records what was given: hepatitis B at birth (valid), polio 1 at two weeks (too early: to repeat).
     const found = await kit.gql<{ findPersons: { id: string }[] }>(
-      `query($m: String!, $b: String!) { findPersons(motherNik: $m, birthDate: $b) { id } }`,
+      `query($m: String!, $b: Date!) { findPersons(motherNik: $m, birthDate: $b) { id } }`,
       { m: motherNik, b: born },
       { role: 'admin' },
     );

@@ -141,9 +141,11 @@ describe('feedback through the edge and the gateway', () => {
         category: 'WAITING_TIME',
         count: expect.any(Number),
       });
+      // Both dates are refused by the Date scalar, each in its own error, before the service runs.
       const bad = await as('partner', `{ complaintCounts(from: "yesterday", to: "2026-13-40") { count } }`);
-      expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'from' });
-      expect(bad.errors?.[0]?.extensions?.fields).toHaveLength(2);
+      expect(bad.errors).toHaveLength(2);
+      const later = await as('partner', `{ complaintCounts(from: "2026-03-04", to: "2026-03-01") { count } }`);
+      expect(later.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
     });
 
     test('every wrong field of a submission at once, in Indonesian and English, without echoing what was typed', async () => {
@@ -393,7 +395,10 @@ describe('feedback through the edge and the gateway', () => {
       expect(before.myAppointments.edges.map((e) => e.node).find((a) => a.id === appointmentId)?.survey).toBeNull();
       await complete(appointmentId);
       await complete(appointmentId);
-      const after = await ok<{ myAppointments: { edges: { node: { id: string; survey: { answered: boolean; token: string } } }[] } }>('citizen', MINE);
+      const after = await ok<{ myAppointments: { edges: { node: { id: string; survey: { answered: boolean; token: string } } }[] } }>(
+        'citizen',
+        MINE,
+      );
       const survey = after.myAppointments.edges.map((e) => e.node).find((a) => a.id === appointmentId)!.survey;
       expect(survey).toMatchObject({ answered: false, token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
       const ANSWER = `mutation($i: AnswerSurveyInput!) { answerSurvey(input: $i) { invitationId } }`;
@@ -406,8 +411,14 @@ describe('feedback through the edge and the gateway', () => {
       ]);
       expect((await as('citizen', ANSWER, { i: { token: survey.token, ...ALL_FOUR, completionTime: 2 } })).errors).toBeUndefined();
       expect(code(await as('citizen', ANSWER, { i: { token: survey.token, ...ALL_FOUR } }))).toBe('DUPLICATE');
-      const done = await ok<{ myAppointments: { edges: { node: { id: string; survey: { answered: boolean; token: string | null } } }[] } }>('citizen', MINE);
-      expect(done.myAppointments.edges.map((e) => e.node).find((a) => a.id === appointmentId)!.survey).toMatchObject({ answered: true, token: null });
+      const done = await ok<{ myAppointments: { edges: { node: { id: string; survey: { answered: boolean; token: string | null } } }[] } }>(
+        'citizen',
+        MINE,
+      );
+      expect(done.myAppointments.edges.map((e) => e.node).find((a) => a.id === appointmentId)!.survey).toMatchObject({
+        answered: true,
+        token: null,
+      });
     });
 
     test('the index per facility and city: every number for the city office, suppressed small counts for partners', async () => {

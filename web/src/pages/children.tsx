@@ -47,8 +47,9 @@ export function ChildrenPage(): preact.JSX.Element {
       {
         input: {
           fullName: form.fullName,
-          birthDate: composeDate(form.day, form.month, form.year),
-          sex: form.sex as Sex,
+          // Empty fields go as null: the service names them with every other mistake at once.
+          birthDate: form.day || form.month || form.year ? composeDate(form.day, form.month, form.year) : null,
+          sex: (form.sex || null) as Sex | null,
           motherNik: form.motherNik.trim() || null,
           residenceKelurahanCode: form.kelurahan,
           relationship: form.relationship,

@@ -761,8 +761,8 @@ function WalkIn(props: { pack: DayPack; online: boolean; onDone: () => Promise<v
     const person = {
       nik: form.nik.trim(),
       fullName: form.fullName.trim(),
-      birthDate: form.birthDate,
-      sex: form.sex as Sex,
+      birthDate: form.birthDate || null,
+      sex: (form.sex || null) as Sex | null,
       residenceKelurahanCode: form.residenceKelurahanCode,
     };
     const reg = await client.mutation(DeskRegisterPerson, { input: person }).toPromise();

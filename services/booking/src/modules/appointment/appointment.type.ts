@@ -129,7 +129,9 @@ export class Appointment {
   identityKey!: string;
 }
 
-export const AppointmentConnection = connectionType('Appointment', Appointment, { totalDescription: 'Appointments of the caller, over all pages' });
+export const AppointmentConnection = connectionType('Appointment', Appointment, {
+  totalDescription: 'Appointments of the caller, over all pages',
+});
 
 @InputType('BookAppointmentInput')
 export class BookAppointmentInput {
@@ -208,10 +210,16 @@ export class WalkInInput {
   @Field(() => String)
   fullName!: string;
 
-  @Field(() => DateScalar, { description: 'YYYY-MM-DD' })
+  @Field(() => DateScalar, {
+    nullable: true,
+    description: 'YYYY-MM-DD. Required; null (left empty) is reported as a field error together with every other mistake of the form',
+  })
   birthDate!: string;
 
-  @Field(() => SexEnum, { description: 'MALE or FEMALE' })
+  @Field(() => SexEnum, {
+    nullable: true,
+    description: 'MALE or FEMALE. Required; null (left empty) is reported as a field error together with every other mistake of the form',
+  })
   sex!: string;
 
   @Field(() => String, { nullable: true })

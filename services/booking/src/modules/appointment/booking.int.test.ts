@@ -51,8 +51,9 @@ describe('validations answer with clear field errors', () => {
     ['a NIK without day + 40 for a woman', (i: ReturnType<typeof base>) => ({ ...i, nik: `337401170590${i.nik.slice(12)}` }), 'nik'],
     ['a birth date that disagrees with the NIK', (i: ReturnType<typeof base>) => ({ ...i, birthDate: '1991-05-17' }), 'nik'],
     ['a sex that disagrees with the NIK', (i: ReturnType<typeof base>) => ({ ...i, sex: 'MALE' }), 'nik'],
-    ['a birth date that is not a date', (i: ReturnType<typeof base>) => ({ ...i, birthDate: '17-05-1990' }), 'birthDate'],
-    ['an unknown sex', (i: ReturnType<typeof base>) => ({ ...i, sex: 'X' }), 'sex'],
+    // Empty (null): the service names the field; a value that is not a Date or a Sex never reaches it (GraphQL coercion).
+    ['a missing birth date', (i: ReturnType<typeof base>) => ({ ...i, birthDate: null as unknown as string }), 'birthDate'],
+    ['a missing sex', (i: ReturnType<typeof base>) => ({ ...i, sex: null as unknown as string }), 'sex'],
     ['an empty name', (i: ReturnType<typeof base>) => ({ ...i, fullName: ' ' }), 'fullName'],
     ['a phone that is not a mobile number', (i: ReturnType<typeof base>) => ({ ...i, phone: '12' }), 'phone'],
     [
@@ -321,18 +322,22 @@ describe('managing an appointment', () => {
     const me = { role: 'citizen' as const, sub: 'citizen-mine' };
     const p = person();
     const a = (await kit.book({ ...p, doseKind: 'PRIMARY_1', slotId: s.slots[0]!.id }, me)).data!.bookAppointment;
-    const byToken = await kit.gql<{ myAppointments: { id: string }[] }>(`{ myAppointments { id } }`, {}, me);
-    expect(byToken.data!.myAppointments.map((x) => x.id)).toEqual([a.id]);
-    const Q = `query($nik: String, $b: String, $c: String) { myAppointments(nik: $nik, birthDate: $b, slipCode: $c) { id fullName session { id } } }`;
-    const bySlip = await kit.gql<{ myAppointments: { id: string; fullName: string }[] }>(Q, {
+    const byToken = await kit.gql<{ myAppointments: { edges: { node: { id: string } }[] } }>(
+      `{ myAppointments { edges { node { id } } } }`,
+      {},
+      me,
+    );
+    expect(byToken.data!.myAppointments.edges.map((e) => e.node).map((x) => x.id)).toEqual([a.id]);
+    const Q = `query($nik: String, $b: Date, $c: String) { myAppointments(nik: $nik, birthDate: $b, slipCode: $c) { edges { node { id fullName session { id } } } } }`;
+    const bySlip = await kit.gql<{ myAppointments: { edges: { node: { id: string; fullName: string } }[] } }>(Q, {
       nik: p.nik,
       b: p.birthDate,
       c: a.slipCode.toLowerCase(),
     });
-    expect(bySlip.data!.myAppointments).toEqual([{ id: a.id, fullName: p.fullName, session: { id: s.id } }]);
+    expect(bySlip.data!.myAppointments.edges.map((e) => e.node)).toEqual([{ id: a.id, fullName: p.fullName, session: { id: s.id } }]);
     expect(code(await kit.gql(Q, { nik: p.nik, b: '1990-05-18', c: a.slipCode }))).toBe('NOT_FOUND');
     expect(code(await kit.gql(Q, { nik: p.nik, b: p.birthDate, c: 'AAAAAA' }))).toBe('NOT_FOUND');
-    expect(code(await kit.gql(`{ myAppointments { id } }`))).toBe('UNAUTHENTICATED');
+    expect(code(await kit.gql(`{ myAppointments { edges { node { id } } } }`))).toBe('UNAUTHENTICATED');
   });
 });
 
@@ -370,7 +375,7 @@ describe('at the centre', () => {
       ),
     ).toBe('FORBIDDEN');
 
-    const DAY = `query($f: ID!, $d: String!) { facilityDayList(facilityId: $f, date: $d) { queueNumber status fullName maskedNik walkIn } }`;
+    const DAY = `query($f: ID!, $d: Date!) { facilityDayList(facilityId: $f, date: $d) { queueNumber status fullName maskedNik walkIn } }`;
     const list = await kit.gql<{ facilityDayList: { queueNumber: number; fullName: string }[] }>(DAY, { f: MIROTO, d: inDays(0) }, hw);
     // Slot order, then queue order; where the walk-in lands depends on the hour the test runs.
     expect(list.data!.facilityDayList.map((x) => x.queueNumber).sort()).toEqual([1, 2, 3, 4]);

@@ -9,10 +9,16 @@ export class RegisterPersonInput {
   @Field(() => String)
   fullName!: string;
 
-  @Field(() => DateScalar, { description: 'YYYY-MM-DD' })
+  @Field(() => DateScalar, {
+    nullable: true,
+    description: 'YYYY-MM-DD. Required; null (left empty) is reported as a field error together with every other mistake of the form',
+  })
   birthDate!: string;
 
-  @Field(() => SexEnum, { description: 'MALE or FEMALE' })
+  @Field(() => SexEnum, {
+    nullable: true,
+    description: 'MALE or FEMALE. Required; null (left empty) is reported as a field error together with every other mistake of the form',
+  })
   sex!: string;
 
   @Field(() => String, { description: 'Kelurahan code of residence (coverage is counted there)' })
@@ -31,10 +37,16 @@ export class RegisterChildInput {
   @Field(() => String)
   fullName!: string;
 
-  @Field(() => DateScalar, { description: 'YYYY-MM-DD' })
+  @Field(() => DateScalar, {
+    nullable: true,
+    description: 'YYYY-MM-DD. Required; null (left empty) is reported as a field error together with every other mistake of the form',
+  })
   birthDate!: string;
 
-  @Field(() => SexEnum, { description: 'MALE or FEMALE' })
+  @Field(() => SexEnum, {
+    nullable: true,
+    description: 'MALE or FEMALE. Required; null (left empty) is reported as a field error together with every other mistake of the form',
+  })
   sex!: string;
 
   @Field(() => Int, { nullable: true })
