@@ -21,7 +21,10 @@ import {
   type RequestInfo,
   type RunningServer,
   type ServiceName,
+  DateScalar,
+  DateTimeScalar,
 } from '@victori/shared';
+import type { GraphQLScalarType, GraphQLSchema } from 'graphql';
 import type { GatewayConfig } from './config.js';
 import { createSubgraphFetcher } from './fetcher.js';
 import { loadPublicKey } from './keys.js';
@@ -108,6 +111,11 @@ export async function startGateway(
       error: (m) => logger.error(String(m)),
     },
   });
+  // The supergraph names the Date and DateTime scalars but not how to read them, so the gateway would pass
+  // any value on and the service would refuse it alone, unnamed. With the services' own parsers here, a
+  // malformed date is refused in coercion with every other coercion mistake of the request, each named
+  // (request-guards.ts). Serialising stays the gateway's: answers pass through as the services wrote them.
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => readTimeScalars(apiSchema));
   const production = config.mode === 'production';
   const cache = new PublicResponseCache(config.publicCacheMs);
   const sizeCap = new ResponseSizeCap(config.costLimits.maxResponseBytes);
@@ -232,4 +240,16 @@ export async function startGateway(
       await running.close();
     },
   };
+}
+
+/** Gives the gateway's Date and DateTime the parsers of shared/src/scalars.ts (in place: the schema Apollo executes with). */
+export function readTimeScalars(schema: GraphQLSchema): void {
+  for (const shared of [DateScalar, DateTimeScalar]) {
+    // By shape, not instanceof: the gateway's graphql module may be another copy than the shared one's.
+    const type = schema.getType(shared.name) as GraphQLScalarType | undefined;
+    if (!type || !('parseLiteral' in type) || 'getValues' in type) continue;
+    type.parseValue = shared.parseValue;
+    type.parseLiteral = shared.parseLiteral;
+    type.specifiedByURL = shared.specifiedByURL;
+  }
 }

@@ -434,9 +434,9 @@ const MATRIX: Record<string, Case | Case[]> = {
   // ---- feedback (npm run new:subgraph feedback)
   complaintCategories: { query: `{ complaintCategories { code } }`, expect: PUBLIC('OK') },
   complaint: { query: `query($id: ID!) { complaint(id: $id) { id } }`, vars: () => ({ id: someId }), expect: r(U, F, F, F, F, A, F) },
-  myComplaints: { query: `{ myComplaints { id } }`, expect: r(U, 'SEEN', 'SEEN', F, F, F, F) },
+  myComplaints: { query: `{ myComplaints { edges { node { id } } } }`, expect: r(U, 'SEEN', 'SEEN', F, F, F, F) },
   complaintQueue: {
-    query: `query($f: ID) { complaintQueue(facilityId: $f) { id } }`,
+    query: `query($f: ID) { complaintQueue(facilityId: $f) { edges { node { id } } } }`,
     vars: () => ({ f: MIROTO }),
     expect: STAFF_A('SEEN'),
   },
@@ -534,7 +534,9 @@ function outcome(res: GraphQLResponse<Record<string, unknown>>): string {
   const error = res.errors?.[0];
   if (error) return String(error.extensions?.code ?? 'UNTYPED');
   const value = Object.values(res.data ?? {})[0];
-  if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) return 'EMPTY';
+  // A connection with no edges is empty like an empty list.
+  const edges = value && typeof value === 'object' && 'edges' in value ? (value as { edges: unknown[] }).edges : undefined;
+  if (value === null || value === undefined || (Array.isArray(value) && value.length === 0) || edges?.length === 0) return 'EMPTY';
   return 'OK';
 }
 

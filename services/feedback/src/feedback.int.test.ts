@@ -118,21 +118,29 @@ describe('feedback through the edge and the gateway', () => {
         { id: MIROTO },
       );
       expect(queue.facility.complaints.map((c) => c.reference)).toContain(filed.reference);
-      expect(code(await as('bandarharjo', `query($f: ID) { complaintQueue(facilityId: $f) { id } }`, { f: MIROTO }))).toBe('FORBIDDEN');
-      const own = await ok<{ complaintQueue: { reference: string }[] }>('bandarharjo', `{ complaintQueue { reference } }`);
-      expect(own.complaintQueue.map((c) => c.reference)).not.toContain(filed.reference);
+      expect(
+        code(await as('bandarharjo', `query($f: ID) { complaintQueue(facilityId: $f) { edges { node { id } } } }`, { f: MIROTO })),
+      ).toBe('FORBIDDEN');
+      const own = await ok<{ complaintQueue: { edges: { node: { reference: string } }[] } }>(
+        'bandarharjo',
+        `{ complaintQueue { edges { node { reference } } } }`,
+      );
+      expect(own.complaintQueue.edges.map((e) => e.node).map((c) => c.reference)).not.toContain(filed.reference);
       expect(code(await as('other', `query($id: ID!) { complaint(id: $id) { id } }`, { id: filed.id }))).toBe('FORBIDDEN');
       expect(code(await as('partner', `query($id: ID!) { complaint(id: $id) { id } }`, { id: filed.id }))).toBe('FORBIDDEN');
       expect(code(await as('anonymous', SUBMIT, { i: waiting }))).toBe('UNAUTHENTICATED');
-      const mine = await ok<{ myComplaints: { id: string }[] }>('citizen', `{ myComplaints { id } }`);
-      expect(mine.myComplaints.map((c) => c.id)).toContain(filed.id);
+      const mine = await ok<{ myComplaints: { edges: { node: { id: string } }[] } }>(
+        'citizen',
+        `{ myComplaints { edges { node { id } } } }`,
+      );
+      expect(mine.myComplaints.edges.map((e) => e.node).map((c) => c.id)).toContain(filed.id);
     });
 
     test('partners see counts only', async () => {
       const year = inDays(0).slice(0, 4);
       const counts = await ok<{ complaintCounts: { facility: { id: string } | null; status: string; category: string; count: number }[] }>(
         'partner',
-        `query($f: String!, $t: String!) { complaintCounts(from: $f, to: $t) { facility { id } status category count } }`,
+        `query($f: Date!, $t: Date!) { complaintCounts(from: $f, to: $t) { facility { id } status category count } }`,
         { f: `${year}-01-01`, t: inDays(1) },
       );
       expect(counts.complaintCounts).toContainEqual({
@@ -169,15 +177,21 @@ describe('feedback through the edge and the gateway', () => {
       ]);
       expect(ext.messageEn).toBeTruthy();
       expect(JSON.stringify(res)).not.toContain(NIK);
-      const mine = await ok<{ myComplaints: { category: { code: string } }[] }>('citizen', `{ myComplaints { category { code } } }`);
-      expect(mine.myComplaints.map((c) => c.category.code)).not.toContain('CLEANLINESS');
+      const mine = await ok<{ myComplaints: { edges: { node: { category: { code: string } } }[] } }>(
+        'citizen',
+        `{ myComplaints { edges { node { category { code } } } } }`,
+      );
+      expect(mine.myComplaints.edges.map((e) => e.node).map((c) => c.category.code)).not.toContain('CLEANLINESS');
     });
 
     test("staff enter a complaint on a citizen's behalf (their own facility only); the citizen follows it", async () => {
       const filed = await submit('miroto', { ...waiting, category: 'STAFF_CONDUCT', channel: 'PHONE', citizenAccount: 'citizen-a' });
       expect(filed).toMatchObject({ onBehalf: true, channel: 'PHONE', category: { handling: 'FIELD' } });
-      const mine = await ok<{ myComplaints: { id: string }[] }>('citizen', `{ myComplaints { id } }`);
-      expect(mine.myComplaints.map((c) => c.id)).toContain(filed.id);
+      const mine = await ok<{ myComplaints: { edges: { node: { id: string } }[] } }>(
+        'citizen',
+        `{ myComplaints { edges { node { id } } } }`,
+      );
+      expect(mine.myComplaints.edges.map((e) => e.node).map((c) => c.id)).toContain(filed.id);
       const elsewhere = await as('bandarharjo', SUBMIT, { i: { ...waiting, channel: 'PHONE' } });
       expect(code(elsewhere)).toBe('FORBIDDEN');
       const noChannel = await as('miroto', SUBMIT, { i: waiting });

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { DateScalar } from '@victori/shared';
+import { DateScalar, type Connection } from '@victori/shared';
 import type { FeedbackContext } from '../../context.js';
 import { FacilityRef, facilityRef } from '../../external/facility.stub.js';
 import type { Category } from './complaint.rules.js';
@@ -26,6 +26,7 @@ import {
   Complaint,
   ComplaintAttachment,
   ComplaintCategory,
+  ComplaintConnection,
   ComplaintCount,
   ComplaintStatusEnum,
   ComplaintStep,
@@ -91,21 +92,29 @@ export class ComplaintResolver {
     return toComplaint(await getComplaint(ctx, id));
   }
 
-  @Query(() => [Complaint], { description: "The signed-in citizen's complaints (also those staff entered for the account)." })
-  async myComplaints(@Ctx() ctx: FeedbackContext): Promise<Complaint[]> {
-    return (await myComplaints(ctx)).map(toComplaint);
+  @Query(() => ComplaintConnection, {
+    description: "The signed-in citizen's complaints (also those staff entered for the account), oldest deadline first, cursor-paginated.",
+  })
+  async myComplaints(
+    @Ctx() ctx: FeedbackContext,
+    @Arg('first', () => Int, { defaultValue: 50, description: 'Page size, 1 to 200' }) first: number,
+    @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page' }) after?: string | null,
+  ): Promise<Connection<Complaint>> {
+    return myComplaints(ctx, { first, after }, toComplaint);
   }
 
-  @Query(() => [Complaint], {
+  @Query(() => ComplaintConnection, {
     description:
-      "A facility's queue, most urgent deadline first. Health workers: their facility; admins: any, or the whole city without facilityId.",
+      "A facility's queue, most urgent deadline first, cursor-paginated. Health workers: their facility; admins: any, or the whole city without facilityId.",
   })
   async complaintQueue(
     @Ctx() ctx: FeedbackContext,
     @Arg('facilityId', () => ID, { nullable: true }) facilityId?: string | null,
     @Arg('statuses', () => [ComplaintStatusEnum], { nullable: true }) statuses?: ComplaintStatusEnum[] | null,
-  ): Promise<Complaint[]> {
-    return (await complaintQueue(ctx, { facilityId, statuses })).map(toComplaint);
+    @Arg('first', () => Int, { defaultValue: 50, description: 'Page size, 1 to 200' }) first = 50,
+    @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page' }) after?: string | null,
+  ): Promise<Connection<Complaint>> {
+    return complaintQueue(ctx, { facilityId, statuses, first, after }, toComplaint);
   }
 
   @Query(() => [ComplaintCount], {

@@ -1,6 +1,16 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, ComplaintStatusChanged, ComplaintSubmitted, publish, type Claims } from '@victori/shared';
+import {
+  badInput,
+  ComplaintStatusChanged,
+  ComplaintSubmitted,
+  decodeCursor,
+  pageSize,
+  publish,
+  toConnection,
+  type Claims,
+  type Connection,
+} from '@victori/shared';
 import type { FeedbackContext } from '../../context.js';
 import { feedbackPolicy, type ComplaintScope } from '../../policy.js';
 import type { ComplaintStatus, Handling } from './complaint.entity.js';
@@ -17,6 +27,7 @@ import {
 } from './complaint.rules.js';
 import {
   countComplaints,
+  countListedComplaints,
   insertComplaint,
   listComplaints,
   lockComplaint,
@@ -102,21 +113,41 @@ export async function getComplaint(ctx: FeedbackContext, id: string): Promise<Co
   return row!;
 }
 
-export async function myComplaints(ctx: FeedbackContext): Promise<ComplaintRow[]> {
+export async function myComplaints<T>(ctx: FeedbackContext, page: Page, toNode: (row: ComplaintRow) => T): Promise<Connection<T>> {
   const account = feedbackPolicy.myComplaints(ctx.request.claims);
-  return listComplaints(ctx.em, { citizenAccount: account, limit: ctx.feedback.config.listLimit });
+  return complaintPage(ctx.em, { citizenAccount: account }, page, toNode);
+}
+
+interface Page {
+  first?: number | null;
+  after?: string | null;
+}
+
+/** One page of complaints, oldest deadline first; the cursor is (deadline in ms, id). */
+async function complaintPage<T>(
+  em: EntityManager,
+  filter: { facilityId?: string; citizenAccount?: string; statuses?: ComplaintStatus[] },
+  page: Page,
+  toNode: (row: ComplaintRow) => T,
+): Promise<Connection<T>> {
+  const size = pageSize(page.first, 50);
+  const key = page.after ? decodeCursor(page.after, [Number.isSafeInteger, (v) => typeof v === 'string' && UUID.test(v)]) : undefined;
+  const after = key ? ([new Date(key[0] as number), key[1] as string] as [Date, string]) : undefined;
+  const [rows, total] = await Promise.all([listComplaints(em, { ...filter, limit: size + 1, after }), countListedComplaints(em, filter)]);
+  return toConnection(rows, size, total, (r) => [r.resolutionDueAt.getTime(), r.id], toNode);
 }
 
 /** A facility's queue (health workers: their own; admins: any facility or the whole city). */
-export async function complaintQueue(
+export async function complaintQueue<T>(
   ctx: FeedbackContext,
-  args: { facilityId?: string | null; statuses?: string[] | null },
-): Promise<ComplaintRow[]> {
+  args: { facilityId?: string | null; statuses?: string[] | null } & Page,
+  toNode: (row: ComplaintRow) => T,
+): Promise<Connection<T>> {
   const facilityId = feedbackPolicy.queue(ctx.request.claims, args.facilityId);
   const statuses = (args.statuses ?? []) as ComplaintStatus[];
   if (statuses.some((s) => !STATUSES.includes(s))) throw badInput('statuses', { id: 'Status tidak dikenal', en: 'Unknown status' });
-  if (facilityId !== undefined && !UUID.test(facilityId)) return [];
-  return listComplaints(ctx.em, { facilityId, statuses, limit: ctx.feedback.config.listLimit });
+  if (facilityId !== undefined && !UUID.test(facilityId)) return toConnection([], pageSize(args.first, 50), 0, () => [], toNode);
+  return complaintPage(ctx.em, { facilityId, statuses }, args, toNode);
 }
 
 /** Facility.complaints: the open complaints in the facility's queue, batched over facilities. */

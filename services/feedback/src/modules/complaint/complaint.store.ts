@@ -37,18 +37,41 @@ export async function updateComplaint(
   return plain((await tx.findOne(ComplaintEntity, { id: args.id }, { refresh: true }))!);
 }
 
+interface ComplaintListFilter {
+  facilityId?: string;
+  citizenAccount?: string;
+  statuses?: ComplaintStatus[];
+}
+
+const listWhere = (args: ComplaintListFilter) => ({
+  ...(args.facilityId ? { facilityId: args.facilityId } : {}),
+  ...(args.citizenAccount ? { $or: [{ citizenAccount: args.citizenAccount }, { submittedBy: `citizen:${args.citizenAccount}` }] } : {}),
+  ...(args.statuses?.length ? { status: { $in: args.statuses } } : {}),
+});
+
+/**
+ * Complaints, oldest deadline first (the queue shows what is most urgent), a page at a time: `after` is
+ * the previous page's last (resolution deadline, id).
+ */
 export async function listComplaints(
   em: EntityManager,
-  args: { facilityId?: string; citizenAccount?: string; statuses?: ComplaintStatus[]; limit: number },
+  args: ComplaintListFilter & { limit: number; after?: [Date, string] },
 ): Promise<ComplaintRow[]> {
-  const where = {
-    ...(args.facilityId ? { facilityId: args.facilityId } : {}),
-    ...(args.citizenAccount ? { $or: [{ citizenAccount: args.citizenAccount }, { submittedBy: `citizen:${args.citizenAccount}` }] } : {}),
-    ...(args.statuses?.length ? { status: { $in: args.statuses } } : {}),
-  };
-  // Oldest deadline first: the queue shows what is most urgent.
-  const rows = await em.find(ComplaintEntity, where, { orderBy: { resolutionDueAt: 'asc', id: 'asc' }, limit: args.limit });
+  const where = listWhere(args);
+  const page = args.after
+    ? {
+        $and: [
+          where,
+          { $or: [{ resolutionDueAt: { $gt: args.after[0] } }, { resolutionDueAt: args.after[0], id: { $gt: args.after[1] } }] },
+        ],
+      }
+    : where;
+  const rows = await em.find(ComplaintEntity, page, { orderBy: { resolutionDueAt: 'asc', id: 'asc' }, limit: args.limit });
   return rows.map(plain);
+}
+
+export async function countListedComplaints(em: EntityManager, args: ComplaintListFilter): Promise<number> {
+  return em.count(ComplaintEntity, listWhere(args));
 }
 
 /** The open complaints of each facility (loader for Facility.complaints). */

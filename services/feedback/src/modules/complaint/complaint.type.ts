@@ -1,4 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { connectionType } from '@victori/shared';
 import { FacilityRef } from '../../external/facility.stub.js';
 
 export enum ComplaintSubjectEnum {
@@ -126,6 +127,10 @@ export class Complaint {
   @Field(() => [ComplaintStep])
   history!: ComplaintStep[];
 }
+
+export const ComplaintConnection = connectionType('Complaint', Complaint, {
+  totalDescription: 'Complaints matching the filter, over all pages',
+});
 
 @ObjectType({ description: 'How many complaints: counts only, never content (partners and the city office)' })
 export class ComplaintCount {
