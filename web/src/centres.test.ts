@@ -45,7 +45,9 @@ test('centres with places first, soonest first; then the rest by name; served ad
 
 test('the city vaccine store is not a place to be vaccinated and is not listed', () => {
   const cards = centreCards({
-    facilities: { edges: [facility('a', 'Alpha'), { ...facility('store', 'Gudang Farmasi'), type: 'CITY_STORE' as const }].map((node) => ({ node })) },
+    facilities: {
+      edges: [facility('a', 'Alpha'), { ...facility('store', 'Gudang Farmasi'), type: 'CITY_STORE' as const }].map((node) => ({ node })),
+    },
     sessions: { edges: [] },
   });
   expect(cards.map((c) => c.name)).toEqual(['Alpha']);

@@ -84,7 +84,11 @@ describe('authorization through the public port', () => {
     const args = { nik: p.nik, b: p.birthDate, s: appointment.slipCode };
     const holder = await call<{ myAppointments: { edges: { node: { id: string } }[] } }>({}, MY, args);
     expect(holder.data!.myAppointments.edges.map((e) => e.node).map((a) => a.id)).toEqual([appointment.id]);
-    const signedInHolder = await call<{ myAppointments: { edges: { node: { id: string } }[] } }>({ role: 'citizen', sub: 'citizen-slip' }, MY, args);
+    const signedInHolder = await call<{ myAppointments: { edges: { node: { id: string } }[] } }>(
+      { role: 'citizen', sub: 'citizen-slip' },
+      MY,
+      args,
+    );
     expect(signedInHolder.data!.myAppointments.edges.map((e) => e.node).map((a) => a.id)).toEqual([appointment.id]);
     for (const caller of [PARTNER, BANDARHARJO_HW, MIROTO_HW]) {
       const res = await call(caller, MY, args);
@@ -186,7 +190,9 @@ describe('authorization through the public port', () => {
     expect(code(await call(BANDARHARJO_HW, PERSON, { id: walkIn.data!.registerPerson.id }))).toBe('FORBIDDEN');
     const there = await call<{ registerPerson: { id: string } }>(BANDARHARJO_HW, REGISTER, { i: input });
     expect(there.data!.registerPerson.id).toBe(walkIn.data!.registerPerson.id);
-    const seen = await call<{ person: { doseRecords: { edges: { node: unknown }[] } } }>(BANDARHARJO_HW, PERSON, { id: walkIn.data!.registerPerson.id });
+    const seen = await call<{ person: { doseRecords: { edges: { node: unknown }[] } } }>(BANDARHARJO_HW, PERSON, {
+      id: walkIn.data!.registerPerson.id,
+    });
     expect(seen.data!.person.doseRecords.edges.map((e) => e.node)).toHaveLength(1);
   });
 
@@ -221,7 +227,10 @@ describe('authorization through the public port', () => {
       i: { ...input, claimCode: issued.data!.issuePersonClaimCode.code.toLowerCase() },
     });
     expect(claimed.data!.registerPerson.id).toBe(personId);
-    const mine = await call<{ myPerson: { id: string; doseRecords: { edges: { node: unknown }[] } } }>(owner, `{ myPerson { id doseRecords { edges { node { doseKind } } } } }`);
+    const mine = await call<{ myPerson: { id: string; doseRecords: { edges: { node: unknown }[] } } }>(
+      owner,
+      `{ myPerson { id doseRecords { edges { node { doseKind } } } } }`,
+    );
     expect(mine.data!.myPerson).toMatchObject({ id: personId, doseRecords: { edges: [{ node: { doseKind: 'PRIMARY_1' } }] } });
     // The code works once.
     const reused = await call({ role: 'citizen', sub: 'citizen-second' }, REGISTER, {

@@ -142,7 +142,14 @@ describe('failed deliveries are visible to admins and replayable through the gat
     await platform.services.reporting.runtime.events.transport.append([poison]);
     for (const consumer of platform.services.reporting.runtime.events.consumers) await consumer.drain();
     const admin = await platform.token({ role: 'admin', sub: 'admin-discard' });
-    type Letter = { id: string; version: number; resolvedAt: string | null; discardedAt: string | null; discardedBy: string | null; discardReason: string | null };
+    type Letter = {
+      id: string;
+      version: number;
+      resolvedAt: string | null;
+      discardedAt: string | null;
+      discardedBy: string | null;
+      discardReason: string | null;
+    };
     const OPEN = `{ admin { reporting { deadLetters(first: 200) { totalCount edges { node { id version } } } } } }`;
     const open = await gql<{ admin: { reporting: { deadLetters: { totalCount: number; edges: { node: Letter }[] } } } }>(
       platform.gatewayUrl,
@@ -168,7 +175,12 @@ describe('failed deliveries are visible to admins and replayable through the gat
     expect(noReason.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason', messageId: 'badUserInput.reason' });
 
     const before = Date.now();
-    const done = await gql<{ admin: { reporting: { discardDeadLetter: Letter } } }>(platform.gatewayUrl, DISCARD, { id: target.id, ...reasons }, { token: admin });
+    const done = await gql<{ admin: { reporting: { discardDeadLetter: Letter } } }>(
+      platform.gatewayUrl,
+      DISCARD,
+      { id: target.id, ...reasons },
+      { token: admin },
+    );
     expect(done.errors).toBeUndefined();
     const discarded = done.data!.admin.reporting.discardDeadLetter;
     expect(discarded).toMatchObject({ id: target.id, discardedBy: 'admin-discard', discardReason: reasons.reason });

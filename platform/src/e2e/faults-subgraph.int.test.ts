@@ -156,7 +156,9 @@ describe('fault: a subgraph that hangs', () => {
   test('queries touching it answer within the timeout with partial data and SUBGRAPH_UNAVAILABLE naming it; reads not touching it are all served; the breaker recovers', async () => {
     const healthy = await post(edge.url, SICK);
     expect(healthy.codes).toEqual([]);
-    expect((healthy.data!.facilities as { edges: { node: { stock: unknown } }[] }).edges.map((e) => e.node).every((f) => Array.isArray(f.stock))).toBe(true);
+    expect(
+      (healthy.data!.facilities as { edges: { node: { stock: unknown } }[] }).edges.map((e) => e.node).every((f) => Array.isArray(f.stock)),
+    ).toBe(true);
 
     const slotId = await openSlot(platform);
     proxy.paused = true;

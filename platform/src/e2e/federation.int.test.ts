@@ -68,7 +68,10 @@ describe('the federated platform, through the real gateway', () => {
 
   test('the gateway batches references: 26 facilities resolve their areas in one reporting query', async () => {
     reportingQueries.reset();
-    const res = await gql<{ facilities: { edges: { node: { area: { name: string } } }[] } }>(platform.gatewayUrl, `{ facilities { edges { node { area { name } } } } }`);
+    const res = await gql<{ facilities: { edges: { node: { area: { name: string } } }[] } }>(
+      platform.gatewayUrl,
+      `{ facilities { edges { node { area { name } } } } }`,
+    );
     expect(res.data!.facilities.edges.length).toBeGreaterThanOrEqual(20);
     expect(reportingQueries.count).toBe(1);
   });

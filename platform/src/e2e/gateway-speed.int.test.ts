@@ -94,7 +94,9 @@ describe('identical in-flight subgraph queries are shared', () => {
   test('20 identical concurrent queries reach the subgraph far fewer than 20 times', async () => {
     bookingQueries.reset();
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => gql<{ facilities: { edges: unknown[] } }>(platform.gatewayUrl, `{ facilities { edges { node { id name } } } }`)),
+      Array.from({ length: 20 }, () =>
+        gql<{ facilities: { edges: unknown[] } }>(platform.gatewayUrl, `{ facilities { edges { node { id name } } } }`),
+      ),
     );
     expect(results.every((r) => r.data!.facilities.edges.length > 20)).toBe(true);
     expect(bookingQueries.count).toBeLessThanOrEqual(10);

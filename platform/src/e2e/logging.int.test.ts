@@ -39,7 +39,10 @@ describe('structured logs', () => {
     expect(services).toEqual(new Set(['gateway', 'booking']));
     expect(raw.some((l) => l.includes(nik))).toBe(false);
 
-    const withArea = await gql<{ facilities: { edges: unknown[] } }>(platform.gatewayUrl, `{ facilities { edges { node { area { name } } } } }`);
+    const withArea = await gql<{ facilities: { edges: unknown[] } }>(
+      platform.gatewayUrl,
+      `{ facilities { edges { node { area { name } } } } }`,
+    );
     expect(withArea.errors).toBeUndefined();
   });
 });

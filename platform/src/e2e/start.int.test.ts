@@ -95,7 +95,10 @@ describe('npm start', () => {
     const url = await first.ready;
     // The public URL is the edge's; the gateway sits behind it.
     expect(url).toBe(`http://localhost:${ports.edge}/graphql`);
-    const res = await gql<{ areas: unknown[]; facilities: { totalCount: number } }>(url, `{ areas(level: KELURAHAN) { code } facilities { totalCount } }`);
+    const res = await gql<{ areas: unknown[]; facilities: { totalCount: number } }>(
+      url,
+      `{ areas(level: KELURAHAN) { code } facilities { totalCount } }`,
+    );
     expect(res.data!.areas).toHaveLength(177);
     expect(res.data!.facilities.totalCount).toBeGreaterThan(20);
     const initialised = statSync(path.join(dataDir, 'pg', 'PG_VERSION')).mtimeMs;

@@ -115,7 +115,11 @@ describe('the nurse decides at check-in', () => {
   test('a declared dose is no dose record and nothing goes to coverage until a nurse confirms it', async () => {
     const child = await childAtMiroto('Mawar');
     await call('ibu', DECLARE, { i: bcg(child) });
-    const records = await call<{ doseRecords: { edges: { node: unknown }[] } }>('ibu', `query($id: ID!) { doseRecords(personId: $id) { edges { node { id } } } }`, { id: child });
+    const records = await call<{ doseRecords: { edges: { node: unknown }[] } }>(
+      'ibu',
+      `query($id: ID!) { doseRecords(personId: $id) { edges { node { id } } } }`,
+      { id: child },
+    );
     expect(records.data!.doseRecords.edges.map((e) => e.node)).toEqual([]);
     const events = await sql<{ n: number }>(`select count(*)::int as n from outbox where type = 'dose.recorded' and aggregate_id = ?`, [
       child,

@@ -373,10 +373,27 @@ describe('the immunization registry through the gateway', () => {
     );
     expect(
       all
-        .data!.doseRecords.edges.map((e) => e.node).filter((r) => r.id === hb0Id || r.id === newId)
+        .data!.doseRecords.edges.map((e) => e.node)
+        .filter((r) => r.id === hb0Id || r.id === newId)
         .map((r) => r.status)
         .sort(),
     ).toEqual(['ACTIVE', 'SUPERSEDED']);
+    // A page of one at a time walks the same records in the same order (oldest first).
+    const walked: string[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < 20; i++) {
+      const page: {
+        data?: { doseRecords: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: { id: string } }[] } };
+      } = await call(
+        'parent',
+        `query($id: ID!, $after: String) { doseRecords(personId: $id, includeSuperseded: true, first: 1, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id } } } }`,
+        { id: childId, after },
+      );
+      walked.push(...page.data!.doseRecords.edges.map((e) => e.node.id));
+      if (!page.data!.doseRecords.pageInfo.hasNextPage) break;
+      after = page.data!.doseRecords.pageInfo.endCursor;
+    }
+    expect(walked).toEqual(all.data!.doseRecords.edges.map((e) => e.node.id));
     const [event] = await db().execute<{ payload: { supersededDoseRecordId: string; reason: string; record: { doseRecordId: string } } }[]>(
       `select payload from outbox where type = 'dose.corrected'`,
     );
@@ -467,10 +484,12 @@ describe('the immunization registry through the gateway', () => {
       { id: childId },
     );
     expect(both.data!.doseRecords.edges.map((e) => e.node).map((r) => r.deliveries)).toEqual(
-      both.data!.doseRecords.edges.map((e) => e.node).map(() => [
-        { target: 'SATUSEHAT', state: 'DELIVERED' },
-        { target: 'PCARE', state: 'PENDING' },
-      ]),
+      both
+        .data!.doseRecords.edges.map((e) => e.node)
+        .map(() => [
+          { target: 'SATUSEHAT', state: 'DELIVERED' },
+          { target: 'PCARE', state: 'PENDING' },
+        ]),
     );
     const invalid = [...sim.immunizations.values()].find((r) => r.lotNumber === 'P-1')!;
     expect(invalid.isSubpotent).toBe(true);

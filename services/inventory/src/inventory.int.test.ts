@@ -107,9 +107,14 @@ describe('inventory through the gateway', () => {
   });
 
   test('Facility.stock extends booking’s facilities through federation; the board names facilities through booking', async () => {
-    const res = await as(undefined, `{ facilities(type: PUSKESMAS) { edges { node { code stock { usableDoses onHandDoses product { code name } } } } } }`);
+    const res = await as(
+      undefined,
+      `{ facilities(type: PUSKESMAS) { edges { node { code stock { usableDoses onHandDoses product { code name } } } } } }`,
+    );
     expect(res.errors).toBeUndefined();
-    const facilities = (res.data!.facilities as { edges: { node: { code: string; stock: { usableDoses: number; product: { code: string } }[] } }[] }).edges.map((e) => e.node);
+    const facilities = (
+      res.data!.facilities as { edges: { node: { code: string; stock: { usableDoses: number; product: { code: string } }[] } }[] }
+    ).edges.map((e) => e.node);
     const miroto = facilities.find((f) => f.code === 'PKM-MIROTO')!;
     expect(miroto.stock).toEqual([{ usableDoses: 43, onHandDoses: 43, product: { code: 'INDOVAC', name: 'IndoVac' } }]);
     expect(facilities.find((f) => f.code === 'PKM-MIJEN')!.stock).toEqual([]);
@@ -147,9 +152,14 @@ describe('inventory through the gateway', () => {
     await consumer.drain();
     const stock = await as(undefined, `{ facilities(type: PUSKESMAS) { edges { node { code stock { usableDoses } } } } }`);
     expect(
-      (stock.data!.facilities as { edges: { node: { code: string; stock: { usableDoses: number }[] } }[] }).edges.map((e) => e.node).find((f) => f.code === 'PKM-MIROTO')!.stock,
+      (stock.data!.facilities as { edges: { node: { code: string; stock: { usableDoses: number }[] } }[] }).edges
+        .map((e) => e.node)
+        .find((f) => f.code === 'PKM-MIROTO')!.stock,
     ).toEqual([{ usableDoses: 42 }]);
-    const recon = await as('miroto', `{ doseReconciliations { totalCount pageInfo { hasNextPage } edges { node { doseRecordId lotNumber reason status } } } }`);
+    const recon = await as(
+      'miroto',
+      `{ doseReconciliations { totalCount pageInfo { hasNextPage } edges { node { doseRecordId lotNumber reason status } } } }`,
+    );
     expect(recon.data).toEqual({
       doseReconciliations: {
         totalCount: 1,

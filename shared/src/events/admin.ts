@@ -247,7 +247,10 @@ export function createEventAdminResolver(service: string): [new () => object, ..
       // Already retried or discarded: say so rather than "not found", the row is still listed.
       for (const consumer of ctx.events.consumers) {
         if ((await consumer.deadLetters(true)).some((d) => d.id === id)) {
-          throw conflict({ id: 'Pengiriman gagal ini sudah diselesaikan', en: 'This failed delivery is already resolved' }, { field: 'id' });
+          throw conflict(
+            { id: 'Pengiriman gagal ini sudah diselesaikan', en: 'This failed delivery is already resolved' },
+            { field: 'id' },
+          );
         }
       }
       throw notFound('Pengiriman gagal', 'id');

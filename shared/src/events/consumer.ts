@@ -298,13 +298,11 @@ export class EventConsumer {
    * consumer has no open dead letter of that id (unknown, or already retried or discarded).
    */
   async discardDeadLetter(id: string, audit: { actor: string; reason: string }): Promise<DeadLetter | null> {
-    const rows = await this.orm.em
-      .fork()
-      .execute<{ id: string }[]>(
-        `update event_dead_letter set resolved_at = now(), discarded_at = now(), discarded_by = ?, discard_reason = ?
+    const rows = await this.orm.em.fork().execute<{ id: string }[]>(
+      `update event_dead_letter set resolved_at = now(), discarded_at = now(), discarded_by = ?, discard_reason = ?
           where id = ? and consumer = ? and resolved_at is null returning id`,
-        [audit.actor, audit.reason, id, this.name],
-      );
+      [audit.actor, audit.reason, id, this.name],
+    );
     if (!rows.length) return null;
     // Who and which event, never the reason (free text) or the payload.
     this.logger.warn({ consumer: this.name, deadLetterId: id, actor: audit.actor }, 'dead letter discarded');

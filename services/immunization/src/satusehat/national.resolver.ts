@@ -2,7 +2,14 @@ import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { ImmunizationContext } from '../context.js';
 import { facilityRef } from '../external/facility.stub.js';
 import { toDeliveries } from '../modules/dose/dose.mapper.js';
-import { DeliveryState, NationalBacklogGroup, NationalBacklogReason, NationalDelivery, NationalTarget, PractitionerIdentity } from '../modules/dose/dose.type.js';
+import {
+  DeliveryState,
+  NationalBacklogGroup,
+  NationalBacklogReason,
+  NationalDelivery,
+  NationalTarget,
+  PractitionerIdentity,
+} from '../modules/dose/dose.type.js';
 import { deliveryBacklog, registerPractitionerNik, retryDelivery } from './national.service.js';
 
 /** The desk's and the health office's handles on national delivery (SATUSEHAT, BPJS PCare). */

@@ -10,7 +10,14 @@ import { toSlot } from '../session/session.rows.js';
 import { Session, Slot } from '../session/session.type.js';
 import { toAppointment } from './appointment.rows.js';
 import { bookAppointment, cancelAppointment, myAppointments, rescheduleAppointment } from './appointment.service.js';
-import { Appointment, AppointmentConnection, AppointmentDose, AppointmentVerificationInput, BookAppointmentInput, WalkInInput } from './appointment.type.js';
+import {
+  Appointment,
+  AppointmentConnection,
+  AppointmentDose,
+  AppointmentVerificationInput,
+  BookAppointmentInput,
+  WalkInInput,
+} from './appointment.type.js';
 import { checkIn, facilityDayList, markNoShows, recordWalkIn } from './centre.service.js';
 import { markDosesNotGiven, visitDoses } from './visit-doses.js';
 

@@ -408,7 +408,10 @@ export async function myAppointments<T>(
     }
     owner = { nikHash };
   } else owner = { account };
-  const [rows, total] = await Promise.all([store.appointmentsPage(ctx.em, owner, { limit: size + 1, after }), store.countAppointments(ctx.em, owner)]);
+  const [rows, total] = await Promise.all([
+    store.appointmentsPage(ctx.em, owner, { limit: size + 1, after }),
+    store.countAppointments(ctx.em, owner),
+  ]);
   return toConnection(rows, size, total, (r) => [r.session_date, r.cursor_micros, r.id], toNode);
 }
 

@@ -185,7 +185,9 @@ export async function findAppointment(em: EntityManager, id: string): Promise<Ap
 export type AppointmentOwner = { nikHash: string } | { account: string };
 
 const ownerWhere = (owner: AppointmentOwner): { where: string; params: Record<string, unknown> } =>
-  'nikHash' in owner ? { where: 'nik_hash = :nikHash', params: { nikHash: owner.nikHash } } : { where: 'booked_by = :account', params: { account: owner.account } };
+  'nikHash' in owner
+    ? { where: 'nik_hash = :nikHash', params: { nikHash: owner.nikHash } }
+    : { where: 'booked_by = :account', params: { account: owner.account } };
 
 /**
  * One page of a person's or an account's appointments, newest session first. `after` is the keyset of

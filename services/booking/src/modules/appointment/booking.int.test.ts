@@ -337,6 +337,10 @@ describe('managing an appointment', () => {
     expect(bySlip.data!.myAppointments.edges.map((e) => e.node)).toEqual([{ id: a.id, fullName: p.fullName, session: { id: s.id } }]);
     expect(code(await kit.gql(Q, { nik: p.nik, b: '1990-05-18', c: a.slipCode }))).toBe('NOT_FOUND');
     expect(code(await kit.gql(Q, { nik: p.nik, b: p.birthDate, c: 'AAAAAA' }))).toBe('NOT_FOUND');
+    // A lookup with parts missing hears of every missing part at once.
+    const partial = await kit.gql(Q, { nik: p.nik });
+    expect(partial.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'birthDate' });
+    expect((partial.errors![0]!.extensions!.fields as { field: string }[]).map((f) => f.field)).toEqual(['birthDate', 'slipCode']);
     expect(code(await kit.gql(`{ myAppointments { edges { node { id } } } }`))).toBe('UNAUTHENTICATED');
   });
 });

@@ -234,7 +234,10 @@ export async function listFacilities<T>(
   bookingPolicy.publicRead();
   const size = pageSize(filter.first, 100);
   const after = filter.after
-    ? (decodeCursor(filter.after, [(v) => typeof v === 'string' && v.length <= 300, (v) => typeof v === 'string' && isUuid(v)]) as [string, string])
+    ? (decodeCursor(filter.after, [(v) => typeof v === 'string' && v.length <= 300, (v) => typeof v === 'string' && isUuid(v)]) as [
+        string,
+        string,
+      ])
     : undefined;
   const where: Record<string, unknown> = { active: true };
   if (filter.kecamatanCode) where.kecamatanCode = filter.kecamatanCode;

@@ -78,4 +78,6 @@ export class Facility {
   satusehatLocationId?: string;
 }
 
-export const FacilityConnection = connectionType('Facility', Facility, { totalDescription: 'Facilities matching the filter, over all pages' });
+export const FacilityConnection = connectionType('Facility', Facility, {
+  totalDescription: 'Facilities matching the filter, over all pages',
+});

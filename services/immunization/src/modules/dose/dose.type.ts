@@ -258,7 +258,9 @@ export class DoseRecord {
   recordedAt!: string;
 }
 
-export const DoseRecordConnection = connectionType('DoseRecord', DoseRecord, { totalDescription: 'Dose records matching includeSuperseded, over all pages' });
+export const DoseRecordConnection = connectionType('DoseRecord', DoseRecord, {
+  totalDescription: 'Dose records matching includeSuperseded, over all pages',
+});
 
 @ObjectType('SlipDoseRecord', {
   description:

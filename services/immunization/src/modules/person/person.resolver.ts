@@ -116,7 +116,9 @@ export class PersonResolver {
     return toPerson(await service(ctx).confirmMotherLink(person), ctx.vault);
   }
 
-  @FieldResolver(() => DoseRecordConnection, { description: 'Dose records, oldest first, cursor-paginated; superseded ones only when asked' })
+  @FieldResolver(() => DoseRecordConnection, {
+    description: 'Dose records, oldest first, cursor-paginated; superseded ones only when asked',
+  })
   async doseRecords(
     @Root() person: Person,
     @Ctx() ctx: ImmunizationContext,

@@ -1,5 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, decodeCursor, notFound, pageSize, toConnection, type Connection, type DoseCorrectedPayload, type DoseRecordPayload } from '@victori/shared';
+import {
+  badInput,
+  decodeCursor,
+  notFound,
+  pageSize,
+  toConnection,
+  type Connection,
+  type DoseCorrectedPayload,
+  type DoseRecordPayload,
+} from '@victori/shared';
 import type { InventoryConfig } from '../../config.js';
 import type { Caller } from '../../context.js';
 import { inventoryPolicy } from '../../policy.js';
