@@ -90,6 +90,14 @@ describe('client mistakes are told apart before anything reaches a database', ()
         { field: 's', messageId: 'badUserInput.notInEnum' },
       ],
     ];
+    // A variable that is an argument's whole value is named by the argument.
+    expect(describeVariableError(`Variable "$b" got invalid value "${nik}"; Expected a date, YYYY-MM-DD`, () => 'birthDate')).toMatchObject(
+      {
+        variable: 'b',
+        field: 'birthDate',
+        en: 'birthDate must be a date, YYYY-MM-DD',
+      },
+    );
     for (const [message, expected] of cases) {
       const mistake = describeVariableError(message);
       expect(mistake).toMatchObject(expected);

@@ -156,11 +156,15 @@ const VARIABLE_REASONS: [RegExp, (m: RegExpExecArray, field: string) => Omit<Var
  * cannot represent a non string value: 3374…`) as the field it names and the kind of mistake, in both
  * languages. Undefined for any other message. The refused value is never read out of the message.
  */
-export function describeVariableError(message: string): VariableMistake | undefined {
+export function describeVariableError(
+  message: string,
+  argumentOf: (variable: string) => string | undefined = () => undefined,
+): VariableMistake | undefined {
   const top = /^Variable "\$(\w+)" (?:of required type "[^"]*" was not provided|of non-null type "[^"]*" must not be null)/.exec(message);
   if (top) {
     const variable = top[1]!;
-    return { variable, field: variable, messageId: 'badUserInput.required', id: `${variable} wajib diisi`, en: `${variable} is required` };
+    const field = argumentOf(variable) ?? variable;
+    return { variable, field, messageId: 'badUserInput.required', id: `${field} wajib diisi`, en: `${field} is required` };
   }
   const head = /^Variable "\$(\w+)" got invalid value /.exec(message);
   if (!head) return undefined;
@@ -175,10 +179,10 @@ export function describeVariableError(message: string): VariableMistake | undefi
     if (!m) continue;
     // A missing or unknown field is reported at its parent; the field is the parent's path and its name.
     const named = /^Field "[_A-Za-z]\w*"/.test(reason) ? [below, m[1]].filter(Boolean).join('.') : below;
-    const field = named || variable;
+    const field = named || (argumentOf(variable) ?? variable);
     return { variable, field, ...describe(m, field) };
   }
-  const field = below || variable;
+  const field = below || (argumentOf(variable) ?? variable);
   return { variable, field, messageId: 'badUserInput.invalid', id: `${field} tidak valid`, en: `${field} is not a valid value` };
 }
 
@@ -245,14 +249,16 @@ export function requestGuardsPlugin<TContext extends BaseContext>(): ApolloServe
           }
           if (documentHasNul(ctx.document)) throw nulInput('query');
         },
-        async willSendResponse({ response }) {
+        async willSendResponse({ response, document }) {
           if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
+          // A variable that is an argument's whole value is named by the argument (`birthDate`, not `$b`).
+          const argumentOf = variableArguments(document);
           response.body.singleResult.errors = response.body.singleResult.errors.map((e) => {
             // Only GraphQL's own messages, which formatError prefixed with the generic Indonesian one; ours never echo.
             const en = e.extensions?.messageEn;
             if (typeof en !== 'string' || !e.message.endsWith(`: ${en}`)) return e;
             const id = e.message.slice(0, -(en.length + 2));
-            const mistake = describeVariableError(en);
+            const mistake = describeVariableError(en, (v) => argumentOf.get(v));
             if (mistake) {
               const { id: message, en: messageEn, ...rest } = mistake;
               const fields = [{ field: rest.field, message, messageEn, messageId: rest.messageId }];
@@ -265,4 +271,17 @@ export function requestGuardsPlugin<TContext extends BaseContext>(): ApolloServe
       };
     },
   };
+}
+
+/** The argument each variable is the whole value of, in the request's document (the first one, if several). */
+function variableArguments(document: DocumentNode | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (document) {
+    visit(document, {
+      Argument(node) {
+        if (node.value.kind === Kind.VARIABLE && !out.has(node.value.name.value)) out.set(node.value.name.value, node.name.value);
+      },
+    });
+  }
+  return out;
 }

@@ -292,7 +292,7 @@ const MATRIX: Record<string, Case | Case[]> = {
   },
   declarePastDose: {
     query: `mutation($i: DeclarePastDoseInput!) { declarePastDose(input: $i) { id } }`,
-    vars: (f) => ({ i: { personId: f.personIdA, programme: 'COVID19', doseKind: 'NOPE', givenOn: 'x', place: 'x' } }),
+    vars: (f) => ({ i: { personId: f.personIdA, programme: 'COVID19', doseKind: 'NOPE', givenOn: '2020-01-01', place: 'x' } }),
     expect: r(U, A, F, F, F, A, F),
   },
   // No such declaration: nobody learns more than the access answer (admins may only reject, and learn it is missing).
@@ -339,7 +339,7 @@ const MATRIX: Record<string, Case | Case[]> = {
   },
   // ---- inventory: mutations (Miroto is not the city store)
   receiveStock: {
-    query: `mutation { receiveStock(input: { productCode: "PFIZER", lotNumber: "", expiryDate: "x", doses: 0 }) { __typename } }`,
+    query: `mutation { receiveStock(input: { productCode: "PFIZER", lotNumber: "", expiryDate: "2020-01-01", doses: 0 }) { __typename } }`,
     expect: ADMIN(),
   },
   transferStock: {

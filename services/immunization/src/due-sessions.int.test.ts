@@ -70,7 +70,7 @@ describe('dueAndAvailableSessions: what the child needs, where there are places 
       },
     );
     const childId = child.data!.registerChild.id;
-    const QUERY = `query($p: ID!, $from: String!, $to: String!, $kec: String) {
+    const QUERY = `query($p: ID!, $from: Date!, $to: Date!, $kec: String) {
       dueAndAvailableSessions(personId: $p, from: $from, to: $to, kecamatanCode: $kec) { sessionId date productCode remainingPlaces usableDoses facilityName doses { doseKind status } } }`;
     expect(
       (await call('stranger', QUERY, { p: childId, from: today, to: addDays(today, 14), kec: '33.74.01' })).errors![0]!.extensions!.code,
@@ -119,7 +119,7 @@ describe('dueAndAvailableSessions: what the child needs, where there are places 
       dueAndAvailableSessions: { sessionId: string; session: { id: string; slots: { id: string; remainingPlaces: number }[] } }[];
     }>(
       'parent',
-      `query($p: ID!, $from: String!, $to: String!) {
+      `query($p: ID!, $from: Date!, $to: Date!) {
         dueAndAvailableSessions(personId: $p, from: $from, to: $to, kecamatanCode: "33.74.01") { sessionId session { id slots { id startTime remainingPlaces } } } }`,
       { p: child.data!.registerChild.id, from: today, to: addDays(today, 14) },
     );

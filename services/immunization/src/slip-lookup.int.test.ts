@@ -8,7 +8,7 @@ import { startTestPlatform, type TestPlatform } from '../../../platform/src/test
  * through the real gateway on PostgreSQL. Every mismatch is the same empty answer.
  */
 const MIROTO = '6f1c2a10-0000-4000-8000-000000000002';
-const LOOKUP = `query($n: String!, $b: String!, $s: String!) {
+const LOOKUP = `query($n: String!, $b: Date!, $s: String!) {
   doseRecordsBySlip(nik: $n, birthDate: $b, slipCode: $s) { doseRecordId antigen doseNumber productCode administeredAt deliveryState facility { id name } } }`;
 type Found = {
   doseRecordsBySlip: {

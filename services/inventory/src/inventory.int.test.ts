@@ -224,9 +224,17 @@ describe('inventory through the gateway', () => {
       'NOT_FOUND',
     );
     expect(code(await as('admin', `mutation { openVial(facilityId: "${MIROTO}", lotId: "nope") { id } }`))).toBe('NOT_FOUND');
+    // Not a DateTime: refused by the scalar, inline by validation, as a variable by coercion (a named field error).
     expect(code(await as('admin', `{ stockLedger(facilityId: "${MIROTO}", from: "yesterday") { edges { node { id } } } }`))).toBe(
-      'BAD_USER_INPUT',
+      'GRAPHQL_VALIDATION_FAILED',
     );
+    expect(
+      code(
+        await as('admin', `query($from: DateTime) { stockLedger(facilityId: "${MIROTO}", from: $from) { edges { node { id } } } }`, {
+          from: 'yesterday',
+        }),
+      ),
+    ).toBe('BAD_USER_INPUT');
     expect((await as(undefined, `{ expiringLots(withinDays: 30, facilityId: "zzz") { doses } }`)).data).toEqual({ expiringLots: [] });
   });
 });
