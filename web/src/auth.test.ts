@@ -24,13 +24,13 @@ const session = (n: number) => ({
 /** A client whose edge answers each refresh with the next scripted response. */
 function clientAnswering(...answers: (() => Response)[]) {
   const sent: string[] = [];
-  const fetch = (async (_input: RequestInfo | URL, init?: RequestInit) => {
+  const fetchFn = (async (_input: RequestInfo | URL, init?: RequestInit) => {
     sent.push((JSON.parse(init!.body as string) as { variables: { refreshToken: string } }).variables.refreshToken);
     const next = answers.shift();
     if (!next) throw new TypeError('fetch failed');
     return next();
-  }) as typeof fetch;
-  return { client: new Client({ url: 'http://edge.test/graphql', exchanges: [fetchExchange], fetch, preferGetMethod: false }), sent };
+  }) as typeof globalThis.fetch;
+  return { client: new Client({ url: 'http://edge.test/graphql', exchanges: [fetchExchange], fetch: fetchFn, preferGetMethod: false }), sent };
 }
 const refused = (code: string, status: number) => () =>
   Response.json({ errors: [{ message: 'refused', extensions: { code } }] }, { status });
