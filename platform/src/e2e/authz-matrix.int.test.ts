@@ -418,7 +418,7 @@ const MATRIX: Record<string, Case | Case[]> = {
   // A refresh token that was never issued is a failed credential for everyone, whatever token came with it.
   refreshSession: { query: `mutation { refreshSession(refreshToken: "not-a-token") { accessToken } }`, expect: PUBLIC(U) },
   signOut: { query: `mutation { signOut(refreshToken: "not-a-token") }`, expect: PUBLIC(A) },
-  staffAccounts: { query: `{ staffAccounts { id } }`, expect: ADMIN('OK') },
+  staffAccounts: { query: `{ staffAccounts { edges { node { id } } } }`, expect: ADMIN('OK') },
   updateStaffAccount: {
     query: `mutation($id: ID!) { updateStaffAccount(id: $id, input: { displayName: "x" }) { id } }`,
     vars: () => ({ id: someId }),

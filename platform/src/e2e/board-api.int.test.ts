@@ -140,11 +140,15 @@ describe('staff accounts (identity)', () => {
   const FIELDS = `id role username facilityId displayName active`;
 
   test('admins list staff accounts; nobody else does', async () => {
-    const res = await call<{ staffAccounts: { username: string; role: string; active: boolean }[] }>(`{ staffAccounts { ${FIELDS} } }`);
-    expect(res.data!.staffAccounts.map((a) => a.username)).toEqual(expect.arrayContaining(['admin', 'nakes.miroto', 'mitra.dev']));
-    expect(res.data!.staffAccounts.every((a) => a.active)).toBe(true);
-    expect(code(await call(`{ staffAccounts { id } }`, {}, tokens.partner))).toBe('FORBIDDEN');
-    expect(code(await call(`{ staffAccounts { id } }`, {}, ''))).toBe('UNAUTHENTICATED');
+    const res = await call<{ staffAccounts: { edges: { node: { username: string; role: string; active: boolean } }[] } }>(
+      `{ staffAccounts { edges { node { ${FIELDS} } } } }`,
+    );
+    expect(res.data!.staffAccounts.edges.map((e) => e.node).map((a) => a.username)).toEqual(
+      expect.arrayContaining(['admin', 'nakes.miroto', 'mitra.dev']),
+    );
+    expect(res.data!.staffAccounts.edges.map((e) => e.node).every((a) => a.active)).toBe(true);
+    expect(code(await call(`{ staffAccounts { edges { node { id } } } }`, {}, tokens.partner))).toBe('FORBIDDEN');
+    expect(code(await call(`{ staffAccounts { edges { node { id } } } }`, {}, ''))).toBe('UNAUTHENTICATED');
   });
 
   test('a role change: every wrong field at once, nothing changed; then the change ends the account’s sessions', async () => {

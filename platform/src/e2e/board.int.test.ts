@@ -345,10 +345,10 @@ describe('staff board in a real browser: admin and partner', () => {
     await page.getByRole('status').filter({ hasText: 'Akun nakes.e2e disimpan' }).waitFor();
     await shot(page, '06-staff');
     await axe(page, 'staff');
-    const accounts = await admin<{ staffAccounts: { username: string; role: string; facilityId: string | null }[] }>(
-      `{ staffAccounts { username role facilityId } }`,
+    const accounts = await admin<{ staffAccounts: { edges: { node: { username: string; role: string; facilityId: string | null } }[] } }>(
+      `{ staffAccounts { edges { node { username role facilityId } } } }`,
     );
-    expect(accounts.data!.staffAccounts.find((a) => a.username === 'nakes.e2e')).toEqual({
+    expect(accounts.data!.staffAccounts.edges.map((e) => e.node).find((a) => a.username === 'nakes.e2e')).toEqual({
       username: 'nakes.e2e',
       role: 'PARTNER',
       facilityId: null,

@@ -390,14 +390,19 @@ export const PhysicalCount = graphql(`
 
 export const StaffAccounts = graphql(`
   query StaffAccounts {
-    staffAccounts {
-      id
-      role
-      username
-      facilityId
-      displayName
-      totpEnabled
-      active
+    staffAccounts(first: 200) {
+      totalCount
+      edges {
+        node {
+          id
+          role
+          username
+          facilityId
+          displayName
+          totpEnabled
+          active
+        }
+      }
     }
   }
 `);

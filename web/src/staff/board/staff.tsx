@@ -8,7 +8,7 @@ import { BoardNav, Status } from './common.js';
 import { Field, mistakesOf, noMistakes } from './form.js';
 
 const ROLES: AccountRole[] = ['HEALTH_WORKER', 'ADMIN', 'PARTNER'];
-type Account = StaffAccountsQuery['staffAccounts'][number];
+type Account = StaffAccountsQuery['staffAccounts']['edges'][number]['node'];
 
 function FacilitySelect(props: { id: string; value: string; onChange: (v: string) => void; label?: string }) {
   const [facilities] = useQuery({ query: AdminFacilities });
@@ -131,7 +131,7 @@ export function StaffPage(): preact.JSX.Element {
       <Status message={status} />
       <div class="table-wrap" tabIndex={0}>
         <table class="dense">
-          <caption>{t('board.staffCaption', { n: res.data?.staffAccounts.length ?? 0 })}</caption>
+          <caption>{t('board.staffCaption', { n: res.data?.staffAccounts.totalCount ?? 0 })}</caption>
           <thead>
             <tr>
               <th scope="col">{t('board.username')}</th>
@@ -146,7 +146,7 @@ export function StaffPage(): preact.JSX.Element {
             </tr>
           </thead>
           <tbody>
-            {(res.data?.staffAccounts ?? []).map((a) => (
+            {(res.data?.staffAccounts.edges ?? []).map(({ node: a }) => (
               <AccountRow key={`${a.id}:${a.role}:${a.facilityId}:${a.active}`} account={a} onDone={done} />
             ))}
           </tbody>

@@ -2,7 +2,19 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { hash, verify } from '@node-rs/argon2';
 import { generateSecret, generateURI, verify as verifyOtp } from 'otplib';
-import { AppError, ErrorCode, conflict, FieldErrors, forbidden, notFound, type Claims } from '@victori/shared';
+import {
+  AppError,
+  ErrorCode,
+  conflict,
+  decodeCursor,
+  FieldErrors,
+  forbidden,
+  notFound,
+  pageSize,
+  toConnection,
+  type Claims,
+  type Connection,
+} from '@victori/shared';
 import { identityPolicy } from '../../policy.js';
 import type { IdentitySettings } from '../../context.js';
 import { invalidCredentials, tooManyPasswordTries, totpRequired, wrongTotp } from '../../errors.js';
@@ -14,6 +26,7 @@ import {
   confirmPendingTotp,
   insertStaff,
   setPendingTotp,
+  countStaffAccounts,
   staffAccountRows,
   staffByUsername,
   updateStaff,
@@ -126,10 +139,26 @@ export async function createStaffAccount(
 }
 
 /** Staff accounts (health workers, admins, partners), by role and username; for the administration page. */
-export async function staffAccounts(em: EntityManager, settings: IdentitySettings, claims: Claims): Promise<Account[]> {
+export async function staffAccounts(
+  em: EntityManager,
+  settings: IdentitySettings,
+  claims: Claims,
+  page: { first: number; after?: string | null },
+): Promise<Connection<Account>> {
   identityPolicy.manageStaffAccounts(claims);
-  const rows = await staffAccountRows(em);
-  return rows.map((r) => ({ ...toAccount(r, settings.vault), active: r.active }));
+  const size = pageSize(page.first, 100);
+  const text = (v: unknown): boolean => typeof v === 'string' && v.length <= 100;
+  const after = page.after
+    ? (decodeCursor(page.after, [text, text, (v) => typeof v === 'string' && UUID.test(v)]) as [string, string, string])
+    : undefined;
+  const [rows, total] = await Promise.all([staffAccountRows(em, { limit: size + 1, after }), countStaffAccounts(em)]);
+  return toConnection(
+    rows,
+    size,
+    total,
+    (r) => [r.role, r.username ?? '', r.id],
+    (r) => ({ ...toAccount(r, settings.vault), active: r.active }),
+  );
 }
 
 /**

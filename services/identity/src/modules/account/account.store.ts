@@ -73,12 +73,31 @@ export async function citizenByPhone(
 }
 
 /** Staff accounts (not citizens), by role and username. */
-export async function staffAccountRows(em: EntityManager): Promise<AccountRow[]> {
+/** Staff accounts by role, username and id, a page at a time (`after`: the previous page's last key). */
+export async function staffAccountRows(
+  em: EntityManager,
+  page: { limit: number; after?: [string, string, string] },
+): Promise<AccountRow[]> {
+  const after = page.after ? `and ("role", "username", "id") > (:afterRole, :afterUsername, :afterId::uuid)` : '';
   return sql<AccountRow>(
     em,
-    `select * from "account" where "role" <> :citizen and "password_hash" is not null order by "role", "username" limit 2000`,
+    `select * from "account" where "role" <> :citizen and "password_hash" is not null ${after}
+      order by "role", "username", "id" limit :limit`,
+    {
+      citizen: AccountRole.CITIZEN,
+      limit: page.limit,
+      ...(page.after ? { afterRole: page.after[0], afterUsername: page.after[1], afterId: page.after[2] } : {}),
+    },
+  );
+}
+
+export async function countStaffAccounts(em: EntityManager): Promise<number> {
+  const [row] = await sql<{ n: number }>(
+    em,
+    `select count(*)::int as n from "account" where "role" <> :citizen and "password_hash" is not null`,
     { citizen: AccountRole.CITIZEN },
   );
+  return Number(row?.n ?? 0);
 }
 
 export async function updateStaff(

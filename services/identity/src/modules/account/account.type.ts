@@ -1,5 +1,6 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { connectionType } from '@victori/shared';
 
 export enum AccountRole {
   CITIZEN = 'CITIZEN',
@@ -38,6 +39,8 @@ export class Account {
   @Field(() => Boolean, { nullable: true, description: 'Staff: false when the account was switched off (admins only see it)' })
   active?: boolean;
 }
+
+export const AccountConnection = connectionType('Account', Account, { totalDescription: 'Staff accounts, over all pages' });
 
 @ObjectType('SignInCodeRequest')
 export class SignInCodeRequest {

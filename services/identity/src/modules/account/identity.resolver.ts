@@ -1,10 +1,12 @@
-import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import type { Connection } from '@victori/shared';
 import type { IdentityContext } from '../../context.js';
 import { devSmsOutbox, requestSignInCode, signInWithCode } from '../code/code.service.js';
 import { refreshSession, signOut } from '../session/session.service.js';
 import { confirmTotp, createStaffAccount, enrolTotp, me, staffAccounts, staffSignIn, updateStaffAccount } from './account.service.js';
 import {
   Account,
+  AccountConnection,
   AuthSession,
   CreateStaffAccountInput,
   DevSms,
@@ -86,9 +88,15 @@ export class IdentityResolver {
     return confirmTotp(ctx.em, ctx.identity, ctx.request.claims, code);
   }
 
-  @Query(() => [Account], { description: 'Admins: staff accounts (health workers, admins, partners) by role and username' })
-  staffAccounts(@Ctx() ctx: IdentityContext): Promise<Account[]> {
-    return staffAccounts(ctx.em, ctx.identity, ctx.request.claims);
+  @Query(() => AccountConnection, {
+    description: 'Admins: staff accounts (health workers, admins, partners) by role and username, cursor-paginated',
+  })
+  staffAccounts(
+    @Ctx() ctx: IdentityContext,
+    @Arg('first', () => Int, { defaultValue: 100, description: 'Page size, 1 to 200' }) first: number,
+    @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page' }) after?: string | null,
+  ): Promise<Connection<Account>> {
+    return staffAccounts(ctx.em, ctx.identity, ctx.request.claims, { first, after });
   }
 
   @Mutation(() => Account, {

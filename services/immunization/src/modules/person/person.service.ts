@@ -27,13 +27,16 @@ import type { AddGuardianInput, AssignChildNikInput, RegisterChildInput, Registe
 const RELATIONSHIPS = ['MOTHER', 'FATHER', 'GUARDIAN'];
 const CHILD_BEFORE = parseDuration('P18Y');
 
-export function checkSex(value: string, field = 'sex'): Sex {
+export function checkSex(value: string | null | undefined, field = 'sex'): Sex {
+  // Null is an empty form field (the inputs take it so that it is reported with every other mistake).
+  if (value == null) throw badInput(field, { id: 'Jenis kelamin wajib diisi', en: 'Sex is required' });
   if (value !== 'MALE' && value !== 'FEMALE')
     throw badInput(field, { id: 'Jenis kelamin harus MALE atau FEMALE', en: 'Sex must be MALE or FEMALE' });
   return value;
 }
 
-export function checkBirthDate(value: string, field = 'birthDate'): string {
+export function checkBirthDate(value: string | null | undefined, field = 'birthDate'): string {
+  if (value == null || value === '') throw badInput(field, { id: 'Tanggal lahir wajib diisi', en: 'Birth date is required' });
   if (!isIsoDate(value))
     throw badInput(field, { id: 'Tanggal lahir harus berformat YYYY-MM-DD', en: 'Birth date must be a real date, YYYY-MM-DD' });
   if (value > jakartaDate(new Date()))
