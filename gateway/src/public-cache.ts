@@ -87,3 +87,23 @@ export class PublicResponseCache {
     };
   }
 }
+
+/**
+ * Says which answers anyone may be given again: an anonymous query's answer without errors is
+ * `cache-control: public` (the edge keeps only such answers, edge-cache.ts); every other answer, signed-in
+ * ones above all, is `private, no-store`, so no cache on the way keeps a person's data.
+ */
+export function publicAnswersPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    requestDidStart: async () => ({
+      willSendResponse: async (ctx) => {
+        const headers = ctx.response.http.headers;
+        const single = ctx.response.body.kind === 'single' ? ctx.response.body.singleResult : undefined;
+        const isPublic =
+          ctx.contextValue.request?.claims.role === 'anonymous' && ctx.operation?.operation === 'query' && single && !single.errors?.length;
+        if (!isPublic) headers.set('cache-control', 'private, no-store');
+        else if (!headers.has('cache-control')) headers.set('cache-control', 'public, max-age=0');
+      },
+    }),
+  };
+}
