@@ -24,7 +24,7 @@ import { edgeMetrics } from './edge-metrics.js';
 import { serveStatic } from './static.js';
 import { certificateRoutes } from './certificate-routes.js';
 import { serveExportFile } from './exports-http.js';
-import { anonymousReadKey, EdgeCache, MemoryAnswerStore, RedisAnswerStore, type CachedAnswer, type CacheState } from './edge-cache.js';
+import { anonymousReadKey, cacheable, EdgeCache, MemoryAnswerStore, RedisAnswerStore, type CachedAnswer, type CacheState } from './edge-cache.js';
 
 /**
  * The edge: the platform's public front door, a process that does nothing but admit or refuse.
@@ -306,10 +306,12 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
   const sendCached = (res: ServerResponse, answer: CachedAnswer, state: CacheState): void => {
     const headers: Record<string, string> = { 'content-type': answer.contentType, 'x-edge-cache': state };
     if (answer.status === 503) headers['retry-after'] = '1';
-    if (answer.status === 200) {
+    if (cacheable(answer)) {
       const age = Math.max(0, Date.now() - answer.storedAt);
       headers.age = String(Math.floor(age / 1000));
       headers['cache-control'] = `public, max-age=${Math.max(0, Math.floor((config.publicCache.lifetimeMs - age) / 1000))}`;
+    } else {
+      headers['cache-control'] = 'private, no-store';
     }
     res.writeHead(answer.status, headers);
     res.end(answer.body);

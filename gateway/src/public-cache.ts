@@ -1,6 +1,38 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
+import { Kind } from 'graphql';
 import type { GatewayContext } from './gateway.js';
+
+/**
+ * Root fields whose answers are the same for every anonymous caller (the catalogue, availability, public
+ * stock, areas and coverage, FAQ, the issuer's keys). An anonymous query that selects anything else (an
+ * appointment by slip code, dose records by slip) is personal even without a token: never cached, never
+ * shared. A new public field is cached only once it is listed here (forgetting costs speed, not privacy).
+ */
+export const PUBLIC_ROOT_FIELDS: ReadonlySet<string> = new Set([
+  '__typename',
+  'sessions',
+  'session',
+  'facilities',
+  'facility',
+  'areas',
+  'area',
+  'coverage',
+  'stockBoard',
+  'vaccineProducts',
+  'faq',
+  'faqEntry',
+  'complaintCategories',
+  'surveyElements',
+  'citySatisfaction',
+  'healthCardIssuer',
+]);
+
+/** Whether the request is an anonymous query of public root fields only. */
+export function isPublicRead(ctx: GraphQLRequestContext<GatewayContext>): boolean {
+  if (ctx.contextValue.request?.claims.role !== 'anonymous' || ctx.operation?.operation !== 'query') return false;
+  return ctx.operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && PUBLIC_ROOT_FIELDS.has(s.name.value));
+}
 
 interface Entry {
   body: unknown;
@@ -24,8 +56,7 @@ export class PublicResponseCache {
   ) {}
 
   key(ctx: GraphQLRequestContext<GatewayContext>): string | undefined {
-    if (ctx.contextValue.request.claims.role !== 'anonymous') return undefined;
-    if (ctx.operation?.operation !== 'query') return undefined;
+    if (!isPublicRead(ctx)) return undefined;
     const { query, variables, operationName } = ctx.request;
     return createHash('sha256')
       .update(query ?? ctx.queryHash ?? '')
@@ -89,7 +120,7 @@ export class PublicResponseCache {
 }
 
 /**
- * Says which answers anyone may be given again: an anonymous query's answer without errors is
+ * Says which answers anyone may be given again: an anonymous query of public fields without errors is
  * `cache-control: public` (the edge keeps only such answers, edge-cache.ts); every other answer, signed-in
  * ones above all, is `private, no-store`, so no cache on the way keeps a person's data.
  */
@@ -99,8 +130,7 @@ export function publicAnswersPlugin(): ApolloServerPlugin<GatewayContext> {
       willSendResponse: async (ctx) => {
         const headers = ctx.response.http.headers;
         const single = ctx.response.body.kind === 'single' ? ctx.response.body.singleResult : undefined;
-        const isPublic =
-          ctx.contextValue.request?.claims.role === 'anonymous' && ctx.operation?.operation === 'query' && single && !single.errors?.length;
+        const isPublic = isPublicRead(ctx) && single !== undefined && !single.errors?.length;
         if (!isPublic) headers.set('cache-control', 'private, no-store');
         else if (!headers.has('cache-control')) headers.set('cache-control', 'public, max-age=0');
       },
