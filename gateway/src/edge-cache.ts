@@ -20,6 +20,8 @@ export interface AnswerStore {
   set(key: string, answer: CachedAnswer, ttlMs: number): Promise<void>;
   /** Claims the one refresh of a stale entry (across replicas with Redis); false when another has it. */
   claimRefresh(key: string, ms: number): Promise<boolean>;
+  /** Gives the claim back once the refreshed answer is stored (the next stale read may refresh at once). */
+  releaseRefresh(key: string): Promise<void>;
 }
 
 /** Bounded; the oldest entry leaves first. Refreshes are claimed by the in-process coalescing alone. */
@@ -47,6 +49,8 @@ export class MemoryAnswerStore implements AnswerStore {
   async claimRefresh(): Promise<boolean> {
     return true;
   }
+
+  async releaseRefresh(): Promise<void> {}
 }
 
 /**
@@ -85,6 +89,10 @@ export class RedisAnswerStore implements AnswerStore {
     const claimed = await this.redis.attempt((c) => c.set(this.redis.key('refresh', key), '1', 'PX', ms, 'NX'));
     // Without Redis, this replica refreshes its own copy.
     return !claimed.ok || claimed.value === 'OK';
+  }
+
+  async releaseRefresh(key: string): Promise<void> {
+    await this.redis.attempt((c) => c.del(this.redis.key('refresh', key)));
   }
 }
 
@@ -151,7 +159,11 @@ export class EdgeCache {
       // With Redis, one replica refreshes; the others keep serving the stale entry until it is replaced.
       if (!(await this.store.claimRefresh(key, this.options.refreshClaimMs ?? 5000))) return;
       this.stats.refreshes++;
-      await this.call(key, fetch);
+      try {
+        await this.call(key, fetch);
+      } finally {
+        await this.store.releaseRefresh(key);
+      }
     } catch {
       // The stale entry stays until the lifetime ends; the next stale read tries again.
     } finally {
