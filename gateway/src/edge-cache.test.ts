@@ -1,3 +1,5 @@
+import { Env } from '@victori/shared';
+import { loadEdgeConfig } from './config.js';
 import { cacheable, EdgeCache, MemoryAnswerStore, type CachedAnswer } from './edge-cache.js';
 
 const ok = (n: number, shared = true): CachedAnswer => ({
@@ -105,5 +107,16 @@ describe("the edge's cache of anonymous reads", () => {
     const [a, b] = await Promise.all(readers);
     expect([a!.state, b!.state]).toEqual(['miss', 'miss']);
     expect(up.calls).toBe(2);
+  });
+});
+
+describe('the edge cache settings', () => {
+  test('on by default (2 s, fresh for the first half); 0 turns it off; fresh longer than the lifetime refuses the start', () => {
+    expect(loadEdgeConfig(new Env({})).publicCache).toEqual({ lifetimeMs: 2000, freshMs: 1000 });
+    expect(loadEdgeConfig(new Env({ EDGE_PUBLIC_CACHE_MS: '0' })).publicCache.lifetimeMs).toBe(0);
+    expect(() => loadEdgeConfig(new Env({ EDGE_PUBLIC_CACHE_MS: '1000', EDGE_PUBLIC_CACHE_FRESH_MS: '2000' }))).toThrow(
+      'EDGE_PUBLIC_CACHE_FRESH_MS',
+    );
+    expect(() => loadEdgeConfig(new Env({ REDIS_URL: 'memcached://x' }))).toThrow('REDIS_URL');
   });
 });
