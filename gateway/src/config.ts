@@ -187,7 +187,8 @@ export function loadEdgeConfig(env = new Env()): EdgeConfig {
   const host = env.string('HOST', '127.0.0.1');
   const lifetimeMs = env.int('EDGE_PUBLIC_CACHE_MS', 2000, 0, 300_000);
   const freshMs = env.int('EDGE_PUBLIC_CACHE_FRESH_MS', Math.floor(lifetimeMs / 2), 0, 300_000);
-  if (freshMs > lifetimeMs) throw new ConfigError('EDGE_PUBLIC_CACHE_FRESH_MS', `must not exceed EDGE_PUBLIC_CACHE_MS (${lifetimeMs}), got ${freshMs}`);
+  if (freshMs > lifetimeMs)
+    throw new ConfigError('EDGE_PUBLIC_CACHE_FRESH_MS', `must not exceed EDGE_PUBLIC_CACHE_MS (${lifetimeMs}), got ${freshMs}`);
   return {
     publicCache: { lifetimeMs, freshMs },
     redis: loadRedisSettings(env),

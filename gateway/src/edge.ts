@@ -24,7 +24,15 @@ import { edgeMetrics } from './edge-metrics.js';
 import { serveStatic } from './static.js';
 import { certificateRoutes } from './certificate-routes.js';
 import { serveExportFile } from './exports-http.js';
-import { anonymousReadKey, cacheable, EdgeCache, MemoryAnswerStore, RedisAnswerStore, type CachedAnswer, type CacheState } from './edge-cache.js';
+import {
+  anonymousReadKey,
+  cacheable,
+  EdgeCache,
+  MemoryAnswerStore,
+  RedisAnswerStore,
+  type CachedAnswer,
+  type CacheState,
+} from './edge-cache.js';
 
 /**
  * The edge: the platform's public front door, a process that does nothing but admit or refuse.
@@ -384,7 +392,8 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
       }
     }
     // GET cannot carry a mutation (the gateway refuses one); everything else is told apart by its body.
-    const write = body && body.length && (await classifyBodyShared(body.toString('utf8'), hashes)) === 'write' ? admission.write : undefined;
+    const write =
+      body && body.length && (await classifyBodyShared(body.toString('utf8'), hashes)) === 'write' ? admission.write : undefined;
     // Anonymous reads are answered from the edge's cache (hits take no read place; misses wait for one call).
     const cacheKey = cache && !write ? anonymousReadKey(req, pathname, body) : undefined;
     if (cache && cacheKey) {

@@ -58,7 +58,7 @@ export class TrustedDocuments {
 export interface PersistedQueryStore {
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string, options?: { ttl?: number | null }): Promise<void>;
-  delete(key: string): Promise<boolean | void>;
+  delete(key: string): Promise<boolean>;
 }
 
 /**
@@ -69,7 +69,11 @@ export interface PersistedQueryStore {
  * While Redis cannot answer, registrations go to the map: a miss only makes the client send its text once
  * more (PERSISTED_QUERY_NOT_FOUND is part of the protocol).
  */
-export function persistedQueryStore(manifest: TrustedDocuments | undefined, redis: SharedRedis | undefined, max = 10_000): PersistedQueryStore {
+export function persistedQueryStore(
+  manifest: TrustedDocuments | undefined,
+  redis: SharedRedis | undefined,
+  max = 10_000,
+): PersistedQueryStore {
   const registered = new Map<string, string>();
   // Apollo prefixes the hash ("apq:") before asking its cache.
   const hashOf = (key: string): string => key.slice(key.lastIndexOf(':') + 1);

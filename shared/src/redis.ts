@@ -24,7 +24,8 @@ const PREFIX = /^[A-Za-z0-9._-]{1,48}:$/;
 export function loadRedisSettings(env: Env): RedisSettings | undefined {
   const url = env.optional('REDIS_URL');
   const prefix = env.string('REDIS_KEY_PREFIX', 'victori:');
-  if (!PREFIX.test(prefix)) throw new ConfigError('REDIS_KEY_PREFIX', `must be letters, digits, ".", "_" or "-" ending in ":", got "${prefix}"`);
+  if (!PREFIX.test(prefix))
+    throw new ConfigError('REDIS_KEY_PREFIX', `must be letters, digits, ".", "_" or "-" ending in ":", got "${prefix}"`);
   const commandTimeoutMs = env.int('REDIS_COMMAND_TIMEOUT_MS', 250, 10, 60_000);
   if (!url) return undefined;
   let parsed: URL;
@@ -122,7 +123,10 @@ export class SharedRedis {
     if (this.down) return;
     this.down = true;
     // The URL may carry a password: only host and port are logged.
-    this.logger.warn({ redis: this.safeUrl, err: { message: error.message } }, 'redis unreachable; using in-process state until it is back');
+    this.logger.warn(
+      { redis: this.safeUrl, err: { message: error.message } },
+      'redis unreachable; using in-process state until it is back',
+    );
   }
 
   private get safeUrl(): string {
