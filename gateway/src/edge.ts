@@ -204,7 +204,7 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
     for (const hash of TrustedDocuments.fromFile(config.trustedDocumentsFile).mutationHashes()) hashes.add(hash);
   const loopDelay = new LoopLateness();
   const counters = { forwarded: 0, upstreamFailures: 0, tooLarge: 0 };
-  const prometheus = edgeMetrics(admission, counters);
+  const prometheus = edgeMetrics(admission, counters, cache);
   const certificates = certificateRoutes(pool, '/graphql', config.upstreamTimeoutMs);
 
   const upstreamJson = async (path: string): Promise<{ status: number; body: unknown }> => {
