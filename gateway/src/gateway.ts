@@ -110,10 +110,10 @@ export async function startGateway(
     },
   });
   const production = config.mode === 'production';
-  const cache = new PublicResponseCache(config.publicCacheMs);
+  const redis = config.redis ? SharedRedis.connect(config.redis, logger) : undefined;
+  const cache = new PublicResponseCache(config.publicCacheMs, 10_000, redis);
   const sizeCap = new ResponseSizeCap(config.costLimits.maxResponseBytes);
   const trusted = config.trustedDocumentsFile ? TrustedDocuments.fromFile(config.trustedDocumentsFile) : undefined;
-  const redis = config.redis ? SharedRedis.connect(config.redis, logger) : undefined;
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: !production,

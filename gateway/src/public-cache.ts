@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import { Kind } from 'graphql';
+import type { SharedRedis } from '@victori/shared';
 import type { GatewayContext } from './gateway.js';
 
 /**
@@ -43,7 +44,8 @@ interface Entry {
 /**
  * A short-lived cache of whole responses to anonymous queries (public data: centres, sessions with
  * free places, public stock, coverage). Responses with errors are never stored. The TTL is a few
- * seconds: during a surge every citizen sees the same availability, served from memory.
+ * seconds: during a surge every citizen sees the same availability, served from memory, or with
+ * REDIS_URL from Redis, shared by every gateway replica (this process's memory while Redis cannot answer).
  */
 export class PublicResponseCache {
   private readonly entries = new Map<string, Entry>();
@@ -53,6 +55,7 @@ export class PublicResponseCache {
   constructor(
     readonly ttlMs: number,
     private readonly maxEntries = 10_000,
+    private readonly redis?: SharedRedis,
   ) {}
 
   key(ctx: GraphQLRequestContext<GatewayContext>): string | undefined {
@@ -67,7 +70,12 @@ export class PublicResponseCache {
       .digest('base64url');
   }
 
-  get(key: string): Entry | undefined {
+  async get(key: string): Promise<Entry | undefined> {
+    if (this.redis) {
+      const redis = this.redis;
+      const found = await redis.attempt((c) => c.get(redis.key('gwcache', key)));
+      if (found.ok) return found.value ? (JSON.parse(found.value) as Entry) : undefined;
+    }
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (entry.expires < Date.now()) {
@@ -77,13 +85,19 @@ export class PublicResponseCache {
     return entry;
   }
 
-  set(key: string, body: unknown): void {
+  async set(key: string, body: unknown): Promise<void> {
+    const now = Date.now();
+    const entry = { body, stored: now, expires: now + this.ttlMs };
+    if (this.redis) {
+      const redis = this.redis;
+      const stored = await redis.attempt((c) => c.set(redis.key('gwcache', key), JSON.stringify(entry), 'PX', this.ttlMs));
+      if (stored.ok) return;
+    }
     if (this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
     }
-    const now = Date.now();
-    this.entries.set(key, { body, stored: now, expires: now + this.ttlMs });
+    this.entries.set(key, entry);
   }
 
   plugin(): ApolloServerPlugin<GatewayContext> {
@@ -96,7 +110,7 @@ export class PublicResponseCache {
           responseForOperation: async (ctx) => {
             key = this.key(ctx);
             if (!key) return null;
-            const hit = this.get(key);
+            const hit = await this.get(key);
             if (!hit) {
               this.misses++;
               return null;
@@ -111,7 +125,7 @@ export class PublicResponseCache {
             const result = ctx.response.body.singleResult;
             if (result.errors?.length) return;
             ctx.response.http.headers.set('cache-control', `public, max-age=${Math.max(1, Math.floor(this.ttlMs / 1000))}`);
-            if (!fromCache) this.set(key, result);
+            if (!fromCache) await this.set(key, result);
           },
         };
       },

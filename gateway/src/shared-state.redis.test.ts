@@ -2,6 +2,7 @@ import { createLogger, SharedRedis } from '@victori/shared';
 import { RedisCut, testRedis } from '@victori/shared/testing';
 import { classifyBodyShared, MutationHashes } from './edge.js';
 import { EdgeCache, RedisAnswerStore, type CachedAnswer } from './edge-cache.js';
+import { PublicResponseCache } from './public-cache.js';
 import { persistedQueryStore, sha256, TrustedDocuments } from './trusted-documents.js';
 
 const logger = createLogger('test', 'silent');
@@ -88,6 +89,18 @@ describe('state two gateway or edge replicas share through Redis', () => {
     await until(async () => (await b.answer('k', fetch)).answer.body === body({ data: { n: 2 } }));
     expect(calls).toBe(2);
     expect(staleA.stats.refreshes + staleB.stats.refreshes).toBe(1);
+  });
+
+  test("the gateway's short cache of public answers is one for every gateway replica, and its own memory without Redis", async () => {
+    const line = await RedisCut.open(redis.url);
+    const [a, b] = [new PublicResponseCache(60_000, 100, await replica()), new PublicResponseCache(60_000, 100, await replica(line.url))];
+    await a.set('q', { data: { areas: [] } });
+    expect((await b.get('q'))?.body).toEqual({ data: { areas: [] } });
+    await line.cut();
+    expect(await b.get('q')).toBeUndefined();
+    await b.set('q', { data: { areas: ['local'] } });
+    expect((await b.get('q'))?.body).toEqual({ data: { areas: ['local'] } });
+    await line.close();
   });
 
   test('Redis lost mid-run: the edge cache goes on in its own memory, and nobody waits on Redis', async () => {
