@@ -198,7 +198,7 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
   });
   const redis = config.redis ? SharedRedis.connect(config.redis, logger) : undefined;
   const hashes = new MutationHashes(10_000, redis);
-  const answers = redis ? new RedisAnswerStore(redis) : new MemoryAnswerStore();
+  const answers = redis ? new RedisAnswerStore(redis, config.publicCache.freshMs) : new MemoryAnswerStore();
   const cache = config.publicCache.lifetimeMs > 0 ? new EdgeCache(answers, config.publicCache) : undefined;
   if (config.trustedDocumentsFile)
     for (const hash of TrustedDocuments.fromFile(config.trustedDocumentsFile).mutationHashes()) hashes.add(hash);

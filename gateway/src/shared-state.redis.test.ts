@@ -112,9 +112,11 @@ describe('state two gateway or edge replicas share through Redis', () => {
     expect((await cache.answer('cut', fetch)).state).toBe('miss');
     await line.cut();
     const started = Date.now();
-    // Redis had it; now unreachable, this edge asks once more and keeps the answer itself.
-    expect((await cache.answer('cut', fetch)).state).toBe('miss');
+    // What this edge stored is still here; a new read is asked once and kept here.
     expect((await cache.answer('cut', fetch)).state).toBe('hit');
+    expect((await cache.answer('new', fetch)).state).toBe('miss');
+    expect((await cache.answer('new', fetch)).state).toBe('hit');
+    expect(calls).toBe(2);
     expect(Date.now() - started).toBeLessThan(1000);
     expect(store.fallbacks).toBeGreaterThan(0);
     await line.close();
