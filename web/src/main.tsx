@@ -27,9 +27,7 @@ const BoardPage = lazyPage(() => import('./staff/board/index.js').then((m) => m.
 // The health-worker desk (staff/desk): its own chunk, loaded on first use.
 const DeskPage = lazyPage(() => import('./staff/desk/desk.js').then((m) => m.DeskPage));
 // Complaints, the FAQ and the satisfaction survey (feedback/): one chunk with its strings, loaded on first use.
-const FeedbackPage = lazyPage(() =>
-  Promise.all([import('./feedback/index.js'), loadFeedbackStrings()]).then(([m]) => m.FeedbackRoutes),
-);
+const FeedbackPage = lazyPage(() => Promise.all([import('./feedback/index.js'), loadFeedbackStrings()]).then(([m]) => m.FeedbackRoutes));
 
 function route(path: string): preact.JSX.Element {
   const parts = path.split('/').filter(Boolean);
