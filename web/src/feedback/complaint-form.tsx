@@ -5,13 +5,12 @@ import { formatDate } from '../dates.js';
 import type { Mistakes } from '../errors.js';
 import { ErrorSummary, navigate, t, useLanguage } from '../ui.js';
 import { rememberFiled } from './complaints.js';
+import { placeMistakes } from './rules.js';
 import { Choice, Field, jakartaDay, mistakesOf, NO_MISTAKES, SignedIn } from './common.js';
 import type { ComplaintSubject } from './gql/graphql.js';
 import { ComplaintCategories, ComplaintDoses, ComplaintFacilities, ComplaintVisits, SubmitComplaint } from './operations.js';
 
 const SUBJECTS: ComplaintSubject[] = ['FACILITY', 'SESSION', 'APPOINTMENT', 'DOSE', 'WEBSITE'];
-/** The summary lists mistakes in the order of the form, top to bottom. */
-const ORDER = ['facilityId', 'subjectId', 'category', 'description', 'attachments.0.url'];
 
 /** /complaints/new: a guided form in two steps: what it is about, then the details (every mistake at once). */
 export function ComplaintFormPage(): preact.JSX.Element {
@@ -111,14 +110,7 @@ function Details(props: { subject: ComplaintSubject; lang: string; onChange: () 
       navigate('/complaints');
       return;
     }
-    const found = mistakesOf(r.error, lang);
-    if (subject !== 'FACILITY' && subject !== 'WEBSITE') {
-      // The facility follows from the picked visit or dose: its mistake belongs beside that one choice, once.
-      const picker = found.fields.some((f) => f.field === 'subjectId');
-      found.fields = found.fields.flatMap((f) => (f.field !== 'facilityId' ? [f] : picker ? [] : [{ ...f, field: 'subjectId' }]));
-    }
-    found.fields.sort((a, b) => ORDER.indexOf(a.field) - ORDER.indexOf(b.field));
-    setMistakes(found);
+    setMistakes(placeMistakes(mistakesOf(r.error, lang), subject !== 'FACILITY' && subject !== 'WEBSITE'));
   };
 
   const places = (facilities.data?.facilities ?? [])

@@ -1,12 +1,13 @@
 import { useState } from 'preact/hooks';
 import { useMutation, useQuery } from '@urql/preact';
 import { idempotent, newIdempotencyKey } from '../client.js';
-import { formatDate, formatInstant } from '../dates.js';
+import { formatInstant } from '../dates.js';
 import type { Mistakes } from '../errors.js';
 import { ErrorSummary, Link, t, useLanguage } from '../ui.js';
 import { Choice, Field, mistakesOf, NO_MISTAKES, SignedIn, useSession } from './common.js';
 import type { MyComplaintsQuery } from './gql/graphql.js';
 import { MyComplaints, RateComplaint, ReopenComplaint } from './operations.js';
+import { deadlineDay } from './rules.js';
 
 type Complaint = MyComplaintsQuery['myComplaints'][number];
 
@@ -14,12 +15,6 @@ type Complaint = MyComplaintsQuery['myComplaints'][number];
 let justFiled: { reference: string; responseDueAt: string } | undefined;
 export const rememberFiled = (filed: { reference: string; responseDueAt: string }): void => {
   justFiled = filed;
-};
-
-/** A deadline as the citizen reads it: the last working day (the API gives the end of it, local midnight). */
-const dueDay = (iso: string, lang: string): string => {
-  const d = new Date(Date.parse(iso) - 1);
-  return Number.isNaN(d.getTime()) ? iso : formatDate(new Date(d.getTime() + 7 * 3600_000).toISOString().slice(0, 10), lang);
 };
 
 function Card(props: { c: Complaint; onChanged: () => void }): preact.JSX.Element {
@@ -83,14 +78,14 @@ function Card(props: { c: Complaint; onChanged: () => void }): preact.JSX.Elemen
           open && (
             <>
               <dt>{t('feedback.complaints.responseDue')}</dt>
-              <dd data-testid="response-due">{dueDay(c.responseDueAt, lang)}</dd>
+              <dd data-testid="response-due">{deadlineDay(c.responseDueAt, lang)}</dd>
             </>
           )
         )}
         {open && (
           <>
             <dt>{t('feedback.complaints.resolutionDue')}</dt>
-            <dd data-testid="resolution-due">{dueDay(c.resolutionDueAt, lang)}</dd>
+            <dd data-testid="resolution-due">{deadlineDay(c.resolutionDueAt, lang)}</dd>
           </>
         )}
       </dl>
@@ -208,7 +203,7 @@ function MyList(): preact.JSX.Element {
       <h1 tabIndex={-1}>{t('feedback.complaints.title')}</h1>
       {filed && (
         <p class="notice" role="status" data-testid="filed">
-          {t('feedback.complaints.filed', { reference: filed.reference, due: dueDay(filed.responseDueAt, lang) })}
+          {t('feedback.complaints.filed', { reference: filed.reference, due: deadlineDay(filed.responseDueAt, lang) })}
         </p>
       )}
       <p>{t('feedback.complaints.intro')}</p>
