@@ -6,6 +6,7 @@ import type { Mistakes } from '../errors.js';
 import { ErrorSummary, Link, t, useLanguage } from '../ui.js';
 import { Field, mistakesOf, NO_MISTAKES, useSession } from './common.js';
 import type { ComplaintQueueQuery } from './gql/graphql.js';
+import { deadlineDay } from './rules.js';
 import { AssignComplaint, ComplaintQueue, RejectComplaint, ReplyToComplaint, ResolveComplaint, StartComplaint } from './operations.js';
 
 type Queued = ComplaintQueueQuery['complaintQueue'][number];
@@ -94,12 +95,12 @@ function QueueCard(props: { c: Queued; onChanged: () => void }): preact.JSX.Elem
         </dd>
         <dt>{t('feedback.complaints.submittedAt')}</dt>
         <dd>
-          {formatInstant(c.submittedAt, lang)} · {t('feedback.queue.channel')} {c.channel}
+          {formatInstant(c.submittedAt, lang)} · {t('feedback.queue.channel')}: {t(`feedback.channel.${c.channel}`)}
         </dd>
         <dt>{c.firstResponseAt ? t('feedback.complaints.answeredAt') : t('feedback.complaints.responseDue')}</dt>
-        <dd>{formatInstant(c.firstResponseAt ?? c.responseDueAt, lang)}</dd>
+        <dd>{c.firstResponseAt ? formatInstant(c.firstResponseAt, lang) : deadlineDay(c.responseDueAt, lang)}</dd>
         <dt>{t('feedback.complaints.resolutionDue')}</dt>
-        <dd>{formatInstant(c.resolutionDueAt, lang)}</dd>
+        <dd>{deadlineDay(c.resolutionDueAt, lang)}</dd>
       </dl>
       <p>
         <strong>{t(`feedback.complaints.status.${c.status}`)}</strong>
