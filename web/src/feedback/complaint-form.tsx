@@ -81,16 +81,20 @@ function Details(props: { subject: ComplaintSubject; lang: string; onChange: () 
   const [doses] = useQuery({ query: ComplaintDoses, pause: subject !== 'DOSE' });
   const [sending, submit] = useMutation(SubmitComplaint);
   const fitting = (categories.data?.complaintCategories ?? []).filter((c) => c.subjects.includes(subject));
+  // The lists behind the choices (one line each, should a list become a connection).
+  const visitList = visits.data?.myAppointments;
+  const doseList = doses.data ? (doses.data.myPerson?.doseRecords ?? []) : undefined;
+  const facilityList = facilities.data?.facilities ?? [];
 
   // The facility, and the session, appointment or dose, behind what was picked.
   const target = (): { subjectId: string | null; facilityId: string | null } => {
     if (subject === 'WEBSITE') return { subjectId: null, facilityId: null };
     if (subject === 'FACILITY') return { subjectId: null, facilityId: form.facilityId || null };
     if (subject === 'DOSE') {
-      const d = doses.data?.myPerson?.doseRecords.find((x) => x.id === form.pick);
+      const d = doseList?.find((x) => x.id === form.pick);
       return { subjectId: d?.id ?? null, facilityId: d?.facility?.id ?? null };
     }
-    const a = visits.data?.myAppointments.find((x) => x.id === form.pick);
+    const a = visitList?.find((x) => x.id === form.pick);
     return { subjectId: (subject === 'SESSION' ? a?.session.id : a?.id) ?? null, facilityId: a?.facility.id ?? null };
   };
 
@@ -113,7 +117,7 @@ function Details(props: { subject: ComplaintSubject; lang: string; onChange: () 
     setMistakes(placeMistakes(mistakesOf(r.error, lang), subject !== 'FACILITY' && subject !== 'WEBSITE'));
   };
 
-  const places = (facilities.data?.facilities ?? [])
+  const places = facilityList
     .filter((f) => f.type !== 'CITY_STORE')
     .sort((a, b) => (a.area?.name ?? '').localeCompare(b.area?.name ?? '') || a.name.localeCompare(b.name));
   const areas = [...new Set(places.map((p) => p.area?.name ?? ''))];
@@ -155,13 +159,13 @@ function Details(props: { subject: ComplaintSubject; lang: string; onChange: () 
             name="subjectId"
             id="subjectId"
             label={t('feedback.form.visit')}
-            hint={visits.data && visits.data.myAppointments.length === 0 ? t('feedback.form.noVisits') : undefined}
+            hint={visitList?.length === 0 ? t('feedback.form.noVisits') : undefined}
             mistakes={mistakes}
           >
             {(d) => (
               <select id="subjectId" value={form.pick} onChange={set('pick')} aria-describedby={d}>
                 <option value="">{t('feedback.form.chooseVisit')}</option>
-                {(visits.data?.myAppointments ?? []).map((a) => (
+                {(visitList ?? []).map((a) => (
                   <option key={a.id} value={a.id}>
                     {formatDate(a.sessionDate, lang)} · {a.facility.name} · {a.fullName}
                     {a.product ? ` · ${a.product.name}` : ''}
@@ -176,13 +180,13 @@ function Details(props: { subject: ComplaintSubject; lang: string; onChange: () 
             name="subjectId"
             id="subjectId"
             label={t('feedback.form.dose')}
-            hint={doses.data && !doses.data.myPerson?.doseRecords.length ? t('feedback.form.noDoses') : undefined}
+            hint={doseList?.length === 0 ? t('feedback.form.noDoses') : undefined}
             mistakes={mistakes}
           >
             {(d) => (
               <select id="subjectId" value={form.pick} onChange={set('pick')} aria-describedby={d}>
                 <option value="">{t('feedback.form.chooseDose')}</option>
-                {(doses.data?.myPerson?.doseRecords ?? []).map((r) => (
+                {(doseList ?? []).map((r) => (
                   <option key={r.id} value={r.id}>
                     {formatDate(jakartaDay(r.administeredAt), lang)} · {r.antigen} {r.doseNumber}
                     {r.facility ? ` · ${r.facility.name}` : ''}
