@@ -962,6 +962,7 @@ describe('the web app in a real browser, through the edge', () => {
       await visit.filter({ hasText: 'Sudah dinilai' }).waitFor();
       expect(await visit.getByRole('link', { name: 'Isi survei' }).count()).toBe(0);
       await shot(page, '24-survey-done');
+      await axe(page, 'survey list');
       await page.context().close();
     });
   });
