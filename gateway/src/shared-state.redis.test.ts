@@ -33,14 +33,14 @@ describe('state two gateway or edge replicas share through Redis', () => {
   test('a persisted query registered at one gateway is found by hash alone at another; the manifest still comes first', async () => {
     const query = '{ areas { code } }';
     const key = `apq:${sha256(query)}`;
-    const manifest = TrustedDocuments.fromJson(body(['{ facilities { code } }']));
+    const manifest = TrustedDocuments.fromJson(body(['{ facilities { edges { node { code } } } }']));
     const [a, b] = [persistedQueryStore(manifest, await replica()), persistedQueryStore(manifest, await replica())];
     expect(await b.get(key)).toBeUndefined();
     await a.set(key, query, { ttl: 300 });
     expect(await b.get(key)).toBe(query);
-    expect(await b.get(`apq:${sha256('{ facilities { code } }')}`)).toBe('{ facilities { code } }');
+    expect(await b.get(`apq:${sha256('{ facilities { edges { node { code } } } }')}`)).toBe('{ facilities { edges { node { code } } } }');
     // The manifest's own documents are never written to Redis.
-    await a.set(`apq:${sha256('{ facilities { code } }')}`, '{ facilities { code } }');
+    await a.set(`apq:${sha256('{ facilities { edges { node { code } } } }')}`, '{ facilities { edges { node { code } } } }');
     expect((await redis.keys()).filter((k) => k.includes(':apq:'))).toEqual([`${redis.prefix}apq:${sha256(query)}`]);
   });
 

@@ -186,10 +186,10 @@ describe('the edge: the public front door in front of the gateway', () => {
   describe('anonymous reads from the cache at the edge', () => {
     test('30 identical anonymous reads at once reach the gateway once, and all get the same answer', async () => {
       const { gateway, front } = await cachingEdge();
-      const query = `{ facilities(type: PUSKESMAS) { code name } }`;
+      const query = `{ facilities(type: PUSKESMAS) { edges { node { code name } } } }`;
       const answers = await Promise.all(Array.from({ length: 30 }, () => post(front.url, { query })));
       expect(gateway.posts).toBe(1);
-      expect(answers.every((a) => a.status === 200 && (a.body.data!.facilities as unknown[]).length > 10)).toBe(true);
+      expect(answers.every((a) => a.status === 200 && (a.body.data!.facilities as { edges: unknown[] }).edges.length > 10)).toBe(true);
       expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1);
       const states = answers.map((a) => a.headers.get('x-edge-cache'));
       expect(states.filter((s) => s === 'miss')).toHaveLength(1);
@@ -240,7 +240,7 @@ describe('the edge: the public front door in front of the gateway', () => {
     test('signed-in answers, and anonymous ones about a person, are never kept or shared', async () => {
       const { gateway, front } = await cachingEdge();
       const token = await kit.token({ role: 'citizen', sub: 'citizen-edge-cache' });
-      const query = `{ myAppointments { id } }`;
+      const query = `{ myAppointments { edges { node { id } } } }`;
       const mine = await Promise.all([1, 2, 3].map(() => post(front.url, { query }, { authorization: `Bearer ${token!}` })));
       expect(gateway.posts).toBe(3);
       for (const a of mine) {
@@ -253,7 +253,9 @@ describe('the edge: the public front door in front of the gateway', () => {
       expect(anonymous.headers.get('x-edge-cache')).toBe('miss');
       expect(gateway.posts).toBe(4);
       // An appointment found by slip code is personal although anonymous: asked every time, marked private.
-      const bySlip = { query: `{ myAppointments(slipCode: "ZZZZZZ", birthDate: "1990-05-17", nik: "3374015705900001") { id } }` };
+      const bySlip = {
+        query: `{ myAppointments(slipCode: "ZZZZZZ", birthDate: "1990-05-17", nik: "3374015705900001") { edges { node { id } } } }`,
+      };
       const [a, b] = [await post(front.url, bySlip), await post(front.url, bySlip)];
       expect([a.headers.get('x-edge-cache'), b.headers.get('x-edge-cache')]).toEqual(['miss', 'miss']);
       expect(b.headers.get('cache-control')).not.toContain('public');

@@ -135,14 +135,14 @@ describe('two replicas, one Redis', () => {
     closing.push(gateway);
     const env = { ...redis.env, EDGE_UPSTREAM_URL: gateway.origin };
     const [a, b] = [await edge(env), await edge(env)];
-    const query = `{ facilities(type: HOSPITAL) { code name } }`;
+    const query = `{ facilities(type: HOSPITAL) { edges { node { code name } } } }`;
     const first = await read(a, query);
     const second = await read(b, query);
     expect([first.state, second.state]).toEqual(['miss', 'hit']);
     expect(second.body).toBe(first.body);
     expect(gateway.posts).toBe(1);
     // 20 identical reads of another query at once through one edge: one call upstream.
-    const other = `{ facilities(type: CLINIC) { code } }`;
+    const other = `{ facilities(type: CLINIC) { edges { node { code } } } }`;
     const answers = await Promise.all(Array.from({ length: 20 }, () => read(a, other)));
     expect(new Set(answers.map((x) => x.body)).size).toBe(1);
     expect(gateway.posts).toBe(2);
@@ -155,12 +155,12 @@ describe('two replicas, one Redis', () => {
     const gateway = await countingPassThrough(new URL(kit.platform.gatewayUrl).origin);
     closing.push(gateway);
     const front = await edge({ REDIS_URL: line.url, REDIS_KEY_PREFIX: redis.prefix, EDGE_UPSTREAM_URL: gateway.origin });
-    const query = `{ facilities(type: UNIVERSITY) { code } }`;
+    const query = `{ facilities(type: UNIVERSITY) { edges { node { code } } } }`;
     expect((await read(front, query)).state).toBe('miss');
     await line.cut();
     // What this edge stored is still served; a read it has not seen is asked once and kept in its memory.
     expect((await read(front, query)).state).toBe('hit');
-    const other = `{ facilities(type: TNI_POLRI) { code } }`;
+    const other = `{ facilities(type: TNI_POLRI) { edges { node { code } } } }`;
     expect((await read(front, other)).state).toBe('miss');
     expect((await read(front, other)).state).toBe('hit');
     expect(gateway.posts).toBe(2);

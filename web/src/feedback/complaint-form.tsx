@@ -82,9 +82,9 @@ function Details(props: { subject: ComplaintSubject; lang: string; onChange: () 
   const [sending, submit] = useMutation(SubmitComplaint);
   const fitting = (categories.data?.complaintCategories ?? []).filter((c) => c.subjects.includes(subject));
   // The lists behind the choices (one line each, should a list become a connection).
-  const visitList = visits.data?.myAppointments;
-  const doseList = doses.data ? (doses.data.myPerson?.doseRecords ?? []) : undefined;
-  const facilityList = facilities.data?.facilities ?? [];
+  const visitList = visits.data?.myAppointments.edges.map((e) => e.node);
+  const doseList = doses.data ? (doses.data.myPerson?.doseRecords.edges.map((e) => e.node) ?? []) : undefined;
+  const facilityList = facilities.data?.facilities.edges.map((e) => e.node) ?? [];
 
   // The facility, and the session, appointment or dose, behind what was picked.
   const target = (): { subjectId: string | null; facilityId: string | null } => {

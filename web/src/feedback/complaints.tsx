@@ -9,7 +9,7 @@ import type { MyComplaintsQuery } from './gql/graphql.js';
 import { MyComplaints, RateComplaint, ReopenComplaint } from './operations.js';
 import { deadlineDay } from './rules.js';
 
-type Complaint = MyComplaintsQuery['myComplaints'][number];
+type Complaint = MyComplaintsQuery['myComplaints']['edges'][number]['node'];
 
 /** What the citizen last filed, shown once on the list it lands on. */
 let justFiled: { reference: string; responseDueAt: string } | undefined;
@@ -197,7 +197,7 @@ function MyList(): preact.JSX.Element {
     justFiled = undefined;
     return f;
   });
-  const list = r.data?.myComplaints ?? [];
+  const list = r.data?.myComplaints.edges.map((e) => e.node) ?? [];
   return (
     <>
       <h1 tabIndex={-1}>{t('feedback.complaints.title')}</h1>

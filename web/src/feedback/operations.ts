@@ -16,13 +16,17 @@ export const ComplaintCategories = graphql(`
 
 export const ComplaintFacilities = graphql(`
   query ComplaintFacilities {
-    facilities {
-      id
-      name
-      type
-      area {
-        code
-        name
+    facilities(first: 200) {
+      edges {
+        node {
+          id
+          name
+          type
+          area {
+            code
+            name
+          }
+        }
       }
     }
   }
@@ -31,20 +35,24 @@ export const ComplaintFacilities = graphql(`
 export const ComplaintVisits = graphql(`
   query ComplaintVisits {
     myAppointments {
-      id
-      status
-      sessionDate
-      fullName
-      session {
-        id
-      }
-      product {
-        code
-        name
-      }
-      facility {
-        id
-        name
+      edges {
+        node {
+          id
+          status
+          sessionDate
+          fullName
+          session {
+            id
+          }
+          product {
+            code
+            name
+          }
+          facility {
+            id
+            name
+          }
+        }
       }
     }
   }
@@ -55,13 +63,17 @@ export const ComplaintDoses = graphql(`
     myPerson {
       id
       doseRecords {
-        id
-        antigen
-        doseNumber
-        administeredAt
-        facility {
-          id
-          name
+        edges {
+          node {
+            id
+            antigen
+            doseNumber
+            administeredAt
+            facility {
+              id
+              name
+            }
+          }
         }
       }
     }
@@ -70,38 +82,42 @@ export const ComplaintDoses = graphql(`
 
 export const MyComplaints = graphql(`
   query MyComplaints {
-    myComplaints {
-      id
-      reference
-      subjectType
-      status
-      description
-      submittedAt
-      responseDueAt
-      resolutionDueAt
-      firstResponseAt
-      resolvedAt
-      closedAt
-      escalations
-      rejectionReason
-      resolution
-      rating
-      reopenedCount
-      facility {
-        id
-        name
-      }
-      category {
-        code
-        name
-        nameEn
-      }
-      history {
-        at
-        actorRole
-        action
-        status
-        note
+    myComplaints(first: 200) {
+      edges {
+        node {
+          id
+          reference
+          subjectType
+          status
+          description
+          submittedAt
+          responseDueAt
+          resolutionDueAt
+          firstResponseAt
+          resolvedAt
+          closedAt
+          escalations
+          rejectionReason
+          resolution
+          rating
+          reopenedCount
+          facility {
+            id
+            name
+          }
+          category {
+            code
+            name
+            nameEn
+          }
+          history {
+            at
+            actorRole
+            action
+            status
+            note
+          }
+        }
       }
     }
   }
@@ -145,37 +161,41 @@ export const ReopenComplaint = graphql(`
 
 export const ComplaintQueue = graphql(`
   query ComplaintQueue($facilityId: ID, $statuses: [ComplaintStatus!]) {
-    complaintQueue(facilityId: $facilityId, statuses: $statuses) {
-      id
-      reference
-      subjectType
-      subjectId
-      status
-      handling
-      description
-      submittedAt
-      responseDueAt
-      resolutionDueAt
-      firstResponseAt
-      escalations
-      channel
-      onBehalf
-      reopenedCount
-      facility {
-        id
-        name
-      }
-      category {
-        code
-        name
-        nameEn
-      }
-      history {
-        at
-        actorRole
-        action
-        status
-        note
+    complaintQueue(facilityId: $facilityId, statuses: $statuses, first: 200) {
+      edges {
+        node {
+          id
+          reference
+          subjectType
+          subjectId
+          status
+          handling
+          description
+          submittedAt
+          responseDueAt
+          resolutionDueAt
+          firstResponseAt
+          escalations
+          channel
+          onBehalf
+          reopenedCount
+          facility {
+            id
+            name
+          }
+          category {
+            code
+            name
+            nameEn
+          }
+          history {
+            at
+            actorRole
+            action
+            status
+            note
+          }
+        }
       }
     }
   }
@@ -253,23 +273,27 @@ export const FaqSearch = graphql(`
 export const MySurveys = graphql(`
   query MySurveys {
     myAppointments {
-      id
-      status
-      sessionDate
-      fullName
-      product {
-        code
-        name
-      }
-      facility {
-        id
-        name
-      }
-      survey {
-        id
-        visitDate
-        answered
-        token
+      edges {
+        node {
+          id
+          status
+          sessionDate
+          fullName
+          product {
+            code
+            name
+          }
+          facility {
+            id
+            name
+          }
+          survey {
+            id
+            visitDate
+            answered
+            token
+          }
+        }
       }
     }
     surveyElements {

@@ -9,7 +9,7 @@ import type { ComplaintQueueQuery } from './gql/graphql.js';
 import { deadlineDay } from './rules.js';
 import { AssignComplaint, ComplaintQueue, RejectComplaint, ReplyToComplaint, ResolveComplaint, StartComplaint } from './operations.js';
 
-type Queued = ComplaintQueueQuery['complaintQueue'][number];
+type Queued = ComplaintQueueQuery['complaintQueue']['edges'][number]['node'];
 type Step = 'assign' | 'start' | 'reply' | 'resolve' | 'reject';
 const OPEN = ['SUBMITTED', 'ASSIGNED', 'IN_PROGRESS'] as const;
 
@@ -35,7 +35,7 @@ export function QueuePage(): preact.JSX.Element {
 function Queue(): preact.JSX.Element {
   const lang = useLanguage();
   const [r, again] = useQuery({ query: ComplaintQueue, variables: { statuses: [...OPEN] }, requestPolicy: 'cache-and-network' });
-  const list = r.data?.complaintQueue ?? [];
+  const list = r.data?.complaintQueue.edges.map((e) => e.node) ?? [];
   return (
     <>
       <h1 tabIndex={-1}>{t('feedback.queue.title')}</h1>

@@ -22,7 +22,7 @@ export function SurveysPage(): preact.JSX.Element {
 function SurveyList(): preact.JSX.Element {
   const lang = useLanguage();
   const [r] = useQuery({ query: MySurveys, requestPolicy: 'cache-and-network' });
-  const visits = (r.data?.myAppointments ?? []).filter((a) => a.survey); // the account's visits
+  const visits = (r.data?.myAppointments.edges.map((e) => e.node) ?? []).filter((a) => a.survey); // the account's visits
   return (
     <>
       <h1 tabIndex={-1}>{t('feedback.survey.title')}</h1>
@@ -66,7 +66,7 @@ function SurveyForm(props: { appointmentId: string }): preact.JSX.Element {
   const [done, setDone] = useState(false);
   const [key, setKey] = useState(newIdempotencyKey);
   const [sending, answer] = useMutation(AnswerSurvey);
-  const visit = (r.data?.myAppointments ?? []).find((a) => a.id === props.appointmentId);
+  const visit = (r.data?.myAppointments.edges.map((e) => e.node) ?? []).find((a) => a.id === props.appointmentId);
   const token = visit?.survey?.token;
   const elements = r.data?.surveyElements ?? [];
 
