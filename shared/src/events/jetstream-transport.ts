@@ -239,6 +239,10 @@ class JetStreamFeed implements EventFeed {
     }
     for (;;) {
       if (this.queue.length === 0 && !(await this.waitForQueue())) return [];
+      // A fuller batch is one transaction for more events: wait briefly while the server says more are pending.
+      while (this.queue.length < limit && (this.queue[this.queue.length - 1]?.info.pending ?? 0) > 0) {
+        if (!(await this.waitForPush(100))) break;
+      }
       const taken = this.queue.splice(0, limit);
       const events: StoredEvent[] = [];
       for (const msg of taken) {
@@ -281,13 +285,21 @@ class JetStreamFeed implements EventFeed {
 
   async waitForNew(timeoutMs: number): Promise<void> {
     if (this.queue.length > 0) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, timeoutMs);
-      function done(): void {
+    await this.waitForPush(timeoutMs);
+  }
+
+  /** True when a message arrived within `timeoutMs`. */
+  private waitForPush(timeoutMs: number): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      const waiter = (): void => {
         clearTimeout(timer);
-        resolve();
-      }
-      this.waiters.push(done);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        resolve(false);
+      }, timeoutMs);
+      this.waiters.push(waiter);
     });
   }
 
