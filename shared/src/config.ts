@@ -168,13 +168,17 @@ export function loadNatsConfig(env: Env, production = false): NatsConfig {
     } catch {
       throw new ConfigError('NATS_URL', 'must be nats://host:port (comma-separated for several servers)');
     }
-    if (!['nats:', 'tls:'].includes(parsed.protocol)) throw new ConfigError('NATS_URL', `must use nats:// or tls://, got ${parsed.protocol}//`);
+    if (!['nats:', 'tls:'].includes(parsed.protocol))
+      throw new ConfigError('NATS_URL', `must use nats:// or tls://, got ${parsed.protocol}//`);
   }
   const stream = env.string('NATS_STREAM', 'VICTORI_EVENTS');
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(stream)) throw new ConfigError('NATS_STREAM', 'must be 1 to 64 letters, digits, _ or -');
   const replicas = env.int('NATS_REPLICAS', production ? 3 : 1, 1, 5);
   if (production && replicas !== 3 && replicas !== 5) {
-    throw new ConfigError('NATS_REPLICAS', `must be 3 or 5 in production (a stream on ${replicas} server(s) is lost with one disk), got ${replicas}`);
+    throw new ConfigError(
+      'NATS_REPLICAS',
+      `must be 3 or 5 in production (a stream on ${replicas} server(s) is lost with one disk), got ${replicas}`,
+    );
   }
   return {
     url,

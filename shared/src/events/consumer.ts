@@ -111,7 +111,8 @@ export class EventConsumer {
   private async ensureLease(): Promise<boolean> {
     if (!this.feed.exclusive || this.leaseHeld) return true;
     if (!this.lease) {
-      const client = new pg.Client({ connectionString: this.orm.config.get('clientUrl'), ...pgTimeoutOptions() });
+      // keepAlive: a replica cut off from the database loses the lease in minutes rather than hours.
+      const client = new pg.Client({ connectionString: this.orm.config.get('clientUrl'), keepAlive: true, ...pgTimeoutOptions() });
       const lost = (error?: Error): void => {
         if (this.lease !== client) return;
         this.lease = undefined;
@@ -451,6 +452,7 @@ export class EventConsumer {
 
   private async stopLoop(): Promise<void> {
     this.running = false;
+    this.feed.interrupt();
     await this.loop;
   }
 

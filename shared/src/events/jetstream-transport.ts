@@ -218,7 +218,9 @@ class JetStreamFeed implements EventFeed {
         ack_wait: nanos(this.options.ackWaitMs ?? 60_000),
         max_deliver: -1,
         filter_subject: `${stream}.>`,
-        ...(position > 0 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: position + 1 } : { deliver_policy: DeliverPolicy.All }),
+        ...(position > 0
+          ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: position + 1 }
+          : { deliver_policy: DeliverPolicy.All }),
       });
     }
     const consumer = await this.js.consumers.get(stream, this.durable);
@@ -285,7 +287,13 @@ class JetStreamFeed implements EventFeed {
 
   async waitForNew(timeoutMs: number): Promise<void> {
     if (this.queue.length > 0) return;
-    await this.waitForPush(timeoutMs);
+    // Delivery wakes a holder at once, so it may sleep long between checks (idle CPU); a standby
+    // looks for the lease about once a second.
+    await this.waitForPush(Math.max(timeoutMs, this.messages ? 5_000 : 1_000));
+  }
+
+  interrupt(): void {
+    this.wakeAll();
   }
 
   /** True when a message arrived within `timeoutMs`. */

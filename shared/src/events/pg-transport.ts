@@ -169,6 +169,8 @@ export class PgLogTransport implements EventTransport {
       next: (position, limit) => this.read(position, types, limit),
       committed: async () => undefined,
       waitForNew: (timeoutMs) => this.waitForNew(timeoutMs),
+      // Its waits are short (the consumer's idle interval) and end with the transport's NOTIFY.
+      interrupt: () => undefined,
       pause: async () => undefined,
     };
   }

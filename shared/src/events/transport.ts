@@ -44,6 +44,8 @@ export interface EventFeed {
   committed(): Promise<void>;
   /** Resolves when new events may be there, or after `timeoutMs`. */
   waitForNew(timeoutMs: number): Promise<void>;
+  /** Wakes a `waitForNew` at once (the consumer is stopping). */
+  interrupt(): void;
   /** Stops delivery to this instance (the lease was lost or the consumer stops). */
   pause(): Promise<void>;
 }

@@ -24,6 +24,7 @@ const transport = {
         await feed.committed();
       },
       waitForNew: (ms) => feed.waitForNew(ms),
+      interrupt: () => feed.interrupt(),
       pause: () => feed.pause(),
     };
   },
