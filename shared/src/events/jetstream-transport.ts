@@ -186,6 +186,7 @@ class JetStreamFeed implements EventFeed {
   private waiters: (() => void)[] = [];
   /** The batch returned by `next` and not yet committed: it is returned again until it is. */
   private inFlight?: { events: StoredEvent[]; last: JsMsg };
+  private broken = false;
 
   constructor(
     private readonly js: JetStreamClient,
@@ -226,15 +227,23 @@ class JetStreamFeed implements EventFeed {
     const consumer = await this.js.consumers.get(stream, this.durable);
     const messages = await consumer.consume({ max_messages: 1000 });
     this.messages = messages;
+    this.broken = false;
     this.pump = (async () => {
       for await (const msg of messages) {
         this.queue.push(msg);
         this.wakeAll();
       }
-    })().catch((error: unknown) => this.options.logger?.warn({ err: error, consumer: this.durable }, 'JetStream delivery ended'));
+    })()
+      .catch((error: unknown) => this.options.logger?.warn({ err: error, consumer: this.durable }, 'JetStream delivery ended'))
+      .finally(() => {
+        // Ended by itself, not by pause(): the next `next` starts delivery again.
+        if (this.messages === messages) this.broken = true;
+        this.wakeAll();
+      });
   }
 
   async next(position: number, limit: number): Promise<StoredEvent[]> {
+    if (this.broken && !this.inFlight) await this.resume(position, false);
     if (this.inFlight) {
       this.inFlight.last.working();
       return this.inFlight.events;
@@ -267,7 +276,7 @@ class JetStreamFeed implements EventFeed {
     if (!this.messages) return false;
     const info = await this.jsm.consumers.info(this.options.stream, this.durable);
     if (info.num_pending === 0 && info.num_ack_pending === 0) return false;
-    await this.waitForNew(2_000);
+    await this.waitForPush(2_000);
     return this.queue.length > 0;
   }
 
