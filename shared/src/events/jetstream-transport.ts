@@ -30,6 +30,9 @@ export interface JetStreamOptions {
   logger?: Logger;
 }
 
+/** Delivered events a holder keeps in memory ahead of its consumer. */
+const QUEUE_CAP = 2_000;
+
 /** 32-bit FNV-1a: the same partition for an aggregate on every machine and every version. */
 export function partitionOf(aggregateId: string, partitions: number): number {
   let hash = 0x811c9dc5;
@@ -184,6 +187,7 @@ class JetStreamFeed implements EventFeed {
   private pump?: Promise<void>;
   private queue: JsMsg[] = [];
   private waiters: (() => void)[] = [];
+  private spaceWaiters: (() => void)[] = [];
   /** The batch returned by `next` and not yet committed: it is returned again until it is. */
   private inFlight?: { events: StoredEvent[]; last: JsMsg };
   private broken = false;
@@ -218,6 +222,9 @@ class JetStreamFeed implements EventFeed {
         ack_policy: AckPolicy.All,
         ack_wait: nanos(this.options.ackWaitMs ?? 60_000),
         max_deliver: -1,
+        // One reader at a time (the lease), so this is no fairness bound between replicas: the
+        // server's default (1,000) would stall delivery at every batch boundary.
+        max_ack_pending: 20_000,
         filter_subject: `${stream}.>`,
         ...(position > 0
           ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: position + 1 }
@@ -232,6 +239,10 @@ class JetStreamFeed implements EventFeed {
       for await (const msg of messages) {
         this.queue.push(msg);
         this.wakeAll();
+        // Back-pressure: while the queue is full the client stops pulling (its buffer stays full).
+        while (this.queue.length >= QUEUE_CAP && this.messages === messages) {
+          await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
+        }
       }
     })()
       .catch((error: unknown) => this.options.logger?.warn({ err: error, consumer: this.durable }, 'JetStream delivery ended'))
@@ -255,6 +266,7 @@ class JetStreamFeed implements EventFeed {
         if (!(await this.waitForPush(100))) break;
       }
       const taken = this.queue.splice(0, limit);
+      this.freeSpace();
       const events: StoredEvent[] = [];
       for (const msg of taken) {
         const event = toEvent(msg);
@@ -286,6 +298,12 @@ class JetStreamFeed implements EventFeed {
     // Confirmed, so that the consumer's state says what is committed; a lost acknowledgement only
     // costs a redelivery that the inbox drops.
     if (batch) await batch.last.ackAck().catch(() => batch.last.ack());
+  }
+
+  private freeSpace(): void {
+    const waiters = this.spaceWaiters;
+    this.spaceWaiters = [];
+    for (const w of waiters) w();
   }
 
   private wakeAll(): void {
@@ -326,6 +344,7 @@ class JetStreamFeed implements EventFeed {
     this.queue = [];
     this.inFlight = undefined;
     this.wakeAll();
+    this.freeSpace();
     if (messages) {
       await messages.close().catch(() => undefined);
       await this.pump;
