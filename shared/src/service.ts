@@ -206,6 +206,17 @@ export async function startService<TContext extends BaseContext>(
         context: (request) => def.createContext({ em: orm.em.fork() as EntityManager, request, events }, runtime),
         ready: async () => {
           await orm.em.getConnection().execute('select 1');
+          if (
+            config.eventTransport.kind === 'jetstream' &&
+            !(await transport.head().then(
+              () => true,
+              () => false,
+            ))
+          ) {
+            // NATS away: changes and their events still commit to the outbox and are relayed when it is
+            // back, so the service still serves (degraded), rather than leaving every replica's endpoints.
+            return { database: true, bus: { up: false, degraded: true }, ...(def.ready ? await def.ready(runtime) : {}) };
+          }
           await transport.head();
           return { database: true, bus: true, events: await eventStats(), ...(def.ready ? await def.ready(runtime) : {}) };
         },

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createEnvelope, EventConsumer, onBatch, publishMany } from './index.js';
 import { createLogger } from '../logger.js';
@@ -263,5 +264,70 @@ describe.each(contractTransports())('event backbone on $kind', (bus) => {
       expect(await count(h, `select count(*) as n from counter where aggregate = 'agg-0' and last_seq = 101`)).toBe(1);
       expect((await consumer.deadLetters()).map((d) => d.aggregateId)).toEqual(['bad']);
     });
+  });
+});
+
+/** A TCP hop in front of NATS that the test can cut and restore (NATS itself is shared by the machine). */
+async function natsHop(target: URL): Promise<{ url: string; cut: () => Promise<void>; restore: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(Number(target.port || 4222), target.hostname);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => s.destroy());
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    cut: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      });
+    },
+    restore: () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
+  };
+}
+
+describe.each(contractTransports().filter((t) => t.kind === 'jetstream'))('NATS unreachable ($kind)', (bus) => {
+  let h: Harness;
+  let hop: Awaited<ReturnType<typeof natsHop>>;
+  beforeAll(async () => {
+    hop = await natsHop(new URL(bus.nats!.url.split(',')[0]!));
+    h = await startHarness('natsdown', {}, { kind: 'jetstream', nats: { ...bus.nats!, url: hop.url } });
+  });
+  afterAll(async () => {
+    await hop?.restore().catch(() => undefined);
+    await h?.close();
+    await hop?.cut();
+  });
+
+  test('while NATS is away changes still commit with their events; once it is back every event is applied once, in order', async () => {
+    await publishSteps(h, 5, 10); // 50 events
+    while ((await h.relay.relayOnce()) > 0);
+    await h.consumer.drain();
+    expect(await count(h, `select count(*) as n from applied_event`)).toBe(50);
+
+    await hop.cut();
+    // The outbox needs only the service's database.
+    const items = Array.from({ length: 5 }, (_, a) => ({ aggregateId: `agg-${a}`, payload: { aggregate: `agg-${a}`, seq: 11 } }));
+    await h.orm.em.fork().transactional((tx) => publishMany(tx, 'test', CounterStepped, items));
+    await expect(h.relay.relayOnce()).rejects.toThrow();
+    expect(await h.relay.backlog()).toBe(5);
+
+    await hop.restore();
+    const deadline = Date.now() + 30_000;
+    while ((await h.relay.backlog()) > 0 && Date.now() < deadline) await h.relay.relayOnce().catch(() => 0);
+    expect(await h.relay.backlog()).toBe(0);
+    while ((await count(h, `select count(*) as n from applied_event`)) < 55 && Date.now() < deadline) {
+      await h.consumer.drain().catch(() => 0);
+    }
+    expect(await count(h, `select count(*) as n from applied_event`)).toBe(55);
+    expect(await count(h, `select count(*) as n from counter where last_seq = 11 and applied = 11`)).toBe(5);
+    expect((await h.consumer.stats()).deadLetters).toBe(0);
   });
 });
