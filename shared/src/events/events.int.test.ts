@@ -27,6 +27,8 @@ const child = (script: string, args: string[]): { proc: ChildProcess; waitFor: (
   };
 };
 
+const transports = contractTransports();
+
 const kill = (proc: ChildProcess): Promise<void> =>
   new Promise((resolve) => {
     if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
@@ -50,7 +52,7 @@ async function publishSteps(h: Harness, aggregates: number, steps: number, perTr
   }
 }
 
-describe.each(contractTransports())('event backbone on $kind', (bus) => {
+describe.each(transports)('event backbone on $kind', (bus) => {
   describe('atomic publish: a change and its event commit together', () => {
     let h: Harness;
     beforeAll(async () => {
@@ -293,41 +295,46 @@ async function natsHop(target: URL): Promise<{ url: string; cut: () => Promise<v
   };
 }
 
-describe.each(contractTransports().filter((t) => t.kind === 'jetstream'))('NATS unreachable ($kind)', (bus) => {
-  let h: Harness;
-  let hop: Awaited<ReturnType<typeof natsHop>>;
-  beforeAll(async () => {
-    hop = await natsHop(new URL(bus.nats!.url.split(',')[0]!));
-    h = await startHarness('natsdown', {}, { kind: 'jetstream', nats: { ...bus.nats!, url: hop.url } });
-  });
-  afterAll(async () => {
-    await hop?.restore().catch(() => undefined);
-    await h?.close();
-    await hop?.cut();
-  });
+// Without NATS_URL there is no JetStream row; Jest refuses an empty table, so the suite is skipped instead.
+const onNats = transports.filter((t) => t.kind === 'jetstream');
+(onNats.length > 0 ? describe.each(onNats) : describe.skip.each([{ kind: 'jetstream' as const, nats: undefined }]))(
+  'NATS unreachable ($kind)',
+  (bus) => {
+    let h: Harness;
+    let hop: Awaited<ReturnType<typeof natsHop>>;
+    beforeAll(async () => {
+      hop = await natsHop(new URL(bus.nats!.url.split(',')[0]!));
+      h = await startHarness('natsdown', {}, { kind: 'jetstream', nats: { ...bus.nats!, url: hop.url } });
+    });
+    afterAll(async () => {
+      await hop?.restore().catch(() => undefined);
+      await h?.close();
+      await hop?.cut();
+    });
 
-  test('while NATS is away changes still commit with their events; once it is back every event is applied once, in order', async () => {
-    await publishSteps(h, 5, 10); // 50 events
-    while ((await h.relay.relayOnce()) > 0);
-    await h.consumer.drain();
-    expect(await count(h, `select count(*) as n from applied_event`)).toBe(50);
+    test('while NATS is away changes still commit with their events; once it is back every event is applied once, in order', async () => {
+      await publishSteps(h, 5, 10); // 50 events
+      while ((await h.relay.relayOnce()) > 0);
+      await h.consumer.drain();
+      expect(await count(h, `select count(*) as n from applied_event`)).toBe(50);
 
-    await hop.cut();
-    // The outbox needs only the service's database.
-    const items = Array.from({ length: 5 }, (_, a) => ({ aggregateId: `agg-${a}`, payload: { aggregate: `agg-${a}`, seq: 11 } }));
-    await h.orm.em.fork().transactional((tx) => publishMany(tx, 'test', CounterStepped, items));
-    await expect(h.relay.relayOnce()).rejects.toThrow();
-    expect(await h.relay.backlog()).toBe(5);
+      await hop.cut();
+      // The outbox needs only the service's database.
+      const items = Array.from({ length: 5 }, (_, a) => ({ aggregateId: `agg-${a}`, payload: { aggregate: `agg-${a}`, seq: 11 } }));
+      await h.orm.em.fork().transactional((tx) => publishMany(tx, 'test', CounterStepped, items));
+      await expect(h.relay.relayOnce()).rejects.toThrow();
+      expect(await h.relay.backlog()).toBe(5);
 
-    await hop.restore();
-    const deadline = Date.now() + 30_000;
-    while ((await h.relay.backlog()) > 0 && Date.now() < deadline) await h.relay.relayOnce().catch(() => 0);
-    expect(await h.relay.backlog()).toBe(0);
-    while ((await count(h, `select count(*) as n from applied_event`)) < 55 && Date.now() < deadline) {
-      await h.consumer.drain().catch(() => 0);
-    }
-    expect(await count(h, `select count(*) as n from applied_event`)).toBe(55);
-    expect(await count(h, `select count(*) as n from counter where last_seq = 11 and applied = 11`)).toBe(5);
-    expect((await h.consumer.stats()).deadLetters).toBe(0);
-  });
-});
+      await hop.restore();
+      const deadline = Date.now() + 30_000;
+      while ((await h.relay.backlog()) > 0 && Date.now() < deadline) await h.relay.relayOnce().catch(() => 0);
+      expect(await h.relay.backlog()).toBe(0);
+      while ((await count(h, `select count(*) as n from applied_event`)) < 55 && Date.now() < deadline) {
+        await h.consumer.drain().catch(() => 0);
+      }
+      expect(await count(h, `select count(*) as n from applied_event`)).toBe(55);
+      expect(await count(h, `select count(*) as n from counter where last_seq = 11 and applied = 11`)).toBe(5);
+      expect((await h.consumer.stats()).deadLetters).toBe(0);
+    });
+  },
+);
