@@ -139,7 +139,13 @@ export class EventConsumer {
     if (!rows[0]?.ok) return false;
     // Delivery continues right after what this service has committed.
     const position = await this.position();
-    await this.feed.resume(position, false);
+    try {
+      await this.feed.resume(position, false);
+    } catch (error) {
+      // The broker is out of reach from here: let a replica that can reach it take the lease.
+      await this.lease?.query('select pg_advisory_unlock($1, hashtext($2))', [LEASE_LOCK, this.name]).catch(() => undefined);
+      throw error;
+    }
     this.cachedPosition = position;
     this.leaseHeld = true;
     this.logger.info({ consumer: this.name, position }, 'consumer lease taken');
