@@ -66,7 +66,8 @@ export async function startHiveGateway(
 ): Promise<Proc> {
   const config = path.join(dir, `gateway-${planner}.config.mjs`);
   // Imported by its resolved URL: the config file lives in the run's scratch directory.
-  const runtime = planner === 'rust' ? `import { unifiedGraphHandler } from '${import.meta.resolve('@graphql-hive/router-runtime')}';\n` : '';
+  const runtime =
+    planner === 'rust' ? `import { unifiedGraphHandler } from '${import.meta.resolve('@graphql-hive/router-runtime')}';\n` : '';
   writeFileSync(
     config,
     `${runtime}const headers = ${JSON.stringify(anonymousSubgraphHeaders(secret, 'hive-peer'))};
