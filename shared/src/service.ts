@@ -119,11 +119,22 @@ async function openRuntime(
   });
   const stops: (() => Promise<void>)[] = [];
   const transport = new PgLogTransport(config.busDatabaseUrl, 4, { timeouts: config.dbTimeouts, logger });
+  const relay = new OutboxRelay(orm, transport, logger, { producer: def.name });
+  // A consumer's batch may have written events of its own to the outbox: wake the relay at once (an idle
+  // relay backs off to RELAY_MAX_IDLE_MS otherwise).
+  const onCommitted = options.consumerOptions?.onCommitted;
+  const consumerOptions: ConsumerOptions = {
+    ...options.consumerOptions,
+    onCommitted: (batch, at) => {
+      relay.nudge();
+      onCommitted?.(batch, at);
+    },
+  };
   const events: EventRuntime = {
     transport,
-    relay: new OutboxRelay(orm, transport, logger, { producer: def.name }),
+    relay,
     consumers: (typeof def.consumers === 'function' ? def.consumers(config) : (def.consumers ?? [])).map(
-      (c) => new EventConsumer(orm, transport, logger, c, options.consumerOptions),
+      (c) => new EventConsumer(orm, transport, logger, c, consumerOptions),
     ),
   };
   return { orm, config, logger, events, stops, queryCounter, onClose: (stop) => stops.push(stop) };

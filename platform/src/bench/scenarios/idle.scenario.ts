@@ -4,6 +4,7 @@ import { progress, settle, type BenchContext } from '../scenario.js';
 
 /** How long the idle platform is watched. */
 export const IDLE_SECONDS = 60;
+const QUIET_BEFORE_MS = 12_000;
 
 /**
  * Cost at rest: CPU of the whole platform (edge, gateway, every subgraph, and PostgreSQL's postmaster with
@@ -12,6 +13,9 @@ export const IDLE_SECONDS = 60;
 export async function idleScenario(ctx: BenchContext, postmasterPid: number | undefined, seconds = IDLE_SECONDS): Promise<void> {
   const { report, platform } = ctx;
   await settle(platform);
+  // settle() itself asks every service for its /metrics: let those requests' after-effects pass (a
+  // service samples its event loop for 10 s after its last request), then measure a platform nobody calls.
+  await new Promise((r) => setTimeout(r, QUIET_BEFORE_MS));
   progress(`idle: the whole platform without traffic for ${seconds} s\n`);
   const members: [string, () => number][] = Object.entries(platform.pids).map(([name, pid]) => [name, () => cpuSeconds(pid)]);
   if (postmasterPid) members.push(['postgresql (all processes)', () => treeCpuSeconds(postmasterPid)]);
