@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import type { MigrationObject } from '@mikro-orm/core';
 import type { ServiceConfig, ServiceName } from './config.js';
@@ -140,6 +141,18 @@ async function openRuntime(
   return { orm, config, logger, events, stops, queryCounter, onClose: (stop) => stops.push(stop) };
 }
 
+function nudgeRelayAfterMutations<TContext extends BaseContext>(relay: OutboxRelay): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse(request) {
+          if (request.operation?.operation === 'mutation') relay.nudge();
+        },
+      };
+    },
+  };
+}
+
 /** Stops background work, the relay and consumers (no-ops when never started), then the bus and the ORM. */
 async function closeRuntime(runtime: OpenRuntime): Promise<void> {
   for (const stop of runtime.stops.reverse()) await stop();
@@ -204,7 +217,9 @@ export async function startService<TContext extends BaseContext>(
         name: def.name,
         logger,
         production: config.mode === 'production',
-        apollo: { schema },
+        // A mutation's transaction (and its outbox rows) has committed when its response goes out: wake the
+        // relay then, whether or not the resolver nudged it (an idle relay backs off to RELAY_MAX_IDLE_MS).
+        apollo: { schema, plugins: [nudgeRelayAfterMutations<TContext>(events.relay)] },
         authenticate: gatewayOnly(config.gatewaySecret),
         context: (request) => def.createContext({ em: orm.em.fork() as EntityManager, request, events }, runtime),
         ready: async () => {
