@@ -97,6 +97,8 @@ export interface BenchReport {
   seconds: number;
   storm?: {
     gateway: LoadResult;
+    /** CPU milliseconds per booking attempt in each process during the run through the public port. */
+    cpuMsPerAttempt?: Record<string, number>;
     /** Median of the atomic runs at the booking service's pool size. */
     ceiling: { bookingsPerSecond: number; attemptsPerSecond: number; confirmed: number };
     check: StormCheck;
@@ -413,6 +415,17 @@ export function markdown(report: BenchReport): string {
         ['untyped refusals', c.untyped],
         ['queue numbers gap-free and unique per session', c.queueNumbersOk ? 'yes' : 'no'],
       ]),
+      '',
+    );
+  }
+  if (report.storm?.cpuMsPerAttempt) {
+    const c = report.storm.cpuMsPerAttempt;
+    out.push(
+      '## Storm: CPU per booking attempt, per process',
+      '',
+      `CPU milliseconds per attempt during the run through the public port (${f2(Object.values(c).reduce((a, b) => a + b, 0))} ms in all):`,
+      '',
+      table([['process', 'CPU ms per attempt'], ...Object.entries(c).map(([k, v]) => [k, f2(v)])]),
       '',
     );
   }

@@ -127,7 +127,7 @@ async function main(): Promise<void> {
         (report.peakRssMiB ??= {})[name] = Object.fromEntries(pids().map(([n, pid]) => [n, peakRssMiB(pid)]));
       };
       if (only.has('idle')) await measured('idle', () => idleScenario(ctx, pgPid, quick ? 20 : undefined));
-      if (only.has('storm')) await measured('storm', () => stormScenario(ctx));
+      if (only.has('storm')) await measured('storm', () => stormScenario(ctx, pgPid));
       if (only.has('ratelimit')) await measured('ratelimit', () => rateLimitScenario(ctx));
       if (only.has('public-read') || only.has('overload') || only.has('fanout')) {
         const reads = await startReadTargets(ctx, only.has('public-read'));
