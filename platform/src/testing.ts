@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { SERVICES, type QueryCounter, type ServiceName } from '@victori/shared';
 import { dropDatabase } from '@victori/shared';
 import { testAdminUrl, uniquePrefix } from '@victori/shared/testing';
@@ -35,5 +37,39 @@ export async function startTestPlatform(
       await platform.close();
       for (const name of [...SERVICES, 'bus']) await dropDatabase(admin, `${prefix}_${name}`);
     },
+  };
+}
+
+/**
+ * A pass-through in front of the real gateway that counts what reaches it (POSTs to /graphql): how many
+ * reads the edge really sent upstream, seen from outside the edge.
+ */
+export async function countingPassThrough(target: string): Promise<{ origin: string; posts: number; close(): Promise<void> }> {
+  const upstream = new URL(target);
+  const counter = { posts: 0 };
+  const server = http.createServer((req, res) => {
+    if (req.method === 'POST' && req.url?.startsWith('/graphql')) counter.posts++;
+    const ahead = http.request(
+      { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    ahead.on('error', () => res.destroy());
+    req.pipe(ahead);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    get posts() {
+      return counter.posts;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
