@@ -95,7 +95,9 @@ async function main(): Promise<void> {
         // booking limit is off here (per-NIK limits stay on; every storm NIK books once).
         env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', SQL_COUNT: 'true', BOOKING_DB_POOL: '20', BOOKING_RATE_PER_IP: '0' },
         gatewayEnv: { GATEWAY_PUBLIC_CACHE_MS: '0', GATEWAY_READ_MAX_CONCURRENT: String(READ_BOUND) },
-        edgeEnv: { EDGE_READ_MAX_CONCURRENT: String(READ_BOUND), EDGE_METRICS_TOKEN: METRICS_TOKEN },
+        // Uncached at both the gateway and the edge: the comparisons measure the work, not a cache (the
+        // registration-day mix starts its own edge and gateway with their default caches).
+        edgeEnv: { EDGE_READ_MAX_CONCURRENT: String(READ_BOUND), EDGE_METRICS_TOKEN: METRICS_TOKEN, EDGE_PUBLIC_CACHE_MS: '0' },
         stdio: 'inherit',
       });
       const subgraphEnv = Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, platform!.serviceUrls[s]]));

@@ -47,8 +47,8 @@ export function availabilityBodies(today: string): string[] {
 }
 
 /**
- * The registration-day mix through the public port as `npm start` runs it (the edge in front of a gateway
- * with its default public cache), as a paced open loop: 90% anonymous availability searches over 224 keys,
+ * The registration-day mix through the public port as `npm start` runs it (an edge with its default public
+ * cache, stale-while-revalidate and request coalescing, in front of a gateway with its own default cache), as a paced open loop: 90% anonymous availability searches over 224 keys,
  * 8% signed-in "my appointments", 2% bookings with distinct valid NIKs. First at 3,000/s for 30 s; then
  * stepped up (or down) 10 s at a time to find the knee, the highest offered rate at which every target
  * still holds; then the same mix at the floor server (a bare node:http that refuses everything).
