@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -6,14 +9,17 @@ import { parse, print } from 'graphql';
 import JSONSchemaValidator from '@asymmetrik/fhir-json-schema-validator';
 import { unpackAndVerify } from '@pathcheck/shc-sdk/lib/main.js';
 import { loadEdgeConfig, startEdge, type RunningEdge } from '@victori/gateway';
-import { Env, makeNik } from '@victori/shared';
+import { Env, makeNik, PiiVault } from '@victori/shared';
 import { gql } from '@victori/shared/testing';
 import { healthCardQr } from '../../../gateway/src/certificate-qr.js';
 import { CARD_DOCUMENT, ISSUER_DOCUMENT } from '../../../gateway/src/certificate-routes.js';
+import { IMPORT_COLUMNS, importDoses } from '../../../services/immunization/src/import/import-doses.js';
+import { DEMO_PEOPLE } from '../../../services/immunization/src/seeders/demo-people.seeder.js';
 import { addDays, jakartaDate } from '../../../services/immunization/src/modules/schedule/schedule.dates.js';
 import { signCard, type CardContent } from '../../../services/immunization/src/modules/certificate/certificate.card.js';
 import type { IssuerKey } from '../../../services/immunization/src/modules/certificate/certificate.keys.js';
 import { freePort } from '../platform.js';
+import { SERVICE_DEFINITIONS } from '../services.js';
 import { startTestPlatform, type TestPlatform } from '../testing.js';
 
 /**
@@ -393,6 +399,90 @@ describe('get it: who sees the cards, and the PDF', () => {
     const manifest = Object.values(JSON.parse(readFileSync('web/dist/persisted-documents.json', 'utf8')) as Record<string, string>);
     expect(manifest).toContain(print(parse(ISSUER_DOCUMENT)));
     expect(manifest).toContain(print(parse(CARD_DOCUMENT)));
+  });
+});
+
+describe('history: doses from the import and the demo seed get cards by the same path', () => {
+  test('a CSV through the real import (npm run import): each valid dose a card, the invalid one none; issued once, verified by shc-sdk', async () => {
+    const nik = makeNik('337401', '1985-03-20', 'FEMALE', 81);
+    const dir = mkdtempSync(path.join(tmpdir(), 'victori-certs-import-'));
+    const file = path.join(dir, 'history.csv');
+    writeFileSync(
+      file,
+      [
+        IMPORT_COLUMNS.join(','),
+        `cert-r1,${nik},"Dewi Kartika",1985-03-20,FEMALE,${KELURAHAN},COVID19,PRIMARY_1,CORONAVAC,SV101,2021-07-01T02:00:00Z,PKM-MIROTO`,
+        `cert-r2,${nik},"Dewi Kartika",1985-03-20,FEMALE,${KELURAHAN},COVID19,PRIMARY_2,CORONAVAC,SV102,2021-07-29T02:00:00Z,PKM-MIROTO`,
+        // Six days after the second: too soon, imported as invalid; an invalid dose does not count, so no card.
+        `cert-r3,${nik},"Dewi Kartika",1985-03-20,FEMALE,${KELURAHAN},COVID19,BOOSTER_1,PFIZER,PF101,2021-08-04T02:00:00Z,PKM-MIROTO`,
+      ].join('\n') + '\n',
+    );
+    const report = await importDoses(platform.databaseUrls.services.immunization, new PiiVault(platform.secrets.piiKey), file);
+    expect(report).toMatchObject({ read: 3, imported: 3, rejected: 0, peopleRegistered: 1 });
+    const db = new pg.Client({ connectionString: platform.databaseUrls.services.immunization });
+    await db.connect();
+    const rows = (
+      await db.query<{ person_id: string; id: string; rid: string; valid: boolean }>(
+        `select person_id, id, import_record_id as rid, valid from dose_record where import_record_id like 'cert-r%' order by import_record_id`,
+      )
+    ).rows;
+    await db.end();
+    expect(rows.map((r) => [r.rid, r.valid])).toEqual([
+      ['cert-r1', true],
+      ['cert-r2', true],
+      ['cert-r3', false],
+    ]);
+    const dewi = rows[0]!.person_id;
+    // Two first looks at once (the nurse and a second tab): one set of cards.
+    const [first, second] = await Promise.all([cardsOf('bidan', dewi), cardsOf('bidan', dewi)]);
+    expect(second.map((c) => c.id).sort()).toEqual(first.map((c) => c.id).sort());
+    const again = await cardsOf('bidan', dewi);
+    expect(again.map((c) => c.id).sort()).toEqual(first.map((c) => c.id).sort());
+    expect(
+      first
+        .filter((c) => c.kind === 'DOSE')
+        .map((c) => c.doseRecordIds[0])
+        .sort(),
+    ).toEqual([rows[0]!.id, rows[1]!.id].sort());
+    const full = first.find((c) => c.kind === 'RECORD')!;
+    expect(full).toMatchObject({
+      holderName: 'Dewi Kartika',
+      holderBirthDate: '1985-03-20',
+      kid: currentKid,
+      doseRecordIds: [rows[0]!.id, rows[1]!.id],
+    });
+    expect(full.doses.map((d) => [d.date, d.lotNumber, d.doseNumber, d.centre, d.declared])).toEqual([
+      ['2021-07-01', 'SV101', 1, 'Puskesmas Miroto', false],
+      ['2021-07-29', 'SV102', 2, 'Puskesmas Miroto', false],
+    ]);
+    const jwks = (await (await fetch(`${origin}/.well-known/jwks.json`)).json()) as { keys: unknown[] };
+    const validator = new JSONSchemaValidator();
+    for (const card of first) {
+      const verified = await unpackAndVerify(card.qr, { [origin]: jwks });
+      expect(verified?.credential.iss).toBe(origin);
+      expect(validator.validate(verified!.credential.vc.credentialSubject.fhirBundle)).toEqual([]);
+    }
+  });
+
+  test("the demo seed (npm start's): the mother sees her infant's HB0 card and his record card", async () => {
+    // The immunization service's own demo step, as `npm start` runs it (its doses go through the dose flow without an issuer).
+    await SERVICE_DEFINITIONS.immunization.demo!(platform.services.immunization.runtime);
+    const token = await platform.token({ role: 'citizen', sub: DEMO_PEOPLE.mother.accountId });
+    const mine = await gql<{ myDependants: { id: string; fullName: string }[] }>(
+      `${origin}/graphql`,
+      `{ myDependants { id fullName } }`,
+      {},
+      { token },
+    );
+    const raka = mine.data!.myDependants.find((d) => d.fullName === DEMO_PEOPLE.infantName)!;
+    const res = await gql<{ healthCards: Card[] }>(`${origin}/graphql`, CARDS, { id: raka.id, all: false }, { token });
+    expect(res.errors).toBeUndefined();
+    const cards = res.data!.healthCards;
+    expect(cards.map((c) => c.kind).sort()).toEqual(['DOSE', 'RECORD']);
+    expect(cards.find((c) => c.kind === 'RECORD')).toMatchObject({ holderName: DEMO_PEOPLE.infantName, status: 'ACTIVE' });
+    expect(cards.find((c) => c.kind === 'DOSE')!.doses[0]).toMatchObject({ vaccine: 'Hepatitis B Uniject (HB0)', lotNumber: 'HB2410U' });
+    const jwks = (await (await fetch(`${origin}/.well-known/jwks.json`)).json()) as { keys: unknown[] };
+    for (const card of cards) expect((await unpackAndVerify(card.qr, { [origin]: jwks }))?.credential.iss).toBe(origin);
   });
 });
 
