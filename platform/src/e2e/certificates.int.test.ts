@@ -607,6 +607,41 @@ describe('in the browser (Chromium)', () => {
     await context.close();
   });
 
+  test('the verifier reloads with the network off (service worker) and still tells a valid card from a revoked one', async () => {
+    const valid = (await cardsOf('ibu', childId)).find((c) => c.kind === 'RECORD')!;
+    const revoked = (await cardsOf('ibu', childId, true)).find((c) => c.status === 'REVOKED' && c.kind === 'DOSE')!;
+    const { context, page } = await open();
+    await page.goto(`${origin}/verify`);
+    await page.getByTestId('issuer-cache').filter({ hasText: 'Kunci penerbit tersimpan: 3' }).waitFor();
+    // The first online visit installs the app's service worker; it keeps every built file and takes the page.
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await context.setOffline(true);
+    const reloaded = await page.reload();
+    expect(reloaded?.fromServiceWorker()).toBe(true);
+    // Truly offline for the page: the API is out of reach.
+    expect(
+      await page.evaluate(() =>
+        fetch('/graphql', { method: 'POST' }).then(
+          () => 'reached',
+          () => 'offline',
+        ),
+      ),
+    ).toBe('offline');
+    await page.getByTestId('issuer-cache').filter({ hasText: 'Kunci penerbit tersimpan: 3' }).waitFor();
+    let checks = 0;
+    const verdict = async (qr: string) => {
+      await page.fill('#qr-text', qr);
+      await page.getByRole('button', { name: 'Periksa', exact: true }).click();
+      const v = page.locator(`[data-testid=verdict][data-check="${++checks}"]`);
+      await v.waitFor();
+      return { status: await v.getAttribute('data-status'), name: await page.getByTestId('verdict-name').textContent() };
+    };
+    expect(await verdict(valid.qr)).toEqual({ status: 'VALID', name: 'Ayu Lestari Wibowo' });
+    expect(await verdict(revoked.qr)).toEqual({ status: 'REVOKED', name: 'Ayu Lestari Wibowo' });
+    await page.screenshot({ path: 'web/test-results/24-verify-offline-reload.png', fullPage: true });
+    await context.close();
+  });
+
   test('a mother signed in sees her child’s cards with their QR, and downloads the PDF', async () => {
     // A real citizen session from identity (SMS code from the development outbox); the browser gets the
     // refresh token, as after its own sign-in.
