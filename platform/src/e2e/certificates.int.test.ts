@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { deflateRawSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { parse, print } from 'graphql';
@@ -384,6 +384,22 @@ describe('get it: who sees the cards, and the PDF', () => {
       expect(doc.getTitle()).toBe(`Sertifikat Imunisasi / Immunization Certificate ${card.id}`);
       // Four doses: three a page under the QR, so two pages.
       expect(doc.getPageCount()).toBe(2);
+      // Bilingual: every heading and label in Indonesian and English, with what the card says.
+      const printed = pdfText(pdf);
+      for (const words of [
+        'Catatan Imunisasi',
+        'Immunization Record',
+        'Tanggal lahir',
+        'Date of birth',
+        'Nomor batch',
+        'Lot',
+        'Tempat imunisasi',
+        'Vaccination centre',
+        'Ayu Lestari Wibowo',
+        'PB-2607Y',
+        'Dilaporkan, dikonfirmasi petugas / Declared, confirmed by a health worker',
+      ])
+        expect({ words, printed: printed.includes(words) }).toEqual({ words, printed: true });
     }
     expect((await fetch(`${origin}/certificates/${card.id}.pdf`)).status).toBe(401);
     const neighbour = await fetch(`${origin}/certificates/${card.id}.pdf`, { headers: { authorization: `Bearer ${tokens.tetangga}` } });
@@ -485,6 +501,22 @@ describe('history: doses from the import and the demo seed get cards by the same
     for (const card of cards) expect((await unpackAndVerify(card.qr, { [origin]: jwks }))?.credential.iss).toBe(origin);
   });
 });
+
+/** The text a PDF shows: pdf-lib writes each string of the standard fonts as a hex string in a Flate-compressed content stream. */
+function pdfText(pdf: Buffer): string {
+  const raw = pdf.toString('latin1');
+  const shown: string[] = [];
+  for (const m of raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
+    let content: string;
+    try {
+      content = inflateSync(Buffer.from(m[1]!, 'latin1')).toString('latin1');
+    } catch {
+      continue;
+    }
+    for (const t of content.matchAll(/<([0-9A-Fa-f]*)>\s*Tj/g)) shown.push(Buffer.from(t[1]!, 'hex').toString('latin1'));
+  }
+  return shown.join('\n');
+}
 
 /** A card signed here with a given key and issuer: what an older key (or a forger) would have issued. */
 async function cardSignedWith(jwk: JWK, iss: string, name: string): Promise<string> {
@@ -640,6 +672,55 @@ describe('in the browser (Chromium)', () => {
     expect(await verdict(revoked.qr)).toEqual({ status: 'REVOKED', name: 'Ayu Lestari Wibowo' });
     await page.screenshot({ path: 'web/test-results/24-verify-offline-reload.png', fullPage: true });
     await context.close();
+  });
+
+  test('the verifier reads a card shown to the camera (Chromium’s fake camera plays the QR)', async () => {
+    const card = (await cardsOf('ibu', childId)).find((c) => c.kind === 'DOSE')!;
+    // A Y4M video of the card's QR: white, black modules, the 4-module quiet zone; what a phone held up to it would see.
+    const qr = healthCardQr(card.qr);
+    const side = 480;
+    const scale = Math.floor(side / (qr.size + 8));
+    const offset = Math.floor((side - qr.size * scale) / 2);
+    const luma = Buffer.alloc(side * side, 255);
+    for (let row = 0; row < qr.size; row++)
+      for (let col = 0; col < qr.size; col++)
+        if (qr.dark(row, col))
+          for (let y = 0; y < scale; y++)
+            luma.fill(
+              0,
+              (offset + row * scale + y) * side + offset + col * scale,
+              (offset + row * scale + y) * side + offset + (col + 1) * scale,
+            );
+    const chroma = Buffer.alloc((side / 2) * (side / 2) * 2, 128);
+    const frame = Buffer.concat([Buffer.from('FRAME\n'), luma, chroma]);
+    const video = path.join(mkdtempSync(path.join(tmpdir(), 'victori-camera-')), 'qr.y4m');
+    writeFileSync(video, Buffer.concat([Buffer.from(`YUV4MPEG2 W${side} H${side} F5:1 Ip A1:1 C420jpeg\n`), frame, frame]));
+    const withCamera = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--use-fake-ui-for-media-stream',
+        '--use-fake-device-for-media-stream',
+        `--use-file-for-fake-video-capture=${video}`,
+      ],
+    });
+    try {
+      const context = await withCamera.newContext({ viewport: { width: 360, height: 800 }, locale: 'id-ID', permissions: ['camera'] });
+      const page = await context.newPage();
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      await page.goto(`${origin}/verify`);
+      await page.getByTestId('issuer-cache').filter({ hasText: 'Kunci penerbit tersimpan: 3' }).waitFor();
+      await page.getByRole('button', { name: 'Pindai dengan kamera' }).click();
+      const verdict = page.locator('[data-testid=verdict][data-check="1"]');
+      await verdict.waitFor();
+      expect(await verdict.getAttribute('data-status')).toBe('VALID');
+      expect(await page.getByTestId('verdict-name').textContent()).toBe('Ayu Lestari Wibowo');
+      expect(await page.inputValue('#qr-text')).toBe(card.qr);
+    } finally {
+      await withCamera.close();
+    }
   });
 
   test('a mother signed in sees her child’s cards with their QR, and downloads the PDF', async () => {
