@@ -646,7 +646,10 @@ describe('in the browser (Chromium)', () => {
     await page.goto(`${origin}/verify`);
     await page.getByTestId('issuer-cache').filter({ hasText: 'Kunci penerbit tersimpan: 3' }).waitFor();
     // The first online visit installs the app's service worker; it keeps every built file and takes the page.
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await page.waitForFunction(
+      () =>
+        (globalThis as unknown as { navigator: { serviceWorker: { controller: unknown } } }).navigator.serviceWorker.controller !== null,
+    );
     await context.setOffline(true);
     const reloaded = await page.reload();
     expect(reloaded?.fromServiceWorker()).toBe(true);
