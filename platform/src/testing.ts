@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SERVICES, type QueryCounter, type ServiceName } from '@victori/shared';
+import { Env, JetStreamTransport, loadNatsConfig, SERVICES, type QueryCounter, type ServiceName } from '@victori/shared';
 import { dropDatabase } from '@victori/shared';
 import { testAdminUrl, uniquePrefix } from '@victori/shared/testing';
 import { newSecrets } from './local.js';
@@ -8,6 +9,26 @@ import { prepareDatabases, startInProcess, type InProcessOptions, type InProcess
 
 export interface TestPlatform extends InProcessPlatform {
   prefix: string;
+}
+
+/**
+ * `TEST_EVENT_TRANSPORT=jetstream` (with NATS_URL) runs a platform test's services on NATS JetStream,
+ * on a stream of its own that close() deletes; by default they share a fresh bus database.
+ */
+function testEventTransport(): { serviceEnv: Record<string, string>; drop: () => Promise<void> } {
+  const env = new Env();
+  if (env.oneOf('TEST_EVENT_TRANSPORT', ['postgres', 'jetstream'] as const, 'postgres') === 'postgres') {
+    return { serviceEnv: {}, drop: async () => undefined };
+  }
+  const nats = { ...loadNatsConfig(env), stream: `T_platform_${process.pid}_${randomBytes(4).toString('hex')}` };
+  return {
+    serviceEnv: { EVENT_TRANSPORT: 'jetstream', NATS_URL: nats.url, NATS_STREAM: nats.stream },
+    drop: async () => {
+      const transport = await JetStreamTransport.connect(nats);
+      await transport.deleteStream();
+      await transport.close();
+    },
+  };
 }
 
 /**
@@ -24,17 +45,20 @@ export async function startTestPlatform(
   const prefix = uniquePrefix(label);
   const admin = testAdminUrl();
   const databaseUrls = await prepareDatabases(admin, prefix, options.seed ?? true);
+  const bus = testEventTransport();
   const platform = await startInProcess({
     databaseUrls,
     secrets: newSecrets(),
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...options,
+    serviceEnv: { ...bus.serviceEnv, ...options.serviceEnv },
   });
   return {
     ...platform,
     prefix,
     async close() {
       await platform.close();
+      await bus.drop();
       for (const name of [...SERVICES, 'bus']) await dropDatabase(admin, `${prefix}_${name}`);
     },
   };

@@ -9,6 +9,7 @@ import { EVENT_MACHINERY_SQL, initOrm, QueryCounter, type Orm, type OrmOptions }
 import { EventConsumer, type ConsumerDefinition, type ConsumerOptions } from './events/consumer.js';
 import { OutboxRelay } from './events/relay.js';
 import { PgLogTransport } from './events/pg-transport.js';
+import { JetStreamTransport } from './events/jetstream-transport.js';
 import type { EventTransport } from './events/transport.js';
 import { withEvents } from './events/migration.js';
 import { DEFAULT_DB_TIMEOUTS } from './db-errors.js';
@@ -119,7 +120,7 @@ async function openRuntime(
     timeouts: config.dbTimeouts,
   });
   const stops: (() => Promise<void>)[] = [];
-  const transport = new PgLogTransport(config.busDatabaseUrl, 4, { timeouts: config.dbTimeouts, logger });
+  const transport = await openTransport(config, logger);
   const relay = new OutboxRelay(orm, transport, logger, { producer: def.name });
   // A consumer's batch may have written events of its own to the outbox: wake the relay at once (an idle
   // relay backs off to RELAY_MAX_IDLE_MS otherwise).
@@ -151,6 +152,13 @@ function nudgeRelayAfterMutations<TContext extends BaseContext>(relay: OutboxRel
       };
     },
   };
+}
+
+/** The event log the config names: the bus database, or NATS JetStream (EVENT_TRANSPORT=jetstream). */
+export async function openTransport(config: ServiceConfig, logger: Logger): Promise<EventTransport> {
+  const choice = config.eventTransport;
+  if (choice.kind === 'jetstream') return JetStreamTransport.connect({ ...choice.nats, logger });
+  return new PgLogTransport(config.busDatabaseUrl, 4, { timeouts: config.dbTimeouts, logger });
 }
 
 /** Stops background work, the relay and consumers (no-ops when never started), then the bus and the ORM. */
@@ -224,6 +232,17 @@ export async function startService<TContext extends BaseContext>(
         context: (request) => def.createContext({ em: orm.em.fork() as EntityManager, request, events }, runtime),
         ready: async () => {
           await orm.em.getConnection().execute('select 1');
+          if (
+            config.eventTransport.kind === 'jetstream' &&
+            !(await transport.head().then(
+              () => true,
+              () => false,
+            ))
+          ) {
+            // NATS away: changes and their events still commit to the outbox and are relayed when it is
+            // back, so the service still serves (degraded), rather than leaving every replica's endpoints.
+            return { database: true, bus: { up: false, degraded: true }, ...(def.ready ? await def.ready(runtime) : {}) };
+          }
           await transport.head();
           return { database: true, bus: true, events: await eventStats(), ...(def.ready ? await def.ready(runtime) : {}) };
         },
