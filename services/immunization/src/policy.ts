@@ -2,6 +2,7 @@ import {
   allowRoles,
   badInput,
   conflict,
+  facilityStaff,
   forbidden,
   notFound,
   ownFacility,
@@ -20,7 +21,8 @@ import type { PersonEntity } from './modules/person/person.entity.js';
  *
  * A health worker's facility is linked to a person only by what happened there: the person was
  * registered there or walked in there (with their ID card in hand), was vaccinated there, or holds an
- * appointment there. Knowing a NIK is not a link.
+ * appointment there; and children are linked to the facility of the kelurahan they live in (the posyandu
+ * goes to them: its due list, issue 19 item 2). Knowing a NIK is not a link.
  */
 
 const notAtYourFacility = () =>
@@ -71,7 +73,15 @@ export const immunizationPolicy = {
     allowRoles(claims, 'admin');
   },
 
-  /** The signed-in citizen's own record and dependants. */
+  /**
+   * The children due in a facility's kelurahan (the desk's offline day): health workers of that facility
+   * and admins. The facility is the argument, so a stranger's answer is the same whether or not it exists.
+   */
+  dueChildren(claims: Claims, facilityId: string): void {
+    if (claims.role === 'partner') throw partnersSeeAggregatesOnly();
+    facilityStaff(claims, facilityId, 'Fasilitas', 'facilityId');
+  },
+
   /**
    * Dose records found with what is on a slip (NIK, birth date, slip code): the slip's holder, signed in or
    * not, as booking's lookup of appointments by the same three. Staff have their own views.

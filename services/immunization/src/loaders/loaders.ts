@@ -30,7 +30,8 @@ export function createLoaders(em: EntityManager, claims: Claims) {
     }),
     /**
      * Whether a person is linked to the health worker's facility: registered or walked in there, vaccinated
-     * there, or holding an appointment there (src/policy.ts). False for ids that do not exist.
+     * there, holding an appointment there, or a child living in the kelurahan the facility serves (the
+     * posyandu's due list) (src/policy.ts). False for ids that do not exist.
      */
     atMyFacility: new DataLoader<string, boolean>(async (ids) => {
       const valid = ids.filter(isUuid);
@@ -42,8 +43,10 @@ export function createLoaders(em: EntityManager, claims: Claims) {
          union select person_id as id from person_facility_link where person_id in (?) and facility_id = ?
          union select p.id from person p join facility_appointment a on a.nik_hash = p.nik_hash and a.facility_id = ?
                 where p.id in (?) and p.nik_hash is not null
-         union select person_id as id from facility_appointment where person_id in (?) and facility_id = ?`,
-        [valid, f, valid, f, valid, f, f, valid, valid, f],
+         union select person_id as id from facility_appointment where person_id in (?) and facility_id = ?
+         union select p.id from person p join facility_area fa on fa.kelurahan_code = p.residence_kelurahan_code
+                where p.id in (?) and p.is_child and fa.facility_id = ?`,
+        [valid, f, valid, f, valid, f, f, valid, valid, f, valid, f],
       );
       const linked = new Set(rows.map((r) => r.id));
       return ids.map((id) => linked.has(id));
