@@ -73,6 +73,7 @@ describe('the health-worker desk in a real browser, online and offline', () => {
   const people: Record<string, ReturnType<typeof person> & { slip: string; appointmentId: string; personId?: string }> = {};
   let morning: { id: string; slots: { id: string }[] };
   let early: { id: string; slots: { id: string }[] };
+  const children: Record<string, ReturnType<typeof person> & { personId: string }> = {};
 
   const call = async <T = Record<string, unknown>>(token: string, query: string, variables: Record<string, unknown> = {}) => {
     const res: GraphQLResponse<T> = await gql<T>(platform.gatewayUrl, query, variables, { token });
@@ -148,6 +149,29 @@ describe('the health-worker desk in a real browser, online and offline', () => {
       await must(admin, `mutation($i: TransferStockInput!) { transferStock(input: $i) { entries { quantity } } }`, {
         i: { fromFacilityId: CITY_STORE, toFacilityId: MIROTO, lotId: received.receiveStock.lot.id, doses: 100 },
       });
+    }
+    // BCG for the kelurahan's babies (the due list).
+    const bcg = await must<{ receiveStock: { lot: { id: string } } }>(
+      admin,
+      `mutation($i: ReceiveStockInput!) { receiveStock(input: $i) { lot { id } } }`,
+      { i: { productCode: 'BCG', lotNumber: 'BCG-01', expiryDate: inDays(120), doses: 40 } },
+    );
+    await must(admin, `mutation($i: TransferStockInput!) { transferStock(input: $i) { entries { quantity } } }`, {
+      i: { fromFacilityId: CITY_STORE, toFacilityId: MIROTO, lotId: bcg.receiveStock.lot.id, doses: 40 },
+    });
+    // Babies registered by the city office (not linked to Miroto by any visit): Hana lives in Miroto's
+    // kelurahan and is due BCG; Joko, as old, lives in Bandarharjo's and is not Miroto's to see.
+    for (const [key, kelurahan] of [
+      ['hana', '33.74.01.1001'],
+      ['joko', '33.74.02.1001'],
+    ] as const) {
+      const p = { ...person({ birthDate: inDays(-45) }), residenceKelurahanCode: kelurahan };
+      const r = await must<{ registerPerson: { id: string } }>(
+        admin,
+        `mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`,
+        { i: { nik: p.nik, fullName: p.fullName, birthDate: p.birthDate, sex: p.sex, residenceKelurahanCode: p.residenceKelurahanCode } },
+      );
+      children[key] = { ...p, personId: r.registerPerson.id };
     }
     const session = async (startTime: string, endTime: string) =>
       (
@@ -232,6 +256,10 @@ describe('the health-worker desk in a real browser, online and offline', () => {
         displayName: 'Nakes Bandarharjo',
       },
     });
+    // Miroto's vaccinators: the desk offers them from the downloaded list.
+    await must(admin, `mutation($i: CreateStaffAccountInput!) { createStaffAccount(input: $i) { id } }`, {
+      i: { username: 'bidan.sari', password: 'bidan-sari-password', role: 'HEALTH_WORKER', facilityId: MIROTO, displayName: 'Bidan Sari' },
+    });
 
     edge = await startEdge(
       loadEdgeConfig(new Env({ EDGE_PORT: '0', EDGE_UPSTREAM_URL: new URL(platform.gatewayUrl).origin, LOG_LEVEL: 'silent' })),
@@ -253,9 +281,17 @@ describe('the health-worker desk in a real browser, online and offline', () => {
     try {
       let page = watch(context.pages()[0] ?? (await context.newPage()));
       await signIn(page, 'nakes.miroto', 'nakes-dev-password');
-      await openDesk(page);
+      // Signed in, the health worker is one link away from the desk (header and sign-in page).
+      expect(await page.getByRole('navigation').getByRole('link', { name: 'Meja layanan' }).count()).toBe(1);
+      await page.getByRole('link', { name: 'Buka meja layanan' }).click();
+      await page.locator('h1').filter({ hasText: 'Meja layanan' }).waitFor();
       await page.getByTestId('day-list').waitFor();
       expect(await page.getByTestId('day-row').count()).toBe(6);
+      // The kelurahan's babies with doses due came with the day: Hana (BCG due), not Joko of another kelurahan.
+      await page.getByTestId('due-list').waitFor();
+      const hanaRow = page.locator(`[data-testid=due-row][data-person="${children.hana!.personId}"]`);
+      expect(await hanaRow.getByTestId('due-doses').textContent()).toContain('BCG');
+      expect(await page.getByTestId('due-list').textContent()).not.toContain(children.joko!.fullName);
       // The shell is kept for offline use before the worker leaves.
       // Runs in the page; the platform's typecheck has no DOM types.
       const ready = () =>
@@ -274,7 +310,9 @@ describe('the health-worker desk in a real browser, online and offline', () => {
       await page.getByTestId('dose-form').waitFor();
       expect(await page.inputValue('#lot')).toBe('PF-EARLY-01');
       expect(await page.locator('#lot option').first().textContent()).toContain('FEFO');
-      await page.fill('#vaccinator', 'Bidan Sari');
+      // The vaccinator is one of Miroto's health workers, from the downloaded list.
+      expect(await page.locator('#vaccinator option').allTextContents()).toEqual(['Bidan Sari', 'Nakes Puskesmas Miroto (development)']);
+      await page.selectOption('#vaccinator', 'Bidan Sari');
       await shot(page, 'desk-02-dose-entry');
       await axe(page, 'desk dose entry');
       await page.getByRole('button', { name: 'Catat dosis' }).click();
@@ -301,6 +339,15 @@ describe('the health-worker desk in a real browser, online and offline', () => {
         await page.getByRole('button', { name: 'Catat dosis' }).click();
         await page.locator(`[data-testid=entry][data-state=waiting]`).filter({ hasText: people[key]!.fullName }).waitFor();
       }
+      // Hana, from the due list (no appointment): BCG with the downloaded BCG lot and a listed vaccinator.
+      await hanaRow.getByRole('button', { name: children.hana!.fullName }).click();
+      await page.getByTestId('due-form').waitFor();
+      await page.selectOption('#due-dose', 'BCG');
+      expect(await page.inputValue('#due-lot')).toBe('BCG-01');
+      await page.selectOption('#vaccinator', 'Bidan Sari');
+      await page.getByTestId('due-form').getByRole('button', { name: 'Catat dosis' }).click();
+      await page.locator(`[data-testid=entry][data-state=waiting]`).filter({ hasText: children.hana!.fullName }).waitFor();
+      expect(await hanaRow.getByTestId('due-doses').textContent()).not.toContain('BCG');
       // Meanwhile another health worker recorded Dewi's dose on their own device (which had network).
       const other = await platform.token({ role: 'health-worker', sub: 'hw-miroto-3', facilityId: MIROTO });
       const elsewhere = await must<{ recordDose: { id: string } }>(
@@ -318,24 +365,34 @@ describe('the health-worker desk in a real browser, online and offline', () => {
           },
         },
       );
-      expect(await page.getByTestId('pending').textContent()).toContain('2 akan dikirim');
+      expect(await page.getByTestId('pending').textContent()).toContain('3 akan dikirim');
       await shot(page, 'desk-03-offline-entries');
       await axe(page, 'desk offline');
 
-      // Signing out with unsent entries warns, and the entries stay.
+      // Every sign-out with unsent entries warns: the desk's (the worker stays) ...
       await page.locator('#main').getByRole('button', { name: 'Keluar', exact: true }).click();
       await page.getByTestId('signout-warning').waitFor();
-      expect(await page.getByTestId('signout-warning').textContent()).toContain('2 catatan belum terkirim');
+      expect(await page.getByTestId('signout-warning').textContent()).toContain('3 catatan belum terkirim');
       await shot(page, 'desk-04-signout-warning');
-      await page.getByRole('button', { name: 'Keluar; simpan catatan di perangkat ini' }).click();
-      await page.getByTestId('notice').filter({ hasText: '2 catatan tetap di perangkat ini' }).waitFor();
+      await page.getByTestId('signout-warning').getByRole('button', { name: 'Tetap masuk' }).click();
+      expect(await page.getByTestId('signout-warning').count()).toBe(0);
+      // ... and the header's; signing out there keeps the entries on the device too.
+      await page.getByTestId('sign-out').click();
+      const headerWarning = page.getByTestId('header-signout-warning');
+      await headerWarning.waitFor();
+      expect(await headerWarning.textContent()).toContain('3 catatan meja layanan belum terkirim');
+      await axe(page, 'header sign-out warning');
+      await headerWarning.getByRole('button', { name: 'Keluar; simpan catatan di perangkat ini' }).click();
+      await page.getByTestId('sign-in-to-send').filter({ hasText: '3 catatan menunggu' }).waitFor();
+      expect(await page.locator('[data-testid=entry][data-state=waiting]').count()).toBe(3);
 
       // A reload offline: the shell comes from the service worker, the day and the entries from IndexedDB.
       const reloaded = await page.reload();
       expect(reloaded?.fromServiceWorker()).toBe(true);
       await page.getByTestId('day-list').waitFor();
-      expect(await page.locator('[data-testid=entry][data-state=waiting]').count()).toBe(2);
-      expect(await page.getByTestId('sign-in-to-send').textContent()).toContain('2 catatan menunggu');
+      expect(await page.locator('[data-testid=entry][data-state=waiting]').count()).toBe(3);
+      expect(await page.getByTestId('sign-in-to-send').textContent()).toContain('3 catatan menunggu');
+      expect(await page.getByTestId('due-row').count()).toBe(1);
 
       // The browser is closed and opened again, still without network: nothing is lost.
       await context.close();
@@ -344,7 +401,7 @@ describe('the health-worker desk in a real browser, online and offline', () => {
       page = watch(context.pages()[0] ?? (await context.newPage()));
       await page.goto(`${origin}/desk`);
       await page.getByTestId('day-list').waitFor();
-      expect(await page.locator('[data-testid=entry][data-state=waiting]').count()).toBe(2);
+      expect(await page.locator('[data-testid=entry][data-state=waiting]').count()).toBe(3);
       expect(await page.locator('[data-testid=entry][data-state=saved]').count()).toBe(2);
 
       // Online, a Bandarharjo worker signs in on this tablet: Miroto's desk is refused and Miroto's entries
@@ -357,11 +414,13 @@ describe('the health-worker desk in a real browser, online and offline', () => {
       await openDesk(page);
       await page.getByTestId('day-empty').waitFor();
       expect(await doses(people.citra!.personId!)).toEqual([]);
+      expect(await doses(children.hana!.personId)).toEqual([]);
 
       // Back online and signed in: the waiting entries go; Dewi's is a conflict shown with both records.
       await signIn(page, 'nakes.miroto', 'nakes-dev-password');
       await openDesk(page);
       await page.locator('[data-testid=entry][data-state=saved]').filter({ hasText: people.citra!.fullName }).waitFor();
+      await page.locator('[data-testid=entry][data-state=saved]').filter({ hasText: children.hana!.fullName }).waitFor();
       const conflict = page.locator('[data-testid=entry][data-state=conflict]').filter({ hasText: people.dewi!.fullName });
       await conflict.waitFor();
       const compare = await conflict.locator('table').textContent();
@@ -422,7 +481,17 @@ describe('the health-worker desk in a real browser, online and offline', () => {
         ).document;
         return [...doc.querySelectorAll('[data-testid=entry]')].map((e) => ({ id: e.dataset.id!, text: e.textContent ?? '' }));
       });
-      const entryId = (key: string): string => ids.find((e) => e.text.includes(people[key]!.fullName))!.id;
+      const entryId = (key: string): string => ids.find((e) => e.text.includes((people[key] ?? children[key])!.fullName))!.id;
+      // Hana: the BCG given from the due list, once, with the device's id and the listed vaccinator.
+      expect(await doses(children.hana!.personId)).toEqual([
+        expect.objectContaining({
+          doseKind: 'BCG',
+          lotNumber: 'BCG-01',
+          status: 'ACTIVE',
+          clientRecordId: entryId('hana'),
+          vaccinatorName: 'Bidan Sari',
+        }),
+      ]);
       const ani = await doses(people.ani!.personId!);
       expect(ani.map((d) => [d.lotNumber, d.status]).sort()).toEqual([
         ['PF-EARLY-01', 'SUPERSEDED'],
@@ -475,9 +544,26 @@ describe('the health-worker desk in a real browser, online and offline', () => {
       expect(await page.getByTestId('day-row').count()).toBe(0);
       await shot(page, 'desk-07-other-facility');
       await axe(page, 'desk other facility');
-      // Their own desk opens (nobody booked at Bandarharjo today).
+      // Their own desk opens (nobody booked at Bandarharjo today), with their own kelurahan's due babies only.
       await openDesk(page);
       await page.getByTestId('day-empty').waitFor();
+      await page.getByTestId('due-list').waitFor();
+      const due = (await page.getByTestId('due-list').textContent())!;
+      expect(due).toContain(children.joko!.fullName);
+      expect(due).not.toContain(children.hana!.fullName);
+      // Miroto's due children and vaccinators are refused to them and to partners, through the API too.
+      const bandarharjo = await platform.token({ role: 'health-worker', sub: 'hw-bandarharjo-api', facilityId: BANDARHARJO });
+      const partner = await platform.token({ role: 'partner', sub: 'partner-desk' });
+      for (const token of [bandarharjo, partner]) {
+        for (const query of [
+          `query($f: ID!) { dueChildren(facilityId: $f) { personId fullName } }`,
+          `query($f: ID!) { facilityVaccinators(facilityId: $f) { id displayName } }`,
+        ]) {
+          const res = await call(token, query, { f: MIROTO });
+          expect(res.data).toBeNull();
+          expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+        }
+      }
     } finally {
       await context.close();
     }

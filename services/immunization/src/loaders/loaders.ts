@@ -30,8 +30,7 @@ export function createLoaders(em: EntityManager, claims: Claims) {
     }),
     /**
      * Whether a person is linked to the health worker's facility: registered or walked in there, vaccinated
-     * there, holding an appointment there, or a child living in the kelurahan the facility serves (the
-     * posyandu's due list) (src/policy.ts). False for ids that do not exist.
+     * there, or holding an appointment there (src/policy.ts). False for ids that do not exist.
      */
     atMyFacility: new DataLoader<string, boolean>(async (ids) => {
       const valid = ids.filter(isUuid);
@@ -43,13 +42,26 @@ export function createLoaders(em: EntityManager, claims: Claims) {
          union select person_id as id from person_facility_link where person_id in (?) and facility_id = ?
          union select p.id from person p join facility_appointment a on a.nik_hash = p.nik_hash and a.facility_id = ?
                 where p.id in (?) and p.nik_hash is not null
-         union select person_id as id from facility_appointment where person_id in (?) and facility_id = ?
-         union select p.id from person p join facility_area fa on fa.kelurahan_code = p.residence_kelurahan_code
-                where p.id in (?) and p.is_child and fa.facility_id = ?`,
-        [valid, f, valid, f, valid, f, f, valid, valid, f, valid, f],
+         union select person_id as id from facility_appointment where person_id in (?) and facility_id = ?`,
+        [valid, f, valid, f, valid, f, f, valid, valid, f],
       );
       const linked = new Set(rows.map((r) => r.id));
       return ids.map((id) => linked.has(id));
+    }),
+    /**
+     * Whether a person is a child living in the kelurahan the health worker's facility serves: on the facility's
+     * due list, so a dose may be recorded for them there (src/policy.ts recordDose). Not a link for reading.
+     */
+    childInMyKelurahan: new DataLoader<string, boolean>(async (ids) => {
+      const valid = ids.filter(isUuid);
+      if (claims.role !== 'health-worker' || !claims.facilityId || valid.length === 0) return ids.map(() => false);
+      const rows = await em.execute<{ id: string }[]>(
+        `select p.id from person p join facility_area fa on fa.kelurahan_code = p.residence_kelurahan_code
+          where p.id in (?) and p.is_child and fa.facility_id = ?`,
+        [valid, claims.facilityId],
+      );
+      const found = new Set(rows.map((r) => r.id));
+      return ids.map((id) => found.has(id));
     }),
     /** The people a citizen may see: their own record and their dependants (one query per request). */
     citizenScope(): Promise<Set<string>> {
