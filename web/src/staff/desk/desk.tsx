@@ -76,18 +76,31 @@ function useOnline(): boolean {
   return online;
 }
 
+/** A read that met no network: the download stops and the day already on the device stays as it was. */
+function reached<T extends { error?: { networkError?: unknown } | undefined }>(r: T): T {
+  if (r.error?.networkError) throw r.error;
+  return r;
+}
+
+/**
+ * Downloads the day as one whole: the network dropping half way (the worker leaving for the posyandu) saves
+ * nothing, so a half-downloaded day never replaces a whole one; a read the API refuses keeps what was
+ * downloaded before.
+ */
 async function download(client: Client, facilityId: string, date: string, previous?: DayPack): Promise<DayPack> {
   const day = await client.query(DeskDay, { facilityId, date }, { requestPolicy: 'network-only' }).toPromise();
   if (day.error || !day.data?.facility) throw day.error ?? new Error('no facility');
   const facility = day.data.facility;
-  const sessions = await client
-    .query(DeskSessions, { kelurahanCode: facility.kelurahanCode, date }, { requestPolicy: 'network-only' })
-    .toPromise();
-  const own = (sessions.data?.sessions.edges ?? []).map((e) => e.node).filter((s) => s.facility.id === facilityId);
-  // The kelurahan's children with doses due, and who can give them: a failed read keeps what was downloaded before.
-  const due = await client.query(DeskDueChildren, { facilityId, asOf: date }, { requestPolicy: 'network-only' }).toPromise();
+  const sessions = reached(
+    await client.query(DeskSessions, { kelurahanCode: facility.kelurahanCode, date }, { requestPolicy: 'network-only' }).toPromise(),
+  );
+  const own = sessions.data
+    ? sessions.data.sessions.edges.map((e) => e.node).filter((s) => s.facility.id === facilityId)
+    : (previous?.sessions ?? []);
+  // The kelurahan's children with doses due, and who can give them.
+  const due = reached(await client.query(DeskDueChildren, { facilityId, asOf: date }, { requestPolicy: 'network-only' }).toPromise());
   const dueChildren = due.data?.dueChildren ?? previous?.dueChildren ?? [];
-  const staff = await client.query(DeskVaccinators, { facilityId }, { requestPolicy: 'network-only' }).toPromise();
+  const staff = reached(await client.query(DeskVaccinators, { facilityId }, { requestPolicy: 'network-only' }).toPromise());
   const vaccinators = staff.data?.facilityVaccinators ?? previous?.vaccinators ?? [];
   const products = [
     ...new Set([
@@ -98,9 +111,13 @@ async function download(client: Client, facilityId: string, date: string, previo
   ];
   const lots: DayPack['lots'] = {};
   for (const productCode of products) {
-    const r = await client.query(DeskLots, { facilityId, productCode }, { requestPolicy: 'network-only' }).toPromise();
+    const r = reached(await client.query(DeskLots, { facilityId, productCode }, { requestPolicy: 'network-only' }).toPromise());
+    const kept = previous?.lots[productCode];
     if (r.data) lots[productCode] = { ...r.data, lots: r.data.lots.edges.map((e) => e.node) };
+    else if (kept) lots[productCode] = kept;
   }
+  // Check-ins made on the device while this download ran count too (read again just before saving).
+  const latest = (await loadPack(facilityId, date)) ?? previous;
   const pack: DayPack = {
     facilityId,
     date,
@@ -111,7 +128,7 @@ async function download(client: Client, facilityId: string, date: string, previo
     dueChildren,
     vaccinators,
     // What the server now knows supersedes local check-ins; the rest stay until their dose is sent.
-    localCheckIns: (previous?.localCheckIns ?? []).filter((id) =>
+    localCheckIns: (latest?.localCheckIns ?? []).filter((id) =>
       day.data!.facilityDayList.some((a) => a.id === id && a.status === 'BOOKED'),
     ),
     downloadedAt: new Date().toISOString(),
