@@ -1,7 +1,8 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { encode } from 'uqr';
 import { loadEdgeConfig, startEdge, type RunningEdge } from '@victori/gateway';
 import { Env } from '@victori/shared';
 import { gql, type GraphQLResponse } from '@victori/shared/testing';
@@ -29,6 +30,25 @@ const ARGS = [
   '--disable-sync',
 ];
 const TABLET = { width: 1024, height: 768 };
+
+/**
+ * A camera that sees a slip's QR code: one 640×480 frame in Y4M (Chromium's fake capture device loops it),
+ * black modules on white, 10 pixels per module, centred.
+ */
+function qrCamera(text: string, file: string): string {
+  const { data, size } = encode(text, { ecc: 'M', border: 4 });
+  const [w, h, scale] = [640, 480, 10];
+  const y = Buffer.alloc(w * h, 255);
+  const [x0, y0] = [Math.floor((w - size * scale) / 2), Math.floor((h - size * scale) / 2)];
+  for (let r = 0; r < size; r++)
+    for (let c = 0; c < size; c++)
+      if (data[r]![c])
+        for (let dy = 0; dy < scale; dy++)
+          y.fill(0, (y0 + r * scale + dy) * w + x0 + c * scale, (y0 + r * scale + dy) * w + x0 + (c + 1) * scale);
+  const chroma = Buffer.alloc((w / 2) * (h / 2) * 2, 128);
+  writeFileSync(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${w} H${h} F10:1 Ip A1:1 C420jpeg\nFRAME\n`), y, chroma]));
+  return file;
+}
 
 async function axe(page: Page, name: string): Promise<void> {
   await page.addScriptTag({ content: AXE });
@@ -265,7 +285,17 @@ describe('the health-worker desk in a real browser, online and offline', () => {
       loadEdgeConfig(new Env({ EDGE_PORT: '0', EDGE_UPSTREAM_URL: new URL(platform.gatewayUrl).origin, LOG_LEVEL: 'silent' })),
     );
     origin = new URL(edge.url).origin;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    // This browser's camera shows Fajar's slip (the QR code on the confirmation page and the printed slip).
+    const camera = qrCamera(people.fajar!.slip, join(mkdtempSync(join(tmpdir(), 'victori-qr-')), 'slip.y4m'));
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        ...ARGS,
+        '--use-fake-ui-for-media-stream',
+        '--use-fake-device-for-media-stream',
+        `--use-file-for-fake-video-capture=${camera}`,
+      ],
+    });
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -587,6 +617,25 @@ describe('the health-worker desk in a real browser, online and offline', () => {
           expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
         }
       }
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("the slip's QR code held to the tablet's camera opens the person (qr-scanner, the camera asked for only then)", async () => {
+    const context = await browser.newContext({ viewport: TABLET, locale: 'id-ID', permissions: ['camera'] });
+    const page = watch(await context.newPage());
+    try {
+      await signIn(page, 'nakes.miroto', 'nakes-dev-password');
+      await openDesk(page);
+      await page.getByTestId('day-list').waitFor();
+      await page.getByRole('button', { name: 'Pindai QR' }).click();
+      const opened = page.getByTestId('person').filter({ hasText: people.fajar!.fullName });
+      await opened.waitFor({ timeout: 20_000 });
+      // The camera is off again once the code is read; Fajar opens at the step his status calls for.
+      expect(await page.locator('.scanner video').count()).toBe(0);
+      expect(['check-in', 'closed']).toContain(await opened.getAttribute('data-step'));
+      await shot(page, 'desk-08-qr-scanned');
     } finally {
       await context.close();
     }
