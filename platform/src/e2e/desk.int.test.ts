@@ -418,6 +418,21 @@ describe('the health-worker desk in a real browser, online and offline', () => {
           },
         },
       );
+      // Meanwhile Citra's family cancelled her booking from home (the app, with NIK and slip); she came anyway.
+      const cancelled = await call(
+        '',
+        `mutation($id: ID!, $v: AppointmentVerificationInput) { cancelAppointment(id: $id, verification: $v) { status } }`,
+        { id: people.citra!.appointmentId, v: { nik: people.citra!.nik, slipCode: people.citra!.slip } },
+      );
+      expect(cancelled.errors).toBeUndefined();
+      await eventually(
+        () =>
+          platform.services.immunization.runtime.orm.em
+            .fork()
+            .execute<{ status: string }[]>(`select status from facility_appointment where id = ?`, [people.citra!.appointmentId]),
+        (r) => r[0]?.status === 'CANCELLED',
+        "Citra's cancellation in the registry",
+      );
       expect(await page.getByTestId('pending').textContent()).toContain('3 akan dikirim');
       await shot(page, 'desk-03-offline-entries');
       await axe(page, 'desk offline');
@@ -472,8 +487,14 @@ describe('the health-worker desk in a real browser, online and offline', () => {
       // Back online and signed in: the waiting entries go; Dewi's is a conflict shown with both records.
       await signIn(page, 'nakes.miroto', 'nakes-dev-password');
       await openDesk(page);
-      await page.locator('[data-testid=entry][data-state=saved]').filter({ hasText: people.citra!.fullName }).waitFor();
       await page.locator('[data-testid=entry][data-state=saved]').filter({ hasText: children.hana!.fullName }).waitFor();
+      // Citra's entry names a booking that is cancelled now: it needs correction, and is recorded without it.
+      const needsFix = page.locator('[data-testid=entry][data-state=needs-correction]').filter({ hasText: people.citra!.fullName });
+      await needsFix.waitFor();
+      expect(await needsFix.getByTestId('needs-correction').textContent()).toContain('CANCELLED');
+      await shot(page, 'desk-05a-needs-correction');
+      await needsFix.getByRole('button', { name: 'Catat tanpa janji temu (dosis tetap diberikan)' }).click();
+      await page.locator('[data-testid=entry][data-state=saved]').filter({ hasText: people.citra!.fullName }).waitFor();
       const conflict = page.locator('[data-testid=entry][data-state=conflict]').filter({ hasText: people.dewi!.fullName });
       await conflict.waitFor();
       const compare = await conflict.locator('table').textContent();
@@ -571,7 +592,10 @@ describe('the health-worker desk in a real browser, online and offline', () => {
         n: gita.nik,
       });
       expect(await doses(gitaPerson.findPersons[0]!.id)).toHaveLength(1);
-      for (const key of ['ani', 'budi', 'citra', 'eko', 'gita'])
+      // Citra's dose stands on its own (her booking stays cancelled, as the family left it).
+      expect((await doses(people.citra!.personId!))[0]).toMatchObject({ status: 'ACTIVE' });
+      expect(await appointmentStatus(people.citra!.slip)).toBe('CANCELLED');
+      for (const key of ['ani', 'budi', 'eko', 'gita'])
         await eventually(
           () => appointmentStatus(people[key]!.slip),
           (s) => s === 'COMPLETED',

@@ -1147,12 +1147,17 @@ function EntryRow(props: { entry: Entry; online: boolean }): preact.JSX.Element 
   const [lot, setLot] = useState(e.input.lotNumber);
   const [error, setError] = useState('');
   const state = e.resolution ? 'resolved' : e.state;
-  const resend = async (): Promise<void> => {
+  // The booking changed while the dose was given offline (cancelled from home, completed elsewhere): the dose
+  // was still given, so it is recorded without the appointment.
+  const appointmentGone = e.error?.field === 'appointmentId' && !!e.input.appointmentId;
+  const resend = async (withoutAppointment = false): Promise<void> => {
     // A corrected entry is a new entry: a new record id, or the server would call it a conflict.
     const next: Entry = {
       ...e,
       clientRecordId: crypto.randomUUID(),
-      input: { ...e.input, lotNumber: lot },
+      input: withoutAppointment
+        ? { ...e.input, lotNumber: lot, appointmentId: undefined, slipCode: undefined }
+        : { ...e.input, lotNumber: lot },
       state: 'waiting',
       error: undefined,
     };
@@ -1230,13 +1235,20 @@ function EntryRow(props: { entry: Entry; online: boolean }): preact.JSX.Element 
         </div>
       )}
       {e.state === 'needs-correction' && !e.resolution && (
-        <div class="conflict">
+        <div class="conflict" data-testid="needs-correction">
           <p class="error-message">{msg(e.error, lang)}</p>
           <label for={`fix-lot-${e.clientRecordId}`}>{t('desk.lot')}</label>
           <input id={`fix-lot-${e.clientRecordId}`} value={lot} onInput={(ev) => setLot(ev.currentTarget.value)} />{' '}
           <button type="button" class="button secondary" onClick={() => void resend()}>
             {t('desk.sendAgain')}
           </button>{' '}
+          {appointmentGone && (
+            <>
+              <button type="button" class="button secondary" onClick={() => void resend(true)}>
+                {t('desk.sendWithoutAppointment')}
+              </button>{' '}
+            </>
+          )}
           <button
             type="button"
             class="button warning"
