@@ -397,6 +397,8 @@ describe('the health-worker desk in a real browser, online and offline', () => {
       await page.getByTestId('due-form').waitFor();
       await page.selectOption('#due-dose', 'BCG');
       expect(await page.inputValue('#due-lot')).toBe('BCG-01');
+      await shot(page, 'desk-03a-due-child-offline');
+      await axe(page, 'desk due child');
       await page.selectOption('#vaccinator', 'Bidan Sari');
       await page.getByTestId('due-form').getByRole('button', { name: 'Catat dosis' }).click();
       await page.locator(`[data-testid=entry][data-state=waiting]`).filter({ hasText: children.hana!.fullName }).waitFor();
@@ -414,6 +416,22 @@ describe('the health-worker desk in a real browser, online and offline', () => {
             productCode: 'PFIZER',
             lotNumber: 'PF-LATE-01',
             administeredAt: new Date(Date.now() - 60_000).toISOString(),
+            vaccinatorName: 'Bidan Rina',
+          },
+        },
+      );
+      // ... and Hana's BCG, with the same lot, a few minutes before the posyandu's entry.
+      const hanaElsewhere = await must<{ recordDose: { id: string } }>(
+        other,
+        `mutation($i: RecordDoseInput!) { recordDose(input: $i) { id } }`,
+        {
+          i: {
+            personId: children.hana!.personId,
+            programme: 'ROUTINE_CHILD',
+            doseKind: 'BCG',
+            productCode: 'BCG',
+            lotNumber: 'BCG-01',
+            administeredAt: new Date(Date.now() - 300_000).toISOString(),
             vaccinatorName: 'Bidan Rina',
           },
         },
@@ -482,12 +500,18 @@ describe('the health-worker desk in a real browser, online and offline', () => {
       await openDesk(page);
       await page.getByTestId('day-empty').waitFor();
       expect(await doses(people.citra!.personId!)).toEqual([]);
-      expect(await doses(children.hana!.personId)).toEqual([]);
+      expect((await doses(children.hana!.personId)).map((d) => d.id)).toEqual([hanaElsewhere.recordDose.id]);
 
       // Back online and signed in: the waiting entries go; Dewi's is a conflict shown with both records.
       await signIn(page, 'nakes.miroto', 'nakes-dev-password');
       await openDesk(page);
-      await page.locator('[data-testid=entry][data-state=saved]').filter({ hasText: children.hana!.fullName }).waitFor();
+      // Hana's BCG was recorded by the other worker too: this time the posyandu's record is the right one (the
+      // other was typed from memory), so the worker corrects the other record with theirs.
+      const hanaConflict = page.locator('[data-testid=entry][data-state=conflict]').filter({ hasText: children.hana!.fullName });
+      await hanaConflict.waitFor();
+      expect(await hanaConflict.locator('table').textContent()).toContain('Bidan Rina');
+      await hanaConflict.getByRole('button', { name: 'Catatan saya benar: koreksi yang ada' }).click();
+      await page.locator('[data-testid=entry][data-state=resolved]').filter({ hasText: children.hana!.fullName }).waitFor();
       // Citra's entry names a booking that is cancelled now: it needs correction, and is recorded without it.
       const needsFix = page.locator('[data-testid=entry][data-state=needs-correction]').filter({ hasText: people.citra!.fullName });
       await needsFix.waitFor();
@@ -556,16 +580,14 @@ describe('the health-worker desk in a real browser, online and offline', () => {
         return [...doc.querySelectorAll('[data-testid=entry]')].map((e) => ({ id: e.dataset.id!, text: e.textContent ?? '' }));
       });
       const entryId = (key: string): string => ids.find((e) => e.text.includes((people[key] ?? children[key])!.fullName))!.id;
-      // Hana: the BCG given from the due list, once, with the device's id and the listed vaccinator.
-      expect(await doses(children.hana!.personId)).toEqual([
-        expect.objectContaining({
-          doseKind: 'BCG',
-          lotNumber: 'BCG-01',
-          status: 'ACTIVE',
-          clientRecordId: entryId('hana'),
-          vaccinatorName: 'Bidan Sari',
-        }),
+      // Hana: the other worker's BCG is superseded by the posyandu's (a correction with the reason); one active BCG.
+      const hana = await doses(children.hana!.personId);
+      expect(hana.map((d) => [d.doseKind, d.status]).sort()).toEqual([
+        ['BCG', 'ACTIVE'],
+        ['BCG', 'SUPERSEDED'],
       ]);
+      expect(hana.find((d) => d.status === 'SUPERSEDED')).toMatchObject({ id: hanaElsewhere.recordDose.id, vaccinatorName: 'Bidan Rina' });
+      expect(hana.find((d) => d.status === 'ACTIVE')).toMatchObject({ lotNumber: 'BCG-01', supersedesId: hanaElsewhere.recordDose.id });
       const ani = await doses(people.ani!.personId!);
       expect(ani.map((d) => [d.lotNumber, d.status]).sort()).toEqual([
         ['PF-EARLY-01', 'SUPERSEDED'],
