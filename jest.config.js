@@ -39,5 +39,8 @@ export default {
   globalSetup: '<rootDir>/platform/jest/global-setup.js',
   globalTeardown: '<rootDir>/platform/jest/global-teardown.js',
   testTimeout: 120000,
+  // One worker process (the suites start whole platforms on two cores), recycled when a suite leaves it
+  // above this heap: in one process the ESM module registry of 90+ suites outgrew the 4 GB heap (CI OOM).
+  workerIdleMemoryLimit: '1200MB',
   modulePathIgnorePatterns: ['<rootDir>/.data/', '/dist/'],
 };

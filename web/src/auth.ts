@@ -23,6 +23,7 @@ class AuthStore {
   private readonly channel = typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel('victori-auth');
   private client: Client | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private retryMs = 1_000;
   private readonly listeners = new Set<Listener>();
 
   get current(): AuthSession | undefined {
@@ -74,10 +75,24 @@ class AuthStore {
       )
         return;
       const result = await client.mutation<{ refreshSession: AuthSession }>(REFRESH_SESSION, { refreshToken }).toPromise();
-      // No network (a posyandu, a reload offline): still signed in, refreshed when the network is back.
-      if (!result.data && result.error?.networkError && result.error.graphQLErrors.length === 0) return;
-      // UNAUTHENTICATED (unknown, expired or reused): signed out; the pages offer sign-in again.
-      this.set(result.data?.refreshSession, client);
+      const session = result.data?.refreshSession;
+      if (session) {
+        this.retryMs = 1_000;
+        this.set(session, client);
+        return;
+      }
+      // Only the identity service's own verdict ends the session: UNAUTHENTICATED (unknown, expired or
+      // reused token); the pages then offer sign-in again. No network (a posyandu, a reload offline), an
+      // overloaded edge (OVERLOADED, 429/503) or a service down (UNAVAILABLE) is not a sign-out: the
+      // token stays and the refresh is tried again with a growing pause (1 s, 2 s, ... 30 s).
+      const ended = result.error?.graphQLErrors.some((e) => e.extensions?.code === 'UNAUTHENTICATED') ?? false;
+      if (ended) {
+        this.set(undefined, client);
+        return;
+      }
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => void this.refresh(client), this.retryMs);
+      this.retryMs = Math.min(30_000, this.retryMs * 2);
     };
     if (typeof navigator !== 'undefined' && navigator.locks) await navigator.locks.request('victori-refresh', run);
     else await run();
