@@ -30,7 +30,10 @@ function clientAnswering(...answers: (() => Response)[]) {
     if (!next) throw new TypeError('fetch failed');
     return next();
   }) as typeof globalThis.fetch;
-  return { client: new Client({ url: 'http://edge.test/graphql', exchanges: [fetchExchange], fetch: fetchFn, preferGetMethod: false }), sent };
+  return {
+    client: new Client({ url: 'http://edge.test/graphql', exchanges: [fetchExchange], fetch: fetchFn, preferGetMethod: false }),
+    sent,
+  };
 }
 const refused = (code: string, status: number) => () =>
   Response.json({ errors: [{ message: 'refused', extensions: { code } }] }, { status });
