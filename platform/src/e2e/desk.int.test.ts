@@ -119,7 +119,7 @@ describe('the health-worker desk in a real browser, online and offline', () => {
     return rows[0]!.status;
   };
   const watch = (page: Page): Page => {
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('pageerror', (error) => pageErrors.push(`${error.message} ${error.stack?.split('\n')[1]?.trim() ?? ''}`.trim()));
     return page;
   };
   afterEach(() => {
