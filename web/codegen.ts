@@ -34,6 +34,13 @@ const config: CodegenConfig = {
       presetConfig: { fragmentMasking: false },
       config: { useTypeImports: true, enumsAsTypes: true, skipTypename: true, scalars: { Date: 'string', DateTime: 'string' } },
     },
+    // The feedback pages' (issue 17 item 4: complaints, FAQ, survey) likewise.
+    'src/feedback/gql/': {
+      documents: ['src/feedback/operations.ts'],
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: { useTypeImports: true, enumsAsTypes: true, skipTypename: true, scalars: { Date: 'string', DateTime: 'string' } },
+    },
   },
 };
 export default config;

@@ -19,12 +19,14 @@ const { module: auth } = await runnerImport(join(root, 'src/auth-documents.ts'))
 const { module: board } = await runnerImport(join(root, 'src/staff/board/operations.ts'));
 const { module: desk } = await runnerImport(join(root, 'src/staff/desk/desk.operations.ts'));
 const { module: certs } = await runnerImport(join(root, 'src/certs/operations.ts'));
+const { module: feedback } = await runnerImport(join(root, 'src/feedback/operations.ts'));
 const documents = [
   ...Object.values(ops),
   ...Object.values(auth.SIGN_IN_DOCUMENTS),
   ...Object.values(board),
   ...Object.values(desk),
   ...Object.values(certs),
+  ...Object.values(feedback),
 ];
 const manifest = {};
 for (const doc of documents) {

@@ -41,6 +41,11 @@ export function createClient(): Client {
           NationalDelivery: (d) =>
             d.doseRecordId && d.target ? `${d.doseRecordId as string}:${d.target as string}` : ((d.doseRecordId as string) ?? null),
           SignInCodeRequest: () => null,
+          // Feedback (complaints, FAQ, survey): categories and elements by code; the rest belongs to its parent.
+          ComplaintCategory: (c) => (c.code as string) ?? null,
+          ComplaintStep: () => null,
+          SkmElement: (e) => (e.code as string) ?? null,
+          SurveyReceipt: () => null,
           AuthSession: () => null,
           // Dead-letter ids are per service: the same id from two services is two deliveries.
           FailedDelivery: (d) => (d.service && d.id ? `${d.service as string}:${d.id as string}` : null),

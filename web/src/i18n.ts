@@ -52,3 +52,10 @@ export async function loadDeskStrings(): Promise<void> {
   i18n.addResourceBundle('id', 'translation', { desk: deskId.default }, true, true);
   i18n.addResourceBundle('en', 'translation', { desk: deskEn.default }, true, true);
 }
+
+/** The feedback pages' strings (issue 17 item 4: complaints, FAQ, survey; locales/feedback.*.json, under `feedback.`), with their chunk. */
+export async function loadFeedbackStrings(): Promise<void> {
+  const [fbId, fbEn] = await Promise.all([import('./locales/feedback.id.json'), import('./locales/feedback.en.json')]);
+  i18n.addResourceBundle('id', 'translation', { feedback: fbId.default }, true, true);
+  i18n.addResourceBundle('en', 'translation', { feedback: fbEn.default }, true, true);
+}

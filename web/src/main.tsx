@@ -2,7 +2,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { Provider } from '@urql/preact';
 import { createClient } from './client.js';
-import { setLanguage } from './i18n.js';
+import { loadFeedbackStrings, setLanguage } from './i18n.js';
 import { auth } from './auth.js';
 import { FindPage } from './pages/find.js';
 import { SessionPage } from './pages/session.js';
@@ -26,6 +26,8 @@ void auth.refresh(client).catch(() => undefined);
 const BoardPage = lazyPage(() => import('./staff/board/index.js').then((m) => m.BoardRoutes));
 // The health-worker desk (staff/desk): its own chunk, loaded on first use.
 const DeskPage = lazyPage(() => import('./staff/desk/desk.js').then((m) => m.DeskPage));
+// Complaints, the FAQ and the satisfaction survey (feedback/): one chunk with its strings, loaded on first use.
+const FeedbackPage = lazyPage(() => Promise.all([import('./feedback/index.js'), loadFeedbackStrings()]).then(([m]) => m.FeedbackRoutes));
 
 function route(path: string): preact.JSX.Element {
   const parts = path.split('/').filter(Boolean);
@@ -40,6 +42,7 @@ function route(path: string): preact.JSX.Element {
   if (parts[0] === 'board' || parts[0] === 'partners') return <BoardPage parts={parts} />;
   if (parts[0] === 'certificates' || parts[0] === 'verify') return <CertsRoute parts={parts} />;
   if (parts[0] === 'desk') return <DeskPage facilityId={parts[1]} />;
+  if (parts[0] === 'faq' || parts[0] === 'complaints' || parts[0] === 'survey') return <FeedbackPage parts={parts} />;
   return <h1>{t('notFound')}</h1>;
 }
 
@@ -72,6 +75,7 @@ function App(): preact.JSX.Element {
           <Link href="/appointments">{t('nav.mine')}</Link>
           <Link href="/children">{t('nav.parents')}</Link>
           <Link href="/certificates">{t('nav.certificates')}</Link>
+          <Link href="/faq">{t('nav.help')}</Link>
           <StaffLinks />
           <AccountLink />
           <button type="button" class="link" lang={lang === 'id' ? 'en' : 'id'} onClick={() => setLanguage(lang === 'id' ? 'en' : 'id')}>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import { i18n } from './i18n.js';
 import { onOverload } from './client.js';
@@ -46,9 +46,13 @@ export function Link(props: { href: string; children: ComponentChildren; class?:
 /** GOV.UK error summary: every mistake, linked to its field, focused when it appears. */
 export function ErrorSummary(props: { mistakes: Mistakes }): preact.JSX.Element | null {
   const { fields, general } = props.mistakes;
+  const ref = useRef<HTMLDivElement>(null);
+  // Focused when a new set of mistakes arrives, not on every render (an inline ref callback runs on each
+  // one, and would pull the focus out of the field being corrected at every keystroke).
+  useEffect(() => ref.current?.focus(), [props.mistakes]);
   if (!fields.length && !general.length) return null;
   return (
-    <div class="error-summary" role="alert" tabIndex={-1} ref={(el) => el?.focus()} aria-labelledby="error-summary-title">
+    <div class="error-summary" role="alert" tabIndex={-1} ref={ref} aria-labelledby="error-summary-title">
       <h2 id="error-summary-title">{t('book.summary')}</h2>
       <ul>
         {general.map((m) => (

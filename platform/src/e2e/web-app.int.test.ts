@@ -682,6 +682,291 @@ describe('the web app in a real browser, through the edge', () => {
     await anon.context().close();
   });
 
+  describe('feedback: complaints, the FAQ and the satisfaction survey (issue 17 item 4)', () => {
+    const feedbackSql = <T>(q: string, params: unknown[] = []): Promise<T[]> =>
+      kit.platform.services.feedback.runtime.orm.em.fork().execute<T[]>(q, params);
+    /** A citizen's session through the API (sign-in itself is tested above): its tokens. */
+    const citizenSession = async (phone: string): Promise<{ accessToken: string; refreshToken: string }> => {
+      await kit.gql(`mutation($p: String!) { requestSignInCode(phone: $p) { phone } }`, { p: phone });
+      const outbox = await kit.gql<{ devSmsOutbox: { text: string }[] }>(`query($p: String!) { devSmsOutbox(phone: $p) { text } }`, {
+        p: `+62${phone.slice(1)}`,
+      });
+      const r = await kit.gql<{ signInWithCode: { accessToken: string; refreshToken: string } }>(
+        `mutation($p: String!, $c: String!) { signInWithCode(phone: $p, code: $c) { accessToken refreshToken } }`,
+        { p: phone, c: /\b(\d{6})\b/.exec(outbox.data!.devSmsOutbox[0]!.text)![1]! },
+      );
+      expect(r.errors).toBeUndefined();
+      return r.data!.signInWithCode;
+    };
+    /**
+     * A page signed in with that session: the refresh token put where the app keeps it before the first load
+     * only (it rotates on use; seeding it again on a later load would be a reuse, which signs the family out).
+     */
+    const pageFor = async (refreshToken: string, path: string): Promise<Page> => {
+      const page = await newPage();
+      await page.addInitScript((token) => {
+        type Store = { getItem(k: string): string | null; setItem(k: string, v: string): void };
+        const w = globalThis as unknown as { sessionStorage: Store; localStorage: Store };
+        if (w.sessionStorage.getItem('seeded')) return;
+        w.sessionStorage.setItem('seeded', '1');
+        w.localStorage.setItem('victori.refresh', token);
+      }, refreshToken);
+      await page.goto(`${origin}${path}`);
+      return page;
+    };
+
+    test('a citizen files a complaint: every mistake at once beside its field, then valid; listed with its deadlines; answered from the queue, reopened, rated', async () => {
+      const session = await citizenSession('081234500081');
+      const page = await pageFor(session.refreshToken, '/complaints');
+      await page.getByRole('heading', { name: 'Pengaduan saya' }).waitFor();
+      // Past the sign-in gate once the app has refreshed the session.
+      await page.getByText('Anda belum mengajukan pengaduan.').waitFor();
+      await page.getByRole('link', { name: 'Ajukan pengaduan' }).click();
+
+      // Step 1: what it is about (nothing chosen: said beside the question).
+      await page.getByRole('button', { name: 'Lanjut' }).click();
+      await page.locator('#field-subjectType .error-message').waitFor();
+      await page.getByLabel('Fasilitas kesehatan').check();
+      await page.getByRole('button', { name: 'Lanjut' }).click();
+
+      // Step 2, sent with nothing filled in and a link that is not https: four mistakes from the API at once.
+      await page.locator('#facilityId option', { hasText: 'Puskesmas Miroto' }).waitFor({ state: 'attached' });
+      await page.fill('#attachment', 'http://example.org/foto.jpg');
+      await page.getByRole('button', { name: 'Kirim pengaduan' }).click();
+      const summary = page.getByRole('alert');
+      await summary.waitFor();
+      expect(await summary.locator('li').count()).toBe(4);
+      for (const field of ['facilityId', 'category', 'description', 'attachments.0.url'])
+        await page.locator(`[id="field-${field}"] .error-message`).waitFor();
+      expect(await page.locator('[id="field-description"] .error-message').textContent()).toBe('Uraian harus 20 sampai 2000 karakter');
+      await shot(page, '18-complaint-errors');
+      await axe(page, 'complaint with errors');
+      expect(await feedbackSql(`select id from complaint`)).toEqual([]);
+
+      // Corrected: the facility, a guided category of that subject, what happened, an https link.
+      await page.selectOption('#facilityId', MIROTO);
+      await page.getByLabel('Waktu tunggu terlalu lama').check();
+      expect(await page.getByLabel('Situs tidak berfungsi').count()).toBe(0);
+      await page.fill('#description', 'Saya menunggu tiga jam di ruang tunggu tanpa kejelasan antrean.');
+      await page.fill('#attachment', 'https://example.org/foto-antrean.jpg');
+      await page.keyboard.press('Enter');
+      await page.getByTestId('filed').waitFor();
+      const reference = (await page.getByTestId('complaint-reference').first().textContent())!;
+      expect(reference).toMatch(/^ADU-\d{6}-[A-Z2-9]{6}$/);
+      expect(await page.getByTestId('filed').textContent()).toContain(reference);
+      const card = page.getByTestId('complaint').filter({ hasText: reference });
+      expect(await card.getByTestId('complaint-status').textContent()).toBe('Diajukan');
+      expect(await card.getByTestId('response-due').textContent()).toMatch(/^(Senin|Selasa|Rabu|Kamis|Jumat), \d+ \w+ \d{4}$/);
+      expect(await card.getByTestId('resolution-due').textContent()).toMatch(/\d{4}$/);
+      await shot(page, '19-complaint-listed');
+      await axe(page, 'my complaints');
+      const [row] = await feedbackSql<{ facility_id: string; category: string; status: string; citizen_account: string }>(
+        `select facility_id, category, status, citizen_account from complaint where reference = ?`,
+        [reference],
+      );
+      expect(row).toMatchObject({ facility_id: MIROTO, category: 'WAITING_TIME', status: 'SUBMITTED' });
+
+      // Miroto's health worker answers it from the facility's queue.
+      const username = 'hw-feedback-miroto';
+      const created = await kit.gql(
+        `mutation($i: CreateStaffAccountInput!) { createStaffAccount(input: $i) { id } }`,
+        { i: { username, password: 'miroto-queue-password', role: 'HEALTH_WORKER', facilityId: MIROTO, displayName: 'Perawat Miroto' } },
+        { role: 'admin', sub: 'e2e-admin' },
+      );
+      expect(created.errors).toBeUndefined();
+      const staff = await newPage();
+      await staff.goto(`${origin}/staff`);
+      await staff.fill('#username', username);
+      await staff.fill('#password', 'miroto-queue-password');
+      await staff.getByRole('button', { name: 'Masuk' }).click();
+      await staff.locator('main p[role=status]').waitFor();
+      await staff.goto(`${origin}/complaints/queue`);
+      const queued = staff.getByTestId('queued-complaint').filter({ hasText: reference });
+      await queued.waitFor();
+      // Too short an answer: said beside the field, nothing changes.
+      await queued.locator('textarea').fill('Ok');
+      await queued.getByRole('button', { name: 'Ambil' }).click();
+      await queued.locator('.error-message').waitFor();
+      await queued.locator('textarea').fill('Kami periksa antrean hari itu bersama petugas loket.');
+      await queued.getByRole('button', { name: 'Ambil' }).click();
+      await queued.getByRole('button', { name: 'Selesaikan' }).waitFor();
+      await shot(staff, '20-complaint-queue');
+      await axe(staff, 'complaint queue');
+      await queued.locator('textarea').fill('Nomor antrean kini dipanggil dengan pengeras suara.');
+      await queued.getByRole('button', { name: 'Selesaikan' }).click();
+      await queued.waitFor({ state: 'detached' });
+      await staff.context().close();
+
+      // The citizen reads the resolution, reopens it (not satisfied), then rates the second resolution.
+      await page.reload();
+      await card.getByTestId('complaint-status').filter({ hasText: 'Selesai, menunggu nilai Anda' }).waitFor();
+      expect(await card.textContent()).toContain('Nomor antrean kini dipanggil dengan pengeras suara.');
+      await card.getByText('Belum selesai? Buka kembali').click();
+      await card.locator('textarea').fill('Hari ini antrean masih tidak dipanggil.');
+      await card.getByRole('button', { name: 'Buka kembali' }).click();
+      await card.getByTestId('complaint-status').filter({ hasText: 'Sedang ditangani' }).waitFor();
+      const hw = { role: 'health-worker' as const, sub: 'hw-feedback', facilityId: MIROTO };
+      const resolved = await kit.gql(
+        `mutation($id: ID!) { resolveComplaint(id: $id, resolution: "Pengeras suara diperbaiki dan diuji.") { status } }`,
+        { id: (await feedbackSql<{ id: string }>(`select id from complaint where reference = ?`, [reference]))[0]!.id },
+        hw,
+      );
+      expect(resolved.errors).toBeUndefined();
+      await page.reload();
+      await card.getByTestId('complaint-status').filter({ hasText: 'Selesai, menunggu nilai Anda' }).waitFor();
+      await card.getByRole('button', { name: 'Kirim nilai' }).click();
+      await card.locator('.error-message').waitFor();
+      await card.getByLabel('4', { exact: true }).check();
+      await card.getByRole('button', { name: 'Kirim nilai' }).click();
+      await card.getByTestId('complaint-status').filter({ hasText: 'Ditutup' }).waitFor();
+      expect(await card.textContent()).toContain('Nilai Anda: 4 dari 5');
+      await axe(page, 'complaint closed');
+      const [closed] = await feedbackSql<{ status: string; rating: number; reopened_count: number }>(
+        `select status, rating, reopened_count from complaint where reference = ?`,
+        [reference],
+      );
+      expect(closed).toEqual({ status: 'CLOSED', rating: 4, reopened_count: 1 });
+      await page.context().close();
+    });
+
+    test('the FAQ: searched in Indonesian, then in English with an English word and an Indonesian one', async () => {
+      const page = await newPage();
+      await page.goto(`${origin}/`);
+      await page.getByRole('link', { name: 'Bantuan' }).click();
+      await page.getByRole('heading', { name: 'Tanya jawab' }).waitFor();
+      const entries = page.getByTestId('faq-entry');
+      const count = (text: string | RegExp) =>
+        page
+          .getByTestId('faq-count')
+          .filter({ hasText: typeof text === 'string' ? new RegExp(`^${text}$`) : text })
+          .waitFor();
+      await entries.nth(4).waitFor();
+      const all = await entries.count();
+      await page.fill('#faq-search', 'efek samping');
+      await page.keyboard.press('Enter');
+      await entries.filter({ hasText: 'efek samping setelah vaksinasi' }).waitFor();
+      await count('1 jawaban');
+      expect(await entries.allTextContents()).toEqual([expect.stringContaining('efek samping setelah vaksinasi')]);
+      await entries.first().locator('summary').click();
+      await shot(page, '21-faq-search');
+      await axe(page, 'faq search');
+
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.getByRole('heading', { name: 'Questions and answers' }).waitFor();
+      await page.fill('#faq-search', 'cancel');
+      await page.getByRole('button', { name: 'Search' }).click();
+      await entries.filter({ hasText: 'How do I cancel or move an appointment?' }).waitFor();
+      await count('1 answer');
+      expect(await entries.allTextContents()).toEqual([expect.stringContaining('How do I cancel or move an appointment?')]);
+      // Either language finds it: an Indonesian word, shown in English.
+      await page.fill('#faq-search', 'pengaduan');
+      await page.keyboard.press('Enter');
+      await entries.filter({ hasText: 'How soon is my complaint answered?' }).waitFor();
+      await page.fill('#faq-search', 'zzzz-tidak-ada');
+      await page.keyboard.press('Enter');
+      await count(/^No answers/);
+      await page.getByRole('button', { name: 'Show all' }).click();
+      await entries.nth(all - 1).waitFor();
+      await count(`${all} answers`);
+      await shot(page, '22-faq-english');
+      await axe(page, 'faq english');
+      await page.context().close();
+    });
+
+    test('a completed visit: the signed-in citizen answers its SKM survey once, every unanswered element named at once', async () => {
+      const phone = '081234500082';
+      const session = await citizenSession(phone);
+      const citizen: Caller = { headers: { authorization: `Bearer ${session.accessToken}` } };
+      const me = person({ birthDate: '1991-04-12', phone });
+      const reg = await kit.gql<{ registerPerson: { id: string } }>(
+        `mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`,
+        {
+          i: {
+            nik: me.nik,
+            fullName: me.fullName,
+            birthDate: me.birthDate,
+            sex: me.sex,
+            residenceKelurahanCode: me.residenceKelurahanCode,
+          },
+        },
+        citizen,
+      );
+      expect(reg.errors).toBeUndefined();
+      const booked = await kit.book({ ...me, doseKind: 'PRIMARY_1', slotId: first.slots[0]!.id }, citizen);
+      expect(booked.errors).toBeUndefined();
+      const appointment = booked.data!.bookAppointment;
+      await settle();
+      // The nurse records the dose of this appointment: booking completes the visit, feedback invites to its survey.
+      const dose = await kit.gql(
+        RECORD,
+        {
+          i: {
+            personId: reg.data!.registerPerson.id,
+            programme: 'COVID19',
+            doseKind: 'PRIMARY_1',
+            productCode: 'PFIZER',
+            lotNumber: 'PF-WEB-2',
+            administeredAt: new Date().toISOString(),
+            appointmentId: appointment.id,
+            slipCode: appointment.slipCode,
+            // The session is in two days: the citizen came early.
+            reason: 'Datang lebih awal karena akan bepergian.',
+          },
+        },
+        MIROTO_HW,
+      );
+      expect(dose.errors).toBeUndefined();
+      await settle();
+      const [invitation] = await feedbackSql<{ id: string }>(`select id from survey_invitation where appointment_id = ?`, [appointment.id]);
+      expect(invitation).toBeDefined();
+
+      const page = await pageFor(session.refreshToken, '/survey');
+      const visit = page.getByTestId('survey-visit');
+      await visit.waitFor().catch(async (error: unknown) => {
+        throw new Error(`${String(error)}\n${await page.locator('main').innerText()}`);
+      });
+      await visit.getByRole('link', { name: 'Isi survei' }).click();
+      await page.locator('[id="field-answers.requirements"]').waitFor();
+      // Four of nine answered: the other five are named, each beside its element.
+      for (const key of ['requirements', 'procedure', 'completionTime', 'cost']) {
+        await page.locator(`[id="field-answers.${key}"]`).getByLabel('4 Sangat baik').check();
+      }
+      await page.getByRole('button', { name: 'Kirim survei' }).click();
+      await page.getByRole('alert').waitFor();
+      expect(await page.getByRole('alert').locator('li').count()).toBe(5);
+      for (const key of ['serviceProduct', 'staffCompetence', 'staffConduct', 'complaintHandling', 'facilities'])
+        await page.locator(`[id="field-answers.${key}"] .error-message`).waitFor();
+      expect(await feedbackSql(`select id from survey_response where invitation_id = ?`, [invitation!.id])).toEqual([]);
+      await shot(page, '23-survey-errors');
+      await axe(page, 'survey with errors');
+      for (const key of ['serviceProduct', 'staffCompetence', 'staffConduct', 'complaintHandling']) {
+        await page.locator(`[id="field-answers.${key}"]`).getByLabel('3 Baik').check();
+      }
+      // The last one from the keyboard: focus its first option, arrow to the second, send with Enter.
+      await page.locator('[id="field-answers.facilities"] input').first().focus();
+      await page.keyboard.press('Space');
+      await page.keyboard.press('ArrowRight');
+      await page.fill('#suggestion', 'Ruang tunggu perlu kipas angin.');
+      await page.getByRole('button', { name: 'Kirim survei' }).click();
+      await page.getByTestId('survey-thanks').waitFor();
+      await axe(page, 'survey answered');
+      const answers = await feedbackSql<Record<string, number | string>>(
+        `select u1, u2, u3, u4, u5, u6, u7, u8, u9, suggestion from survey_response where invitation_id = ?`,
+        [invitation!.id],
+      );
+      expect(answers).toEqual([
+        { u1: 4, u2: 4, u3: 4, u4: 4, u5: 3, u6: 3, u7: 3, u8: 3, u9: 2, suggestion: 'Ruang tunggu perlu kipas angin.' },
+      ]);
+      // One answer per visit: the list says it is rated and offers no second survey.
+      await page.getByRole('link', { name: 'Kembali ke daftar kunjungan' }).click();
+      await visit.filter({ hasText: 'Sudah dinilai' }).waitFor();
+      expect(await visit.getByRole('link', { name: 'Isi survei' }).count()).toBe(0);
+      await shot(page, '24-survey-done');
+      await axe(page, 'survey list');
+      await page.context().close();
+    });
+  });
+
   test('every submission the pages sent, in all the tests above, carried an Idempotency-Key', () => {
     const SUBMISSIONS = [
       'BookAppointment',
@@ -690,6 +975,12 @@ describe('the web app in a real browser, through the edge', () => {
       'RegisterChild',
       'RequestSignInCode',
       'SignInWithCode',
+      'SubmitComplaint',
+      'AssignComplaint',
+      'ResolveComplaint',
+      'ReopenComplaint',
+      'RateComplaint',
+      'AnswerSurvey',
     ];
     const submitted = sent.filter((r) => SUBMISSIONS.includes(r.name));
     expect([...new Set(submitted.map((r) => r.name))].sort()).toEqual([...SUBMISSIONS].sort());

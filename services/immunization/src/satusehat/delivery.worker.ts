@@ -1,5 +1,5 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import type { Logger, PiiVault } from '@victori/shared';
+import { PollLoop, type Logger, type PiiVault } from '@victori/shared';
 import type { ImmunizationSettings } from '../config.js';
 import { PcareTarget } from '../pcare/pcare.target.js';
 import { DeliveryError } from './client.js';
@@ -24,9 +24,13 @@ export interface RoundResult {
  * duplicates. Each target has its own worker: one target's outage never holds the other.
  */
 export class DeliveryWorker {
-  private running = false;
-  private loop?: Promise<void>;
-  private wake?: () => void;
+  // The shared poll-and-wake loop (shared/src/poll-loop.ts), as the outbox relay's: rounds back to back
+  // while they claim rows, otherwise a sleep of pollMs that nudge() cuts short.
+  private readonly loop = new PollLoop({
+    round: async () => (await this.processOnce()).claimed,
+    idleMs: () => this.settings.satusehat.pollMs,
+    onError: (error) => this.logger.warn({ err: error, target: this.target }, 'national delivery round failed; retrying'),
+  });
   private readonly driver: TargetDriver;
   private readonly failures: DeliveryFailureLog;
 
@@ -169,39 +173,17 @@ export class DeliveryWorker {
   }
 
   nudge(): void {
-    this.wake?.();
+    this.loop.nudge();
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
+    if (this.loop.started) return;
     this.failures.start();
-    this.loop = (async () => {
-      while (this.running) {
-        let claimed = 0;
-        try {
-          claimed = (await this.processOnce()).claimed;
-        } catch (error) {
-          this.logger.warn({ err: error, target: this.target }, 'national delivery round failed; retrying');
-        }
-        if (claimed === 0 && this.running) {
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, this.settings.satusehat.pollMs);
-            this.wake = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-          });
-          this.wake = undefined;
-        }
-      }
-    })();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
+    await this.loop.stop();
     this.failures.stop();
   }
 }
