@@ -12,11 +12,14 @@ const swc = [
   },
 ];
 
+// The Redis suites (*.redis.test.ts) need REDIS_URL and run only in `npm run test:redis`: npm test needs no Redis.
+const redisSuites = process.env.VICTORI_REDIS_SUITES === '1' ? [] : ['\\.redis\\.test\\.ts$'];
+
 export default {
   testEnvironment: 'node',
   roots: ['<rootDir>/shared/src', '<rootDir>/services', '<rootDir>/gateway/src', '<rootDir>/platform/src'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', ...redisSuites],
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
     '^.+\\.ts$': swc,

@@ -5,7 +5,9 @@ import {
   DEFAULT_EDGE_PORT,
   DEFAULT_PORTS,
   Env,
+  loadRedisSettings,
   parseTrustedProxies,
+  type RedisSettings,
   type TrustedProxies,
   SERVICES,
   requireSecret,
@@ -64,6 +66,8 @@ export interface GatewayConfig {
   oidc?: OidcConfig;
   /** Accept tokens of the built-in issuer (identity); false when the OIDC provider replaces it. */
   builtInIssuer: boolean;
+  /** REDIS_URL: persisted queries registered at run time are shared by every gateway replica. */
+  redis?: RedisSettings;
 }
 
 /**
@@ -134,6 +138,7 @@ export function loadGatewayConfig(env = new Env(), defaults: { supergraphFile: s
     trustedDocumentsOnly: env.bool('GATEWAY_TRUSTED_DOCUMENTS_ONLY', false),
     oidc: loadOidcConfig(env),
     builtInIssuer: env.bool('JWT_BUILTIN_ISSUER', true),
+    redis: loadRedisSettings(env),
   };
 }
 
@@ -168,6 +173,10 @@ export interface EdgeConfig {
   production: boolean;
   /** The gateway's trusted-documents manifest: its mutations, sent by hash alone, are admitted as bookings. */
   trustedDocumentsFile?: string;
+  /** Anonymous reads answered at the edge (edge-cache.ts): lifetime 0 turns the cache off. */
+  publicCache: { lifetimeMs: number; freshMs: number };
+  /** REDIS_URL: the cache and the learned mutation hashes are shared by every edge replica. */
+  redis?: RedisSettings;
 }
 
 /**
@@ -176,7 +185,13 @@ export interface EdgeConfig {
  */
 export function loadEdgeConfig(env = new Env()): EdgeConfig {
   const host = env.string('HOST', '127.0.0.1');
+  const lifetimeMs = env.int('EDGE_PUBLIC_CACHE_MS', 2000, 0, 300_000);
+  const freshMs = env.int('EDGE_PUBLIC_CACHE_FRESH_MS', Math.floor(lifetimeMs / 2), 0, 300_000);
+  if (freshMs > lifetimeMs)
+    throw new ConfigError('EDGE_PUBLIC_CACHE_FRESH_MS', `must not exceed EDGE_PUBLIC_CACHE_MS (${lifetimeMs}), got ${freshMs}`);
   return {
+    publicCache: { lifetimeMs, freshMs },
+    redis: loadRedisSettings(env),
     host,
     port: env.int('EDGE_PORT', DEFAULT_EDGE_PORT, 0, 65535),
     upstream: env.url('EDGE_UPSTREAM_URL', `http://${host}:${env.int('GATEWAY_PORT', DEFAULT_PORTS.gateway, 1, 65535)}`),

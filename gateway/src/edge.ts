@@ -11,6 +11,7 @@ import {
   readRequestBody,
   requestIdOf,
   sendJson,
+  SharedRedis,
   type Logger,
 } from '@victori/shared';
 import { AdmissionControl, admissionMetrics, isMutation } from './admission.js';
@@ -23,6 +24,15 @@ import { edgeMetrics } from './edge-metrics.js';
 import { serveStatic } from './static.js';
 import { certificateRoutes } from './certificate-routes.js';
 import { serveExportFile } from './exports-http.js';
+import {
+  anonymousReadKey,
+  cacheable,
+  EdgeCache,
+  MemoryAnswerStore,
+  RedisAnswerStore,
+  type CachedAnswer,
+  type CacheState,
+} from './edge-cache.js';
 
 /**
  * The edge: the platform's public front door, a process that does nothing but admit or refuse.
@@ -70,18 +80,47 @@ const UNAVAILABLE = {
 
 /**
  * Mutation hashes of automatic persisted queries the edge has seen registered, so that a booking sent by
- * hash alone is still admitted as a booking (bounded; the oldest entries go first).
+ * hash alone is still admitted as a booking (bounded; the oldest entries go first). With Redis, a hash one
+ * replica learned is known to all: each replica asks Redis about a hash it does not know (at most once per
+ * hash every 10 s), and while Redis cannot answer it knows what it learned itself.
  */
 export class MutationHashes {
   private readonly hashes = new Set<string>();
-  constructor(private readonly max = 10_000) {}
+  private readonly askedAt = new Map<string, number>();
+  constructor(
+    private readonly max = 10_000,
+    readonly redis?: SharedRedis,
+  ) {}
   add(hash: string): void {
-    if (this.hashes.has(hash)) return;
-    if (this.hashes.size >= this.max) this.hashes.delete(this.hashes.values().next().value!);
-    this.hashes.add(hash);
+    if (this.redis) {
+      const redis = this.redis;
+      void redis.attempt((c) => c.set(redis.key('mutation', hash), '1', 'EX', 30 * 86_400));
+    }
+    this.remember(hash);
   }
   has(hash: string): boolean {
     return this.hashes.has(hash);
+  }
+  /** Whether this replica or (with Redis) another one learned the hash. */
+  async hasShared(hash: string): Promise<boolean> {
+    if (this.hashes.has(hash)) return true;
+    if (!this.redis) return false;
+    const now = Date.now();
+    if ((this.askedAt.get(hash) ?? -Infinity) > now - 10_000) return false;
+    if (this.askedAt.size >= this.max) this.askedAt.delete(this.askedAt.keys().next().value!);
+    this.askedAt.set(hash, now);
+    const redis = this.redis;
+    const found = await redis.attempt((c) => c.exists(redis.key('mutation', hash)));
+    if (found.ok && found.value === 1) {
+      this.remember(hash);
+      return true;
+    }
+    return false;
+  }
+  private remember(hash: string): void {
+    if (this.hashes.has(hash)) return;
+    if (this.hashes.size >= this.max) this.hashes.delete(this.hashes.values().next().value!);
+    this.hashes.add(hash);
   }
 }
 
@@ -121,6 +160,23 @@ export function classifyBody(raw: string, hashes: MutationHashes): 'read' | 'wri
   return write ? 'write' : 'read';
 }
 
+/** classifyBody, and for a hash this replica has not seen registered, what the other replicas learned (Redis). */
+export async function classifyBodyShared(raw: string, hashes: MutationHashes): Promise<'read' | 'write'> {
+  const local = classifyBody(raw, hashes);
+  if (local === 'write' || !hashes.redis || !raw.includes('sha256Hash')) return local;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return 'read';
+  }
+  for (const op of (Array.isArray(parsed) ? parsed : [parsed]) as (GraphQLBody | null)[]) {
+    const hash = op && typeof op === 'object' && typeof op.query !== 'string' ? op.extensions?.persistedQuery?.sha256Hash : undefined;
+    if (typeof hash === 'string' && (await hashes.hasShared(hash))) return 'write';
+  }
+  return 'read';
+}
+
 export async function startEdge(config: EdgeConfig, logger: Logger = createLogger('edge', config.logLevel)): Promise<RunningEdge> {
   const { read, write } = config.admission;
   const admission = {
@@ -140,12 +196,15 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
     bodyTimeout: config.upstreamTimeoutMs,
     keepAliveTimeout: 60_000,
   });
-  const hashes = new MutationHashes();
+  const redis = config.redis ? SharedRedis.connect(config.redis, logger) : undefined;
+  const hashes = new MutationHashes(10_000, redis);
+  const answers = redis ? new RedisAnswerStore(redis, config.publicCache.freshMs) : new MemoryAnswerStore();
+  const cache = config.publicCache.lifetimeMs > 0 ? new EdgeCache(answers, config.publicCache) : undefined;
   if (config.trustedDocumentsFile)
     for (const hash of TrustedDocuments.fromFile(config.trustedDocumentsFile).mutationHashes()) hashes.add(hash);
   const loopDelay = new LoopLateness();
   const counters = { forwarded: 0, upstreamFailures: 0, tooLarge: 0 };
-  const prometheus = edgeMetrics(admission, counters);
+  const prometheus = edgeMetrics(admission, counters, cache);
   const certificates = certificateRoutes(pool, '/graphql', config.upstreamTimeoutMs);
 
   const upstreamJson = async (path: string): Promise<{ status: number; body: unknown }> => {
@@ -158,15 +217,20 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
     }
   };
 
-  /** Forwards the request to the gateway and streams the answer back; `done` runs exactly once. */
-  const forward = (req: IncomingMessage, res: ServerResponse, requestId: string, body: Buffer | undefined, done: () => void): void => {
-    counters.forwarded++;
+  const upstreamHeaders = (req: IncomingMessage, requestId: string): string[] => {
     const headers: string[] = [];
     const raw = req.rawHeaders;
     for (let i = 0; i < raw.length; i += 2) {
       if (!HOP_BY_HOP.has(raw[i]!.toLowerCase())) headers.push(raw[i]!, raw[i + 1]!);
     }
     headers.push('x-forwarded-for', clientAddress(req, config.trustedProxies), HEADER_REQUEST_ID, requestId);
+    return headers;
+  };
+
+  /** Forwards the request to the gateway and streams the answer back; `done` runs exactly once. */
+  const forward = (req: IncomingMessage, res: ServerResponse, requestId: string, body: Buffer | undefined, done: () => void): void => {
+    counters.forwarded++;
+    const headers = upstreamHeaders(req, requestId);
     let abort: ((reason?: Error) => void) | undefined;
     let resumeUpstream: (() => void) | undefined;
     // 'close' comes once, whether the answer was sent or the client left; one that left stops the
@@ -214,6 +278,53 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
     pool.dispatch({ path: req.url ?? '/', method: (req.method ?? 'GET') as Dispatcher.HttpMethod, headers, body: body ?? null }, handler);
   };
 
+  /**
+   * An anonymous read for the cache: admitted like any read (a refusal is answered, never kept), asked of
+   * the gateway whole, and answered to everyone who waited for it.
+   */
+  const askForCache = (req: IncomingMessage, requestId: string, body: Buffer, target: string) => async (): Promise<CachedAnswer> => {
+    const storedAt = Date.now();
+    const release = await reads.admit(body, target);
+    if (!release) {
+      const refusal = errorBody(ErrorCode.OVERLOADED, OVERLOADED.id, OVERLOADED.en, { requestId });
+      return { status: 503, contentType: 'application/json', body: JSON.stringify(refusal), shared: false, storedAt };
+    }
+    counters.forwarded++;
+    try {
+      const answer = await pool.request({ path: target, method: 'POST', headers: upstreamHeaders(req, requestId), body });
+      const contentType = answer.headers['content-type'];
+      const cacheControl = answer.headers['cache-control'];
+      return {
+        shared: /(^|[\s,])public([\s,]|$)/.test(String(cacheControl ?? '')),
+        status: answer.statusCode,
+        contentType: (Array.isArray(contentType) ? contentType[0] : contentType) ?? 'application/json',
+        body: await answer.body.text(),
+        storedAt: Date.now(),
+      };
+    } catch (error) {
+      counters.upstreamFailures++;
+      logger.warn({ err: { message: (error as Error).message }, requestId }, 'gateway did not answer');
+      const failure = errorBody(ErrorCode.UNAVAILABLE, UNAVAILABLE.id, UNAVAILABLE.en, { requestId });
+      return { status: 503, contentType: 'application/json', body: JSON.stringify(failure), shared: false, storedAt };
+    } finally {
+      release();
+    }
+  };
+
+  const sendCached = (res: ServerResponse, answer: CachedAnswer, state: CacheState): void => {
+    const headers: Record<string, string> = { 'content-type': answer.contentType, 'x-edge-cache': state };
+    if (answer.status === 503) headers['retry-after'] = '1';
+    if (cacheable(answer)) {
+      const age = Math.max(0, Date.now() - answer.storedAt);
+      headers.age = String(Math.floor(age / 1000));
+      headers['cache-control'] = `public, max-age=${Math.max(0, Math.floor((config.publicCache.lifetimeMs - age) / 1000))}`;
+    } else {
+      headers['cache-control'] = 'private, no-store';
+    }
+    res.writeHead(answer.status, headers);
+    res.end(answer.body);
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = requestIdOf(req);
     res.setHeader(HEADER_REQUEST_ID, requestId);
@@ -239,6 +350,17 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
       }
       return sendJson(res, 200, {
         admission: admissionMetrics(admission),
+        ...(cache
+          ? {
+              publicCache: {
+                store: answers.kind,
+                lifetimeMs: config.publicCache.lifetimeMs,
+                freshMs: config.publicCache.freshMs,
+                ...cache.stats,
+                ...(answers instanceof RedisAnswerStore ? { redisFallbacks: answers.fallbacks } : {}),
+              },
+            }
+          : {}),
         readClasses: reads.classes.metrics(),
         ...counters,
         eventLoopDelayMs: loopDelay.take(),
@@ -270,7 +392,14 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
       }
     }
     // GET cannot carry a mutation (the gateway refuses one); everything else is told apart by its body.
-    const write = body && body.length && classifyBody(body.toString('utf8'), hashes) === 'write' ? admission.write : undefined;
+    const write =
+      body && body.length && (await classifyBodyShared(body.toString('utf8'), hashes)) === 'write' ? admission.write : undefined;
+    // Anonymous reads are answered from the edge's cache (hits take no read place; misses wait for one call).
+    const cacheKey = cache && !write ? anonymousReadKey(req, pathname, body) : undefined;
+    if (cache && cacheKey) {
+      const { answer, state } = await cache.answer(cacheKey, askForCache(req, requestId, body!, target));
+      return sendCached(res, answer, state);
+    }
     const state = write?.tryEnter();
     // Reads are admitted by class (the subgraphs they touch), so one sick subgraph cannot take every read place.
     const release = write
@@ -304,6 +433,7 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
       server.closeIdleConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await pool.close();
+      await redis?.close();
     },
   };
 }

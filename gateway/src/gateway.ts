@@ -14,6 +14,7 @@ import {
   admissionGauges,
   PrometheusMetrics,
   requestLogPlugin,
+  SharedRedis,
   signClaims,
   startGraphQLHttpServer,
   unavailablePlugin,
@@ -27,13 +28,13 @@ import { createSubgraphFetcher } from './fetcher.js';
 import { loadPublicKey } from './keys.js';
 import { graphiqlLandingPage, graphiqlRoutes } from './graphiql.js';
 import { createTokenVerifier } from './oidc.js';
-import { PublicResponseCache } from './public-cache.js';
+import { publicAnswersPlugin, PublicResponseCache } from './public-cache.js';
 import { AdmissionControl, admissionMetrics, isMutation, LoopGovernor } from './admission.js';
 import { CircuitBreaker, guardSubgraphFetch } from './subgraph-breaker.js';
 import { costLimitsPlugin, ResponseSizeCap } from './cost-limits.js';
 import { earlyRefusalPlugin } from './early-refusal.js';
 import { requestGuardsPlugin } from './request-guards.js';
-import { TrustedDocuments, trustedDocumentsPlugin } from './trusted-documents.js';
+import { persistedQueryStore, TrustedDocuments, trustedDocumentsPlugin } from './trusted-documents.js';
 
 export { AdmissionControl, LoopGovernor } from './admission.js';
 
@@ -109,7 +110,8 @@ export async function startGateway(
     },
   });
   const production = config.mode === 'production';
-  const cache = new PublicResponseCache(config.publicCacheMs);
+  const redis = config.redis ? SharedRedis.connect(config.redis, logger) : undefined;
+  const cache = new PublicResponseCache(config.publicCacheMs, 10_000, redis);
   const sizeCap = new ResponseSizeCap(config.costLimits.maxResponseBytes);
   const trusted = config.trustedDocumentsFile ? TrustedDocuments.fromFile(config.trustedDocumentsFile) : undefined;
   const apollo = new ApolloServer<GatewayContext>({
@@ -119,7 +121,8 @@ export async function startGateway(
     hideSchemaDetailsFromClientErrors: production,
     formatError,
     stringifyResult: sizeCap.stringify,
-    ...(trusted ? { persistedQueries: { cache: trusted.persistedQueryCache() } } : {}),
+    // With a manifest or Redis, Apollo's APQ store is ours (trusted-documents.ts); else Apollo's own, per process.
+    ...(trusted || redis ? { persistedQueries: { cache: persistedQueryStore(trusted, redis) } } : {}),
     plugins: [
       // Refusals before planning, in this order: trusted documents, client mistakes, cost limits.
       earlyRefusalPlugin<GatewayContext>(),
@@ -128,6 +131,7 @@ export async function startGateway(
       costLimitsPlugin<GatewayContext>(config.costLimits, sizeCap),
       production ? ApolloServerPluginLandingPageDisabled() : graphiqlLandingPage(),
       ...(config.publicCacheMs > 0 ? [cache.plugin()] : []),
+      publicAnswersPlugin(),
       unavailablePlugin<GatewayContext>(),
       requestLogPlugin<GatewayContext>(),
     ],
@@ -230,6 +234,7 @@ export async function startGateway(
     async close() {
       governor?.stop();
       await running.close();
+      await redis?.close();
     },
   };
 }

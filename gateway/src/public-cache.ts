@@ -1,6 +1,39 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
+import { Kind } from 'graphql';
+import type { SharedRedis } from '@victori/shared';
 import type { GatewayContext } from './gateway.js';
+
+/**
+ * Root fields whose answers are the same for every anonymous caller (the catalogue, availability, public
+ * stock, areas and coverage, FAQ, the issuer's keys). An anonymous query that selects anything else (an
+ * appointment by slip code, dose records by slip) is personal even without a token: never cached, never
+ * shared. A new public field is cached only once it is listed here (forgetting costs speed, not privacy).
+ */
+export const PUBLIC_ROOT_FIELDS: ReadonlySet<string> = new Set([
+  '__typename',
+  'sessions',
+  'session',
+  'facilities',
+  'facility',
+  'areas',
+  'area',
+  'coverage',
+  'stockBoard',
+  'vaccineProducts',
+  'faq',
+  'faqEntry',
+  'complaintCategories',
+  'surveyElements',
+  'citySatisfaction',
+  'healthCardIssuer',
+]);
+
+/** Whether the request is an anonymous query of public root fields only. */
+export function isPublicRead(ctx: GraphQLRequestContext<GatewayContext>): boolean {
+  if (ctx.contextValue.request?.claims.role !== 'anonymous' || ctx.operation?.operation !== 'query') return false;
+  return ctx.operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && PUBLIC_ROOT_FIELDS.has(s.name.value));
+}
 
 interface Entry {
   body: unknown;
@@ -11,7 +44,8 @@ interface Entry {
 /**
  * A short-lived cache of whole responses to anonymous queries (public data: centres, sessions with
  * free places, public stock, coverage). Responses with errors are never stored. The TTL is a few
- * seconds: during a surge every citizen sees the same availability, served from memory.
+ * seconds: during a surge every citizen sees the same availability, served from memory, or with
+ * REDIS_URL from Redis, shared by every gateway replica (this process's memory while Redis cannot answer).
  */
 export class PublicResponseCache {
   private readonly entries = new Map<string, Entry>();
@@ -21,11 +55,11 @@ export class PublicResponseCache {
   constructor(
     readonly ttlMs: number,
     private readonly maxEntries = 10_000,
+    private readonly redis?: SharedRedis,
   ) {}
 
   key(ctx: GraphQLRequestContext<GatewayContext>): string | undefined {
-    if (ctx.contextValue.request.claims.role !== 'anonymous') return undefined;
-    if (ctx.operation?.operation !== 'query') return undefined;
+    if (!isPublicRead(ctx)) return undefined;
     const { query, variables, operationName } = ctx.request;
     return createHash('sha256')
       .update(query ?? ctx.queryHash ?? '')
@@ -36,7 +70,12 @@ export class PublicResponseCache {
       .digest('base64url');
   }
 
-  get(key: string): Entry | undefined {
+  async get(key: string): Promise<Entry | undefined> {
+    if (this.redis) {
+      const redis = this.redis;
+      const found = await redis.attempt((c) => c.get(redis.key('gwcache', key)));
+      if (found.ok) return found.value ? (JSON.parse(found.value) as Entry) : undefined;
+    }
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (entry.expires < Date.now()) {
@@ -46,13 +85,19 @@ export class PublicResponseCache {
     return entry;
   }
 
-  set(key: string, body: unknown): void {
+  async set(key: string, body: unknown): Promise<void> {
+    const now = Date.now();
+    const entry = { body, stored: now, expires: now + this.ttlMs };
+    if (this.redis) {
+      const redis = this.redis;
+      const stored = await redis.attempt((c) => c.set(redis.key('gwcache', key), JSON.stringify(entry), 'PX', this.ttlMs));
+      if (stored.ok) return;
+    }
     if (this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
     }
-    const now = Date.now();
-    this.entries.set(key, { body, stored: now, expires: now + this.ttlMs });
+    this.entries.set(key, entry);
   }
 
   plugin(): ApolloServerPlugin<GatewayContext> {
@@ -65,7 +110,7 @@ export class PublicResponseCache {
           responseForOperation: async (ctx) => {
             key = this.key(ctx);
             if (!key) return null;
-            const hit = this.get(key);
+            const hit = await this.get(key);
             if (!hit) {
               this.misses++;
               return null;
@@ -80,10 +125,29 @@ export class PublicResponseCache {
             const result = ctx.response.body.singleResult;
             if (result.errors?.length) return;
             ctx.response.http.headers.set('cache-control', `public, max-age=${Math.max(1, Math.floor(this.ttlMs / 1000))}`);
-            if (!fromCache) this.set(key, result);
+            if (!fromCache) await this.set(key, result);
           },
         };
       },
     };
   }
+}
+
+/**
+ * Says which answers anyone may be given again: an anonymous query of public fields without errors is
+ * `cache-control: public` (the edge keeps only such answers, edge-cache.ts); every other answer, signed-in
+ * ones above all, is `private, no-store`, so no cache on the way keeps a person's data.
+ */
+export function publicAnswersPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    requestDidStart: async () => ({
+      willSendResponse: async (ctx) => {
+        const headers = ctx.response.http.headers;
+        const single = ctx.response.body.kind === 'single' ? ctx.response.body.singleResult : undefined;
+        const isPublic = isPublicRead(ctx) && single !== undefined && !single.errors?.length;
+        if (!isPublic) headers.set('cache-control', 'private, no-store');
+        else if (!headers.has('cache-control')) headers.set('cache-control', 'public, max-age=0');
+      },
+    }),
+  };
 }

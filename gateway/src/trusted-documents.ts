@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
-import { AppError, ErrorCode, type Claims, type RequestInfo } from '@victori/shared';
+import { AppError, ErrorCode, type Claims, type RequestInfo, type SharedRedis } from '@victori/shared';
 import { isMutation } from './admission.js';
 import { refuseEarly } from './early-refusal.js';
 
@@ -49,29 +49,64 @@ export class TrustedDocuments {
     return [...this.byHash].filter(([, query]) => isMutation({ query })).map(([hash]) => hash);
   }
 
-  /**
-   * Apollo's persisted-query cache with the manifest in front: a client sends a registered operation by
-   * hash alone and it is found even though nobody registered it at run time. Run-time registrations
-   * (where they are still allowed) go to a bounded map; the oldest leave first.
-   */
-  persistedQueryCache(max = 10_000): {
-    get(key: string): Promise<string | undefined>;
-    set(key: string, value: string): Promise<void>;
-    delete(key: string): Promise<boolean>;
-  } {
-    const registered = new Map<string, string>();
-    // Apollo prefixes the hash ("apq:") before asking its cache.
-    const hashOf = (key: string): string => key.slice(key.lastIndexOf(':') + 1);
-    return {
-      get: async (key) => this.byHash.get(hashOf(key)) ?? registered.get(key),
-      set: async (key, value) => {
-        if (this.byHash.has(hashOf(key))) return;
-        if (registered.size >= max) registered.delete(registered.keys().next().value!);
-        registered.set(key, value);
-      },
-      delete: async (key) => registered.delete(key),
-    };
+  /** Apollo's persisted-query cache with this manifest in front (see persistedQueryStore). */
+  persistedQueryCache(max = 10_000, redis?: SharedRedis): PersistedQueryStore {
+    return persistedQueryStore(this, redis, max);
   }
+}
+
+export interface PersistedQueryStore {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string, options?: { ttl?: number | null }): Promise<void>;
+  delete(key: string): Promise<boolean>;
+}
+
+/**
+ * Apollo's persisted-query cache (APQ), with the trusted manifest (if any) in front: a client sends a
+ * registered operation by hash alone and it is found even though nobody registered it at run time.
+ * Run-time registrations (where they are still allowed) go to Redis when the gateway has REDIS_URL (every
+ * gateway replica knows a query one of them was taught), else to a bounded map, the oldest leaving first.
+ * While Redis cannot answer, registrations go to the map: a miss only makes the client send its text once
+ * more (PERSISTED_QUERY_NOT_FOUND is part of the protocol).
+ */
+export function persistedQueryStore(
+  manifest: TrustedDocuments | undefined,
+  redis: SharedRedis | undefined,
+  max = 10_000,
+): PersistedQueryStore {
+  const registered = new Map<string, string>();
+  // Apollo prefixes the hash ("apq:") before asking its cache.
+  const hashOf = (key: string): string => key.slice(key.lastIndexOf(':') + 1);
+  const remember = (key: string, value: string): void => {
+    registered.delete(key);
+    if (registered.size >= max) registered.delete(registered.keys().next().value!);
+    registered.set(key, value);
+  };
+  return {
+    get: async (key) => {
+      const trusted = manifest?.get(hashOf(key));
+      if (trusted !== undefined) return trusted;
+      if (redis) {
+        const found = await redis.attempt((c) => c.get(redis.key('apq', hashOf(key))));
+        if (found.ok && found.value !== null) return found.value;
+      }
+      return registered.get(key);
+    },
+    set: async (key, value, options) => {
+      if (manifest?.has(hashOf(key))) return;
+      if (redis) {
+        // A registered query is kept a day unless Apollo asks for less.
+        const ttlS = Math.max(1, Math.min(options?.ttl ?? 86_400, 86_400));
+        const stored = await redis.attempt((c) => c.set(redis.key('apq', hashOf(key)), value, 'EX', ttlS));
+        if (stored.ok) return;
+      }
+      remember(key, value);
+    },
+    delete: async (key) => {
+      if (redis) await redis.attempt((c) => c.del(redis.key('apq', hashOf(key))));
+      return registered.delete(key);
+    },
+  };
 }
 
 export const persistedQueryRequired = (): AppError =>

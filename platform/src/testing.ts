@@ -1,4 +1,7 @@
-import { SERVICES, type QueryCounter, type ServiceName } from '@victori/shared';
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Env, JetStreamTransport, loadNatsConfig, SERVICES, type QueryCounter, type ServiceName } from '@victori/shared';
 import { dropDatabase } from '@victori/shared';
 import { testAdminUrl, uniquePrefix } from '@victori/shared/testing';
 import { newSecrets } from './local.js';
@@ -6,6 +9,26 @@ import { prepareDatabases, startInProcess, type InProcessOptions, type InProcess
 
 export interface TestPlatform extends InProcessPlatform {
   prefix: string;
+}
+
+/**
+ * `TEST_EVENT_TRANSPORT=jetstream` (with NATS_URL) runs a platform test's services on NATS JetStream,
+ * on a stream of its own that close() deletes; by default they share a fresh bus database.
+ */
+function testEventTransport(): { serviceEnv: Record<string, string>; drop: () => Promise<void> } {
+  const env = new Env();
+  if (env.oneOf('TEST_EVENT_TRANSPORT', ['postgres', 'jetstream'] as const, 'postgres') === 'postgres') {
+    return { serviceEnv: {}, drop: async () => undefined };
+  }
+  const nats = { ...loadNatsConfig(env), stream: `T_platform_${process.pid}_${randomBytes(4).toString('hex')}` };
+  return {
+    serviceEnv: { EVENT_TRANSPORT: 'jetstream', NATS_URL: nats.url, NATS_STREAM: nats.stream },
+    drop: async () => {
+      const transport = await JetStreamTransport.connect(nats);
+      await transport.deleteStream();
+      await transport.close();
+    },
+  };
 }
 
 /**
@@ -22,18 +45,55 @@ export async function startTestPlatform(
   const prefix = uniquePrefix(label);
   const admin = testAdminUrl();
   const databaseUrls = await prepareDatabases(admin, prefix, options.seed ?? true);
+  const bus = testEventTransport();
   const platform = await startInProcess({
     databaseUrls,
     secrets: newSecrets(),
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...options,
+    serviceEnv: { ...bus.serviceEnv, ...options.serviceEnv },
   });
   return {
     ...platform,
     prefix,
     async close() {
       await platform.close();
+      await bus.drop();
       for (const name of [...SERVICES, 'bus']) await dropDatabase(admin, `${prefix}_${name}`);
     },
+  };
+}
+
+/**
+ * A pass-through in front of the real gateway that counts what reaches it (POSTs to /graphql): how many
+ * reads the edge really sent upstream, seen from outside the edge.
+ */
+export async function countingPassThrough(target: string): Promise<{ origin: string; posts: number; close(): Promise<void> }> {
+  const upstream = new URL(target);
+  const counter = { posts: 0 };
+  const server = http.createServer((req, res) => {
+    if (req.method === 'POST' && req.url?.startsWith('/graphql')) counter.posts++;
+    const ahead = http.request(
+      { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    ahead.on('error', () => res.destroy());
+    req.pipe(ahead);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    get posts() {
+      return counter.posts;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

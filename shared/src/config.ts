@@ -81,6 +81,8 @@ export interface ServiceConfig {
   databaseUrl: string;
   /** The event log (bus) database, shared by all services. */
   busDatabaseUrl: string;
+  /** Which event log the services share: the bus database (default) or NATS JetStream. */
+  eventTransport: EventTransportConfig;
   /** Shared secret the gateway signs forwarded claims with; subgraphs refuse unsigned requests. */
   gatewaySecret: string;
   /** Key for the NIK keyed hash and encryption (32 bytes hex). */
@@ -122,6 +124,7 @@ export function loadServiceConfig(service: ServiceName, env = new Env()): Servic
     port: env.int(`${prefix}_PORT`, DEFAULT_PORTS[service], 0, 65535),
     databaseUrl: env.url(`${prefix}_DATABASE_URL`),
     busDatabaseUrl: env.url('BUS_DATABASE_URL'),
+    eventTransport: loadEventTransportConfig(env),
     gatewaySecret: requireSecret(env, 'GATEWAY_SECRET'),
     piiKey: requireHexKey(env, 'PII_KEY'),
     logLevel: env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
@@ -129,6 +132,60 @@ export function loadServiceConfig(service: ServiceName, env = new Env()): Servic
     dbTimeouts: loadDbTimeouts(env),
     countSql: env.bool('SQL_COUNT', false),
     env,
+  };
+}
+
+export interface NatsConfig {
+  /** One or more servers, comma-separated (`nats://host:4222`, `tls://...`). */
+  url: string;
+  stream: string;
+  partitions: number;
+  duplicateWindowMs: number;
+  replicas: number;
+}
+
+export type EventTransportConfig = { kind: 'postgres' } | { kind: 'jetstream'; nats: NatsConfig };
+
+/**
+ * `EVENT_TRANSPORT=jetstream` with `NATS_URL` puts the event log on NATS JetStream; anything else keeps
+ * the PostgreSQL log. `NATS_URL` alone switches nothing (CI sets it for the adapter's own tests only).
+ * In production a stream needs 3 or 5 replicas: one server's disk is not a durable log.
+ */
+export function loadEventTransportConfig(env: Env): EventTransportConfig {
+  const kind = env.oneOf('EVENT_TRANSPORT', ['postgres', 'jetstream'] as const, 'postgres');
+  if (kind === 'postgres') return { kind };
+  const production = env.optional('NODE_ENV') === 'production';
+  return { kind, nats: loadNatsConfig(env, production) };
+}
+
+/** The JetStream settings (also read by the adapter's tests when NATS_URL is set). */
+export function loadNatsConfig(env: Env, production = false): NatsConfig {
+  const url = env.string('NATS_URL');
+  for (const server of url.split(',')) {
+    let parsed: URL;
+    try {
+      parsed = new URL(server.trim());
+    } catch {
+      throw new ConfigError('NATS_URL', 'must be nats://host:port (comma-separated for several servers)');
+    }
+    if (!['nats:', 'tls:'].includes(parsed.protocol))
+      throw new ConfigError('NATS_URL', `must use nats:// or tls://, got ${parsed.protocol}//`);
+  }
+  const stream = env.string('NATS_STREAM', 'VICTORI_EVENTS');
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(stream)) throw new ConfigError('NATS_STREAM', 'must be 1 to 64 letters, digits, _ or -');
+  const replicas = env.int('NATS_REPLICAS', production ? 3 : 1, 1, 5);
+  if (production && replicas !== 3 && replicas !== 5) {
+    throw new ConfigError(
+      'NATS_REPLICAS',
+      `must be 3 or 5 in production (a stream on ${replicas} server(s) is lost with one disk), got ${replicas}`,
+    );
+  }
+  return {
+    url,
+    stream,
+    partitions: env.int('NATS_PARTITIONS', 16, 1, 1024),
+    duplicateWindowMs: env.int('NATS_DUPLICATE_WINDOW_S', 600, 1, 86_400) * 1000,
+    replicas,
   };
 }
 

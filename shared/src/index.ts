@@ -20,6 +20,7 @@ export * from './service.js';
 export * from './events/index.js';
 export * from './schedule/index.js';
 export * from './rate-limit.js';
+export * from './redis.js';
 export * from './poll-loop.js';
 export * from './sql.js';
 export * from './catalogue.js';

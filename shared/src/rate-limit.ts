@@ -1,30 +1,66 @@
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { redisKeyDigest, type SharedRedis } from './redis.js';
+
 /**
- * Fixed-window request counting per key (client address, person, phone), in memory per service instance:
- * a bot or a stuck client retrying one key cannot crowd out everyone else, and its refusals cost no
- * database work. Used by booking (per address and NIK) and identity (per address).
+ * Fixed-window request counting per key (client address, person, phone): a bot or a stuck client retrying
+ * one key cannot crowd out everyone else, and its refusals cost no database work. Used by booking (per
+ * address and NIK) and identity (per address, per username).
+ *
+ * The counting is rate-limiter-flexible's: in memory per process by default, or in Redis (one count for
+ * every replica) when the service has REDIS_URL. When Redis cannot answer, the count goes on in this
+ * process's memory (rate-limiter-flexible's insurance limiter): the limit then holds per replica, never
+ * switched off, and bookings keep being taken (README "Failure modes" says why this is the policy).
  */
 export class RateLimiter {
-  private readonly windows = new Map<string, { start: number; count: number }>();
+  private readonly limiter: RateLimiterAbstract | undefined;
+  /** Attempts counted in memory because Redis could not answer. */
+  fallbacks = 0;
 
   constructor(
     readonly limit: number,
     readonly windowMs: number,
-  ) {}
-
-  /** Counts one attempt; returns the seconds to wait when over the limit, or 0. */
-  take(key: string, now = Date.now()): number {
-    if (this.limit <= 0) return 0;
-    let w = this.windows.get(key);
-    if (!w || now - w.start >= this.windowMs) {
-      if (this.windows.size > 100_000) this.prune(now);
-      w = { start: now, count: 0 };
-      this.windows.set(key, w);
+    private readonly shared?: { redis: SharedRedis; name: string },
+  ) {
+    if (limit <= 0) return;
+    const duration = Math.max(1, Math.round(windowMs / 1000));
+    const local = new RateLimiterMemory({ points: limit, duration });
+    if (!shared) {
+      this.limiter = local;
+      return;
     }
-    w.count += 1;
-    return w.count > this.limit ? Math.max(1, Math.ceil((w.start + this.windowMs - now) / 1000)) : 0;
+    const insurance = new RateLimiterMemory({ points: limit, duration });
+    const count = insurance.consume.bind(insurance);
+    // Counts how often the insurance limiter stood in for Redis (metrics, tests).
+    insurance.consume = (key, points, options) => {
+      this.fallbacks++;
+      return count(key, points, options);
+    };
+    this.limiter = new RateLimiterRedis({
+      storeClient: shared.redis.client,
+      keyPrefix: shared.redis.key('rl', shared.name),
+      points: limit,
+      duration,
+      // A Redis that is not connected is not waited for: the insurance limiter counts at once.
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: insurance,
+    });
   }
 
-  private prune(now: number): void {
-    for (const [key, w] of this.windows) if (now - w.start >= this.windowMs) this.windows.delete(key);
+  /** Whether the count is shared by replicas (REDIS_URL). */
+  get isShared(): boolean {
+    return this.shared !== undefined;
+  }
+
+  /** Counts one attempt; resolves to the seconds to wait when over the limit, or 0. */
+  async take(key: string): Promise<number> {
+    if (!this.limiter) return 0;
+    if (this.shared) await this.shared.redis.ready;
+    try {
+      await this.limiter.consume(this.shared ? redisKeyDigest(key) : key);
+      return 0;
+    } catch (refusal) {
+      if (refusal instanceof RateLimiterRes) return Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
+      throw refusal;
+    }
   }
 }

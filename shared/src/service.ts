@@ -8,6 +8,7 @@ import { EVENT_MACHINERY_SQL, initOrm, QueryCounter, type Orm, type OrmOptions }
 import { EventConsumer, type ConsumerDefinition, type ConsumerOptions } from './events/consumer.js';
 import { OutboxRelay } from './events/relay.js';
 import { PgLogTransport } from './events/pg-transport.js';
+import { JetStreamTransport } from './events/jetstream-transport.js';
 import type { EventTransport } from './events/transport.js';
 import { withEvents } from './events/migration.js';
 import { DEFAULT_DB_TIMEOUTS } from './db-errors.js';
@@ -118,7 +119,7 @@ async function openRuntime(
     timeouts: config.dbTimeouts,
   });
   const stops: (() => Promise<void>)[] = [];
-  const transport = new PgLogTransport(config.busDatabaseUrl, 4, { timeouts: config.dbTimeouts, logger });
+  const transport = await openTransport(config, logger);
   const events: EventRuntime = {
     transport,
     relay: new OutboxRelay(orm, transport, logger, { producer: def.name }),
@@ -127,6 +128,13 @@ async function openRuntime(
     ),
   };
   return { orm, config, logger, events, stops, queryCounter, onClose: (stop) => stops.push(stop) };
+}
+
+/** The event log the config names: the bus database, or NATS JetStream (EVENT_TRANSPORT=jetstream). */
+export async function openTransport(config: ServiceConfig, logger: Logger): Promise<EventTransport> {
+  const choice = config.eventTransport;
+  if (choice.kind === 'jetstream') return JetStreamTransport.connect({ ...choice.nats, logger });
+  return new PgLogTransport(config.busDatabaseUrl, 4, { timeouts: config.dbTimeouts, logger });
 }
 
 /** Stops background work, the relay and consumers (no-ops when never started), then the bus and the ORM. */
@@ -198,6 +206,17 @@ export async function startService<TContext extends BaseContext>(
         context: (request) => def.createContext({ em: orm.em.fork() as EntityManager, request, events }, runtime),
         ready: async () => {
           await orm.em.getConnection().execute('select 1');
+          if (
+            config.eventTransport.kind === 'jetstream' &&
+            !(await transport.head().then(
+              () => true,
+              () => false,
+            ))
+          ) {
+            // NATS away: changes and their events still commit to the outbox and are relayed when it is
+            // back, so the service still serves (degraded), rather than leaving every replica's endpoints.
+            return { database: true, bus: { up: false, degraded: true }, ...(def.ready ? await def.ready(runtime) : {}) };
+          }
           await transport.head();
           return { database: true, bus: true, events: await eventStats(), ...(def.ready ? await def.ready(runtime) : {}) };
         },

@@ -7,12 +7,15 @@ import {
   EventConsumer,
   eventsMigration,
   initOrm,
+  JetStreamTransport,
   migrateBus,
   onBatch,
   OutboxRelay,
   pgArray,
   PgLogTransport,
   publishMany,
+  type EventTransport,
+  type NatsConfig,
   type StoredEvent,
 } from '@victori/shared';
 import { benchCluster, percentile } from './bench-db.js';
@@ -73,6 +76,8 @@ export async function runEventsBench(options: {
   rate: number | null;
   aggregates?: number;
   producers?: number;
+  /** Run on NATS JetStream (a stream of its own, deleted after) instead of the bus database. */
+  nats?: NatsConfig;
 }): Promise<EventsBenchResult> {
   const cluster = await benchCluster();
   try {
@@ -86,7 +91,15 @@ export async function runEventsBench(options: {
       poolSize: 12,
     });
     await orm.migrator.up();
-    const transport = new PgLogTransport(busUrl);
+    let transport: EventTransport;
+    let dropStream = async (): Promise<void> => undefined;
+    if (options.nats) {
+      const js = await JetStreamTransport.connect({ ...options.nats, stream: `BENCH_events_${process.pid}_${Date.now()}` });
+      transport = js;
+      dropStream = () => js.deleteStream();
+    } else {
+      transport = new PgLogTransport(busUrl);
+    }
     const logger = createLogger('bench', 'silent');
     const relay = new OutboxRelay(orm, transport, logger, { producer: 'bench', batchSize: 1000, idleMs: 5 });
     const lags: number[] = [];
@@ -144,6 +157,7 @@ export async function runEventsBench(options: {
     const deadLetters = (await consumer.stats()).deadLetters;
     await relay.stop();
     await consumer.stop();
+    await dropStream();
     await transport.close();
     await orm.close(true);
     lags.sort((a, b) => a - b);

@@ -97,6 +97,8 @@ export interface BenchReport {
     peakRssMiB: Record<string, number | null>;
   };
   events?: { sustained: EventsBenchResult; burst: EventsBenchResult };
+  /** The same event runs on NATS JetStream (only when NATS_URL is set). */
+  eventsJetStream?: { sustained: EventsBenchResult; burst: EventsBenchResult };
 }
 
 function table(rows: (string | number)[][]): string {
@@ -315,6 +317,12 @@ export function markdown(report: BenchReport): string {
       report.events.sustained.lagMs.p99 < 1000 ? 'yes' : 'no',
     ]);
     ratios.push(['events/s unthrottled', f0(report.events.burst.eventsPerSecond), 'report', '']);
+  }
+  if (report.eventsJetStream) {
+    const js = report.eventsJetStream;
+    ratios.push(['JetStream: events/s sustained (offered 5,000/s)', f0(js.sustained.eventsPerSecond), 'report', '']);
+    ratios.push(['JetStream: event lag p99 at 5,000/s (ms)', f0(js.sustained.lagMs.p99), 'report', '']);
+    ratios.push(['JetStream: events/s unthrottled', f0(js.burst.eventsPerSecond), 'report', '']);
   }
   out.push(table(ratios), '');
   if (report.storm) {

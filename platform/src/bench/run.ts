@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureDevKeyPair, readPem, signToken } from '@victori/gateway';
-import { SERVICES, type ServiceName } from '@victori/shared';
+import { Env, loadNatsConfig, SERVICES, type ServiceName } from '@victori/shared';
 import { launchPlatform, type LaunchedPlatform } from '../launch.js';
 import { newSecrets, REPO_ROOT } from '../local.js';
 import { freePort, JWT_AUDIENCE, JWT_ISSUER, prepareDatabases } from '../platform.js';
@@ -48,6 +48,16 @@ async function main(): Promise<void> {
         sustained: await runEventsBench({ events: quick ? 15_000 : 25_000, rate: 5000 }),
         burst: await runEventsBench({ events: quick ? 15_000 : 25_000, rate: null }),
       };
+      // With NATS_URL the same two runs on NATS JetStream, side by side in the report.
+      const env = new Env();
+      if (env.optional('NATS_URL')) {
+        progress('events on NATS JetStream: sustained 5,000/s and unthrottled\n');
+        const nats = loadNatsConfig(env);
+        report.eventsJetStream = {
+          sustained: await runEventsBench({ events: quick ? 15_000 : 25_000, rate: 5000, nats }),
+          burst: await runEventsBench({ events: quick ? 15_000 : 25_000, rate: null, nats }),
+        };
+      }
     }
     const needsPlatform = ['storm', 'ratelimit', 'public-read', 'fanout', 'overload'].some((s) => only.has(s));
     if (needsPlatform) {

@@ -67,6 +67,8 @@ export const SECRET_KEYS = {
   PCARE_USERNAME: ['immunization'],
   PCARE_PASSWORD: ['immunization'],
   CERTIFICATE_SIGNING_KEYS: ['immunization'],
+  // Replicas share rate limits, the edge cache, persisted queries and mutation hashes (the URL may carry a password).
+  REDIS_URL: ['edge', 'gateway', 'booking', 'identity'],
 } as Record<string, Component[]>;
 
 const SMALL: Resources = { requests: { cpu: '250m', memory: '192Mi' }, limits: { cpu: '1', memory: '384Mi' } };
@@ -88,6 +90,8 @@ export function defaultValues(): DeployValues {
       SATUSEHAT_AUTH_URL: 'https://api-satusehat.kemkes.go.id/oauth2/v1',
       PCARE_BASE_URL: 'https://apijkn.bpjs-kesehatan.go.id/pcare-rest',
       CERTIFICATE_ISSUER: 'https://victori.semarangkota.go.id',
+      // One prefix per deployment: two deployments may share one Redis without sharing a key.
+      REDIS_KEY_PREFIX: 'victori-semarang:',
     },
     replicas: Object.fromEntries(
       components.map((c) => [c, { min: 2, max: c === 'edge' || c === 'gateway' || c === 'booking' ? 10 : 4 }]),

@@ -2,6 +2,7 @@ import { loadEdgeConfig, startEdge, type RunningEdge } from '@victori/gateway';
 import { Env } from '@victori/shared';
 import { BookingKit, inDays, MIROTO, person } from '../../../services/booking/src/testing/kit.js';
 import { freePort } from '../platform.js';
+import { countingPassThrough } from '../testing.js';
 
 const BOOK = `mutation($input: BookAppointmentInput!) { bookAppointment(input: $input) { id } }`;
 const READ = `{ facilities(type: PUSKESMAS) { name } }`;
@@ -28,7 +29,10 @@ describe('the edge: the public front door in front of the gateway', () => {
   const edges: RunningEdge[] = [];
   let upstream: string;
   const edge = async (env: Record<string, string> = {}): Promise<RunningEdge> => {
-    const running = await startEdge(loadEdgeConfig(new Env({ EDGE_PORT: '0', EDGE_UPSTREAM_URL: upstream, LOG_LEVEL: 'silent', ...env })));
+    // The cache of anonymous reads is off unless a test asks for it: these tests count what reaches the gateway.
+    const running = await startEdge(
+      loadEdgeConfig(new Env({ EDGE_PORT: '0', EDGE_UPSTREAM_URL: upstream, LOG_LEVEL: 'silent', EDGE_PUBLIC_CACHE_MS: '0', ...env })),
+    );
     edges.push(running);
     return running;
   };
@@ -50,8 +54,16 @@ describe('the edge: the public front door in front of the gateway', () => {
     upstream = new URL(kit.platform.gatewayUrl).origin;
     await kit.usableStock(MIROTO, 'PFIZER', 100);
   });
+  const passes: { close(): Promise<void> }[] = [];
+  /** An edge with the anonymous-read cache on, in front of a pass-through that counts what reaches the gateway. */
+  const cachingEdge = async (env: Record<string, string> = {}) => {
+    const gateway = await countingPassThrough(upstream);
+    passes.push(gateway);
+    return { gateway, front: await edge({ EDGE_UPSTREAM_URL: gateway.origin, EDGE_PUBLIC_CACHE_MS: '60000', ...env }) };
+  };
   afterAll(async () => {
     for (const e of edges) await e.close();
+    for (const p of passes) await p.close();
     await kit?.close();
   });
 
@@ -170,4 +182,90 @@ describe('the edge: the public front door in front of the gateway', () => {
     expect((await fetch(new URL('/ready', orphan.url))).status).toBe(503);
     expect((await fetch(new URL('/health', orphan.url))).status).toBe(200);
   });
+
+  describe('anonymous reads from the cache at the edge', () => {
+    test('30 identical anonymous reads at once reach the gateway once, and all get the same answer', async () => {
+      const { gateway, front } = await cachingEdge();
+      const query = `{ facilities(type: PUSKESMAS) { code name } }`;
+      const answers = await Promise.all(Array.from({ length: 30 }, () => post(front.url, { query })));
+      expect(gateway.posts).toBe(1);
+      expect(answers.every((a) => a.status === 200 && (a.body.data!.facilities as unknown[]).length > 10)).toBe(true);
+      expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1);
+      const states = answers.map((a) => a.headers.get('x-edge-cache'));
+      expect(states.filter((s) => s === 'miss')).toHaveLength(1);
+      expect(states.every((s) => s === 'miss' || s === 'shared' || s === 'hit')).toBe(true);
+      const again = await post(front.url, { query });
+      expect([again.headers.get('x-edge-cache'), again.headers.get('cache-control')]).toEqual([
+        'hit',
+        expect.stringMatching(/^public, max-age=\d+$/),
+      ]);
+      expect(gateway.posts).toBe(1);
+    });
+
+    test('after a booking, the stale availability is served at once while one refresh runs, then the new one', async () => {
+      const { gateway, front } = await cachingEdge({ EDGE_PUBLIC_CACHE_FRESH_MS: '300' });
+      const session = await kit.createSession({
+        facilityId: MIROTO,
+        date: inDays(5),
+        startTime: '08:00',
+        endTime: '08:30',
+        slotMinutes: 30,
+        capacity: 5,
+      });
+      const read = { query: `query($id: ID!) { session(id: $id) { remainingPlaces } }`, variables: { id: session.id } };
+      const places = (a: Answer): number => (a.body.data!.session as { remainingPlaces: number }).remainingPlaces;
+      const first = await post(front.url, read);
+      const firstAt = Date.now();
+      expect([places(first), first.headers.get('x-edge-cache')]).toEqual([5, 'miss']);
+      expect(
+        code(
+          await post(
+            upstream + '/graphql',
+            { query: BOOK, variables: { input: { ...person(), doseKind: 'PRIMARY_1', slotId: session.slots[0]!.id } } },
+            { 'x-forwarded-for': '192.0.2.60' },
+          ),
+        ),
+      ).toBe('OK');
+      // Past the fresh part of the lifetime (300 ms), within the lifetime (60 s).
+      await until(() => Date.now() > firstAt + 350);
+      const stale = await Promise.all(Array.from({ length: 5 }, () => post(front.url, read)));
+      expect(stale.map((a) => [places(a), a.headers.get('x-edge-cache')])).toEqual(Array(5).fill([5, 'stale']));
+      // One refresh for the five; readers after it see the booking without another call.
+      let latest = stale[0]!;
+      await until(async () => places((latest = await post(front.url, read))) === 4);
+      expect(latest.headers.get('x-edge-cache')).toBe('hit');
+      expect(gateway.posts).toBe(2);
+    });
+
+    test('signed-in answers, and anonymous ones about a person, are never kept or shared', async () => {
+      const { gateway, front } = await cachingEdge();
+      const token = await kit.token({ role: 'citizen', sub: 'citizen-edge-cache' });
+      const query = `{ myAppointments { id } }`;
+      const mine = await Promise.all([1, 2, 3].map(() => post(front.url, { query }, { authorization: `Bearer ${token!}` })));
+      expect(gateway.posts).toBe(3);
+      for (const a of mine) {
+        expect(a.status).toBe(200);
+        expect(a.headers.get('x-edge-cache')).toBeNull();
+        expect(a.headers.get('cache-control')).toBe('private, no-store');
+      }
+      // The same body without the token is not answered from the citizen's answer.
+      const anonymous = await post(front.url, { query });
+      expect(anonymous.headers.get('x-edge-cache')).toBe('miss');
+      expect(gateway.posts).toBe(4);
+      // An appointment found by slip code is personal although anonymous: asked every time, marked private.
+      const bySlip = { query: `{ myAppointments(slipCode: "ZZZZZZ", birthDate: "1990-05-17", nik: "3374015705900001") { id } }` };
+      const [a, b] = [await post(front.url, bySlip), await post(front.url, bySlip)];
+      expect([a.headers.get('x-edge-cache'), b.headers.get('x-edge-cache')]).toEqual(['miss', 'miss']);
+      expect(b.headers.get('cache-control')).not.toContain('public');
+      expect(gateway.posts).toBe(6);
+    });
+  });
 });
+
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

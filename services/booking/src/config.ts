@@ -1,4 +1,4 @@
-import { ConfigError, Env } from '@victori/shared';
+import { ConfigError, Env, loadRedisSettings, type RedisSettings } from '@victori/shared';
 
 export interface BookingConfig {
   /** Live appointments (booked or checked in) one phone number may hold at once: a family's bookings. */
@@ -19,6 +19,8 @@ export interface BookingConfig {
    * its doses wait as FACILITY_NOT_REGISTERED in the health office's backlog until the ids are registered.
    */
   requireSatusehatIds: boolean;
+  /** REDIS_URL: the rate limits are counted in Redis, one count for every replica (shared/src/redis.ts). */
+  redis?: RedisSettings;
 }
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -36,5 +38,6 @@ export function loadBookingConfig(env = new Env()): BookingConfig {
       'BOOKING_REQUIRE_SATUSEHAT_IDS',
       env.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development') === 'production',
     ),
+    redis: loadRedisSettings(env),
   };
 }

@@ -1,4 +1,4 @@
-import { PiiVault, type BaseContext, type ServiceRuntime } from '@victori/shared';
+import { PiiVault, runtimeRedis, type BaseContext, type ServiceRuntime } from '@victori/shared';
 import { loadBookingConfig, type BookingConfig } from './config.js';
 import { SameKeyQueue } from './modules/appointment/idempotency.js';
 import { RateLimiter } from './modules/appointment/rate-limit.js';
@@ -34,12 +34,13 @@ export function bookingSettings(runtime: ServiceRuntime): Settings {
   let found = settings.get(runtime);
   if (!found) {
     const config = loadBookingConfig(runtime.config.env);
+    const redis = runtimeRedis(runtime, config.redis);
     found = {
       config,
       vault: new PiiVault(runtime.config.piiKey),
       limits: {
-        perIp: new RateLimiter(config.ratePerIpPerMinute, 60_000),
-        perNik: new RateLimiter(config.ratePerNikPerMinute, 60_000),
+        perIp: new RateLimiter(config.ratePerIpPerMinute, 60_000, redis && { redis, name: 'booking-ip' }),
+        perNik: new RateLimiter(config.ratePerNikPerMinute, 60_000, redis && { redis, name: 'booking-nik' }),
         sameKey: new SameKeyQueue(),
       },
     };

@@ -15,6 +15,8 @@ export const bookingService: ServiceDefinition<BookingContext> = {
   migrations,
   buildSchema: buildBookingSchema,
   createContext,
+  // A wrong setting (BOOKING_*, REDIS_URL) refuses the start instead of failing the first booking.
+  checkConfig: (config) => void loadBookingConfig(config.env),
   consumers: [stockConsumer, doseConsumer, registryConsumer],
   seed: seedFacilities,
   demo: async (runtime) => {

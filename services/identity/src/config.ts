@@ -1,4 +1,4 @@
-import { ConfigError, Env, type Mode } from '@victori/shared';
+import { ConfigError, Env, loadRedisSettings, type Mode, type RedisSettings } from '@victori/shared';
 
 export type SmsMode = 'outbox' | 'http';
 
@@ -22,6 +22,8 @@ export interface IdentityConfig {
   sms: { mode: SmsMode; url?: string; token?: string; sender: string; timeoutMs: number };
   /** Password of the seeded development admin (never seeded in production). */
   devAdminPassword: string;
+  /** REDIS_URL: the limits are counted in Redis, one count for every replica (shared/src/redis.ts). */
+  redis?: RedisSettings;
 }
 
 export function loadIdentityConfig(env = new Env()): IdentityConfig {
@@ -52,5 +54,6 @@ export function loadIdentityConfig(env = new Env()): IdentityConfig {
       timeoutMs: env.int('IDENTITY_SMS_TIMEOUT_MS', 10_000, 100, 60_000),
     },
     devAdminPassword: env.string('IDENTITY_DEV_ADMIN_PASSWORD', 'admin-dev-password'),
+    redis: loadRedisSettings(env),
   };
 }

@@ -1,4 +1,4 @@
-import { PiiVault, type BaseContext, type ServiceRuntime } from '@victori/shared';
+import { PiiVault, runtimeRedis, type BaseContext, type ServiceRuntime } from '@victori/shared';
 import { loadIdentityConfig, type IdentityConfig } from './config.js';
 import { TokenIssuer } from './modules/session/tokens.js';
 import { RateLimiter } from './rate-limit.js';
@@ -23,15 +23,16 @@ export function identitySettings(runtime: ServiceRuntime): IdentitySettings {
   let found = settings.get(runtime);
   if (!found) {
     const config = loadIdentityConfig(runtime.config.env);
+    const redis = runtimeRedis(runtime, config.redis);
     found = {
       config,
       vault: new PiiVault(runtime.config.piiKey),
       sms: createSmsSender(config.sms),
       issuer: new TokenIssuer(config.jwtPrivateKey, config.jwtIssuer, config.jwtAudience, config.accessTtlSeconds),
       limits: {
-        codesPerIp: new RateLimiter(config.codesPerIpPerHour, 3600_000),
+        codesPerIp: new RateLimiter(config.codesPerIpPerHour, 3600_000, redis && { redis, name: 'identity-codes-ip' }),
         // Slows a guesser down without locking the real owner out for long.
-        passwordPerUsername: new RateLimiter(10, 15 * 60_000),
+        passwordPerUsername: new RateLimiter(10, 15 * 60_000, redis && { redis, name: 'identity-password-user' }),
       },
     };
     settings.set(runtime, found);

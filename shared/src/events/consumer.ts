@@ -1,9 +1,13 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import pg from 'pg';
 import type { Logger } from '../logger.js';
 import type { EventContract, StoredEvent } from './envelope.js';
-import type { EventTransport } from './transport.js';
+import type { EventFeed, EventTransport } from './transport.js';
 import { pgArray } from './outbox.js';
-import { isDbUnavailable } from '../db-errors.js';
+import { isDbUnavailable, pgTimeoutOptions } from '../db-errors.js';
+
+/** Advisory lock namespace of consumer leases (the second key is the consumer name's hash). */
+const LEASE_LOCK = 7_470_003;
 
 export type EventHandler<T> = (tx: EntityManager, event: StoredEvent<T>) => Promise<void>;
 
@@ -77,11 +81,17 @@ class PoisonEvent extends Error {}
  * Applies events from the transport in log order (so per aggregate in order), each in the consumer's
  * own transaction together with its inbox row and the new position: a redelivered event has no
  * second effect. A failing event is retried with back-off, then dead-lettered; the rest keep flowing.
+ * On a broker's exclusive feed (JetStream) only the replica holding the consumer's lease (a session
+ * advisory lock in the service's own database, released by PostgreSQL when that replica dies) reads;
+ * the others stand by and take over.
  */
 export class EventConsumer {
   private running = false;
   private loop?: Promise<void>;
   private readonly byKey = new Map<string, HandlerBinding>();
+  private readonly feed: EventFeed;
+  private lease?: pg.Client;
+  private leaseHeld = false;
   readonly types: string[];
   applied = 0;
 
@@ -94,6 +104,61 @@ export class EventConsumer {
   ) {
     for (const h of definition.handlers) this.byKey.set(`${h.contract.type}@v${h.contract.version}`, h);
     this.types = [...new Set(definition.handlers.map((h) => h.contract.type))];
+    this.feed = transport.feed(definition.name, this.types);
+  }
+
+  /** Whether this instance may read: always on a shared log; on an exclusive feed, while it holds the lease. */
+  private async ensureLease(): Promise<boolean> {
+    if (!this.feed.exclusive || this.leaseHeld) return true;
+    if (!this.lease) {
+      // keepAlive: a replica cut off from the database loses the lease in minutes rather than hours.
+      const client = new pg.Client({ connectionString: this.orm.config.get('clientUrl'), keepAlive: true, ...pgTimeoutOptions() });
+      const lost = (error?: Error): void => {
+        if (this.lease !== client) return;
+        this.lease = undefined;
+        if (this.leaseHeld) this.logger.warn({ consumer: this.name, err: error }, 'consumer lease lost; standing by');
+        this.leaseHeld = false;
+        this.cachedPosition = undefined;
+        void this.feed.pause();
+        client.end().catch(() => undefined);
+      };
+      client.on('error', lost);
+      client.on('end', () => lost());
+      this.lease = client;
+      try {
+        await client.connect();
+      } catch (error) {
+        lost();
+        throw error;
+      }
+    }
+    const { rows } = await this.lease.query<{ ok: boolean }>('select pg_try_advisory_lock($1, hashtext($2)) as ok', [
+      LEASE_LOCK,
+      this.name,
+    ]);
+    if (!rows[0]?.ok) return false;
+    // Delivery continues right after what this service has committed.
+    const position = await this.position();
+    try {
+      await this.feed.resume(position, false);
+    } catch (error) {
+      // The broker is out of reach from here: let a replica that can reach it take the lease.
+      await this.lease?.query('select pg_advisory_unlock($1, hashtext($2))', [LEASE_LOCK, this.name]).catch(() => undefined);
+      throw error;
+    }
+    this.cachedPosition = position;
+    this.leaseHeld = true;
+    this.logger.info({ consumer: this.name, position }, 'consumer lease taken');
+    return true;
+  }
+
+  private async releaseLease(): Promise<void> {
+    const client = this.lease;
+    this.lease = undefined;
+    this.leaseHeld = false;
+    this.cachedPosition = undefined;
+    await this.feed.pause();
+    await client?.end().catch(() => undefined);
   }
 
   get name(): string {
@@ -108,8 +173,9 @@ export class EventConsumer {
 
   /** Applies one batch; returns the number of events consumed (applied, skipped or dead-lettered). */
   async pollOnce(): Promise<number> {
+    if (!(await this.ensureLease())) return 0;
     const position = this.cachedPosition ?? (await this.position());
-    const events = await this.transport.read(position, this.types, this.options.batchSize ?? 500);
+    const events = await this.feed.next(position, this.options.batchSize ?? 500);
     if (events.length === 0) {
       this.cachedPosition = position;
       // Only for the lag figure (never for what is read): nothing of our types up to about this head.
@@ -137,6 +203,8 @@ export class EventConsumer {
       // Isolate the failing event: apply one at a time, with retries and dead-lettering.
       for (const event of events) await this.applyWithRetries(event);
     }
+    // Acknowledged only now that the inbox rows and the position are committed.
+    await this.feed.committed();
     this.applied += events.length;
     this.options.onCommitted?.(events, Date.now());
     return events.length;
@@ -344,7 +412,10 @@ export class EventConsumer {
   /** Empties the projection and consumes the retained history again from the start. */
   async rebuild(): Promise<number> {
     const wasRunning = this.running;
-    await this.stop();
+    await this.stopLoop();
+    if (!(await this.ensureLease())) {
+      throw new Error(`${this.name}: another instance holds the consumer; stop the service's replicas before a replay`);
+    }
     this.cachedPosition = undefined;
     this.caughtUpTo = 0;
     await this.orm.em.fork().transactional(async (tx) => {
@@ -354,6 +425,7 @@ export class EventConsumer {
         this.name,
       ]);
     });
+    await this.feed.resume(0, true);
     let total = 0;
     for (let n = await this.pollOnce(); n > 0; n = await this.pollOnce()) total += n;
     if (wasRunning) this.start();
@@ -379,13 +451,20 @@ export class EventConsumer {
           this.logger.warn({ consumer: this.name, err: error }, 'consumer poll failed; retrying');
           await new Promise((r) => setTimeout(r, 500));
         }
-        if (n === 0 && this.running) await this.transport.waitForNew(this.options.idleMs ?? 250);
+        if (n === 0 && this.running) await this.feed.waitForNew(this.options.idleMs ?? 250);
       }
     })();
   }
 
-  async stop(): Promise<void> {
+  private async stopLoop(): Promise<void> {
     this.running = false;
+    this.feed.interrupt();
     await this.loop;
+  }
+
+  /** Stops applying and hands the lease (if any) to another replica. */
+  async stop(): Promise<void> {
+    await this.stopLoop();
+    await this.releaseLease();
   }
 }

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { guardClient, guardPool, pgTimeoutOptions, type DbTimeouts } from '../db-errors.js';
 import type { Logger } from '../logger.js';
 import type { EventEnvelope, StoredEvent } from './envelope.js';
-import type { EventTransport } from './transport.js';
+import type { EventFeed, EventTransport } from './transport.js';
 
 const CHANNEL = 'victori_bus';
 /** Serialises appends so that positions become visible in order (no reader can skip a gap). */
@@ -159,6 +159,20 @@ export class PgLogTransport implements EventTransport {
       }
       this.waiters.push(done);
     });
+  }
+
+  /** The consumer's position in its own database is the whole cursor: nothing to resume, pause or acknowledge. */
+  feed(_consumer: string, types: readonly string[]): EventFeed {
+    return {
+      exclusive: false,
+      resume: async () => undefined,
+      next: (position, limit) => this.read(position, types, limit),
+      committed: async () => undefined,
+      waitForNew: (timeoutMs) => this.waitForNew(timeoutMs),
+      // Its waits are short (the consumer's idle interval) and end with the transport's NOTIFY.
+      interrupt: () => undefined,
+      pause: async () => undefined,
+    };
   }
 
   async close(): Promise<void> {

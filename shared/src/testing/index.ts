@@ -55,3 +55,4 @@ export async function gql<T = Record<string, unknown>>(
   }
   return { status: res.status, headers: res.headers, data: body.data ?? undefined, errors: body.errors };
 }
+export * from './redis.js';

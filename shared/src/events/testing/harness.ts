@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { Env, loadNatsConfig, type NatsConfig } from '../../config.js';
 import { initOrm, type Orm } from '../../orm.js';
 import { createLogger } from '../../logger.js';
 import { freshDatabase } from '../../testing/index.js';
@@ -7,6 +10,8 @@ import { EventConsumer, on, type ConsumerOptions } from '../consumer.js';
 import { defineEvent } from '../envelope.js';
 import { withEvents } from '../migration.js';
 import { migrateBus, PgLogTransport } from '../pg-transport.js';
+import { JetStreamTransport } from '../jetstream-transport.js';
+import type { EventTransport } from '../transport.js';
 import { OutboxRelay } from '../relay.js';
 import { Migration } from '@mikro-orm/migrations';
 
@@ -40,27 +45,86 @@ export async function applyStep(tx: EntityManager, aggregate: string, seq: numbe
   await tx.execute(`insert into applied_event (event_id, aggregate, seq) values (?, ?, ?)`, [eventId, aggregate, seq]);
 }
 
+export type TransportKind = 'postgres' | 'jetstream';
+
+/**
+ * The transports the contract tests run on: the PostgreSQL log always, JetStream when NATS_URL is set
+ * (CI sets it for these suites; a developer without NATS sees them skipped, with the reason).
+ */
+export function contractTransports(): { kind: TransportKind; nats?: NatsConfig }[] {
+  const env = new Env();
+  if (!env.optional('NATS_URL')) {
+    process.stdout.write('event contract tests: JetStream skipped (set NATS_URL=nats://127.0.0.1:4222 to run them on JetStream too)\n');
+    return [{ kind: 'postgres' }];
+  }
+  return [{ kind: 'postgres' }, { kind: 'jetstream', nats: loadNatsConfig(env) }];
+}
+
 export interface Harness {
+  kind: TransportKind;
   orm: Orm;
-  transport: PgLogTransport;
+  transport: EventTransport;
   relay: OutboxRelay;
   consumer: EventConsumer;
   serviceUrl: string;
-  busUrl: string;
+  /** How a child process reaches the same transport: the bus database URL or the JetStream options as JSON. */
+  transportSpec: string;
+  /** Distinct events on the bus. */
+  busCount(): Promise<number>;
+  /** The broker forgets the consumer's position (JetStream: its durable consumer is deleted; PostgreSQL: nothing). */
+  loseBrokerPosition(consumer: string): Promise<void>;
   poisonEnabled: { value: boolean };
   /** Another instance of the same consumer (e.g. after a restart). */
   makeConsumer(): EventConsumer;
   close(): Promise<void>;
 }
 
-/** A producer+consumer service database and a bus database, fresh for one test file. */
-export async function startHarness(label: string, consumerOptions: ConsumerOptions = {}): Promise<Harness> {
+/**
+ * A producer+consumer service database and a bus, fresh for one test file: a bus database, or a
+ * JetStream stream of its own (a unique name per run, so parallel runs never meet; deleted on close).
+ */
+export async function startHarness(
+  label: string,
+  consumerOptions: ConsumerOptions = {},
+  bus: { kind: TransportKind; nats?: NatsConfig } = { kind: 'postgres' },
+): Promise<Harness> {
   const serviceDb = await freshDatabase(`${label}svc`);
-  const busDb = await freshDatabase(`${label}bus`);
-  await migrateBus(busDb.url);
   const orm = await initOrm({ databaseUrl: serviceDb.url, entities: [], migrations: harnessMigrations, poolSize: 10 });
   await orm.migrator.up();
-  const transport = new PgLogTransport(busDb.url);
+  let transport: EventTransport;
+  let transportSpec: string;
+  let busCount: () => Promise<number>;
+  let loseBrokerPosition: (consumer: string) => Promise<void> = async () => undefined;
+  let dropBus: () => Promise<void>;
+  if (bus.kind === 'jetstream') {
+    const options = {
+      ...bus.nats!,
+      stream: `T_${label.replace(/[^A-Za-z0-9]/g, '')}_${process.pid}_${randomBytes(4).toString('hex')}`,
+      replicas: 1,
+      ackWaitMs: 30_000,
+    };
+    const js = await JetStreamTransport.connect(options);
+    transport = js;
+    transportSpec = JSON.stringify(options);
+    busCount = () => js.count();
+    loseBrokerPosition = (consumer) => js.deleteDurable(consumer);
+    dropBus = () => js.deleteStream();
+  } else {
+    const busDb = await freshDatabase(`${label}bus`);
+    await migrateBus(busDb.url);
+    transport = new PgLogTransport(busDb.url);
+    transportSpec = busDb.url;
+    busCount = async () => {
+      const client = new pg.Client({ connectionString: busDb.url });
+      await client.connect();
+      try {
+        return Number((await client.query<{ n: string }>('select count(*) as n from bus_event')).rows[0]!.n);
+      } finally {
+        await client.end();
+      }
+    };
+    dropBus = () => busDb.drop();
+  }
   const logger = createLogger('events-test', 'silent');
   const poisonEnabled = { value: true };
   const relay = new OutboxRelay(orm, transport, logger, { producer: 'test' });
@@ -86,21 +150,25 @@ export async function startHarness(label: string, consumerOptions: ConsumerOptio
     );
   const consumer = makeConsumer();
   return {
+    kind: bus.kind,
     orm,
     transport,
     relay,
     consumer,
     serviceUrl: serviceDb.url,
-    busUrl: busDb.url,
+    transportSpec,
+    busCount,
+    loseBrokerPosition,
     poisonEnabled,
     makeConsumer,
     async close() {
       await relay.stop();
       await consumer.stop();
+      if (bus.kind === 'jetstream') await dropBus();
       await transport.close();
       await orm.close(true);
       await serviceDb.drop();
-      await busDb.drop();
+      if (bus.kind === 'postgres') await dropBus();
     },
   };
 }

@@ -131,10 +131,10 @@ async function decideBooking(ctx: BookingContext, input: BookAppointmentInput, r
   const today = localNow().date;
   // Per-client limits next: refusing an abusive client costs no database work.
   const address = String(ctx.request.headers['x-forwarded-for'] ?? ctx.request.ip);
-  const ipWait = ctx.limits.perIp.take(address);
+  const ipWait = await ctx.limits.perIp.take(address);
   if (ipWait) throw rateLimited('client', ipWait);
   const person = await bookedPerson(ctx, input, today);
-  const nikWait = ctx.limits.perNik.take(person.nikHash);
+  const nikWait = await ctx.limits.perNik.take(person.nikHash);
   if (nikWait) throw rateLimited('nik', nikWait);
   let doseKind = input.doseKind.trim();
   if (!doseKind) throw badInput('doseKind', { id: 'Jenis dosis wajib diisi', en: 'Dose kind is required' });

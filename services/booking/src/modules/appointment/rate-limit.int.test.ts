@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { BookingKit, inDays, MIROTO, person } from '../../testing/kit.js';
 import { RateLimiter } from './rate-limit.js';
 
@@ -53,16 +54,23 @@ describe('per-client rate limits on booking', () => {
   });
 });
 
-describe('RateLimiter', () => {
-  test('counts per key within a window and opens again after it', () => {
-    const limiter = new RateLimiter(2, 60_000);
-    expect([limiter.take('a', 0), limiter.take('a', 1), limiter.take('b', 2)]).toEqual([0, 0, 0]);
-    expect(limiter.take('a', 30_000)).toBe(30);
-    expect(limiter.take('a', 60_000)).toBe(0);
+describe('RateLimiter (in memory, without REDIS_URL)', () => {
+  test('counts per key within a window and opens again after it', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      const limiter = new RateLimiter(2, 60_000);
+      expect([await limiter.take('a'), await limiter.take('a'), await limiter.take('b')]).toEqual([0, 0, 0]);
+      jest.advanceTimersByTime(30_000);
+      expect(await limiter.take('a')).toBe(30);
+      jest.advanceTimersByTime(30_001);
+      expect(await limiter.take('a')).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
-  test('a limit of 0 is off', () => {
+  test('a limit of 0 is off', async () => {
     const limiter = new RateLimiter(0, 60_000);
-    for (let i = 0; i < 100; i++) expect(limiter.take('x')).toBe(0);
+    for (let i = 0; i < 100; i++) expect(await limiter.take('x')).toBe(0);
   });
 });

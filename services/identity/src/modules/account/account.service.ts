@@ -61,7 +61,7 @@ export async function staffSignIn(
 ): Promise<AuthSession> {
   identityPolicy.signIn();
   const name = username.trim().toLowerCase();
-  const wait = settings.limits.passwordPerUsername.take(name);
+  const wait = await settings.limits.passwordPerUsername.take(name);
   if (wait > 0) throw tooManyPasswordTries(wait);
   const row = await staffByUsername(em, name);
   if (!row) {

@@ -48,7 +48,7 @@ export async function requestSignInCode(
   identityPolicy.signIn();
   const phone = phoneOrThrow(rawPhone);
   const { config } = settings;
-  const wait = settings.limits.codesPerIp.take(clientIp);
+  const wait = await settings.limits.codesPerIp.take(clientIp);
   if (wait > 0) throw tooManyFromClient(wait);
   const phoneHash = settings.vault.hash(phone);
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');

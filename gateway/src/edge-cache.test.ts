@@ -1,0 +1,122 @@
+import { Env } from '@victori/shared';
+import { loadEdgeConfig } from './config.js';
+import { cacheable, EdgeCache, MemoryAnswerStore, type CachedAnswer } from './edge-cache.js';
+
+const ok = (n: number, shared = true): CachedAnswer => ({
+  status: 200,
+  contentType: 'application/json; charset=utf-8',
+  body: JSON.stringify({ data: { n } }),
+  shared,
+  storedAt: Date.now(),
+});
+
+/** An upstream that answers when told to, counting calls. */
+function upstream(answer: (call: number) => CachedAnswer = ok) {
+  const waiting: (() => void)[] = [];
+  let calls = 0;
+  return {
+    get calls() {
+      return calls;
+    },
+    fetch: () => {
+      calls++;
+      const call = calls;
+      return new Promise<CachedAnswer>((resolve) => waiting.push(() => resolve({ ...answer(call), storedAt: Date.now() })));
+    },
+    answerAll: () => waiting.splice(0).forEach((go) => go()),
+  };
+}
+
+const settle = () => new Promise((r) => setImmediate(r));
+
+describe("the edge's cache of anonymous reads", () => {
+  test('50 identical reads at once: one upstream call, every reader gets its answer', async () => {
+    const cache = new EdgeCache(new MemoryAnswerStore(), { lifetimeMs: 10_000, freshMs: 5000 });
+    const up = upstream();
+    const readers = Array.from({ length: 50 }, () => cache.answer('k', up.fetch));
+    await settle();
+    up.answerAll();
+    const answers = await Promise.all(readers);
+    expect(up.calls).toBe(1);
+    expect(new Set(answers.map((a) => a.answer.body))).toEqual(new Set([JSON.stringify({ data: { n: 1 } })]));
+    expect(answers.filter((a) => a.state === 'miss')).toHaveLength(1);
+    expect(answers.filter((a) => a.state === 'shared')).toHaveLength(49);
+    // And afterwards it is a hit, with no call.
+    expect((await cache.answer('k', up.fetch)).state).toBe('hit');
+    expect(up.calls).toBe(1);
+  });
+
+  test('a stale answer is served at once while exactly one refresh runs; then the new one is served', async () => {
+    const cache = new EdgeCache(new MemoryAnswerStore(), { lifetimeMs: 60_000, freshMs: 0 });
+    const up = upstream();
+    const first = cache.answer('k', up.fetch);
+    await settle();
+    up.answerAll();
+    await first;
+    // Fresh for 0 ms: every read from now on finds a stale answer; none waits for the refresh.
+    const stale = await Promise.all(Array.from({ length: 20 }, () => cache.answer('k', up.fetch)));
+    expect(stale.every((a) => a.state === 'stale' && a.answer.body === JSON.stringify({ data: { n: 1 } }))).toBe(true);
+    await settle();
+    expect(up.calls).toBe(2);
+    up.answerAll();
+    await settle();
+    await settle();
+    expect([cache.stats.refreshes, up.calls]).toEqual([1, 2]);
+    expect((await cache.answer('k', up.fetch)).answer.body).toBe(JSON.stringify({ data: { n: 2 } }));
+  });
+
+  test('nothing older than the lifetime is served: past it, readers wait for a new answer', async () => {
+    const store = new MemoryAnswerStore();
+    const cache = new EdgeCache(store, { lifetimeMs: 1000, freshMs: 500 });
+    await store.set('k', { ...ok(1), storedAt: Date.now() - 1001 }, 60_000);
+    const up = upstream(() => ok(2));
+    const reader = cache.answer('k', up.fetch);
+    await settle();
+    up.answerAll();
+    expect(await reader).toMatchObject({ state: 'miss', answer: { body: JSON.stringify({ data: { n: 2 } }) } });
+  });
+
+  test.each([
+    ['an answer the gateway did not call public (signed-in, a mutation)', { ...ok(1), shared: false }],
+    ['an answer with errors', { ...ok(1), body: JSON.stringify({ data: null, errors: [{ message: 'x' }] }) }],
+    ['a refusal', { ...ok(1), status: 503, body: '{"errors":[]}' }],
+    ['a body that is not JSON', { ...ok(1), body: '<html>' }],
+  ])('%s is never kept', async (_name, answer) => {
+    expect(cacheable(answer)).toBe(false);
+    const cache = new EdgeCache(new MemoryAnswerStore(), { lifetimeMs: 10_000, freshMs: 10_000 });
+    const up = upstream(() => answer);
+    const first = cache.answer('k', up.fetch);
+    await settle();
+    up.answerAll();
+    await first;
+    const again = cache.answer('k', up.fetch);
+    await settle();
+    up.answerAll();
+    expect((await again).state).toBe('miss');
+    expect(up.calls).toBe(2);
+  });
+
+  test('readers waiting on an answer that is not public ask for their own', async () => {
+    const cache = new EdgeCache(new MemoryAnswerStore(), { lifetimeMs: 10_000, freshMs: 10_000 });
+    const up = upstream((call) => ok(call, false));
+    const readers = [cache.answer('k', up.fetch), cache.answer('k', up.fetch)];
+    await settle();
+    up.answerAll();
+    await settle();
+    up.answerAll();
+    const [a, b] = await Promise.all(readers);
+    expect([a!.state, b!.state]).toEqual(['miss', 'miss']);
+    expect(up.calls).toBe(2);
+  });
+});
+
+describe('the edge cache settings', () => {
+  test('on by default (2 s, fresh for the first half); 0 turns it off; fresh longer than the lifetime refuses the start', () => {
+    expect(loadEdgeConfig(new Env({})).publicCache).toEqual({ lifetimeMs: 2000, freshMs: 1000 });
+    expect(loadEdgeConfig(new Env({ EDGE_PUBLIC_CACHE_MS: '0' })).publicCache.lifetimeMs).toBe(0);
+    expect(() => loadEdgeConfig(new Env({ EDGE_PUBLIC_CACHE_MS: '1000', EDGE_PUBLIC_CACHE_FRESH_MS: '2000' }))).toThrow(
+      'EDGE_PUBLIC_CACHE_FRESH_MS',
+    );
+    expect(() => loadEdgeConfig(new Env({ REDIS_URL: 'memcached://x' }))).toThrow('REDIS_URL');
+  });
+});
