@@ -2,7 +2,16 @@ import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { IdentityContext } from '../../context.js';
 import { devSmsOutbox, requestSignInCode, signInWithCode } from '../code/code.service.js';
 import { refreshSession, signOut } from '../session/session.service.js';
-import { confirmTotp, createStaffAccount, enrolTotp, me, staffAccounts, staffSignIn, updateStaffAccount } from './account.service.js';
+import {
+  confirmTotp,
+  createStaffAccount,
+  enrolTotp,
+  facilityVaccinators,
+  me,
+  staffAccounts,
+  staffSignIn,
+  updateStaffAccount,
+} from './account.service.js';
 import {
   Account,
   AuthSession,
@@ -11,6 +20,7 @@ import {
   SignInCodeRequest,
   TotpEnrolment,
   UpdateStaffAccountInput,
+  Vaccinator,
 } from './account.type.js';
 
 @Resolver()
@@ -89,6 +99,13 @@ export class IdentityResolver {
   @Query(() => [Account], { description: 'Admins: staff accounts (health workers, admins, partners) by role and username' })
   staffAccounts(@Ctx() ctx: IdentityContext): Promise<Account[]> {
     return staffAccounts(ctx.em, ctx.identity, ctx.request.claims);
+  }
+
+  @Query(() => [Vaccinator], {
+    description: "Health workers of the facility and admins: the facility's health workers by name (the desk's vaccinators, kept offline)",
+  })
+  facilityVaccinators(@Ctx() ctx: IdentityContext, @Arg('facilityId', () => ID) facilityId: string): Promise<Vaccinator[]> {
+    return facilityVaccinators(ctx.em, ctx.request.claims, facilityId);
   }
 
   @Mutation(() => Account, {
