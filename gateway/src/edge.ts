@@ -414,6 +414,7 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
   };
 
   const server = http.createServer((req, res) => {
+    loopDelay.touch();
     handle(req, res).catch((error: unknown) => {
       // Only a client that left mid-body gets here; there is nobody to answer.
       logger.debug({ err: { message: (error as Error).message } }, 'request ended early');

@@ -253,23 +253,36 @@ function splitTarget(target: string): { pathname: string; search: string } {
  * How late the event loop ran: a timer due every 10 ms records how late it fired. `take()` gives the
  * p50, p99 and max since the previous call (the last 8,192 samples at most) and starts a new window.
  * (perf_hooks' monitorEventLoopDelay loses the first interval after each reset, so a stall right
- * after a scrape would not show.)
+ * after a scrape would not show.) The timer runs only while requests arrive (`touch()` on each): a
+ * process with no traffic has no lateness to measure, and 100 wake-ups a second in each of eight idle
+ * processes were most of the platform's CPU at rest. It stops `idleStopMs` after the last request.
  */
 export class LoopLateness {
   private readonly samples = new Float64Array(8192);
   private count = 0;
   private max = 0;
-  private last = performance.now();
-  private readonly timer: NodeJS.Timeout;
+  private last = 0;
+  private lastTouch = 0;
+  private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly intervalMs = 10) {
+  constructor(
+    private readonly intervalMs = 10,
+    private readonly idleStopMs = 10_000,
+  ) {}
+
+  /** A request arrived: sample (again) from now on. */
+  touch(): void {
+    this.lastTouch = performance.now();
+    if (this.timer) return;
+    this.last = this.lastTouch;
     this.timer = setInterval(() => {
       const now = performance.now();
       const late = Math.max(0, now - this.last - this.intervalMs);
       this.last = now;
       this.samples[this.count++ % this.samples.length] = late;
       if (late > this.max) this.max = late;
-    }, intervalMs);
+      if (now - this.lastTouch > this.idleStopMs) this.stop();
+    }, this.intervalMs);
     this.timer.unref();
   }
 
@@ -284,6 +297,7 @@ export class LoopLateness {
 
   stop(): void {
     clearInterval(this.timer);
+    this.timer = undefined;
   }
 }
 
@@ -329,6 +343,7 @@ export async function startGraphQLHttpServer<TContext extends BaseContext>(
 
   const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = process.hrtime.bigint();
+    loopDelay.touch();
     const requestId = requestIdOf(req);
     res.setHeader(HEADER_REQUEST_ID, requestId);
     const url = splitTarget(req.url ?? '/');

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import type { MigrationObject } from '@mikro-orm/core';
 import type { ServiceConfig, ServiceName } from './config.js';
@@ -120,14 +121,37 @@ async function openRuntime(
   });
   const stops: (() => Promise<void>)[] = [];
   const transport = await openTransport(config, logger);
+  const relay = new OutboxRelay(orm, transport, logger, { producer: def.name });
+  // A consumer's batch may have written events of its own to the outbox: wake the relay at once (an idle
+  // relay backs off to RELAY_MAX_IDLE_MS otherwise).
+  const onCommitted = options.consumerOptions?.onCommitted;
+  const consumerOptions: ConsumerOptions = {
+    ...options.consumerOptions,
+    onCommitted: (batch, at) => {
+      relay.nudge();
+      onCommitted?.(batch, at);
+    },
+  };
   const events: EventRuntime = {
     transport,
-    relay: new OutboxRelay(orm, transport, logger, { producer: def.name }),
+    relay,
     consumers: (typeof def.consumers === 'function' ? def.consumers(config) : (def.consumers ?? [])).map(
-      (c) => new EventConsumer(orm, transport, logger, c, options.consumerOptions),
+      (c) => new EventConsumer(orm, transport, logger, c, consumerOptions),
     ),
   };
   return { orm, config, logger, events, stops, queryCounter, onClose: (stop) => stops.push(stop) };
+}
+
+function nudgeRelayAfterMutations<TContext extends BaseContext>(relay: OutboxRelay): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse(request) {
+          if (request.operation?.operation === 'mutation') relay.nudge();
+        },
+      };
+    },
+  };
 }
 
 /** The event log the config names: the bus database, or NATS JetStream (EVENT_TRANSPORT=jetstream). */
@@ -201,7 +225,9 @@ export async function startService<TContext extends BaseContext>(
         name: def.name,
         logger,
         production: config.mode === 'production',
-        apollo: { schema },
+        // A mutation's transaction (and its outbox rows) has committed when its response goes out: wake the
+        // relay then, whether or not the resolver nudged it (an idle relay backs off to RELAY_MAX_IDLE_MS).
+        apollo: { schema, plugins: [nudgeRelayAfterMutations<TContext>(events.relay)] },
         authenticate: gatewayOnly(config.gatewaySecret),
         context: (request) => def.createContext({ em: orm.em.fork() as EntityManager, request, events }, runtime),
         ready: async () => {

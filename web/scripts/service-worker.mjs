@@ -1,5 +1,5 @@
 // After vite build: write dist/sw.js, the service worker that keeps the app shell for offline use (the desk
-// at a posyandu). Hand-written over the build's own file list rather than vite-plugin-pwa/workbox: the job is
+// at a posyandu, the certificate verifier at a school or a border post: web/src/certs/offline.ts). Hand-written over the build's own file list rather than vite-plugin-pwa/workbox: the job is
 // one precache list and two fetch rules, which is ~30 lines here against a plugin and a runtime dependency.
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';

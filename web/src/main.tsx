@@ -11,7 +11,7 @@ import { ConfirmationPage } from './pages/confirmation.js';
 import { AppointmentsPage } from './pages/appointments.js';
 import { SignInPage, StaffSignInPage } from './pages/signin.js';
 import { lazyPage } from './lazy.js';
-import { AccountLink } from './account.js';
+import { AccountLink, SignOutWarning, StaffLinks } from './account.js';
 import { CertsRoute } from './pages/certs-route.js';
 import { Link, setNavigateListener, SurgeBanner, t, useLanguage } from './ui.js';
 import './style.css';
@@ -76,12 +76,14 @@ function App(): preact.JSX.Element {
           <Link href="/children">{t('nav.parents')}</Link>
           <Link href="/certificates">{t('nav.certificates')}</Link>
           <Link href="/faq">{t('nav.help')}</Link>
+          <StaffLinks />
           <AccountLink />
           <button type="button" class="link" lang={lang === 'id' ? 'en' : 'id'} onClick={() => setLanguage(lang === 'id' ? 'en' : 'id')}>
             {t('app.language')}
           </button>
         </nav>
       </header>
+      <SignOutWarning />
       <SurgeBanner />
       <main id="main" tabIndex={-1}>
         {route(path)}

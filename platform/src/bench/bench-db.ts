@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { dropDatabase, ensureDatabase, startEmbeddedPostgres, type EmbeddedPg } from '@victori/shared';
@@ -6,6 +6,8 @@ import { freePort } from '../platform.js';
 
 export interface BenchCluster {
   adminUrl: string;
+  /** The embedded cluster's postmaster (undefined with BENCH_DATABASE_URL). */
+  postmasterPid(): number | undefined;
   database(name: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -24,6 +26,14 @@ export async function benchCluster(external = process.env.BENCH_DATABASE_URL): P
   const admin = adminUrl;
   return {
     adminUrl: admin,
+    postmasterPid() {
+      if (!dir) return undefined;
+      try {
+        return Number(readFileSync(path.join(dir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+      } catch {
+        return undefined;
+      }
+    },
     async database(name) {
       created.push(name);
       await dropDatabase(admin, name);

@@ -27,7 +27,34 @@ export interface LoadSpec {
   /** A fixed GraphQL body. */
   body?: string;
   /** Booking attempts with distinct valid NIKs, spread over the slots (or, with `samePerson`, one NIK over and over). */
-  storm?: { slotIds: string[]; doseKind: string; firstSerial: number; mutation: string; samePerson?: boolean };
+  storm?: StormSpec;
+  /**
+   * A mixed paced load (with `paced`, instead of `body`): each request belongs to one class, interleaved
+   * evenly by share (smooth weighted round-robin, so a 2% class is one request in fifty, not a burst).
+   * The result has each class's own tally in `classes`.
+   */
+  mix?: MixClass[];
+}
+
+export interface StormSpec {
+  slotIds: string[];
+  doseKind: string;
+  firstSerial: number;
+  mutation: string;
+  samePerson?: boolean;
+}
+
+/** One class of a mixed load: its share of the requests, and what each of its requests sends. */
+export interface MixClass {
+  name: string;
+  /** Share of all requests; the classes' shares add up to 1. */
+  share: number;
+  /** Bodies sent in turn (e.g. one per search key). */
+  bodies?: string[];
+  /** Header sets sent in turn (e.g. one signed-in citizen each). */
+  headers?: Record<string, string>[];
+  /** Booking attempts with distinct valid NIKs instead of `bodies`. */
+  storm?: StormSpec;
 }
 
 export interface LatencySummary {
@@ -58,6 +85,8 @@ export interface LoadResult {
   /** The load process's own CPU seconds, and (paced runs) its event-loop delay: a late load process inflates latency. */
   loadCpuSeconds?: number;
   loadLoopDelayMs?: { p99: number; max: number };
+  /** A mixed load's tally per class (the top-level figures are all classes together). */
+  classes?: Record<string, LoadResult>;
 }
 
 const summary = (values: number[]): LatencySummary => {
@@ -79,6 +108,55 @@ interface Tally {
   status: Record<string, number>;
   outcomes: Record<string, number>;
   retryAfterMissing: number;
+}
+
+interface PacedTally extends Tally {
+  timeouts: number;
+  errors: number;
+}
+
+const newTally = (): PacedTally => ({
+  all: [],
+  refused: [],
+  admitted: [],
+  status: {},
+  outcomes: {},
+  retryAfterMissing: 0,
+  timeouts: 0,
+  errors: 0,
+});
+
+const stormBody = (storm: StormSpec, n: number): string =>
+  JSON.stringify({
+    query: storm.mutation,
+    variables: { input: { ...stormPerson(n), slotId: storm.slotIds[n % storm.slotIds.length], doseKind: storm.doseKind } },
+  });
+
+/** What the i-th request of a paced run sends: one fixed body, or the next of its mix class. */
+function requestPlan(spec: LoadSpec): (i: number) => { cls: number; body: string; headers: Record<string, string> | undefined } {
+  const mix = spec.mix;
+  if (!mix) {
+    if (spec.body === undefined) throw new Error('paced load needs a body or a mix');
+    const body = spec.body;
+    return () => ({ cls: 0, body, headers: undefined });
+  }
+  // Smooth weighted round-robin: each request goes to the class furthest behind its share.
+  const credit = mix.map(() => 0);
+  const sent = mix.map(() => 0);
+  return () => {
+    let best = 0;
+    for (let c = 0; c < mix.length; c++) {
+      credit[c]! += mix[c]!.share;
+      if (credit[c]! > credit[best]!) best = c;
+    }
+    credit[best]! -= 1;
+    const k = mix[best]!;
+    const n = sent[best]!++;
+    const body = k.storm
+      ? stormBody(k.storm, k.storm.samePerson ? k.storm.firstSerial : k.storm.firstSerial + n)
+      : k.bodies![n % k.bodies!.length]!;
+    return { cls: best, body, headers: k.headers?.[n % k.headers.length] };
+  };
 }
 
 function resultOf(t: Tally, seconds: number, timeouts: number, errors: number): LoadResult {
@@ -145,8 +223,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
             method: 'POST',
             setupRequest: (req) => {
               const n = storm.samePerson ? storm.firstSerial : serial++;
-              const input = { ...stormPerson(n), slotId: storm.slotIds[n % storm.slotIds.length], doseKind: storm.doseKind };
-              return { ...req, body: JSON.stringify({ query: storm.mutation, variables: { input } }) };
+              return { ...req, body: stormBody(storm, n) };
             },
             onResponse,
           }
@@ -188,7 +265,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
 
 /** The open-loop run (`paced`): a constant arrival rate, answered or not. */
 async function runPaced(spec: LoadSpec): Promise<LoadResult> {
-  if (!spec.overallRate || !spec.duration || spec.body === undefined) throw new Error('paced load needs overallRate, duration and body');
+  if (!spec.overallRate || !spec.duration) throw new Error('paced load needs overallRate and duration');
   const timeoutMs = (spec.timeoutSec ?? 10) * 1000;
   const url = new URL(spec.url);
   const pool = new Pool(url.origin, {
@@ -198,17 +275,11 @@ async function runPaced(spec: LoadSpec): Promise<LoadResult> {
     bodyTimeout: timeoutMs,
     keepAliveTimeout: 60_000,
   });
-  const outcomes: Record<string, number> = {};
-  const status: Record<string, number> = {};
-  const all: number[] = [];
-  const refused: number[] = [];
-  const admitted: number[] = [];
-  let retryAfterMissing = 0;
-  let timeouts = 0;
-  let errors = 0;
+  const tallies = (spec.mix ?? [{ name: 'all' }]).map(() => newTally());
+  const plan = requestPlan(spec);
   const total = Math.round(spec.overallRate * spec.duration);
   const interval = 1000 / spec.overallRate;
-  const headers = { 'content-type': 'application/json', ...spec.headers };
+  const baseHeaders = { 'content-type': 'application/json', ...spec.headers };
   const path = url.pathname + url.search;
   const method = spec.method ?? 'POST';
   let sent = 0;
@@ -218,24 +289,26 @@ async function runPaced(spec: LoadSpec): Promise<LoadResult> {
   const settle = (): void => {
     if (++settled === total) finish();
   };
-  const record = (code: number, retryAfter: boolean, body: string, due: number): void => {
+  const record = (t: PacedTally, code: number, retryAfter: boolean, body: string, due: number): void => {
     const ms = performance.now() - due;
     const outcome = outcomeOf(code, body);
-    outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-    status[String(code)] = (status[String(code)] ?? 0) + 1;
-    all.push(ms);
+    t.outcomes[outcome] = (t.outcomes[outcome] ?? 0) + 1;
+    t.status[String(code)] = (t.status[String(code)] ?? 0) + 1;
+    t.all.push(ms);
     if (code === 503 && outcome === 'OVERLOADED') {
-      refused.push(ms);
-      if (!retryAfter) retryAfterMissing++;
-    } else admitted.push(ms);
+      t.refused.push(ms);
+      if (!retryAfter) t.retryAfterMissing++;
+    } else t.admitted.push(ms);
   };
   // undici's low-level dispatch (no promise or stream per request): the load process stays cheap.
   const send = (due: number): void => {
+    const { cls, body, headers } = plan(sent);
+    const t = tallies[cls]!;
     let code = 0;
     let retryAfter = false;
     const chunks: Buffer[] = [];
     pool.dispatch(
-      { path, method, headers, body: spec.body },
+      { path, method, headers: headers ? { ...baseHeaders, ...headers } : baseHeaders, body },
       {
         // undici 7's connection-level handler (Pool.dispatch takes this form).
         onConnect: () => undefined,
@@ -251,13 +324,13 @@ async function runPaced(spec: LoadSpec): Promise<LoadResult> {
           return true;
         },
         onComplete: () => {
-          record(code, retryAfter, Buffer.concat(chunks).toString('utf8'), due);
+          record(t, code, retryAfter, Buffer.concat(chunks).toString('utf8'), due);
           settle();
         },
         onError: (error) => {
           const name = (error as { code?: string }).code ?? '';
-          if (name.includes('TIMEOUT')) timeouts++;
-          else errors++;
+          if (name.includes('TIMEOUT')) t.timeouts++;
+          else t.errors++;
           settle();
         },
       },
@@ -280,7 +353,11 @@ async function runPaced(spec: LoadSpec): Promise<LoadResult> {
   // Every request is sent at its own instant (start + i × interval); a late timer sends the overdue ones at once.
   const tick = (): void => {
     const due = Math.min(total, Math.floor((performance.now() - started) / interval) + 1);
-    for (; sent < due; sent++) send(started + sent * interval);
+    for (; sent < due;) {
+      const at = started + sent * interval;
+      send(at);
+      sent++;
+    }
     if (sent < total) setTimeout(tick, Math.max(0, started + sent * interval - performance.now()));
   };
   tick();
@@ -289,14 +366,32 @@ async function runPaced(spec: LoadSpec): Promise<LoadResult> {
   loop.disable();
   const used = process.cpuUsage(cpu);
   await pool.close();
+  const merged = newTally();
+  for (const t of tallies) {
+    merged.all.push(...t.all);
+    merged.refused.push(...t.refused);
+    merged.admitted.push(...t.admitted);
+    for (const [k, v] of Object.entries(t.status)) merged.status[k] = (merged.status[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(t.outcomes)) merged.outcomes[k] = (merged.outcomes[k] ?? 0) + v;
+    merged.retryAfterMissing += t.retryAfterMissing;
+    merged.timeouts += t.timeouts;
+    merged.errors += t.errors;
+  }
   return {
-    ...resultOf({ all, refused, admitted, status, outcomes, retryAfterMissing }, seconds, timeouts, errors),
+    ...resultOf(merged, seconds, merged.timeouts, merged.errors),
     loadCpuSeconds: (used.user + used.system) / 1e6,
     // The histogram holds whole sampling intervals: take the interval off, as the services' /metrics do.
     loadLoopDelayMs: {
       p99: Math.max(0, loop.percentile(99) / 1e6 - loopResolutionMs),
       max: Math.max(0, loop.max / 1e6 - loopResolutionMs),
     },
+    ...(spec.mix
+      ? {
+          classes: Object.fromEntries(
+            spec.mix.map((k, i) => [k.name, resultOf(tallies[i]!, seconds, tallies[i]!.timeouts, tallies[i]!.errors)]),
+          ),
+        }
+      : {}),
   };
 }
 

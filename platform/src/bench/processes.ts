@@ -1,5 +1,5 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { encodeClaims, HEADER_CLAIMS, HEADER_REQUEST_ID, HEADER_SIGNATURE, signClaims, SERVICES, type ServiceName } from '@victori/shared';
 import { stopChild, waitHealthy } from '../launch.js';
@@ -27,6 +27,10 @@ async function startEntry(name: string, entry: string, portVariable: string, por
 export const startOurGateway = (name: string, port: number, env: Record<string, string>): Promise<Proc> =>
   startEntry(name, 'gateway/dist/index.js', 'GATEWAY_PORT', port, env);
 
+/** Another edge (the public front door) in front of `EDGE_UPSTREAM_URL`. */
+export const startEdge = (name: string, port: number, env: Record<string, string>): Promise<Proc> =>
+  startEntry(name, 'gateway/dist/edge-main.js', 'EDGE_PORT', port, env);
+
 /** Another booking subgraph instance on the same databases (e.g. with different rate limits). */
 export const startBookingInstance = (name: string, port: number, env: Record<string, string>): Promise<Proc> =>
   startEntry(name, 'services/booking/dist/index.js', 'BOOKING_PORT', port, env);
@@ -48,15 +52,27 @@ export function supergraphFor(serviceUrls: Record<ServiceName, string>, file: st
 }
 
 /**
- * Hive Gateway (the peer) with its default settings, serving the same supergraph over the same
- * subgraphs; a config plugin adds the signed anonymous identity our subgraphs require.
+ * Hive Gateway (the peer), serving the same supergraph over the same subgraphs; a config plugin adds the
+ * signed anonymous identity our subgraphs require. `planner: 'default'` is its default JavaScript
+ * (stitching) runtime; `'rust'` is the Rust query planner of Hive Router (`@graphql-hive/router-runtime`,
+ * its `unifiedGraphHandler` in the config file), the strongest Node federation gateway we know of.
  */
-export async function startHiveGateway(dir: string, port: number, supergraphFile: string, secret: string): Promise<Proc> {
-  const config = path.join(dir, 'gateway.config.mjs');
+export async function startHiveGateway(
+  dir: string,
+  port: number,
+  supergraphFile: string,
+  secret: string,
+  planner: 'default' | 'rust' = 'default',
+): Promise<Proc> {
+  const config = path.join(dir, `gateway-${planner}.config.mjs`);
+  // Imported by its resolved URL: the config file lives in the run's scratch directory.
+  const runtime =
+    planner === 'rust' ? `import { unifiedGraphHandler } from '${import.meta.resolve('@graphql-hive/router-runtime')}';\n` : '';
   writeFileSync(
     config,
-    `const headers = ${JSON.stringify(anonymousSubgraphHeaders(secret, 'hive-peer'))};
+    `${runtime}const headers = ${JSON.stringify(anonymousSubgraphHeaders(secret, 'hive-peer'))};
 export const gatewayConfig = {
+  ${planner === 'rust' ? 'unifiedGraphHandler,' : ''}
   plugins: () => [{
     onFetch({ options, setOptions }) {
       setOptions({ ...options, headers: { ...(options.headers || {}), ...headers } });
@@ -72,7 +88,7 @@ export const gatewayConfig = {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   await waitHealthy(`http://127.0.0.1:${port}/healthcheck`, child);
-  return stoppable('hive-gateway', child);
+  return stoppable(planner === 'rust' ? 'hive-gateway-rust' : 'hive-gateway', child);
 }
 
 /** Runs one load from a separate process (autocannon), so the driver never competes in-process. */
@@ -110,6 +126,19 @@ export async function startFloorServer(port: number): Promise<Proc> {
   return stoppable('floor-server', child);
 }
 
+/**
+ * Resets a process's peak resident memory (VmHWM) to its current RSS (Linux: `5` into clear_refs), so the
+ * next reading is the peak of what ran since. False where the kernel or permissions do not allow it.
+ */
+export function resetPeakRss(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** CPU seconds (user + system) a process has used so far, from /proc. */
 export function cpuSeconds(pid: number): number {
   try {
@@ -118,6 +147,39 @@ export function cpuSeconds(pid: number): number {
   } catch {
     return NaN;
   }
+}
+
+/** A process and all its descendants (e.g. PostgreSQL's postmaster and its backends), from /proc. */
+export function processTree(root: number): number[] {
+  const parent = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      parent.set(Number(entry), Number(fields[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) for (const [pid, ppid] of parent) if (ppid === tree[i]) tree.push(pid);
+  return tree;
+}
+
+/**
+ * CPU seconds a process tree has used so far: every live member's own time plus the root's reaped
+ * children (cutime, cstime), so short-lived backends and workers that ended are counted too.
+ */
+export function treeCpuSeconds(root: number): number {
+  let total = 0;
+  for (const pid of processTree(root)) total += cpuSeconds(pid);
+  try {
+    const fields = readFileSync(`/proc/${root}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    total += (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return NaN;
+  }
+  return total;
 }
 
 /** Busy share of the machine's CPU time (all cores) between two readings of /proc/stat. */

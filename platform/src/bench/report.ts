@@ -43,12 +43,62 @@ export interface Comparison {
   target: number;
 }
 
+/** One paced run of the registration-day mix at one offered rate. */
+export interface MixRun {
+  rate: number;
+  seconds: number;
+  load: LoadResult;
+  availability: LoadResult;
+  myAppointments: LoadResult;
+  booking: LoadResult;
+  /** The booking sessions of this run read back from the database. */
+  check: StormCheck;
+  /** HTTP 5xx other than the edge's 503 OVERLOADED (a 503 SUBGRAPH_UNAVAILABLE counts), all classes. */
+  http5xx: number;
+  /** Availability reads refused (OVERLOADED), timed out or failed. */
+  readsRefused: number;
+  bookingsExact: boolean;
+  /** Every target held. */
+  met: boolean;
+  machineBusy: number;
+  /** CPU seconds of the edge, gateway and subgraphs during the run. */
+  serverCpuSeconds: number;
+  /** /proc/loadavg (1, 5, 15 min) when the run started: the other work on the machine. */
+  loadavg: number[];
+}
+
+export interface MixReport {
+  rate: number;
+  seconds: number;
+  connections: number;
+  main: MixRun;
+  /** The knee steps, in the order run. */
+  steps: MixRun[];
+  /** Highest offered rate at which every target held (0: none of the steps). */
+  knee: number;
+  floor: LoadResult;
+  targets: { availabilityP99: number; myAppointmentsP99: number; bookingP99: number };
+  keys: number;
+  signedIn: number;
+}
+
+/** The idle platform: CPU over a quiet minute per process (PostgreSQL's processes together). */
+export interface IdleReport {
+  seconds: number;
+  /** Percent of one core, per process. */
+  cpuPercent: Record<string, number>;
+  totalPercent: number;
+  loadavg: number[];
+}
+
 export interface BenchReport {
   startedAt: string;
   machine: { cores: number; node: string; platform: string };
   seconds: number;
   storm?: {
     gateway: LoadResult;
+    /** CPU milliseconds per booking attempt in each process during the run through the public port. */
+    cpuMsPerAttempt?: Record<string, number>;
     /** Median of the atomic runs at the booking service's pool size. */
     ceiling: { bookingsPerSecond: number; attemptsPerSecond: number; confirmed: number };
     check: StormCheck;
@@ -63,6 +113,8 @@ export interface BenchReport {
   };
   publicRead?: {
     vsHive: Comparison;
+    /** Ours ÷ Hive Gateway with the Rust query planner (`@graphql-hive/router-runtime`). */
+    vsHiveRust?: Comparison;
     /** The whole public path (edge in front of the gateway) ÷ Hive Gateway alone. */
     publicPathVsHive: Comparison;
     vsDirect: Comparison;
@@ -97,6 +149,12 @@ export interface BenchReport {
     peakRssMiB: Record<string, number | null>;
   };
   events?: { sustained: EventsBenchResult; burst: EventsBenchResult };
+  mix?: MixReport;
+  idle?: IdleReport;
+  /** Peak RSS (MiB) of each process during each scenario (VmHWM reset before it). */
+  peakRssMiB?: Record<string, Record<string, number | null>>;
+  /** /proc/loadavg when the run started. */
+  loadavg?: number[];
   /** The same event runs on NATS JetStream (only when NATS_URL is set). */
   eventsJetStream?: { sustained: EventsBenchResult; burst: EventsBenchResult };
 }
@@ -229,6 +287,8 @@ export function markdown(report: BenchReport): string {
   if (report.publicRead) {
     rows.push(loadRow('public read, 2 subgraphs, ours (uncached)', report.publicRead.vsHive.ours.at(-1)!));
     rows.push(loadRow('public read, 2 subgraphs, Hive Gateway', report.publicRead.vsHive.peer.at(-1)!));
+    if (report.publicRead.vsHiveRust)
+      rows.push(loadRow('public read, 2 subgraphs, Hive Gateway with the Rust query planner', report.publicRead.vsHiveRust.peer.at(-1)!));
     if (report.publicRead.publicPathVsHive)
       rows.push(loadRow('public read, 2 subgraphs, public path (edge + gateway)', report.publicRead.publicPathVsHive.ours.at(-1)!));
     rows.push(loadRow('public read, 1 subgraph, ours', report.publicRead.vsDirect.ours.at(-1)!));
@@ -262,10 +322,28 @@ export function markdown(report: BenchReport): string {
   const atLeast = (name: string, ratio: number, target: number, shown = target.toFixed(1)): void => {
     ratios.push([name, f2(ratio), `≥ ${shown}`, ratio >= target ? 'yes' : 'no']);
   };
+  if (report.mix) {
+    const m = report.mix;
+    ratios.push([
+      `registration-day mix at ${m.rate}/s for ${f0(m.main.seconds)} s: every target`,
+      m.main.met ? 'held' : 'missed',
+      'held',
+      m.main.met ? 'yes' : 'no',
+    ]);
+    ratios.push([
+      'registration-day mix: the knee (highest offered rate with every target held)',
+      m.knee ? `${m.knee}/s` : 'below the steps',
+      'report',
+      '',
+    ]);
+  }
+  if (report.idle)
+    ratios.push(['idle platform CPU, % of one core', f1(report.idle.totalPercent), '< 3', report.idle.totalPercent < 3 ? 'yes' : 'no']);
   if (report.storm) atLeast('storm bookings/s ÷ PostgreSQL ceiling (same SQL, same concurrency)', report.storm.ratio, 0.2);
   if (report.publicRead) {
     const p = report.publicRead;
     atLeast('ours ÷ Hive Gateway, 2-subgraph availability, uncached', p.vsHive.ratio, 1);
+    if (p.vsHiveRust) atLeast('ours ÷ Hive Gateway with the Rust query planner, same query, uncached', p.vsHiveRust.ratio, 1);
     if (p.publicPathVsHive) atLeast('public path (edge + gateway) ÷ Hive Gateway alone, same query, uncached', p.publicPathVsHive.ratio, 1);
     atLeast('ours ÷ direct subgraph, 1-subgraph availability', p.vsDirect.ratio, 0.5);
     atLeast('ours without in-flight dedupe ÷ direct subgraph', p.vsDirectNoDedupe.ratio, 0.5);
@@ -348,6 +426,17 @@ export function markdown(report: BenchReport): string {
       '',
     );
   }
+  if (report.storm?.cpuMsPerAttempt) {
+    const c = report.storm.cpuMsPerAttempt;
+    out.push(
+      '## Storm: CPU per booking attempt, per process',
+      '',
+      `CPU milliseconds per attempt during the run through the public port (${f2(Object.values(c).reduce((a, b) => a + b, 0))} ms in all):`,
+      '',
+      table([['process', 'CPU ms per attempt'], ...Object.entries(c).map(([k, v]) => [k, f2(v)])]),
+      '',
+    );
+  }
   if (report.storm) {
     const st = report.storm;
     out.push(
@@ -410,6 +499,27 @@ export function markdown(report: BenchReport): string {
         ...rowsOf('with per-NIK limit', rl.limited),
         ...rowsOf('without', rl.unlimited),
       ]),
+      '',
+    );
+  }
+  if (report.mix) out.push(...mixMarkdown(report.mix), '');
+  if (report.idle) {
+    const i = report.idle;
+    out.push(
+      '## Cost at rest',
+      '',
+      `The whole platform idle for ${f0(i.seconds)} s after start, no traffic (load average ${i.loadavg.join(', ')}): ${f1(i.totalPercent)}% of one core in all (target < 3%).`,
+      '',
+      table([['process', '% of one core'], ...Object.entries(i.cpuPercent).map(([k, v]) => [k, f2(v)])]),
+      '',
+    );
+  }
+  if (report.peakRssMiB) {
+    const names = [...new Set(Object.values(report.peakRssMiB).flatMap((r) => Object.keys(r)))];
+    out.push(
+      '## Peak RSS per process and scenario (MiB)',
+      '',
+      table([['scenario', ...names], ...Object.entries(report.peakRssMiB).map(([sc, r]) => [sc, ...names.map((n) => r[n] ?? '–')])]),
       '',
     );
   }
@@ -487,6 +597,58 @@ export function markdown(report: BenchReport): string {
   }
   return out.join('\n');
 }
+
+function mixMarkdown(m: MixReport): string[] {
+  const cls = (r: LoadResult): string =>
+    `${f0(r.latency.p50)} / ${f0(r.latency.p99)} ms; ` +
+    Object.entries(r.outcomes)
+      .sort((x, y) => y[1] - x[1])
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ') +
+    (r.timeouts ? `, ${r.timeouts} timeouts` : '');
+  const row = (label: string, r: MixRun): (string | number)[] => [
+    label,
+    r.rate,
+    f0(r.seconds),
+    f0(r.load.throughput),
+    cls(r.availability),
+    cls(r.myAppointments),
+    `${cls(r.booking)}; ${r.check.confirmed}/${r.check.places} places sold, ${r.check.overbookedSlots} overbooked slots`,
+    r.http5xx,
+    `${f0(r.machineBusy * 100)}% (load ${r.loadavg.join(' ')})`,
+    r.met ? 'yes' : 'no',
+  ];
+  const t = m.targets;
+  return [
+    '## Registration-day mix',
+    '',
+    `A paced open loop through the public port (the edge in front of a gateway with its default public cache) over ${m.connections} keep-alive connections: ` +
+      `${MIX_SHARES}; the availability searches spread over ${m.keys} keys (16 kecamatan × 7 days × 2 programmes), "my appointments" by ${m.signedIn} signed-in citizens. ` +
+      `Targets: availability p99 < ${t.availabilityP99} ms with no read refused, my appointments p99 < ${t.myAppointmentsP99} ms, bookings exact (0 oversold, 0 5xx) with p99 < ${t.bookingP99} ms.`,
+    '',
+    table([
+      [
+        'run',
+        'offered/s',
+        's',
+        'answered/s',
+        'availability p50 / p99',
+        'my appointments p50 / p99',
+        'bookings p50 / p99',
+        '5xx',
+        'machine busy',
+        'targets held',
+      ],
+      row('main', m.main),
+      ...m.steps.map((r) => row('knee step', r)),
+    ]),
+    '',
+    `Knee: ${m.knee ? `${m.knee}/s` : 'below every step'}. The same mix at the floor server (bare node:http refusing everything) at ${m.rate}/s: ` +
+      `answered ${f0(m.floor.throughput)}/s, p50 / p99 ${f1(m.floor.latency.p50)} / ${f1(m.floor.latency.p99)} ms, timeouts ${m.floor.timeouts}, load process loop delay p99 ${f1(m.floor.loadLoopDelayMs?.p99 ?? NaN)} ms.`,
+  ];
+}
+
+const MIX_SHARES = '90% anonymous availability searches, 8% signed-in "my appointments", 2% bookings with distinct valid NIKs';
 
 /**
  * `npm run bench`: starts the platform in production mode on an embedded PostgreSQL, drives load

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,10 +9,12 @@ import { newSecrets, REPO_ROOT } from '../local.js';
 import { freePort, JWT_AUDIENCE, JWT_ISSUER, prepareDatabases } from '../platform.js';
 import { benchCluster } from './bench-db.js';
 import { runEventsBench } from './events.bench.js';
-import type { Proc } from './processes.js';
+import { peakRssMiB, resetPeakRss, type Proc } from './processes.js';
 import { markdown, type BenchReport } from './report.js';
 import { METRICS_TOKEN, progress, READ_BOUND, type BenchContext } from './scenario.js';
 import { fanoutScenario } from './scenarios/fanout.scenario.js';
+import { idleScenario } from './scenarios/idle.scenario.js';
+import { mixScenario } from './scenarios/mix.scenario.js';
 import { overloadScenario } from './scenarios/overload.scenario.js';
 import { publicReadScenario } from './scenarios/public-read.scenario.js';
 import { rateLimitScenario } from './scenarios/rate-limit.scenario.js';
@@ -23,19 +25,20 @@ export { AVAILABILITY_ONE_SUBGRAPH, AVAILABILITY_TWO_SUBGRAPHS } from './scenari
 export { markdown, whatMakesItFast, type BenchReport } from './report.js';
 
 /**
- * `npm run bench [-- --only storm,ratelimit,public-read,fanout,overload,events] [--quick]`: the runner.
+ * `npm run bench [-- --only idle,storm,ratelimit,public-read,fanout,overload,mix,events] [--quick]`: the runner.
  * It prepares the databases and launches the platform once, runs the chosen scenarios (one file each in
  * scenarios/) in a fixed order, and writes bench/results/<time>.{json,md} and latest.md.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean' } } });
-  const only = new Set((values.only ?? 'storm,ratelimit,public-read,fanout,overload,events').split(','));
+  const only = new Set((values.only ?? 'idle,storm,ratelimit,public-read,fanout,overload,mix,events').split(','));
   const quick = values.quick ?? false;
   const started = Date.now();
   const report: BenchReport = {
     startedAt: new Date().toISOString(),
     machine: { cores: (await import('node:os')).cpus().length, node: process.version, platform: `${process.platform} ${process.arch}` },
     seconds: 0,
+    loadavg: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number),
   };
   const work = mkdtempSync(path.join(tmpdir(), 'victori-bench-'));
   const cluster = await benchCluster();
@@ -59,7 +62,7 @@ async function main(): Promise<void> {
         };
       }
     }
-    const needsPlatform = ['storm', 'ratelimit', 'public-read', 'fanout', 'overload'].some((s) => only.has(s));
+    const needsPlatform = ['idle', 'storm', 'ratelimit', 'public-read', 'fanout', 'overload', 'mix'].some((s) => only.has(s));
     if (needsPlatform) {
       progress('preparing databases\n');
       const urls = await prepareDatabases(cluster.adminUrl, 'bench', true);
@@ -91,13 +94,20 @@ async function main(): Promise<void> {
         jwtPublicKey: readPem(keys.publicKeyFile),
         jwtPrivateKey: privateKey,
         // Production refuses the SMS outbox; the benchmark sends no codes (discard port). It records no doses
-        // either, so immunization runs without a national link (production refuses to start without one).
-        serviceEnv: { identity: { IDENTITY_SMS_URL: 'http://127.0.0.1:9/sms' }, immunization: { SATUSEHAT_DELIVERY: 'off' } },
+        // either, so immunization runs without the national links (production refuses to start without them).
+        // Booking opens sessions at facilities without SATUSEHAT ids (production refuses; the bench's facilities have none).
+        serviceEnv: {
+          identity: { IDENTITY_SMS_URL: 'http://127.0.0.1:9/sms' },
+          immunization: { SATUSEHAT_DELIVERY: 'off', PCARE_DELIVERY: 'off' },
+          booking: { BOOKING_REQUIRE_SATUSEHAT_IDS: 'false' },
+        },
         // The storm comes from one loopback address standing in for a city of citizens: the per-address
         // booking limit is off here (per-NIK limits stay on; every storm NIK books once).
         env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', SQL_COUNT: 'true', BOOKING_DB_POOL: '20', BOOKING_RATE_PER_IP: '0' },
         gatewayEnv: { GATEWAY_PUBLIC_CACHE_MS: '0', GATEWAY_READ_MAX_CONCURRENT: String(READ_BOUND) },
-        edgeEnv: { EDGE_READ_MAX_CONCURRENT: String(READ_BOUND), EDGE_METRICS_TOKEN: METRICS_TOKEN },
+        // Uncached at both the gateway and the edge: the comparisons measure the work, not a cache (the
+        // registration-day mix starts its own edge and gateway with their default caches).
+        edgeEnv: { EDGE_READ_MAX_CONCURRENT: String(READ_BOUND), EDGE_METRICS_TOKEN: METRICS_TOKEN, EDGE_PUBLIC_CACHE_MS: '0' },
         stdio: 'inherit',
       });
       const subgraphEnv = Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, platform!.serviceUrls[s]]));
@@ -112,17 +122,32 @@ async function main(): Promise<void> {
         urls,
         secrets,
         admin,
+        signCitizen: (sub) => signToken(privateKey, JWT_ISSUER, JWT_AUDIENCE, { role: 'citizen', sub }),
         gatewayBase,
         subgraphEnv,
       };
-      if (only.has('storm')) await stormScenario(ctx);
-      if (only.has('ratelimit')) await rateLimitScenario(ctx);
+      // Peak RSS of every process per scenario: VmHWM is reset before each and read after it.
+      const pgPid = cluster.postmasterPid();
+      const measured = async (name: string, scenario: () => Promise<void>): Promise<void> => {
+        const pids = (): [string, number][] => [
+          ...Object.entries(platform!.pids),
+          ...procs.map((p): [string, number] => [p.name, p.child.pid!]),
+          ...(pgPid ? [['postgresql (postmaster)', pgPid] as [string, number]] : []),
+        ];
+        for (const [, pid] of pids()) resetPeakRss(pid);
+        await scenario();
+        (report.peakRssMiB ??= {})[name] = Object.fromEntries(pids().map(([n, pid]) => [n, peakRssMiB(pid)]));
+      };
+      if (only.has('idle')) await measured('idle', () => idleScenario(ctx, pgPid, quick ? 20 : undefined));
+      if (only.has('storm')) await measured('storm', () => stormScenario(ctx, pgPid));
+      if (only.has('ratelimit')) await measured('ratelimit', () => rateLimitScenario(ctx));
       if (only.has('public-read') || only.has('overload') || only.has('fanout')) {
         const reads = await startReadTargets(ctx, only.has('public-read'));
-        if (only.has('public-read')) await publicReadScenario(ctx, reads);
-        if (only.has('fanout')) await fanoutScenario(ctx);
-        if (only.has('overload')) await overloadScenario(ctx, reads);
+        if (only.has('public-read')) await measured('public-read', () => publicReadScenario(ctx, reads));
+        if (only.has('fanout')) await measured('fanout', () => fanoutScenario(ctx));
+        if (only.has('overload')) await measured('overload', () => overloadScenario(ctx, reads));
       }
+      if (only.has('mix')) await measured('mix', () => mixScenario(ctx));
     }
   } finally {
     for (const p of procs) await p.stop();

@@ -21,6 +21,8 @@ export interface BenchContext {
   secrets: { gatewaySecret: string; piiKey: string };
   /** An admin token for the gateway. */
   admin: string;
+  /** A signed-in citizen's token (the platform's key) for account `sub`. */
+  signCitizen: (sub: string) => Promise<string>;
   /** Environment of a gateway like the platform's (for the variants scenarios start). */
   gatewayBase: Record<string, string>;
   /** <SERVICE>_URL of every subgraph, for gateways the scenarios start. */

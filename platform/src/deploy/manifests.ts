@@ -69,6 +69,8 @@ export const SECRET_KEYS = {
   CERTIFICATE_SIGNING_KEYS: ['immunization'],
   // Replicas share rate limits, the edge cache, persisted queries and mutation hashes (the URL may carry a password).
   REDIS_URL: ['edge', 'gateway', 'booking', 'identity'],
+  // The event log on NATS JetStream (every service relays and consumes; the URL may carry credentials).
+  NATS_URL: [...SERVICES],
 } as Record<string, Component[]>;
 
 const SMALL: Resources = { requests: { cpu: '250m', memory: '192Mi' }, limits: { cpu: '1', memory: '384Mi' } };
@@ -92,6 +94,10 @@ export function defaultValues(): DeployValues {
       CERTIFICATE_ISSUER: 'https://victori.semarangkota.go.id',
       // One prefix per deployment: two deployments may share one Redis without sharing a key.
       REDIS_KEY_PREFIX: 'victori-semarang:',
+      // Replicas on several machines: the event log on JetStream (docs/jetstream.md), three stream replicas.
+      EVENT_TRANSPORT: 'jetstream',
+      NATS_STREAM: 'VICTORI_EVENTS',
+      NATS_REPLICAS: '3',
     },
     replicas: Object.fromEntries(
       components.map((c) => [c, { min: 2, max: c === 'edge' || c === 'gateway' || c === 'booking' ? 10 : 4 }]),

@@ -207,6 +207,12 @@ const MATRIX: Record<string, Case | Case[]> = {
     vars: (f) => ({ id: f.personIdA }),
     expect: PERSON_A(),
   },
+  // The children of the facility's kelurahan with doses due (the posyandu's offline day): its staff only.
+  dueChildren: {
+    query: `query($f: ID!) { dueChildren(facilityId: $f) { personId } }`,
+    vars: () => ({ f: MIROTO }),
+    expect: STAFF_A('SEEN'),
+  },
   dueAndAvailableSessions: {
     query: `query($id: ID!, $from: Date!, $to: Date!) { dueAndAvailableSessions(personId: $id, from: $from, to: $to, kelurahanCode: "33.74.01.1001") { __typename } }`,
     vars: (f) => ({ id: f.personIdA, from: inDays(1), to: inDays(10) }),
@@ -419,6 +425,12 @@ const MATRIX: Record<string, Case | Case[]> = {
   refreshSession: { query: `mutation { refreshSession(refreshToken: "not-a-token") { accessToken } }`, expect: PUBLIC(U) },
   signOut: { query: `mutation { signOut(refreshToken: "not-a-token") }`, expect: PUBLIC(A) },
   staffAccounts: { query: `{ staffAccounts { edges { node { id } } } }`, expect: ADMIN('OK') },
+  // The desk's vaccinators: names of the facility's health workers, for its staff only.
+  facilityVaccinators: {
+    query: `query($f: ID!) { facilityVaccinators(facilityId: $f) { id displayName } }`,
+    vars: () => ({ f: MIROTO }),
+    expect: STAFF_A('SEEN'),
+  },
   updateStaffAccount: {
     query: `mutation($id: ID!) { updateStaffAccount(id: $id, input: { displayName: "x" }) { id } }`,
     vars: () => ({ id: someId }),

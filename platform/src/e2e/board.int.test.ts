@@ -62,6 +62,15 @@ describe('staff board in a real browser: admin and partner', () => {
     await page.fill('#password', password);
     await page.getByRole('button', { name: 'Masuk' }).click();
     await page.locator('main p[role=status]').waitFor();
+    // Signed in, staff are one link away from where their role works (the sign-in page and the header).
+    const landing = page.getByTestId('staff-landing').getByRole('link');
+    expect((await landing.allTextContents())[0]).toBe(username === 'mitra.dev' ? 'Buka data mitra' : 'Buka dasbor kota');
+    expect(
+      await page
+        .getByRole('navigation')
+        .getByRole('link', { name: username === 'mitra.dev' ? 'Data mitra' : 'Dasbor kota' })
+        .count(),
+    ).toBe(1);
     await page.goto(`${origin}${path}`);
     // The reload refreshed the session: the page is past its sign-in gate.
     await page

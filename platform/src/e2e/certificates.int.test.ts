@@ -1,19 +1,25 @@
-import { readFileSync } from 'node:fs';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { deflateRawSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { parse, print } from 'graphql';
 import JSONSchemaValidator from '@asymmetrik/fhir-json-schema-validator';
 import { unpackAndVerify } from '@pathcheck/shc-sdk/lib/main.js';
 import { loadEdgeConfig, startEdge, type RunningEdge } from '@victori/gateway';
-import { Env, makeNik } from '@victori/shared';
+import { Env, makeNik, PiiVault } from '@victori/shared';
 import { gql } from '@victori/shared/testing';
 import { healthCardQr } from '../../../gateway/src/certificate-qr.js';
 import { CARD_DOCUMENT, ISSUER_DOCUMENT } from '../../../gateway/src/certificate-routes.js';
+import { IMPORT_COLUMNS, importDoses } from '../../../services/immunization/src/import/import-doses.js';
+import { DEMO_PEOPLE } from '../../../services/immunization/src/seeders/demo-people.seeder.js';
 import { addDays, jakartaDate } from '../../../services/immunization/src/modules/schedule/schedule.dates.js';
 import { signCard, type CardContent } from '../../../services/immunization/src/modules/certificate/certificate.card.js';
 import type { IssuerKey } from '../../../services/immunization/src/modules/certificate/certificate.keys.js';
 import { freePort } from '../platform.js';
+import { SERVICE_DEFINITIONS } from '../services.js';
 import { startTestPlatform, type TestPlatform } from '../testing.js';
 
 /**
@@ -274,7 +280,16 @@ describe('issue: a card the moment a dose is recorded', () => {
     const tampered = `${h}.${deflateRawSync(Buffer.from(forged)).toString('base64url')}.${s}`;
     expect(p).not.toBe(tampered.split('.')[1]);
     const tamperedQr = `shc:/${[...tampered].map((c) => String(c.charCodeAt(0) - 45).padStart(2, '0')).join('')}`;
-    expect(await unpackAndVerify(tamperedQr, { [origin]: jwks })).toBeUndefined();
+    // It says why on console.log (node-jose's "no key found": no key matches the signature); expected here.
+    const logged: unknown[] = [];
+    const log = console.log;
+    console.log = (first: unknown) => logged.push(first);
+    try {
+      expect(await unpackAndVerify(tamperedQr, { [origin]: jwks })).toBeUndefined();
+    } finally {
+      console.log = log;
+    }
+    expect(logged.map(String)).toEqual([expect.stringContaining('no key found')]);
   });
 });
 
@@ -369,6 +384,22 @@ describe('get it: who sees the cards, and the PDF', () => {
       expect(doc.getTitle()).toBe(`Sertifikat Imunisasi / Immunization Certificate ${card.id}`);
       // Four doses: three a page under the QR, so two pages.
       expect(doc.getPageCount()).toBe(2);
+      // Bilingual: every heading and label in Indonesian and English, with what the card says.
+      const printed = pdfText(pdf);
+      for (const words of [
+        'Catatan Imunisasi',
+        'Immunization Record',
+        'Tanggal lahir',
+        'Date of birth',
+        'Nomor batch',
+        'Lot',
+        'Tempat imunisasi',
+        'Vaccination centre',
+        'Ayu Lestari Wibowo',
+        'PB-2607Y',
+        'Dilaporkan, dikonfirmasi petugas / Declared, confirmed by a health worker',
+      ])
+        expect({ words, printed: printed.includes(words) }).toEqual({ words, printed: true });
     }
     expect((await fetch(`${origin}/certificates/${card.id}.pdf`)).status).toBe(401);
     const neighbour = await fetch(`${origin}/certificates/${card.id}.pdf`, { headers: { authorization: `Bearer ${tokens.tetangga}` } });
@@ -386,6 +417,106 @@ describe('get it: who sees the cards, and the PDF', () => {
     expect(manifest).toContain(print(parse(CARD_DOCUMENT)));
   });
 });
+
+describe('history: doses from the import and the demo seed get cards by the same path', () => {
+  test('a CSV through the real import (npm run import): each valid dose a card, the invalid one none; issued once, verified by shc-sdk', async () => {
+    const nik = makeNik('337401', '1985-03-20', 'FEMALE', 81);
+    const dir = mkdtempSync(path.join(tmpdir(), 'victori-certs-import-'));
+    const file = path.join(dir, 'history.csv');
+    writeFileSync(
+      file,
+      [
+        IMPORT_COLUMNS.join(','),
+        `cert-r1,${nik},"Dewi Kartika",1985-03-20,FEMALE,${KELURAHAN},COVID19,PRIMARY_1,CORONAVAC,SV101,2021-07-01T02:00:00Z,PKM-MIROTO`,
+        `cert-r2,${nik},"Dewi Kartika",1985-03-20,FEMALE,${KELURAHAN},COVID19,PRIMARY_2,CORONAVAC,SV102,2021-07-29T02:00:00Z,PKM-MIROTO`,
+        // Six days after the second: too soon, imported as invalid; an invalid dose does not count, so no card.
+        `cert-r3,${nik},"Dewi Kartika",1985-03-20,FEMALE,${KELURAHAN},COVID19,BOOSTER_1,PFIZER,PF101,2021-08-04T02:00:00Z,PKM-MIROTO`,
+      ].join('\n') + '\n',
+    );
+    const report = await importDoses(platform.databaseUrls.services.immunization, new PiiVault(platform.secrets.piiKey), file);
+    expect(report).toMatchObject({ read: 3, imported: 3, rejected: 0, peopleRegistered: 1 });
+    const db = new pg.Client({ connectionString: platform.databaseUrls.services.immunization });
+    await db.connect();
+    const rows = (
+      await db.query<{ person_id: string; id: string; rid: string; valid: boolean }>(
+        `select person_id, id, import_record_id as rid, valid from dose_record where import_record_id like 'cert-r%' order by import_record_id`,
+      )
+    ).rows;
+    await db.end();
+    expect(rows.map((r) => [r.rid, r.valid])).toEqual([
+      ['cert-r1', true],
+      ['cert-r2', true],
+      ['cert-r3', false],
+    ]);
+    const dewi = rows[0]!.person_id;
+    // Two first looks at once (the nurse and a second tab): one set of cards.
+    const [first, second] = await Promise.all([cardsOf('bidan', dewi), cardsOf('bidan', dewi)]);
+    expect(second.map((c) => c.id).sort()).toEqual(first.map((c) => c.id).sort());
+    const again = await cardsOf('bidan', dewi);
+    expect(again.map((c) => c.id).sort()).toEqual(first.map((c) => c.id).sort());
+    expect(
+      first
+        .filter((c) => c.kind === 'DOSE')
+        .map((c) => c.doseRecordIds[0])
+        .sort(),
+    ).toEqual([rows[0]!.id, rows[1]!.id].sort());
+    const full = first.find((c) => c.kind === 'RECORD')!;
+    expect(full).toMatchObject({
+      holderName: 'Dewi Kartika',
+      holderBirthDate: '1985-03-20',
+      kid: currentKid,
+      doseRecordIds: [rows[0]!.id, rows[1]!.id],
+    });
+    expect(full.doses.map((d) => [d.date, d.lotNumber, d.doseNumber, d.centre, d.declared])).toEqual([
+      ['2021-07-01', 'SV101', 1, 'Puskesmas Miroto', false],
+      ['2021-07-29', 'SV102', 2, 'Puskesmas Miroto', false],
+    ]);
+    const jwks = (await (await fetch(`${origin}/.well-known/jwks.json`)).json()) as { keys: unknown[] };
+    const validator = new JSONSchemaValidator();
+    for (const card of first) {
+      const verified = await unpackAndVerify(card.qr, { [origin]: jwks });
+      expect(verified?.credential.iss).toBe(origin);
+      expect(validator.validate(verified!.credential.vc.credentialSubject.fhirBundle)).toEqual([]);
+    }
+  });
+
+  test("the demo seed (npm start's): the mother sees her infant's HB0 card and his record card", async () => {
+    // The immunization service's own demo step, as `npm start` runs it (its doses go through the dose flow without an issuer).
+    await SERVICE_DEFINITIONS.immunization.demo!(platform.services.immunization.runtime);
+    const token = await platform.token({ role: 'citizen', sub: DEMO_PEOPLE.mother.accountId });
+    const mine = await gql<{ myDependants: { id: string; fullName: string }[] }>(
+      `${origin}/graphql`,
+      `{ myDependants { id fullName } }`,
+      {},
+      { token },
+    );
+    const raka = mine.data!.myDependants.find((d) => d.fullName === DEMO_PEOPLE.infantName)!;
+    const res = await gql<{ healthCards: Card[] }>(`${origin}/graphql`, CARDS, { id: raka.id, all: false }, { token });
+    expect(res.errors).toBeUndefined();
+    const cards = res.data!.healthCards;
+    expect(cards.map((c) => c.kind).sort()).toEqual(['DOSE', 'RECORD']);
+    expect(cards.find((c) => c.kind === 'RECORD')).toMatchObject({ holderName: DEMO_PEOPLE.infantName, status: 'ACTIVE' });
+    expect(cards.find((c) => c.kind === 'DOSE')!.doses[0]).toMatchObject({ vaccine: 'Hepatitis B Uniject (HB0)', lotNumber: 'HB2410U' });
+    const jwks = (await (await fetch(`${origin}/.well-known/jwks.json`)).json()) as { keys: unknown[] };
+    for (const card of cards) expect((await unpackAndVerify(card.qr, { [origin]: jwks }))?.credential.iss).toBe(origin);
+  });
+});
+
+/** The text a PDF shows: pdf-lib writes each string of the standard fonts as a hex string in a Flate-compressed content stream. */
+function pdfText(pdf: Buffer): string {
+  const raw = pdf.toString('latin1');
+  const shown: string[] = [];
+  for (const m of raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
+    let content: string;
+    try {
+      content = inflateSync(Buffer.from(m[1]!, 'latin1')).toString('latin1');
+    } catch {
+      continue;
+    }
+    for (const t of content.matchAll(/<([0-9A-Fa-f]*)>\s*Tj/g)) shown.push(Buffer.from(t[1]!, 'hex').toString('latin1'));
+  }
+  return shown.join('\n');
+}
 
 /** A card signed here with a given key and issuer: what an older key (or a forger) would have issued. */
 async function cardSignedWith(jwk: JWK, iss: string, name: string): Promise<string> {
@@ -508,6 +639,93 @@ describe('in the browser (Chromium)', () => {
     await context.close();
   });
 
+  test('the verifier reloads with the network off (service worker) and still tells a valid card from a revoked one', async () => {
+    const valid = (await cardsOf('ibu', childId)).find((c) => c.kind === 'RECORD')!;
+    const revoked = (await cardsOf('ibu', childId, true)).find((c) => c.status === 'REVOKED' && c.kind === 'DOSE')!;
+    const { context, page } = await open();
+    await page.goto(`${origin}/verify`);
+    await page.getByTestId('issuer-cache').filter({ hasText: 'Kunci penerbit tersimpan: 3' }).waitFor();
+    // The first online visit installs the app's service worker; it keeps every built file and takes the page.
+    await page.waitForFunction(
+      () =>
+        (globalThis as unknown as { navigator: { serviceWorker: { controller: unknown } } }).navigator.serviceWorker.controller !== null,
+    );
+    await context.setOffline(true);
+    const reloaded = await page.reload();
+    expect(reloaded?.fromServiceWorker()).toBe(true);
+    // Truly offline for the page: the API is out of reach.
+    expect(
+      await page.evaluate(() =>
+        fetch('/graphql', { method: 'POST' }).then(
+          () => 'reached',
+          () => 'offline',
+        ),
+      ),
+    ).toBe('offline');
+    await page.getByTestId('issuer-cache').filter({ hasText: 'Kunci penerbit tersimpan: 3' }).waitFor();
+    let checks = 0;
+    const verdict = async (qr: string) => {
+      await page.fill('#qr-text', qr);
+      await page.getByRole('button', { name: 'Periksa', exact: true }).click();
+      const v = page.locator(`[data-testid=verdict][data-check="${++checks}"]`);
+      await v.waitFor();
+      return { status: await v.getAttribute('data-status'), name: await page.getByTestId('verdict-name').textContent() };
+    };
+    expect(await verdict(valid.qr)).toEqual({ status: 'VALID', name: 'Ayu Lestari Wibowo' });
+    expect(await verdict(revoked.qr)).toEqual({ status: 'REVOKED', name: 'Ayu Lestari Wibowo' });
+    await page.screenshot({ path: 'web/test-results/24-verify-offline-reload.png', fullPage: true });
+    await context.close();
+  });
+
+  test('the verifier reads a card shown to the camera (Chromium’s fake camera plays the QR)', async () => {
+    const card = (await cardsOf('ibu', childId)).find((c) => c.kind === 'DOSE')!;
+    // A Y4M video of the card's QR: white, black modules, the 4-module quiet zone; what a phone held up to it would see.
+    const qr = healthCardQr(card.qr);
+    const side = 480;
+    const scale = Math.floor(side / (qr.size + 8));
+    const offset = Math.floor((side - qr.size * scale) / 2);
+    const luma = Buffer.alloc(side * side, 255);
+    for (let row = 0; row < qr.size; row++)
+      for (let col = 0; col < qr.size; col++)
+        if (qr.dark(row, col))
+          for (let y = 0; y < scale; y++)
+            luma.fill(
+              0,
+              (offset + row * scale + y) * side + offset + col * scale,
+              (offset + row * scale + y) * side + offset + (col + 1) * scale,
+            );
+    const chroma = Buffer.alloc((side / 2) * (side / 2) * 2, 128);
+    const frame = Buffer.concat([Buffer.from('FRAME\n'), luma, chroma]);
+    const video = path.join(mkdtempSync(path.join(tmpdir(), 'victori-camera-')), 'qr.y4m');
+    writeFileSync(video, Buffer.concat([Buffer.from(`YUV4MPEG2 W${side} H${side} F5:1 Ip A1:1 C420jpeg\n`), frame, frame]));
+    const withCamera = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--use-fake-ui-for-media-stream',
+        '--use-fake-device-for-media-stream',
+        `--use-file-for-fake-video-capture=${video}`,
+      ],
+    });
+    try {
+      const context = await withCamera.newContext({ viewport: { width: 360, height: 800 }, locale: 'id-ID', permissions: ['camera'] });
+      const page = await context.newPage();
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      await page.goto(`${origin}/verify`);
+      await page.getByTestId('issuer-cache').filter({ hasText: 'Kunci penerbit tersimpan: 3' }).waitFor();
+      await page.getByRole('button', { name: 'Pindai dengan kamera' }).click();
+      const verdict = page.locator('[data-testid=verdict][data-check="1"]');
+      await verdict.waitFor();
+      expect(await verdict.getAttribute('data-status')).toBe('VALID');
+      expect(await page.getByTestId('verdict-name').textContent()).toBe('Ayu Lestari Wibowo');
+      expect(await page.inputValue('#qr-text')).toBe(card.qr);
+    } finally {
+      await withCamera.close();
+    }
+  });
+
   test('a mother signed in sees her child’s cards with their QR, and downloads the PDF', async () => {
     // A real citizen session from identity (SMS code from the development outbox); the browser gets the
     // refresh token, as after its own sign-in.
@@ -567,24 +785,50 @@ describe('in the browser (Chromium)', () => {
     await context.close();
   });
 
-  test('a health worker of the facility opens a child’s cards at the desk to print them', async () => {
+  test('a health worker has a child’s page open at the desk before the dose is recorded: the card shows once issued, to print', async () => {
     const staff = await gql<{ staffSignIn: { refreshToken: string } }>(
       `${origin}/graphql`,
       `mutation($u: String!, $p: String!) { staffSignIn(username: $u, password: $p) { refreshToken } }`,
       { u: 'nakes.miroto', p: 'nakes-dev-password' },
     );
     expect(staff.errors).toBeUndefined();
+    // A child of its own (not one the tests above built up): brought to Miroto, registered there, nothing recorded yet.
+    const REGISTER = `mutation($i: RegisterChildInput!) { registerChild(input: $i) { id } }`;
+    const registered = await call<{ registerChild: { id: string } }>('bidan', REGISTER, {
+      i: {
+        fullName: 'Citra Anggraini',
+        birthDate: born,
+        sex: 'FEMALE',
+        motherNik: makeNik('337401', '1990-03-07', 'FEMALE', 79),
+        residenceKelurahanCode: KELURAHAN,
+        relationship: 'MOTHER',
+      },
+    });
+    expect(registered.errors).toBeUndefined();
+    const citraId = registered.data!.registerChild.id;
     const { context, page } = await open(async (c) => {
       await c.addInitScript((token) => localStorage.setItem('victori.refresh', token), staff.data!.staffSignIn.refreshToken);
     });
-    await page.goto(`${origin}/certificates/${childId}`);
+    await page.goto(`${origin}/certificates/${citraId}`);
+    await page.getByTestId('no-certificates').waitFor();
+    for (const [doseKind, productCode, day, lotNumber] of [
+      ['HB0', 'HB0', 0, 'HB-0427'],
+      ['BCG', 'BCG', 3, 'BCG-2611C'],
+    ] as const) {
+      const res = await call('bidan', RECORD, {
+        i: { personId: citraId, programme: 'ROUTINE_CHILD', doseKind, productCode, lotNumber, administeredAt: atNoon(addDays(born, day)) },
+      });
+      expect(res.errors).toBeUndefined();
+    }
+    // No reload: the page asks again while it has no card.
     const record = page.locator('[data-testid=certificate][data-kind=RECORD]');
     // On a miss, say what the page shows instead (a refusal, "no cards", still loading).
     await record.waitFor().catch(async (error: unknown) => {
       throw new Error(`${(error as Error).message}\npage shows: ${(await page.locator('main').innerText()).slice(0, 500)}`);
     });
-    expect(await record.getByTestId('holder').textContent()).toBe('Ayu Lestari Wibowo');
-    expect(await record.locator('li').count()).toBe(4);
+    expect(await record.getByTestId('holder').textContent()).toBe('Citra Anggraini');
+    expect(await record.locator('li').count()).toBe(2);
+    expect(await page.getByTestId('certificate').count()).toBe(3);
     await record.getByRole('button', { name: 'Cetak' }).waitFor();
     // Printing hides the app's header and buttons, and keeps the card with its QR.
     await page.emulateMedia({ media: 'print' });

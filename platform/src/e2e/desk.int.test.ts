@@ -1,7 +1,8 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { encode } from 'uqr';
 import { loadEdgeConfig, startEdge, type RunningEdge } from '@victori/gateway';
 import { Env } from '@victori/shared';
 import { gql, type GraphQLResponse } from '@victori/shared/testing';
@@ -29,6 +30,25 @@ const ARGS = [
   '--disable-sync',
 ];
 const TABLET = { width: 1024, height: 768 };
+
+/**
+ * A camera that sees a slip's QR code: one 640×480 frame in Y4M (Chromium's fake capture device loops it),
+ * black modules on white, 10 pixels per module, centred.
+ */
+function qrCamera(text: string, file: string): string {
+  const { data, size } = encode(text, { ecc: 'M', border: 4 });
+  const [w, h, scale] = [640, 480, 10];
+  const y = Buffer.alloc(w * h, 255);
+  const [x0, y0] = [Math.floor((w - size * scale) / 2), Math.floor((h - size * scale) / 2)];
+  for (let r = 0; r < size; r++)
+    for (let c = 0; c < size; c++)
+      if (data[r]![c])
+        for (let dy = 0; dy < scale; dy++)
+          y.fill(0, (y0 + r * scale + dy) * w + x0 + c * scale, (y0 + r * scale + dy) * w + x0 + (c + 1) * scale);
+  const chroma = Buffer.alloc((w / 2) * (h / 2) * 2, 128);
+  writeFileSync(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${w} H${h} F10:1 Ip A1:1 C420jpeg\nFRAME\n`), y, chroma]));
+  return file;
+}
 
 async function axe(page: Page, name: string): Promise<void> {
   await page.addScriptTag({ content: AXE });
@@ -73,6 +93,7 @@ describe('the health-worker desk in a real browser, online and offline', () => {
   const people: Record<string, ReturnType<typeof person> & { slip: string; appointmentId: string; personId?: string }> = {};
   let morning: { id: string; slots: { id: string }[] };
   let early: { id: string; slots: { id: string }[] };
+  const children: Record<string, ReturnType<typeof person> & { personId: string }> = {};
 
   const call = async <T = Record<string, unknown>>(token: string, query: string, variables: Record<string, unknown> = {}) => {
     const res: GraphQLResponse<T> = await gql<T>(platform.gatewayUrl, query, variables, { token });
@@ -98,7 +119,7 @@ describe('the health-worker desk in a real browser, online and offline', () => {
     return rows[0]!.status;
   };
   const watch = (page: Page): Page => {
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('pageerror', (error) => pageErrors.push(`${error.message} ${error.stack?.split('\n')[1]?.trim() ?? ''}`.trim()));
     return page;
   };
   afterEach(() => {
@@ -148,6 +169,29 @@ describe('the health-worker desk in a real browser, online and offline', () => {
       await must(admin, `mutation($i: TransferStockInput!) { transferStock(input: $i) { entries { quantity } } }`, {
         i: { fromFacilityId: CITY_STORE, toFacilityId: MIROTO, lotId: received.receiveStock.lot.id, doses: 100 },
       });
+    }
+    // BCG for the kelurahan's babies (the due list).
+    const bcg = await must<{ receiveStock: { lot: { id: string } } }>(
+      admin,
+      `mutation($i: ReceiveStockInput!) { receiveStock(input: $i) { lot { id } } }`,
+      { i: { productCode: 'BCG', lotNumber: 'BCG-01', expiryDate: inDays(120), doses: 40 } },
+    );
+    await must(admin, `mutation($i: TransferStockInput!) { transferStock(input: $i) { entries { quantity } } }`, {
+      i: { fromFacilityId: CITY_STORE, toFacilityId: MIROTO, lotId: bcg.receiveStock.lot.id, doses: 40 },
+    });
+    // Babies registered by the city office (not linked to Miroto by any visit): Hana lives in Miroto's
+    // kelurahan and is due BCG; Joko, as old, lives in Bandarharjo's and is not Miroto's to see.
+    for (const [key, kelurahan] of [
+      ['hana', '33.74.01.1001'],
+      ['joko', '33.74.02.1001'],
+    ] as const) {
+      const p = { ...person({ birthDate: inDays(-45) }), residenceKelurahanCode: kelurahan };
+      const r = await must<{ registerPerson: { id: string } }>(
+        admin,
+        `mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { id } }`,
+        { i: { nik: p.nik, fullName: p.fullName, birthDate: p.birthDate, sex: p.sex, residenceKelurahanCode: p.residenceKelurahanCode } },
+      );
+      children[key] = { ...p, personId: r.registerPerson.id };
     }
     const session = async (startTime: string, endTime: string) =>
       (
@@ -232,12 +276,26 @@ describe('the health-worker desk in a real browser, online and offline', () => {
         displayName: 'Nakes Bandarharjo',
       },
     });
+    // Miroto's vaccinators: the desk offers them from the downloaded list.
+    await must(admin, `mutation($i: CreateStaffAccountInput!) { createStaffAccount(input: $i) { id } }`, {
+      i: { username: 'bidan.sari', password: 'bidan-sari-password', role: 'HEALTH_WORKER', facilityId: MIROTO, displayName: 'Bidan Sari' },
+    });
 
     edge = await startEdge(
       loadEdgeConfig(new Env({ EDGE_PORT: '0', EDGE_UPSTREAM_URL: new URL(platform.gatewayUrl).origin, LOG_LEVEL: 'silent' })),
     );
     origin = new URL(edge.url).origin;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    // This browser's camera shows Fajar's slip (the QR code on the confirmation page and the printed slip).
+    const camera = qrCamera(people.fajar!.slip, join(mkdtempSync(join(tmpdir(), 'victori-qr-')), 'slip.y4m'));
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        ...ARGS,
+        '--use-fake-ui-for-media-stream',
+        '--use-fake-device-for-media-stream',
+        `--use-file-for-fake-video-capture=${camera}`,
+      ],
+    });
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -253,9 +311,17 @@ describe('the health-worker desk in a real browser, online and offline', () => {
     try {
       let page = watch(context.pages()[0] ?? (await context.newPage()));
       await signIn(page, 'nakes.miroto', 'nakes-dev-password');
-      await openDesk(page);
+      // Signed in, the health worker is one link away from the desk (header and sign-in page).
+      expect(await page.getByRole('navigation').getByRole('link', { name: 'Meja layanan' }).count()).toBe(1);
+      await page.getByRole('link', { name: 'Buka meja layanan' }).click();
+      await page.locator('h1').filter({ hasText: 'Meja layanan' }).waitFor();
       await page.getByTestId('day-list').waitFor();
       expect(await page.getByTestId('day-row').count()).toBe(6);
+      // The kelurahan's babies with doses due came with the day: Hana (BCG due), not Joko of another kelurahan.
+      await page.getByTestId('due-list').waitFor();
+      const hanaRow = page.locator(`[data-testid=due-row][data-person="${children.hana!.personId}"]`);
+      expect(await hanaRow.getByTestId('due-doses').textContent()).toContain('BCG');
+      expect(await page.getByTestId('due-list').textContent()).not.toContain(children.joko!.fullName);
       // The shell is kept for offline use before the worker leaves.
       // Runs in the page; the platform's typecheck has no DOM types.
       const ready = () =>
@@ -274,7 +340,9 @@ describe('the health-worker desk in a real browser, online and offline', () => {
       await page.getByTestId('dose-form').waitFor();
       expect(await page.inputValue('#lot')).toBe('PF-EARLY-01');
       expect(await page.locator('#lot option').first().textContent()).toContain('FEFO');
-      await page.fill('#vaccinator', 'Bidan Sari');
+      // The vaccinator is one of Miroto's health workers, from the downloaded list.
+      expect(await page.locator('#vaccinator option').allTextContents()).toEqual(['Bidan Sari', 'Nakes Puskesmas Miroto (development)']);
+      await page.selectOption('#vaccinator', 'Bidan Sari');
       await shot(page, 'desk-02-dose-entry');
       await axe(page, 'desk dose entry');
       await page.getByRole('button', { name: 'Catat dosis' }).click();
@@ -288,8 +356,23 @@ describe('the health-worker desk in a real browser, online and offline', () => {
       await page.getByTestId('dose-form').waitFor();
       expect(await page.inputValue('#lot')).toBe('PF-EARLY-01');
       expect(await page.inputValue('#vaccinator')).toBe('Bidan Sari');
+      // Budi's entry reaches the server but the answer is lost on the way back (the posyandu's signal drops):
+      // the entry stays waiting, is sent again by itself, and the server replays it: one record, not two.
+      let lost = 0;
+      let firstAnswer: string | undefined;
+      await page.route('**/graphql', async (route) => {
+        const body = route.request().postDataJSON() as { operationName?: string } | null;
+        if (lost > 0 || body?.operationName !== 'DeskRecordDose') return route.fallback();
+        lost += 1;
+        const answer = (await (await route.fetch()).json()) as { data?: { recordDose?: { id: string } } };
+        firstAnswer = answer.data?.recordDose?.id;
+        await route.abort('connectionreset');
+      });
       await page.getByRole('button', { name: 'Catat dosis' }).click();
+      await page.locator(`[data-testid=entry][data-state=waiting]`).filter({ hasText: people.budi!.fullName }).waitFor();
       await page.locator(`[data-testid=entry][data-state=saved]`).filter({ hasText: people.budi!.fullName }).waitFor();
+      expect(lost).toBe(1);
+      await page.unrouteAll({ behavior: 'wait' });
 
       // The network goes: Citra and Dewi are checked in and vaccinated on the device.
       await context.setOffline(true);
@@ -299,8 +382,27 @@ describe('the health-worker desk in a real browser, online and offline', () => {
         await page.getByRole('button', { name: 'Catat hadir' }).click();
         await page.getByTestId('dose-form').waitFor();
         await page.getByRole('button', { name: 'Catat dosis' }).click();
-        await page.locator(`[data-testid=entry][data-state=waiting]`).filter({ hasText: people[key]!.fullName }).waitFor();
+        await page
+          .locator(`[data-testid=entry][data-state=waiting]`)
+          .filter({ hasText: people[key]!.fullName })
+          .waitFor()
+          .catch(async (e: unknown) => {
+            await shot(page, 'failed-offline-entry');
+            console.log(await page.locator('#main').innerText());
+            throw e;
+          });
       }
+      // Hana, from the due list (no appointment): BCG with the downloaded BCG lot and a listed vaccinator.
+      await hanaRow.getByRole('button', { name: children.hana!.fullName }).click();
+      await page.getByTestId('due-form').waitFor();
+      await page.selectOption('#due-dose', 'BCG');
+      expect(await page.inputValue('#due-lot')).toBe('BCG-01');
+      await shot(page, 'desk-03a-due-child-offline');
+      await axe(page, 'desk due child');
+      await page.selectOption('#vaccinator', 'Bidan Sari');
+      await page.getByTestId('due-form').getByRole('button', { name: 'Catat dosis' }).click();
+      await page.locator(`[data-testid=entry][data-state=waiting]`).filter({ hasText: children.hana!.fullName }).waitFor();
+      expect(await hanaRow.getByTestId('due-doses').textContent()).not.toContain('BCG');
       // Meanwhile another health worker recorded Dewi's dose on their own device (which had network).
       const other = await platform.token({ role: 'health-worker', sub: 'hw-miroto-3', facilityId: MIROTO });
       const elsewhere = await must<{ recordDose: { id: string } }>(
@@ -318,24 +420,65 @@ describe('the health-worker desk in a real browser, online and offline', () => {
           },
         },
       );
-      expect(await page.getByTestId('pending').textContent()).toContain('2 akan dikirim');
+      // ... and Hana's BCG, with the same lot, a few minutes before the posyandu's entry.
+      const hanaElsewhere = await must<{ recordDose: { id: string } }>(
+        other,
+        `mutation($i: RecordDoseInput!) { recordDose(input: $i) { id } }`,
+        {
+          i: {
+            personId: children.hana!.personId,
+            programme: 'ROUTINE_CHILD',
+            doseKind: 'BCG',
+            productCode: 'BCG',
+            lotNumber: 'BCG-01',
+            administeredAt: new Date(Date.now() - 300_000).toISOString(),
+            vaccinatorName: 'Bidan Rina',
+          },
+        },
+      );
+      // Meanwhile Citra's family cancelled her booking from home (the app, with NIK and slip); she came anyway.
+      const cancelled = await call(
+        '',
+        `mutation($id: ID!, $v: AppointmentVerificationInput) { cancelAppointment(id: $id, verification: $v) { status } }`,
+        { id: people.citra!.appointmentId, v: { nik: people.citra!.nik, slipCode: people.citra!.slip } },
+      );
+      expect(cancelled.errors).toBeUndefined();
+      await eventually(
+        () =>
+          platform.services.immunization.runtime.orm.em
+            .fork()
+            .execute<{ status: string }[]>(`select status from facility_appointment where id = ?`, [people.citra!.appointmentId]),
+        (r) => r[0]?.status === 'CANCELLED',
+        "Citra's cancellation in the registry",
+      );
+      expect(await page.getByTestId('pending').textContent()).toContain('3 akan dikirim');
       await shot(page, 'desk-03-offline-entries');
       await axe(page, 'desk offline');
 
-      // Signing out with unsent entries warns, and the entries stay.
+      // Every sign-out with unsent entries warns: the desk's (the worker stays) ...
       await page.locator('#main').getByRole('button', { name: 'Keluar', exact: true }).click();
       await page.getByTestId('signout-warning').waitFor();
-      expect(await page.getByTestId('signout-warning').textContent()).toContain('2 catatan belum terkirim');
+      expect(await page.getByTestId('signout-warning').textContent()).toContain('3 catatan belum terkirim');
       await shot(page, 'desk-04-signout-warning');
-      await page.getByRole('button', { name: 'Keluar; simpan catatan di perangkat ini' }).click();
-      await page.getByTestId('notice').filter({ hasText: '2 catatan tetap di perangkat ini' }).waitFor();
+      await page.getByTestId('signout-warning').getByRole('button', { name: 'Tetap masuk' }).click();
+      expect(await page.getByTestId('signout-warning').count()).toBe(0);
+      // ... and the header's; signing out there keeps the entries on the device too.
+      await page.getByTestId('sign-out').click();
+      const headerWarning = page.getByTestId('header-signout-warning');
+      await headerWarning.waitFor();
+      expect(await headerWarning.textContent()).toContain('3 catatan meja layanan belum terkirim');
+      await axe(page, 'header sign-out warning');
+      await headerWarning.getByRole('button', { name: 'Keluar; simpan catatan di perangkat ini' }).click();
+      await page.getByTestId('sign-in-to-send').filter({ hasText: '3 catatan menunggu' }).waitFor();
+      expect(await page.locator('[data-testid=entry][data-state=waiting]').count()).toBe(3);
 
       // A reload offline: the shell comes from the service worker, the day and the entries from IndexedDB.
       const reloaded = await page.reload();
       expect(reloaded?.fromServiceWorker()).toBe(true);
       await page.getByTestId('day-list').waitFor();
-      expect(await page.locator('[data-testid=entry][data-state=waiting]').count()).toBe(2);
-      expect(await page.getByTestId('sign-in-to-send').textContent()).toContain('2 catatan menunggu');
+      expect(await page.locator('[data-testid=entry][data-state=waiting]').count()).toBe(3);
+      expect(await page.getByTestId('sign-in-to-send').textContent()).toContain('3 catatan menunggu');
+      expect(await page.getByTestId('due-row').count()).toBe(1);
 
       // The browser is closed and opened again, still without network: nothing is lost.
       await context.close();
@@ -344,7 +487,7 @@ describe('the health-worker desk in a real browser, online and offline', () => {
       page = watch(context.pages()[0] ?? (await context.newPage()));
       await page.goto(`${origin}/desk`);
       await page.getByTestId('day-list').waitFor();
-      expect(await page.locator('[data-testid=entry][data-state=waiting]').count()).toBe(2);
+      expect(await page.locator('[data-testid=entry][data-state=waiting]').count()).toBe(3);
       expect(await page.locator('[data-testid=entry][data-state=saved]').count()).toBe(2);
 
       // Online, a Bandarharjo worker signs in on this tablet: Miroto's desk is refused and Miroto's entries
@@ -357,10 +500,24 @@ describe('the health-worker desk in a real browser, online and offline', () => {
       await openDesk(page);
       await page.getByTestId('day-empty').waitFor();
       expect(await doses(people.citra!.personId!)).toEqual([]);
+      expect((await doses(children.hana!.personId)).map((d) => d.id)).toEqual([hanaElsewhere.recordDose.id]);
 
       // Back online and signed in: the waiting entries go; Dewi's is a conflict shown with both records.
       await signIn(page, 'nakes.miroto', 'nakes-dev-password');
       await openDesk(page);
+      // Hana's BCG was recorded by the other worker too: this time the posyandu's record is the right one (the
+      // other was typed from memory), so the worker corrects the other record with theirs.
+      const hanaConflict = page.locator('[data-testid=entry][data-state=conflict]').filter({ hasText: children.hana!.fullName });
+      await hanaConflict.waitFor();
+      expect(await hanaConflict.locator('table').textContent()).toContain('Bidan Rina');
+      await hanaConflict.getByRole('button', { name: 'Catatan saya benar: koreksi yang ada' }).click();
+      await page.locator('[data-testid=entry][data-state=resolved]').filter({ hasText: children.hana!.fullName }).waitFor();
+      // Citra's entry names a booking that is cancelled now: it needs correction, and is recorded without it.
+      const needsFix = page.locator('[data-testid=entry][data-state=needs-correction]').filter({ hasText: people.citra!.fullName });
+      await needsFix.waitFor();
+      expect(await needsFix.getByTestId('needs-correction').textContent()).toContain('CANCELLED');
+      await shot(page, 'desk-05a-needs-correction');
+      await needsFix.getByRole('button', { name: 'Catat tanpa janji temu (dosis tetap diberikan)' }).click();
       await page.locator('[data-testid=entry][data-state=saved]').filter({ hasText: people.citra!.fullName }).waitFor();
       const conflict = page.locator('[data-testid=entry][data-state=conflict]').filter({ hasText: people.dewi!.fullName });
       await conflict.waitFor();
@@ -422,7 +579,15 @@ describe('the health-worker desk in a real browser, online and offline', () => {
         ).document;
         return [...doc.querySelectorAll('[data-testid=entry]')].map((e) => ({ id: e.dataset.id!, text: e.textContent ?? '' }));
       });
-      const entryId = (key: string): string => ids.find((e) => e.text.includes(people[key]!.fullName))!.id;
+      const entryId = (key: string): string => ids.find((e) => e.text.includes((people[key] ?? children[key])!.fullName))!.id;
+      // Hana: the other worker's BCG is superseded by the posyandu's (a correction with the reason); one active BCG.
+      const hana = await doses(children.hana!.personId);
+      expect(hana.map((d) => [d.doseKind, d.status]).sort()).toEqual([
+        ['BCG', 'ACTIVE'],
+        ['BCG', 'SUPERSEDED'],
+      ]);
+      expect(hana.find((d) => d.status === 'SUPERSEDED')).toMatchObject({ id: hanaElsewhere.recordDose.id, vaccinatorName: 'Bidan Rina' });
+      expect(hana.find((d) => d.status === 'ACTIVE')).toMatchObject({ lotNumber: 'BCG-01', supersedesId: hanaElsewhere.recordDose.id });
       const ani = await doses(people.ani!.personId!);
       expect(ani.map((d) => [d.lotNumber, d.status]).sort()).toEqual([
         ['PF-EARLY-01', 'SUPERSEDED'],
@@ -434,7 +599,7 @@ describe('the health-worker desk in a real browser, online and offline', () => {
         expect(list).toHaveLength(1);
         expect(list[0]).toMatchObject({ doseKind: 'PRIMARY_1', lotNumber: 'PF-EARLY-01', status: 'ACTIVE', clientRecordId: entryId(key) });
       }
-      expect((await doses(people.budi!.personId!))[0]!.vaccinatorName).toBe('Bidan Sari');
+      expect((await doses(people.budi!.personId!))[0]).toMatchObject({ id: firstAnswer, vaccinatorName: 'Bidan Sari' });
       // Dewi: only the other worker's record; the offline entry was dropped by the worker, not doubled.
       expect(await doses(people.dewi!.personId!)).toEqual([
         expect.objectContaining({ id: elsewhere.recordDose.id, lotNumber: 'PF-LATE-01' }),
@@ -449,7 +614,10 @@ describe('the health-worker desk in a real browser, online and offline', () => {
         n: gita.nik,
       });
       expect(await doses(gitaPerson.findPersons[0]!.id)).toHaveLength(1);
-      for (const key of ['ani', 'budi', 'citra', 'eko', 'gita'])
+      // Citra's dose stands on its own (her booking stays cancelled, as the family left it).
+      expect((await doses(people.citra!.personId!))[0]).toMatchObject({ status: 'ACTIVE' });
+      expect(await appointmentStatus(people.citra!.slip)).toBe('CANCELLED');
+      for (const key of ['ani', 'budi', 'eko', 'gita'])
         await eventually(
           () => appointmentStatus(people[key]!.slip),
           (s) => s === 'COMPLETED',
@@ -475,9 +643,45 @@ describe('the health-worker desk in a real browser, online and offline', () => {
       expect(await page.getByTestId('day-row').count()).toBe(0);
       await shot(page, 'desk-07-other-facility');
       await axe(page, 'desk other facility');
-      // Their own desk opens (nobody booked at Bandarharjo today).
+      // Their own desk opens (nobody booked at Bandarharjo today), with their own kelurahan's due babies only.
       await openDesk(page);
       await page.getByTestId('day-empty').waitFor();
+      await page.getByTestId('due-list').waitFor();
+      const due = (await page.getByTestId('due-list').textContent())!;
+      expect(due).toContain(children.joko!.fullName);
+      expect(due).not.toContain(children.hana!.fullName);
+      // Miroto's due children and vaccinators are refused to them and to partners, through the API too.
+      const bandarharjo = await platform.token({ role: 'health-worker', sub: 'hw-bandarharjo-api', facilityId: BANDARHARJO });
+      const partner = await platform.token({ role: 'partner', sub: 'partner-desk' });
+      for (const token of [bandarharjo, partner]) {
+        for (const query of [
+          `query($f: ID!) { dueChildren(facilityId: $f) { personId fullName } }`,
+          `query($f: ID!) { facilityVaccinators(facilityId: $f) { id displayName } }`,
+        ]) {
+          const res = await call(token, query, { f: MIROTO });
+          expect(res.data ?? null).toBeNull();
+          expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+        }
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("the slip's QR code held to the tablet's camera opens the person (qr-scanner, the camera asked for only then)", async () => {
+    const context = await browser.newContext({ viewport: TABLET, locale: 'id-ID', permissions: ['camera'] });
+    const page = watch(await context.newPage());
+    try {
+      await signIn(page, 'nakes.miroto', 'nakes-dev-password');
+      await openDesk(page);
+      await page.getByTestId('day-list').waitFor();
+      await page.getByRole('button', { name: 'Pindai QR' }).click();
+      const opened = page.getByTestId('person').filter({ hasText: people.fajar!.fullName });
+      await opened.waitFor({ timeout: 20_000 });
+      // The camera is off again once the code is read; Fajar opens at the step his status calls for.
+      expect(await page.locator('.scanner video').count()).toBe(0);
+      expect(['check-in', 'closed']).toContain(await opened.getAttribute('data-step'));
+      await shot(page, 'desk-08-qr-scanned');
     } finally {
       await context.close();
     }

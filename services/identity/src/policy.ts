@@ -1,4 +1,4 @@
-import { allowRoles, forbidden, unauthenticated, type Claims } from '@victori/shared';
+import { allowRoles, facilityStaff, forbidden, unauthenticated, type Claims } from '@victori/shared';
 
 /**
  * Identity's access decisions, in one place (as every service's policy.ts): each operation asks here first,
@@ -23,6 +23,11 @@ export const identityPolicy = {
   /** Staff accounts are listed and changed (role, facility) by the city health office only. */
   manageStaffAccounts(claims: Claims): void {
     allowRoles(claims, 'admin');
+  },
+
+  /** A facility's vaccinators (names only, for the desk): its own health workers and admins. */
+  facilityVaccinators(claims: Claims, facilityId: string): void {
+    facilityStaff(claims, facilityId, 'Fasilitas', 'facilityId');
   },
 
   /** Authenticator apps are for signed-in staff accounts; the service then checks the account is staff's. */

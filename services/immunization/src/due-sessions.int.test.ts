@@ -129,4 +129,80 @@ describe('dueAndAvailableSessions: what the child needs, where there are places 
     expect(due!.session.slots.length).toBeGreaterThan(0);
     expect(due!.session.slots.some((s) => s.remainingPlaces > 0)).toBe(true);
   });
+
+  test("dueChildren: the facility's kelurahan's children with doses due; a dose recorded there is no longer due", async () => {
+    tokens.miroto = await platform.token({ role: 'health-worker', sub: 'hw-due-miroto', facilityId: MIROTO });
+    tokens.bandarharjo = await platform.token({ role: 'health-worker', sub: 'hw-due-bandarharjo', facilityId: BANDARHARJO });
+    const register = async (fullName: string, birthDate: string, kelurahan: string, n: number): Promise<string> => {
+      const res = await call<{ registerChild: { id: string } }>(
+        'parent',
+        `mutation($i: RegisterChildInput!) { registerChild(input: $i) { id } }`,
+        {
+          i: {
+            fullName,
+            birthDate,
+            sex: 'FEMALE',
+            motherNik: makeNik('337401', '1995-03-04', 'FEMALE', n),
+            residenceKelurahanCode: kelurahan,
+          },
+        },
+      );
+      expect(res.errors).toBeUndefined();
+      return res.data!.registerChild.id;
+    };
+    // Sinta (6 weeks, Miroto's kelurahan), Tono (past the routine schedule's six years), Umar (Bandarharjo's kelurahan).
+    const sinta = await register('Sinta', addDays(today, -45), '33.74.01.1001', 11);
+    const tono = await register('Tono', addDays(today, -2500), '33.74.01.1001', 12);
+    const umar = await register('Umar', addDays(today, -45), '33.74.02.1001', 13);
+    const DUE = `query($f: ID!) { dueChildren(facilityId: $f) { personId fullName birthDate dueDoses { doseKind status productCodes } } }`;
+    const due = async () =>
+      (
+        await call<{
+          dueChildren: { personId: string; fullName: string; dueDoses: { doseKind: string; status: string; productCodes: string[] }[] }[];
+        }>('miroto', DUE, { f: MIROTO })
+      ).data!.dueChildren;
+    const before = await due();
+    const ids = before.map((c) => c.personId);
+    expect(ids).toContain(sinta);
+    expect(ids).not.toContain(tono);
+    expect(ids).not.toContain(umar);
+    const sintaDue = before.find((c) => c.personId === sinta)!;
+    expect(sintaDue.fullName).toBe('Sinta');
+    expect(sintaDue.dueDoses.map((d) => d.doseKind)).toEqual(expect.arrayContaining(['BCG', 'OPV1']));
+    expect(sintaDue.dueDoses.find((d) => d.doseKind === 'BCG')).toMatchObject({ status: 'DUE', productCodes: ['BCG'] });
+    // Being on the due list is not a read grant: Sinta's record stays closed to Miroto until a dose is given there.
+    const PERSON = `query($id: ID!) { person(id: $id) { id } }`;
+    expect((await call('miroto', PERSON, { id: sinta })).errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    const RECORD = `mutation($i: RecordDoseInput!) { recordDose(input: $i) { id facility { id } } }`;
+    const bcg = (personId: string) => ({
+      i: {
+        personId,
+        programme: 'ROUTINE_CHILD',
+        doseKind: 'BCG',
+        productCode: 'BCG',
+        lotNumber: 'BCG-DUE-1',
+        administeredAt: new Date().toISOString(),
+      },
+    });
+    // Bandarharjo's worker may not record for Miroto's kelurahan's child; Miroto's may, without an appointment.
+    expect((await call('bandarharjo', RECORD, bcg(sinta))).errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    const recorded = await call<{ recordDose: { facility: { id: string } } }>('miroto', RECORD, bcg(sinta));
+    expect(recorded.errors).toBeUndefined();
+    expect(recorded.data!.recordDose.facility.id).toBe(MIROTO);
+    expect((await call('miroto', PERSON, { id: sinta })).errors).toBeUndefined();
+    const after = (await due()).find((c) => c.personId === sinta)!;
+    expect(after.dueDoses.map((d) => d.doseKind)).not.toContain('BCG');
+    expect(after.dueDoses.map((d) => d.doseKind)).toContain('OPV1');
+    // Another facility's list, and partners, are refused; Bandarharjo's own list has Umar.
+    expect((await call('bandarharjo', DUE, { f: MIROTO })).errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    const theirs = await call<{ dueChildren: { personId: string }[] }>('bandarharjo', DUE, { f: BANDARHARJO });
+    expect(theirs.data!.dueChildren.map((c) => c.personId)).toEqual(expect.arrayContaining([umar]));
+    expect(theirs.data!.dueChildren.map((c) => c.personId)).not.toContain(sinta);
+    // A date that is not YYYY-MM-DD is a typed error on asOf.
+    const badDate = await call('miroto', `query($f: ID!, $a: String) { dueChildren(facilityId: $f, asOf: $a) { personId } }`, {
+      f: MIROTO,
+      a: 'yesterday',
+    });
+    expect(badDate.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'asOf' });
+  });
 });

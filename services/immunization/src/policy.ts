@@ -2,6 +2,7 @@ import {
   allowRoles,
   badInput,
   conflict,
+  facilityStaff,
   forbidden,
   notFound,
   ownFacility,
@@ -20,7 +21,10 @@ import type { PersonEntity } from './modules/person/person.entity.js';
  *
  * A health worker's facility is linked to a person only by what happened there: the person was
  * registered there or walked in there (with their ID card in hand), was vaccinated there, or holds an
- * appointment there. Knowing a NIK is not a link.
+ * appointment there. Knowing a NIK is not a link. One more, narrower grant: a facility's staff get the
+ * children of the kelurahan it serves with doses due (dueChildren: names, birth dates, the doses due; the
+ * posyandu goes to them, issue 19 item 2) and may record a dose for such a child; once recorded, the dose
+ * is the link. Reading such a child's record otherwise still needs a link.
  */
 
 const notAtYourFacility = () =>
@@ -71,7 +75,15 @@ export const immunizationPolicy = {
     allowRoles(claims, 'admin');
   },
 
-  /** The signed-in citizen's own record and dependants. */
+  /**
+   * The children due in a facility's kelurahan (the desk's offline day): health workers of that facility
+   * and admins. The facility is the argument, so a stranger's answer is the same whether or not it exists.
+   */
+  dueChildren(claims: Claims, facilityId: string): void {
+    if (claims.role === 'partner') throw partnersSeeAggregatesOnly();
+    facilityStaff(claims, facilityId, 'Fasilitas', 'facilityId');
+  },
+
   /**
    * Dose records found with what is on a slip (NIK, birth date, slip code): the slip's holder, signed in or
    * not, as booking's lookup of appointments by the same three. Staff have their own views.
@@ -121,14 +133,19 @@ export const immunizationPolicy = {
    * A health worker records a dose only at their own facility, for a person linked to it, and against an
    * appointment only when it is one of their facility's, of this person, and for the day of the dose
    * (another day needs a recorded reason). Without an appointment the person must be linked already
-   * (registered or walked in here, or vaccinated here before): knowing a person's id is not enough.
+   * (registered or walked in here, or vaccinated here before), or be a child of the facility's kelurahan
+   * (its due list): knowing a person's id is not enough.
    */
   async recordDose(
     ctx: ImmunizationContext,
     input: { personId: string; appointmentId?: string | null; administeredOn: string; reason?: string | null },
   ): Promise<DoseAuthority> {
     const facilityId = ownFacility(ctx.request.claims);
-    if (!(await ctx.loaders.atMyFacility.load(input.personId))) throw notAtYourFacility();
+    const linked =
+      (await ctx.loaders.atMyFacility.load(input.personId)) ||
+      // A child of the facility's kelurahan on its due list, vaccinated at the posyandu without an appointment.
+      (!input.appointmentId && (await ctx.loaders.childInMyKelurahan.load(input.personId)));
+    if (!linked) throw notAtYourFacility();
     const reason = input.reason?.trim() || null;
     if (reason !== null && (reason.length < 3 || reason.length > 500)) {
       throw badInput('reason', { id: 'Alasan harus 3-500 karakter', en: 'The reason must be 3-500 characters' });

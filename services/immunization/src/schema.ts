@@ -3,6 +3,7 @@ import { buildFederatedSchema, createEventAdminResolver } from '@victori/shared'
 import { CertificateResolver } from './modules/certificate/certificate.resolver.js';
 import { DoseResolver } from './modules/dose/dose.resolver.js';
 import { ForecastResolver } from './modules/forecast/forecast.resolver.js';
+import { DueResolver } from './modules/due/due.resolver.js';
 import { personReference } from './modules/person/person.reference.js';
 import { PersonResolver } from './modules/person/person.resolver.js';
 import { NationalDeliveryResolver } from './satusehat/national.resolver.js';
@@ -16,6 +17,7 @@ export function buildImmunizationSchema() {
         PersonResolver,
         DoseResolver,
         ForecastResolver,
+        DueResolver,
         DeclaredDoseResolver,
         NationalDeliveryResolver,
         DeliveryHealthResolver,

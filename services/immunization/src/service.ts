@@ -14,6 +14,7 @@ import { deliveryHealth } from './satusehat/delivery.health.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { buildImmunizationSchema } from './schema.js';
 import { seedDemoPeople } from './seeders/demo-people.seeder.js';
+import { seedFacilityAreas } from './seeders/facility-area.seeder.js';
 import { seedDemoPractitioners } from './satusehat/demo-practitioners.js';
 
 /** The national targets this deployment delivers to. */
@@ -33,6 +34,8 @@ export const immunizationService: ServiceDefinition<ImmunizationContext> = {
     immunizationSettings(config);
   },
   consumers: [appointmentsConsumer, facilitiesConsumer],
+  // The kelurahan of every seeded facility (those created later arrive by facility.upserted).
+  seed: seedFacilityAreas,
   commands: {
     'import-doses': importDosesCommand,
   },

@@ -5,6 +5,10 @@ import type { EventEnvelope, StoredEvent } from './envelope.js';
 import type { EventFeed, EventTransport } from './transport.js';
 
 const CHANNEL = 'victori_bus';
+/** A consumer's wait on a quiet bus with LISTEN up (the NOTIFY of the next append ends it sooner). */
+export const LISTENING_IDLE_MS = 5000;
+/** How long after the last notification the bus counts as quiet. */
+const QUIET_MS = 2000;
 /** Serialises appends so that positions become visible in order (no reader can skip a gap). */
 const APPEND_LOCK = 7_470_001;
 
@@ -43,6 +47,8 @@ export class PgLogTransport implements EventTransport {
   private readonly pool: pg.Pool;
   private listener?: pg.Client;
   private waiters: (() => void)[] = [];
+  /** When the last NOTIFY arrived (performance.now()); -Infinity before the first. */
+  private lastNotification = -Infinity;
   private readonly url: string;
   private readonly timeouts?: DbTimeouts;
   private readonly onError: (message: string, error: Error) => void;
@@ -123,7 +129,10 @@ export class PgLogTransport implements EventTransport {
     // LISTEN holds its connection idle for good: no statement or idle-in-transaction timeout applies to it.
     const client = new pg.Client({ connectionString: this.url, ...pgTimeoutOptions(this.timeouts) });
     this.listener = client;
-    client.on('notification', () => this.wakeAll());
+    client.on('notification', () => {
+      this.lastNotification = performance.now();
+      this.wakeAll();
+    });
     const drop = (error?: Error): void => {
       if (this.listener !== client) return;
       this.listener = undefined;
@@ -149,10 +158,19 @@ export class PgLogTransport implements EventTransport {
     for (const w of waiters) w();
   }
 
+  /**
+   * Waits for the next append's NOTIFY, or `timeoutMs`. While the LISTEN connection is up and the bus has
+   * been quiet for QUIET_MS, the timeout is only a safety net and stretches to LISTENING_IDLE_MS: eleven
+   * consumers polling four times a second each were most of an idle platform's CPU (and PostgreSQL's).
+   * Right after a notification the caller's own timeout applies, so one that arrived between a consumer's
+   * read and its wait costs no more than before.
+   */
   async waitForNew(timeoutMs: number): Promise<void> {
     await this.listen().catch(() => undefined);
+    const quiet = this.listener !== undefined && performance.now() - this.lastNotification > QUIET_MS;
+    const waitMs = quiet ? Math.max(timeoutMs, LISTENING_IDLE_MS) : timeoutMs;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, timeoutMs);
+      const timer = setTimeout(done, waitMs);
       function done(): void {
         clearTimeout(timer);
         resolve();

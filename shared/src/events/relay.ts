@@ -5,12 +5,20 @@ import type { EventEnvelope } from './envelope.js';
 import type { EventTransport } from './transport.js';
 
 const RELAY_LOCK = 7_470_002;
+/** An idle relay looks at its outbox once a second at most (instead of 20 times). */
+export const RELAY_MAX_IDLE_MS = 1000;
 
 export interface RelayOptions {
   /** The producing service's name, stamped on every event. */
   producer: string;
   batchSize?: number;
   idleMs?: number;
+  /**
+   * The longest sleep of an idle relay (it backs off from `idleMs`, doubling per empty round). Writers
+   * nudge the relay after their commit, which wakes it at once; this bounds the wait of an outbox row
+   * whose writer did not.
+   */
+  maxIdleMs?: number;
 }
 
 /**
@@ -22,6 +30,7 @@ export class OutboxRelay {
   private readonly loop = new PollLoop({
     round: () => this.relayOnce(),
     idleMs: () => this.options.idleMs ?? 50,
+    maxIdleMs: () => this.options.maxIdleMs ?? RELAY_MAX_IDLE_MS,
     errorDelayMs: 500,
     onError: (error) => this.logger.warn({ err: error }, 'outbox relay failed; retrying'),
   });

@@ -81,14 +81,30 @@ function Card(props: { card: CardView }): preact.JSX.Element {
   );
 }
 
+/** How often a person's cards are asked for again while there are none yet or the last answer failed. */
+const RECHECK_MS = 5_000;
+
 function PersonCards(props: { personId: string; name?: string }): preact.JSX.Element {
-  const [r] = useQuery({ query: PersonHealthCards, variables: { personId: props.personId } });
-  if (r.error) return <p role="alert">{r.error.graphQLErrors[0]?.message ?? t('common.network')}</p>;
+  const [r, reexecute] = useQuery({ query: PersonHealthCards, variables: { personId: props.personId } });
+  // A card is issued in the dose's own transaction, but this page may be open before the dose is recorded (the
+  // nurse opens it at the desk, then records), or its first answer may have failed (network, a token being
+  // refreshed): ask again until there is a card, so it shows without a reload.
+  const waiting = !!r.error || (!!r.data && r.data.healthCards.length === 0);
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = setInterval(() => reexecute({ requestPolicy: 'network-only' }), RECHECK_MS);
+    return () => clearInterval(timer);
+  }, [waiting, reexecute]);
+  if (r.error && !r.data) return <p role="alert">{r.error.graphQLErrors[0]?.message ?? t('common.network')}</p>;
   if (!r.data) return <p>{t('common.loading')}</p>;
   return (
     <section>
       {props.name ? <h2>{props.name}</h2> : null}
-      {r.data.healthCards.length === 0 ? <p>{t('certs.none')}</p> : null}
+      {r.data.healthCards.length === 0 ? (
+        <p role="status" data-testid="no-certificates">
+          {t('certs.none')} {t('certs.checkingAgain')}
+        </p>
+      ) : null}
       {r.data.healthCards.map((c) => (
         <Card key={c.id} card={c} />
       ))}
@@ -100,7 +116,12 @@ function PersonCards(props: { personId: string; name?: string }): preact.JSX.Ele
 export function CertificatesPage(props: { personId?: string | undefined }): preact.JSX.Element {
   useLanguage();
   const [signedIn, setSignedIn] = useState(!!auth.current);
-  useEffect(() => auth.subscribe((s) => setSignedIn(!!s)), []);
+  useEffect(() => {
+    const off = auth.subscribe((s) => setSignedIn(!!s));
+    // A refresh that finished between the first render and this effect is not missed.
+    setSignedIn(!!auth.current);
+    return off;
+  }, []);
   const [people] = useQuery({ query: CertificatePeople, pause: !signedIn || !!props.personId });
   if (!signedIn)
     return (

@@ -120,7 +120,10 @@ export function StaffSignInPage(): preact.JSX.Element {
       <ErrorSummary mistakes={mistakes} />
       <h1>{t('signin.staff')}</h1>
       {signedIn ? (
-        <p role="status">{t('signin.signedIn', { phone: signedIn })}</p>
+        <>
+          <p role="status">{t('signin.signedIn', { phone: signedIn })}</p>
+          <StaffLanding />
+        </>
       ) : (
         <form onSubmit={(e) => void submit(e)} noValidate>
           <div class={`field${mistakeFor(mistakes, 'username') ? ' field-error' : ''}`} id="field-username">
@@ -143,5 +146,35 @@ export function StaffSignInPage(): preact.JSX.Element {
         </form>
       )}
     </>
+  );
+}
+
+/** After staff sign-in: where the role works, one Enter away (the first link takes the focus). */
+function StaffLanding(): preact.JSX.Element | null {
+  const role = auth.current?.account.role;
+  const links: [string, string][] =
+    role === 'HEALTH_WORKER'
+      ? [['/desk', t('signin.goDesk')]]
+      : role === 'ADMIN'
+        ? [
+            ['/board', t('signin.goBoard')],
+            ['/desk', t('signin.goDesk')],
+            ['/partners', t('signin.goPartners')],
+          ]
+        : role === 'PARTNER'
+          ? [['/partners', t('signin.goPartners')]]
+          : [];
+  useEffect(() => document.querySelector<HTMLElement>('[data-testid=staff-landing] a')?.focus(), []);
+  if (links.length === 0) return null;
+  return (
+    <ul class="staff-landing" data-testid="staff-landing">
+      {links.map(([href, label]) => (
+        <li key={href}>
+          <Link href={href} class="button">
+            {label}
+          </Link>
+        </li>
+      ))}
+    </ul>
   );
 }

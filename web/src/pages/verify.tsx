@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useClient } from '@urql/preact';
 import { readCache, verifyCard, writeCache, type IssuerCache, type Verification } from '../certs/shc.js';
+import { keepVerifierOffline } from '../certs/offline.js';
 import { HealthCardIssuer } from '../certs/operations.js';
 import { t, useLanguage } from '../ui.js';
 
@@ -72,6 +73,7 @@ export function VerifyPage(): preact.JSX.Element {
     setCache(fresh);
   };
   useEffect(() => {
+    keepVerifierOffline();
     if (navigator.onLine) void refresh().catch(() => undefined);
   }, []);
 

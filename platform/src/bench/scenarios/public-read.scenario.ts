@@ -7,14 +7,22 @@ import type { ReadTargets } from './read-targets.js';
 /** The public availability read: ours vs Hive Gateway and vs the subgraph directly, cached, keep-alive, APQ. */
 export async function publicReadScenario(ctx: BenchContext, reads: ReadTargets): Promise<void> {
   const { report, quick, platform, secrets } = ctx;
-  const { load, twoBody, oneBody, cachedPort, plainPort, noKeepAlivePort, hivePort } = reads;
-  progress('public read: ours vs Hive Gateway, ours vs direct subgraph, cached\n');
+  const { load, twoBody, oneBody, cachedPort, plainPort, noKeepAlivePort, hivePort, hiveRustPort } = reads;
+  progress('public read: ours vs Hive Gateway (default and Rust planner), ours vs direct subgraph, cached\n');
   const vsHive = await alternate(
     'ours ÷ Hive Gateway',
     1,
     quick ? 2 : 3,
     () => load(platform!.gatewayUrl, twoBody),
     () => load(`http://127.0.0.1:${hivePort}/graphql`, twoBody),
+  );
+  // The strongest Node peer: Hive Gateway with Hive Router's Rust query planner, uncached like ours.
+  const vsHiveRust = await alternate(
+    'ours ÷ Hive Gateway with the Rust query planner',
+    1,
+    quick ? 2 : 3,
+    () => load(platform!.gatewayUrl, twoBody),
+    () => load(`http://127.0.0.1:${hiveRustPort}/graphql`, twoBody),
   );
   // The whole public path (edge, then gateway) against Hive Gateway alone.
   const publicPathVsHive = await alternate(
@@ -83,6 +91,7 @@ export async function publicReadScenario(ctx: BenchContext, reads: ReadTargets):
   });
   report.publicRead = {
     vsHive,
+    vsHiveRust,
     publicPathVsHive,
     vsDirect,
     vsDirectNoDedupe,

@@ -14,6 +14,8 @@ export interface ReadTargets {
   plainPort: number;
   noKeepAlivePort: number;
   hivePort: number;
+  /** Hive Gateway with the Rust query planner (`@graphql-hive/router-runtime`). */
+  hiveRustPort: number;
 }
 
 /** Starts them (after the event backlog drained) and warms their query plans and connections. */
@@ -45,6 +47,8 @@ export async function startReadTargets(ctx: BenchContext, withKeepAliveVariant: 
   const hivePort = await freePort();
   const supergraph = supergraphFor(platform.serviceUrls, path.join(work, 'supergraph.graphql'));
   procs.push(await startHiveGateway(work, hivePort, supergraph, secrets.gatewaySecret));
+  const hiveRustPort = await freePort();
+  procs.push(await startHiveGateway(work, hiveRustPort, supergraph, secrets.gatewaySecret, 'rust'));
   const seconds = 3;
   const load = (url: string, body: string | undefined, extra: Partial<LoadSpec> = {}): Promise<LoadResult> =>
     runLoadProcess({ url, connections: 50, duration: seconds, ...(body === undefined ? {} : { body }), ...extra }, work);
@@ -54,6 +58,7 @@ export async function startReadTargets(ctx: BenchContext, withKeepAliveVariant: 
   await load(platform.gatewayUrl, twoBody, { duration: 1 });
   await load(platform.publicUrl, twoBody, { duration: 1 });
   await load(`http://127.0.0.1:${hivePort}/graphql`, twoBody, { duration: 1 });
+  await load(`http://127.0.0.1:${hiveRustPort}/graphql`, twoBody, { duration: 1 });
 
-  return { load, twoBody, oneBody, cachedPort, plainPort, noKeepAlivePort, hivePort };
+  return { load, twoBody, oneBody, cachedPort, plainPort, noKeepAlivePort, hivePort, hiveRustPort };
 }

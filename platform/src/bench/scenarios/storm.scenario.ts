@@ -1,5 +1,5 @@
 import { median } from '../stats.js';
-import { runLoadProcess } from '../processes.js';
+import { cpuSeconds, runLoadProcess, treeCpuSeconds } from '../processes.js';
 import { progress, type BenchContext } from '../scenario.js';
 import { runStormCeiling, setupStorm, STORM_MUTATION, verifyStorm, type CeilingResult, type CeilingVariant } from '../storm.js';
 
@@ -7,7 +7,7 @@ import { runStormCeiling, setupStorm, STORM_MUTATION, verifyStorm, type CeilingR
  * The booking storm: attempts at slots with few places through the public port, checked against the
  * database (no overbooking), and the same statements straight at PostgreSQL (the ceiling; atomic vs naive).
  */
-export async function stormScenario(ctx: BenchContext): Promise<void> {
+export async function stormScenario(ctx: BenchContext, postmasterPid?: number): Promise<void> {
   const { report, quick, work, platform, urls, secrets, admin } = ctx;
   const attempts = quick ? 8000 : 20_000;
   // Runs straight at PostgreSQL, each on a fresh set of sessions of the same size; the naive variant
@@ -21,6 +21,12 @@ export async function stormScenario(ctx: BenchContext): Promise<void> {
   progress(`storm: setting up 10 sessions x 500 places (and ${plan.length} x 10 more for the runs at PostgreSQL)\n`);
   const storm = await setupStorm(platform.gatewayUrl, admin, plan.length, attempts);
   progress(`storm: ${attempts} attempts, 1,000 connections, through the public port (edge, gateway)\n`);
+  // Where a booking's CPU goes: each process's CPU seconds during the run, per attempt.
+  const members: [string, () => number][] = [
+    ...Object.entries(platform.pids).map(([name, pid]): [string, () => number] => [name, () => cpuSeconds(pid)]),
+    ...(postmasterPid ? [['postgresql', () => treeCpuSeconds(postmasterPid)] as [string, () => number]] : []),
+  ];
+  const cpuBefore = members.map(([, read]) => read());
   const gatewayRun = await runLoadProcess(
     {
       url: platform.publicUrl,
@@ -31,6 +37,7 @@ export async function stormScenario(ctx: BenchContext): Promise<void> {
     },
     work,
   );
+  const cpuMsPerAttempt = Object.fromEntries(members.map(([name, read], i) => [name, ((read() - cpuBefore[i]!) / attempts) * 1000]));
   const check = await verifyStorm(urls.services.booking, storm.gatewaySessions, gatewayRun);
   const ceilingRuns: CeilingResult[] = [];
   for (const [i, run] of plan.entries()) {
@@ -62,6 +69,7 @@ export async function stormScenario(ctx: BenchContext): Promise<void> {
   const bookingsPerSecond = gatewayRun.throughput;
   report.storm = {
     gateway: gatewayRun,
+    cpuMsPerAttempt,
     ceiling,
     check,
     bookingsPerSecond,

@@ -48,6 +48,21 @@ export function createLoaders(em: EntityManager, claims: Claims) {
       const linked = new Set(rows.map((r) => r.id));
       return ids.map((id) => linked.has(id));
     }),
+    /**
+     * Whether a person is a child living in the kelurahan the health worker's facility serves: on the facility's
+     * due list, so a dose may be recorded for them there (src/policy.ts recordDose). Not a link for reading.
+     */
+    childInMyKelurahan: new DataLoader<string, boolean>(async (ids) => {
+      const valid = ids.filter(isUuid);
+      if (claims.role !== 'health-worker' || !claims.facilityId || valid.length === 0) return ids.map(() => false);
+      const rows = await em.execute<{ id: string }[]>(
+        `select p.id from person p join facility_area fa on fa.kelurahan_code = p.residence_kelurahan_code
+          where p.id in (?) and p.is_child and fa.facility_id = ?`,
+        [valid, claims.facilityId],
+      );
+      const found = new Set(rows.map((r) => r.id));
+      return ids.map((id) => found.has(id));
+    }),
     /** The people a citizen may see: their own record and their dependants (one query per request). */
     citizenScope(): Promise<Set<string>> {
       citizenScope ??= claims.sub

@@ -8,6 +8,7 @@ import { Migration20261202010000_failed_deliveries } from './Migration2026120201
 import { Migration20261202020000_health_cards } from './Migration20261202020000_health_cards.js';
 import { Migration20261202020000_national_targets } from './Migration20261202020000_national_targets.js';
 import { Migration20261202030000_client_record_id } from './Migration20261202030000_client_record_id.js';
+import { Migration20261202040000_facility_area } from './Migration20261202040000_facility_area.js';
 
 export const migrations = [
   { name: 'Migration20261123000000_people', class: Migration20261123000000_people },
@@ -20,4 +21,5 @@ export const migrations = [
   { name: 'Migration20261202020000_health_cards', class: Migration20261202020000_health_cards },
   { name: 'Migration20261202020000_national_targets', class: Migration20261202020000_national_targets },
   { name: 'Migration20261202030000_client_record_id', class: Migration20261202030000_client_record_id },
+  { name: 'Migration20261202040000_facility_area', class: Migration20261202040000_facility_area },
 ];

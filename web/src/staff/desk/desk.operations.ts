@@ -216,3 +216,35 @@ export const DeskCorrectDose = graphql(`
     }
   }
 `);
+
+/** The children of the facility's kelurahan with routine doses due today: kept offline with the day. */
+export const DeskDueChildren = graphql(`
+  query DeskDueChildren($facilityId: ID!, $asOf: String) {
+    dueChildren(facilityId: $facilityId, asOf: $asOf) {
+      personId
+      fullName
+      nikMasked
+      birthDate
+      sex
+      programme
+      dueDoses {
+        antigen
+        doseKind
+        status
+        recommendedDate
+        overdueFrom
+        productCodes
+      }
+    }
+  }
+`);
+
+/** The facility's health workers by name: the vaccinator choice, kept offline with the day. */
+export const DeskVaccinators = graphql(`
+  query DeskVaccinators($facilityId: ID!) {
+    facilityVaccinators(facilityId: $facilityId) {
+      id
+      displayName
+    }
+  }
+`);

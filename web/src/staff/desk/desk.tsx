@@ -10,11 +10,13 @@ import {
   DeskCheckIn,
   DeskCorrectDose,
   DeskDay,
+  DeskDueChildren,
   DeskLots,
   DeskMe,
   DeskNoShows,
   DeskRegisterPerson,
   DeskSessions,
+  DeskVaccinators,
   DeskWalkIn,
 } from './desk.operations.js';
 import {
@@ -32,11 +34,12 @@ import {
   unsent,
   type DayAppointment,
   type DayPack,
+  type DueChild,
   type Entry,
 } from './store.js';
 import { entriesChanged, firstError, onEntriesChanged, sendEntry, syncAll } from './sync.js';
 import { registerShell } from './shell.js';
-import { lotChoices, stepFor } from './steps.js';
+import { dueLeft, lotChoices, productFor, stepFor } from './steps.js';
 import './desk.css';
 
 /** Times as the posyandu reads them: Jakarta time (WIB), whatever the device's zone. */
@@ -74,20 +77,48 @@ function useOnline(): boolean {
   return online;
 }
 
+/** A read that met no network: the download stops and the day already on the device stays as it was. */
+function reached<T extends { error?: { networkError?: unknown } | undefined }>(r: T): T {
+  if (r.error?.networkError) throw r.error;
+  return r;
+}
+
+/**
+ * Downloads the day as one whole: the network dropping half way (the worker leaving for the posyandu) saves
+ * nothing, so a half-downloaded day never replaces a whole one; a read the API refuses keeps what was
+ * downloaded before.
+ */
 async function download(client: Client, facilityId: string, date: string, previous?: DayPack): Promise<DayPack> {
   const day = await client.query(DeskDay, { facilityId, date }, { requestPolicy: 'network-only' }).toPromise();
   if (day.error || !day.data?.facility) throw day.error ?? new Error('no facility');
   const facility = day.data.facility;
-  const sessions = await client
-    .query(DeskSessions, { kelurahanCode: facility.kelurahanCode, date }, { requestPolicy: 'network-only' })
-    .toPromise();
-  const own = (sessions.data?.sessions.edges ?? []).map((e) => e.node).filter((s) => s.facility.id === facilityId);
-  const products = [...new Set([...own.map((s) => s.productCode), ...day.data.facilityDayList.map((a) => a.productCode)])];
+  const sessions = reached(
+    await client.query(DeskSessions, { kelurahanCode: facility.kelurahanCode, date }, { requestPolicy: 'network-only' }).toPromise(),
+  );
+  const own = sessions.data
+    ? sessions.data.sessions.edges.map((e) => e.node).filter((s) => s.facility.id === facilityId)
+    : (previous?.sessions ?? []);
+  // The kelurahan's children with doses due, and who can give them.
+  const due = reached(await client.query(DeskDueChildren, { facilityId, asOf: date }, { requestPolicy: 'network-only' }).toPromise());
+  const dueChildren = due.data?.dueChildren ?? previous?.dueChildren ?? [];
+  const staff = reached(await client.query(DeskVaccinators, { facilityId }, { requestPolicy: 'network-only' }).toPromise());
+  const vaccinators = staff.data?.facilityVaccinators ?? previous?.vaccinators ?? [];
+  const products = [
+    ...new Set([
+      ...own.map((s) => s.productCode),
+      ...day.data.facilityDayList.map((a) => a.productCode),
+      ...dueChildren.flatMap((c) => c.dueDoses.flatMap((d) => d.productCodes)),
+    ]),
+  ];
   const lots: DayPack['lots'] = {};
   for (const productCode of products) {
-    const r = await client.query(DeskLots, { facilityId, productCode }, { requestPolicy: 'network-only' }).toPromise();
+    const r = reached(await client.query(DeskLots, { facilityId, productCode }, { requestPolicy: 'network-only' }).toPromise());
+    const kept = previous?.lots[productCode];
     if (r.data) lots[productCode] = { ...r.data, lots: r.data.lots.edges.map((e) => e.node) };
+    else if (kept) lots[productCode] = kept;
   }
+  // Check-ins made on the device while this download ran count too (read again just before saving).
+  const latest = (await loadPack(facilityId, date)) ?? previous;
   const pack: DayPack = {
     facilityId,
     date,
@@ -95,8 +126,10 @@ async function download(client: Client, facilityId: string, date: string, previo
     appointments: day.data.facilityDayList,
     sessions: own,
     lots,
+    dueChildren,
+    vaccinators,
     // What the server now knows supersedes local check-ins; the rest stay until their dose is sent.
-    localCheckIns: (previous?.localCheckIns ?? []).filter((id) =>
+    localCheckIns: (latest?.localCheckIns ?? []).filter((id) =>
       day.data!.facilityDayList.some((a) => a.id === id && a.status === 'BOOKED'),
     ),
     downloadedAt: new Date().toISOString(),
@@ -127,6 +160,7 @@ function Desk(props: { facilityId?: string }): preact.JSX.Element {
   const [refusal, setRefusal] = useState<string>('');
   const [notice, setNotice] = useState('');
   const [selected, setSelected] = useState<{ id: string; slip?: string } | undefined>();
+  const [selectedChild, setSelectedChild] = useState<string | undefined>();
   const [slip, setSlip] = useState('');
   const [scanning, setScanning] = useState(false);
   const [confirmSignOut, setConfirmSignOut] = useState<number | undefined>();
@@ -212,6 +246,7 @@ function Desk(props: { facilityId?: string }): preact.JSX.Element {
       return;
     }
     setNotice('');
+    setSelectedChild(undefined);
     setSelected({ id: a.id, slip: wanted });
     setSlip('');
   };
@@ -240,6 +275,7 @@ function Desk(props: { facilityId?: string }): preact.JSX.Element {
   }
 
   const selectedAppointment = pack?.appointments.find((a) => a.id === selected?.id);
+  const selectedDueChild = pack?.dueChildren?.find((c) => c.personId === selectedChild);
   const counts = {
     waiting: entries.filter((e) => e.state === 'waiting' || e.state === 'sending').length,
     attention: entries.filter((e) => (e.state === 'conflict' || e.state === 'needs-correction') && !e.resolution).length,
@@ -327,9 +363,34 @@ function Desk(props: { facilityId?: string }): preact.JSX.Element {
           </form>
           {scanning && <Scanner onCode={(code) => (setScanning(false), openBySlip(code))} />}
           <div class="desk-columns">
-            <DayList pack={pack} entries={entries} selectedId={selected?.id} onOpen={(id) => setSelected({ id })} />
+            <div class="desk-main">
+              <DayList
+                pack={pack}
+                entries={entries}
+                selectedId={selected?.id}
+                onOpen={(id) => (setSelectedChild(undefined), setSelected({ id }))}
+              />
+              <DueList
+                pack={pack}
+                entries={entries}
+                selectedId={selectedChild}
+                onOpen={(id) => (setSelected(undefined), setSelectedChild(id))}
+              />
+            </div>
             <div class="desk-side">
-              {selectedAppointment ? (
+              {selectedDueChild ? (
+                <DueChildPanel
+                  key={selectedDueChild.personId}
+                  child={selectedDueChild}
+                  pack={pack}
+                  entries={entries}
+                  me={me}
+                  onDone={() => {
+                    setSelectedChild(undefined);
+                    document.getElementById('slip')?.focus();
+                  }}
+                />
+              ) : selectedAppointment ? (
                 <PersonPanel
                   key={selectedAppointment.id}
                   appointment={selectedAppointment}
@@ -571,9 +632,8 @@ function DoseEntry(props: {
     remembered && choices.some((c) => c.lotNumber === remembered.lotNumber) ? remembered.lotNumber : (choices[0]?.lotNumber ?? '');
   const client = useClient();
   const [lot, setLot] = useState(initialLot);
-  const [vaccinator, setVaccinator] = useState(remembered?.vaccinatorName ?? props.me?.displayName ?? '');
+  const [vaccinator, setVaccinator] = useState(initialVaccinator(props.pack, remembered?.vaccinatorName, props.me?.displayName));
   const [error, setError] = useState('');
-  const vaccinators = [...new Set([...knownVaccinators(), ...(props.me?.displayName ? [props.me.displayName] : [])])];
   const submit = async (e: Event): Promise<void> => {
     e.preventDefault();
     if (!lot) return setError(t('desk.lotRequired'));
@@ -621,15 +681,7 @@ function DoseEntry(props: {
           ))}
         </select>
       </div>
-      <div class="field-row">
-        <label for="vaccinator">{t('desk.vaccinator')}</label>
-        <input id="vaccinator" list="vaccinators" value={vaccinator} onInput={(e) => setVaccinator(e.currentTarget.value)} />
-        <datalist id="vaccinators">
-          {vaccinators.map((v) => (
-            <option key={v} value={v} />
-          ))}
-        </datalist>
-      </div>
+      <VaccinatorField pack={props.pack} me={props.me} value={vaccinator} onChange={setVaccinator} />
       {error && (
         <p class="error-message" role="alert">
           {error}
@@ -639,6 +691,214 @@ function DoseEntry(props: {
         {t('desk.record')}
       </button>
     </form>
+  );
+}
+
+/** The vaccinator remembered for the product when still on the facility's list, else the signed-in worker, else the first. */
+function initialVaccinator(pack: DayPack, remembered: string | undefined, me: string | null | undefined): string {
+  const names = (pack.vaccinators ?? []).map((v) => v.displayName);
+  if (names.length === 0) return remembered ?? me ?? '';
+  if (remembered && names.includes(remembered)) return remembered;
+  if (me && names.includes(me)) return me;
+  return names[0]!;
+}
+
+/**
+ * Who gave the dose: a choice among the facility's health workers downloaded with the day (works offline);
+ * typed only when the day was downloaded before the list existed.
+ */
+function VaccinatorField(props: {
+  pack: DayPack;
+  me?: { displayName: string | null } | undefined;
+  value: string;
+  onChange: (v: string) => void;
+}): preact.JSX.Element {
+  const listed = props.pack.vaccinators ?? [];
+  if (listed.length > 0)
+    return (
+      <div class="field-row">
+        <label for="vaccinator">{t('desk.vaccinator')}</label>
+        <select id="vaccinator" value={props.value} onChange={(e) => props.onChange(e.currentTarget.value)}>
+          {listed.map((v) => (
+            <option key={v.id} value={v.displayName}>
+              {v.displayName}
+            </option>
+          ))}
+        </select>
+      </div>
+    );
+  const typed = [...new Set([...knownVaccinators(), ...(props.me?.displayName ? [props.me.displayName] : [])])];
+  return (
+    <div class="field-row">
+      <label for="vaccinator">{t('desk.vaccinator')}</label>
+      <input id="vaccinator" list="vaccinators" value={props.value} onInput={(e) => props.onChange(e.currentTarget.value)} />
+      <datalist id="vaccinators">
+        {typed.map((v) => (
+          <option key={v} value={v} />
+        ))}
+      </datalist>
+    </div>
+  );
+}
+
+/** The children of the kelurahan with routine doses due today (downloaded with the day; shown offline). */
+function DueList(props: {
+  pack: DayPack;
+  entries: Entry[];
+  selectedId?: string;
+  onOpen: (personId: string) => void;
+}): preact.JSX.Element | null {
+  const children = props.pack.dueChildren ?? [];
+  return (
+    <section class="desk-due" aria-labelledby="due-title">
+      <h2 id="due-title">{t('desk.dueTitle', { count: children.length })}</h2>
+      {children.length === 0 ? (
+        <p data-testid="due-empty">{t('desk.dueEmpty')}</p>
+      ) : (
+        <table class="day" data-testid="due-list" aria-labelledby="due-title">
+          <thead>
+            <tr>
+              <th scope="col">{t('desk.name')}</th>
+              <th scope="col">{t('desk.birthDate')}</th>
+              <th scope="col">{t('desk.dueDoses')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {children.map((c) => {
+              const left = dueLeft(c, props.entries);
+              return (
+                <tr
+                  key={c.personId}
+                  class={props.selectedId === c.personId ? 'selected' : ''}
+                  data-testid="due-row"
+                  data-person={c.personId}
+                >
+                  <td>
+                    <button type="button" class="link" onClick={() => props.onOpen(c.personId)}>
+                      {c.fullName}
+                    </button>{' '}
+                    {c.nikMasked && <span class="muted">{c.nikMasked}</span>}
+                  </td>
+                  <td>{c.birthDate}</td>
+                  <td data-testid="due-doses">
+                    {left.length === 0
+                      ? t('desk.status.ENTERED')
+                      : left.map((d) => `${d.doseKind}${d.status === 'OVERDUE' ? ` (${t('desk.overdue')})` : ''}`).join(', ')}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+/** A due child at the posyandu (no appointment): the dose, the lot (FEFO first) and the vaccinator; kept on the device first. */
+function DueChildPanel(props: {
+  child: DueChild;
+  pack: DayPack;
+  entries: Entry[];
+  me?: { displayName: string | null; facilityId: string | null } | undefined;
+  onDone: () => void;
+}): preact.JSX.Element {
+  const client = useClient();
+  const c = props.child;
+  const left = dueLeft(c, props.entries);
+  const [doseKind, setDoseKind] = useState(left[0]?.doseKind ?? '');
+  const dose = c.dueDoses.find((d) => d.doseKind === doseKind);
+  const productCode = dose ? productFor(props.pack, dose.productCodes) : undefined;
+  const choices = productCode ? lotChoices(props.pack, productCode) : [];
+  const remembered = productCode ? productDefaults()[productCode] : undefined;
+  const [lot, setLot] = useState('');
+  const chosenLot =
+    lot && choices.some((x) => x.lotNumber === lot)
+      ? lot
+      : remembered && choices.some((x) => x.lotNumber === remembered.lotNumber)
+        ? remembered.lotNumber
+        : (choices[0]?.lotNumber ?? '');
+  const [vaccinator, setVaccinator] = useState(initialVaccinator(props.pack, remembered?.vaccinatorName, props.me?.displayName));
+  const [error, setError] = useState('');
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), [c.personId]);
+  const submit = async (e: Event): Promise<void> => {
+    e.preventDefault();
+    if (!dose || !productCode) return;
+    if (!chosenLot) return setError(t('desk.lotRequired'));
+    const picked = choices.find((x) => x.lotNumber === chosenLot);
+    const entry: Entry = {
+      clientRecordId: crypto.randomUUID(),
+      facilityId: props.pack.facilityId,
+      createdAt: new Date().toISOString(),
+      input: {
+        personId: c.personId,
+        programme: c.programme,
+        doseKind: dose.doseKind,
+        productCode,
+        lotNumber: chosenLot,
+        expirationDate: picked?.expiryDate ?? null,
+        administeredAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        vaccinatorName: vaccinator.trim() || null,
+      },
+      label: { fullName: c.fullName, doseKind: dose.doseKind },
+      state: 'waiting',
+    };
+    await saveEntry(entry);
+    rememberDefaults(productCode, { lotNumber: chosenLot, expirationDate: picked?.expiryDate ?? null, vaccinatorName: vaccinator.trim() });
+    entriesChanged();
+    props.onDone();
+    void syncAll(client, props.me?.facilityId);
+  };
+  return (
+    <section class="panel-person" aria-labelledby="due-child-title" data-testid="due-child">
+      <h2 id="due-child-title" tabIndex={-1} ref={heading}>
+        {c.fullName}
+      </h2>
+      <p class="muted">
+        {c.nikMasked ?? t('desk.noNik')} · {c.birthDate} · {t(`desk.sex${c.sex}`, { defaultValue: c.sex })}
+      </p>
+      {left.length === 0 ? (
+        <p class="notice">{t('desk.status.ENTERED')}</p>
+      ) : (
+        <form onSubmit={(e) => void submit(e)} data-testid="due-form">
+          <div class="field-row">
+            <label for="due-dose">{t('desk.dose')}</label>
+            <select id="due-dose" value={doseKind} onChange={(e) => (setDoseKind(e.currentTarget.value), setLot(''))}>
+              {left.map((d) => (
+                <option key={d.doseKind} value={d.doseKind}>
+                  {d.doseKind}
+                  {d.status === 'OVERDUE' ? ` · ${t('desk.overdue')}` : ''}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field-row">
+            <label for="due-lot">
+              {t('desk.lot')} ({productCode ?? '—'})
+            </label>
+            <select id="due-lot" value={chosenLot} onChange={(e) => setLot(e.currentTarget.value)}>
+              {choices.length === 0 && <option value="">{t('desk.noLots')}</option>}
+              {choices.map((x) => (
+                <option key={x.lotNumber} value={x.lotNumber}>
+                  {x.lotNumber} · {t('desk.expires', { date: x.expiryDate })}
+                  {x.fefo ? ` · ${t('desk.fefo')}` : ''}
+                </option>
+              ))}
+            </select>
+          </div>
+          <VaccinatorField pack={props.pack} me={props.me} value={vaccinator} onChange={setVaccinator} />
+          {error && (
+            <p class="error-message" role="alert">
+              {error}
+            </p>
+          )}
+          <button class="button" type="submit">
+            {t('desk.record')}
+          </button>
+        </form>
+      )}
+    </section>
   );
 }
 
@@ -890,12 +1150,17 @@ function EntryRow(props: { entry: Entry; online: boolean }): preact.JSX.Element 
   const [lot, setLot] = useState(e.input.lotNumber);
   const [error, setError] = useState('');
   const state = e.resolution ? 'resolved' : e.state;
-  const resend = async (): Promise<void> => {
+  // The booking changed while the dose was given offline (cancelled from home, completed elsewhere): the dose
+  // was still given, so it is recorded without the appointment.
+  const appointmentGone = e.error?.field === 'appointmentId' && !!e.input.appointmentId;
+  const resend = async (withoutAppointment = false): Promise<void> => {
     // A corrected entry is a new entry: a new record id, or the server would call it a conflict.
     const next: Entry = {
       ...e,
       clientRecordId: crypto.randomUUID(),
-      input: { ...e.input, lotNumber: lot },
+      input: withoutAppointment
+        ? { ...e.input, lotNumber: lot, appointmentId: undefined, slipCode: undefined }
+        : { ...e.input, lotNumber: lot },
       state: 'waiting',
       error: undefined,
     };
@@ -973,13 +1238,20 @@ function EntryRow(props: { entry: Entry; online: boolean }): preact.JSX.Element 
         </div>
       )}
       {e.state === 'needs-correction' && !e.resolution && (
-        <div class="conflict">
+        <div class="conflict" data-testid="needs-correction">
           <p class="error-message">{msg(e.error, lang)}</p>
           <label for={`fix-lot-${e.clientRecordId}`}>{t('desk.lot')}</label>
           <input id={`fix-lot-${e.clientRecordId}`} value={lot} onInput={(ev) => setLot(ev.currentTarget.value)} />{' '}
           <button type="button" class="button secondary" onClick={() => void resend()}>
             {t('desk.sendAgain')}
           </button>{' '}
+          {appointmentGone && (
+            <>
+              <button type="button" class="button secondary" onClick={() => void resend(true)}>
+                {t('desk.sendWithoutAppointment')}
+              </button>{' '}
+            </>
+          )}
           <button
             type="button"
             class="button warning"

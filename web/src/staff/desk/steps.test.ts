@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { lotChoices, stepFor } from './steps.js';
-import type { DayAppointment, DayPack, Entry } from './store.js';
+import { dueLeft, lotChoices, productFor, stepFor } from './steps.js';
+import type { DayAppointment, DayPack, DueChild, Entry } from './store.js';
 
 const appointment = (status: string, person: boolean, id = 'a-1') =>
   ({ id, status, person: person ? { id: 'p-1', fullName: 'Ani', doseRecords: { edges: [] } } : null }) as unknown as DayAppointment;
@@ -55,5 +55,36 @@ describe('lots offered for a dose', () => {
       { lotNumber: 'A', expiryDate: '2027-06-01', fefo: false },
     ]);
     expect(lotChoices(p, 'INDOVAC')).toEqual([]);
+  });
+});
+
+describe('a due child at the posyandu', () => {
+  const child = {
+    personId: 'c-1',
+    fullName: 'Hana',
+    dueDoses: [
+      { doseKind: 'BCG', productCodes: ['BCG'] },
+      { doseKind: 'OPV1', productCodes: ['BOPV'] },
+    ],
+  } as unknown as DueChild;
+  const given = (doseKind: string, resolution?: Entry['resolution']) =>
+    ({ input: { personId: 'c-1', doseKind }, resolution }) as unknown as Entry;
+
+  test('a dose entered on the device is no longer due; one the worker dropped still is', () => {
+    expect(dueLeft(child, []).map((d) => d.doseKind)).toEqual(['BCG', 'OPV1']);
+    expect(dueLeft(child, [given('BCG')]).map((d) => d.doseKind)).toEqual(['OPV1']);
+    expect(dueLeft(child, [given('BCG', 'kept-other')]).map((d) => d.doseKind)).toEqual(['BCG', 'OPV1']);
+  });
+
+  test('the product is the first of the dose’s products with usable lots at the facility', () => {
+    const withLots = (code: string): DayPack['lots'] => ({
+      [code]: {
+        fefoSuggestion: { productCode: code, availableDoses: 5, picks: [] },
+        lots: [{ id: 'L', lotNumber: 'L', expiryDate: '2027-01-01', recalled: false }],
+      },
+    });
+    expect(productFor(pack({ lots: withLots('IPV') }), ['BOPV', 'IPV'])).toBe('IPV');
+    // None in stock: the first, so the form says there is no lot.
+    expect(productFor(pack(), ['BOPV', 'IPV'])).toBe('BOPV');
   });
 });

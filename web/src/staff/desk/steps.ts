@@ -1,4 +1,4 @@
-import type { DayAppointment, DayPack, Entry } from './store.js';
+import type { DayAppointment, DayPack, DueChild, Entry } from './store.js';
 
 export type Step = 'check-in' | 'register' | 'dose' | 'done' | 'closed';
 
@@ -22,4 +22,16 @@ export function lotChoices(pack: DayPack, productCode: string): { lotNumber: str
     x.lotNumber === fefo ? -1 : y.lotNumber === fefo ? 1 : x.expiryDate.localeCompare(y.expiryDate),
   );
   return ordered.map((l) => ({ lotNumber: l.lotNumber, expiryDate: l.expiryDate, fefo: l.lotNumber === fefo }));
+}
+
+/** A due child's doses not yet entered on this device (an entry that was not discarded counts as given). */
+export function dueLeft(child: DueChild, entries: Entry[]): DueChild['dueDoses'] {
+  return child.dueDoses.filter(
+    (d) => !entries.some((e) => e.input.personId === child.personId && e.input.doseKind === d.doseKind && !e.resolution),
+  );
+}
+
+/** The product to give a due dose with: the first of the dose's products the facility has usable lots of. */
+export function productFor(pack: DayPack, productCodes: readonly string[]): string | undefined {
+  return productCodes.find((p) => lotChoices(pack, p).length > 0) ?? productCodes[0];
 }

@@ -1,10 +1,18 @@
 import { createStore, del, entries, get, set, update } from 'idb-keyval';
-import type { DeskDayQuery, DeskLotsQuery, DeskSessionsQuery, RecordDoseInput } from './gql/graphql.js';
+import type {
+  DeskDayQuery,
+  DeskDueChildrenQuery,
+  DeskLotsQuery,
+  DeskSessionsQuery,
+  DeskVaccinatorsQuery,
+  RecordDoseInput,
+} from './gql/graphql.js';
 
 /**
  * What the desk keeps on the device, in IndexedDB (idb-keyval: two small object stores), so that a
  * posyandu morning survives a reload, a browser restart and signing out:
- * - packs: the day downloaded before going out (day list, sessions, lots per product), per facility and day;
+ * - packs: the day downloaded before going out (day list, sessions, the children of the kelurahan with doses
+ *   due, the lots per product, the vaccinators), per facility and day;
  * - entries: every dose entered here, with the record id made on the device (recordDose's idempotency
  *   key) and its sending state. Entries are removed only by the worker (discarding a conflict).
  */
@@ -13,6 +21,8 @@ const outbox = createStore('victori-desk-entries', 'entries');
 
 export type DayAppointment = DeskDayQuery['facilityDayList'][number];
 export type DaySession = DeskSessionsQuery['sessions']['edges'][number]['node'];
+export type DueChild = DeskDueChildrenQuery['dueChildren'][number];
+export type Vaccinator = DeskVaccinatorsQuery['facilityVaccinators'][number];
 /** A product's lots as the day pack keeps them: the FEFO pick and the lots themselves (the connection's nodes). */
 export type Lots = Omit<DeskLotsQuery, 'lots'> & { lots: DeskLotsQuery['lots']['edges'][number]['node'][] };
 
@@ -23,6 +33,10 @@ export interface DayPack {
   appointments: DayAppointment[];
   sessions: DaySession[];
   lots: Record<string, Lots>;
+  /** Children of the facility's kelurahan with routine doses due on the day (absent in packs kept before). */
+  dueChildren?: DueChild[];
+  /** The facility's health workers by name: who can be named as the vaccinator. */
+  vaccinators?: Vaccinator[];
   /** Check-ins made on this device while offline: the step moves on; the dose completes the visit on the server. */
   localCheckIns: string[];
   downloadedAt: string;

@@ -36,3 +36,10 @@ describe('what an answer to a sent entry means for it', () => {
     });
   });
 });
+
+describe('what is not an API answer', () => {
+  test('an Error thrown on the device (IndexedDB closing, no facility) is no typed error: the day on the device stays', () => {
+    expect(firstError(new Error('The database connection is closing.'))).toBeUndefined();
+    expect(firstError(undefined)).toBeUndefined();
+  });
+});

@@ -21,9 +21,13 @@ interface ApiError {
   existingDoseRecordId?: string;
 }
 
-/** The API's first typed error, or undefined for a network failure (the entry waits and is sent again). */
-export function firstError(error: CombinedError | undefined): ApiError | undefined {
-  const g = error?.graphQLErrors[0];
+/**
+ * The API's first typed error, or undefined for a network failure (the entry waits and is sent again) and for
+ * anything that is not an API answer (IndexedDB closing with the tab, a thrown Error): those keep what is on
+ * the device too.
+ */
+export function firstError(error: CombinedError | Error | undefined): ApiError | undefined {
+  const g = (error as Partial<CombinedError> | undefined)?.graphQLErrors?.[0];
   if (!g) return undefined;
   const ext = (g.extensions ?? {}) as Record<string, unknown>;
   return {

@@ -24,6 +24,7 @@ import { accountRole, toAccount, type AccountRow } from './account.rows.js';
 import {
   accountById,
   confirmPendingTotp,
+  facilityHealthWorkers,
   insertStaff,
   setPendingTotp,
   countStaffAccounts,
@@ -39,6 +40,7 @@ import {
   type CreateStaffAccountInput,
   type TotpEnrolment,
   type UpdateStaffAccountInput,
+  type Vaccinator,
 } from './account.type.js';
 
 /** argon2id with the OWASP minimum (19 MiB, 2 passes, 1 lane): about 30 ms here, so sign-in stays cheap under load. */
@@ -253,4 +255,10 @@ export async function confirmTotp(em: EntityManager, settings: IdentitySettings,
   if (step === undefined) throw wrongTotp('code');
   const updated = await confirmPendingTotp(em, { id: row.id, step });
   return toAccount(updated!, settings.vault);
+}
+
+/** Who can give a dose at the facility (its health workers' names), downloaded with the desk's day. */
+export async function facilityVaccinators(em: EntityManager, claims: Claims, facilityId: string): Promise<Vaccinator[]> {
+  identityPolicy.facilityVaccinators(claims, facilityId);
+  return facilityHealthWorkers(em, { facilityId });
 }

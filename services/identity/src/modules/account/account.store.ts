@@ -100,6 +100,19 @@ export async function countStaffAccounts(em: EntityManager): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
+/** The facility's health workers who may sign in, by name: who can give a dose there (the desk's vaccinator list). */
+export async function facilityHealthWorkers(em: EntityManager, a: { facilityId: string }): Promise<{ id: string; displayName: string }[]> {
+  if (!/^[0-9a-f-]{36}$/i.test(a.facilityId)) return [];
+  const rows = await sql<{ id: string; display_name: string | null; username: string }>(
+    em,
+    `select "id", "display_name", "username" from "account"
+      where "role" = :role and "facility_id" = :facilityId and "active" and "password_hash" is not null
+      order by coalesce("display_name", "username") limit 200`,
+    { role: AccountRole.HEALTH_WORKER, facilityId: a.facilityId },
+  );
+  return rows.map((r) => ({ id: r.id, displayName: r.display_name ?? r.username }));
+}
+
 export async function updateStaff(
   tx: EntityManager,
   a: { id: string; role: AccountRole; facilityId: string | null; displayName: string | null; active: boolean },

@@ -125,3 +125,12 @@ export class UpdateStaffAccountInput {
   @Field(() => Boolean, { nullable: true, description: 'false: the account can no longer sign in and its sessions end' })
   active?: boolean;
 }
+
+@ObjectType('Vaccinator', { description: "A health worker of a facility, by name: the desk's choice of who gave a dose" })
+export class Vaccinator {
+  @Field(() => ID, { description: 'The staff account' })
+  id!: string;
+
+  @Field(() => String)
+  displayName!: string;
+}

@@ -3,7 +3,16 @@ import type { Connection } from '@victori/shared';
 import type { IdentityContext } from '../../context.js';
 import { devSmsOutbox, requestSignInCode, signInWithCode } from '../code/code.service.js';
 import { refreshSession, signOut } from '../session/session.service.js';
-import { confirmTotp, createStaffAccount, enrolTotp, me, staffAccounts, staffSignIn, updateStaffAccount } from './account.service.js';
+import {
+  confirmTotp,
+  createStaffAccount,
+  enrolTotp,
+  facilityVaccinators,
+  me,
+  staffAccounts,
+  staffSignIn,
+  updateStaffAccount,
+} from './account.service.js';
 import {
   Account,
   AccountConnection,
@@ -13,6 +22,7 @@ import {
   SignInCodeRequest,
   TotpEnrolment,
   UpdateStaffAccountInput,
+  Vaccinator,
 } from './account.type.js';
 
 @Resolver()
@@ -97,6 +107,13 @@ export class IdentityResolver {
     @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page' }) after?: string | null,
   ): Promise<Connection<Account>> {
     return staffAccounts(ctx.em, ctx.identity, ctx.request.claims, { first, after });
+  }
+
+  @Query(() => [Vaccinator], {
+    description: "Health workers of the facility and admins: the facility's health workers by name (the desk's vaccinators, kept offline)",
+  })
+  facilityVaccinators(@Ctx() ctx: IdentityContext, @Arg('facilityId', () => ID) facilityId: string): Promise<Vaccinator[]> {
+    return facilityVaccinators(ctx.em, ctx.request.claims, facilityId);
   }
 
   @Mutation(() => Account, {

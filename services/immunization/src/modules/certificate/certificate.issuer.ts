@@ -65,6 +65,21 @@ export class CardIssuer implements DoseCards {
       );
   }
 
+  /**
+   * Cards for the person's valid doses that have none: doses written outside the dose flow (the history
+   * import's bulk statements, the demo seed) get theirs through this same path the first time anyone asks
+   * for the person's cards, so the import stays a few multi-row statements per batch. Inside the caller's
+   * transaction, which holds the person's row lock (no second card for the same dose). Returns how many.
+   */
+  async backfill(tx: EntityManager, person: PersonEntity): Promise<number> {
+    const doses = await certificateStore.validDoses(tx, person.id);
+    const carded = await certificateStore.dosesWithCard(tx, person.id);
+    const missing = doses.filter((d) => !carded.has(d.id));
+    for (const d of missing) await this.issue(tx, person, 'DOSE', [d], doses);
+    if (missing.length) await this.reissueRecord(tx, person, doses);
+    return missing.length;
+  }
+
   private async reissueRecord(tx: EntityManager, person: PersonEntity, doses: ValidDoseRow[]): Promise<string | null> {
     await certificateStore.replaceRecordCard(tx, person.id);
     return doses.length ? this.issue(tx, person, 'RECORD', doses, doses) : null;

@@ -4,6 +4,9 @@ import { isUuid } from '../../loaders/loaders.js';
 import { immunizationPolicy } from '../../policy.js';
 import { notFound } from '@victori/shared';
 import { DDCC_COUNTRY, NEXT_DOSE, CVX_SYSTEM } from './certificate.card.js';
+import { LockMode } from '@mikro-orm/core';
+import { PersonEntity } from '../person/person.entity.js';
+import { CardIssuer } from './certificate.issuer.js';
 import { issuerKeys } from './certificate.keys.js';
 import { certificateStore, type CardRow } from './certificate.store.js';
 import { HealthCard, HealthCardDose, HealthCardIssuer, HealthCardKind, HealthCardStatus } from './certificate.type.js';
@@ -84,7 +87,18 @@ export class CertificateService {
 
   async cardsOf(personId: string, includeRevoked: boolean): Promise<HealthCard[]> {
     await immunizationPolicy.healthCards(this.ctx, personId);
+    // History from the import or the seed has no cards yet: issued now, by the dose flow's own issuer.
+    if (await certificateStore.hasUncarded(this.ctx.em, personId)) await this.issueMissing(personId);
     return (await certificateStore.ofPerson(this.ctx.em, personId, includeRevoked)).map(toHealthCard);
+  }
+
+  private async issueMissing(personId: string): Promise<void> {
+    const issuer = await CardIssuer.create(this.ctx.em, this.ctx.vault, this.ctx.settings.certificates);
+    await this.ctx.em.transactional(async (tx) => {
+      // The dose flow's lock: a dose recorded meanwhile waits, and two first looks issue once.
+      const person = await tx.findOne(PersonEntity, { id: personId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (person) await issuer.backfill(tx, person);
+    });
   }
 
   async card(id: string): Promise<HealthCard> {

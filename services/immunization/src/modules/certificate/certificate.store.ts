@@ -54,6 +54,24 @@ export const certificateStore = {
     );
   },
 
+  /** Whether one of the person's active, valid doses has no dose card yet (imported or seeded history). */
+  async hasUncarded(em: EntityManager, personId: string): Promise<boolean> {
+    const rows = await em.execute<{ one: number }[]>(
+      `select 1 as one from dose_record r where r.person_id = ? and r.status = 'ACTIVE' and r.valid
+         and not exists (select 1 from health_card c where c.dose_record_id = r.id and c.kind = 'DOSE') limit 1`,
+      [personId],
+    );
+    return rows.length > 0;
+  },
+
+  /** The person's dose records that have a dose card (in any state). */
+  async dosesWithCard(tx: EntityManager, personId: string): Promise<Set<string>> {
+    const rows = await tx.execute<{ id: string }[]>(`select dose_record_id as id from health_card where person_id = ? and kind = 'DOSE'`, [
+      personId,
+    ]);
+    return new Set(rows.map((r) => r.id));
+  },
+
   /** Inserts a card; false when the dose already has one (issuing twice is a no-op). */
   async insert(tx: EntityManager, row: Omit<CardRow, 'status' | 'revoked_at' | 'revoke_reason' | 'replaced_by_id'>): Promise<boolean> {
     const inserted = await tx.execute<{ id: string }[]>(

@@ -10,6 +10,11 @@ import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/decorato
   name: 'person_mother_nik_hash_index',
   expression: 'create index "person_mother_nik_hash_index" on "person" ("mother_nik_hash") where "mother_nik_hash" is not null',
 })
+// Partial: the due list reads the children of one kelurahan (Migration20261202040000_facility_area).
+@Index({
+  name: 'person_child_kelurahan_index',
+  expression: 'create index "person_child_kelurahan_index" on "person" ("residence_kelurahan_code", "birth_date") where "is_child"',
+})
 @Unique({
   name: 'person_account_id_unique',
   expression: 'create unique index "person_account_id_unique" on "person" ("account_id") where "account_id" is not null',
