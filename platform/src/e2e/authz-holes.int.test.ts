@@ -71,7 +71,14 @@ describe('authorization through the public port', () => {
     kit = await BookingKit.start('authz-holes', { BOOKING_RATE_PER_NIK: '2' });
     await kit.usableStock(MIROTO, 'PFIZER', 1000);
     front = await startEdge(
-      loadEdgeConfig(new Env({ EDGE_PORT: '0', EDGE_UPSTREAM_URL: new URL(kit.platform.gatewayUrl).origin, LOG_LEVEL: 'silent' })),
+      loadEdgeConfig(
+        new Env({
+          EDGE_PUBLIC_CACHE_MS: '0',
+          EDGE_PORT: '0',
+          EDGE_UPSTREAM_URL: new URL(kit.platform.gatewayUrl).origin,
+          LOG_LEVEL: 'silent',
+        }),
+      ),
     );
   });
   afterAll(async () => {

@@ -33,7 +33,9 @@ const file = (path: string, token?: string) => fetch(`${origin}${path}`, { heade
 beforeAll(async () => {
   platform = await startTestPlatform('board-api', { background: false, gatewayEnv: { GATEWAY_TRUSTED_PROXIES: '127.0.0.1' } });
   edge = await startEdge(
-    loadEdgeConfig(new Env({ EDGE_PORT: '0', EDGE_UPSTREAM_URL: new URL(platform.gatewayUrl).origin, LOG_LEVEL: 'silent' })),
+    loadEdgeConfig(
+      new Env({ EDGE_PUBLIC_CACHE_MS: '0', EDGE_PORT: '0', EDGE_UPSTREAM_URL: new URL(platform.gatewayUrl).origin, LOG_LEVEL: 'silent' }),
+    ),
   );
   origin = new URL(edge.url).origin;
   tokens.admin = (await signIn('admin', 'admin-dev-password')).token;

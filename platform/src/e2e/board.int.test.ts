@@ -102,7 +102,14 @@ describe('staff board in a real browser: admin and partner', () => {
     }
     for (const c of kit.platform.services.reporting.runtime.events.consumers) await c.drain();
     edge = await startEdge(
-      loadEdgeConfig(new Env({ EDGE_PORT: '0', EDGE_UPSTREAM_URL: new URL(kit.platform.gatewayUrl).origin, LOG_LEVEL: 'silent' })),
+      loadEdgeConfig(
+        new Env({
+          EDGE_PUBLIC_CACHE_MS: '0',
+          EDGE_PORT: '0',
+          EDGE_UPSTREAM_URL: new URL(kit.platform.gatewayUrl).origin,
+          LOG_LEVEL: 'silent',
+        }),
+      ),
     );
     origin = new URL(edge.url).origin;
     browser = await chromium.launch({

@@ -116,7 +116,14 @@ beforeAll(async () => {
     serviceEnv: { CERTIFICATE_ISSUER: origin, CERTIFICATE_SIGNING_KEYS: JSON.stringify(keys) },
   });
   edge = await startEdge(
-    loadEdgeConfig(new Env({ EDGE_PORT: String(edgePort), EDGE_UPSTREAM_URL: new URL(platform.gatewayUrl).origin, LOG_LEVEL: 'silent' })),
+    loadEdgeConfig(
+      new Env({
+        EDGE_PUBLIC_CACHE_MS: '0',
+        EDGE_PORT: String(edgePort),
+        EDGE_UPSTREAM_URL: new URL(platform.gatewayUrl).origin,
+        LOG_LEVEL: 'silent',
+      }),
+    ),
   );
   tokens.ibu = await platform.token({ role: 'citizen', sub: 'ibu-sertifikat' });
   tokens.tetangga = await platform.token({ role: 'citizen', sub: 'tetangga-sertifikat' });

@@ -53,7 +53,14 @@ describe('the contract a client developer meets', () => {
   beforeAll(async () => {
     kit = await BookingKit.start('contract');
     edge = await startEdge(
-      loadEdgeConfig(new Env({ EDGE_PORT: '0', EDGE_UPSTREAM_URL: new URL(kit.platform.gatewayUrl).origin, LOG_LEVEL: 'silent' })),
+      loadEdgeConfig(
+        new Env({
+          EDGE_PUBLIC_CACHE_MS: '0',
+          EDGE_PORT: '0',
+          EDGE_UPSTREAM_URL: new URL(kit.platform.gatewayUrl).origin,
+          LOG_LEVEL: 'silent',
+        }),
+      ),
     );
     await kit.usableStock(MIROTO, 'PFIZER', 500);
   });

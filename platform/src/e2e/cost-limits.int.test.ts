@@ -57,7 +57,13 @@ describe('cost limits through the edge and the gateway, before any subgraph is c
     for (const name of SERVICES) platform.services[name].server.on('request', () => subgraphRequests.count++);
     edge = await startEdge(
       loadEdgeConfig(
-        new Env({ EDGE_PORT: '0', EDGE_UPSTREAM_URL: new URL(platform.gatewayUrl).origin, LOG_LEVEL: 'silent', NODE_ENV: 'production' }),
+        new Env({
+          EDGE_PUBLIC_CACHE_MS: '0',
+          EDGE_PORT: '0',
+          EDGE_UPSTREAM_URL: new URL(platform.gatewayUrl).origin,
+          LOG_LEVEL: 'silent',
+          NODE_ENV: 'production',
+        }),
       ),
     );
     url = edge.url;
@@ -230,6 +236,7 @@ describe('cost limits through the edge and the gateway, before any subgraph is c
     const guarded = await startEdge(
       loadEdgeConfig(
         new Env({
+          EDGE_PUBLIC_CACHE_MS: '0',
           EDGE_PORT: '0',
           EDGE_UPSTREAM_URL: new URL(platform.gatewayUrl).origin,
           LOG_LEVEL: 'silent',
@@ -292,7 +299,9 @@ describe('cost limits through the edge and the gateway, before any subgraph is c
         createLogger('gateway', 'silent'),
       );
       front = await startEdge(
-        loadEdgeConfig(new Env({ EDGE_PORT: '0', EDGE_UPSTREAM_URL: new URL(gateway.url).origin, LOG_LEVEL: 'silent' })),
+        loadEdgeConfig(
+          new Env({ EDGE_PUBLIC_CACHE_MS: '0', EDGE_PORT: '0', EDGE_UPSTREAM_URL: new URL(gateway.url).origin, LOG_LEVEL: 'silent' }),
+        ),
       );
     });
     afterAll(async () => {

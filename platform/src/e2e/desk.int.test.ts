@@ -282,7 +282,9 @@ describe('the health-worker desk in a real browser, online and offline', () => {
     });
 
     edge = await startEdge(
-      loadEdgeConfig(new Env({ EDGE_PORT: '0', EDGE_UPSTREAM_URL: new URL(platform.gatewayUrl).origin, LOG_LEVEL: 'silent' })),
+      loadEdgeConfig(
+        new Env({ EDGE_PUBLIC_CACHE_MS: '0', EDGE_PORT: '0', EDGE_UPSTREAM_URL: new URL(platform.gatewayUrl).origin, LOG_LEVEL: 'silent' }),
+      ),
     );
     origin = new URL(edge.url).origin;
     // This browser's camera shows Fajar's slip (the QR code on the confirmation page and the printed slip).

@@ -139,6 +139,7 @@ describe('fault: a subgraph that hangs', () => {
     edge = await startEdge(
       loadEdgeConfig(
         new Env({
+          EDGE_PUBLIC_CACHE_MS: '0',
           EDGE_PORT: '0',
           EDGE_UPSTREAM_URL: new URL(platform.gatewayUrl).origin,
           LOG_LEVEL: 'silent',

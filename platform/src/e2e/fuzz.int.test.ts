@@ -349,7 +349,14 @@ describe('fuzz: hostile requests through the edge never break the platform', () 
       serviceEnv: { BOOKING_RATE_PER_IP: '0' },
     });
     edge = await startEdge(
-      loadEdgeConfig(new Env({ EDGE_PORT: '0', EDGE_UPSTREAM_URL: new URL(platform.gatewayUrl).origin, NODE_ENV: 'production' })),
+      loadEdgeConfig(
+        new Env({
+          EDGE_PUBLIC_CACHE_MS: '0',
+          EDGE_PORT: '0',
+          EDGE_UPSTREAM_URL: new URL(platform.gatewayUrl).origin,
+          NODE_ENV: 'production',
+        }),
+      ),
       createLogger('edge', 'info', sink),
     );
     pool = new Pool(new URL(edge.url).origin, { connections: CONCURRENCY, pipelining: 1, keepAliveTimeout: 30_000 });

@@ -14,7 +14,9 @@ describe('the development landing page', () => {
   beforeAll(async () => {
     platform = await startTestPlatform('graphiql', { seed: false });
     edge = await startEdge(
-      loadEdgeConfig(new Env({ EDGE_PORT: '0', EDGE_UPSTREAM_URL: new URL(platform.gatewayUrl).origin, LOG_LEVEL: 'silent' })),
+      loadEdgeConfig(
+        new Env({ EDGE_PUBLIC_CACHE_MS: '0', EDGE_PORT: '0', EDGE_UPSTREAM_URL: new URL(platform.gatewayUrl).origin, LOG_LEVEL: 'silent' }),
+      ),
     );
     origin = new URL(edge.url).origin;
   });

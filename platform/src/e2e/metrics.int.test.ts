@@ -23,7 +23,9 @@ let edge: RunningEdge;
 beforeAll(async () => {
   platform = await startTestPlatform('metrics', { logLevel: 'info', logDestination: sink });
   edge = await startEdge(
-    loadEdgeConfig(new Env({ EDGE_PORT: '0', EDGE_UPSTREAM_URL: new URL(platform.gatewayUrl).origin, LOG_LEVEL: 'silent' })),
+    loadEdgeConfig(
+      new Env({ EDGE_PUBLIC_CACHE_MS: '0', EDGE_PORT: '0', EDGE_UPSTREAM_URL: new URL(platform.gatewayUrl).origin, LOG_LEVEL: 'silent' }),
+    ),
   );
 });
 afterAll(async () => {

@@ -101,7 +101,14 @@ describe('the web app in a real browser, through the edge', () => {
       capacity: 5,
     });
     edge = await startEdge(
-      loadEdgeConfig(new Env({ EDGE_PORT: '0', EDGE_UPSTREAM_URL: new URL(kit.platform.gatewayUrl).origin, LOG_LEVEL: 'silent' })),
+      loadEdgeConfig(
+        new Env({
+          EDGE_PUBLIC_CACHE_MS: '0',
+          EDGE_PORT: '0',
+          EDGE_UPSTREAM_URL: new URL(kit.platform.gatewayUrl).origin,
+          LOG_LEVEL: 'silent',
+        }),
+      ),
     );
     origin = new URL(edge.url).origin;
     browser = await chromium.launch({
@@ -314,6 +321,7 @@ describe('the web app in a real browser, through the edge', () => {
     const busy = await startEdge(
       loadEdgeConfig(
         new Env({
+          EDGE_PUBLIC_CACHE_MS: '0',
           EDGE_PORT: '0',
           EDGE_UPSTREAM_URL: new URL(kit.platform.gatewayUrl).origin,
           EDGE_READ_MAX_CONCURRENT: '1',
