@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Env, JetStreamTransport, loadNatsConfig, SERVICES, type QueryCounter, type ServiceName } from '@victori/shared';
 import { dropDatabase } from '@victori/shared';
 import { testAdminUrl, uniquePrefix } from '@victori/shared/testing';
+import { loadEdgeConfig, type EdgeConfig } from '@victori/gateway';
 import { newSecrets } from './local.js';
 import { prepareDatabases, startInProcess, type InProcessOptions, type InProcessPlatform } from './platform.js';
 
@@ -35,6 +36,16 @@ function testEventTransport(): { serviceEnv: Record<string, string>; drop: () =>
  * Boots gateway and all four subgraphs as real HTTP servers on free ports, each service on its own
  * fresh, migrated and seeded database. close() stops everything and drops the databases.
  */
+/**
+ * The edge a test puts in front of a test platform's gateway: a free port, silent, and live reads (the
+ * edge's public cache off, as the test gateway's is) unless the test asks for it in `env`.
+ */
+export function testEdgeConfig(gatewayUrl: string, env: Record<string, string> = {}): EdgeConfig {
+  return loadEdgeConfig(
+    new Env({ EDGE_PUBLIC_CACHE_MS: '0', EDGE_PORT: '0', EDGE_UPSTREAM_URL: new URL(gatewayUrl).origin, LOG_LEVEL: 'silent', ...env }),
+  );
+}
+
 export async function startTestPlatform(
   label: string,
   options: Omit<Partial<InProcessOptions>, 'databaseUrls' | 'secrets'> & {

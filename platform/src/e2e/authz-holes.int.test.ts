@@ -1,10 +1,10 @@
 import { generateKeyPair, exportPKCS8, exportSPKI, SignJWT, importPKCS8 } from 'jose';
-import { loadEdgeConfig, loadPublicKey, signToken, startEdge, verifyToken, type RunningEdge } from '@victori/gateway';
-import { Env, SERVICES } from '@victori/shared';
+import { loadPublicKey, signToken, startEdge, verifyToken, type RunningEdge } from '@victori/gateway';
+import { SERVICES } from '@victori/shared';
 import { gql, type GraphQLResponse } from '@victori/shared/testing';
 import { BANDARHARJO, BookingKit, code, inDays, MIROTO, person, type Caller } from '../../../services/booking/src/testing/kit.js';
 import { JWT_AUDIENCE, JWT_ISSUER } from '../platform.js';
-import { startTestPlatform, type TestPlatform } from '../testing.js';
+import { startTestPlatform, type TestPlatform, testEdgeConfig } from '../testing.js';
 
 /**
  * The authorization holes of issue 14, each reproduced through the public port (edge, gateway, real
@@ -70,16 +70,7 @@ describe('authorization through the public port', () => {
     // Per-NIK limit low, as in production it may be: the idempotency test below depends on it.
     kit = await BookingKit.start('authz-holes', { BOOKING_RATE_PER_NIK: '2' });
     await kit.usableStock(MIROTO, 'PFIZER', 1000);
-    front = await startEdge(
-      loadEdgeConfig(
-        new Env({
-          EDGE_PUBLIC_CACHE_MS: '0',
-          EDGE_PORT: '0',
-          EDGE_UPSTREAM_URL: new URL(kit.platform.gatewayUrl).origin,
-          LOG_LEVEL: 'silent',
-        }),
-      ),
-    );
+    front = await startEdge(testEdgeConfig(kit.platform.gatewayUrl));
   });
   afterAll(async () => {
     await front?.close();

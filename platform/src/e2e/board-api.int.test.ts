@@ -1,7 +1,7 @@
-import { loadEdgeConfig, startEdge, type RunningEdge } from '@victori/gateway';
-import { Env, parseCsv } from '@victori/shared';
+import { startEdge, type RunningEdge } from '@victori/gateway';
+import { parseCsv } from '@victori/shared';
 import { gql, type GraphQLResponse } from '@victori/shared/testing';
-import { startTestPlatform, type TestPlatform } from '../testing.js';
+import { startTestPlatform, type TestPlatform, testEdgeConfig } from '../testing.js';
 
 /**
  * The API behind the city dashboard, administration and partners' pages (issue 19 items 3 to 5), through
@@ -32,11 +32,7 @@ const file = (path: string, token?: string) => fetch(`${origin}${path}`, { heade
 
 beforeAll(async () => {
   platform = await startTestPlatform('board-api', { background: false, gatewayEnv: { GATEWAY_TRUSTED_PROXIES: '127.0.0.1' } });
-  edge = await startEdge(
-    loadEdgeConfig(
-      new Env({ EDGE_PUBLIC_CACHE_MS: '0', EDGE_PORT: '0', EDGE_UPSTREAM_URL: new URL(platform.gatewayUrl).origin, LOG_LEVEL: 'silent' }),
-    ),
-  );
+  edge = await startEdge(testEdgeConfig(platform.gatewayUrl));
   origin = new URL(edge.url).origin;
   tokens.admin = (await signIn('admin', 'admin-dev-password')).token;
   tokens.partner = (await signIn('mitra.dev', 'mitra-dev-password')).token;

@@ -1,9 +1,10 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { loadEdgeConfig, startEdge, type RunningEdge } from '@victori/gateway';
-import { Env, parseCsv } from '@victori/shared';
+import { startEdge, type RunningEdge } from '@victori/gateway';
+import { parseCsv } from '@victori/shared';
 import { BookingKit, inDays, MIROTO, person } from '../../../services/booking/src/testing/kit.js';
+import { testEdgeConfig } from '../testing.js';
 
 /**
  * The city dashboard, administration and partners' pages (issue 19 items 3 to 7) in Debian's Chromium at
@@ -101,16 +102,7 @@ describe('staff board in a real browser: admin and partner', () => {
       });
     }
     for (const c of kit.platform.services.reporting.runtime.events.consumers) await c.drain();
-    edge = await startEdge(
-      loadEdgeConfig(
-        new Env({
-          EDGE_PUBLIC_CACHE_MS: '0',
-          EDGE_PORT: '0',
-          EDGE_UPSTREAM_URL: new URL(kit.platform.gatewayUrl).origin,
-          LOG_LEVEL: 'silent',
-        }),
-      ),
-    );
+    edge = await startEdge(testEdgeConfig(kit.platform.gatewayUrl));
     origin = new URL(edge.url).origin;
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',

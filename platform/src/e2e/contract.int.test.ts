@@ -1,6 +1,7 @@
-import { loadEdgeConfig, startEdge, type RunningEdge } from '@victori/gateway';
-import { Env, SERVICES } from '@victori/shared';
+import { startEdge, type RunningEdge } from '@victori/gateway';
+import { SERVICES } from '@victori/shared';
 import { BookingKit, inDays, MIROTO, person, type Caller } from '../../../services/booking/src/testing/kit.js';
+import { testEdgeConfig } from '../testing.js';
 
 /**
  * The contract a client developer meets, through the real edge, gateway and subgraphs: every mistake of
@@ -52,16 +53,7 @@ describe('the contract a client developer meets', () => {
 
   beforeAll(async () => {
     kit = await BookingKit.start('contract');
-    edge = await startEdge(
-      loadEdgeConfig(
-        new Env({
-          EDGE_PUBLIC_CACHE_MS: '0',
-          EDGE_PORT: '0',
-          EDGE_UPSTREAM_URL: new URL(kit.platform.gatewayUrl).origin,
-          LOG_LEVEL: 'silent',
-        }),
-      ),
-    );
+    edge = await startEdge(testEdgeConfig(kit.platform.gatewayUrl));
     await kit.usableStock(MIROTO, 'PFIZER', 500);
   });
   afterAll(async () => {

@@ -16,7 +16,7 @@ import {
 import { createLogger, encodeClaims, Env, HEADER_CLAIMS, HEADER_REQUEST_ID, HEADER_SIGNATURE, SERVICES, signClaims } from '@victori/shared';
 import { SUPERGRAPH_FILE } from '../compose.js';
 import { JWT_AUDIENCE, JWT_ISSUER } from '../platform.js';
-import { startTestPlatform, type TestPlatform } from '../testing.js';
+import { startTestPlatform, type TestPlatform, testEdgeConfig } from '../testing.js';
 
 interface Answer {
   status: number;
@@ -298,11 +298,7 @@ describe('cost limits through the edge and the gateway, before any subgraph is c
         ),
         createLogger('gateway', 'silent'),
       );
-      front = await startEdge(
-        loadEdgeConfig(
-          new Env({ EDGE_PUBLIC_CACHE_MS: '0', EDGE_PORT: '0', EDGE_UPSTREAM_URL: new URL(gateway.url).origin, LOG_LEVEL: 'silent' }),
-        ),
-      );
+      front = await startEdge(testEdgeConfig(gateway.url));
     });
     afterAll(async () => {
       await front?.close();

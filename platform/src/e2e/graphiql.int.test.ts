@@ -3,9 +3,8 @@
  * with every script, style and worker it loads answered locally, so it works offline. Production
  * has none of it.
  */
-import { loadEdgeConfig, startEdge, type RunningEdge } from '@victori/gateway';
-import { Env } from '@victori/shared';
-import { startTestPlatform, type TestPlatform } from '../testing.js';
+import { startEdge, type RunningEdge } from '@victori/gateway';
+import { startTestPlatform, type TestPlatform, testEdgeConfig } from '../testing.js';
 
 describe('the development landing page', () => {
   let platform: TestPlatform;
@@ -13,11 +12,7 @@ describe('the development landing page', () => {
   let origin: string;
   beforeAll(async () => {
     platform = await startTestPlatform('graphiql', { seed: false });
-    edge = await startEdge(
-      loadEdgeConfig(
-        new Env({ EDGE_PUBLIC_CACHE_MS: '0', EDGE_PORT: '0', EDGE_UPSTREAM_URL: new URL(platform.gatewayUrl).origin, LOG_LEVEL: 'silent' }),
-      ),
-    );
+    edge = await startEdge(testEdgeConfig(platform.gatewayUrl));
     origin = new URL(edge.url).origin;
   });
   afterAll(async () => {

@@ -4,10 +4,9 @@
  * `/metrics.json`).
  */
 import { Writable } from 'node:stream';
-import { loadEdgeConfig, startEdge, type RunningEdge } from '@victori/gateway';
-import { Env } from '@victori/shared';
+import { startEdge, type RunningEdge } from '@victori/gateway';
 import { gql } from '@victori/shared/testing';
-import { startTestPlatform, type TestPlatform } from '../testing.js';
+import { startTestPlatform, type TestPlatform, testEdgeConfig } from '../testing.js';
 
 type Line = { msg?: string; service?: string; operation?: string; errorCodes?: string[]; ms?: number; status?: number; path?: string };
 const lines: Line[] = [];
@@ -22,11 +21,7 @@ let edge: RunningEdge;
 
 beforeAll(async () => {
   platform = await startTestPlatform('metrics', { logLevel: 'info', logDestination: sink });
-  edge = await startEdge(
-    loadEdgeConfig(
-      new Env({ EDGE_PUBLIC_CACHE_MS: '0', EDGE_PORT: '0', EDGE_UPSTREAM_URL: new URL(platform.gatewayUrl).origin, LOG_LEVEL: 'silent' }),
-    ),
-  );
+  edge = await startEdge(testEdgeConfig(platform.gatewayUrl));
 });
 afterAll(async () => {
   await edge?.close();

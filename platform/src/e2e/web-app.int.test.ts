@@ -5,6 +5,7 @@ import { loadEdgeConfig, startEdge, type RunningEdge } from '@victori/gateway';
 import { Env, makeNik, SERVICES } from '@victori/shared';
 import { addDays } from '../../../services/booking/src/time.js';
 import { BANDARHARJO, BookingKit, inDays, MIROTO, person, type Caller } from '../../../services/booking/src/testing/kit.js';
+import { testEdgeConfig } from '../testing.js';
 
 /**
  * The citizens' web app in Debian's Chromium, served by a real edge (web/dist) in front of the real gateway
@@ -100,16 +101,7 @@ describe('the web app in a real browser, through the edge', () => {
       slotMinutes: 30,
       capacity: 5,
     });
-    edge = await startEdge(
-      loadEdgeConfig(
-        new Env({
-          EDGE_PUBLIC_CACHE_MS: '0',
-          EDGE_PORT: '0',
-          EDGE_UPSTREAM_URL: new URL(kit.platform.gatewayUrl).origin,
-          LOG_LEVEL: 'silent',
-        }),
-      ),
-    );
+    edge = await startEdge(testEdgeConfig(kit.platform.gatewayUrl));
     origin = new URL(edge.url).origin;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
