@@ -158,8 +158,15 @@ export function syncAll(client: Client, facilityId: string | null | undefined): 
   };
   const locked = (): Promise<void> =>
     typeof navigator !== 'undefined' && navigator.locks ? navigator.locks.request('victori-desk-sync', run) : run();
-  const next = current.then(locked, locked).finally(() => queued.delete(facilityId));
+  // A run that fails (IndexedDB closing with the tab, a thrown answer) leaves its entries waiting or sending:
+  // the next run sends them again, so the failure is not the caller's (nor an unhandled rejection in the page).
+  const next: Promise<void> = current
+    .then(locked)
+    .catch(() => undefined)
+    .finally(() => {
+      if (queued.get(facilityId) === next) queued.delete(facilityId);
+    });
   queued.set(facilityId, next);
-  current = next.catch(() => undefined);
+  current = next;
   return next;
 }
