@@ -44,7 +44,12 @@ async function endSession(client: Client, kept: number): Promise<void> {
 export function AccountLink(): preact.JSX.Element {
   const client = useClient();
   const [signedIn, setSignedIn] = useState(!!auth.current);
-  useEffect(() => auth.subscribe((s) => setSignedIn(!!s)), []);
+  useEffect(() => {
+    const off = auth.subscribe((s) => setSignedIn(!!s));
+    // The session restored at page load may arrive between the first render and this effect.
+    setSignedIn(!!auth.current);
+    return off;
+  }, []);
   if (!signedIn) return <Link href="/sign-in">{t('nav.signIn')}</Link>;
   const signOut = async (): Promise<void> => {
     const left = await unsentDeskEntries().catch(() => 0);
@@ -89,7 +94,11 @@ export function SignOutWarning(): preact.JSX.Element | null {
 /** Where a staff account works: the desk (health workers), the city board (admins), the partners' view. */
 export function StaffLinks(): preact.JSX.Element | null {
   const [role, setRole] = useState(auth.current?.account.role);
-  useEffect(() => auth.subscribe((s) => setRole(s?.account.role)), []);
+  useEffect(() => {
+    const off = auth.subscribe((s) => setRole(s?.account.role));
+    setRole(auth.current?.account.role);
+    return off;
+  }, []);
   switch (role) {
     case 'HEALTH_WORKER':
       return <Link href="/desk">{t('nav.desk')}</Link>;

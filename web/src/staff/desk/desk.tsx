@@ -166,18 +166,27 @@ function Desk(props: { facilityId?: string }): preact.JSX.Element {
   const [confirmSignOut, setConfirmSignOut] = useState<number | undefined>();
   const facilityId = props.facilityId ?? me?.facilityId ?? lastFacility()?.id;
 
+  // The facility shown now: an answer for another one (asked before the signed-in worker was known) is dropped.
+  const shown = useRef(facilityId);
+  shown.current = facilityId;
+
   // Another account on the same tablet: forget who was signed in before, so nothing is sent as them.
-  useEffect(
-    () =>
-      auth.subscribe((s) =>
-        setAccountId((before) => {
-          if (before !== s?.account.id) setMe(undefined);
-          return s?.account.id;
-        }),
-      ),
-    [],
-  );
-  const reloadEntries = useCallback(async () => setEntries(await allEntries(facilityId)), [facilityId]);
+  useEffect(() => {
+    const follow = (s: typeof auth.current): void =>
+      setAccountId((before) => {
+        if (before !== s?.account.id) setMe(undefined);
+        return s?.account.id;
+      });
+    const off = auth.subscribe(follow);
+    // The session restored at page load (auth.refresh in main.tsx) may have arrived between the first render
+    // and this effect: without this the desk would stay signed out and send nothing.
+    follow(auth.current);
+    return off;
+  }, []);
+  const reloadEntries = useCallback(async () => {
+    const list = await allEntries(facilityId);
+    if (shown.current === facilityId) setEntries(list);
+  }, [facilityId]);
   useEffect(() => {
     void reloadEntries();
     return onEntriesChanged(() => void reloadEntries());
@@ -206,17 +215,20 @@ function Desk(props: { facilityId?: string }): preact.JSX.Element {
   const refresh = useCallback(async (): Promise<void> => {
     if (!facilityId) return;
     const local = await loadPack(facilityId, date);
-    if (local) setPack(local);
+    if (shown.current !== facilityId) return;
+    // Another facility's day is never shown under this one while this one's downloads.
+    setPack((p) => local ?? (p?.facilityId === facilityId ? p : undefined));
     if (!online || !auth.current) return;
     try {
       const fresh = await download(client, facilityId, date, local);
+      if (shown.current !== facilityId) return;
       setRefusal('');
       setPack(fresh);
       rememberFacility({ id: facilityId, name: fresh.facility.name });
     } catch (error) {
       const e = firstError(error as never);
       // A policy refusal (another facility's list) is shown as such; a network failure keeps the local day.
-      if (e) setRefusal(msg(e, lang));
+      if (e && shown.current === facilityId) setRefusal(msg(e, lang));
     }
   }, [facilityId, date, online, signedIn, lang]);
   useEffect(() => void refresh(), [refresh]);
@@ -413,8 +425,9 @@ function Desk(props: { facilityId?: string }): preact.JSX.Element {
               ) : (
                 <p class="hint">{t('desk.pick')}</p>
               )}
-              <WalkIn pack={pack} online={online && signedIn} onDone={refresh} />
-              <SessionEnd pack={pack} online={online && signedIn} onDone={refresh} />
+              {/* Keyed by facility: another facility's day (the tablet's last one, before the worker is known) starts a new form. */}
+              <WalkIn key={pack.facilityId} pack={pack} online={online && signedIn} onDone={refresh} />
+              <SessionEnd key={pack.facilityId} pack={pack} online={online && signedIn} onDone={refresh} />
             </div>
           </div>
         </>
@@ -1012,7 +1025,11 @@ function WalkIn(props: { pack: DayPack; online: boolean; onDone: () => Promise<v
   });
   const [error, setError] = useState('');
   const [done, setDone] = useState('');
-  const session = sessions.find((s) => s.id === form.sessionId);
+  // The day can change under the form (downloaded again, a session added or closed): what the form holds is
+  // used only while the day still has it, else the first session and its first dose.
+  const session = sessions.find((s) => s.id === form.sessionId) ?? sessions[0];
+  const sessionId = session?.id ?? '';
+  const doseKind = session?.doseKinds.includes(form.doseKind) ? form.doseKind : (session?.doseKinds[0] ?? '');
   const set = (name: keyof typeof form) => (e: Event) => setForm((f) => ({ ...f, [name]: (e.currentTarget as HTMLInputElement).value }));
   if (sessions.length === 0) return null;
   const submit = async (e: Event): Promise<void> => {
@@ -1028,7 +1045,7 @@ function WalkIn(props: { pack: DayPack; online: boolean; onDone: () => Promise<v
     const reg = await client.mutation(DeskRegisterPerson, { input: person }).toPromise();
     const regErr = firstError(reg.error);
     if (regErr && regErr.code !== 'DUPLICATE') return setError(msg(regErr, lang));
-    const r = await client.mutation(DeskWalkIn, { input: { ...person, sessionId: form.sessionId, doseKind: form.doseKind } }).toPromise();
+    const r = await client.mutation(DeskWalkIn, { input: { ...person, sessionId, doseKind } }).toPromise();
     const err = firstError(r.error);
     if (err || !r.data) return setError(err ? msg(err, lang) : t('common.network'));
     setDone(t('desk.walkInDone', { queue: r.data.recordWalkIn.queueNumber, slip: r.data.recordWalkIn.slipCode }));
@@ -1043,7 +1060,7 @@ function WalkIn(props: { pack: DayPack; online: boolean; onDone: () => Promise<v
       ) : (
         <form onSubmit={(e) => void submit(e)} data-testid="walk-in">
           <label for="wi-session">{t('desk.session')}</label>
-          <select id="wi-session" value={form.sessionId} onChange={set('sessionId')}>
+          <select id="wi-session" value={sessionId} onChange={set('sessionId')}>
             {sessions.map((s) => (
               <option key={s.id} value={s.id}>
                 {s.startTime}–{s.endTime} {s.programme}
@@ -1051,7 +1068,7 @@ function WalkIn(props: { pack: DayPack; online: boolean; onDone: () => Promise<v
             ))}
           </select>
           <label for="wi-dose">{t('desk.dose')}</label>
-          <select id="wi-dose" value={form.doseKind} onChange={set('doseKind')}>
+          <select id="wi-dose" value={doseKind} onChange={set('doseKind')}>
             {(session?.doseKinds ?? []).map((d) => (
               <option key={d} value={d}>
                 {d}

@@ -90,13 +90,16 @@ export async function patchEntry(id: string, patch: Partial<Entry>): Promise<Ent
     },
     outbox,
   );
+  // idb-keyval's update writes whatever the updater returns: an entry removed meanwhile (discarded, or replaced
+  // by its corrected copy) must not come back as an empty key.
+  if (!out) await del(id, outbox);
   return out;
 }
 
 export const removeEntry = (id: string): Promise<void> => del(id, outbox);
 
 export async function allEntries(facilityId?: string): Promise<Entry[]> {
-  const all = (await entries<string, Entry>(outbox)).map(([, e]) => e);
+  const all = (await entries<string, Entry | undefined>(outbox)).flatMap(([, e]) => (e ? [e] : []));
   return all.filter((e) => !facilityId || e.facilityId === facilityId).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 

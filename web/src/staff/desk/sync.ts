@@ -1,6 +1,7 @@
 import type { Client, CombinedError } from '@urql/core';
 import { auth } from '../../auth.js';
 import { DeskDoseRecords, DeskRecordDose } from './desk.operations.js';
+import type { DeskDoseRecordsQuery } from './gql/graphql.js';
 import { allEntries, patchEntry, type Entry, type EntryState, type ServerRecord } from './store.js';
 
 type Listener = () => void;
@@ -61,20 +62,39 @@ export function stateFor(error: ApiError | undefined, networkFailed: boolean): E
   }
 }
 
-async function otherRecord(client: Client, entry: Entry, id: string): Promise<ServerRecord | undefined> {
+type ServerNode = DeskDoseRecordsQuery['doseRecords']['edges'][number]['node'];
+
+/**
+ * The record on the server an entry conflicts with, among the person's records: the one the error names, else
+ * (an error that names none: two devices racing at the database's unique key) the active record of the same
+ * programme and dose.
+ */
+export function conflictingRecord(nodes: readonly ServerNode[], input: Entry['input'], id: string | undefined): ServerNode | undefined {
+  return (
+    (id ? nodes.find((n) => n.id === id) : undefined) ??
+    nodes.find((n) => n.status === 'ACTIVE' && n.programme === input.programme && n.doseKind === input.doseKind)
+  );
+}
+
+/** The conflicting record as the entry shows it; only its id when the server's records cannot be read now. */
+async function otherRecord(client: Client, entry: Entry, id: string | undefined): Promise<ServerRecord | undefined> {
   const r = await client.query(DeskDoseRecords, { personId: entry.input.personId }, { requestPolicy: 'network-only' }).toPromise();
-  const found = r.data?.doseRecords.edges.find((e) => e.node.id === id)?.node;
-  return found
-    ? {
-        id: found.id,
-        lotNumber: found.lotNumber,
-        productCode: found.productCode,
-        administeredAt: found.administeredAt,
-        vaccinatorName: found.vaccinatorName,
-        facilityName: found.facility?.name ?? null,
-        status: found.status,
-      }
-    : { id, lotNumber: '?', productCode: '?', administeredAt: '' };
+  const found = conflictingRecord(
+    (r.data?.doseRecords.edges ?? []).map((e) => e.node),
+    entry.input,
+    id,
+  );
+  if (found)
+    return {
+      id: found.id,
+      lotNumber: found.lotNumber,
+      productCode: found.productCode,
+      administeredAt: found.administeredAt,
+      vaccinatorName: found.vaccinatorName,
+      facilityName: found.facility?.name ?? null,
+      status: found.status,
+    };
+  return id ? { id, lotNumber: '?', productCode: '?', administeredAt: '' } : undefined;
 }
 
 /** Sends one entry; safe to repeat (the device's id makes the server replay the first answer). */
@@ -102,31 +122,51 @@ export async function sendEntry(client: Client, entry: Entry): Promise<Entry | u
   } else {
     const state = stateFor(error, !!r.error?.networkError && !error);
     next = { state, error: error && { code: error.code, message: error.message, messageEn: error.messageEn, field: error.field } };
-    if (state === 'conflict' && error?.existingDoseRecordId) next.other = await otherRecord(client, entry, error.existingDoseRecordId);
+    if (state === 'conflict') next.other = await otherRecord(client, entry, error?.existingDoseRecordId);
   }
   const out = await patchEntry(entry.clientRecordId, next);
   entriesChanged();
   return out;
 }
 
-let running: Promise<void> | undefined;
+/** The run in progress (one at a time) and, per facility, the run asked for while it goes (not yet started). */
+let current: Promise<void> = Promise.resolve();
+const queued = new Map<string, Promise<void>>();
 
 /**
  * Sends every waiting entry of the signed-in worker's facility in the order entered; one sender per browser
  * (a Web Lock across tabs). Another facility's worker signing in on a shared tablet sends nothing of it.
+ * A call while a run goes is not dropped: one more run follows for that facility (an entry made meanwhile,
+ * or another worker signed in meanwhile, is sent then, not only at the next timer). A run stops as soon as
+ * the signed-in account changes, so no entry is sent under the next worker's name.
  */
 export function syncAll(client: Client, facilityId: string | null | undefined): Promise<void> {
   if (!facilityId || !auth.current || (typeof navigator !== 'undefined' && navigator.onLine === false)) return Promise.resolve();
+  const waiting = queued.get(facilityId);
+  if (waiting) return waiting;
   const run = async (): Promise<void> => {
+    queued.delete(facilityId);
+    const account = auth.current?.account.id;
+    if (!account) return;
     for (const entry of await allEntries(facilityId)) {
+      if (auth.current?.account.id !== account) break;
       // 'sending' left by a closed tab is sent again: the server replays it if it arrived.
       if (entry.state !== 'waiting' && entry.state !== 'sending') continue;
       const after = await sendEntry(client, entry);
       if (after?.state === 'waiting') break; // no network: stop, try again when it is back
     }
   };
-  running ??= (navigator.locks ? navigator.locks.request('victori-desk-sync', run) : run()).finally(() => {
-    running = undefined;
-  });
-  return running;
+  const locked = (): Promise<void> =>
+    typeof navigator !== 'undefined' && navigator.locks ? navigator.locks.request('victori-desk-sync', run) : run();
+  // A run that fails (IndexedDB closing with the tab, a thrown answer) leaves its entries waiting or sending:
+  // the next run sends them again, so the failure is not the caller's (nor an unhandled rejection in the page).
+  const next: Promise<void> = current
+    .then(locked)
+    .catch(() => undefined)
+    .finally(() => {
+      if (queued.get(facilityId) === next) queued.delete(facilityId);
+    });
+  queued.set(facilityId, next);
+  current = next;
+  return next;
 }
