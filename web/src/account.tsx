@@ -4,6 +4,7 @@ import type { Client } from '@urql/core';
 import { auth, SIGN_OUT } from './auth.js';
 import { idempotent, newIdempotencyKey } from './client.js';
 import { Link, navigate, t } from './ui.js';
+import { useSession } from './session.js';
 
 /** Desk entries on this device not yet on the server (staff only; the desk's store loads on first use). */
 async function unsentDeskEntries(): Promise<number> {
@@ -43,13 +44,7 @@ async function endSession(client: Client, kept: number): Promise<void> {
  */
 export function AccountLink(): preact.JSX.Element {
   const client = useClient();
-  const [signedIn, setSignedIn] = useState(!!auth.current);
-  useEffect(() => {
-    const off = auth.subscribe((s) => setSignedIn(!!s));
-    // The session restored at page load may arrive between the first render and this effect.
-    setSignedIn(!!auth.current);
-    return off;
-  }, []);
+  const signedIn = !!useSession();
   if (!signedIn) return <Link href="/sign-in">{t('nav.signIn')}</Link>;
   const signOut = async (): Promise<void> => {
     const left = await unsentDeskEntries().catch(() => 0);
@@ -93,12 +88,7 @@ export function SignOutWarning(): preact.JSX.Element | null {
 
 /** Where a staff account works: the desk (health workers), the city board (admins), the partners' view. */
 export function StaffLinks(): preact.JSX.Element | null {
-  const [role, setRole] = useState(auth.current?.account.role);
-  useEffect(() => {
-    const off = auth.subscribe((s) => setRole(s?.account.role));
-    setRole(auth.current?.account.role);
-    return off;
-  }, []);
+  const role = useSession()?.account.role;
   switch (role) {
     case 'HEALTH_WORKER':
       return <Link href="/desk">{t('nav.desk')}</Link>;

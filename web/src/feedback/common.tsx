@@ -1,23 +1,13 @@
-import { useEffect, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import type { CombinedError } from '@urql/core';
-import { auth, type AuthSession } from '../auth.js';
 import { readMistakes, type Mistakes } from '../errors.js';
 import { Link, mistakeFor, t } from '../ui.js';
 
 export const NO_MISTAKES: Mistakes = { fields: [], general: [] };
 export const mistakesOf = (error: CombinedError | undefined, lang: string): Mistakes => readMistakes(error, lang, t('common.network'));
 
-/** The signed-in session, following refreshes and sign-outs (also from other tabs). */
-export function useSession(): AuthSession | undefined {
-  const [session, setSession] = useState(auth.current);
-  useEffect(() => {
-    const off = auth.subscribe(setSession);
-    setSession(auth.current);
-    return off;
-  }, []);
-  return session;
-}
+import { useSession } from '../session.js';
+export { useSession };
 
 /** Pages for a signed-in citizen: signed out, they say why and where to sign in. */
 export function SignedIn(props: { title: string; children: ComponentChildren }): preact.JSX.Element {

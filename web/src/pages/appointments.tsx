@@ -1,6 +1,5 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { useClient, useMutation, useQuery } from '@urql/preact';
-import { auth } from '../auth.js';
 import { CancelAppointment, DoseRecordsBySlip, MyAppointments, MyRecords, OtherSessions, RescheduleAppointment } from '../operations.js';
 import type { MyAppointmentsQuery, OtherSessionsQuery } from '../gql/graphql.js';
 import { composeDate, readMistakes, type Mistakes } from '../errors.js';
@@ -9,6 +8,7 @@ import { todayInJakarta } from '../centres.js';
 import { formatDate, formatTime, formatTimeRange } from '../dates.js';
 import { DeliveryList, type DeliveredDose } from './deliveries.js';
 import { BirthDateInputs, ErrorSummary, mistakeFor, t, useLanguage } from '../ui.js';
+import { useSession } from '../session.js';
 
 type Appointment = MyAppointmentsQuery['myAppointments']['edges'][number]['node'];
 type Choice = { slotId: string; date: string; startTime: string; endTime: string; place: string };
@@ -47,8 +47,7 @@ function SignedInRecords(): preact.JSX.Element | null {
 }
 
 export function AppointmentsPage(): preact.JSX.Element {
-  const [signedIn, setSignedIn] = useState(!!auth.current);
-  useEffect(() => auth.subscribe((session) => setSignedIn(!!session)), []);
+  const signedIn = !!useSession();
   const lang = useLanguage();
   const client = useClient();
   const [form, setForm] = useState({ nik: '', day: '', month: '', year: '', slipCode: '' });

@@ -4,6 +4,7 @@ import { auth } from '../auth.js';
 import { healthCardSvg } from '../certs/qr-svg.js';
 import { CertificatePeople, PersonHealthCards } from '../certs/operations.js';
 import { Link, t, useLanguage } from '../ui.js';
+import { useSession } from '../session.js';
 
 interface CardView {
   id: string;
@@ -115,13 +116,7 @@ function PersonCards(props: { personId: string; name?: string }): preact.JSX.Ele
 /** Citizens and guardians: their own and their children's cards. Staff: /certificates/<personId>, to print at the desk. */
 export function CertificatesPage(props: { personId?: string | undefined }): preact.JSX.Element {
   useLanguage();
-  const [signedIn, setSignedIn] = useState(!!auth.current);
-  useEffect(() => {
-    const off = auth.subscribe((s) => setSignedIn(!!s));
-    // A refresh that finished between the first render and this effect is not missed.
-    setSignedIn(!!auth.current);
-    return off;
-  }, []);
+  const signedIn = !!useSession();
   const [people] = useQuery({ query: CertificatePeople, pause: !signedIn || !!props.personId });
   if (!signedIn)
     return (

@@ -1,13 +1,13 @@
 import type { Sex } from '../gql/graphql.js';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { useMutation, useQuery } from '@urql/preact';
-import { auth } from '../auth.js';
 import { KecamatanList, KelurahanList, MyChildren, RegisterChild } from '../operations.js';
 import { composeDate, readMistakes, type Mistakes } from '../errors.js';
 import { idempotent, newIdempotencyKey } from '../client.js';
 import { formatShortDate } from '../dates.js';
 import { BirthDateInputs, ErrorSummary, Link, mistakeFor, t, useLanguage } from '../ui.js';
 import { ChildSchedulePanel } from './child-visit.js';
+import { useSession } from '../session.js';
 
 const EMPTY = { fullName: '', day: '', month: '', year: '', sex: '', motherNik: '', kecamatan: '', kelurahan: '', relationship: 'MOTHER' };
 const FORM_ORDER = ['fullName', 'birthDate', 'sex', 'motherNik', 'residenceKelurahanCode', 'relationship'];
@@ -15,8 +15,7 @@ const FORM_ORDER = ['fullName', 'birthDate', 'sex', 'motherNik', 'residenceKelur
 /** Parents: register a child under the mother's NIK, see each child's schedule and book one visit for the due vaccines. */
 export function ChildrenPage(): preact.JSX.Element {
   const lang = useLanguage();
-  const [signedIn, setSignedIn] = useState(!!auth.current);
-  useEffect(() => auth.subscribe((s) => setSignedIn(!!s)), []);
+  const signedIn = !!useSession();
   const [children, refetchChildren] = useQuery({ query: MyChildren, pause: !signedIn });
   const [registering, register] = useMutation(RegisterChild);
   const [form, setForm] = useState(EMPTY);

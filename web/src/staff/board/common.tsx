@@ -1,21 +1,10 @@
-import { useEffect, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
-import { auth, type AuthSession } from '../../auth.js';
 import { Link, t } from '../../ui.js';
 
 export type StaffRole = 'ADMIN' | 'PARTNER' | 'HEALTH_WORKER';
 
-/** The signed-in staff session, following refreshes and sign-outs (also from other tabs). */
-export function useSession(): AuthSession | undefined {
-  const [session, setSession] = useState(auth.current);
-  useEffect(() => {
-    const off = auth.subscribe(setSession);
-    // A refresh that finished between the first render and this effect is not missed.
-    setSession(auth.current);
-    return off;
-  }, []);
-  return session;
-}
+import { useSession } from '../../session.js';
+export { useSession };
 
 /**
  * Shows the page only to the roles it is for. The API decides access anyway (every service's policy); this
