@@ -45,7 +45,7 @@ export interface CertificateSettings {
   /** The platform's public base URL: the cards' `iss`; keys at <issuer>/.well-known/jwks.json. */
   issuer: string;
   /**
-   * CERTIFICATE_SIGNING_KEYS: a JSON array of private EC P-256 JWKs; the first signs, all are published
+   * CERTIFICATE_SIGNING_KEYS: a JSON array of private EC P-256 JWKs; the first not expired signs, all are published
    * (rotation). A key may carry `exp` (seconds): after it verifiers treat the key as expired. Without it
    * the service generates one key on first use and keeps it in its database, sealed with the PII key.
    */

@@ -9,7 +9,7 @@ import { findDose, scheduleFor, scheduleForPerson } from '../schedule/schedule.d
 import { jakartaDate } from '../schedule/schedule.dates.js';
 import { forecast } from '../schedule/schedule.engine.js';
 import { centreName, manufacturerOf, revocationId, signCard, type CardDose, type CardContent } from './certificate.card.js';
-import { issuerKeys, type IssuerKeys } from './certificate.keys.js';
+import { issuerKeys, signingKey, type IssuerKeys } from './certificate.keys.js';
 import { certificateStore, type CardKind, type ValidDoseRow } from './certificate.store.js';
 
 /** What the dose flow calls, inside the dose's own transaction (which holds the person's row lock). */
@@ -102,14 +102,15 @@ export class CardIssuer implements DoseCards {
       doses: carried.map((d) => cardDose(d, next)),
     };
     const rid = revocationId(this.vault, id);
-    const jws = await signCard(keys.signing, this.settings.issuer, content, rid, issuedAt);
+    const signing = signingKey(keys, issuedAt);
+    const jws = await signCard(signing, this.settings.issuer, content, rid, issuedAt);
     const inserted = await certificateStore.insert(tx, {
       id,
       person_id: person.id,
       kind,
       dose_record_id: kind === 'DOSE' ? carried[0]!.id : null,
       dose_record_ids: carried.map((d) => d.id),
-      kid: keys.signing.kid,
+      kid: signing.kid,
       rid,
       jws,
       issued_at: issuedAt,

@@ -15,9 +15,22 @@ export interface IssuerKey {
 }
 
 export interface IssuerKeys {
-  /** The first configured key signs new cards. */
-  signing: IssuerKey;
+  /** Every key, in the configured order; all are published so that older cards still verify. */
   all: IssuerKey[];
+}
+
+/**
+ * The key that signs a card issued at `now`: the first configured key that has not expired. A key's
+ * `exp` tells verifiers to stop trusting it, so a card signed with it after that would be refused;
+ * rotation lists the new key first and keeps the retired one (with `exp`) for the cards it signed.
+ */
+export function signingKey(keys: IssuerKeys, now: Date = new Date()): IssuerKey {
+  const seconds = Math.floor(now.getTime() / 1000);
+  const key = keys.all.find((k) => k.publicJwk.exp === undefined || k.publicJwk.exp > seconds);
+  if (!key) {
+    throw new ConfigError('CERTIFICATE_SIGNING_KEYS', 'every key has expired: add a new key first (rotation)');
+  }
+  return key;
 }
 
 async function toIssuerKey(jwk: JWK & { exp?: number }): Promise<IssuerKey> {
@@ -71,8 +84,9 @@ export function issuerKeys(em: EntityManager, vault: PiiVault, settings: Certifi
       } else {
         jwks = [await storedKey(em, vault)];
       }
-      const all = await Promise.all(jwks.map(toIssuerKey));
-      return { signing: all[0]!, all };
+      const keys = { all: await Promise.all(jwks.map(toIssuerKey)) };
+      signingKey(keys); // a platform that can only sign cards nobody trusts does not start
+      return keys;
     })();
     keys.catch(() => loaded.delete(settings));
     loaded.set(settings, keys);
