@@ -7,7 +7,6 @@
 
 /** Files that still hold SQL outside a store or services that do not decide access first (see the report of issue 17). */
 export const LEGACY_SQL = [
-  'services/booking/src/modules/facility/facility.service.ts',
   'services/immunization/src/events/facilities.consumer.ts',
   'services/immunization/src/pcare/pcare.target.ts',
   'services/immunization/src/satusehat/demo-practitioners.ts',
