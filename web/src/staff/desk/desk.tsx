@@ -680,30 +680,58 @@ function DoseEntry(props: {
   };
   return (
     <form onSubmit={(e) => void submit(e)} data-testid="dose-form">
-      <div class="field-row">
-        <label for="lot">
-          {t('desk.lot')} ({a.productCode})
-        </label>
-        <select id="lot" value={lot} onChange={(e) => setLot(e.currentTarget.value)}>
-          {choices.length === 0 && <option value="">{t('desk.noLots')}</option>}
-          {choices.map((c) => (
-            <option key={c.lotNumber} value={c.lotNumber}>
-              {c.lotNumber} · {t('desk.expires', { date: c.expiryDate })}
-              {c.fefo ? ` · ${t('desk.fefo')}` : ''}
-            </option>
-          ))}
-        </select>
-      </div>
-      <VaccinatorField pack={props.pack} me={props.me} value={vaccinator} onChange={setVaccinator} />
-      {error && (
+      <LotField id="lot" productCode={a.productCode} choices={choices} value={lot} onChange={setLot} />
+      <RecordFields pack={props.pack} me={props.me} vaccinator={vaccinator} onVaccinator={setVaccinator} error={error} />
+    </form>
+  );
+}
+
+/** The lot of a dose entry: the product's usable lots, the FEFO one marked. */
+function LotField(props: {
+  id: string;
+  productCode: string;
+  choices: ReturnType<typeof lotChoices>;
+  value: string;
+  onChange: (lot: string) => void;
+}): preact.JSX.Element {
+  return (
+    <div class="field-row">
+      <label for={props.id}>
+        {t('desk.lot')} ({props.productCode})
+      </label>
+      <select id={props.id} value={props.value} onChange={(e) => props.onChange(e.currentTarget.value)}>
+        {props.choices.length === 0 && <option value="">{t('desk.noLots')}</option>}
+        {props.choices.map((c) => (
+          <option key={c.lotNumber} value={c.lotNumber}>
+            {c.lotNumber} · {t('desk.expires', { date: c.expiryDate })}
+            {c.fefo ? ` · ${t('desk.fefo')}` : ''}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** The end of a dose entry: who vaccinated, the form's error, the record button. */
+function RecordFields(props: {
+  pack: DayPack;
+  me?: { displayName: string | null; facilityId: string | null } | undefined;
+  vaccinator: string;
+  onVaccinator: (name: string) => void;
+  error: string;
+}): preact.JSX.Element {
+  return (
+    <>
+      <VaccinatorField pack={props.pack} me={props.me} value={props.vaccinator} onChange={props.onVaccinator} />
+      {props.error && (
         <p class="error-message" role="alert">
-          {error}
+          {props.error}
         </p>
       )}
       <button class="button" type="submit">
         {t('desk.record')}
       </button>
-    </form>
+    </>
   );
 }
 
@@ -886,29 +914,8 @@ function DueChildPanel(props: {
               ))}
             </select>
           </div>
-          <div class="field-row">
-            <label for="due-lot">
-              {t('desk.lot')} ({productCode ?? '—'})
-            </label>
-            <select id="due-lot" value={chosenLot} onChange={(e) => setLot(e.currentTarget.value)}>
-              {choices.length === 0 && <option value="">{t('desk.noLots')}</option>}
-              {choices.map((x) => (
-                <option key={x.lotNumber} value={x.lotNumber}>
-                  {x.lotNumber} · {t('desk.expires', { date: x.expiryDate })}
-                  {x.fefo ? ` · ${t('desk.fefo')}` : ''}
-                </option>
-              ))}
-            </select>
-          </div>
-          <VaccinatorField pack={props.pack} me={props.me} value={vaccinator} onChange={setVaccinator} />
-          {error && (
-            <p class="error-message" role="alert">
-              {error}
-            </p>
-          )}
-          <button class="button" type="submit">
-            {t('desk.record')}
-          </button>
+          <LotField id="due-lot" productCode={productCode ?? '—'} choices={choices} value={chosenLot} onChange={setLot} />
+          <RecordFields pack={props.pack} me={props.me} vaccinator={vaccinator} onVaccinator={setVaccinator} error={error} />
         </form>
       )}
     </section>
