@@ -7,18 +7,12 @@
 
 /** Files that still hold SQL outside a store or services that do not decide access first (see the report of issue 17). */
 export const LEGACY_SQL = [
-  'services/booking/src/modules/facility/facility.service.ts',
   'services/immunization/src/events/facilities.consumer.ts',
   'services/immunization/src/pcare/pcare.target.ts',
   'services/immunization/src/satusehat/demo-practitioners.ts',
   'services/immunization/src/satusehat/national.service.ts',
   'services/immunization/src/satusehat/satusehat.target.ts',
   'services/booking/src/events/consumers.ts',
-  'services/booking/src/modules/appointment/centre.service.ts',
-  'services/booking/src/modules/appointment/dependant.ts',
-  'services/booking/src/modules/appointment/visit-doses.ts',
-  'services/booking/src/modules/session/session.loader.ts',
-  'services/booking/src/modules/session/session.service.ts',
   'services/immunization/src/events/appointments.consumer.ts',
   'services/immunization/src/loaders/loaders.ts',
   'services/immunization/src/modules/declared/declared.service.ts',

@@ -1,7 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { readCsv, type Orm } from '@victori/shared';
+import { readCsv, type Claims, type Orm } from '@victori/shared';
 import { FacilityEntity } from '../modules/facility/facility.entity.js';
 import { setFacilitySatusehatIds } from '../modules/facility/facility.service.js';
+
+const DEMO_ADMIN: Claims = { role: 'admin', sub: 'demo-seed' };
 
 /**
  * The living demo's SATUSEHAT ids for its facilities (data/demo-satusehat-ids.csv: invented, known only
@@ -17,7 +19,7 @@ export async function seedDemoSatusehatIds(orm: Orm): Promise<number> {
     const em = orm.em.fork() as EntityManager;
     const facility = await em.findOne(FacilityEntity, { id });
     if (!facility || facility.satusehatOrganizationId) continue;
-    await setFacilitySatusehatIds(em, id, { organizationId: r.organization_id!, locationId: r.location_id! });
+    await setFacilitySatusehatIds(em, DEMO_ADMIN, id, { organizationId: r.organization_id!, locationId: r.location_id! });
     set++;
   }
   return set;

@@ -18,8 +18,8 @@ import {
   BookAppointmentInput,
   WalkInInput,
 } from './appointment.type.js';
-import { checkIn, facilityDayList, markNoShows, recordWalkIn } from './centre.service.js';
-import { markDosesNotGiven, visitDoses } from './visit-doses.js';
+import { checkIn, facilityDayList, markDosesNotGiven, markNoShows, recordWalkIn } from './centre.service.js';
+import { visitDoses } from './visit-doses.js';
 
 const SINGLE_DOSE_STATUS: Record<string, string> = { BOOKED: 'BOOKED', CHECKED_IN: 'BOOKED', COMPLETED: 'GIVEN' };
 

@@ -5,7 +5,7 @@ import { isUuid } from '../facility/facility.loader.js';
 import { APPOINTMENT_COLUMNS, type AppointmentRow } from './appointment.rows.js';
 import type { IdempotentRequest, StoredResult } from './idempotency.js';
 import type { PersonFacts } from './person.validation.js';
-import { HOLDS_PER_DOSE } from './visit-doses.js';
+import { HOLDS_PER_DOSE } from './visit-doses.store.js';
 
 /** The appointment aggregate's SQL: the booking decision's read and its one atomic statement, cancel, reschedule, lookups. */
 

@@ -1,12 +1,37 @@
-import { badInput, notFound, type Sex } from '@victori/shared';
+import { badInput, notFound } from '@victori/shared';
 import type { BookingContext } from '../../context.js';
 import { registryKey } from '../../events/consumers.js';
 import { bookingPolicy } from '../../policy.js';
 import { isUuid } from '../facility/facility.loader.js';
 import type { BookAppointmentInput } from './appointment.type.js';
+import { personOfGuardian, personOfMother, type RegistryPerson } from './dependant.store.js';
 import { normalisePhone, normaliseSlipCode, validatePerson, type PersonFacts } from './person.validation.js';
 
 const NAME = /^[\p{L}][\p{L} .,'-]{0,99}$/u;
+
+async function byGuardian(ctx: BookingContext, personId: string): Promise<RegistryPerson | undefined> {
+  const account = bookingPolicy.bookByRegistryId(ctx.request.claims);
+  if (!isUuid(personId)) return undefined;
+  return personOfGuardian(ctx.em, { accountId: account, personId });
+}
+
+/**
+ * The mother without a citizen account: her NIK must be the child's confirmed mother link (a pending one,
+ * made from an account without proof, is not enough), and she proves she holds that NIK with the slip code
+ * of one of her own appointments, as for managing an appointment without an account.
+ */
+async function byMother(ctx: BookingContext, input: BookAppointmentInput, personId: string): Promise<RegistryPerson | undefined> {
+  if (!input.motherNik?.trim()) throw badInput('motherNik', { id: 'NIK ibu wajib diisi', en: "The mother's NIK is required" });
+  if (!input.motherSlipCode?.trim()) {
+    throw badInput('motherSlipCode', { id: 'Kode slip ibu wajib diisi', en: "The mother's slip code is required" });
+  }
+  if (!isUuid(personId)) return undefined;
+  return personOfMother(ctx.em, {
+    motherNikHash: ctx.vault.hash(input.motherNik.trim()),
+    personId,
+    motherSlipCode: normaliseSlipCode(input.motherSlipCode),
+  });
+}
 
 /**
  * The person a booking is for. By NIK with the person's own data, as before; or by registry id for a
@@ -15,39 +40,6 @@ const NAME = /^[\p{L}][\p{L} .,'-]{0,99}$/u;
  * (registry_person, registry_guardian), never from the caller. The appointment and the dose history
  * are keyed by the NIK's keyed hash when the registry has one, otherwise by the registry id.
  */
-type RegistryRow = { birth_date: string; sex: Sex; residence_kelurahan_code: string; nik_hash: string | null };
-
-async function byGuardian(ctx: BookingContext, personId: string): Promise<RegistryRow[]> {
-  const account = bookingPolicy.bookByRegistryId(ctx.request.claims);
-  if (!isUuid(personId)) return [];
-  return ctx.em.execute<RegistryRow[]>(
-    `select p.birth_date::text as birth_date, p.sex, p.residence_kelurahan_code, p.nik_hash
-       from registry_person p join registry_guardian g on g.person_id = p.person_id and g.account_id = ?
-      where p.person_id = ?`,
-    [account, personId],
-  );
-}
-
-/**
- * The mother without a citizen account: her NIK must be the child's confirmed mother link (a pending one,
- * made from an account without proof, is not enough), and she proves she holds that NIK with the slip code
- * of one of her own appointments, as for managing an appointment without an account.
- */
-async function byMother(ctx: BookingContext, input: BookAppointmentInput, personId: string): Promise<RegistryRow[]> {
-  if (!input.motherNik?.trim()) throw badInput('motherNik', { id: 'NIK ibu wajib diisi', en: "The mother's NIK is required" });
-  if (!input.motherSlipCode?.trim()) {
-    throw badInput('motherSlipCode', { id: 'Kode slip ibu wajib diisi', en: "The mother's slip code is required" });
-  }
-  if (!isUuid(personId)) return [];
-  const motherHash = ctx.vault.hash(input.motherNik.trim());
-  return ctx.em.execute<RegistryRow[]>(
-    `select p.birth_date::text as birth_date, p.sex, p.residence_kelurahan_code, p.nik_hash
-       from registry_person p join registry_mother m on m.person_id = p.person_id and m.mother_nik_hash = ?
-      where p.person_id = ? and exists (select 1 from appointment a where a.nik_hash = ? and a.slip_code = ?)`,
-    [motherHash, personId, motherHash, normaliseSlipCode(input.motherSlipCode)],
-  );
-}
-
 export async function bookedPerson(ctx: BookingContext, input: BookAppointmentInput, today: string): Promise<PersonFacts> {
   if (!input.personId) {
     // Without a registry id the person's own data is required; validatePerson names every missing or wrong
@@ -67,7 +59,7 @@ export async function bookedPerson(ctx: BookingContext, input: BookAppointmentIn
     );
   }
   const personId = input.personId.trim();
-  const [row] = input.motherNik || input.motherSlipCode ? await byMother(ctx, input, personId) : await byGuardian(ctx, personId);
+  const row = input.motherNik || input.motherSlipCode ? await byMother(ctx, input, personId) : await byGuardian(ctx, personId);
   // One answer for "no such person" and "not yours": the id tells a stranger nothing.
   if (!row) throw notFound('Orang', 'personId');
   const phone = normalisePhone(input.phone ?? '');
@@ -78,12 +70,12 @@ export async function bookedPerson(ctx: BookingContext, input: BookAppointmentIn
     throw badInput('fullName', { id: 'Nama lengkap tidak valid', en: 'Invalid full name' });
   }
   return {
-    nikHash: row.nik_hash ?? registryKey(personId),
+    nikHash: row.nikHash ?? registryKey(personId),
     nikEnc: ctx.vault.encrypt(''),
     nameEnc: ctx.vault.encrypt(fullName),
-    birthDate: row.birth_date,
+    birthDate: row.birthDate,
     sex: row.sex,
     phoneHash: ctx.vault.hash(`phone:${phone}`),
-    residenceKelurahanCode: row.residence_kelurahan_code,
+    residenceKelurahanCode: row.residenceKelurahanCode,
   };
 }

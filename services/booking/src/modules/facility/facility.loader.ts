@@ -1,14 +1,14 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { FacilityEntity } from './facility.entity.js';
+import type { FacilityEntity } from './facility.entity.js';
+import { facilitiesByIds } from './facility.store.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Batches facility lookups; a malformed id resolves to null instead of a database error. */
 export function createFacilityLoader(em: EntityManager): DataLoader<string, FacilityEntity | null> {
   return new DataLoader(async (ids) => {
-    const valid = ids.filter((id) => UUID.test(id));
-    const rows = valid.length ? await em.find(FacilityEntity, { id: { $in: valid } }) : [];
+    const rows = await facilitiesByIds(em, ids);
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null);
   });

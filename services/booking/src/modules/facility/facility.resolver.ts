@@ -1,12 +1,11 @@
-import { bookingPolicy } from '../../policy.js';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { notFound, type Connection } from '@victori/shared';
+import type { Connection } from '@victori/shared';
 import { SessionResolver } from '../session/session.resolver.js';
 import { Session, SessionConnection, SessionFilter } from '../session/session.type.js';
 import type { BookingContext } from '../../context.js';
 import { CreateFacilityInput, SatusehatIdsInput, UpdateFacilityInput } from './facility.inputs.js';
 import { toFacility } from './facility.mapper.js';
-import { createFacility, listFacilities, setFacilitySatusehatIds, updateFacility } from './facility.service.js';
+import { createFacility, getFacility, listFacilities, setFacilitySatusehatIds, updateFacility } from './facility.service.js';
 import { Facility, FacilityConnection, FacilityType } from './facility.type.js';
 
 @Resolver(() => Facility)
@@ -44,9 +43,7 @@ export class FacilityResolver {
 
   @Query(() => Facility, { description: 'One vaccination centre' })
   async facility(@Ctx() ctx: BookingContext, @Arg('id', () => ID) id: string): Promise<Facility> {
-    const entity = await ctx.loaders.facility.load(id);
-    if (!entity) throw notFound('Fasilitas', 'id');
-    return toFacility(entity);
+    return toFacility(await getFacility(ctx, id));
   }
 
   @Mutation(() => Facility, { description: 'Registers a vaccination centre; admins' })
@@ -71,7 +68,6 @@ export class FacilityResolver {
     @Arg('id', () => ID) id: string,
     @Arg('input', () => SatusehatIdsInput) input: SatusehatIdsInput,
   ): Promise<Facility> {
-    bookingPolicy.manageFacilities(ctx.request.claims);
-    return toFacility(await setFacilitySatusehatIds(ctx.em, id, input));
+    return toFacility(await setFacilitySatusehatIds(ctx.em, ctx.request.claims, id, input));
   }
 }

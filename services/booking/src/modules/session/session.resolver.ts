@@ -1,11 +1,10 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { notFound, toConnection, type Connection } from '@victori/shared';
+import { toConnection, type Connection } from '@victori/shared';
 import type { BookingContext } from '../../context.js';
-import { sessionOffers } from '../appointment/visit-doses.js';
 import { toFacility } from '../facility/facility.mapper.js';
 import { Facility } from '../facility/facility.type.js';
 import { stockWarnings, toSession, toSlot } from './session.rows.js';
-import { closeSession, createSession, searchSessions, updateSession } from './session.service.js';
+import { closeSession, createSession, getSession, offersOf, searchSessions, updateSession } from './session.service.js';
 import {
   CreateSessionInput,
   Session,
@@ -18,9 +17,7 @@ import {
 } from './session.type.js';
 
 export async function loadSession(ctx: BookingContext, id: string, field = 'id'): Promise<Session> {
-  const row = await ctx.loaders.session.load(id);
-  if (!row) throw notFound('Sesi', field);
-  return toSession(row);
+  return toSession(await getSession(ctx, id, field));
 }
 
 const withWarnings = (session: Session): SessionResult => Object.assign(new SessionResult(), { session, warnings: stockWarnings(session) });
@@ -99,7 +96,7 @@ export class SessionResolver {
 
   @FieldResolver(() => [SessionOffer])
   async offers(@Ctx() ctx: BookingContext, @Root() session: Session): Promise<SessionOffer[]> {
-    const rows = await sessionOffers(ctx.em, session.id);
+    const rows = await offersOf(ctx.em, session.id);
     return rows.map((r) =>
       Object.assign(new SessionOffer(), { productCode: r.product_code, doseKinds: r.dose_kinds, stockLeft: r.stock_free }),
     );

@@ -3,7 +3,7 @@ import type { SessionPayload } from '@victori/shared';
 import { localNow, minutesOf } from '../../time.js';
 import { Session, SessionWarning, SessionWarningCode, Slot } from './session.type.js';
 
-/** A session as read with its stock headroom (see SESSION_SELECT). */
+/** A session as read with its stock headroom (session.store.ts). */
 export interface SessionRow {
   id: string;
   facility_id: string;
@@ -31,28 +31,13 @@ export interface SlotRow {
 }
 
 /**
- * Sessions with the usable stock not yet promised (usable doses of the facility and product minus the
- * live appointments booking holds against them). Alias `s`; add where/order after it.
- */
-export const SESSION_SELECT = `
-  select s.id, s.facility_id, s.date::text as date, s.start_time, s.end_time, s.programme, s.product_code, s.dose_kinds,
-         s.capacity, s.booked, s.served_count, s.status, s.school_grade,
-         greatest(0, coalesce(l.usable_doses, 0) - coalesce(c.committed, 0))::int as stock_free
-    from session s
-    left join stock_level l on l.facility_id = s.facility_id and l.product_code = s.product_code
-    left join stock_commitment c on c.facility_id = s.facility_id and c.product_code = s.product_code`;
-
-/**
  * Whether a window on `date` is over for booking at `now` (Asia/Jakarta): a slot at its start (booking
  * refuses it from then on), a session at its end. Times are zero-padded HH:MM, so the SQL filter compares
- * the same text (see `notPastSql`).
+ * the same text (the `hasPlacesAt` filter in session.store.ts).
  */
 export function isPast(date: string, time: string, now = localNow()): boolean {
   return date < now.date || (date === now.date && minutesOf(time) <= now.minutes);
 }
-
-/** SQL twin of `isPast(s.date, s.end_time)` negated, for the `hasPlaces` filter; two parameters: today, HH:MM now. */
-export const notPastSql = `(s.date > ?::date or (s.date = ?::date and s.end_time > ?))`;
 
 export function toSession(r: SessionRow): Session {
   const open = r.status === 'OPEN' && !isPast(r.date, r.end_time);

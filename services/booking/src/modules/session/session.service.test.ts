@@ -1,4 +1,4 @@
-import { planSlots, redistribute } from './session.service.js';
+import { planSlots, redistribute } from './session.rules.js';
 
 describe('slots', () => {
   test('a window is cut into slots of the given length, the last one shorter, capacity spread evenly', () => {

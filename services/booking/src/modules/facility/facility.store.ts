@@ -1,0 +1,86 @@
+import type { EntityManager, RequiredEntityData } from '@mikro-orm/postgresql';
+import { FacilityUpserted, publish } from '@victori/shared';
+import { FacilityEntity } from './facility.entity.js';
+
+/**
+ * The facility register's storage: the aggregate uses MikroORM's unit of work (FacilityEntity), so its
+ * reads are `em.find` and its writes a flush; the facility event is appended in the same transaction.
+ */
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Facilities by id; malformed ids find nothing (never a database error). */
+export async function facilitiesByIds(em: EntityManager, ids: readonly string[]): Promise<FacilityEntity[]> {
+  const valid = ids.filter((id) => UUID.test(id));
+  return valid.length ? em.find(FacilityEntity, { id: { $in: valid } }) : [];
+}
+
+/** One facility, managed by `em` (changes are written by `saveFacility`); null for a malformed id. */
+export async function findFacility(em: EntityManager, id: string): Promise<FacilityEntity | null> {
+  return UUID.test(id) ? em.findOne(FacilityEntity, { id }) : null;
+}
+
+export async function codeInUse(em: EntityManager, code: string): Promise<boolean> {
+  return (await em.count(FacilityEntity, { code })) > 0;
+}
+
+/** A new facility, managed by `em` until `saveFacility` writes it. */
+export function newFacility(em: EntityManager, data: RequiredEntityData<FacilityEntity>): FacilityEntity {
+  return em.create(FacilityEntity, data);
+}
+
+/** Unique constraint of the facility code (two admins racing for one code). */
+export const FACILITY_CODE_UNIQUE = 'facility_code_unique';
+
+/**
+ * Writes the facility's changes and its FacilityUpserted event in one transaction (explicit demarcation on
+ * the request's own EntityManager, which holds the entity). Other services learn facilities from the event.
+ */
+export async function saveFacility(em: EntityManager, facility: FacilityEntity): Promise<void> {
+  await em.begin();
+  try {
+    await em.flush();
+    await publish(em, 'booking', FacilityUpserted, facility.id, {
+      facilityId: facility.id,
+      code: facility.code,
+      name: facility.name,
+      type: facility.type,
+      kelurahanCode: facility.kelurahanCode,
+      kecamatanCode: facility.kecamatanCode,
+      active: facility.active,
+      satusehatOrganizationId: facility.satusehatOrganizationId ?? null,
+      satusehatLocationId: facility.satusehatLocationId ?? null,
+    });
+    await em.commit();
+  } catch (error) {
+    await em.rollback();
+    throw error;
+  }
+}
+
+export interface FacilityFilter {
+  kecamatanCode?: string;
+  kelurahanCode?: string;
+  type?: string;
+}
+
+/**
+ * Active facilities by name, then id, after the keyset `after` ([name, id]); `limit` rows, and the count
+ * of all that match the filter.
+ */
+export async function facilitiesPage(
+  em: EntityManager,
+  page: { filter: FacilityFilter; after?: [string, string]; limit: number },
+): Promise<{ rows: FacilityEntity[]; total: number }> {
+  const where: Record<string, unknown> = { active: true };
+  if (page.filter.kecamatanCode) where.kecamatanCode = page.filter.kecamatanCode;
+  if (page.filter.kelurahanCode) where.kelurahanCode = page.filter.kelurahanCode;
+  if (page.filter.type) where.type = page.filter.type;
+  const after = page.after;
+  const keyset = after ? { ...where, $or: [{ name: { $gt: after[0] } }, { name: after[0], id: { $gt: after[1] } }] } : where;
+  const [rows, total] = await Promise.all([
+    em.find(FacilityEntity, keyset, { orderBy: { name: 'asc', id: 'asc' }, limit: page.limit }),
+    em.count(FacilityEntity, where),
+  ]);
+  return { rows, total };
+}
