@@ -20,6 +20,12 @@ export async function findStored(em: EntityManager, req: IdempotentRequest): Pro
 }
 
 /** SQL of a CTE member that stores `source`'s row as the result (a no-op without a key). */
+/**
+ * The stock rule of every place taken (booking, walk-in, a visit's extra dose): a commitment row `c`
+ * of stock_commitment may grow only while it stays below the facility's usable doses of that product.
+ */
+export const STOCK_LEFT = `c.committed < coalesce((select l.usable_doses from stock_level l where l.facility_id = c.facility_id and l.product_code = c.product_code), 0)`;
+
 export const STORE_RESULT = (source: string): string =>
   `insert into idempotency_key (operation, key, request_hash, result)
    select :idemOperation, :idemKey, :idemHash, to_jsonb(${source}) from ${source} where :idemKey::text is not null returning 1`;
@@ -106,7 +112,7 @@ export const BOOK_STATEMENT = `with slot_take as (
          ), stock_take as (
            update stock_commitment c set committed = c.committed + 1
             where c.facility_id = :facilityId and c.product_code = :productCode and exists (select 1 from session_take)
-              and c.committed < coalesce((select l.usable_doses from stock_level l where l.facility_id = c.facility_id and l.product_code = c.product_code), 0)
+              and ${STOCK_LEFT}
            returning 1
          ), phone_take as (
            insert into phone_quota as q (phone_hash, live) select :phoneHash, 1 where exists (select 1 from stock_take)
@@ -281,7 +287,7 @@ export async function takeStockUnit(tx: EntityManager, k: { facilityId: string; 
     tx,
     `update stock_commitment c set committed = c.committed + 1
       where c.facility_id = :facilityId and c.product_code = :productCode
-        and c.committed < coalesce((select l.usable_doses from stock_level l where l.facility_id = c.facility_id and l.product_code = c.product_code), 0)
+        and ${STOCK_LEFT}
      returning 1 as ok`,
     k,
   );

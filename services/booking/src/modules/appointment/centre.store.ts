@@ -3,6 +3,7 @@ import { sql } from '@victori/shared';
 import type { DoseFact } from '../eligibility/eligibility.js';
 import type { SlotRow } from '../session/session.rows.js';
 import { APPOINTMENT_COLUMNS, appointmentColumns, type AppointmentRow } from './appointment.rows.js';
+import { STOCK_LEFT } from './appointment.store.js';
 import type { PersonFacts } from './person.validation.js';
 import { HOLDS_PER_DOSE } from './visit-doses.store.js';
 
@@ -55,7 +56,7 @@ export async function insertWalkIn(
      ), stock_take as (
        update stock_commitment c set committed = c.committed + 1
         where c.facility_id = :facilityId and c.product_code = :productCode and exists (select 1 from session_take)
-          and c.committed < coalesce((select l.usable_doses from stock_level l where l.facility_id = c.facility_id and l.product_code = c.product_code), 0)
+          and ${STOCK_LEFT}
        returning 1
      ), appt as (
        insert into appointment (id, session_id, slot_id, facility_id, programme, product_code, dose_kind, session_date, queue_number, slip_code,
