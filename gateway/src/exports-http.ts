@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ErrorCode, errorBody, sendJson } from '@victori/shared';
+import { ErrorCode, errorBody, jakartaDate, sendJson } from '@victori/shared';
 
 /**
  * Report exports as plain files: `GET /exports/<table>.csv` and `GET /exports/<table>.dhis2.json`, with the
@@ -232,7 +232,8 @@ export async function serveExportFile(req: IncomingMessage, res: ServerResponse,
     );
     return true;
   }
-  const filename = exportFilename(route, variables, (deps.today ?? (() => new Date().toISOString().slice(0, 10)))());
+  // The date on the file is the date a user in Semarang sees (WIB): by UTC it was yesterday's from 00:00 to 07:00 WIB.
+  const filename = exportFilename(route, variables, (deps.today ?? (() => jakartaDate(new Date())))());
   const payload = Buffer.from(file.content, 'utf8');
   res.writeHead(200, {
     'content-type': route.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
