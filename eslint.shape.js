@@ -28,17 +28,12 @@ export const LEGACY_SQL = [
   'services/immunization/src/service.ts',
   'services/reporting/src/events/coverage.consumer.ts',
   'services/reporting/src/events/operations.consumer.ts',
-  'services/reporting/src/modules/child/child.service.ts',
-  'services/reporting/src/modules/coverage/coverage.service.ts',
-  'services/reporting/src/modules/operations/facility-indicators.service.ts',
-  'services/reporting/src/modules/target/target.service.ts',
 ];
 
-/** Services whose access decisions are still made by their resolvers or callers (immunization's dose and forecast, reporting's exports). */
+/** Services whose access decisions are still made by their resolvers or callers (immunization's dose and forecast). */
 export const LEGACY_POLICY = [
   'services/immunization/src/modules/dose/dose.service.ts',
   'services/immunization/src/modules/forecast/forecast.service.ts',
-  'services/reporting/src/modules/export/export.service.ts',
 ];
 
 const isPolicyCall = (node) => {

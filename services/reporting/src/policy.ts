@@ -2,10 +2,13 @@ import { allowRoles, type Claims } from '@victori/shared';
 import type { ReportingSettings } from './config.js';
 
 /**
- * Who sees which numbers: the one place reporting's resolvers ask (shared/src/policy.ts). Reporting holds
+ * Who sees which numbers: the one place reporting's services ask (shared/src/policy.ts). Reporting holds
  * aggregates only, so every read is public; what differs is suppression of small counts.
  */
 export const reportingPolicy = {
+  /** Facility aggregates (appointments and stock per facility and day) hold no small counts of people: anyone reads them. */
+  publicRead(): void {},
+
   /** Admins see every number; partners, the public and everyone else get the suppressed view. */
   view(claims: Claims, settings: ReportingSettings): { threshold: number } | null {
     return claims.role === 'admin' ? null : { threshold: settings.config.suppressionThreshold };

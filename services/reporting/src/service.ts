@@ -1,4 +1,4 @@
-import type { ServiceDefinition } from '@victori/shared';
+import type { Claims, ServiceDefinition } from '@victori/shared';
 import { reportingSettings } from './config.js';
 import { createContext, type ReportingContext } from './context.js';
 import { coverageConsumer } from './events/coverage.consumer.js';
@@ -9,6 +9,9 @@ import { importTargetsFile } from './modules/target/target.service.js';
 import { buildReportingSchema } from './schema.js';
 import { seedAreas } from './seeders/areas.seeder.js';
 import { seedBoosterTargets } from './seeders/targets.seeder.js';
+
+/** The target import command is the city office's own tool: it runs as a system admin (reportingPolicy.importTargets). */
+const IMPORT_COMMAND: Claims = { role: 'admin', sub: 'import-targets' };
 
 export const reportingService: ServiceDefinition<ReportingContext> = {
   name: 'reporting',
@@ -30,7 +33,7 @@ export const reportingService: ServiceDefinition<ReportingContext> = {
     'import-targets': async (runtime, args) => {
       const file = args[0];
       if (!file) throw new Error('usage: npm run import -- targets <file.csv>');
-      const summary = await importTargetsFile(runtime.orm.em.fork(), file);
+      const summary = await importTargetsFile(runtime.orm.em.fork(), IMPORT_COMMAND, file);
       process.stdout.write(`targets: ${summary.imported} imported (${summary.created} new, ${summary.updated} replaced)\n`);
     },
   },

@@ -34,7 +34,7 @@ import {
 import { loadReportingSettings } from '../config.js';
 import { coverageConsumer } from '../events/coverage.consumer.js';
 import { areaIndex } from '../modules/area/area.tree.js';
-import { coverageTable } from '../modules/coverage/coverage.service.js';
+import { coverageTable } from '../modules/coverage/coverage.table.js';
 import { reportingService } from '../service.js';
 
 const env = new Env();

@@ -3,8 +3,8 @@ import { DoseCorrected, DoseRecorded, PersonRegistered, type DoseRecordPayload, 
 import { createEnvelope } from '@victori/shared';
 import { loadReportingSettings } from '../config.js';
 import { areaIndex } from '../modules/area/area.tree.js';
-import { childIndicatorTable } from '../modules/child/child.service.js';
-import { coverageTable } from '../modules/coverage/coverage.service.js';
+import { childIndicatorTable } from '../modules/child/child.table.js';
+import { coverageTable } from '../modules/coverage/coverage.table.js';
 import { localDay } from '../modules/dates.js';
 import { startReportingHarness, type ReportingHarness } from '../testing/harness.js';
 

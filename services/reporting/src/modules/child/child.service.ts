@@ -1,82 +1,16 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, type AreaRow } from '@victori/shared';
+import type { Claims } from '@victori/shared';
 import type { ReportingSettings } from '../../config.js';
-import type { LevelName } from '../area/area.tree.js';
-import { percent } from '../dates.js';
-import { buildAreaTable, type AreaSelection } from '../report/area-table.js';
+import { reportingPolicy } from '../../policy.js';
+import { childIndicatorTable, type ChildIndicatorArgs, type ChildIndicatorData } from './child.table.js';
 
-export const CHILD_COLUMNS = ['children', 'idl', 'ibl', 'dpt1', 'mr1'] as const;
-type ChildColumn = (typeof CHILD_COLUMNS)[number];
-
-export interface ChildIndicatorArgs extends AreaSelection {
-  /** Birth year. */
-  cohort: number;
-}
-
-export interface ChildIndicatorData {
-  area: AreaRow;
-  level: LevelName;
-  isTotal: boolean;
-  cohort: number;
-  children: number | null;
-  idl: number | null;
-  idlRate: number | null;
-  ibl: number | null;
-  iblRate: number | null;
-  dpt1: number | null;
-  mr1: number | null;
-  dropoutRate: number | null;
-  uci: boolean | null;
-  uciThreshold: number;
-  suppressed: boolean;
-}
-
-/** Children of a birth cohort per kelurahan of residence with their IDL, IBL and dropout doses. */
-async function cohortCounts(em: EntityManager, cohort: number): Promise<Map<string, Record<ChildColumn, number>>> {
-  const rows = await em.execute<Record<string, string>[]>(
-    `select kelurahan_code, count(*) as children, count(*) filter (where idl) as idl, count(*) filter (where ibl) as ibl,
-            count(*) filter (where dpt1) as dpt1, count(*) filter (where mr1) as mr1
-       from child_status where birth_date >= ? and birth_date < ? group by kelurahan_code`,
-    [`${cohort}-01-01`, `${cohort + 1}-01-01`],
-  );
-  return new Map(
-    rows.map((r) => [r.kelurahan_code!, Object.fromEntries(CHILD_COLUMNS.map((c) => [c, Number(r[c])])) as Record<ChildColumn, number>]),
-  );
-}
-
-export async function childIndicatorTable(
+/** The childIndicators query: public; admins see every number, everyone else the suppressed view. */
+export async function childIndicatorReport(
   em: EntityManager,
-  settings: ReportingSettings,
+  claims: Claims,
   args: ChildIndicatorArgs,
-  restriction: { threshold: number } | null,
+  settings: ReportingSettings,
 ): Promise<ChildIndicatorData[]> {
-  if (!Number.isInteger(args.cohort) || args.cohort < 2000 || args.cohort > 2100) {
-    throw badInput('cohort', { id: 'Kohort harus tahun lahir 2000-2100', en: 'Cohort must be a birth year 2000-2100' });
-  }
-  const uciThreshold = settings.config.uciThresholdPercent;
-  const counts = await cohortCounts(em, args.cohort);
-  return buildAreaTable(CHILD_COLUMNS, counts, args, restriction).map((row) => {
-    const { children, idl, ibl, dpt1, mr1 } = row.counts;
-    const idlRate = percent(idl, children);
-    // Rates use the exact counts; a rate is hidden whenever one of its counts is.
-    const dropoutRate = dpt1 !== null && mr1 !== null ? percent(dpt1 - mr1, dpt1) : null;
-    return {
-      area: row.area,
-      level: row.level,
-      isTotal: row.isTotal,
-      cohort: args.cohort,
-      children,
-      idl,
-      idlRate,
-      ibl,
-      iblRate: percent(ibl, children),
-      dpt1,
-      mr1,
-      dropoutRate,
-      // UCI is a status of kelurahan; exact comparison on counts, not on the rounded rate.
-      uci: row.level === 'KELURAHAN' && idl !== null && children !== null && children > 0 ? idl * 100 >= uciThreshold * children : null,
-      uciThreshold,
-      suppressed: row.suppressed,
-    };
-  });
+  const restriction = reportingPolicy.view(claims, settings);
+  return childIndicatorTable(em, settings, args, restriction);
 }

@@ -3,8 +3,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Claims } from '@victori/shared';
 import type { ReportingSettings } from '../../config.js';
 import type { LevelName } from '../area/area.tree.js';
-import { restrictionFor } from '../report/view.js';
-import { coverageTable, type CoverageData } from './coverage.service.js';
+import { coverageReport } from './coverage.service.js';
+import type { CoverageData } from './coverage.table.js';
 
 export interface AreaCoverageKey {
   programme: string;
@@ -18,7 +18,7 @@ export function createCoverageLoader(em: EntityManager, settings: ReportingSetti
   return new DataLoader(
     async (keys) => {
       const out: CoverageData[][] = [];
-      for (const k of keys) out.push(await coverageTable(em, settings, { ...k, parentCode: null }, restrictionFor(claims, settings)));
+      for (const k of keys) out.push(await coverageReport(em, claims, { ...k, parentCode: null }, settings));
       return out;
     },
     { cacheKeyFn: (k) => JSON.stringify([k.programme, k.dose, k.asOf, k.level]) },

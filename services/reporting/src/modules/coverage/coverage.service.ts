@@ -1,75 +1,16 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { AreaRow } from '@victori/shared';
+import type { Claims } from '@victori/shared';
 import type { ReportingSettings } from '../../config.js';
-import type { LevelName } from '../area/area.tree.js';
-import { localDay, parseDateArg, percent } from '../dates.js';
-import { buildAreaTable, type AreaSelection } from '../report/area-table.js';
-import { codeArg } from '../report/view.js';
-import { targetOf, targetsInForce } from '../target/target.service.js';
+import { reportingPolicy } from '../../policy.js';
+import { coverageTable, type CoverageArgs, type CoverageData } from './coverage.table.js';
 
-export interface CoverageArgs extends AreaSelection {
-  programme: string;
-  dose: string;
-  asOf?: string | null;
-}
-
-export interface CoverageData {
-  area: AreaRow;
-  level: LevelName;
-  isTotal: boolean;
-  programme: string;
-  dose: string;
-  asOf: string;
-  target: number | null;
-  achieved: number | null;
-  percentage: number | null;
-  suppressed: boolean;
-}
-
-/**
- * People counted per kelurahan from the maintained aggregates: the running total (today), or the
- * daily counts up to a past day. Never a count over dose records.
- */
-export async function achievedByKelurahan(em: EntityManager, programme: string, dose: string, asOf: string | null): Promise<Map<string, number>> {
-  const rows =
-    asOf === null
-      ? await em.execute<{ kelurahan_code: string; people: number }[]>(
-          `select kelurahan_code, people from coverage_total where programme = ? and dose_kind = ? and people <> 0`,
-          [programme, dose],
-        )
-      : await em.execute<{ kelurahan_code: string; people: string }[]>(
-          `select kelurahan_code, sum(people) as people from coverage_daily where programme = ? and dose_kind = ? and day <= ? group by kelurahan_code`,
-          [programme, dose, asOf],
-        );
-  return new Map(rows.map((r) => [r.kelurahan_code, Number(r.people)]));
-}
-
-export async function coverageTable(
+/** The coverage query (and Area.coverage): public; admins see every number, everyone else the suppressed view. */
+export async function coverageReport(
   em: EntityManager,
+  claims: Claims,
+  args: CoverageArgs,
   settings: ReportingSettings,
-  args: CoverageArgs, restriction: { threshold: number } | null): Promise<CoverageData[]> {
-  const programme = codeArg('programme', args.programme);
-  const dose = codeArg('dose', args.dose);
-  const today = localDay(new Date(), settings.config.timeZone);
-  const asOf = args.asOf ? parseDateArg('asOf', args.asOf) : null;
-  const day = asOf ?? today;
-  // A day from today on is answered from the running totals (the daily table sums to the same).
-  const achieved = await achievedByKelurahan(em, programme, dose, asOf !== null && asOf < today ? asOf : null);
-  const targets = await targetsInForce(em, programme, dose, day);
-  const counts = new Map([...achieved].map(([code, n]) => [code, { achieved: n }]));
-  return buildAreaTable(['achieved'] as const, counts, args, restriction).map((row) => {
-    const target = targetOf(row.area.code, targets);
-    return {
-      area: row.area,
-      level: row.level,
-      isTotal: row.isTotal,
-      programme,
-      dose,
-      asOf: day,
-      target,
-      achieved: row.counts.achieved,
-      percentage: percent(row.counts.achieved, target),
-      suppressed: row.suppressed,
-    };
-  });
+): Promise<CoverageData[]> {
+  const restriction = reportingPolicy.view(claims, settings);
+  return coverageTable(em, settings, args, restriction);
 }

@@ -346,6 +346,17 @@ describe('reporting through its GraphQL API', () => {
       cancelled: 1,
       received: 100,
     });
+    // The product filter, alone and with the facility: the same rows for PFIZER, none for another product.
+    for (const filter of ['productCode: "PFIZER"', `facilityId: "${FACILITY}", productCode: "PFIZER"`, 'productCode: "MODERNA"']) {
+      const narrowed = await h.call<{ facilityIndicators: Record<string, unknown>[] }>(
+        `{ facilityIndicators(from: "2025-03-01", to: "2025-03-04", ${filter}) {
+            date productCode booked served noShow cancelled onHand daysOfStock stockOut stockOutDays received administered used wastageRate } }`,
+        {},
+        PARTNER,
+      );
+      expect(narrowed.errors).toBeUndefined();
+      expect(narrowed.data!.facilityIndicators.map(pick)).toEqual(filter.includes('MODERNA') ? [] : res.data!.facilityIndicators.map(pick));
+    }
     const exported = await h.call<{ exportDhis2: { content: string } }>(
       `{ exportDhis2(table: FACILITY_INDICATORS, from: "2025-03-01", to: "2025-03-04", facilityId: "${FACILITY}") { content } }`,
       {},

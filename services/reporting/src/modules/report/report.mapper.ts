@@ -1,11 +1,11 @@
 import { areaFromRow } from '../area/area.tree.js';
 import { AreaLevel } from '../area/area.type.js';
-import type { ChildIndicatorData } from '../child/child.service.js';
+import type { ChildIndicatorData } from '../child/child.table.js';
 import { ChildIndicatorRow } from '../child/child.type.js';
-import type { CoverageData } from '../coverage/coverage.service.js';
+import type { CoverageData } from '../coverage/coverage.table.js';
 import { CoverageRow } from '../coverage/coverage.type.js';
 import { facilityRef } from '../../external/facility.stub.js';
-import type { FacilityIndicatorData } from '../operations/facility-indicators.service.js';
+import type { FacilityIndicatorData } from '../operations/facility-indicators.table.js';
 import { FacilityIndicatorRow } from '../operations/facility-indicators.type.js';
 
 export const toCoverageRow = (d: CoverageData): CoverageRow =>

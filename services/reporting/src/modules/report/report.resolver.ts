@@ -2,17 +2,16 @@ import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 import { DateScalar } from '@victori/shared';
 import type { ReportingContext } from '../../context.js';
 import { AreaLevel } from '../area/area.type.js';
-import { childIndicatorTable } from '../child/child.service.js';
+import { childIndicatorReport } from '../child/child.service.js';
 import { ChildIndicatorRow } from '../child/child.type.js';
-import { coverageTable } from '../coverage/coverage.service.js';
+import { coverageReport } from '../coverage/coverage.service.js';
 import { CoverageRow } from '../coverage/coverage.type.js';
-import { flatTable, toCsv, toDhis2, type ExportArgs } from '../export/export.service.js';
+import { exportCsv, exportDhis2 } from '../export/export.service.js';
+import type { ExportArgs } from '../export/export.table.js';
 import { ReportExport, ReportTable } from '../export/export.type.js';
-import { facilityIndicatorTable } from '../operations/facility-indicators.service.js';
+import { facilityIndicatorReport } from '../operations/facility-indicators.service.js';
 import { FacilityIndicatorRow } from '../operations/facility-indicators.type.js';
 import { toChildIndicatorRow, toCoverageRow, toFacilityIndicatorRow } from './report.mapper.js';
-import { reportingPolicy } from '../../policy.js';
-import { restrictionFor } from './view.js';
 
 /** Public aggregates: admins see every number, everyone else the suppressed view (README). */
 @Resolver()
@@ -29,12 +28,7 @@ export class ReportResolver {
     @Arg('parentCode', () => String, { nullable: true }) parentCode?: string,
     @Arg('asOf', () => DateScalar, { nullable: true, description: 'YYYY-MM-DD; default today' }) asOf?: string,
   ): Promise<CoverageRow[]> {
-    const rows = await coverageTable(
-      ctx.em,
-      ctx.settings,
-      { programme, dose, level, parentCode, asOf },
-      restrictionFor(ctx.request.claims, ctx.settings),
-    );
+    const rows = await coverageReport(ctx.em, ctx.request.claims, { programme, dose, level, parentCode, asOf }, ctx.settings);
     return rows.map(toCoverageRow);
   }
 
@@ -48,12 +42,7 @@ export class ReportResolver {
     @Arg('level', () => AreaLevel) level: AreaLevel,
     @Arg('parentCode', () => String, { nullable: true }) parentCode?: string,
   ): Promise<ChildIndicatorRow[]> {
-    const rows = await childIndicatorTable(
-      ctx.em,
-      ctx.settings,
-      { cohort, level, parentCode },
-      restrictionFor(ctx.request.claims, ctx.settings),
-    );
+    const rows = await childIndicatorReport(ctx.em, ctx.request.claims, { cohort, level, parentCode }, ctx.settings);
     return rows.map(toChildIndicatorRow);
   }
 
@@ -67,7 +56,7 @@ export class ReportResolver {
     @Arg('facilityId', () => ID, { nullable: true }) facilityId?: string,
     @Arg('productCode', () => String, { nullable: true }) productCode?: string,
   ): Promise<FacilityIndicatorRow[]> {
-    return (await facilityIndicatorTable(ctx.em, ctx.settings, { from, to, facilityId, productCode })).map(toFacilityIndicatorRow);
+    return (await facilityIndicatorReport(ctx.em, { from, to, facilityId, productCode }, ctx.settings)).map(toFacilityIndicatorRow);
   }
 
   @Query(() => ReportExport, {
@@ -88,16 +77,8 @@ export class ReportResolver {
     @Arg('facilityId', () => ID, { nullable: true }) facilityId?: string,
     @Arg('productCode', () => String, { nullable: true }) productCode?: string,
   ): Promise<ReportExport> {
-    reportingPolicy.exportTables(ctx.request.claims);
     const args: ExportArgs = { table, programme, dose, level, parentCode, asOf, cohort, from, to, facilityId, productCode };
-    const flat = await flatTable(ctx.em, ctx.settings, args, restrictionFor(ctx.request.claims, ctx.settings));
-    return Object.assign(new ReportExport(), {
-      table,
-      filename: `${table.toLowerCase()}.csv`,
-      contentType: 'text/csv',
-      content: toCsv(flat),
-      rows: flat.records.length,
-    });
+    return Object.assign(new ReportExport(), await exportCsv(ctx.em, ctx.request.claims, args, ctx.settings));
   }
 
   @Query(() => ReportExport, {
@@ -118,15 +99,7 @@ export class ReportResolver {
     @Arg('facilityId', () => ID, { nullable: true }) facilityId?: string,
     @Arg('productCode', () => String, { nullable: true }) productCode?: string,
   ): Promise<ReportExport> {
-    reportingPolicy.exportTables(ctx.request.claims);
     const args: ExportArgs = { table, programme, dose, level, parentCode, asOf, cohort, from, to, facilityId, productCode };
-    const set = toDhis2(await flatTable(ctx.em, ctx.settings, args, restrictionFor(ctx.request.claims, ctx.settings)), ctx.settings.dhis2);
-    return Object.assign(new ReportExport(), {
-      table,
-      filename: `${table.toLowerCase()}.dhis2.json`,
-      contentType: 'application/json',
-      content: JSON.stringify(set),
-      rows: set.dataValues.length,
-    });
+    return Object.assign(new ReportExport(), await exportDhis2(ctx.em, ctx.request.claims, args, ctx.settings));
   }
 }

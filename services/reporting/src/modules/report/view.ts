@@ -1,12 +1,4 @@
-import type { Claims } from '@victori/shared';
 import { badInput } from '@victori/shared';
-import type { ReportingSettings } from '../../config.js';
-import { reportingPolicy } from '../../policy.js';
-
-/** The view the caller gets (src/policy.ts). */
-export function restrictionFor(claims: Claims, settings: ReportingSettings): { threshold: number } | null {
-  return reportingPolicy.view(claims, settings);
-}
 
 /** A programme or dose code argument. */
 export function codeArg(field: string, value: string): string {
