@@ -434,6 +434,11 @@ describe('feedback through the edge and the gateway', () => {
       );
       const survey = after.myAppointments.edges.map((e) => e.node).find((a) => a.id === appointmentId)!.survey;
       expect(survey).toMatchObject({ answered: false, token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+      // Past the link's 30 days the visit still shows its survey, but no longer hands out the link.
+      offset = 31 * DAY;
+      const late = await ok<{ myAppointments: { edges: { node: { id: string; survey: { token: string | null } } }[] } }>('citizen', MINE);
+      expect(late.myAppointments.edges.map((e) => e.node).find((a) => a.id === appointmentId)!.survey).toMatchObject({ token: null });
+      offset = 0;
       const ANSWER = `mutation($i: AnswerSurveyInput!) { answerSurvey(input: $i) { invitationId } }`;
       expect(code(await as('miroto', ANSWER, { i: { token: survey.token, ...ALL_FOUR } }))).toBe('FORBIDDEN');
       const bad = await as('citizen', ANSWER, { i: { token: survey.token, ...ALL_FOUR, cost: 0, facilities: 5 } });
