@@ -70,6 +70,40 @@ export function ErrorSummary(props: { mistakes: Mistakes }): preact.JSX.Element 
 
 export const mistakeFor = (mistakes: Mistakes, field: string): FieldMistake | undefined => mistakes.fields.find((f) => f.field === field);
 
+/**
+ * A labelled form field with its hint and its own mistake beside it, tied to the control by
+ * aria-describedby (the children get the ids to put there, or undefined). `name` is the API's field name
+ * (the error summary links to #field-<name>); it defaults to the control's `id`.
+ */
+export function Field(props: {
+  id: string;
+  name?: string;
+  label: string;
+  hint?: string;
+  mistakes: Mistakes;
+  children: (describedBy: string | undefined) => preact.JSX.Element;
+}): preact.JSX.Element {
+  const name = props.name ?? props.id;
+  const m = mistakeFor(props.mistakes, name);
+  const describedBy = [props.hint ? `${props.id}-hint` : '', m ? `${props.id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`field${m ? ' field-error' : ''}`} id={`field-${name}`}>
+      <label for={props.id}>{props.label}</label>
+      {props.hint && (
+        <p class="hint" id={`${props.id}-hint`}>
+          {props.hint}
+        </p>
+      )}
+      {m && (
+        <p class="error-message" id={`${props.id}-error`}>
+          {m.message}
+        </p>
+      )}
+      {props.children(describedBy)}
+    </div>
+  );
+}
+
 /** The countdown while the edge refuses for overload; the app retries by itself meanwhile. */
 export function SurgeBanner(): preact.JSX.Element | null {
   const [retryAt, setRetryAt] = useState<number | undefined>(undefined);

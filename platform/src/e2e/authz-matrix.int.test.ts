@@ -506,6 +506,12 @@ const MATRIX: Record<string, Case | Case[]> = {
   },
   surveyElements: { query: `{ surveyElements { code } }`, expect: PUBLIC('OK') },
   citySatisfaction: { query: `{ citySatisfaction { city { suppressed } } }`, expect: PUBLIC('OK') },
+  surveyLink: {
+    // An unknown link: the visitor's side (anyone holding it) gets NOT_FOUND; staff and partners never answer.
+    query: `query($t: String!) { surveyLink(token: $t) { visitDate } }`,
+    vars: () => ({ t: 'x'.repeat(43) }),
+    expect: r(A, A, A, F, F, F, F),
+  },
   answerSurvey: {
     // An unknown token: the visitor's side gets NOT_FOUND, staff and partners never answer.
     query: `mutation($i: AnswerSurveyInput!) { answerSurvey(input: $i) { invitationId } }`,

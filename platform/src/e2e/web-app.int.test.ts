@@ -2,9 +2,12 @@ import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadEdgeConfig, startEdge, type RunningEdge } from '@victori/gateway';
-import { Env, makeNik, SERVICES } from '@victori/shared';
+import { randomUUID } from 'node:crypto';
+import { AppointmentCompleted, Env, makeNik, publish, SERVICES } from '@victori/shared';
 import { addDays } from '../../../services/booking/src/time.js';
 import { BANDARHARJO, BookingKit, inDays, MIROTO, person, type Caller } from '../../../services/booking/src/testing/kit.js';
+import { feedbackSettings } from '../../../services/feedback/src/context.js';
+import { surveyToken } from '../../../services/feedback/src/modules/survey/survey.rules.js';
 import { testEdgeConfig } from '../testing.js';
 
 /**
@@ -963,6 +966,120 @@ describe('the web app in a real browser, through the edge', () => {
       expect(await visit.getByRole('link', { name: 'Isi survei' }).count()).toBe(0);
       await shot(page, '24-survey-done');
       await axe(page, 'survey list');
+      await page.context().close();
+    });
+
+    test('/survey/<token> without an account: the link answers once; a second use, an unknown link say so and change nothing', async () => {
+      // booking's appointment.completed for a visit at Miroto, as booking publishes it when the dose is recorded.
+      const appointmentId = randomUUID();
+      await kit.platform.services.booking.runtime.orm.em.fork().transactional((tx) =>
+        publish(tx, 'booking', AppointmentCompleted, appointmentId, {
+          appointmentId,
+          sessionId: randomUUID(),
+          slotId: randomUUID(),
+          facilityId: MIROTO,
+          programme: 'COVID19',
+          productCode: 'PFIZER',
+          doseKind: 'BOOSTER_1',
+          sessionDate: inDays(0),
+          status: 'COMPLETED',
+          nikHash: null,
+          walkIn: false,
+        }),
+      );
+      await settle();
+      const runtime = kit.platform.services.feedback.runtime;
+      const [invitation] = await feedbackSql<{ id: string }>(`select id from survey_invitation where appointment_id = ?`, [appointmentId]);
+      // The link as the visitor is given it (Appointment.survey); the database has only its hash.
+      const token = surveyToken(feedbackSettings(runtime).surveyKey, invitation!.id);
+      const responses = () => feedbackSql(`select id from survey_response where invitation_id = ?`, [invitation!.id]);
+
+      const page = await newPage();
+      await page.goto(`${origin}/survey/${token}`);
+      await page.getByTestId('survey-visit-line').waitFor();
+      expect(await page.getByTestId('survey-visit-line').textContent()).toContain('Miroto');
+      // A second tab with the same link, opened before the first answers.
+      const other = await page.context().newPage();
+      await other.goto(`${origin}/survey/${token}`);
+      await other.locator('[id="field-answers.requirements"]').waitFor();
+      await axe(page, 'survey by link');
+      for (const key of ['requirements', 'procedure', 'completionTime', 'cost', 'serviceProduct', 'staffCompetence', 'staffConduct'])
+        await page.locator(`[id="field-answers.${key}"]`).getByLabel('4 Sangat baik').check();
+      for (const key of ['complaintHandling', 'facilities']) await page.locator(`[id="field-answers.${key}"]`).getByLabel('3 Baik').check();
+      await page.getByRole('button', { name: 'Kirim survei' }).click();
+      await page.getByTestId('survey-thanks').waitFor();
+      await shot(page, '25-survey-by-link');
+      expect(await responses()).toHaveLength(1);
+
+      // The second use, from the tab still open: refused in words, nothing recorded.
+      for (const key of ['requirements', 'procedure', 'completionTime', 'cost', 'serviceProduct', 'staffCompetence', 'staffConduct'])
+        await other.locator(`[id="field-answers.${key}"]`).getByLabel('1 Tidak baik').check();
+      for (const key of ['complaintHandling', 'facilities'])
+        await other.locator(`[id="field-answers.${key}"]`).getByLabel('1 Tidak baik').check();
+      await other.getByRole('button', { name: 'Kirim survei' }).click();
+      await other.locator('.error-summary').filter({ hasText: 'Survei kunjungan ini sudah diisi' }).waitFor();
+      await axe(other, 'survey link used (form)');
+      // Opened again, the used link shows no form.
+      await other.goto(`${origin}/survey/${token}`);
+      await other.getByTestId('survey-refused').filter({ hasText: 'Survei kunjungan ini sudah diisi' }).waitFor();
+      expect(await other.locator('form').count()).toBe(0);
+      await axe(other, 'survey link used');
+      await other.goto(`${origin}/survey/${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`);
+      await other.getByTestId('survey-refused').filter({ hasText: 'Tautan survei tidak dikenal; periksa kembali tautannya' }).waitFor();
+      await shot(other, '26-survey-link-unknown');
+      expect(await responses()).toHaveLength(1);
+      const [kept] = await feedbackSql<{ u1: number; u9: number }>(`select u1, u9 from survey_response where invitation_id = ?`, [
+        invitation!.id,
+      ]);
+      expect(kept).toEqual({ u1: 4, u9: 3 });
+      await page.context().close();
+    });
+
+    test('my complaints: a decided complaint says until when it can be reopened; past that day the reopen form is gone', async () => {
+      const session = await citizenSession('081234500083');
+      const citizen: Caller = { headers: { authorization: `Bearer ${session.accessToken}` } };
+      const file = async (description: string): Promise<{ id: string; reference: string }> => {
+        const r = await kit.gql<{ submitComplaint: { id: string; reference: string } }>(
+          `mutation($i: SubmitComplaintInput!) { submitComplaint(input: $i) { id reference } }`,
+          { i: { subjectType: 'FACILITY', facilityId: MIROTO, category: 'WAITING_TIME', description } },
+          citizen,
+        );
+        expect(r.errors).toBeUndefined();
+        return r.data!.submitComplaint;
+      };
+      const recent = await file('Antrean pagi ini tidak dipanggil sama sekali selama dua jam.');
+      const hw = { role: 'health-worker' as const, sub: 'hw-feedback-2', facilityId: MIROTO };
+      const reject = (id: string) =>
+        kit.gql(`mutation($id: ID!) { rejectComplaint(id: $id, reason: "Sudah ditangani lewat pengaduan lain.") { status } }`, { id }, hw);
+      expect((await reject(recent.id)).errors).toBeUndefined();
+      // The other was filed and rejected eleven days ago: the service's clock (the one its deadlines read) set back.
+      const clock = feedbackSettings(kit.platform.services.feedback.runtime).clock;
+      const real = clock.now;
+      clock.now = () => new Date(Date.now() - 11 * 86_400_000);
+      let old: { id: string; reference: string };
+      try {
+        old = await file('Petugas pendaftaran tidak ada di loket selama satu jam.');
+        expect((await reject(old.id)).errors).toBeUndefined();
+      } finally {
+        clock.now = real;
+      }
+      const [decided] = await feedbackSql<{ closed_at: string }>(`select closed_at from complaint where id = ?`, [recent.id]);
+
+      const page = await pageFor(session.refreshToken, '/complaints');
+      const card = (c: { reference: string }) => page.getByTestId('complaint').filter({ hasText: c.reference });
+      await card(recent).getByTestId('complaint-status').filter({ hasText: 'Ditolak' }).waitFor();
+      await card(old).getByTestId('complaint-status').filter({ hasText: 'Ditolak' }).waitFor();
+      const until = new Date(Date.parse(decided!.closed_at) + 10 * 86_400_000);
+      const day = new Intl.DateTimeFormat('id-ID', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Asia/Jakarta' }).format(
+        until,
+      );
+      expect(await card(recent).textContent()).toContain('Dapat dibuka kembali sampai');
+      expect(await card(recent).getByTestId('reopenable-until').textContent()).toContain(day);
+      expect(await card(recent).getByText('Belum selesai? Buka kembali').count()).toBe(1);
+      expect(await card(old).textContent()).not.toContain('Dapat dibuka kembali sampai');
+      expect(await card(old).getByText('Belum selesai? Buka kembali').count()).toBe(0);
+      await shot(page, '27-complaint-reopen-deadline');
+      await axe(page, 'my complaints with a reopen deadline');
       await page.context().close();
     });
   });

@@ -16,6 +16,8 @@ export interface FeedbackConfig {
   holidaysFile?: string;
   /** Below this many survey answers, a facility's satisfaction index is suppressed outside the city office. */
   surveyMinResponses: number;
+  /** Calendar days a visit's survey link stays valid after the visit was completed. */
+  surveyTokenDays: number;
   /** Most complaints one list returns. */
   listLimit: number;
 }
@@ -33,6 +35,7 @@ export function loadFeedbackConfig(env = new Env()): FeedbackConfig {
     collectiveLeaveIsHoliday: env.bool('FEEDBACK_COLLECTIVE_LEAVE_IS_HOLIDAY', true),
     holidaysFile: env.optional('FEEDBACK_HOLIDAYS_FILE'),
     surveyMinResponses: env.int('FEEDBACK_SURVEY_MIN_RESPONSES', 10, 1, 1000),
+    surveyTokenDays: env.int('FEEDBACK_SURVEY_TOKEN_DAYS', 30, 1, 365),
     listLimit: env.int('FEEDBACK_LIST_LIMIT', 100, 1, 1000),
   };
   const { SIMPLE, DESK, FIELD } = config.resolveDays;

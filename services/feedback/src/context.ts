@@ -3,11 +3,14 @@ import { loadFeedbackConfig, type FeedbackConfig } from './config.js';
 import { createComplaintLoaders } from './modules/complaint/complaint.loader.js';
 import { WorkingCalendar } from './modules/complaint/working-days.js';
 import { createSurveyLoaders } from './modules/survey/survey.loader.js';
+import { surveyTokenKey } from './modules/survey/survey.rules.js';
 
 /** Made once per running service: the settings, the working-day calendar, and the clock everything reads. */
 export interface FeedbackSettings {
   config: FeedbackConfig;
   calendar: WorkingCalendar;
+  /** The key survey links are made with (from the PII key; survey.rules.ts). */
+  surveyKey: Buffer;
   /** Deadlines and the timer read time here; tests replace `now` instead of waiting days. */
   clock: { now: () => Date };
 }
@@ -26,6 +29,7 @@ export function feedbackSettings(runtime: ServiceRuntime): FeedbackSettings {
     found = {
       config,
       calendar: WorkingCalendar.load(config.holidaysFile, config.collectiveLeaveIsHoliday),
+      surveyKey: surveyTokenKey(runtime.config.piiKey),
       clock: { now: () => new Date() },
     };
     settings.set(runtime, found);

@@ -6,6 +6,7 @@ import { BANDARHARJO, BookingKit, inDays, MIROTO, person, type Caller } from '..
 import { feedbackSettings } from './context.js';
 import { DeadlineTimer } from './modules/complaint/deadline.timer.js';
 import { SurveyInvitationEntity } from './modules/survey/survey.entity.js';
+import { surveyToken } from './modules/survey/survey.rules.js';
 
 /**
  * Feedback through the public port (edge, gateway, the real subgraphs on real PostgreSQL): complaints and
@@ -266,10 +267,21 @@ describe('feedback through the edge and the gateway', () => {
         );
         expect(rejected.rejectComplaint.status).toBe('REJECTED');
       }
+      // The window the citizen is shown: 10 calendar days after the decision; nothing to reopen before one.
+      const WINDOW = `query($id: ID!) { complaint(id: $id) { status closedAt reopenableUntil } }`;
+      const decided = await ok<{ complaint: { closedAt: string; reopenableUntil: string } }>('citizen', WINDOW, { id: second.id });
+      expect(Date.parse(decided.complaint.reopenableUntil) - Date.parse(decided.complaint.closedAt)).toBe(10 * DAY);
+      expect((await ok<{ complaint: { reopenableUntil: string } }>('miroto', WINDOW, { id: second.id })).complaint.reopenableUntil).toBe(
+        decided.complaint.reopenableUntil,
+      );
+      const fresh = await submit('citizen', waiting);
+      expect(
+        (await ok<{ complaint: { reopenableUntil: string | null } }>('citizen', WINDOW, { id: fresh.id })).complaint.reopenableUntil,
+      ).toBeNull();
       offset = 9 * DAY;
       const reopen = (id: string) =>
-        as('citizen', `mutation($id: ID!) { reopenComplaint(id: $id, reason: "Mohon ditinjau ulang") { status } }`, { id });
-      expect((await reopen(first.id)).data).toEqual({ reopenComplaint: { status: 'IN_PROGRESS' } });
+        as('citizen', `mutation($id: ID!) { reopenComplaint(id: $id, reason: "Mohon ditinjau ulang") { status reopenableUntil } }`, { id });
+      expect((await reopen(first.id)).data).toEqual({ reopenComplaint: { status: 'IN_PROGRESS', reopenableUntil: null } });
       offset = 11 * DAY;
       const late = await reopen(second.id);
       expect(late.errors?.[0]?.extensions).toMatchObject({
@@ -399,6 +411,13 @@ describe('feedback through the edge and the gateway', () => {
       await settle();
     };
 
+    /** The link's token as the visitor is given it (the database keeps only its hash). */
+    const linkOf = async (appointmentId: string): Promise<string> => {
+      const runtime = kit.platform.services.feedback.runtime;
+      const invitation = await runtime.orm.em.fork().findOneOrFail(SurveyInvitationEntity, { appointmentId });
+      return surveyToken(feedbackSettings(runtime).surveyKey, invitation.id);
+    };
+
     test('one invitation per completed visit, on Appointment.survey; one answer per visit; staff never answer', async () => {
       await kit.usableStock(MIROTO, 'PFIZER', 100);
       const session = await kit.createSession({ facilityId: MIROTO, date: inDays(2), capacity: 5 });
@@ -415,6 +434,11 @@ describe('feedback through the edge and the gateway', () => {
       );
       const survey = after.myAppointments.edges.map((e) => e.node).find((a) => a.id === appointmentId)!.survey;
       expect(survey).toMatchObject({ answered: false, token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+      // Past the link's 30 days the visit still shows its survey, but no longer hands out the link.
+      offset = 31 * DAY;
+      const late = await ok<{ myAppointments: { edges: { node: { id: string; survey: { token: string | null } } }[] } }>('citizen', MINE);
+      expect(late.myAppointments.edges.map((e) => e.node).find((a) => a.id === appointmentId)!.survey).toMatchObject({ token: null });
+      offset = 0;
       const ANSWER = `mutation($i: AnswerSurveyInput!) { answerSurvey(input: $i) { invitationId } }`;
       expect(code(await as('miroto', ANSWER, { i: { token: survey.token, ...ALL_FOUR } }))).toBe('FORBIDDEN');
       const bad = await as('citizen', ANSWER, { i: { token: survey.token, ...ALL_FOUR, cost: 0, facilities: 5 } });
@@ -439,9 +463,7 @@ describe('feedback through the edge and the gateway', () => {
       // A second answered visit at Bandarharjo (all 4) next to Miroto's (all 4 but waiting time 2).
       const other = randomUUID();
       await complete(other, BANDARHARJO);
-      const { token } = await kit.platform.services.feedback.runtime.orm.em
-        .fork()
-        .findOneOrFail(SurveyInvitationEntity, { appointmentId: other });
+      const token = await linkOf(other);
       await ok('anonymous', `mutation($i: AnswerSurveyInput!) { answerSurvey(input: $i) { invitationId } }`, { i: { token, ...ALL_FOUR } });
 
       const INDEX = `responses value band bandName suppressed elements { code average }`;
@@ -476,6 +498,81 @@ describe('feedback through the edge and the gateway', () => {
       }>('partner', CITY);
       expect(hidden.citySatisfaction.city.suppressed).toBe(true);
       expect(hidden.citySatisfaction.facilities.every((f) => f.satisfaction.suppressed)).toBe(true);
+    });
+
+    test('/survey/<token>: anyone holding the link answers once, without an account; used, unknown and expired links change nothing', async () => {
+      const visit = randomUUID();
+      await complete(visit, BANDARHARJO);
+      const token = await linkOf(visit);
+      const runtime = kit.platform.services.feedback.runtime;
+      // Only the hash is stored: no column of the invitation holds the token.
+      const stored = await runtime.orm.em
+        .fork()
+        .getConnection()
+        .execute(`select * from survey_invitation where appointment_id = ?`, [visit]);
+      expect(JSON.stringify(stored)).not.toContain(token);
+      expect(stored[0]).not.toHaveProperty('token');
+
+      const LINK = `query($t: String!) { surveyLink(token: $t) { facility { id name } visitDate expiresAt } }`;
+      const ANSWER = `mutation($i: AnswerSurveyInput!) { answerSurvey(input: $i) { invitationId } }`;
+      const link = await ok<{ surveyLink: { facility: { id: string; name: string }; visitDate: string; expiresAt: string } }>(
+        'anonymous',
+        LINK,
+        { t: token },
+      );
+      expect(link.surveyLink).toMatchObject({ facility: { id: BANDARHARJO }, visitDate: inDays(0) });
+      expect(link.surveyLink.facility.name.length).toBeGreaterThan(0);
+      expect(Date.parse(link.surveyLink.expiresAt) - Date.now()).toBeGreaterThan(29 * DAY);
+
+      const responses = async (): Promise<number> =>
+        (await ok<{ citySatisfaction: { city: { responses: number } } }>('admin', `{ citySatisfaction { city { responses } } }`))
+          .citySatisfaction.city.responses;
+      const before = await responses();
+      const unknown = await as('anonymous', ANSWER, { i: { token: token.slice(1) + 'A', ...ALL_FOUR } });
+      expect(unknown.errors?.[0]?.extensions).toMatchObject({
+        code: 'NOT_FOUND',
+        field: 'token',
+        messageEn: 'This survey link is not known; check the link',
+      });
+      expect(unknown.errors?.[0]?.message).toBe('Tautan survei tidak dikenal; periksa kembali tautannya');
+      expect(code(await as('anonymous', LINK, { t: 'not-a-token' }))).toBe('NOT_FOUND');
+
+      expect((await as('anonymous', ANSWER, { i: { token, ...ALL_FOUR, cost: 3 } })).errors).toBeUndefined();
+      expect(await responses()).toBe(before + 1);
+      const again = await as('anonymous', ANSWER, { i: { token, ...ALL_FOUR, cost: 1 } });
+      expect(again.errors?.[0]?.extensions).toMatchObject({
+        code: 'DUPLICATE',
+        field: 'token',
+        messageEn: 'This visit has been rated already',
+      });
+      expect(again.errors?.[0]?.message).toBe('Survei kunjungan ini sudah diisi');
+      expect(code(await as('anonymous', LINK, { t: token }))).toBe('DUPLICATE');
+      expect(await responses()).toBe(before + 1);
+      // What the city office reads is counts and averages: no visit, no token, no person.
+      const admin = await ok<{ facility: { satisfaction: Record<string, unknown> } }>(
+        'admin',
+        `query($id: ID!) { facility(id: $id) { satisfaction { responses elements { code average } } } }`,
+        { id: BANDARHARJO },
+      );
+      expect(JSON.stringify(admin)).not.toContain(visit);
+
+      // Past its 30 days a link is refused and changes nothing.
+      const late = randomUUID();
+      await complete(late, BANDARHARJO);
+      const lateToken = await linkOf(late);
+      offset = 31 * DAY;
+      const expired = await as('anonymous', ANSWER, { i: { token: lateToken, ...ALL_FOUR } });
+      expect(expired.errors?.[0]?.extensions).toMatchObject({
+        code: 'CONFLICT',
+        field: 'token',
+        reason: 'EXPIRED',
+        messageEn: 'This survey link has expired',
+      });
+      expect(expired.errors?.[0]?.message).toBe('Tautan survei ini sudah kedaluwarsa');
+      expect(code(await as('anonymous', LINK, { t: lateToken }))).toBe('CONFLICT');
+      expect(await responses()).toBe(before + 1);
+      offset = 0;
+      expect((await ok<{ surveyLink: { visitDate: string } }>('anonymous', LINK, { t: lateToken })).surveyLink.visitDate).toBe(inDays(0));
     });
   });
 });

@@ -9,6 +9,7 @@ import { WorkingCalendar } from './modules/complaint/working-days.js';
 import { FaqEntryEntity, FaqRevisionEntity } from './modules/faq/faq.entity.js';
 import { seedFaq } from './seeders/faq.seeder.js';
 import { SurveyInvitationEntity, SurveyResponseEntity } from './modules/survey/survey.entity.js';
+import { surveyTokenKey } from './modules/survey/survey.rules.js';
 import { buildFeedbackSchema } from './schema.js';
 
 const timers = new WeakMap<object, DeadlineTimer>();
@@ -22,7 +23,7 @@ export const feedbackService: ServiceDefinition<FeedbackContext> = {
   migrations,
   buildSchema: () => buildFeedbackSchema(),
   createContext,
-  consumers: [appointmentsConsumer],
+  consumers: (config) => [appointmentsConsumer({ config: loadFeedbackConfig(config.env), surveyKey: surveyTokenKey(config.piiKey) })],
   seed: (orm) => seedFaq(orm),
   // A wrong FEEDBACK_* setting or an unreadable holiday file refuses the start instead of failing every request.
   checkConfig: (config) => {

@@ -24,38 +24,6 @@ export function SignedIn(props: { title: string; children: ComponentChildren }):
   );
 }
 
-/**
- * A labelled field with its hint and its own mistake beside it, tied to the control by aria-describedby;
- * `name` is the API's field name (the error summary links to #field-<name>).
- */
-export function Field(props: {
-  name: string;
-  id: string;
-  label: string;
-  hint?: string;
-  mistakes: Mistakes;
-  children: (describedBy: string | undefined) => preact.JSX.Element;
-}): preact.JSX.Element {
-  const m = mistakeFor(props.mistakes, props.name);
-  const describedBy = [props.hint ? `${props.id}-hint` : '', m ? `${props.id}-error` : ''].filter(Boolean).join(' ') || undefined;
-  return (
-    <div class={`field${m ? ' field-error' : ''}`} id={`field-${props.name}`}>
-      <label for={props.id}>{props.label}</label>
-      {props.hint && (
-        <p class="hint" id={`${props.id}-hint`}>
-          {props.hint}
-        </p>
-      )}
-      {m && (
-        <p class="error-message" id={`${props.id}-error`}>
-          {m.message}
-        </p>
-      )}
-      {props.children(describedBy)}
-    </div>
-  );
-}
-
 /** A group of radio buttons (a fieldset with its legend), its mistake beside it. */
 export function Choice(props: {
   name: string;

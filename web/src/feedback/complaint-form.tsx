@@ -3,10 +3,10 @@ import { useMutation, useQuery } from '@urql/preact';
 import { idempotent, newIdempotencyKey } from '../client.js';
 import { formatDate } from '../dates.js';
 import type { Mistakes } from '../errors.js';
-import { ErrorSummary, navigate, t, useLanguage } from '../ui.js';
+import { ErrorSummary, Field, navigate, t, useLanguage } from '../ui.js';
 import { rememberFiled } from './complaints.js';
 import { placeMistakes } from './rules.js';
-import { Choice, Field, jakartaDay, mistakesOf, NO_MISTAKES, SignedIn } from './common.js';
+import { Choice, jakartaDay, mistakesOf, NO_MISTAKES, SignedIn } from './common.js';
 import type { ComplaintSubject } from './gql/graphql.js';
 import { ComplaintCategories, ComplaintDoses, ComplaintFacilities, ComplaintVisits, SubmitComplaint } from './operations.js';
 

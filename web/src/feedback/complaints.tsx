@@ -3,8 +3,8 @@ import { useMutation, useQuery } from '@urql/preact';
 import { idempotent, newIdempotencyKey } from '../client.js';
 import { formatInstant } from '../dates.js';
 import type { Mistakes } from '../errors.js';
-import { ErrorSummary, Link, t, useLanguage } from '../ui.js';
-import { Choice, Field, mistakesOf, NO_MISTAKES, SignedIn, useSession } from './common.js';
+import { ErrorSummary, Field, Link, t, useLanguage } from '../ui.js';
+import { Choice, mistakesOf, NO_MISTAKES, SignedIn, useSession } from './common.js';
 import type { MyComplaintsQuery } from './gql/graphql.js';
 import { MyComplaints, RateComplaint, ReopenComplaint } from './operations.js';
 import { deadlineDay } from './rules.js';
@@ -27,6 +27,8 @@ function Card(props: { c: Complaint; onChanged: () => void }): preact.JSX.Elemen
   const [, rate] = useMutation(RateComplaint);
   const [, reopen] = useMutation(ReopenComplaint);
   const open = !['RESOLVED', 'CLOSED', 'REJECTED'].includes(c.status);
+  // The API says until when (resolved or rejected, plus 10 days); after it the reopen form is gone.
+  const reopenable = Boolean(c.reopenableUntil) && Date.now() <= Date.parse(c.reopenableUntil!);
   const ratingField = `rating-${c.id}`;
   const reasonField = `reason-${c.id}`;
   // The API names the field `rating` / `reason`; on a list of cards each card's own field gets it.
@@ -88,6 +90,12 @@ function Card(props: { c: Complaint; onChanged: () => void }): preact.JSX.Elemen
             <dd data-testid="resolution-due">{deadlineDay(c.resolutionDueAt, lang)}</dd>
           </>
         )}
+        {reopenable && c.reopenableUntil && (
+          <>
+            <dt>{t('feedback.complaints.reopenableUntil')}</dt>
+            <dd data-testid="reopenable-until">{formatInstant(c.reopenableUntil, lang)}</dd>
+          </>
+        )}
       </dl>
       {c.escalations.length > 0 && <p class="fb-late">{t('feedback.complaints.late')}</p>}
       <p class="fb-text">{c.description}</p>
@@ -138,7 +146,7 @@ function Card(props: { c: Complaint; onChanged: () => void }): preact.JSX.Elemen
           </button>
         </form>
       )}
-      {(c.status === 'RESOLVED' || c.status === 'REJECTED') && (
+      {reopenable && (
         <details class="fb-reopen">
           <summary>{t('feedback.complaints.reopen')}</summary>
           <form onSubmit={(e) => void doReopen(e)} noValidate>

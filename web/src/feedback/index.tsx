@@ -6,11 +6,11 @@ import { QueuePage } from './queue.js';
 import { SurveyPage, SurveysPage } from './survey.js';
 import './feedback.css';
 
-/** /faq, /complaints, /complaints/new, /complaints/queue (staff), /survey, /survey/<appointmentId>. */
+/** /faq, /complaints, /complaints/new, /complaints/queue (staff), /survey, /survey/<token> (no account needed). */
 export function FeedbackRoutes(props: { parts: string[] }): preact.JSX.Element {
   const [first, second] = props.parts;
   if (first === 'faq') return <FaqPage />;
-  if (first === 'survey') return second ? <SurveyPage appointmentId={second} /> : <SurveysPage />;
+  if (first === 'survey') return second ? <SurveyPage token={second} /> : <SurveysPage />;
   if (second === 'new') return <ComplaintFormPage />;
   if (second === 'queue') return <QueuePage />;
   if (second === undefined) return <ComplaintsPage />;

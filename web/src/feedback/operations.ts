@@ -101,6 +101,7 @@ export const MyComplaints = graphql(`
           resolution
           rating
           reopenedCount
+          reopenableUntil
           facility {
             id
             name
@@ -142,6 +143,7 @@ export const RateComplaint = graphql(`
       status
       rating
       closedAt
+      reopenableUntil
     }
   }
 `);
@@ -155,6 +157,7 @@ export const ReopenComplaint = graphql(`
       resolutionDueAt
       resolvedAt
       closedAt
+      reopenableUntil
     }
   }
 `);
@@ -294,6 +297,25 @@ export const MySurveys = graphql(`
             token
           }
         }
+      }
+    }
+    surveyElements {
+      code
+      key
+      name
+      nameEn
+    }
+  }
+`);
+
+export const SurveyLink = graphql(`
+  query SurveyLink($token: String!) {
+    surveyLink(token: $token) {
+      visitDate
+      expiresAt
+      facility {
+        id
+        name
       }
     }
     surveyElements {

@@ -4,7 +4,7 @@ import { useMutation, useQuery } from '@urql/preact';
 import { BookAppointment, KecamatanList, KelurahanList, SessionPage as SessionQuery } from '../operations.js';
 import { composeDate, readMistakes, type Mistakes } from '../errors.js';
 import { idempotent, newIdempotencyKey } from '../client.js';
-import { BirthDateInputs, ErrorSummary, mistakeFor, navigate, t, useLanguage } from '../ui.js';
+import { BirthDateInputs, ErrorSummary, Field, mistakeFor, navigate, t, useLanguage } from '../ui.js';
 import { remember } from '../slip.js';
 import { formatDate, formatTimeRange } from '../dates.js';
 
@@ -13,33 +13,6 @@ const FORM_ORDER = ['nik', 'fullName', 'birthDate', 'sex', 'phone', 'residenceKe
 
 /** What stays for the next family member: the phone and the kelurahan (the same household). */
 const household = { phone: '', kecamatan: '', kelurahan: '' };
-
-function Field(props: {
-  id: string;
-  label: string;
-  hint?: string;
-  mistakes: Mistakes;
-  children: (describedBy: string) => preact.JSX.Element;
-}) {
-  const m = mistakeFor(props.mistakes, props.id);
-  const describedBy = [props.hint ? `${props.id}-hint` : '', m ? `${props.id}-error` : ''].filter(Boolean).join(' ');
-  return (
-    <div class={`field${m ? ' field-error' : ''}`} id={`field-${props.id}`}>
-      <label for={props.id}>{props.label}</label>
-      {props.hint && (
-        <p class="hint" id={`${props.id}-hint`}>
-          {props.hint}
-        </p>
-      )}
-      {m && (
-        <p class="error-message" id={`${props.id}-error`}>
-          {m.message}
-        </p>
-      )}
-      {props.children(describedBy)}
-    </div>
-  );
-}
 
 export function BookPage(props: { sessionId: string; slotId: string }): preact.JSX.Element {
   const lang = useLanguage();
@@ -114,27 +87,12 @@ export function BookPage(props: { sessionId: string; slotId: string }): preact.J
       <form onSubmit={(e) => void submit(e)} noValidate>
         <Field id="nik" label={t('book.nik')} hint={t('book.nikHint')} mistakes={shown}>
           {(d) => (
-            <input
-              id="nik"
-              name="nik"
-              inputMode="numeric"
-              autoComplete="off"
-              value={form.nik}
-              onInput={set('nik')}
-              aria-describedby={d || undefined}
-            />
+            <input id="nik" name="nik" inputMode="numeric" autoComplete="off" value={form.nik} onInput={set('nik')} aria-describedby={d} />
           )}
         </Field>
         <Field id="fullName" label={t('book.fullName')} mistakes={shown}>
           {(d) => (
-            <input
-              id="fullName"
-              name="fullName"
-              autoComplete="name"
-              value={form.fullName}
-              onInput={set('fullName')}
-              aria-describedby={d || undefined}
-            />
+            <input id="fullName" name="fullName" autoComplete="name" value={form.fullName} onInput={set('fullName')} aria-describedby={d} />
           )}
         </Field>
         <div class={`field${mistakeFor(shown, 'birthDate') ? ' field-error' : ''}`} id="field-birthDate">
@@ -166,15 +124,7 @@ export function BookPage(props: { sessionId: string; slotId: string }): preact.J
         </div>
         <Field id="phone" label={t('book.phone')} hint={t('book.phoneHint')} mistakes={shown}>
           {(d) => (
-            <input
-              id="phone"
-              name="phone"
-              type="tel"
-              autoComplete="tel"
-              value={form.phone}
-              onInput={set('phone')}
-              aria-describedby={d || undefined}
-            />
+            <input id="phone" name="phone" type="tel" autoComplete="tel" value={form.phone} onInput={set('phone')} aria-describedby={d} />
           )}
         </Field>
         <div class="field">
@@ -190,7 +140,7 @@ export function BookPage(props: { sessionId: string; slotId: string }): preact.J
         </div>
         <Field id="residenceKelurahanCode" label={t('book.kelurahan')} mistakes={shown}>
           {(d) => (
-            <select id="residenceKelurahanCode" value={form.kelurahan} onChange={set('kelurahan')} aria-describedby={d || undefined}>
+            <select id="residenceKelurahanCode" value={form.kelurahan} onChange={set('kelurahan')} aria-describedby={d}>
               <option value="">{t('book.choose')}</option>
               {kels.data?.areas.map((a) => (
                 <option key={a.code} value={a.code}>

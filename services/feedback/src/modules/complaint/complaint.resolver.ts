@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import { DateScalar, type Connection } from '@victori/shared';
 import type { FeedbackContext } from '../../context.js';
 import { FacilityRef, facilityRef } from '../../external/facility.stub.js';
-import type { Category } from './complaint.rules.js';
+import { reopenableUntil, type Category } from './complaint.rules.js';
 import {
   assignComplaint,
   categoriesFor,
@@ -204,6 +204,20 @@ export class ComplaintResolver {
     @Arg('rating', () => Int) rating: number,
   ): Promise<Complaint> {
     return toComplaint(await rateComplaint(ctx, id, rating));
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      'Until when the citizen may reopen it: 10 days (configurable) after it was resolved or rejected; null in every other state.',
+  })
+  reopenableUntil(@Root() complaint: Complaint, @Ctx() ctx: FeedbackContext): string | null {
+    const at = (iso?: string | null): Date | null => (iso ? new Date(iso) : null);
+    const until = reopenableUntil(
+      { status: complaint.status, resolvedAt: at(complaint.resolvedAt), closedAt: at(complaint.closedAt) },
+      ctx.feedback.config.reopenDays,
+    );
+    return until ? until.toISOString() : null;
   }
 
   @FieldResolver(() => [ComplaintStep])

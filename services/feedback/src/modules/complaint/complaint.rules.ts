@@ -177,9 +177,18 @@ export function checkTransition(step: Transition, status: ComplaintStatus): Comp
   return rule.to;
 }
 
-/** Reopening is allowed for `reopenDays` calendar days after the complaint was resolved or rejected. */
-export function checkReopenWindow(decidedAt: Date, now: Date, reopenDays: number): void {
-  if (now.getTime() - decidedAt.getTime() > reopenDays * 86_400_000) {
+/**
+ * The end of the reopening window: `reopenDays` calendar days after the complaint was resolved (RESOLVED,
+ * from resolvedAt) or rejected (REJECTED, from closedAt); null in every other state (nothing to reopen).
+ */
+export function reopenableUntil(c: { status: string; resolvedAt?: Date | null; closedAt?: Date | null }, reopenDays: number): Date | null {
+  const decidedAt = c.status === 'RESOLVED' ? c.resolvedAt : c.status === 'REJECTED' ? c.closedAt : null;
+  return decidedAt ? new Date(decidedAt.getTime() + reopenDays * 86_400_000) : null;
+}
+
+/** Reopening is allowed until reopenableUntil (inclusive); CONFLICT after it. */
+export function checkReopenWindow(until: Date | null, now: Date, reopenDays: number): void {
+  if (until && now.getTime() > until.getTime()) {
     throw conflict(
       {
         id: `Pengaduan hanya dapat dibuka kembali dalam ${reopenDays} hari`,

@@ -17,6 +17,7 @@ import type { ComplaintStatus, Handling } from './complaint.entity.js';
 import {
   checkNote,
   checkReopenWindow,
+  reopenableUntil,
   checkSubmission,
   checkTransition,
   complaintCategories,
@@ -271,8 +272,7 @@ export async function reopenComplaint(ctx: FeedbackContext, id: string, reason: 
   const decide: Decide = (found) => feedbackPolicy.citizenStep(ctx.request.claims, found);
   const text = checkNote('reason', reason);
   return step(ctx, id, decide, 'reopen', (row, now) => {
-    const decidedAt = row.status === 'RESOLVED' ? row.resolvedAt : row.closedAt;
-    if (decidedAt) checkReopenWindow(decidedAt, now, ctx.feedback.config.reopenDays);
+    checkReopenWindow(reopenableUntil(row, ctx.feedback.config.reopenDays), now, ctx.feedback.config.reopenDays);
     return {
       patch: {
         reopenedCount: row.reopenedCount + 1,

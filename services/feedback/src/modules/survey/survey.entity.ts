@@ -16,12 +16,19 @@ export class SurveyInvitationEntity {
   @Property({ type: 'date' })
   visitDate!: string;
 
-  /** Whoever may see the appointment gets it through Appointment.survey; it answers the survey once. */
-  @Property({ type: 'string', length: 43, unique: true })
-  token!: string;
+  /**
+   * SHA-256 (hex) of the single-use token; the token itself is never stored (survey.rules.ts makes it from
+   * the id under the service's key, for whoever may see the appointment: Appointment.survey, /survey/<token>).
+   */
+  @Property({ type: 'string', length: 64, unique: true })
+  tokenHash!: string;
 
   @Property({ type: 'datetime' })
   createdAt!: Date;
+
+  /** After this the link is refused (FEEDBACK_SURVEY_TOKEN_DAYS after the visit was completed). */
+  @Property({ type: 'datetime' })
+  expiresAt!: Date;
 
   @Property({ type: 'datetime', nullable: true })
   answeredAt?: Date | null;

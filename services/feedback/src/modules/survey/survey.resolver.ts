@@ -9,6 +9,7 @@ import {
   citySatisfaction,
   facilitySatisfaction,
   surveyElements,
+  surveyByToken,
   surveyOfAppointment,
   type IndexView,
 } from './survey.service.js';
@@ -20,6 +21,7 @@ import {
   SkmElement,
   SkmElementScore,
   SurveyInvitation,
+  SurveyLink,
   SurveyReceipt,
 } from './survey.type.js';
 
@@ -67,8 +69,22 @@ export class SurveyResolver {
     });
   }
 
+  @Query(() => SurveyLink, {
+    description:
+      'The visit a single-use survey link is for, before answering. Anyone holding the link (no account); NOT_FOUND unknown, DUPLICATE used, CONFLICT expired.',
+  })
+  async surveyLink(@Ctx() ctx: FeedbackContext, @Arg('token', () => String) token: string): Promise<SurveyLink> {
+    const found = await surveyByToken(ctx, token);
+    return Object.assign(new SurveyLink(), {
+      facility: facilityRef(found.facilityId),
+      visitDate: found.visitDate,
+      expiresAt: found.expiresAt.toISOString(),
+    });
+  }
+
   @Mutation(() => SurveyReceipt, {
-    description: "Answers a visit's survey once (the token from Appointment.survey). The visitor; never staff or partners.",
+    description:
+      "Answers a visit's survey once (the single-use token of its link, from Appointment.survey). Anyone holding the link, no account needed; never staff or partners. A used, unknown or expired link changes nothing.",
   })
   async answerSurvey(@Ctx() ctx: FeedbackContext, @Arg('input', () => AnswerSurveyInput) input: AnswerSurveyInput): Promise<SurveyReceipt> {
     const { token, suggestion, ...answers } = input;

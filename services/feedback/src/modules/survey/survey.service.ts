@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, ErrorCode, notFound, publish, SurveyAnswered } from '@victori/shared';
+import { publish, SurveyAnswered } from '@victori/shared';
 import type { FeedbackContext } from '../../context.js';
 import { feedbackPolicy } from '../../policy.js';
 import { Mistakes } from '../complaint/complaint.rules.js';
 import { localDate } from '../complaint/working-days.js';
 import { skmIndex, SKM_ELEMENTS, suppressedFacilities, type SkmAnswers, type SkmIndex } from './skm.js';
-import { insertResponse, lockInvitation, type FacilityTotals, type InvitationRow } from './survey.store.js';
+import { checkInvitation, surveyToken, tokenHash, TOKEN_SHAPE } from './survey.rules.js';
+import { findInvitationByTokenHash, insertResponse, lockInvitation, type FacilityTotals, type InvitationRow } from './survey.store.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -17,7 +18,21 @@ export async function surveyOfAppointment(
   const mayAnswer = feedbackPolicy.surveyToken(ctx.request.claims);
   const invitation = await ctx.loaders.invitation.load(appointmentId);
   if (!invitation) return null;
-  return { invitation, token: mayAnswer && !invitation.answeredAt ? invitation.token : null };
+  if (!mayAnswer || invitation.answeredAt || ctx.feedback.now() > invitation.expiresAt) return { invitation, token: null };
+  // Made again from the id; an invitation from before the hashes has a random token of its own, not shown again.
+  const token = surveyToken(ctx.feedback.surveyKey, invitation.id);
+  return { invitation, token: tokenHash(token) === invitation.tokenHash ? token : null };
+}
+
+/**
+ * /survey/<token>: the visit a link is for (its facility and day, nothing about the person), so that whoever
+ * holds the link can answer without an account. Used, unknown and expired links get their own error.
+ */
+export async function surveyByToken(ctx: FeedbackContext, token: string): Promise<InvitationRow> {
+  feedbackPolicy.answerSurvey(ctx.request.claims);
+  const found = TOKEN_SHAPE.test(token) ? await findInvitationByTokenHash(ctx.em, { tokenHash: tokenHash(token) }) : undefined;
+  checkInvitation(found, ctx.feedback.now());
+  return found;
 }
 
 /** One answer per visit: the nine SKM elements, each 1 to 4; every wrong element reported at once. */
@@ -39,15 +54,9 @@ export async function answerSurvey(
   wrong.done();
   const now = ctx.feedback.now();
   return ctx.em.transactional(async (tx) => {
-    const invitation = /^[A-Za-z0-9_-]{43}$/.test(input.token) ? await lockInvitation(tx, { token: input.token }) : undefined;
-    if (!invitation) throw notFound('Undangan survei', 'token');
-    if (invitation.answeredAt) {
-      throw new AppError(
-        ErrorCode.DUPLICATE,
-        { id: 'Survei kunjungan ini sudah diisi', en: 'This visit has been rated already' },
-        { field: 'token' },
-      );
-    }
+    const invitation = TOKEN_SHAPE.test(input.token) ? await lockInvitation(tx, { tokenHash: tokenHash(input.token) }) : undefined;
+    // A used, unknown or expired link changes nothing.
+    checkInvitation(invitation, now);
     const a = input.answers;
     await insertResponse(tx, {
       id: randomUUID(),

@@ -25,8 +25,19 @@ export async function invitationsOfAppointments(em: EntityManager, args: { appoi
   return (await em.find(SurveyInvitationEntity, { appointmentId: { $in: [...args.appointmentIds] } })).map(plain);
 }
 
-export async function lockInvitation(tx: EntityManager, args: { token: string }): Promise<InvitationRow | undefined> {
-  const found = await tx.findOne(SurveyInvitationEntity, { token: args.token }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+/** The invitation of a link, locked for answering it (by the token's hash; the token is never stored). */
+export async function lockInvitation(tx: EntityManager, args: { tokenHash: string }): Promise<InvitationRow | undefined> {
+  const found = await tx.findOne(
+    SurveyInvitationEntity,
+    { tokenHash: args.tokenHash },
+    { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+  );
+  return found ? plain(found) : undefined;
+}
+
+/** The invitation of a link, to show the visit before it is answered. */
+export async function findInvitationByTokenHash(em: EntityManager, args: { tokenHash: string }): Promise<InvitationRow | undefined> {
+  const found = await em.findOne(SurveyInvitationEntity, { tokenHash: args.tokenHash });
   return found ? plain(found) : undefined;
 }
 

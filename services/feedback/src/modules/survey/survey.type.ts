@@ -75,9 +75,22 @@ export class SurveyInvitation {
   answered!: boolean;
   @Field(() => String, {
     nullable: true,
-    description: "Answers the survey once; for the visitor's side only (null for staff and once answered)",
+    description:
+      "The single-use link token (/survey/<token>); for the visitor's side only (null for staff, once answered and after the link expired)",
   })
   token?: string | null;
+}
+
+@ObjectType({
+  description: 'The visit a survey link is for: the facility and the day, nothing about the person (/survey/<token>, no account needed)',
+})
+export class SurveyLink {
+  @Field(() => FacilityRef)
+  facility!: FacilityRef;
+  @Field(() => String)
+  visitDate!: string;
+  @Field(() => String, { description: 'After this the link is refused' })
+  expiresAt!: string;
 }
 
 @InputType()
