@@ -63,44 +63,46 @@ async function one(replicas: number, natsUrl: string, redisUrl: string, places: 
   const stream = `VICTORI_BENCH_CLUSTER_${Date.now()}`;
   const prefix = `victori-bench-cluster-${Date.now()}:`;
   process.stderr.write(`cluster bench: starting ${replicas} replica(s) of each process\n`);
-  const cluster = await startCluster({
-    dataDir,
-    pgPort: await freePort(),
-    publicPort: 0,
-    replicas,
-    backends: { natsUrl, redisUrl },
-    stream,
-    redisPrefix: prefix,
-    env: { NODE_ENV: 'test', LOG_LEVEL: 'error', BOOKING_RATE_PER_IP: '0', BOOKING_DB_POOL: '20' },
-    serviceEnv: { immunization: { SATUSEHAT_DELIVERY: 'off', PCARE_DELIVERY: 'off' } },
-    gatewayEnv: { GATEWAY_PUBLIC_CACHE_MS: '0' },
-    edgeEnv: { EDGE_PUBLIC_CACHE_MS: '0' },
-    stdio: 'inherit',
-    stopGraceMs: 5000,
-    // Sixteen processes starting at once on a shared 2-core machine may take minutes.
-    restart: { ...DEFAULT_RESTART_POLICY, startTimeoutMs: 240_000 },
-  });
+  let cluster: RunningCluster | undefined;
   try {
+    const running = await startCluster({
+      dataDir,
+      pgPort: await freePort(),
+      publicPort: 0,
+      replicas,
+      backends: { natsUrl, redisUrl },
+      stream,
+      redisPrefix: prefix,
+      env: { NODE_ENV: 'test', LOG_LEVEL: 'error', BOOKING_RATE_PER_IP: '0', BOOKING_DB_POOL: '20' },
+      serviceEnv: { immunization: { SATUSEHAT_DELIVERY: 'off', PCARE_DELIVERY: 'off' } },
+      gatewayEnv: { GATEWAY_PUBLIC_CACHE_MS: '0' },
+      edgeEnv: { EDGE_PUBLIC_CACHE_MS: '0' },
+      stdio: 'inherit',
+      stopGraceMs: 5000,
+      // Sixteen processes starting at once on a shared 2-core machine may take minutes.
+      restart: { ...DEFAULT_RESTART_POLICY, startTimeoutMs: 240_000 },
+    });
+    cluster = running;
     const sessions = 4;
-    const setup = await setupClusterStorm(cluster.publicUrl, cluster.privateKey, {
+    const setup = await setupClusterStorm(running.publicUrl, running.privateKey, {
       sessions,
       placesPerSession: Math.ceil(places / sessions),
     });
-    const readers = tierReaders(cluster);
+    const readers = tierReaders(running);
     // Warm-up (not measured): a fifth of the places, then reads for 5 s, so that every replica has
     // compiled its hot paths; the measured storm then books the rest, every attempt a success.
     const warm = Math.floor(setup.places / 5);
-    await runClusterStorm(cluster.publicUrl, { slotIds: setup.slotIds, attempts: warm, concurrency: 32, firstSerial: 1 });
-    await runAvailabilityReads(cluster.publicUrl, { date: setup.date, concurrency: 32, seconds: 5 });
+    await runClusterStorm(running.publicUrl, { slotIds: setup.slotIds, attempts: warm, concurrency: 32, firstSerial: 1 });
+    await runAvailabilityReads(running.publicUrl, { date: setup.date, concurrency: 32, seconds: 5 });
     process.stderr.write(`cluster bench: storm of ${setup.places - warm} attempts\n`);
     const storm = await measure(readers, () =>
-      runClusterStorm(cluster.publicUrl, { slotIds: setup.slotIds, attempts: setup.places - warm, concurrency: 32, firstSerial: 1 + warm }),
+      runClusterStorm(running.publicUrl, { slotIds: setup.slotIds, attempts: setup.places - warm, concurrency: 32, firstSerial: 1 + warm }),
     );
     const bookings = storm.result.attempts.filter((a) => a.code === 'OK').length;
     // Wait until the consumers have caught up, so that the reads measure reads, not the storm's tail.
     await new Promise((r) => setTimeout(r, 5000));
     process.stderr.write('cluster bench: availability reads for 15 s\n');
-    const reads = await measure(readers, () => runAvailabilityReads(cluster.publicUrl, { date: setup.date, concurrency: 32, seconds: 15 }));
+    const reads = await measure(readers, () => runAvailabilityReads(running.publicUrl, { date: setup.date, concurrency: 32, seconds: 15 }));
     return {
       replicas,
       places: setup.places,
@@ -114,7 +116,8 @@ async function one(replicas: number, natsUrl: string, redisUrl: string, places: 
       loadAverage: Math.round(os.loadavg()[0]! * 10) / 10,
     };
   } finally {
-    await cluster.stop();
+    // Also after a failed start: the services may have created the stream already.
+    await cluster?.stop();
     const nc = await connect({ servers: natsUrl });
     await (await jetstreamManager(nc)).streams.delete(stream).catch(() => undefined);
     await nc.close();
