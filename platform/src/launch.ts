@@ -182,13 +182,8 @@ export async function launchPlatform(options: LaunchOptions): Promise<LaunchedPl
     get gateway() {
       return pidOf('gateway');
     },
-    ...(ports.edge === undefined
-      ? {}
-      : {
-          get edge() {
-            return pidOf('edge');
-          },
-        }),
   } as LaunchedPlatform['pids'];
+  // Defined, not spread: a spread getter would be read once, and the edge's pid would stay the first one.
+  if (ports.edge !== undefined) Object.defineProperty(pids, 'edge', { get: () => pidOf('edge'), enumerable: true });
   return { publicUrl: edgeUrl ?? gatewayUrl, gatewayUrl, serviceUrls, pids, supervisor, stop };
 }
