@@ -7,13 +7,7 @@
 
 /** Files that still hold SQL outside a store or services that do not decide access first (see the report of issue 17). */
 export const LEGACY_SQL = [
-  'services/immunization/src/events/facilities.consumer.ts',
-  'services/immunization/src/pcare/pcare.target.ts',
-  'services/immunization/src/satusehat/demo-practitioners.ts',
-  'services/immunization/src/satusehat/national.service.ts',
-  'services/immunization/src/satusehat/satusehat.target.ts',
   'services/booking/src/events/consumers.ts',
-  'services/immunization/src/events/appointments.consumer.ts',
   'services/immunization/src/loaders/loaders.ts',
   'services/immunization/src/modules/declared/declared.service.ts',
   'services/immunization/src/modules/person/child-registry.ts',
@@ -21,10 +15,6 @@ export const LEGACY_SQL = [
   'services/immunization/src/modules/person/person.service.ts',
   'services/immunization/src/modules/declared/national.service.ts',
   'services/immunization/src/policy.ts',
-  'services/immunization/src/satusehat/delivery-health.resolver.ts',
-  'services/immunization/src/satusehat/delivery.health.ts',
-  'services/immunization/src/satusehat/delivery.queue.ts',
-  'services/immunization/src/satusehat/delivery.worker.ts',
   'services/immunization/src/service.ts',
   'services/reporting/src/events/coverage.consumer.ts',
   'services/reporting/src/events/operations.consumer.ts',

@@ -314,4 +314,10 @@ export const immunizationPolicy = {
 
   /** The issuer's keys and revocation lists are public: every verifier, signed in or not, must read them. */
   healthCardIssuer(): void {},
+
+  /**
+   * Work triggered by another service's event (a consumer in its inbox transaction: booking's facility ids
+   * for SATUSEHAT): the producing service decided who may cause it; there is no caller here to check.
+   */
+  fromEvent(): void {},
 };

@@ -10,14 +10,17 @@ import {
   type ConsumerDefinition,
 } from '@victori/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { forgetAppointments, upsertAppointment } from './projections.store.js';
 
 async function remember(tx: EntityManager, p: AppointmentPayload): Promise<void> {
-  await tx.execute(
-    `insert into facility_appointment (id, facility_id, session_date, nik_hash, person_id, status) values (?, ?, ?::date, ?, ?, ?)
-     on conflict (id) do update set facility_id = excluded.facility_id, session_date = excluded.session_date,
-       nik_hash = excluded.nik_hash, person_id = excluded.person_id, status = excluded.status`,
-    [p.appointmentId, p.facilityId, p.sessionDate, p.personId ? null : p.nikHash, p.personId ?? null, p.status],
-  );
+  await upsertAppointment(tx, {
+    appointmentId: p.appointmentId,
+    facilityId: p.facilityId,
+    sessionDate: p.sessionDate,
+    nikHash: p.personId ? null : p.nikHash,
+    personId: p.personId ?? null,
+    status: p.status,
+  });
 }
 
 /**
@@ -34,7 +37,5 @@ export const appointmentsConsumer: ConsumerDefinition = {
     AppointmentCompleted,
     AppointmentNoShow,
   ].map((type) => on(type, async (tx, event) => remember(tx, event.payload))),
-  reset: async (tx) => {
-    await tx.execute(`delete from facility_appointment`);
-  },
+  reset: async (tx) => forgetAppointments(tx),
 };

@@ -1,5 +1,6 @@
 import { FacilityUpserted, on, type ConsumerDefinition } from '@victori/shared';
 import { rememberFacilityIds } from '../satusehat/national.service.js';
+import { forgetFacilityIds } from '../satusehat/satusehat.store.js';
 import { upsertFacilityArea } from '../modules/due/due.store.js';
 
 /**
@@ -14,7 +15,5 @@ export const facilitiesConsumer: ConsumerDefinition = {
       await upsertFacilityArea(tx, { facilityId: e.payload.facilityId, type: e.payload.type, kelurahanCode: e.payload.kelurahanCode });
     }),
   ],
-  reset: async (tx) => {
-    await tx.execute(`delete from satusehat_facility`);
-  },
+  reset: async (tx) => forgetFacilityIds(tx),
 };

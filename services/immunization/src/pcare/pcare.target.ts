@@ -4,6 +4,7 @@ import type { ImmunizationSettings } from '../config.js';
 import { DeliveryError } from '../satusehat/client.js';
 import type { Outcome, TargetDriver, VisitUnit } from '../satusehat/delivery.unit.js';
 import { PcareClient, type PcareRegistration } from './pcare.client.js';
+import * as pcareStore from './pcare.store.js';
 
 /** dd-mm-yyyy from a Jakarta day (PCare's date format). */
 export const pcareDay = (isoDay: string) => isoDay.split('-').reverse().join('-');
@@ -32,9 +33,9 @@ export class PcareTarget implements TargetDriver {
         outcomes.set(row.id, { kind: 'failed', error: new DeliveryError('the dose record or person is missing', true) });
         return false;
       }
-      if (row.dose_record_id === null) {
+      if (row.doseRecordId === null) {
         // A voided dose: the visit happened all the same; nothing to withdraw from PCare.
-        outcomes.set(row.id, { kind: 'delivered', remoteId: row.remote_id });
+        outcomes.set(row.id, { kind: 'delivered', remoteId: row.remoteId });
         return false;
       }
       if (record.source !== 'RECORDED') {
@@ -53,17 +54,13 @@ export class PcareTarget implements TargetDriver {
         outcomes.set(row.id, { kind: 'not-applicable', error: new DeliveryError(message, true, 'NOT_A_PARTICIPANT') });
       return outcomes;
     };
-    if (!person.nik_encrypted) return notParticipant('no NIK to find a BPJS participant by');
-    const participant = await this.client.participantByNik(vault.decrypt(person.nik_encrypted));
+    if (!person.nikEncrypted) return notParticipant('no NIK to find a BPJS participant by');
+    const participant = await this.client.participantByNik(vault.decrypt(person.nikEncrypted));
     if (!participant?.noKartu || !participant.aktif) return notParticipant('not an active BPJS participant');
 
     const day = pcareDay(unit.visitKey.split('|')[2] ?? '');
-    const [visit] = await em.execute<{ remote_id: string | null }[]>(
-      `insert into national_visit (target, visit_key, last_dose_at) values ('PCARE', ?, now())
-       on conflict (target, visit_key) do update set last_dose_at = now() returning remote_id`,
-      [unit.visitKey],
-    );
-    let noUrut = visit?.remote_id ?? null;
+    const visit = await pcareStore.touchPcareVisit(em, { visitKey: unit.visitKey });
+    let noUrut = visit?.remoteId ?? null;
     if (!noUrut) {
       const poli = this.settings.pcare.poliCode;
       const same = (r: PcareRegistration) => r.peserta?.noKartu === participant.noKartu && r.poli?.kdPoli === poli;
@@ -85,10 +82,7 @@ export class PcareTarget implements TargetDriver {
         rujukBalik: 0,
         kdTkp: '10',
       });
-      await em.execute(
-        `update national_visit set remote_id = ?, status = 'FINISHED', finished_at = now() where target = 'PCARE' and visit_key = ?`,
-        [noUrut, unit.visitKey],
-      );
+      await pcareStore.savePcareRegistration(em, { visitKey: unit.visitKey, noUrut });
     }
     for (const { row } of given) outcomes.set(row.id, { kind: 'delivered', remoteId: `${day}/${noUrut}` });
     return outcomes;

@@ -13,7 +13,7 @@ import { PersonService } from '../modules/person/person.service.js';
 import { forgetSatusehatTokens } from './client.js';
 import { DeliveryWorker } from './delivery.worker.js';
 import { CVX_SYSTEM, KFA_SYSTEM, ORIGIN_SYSTEM, REASON_SYSTEM, ROUTE_SYSTEM, TIMING_SYSTEM, type FhirResource } from './fhir.js';
-import { registerPractitionerNik, rememberFacilityIds, retryDelivery } from './national.service.js';
+import { deliveryBacklog, registerPractitionerNik, rememberFacilityIds, retryDelivery } from './national.service.js';
 import { SIMULATOR_KFA, simulatorKfaCodes, startSatusehatSimulator, type SatusehatSimulator, type SimulatorMode } from './simulator.js';
 
 const MIROTO = '6f1c2a10-0000-4000-8000-000000000002';
@@ -325,7 +325,11 @@ describe('delivery to SATUSEHAT: identities, visits, codes; it survives outages 
     expect(sim.immunizations.size).toBe(0);
     const nik = makeNik('337401', '1990-02-02', 'MALE', 77);
     sim.unknownPractitionerNiks.add(nik);
-    await registerPractitionerNik(em(), admin, vault, 'hw-new', nik);
+    expect(await registerPractitionerNik(em(), admin, vault, 'hw-new', nik)).toEqual({
+      accountId: 'hw-new',
+      ihsId: null,
+      lookedUpAt: null,
+    });
     expect(await row(record!.id)).toMatchObject({ status: 'PENDING' });
     await w.processOnce();
     expect(await row(record!.id)).toMatchObject({ status: 'FAILED', problem: 'PRACTITIONER_NOT_FOUND' });
@@ -341,6 +345,25 @@ describe('delivery to SATUSEHAT: identities, visits, codes; it survives outages 
     await w.processOnce();
     expect(await row(record!.id)).toMatchObject({ status: 'FAILED', problem: 'PRODUCT_CODE_UNCONFIRMED' });
     expect(sim.received.filter((r) => r.path.startsWith('/Immunization') || r.path.startsWith('/Encounter'))).toHaveLength(0);
+  });
+
+  test("the health office's backlog counts what has not arrived by target, facility and reason; filters narrow it", async () => {
+    const before = Date.now();
+    await recordDoses(2);
+    await newWorker({ SATUSEHAT_KFA_CODES: '' }).processOnce(); // SATUSEHAT refuses both; PCare's rows wait (no PCare worker here)
+    const groups = await deliveryBacklog(em(), admin, {});
+    expect(groups.map((g) => ({ ...g, oldest: undefined }))).toEqual([
+      { target: 'PCARE', facilityId: MIROTO, status: 'PENDING', reason: 'QUEUED', records: 2 },
+      { target: 'SATUSEHAT', facilityId: MIROTO, status: 'FAILED', reason: 'PRODUCT_CODE_UNCONFIRMED', records: 2 },
+    ]);
+    for (const g of groups) expect(g.oldest.getTime()).toBeGreaterThanOrEqual(before - 5_000);
+    expect((await deliveryBacklog(em(), admin, { target: 'SATUSEHAT' })).map((g) => g.reason)).toEqual(['PRODUCT_CODE_UNCONFIRMED']);
+    expect((await deliveryBacklog(em(), admin, { reason: 'QUEUED' })).map((g) => g.target)).toEqual(['PCARE']);
+    expect(await deliveryBacklog(em(), admin, { facilityId: LOC })).toEqual([]);
+    await expect(deliveryBacklog(em(), admin, { facilityId: 'not-an-id' })).rejects.toMatchObject({
+      extensions: expect.objectContaining({ field: 'facilityId' }),
+    });
+    await expect(deliveryBacklog(em(), worker, {})).rejects.toMatchObject({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) });
   });
 
   test('a dose given here without the lot expiry is EXPIRATION_DATE_MISSING; a facility without ids FACILITY_NOT_REGISTERED until registered', async () => {

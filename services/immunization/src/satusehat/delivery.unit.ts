@@ -3,47 +3,51 @@ import type { PiiVault } from '@victori/shared';
 import type { DeliveryError } from './client.js';
 import type { Target } from './delivery.queue.js';
 
-/** A queue row claimed for one attempt. */
+/** A queue row claimed for one attempt (delivery.store.ts claimDue). */
 export interface Claimed {
   id: string;
   target: Target;
-  dedupe_key: string;
-  person_id: string;
-  dose_record_id: string | null;
+  dedupeKey: string;
+  personId: string;
+  doseRecordId: string | null;
   version: number;
-  remote_id: string | null;
+  remoteId: string | null;
   attempts: number;
-  visit_key: string | null;
+  visitKey: string | null;
 }
 
+/** The dose record to send under a key (delivery.store.ts recordsToSend). */
 export interface RecordRow {
   id: string;
-  person_id: string;
+  personId: string;
   programme: string;
-  dose_kind: string;
-  dose_number: number;
-  product_code: string;
-  lot_number: string;
-  expiration_date: string | null;
-  administered_at: Date;
-  recorded_at: Date;
-  facility_id: string;
-  performer_id: string;
+  doseKind: string;
+  doseNumber: number;
+  productCode: string;
+  lotNumber: string;
+  /** YYYY-MM-DD. */
+  expirationDate: string | null;
+  administeredAt: Date;
+  recordedAt: Date;
+  facilityId: string;
+  performerId: string;
   valid: boolean;
   timing: string | null;
   source: string;
-  dedupe_key: string;
+  dedupeKey: string;
 }
 
+/** The person of a visit, as far as delivery needs them (encrypted identifiers stay encrypted). */
 export interface PersonRow {
   id: string;
-  nik_encrypted: string | null;
-  mother_nik_encrypted: string | null;
-  full_name_encrypted: string;
-  birth_date: string;
+  nikEncrypted: string | null;
+  motherNikEncrypted: string | null;
+  fullNameEncrypted: string;
+  /** YYYY-MM-DD. */
+  birthDate: string;
   sex: 'MALE' | 'FEMALE';
-  residence_kelurahan_code: string;
-  ihs_number: string | null;
+  residenceKelurahanCode: string;
+  ihsNumber: string | null;
 }
 
 /** One visit's rows for one target: delivered together, retried together. */

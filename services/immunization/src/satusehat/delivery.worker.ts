@@ -5,7 +5,8 @@ import { PcareTarget } from '../pcare/pcare.target.js';
 import { DeliveryError } from './client.js';
 import { DeliveryFailureLog, type FailureLogOptions } from './delivery.log.js';
 import type { Target } from './delivery.queue.js';
-import type { Claimed, Outcome, PersonRow, RecordRow, TargetDriver, VisitUnit } from './delivery.unit.js';
+import * as deliveryStore from './delivery.store.js';
+import type { Claimed, Outcome, TargetDriver, VisitUnit } from './delivery.unit.js';
 import { SatusehatTarget } from './satusehat.target.js';
 
 export interface RoundResult {
@@ -56,13 +57,11 @@ export class DeliveryWorker {
 
   async processOnce(): Promise<RoundResult> {
     const em = this.orm.em.fork() as EntityManager;
-    const claimed = await em.execute<Claimed[]>(
-      `update national_delivery set attempts = attempts + 1, next_attempt_at = now() + (? * interval '1 millisecond'), updated_at = now()
-       where id in (select id from national_delivery where target = ? and status = 'PENDING' and next_attempt_at <= now()
-                    order by next_attempt_at limit ? for update skip locked)
-       returning id, target, dedupe_key, person_id, dose_record_id, version, remote_id, attempts, visit_key`,
-      [this.settings.satusehat.leaseMs, this.target, this.settings.satusehat.batchSize],
-    );
+    const claimed = await deliveryStore.claimDue(em, {
+      target: this.target,
+      leaseMs: this.settings.satusehat.leaseMs,
+      limit: this.settings.satusehat.batchSize,
+    });
     const result: RoundResult = { claimed: claimed.length, delivered: 0, retrying: 0, failed: 0 };
     if (claimed.length > 0) {
       const units = await this.units(em, claimed);
@@ -78,29 +77,19 @@ export class DeliveryWorker {
 
   /** The claimed rows by visit, with their records and people. */
   private async units(em: EntityManager, claimed: Claimed[]): Promise<VisitUnit[]> {
-    const keys = [...new Set(claimed.map((c) => c.dedupe_key))];
-    // The record to send: the current one, or for a voided dose the last one sent under the key.
-    const records = await em.execute<RecordRow[]>(
-      `select distinct on (dedupe_key) * from dose_record where dedupe_key in (?) order by dedupe_key, (status = 'ACTIVE') desc, recorded_at desc`,
-      [keys],
-    );
-    const recordByKey = new Map(records.map((r) => [r.dedupe_key, r]));
-    const people = await em.execute<PersonRow[]>(
-      `select id, nik_encrypted, mother_nik_encrypted, full_name_encrypted, to_char(birth_date, 'YYYY-MM-DD') as birth_date, sex,
-              residence_kelurahan_code, ihs_number
-         from person where id in (?)`,
-      [[...new Set(claimed.map((c) => c.person_id))]],
-    );
+    const records = await deliveryStore.recordsToSend(em, { dedupeKeys: [...new Set(claimed.map((c) => c.dedupeKey))] });
+    const recordByKey = new Map(records.map((r) => [r.dedupeKey, r]));
+    const people = await deliveryStore.peopleToSend(em, { personIds: [...new Set(claimed.map((c) => c.personId))] });
     const personById = new Map(people.map((p) => [p.id, p]));
     const byVisit = new Map<string, VisitUnit>();
     for (const row of claimed) {
-      const visitKey = row.visit_key ?? row.dedupe_key;
+      const visitKey = row.visitKey ?? row.dedupeKey;
       let unit = byVisit.get(visitKey);
       if (!unit) {
-        unit = { visitKey, person: personById.get(row.person_id), items: [] };
+        unit = { visitKey, person: personById.get(row.personId), items: [] };
         byVisit.set(visitKey, unit);
       }
-      unit.items.push({ row, record: recordByKey.get(row.dedupe_key) });
+      unit.items.push({ row, record: recordByKey.get(row.dedupeKey) });
     }
     return [...byVisit.values()];
   }
@@ -123,42 +112,36 @@ export class DeliveryWorker {
   private async record(em: EntityManager, row: Claimed, outcome: Outcome, result: RoundResult): Promise<void> {
     switch (outcome.kind) {
       case 'delivered':
-        await em.execute(
-          `update national_delivery set
-             status = case when version = ? then 'DELIVERED' else 'PENDING' end,
-             delivered_version = ?, remote_id = coalesce(?, remote_id), delivered_at = now(), last_error = null, problem = null,
-             attempts = case when version = ? then attempts else 0 end,
-             next_attempt_at = case when version = ? then next_attempt_at else now() end, updated_at = now()
-           where id = ?`,
-          [row.version, row.version, outcome.remoteId, row.version, row.version, row.id],
-        );
+        await deliveryStore.markDelivered(em, { id: row.id, version: row.version, remoteId: outcome.remoteId });
         result.delivered += 1;
         this.failures.delivered(row.id, row.attempts);
         return;
       case 'not-applicable':
-        await em.execute(
-          `update national_delivery set status = case when version = ? then 'NOT_APPLICABLE' else 'PENDING' end, last_error = ?,
-             problem = ?, next_attempt_at = now(), updated_at = now() where id = ?`,
-          [row.version, outcome.error.message, outcome.error.problem, row.id],
-        );
+        await deliveryStore.markNotApplicable(em, {
+          id: row.id,
+          version: row.version,
+          error: outcome.error.message,
+          problem: outcome.error.problem,
+        });
         result.delivered += 1;
         return;
       case 'failed': {
         const failure = outcome.error;
         if (failure.permanent) {
-          await em.execute(
-            `update national_delivery set status = case when version = ? then 'FAILED' else 'PENDING' end, last_error = ?, problem = ?,
-               next_attempt_at = now(), updated_at = now() where id = ?`,
-            [row.version, failure.message, failure.problem ?? 'REJECTED', row.id],
-          );
+          await deliveryStore.markFailed(em, {
+            id: row.id,
+            version: row.version,
+            error: failure.message,
+            problem: failure.problem ?? 'REJECTED',
+          });
           result.failed += 1;
         } else {
-          await em.execute(
-            `update national_delivery set last_error = ?, problem = null,
-               next_attempt_at = case when version = ? then now() + (? * interval '1 millisecond') else now() end, updated_at = now()
-             where id = ?`,
-            [failure.message, row.version, this.backoffMs(row.attempts), row.id],
-          );
+          await deliveryStore.markRetrying(em, {
+            id: row.id,
+            version: row.version,
+            error: failure.message,
+            delayMs: this.backoffMs(row.attempts),
+          });
           result.retrying += 1;
         }
         this.failures.failure(row.id, row.attempts, failure.message, failure.permanent);

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { makeNik, type Orm, type PiiVault } from '@victori/shared';
+import { insertPractitionerNikIfAbsent } from './satusehat.store.js';
 
 /**
  * The living demo's health workers with an invented NIK each, as an admin would register them
@@ -15,9 +16,6 @@ export const DEMO_PRACTITIONERS: { accountId: string; nik: string }[] = [
 export async function seedDemoPractitioners(orm: Orm, vault: PiiVault): Promise<void> {
   const em = orm.em.fork() as EntityManager;
   for (const p of DEMO_PRACTITIONERS) {
-    await em.execute(`insert into satusehat_practitioner (account_id, nik_encrypted) values (?, ?) on conflict (account_id) do nothing`, [
-      p.accountId,
-      vault.encrypt(p.nik),
-    ]);
+    await insertPractitionerNikIfAbsent(em, { accountId: p.accountId, nikEncrypted: vault.encrypt(p.nik) });
   }
 }

@@ -39,9 +39,9 @@ export class NationalDeliveryResolver {
   ): Promise<PractitionerIdentity> {
     const row = await registerPractitionerNik(ctx.em, ctx.request.claims, ctx.vault, accountId, nik);
     return Object.assign(new PractitionerIdentity(), {
-      accountId: row.account_id,
-      ihsPractitionerId: row.ihs_id,
-      lookedUpAt: row.looked_up_at ? new Date(row.looked_up_at).toISOString() : null,
+      accountId: row.accountId,
+      ihsPractitionerId: row.ihsId,
+      lookedUpAt: row.lookedUpAt ? row.lookedUpAt.toISOString() : null,
     });
   }
 
@@ -62,11 +62,11 @@ export class NationalDeliveryResolver {
     return rows.map((r) =>
       Object.assign(new NationalBacklogGroup(), {
         target: NationalTarget[r.target],
-        facility: r.facility_id ? facilityRef(r.facility_id) : null,
+        facility: r.facilityId ? facilityRef(r.facilityId) : null,
         state: DeliveryState[r.status],
         reason: r.reason,
-        records: Number(r.records),
-        oldestQueuedAt: new Date(r.oldest).toISOString(),
+        records: r.records,
+        oldestQueuedAt: r.oldest.toISOString(),
       }),
     );
   }

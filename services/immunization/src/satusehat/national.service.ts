@@ -3,8 +3,12 @@ import { AppError, badInput, checkNik, ErrorCode, notFound, type Claims, type Pi
 import { immunizationPolicy } from '../policy.js';
 import { DoseRecordEntity } from '../modules/dose/dose.entity.js';
 import { isUuid } from '../loaders/loaders.js';
-import type { DeliveryProblem } from './client.js';
 import { TARGETS, type DeliveryRow, type Target } from './delivery.queue.js';
+import * as deliveryStore from './delivery.store.js';
+import * as satusehatStore from './satusehat.store.js';
+
+export type BacklogRow = deliveryStore.BacklogRow;
+export type PractitionerIdentityRow = satusehatStore.PractitionerIdentityRow;
 
 /**
  * Booking's facility ids in SATUSEHAT (from facility.upserted). Deliveries that waited for them go again
@@ -14,33 +18,16 @@ export async function rememberFacilityIds(
   tx: EntityManager,
   p: { facilityId: string; satusehatOrganizationId?: string | null; satusehatLocationId?: string | null },
 ): Promise<void> {
+  immunizationPolicy.fromEvent();
   if (p.satusehatOrganizationId === undefined && p.satusehatLocationId === undefined) return;
-  await tx.execute(
-    `insert into satusehat_facility (facility_id, organization_id, location_id, updated_at) values (?, ?, ?, now())
-     on conflict (facility_id) do update set organization_id = excluded.organization_id, location_id = excluded.location_id, updated_at = now()`,
-    [p.facilityId, p.satusehatOrganizationId ?? null, p.satusehatLocationId ?? null],
-  );
+  await satusehatStore.upsertFacilityIds(tx, {
+    facilityId: p.facilityId,
+    organizationId: p.satusehatOrganizationId ?? null,
+    locationId: p.satusehatLocationId ?? null,
+  });
   if (p.satusehatOrganizationId && p.satusehatLocationId) {
-    await requeue(tx, `problem = 'FACILITY_NOT_REGISTERED' and dose_record_id in (select id from dose_record where facility_id = ?)`, [
-      p.facilityId,
-    ]);
+    await deliveryStore.requeueFacilityNotRegistered(tx, { facilityId: p.facilityId });
   }
-}
-
-/** FAILED rows matching `where` go back to PENDING now (a person fixed what they were waiting for). */
-async function requeue(tx: EntityManager, where: string, params: unknown[]): Promise<number> {
-  const rows = await tx.execute<{ id: string }[]>(
-    `update national_delivery set status = 'PENDING', problem = null, last_error = null, attempts = 0, next_attempt_at = now(), updated_at = now()
-     where status = 'FAILED' and ${where} returning id`,
-    params,
-  );
-  return rows.length;
-}
-
-export interface PractitionerIdentityRow {
-  account_id: string;
-  ihs_id: string | null;
-  looked_up_at: Date | null;
 }
 
 /**
@@ -70,14 +57,9 @@ export async function registerPractitionerNik(
     throw new AppError(ErrorCode.BAD_USER_INPUT, { id: first.message, en: first.messageEn }, { field: first.field, fields });
   }
   return em.transactional(async (tx) => {
-    const [row] = await tx.execute<PractitionerIdentityRow[]>(
-      `insert into satusehat_practitioner (account_id, nik_encrypted, ihs_id, looked_up_at, updated_at) values (?, ?, null, null, now())
-       on conflict (account_id) do update set nik_encrypted = excluded.nik_encrypted, ihs_id = null, looked_up_at = null, updated_at = now()
-       returning account_id, ihs_id, looked_up_at`,
-      [id, vault.encrypt(nik)],
-    );
-    await requeue(tx, `problem = 'PRACTITIONER_NOT_FOUND' and dose_record_id in (select id from dose_record where performer_id = ?)`, [id]);
-    return row!;
+    const row = await satusehatStore.upsertPractitionerNik(tx, { accountId: id, nikEncrypted: vault.encrypt(nik) });
+    await deliveryStore.requeuePractitionerNotFound(tx, { performerId: id });
+    return row;
   });
 }
 
@@ -98,32 +80,20 @@ export async function retryDelivery(
   if (!record) throw notFound('Catatan dosis', 'doseRecordId');
   const targets = target ? [target] : [...TARGETS];
   const rows = await em.transactional(async (tx) => {
-    const failed = await tx.execute<{ problem: DeliveryProblem | null }[]>(
-      `select problem from national_delivery where dose_record_id = ? and target in (?) and status = 'FAILED'`,
-      [record.id, targets],
-    );
+    const failed = await deliveryStore.failedProblems(tx, { doseRecordId: record.id, targets });
     if (failed.length === 0) {
       throw badInput('doseRecordId', {
         id: 'Catatan ini tidak sedang menunggu perbaikan untuk dikirim',
         en: 'This record is not waiting for a fix to be delivered',
       });
     }
-    if (failed.some((f) => f.problem === 'PATIENT_NOT_FOUND')) {
-      await tx.execute(`update person set ihs_number = null where id = ?`, [record.personId]);
+    if (failed.some((problem) => problem === 'PATIENT_NOT_FOUND')) {
+      await satusehatStore.forgetPatientIhs(tx, { personId: record.personId });
     }
-    await requeue(tx, `dose_record_id = ? and target in (?)`, [record.id, targets]);
-    return tx.execute<DeliveryRow[]>(`select * from national_delivery where dose_record_id = ? order by target`, [record.id]);
+    await deliveryStore.requeueRecord(tx, { doseRecordId: record.id, targets });
+    return deliveryStore.deliveriesOfRecords(tx, { doseRecordIds: [record.id] });
   });
   return { record, rows };
-}
-
-export interface BacklogRow {
-  target: Target;
-  facility_id: string | null;
-  status: 'PENDING' | 'FAILED';
-  reason: string;
-  records: string;
-  oldest: Date;
 }
 
 /**
@@ -138,24 +108,5 @@ export async function deliveryBacklog(
   immunizationPolicy.nationalBacklog(claims);
   if (filter.facilityId && !isUuid(filter.facilityId))
     throw badInput('facilityId', { id: 'Id fasilitas tidak valid', en: 'Invalid facility id' });
-  return em.execute<BacklogRow[]>(
-    `select * from (
-       select d.target, r.facility_id, d.status,
-              case when d.status = 'FAILED' then coalesce(d.problem, 'REJECTED')
-                   when d.last_error is not null then 'RETRYING' else 'QUEUED' end as reason,
-              count(*) as records, min(d.created_at) as oldest
-         from national_delivery d left join dose_record r on r.id = d.dose_record_id
-        where d.status in ('PENDING', 'FAILED') and (?::varchar is null or d.target = ?) and (?::uuid is null or r.facility_id = ?::uuid)
-        group by 1, 2, 3, 4) b
-     where ?::varchar is null or b.reason = ?
-     order by target, records desc, facility_id`,
-    [
-      filter.target ?? null,
-      filter.target ?? null,
-      filter.facilityId ?? null,
-      filter.facilityId ?? null,
-      filter.reason ?? null,
-      filter.reason ?? null,
-    ],
-  );
+  return deliveryStore.backlog(em, { target: filter.target ?? null, facilityId: filter.facilityId ?? null, reason: filter.reason ?? null });
 }

@@ -4,7 +4,7 @@ import { productCatalogue, type Product } from '../catalogue/catalogue.js';
 import type { ImmunizationSettings } from '../config.js';
 import { findDose } from '../modules/schedule/schedule.data.js';
 import { DeliveryError, needsAction, SatusehatClient } from './client.js';
-import type { Outcome, PersonRow, RecordRow, TargetDriver, VisitUnit } from './delivery.unit.js';
+import type { Outcome, PersonRow, TargetDriver, VisitUnit } from './delivery.unit.js';
 import {
   buildEncounter,
   buildImmunization,
@@ -13,16 +13,7 @@ import {
   immunizationIdentifierSystem,
   type FhirResource,
 } from './fhir.js';
-
-interface FacilityIds {
-  organization_id: string | null;
-  location_id: string | null;
-}
-
-interface VisitRow {
-  remote_id: string | null;
-  status: string;
-}
+import * as satusehatStore from './satusehat.store.js';
 
 /** The KFA product code to send, or undefined when it is not confirmed (the record is then refused). */
 export function confirmedKfa(product: Product, overrides: Map<string, string>): string | undefined {
@@ -56,36 +47,34 @@ export class SatusehatTarget implements TargetDriver {
         return false;
       }
       // A voided dose that never reached the national record needs nothing sent.
-      if (row.dose_record_id === null && !row.remote_id) {
+      if (row.doseRecordId === null && !row.remoteId) {
         outcomes.set(row.id, { kind: 'delivered', remoteId: null });
         return false;
       }
       return true;
     });
     if (pending.length === 0 || !person) return outcomes;
-    const facilityId = pending[0]!.record!.facility_id;
-    const [ids] = await em.execute<FacilityIds[]>(`select organization_id, location_id from satusehat_facility where facility_id = ?`, [
-      facilityId,
-    ]);
-    if (!ids?.organization_id || !ids.location_id) {
+    const facilityId = pending[0]!.record!.facilityId;
+    const ids = await satusehatStore.facilityIds(em, { facilityId });
+    if (!ids?.organizationId || !ids.locationId) {
       const error = needsAction('FACILITY_NOT_REGISTERED', 'the facility has no SATUSEHAT Organization and Location ids yet');
       for (const { row } of pending) outcomes.set(row.id, { kind: 'failed', error });
       return outcomes;
     }
-    const facility = { organizationId: ids.organization_id, locationId: ids.location_id };
+    const facility = { organizationId: ids.organizationId, locationId: ids.locationId };
 
     // Products first: an unconfirmed KFA code refuses that record only, before anything is sent.
     const sendable = pending.flatMap((item) => {
-      const product = productCatalogue().get(item.record!.product_code);
+      const product = productCatalogue().get(item.record!.productCode);
       const kfaCode = product ? confirmedKfa(product, this.settings.satusehat.kfaOverrides) : undefined;
       if (!product || !kfaCode) {
         outcomes.set(item.row.id, {
           kind: 'failed',
-          error: needsAction('PRODUCT_CODE_UNCONFIRMED', `no confirmed KFA product code for ${item.record!.product_code}`),
+          error: needsAction('PRODUCT_CODE_UNCONFIRMED', `no confirmed KFA product code for ${item.record!.productCode}`),
         });
         return [];
       }
-      if (item.record!.source === 'RECORDED' && !item.record!.expiration_date) {
+      if (item.record!.source === 'RECORDED' && !item.record!.expirationDate) {
         outcomes.set(item.row.id, {
           kind: 'failed',
           error: needsAction('EXPIRATION_DATE_MISSING', "a dose given here needs the lot's expiration date; correct the record with it"),
@@ -100,8 +89,8 @@ export class SatusehatTarget implements TargetDriver {
     // Health workers of doses given here; a historical record (import, declared) has none.
     const practitioners = new Map<string, string | DeliveryError>();
     for (const { record } of sendable) {
-      if (record.source !== 'RECORDED' || practitioners.has(record.performer_id)) continue;
-      practitioners.set(record.performer_id, await this.practitioner(em, record.performer_id, vault));
+      if (record.source !== 'RECORDED' || practitioners.has(record.performerId)) continue;
+      practitioners.set(record.performerId, await this.practitioner(em, record.performerId, vault));
     }
     const given = sendable.filter(({ record }) => record.source === 'RECORDED');
     const attender = [...practitioners.values()].find((p): p is string => typeof p === 'string');
@@ -111,41 +100,41 @@ export class SatusehatTarget implements TargetDriver {
         patientIhs,
         practitionerIhs: attender,
         ...facility,
-        start: new Date(Math.min(...given.map((g) => new Date(g.record.administered_at).getTime()))),
-        last: new Date(Math.max(...given.map((g) => new Date(g.record.administered_at).getTime()))),
+        start: new Date(Math.min(...given.map((g) => g.record.administeredAt.getTime()))),
+        last: new Date(Math.max(...given.map((g) => g.record.administeredAt.getTime()))),
       });
     }
 
     for (const { row, record, product } of sendable) {
       const primary = record.source === 'RECORDED';
-      const practitioner = primary ? practitioners.get(record.performer_id) : null;
+      const practitioner = primary ? practitioners.get(record.performerId) : null;
       if (practitioner instanceof DeliveryError) {
         outcomes.set(row.id, { kind: 'failed', error: practitioner });
         continue;
       }
-      const definition = findDose(record.programme, record.dose_kind);
+      const definition = findDose(record.programme, record.doseKind);
       const resource = buildImmunization({
-        dedupeKey: row.dedupe_key,
-        status: row.dose_record_id === null ? 'entered-in-error' : 'completed',
+        dedupeKey: row.dedupeKey,
+        status: row.doseRecordId === null ? 'entered-in-error' : 'completed',
         product,
         patientIhs,
         encounterId: primary ? encounterId : null,
-        administeredAt: new Date(record.administered_at),
-        recordedAt: new Date(record.recorded_at),
+        administeredAt: record.administeredAt,
+        recordedAt: record.recordedAt,
         primarySource: primary,
         reportOrigin: record.source === 'DECLARED' ? 'recall' : 'record',
         ...facility,
         practitionerIhs: practitioner ?? null,
-        lotNumber: record.lot_number,
-        expirationDate: record.expiration_date ? toDate(record.expiration_date) : null,
-        doseNumber: record.dose_number,
+        lotNumber: record.lotNumber,
+        expirationDate: record.expirationDate ? toDate(record.expirationDate) : null,
+        doseNumber: record.doseNumber,
         valid: record.valid,
         reasonCodes: definition?.dose.reasonCodes ?? ['IM-Program'],
         timing: record.timing,
-        remoteId: row.remote_id,
+        remoteId: row.remoteId,
       });
       try {
-        const stored = await this.upsert(resource, immunizationIdentifierSystem(facility.organizationId), row.remote_id);
+        const stored = await this.upsert(resource, immunizationIdentifierSystem(facility.organizationId), row.remoteId);
         outcomes.set(row.id, { kind: 'delivered', remoteId: stored });
       } catch (error) {
         if (error instanceof DeliveryError && error.permanent) {
@@ -183,9 +172,9 @@ export class SatusehatTarget implements TargetDriver {
 
   /** The person's IHS number, cached on the person (by NIK, or for a newborn by the mother's NIK). */
   private async patient(em: EntityManager, person: PersonRow, vault: PiiVault): Promise<string> {
-    if (person.ihs_number) return person.ihs_number;
-    const nik = person.nik_encrypted ? vault.decrypt(person.nik_encrypted) : null;
-    const motherNik = person.mother_nik_encrypted ? vault.decrypt(person.mother_nik_encrypted) : null;
+    if (person.ihsNumber) return person.ihsNumber;
+    const nik = person.nikEncrypted ? vault.decrypt(person.nikEncrypted) : null;
+    const motherNik = person.motherNikEncrypted ? vault.decrypt(person.motherNikEncrypted) : null;
     let ihs: string | null;
     if (nik) {
       ihs = await this.client.findPatientByNik(nik);
@@ -195,8 +184,8 @@ export class SatusehatTarget implements TargetDriver {
     } else {
       throw needsAction('PATIENT_NOT_FOUND', 'the person has neither NIK nor mother NIK; add one, then retry');
     }
-    await em.execute(`update person set ihs_number = ? where id = ? and ihs_number is null`, [ihs, person.id]);
-    person.ihs_number = ihs;
+    await satusehatStore.savePatientIhs(em, { personId: person.id, ihsNumber: ihs });
+    person.ihsNumber = ihs;
     return ihs;
   }
 
@@ -214,18 +203,18 @@ export class SatusehatTarget implements TargetDriver {
       }
       return same[0]?.id;
     };
-    const existing = pick(await this.client.findNewborns(motherNik, person.birth_date));
+    const existing = pick(await this.client.findNewborns(motherNik, person.birthDate));
     if (existing) return existing;
     if (!(await this.client.findPatientByNik(motherNik))) {
       throw needsAction('PATIENT_NOT_FOUND', "SATUSEHAT knows no patient with the mother's NIK; check it, then retry");
     }
     const resource = buildNewbornPatient({
       motherNik,
-      name: vault.decrypt(person.full_name_encrypted),
+      name: vault.decrypt(person.fullNameEncrypted),
       sex: person.sex,
-      birthDate: person.birth_date,
+      birthDate: person.birthDate,
       birthOrder: 0,
-      kelurahanCode: person.residence_kelurahan_code,
+      kelurahanCode: person.residenceKelurahanCode,
     });
     try {
       const created = await this.client.create(resource);
@@ -233,25 +222,19 @@ export class SatusehatTarget implements TargetDriver {
     } catch (error) {
       if (!(error instanceof DeliveryError && error.issueCode === 'duplicate')) throw error;
     }
-    const again = pick(await this.client.findNewborns(motherNik, person.birth_date));
+    const again = pick(await this.client.findNewborns(motherNik, person.birthDate));
     if (!again) throw new DeliveryError('the newborn was registered but cannot be found yet', false);
     return again;
   }
 
   /** The health worker's IHS Practitioner id, cached; the NIK comes from an admin's registration (registerPractitionerNik). */
   private async practitioner(em: EntityManager, accountId: string, vault: PiiVault): Promise<string | DeliveryError> {
-    const [row] = await em.execute<{ nik_encrypted: string; ihs_id: string | null }[]>(
-      `select nik_encrypted, ihs_id from satusehat_practitioner where account_id = ?`,
-      [accountId],
-    );
+    const row = await satusehatStore.practitioner(em, { accountId });
     if (!row)
       return needsAction('PRACTITIONER_NOT_FOUND', 'the health worker has no NIK registered for SATUSEHAT (registerPractitionerNik)');
-    if (row.ihs_id) return row.ihs_id;
-    const ihs = await this.client.findPractitionerByNik(vault.decrypt(row.nik_encrypted));
-    await em.execute(`update satusehat_practitioner set ihs_id = ?, looked_up_at = now(), updated_at = now() where account_id = ?`, [
-      ihs,
-      accountId,
-    ]);
+    if (row.ihsId) return row.ihsId;
+    const ihs = await this.client.findPractitionerByNik(vault.decrypt(row.nikEncrypted));
+    await satusehatStore.savePractitionerIhs(em, { accountId, ihsId: ihs });
     return (
       ihs ?? needsAction('PRACTITIONER_NOT_FOUND', "SATUSEHAT knows no practitioner with the health worker's NIK; check it, then retry")
     );
@@ -263,22 +246,11 @@ export class SatusehatTarget implements TargetDriver {
     visitKey: string,
     v: { patientIhs: string; practitionerIhs: string; organizationId: string; locationId: string; start: Date; last: Date },
   ): Promise<string> {
-    await em.execute(
-      `insert into national_visit (target, visit_key, last_dose_at) values ('SATUSEHAT', ?, ?)
-       on conflict (target, visit_key) do update set last_dose_at = greatest(national_visit.last_dose_at, excluded.last_dose_at)`,
-      [visitKey, v.last],
-    );
-    const [visit] = await em.execute<VisitRow[]>(
-      `select remote_id, status from national_visit where target = 'SATUSEHAT' and visit_key = ?`,
-      [visitKey],
-    );
-    if (visit?.remote_id) return visit.remote_id;
+    const visit = await satusehatStore.touchVisit(em, { visitKey, lastDoseAt: v.last });
+    if (visit?.remoteId) return visit.remoteId;
     const resource = buildEncounter({ visitKey, status: 'arrived', ...v });
     const id = await this.upsert(resource, encounterIdentifierSystem(v.organizationId), null);
-    await em.execute(
-      `update national_visit set remote_id = ?, status = 'OPEN', next_finish_at = now() where target = 'SATUSEHAT' and visit_key = ?`,
-      [id, visitKey],
-    );
+    await satusehatStore.openVisit(em, { visitKey, remoteId: id });
     return id;
   }
 
@@ -290,61 +262,40 @@ export class SatusehatTarget implements TargetDriver {
   async afterRound(em: EntityManager): Promise<void> {
     const closeMs = this.settings.satusehat.visitCloseMs;
     const today = jakartaDate(new Date());
-    const due = await em.execute<{ visit_key: string; remote_id: string; finish_attempts: number }[]>(
-      `select v.visit_key, v.remote_id, v.finish_attempts from national_visit v
-        where v.target = 'SATUSEHAT' and v.status = 'OPEN' and v.remote_id is not null and v.next_finish_at <= now()
-          and (v.last_dose_at < now() - (? * interval '1 millisecond') or split_part(v.visit_key, '|', 3) < ?)
-          and not exists (select 1 from national_delivery d where d.target = 'SATUSEHAT' and d.visit_key = v.visit_key and d.status = 'PENDING')
-          and exists (select 1 from national_delivery d where d.target = 'SATUSEHAT' and d.visit_key = v.visit_key and d.status = 'DELIVERED')
-        order by v.next_finish_at limit 50`,
-      [closeMs, today],
-    );
+    const due = await satusehatStore.visitsToFinish(em, { closeMs, today, limit: 50 });
     for (const visit of due) {
       try {
-        const doses = await em.execute<(RecordRow & { person_ihs: string })[]>(
-          `select r.*, p.ihs_number as person_ihs from national_delivery d join dose_record r on r.id = d.dose_record_id
-             join person p on p.id = r.person_id
-            where d.target = 'SATUSEHAT' and d.visit_key = ? and d.status = 'DELIVERED' and r.source = 'RECORDED' order by r.administered_at`,
-          [visit.visit_key],
-        );
+        const doses = await satusehatStore.deliveredDosesOfVisit(em, { visitKey: visit.visitKey });
         const first = doses[0];
-        if (!first?.person_ihs) continue;
-        const [ids] = await em.execute<FacilityIds[]>(`select organization_id, location_id from satusehat_facility where facility_id = ?`, [
-          first.facility_id,
-        ]);
-        const [practitioner] = await em.execute<{ ihs_id: string | null }[]>(
-          `select ihs_id from satusehat_practitioner where account_id = ?`,
-          [first.performer_id],
-        );
-        if (!ids?.organization_id || !ids.location_id || !practitioner?.ihs_id) continue;
+        if (!first?.personIhs) continue;
+        const ids = await satusehatStore.facilityIds(em, { facilityId: first.facilityId });
+        const practitioner = await satusehatStore.practitioner(em, { accountId: first.performerId });
+        if (!ids?.organizationId || !ids.locationId || !practitioner?.ihsId) continue;
         const last = doses[doses.length - 1]!;
         await this.client.update({
           ...buildEncounter({
-            visitKey: visit.visit_key,
+            visitKey: visit.visitKey,
             status: 'finished',
-            patientIhs: first.person_ihs,
-            practitionerIhs: practitioner.ihs_id,
-            organizationId: ids.organization_id,
-            locationId: ids.location_id,
-            start: new Date(first.administered_at),
-            end: new Date(Math.max(new Date(last.administered_at).getTime(), new Date(first.administered_at).getTime() + 60_000)),
+            patientIhs: first.personIhs,
+            practitionerIhs: practitioner.ihsId,
+            organizationId: ids.organizationId,
+            locationId: ids.locationId,
+            start: first.administeredAt,
+            end: new Date(Math.max(last.administeredAt.getTime(), first.administeredAt.getTime() + 60_000)),
           }),
-          id: visit.remote_id,
+          id: visit.remoteId,
         });
-        await em.execute(
-          `update national_visit set status = 'FINISHED', finished_at = now(), last_error = null where target = 'SATUSEHAT' and visit_key = ?`,
-          [visit.visit_key],
-        );
+        await satusehatStore.finishVisit(em, { visitKey: visit.visitKey });
       } catch (error) {
         const delayMs = Math.min(
           this.settings.satusehat.retryMaxMs,
-          this.settings.satusehat.retryBaseMs * 2 ** Math.min(visit.finish_attempts, 20),
+          this.settings.satusehat.retryBaseMs * 2 ** Math.min(visit.finishAttempts, 20),
         );
-        await em.execute(
-          `update national_visit set finish_attempts = finish_attempts + 1, last_error = ?,
-             next_finish_at = now() + (? * interval '1 millisecond') where target = 'SATUSEHAT' and visit_key = ?`,
-          [error instanceof Error ? error.message.slice(0, 500) : String(error), delayMs, visit.visit_key],
-        );
+        await satusehatStore.visitFinishFailed(em, {
+          visitKey: visit.visitKey,
+          error: error instanceof Error ? error.message.slice(0, 500) : String(error),
+          delayMs,
+        });
       }
     }
   }
