@@ -14,18 +14,10 @@ export const LEGACY_SQL = [
   'services/immunization/src/satusehat/satusehat.target.ts',
   'services/booking/src/events/consumers.ts',
   'services/immunization/src/events/appointments.consumer.ts',
-  'services/immunization/src/loaders/loaders.ts',
-  'services/immunization/src/modules/declared/declared.service.ts',
-  'services/immunization/src/modules/person/child-registry.ts',
-  'services/immunization/src/modules/person/person.resolver.ts',
-  'services/immunization/src/modules/person/person.service.ts',
-  'services/immunization/src/modules/declared/national.service.ts',
-  'services/immunization/src/policy.ts',
   'services/immunization/src/satusehat/delivery-health.resolver.ts',
   'services/immunization/src/satusehat/delivery.health.ts',
   'services/immunization/src/satusehat/delivery.queue.ts',
   'services/immunization/src/satusehat/delivery.worker.ts',
-  'services/immunization/src/service.ts',
   'services/reporting/src/events/coverage.consumer.ts',
   'services/reporting/src/events/operations.consumer.ts',
   'services/reporting/src/modules/child/child.service.ts',
@@ -34,12 +26,8 @@ export const LEGACY_SQL = [
   'services/reporting/src/modules/target/target.service.ts',
 ];
 
-/** Services whose access decisions are still made by their resolvers or callers (immunization's dose and forecast, reporting's exports). */
-export const LEGACY_POLICY = [
-  'services/immunization/src/modules/dose/dose.service.ts',
-  'services/immunization/src/modules/forecast/forecast.service.ts',
-  'services/reporting/src/modules/export/export.service.ts',
-];
+/** Services whose access decisions are still made by their resolvers or callers (reporting's exports). */
+export const LEGACY_POLICY = ['services/reporting/src/modules/export/export.service.ts'];
 
 const isPolicyCall = (node) => {
   const call =
