@@ -8,23 +8,12 @@
 /** Files that still hold SQL outside a store or services that do not decide access first (see the report of issue 17). */
 export const LEGACY_SQL = [
   'services/booking/src/events/consumers.ts',
-  'services/immunization/src/loaders/loaders.ts',
-  'services/immunization/src/modules/declared/declared.service.ts',
-  'services/immunization/src/modules/person/child-registry.ts',
-  'services/immunization/src/modules/person/person.resolver.ts',
-  'services/immunization/src/modules/person/person.service.ts',
-  'services/immunization/src/modules/declared/national.service.ts',
-  'services/immunization/src/policy.ts',
-  'services/immunization/src/service.ts',
   'services/reporting/src/events/coverage.consumer.ts',
   'services/reporting/src/events/operations.consumer.ts',
 ];
 
-/** Services whose access decisions are still made by their resolvers or callers (immunization's dose and forecast). */
-export const LEGACY_POLICY = [
-  'services/immunization/src/modules/dose/dose.service.ts',
-  'services/immunization/src/modules/forecast/forecast.service.ts',
-];
+/** Services whose access decisions are still made by their resolvers or callers (none left). */
+export const LEGACY_POLICY = [];
 
 const isPolicyCall = (node) => {
   const call =

@@ -12,6 +12,7 @@ import {
 } from '@victori/shared';
 import type { ImmunizationContext } from './context.js';
 import { isUuid } from './loaders/loaders.js';
+import { appointmentForDose } from './modules/dose/dose.store.js';
 import type { PersonEntity } from './modules/person/person.entity.js';
 
 /**
@@ -70,6 +71,17 @@ export interface DoseAuthority {
 }
 
 export const immunizationPolicy = {
+  /** A person by id: who may see them (the person, their guardians, health workers of a linked facility, admins). */
+  person(ctx: ImmunizationContext, id: string): Promise<PersonEntity> {
+    return visiblePerson(ctx, id);
+  },
+
+  /**
+   * A field of a Person already answered to this caller (Person.forecast, Person.doseRecords): the decision
+   * was the parent's (`person`, `visibleOnly`, a reference), made in the same request.
+   */
+  shownPerson(): void {},
+
   /** How national delivery keeps up (counts only, no person): the city office's admins. */
   nationalDeliveryHealth(claims: Claims): void {
     allowRoles(claims, 'admin');
@@ -151,30 +163,16 @@ export const immunizationPolicy = {
       throw badInput('reason', { id: 'Alasan harus 3-500 karakter', en: 'The reason must be 3-500 characters' });
     }
     if (!input.appointmentId) return { facilityId, offScheduleReason: reason };
-    const [appointment] = isUuid(input.appointmentId)
-      ? await ctx.em.execute<
-          {
-            facility_id: string;
-            session_date: string;
-            nik_hash: string | null;
-            person_id: string | null;
-            status: string;
-            person_nik: string | null;
-          }[]
-        >(
-          `select a.facility_id, a.session_date::text as session_date, a.nik_hash, a.person_id, a.status,
-                  (select p.nik_hash from person p where p.id = ?) as person_nik
-             from facility_appointment a where a.id = ?`,
-          [input.personId, input.appointmentId],
-        )
-      : [];
-    if (!appointment || appointment.facility_id !== facilityId) {
+    const appointment = isUuid(input.appointmentId)
+      ? await appointmentForDose(ctx.em, { appointmentId: input.appointmentId, personId: input.personId })
+      : undefined;
+    if (!appointment || appointment.facilityId !== facilityId) {
       throw forbidden('This is not an appointment of your facility', 'Ini bukan janji temu di fasilitas Anda');
     }
     // Booked by NIK: the person's NIK must be the appointment's; booked by registry id: that person.
-    const samePerson = appointment.person_id
-      ? appointment.person_id === input.personId
-      : !!appointment.nik_hash && appointment.nik_hash === appointment.person_nik;
+    const samePerson = appointment.personId
+      ? appointment.personId === input.personId
+      : !!appointment.nikHash && appointment.nikHash === appointment.personNikHash;
     if (!samePerson) {
       throw badInput('appointmentId', { id: 'Janji temu ini milik orang lain', en: 'This appointment belongs to someone else' });
     }
@@ -184,17 +182,17 @@ export const immunizationPolicy = {
         { field: 'appointmentId', status: appointment.status },
       );
     }
-    if (appointment.session_date !== input.administeredOn && reason === null) {
+    if (appointment.sessionDate !== input.administeredOn && reason === null) {
       throw badInput(
         'reason',
         {
-          id: `Janji temu ini untuk ${appointment.session_date}; tuliskan alasan bila dosis diberikan pada hari lain`,
-          en: `This appointment is for ${appointment.session_date}; give a reason when the dose is given on another day`,
+          id: `Janji temu ini untuk ${appointment.sessionDate}; tuliskan alasan bila dosis diberikan pada hari lain`,
+          en: `This appointment is for ${appointment.sessionDate}; give a reason when the dose is given on another day`,
         },
-        { sessionDate: appointment.session_date },
+        { sessionDate: appointment.sessionDate },
       );
     }
-    return { facilityId, offScheduleReason: appointment.session_date !== input.administeredOn ? reason : null };
+    return { facilityId, offScheduleReason: appointment.sessionDate !== input.administeredOn ? reason : null };
   },
 
   /**
@@ -271,6 +269,13 @@ export const immunizationPolicy = {
     return visiblePerson(ctx, personId);
   },
 
+  /** Before a declaration is read (to confirm or reject it): roles only. */
+  decideDeclaredBefore(claims: Claims, decision: 'confirm' | 'reject'): void {
+    if (claims.role === 'partner') throw partnersSeeAggregatesOnly();
+    if (decision === 'confirm') allowRoles(claims, 'health-worker');
+    else allowRoles(claims, 'health-worker', 'admin');
+  },
+
   /**
    * A declaration is confirmed by a health worker with the evidence in hand, for one of their own
    * facility's people (the confirmed dose is recorded at that facility); rejected also by an admin.
@@ -278,9 +283,7 @@ export const immunizationPolicy = {
    */
   async decideDeclared(ctx: ImmunizationContext, personId: string | undefined, decision: 'confirm' | 'reject'): Promise<string | null> {
     const { claims } = ctx.request;
-    if (claims.role === 'partner') throw partnersSeeAggregatesOnly();
-    if (decision === 'confirm') allowRoles(claims, 'health-worker');
-    else allowRoles(claims, 'health-worker', 'admin');
+    immunizationPolicy.decideDeclaredBefore(claims, decision);
     if (personId === undefined) {
       if (claims.role === 'admin') throw notFound('Laporan dosis', 'declaredDoseId');
       throw notAtYourFacility();

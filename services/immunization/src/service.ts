@@ -7,6 +7,7 @@ import { importDosesCommand } from './import/import-doses.js';
 import { migrations } from './migrations/index.js';
 import { AdverseEventEntity } from './modules/dose/adverse-event.entity.js';
 import { DoseRecordEntity } from './modules/dose/dose.entity.js';
+import { deliveryCountsByStatus } from './modules/dose/dose.store.js';
 import { GuardianEntity } from './modules/guardian/guardian.entity.js';
 import { PersonEntity } from './modules/person/person.entity.js';
 import { DeliveryWorker } from './satusehat/delivery.worker.js';
@@ -90,9 +91,6 @@ export const immunizationService: ServiceDefinition<ImmunizationContext> = {
     await seedDemoPeople(runtime.orm, vaultFor(runtime));
   },
   metrics: async (runtime) => {
-    const rows = await runtime.orm.em
-      .fork()
-      .execute<{ status: string; n: string }[]>(`select status, count(*) as n from national_delivery group by status`);
-    return { nationalDelivery: Object.fromEntries(rows.map((r) => [r.status, Number(r.n)])) };
+    return { nationalDelivery: await deliveryCountsByStatus(runtime.orm.em.fork() as EntityManager) };
   },
 };

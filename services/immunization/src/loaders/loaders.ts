@@ -4,6 +4,7 @@ import type { Claims } from '@victori/shared';
 import { DoseRecordEntity } from '../modules/dose/dose.entity.js';
 import { AdverseEventEntity } from '../modules/dose/adverse-event.entity.js';
 import { PersonEntity } from '../modules/person/person.entity.js';
+import { childrenInFacilityArea, citizenScope as citizenScopeOf, linkedToFacility } from '../modules/person/person.store.js';
 import { deliveryRowsByRecord, type DeliveryRow } from '../satusehat/delivery.queue.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -35,17 +36,7 @@ export function createLoaders(em: EntityManager, claims: Claims) {
     atMyFacility: new DataLoader<string, boolean>(async (ids) => {
       const valid = ids.filter(isUuid);
       if (claims.role !== 'health-worker' || !claims.facilityId || valid.length === 0) return ids.map(() => false);
-      const f = claims.facilityId;
-      const rows = await em.execute<{ id: string }[]>(
-        `select id from person where id in (?) and registered_by_facility_id = ?
-         union select person_id as id from dose_record where person_id in (?) and facility_id = ?
-         union select person_id as id from person_facility_link where person_id in (?) and facility_id = ?
-         union select p.id from person p join facility_appointment a on a.nik_hash = p.nik_hash and a.facility_id = ?
-                where p.id in (?) and p.nik_hash is not null
-         union select person_id as id from facility_appointment where person_id in (?) and facility_id = ?`,
-        [valid, f, valid, f, valid, f, f, valid, valid, f],
-      );
-      const linked = new Set(rows.map((r) => r.id));
+      const linked = await linkedToFacility(em, { ids: valid, facilityId: claims.facilityId });
       return ids.map((id) => linked.has(id));
     }),
     /**
@@ -55,24 +46,12 @@ export function createLoaders(em: EntityManager, claims: Claims) {
     childInMyKelurahan: new DataLoader<string, boolean>(async (ids) => {
       const valid = ids.filter(isUuid);
       if (claims.role !== 'health-worker' || !claims.facilityId || valid.length === 0) return ids.map(() => false);
-      const rows = await em.execute<{ id: string }[]>(
-        `select p.id from person p join facility_area fa on fa.kelurahan_code = p.residence_kelurahan_code
-          where p.id in (?) and p.is_child and fa.facility_id = ?`,
-        [valid, claims.facilityId],
-      );
-      const found = new Set(rows.map((r) => r.id));
+      const found = await childrenInFacilityArea(em, { ids: valid, facilityId: claims.facilityId });
       return ids.map((id) => found.has(id));
     }),
     /** The people a citizen may see: their own record and their dependants (one query per request). */
     citizenScope(): Promise<Set<string>> {
-      citizenScope ??= claims.sub
-        ? em
-            .execute<{ id: string }[]>(
-              `select id from person where account_id = ? union select person_id as id from person_guardian where account_id = ?`,
-              [claims.sub, claims.sub],
-            )
-            .then((rows) => new Set(rows.map((r) => r.id)))
-        : Promise.resolve(new Set<string>());
+      citizenScope ??= claims.sub ? citizenScopeOf(em, { accountId: claims.sub }) : Promise.resolve(new Set<string>());
       return citizenScope;
     },
     dosesByPerson: new DataLoader<string, DoseRecordEntity[]>(async (ids) => {

@@ -1,17 +1,14 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { ImmunizationContext } from '../../context.js';
 import { lookUpNational } from './national.service.js';
-import { immunizationPolicy, visiblePerson } from '../../policy.js';
-import { confirmDeclared, declaredOf, declarePastDose, findDeclared, rejectDeclared, toDeclaredDose } from './declared.service.js';
+import { confirmDeclaredDose, declaredDoses, declarePastDose, rejectDeclaredDose, toDeclaredDose } from './declared.service.js';
 import { ConfirmDeclaredDoseInput, DeclaredDose, DeclarePastDoseInput } from './declared.type.js';
-import { CardIssuer } from '../certificate/certificate.issuer.js';
 
 @Resolver(() => DeclaredDose)
 export class DeclaredDoseResolver {
   @Query(() => [DeclaredDose], { description: "A person's declared doses, all decisions included (who may see the person)" })
   async declaredDoses(@Ctx() ctx: ImmunizationContext, @Arg('personId', () => ID) personId: string): Promise<DeclaredDose[]> {
-    await visiblePerson(ctx, personId);
-    return (await declaredOf(ctx.em, personId)).map(toDeclaredDose);
+    return (await declaredDoses(ctx, personId)).map(toDeclaredDose);
   }
 
   @Mutation(() => DeclaredDose, {
@@ -22,8 +19,7 @@ export class DeclaredDoseResolver {
     @Ctx() ctx: ImmunizationContext,
     @Arg('input', () => DeclarePastDoseInput) input: DeclarePastDoseInput,
   ): Promise<DeclaredDose> {
-    const person = await immunizationPolicy.declareDose(ctx, input.personId);
-    const row = await declarePastDose(ctx.em, ctx.request.claims, person, input);
+    const row = await declarePastDose(ctx, input);
     ctx.events.relay.nudge();
     return toDeclaredDose(row);
   }
@@ -36,10 +32,7 @@ export class DeclaredDoseResolver {
     @Ctx() ctx: ImmunizationContext,
     @Arg('input', () => ConfirmDeclaredDoseInput) input: ConfirmDeclaredDoseInput,
   ): Promise<DeclaredDose> {
-    const row = await findDeclared(ctx.em, input.declaredDoseId);
-    const facilityId = await immunizationPolicy.decideDeclared(ctx, row?.person_id, 'confirm');
-    const cards = await CardIssuer.create(ctx.em, ctx.vault, ctx.settings.certificates);
-    const confirmed = await confirmDeclared(ctx.em, ctx.request.claims, row!, input, facilityId!, cards);
+    const confirmed = await confirmDeclaredDose(ctx, input);
     ctx.events.relay.nudge();
     return toDeclaredDose(confirmed);
   }
@@ -49,8 +42,7 @@ export class DeclaredDoseResolver {
       "Looks the person's immunizations up in the national record (SATUSEHAT, by NIK) and adds those not known here as NATIONAL; who may see the person. UNAVAILABLE when SATUSEHAT cannot be reached",
   })
   async lookUpNationalImmunizations(@Ctx() ctx: ImmunizationContext, @Arg('personId', () => ID) personId: string): Promise<DeclaredDose[]> {
-    const person = await immunizationPolicy.lookUpNational(ctx, personId);
-    const rows = await lookUpNational(ctx, person);
+    const rows = await lookUpNational(ctx, personId);
     ctx.events.relay.nudge();
     return rows.map(toDeclaredDose);
   }
@@ -63,9 +55,7 @@ export class DeclaredDoseResolver {
     @Arg('declaredDoseId', () => ID) declaredDoseId: string,
     @Arg('reason', () => String) reason: string,
   ): Promise<DeclaredDose> {
-    const row = await findDeclared(ctx.em, declaredDoseId);
-    await immunizationPolicy.decideDeclared(ctx, row?.person_id, 'reject');
-    const rejected = await rejectDeclared(ctx.em, ctx.request.claims, row!, reason);
+    const rejected = await rejectDeclaredDose(ctx, declaredDoseId, reason);
     ctx.events.relay.nudge();
     return toDeclaredDose(rejected);
   }

@@ -1,55 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import {
-  AppError,
-  badInput,
-  FieldErrors,
-  conflict,
-  DoseDeclarationDecided,
-  DoseDeclared,
-  ErrorCode,
-  notFound,
-  publish,
-  type Claims,
-} from '@victori/shared';
-import { isUuid } from '../../loaders/loaders.js';
+import { AppError, badInput, FieldErrors, conflict, DoseDeclarationDecided, ErrorCode, notFound, publish } from '@victori/shared';
+import type { ImmunizationContext } from '../../context.js';
+import { immunizationPolicy } from '../../policy.js';
+import { CardIssuer } from '../certificate/certificate.issuer.js';
 import { DoseRecordEntity } from '../dose/dose.entity.js';
 import { findDose } from '../dose/dose.rules.js';
 import { DoseService } from '../dose/dose.service.js';
 import { PersonEntity } from '../person/person.entity.js';
 import { isIsoDate, jakartaDate } from '../schedule/schedule.dates.js';
+import * as declaredStore from './declared.store.js';
+import type { DeclaredRow } from './declared.store.js';
 import type { ConfirmDeclaredDoseInput, DeclarePastDoseInput } from './declared.type.js';
 import { DeclaredDose } from './declared.type.js';
-import type { DoseCards } from '../certificate/certificate.issuer.js';
 
-export interface DeclaredRow {
-  id: string;
-  person_id: string;
-  programme: string;
-  dose_kind: string;
-  given_on: string;
-  place: string;
-  lot_number: string | null;
-  status: 'PENDING' | 'CONFIRMED' | 'REJECTED' | 'NATIONAL';
-  dose_record_id: string | null;
-  reject_reason: string | null;
-}
-
-const COLUMNS = `id, person_id, programme, dose_kind, given_on::text as given_on, place, lot_number, status, dose_record_id, reject_reason`;
+export type { DeclaredRow } from './declared.store.js';
 
 export const toDeclaredDose = (r: DeclaredRow): DeclaredDose =>
   Object.assign(new DeclaredDose(), {
     id: r.id,
-    personId: r.person_id,
+    personId: r.personId,
     programme: r.programme,
-    doseKind: r.dose_kind,
-    givenOn: r.given_on,
+    doseKind: r.doseKind,
+    givenOn: r.givenOn,
     place: r.place,
-    lotNumber: r.lot_number,
+    lotNumber: r.lotNumber,
     status: r.status,
-    doseRecordId: r.dose_record_id,
-    rejectReason: r.reject_reason,
+    doseRecordId: r.doseRecordId,
+    rejectReason: r.rejectReason,
   });
 
 const alreadyKnown = (): AppError =>
@@ -59,43 +37,16 @@ const alreadyKnown = (): AppError =>
     { field: 'doseKind' },
   );
 
-/** Booking's eligibility counts the declaration (its dose_history projection); coverage does not consume it. */
-export async function publishDeclared(tx: EntityManager, row: DeclaredRow, nikHash: string | null): Promise<void> {
-  await publish(tx, 'immunization', DoseDeclared, row.person_id, {
-    declaredDoseId: row.id,
-    personId: row.person_id,
-    nikHash,
-    programme: row.programme,
-    doseKind: row.dose_kind,
-    givenOn: row.given_on,
-    source: row.status === 'NATIONAL' ? 'NATIONAL' : 'DECLARED',
-  });
+/** A person's declared doses, all decisions included (who may see the person). */
+export async function declaredDoses(ctx: ImmunizationContext, personId: string): Promise<DeclaredRow[]> {
+  await immunizationPolicy.person(ctx, personId);
+  return declaredStore.declaredOf(ctx.em, { personId });
 }
 
-/** Declarations still waiting for a health worker, and doses from the national record: they count in the forecast, never in coverage. */
-export async function pendingDeclared(em: EntityManager, personId: string): Promise<DeclaredRow[]> {
-  return em.execute<DeclaredRow[]>(`select ${COLUMNS} from declared_dose where person_id = ? and status in ('PENDING', 'NATIONAL')`, [
-    personId,
-  ]);
-}
-
-export async function declaredOf(em: EntityManager, personId: string): Promise<DeclaredRow[]> {
-  return em.execute<DeclaredRow[]>(`select ${COLUMNS} from declared_dose where person_id = ? order by given_on, created_at`, [personId]);
-}
-
-/** The declaration, with its person's id, for the policy to decide on (null for a malformed or unknown id). */
-export async function findDeclared(em: EntityManager, id: string): Promise<DeclaredRow | null> {
-  if (!isUuid(id)) return null;
-  const [row] = await em.execute<DeclaredRow[]>(`select ${COLUMNS} from declared_dose where id = ?`, [id]);
-  return row ?? null;
-}
-
-export async function declarePastDose(
-  em: EntityManager,
-  claims: Claims,
-  person: PersonEntity,
-  input: DeclarePastDoseInput,
-): Promise<DeclaredRow> {
+/** A dose given elsewhere, declared by the person or a guardian (or an admin) for a person they see. */
+export async function declarePastDose(ctx: ImmunizationContext, input: DeclarePastDoseInput): Promise<DeclaredRow> {
+  const person = await immunizationPolicy.declareDose(ctx, input.personId);
+  const { claims } = ctx.request;
   const mistakes = new FieldErrors();
   if (!findDose(input.programme, input.doseKind)) {
     mistakes.add('doseKind', {
@@ -115,7 +66,7 @@ export async function declarePastDose(
   if (lot && lot.length > 40) mistakes.add('lotNumber', { id: 'Nomor batch maks. 40 karakter', en: 'Lot number is at most 40 characters' });
   mistakes.throwIfAny();
   try {
-    return await em.transactional(async (tx) => {
+    return await ctx.em.transactional(async (tx) => {
       await tx.findOneOrFail(PersonEntity, { id: person.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       const recorded = await tx.count(DoseRecordEntity, {
         personId: person.id,
@@ -125,13 +76,19 @@ export async function declarePastDose(
         valid: true,
       });
       if (recorded) throw alreadyKnown();
-      const [row] = await tx.execute<DeclaredRow[]>(
-        `insert into declared_dose (id, person_id, programme, dose_kind, given_on, place, lot_number, declared_by)
-         values (?, ?, ?, ?, ?::date, ?, ?, ?) returning ${COLUMNS}`,
-        [randomUUID(), person.id, input.programme, input.doseKind, input.givenOn, place, lot, claims.sub ?? claims.role],
-      );
-      await publishDeclared(tx, row!, person.nikHash ?? null);
-      return row!;
+      const row = await declaredStore.insertDeclared(tx, {
+        id: randomUUID(),
+        personId: person.id,
+        programme: input.programme,
+        doseKind: input.doseKind,
+        givenOn: input.givenOn,
+        place,
+        lotNumber: lot,
+        declaredBy: claims.sub ?? claims.role,
+        status: 'PENDING',
+      });
+      await declaredStore.publishDeclared(tx, row, person.nikHash ?? null);
+      return row;
     });
   } catch (error) {
     if (error instanceof UniqueConstraintViolationException) throw alreadyKnown();
@@ -142,18 +99,20 @@ export async function declarePastDose(
 const decided = (status: string): AppError =>
   conflict({ id: `Laporan dosis ini sudah ${status}`, en: `This declaration is already ${status}` }, { field: 'declaredDoseId', status });
 
-/** `facilityId`: the policy's decision (the confirming health worker's facility records it). */
-export async function confirmDeclared(
-  em: EntityManager,
-  claims: Claims,
-  row: DeclaredRow,
-  input: ConfirmDeclaredDoseInput,
-  facilityId: string,
-  cards?: DoseCards,
-): Promise<DeclaredRow> {
-  return em.transactional(async (tx) => {
-    const person = await tx.findOneOrFail(PersonEntity, { id: row.person_id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    const [current] = await tx.execute<DeclaredRow[]>(`select ${COLUMNS} from declared_dose where id = ? for update`, [row.id]);
+/**
+ * A health worker of the person's facility confirms a declaration from the evidence: it becomes a dose record
+ * (source DECLARED) at their facility, with its certificates, in one transaction.
+ */
+export async function confirmDeclaredDose(ctx: ImmunizationContext, input: ConfirmDeclaredDoseInput): Promise<DeclaredRow> {
+  immunizationPolicy.decideDeclaredBefore(ctx.request.claims, 'confirm');
+  const found = await declaredStore.findDeclared(ctx.em, { id: input.declaredDoseId });
+  const facilityId = (await immunizationPolicy.decideDeclared(ctx, found?.personId, 'confirm'))!;
+  const row = found!;
+  const { claims } = ctx.request;
+  const cards = await CardIssuer.create(ctx.em, ctx.vault, ctx.settings.certificates);
+  return ctx.em.transactional(async (tx) => {
+    const person = await tx.findOneOrFail(PersonEntity, { id: row.personId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    const current = await declaredStore.findDeclared(tx, { id: row.id, lock: true });
     if (!current) throw notFound('Laporan dosis', 'declaredDoseId');
     if (current.status !== 'PENDING') throw decided(current.status);
     const record = await new DoseService(tx, claims, cards).recordDeclared(
@@ -161,39 +120,39 @@ export async function confirmDeclared(
       person,
       {
         programme: current.programme,
-        doseKind: current.dose_kind,
+        doseKind: current.doseKind,
         productCode: input.productCode,
-        lotNumber: input.lotNumber?.trim() || current.lot_number || 'UNKNOWN',
-        givenOn: current.given_on,
+        lotNumber: input.lotNumber?.trim() || current.lotNumber || 'UNKNOWN',
+        givenOn: current.givenOn,
       },
       facilityId,
     );
-    const [updated] = await tx.execute<DeclaredRow[]>(
-      `update declared_dose set status = 'CONFIRMED', decided_by = ?, decided_at = now(), dose_record_id = ? where id = ? returning ${COLUMNS}`,
-      [claims.sub ?? claims.role, record.id, row.id],
-    );
-    await publish(tx, 'immunization', DoseDeclarationDecided, row.person_id, {
+    const updated = await declaredStore.markConfirmed(tx, { id: row.id, decidedBy: claims.sub ?? claims.role, doseRecordId: record.id });
+    await publish(tx, 'immunization', DoseDeclarationDecided, row.personId, {
       declaredDoseId: row.id,
-      personId: row.person_id,
+      personId: row.personId,
       outcome: 'CONFIRMED',
     });
-    return updated!;
+    return updated;
   });
 }
 
-export async function rejectDeclared(em: EntityManager, claims: Claims, row: DeclaredRow, reasonArg: string): Promise<DeclaredRow> {
+/** A health worker of the person's facility (or an admin) rejects a declaration; it no longer counts. */
+export async function rejectDeclaredDose(ctx: ImmunizationContext, declaredDoseId: string, reasonArg: string): Promise<DeclaredRow> {
+  immunizationPolicy.decideDeclaredBefore(ctx.request.claims, 'reject');
+  const found = await declaredStore.findDeclared(ctx.em, { id: declaredDoseId });
+  await immunizationPolicy.decideDeclared(ctx, found?.personId, 'reject');
+  const row = found!;
+  const { claims } = ctx.request;
   const reason = reasonArg.trim();
   if (reason.length < 3 || reason.length > 500)
     throw badInput('reason', { id: 'Alasan wajib diisi (3-500 karakter)', en: 'A reason is required (3-500 characters)' });
-  return em.transactional(async (tx) => {
-    const [updated] = await tx.execute<DeclaredRow[]>(
-      `update declared_dose set status = 'REJECTED', decided_by = ?, decided_at = now(), reject_reason = ? where id = ? and status = 'PENDING' returning ${COLUMNS}`,
-      [claims.sub ?? claims.role, reason, row.id],
-    );
+  return ctx.em.transactional(async (tx) => {
+    const updated = await declaredStore.rejectPending(tx, { id: row.id, decidedBy: claims.sub ?? claims.role, reason });
     if (!updated) throw decided(row.status === 'PENDING' ? 'diputuskan' : row.status);
-    await publish(tx, 'immunization', DoseDeclarationDecided, row.person_id, {
+    await publish(tx, 'immunization', DoseDeclarationDecided, row.personId, {
       declaredDoseId: row.id,
-      personId: row.person_id,
+      personId: row.personId,
       outcome: 'REJECTED',
     });
     return updated;

@@ -12,9 +12,9 @@ import {
   type FhirResource,
 } from '../../satusehat/fhir.js';
 import { DoseRecordEntity } from '../dose/dose.entity.js';
-import type { PersonEntity } from '../person/person.entity.js';
 import { jakartaDate } from '../schedule/schedule.dates.js';
-import { declaredOf, publishDeclared, type DeclaredRow } from './declared.service.js';
+import { immunizationPolicy } from '../../policy.js';
+import { declaredOf, insertDeclared, publishDeclared, type DeclaredRow } from './declared.store.js';
 
 interface NationalDose {
   programme: string;
@@ -71,8 +71,9 @@ export function toNationalDose(resource: FhirResource): NationalDose | undefined
  * not yet known here, as NATIONAL: they count in the forecast, never in this city's coverage (they were
  * given and are counted elsewhere). A person without a NIK has nothing to look up by.
  */
-export async function lookUpNational(ctx: ImmunizationContext, person: PersonEntity): Promise<DeclaredRow[]> {
-  if (!person.nikEncrypted) return declaredOf(ctx.em, person.id);
+export async function lookUpNational(ctx: ImmunizationContext, personId: string): Promise<DeclaredRow[]> {
+  const person = await immunizationPolicy.lookUpNational(ctx, personId);
+  if (!person.nikEncrypted) return declaredOf(ctx.em, { personId: person.id });
   const client = new SatusehatClient(ctx.settings.satusehat);
   let resources: FhirResource[];
   try {
@@ -83,19 +84,25 @@ export async function lookUpNational(ctx: ImmunizationContext, person: PersonEnt
   const doses = resources.flatMap((r) => toNationalDose(r) ?? []).filter((d) => d.givenOn >= person.birthDate);
   await ctx.em.transactional(async (tx) => {
     const known = await tx.find(DoseRecordEntity, { personId: person.id, status: 'ACTIVE', valid: true });
-    const declared = await declaredOf(tx, person.id);
+    const declared = await declaredOf(tx, { personId: person.id });
     for (const d of doses) {
       const key = (p: string, k: string) => p === d.programme && k === d.doseKind;
       if (known.some((r) => key(r.programme, r.doseKind))) continue;
-      if (declared.some((r) => r.status !== 'REJECTED' && key(r.programme, r.dose_kind))) continue;
-      const [row] = await tx.execute<DeclaredRow[]>(
-        `insert into declared_dose (id, person_id, programme, dose_kind, given_on, place, lot_number, declared_by, status)
-         values (?, ?, ?, ?, ?::date, ?, ?, 'SATUSEHAT', 'NATIONAL') returning id, person_id, programme, dose_kind, given_on::text as given_on, status`,
-        [randomUUID(), person.id, d.programme, d.doseKind, d.givenOn, d.place, d.lotNumber],
-      );
-      await publishDeclared(tx, row!, person.nikHash ?? null);
-      declared.push({ status: 'NATIONAL', programme: d.programme, dose_kind: d.doseKind } as DeclaredRow);
+      if (declared.some((r) => r.status !== 'REJECTED' && key(r.programme, r.doseKind))) continue;
+      const row = await insertDeclared(tx, {
+        id: randomUUID(),
+        personId: person.id,
+        programme: d.programme,
+        doseKind: d.doseKind,
+        givenOn: d.givenOn,
+        place: d.place,
+        lotNumber: d.lotNumber,
+        declaredBy: 'SATUSEHAT',
+        status: 'NATIONAL',
+      });
+      await publishDeclared(tx, row, person.nikHash ?? null);
+      declared.push(row);
     }
   });
-  return declaredOf(ctx.em, person.id);
+  return declaredOf(ctx.em, { personId: person.id });
 }

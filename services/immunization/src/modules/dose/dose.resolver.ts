@@ -1,15 +1,13 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Field, Query, Resolver, Root } from 'type-graphql';
 import { DateScalar, type Connection } from '@victori/shared';
 import type { ImmunizationContext } from '../../context.js';
-import { immunizationPolicy, visiblePerson } from '../../policy.js';
+import { personById } from '../person/person.service.js';
 import { toPerson } from '../person/person.mapper.js';
 import { Person } from '../person/person.type.js';
 import { doseRecordPage, toAdverseEvent, toDeliveries, toDoseRecord } from './dose.mapper.js';
 import { CorrectDoseInput, RecordAdverseEventInput, RecordDoseInput } from './dose.inputs.js';
-import { CardIssuer } from '../certificate/certificate.issuer.js';
-import { DoseService } from './dose.service.js';
+import { correctDose, deliveriesOf, doseRecordsBySlip, doseRecordsOf, recordAdverseEvent, recordDose } from './dose.service.js';
 import { AdverseEvent, DoseRecord, DoseRecordConnection, NationalDelivery, NationalTarget, SlipDoseRecord } from './dose.type.js';
-import { doseRecordsBySlip } from './slip-lookup.js';
 
 @ObjectType('DoseCorrection')
 export class DoseCorrection {
@@ -19,11 +17,6 @@ export class DoseCorrection {
   @Field(() => DoseRecord, { nullable: true, description: 'Null when the record was voided' })
   replacement?: DoseRecord | null;
 }
-
-const service = (ctx: ImmunizationContext) => new DoseService(ctx.em, ctx.request.claims);
-/** With certificates: recording and correcting issue and revoke cards in the dose's transaction. */
-const withCards = async (ctx: ImmunizationContext) =>
-  new DoseService(ctx.em, ctx.request.claims, await CardIssuer.create(ctx.em, ctx.vault, ctx.settings.certificates));
 
 @Resolver(() => DoseRecord)
 export class DoseResolver {
@@ -37,8 +30,7 @@ export class DoseResolver {
     @Arg('first', () => Int, { defaultValue: 50, description: 'Page size, 1 to 200' }) first: number,
     @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page' }) after?: string | null,
   ): Promise<Connection<DoseRecord>> {
-    await visiblePerson(ctx, personId);
-    const rows = await ctx.loaders.dosesByPerson.load(personId);
+    const rows = await doseRecordsOf(ctx, personId);
     return doseRecordPage(rows, { first, after, includeSuperseded }, toDoseRecord);
   }
 
@@ -50,11 +42,8 @@ export class DoseResolver {
     @Arg('personId', () => ID) personId: string,
     @Arg('target', () => NationalTarget, { defaultValue: NationalTarget.SATUSEHAT }) target: NationalTarget,
   ): Promise<NationalDelivery[]> {
-    await visiblePerson(ctx, personId);
-    const rows = await ctx.loaders.dosesByPerson.load(personId);
-    return Promise.all(
-      rows.map(async (r) => toDeliveries(r, await ctx.loaders.deliveriesByRecord.load(r.id)).find((d) => d.target === target)!),
-    );
+    const rows = await deliveriesOf(ctx, personId);
+    return rows.map((r) => toDeliveries(r.record, r.deliveries).find((d) => d.target === target)!);
   }
 
   @Query(() => [SlipDoseRecord], {
@@ -67,16 +56,12 @@ export class DoseResolver {
     @Arg('birthDate', () => DateScalar, { description: 'YYYY-MM-DD' }) birthDate: string,
     @Arg('slipCode', () => String) slipCode: string,
   ): Promise<SlipDoseRecord[]> {
-    immunizationPolicy.slipHolderLookup(ctx.request.claims);
     return doseRecordsBySlip(ctx, { nik, birthDate, slipCode });
   }
 
   @Mutation(() => DoseRecord, { description: "Records an administered dose at the health worker's own facility" })
   async recordDose(@Ctx() ctx: ImmunizationContext, @Arg('input', () => RecordDoseInput) input: RecordDoseInput): Promise<DoseRecord> {
-    const doses = await withCards(ctx);
-    const record = await doses.recordDose(input, (dose) =>
-      immunizationPolicy.recordDose(ctx, { ...dose, personId: input.personId, appointmentId: input.appointmentId, reason: input.reason }),
-    );
+    const record = await recordDose(ctx, input);
     ctx.events.relay.nudge();
     return toDoseRecord(record);
   }
@@ -86,7 +71,7 @@ export class DoseResolver {
     @Ctx() ctx: ImmunizationContext,
     @Arg('input', () => CorrectDoseInput) input: CorrectDoseInput,
   ): Promise<DoseCorrection> {
-    const result = await (await withCards(ctx)).correctDose(input);
+    const result = await correctDose(ctx, input);
     ctx.events.relay.nudge();
     return Object.assign(new DoseCorrection(), {
       superseded: toDoseRecord(result.superseded),
@@ -99,7 +84,7 @@ export class DoseResolver {
     @Ctx() ctx: ImmunizationContext,
     @Arg('input', () => RecordAdverseEventInput) input: RecordAdverseEventInput,
   ): Promise<AdverseEvent> {
-    const event = await service(ctx).recordAdverseEvent(input, (personId) => immunizationPolicy.doseOwner(ctx, personId));
+    const event = await recordAdverseEvent(ctx, input);
     return toAdverseEvent(event);
   }
 
@@ -122,6 +107,6 @@ export class DoseResolver {
 
   @FieldResolver(() => Person)
   async person(@Root() record: DoseRecord, @Ctx() ctx: ImmunizationContext): Promise<Person> {
-    return toPerson(await visiblePerson(ctx, record.personId), ctx.vault);
+    return toPerson(await personById(ctx, record.personId), ctx.vault);
   }
 }

@@ -17,9 +17,13 @@ import { productCatalogue, type Product } from '../../catalogue/catalogue.js';
 import { enqueueDeliveries, type DeliveryItem } from '../../satusehat/delivery.queue.js';
 import { isUuid } from '../../loaders/loaders.js';
 import { immunizationPolicy, type DoseAuthority } from '../../policy.js';
+import { doseRecordsBySlip as slipRecords } from './slip-lookup.js';
+import type { SlipDoseRecord } from './dose.type.js';
+import type { DeliveryRow } from '../../satusehat/delivery.queue.js';
 import { PersonEntity } from '../person/person.entity.js';
 import { isIsoDate, jakartaDate } from '../schedule/schedule.dates.js';
-import type { DoseCards } from '../certificate/certificate.issuer.js';
+import { CardIssuer, type DoseCards } from '../certificate/certificate.issuer.js';
+import type { ImmunizationContext } from '../../context.js';
 import { AdverseEventEntity } from './adverse-event.entity.js';
 import { DoseRecordEntity } from './dose.entity.js';
 import type { CorrectDoseInput, RecordAdverseEventInput, RecordDoseInput } from './dose.inputs.js';
@@ -395,4 +399,65 @@ export class DoseService {
       return event;
     });
   }
+}
+
+/*
+ * The operations the resolvers call: each decides access first through the policy, then runs the rule
+ * (DoseService above, which background callers such as the demo seeder also use with their own claims).
+ */
+
+/** The caller's certificates issuer: recording and correcting issue and revoke cards in the dose's transaction. */
+const cardsOf = (ctx: ImmunizationContext): Promise<CardIssuer> => CardIssuer.create(ctx.em, ctx.vault, ctx.settings.certificates);
+
+/**
+ * Records an administered dose at the health worker's own facility. The policy decides who (a health worker,
+ * replays searched among their facility's entries only) and, once the dose is checked, where and why
+ * (`immunizationPolicy.recordDose`: the person linked to the facility, the appointment theirs and of the day).
+ */
+export async function recordDose(ctx: ImmunizationContext, input: RecordDoseInput): Promise<DoseRecordEntity> {
+  immunizationPolicy.recordDoseReplay(ctx.request.claims);
+  const doses = new DoseService(ctx.em, ctx.request.claims, await cardsOf(ctx));
+  return doses.recordDose(input, (dose) =>
+    immunizationPolicy.recordDose(ctx, { ...dose, personId: input.personId, appointmentId: input.appointmentId, reason: input.reason }),
+  );
+}
+
+/** Supersedes (or voids) a record, keeping both: health workers of the recording facility, or admins. */
+export async function correctDose(
+  ctx: ImmunizationContext,
+  input: CorrectDoseInput,
+): Promise<{ superseded: DoseRecordEntity; replacement: DoseRecordEntity | null }> {
+  immunizationPolicy.doseWork(ctx.request.claims, 'health-worker', 'admin');
+  return new DoseService(ctx.em, ctx.request.claims, await cardsOf(ctx)).correctDose(input);
+}
+
+/** KIPI against a dose, by who may act for the dose's person (decided once the dose is found). */
+export async function recordAdverseEvent(ctx: ImmunizationContext, input: RecordAdverseEventInput): Promise<AdverseEventEntity> {
+  immunizationPolicy.doseWork(ctx.request.claims, 'citizen', 'health-worker', 'admin');
+  return new DoseService(ctx.em, ctx.request.claims).recordAdverseEvent(input, (personId) => immunizationPolicy.doseOwner(ctx, personId));
+}
+
+/** A person's dose records, oldest first (who may see the person). */
+export async function doseRecordsOf(ctx: ImmunizationContext, personId: string): Promise<DoseRecordEntity[]> {
+  await immunizationPolicy.person(ctx, personId);
+  return ctx.loaders.dosesByPerson.load(personId);
+}
+
+/** Each of a person's dose records with its deliveries to the national systems (who may see the person). */
+export async function deliveriesOf(
+  ctx: ImmunizationContext,
+  personId: string,
+): Promise<{ record: DoseRecordEntity; deliveries: DeliveryRow[] }[]> {
+  await immunizationPolicy.person(ctx, personId);
+  const records = await ctx.loaders.dosesByPerson.load(personId);
+  return Promise.all(records.map(async (record) => ({ record, deliveries: await ctx.loaders.deliveriesByRecord.load(record.id) })));
+}
+
+/** The dose records of the person holding a slip (NIK, birth date, slip code): public, every mismatch answers nothing. */
+export async function doseRecordsBySlip(
+  ctx: ImmunizationContext,
+  slip: { nik: string; birthDate: string; slipCode: string },
+): Promise<SlipDoseRecord[]> {
+  immunizationPolicy.slipHolderLookup(ctx.request.claims);
+  return slipRecords(ctx, slip);
 }

@@ -1,8 +1,7 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { DateScalar } from '@victori/shared';
 import type { ImmunizationContext } from '../../context.js';
-import { visiblePerson } from '../../policy.js';
-import { dueAndAvailable, personForecast } from './forecast.service.js';
+import { dueAndAvailableSessions, forecastOf } from './forecast.service.js';
 import { DueSession, ImmunizationForecast } from './forecast.type.js';
 
 @Resolver()
@@ -14,7 +13,7 @@ export class ForecastResolver {
     @Arg('asOf', () => DateScalar, { nullable: true }) asOf?: string,
     @Arg('programme', () => String, { nullable: true }) programme?: string,
   ): Promise<ImmunizationForecast> {
-    return personForecast(ctx, await visiblePerson(ctx, personId), asOf, programme);
+    return forecastOf(ctx, personId, asOf, programme);
   }
 
   @Query(() => [DueSession], {
@@ -30,7 +29,6 @@ export class ForecastResolver {
     @Arg('kelurahanCode', () => String, { nullable: true }) kelurahanCode?: string,
     @Arg('programme', () => String, { nullable: true }) programme?: string,
   ): Promise<DueSession[]> {
-    const person = await visiblePerson(ctx, personId);
-    return dueAndAvailable(ctx, person, { from, to, kecamatanCode, kelurahanCode, programme });
+    return dueAndAvailableSessions(ctx, personId, { from, to, kecamatanCode, kelurahanCode, programme });
   }
 }

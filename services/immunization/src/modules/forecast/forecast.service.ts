@@ -1,6 +1,7 @@
-import { pendingDeclared } from '../declared/declared.service.js';
 import { badInput } from '@victori/shared';
 import type { ImmunizationContext } from '../../context.js';
+import { immunizationPolicy } from '../../policy.js';
+import { pendingDeclared } from '../declared/declared.store.js';
 import type { PersonEntity } from '../person/person.entity.js';
 import { scheduleFor, scheduleForPerson, schedules, type Schedule } from '../schedule/schedule.data.js';
 import { daysBetween, isIsoDate, jakartaDate } from '../schedule/schedule.dates.js';
@@ -35,18 +36,18 @@ async function givenDoses(ctx: ImmunizationContext, personId: string, programme:
     .filter((r) => r.status === 'ACTIVE' && r.programme === programme)
     .map((r) => ({ id: r.id, doseKind: r.doseKind, givenOn: jakartaDate(r.administeredAt) }));
   // Declared doses count (as DECLARED) until a health worker decides; a confirmed one is a record above.
-  const declared = (await pendingDeclared(ctx.em, personId))
-    .filter((d) => d.programme === programme && !recorded.some((r) => r.doseKind === d.dose_kind))
+  const declared = (await pendingDeclared(ctx.em, { personId }))
+    .filter((d) => d.programme === programme && !recorded.some((r) => r.doseKind === d.doseKind))
     .map((d): Given => ({
       id: d.id,
-      doseKind: d.dose_kind,
-      givenOn: d.given_on,
+      doseKind: d.doseKind,
+      givenOn: d.givenOn,
       declared: d.status === 'NATIONAL' ? 'NATIONAL' : 'DECLARED',
     }));
   return [...recorded, ...declared];
 }
 
-export async function personForecast(
+async function personForecast(
   ctx: ImmunizationContext,
   person: PersonEntity,
   asOfArg?: string | null,
@@ -61,11 +62,39 @@ export async function personForecast(
   return result;
 }
 
-export async function dueAndAvailable(
+/** A person's schedule on a date (default today), for who may see the person. */
+export async function forecastOf(
   ctx: ImmunizationContext,
-  person: PersonEntity,
+  personId: string,
+  asOf?: string | null,
+  programme?: string | null,
+): Promise<ImmunizationForecast> {
+  const person = await immunizationPolicy.person(ctx, personId);
+  return personForecast(ctx, person, asOf, programme);
+}
+
+/** Person.forecast: the schedule of a person already shown to the caller. */
+export async function shownPersonForecast(
+  ctx: ImmunizationContext,
+  personId: string,
+  asOf?: string | null,
+  programme?: string | null,
+): Promise<ImmunizationForecast> {
+  immunizationPolicy.shownPerson();
+  const person = await ctx.loaders.person.load(personId);
+  return personForecast(ctx, person!, asOf, programme);
+}
+
+/**
+ * Sessions in an area and date range where the doses the person needs are in stock and have places
+ * (booking + inventory through the gateway), for who may see the person.
+ */
+export async function dueAndAvailableSessions(
+  ctx: ImmunizationContext,
+  personId: string,
   args: { from: string; to: string; kecamatanCode?: string | null; kelurahanCode?: string | null; programme?: string | null },
 ): Promise<DueSession[]> {
+  const person = await immunizationPolicy.person(ctx, personId);
   const from = checkDate(args.from, 'from')!;
   const to = checkDate(args.to, 'to')!;
   if (to < from) throw badInput('to', { id: 'Tanggal akhir sebelum tanggal awal', en: 'to is before from' });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError, badInput, ErrorCode, type RequestInfo } from '@victori/shared';
+import { findChildKey, insertChildKey, setChildKeyPerson } from './person.store.js';
 
 /**
  * The child registry's identity rules (issue 15, item 4). A child without a NIK is the same child when the
@@ -72,19 +73,12 @@ const keyConflict = (): AppError =>
  * request differs.
  */
 export async function claimKey(tx: EntityManager, k: ChildKey): Promise<{ replayId: string | null }> {
-  const inserted = await tx.execute<{ n: number }[]>(
-    `insert into child_registration_key (account_id, key, request_hash) values (?, ?, ?) on conflict do nothing returning 1 as n`,
-    [k.account, k.key, k.hash],
-  );
-  if (inserted.length) return { replayId: null };
-  const [stored] = await tx.execute<{ request_hash: string; person_id: string | null }[]>(
-    `select request_hash, person_id from child_registration_key where account_id = ? and key = ?`,
-    [k.account, k.key],
-  );
-  if (!stored || stored.request_hash !== k.hash) throw keyConflict();
-  return { replayId: stored.person_id };
+  if (await insertChildKey(tx, { accountId: k.account, key: k.key, requestHash: k.hash })) return { replayId: null };
+  const stored = await findChildKey(tx, { accountId: k.account, key: k.key });
+  if (!stored || stored.requestHash !== k.hash) throw keyConflict();
+  return { replayId: stored.personId };
 }
 
 export async function storeKey(tx: EntityManager, k: ChildKey, personId: string): Promise<void> {
-  await tx.execute(`update child_registration_key set person_id = ? where account_id = ? and key = ?`, [personId, k.account, k.key]);
+  await setChildKeyPerson(tx, { accountId: k.account, key: k.key, personId });
 }

@@ -1,12 +1,12 @@
 import type { ImmunizationContext } from '../../context.js';
-import { visiblePerson } from '../../policy.js';
 import { toPerson } from './person.mapper.js';
+import { personById } from './person.service.js';
 
 /** Other subgraphs' Person references resolve through the same access rules; lookups are batched by the loaders. */
 export const personReference = {
   Person: {
     async __resolveReference(ref: { id: string }, ctx: ImmunizationContext) {
-      return toPerson(await visiblePerson(ctx, ref.id), ctx.vault);
+      return toPerson(await personById(ctx, ref.id), ctx.vault);
     },
   },
 };

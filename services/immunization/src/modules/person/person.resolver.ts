@@ -3,47 +3,41 @@ import { DateScalar, type Connection } from '@victori/shared';
 import type { ImmunizationContext } from '../../context.js';
 import { doseRecordPage, toDoseRecord } from '../dose/dose.mapper.js';
 import { DoseRecord, DoseRecordConnection } from '../dose/dose.type.js';
-import { personForecast } from '../forecast/forecast.service.js';
+import { shownPersonForecast } from '../forecast/forecast.service.js';
 import { ImmunizationForecast } from '../forecast/forecast.type.js';
-import { immunizationPolicy, visiblePerson } from '../../policy.js';
-import { PersonEntity } from './person.entity.js';
 import { AddGuardianInput, AssignChildNikInput, RegisterChildInput, RegisterPersonInput } from './person.inputs.js';
 import { toPerson } from './person.mapper.js';
-import { PersonService } from './person.service.js';
-import { childKey } from './child-registry.js';
+import {
+  addGuardian,
+  assignChildNik,
+  confirmMotherLink,
+  findPersons,
+  issueClaimCode,
+  myDependants,
+  myPerson,
+  personById,
+  registerChild,
+  registerPerson,
+  shownPersonDoses,
+} from './person.service.js';
 import { Person, PersonClaimCode } from './person.type.js';
-import { checkBirthDate } from './person.service.js';
-
-const service = (ctx: ImmunizationContext) => new PersonService(ctx.em, ctx.vault, ctx.request.claims);
-
-/** Citizens act for themselves and their dependants; health workers for people they hold; admins for all. */
-export const canActFor = (ctx: ImmunizationContext) => async (id: string) => {
-  await visiblePerson(ctx, id);
-};
 
 @Resolver(() => Person)
 export class PersonResolver {
   @Query(() => Person, { description: 'A person by id: the person, their guardians, health workers of a linked facility, admins' })
   async person(@Ctx() ctx: ImmunizationContext, @Arg('id', () => ID) id: string): Promise<Person> {
-    return toPerson(await visiblePerson(ctx, id), ctx.vault);
+    return toPerson(await personById(ctx, id), ctx.vault);
   }
 
   @Query(() => Person, { nullable: true, description: "The signed-in citizen's own record" })
   async myPerson(@Ctx() ctx: ImmunizationContext): Promise<Person | null> {
-    const account = immunizationPolicy.ownRecords(ctx.request.claims);
-    const entity = await ctx.em.findOne(PersonEntity, { accountId: account });
+    const entity = await myPerson(ctx);
     return entity ? toPerson(entity, ctx.vault) : null;
   }
 
   @Query(() => [Person], { description: 'The children and others the signed-in citizen is guardian of' })
   async myDependants(@Ctx() ctx: ImmunizationContext): Promise<Person[]> {
-    const account = immunizationPolicy.ownRecords(ctx.request.claims);
-    const rows = await ctx.em.execute<{ person_id: string }[]>(
-      `select person_id from person_guardian where account_id = ? order by created_at`,
-      [account],
-    );
-    const people = await ctx.loaders.person.loadMany(rows.map((r) => r.person_id));
-    return people.filter((p): p is PersonEntity => p instanceof PersonEntity).map((p) => toPerson(p, ctx.vault));
+    return (await myDependants(ctx)).map((p) => toPerson(p, ctx.vault));
   }
 
   @Query(() => [Person], {
@@ -56,12 +50,7 @@ export class PersonResolver {
     @Arg('motherNik', () => String, { nullable: true }) motherNik?: string,
     @Arg('birthDate', () => DateScalar, { nullable: true }) birthDate?: string,
   ): Promise<Person[]> {
-    immunizationPolicy.findPersons(ctx.request.claims);
-    if (!nik && !motherNik) return [];
-    const where: Record<string, unknown> = nik ? { nikHash: ctx.vault.hash(nik) } : { motherNikHash: ctx.vault.hash(motherNik!) };
-    if (birthDate) where.birthDate = checkBirthDate(birthDate);
-    const rows = await ctx.em.find(PersonEntity, where, { orderBy: { birthDate: 'asc' }, limit: 20 });
-    return (await immunizationPolicy.visibleOnly(ctx, rows)).map((p) => toPerson(p, ctx.vault));
+    return (await findPersons(ctx, { nik, motherNik, birthDate })).map((p) => toPerson(p, ctx.vault));
   }
 
   @Mutation(() => Person, { description: 'Registers an adult by NIK (a citizen themselves, or a health worker for a walk-in)' })
@@ -69,7 +58,7 @@ export class PersonResolver {
     @Ctx() ctx: ImmunizationContext,
     @Arg('input', () => RegisterPersonInput) input: RegisterPersonInput,
   ): Promise<Person> {
-    const person = await service(ctx).registerPerson(input);
+    const person = await registerPerson(ctx, input);
     ctx.events.relay.nudge();
     return toPerson(person, ctx.vault);
   }
@@ -79,7 +68,7 @@ export class PersonResolver {
       "Registers a child; the registering citizen becomes a guardian. The same child again (same mother's NIK, birth date, sex and name) returns it to its guardian and is DUPLICATE (with existingPersonId) for anyone else; honours the Idempotency-Key header",
   })
   async registerChild(@Ctx() ctx: ImmunizationContext, @Arg('input', () => RegisterChildInput) input: RegisterChildInput): Promise<Person> {
-    const person = await service(ctx).registerChild(input, childKey(ctx.request, input));
+    const person = await registerChild(ctx, input);
     ctx.events.relay.nudge();
     return toPerson(person, ctx.vault);
   }
@@ -89,12 +78,12 @@ export class PersonResolver {
     @Ctx() ctx: ImmunizationContext,
     @Arg('input', () => AssignChildNikInput) input: AssignChildNikInput,
   ): Promise<Person> {
-    return toPerson(await service(ctx).assignChildNik(input, canActFor(ctx)), ctx.vault);
+    return toPerson(await assignChildNik(ctx, input), ctx.vault);
   }
 
   @Mutation(() => Person, { description: 'Adds another guardian account to a child' })
   async addGuardian(@Ctx() ctx: ImmunizationContext, @Arg('input', () => AddGuardianInput) input: AddGuardianInput): Promise<Person> {
-    return toPerson(await service(ctx).addGuardian(input, canActFor(ctx)), ctx.vault);
+    return toPerson(await addGuardian(ctx, input), ctx.vault);
   }
 
   @Mutation(() => PersonClaimCode, {
@@ -102,8 +91,7 @@ export class PersonResolver {
       'A one-time code (valid 24 h) for the person in front of a health worker who sees them, with which their own citizen account claims the record (registerPerson with claimCode)',
   })
   async issuePersonClaimCode(@Ctx() ctx: ImmunizationContext, @Arg('personId', () => ID) personId: string): Promise<PersonClaimCode> {
-    const person = await immunizationPolicy.issueClaimCode(ctx, personId);
-    const { code, expiresAt } = await service(ctx).issueClaimCode(person);
+    const { code, expiresAt } = await issueClaimCode(ctx, personId);
     return Object.assign(new PersonClaimCode(), { code, expiresAt: expiresAt.toISOString() });
   }
 
@@ -112,8 +100,7 @@ export class PersonResolver {
       "A health worker who sees the child (or an admin) confirms, with the mother's ID card in hand, that the mother's NIK a citizen typed in is hers",
   })
   async confirmMotherLink(@Ctx() ctx: ImmunizationContext, @Arg('personId', () => ID) personId: string): Promise<Person> {
-    const person = await immunizationPolicy.confirmMotherLink(ctx, personId);
-    return toPerson(await service(ctx).confirmMotherLink(person), ctx.vault);
+    return toPerson(await confirmMotherLink(ctx, personId), ctx.vault);
   }
 
   @FieldResolver(() => DoseRecordConnection, {
@@ -126,7 +113,7 @@ export class PersonResolver {
     @Arg('first', () => Int, { defaultValue: 50, description: 'Page size, 1 to 200' }) first: number,
     @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page' }) after?: string | null,
   ): Promise<Connection<DoseRecord>> {
-    const rows = await ctx.loaders.dosesByPerson.load(person.id);
+    const rows = await shownPersonDoses(ctx, person.id);
     return doseRecordPage(rows, { first, after, includeSuperseded }, toDoseRecord);
   }
 
@@ -139,7 +126,6 @@ export class PersonResolver {
     @Arg('asOf', () => DateScalar, { nullable: true }) asOf?: string,
     @Arg('programme', () => String, { nullable: true }) programme?: string,
   ): Promise<ImmunizationForecast> {
-    const entity = await ctx.loaders.person.load(person.id);
-    return personForecast(ctx, entity!, asOf, programme);
+    return shownPersonForecast(ctx, person.id, asOf, programme);
   }
 }

@@ -20,8 +20,11 @@ import { isSemarangKelurahan } from '../../catalogue/catalogue.js';
 import { immunizationPolicy } from '../../policy.js';
 import { addDuration, isIsoDate, jakartaDate, parseDuration } from '../schedule/schedule.dates.js';
 import { GuardianEntity } from '../guardian/guardian.entity.js';
-import { claimKey, duplicateChild, normaliseName, storeKey, type ChildKey } from './child-registry.js';
+import type { ImmunizationContext } from '../../context.js';
+import type { DoseRecordEntity } from '../dose/dose.entity.js';
+import { childKey, claimKey, duplicateChild, normaliseName, storeKey, type ChildKey } from './child-registry.js';
 import { PersonEntity } from './person.entity.js';
+import * as personStore from './person.store.js';
 import type { AddGuardianInput, AssignChildNikInput, RegisterChildInput, RegisterPersonInput } from './person.inputs.js';
 
 const RELATIONSHIPS = ['MOTHER', 'FATHER', 'GUARDIAN'];
@@ -171,22 +174,14 @@ export class PersonService {
     const facilityId = this.claims.facilityId!;
     if (existing.registeredByFacilityId === facilityId) return;
     existing.registeredByFacilityId ??= facilityId;
-    await tx.execute(`insert into person_facility_link (person_id, facility_id) values (?, ?) on conflict do nothing`, [
-      existing.id,
-      facilityId,
-    ]);
+    await personStore.linkToFacility(tx, { personId: existing.id, facilityId });
   }
 
   /** Consumes a valid claim code for the person, or refuses (the same answer for a missing, wrong or expired code). */
   private async takeClaimCode(tx: EntityManager, personId: string, code: string | undefined, field = 'claimCode'): Promise<void> {
     const given = code?.trim().toUpperCase();
-    const taken = given
-      ? await tx.execute<{ person_id: string }[]>(
-          `delete from person_claim_code where person_id = ? and code_hash = ? and expires_at > now() returning person_id`,
-          [personId, this.vault.hash(`claim:${given}`)],
-        )
-      : [];
-    if (taken.length === 0 && field === 'motherClaimCode') {
+    const taken = given ? await personStore.takeClaimCode(tx, { personId, codeHash: this.vault.hash(`claim:${given}`) }) : false;
+    if (!taken && field === 'motherClaimCode') {
       throw new AppError(
         ErrorCode.FORBIDDEN,
         {
@@ -196,7 +191,7 @@ export class PersonService {
         { field },
       );
     }
-    if (taken.length === 0) {
+    if (!taken) {
       throw forbidden(
         'This NIK is already registered by a health facility; ask a health worker there for a claim code and enter it',
         'NIK ini sudah didaftarkan oleh fasilitas kesehatan; mintalah kode klaim kepada petugas di sana lalu masukkan kodenya',
@@ -208,11 +203,12 @@ export class PersonService {
   async issueClaimCode(person: PersonEntity): Promise<{ code: string; expiresAt: Date }> {
     const code = Array.from({ length: 8 }, () => CLAIM_ALPHABET[randomInt(CLAIM_ALPHABET.length)]).join('');
     const expiresAt = new Date(Date.now() + CLAIM_CODE_TTL_MS);
-    await this.em.execute(
-      `insert into person_claim_code (person_id, code_hash, issued_by, expires_at) values (?, ?, ?, ?)
-       on conflict (person_id) do update set code_hash = excluded.code_hash, issued_by = excluded.issued_by, expires_at = excluded.expires_at`,
-      [person.id, this.vault.hash(`claim:${code}`), this.claims.sub ?? this.claims.role, expiresAt],
-    );
+    await personStore.saveClaimCode(this.em, {
+      personId: person.id,
+      codeHash: this.vault.hash(`claim:${code}`),
+      issuedBy: this.claims.sub ?? this.claims.role,
+      expiresAt,
+    });
     return { code, expiresAt };
   }
 
@@ -280,9 +276,9 @@ export class PersonService {
   ): Promise<PersonEntity> {
     const motherNikHash = input.motherNik ? this.vault.hash(input.motherNik) : null;
     // Two registrations of one child at the same moment (two phones of one family) must not both insert.
-    await tx.execute(`select pg_advisory_xact_lock(hashtext(?))`, [
-      `child:${input.nik ? this.vault.hash(input.nik) : `${motherNikHash}:${birthDate}`}`,
-    ]);
+    await personStore.lockChildRegistration(tx, {
+      key: `child:${input.nik ? this.vault.hash(input.nik) : `${motherNikHash}:${birthDate}`}`,
+    });
     if (this.claims.role === 'health-worker') {
       // A child registered elsewhere (by a parent, another facility) brought in: the same child, now linked here.
       const known = await this.knownChild(tx, input, birthDate, sex, fullName);
@@ -406,7 +402,7 @@ export class PersonService {
     }
     if (person.motherLink !== 'CONFIRMED') {
       await this.em.transactional(async (tx) => {
-        await tx.execute(`update person set mother_link = 'CONFIRMED' where id = ?`, [person.id]);
+        await personStore.confirmMotherLink(tx, { personId: person.id });
         await this.emitMotherConfirmed(tx, person);
         // The confirmed link is what the mother's-NIK booking path trusts: tell booking again for every guardian.
         const guardians = await tx.find(GuardianEntity, { personId: person.id }, { limit: 20 });
@@ -469,10 +465,7 @@ export class PersonService {
       if (!person) throw notFound('Orang', 'personId');
       if (!person.isChild && this.claims.role !== 'admin')
         throw forbidden('Only children have guardians added by citizens', 'Hanya anak yang dapat ditambah walinya oleh warga');
-      await tx.execute(
-        `insert into person_guardian (id, person_id, account_id, relationship, created_at) values (?, ?, ?, ?, now()) on conflict (person_id, account_id) do nothing`,
-        [randomUUID(), person.id, accountId, input.relationship],
-      );
+      await personStore.insertGuardian(tx, { id: randomUUID(), personId: person.id, accountId, relationship: input.relationship });
       await publish(tx, 'immunization', GuardianLinked, person.id, { personId: person.id, accountId, relationship: input.relationship });
       return person;
     });
@@ -481,4 +474,86 @@ export class PersonService {
 
 function jakartaDateMinus(d: { years: number; months: number; days: number; text: string }): string {
   return addDuration(jakartaDate(new Date()), { years: -d.years, months: -d.months, days: -d.days, text: `-${d.text}` });
+}
+
+/*
+ * The operations the resolvers call: each decides access first through the policy, then runs the rule
+ * (PersonService above, which the demo seeder and tests also use with their own claims).
+ */
+
+const serviceOf = (ctx: ImmunizationContext) => new PersonService(ctx.em, ctx.vault, ctx.request.claims);
+
+/** Citizens act for themselves and their dependants; health workers for people they hold; admins for all. */
+const canActFor = (ctx: ImmunizationContext) => async (id: string) => {
+  await immunizationPolicy.person(ctx, id);
+};
+
+/** A person by id: the person, their guardians, health workers of a linked facility, admins. */
+export async function personById(ctx: ImmunizationContext, id: string): Promise<PersonEntity> {
+  return immunizationPolicy.person(ctx, id);
+}
+
+/** The signed-in citizen's own record, if any. */
+export async function myPerson(ctx: ImmunizationContext): Promise<PersonEntity | null> {
+  const account = immunizationPolicy.ownRecords(ctx.request.claims);
+  return ctx.em.findOne(PersonEntity, { accountId: account });
+}
+
+/** The people the signed-in citizen is guardian of. */
+export async function myDependants(ctx: ImmunizationContext): Promise<PersonEntity[]> {
+  const account = immunizationPolicy.ownRecords(ctx.request.claims);
+  const people = await ctx.loaders.person.loadMany(await personStore.dependantIds(ctx.em, { accountId: account }));
+  return people.filter((p): p is PersonEntity => p instanceof PersonEntity);
+}
+
+/** Exact lookup by NIK, or by mother's NIK (and birth date); health workers get only the people linked to their facility. */
+export async function findPersons(
+  ctx: ImmunizationContext,
+  args: { nik?: string | null; motherNik?: string | null; birthDate?: string | null },
+): Promise<PersonEntity[]> {
+  immunizationPolicy.findPersons(ctx.request.claims);
+  if (!args.nik && !args.motherNik) return [];
+  const where: Record<string, unknown> = args.nik
+    ? { nikHash: ctx.vault.hash(args.nik) }
+    : { motherNikHash: ctx.vault.hash(args.motherNik!) };
+  if (args.birthDate) where.birthDate = checkBirthDate(args.birthDate);
+  const rows = await ctx.em.find(PersonEntity, where, { orderBy: { birthDate: 'asc' }, limit: 20 });
+  return immunizationPolicy.visibleOnly(ctx, rows);
+}
+
+export async function registerPerson(ctx: ImmunizationContext, input: RegisterPersonInput): Promise<PersonEntity> {
+  immunizationPolicy.register(ctx.request.claims);
+  return serviceOf(ctx).registerPerson(input);
+}
+
+/** registerChild honours the request's Idempotency-Key (child-registry.ts). */
+export async function registerChild(ctx: ImmunizationContext, input: RegisterChildInput): Promise<PersonEntity> {
+  immunizationPolicy.register(ctx.request.claims);
+  return serviceOf(ctx).registerChild(input, childKey(ctx.request, input));
+}
+
+export async function assignChildNik(ctx: ImmunizationContext, input: AssignChildNikInput): Promise<PersonEntity> {
+  immunizationPolicy.assignChildNik(ctx.request.claims);
+  return serviceOf(ctx).assignChildNik(input, canActFor(ctx));
+}
+
+export async function addGuardian(ctx: ImmunizationContext, input: AddGuardianInput): Promise<PersonEntity> {
+  immunizationPolicy.addGuardian(ctx.request.claims, input.accountId.trim());
+  return serviceOf(ctx).addGuardian(input, canActFor(ctx));
+}
+
+export async function issueClaimCode(ctx: ImmunizationContext, personId: string): Promise<{ code: string; expiresAt: Date }> {
+  const person = await immunizationPolicy.issueClaimCode(ctx, personId);
+  return serviceOf(ctx).issueClaimCode(person);
+}
+
+export async function confirmMotherLink(ctx: ImmunizationContext, personId: string): Promise<PersonEntity> {
+  const person = await immunizationPolicy.confirmMotherLink(ctx, personId);
+  return serviceOf(ctx).confirmMotherLink(person);
+}
+
+/** Person.doseRecords: the dose records of a person already shown to the caller. */
+export async function shownPersonDoses(ctx: ImmunizationContext, personId: string): Promise<DoseRecordEntity[]> {
+  immunizationPolicy.shownPerson();
+  return ctx.loaders.dosesByPerson.load(personId);
 }
