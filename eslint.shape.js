@@ -26,8 +26,6 @@ export const LEGACY_SQL = [
   'services/immunization/src/satusehat/delivery.queue.ts',
   'services/immunization/src/satusehat/delivery.worker.ts',
   'services/immunization/src/service.ts',
-  'services/reporting/src/events/coverage.consumer.ts',
-  'services/reporting/src/events/operations.consumer.ts',
   'services/reporting/src/modules/child/child.service.ts',
   'services/reporting/src/modules/coverage/coverage.service.ts',
   'services/reporting/src/modules/operations/facility-indicators.service.ts',
