@@ -12,7 +12,6 @@ export const LEGACY_SQL = [
   'services/immunization/src/satusehat/demo-practitioners.ts',
   'services/immunization/src/satusehat/national.service.ts',
   'services/immunization/src/satusehat/satusehat.target.ts',
-  'services/booking/src/events/consumers.ts',
   'services/immunization/src/events/appointments.consumer.ts',
   'services/immunization/src/loaders/loaders.ts',
   'services/immunization/src/modules/declared/declared.service.ts',
