@@ -25,8 +25,45 @@ export interface ConsumerCatchUp {
   events: number;
   /** Seconds from the import's start until the consumer had applied all of them. */
   caughtUpSeconds: number | null;
-  /** Its events ÷ the time from its first applied batch of the import to its last. */
+  /**
+   * Events applied per second while the consumer had a backlog (some of its events were on the bus and
+   * not yet applied): its throughput on bulk batches, not the rate the import offered.
+   */
   eventsPerSecond: number | null;
+  /** Seconds it had such a backlog. */
+  busySeconds: number;
+}
+
+/**
+ * From the consumer's sampled positions: over each interval that began with a backlog (an event of
+ * its types appended by then and not yet applied), the events of its types it applied, and the time.
+ */
+async function busyRate(
+  bus: string,
+  types: readonly string[],
+  startHead: number,
+  samples: { t: number; p: number }[],
+): Promise<{ eventsPerSecond: number | null; busySeconds: number }> {
+  const pairs = samples
+    .slice(1)
+    .map((s, i) => ({ t0: samples[i]!.t, p0: Math.max(samples[i]!.p, startHead), t1: s.t, p1: Math.max(s.p, startHead) }));
+  if (pairs.length === 0) return { eventsPerSecond: null, busySeconds: 0 };
+  const rows = await query<{ backlog: string; applied: string; dt: number }>(
+    bus,
+    `select (select count(*) from bus_event b where b.type = any($1::varchar[]) and b.position > s.p0 and b.appended_at <= to_timestamp(s.t0 / 1000.0)) as backlog,
+            (select count(*) from bus_event b where b.type = any($1::varchar[]) and b.position > s.p0 and b.position <= s.p1) as applied,
+            (s.t1 - s.t0) / 1000.0 as dt
+       from unnest($2::float8[], $3::bigint[], $4::float8[], $5::bigint[]) as s(t0, p0, t1, p1)`,
+    [types, pairs.map((x) => x.t0), pairs.map((x) => x.p0), pairs.map((x) => x.t1), pairs.map((x) => x.p1)],
+  );
+  let applied = 0;
+  let busy = 0;
+  for (const r of rows) {
+    if (Number(r.backlog) === 0) continue;
+    applied += Number(r.applied);
+    busy += Number(r.dt);
+  }
+  return { eventsPerSecond: busy > 0 ? applied / busy : null, busySeconds: busy };
 }
 
 export interface ProjectionsResult {
@@ -34,6 +71,8 @@ export interface ProjectionsResult {
   people: number;
   events: number;
   importSeconds: number;
+  /** From the import's start until the relay had put its last event on the bus. */
+  relayDoneSeconds: number | null;
   /** From the import's start until reporting's coverage query counts every imported person for every dose. */
   coverageCompleteSeconds: number | null;
   /** coverageCompleteSeconds ÷ importSeconds (target ≤ 1.5). */
@@ -112,8 +151,9 @@ export async function projectionsScenario(ctx: BenchContext, records = 90_000): 
 
   const started = performance.now();
   const since = (): number => (performance.now() - started) / 1000;
-  const first = new Map<string, number>();
-  const last = new Map<string, { position: number; at: number }>();
+  const wallStart = Date.now();
+  /** Per consumer: (wall clock ms, committed position) about four times a second. */
+  const samples = new Map<string, { t: number; p: number }[]>(CONSUMERS.map((c) => [c.consumer, []]));
   const caughtUp = new Map<string, number>();
   let importDone = false;
   let expected = undefined as number[] | undefined;
@@ -131,8 +171,7 @@ export async function projectionsScenario(ctx: BenchContext, records = 90_000): 
       for (const c of CONSUMERS) {
         const s = stats.get(c.service)!.consumers.find((x) => x.consumer === c.consumer);
         if (!s) continue;
-        if (s.position > startHead && !first.has(c.consumer)) first.set(c.consumer, now);
-        if (s.position !== last.get(c.consumer)?.position) last.set(c.consumer, { position: s.position, at: now });
+        samples.get(c.consumer)!.push({ t: Date.now(), p: s.position });
         if (importDone && backlog === 0 && s.lag === 0 && !caughtUp.has(c.consumer)) caughtUp.set(c.consumer, now);
       }
       if (expected && coverageAt === null && now - lastCoverageCheck >= 0.5) {
@@ -175,29 +214,35 @@ export async function projectionsScenario(ctx: BenchContext, records = 90_000): 
     [startHead],
   );
   const eventsOf = (types: readonly string[]): number => counts.filter((c) => types.includes(c.type)).reduce((s, c) => s + Number(c.n), 0);
-  const consumers = CONSUMERS.map((c): ConsumerCatchUp => {
-    const events = eventsOf(c.types);
-    const from = first.get(c.consumer);
-    const to = last.get(c.consumer)?.at;
-    return {
+  const consumers: ConsumerCatchUp[] = [];
+  for (const c of CONSUMERS) {
+    const rate = await busyRate(urls.bus, c.types, startHead, samples.get(c.consumer)!);
+    consumers.push({
       consumer: c.consumer,
-      events,
+      events: eventsOf(c.types),
       caughtUpSeconds: caughtUp.get(c.consumer) ?? null,
-      // The first sample after it moved is up to one interval late: count from the sample before it.
-      eventsPerSecond: from !== undefined && to !== undefined && to > from ? events / (to - Math.max(0, from - 0.25)) : null,
-    };
-  });
+      eventsPerSecond: rate.eventsPerSecond,
+      busySeconds: rate.busySeconds,
+    });
+  }
+  const [relayed] = await query<{ ms: string | null }>(
+    urls.bus,
+    `select extract(epoch from max(appended_at)) * 1000 as ms from bus_event where position > $1`,
+    [startHead],
+  );
+  const relayDoneSeconds = relayed?.ms ? (Number(relayed.ms) - wallStart) / 1000 : null;
   const result: ProjectionsResult = {
     records,
     people,
     events: eventsOf(['dose.recorded', 'person.registered']),
     importSeconds,
+    relayDoneSeconds,
     coverageCompleteSeconds: coverageAt,
     ratio: coverageAt === null ? null : coverageAt / importSeconds,
     consumers,
   };
   progress(
-    `projections: coverage complete after ${coverageAt?.toFixed(1) ?? '–'} s (ratio ${result.ratio?.toFixed(2) ?? '–'}); ` +
+    `projections: relay done after ${relayDoneSeconds?.toFixed(1) ?? '–'} s; coverage complete after ${coverageAt?.toFixed(1) ?? '–'} s (ratio ${result.ratio?.toFixed(2) ?? '–'}); ` +
       consumers.map((c) => `${c.consumer} ${c.eventsPerSecond?.toFixed(0) ?? '–'}/s`).join(', ') +
       '\n',
   );
