@@ -6,11 +6,7 @@
  */
 
 /** Files that still hold SQL outside a store or services that do not decide access first (see the report of issue 17). */
-export const LEGACY_SQL = [
-  'services/booking/src/events/consumers.ts',
-  'services/reporting/src/events/coverage.consumer.ts',
-  'services/reporting/src/events/operations.consumer.ts',
-];
+export const LEGACY_SQL = [];
 
 /** Services whose access decisions are still made by their resolvers or callers (none left). */
 export const LEGACY_POLICY = [];

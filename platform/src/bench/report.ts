@@ -1,5 +1,6 @@
 import type { EventsBenchResult } from './events.bench.js';
 import type { LoadResult } from './load.js';
+import type { ProjectionsResult } from './projections.bench.js';
 import type { AbuseRound, RateLimitResult } from './rate-limit.bench.js';
 import { median } from './stats.js';
 import type { CeilingResult, StormCheck } from './storm.js';
@@ -157,6 +158,8 @@ export interface BenchReport {
   loadavg?: number[];
   /** The same event runs on NATS JetStream (only when NATS_URL is set). */
   eventsJetStream?: { sustained: EventsBenchResult; burst: EventsBenchResult };
+  /** A dose history import and the projections catching up with it. */
+  projections?: ProjectionsResult;
 }
 
 function table(rows: (string | number)[][]): string {
@@ -401,6 +404,17 @@ export function markdown(report: BenchReport): string {
     ratios.push(['JetStream: events/s sustained (offered 5,000/s)', f0(js.sustained.eventsPerSecond), 'report', '']);
     ratios.push(['JetStream: event lag p99 at 5,000/s (ms)', f0(js.sustained.lagMs.p99), 'report', '']);
     ratios.push(['JetStream: events/s unthrottled', f0(js.burst.eventsPerSecond), 'report', '']);
+  }
+  if (report.projections) {
+    const p = report.projections;
+    ratios.push([
+      `projections: import start → coverage complete ÷ import time (${p.records} records, ${p.events} events)`,
+      p.ratio === null ? '–' : f2(p.ratio),
+      '≤ 1.5',
+      p.ratio !== null && p.ratio <= 1.5 ? 'yes' : 'no',
+    ]);
+    for (const c of p.consumers)
+      ratios.push([`projections: ${c.consumer} events/s (bulk)`, c.eventsPerSecond === null ? '–' : f0(c.eventsPerSecond), 'report', '']);
   }
   out.push(table(ratios), '');
   if (report.storm) {

@@ -9,6 +9,7 @@ import { newSecrets, REPO_ROOT } from '../local.js';
 import { freePort, JWT_AUDIENCE, JWT_ISSUER, prepareDatabases } from '../platform.js';
 import { benchCluster } from './bench-db.js';
 import { runEventsBench } from './events.bench.js';
+import { projectionsScenario } from './projections.bench.js';
 import { peakRssMiB, resetPeakRss, type Proc } from './processes.js';
 import { markdown, type BenchReport } from './report.js';
 import { METRICS_TOKEN, progress, READ_BOUND, type BenchContext } from './scenario.js';
@@ -25,13 +26,14 @@ export { AVAILABILITY_ONE_SUBGRAPH, AVAILABILITY_TWO_SUBGRAPHS } from './scenari
 export { markdown, whatMakesItFast, type BenchReport } from './report.js';
 
 /**
- * `npm run bench [-- --only idle,storm,ratelimit,public-read,fanout,overload,mix,events] [--quick]`: the runner.
+ * `npm run bench [-- --only idle,storm,ratelimit,public-read,fanout,overload,mix,events,projections] [--quick] [--records N]`: the runner
+ * (--records: dose records the projections scenario imports, default 90,000).
  * It prepares the databases and launches the platform once, runs the chosen scenarios (one file each in
  * scenarios/) in a fixed order, and writes bench/results/<time>.{json,md} and latest.md.
  */
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean' } } });
-  const only = new Set((values.only ?? 'idle,storm,ratelimit,public-read,fanout,overload,mix,events').split(','));
+  const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean' }, records: { type: 'string' } } });
+  const only = new Set((values.only ?? 'idle,storm,ratelimit,public-read,fanout,overload,mix,events,projections').split(','));
   const quick = values.quick ?? false;
   const started = Date.now();
   const report: BenchReport = {
@@ -62,7 +64,9 @@ async function main(): Promise<void> {
         };
       }
     }
-    const needsPlatform = ['idle', 'storm', 'ratelimit', 'public-read', 'fanout', 'overload', 'mix'].some((s) => only.has(s));
+    const needsPlatform = ['idle', 'storm', 'ratelimit', 'public-read', 'fanout', 'overload', 'mix', 'projections'].some((s) =>
+      only.has(s),
+    );
     if (needsPlatform) {
       progress('preparing databases\n');
       const urls = await prepareDatabases(cluster.adminUrl, 'bench', true);
@@ -148,6 +152,12 @@ async function main(): Promise<void> {
         if (only.has('overload')) await measured('overload', () => overloadScenario(ctx, reads));
       }
       if (only.has('mix')) await measured('mix', () => mixScenario(ctx));
+      if (only.has('projections')) {
+        const records = Number(values.records ?? (quick ? 30_000 : 90_000));
+        await measured('projections', async () => {
+          report.projections = await projectionsScenario(ctx, records);
+        });
+      }
     }
   } finally {
     for (const p of procs) await p.stop();

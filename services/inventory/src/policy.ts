@@ -20,6 +20,11 @@ export const inventoryPolicy = {
     facilityStaff(claims, cityStoreFacilityId, 'Fasilitas', 'facilityId');
   },
 
+  /** Whether stock is still catching up with recorded doses (events not yet applied): staff. */
+  projectionLag(claims: Claims): void {
+    allowRoles(claims, 'admin', 'health-worker');
+  },
+
   /** Recalls act on every facility at once: admins. */
   admin(claims: Claims): void {
     allowRoles(claims, 'admin');

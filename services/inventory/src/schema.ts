@@ -1,4 +1,5 @@
 import { buildFederatedSchema, createEventAdminResolver } from '@victori/shared';
+import { InventoryLagResolver } from './events/projection-lag.resolver.js';
 import { FacilityRef } from './external/facility.stub.js';
 import { BoardResolver, StockTotalResolver } from './modules/board/board.resolver.js';
 import { LedgerResolver } from './modules/ledger/ledger.resolver.js';
@@ -19,6 +20,7 @@ export function buildInventorySchema() {
         LedgerResolver,
         BoardResolver,
         StockTotalResolver,
+        InventoryLagResolver,
       ],
       orphanedTypes: [FacilityRef],
     },

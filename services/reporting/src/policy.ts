@@ -22,6 +22,11 @@ export const reportingPolicy = {
     allowRoles(claims, 'admin', 'partner');
   },
 
+  /** Whether the numbers are still catching up (events not yet applied): staff, who explain the numbers. */
+  projectionLag(claims: Claims): void {
+    allowRoles(claims, 'admin', 'health-worker');
+  },
+
   /** Target populations are the city health office's: admins import them. */
   importTargets(claims: Claims): void {
     allowRoles(claims, 'admin');

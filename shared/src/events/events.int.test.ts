@@ -3,7 +3,7 @@ import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createEnvelope, EventConsumer, onBatch, publishMany } from './index.js';
 import { createLogger } from '../logger.js';
-import { applyStep, contractTransports, CounterStepped, startHarness, type Harness } from './testing/harness.js';
+import { applyStep, applySteps, contractTransports, CounterStepped, startHarness, type Harness } from './testing/harness.js';
 
 const child = (script: string, args: string[]): { proc: ChildProcess; waitFor: (line: string, times?: number) => Promise<void> } => {
   const proc = spawn(process.execPath, [fileURLToPath(new URL(`./testing/${script}`, import.meta.url)), ...args], {
@@ -265,6 +265,99 @@ describe.each(transports)('event backbone on $kind', (bus) => {
       expect(await count(h, `select count(*) as n from counter where last_seq = 100 and applied = 100`)).toBe(9);
       expect(await count(h, `select count(*) as n from counter where aggregate = 'agg-0' and last_seq = 101`)).toBe(1);
       expect((await consumer.deadLetters()).map((d) => d.aggregateId)).toEqual(['bad']);
+    });
+  });
+
+  describe('set-based batches', () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await startHarness('setbatch', {}, bus);
+    });
+    afterAll(async () => h?.close());
+
+    const positions: number[][] = [];
+    const batchConsumer = (batchSize = 500): EventConsumer =>
+      new EventConsumer(
+        h.orm,
+        h.transport,
+        createLogger('batch-test', 'silent'),
+        {
+          name: 'test.counter',
+          handlers: [
+            onBatch(CounterStepped, async (tx, events) => {
+              positions.push(events.map((e) => e.position));
+              if (events.some((e) => e.payload.poison)) throw new Error('poisoned payload');
+              await applySteps(
+                tx,
+                events.map((e) => ({ aggregate: e.payload.aggregate, seq: e.payload.seq, eventId: e.id })),
+              );
+            }),
+          ],
+        },
+        { batchSize, backoffMs: 1, maxAttempts: 2 },
+      );
+
+    test('a batch consumer killed inside a batch transaction, or between its commit and acknowledgement, leaves every effect exactly once, in order', async () => {
+      await publishSteps(h, 10, 100); // 1,000 events
+      while ((await h.relay.relayOnce()) > 0);
+      for (const [line, times] of [
+        ['mid-batch', 2],
+        ['db-committed', 2],
+        ['mid-batch', 1],
+      ] as const) {
+        const consumer = child('consumer-child.mjs', [h.serviceUrl, h.transportSpec, 'batch']);
+        await consumer.waitFor(line, times);
+        await kill(consumer.proc);
+      }
+      const applied = await count(h, `select count(*) as n from applied_event`);
+      // The killed ones committed some batches and rolled back the one they were inside.
+      expect(applied).toBeGreaterThan(0);
+      expect(applied).toBeLessThan(1000);
+      const survivor = batchConsumer();
+      await survivor.drain();
+      await survivor.stop();
+      // applySteps refuses an out-of-order step and applied_event refuses a second effect of an event: neither happened.
+      expect((await survivor.stats()).deadLetters).toBe(0);
+      expect(await count(h, `select count(*) as n from applied_event`)).toBe(1000);
+      expect(await count(h, `select count(*) as n from counter where last_seq = 100 and applied = 100`)).toBe(10);
+      // The survivor's batches came in log order.
+      const seen = positions.flat();
+      expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    });
+
+    test('a poison event inside a batch goes alone to dead letters; the rest of its batch applies once, in order, and batching goes on', async () => {
+      positions.length = 0;
+      const items: { aggregateId: string; payload: { aggregate: string; seq: number; poison?: boolean } }[] = [];
+      for (let seq = 101; seq <= 130; seq++) {
+        for (let a = 0; a < 10; a++) items.push({ aggregateId: `agg-${a}`, payload: { aggregate: `agg-${a}`, seq } });
+        if (seq === 115) items.push({ aggregateId: 'bad', payload: { aggregate: 'bad', seq: 1, poison: true } });
+      }
+      await h.orm.em.fork().transactional((tx) => publishMany(tx, 'test', CounterStepped, items));
+      while ((await h.relay.relayOnce()) > 0);
+      const consumer = batchConsumer();
+      expect(await consumer.drain()).toBe(301);
+      expect((await consumer.deadLetters()).map((d) => d.aggregateId)).toEqual(['bad']);
+      expect(await count(h, `select count(*) as n from counter where last_seq = 130 and applied = 130`)).toBe(10);
+      expect(await count(h, `select count(*) as n from applied_event`)).toBe(1300);
+      // The batch holding the poison failed as a whole, then each of its events went alone.
+      const poisoned = (await consumer.deadLetters())[0]!;
+      const poisonAt = (await h.transport.read(0, ['test.counter-stepped'], 5000)).find((e) => e.id === poisoned.eventId)!.position;
+      const failed = positions.findIndex((p) => p.length > 1 && p.includes(poisonAt));
+      expect(failed).toBeGreaterThanOrEqual(0);
+      expect(positions[failed + 1]).toHaveLength(1);
+
+      // Once past the poison, whole batches again.
+      positions.length = 0;
+      const more = Array.from({ length: 600 }, (_, i) => ({
+        aggregateId: `agg-${i % 10}`,
+        payload: { aggregate: `agg-${i % 10}`, seq: 131 + Math.floor(i / 10) },
+      }));
+      await h.orm.em.fork().transactional((tx) => publishMany(tx, 'test', CounterStepped, more));
+      while ((await h.relay.relayOnce()) > 0);
+      expect(await consumer.drain()).toBe(600);
+      await consumer.stop();
+      expect(positions.length).toBeLessThanOrEqual(6);
+      expect(await count(h, `select count(*) as n from counter where last_seq = 190 and applied = 190`)).toBe(10);
     });
   });
 });

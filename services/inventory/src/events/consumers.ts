@@ -3,13 +3,14 @@ import {
   DoseCorrected,
   DoseRecorded,
   on,
+  onBatch,
   SessionChanged,
   SessionClosed,
   SessionOpened,
   type ConsumerDefinition,
 } from '@victori/shared';
 import type { InventoryConfig } from '../config.js';
-import { applyCorrection, recordAdministration } from '../modules/administration/administration.service.js';
+import { applyCorrection, recordAdministrations } from '../modules/administration/administration.service.js';
 import { clearSessions, upsertFacility, upsertSession } from './projection.store.js';
 /** Booking's facilities, so stock can be moved to a facility created at run time and grouped by kecamatan. */
 export const facilitiesConsumer: ConsumerDefinition = {
@@ -37,9 +38,14 @@ export const sessionsConsumer: ConsumerDefinition = {
 export const administrationsConsumer = (config: InventoryConfig): ConsumerDefinition => ({
   name: 'inventory.administrations',
   handlers: [
-    on(DoseRecorded, async (tx, e) => {
-      await recordAdministration(tx, config, e.payload);
-    }),
+    // A run of doses at once (bulk imports); one dose is a run of one.
+    onBatch(DoseRecorded, (tx, events) =>
+      recordAdministrations(
+        tx,
+        config,
+        events.map((e) => e.payload),
+      ),
+    ),
     on(DoseCorrected, async (tx, e) => {
       await applyCorrection(tx, config, e.payload);
     }),

@@ -1,10 +1,12 @@
 // A consumer process that the tests kill with SIGKILL: it pauses between committing a batch in its
 // database and acknowledging it to the transport, the window where a crash matters.
-// usage: node consumer-child.mjs <serviceDbUrl> <busDbUrl | JetStream options as JSON>
-import { createLogger, EventConsumer, initOrm, JetStreamTransport, on, PgLogTransport } from '../../../dist/index.js';
-import { applyStep, CounterStepped } from '../../../dist/events/testing/harness.js';
+// With `batch` it applies with a batch handler and also pauses inside each batch's transaction
+// (after the batch's effects, before its commit), printing `mid-batch`.
+// usage: node consumer-child.mjs <serviceDbUrl> <busDbUrl | JetStream options as JSON> [batch]
+import { createLogger, EventConsumer, initOrm, JetStreamTransport, on, onBatch, PgLogTransport } from '../../../dist/index.js';
+import { applyStep, applySteps, CounterStepped } from '../../../dist/events/testing/harness.js';
 
-const [url, spec] = process.argv.slice(2);
+const [url, spec, mode] = process.argv.slice(2);
 const orm = await initOrm({ databaseUrl: url, entities: [], migrations: [], poolSize: 2 });
 const inner = spec.startsWith('{') ? await JetStreamTransport.connect(JSON.parse(spec)) : new PgLogTransport(spec);
 const transport = {
@@ -34,8 +36,24 @@ const consumer = new EventConsumer(
   orm,
   transport,
   createLogger('consumer-child', 'silent'),
-  { name: 'test.counter', handlers: [on(CounterStepped, (tx, e) => applyStep(tx, e.payload.aggregate, e.payload.seq, e.id))] },
-  { batchSize: 50, idleMs: 20 },
+  {
+    name: 'test.counter',
+    handlers: [
+      mode === 'batch'
+        ? onBatch(CounterStepped, async (tx, events) => {
+            await applySteps(
+              tx,
+              events.map((e) => ({ aggregate: e.payload.aggregate, seq: e.payload.seq, eventId: e.id })),
+            );
+            if (events.length > 1) {
+              process.stdout.write('mid-batch\n');
+              await new Promise((r) => setTimeout(r, 200));
+            }
+          })
+        : on(CounterStepped, (tx, e) => applyStep(tx, e.payload.aggregate, e.payload.seq, e.id)),
+    ],
+  },
+  { batchSize: mode === 'batch' ? 200 : 50, idleMs: 20 },
 );
 consumer.start();
 process.stdout.write('consuming\n');

@@ -45,6 +45,38 @@ export async function applyStep(tx: EntityManager, aggregate: string, seq: numbe
   await tx.execute(`insert into applied_event (event_id, aggregate, seq) values (?, ?, ?)`, [eventId, aggregate, seq]);
 }
 
+/**
+ * applyStep for a whole batch, set-based: the aggregates' last steps in one statement, every step
+ * checked against them in the batch's order (an out-of-order step throws, as applyStep does), then the
+ * applied events and the counters in one statement each.
+ */
+export async function applySteps(tx: EntityManager, steps: { aggregate: string; seq: number; eventId: string }[]): Promise<void> {
+  if (steps.length === 0) return;
+  const aggregates = [...new Set(steps.map((s) => s.aggregate))];
+  const rows = await tx.execute<{ aggregate: string; last_seq: number }[]>(
+    `select aggregate, last_seq from counter where aggregate = any(?::varchar[]) for update`,
+    [`{${aggregates.map((a) => `"${a}"`).join(',')}}`],
+  );
+  const last = new Map(rows.map((r) => [r.aggregate, r.last_seq]));
+  const applied = new Map<string, number>();
+  for (const s of steps) {
+    const before = last.get(s.aggregate) ?? 0;
+    if (s.seq !== before + 1) throw new Error(`out of order: ${s.aggregate} got ${s.seq} after ${before}`);
+    last.set(s.aggregate, s.seq);
+    applied.set(s.aggregate, (applied.get(s.aggregate) ?? 0) + 1);
+  }
+  await tx.execute(
+    `insert into applied_event (event_id, aggregate, seq) select * from jsonb_to_recordset(?::jsonb) as r(event_id uuid, aggregate varchar, seq int)`,
+    [JSON.stringify(steps.map((s) => ({ event_id: s.eventId, aggregate: s.aggregate, seq: s.seq })))],
+  );
+  await tx.execute(
+    `insert into counter (aggregate, last_seq, applied)
+     select aggregate, last_seq, applied from jsonb_to_recordset(?::jsonb) as r(aggregate varchar, last_seq int, applied int)
+     on conflict (aggregate) do update set last_seq = excluded.last_seq, applied = counter.applied + excluded.applied`,
+    [JSON.stringify([...applied].map(([aggregate, n]) => ({ aggregate, last_seq: last.get(aggregate), applied: n })))],
+  );
+}
+
 export type TransportKind = 'postgres' | 'jetstream';
 
 /**

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useClient, useQuery } from '@urql/preact';
 import { t, useLanguage } from '../../ui.js';
 import type { BoardCoverageQuery } from './gql/graphql.js';
-import { BoardChildIndicators, BoardCoverage, BoardDeliveries, BoardFilters, BoardStock } from './operations.js';
+import { BoardChildIndicators, BoardCoverage, BoardDeliveries, BoardFilters, BoardProjectionLag, BoardStock } from './operations.js';
 import { BoardNav, Cell, jakartaToday, num, pct, periodEnds } from './common.js';
 import { LineChart } from './chart.js';
 
@@ -458,6 +458,30 @@ function DeliveriesSection(): preact.JSX.Element {
 }
 
 /** The city dashboard (admins): coverage over time, child indicators, stock and national delivery. */
+/** How often the lag is asked while the numbers catch up, and while they are current. */
+const LAG_POLL_BEHIND_MS = 5_000;
+const LAG_POLL_CURRENT_MS = 30_000;
+
+/**
+ * While reporting's or inventory's projections are behind the event log (after a bulk import, for
+ * minutes), the numbers below are not final: the page says so and how far, until they have caught up.
+ * The live region stays in the page so that the change is announced.
+ */
+export function ProjectionLagNotice(): preact.JSX.Element {
+  const lang = useLanguage();
+  const [res, refetch] = useQuery({ query: BoardProjectionLag, requestPolicy: 'network-only' });
+  const behind = Math.max(res.data?.projectionLag ?? 0, res.data?.inventoryLag ?? 0);
+  useEffect(() => {
+    const timer = setInterval(() => refetch({ requestPolicy: 'network-only' }), behind > 0 ? LAG_POLL_BEHIND_MS : LAG_POLL_CURRENT_MS);
+    return () => clearInterval(timer);
+  }, [refetch, behind > 0]);
+  return (
+    <div role="status" class="lag-notice" data-testid="projection-lag">
+      {behind > 0 && <p>{t('board.lagging', { count: behind, n: num(behind, lang) })}</p>}
+    </div>
+  );
+}
+
 export function DashboardPage(): preact.JSX.Element {
   useLanguage();
   const today = jakartaToday();
@@ -470,6 +494,7 @@ export function DashboardPage(): preact.JSX.Element {
     <div class="board">
       <BoardNav current="/board" />
       <h1 tabIndex={-1}>{t('board.dashboardTitle')}</h1>
+      <ProjectionLagNotice />
       <form class="filters no-print" onSubmit={(e) => e.preventDefault()}>
         <ProgrammeDoseFilter value={choice} onChange={setChoice} idPrefix="cov" />
       </form>

@@ -111,6 +111,14 @@ export const BoardStock = graphql(`
   }
 `);
 
+/** How far reporting's and inventory's projections are behind the event log (events not yet applied). */
+export const BoardProjectionLag = graphql(`
+  query BoardProjectionLag {
+    projectionLag
+    inventoryLag
+  }
+`);
+
 export const BoardDeliveries = graphql(`
   query BoardDeliveries {
     nationalDeliveryHealth {

@@ -12,7 +12,16 @@ import {
 import type { InventoryConfig } from '../../config.js';
 import type { Caller } from '../../context.js';
 import { inventoryPolicy } from '../../policy.js';
-import { applyChange, findLot, findLotByNumber, InsufficientStock, lockStock, publishUsable } from '../ledger/ledger.store.js';
+import {
+  applyChange,
+  findLot,
+  findLotByNumber,
+  findLotsByNumber,
+  InsufficientStock,
+  lockStock,
+  publishUsable,
+  type LotRow,
+} from '../ledger/ledger.store.js';
 import { UUID_RE } from '../stock/stock.rules.js';
 import { findProduct, insertOpenedVial } from '../stock/stock.store.js';
 import * as store from './administration.store.js';
@@ -57,6 +66,18 @@ export async function recordAdministration(
   const lot = await findLotByNumber(tx, dose.productCode, dose.lotNumber.trim());
   if (!lot) return flag('UNKNOWN_LOT');
   if (lot.recalledAt) return flag('LOT_RECALLED');
+  return takeFromLot(tx, config, dose, lot, flag, now);
+}
+
+/** Takes a claimed dose from a known, not recalled lot at its facility (flagged when the facility cannot cover it). */
+async function takeFromLot(
+  tx: EntityManager,
+  config: InventoryConfig,
+  dose: DoseRecordPayload,
+  lot: LotRow,
+  flag: (reason: FlagReason) => Promise<AdministrationOutcome>,
+  now: Date,
+): Promise<AdministrationOutcome> {
   const pair = { facilityId: dose.facilityId, productCode: lot.productCode };
   await lockStock(tx, [pair]);
   let entryId: string;
@@ -81,6 +102,51 @@ export async function recordAdministration(
   await useFromOpenVial(tx, dose.facilityId, lot.id, lot.productCode, new Date(dose.administeredAt));
   await publishUsable(tx, [pair], now, config.timeZone);
   return { status: 'TAKEN', entryId };
+}
+
+/**
+ * recordAdministration for a run of doses (a bulk import delivers thousands): the claims, the lot
+ * look-ups and the statuses of every dose that moves no stock (ignored, unknown or recalled lot:
+ * most of an imported history) are one statement each; only doses taken from a known lot go one by
+ * one, in the run's order, through the ledger. Same outcome per dose as one at a time.
+ */
+export async function recordAdministrations(
+  tx: EntityManager,
+  config: InventoryConfig,
+  doses: DoseRecordPayload[],
+  now = new Date(),
+): Promise<void> {
+  inventoryPolicy.fromEvent();
+  const claimed = await store.claimDoses(tx, doses);
+  const fresh: DoseRecordPayload[] = [];
+  for (const d of doses) if (claimed.delete(d.doseRecordId)) fresh.push(d);
+  const statuses: { doseRecordId: string; status: 'IGNORED' | 'GROUPED' | 'FLAGGED'; flagReason: FlagReason | null }[] = [];
+  const lookup = fresh.filter((d) => d.historyLots !== 'IGNORE');
+  const lots = await findLotsByNumber(
+    tx,
+    lookup.map((d) => ({ productCode: d.productCode, lotNumber: d.lotNumber.trim() })),
+  );
+  const toTake: { dose: DoseRecordPayload; lot: LotRow }[] = [];
+  for (const d of fresh) {
+    if (d.historyLots === 'IGNORE') {
+      statuses.push({ doseRecordId: d.doseRecordId, status: 'IGNORED', flagReason: null });
+      continue;
+    }
+    const lot = lots.get(`${d.productCode}|${d.lotNumber.trim()}`);
+    const status = d.historyLots === 'GROUP' ? 'GROUPED' : 'FLAGGED';
+    if (!lot) statuses.push({ doseRecordId: d.doseRecordId, status, flagReason: 'UNKNOWN_LOT' });
+    else if (lot.recalledAt) statuses.push({ doseRecordId: d.doseRecordId, status, flagReason: 'LOT_RECALLED' });
+    else toTake.push({ dose: d, lot });
+  }
+  await store.setStatuses(tx, statuses);
+  for (const { dose, lot } of toTake) {
+    const grouped = dose.historyLots === 'GROUP';
+    const flag = async (reason: FlagReason): Promise<AdministrationOutcome> => {
+      await store.setStatus(tx, { doseRecordId: dose.doseRecordId, status: grouped ? 'GROUPED' : 'FLAGGED', flagReason: reason });
+      return { status: 'FLAGGED', reason };
+    };
+    await takeFromLot(tx, config, dose, lot, flag, now);
+  }
 }
 
 /** Counts the dose against the facility's open vial of the lot, opening one implicitly when none has doses left. */

@@ -26,6 +26,52 @@ export async function claimDose(
   return rows.length > 0;
 }
 
+/** claimDose for many doses in one statement; the ids claimed now (a dose twice in the list is claimed once). */
+export async function claimDoses(
+  tx: EntityManager,
+  doses: { doseRecordId: string; facilityId: string; productCode: string; lotNumber: string; administeredAt: string }[],
+): Promise<Set<string>> {
+  if (doses.length === 0) return new Set();
+  const rows = await sql<{ dose_record_id: string }>(
+    tx,
+    `insert into dose_administration (dose_record_id, facility_id, product_code, lot_number, administered_at, status)
+     select distinct on (dose_record_id) dose_record_id, facility_id, product_code, lot_number, administered_at, 'FLAGGED'
+       from jsonb_to_recordset(:doses::jsonb)
+         as d(ord int, dose_record_id uuid, facility_id uuid, product_code varchar, lot_number varchar, administered_at timestamptz)
+      order by dose_record_id, ord
+     on conflict (dose_record_id) do nothing
+     returning dose_record_id`,
+    {
+      doses: JSON.stringify(
+        doses.map((d, ord) => ({
+          ord,
+          dose_record_id: d.doseRecordId,
+          facility_id: d.facilityId,
+          product_code: d.productCode,
+          lot_number: d.lotNumber,
+          administered_at: d.administeredAt,
+        })),
+      ),
+    },
+  );
+  return new Set(rows.map((r) => r.dose_record_id));
+}
+
+/** setStatus for many doses in one statement (no ledger entry: flagged, grouped or ignored ones). */
+export async function setStatuses(
+  tx: EntityManager,
+  rows: { doseRecordId: string; status: AdministrationStatus; flagReason: string | null }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await sql(
+    tx,
+    `update dose_administration a set status = s.status, flag_reason = coalesce(s.flag_reason, a.flag_reason)
+       from jsonb_to_recordset(:rows::jsonb) as s(dose_record_id uuid, status varchar, flag_reason varchar)
+      where a.dose_record_id = s.dose_record_id`,
+    { rows: JSON.stringify(rows.map((r) => ({ dose_record_id: r.doseRecordId, status: r.status, flag_reason: r.flagReason }))) },
+  );
+}
+
 export async function setStatus(
   tx: EntityManager,
   s: { doseRecordId: string; status: AdministrationStatus; flagReason?: string | null; entryId?: string | null },

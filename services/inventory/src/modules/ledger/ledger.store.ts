@@ -98,6 +98,27 @@ export async function findLot(em: EntityManager, lotId: string, forUpdate = fals
   return row ? toLot(row) : undefined;
 }
 
+/** Lots by product and number, many at once: `${productCode}|${lotNumber}` to the lot (absent: unknown). */
+export async function findLotsByNumber(
+  em: EntityManager,
+  keys: { productCode: string; lotNumber: string }[],
+): Promise<Map<string, LotRow>> {
+  if (keys.length === 0) return new Map();
+  const rows = await sql(
+    em,
+    `select ${LOT_COLUMNS} from lot l
+      join jsonb_to_recordset(:keys::jsonb) as k(product_code varchar, lot_number varchar)
+        on l.product_code = k.product_code and l.lot_number = k.lot_number`,
+    { keys: JSON.stringify(keys.map((k) => ({ product_code: k.productCode, lot_number: k.lotNumber }))) },
+  );
+  return new Map(
+    rows.map((r) => {
+      const lot = toLot(r);
+      return [`${lot.productCode}|${lot.lotNumber}`, lot];
+    }),
+  );
+}
+
 export async function findLotByNumber(em: EntityManager, productCode: string, lotNumber: string): Promise<LotRow | undefined> {
   const [row] = await sql(em, `select ${LOT_COLUMNS} from lot l where l.product_code = :productCode and l.lot_number = :lotNumber`, {
     productCode,
