@@ -167,4 +167,27 @@ describe('loop governor', () => {
     governor.observe(1);
     expect(control.limit).toBe(16);
   });
+
+  test('the governor samples only from a refusal until the full bound is back (no timer at rest)', async () => {
+    const clock = manualClock();
+    const control = new AdmissionControl(4, 0, 10, { calmMs: 20, now: clock.now });
+    const governor = new LoopGovernor(control, { ...options, intervalMs: 5 });
+    governor.start();
+    try {
+      expect(governor.sampling).toBe(false);
+      for (let i = 0; i < 4; i++) control.tryEnter();
+      expect(control.tryEnter()).toBe('refused');
+      expect(governor.sampling).toBe(true);
+      clock.advance(21);
+      await new Promise((r) => setTimeout(r, 30));
+      expect(control.limit).toBe(4);
+      expect(governor.sampling).toBe(false);
+      // The next overload wakes it again.
+      expect(control.tryEnter()).toBe('refused');
+      expect(governor.sampling).toBe(true);
+    } finally {
+      governor.stop();
+    }
+    expect(governor.sampling).toBe(false);
+  });
 });

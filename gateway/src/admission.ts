@@ -22,6 +22,8 @@ export class AdmissionControl {
   queueWaitMs = 0;
   /** Observes each admitted waiter's time in the queue (the Prometheus histogram). */
   onQueueWait?: (ms: number) => void;
+  /** Told of each refusal (the LoopGovernor wakes on the first one). */
+  onRefuse?: () => void;
   private readonly lifoWhenOverloaded: boolean;
   private readonly queueWhenOverloaded: boolean;
   private readonly calmMs: number;
@@ -76,6 +78,7 @@ export class AdmissionControl {
   private refuse(): void {
     this.refused++;
     this.overloadedUntil = this.now() + this.calmMs;
+    this.onRefuse?.();
   }
 
   tryEnter(): 'admitted' | 'queued' | 'refused' {
@@ -156,6 +159,7 @@ interface Waiter {
  */
 export class LoopGovernor {
   private timer: NodeJS.Timeout | undefined;
+  private started = false;
   private last = performance.eventLoopUtilization();
   lastUtilization = 0;
   shrinks = 0;
@@ -165,18 +169,44 @@ export class LoopGovernor {
     private readonly options: { targetUtilization: number; minConcurrent: number; intervalMs?: number },
   ) {}
 
+  /**
+   * Watches the class from now on. The sampling timer runs only from a refusal until the bound is back at
+   * maxConcurrent with the overload over (outside overload a sample changes nothing): a gateway that refuses
+   * nothing has no timer, where a 50 ms one woke every idle gateway 20 times a second.
+   */
   start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.control.onRefuse = () => this.wake();
+    if (this.control.overloaded || this.control.limit !== this.control.max) this.wake();
+  }
+
+  stop(): void {
+    this.started = false;
+    if (this.control.onRefuse) this.control.onRefuse = undefined;
+    this.sleep();
+  }
+
+  /** Whether the sampling timer runs now (it sleeps while nothing is refused). */
+  get sampling(): boolean {
+    return this.timer !== undefined;
+  }
+
+  private wake(): void {
+    if (!this.started || this.timer) return;
     this.last = performance.eventLoopUtilization();
     this.timer = setInterval(() => {
       const now = performance.eventLoopUtilization();
       this.observe(performance.eventLoopUtilization(now, this.last).utilization);
       this.last = now;
+      if (!this.control.overloaded && this.control.limit === this.control.max) this.sleep();
     }, this.options.intervalMs ?? 50);
     this.timer.unref();
   }
 
-  stop(): void {
+  private sleep(): void {
     clearInterval(this.timer);
+    this.timer = undefined;
   }
 
   /** One sample: the share of the last interval the event loop was busy (0..1). */

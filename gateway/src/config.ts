@@ -121,9 +121,11 @@ export function loadGatewayConfig(env = new Env(), defaults: { supergraphFile: s
         targetUtilization: env.int('GATEWAY_READ_LOOP_TARGET_PERCENT', 85, 0, 100) / 100,
         minConcurrent: env.int('GATEWAY_READ_MIN_CONCURRENT', 4, 1, 100_000),
       },
-      // Bookings are what a surge is for: they wait longer in a deeper queue before being refused.
+      // Bookings are what a surge is for: they wait longer in a deeper queue before being refused. 64 in
+      // flight keep booking's connection pool busy several times over; each one in flight holds a whole
+      // execution in the heap (256 grew the gateway to 440 MiB in the storm), a queued one only its request.
       write: {
-        maxConcurrent: env.int('GATEWAY_WRITE_MAX_CONCURRENT', 256, 1, 100_000),
+        maxConcurrent: env.int('GATEWAY_WRITE_MAX_CONCURRENT', 64, 1, 100_000),
         maxQueue: env.int('GATEWAY_WRITE_MAX_QUEUE', 4096, 0, 1_000_000),
         queueTimeoutMs: env.int('GATEWAY_WRITE_QUEUE_TIMEOUT_MS', 5000, 1, 60_000),
       },
@@ -206,8 +208,10 @@ export function loadEdgeConfig(env = new Env()): EdgeConfig {
       },
       // A booking that waits its turn in an ordered queue is fairer than a refusal whose retry races
       // everyone else's: the queue holds a surge's bookings for up to 10 s (apps time out at 30 s or more).
+      // 64 in flight upstream (as the gateway's own bound): the queue waits here, where a waiting booking
+      // costs only its bytes, not in the gateway and booking, where it holds an execution.
       write: {
-        maxConcurrent: env.int('EDGE_WRITE_MAX_CONCURRENT', 256, 1, 100_000),
+        maxConcurrent: env.int('EDGE_WRITE_MAX_CONCURRENT', 64, 1, 100_000),
         maxQueue: env.int('EDGE_WRITE_MAX_QUEUE', 4096, 0, 1_000_000),
         queueTimeoutMs: env.int('EDGE_WRITE_QUEUE_TIMEOUT_MS', 10_000, 1, 60_000),
       },

@@ -51,6 +51,19 @@ export class RateLimiter {
     return this.shared !== undefined;
   }
 
+  /**
+   * Takes back one attempt counted by `take` (a request that turned out not to count, e.g. the replay of
+   * a stored result). When the store cannot answer, the attempt stays counted: a refund never opens more.
+   */
+  async give(key: string): Promise<void> {
+    if (!this.limiter) return;
+    try {
+      await this.limiter.reward(this.shared ? redisKeyDigest(key) : key, 1);
+    } catch {
+      // stays counted
+    }
+  }
+
   /** Counts one attempt; resolves to the seconds to wait when over the limit, or 0. */
   async take(key: string): Promise<number> {
     if (!this.limiter) return 0;

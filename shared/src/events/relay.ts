@@ -8,6 +8,9 @@ const RELAY_LOCK = 7_470_002;
 /** An idle relay looks at its outbox once a second at most (instead of 20 times). */
 export const RELAY_MAX_IDLE_MS = 1000;
 
+/** Is anything waiting? (One row of the partial index outbox_unpublished, or none.) */
+const OUTBOX_ANY_UNPUBLISHED = `select id from outbox where published_at is null limit 1`;
+
 export interface RelayOptions {
   /** The producing service's name, stamped on every event. */
   producer: string;
@@ -43,10 +46,16 @@ export class OutboxRelay {
     private readonly options: RelayOptions,
   ) {}
 
-  /** Relays one batch; returns how many events moved. */
+  /**
+   * Relays one batch; returns how many events moved. An empty outbox costs one statement (a look at the
+   * partial index of unpublished rows, no transaction): an idle relay used to spend begin, lock, select and
+   * commit on every look, four round trips a second in each service doing nothing.
+   */
   async relayOnce(): Promise<number> {
     const batchSize = this.options.batchSize ?? 1000;
     const em = this.orm.em.fork();
+    const [waiting] = await em.execute<{ id: string }[]>(OUTBOX_ANY_UNPUBLISHED);
+    if (!waiting) return 0;
     return em.transactional(async (tx) => {
       const [lock] = await tx.execute<{ ok: boolean }[]>('select pg_try_advisory_xact_lock(?) as ok', [RELAY_LOCK]);
       if (!lock?.ok) return 0;

@@ -28,8 +28,8 @@ import { findStored, slotContext, type SlotContext } from './appointment.store.j
 import type { AppointmentVerificationInput, BookAppointmentInput } from './appointment.type.js';
 import { idempotentRequest, replay, replayAfterRace, type IdempotentRequest } from './idempotency.js';
 import { bookedPerson } from './dependant.js';
-import { newSlipCode, normaliseSlipCode } from './person.validation.js';
-import { rateLimited } from './rate-limit.js';
+import { newSlipCode, normaliseSlipCode, type PersonFacts } from './person.validation.js';
+import { rateLimited, type RateLimiter } from './rate-limit.js';
 import { offeredProduct, planVisit, releaseVisitDoses, takeVisitDoses, visitDoses } from './visit-doses.js';
 
 export type { SlotContext } from './appointment.store.js';
@@ -128,26 +128,55 @@ export async function bookAppointment(ctx: BookingContext, input: BookAppointmen
 
 async function decideBooking(ctx: BookingContext, input: BookAppointmentInput, req: IdempotentRequest): Promise<AppointmentRow> {
   const claims = ctx.request.claims;
-  // A retry of a booking that was already made gets its result before any limit counts it.
-  if (req.key) {
-    const replayed = replay(req, await findStored(ctx.em, req));
-    if (replayed) return replayed;
-  }
   const today = localNow().date;
+  // A retry of a booking that was already made gets its result and does not count against any limit. The
+  // stored result comes with the slot read below (no statement of its own on the way of every first
+  // attempt); the limits counted before it are given back when it replays. A limit that refuses first
+  // looks for the stored result before it answers (a refusal is rare, so is that look).
+  const counted: [RateLimiter, string][] = [];
+  const refund = async (): Promise<void> => {
+    for (const [limiter, key] of counted) await limiter.give(key);
+  };
+  const storedReplay = async (): Promise<AppointmentRow | undefined> => {
+    const replayed = req.key ? replay(req, await findStored(ctx.em, req)) : undefined;
+    if (replayed) await refund();
+    return replayed;
+  };
   // Per-client limits next: refusing an abusive client costs no database work.
   const address = String(ctx.request.headers['x-forwarded-for'] ?? ctx.request.ip);
   const ipWait = await ctx.limits.perIp.take(address);
-  if (ipWait) throw rateLimited('client', ipWait);
-  const person = await bookedPerson(ctx, input, today);
+  counted.push([ctx.limits.perIp, address]);
+  if (ipWait) {
+    const replayed = await storedReplay();
+    if (replayed) return replayed;
+    throw rateLimited('client', ipWait);
+  }
+  let person: PersonFacts;
+  try {
+    person = await bookedPerson(ctx, input, today);
+  } catch (error) {
+    // The first answer stands even if the registry has changed since (a guardian link gone, say).
+    const replayed = await storedReplay();
+    if (replayed) return replayed;
+    throw error;
+  }
   const nikWait = await ctx.limits.perNik.take(person.nikHash);
-  if (nikWait) throw rateLimited('nik', nikWait);
+  counted.push([ctx.limits.perNik, person.nikHash]);
+  if (nikWait) {
+    const replayed = await storedReplay();
+    if (replayed) return replayed;
+    throw rateLimited('nik', nikWait);
+  }
   let doseKind = input.doseKind.trim();
   if (!doseKind) throw badInput('doseKind', { id: 'Jenis dosis wajib diisi', en: 'Dose kind is required' });
   let more = (input.moreDoseKinds ?? []).map((k) => k.trim());
 
   let s = await slotContext(ctx.em, input.slotId, { nikHash: person.nikHash, phoneHash: person.phoneHash, doseKind }, req);
   const replayed = replay(req, s.idem);
-  if (replayed) return replayed;
+  if (replayed) {
+    await refund();
+    return replayed;
+  }
   // One visit, several vaccines: the place and the queue number go with a dose of the session's main
   // product, whichever of the chosen doses the parent named first.
   const main = !s.slot_id || s.dose_kinds.includes(doseKind) ? undefined : more.find((k) => s.dose_kinds.includes(k));

@@ -54,6 +54,48 @@ describe('per-client rate limits on booking', () => {
   });
 });
 
+describe('replays of a stored booking and the rate limits', () => {
+  let kit: BookingKit;
+  beforeAll(async () => {
+    kit = await BookingKit.start('ratereplay', { BOOKING_RATE_PER_NIK: '2', BOOKING_RATE_PER_IP: '3' });
+    await kit.usableStock(MIROTO, 'PFIZER', 100);
+  });
+  afterAll(async () => kit?.close());
+
+  test('a retry with the same Idempotency-Key gets the first answer, is never refused by a limit and does not count against one', async () => {
+    const session = await kit.createSession({
+      facilityId: MIROTO,
+      date: inDays(2),
+      startTime: '08:00',
+      endTime: '08:30',
+      slotMinutes: 30,
+      capacity: 10,
+    });
+    const slotId = session.slots[0]!.id;
+    const parent = person();
+    const input = { ...parent, doseKind: 'PRIMARY_1', slotId };
+    const headers = { 'idempotency-key': 'phone-on-a-bad-network' };
+    const first = await kit.gql<{ bookAppointment: { id: string } }>(BOOK, { input }, { headers });
+    expect(first.errors).toBeUndefined();
+    // Five retries: more than either limit (2 per NIK, 3 per address) would let through if they counted.
+    for (let i = 0; i < 5; i++) {
+      const retry = await kit.gql<{ bookAppointment: { id: string } }>(BOOK, { input }, { headers });
+      expect(retry.errors).toBeUndefined();
+      expect(retry.data!.bookAppointment.id).toBe(first.data!.bookAppointment.id);
+    }
+    // The address has used one of its three attempts: two more people book, the next one is refused.
+    const others = [];
+    for (let i = 0; i < 3; i++) others.push(await kit.gql(BOOK, { input: { ...person(), doseKind: 'PRIMARY_1', slotId } }));
+    expect(others.map((r) => (r.errors ? r.errors[0]!.extensions!.code : 'OK'))).toEqual(['OK', 'OK', 'RATE_LIMITED']);
+    // Over the address's limit, the retry still gets its first answer.
+    const late = await kit.gql<{ bookAppointment: { id: string } }>(BOOK, { input }, { headers });
+    expect(late.errors).toBeUndefined();
+    expect(late.data!.bookAppointment.id).toBe(first.data!.bookAppointment.id);
+    const [booked] = await kit.sql<{ n: string }>(`select count(*) as n from appointment where slot_id = ?`, [slotId]);
+    expect(Number(booked!.n)).toBe(3);
+  });
+});
+
 describe('RateLimiter (in memory, without REDIS_URL)', () => {
   test('counts per key within a window and opens again after it', async () => {
     jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
