@@ -325,6 +325,9 @@ const MATRIX: Record<string, Case | Case[]> = {
   },
   // ---- inventory: queries
   stockBoard: { query: `{ stockBoard { __typename } }`, expect: PUBLIC('OK') },
+  // How far the projections are behind (the dashboard's "updating" line): staff of any facility and admins.
+  inventoryLag: { query: `{ inventoryLag }`, expect: r(U, F, F, 'SEEN', 'SEEN', 'SEEN', F) },
+  projectionLag: { query: `{ projectionLag }`, expect: r(U, F, F, 'SEEN', 'SEEN', 'SEEN', F) },
   lots: { query: `{ lots { edges { node { id } } } }`, expect: PUBLIC() },
   expiringLots: { query: `{ expiringLots { __typename } }`, expect: PUBLIC() },
   vaccineProducts: { query: `{ vaccineProducts { code } }`, expect: PUBLIC('OK') },
