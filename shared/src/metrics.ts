@@ -83,7 +83,9 @@ export class PrometheusMetrics {
   }
 
   async render(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    // prom-client writes NaN as `Nan` (lib/util.js); the text format says `NaN`. An event-loop gauge is NaN
+    // when scraped before its first 1 s sample (EVENT_LOOP_SAMPLE_MS).
+    return { contentType: this.registry.contentType, body: (await this.registry.metrics()).replace(/ Nan$/gm, ' NaN') };
   }
 }
 

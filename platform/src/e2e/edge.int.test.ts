@@ -79,7 +79,7 @@ describe('the edge: the public front door in front of the gateway', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ready', checks: { gateway: 'up', booking: 'up', reporting: 'up' } });
     const metrics = (await (await fetch(`${origin}/metrics.json`)).json()) as Record<string, unknown>;
-    expect(metrics).toMatchObject({ admission: { read: { inFlight: 0, limit: 64 }, write: { limit: 256 } }, upstreamFailures: 0 });
+    expect(metrics).toMatchObject({ admission: { read: { inFlight: 0, limit: 64 }, write: { limit: 64 } }, upstreamFailures: 0 });
     expect(metrics.forwarded).toBeGreaterThanOrEqual(1);
   });
 
