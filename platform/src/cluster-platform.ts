@@ -7,7 +7,7 @@ import { startLoadBalancer, type LbPoolSpec, type RunningLb } from './cluster-lb
 import { launchPlatform, type LaunchedPlatform } from './launch.js';
 import { localSecrets, type LocalSecrets } from './local.js';
 import { freePort, prepareDatabases, type DatabaseUrls } from './platform.js';
-import { Supervisor, type RestartPolicy, type SupervisorEvents } from './supervisor.js';
+import { embeddedPgUnit, Supervisor, type RestartPolicy, type SupervisorEvents } from './supervisor.js';
 
 /** Where the replicas share their event log and their limits: both required (`npm run start:cluster`). */
 export interface ClusterBackends {
@@ -105,15 +105,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   const keys = await ensureDevKeyPair(path.join(options.dataDir, 'keys'));
   const pg = await startEmbeddedPostgres({ dataDir: path.join(options.dataDir, 'pg'), port: options.pgPort });
   const pgSupervisor = options.restart ? new Supervisor(options.restart, options.supervisorEvents) : undefined;
-  pgSupervisor?.adopt({
-    name: 'postgres',
-    get pid() {
-      return pg.pid;
-    },
-    start: () => pg.restart(),
-    exited: () => pg.exited(),
-    stop: () => pg.stop(),
-  });
+  pgSupervisor?.adopt(embeddedPgUnit(pg));
   let lb: RunningLb | undefined;
   const launched: LaunchedPlatform[] = [];
   const stopPg = async (): Promise<void> => {

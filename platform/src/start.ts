@@ -19,7 +19,7 @@ import { launchPlatform, type LaunchedPlatform } from './launch.js';
 import { LOCAL_DIR, localSecrets } from './local.js';
 import { prepareDatabases, type DatabaseUrls } from './platform.js';
 import { SERVICE_DEFINITIONS } from './services.js';
-import { DEFAULT_RESTART_POLICY, Supervisor, type RestartPolicy, type SupervisorEvents, type Unit } from './supervisor.js';
+import { DEFAULT_RESTART_POLICY, embeddedPgUnit, Supervisor, type RestartPolicy, type SupervisorEvents } from './supervisor.js';
 
 const logger = createLogger('platform');
 
@@ -105,17 +105,8 @@ runMain(async () => {
     if (stopping) return;
     databaseUrls = await prepareDatabases(pg.adminUrl, 'victori', true);
     // PostgreSQL is supervised like the rest: the services reconnect once it answers again.
-    const unit: Unit = {
-      name: 'postgres',
-      get pid() {
-        return pg.pid;
-      },
-      start: () => pg.restart(),
-      exited: () => pg.exited(),
-      stop: () => pg.stop(),
-    };
     pgRef.supervisor = new Supervisor(restart, supervisorEvents);
-    pgRef.supervisor.adopt(unit);
+    pgRef.supervisor.adopt(embeddedPgUnit(pg));
   }
   if (stopping) return;
 

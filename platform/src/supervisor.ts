@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import type { EmbeddedPg } from '@victori/shared';
 
 /** How a dead process is restarted: exponential back-off with a cap and jitter, reset after a stable run. */
 export interface RestartPolicy {
@@ -231,5 +232,18 @@ export function forkedUnit(options: ForkedUnitOptions): Unit {
       });
     },
     stop: () => (child ? stopChild(child, options.stopGraceMs) : Promise.resolve()),
+  };
+}
+
+/** The embedded PostgreSQL as a supervised unit: a crash is restarted like any child, on the same data and port. */
+export function embeddedPgUnit(pg: EmbeddedPg): Unit {
+  return {
+    name: 'postgres',
+    get pid() {
+      return pg.pid;
+    },
+    start: () => pg.restart(),
+    exited: () => pg.exited(),
+    stop: () => pg.stop(),
   };
 }
