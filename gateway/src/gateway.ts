@@ -1,21 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import {
+  ANONYMOUS,
   createLogger,
-  encodeClaims,
   ErrorCode,
   formatError,
-  HEADER_CLAIMS,
-  HEADER_REQUEST_ID,
-  HEADER_SIGNATURE,
   admissionGauges,
   PrometheusMetrics,
   requestLogPlugin,
   SharedRedis,
-  signClaims,
   startGraphQLHttpServer,
   unavailablePlugin,
   type Logger,
@@ -27,7 +23,8 @@ import {
 } from '@victori/shared';
 import type { GraphQLScalarType, GraphQLSchema } from 'graphql';
 import type { GatewayConfig } from './config.js';
-import { createSubgraphFetcher } from './fetcher.js';
+import { dedupeInFlight, subgraphTransport } from './fetcher.js';
+import { ForwardedIdentity, SubgraphDataSource } from './subgraph-source.js';
 import { loadPublicKey } from './keys.js';
 import { graphiqlLandingPage, graphiqlRoutes } from './graphiql.js';
 import { createTokenVerifier } from './oidc.js';
@@ -47,39 +44,6 @@ export interface GatewayContext {
 
 export const DEFAULT_SUPERGRAPH = fileURLToPath(new URL('../../supergraph.graphql', import.meta.url));
 
-/** Signs the verified claims for the subgraph; uses globalThis.fetch (keep-alive pool, no socket hang-ups). */
-class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(
-    url: string,
-    private readonly secret: string,
-    options: { dedupe: boolean; keepAlive: boolean },
-    private readonly serviceName: string,
-    guard: { options: GatewayConfig['subgraphGuards'][ServiceName]; breaker: CircuitBreaker },
-  ) {
-    super({ url, fetcher: guardSubgraphFetch(serviceName, createSubgraphFetcher(options), guard.options, guard.breaker) as never });
-  }
-
-  /** A subgraph that failed is logged with the request id and the service; the query goes on without it. */
-  override didEncounterError(error: Error, _req: unknown, _res: unknown, context: GatewayContext): void {
-    const code = (error as { extensions?: { code?: unknown; reason?: unknown } }).extensions;
-    context.request?.logger.warn({ serviceName: this.serviceName, code: code?.code, reason: code?.reason }, 'subgraph unavailable');
-    throw error;
-  }
-
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    const info = (context as Partial<GatewayContext>).request;
-    if (!info || !request.http) return;
-    const encoded = encodeClaims(info.claims);
-    request.http.headers.set(HEADER_REQUEST_ID, info.requestId);
-    request.http.headers.set(HEADER_CLAIMS, encoded);
-    request.http.headers.set(HEADER_SIGNATURE, signClaims(this.secret, info.requestId, encoded));
-    // Forwarded so subgraphs can make writes idempotent and rate-limit per client.
-    const key = info.headers['idempotency-key'];
-    if (typeof key === 'string') request.http.headers.set('idempotency-key', key);
-    request.http.headers.set('x-forwarded-for', info.ip);
-  }
-}
-
 export interface RunningGateway extends RunningServer {
   gateway: ApolloGateway;
   admission: { read: AdmissionControl; write: AdmissionControl };
@@ -95,16 +59,22 @@ export async function startGateway(
   const breakers = Object.fromEntries(
     Object.entries(config.subgraphGuards).map(([name, options]) => [name, new CircuitBreaker(options)]),
   ) as Record<ServiceName, CircuitBreaker>;
+  const transports: { close(): Promise<void> }[] = [];
+  const identity = new ForwardedIdentity(config.gatewaySecret);
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name }) =>
-      new SignedDataSource(
-        config.subgraphUrls[name as ServiceName],
-        config.gatewaySecret,
-        { dedupe: config.dedupe, keepAlive: config.subgraphKeepAlive },
+    buildService: ({ name }) => {
+      const service = name as ServiceName;
+      const transport = subgraphTransport(config.subgraphUrls[service], { keepAlive: config.subgraphKeepAlive });
+      transports.push(transport);
+      const send = guardSubgraphFetch(
         name,
-        { options: config.subgraphGuards[name as ServiceName], breaker: breakers[name as ServiceName] },
-      ),
+        config.dedupe ? dedupeInFlight(transport) : transport,
+        config.subgraphGuards[service],
+        breakers[service],
+      );
+      return new SubgraphDataSource(config.subgraphUrls[service], identity, name, send);
+    },
     logger: {
       debug: () => undefined,
       info: (m) => logger.info(String(m)),
@@ -177,7 +147,8 @@ export async function startGateway(
       apollo,
       authenticate: async (req) => {
         const header = req.headers.authorization;
-        if (!header) return { claims: { role: 'anonymous' } };
+        // One frozen object for every anonymous caller: its encoded form is reused (subgraph-source.ts).
+        if (!header) return { claims: ANONYMOUS };
         const match = /^Bearer\s+(\S+)$/i.exec(header);
         try {
           if (!match) throw new Error('malformed authorization header');
@@ -242,6 +213,7 @@ export async function startGateway(
     async close() {
       governor?.stop();
       await running.close();
+      await Promise.all(transports.map((t) => t.close()));
       await redis?.close();
     },
   };

@@ -1,21 +1,22 @@
+import type { SubgraphCall, SubgraphSend } from './fetcher.js';
 import { CircuitBreaker, guardSubgraphFetch } from './subgraph-breaker.js';
 
 const options = { timeoutMs: 50, mutationTimeoutMs: 200, failureThreshold: 2, openMs: 100 };
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** A subgraph stand-in: answers after `delay` ms (or never, when the signal aborts first). */
-function upstream(delay: () => number, status = 200): typeof fetch {
-  return ((_input: unknown, init?: RequestInit) =>
-    new Promise<Response>((resolve, reject) => {
+function upstream(delay: () => number, status = 200): SubgraphSend {
+  return (call: SubgraphCall) =>
+    new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () => resolve(new Response('{"data":{}}', { status, headers: { 'content-type': 'application/json' } })),
+        () => resolve({ status, statusText: '', headers: { 'content-type': 'application/json' }, body: '{"data":{}}' }),
         delay(),
       );
-      init?.signal?.addEventListener('abort', () => {
+      call.cancel?.onAbort(() => {
         clearTimeout(timer);
-        reject(new DOMException('aborted', 'TimeoutError'));
+        reject(new DOMException('aborted', 'AbortError'));
       });
-    })) as typeof fetch;
+    });
 }
 
 const codeOf = async (p: Promise<unknown>): Promise<unknown> =>
@@ -35,19 +36,19 @@ describe('a subgraph call with a timeout and a circuit breaker', () => {
       options,
       breaker,
     );
-    const query = { method: 'POST', body: '{"query":"{ x }"}' };
+    const query = { headers: {}, body: '{"query":"{ x }"}' };
     const started = performance.now();
-    expect(await codeOf(call('http://x', query))).toBe('SUBGRAPH_UNAVAILABLE:inventory:timeout');
+    expect(await codeOf(call(query))).toBe('SUBGRAPH_UNAVAILABLE:inventory:timeout');
     expect(performance.now() - started).toBeLessThan(500);
-    expect(await codeOf(call('http://x', query))).toBe('SUBGRAPH_UNAVAILABLE:inventory:timeout');
+    expect(await codeOf(call(query))).toBe('SUBGRAPH_UNAVAILABLE:inventory:timeout');
     expect(breaker.state).toBe('open');
     const fast = performance.now();
-    expect(await codeOf(call('http://x', query))).toBe('SUBGRAPH_UNAVAILABLE:inventory:breaker-open');
+    expect(await codeOf(call(query))).toBe('SUBGRAPH_UNAVAILABLE:inventory:breaker-open');
     expect(performance.now() - fast).toBeLessThan(20);
     delay = 1;
     await sleep(120);
     expect(breaker.state).toBe('half-open');
-    expect(await codeOf(call('http://x', query))).toBe('OK');
+    expect(await codeOf(call(query))).toBe('OK');
     expect(breaker.state).toBe('closed');
   });
 
@@ -59,25 +60,30 @@ describe('a subgraph call with a timeout and a circuit breaker', () => {
       options,
       breaker,
     );
-    expect(await codeOf(call('http://x', { method: 'POST', body: '{"query":"mutation { y }"}' }))).toBe('OK');
-    expect(await codeOf(call('http://x', { method: 'POST', body: '{"query":"{ y }"}' }))).toBe('SUBGRAPH_UNAVAILABLE:booking:timeout');
+    expect(await codeOf(call({ headers: {}, body: '{"query":"mutation { y }"}' }))).toBe('OK');
+    expect(await codeOf(call({ headers: {}, body: '{"query":"{ y }"}' }))).toBe('SUBGRAPH_UNAVAILABLE:booking:timeout');
   });
 
   test('a 503 with GraphQL errors is an answer (a subgraph whose database is gone); another 5xx is a failure', async () => {
     const breaker = new CircuitBreaker(options);
     const typed = guardSubgraphFetch(
       'booking',
-      (async () => new Response('{"errors":[{"message":"x","extensions":{"code":"UNAVAILABLE"}}]}', { status: 503 })) as typeof fetch,
+      async () => ({
+        status: 503,
+        statusText: 'Service Unavailable',
+        headers: {},
+        body: '{"errors":[{"message":"x","extensions":{"code":"UNAVAILABLE"}}]}',
+      }),
       options,
       breaker,
     );
-    expect((await typed('http://x', { method: 'POST', body: '{}' })).status).toBe(200);
+    expect((await typed({ headers: {}, body: '{}' })).status).toBe(200);
     const broken = guardSubgraphFetch(
       'booking',
       upstream(() => 1, 502),
       options,
       breaker,
     );
-    expect(await codeOf(broken('http://x', { method: 'POST', body: '{}' }))).toBe('SUBGRAPH_UNAVAILABLE:booking:server-error');
+    expect(await codeOf(broken({ headers: {}, body: '{}' }))).toBe('SUBGRAPH_UNAVAILABLE:booking:server-error');
   });
 });

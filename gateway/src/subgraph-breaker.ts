@@ -1,6 +1,5 @@
 import { AppError, ErrorCode } from '@victori/shared';
-
-type Fetch = typeof globalThis.fetch;
+import { Cancel, isMutationBody, type SubgraphAnswer, type SubgraphSend } from './fetcher.js';
 
 export interface SubgraphGuardOptions {
   /** Most a query's subgraph call may take, ms. */
@@ -80,44 +79,43 @@ export function subgraphUnavailable(serviceName: string, reason: UnavailableReas
   return new AppError(ErrorCode.SUBGRAPH_UNAVAILABLE, what, { serviceName, reason, retryAfterSeconds: 1 });
 }
 
-function isMutationBody(body: unknown): boolean {
-  return typeof body === 'string' && /"query"\s*:\s*"\s*(mutation|subscription)\b/.test(body);
-}
-
 /**
- * Wraps a subgraph fetcher with the subgraph's timeout and breaker. The whole answer, body included, is
+ * Wraps a subgraph call with the subgraph's timeout and breaker. The whole answer, body included, is
  * read within the timeout, so a subgraph that stalls mid-body cannot hold the query either. A 503 that
  * carries GraphQL errors (a subgraph whose database is gone answers UNAVAILABLE) is the subgraph
  * answering, not failing: it is passed on as an ordinary answer so the gateway merges its typed errors.
+ * The timeout is one timer and a Cancel, cleared when the answer is in: AbortSignal.timeout cost 7 µs a
+ * call here and kept every timer until it fired.
  */
-export function guardSubgraphFetch(serviceName: string, inner: Fetch, options: SubgraphGuardOptions, breaker: CircuitBreaker): Fetch {
-  const guarded = async (input: Parameters<Fetch>[0], init?: RequestInit): Promise<Response> => {
-    const mutation = isMutationBody(init?.body);
+export function guardSubgraphFetch(
+  serviceName: string,
+  inner: SubgraphSend,
+  options: SubgraphGuardOptions,
+  breaker: CircuitBreaker,
+): SubgraphSend {
+  return async (call) => {
+    const mutation = call.mutation ?? isMutationBody(call.body);
     if (!breaker.allow()) throw subgraphUnavailable(serviceName, 'breaker-open', mutation);
-    const timeoutMs = mutation ? options.mutationTimeoutMs : options.timeoutMs;
-    const signal = AbortSignal.timeout(timeoutMs);
-    let status: number;
-    let headers: Headers;
-    let body: string;
+    const cancel = new Cancel();
+    const timer = setTimeout(() => cancel.abort(), mutation ? options.mutationTimeoutMs : options.timeoutMs);
+    let answer: SubgraphAnswer;
     try {
-      const res = await inner(input, { ...init, signal });
-      status = res.status;
-      headers = res.headers;
-      body = await res.text();
+      answer = await inner({ ...call, mutation, cancel });
     } catch {
       breaker.failure();
-      throw subgraphUnavailable(serviceName, signal.aborted ? 'timeout' : 'unreachable', mutation);
+      throw subgraphUnavailable(serviceName, cancel.aborted ? 'timeout' : 'unreachable', mutation);
+    } finally {
+      clearTimeout(timer);
     }
-    if (status >= 500) {
-      if (status === 503 && body.includes('"errors"')) {
+    if (answer.status >= 500) {
+      if (answer.status === 503 && answer.body.includes('"errors"')) {
         breaker.success();
-        return new Response(body, { status: 200, headers });
+        return { ...answer, status: 200, statusText: 'OK' };
       }
       breaker.failure();
       throw subgraphUnavailable(serviceName, 'server-error', mutation);
     }
     breaker.success();
-    return new Response(body, { status, headers });
+    return answer;
   };
-  return guarded as Fetch;
 }
