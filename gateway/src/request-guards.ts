@@ -39,8 +39,24 @@ export function variablesProblem(variables: unknown): 'nul' | 'depth' | undefine
   return undefined;
 }
 
-/** Whether a string literal of the document (an argument written inline) holds a NUL character. */
+const nulChecked = new WeakMap<DocumentNode, boolean>();
+
+/**
+ * Whether a string literal of the document (an argument written inline) holds a NUL character. Known per
+ * document: Apollo keeps each parsed document (its document store) and hands the same one to every request
+ * with that text, so the walk is done once per document, not per request (it was 3.5% of the gateway's CPU
+ * per availability read).
+ */
 export function documentHasNul(document: DocumentNode): boolean {
+  let known = nulChecked.get(document);
+  if (known === undefined) {
+    known = walkForNul(document);
+    nulChecked.set(document, known);
+  }
+  return known;
+}
+
+function walkForNul(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
     [Kind.STRING](node) {
