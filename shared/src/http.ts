@@ -68,6 +68,7 @@ export function parseTrustedProxies(list: string | undefined): TrustedProxies {
   const exact = new Set<string>();
   const ranges = new net.BlockList();
   let size = 0;
+  let rangeCount = 0;
   for (const entry of (list ?? '').split(',')) {
     const item = entry.trim();
     if (!item) continue;
@@ -87,11 +88,14 @@ export function parseTrustedProxies(list: string | undefined): TrustedProxies {
       throw new Error(`trusted proxy "${item}" has an invalid prefix length`);
     }
     ranges.addSubnet(address, prefix, type);
+    rangeCount++;
   }
   return {
     size,
     has(peer: string): boolean {
       if (exact.has(peer)) return true;
+      // BlockList.check builds a SocketAddress per call: skipped when there is no range to check.
+      if (rangeCount === 0) return false;
       const mapped = peer.startsWith('::ffff:') && net.isIPv4(peer.slice(7)) ? peer.slice(7) : undefined;
       if (mapped) return ranges.check(mapped, 'ipv4');
       const family = net.isIP(peer);
