@@ -4,7 +4,7 @@ import { gql } from '@victori/shared/testing';
 import { freePort } from '../../platform.js';
 import { favourEdge } from '../../launch.js';
 import type { LoadResult, MixClass } from '../load.js';
-import { cpuSeconds, machineCpu, runLoadProcess, startEdge, startFloorServer, startOurGateway } from '../processes.js';
+import { cpuSeconds, machineCpu, runLoadProcess, startEdge, startFloorServer, startOurGateway, treeCpuSeconds } from '../processes.js';
 import { stormPerson } from '../storm-people.js';
 import type { MixRun, MixReport } from '../report.js';
 import { AVAILABILITY_TWO_SUBGRAPHS, METRICS_TOKEN, post, progress, READ_BOUND, settle, type BenchContext } from '../scenario.js';
@@ -53,7 +53,7 @@ export function availabilityBodies(today: string): string[] {
  * stepped up (or down) 10 s at a time to find the knee, the highest offered rate at which every target
  * still holds; then the same mix at the floor server (a bare node:http that refuses everything).
  */
-export async function mixScenario(ctx: BenchContext): Promise<void> {
+export async function mixScenario(ctx: BenchContext, postmasterPid?: number): Promise<void> {
   const { report, quick, work, procs, platform, urls, admin, gatewayBase, subgraphEnv, signCitizen } = ctx;
   progress(`mix: setting up (a gateway with its default public cache behind a second edge, sessions, ${SIGNED_IN} signed-in citizens)\n`);
   const gatewayPort = await freePort();
@@ -136,9 +136,11 @@ export async function mixScenario(ctx: BenchContext): Promise<void> {
     seconds: number,
     set: number,
     pids: number[],
-  ): Promise<{ load: LoadResult; machineBusy: number; serverCpuSeconds: number }> => {
+  ): Promise<{ load: LoadResult; machineBusy: number; serverCpuSeconds: number; cpuPercent: Record<string, number> }> => {
     const before = machineCpu();
     const cpuBefore = pids.reduce((a, p) => a + cpuSeconds(p), 0);
+    const started = Date.now();
+    const byProcessBefore = members.map(([, read]) => read());
     const load = await runLoadProcess(
       {
         url,
@@ -152,13 +154,24 @@ export async function mixScenario(ctx: BenchContext): Promise<void> {
       work,
     );
     const after = machineCpu();
+    const elapsed = (Date.now() - started) / 1000;
     return {
       load,
       machineBusy: (after.busy - before.busy) / (after.total - before.total),
       serverCpuSeconds: pids.reduce((a, p) => a + cpuSeconds(p), 0) - cpuBefore,
+      cpuPercent: Object.fromEntries(members.map(([name, read], i) => [name, ((read() - byProcessBefore[i]!) / elapsed) * 100])),
     };
   };
   const pids = [edge.child.pid!, gateway.child.pid!, ...Object.values(platform.pids)];
+  // What breaks first: each process's share of a core during each run (the load process's own is reported apart).
+  const members: [string, () => number][] = [
+    ['edge', () => cpuSeconds(edge.child.pid!)],
+    ['gateway', () => cpuSeconds(gateway.child.pid!)],
+    ...Object.entries(platform.pids)
+      .filter(([name]) => name !== 'edge' && name !== 'gateway')
+      .map(([name, pid]): [string, () => number] => [name, () => cpuSeconds(pid)]),
+    ...(postmasterPid ? [['postgresql', () => treeCpuSeconds(postmasterPid)] as [string, () => number]] : []),
+  ];
   const runs: MixRun[] = [];
   const step = async (rate: number, seconds: number): Promise<MixRun> => {
     const set = runs.length;
@@ -169,7 +182,7 @@ export async function mixScenario(ctx: BenchContext): Promise<void> {
     const r = await run(publicUrl, rate, seconds, set, pids);
     const booking = r.load.classes!.booking!;
     const check = await verifyStorm(urls.services.booking, setOf(set).ids, booking);
-    const result = mixRunOf(rate, seconds, r.load, check, r.machineBusy, r.serverCpuSeconds, loadavg);
+    const result = { ...mixRunOf(rate, seconds, r.load, check, r.machineBusy, r.serverCpuSeconds, loadavg), cpuPercent: r.cpuPercent };
     runs.push(result);
     progress(
       `mix: ${rate}/s → availability p99 ${result.availability.latency.p99.toFixed(0)} ms (${result.availability.outcomes.OVERLOADED ?? 0} refused), ` +
