@@ -199,7 +199,7 @@ export function loadEdgeConfig(env = new Env()): EdgeConfig {
       // Cache fills (one per key, coalesced) have places of their own upstream, and wait for one rather
       // than being refused: edge-cache.ts FillLane. Edge reads + fills stay within the gateway's read bound and queue.
       fills: {
-        concurrency: env.int('EDGE_CACHE_FILL_CONCURRENCY', 16, 1, 10_000),
+        concurrency: env.int('EDGE_CACHE_FILL_CONCURRENCY', 32, 1, 10_000),
         maxQueue: env.int('EDGE_CACHE_FILL_MAX_QUEUE', 1024, 0, 1_000_000),
         waitMs: env.int('EDGE_CACHE_FILL_WAIT_MS', lifetimeMs || 2000, 1, 300_000),
       },

@@ -115,7 +115,7 @@ describe('the edge cache settings', () => {
     expect(loadEdgeConfig(new Env({})).publicCache).toEqual({
       lifetimeMs: 2000,
       freshMs: 1500,
-      fills: { concurrency: 16, maxQueue: 1024, waitMs: 2000 },
+      fills: { concurrency: 32, maxQueue: 1024, waitMs: 2000 },
     });
     expect(loadEdgeConfig(new Env({ EDGE_PUBLIC_CACHE_MS: '0' })).publicCache.lifetimeMs).toBe(0);
     expect(() => loadEdgeConfig(new Env({ EDGE_PUBLIC_CACHE_MS: '1000', EDGE_PUBLIC_CACHE_FRESH_MS: '2000' }))).toThrow(

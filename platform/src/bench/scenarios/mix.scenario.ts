@@ -136,11 +136,18 @@ export async function mixScenario(ctx: BenchContext, postmasterPid?: number): Pr
     seconds: number,
     set: number,
     pids: number[],
-  ): Promise<{ load: LoadResult; machineBusy: number; serverCpuSeconds: number; cpuPercent: Record<string, number> }> => {
+  ): Promise<{
+    load: LoadResult;
+    machineBusy: number;
+    serverCpuSeconds: number;
+    cpuPercent: Record<string, number>;
+    counters: Record<string, number>;
+  }> => {
     const before = machineCpu();
     const cpuBefore = pids.reduce((a, p) => a + cpuSeconds(p), 0);
     const started = Date.now();
     const byProcessBefore = members.map(([, read]) => read());
+    const countersBefore = await refusalCounters();
     const load = await runLoadProcess(
       {
         url,
@@ -160,7 +167,20 @@ export async function mixScenario(ctx: BenchContext, postmasterPid?: number): Pr
       machineBusy: (after.busy - before.busy) / (after.total - before.total),
       serverCpuSeconds: pids.reduce((a, p) => a + cpuSeconds(p), 0) - cpuBefore,
       cpuPercent: Object.fromEntries(members.map(([name, read], i) => [name, ((read() - byProcessBefore[i]!) / elapsed) * 100])),
+      counters: diffCounters(countersBefore, await refusalCounters()),
     };
+  };
+  // Who refused and what the cache did during a run: the edge's and the gateway's own counters.
+  const refusalCounters = async (): Promise<Record<string, number>> => {
+    const read = async (port: number): Promise<Record<string, unknown>> => {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/metrics.json`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+        return (await res.json()) as Record<string, unknown>;
+      } catch {
+        return {};
+      }
+    };
+    return { ...flatNumbers('edge', await read(edgePort)), ...flatNumbers('gateway', await read(gatewayPort)) };
   };
   const pids = [edge.child.pid!, gateway.child.pid!, ...Object.values(platform.pids)];
   // What breaks first: each process's share of a core during each run (the load process's own is reported apart).
@@ -182,7 +202,7 @@ export async function mixScenario(ctx: BenchContext, postmasterPid?: number): Pr
     const r = await run(publicUrl, rate, seconds, set, pids);
     const booking = r.load.classes!.booking!;
     const check = await verifyStorm(urls.services.booking, setOf(set).ids, booking);
-    const result = { ...mixRunOf(rate, seconds, r.load, check, r.machineBusy, r.serverCpuSeconds, loadavg), cpuPercent: r.cpuPercent };
+    const result = { ...mixRunOf(rate, seconds, r.load, check, r.machineBusy, r.serverCpuSeconds, loadavg), cpuPercent: r.cpuPercent, counters: r.counters };
     runs.push(result);
     progress(
       `mix: ${rate}/s → availability p99 ${result.availability.latency.p99.toFixed(0)} ms (${result.availability.outcomes.OVERLOADED ?? 0} refused), ` +
@@ -289,4 +309,25 @@ function mixRunOf(
     serverCpuSeconds,
     loadavg,
   };
+}
+
+/** The counters of a /metrics.json answer as flat dotted names (only the ones that count something). */
+function flatNumbers(prefix: string, value: unknown, out: Record<string, number> = {}): Record<string, number> {
+  if (typeof value === 'number' && Number.isFinite(value)) out[prefix] = value;
+  else if (value && typeof value === 'object' && !Array.isArray(value))
+    for (const [k, v] of Object.entries(value)) flatNumbers(`${prefix}.${k}`, v, out);
+  return out;
+}
+
+const COUNTED =
+  /(refused|refusedByClass|hits|stale|misses|shared|refreshes|upstream|forwarded|upstreamFailures|started|queued|expired|shrinks|admittedFromQueue)$/;
+
+/** What the counters moved by during a run (the ones that count events, not gauges). */
+function diffCounters(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(after)
+      .filter(([k]) => COUNTED.test(k))
+      .map(([k, v]) => [k, v - (before[k] ?? 0)])
+      .filter(([, v]) => v !== 0),
+  );
 }
