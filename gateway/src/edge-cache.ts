@@ -229,7 +229,7 @@ export class FillLane {
   /** Starts waiting fills while places are free: misses first, each in arrival order, skipping a full class. */
   private pump(): void {
     for (const queue of [this.urgent, this.background]) {
-      for (let i = 0; i < queue.length && this.running < this.options.concurrency; ) {
+      for (let i = 0; i < queue.length && this.running < this.options.concurrency;) {
         const waiter = queue[i]!;
         if (!this.fits(waiter.cls)) {
           i++;
@@ -243,7 +243,13 @@ export class FillLane {
   }
 
   metrics(): { concurrency: number; classBound: number; running: number; waiting: number } & FillLane['stats'] {
-    return { concurrency: this.options.concurrency, classBound: this.classBound, running: this.running, waiting: this.waiting, ...this.stats };
+    return {
+      concurrency: this.options.concurrency,
+      classBound: this.classBound,
+      running: this.running,
+      waiting: this.waiting,
+      ...this.stats,
+    };
   }
 }
 

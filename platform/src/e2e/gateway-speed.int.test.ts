@@ -39,7 +39,11 @@ describe('public reads at the gateway', () => {
   test("a request that asks to revalidate (cache-control: no-cache, as the edge's cache fills) is answered afresh, and stored for the next", async () => {
     const query = `{ facilities(type: PUSKESMAS) { edges { node { name } } } }`;
     const ask = (headers: Record<string, string> = {}) =>
-      fetch(platform.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
+      fetch(platform.gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query }),
+      });
     await (await ask()).json();
     bookingQueries.reset();
     const fresh = await ask({ 'cache-control': 'no-cache' });

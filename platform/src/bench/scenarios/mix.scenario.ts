@@ -202,7 +202,11 @@ export async function mixScenario(ctx: BenchContext, postmasterPid?: number): Pr
     const r = await run(publicUrl, rate, seconds, set, pids);
     const booking = r.load.classes!.booking!;
     const check = await verifyStorm(urls.services.booking, setOf(set).ids, booking);
-    const result = { ...mixRunOf(rate, seconds, r.load, check, r.machineBusy, r.serverCpuSeconds, loadavg), cpuPercent: r.cpuPercent, counters: r.counters };
+    const result = {
+      ...mixRunOf(rate, seconds, r.load, check, r.machineBusy, r.serverCpuSeconds, loadavg),
+      cpuPercent: r.cpuPercent,
+      counters: r.counters,
+    };
     runs.push(result);
     progress(
       `mix: ${rate}/s → availability p99 ${result.availability.latency.p99.toFixed(0)} ms (${result.availability.outcomes.OVERLOADED ?? 0} refused), ` +
