@@ -461,11 +461,7 @@ describe('staff board in a real browser: admin and partner', () => {
     await notice.locator('p').waitFor({ state: 'detached', timeout: 15_000 });
     expect(await notice.textContent()).toBe('');
     // Caught up: the page asks for its numbers again by itself; the city total counts the two boosters, no reload.
-    await page.waitForFunction(
-      ([want]) => document.querySelector('#coverage-recap tr.total td:nth-of-type(2)')?.textContent?.replace(/[.,]/g, '') === String(want),
-      [before + 2],
-      { timeout: 10_000 },
-    );
+    await cityAchieved.filter({ hasText: new RegExp(`^${before + 2}$`) }).waitFor({ timeout: 10_000 });
     await page.context().close();
   });
 });
