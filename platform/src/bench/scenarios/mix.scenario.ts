@@ -75,7 +75,8 @@ export async function mixScenario(ctx: BenchContext, postmasterPid?: number): Pr
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
 
   // Steps: the main run, then up to four knee steps, each with its own sessions; one more set for the signed-in citizens.
-  const rates = quick ? [MIX_RATE, 4000, 2000, 1000] : [MIX_RATE, 4000, 5000, 2000, 1000];
+  // Down in steps of 500 from 2,000/s, so that the knee is found within 500/s when 3,000/s does not hold.
+  const rates = quick ? [MIX_RATE, 4000, 2000, 1000] : [MIX_RATE, 4000, 5000, 2000, 1500, 1000, 500];
   const attemptsAt = (rate: number, seconds: number): number => Math.ceil(rate * seconds * MIX.booking);
   const maxAttempts = Math.max(attemptsAt(MIX_RATE, quick ? STEP_SECONDS : MIX_SECONDS), ...rates.map((r) => attemptsAt(r, STEP_SECONDS)));
   // Places below the attempts (about 80%), so every run also proves no place is sold twice when it fills up.
