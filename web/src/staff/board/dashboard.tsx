@@ -508,6 +508,15 @@ export function ProjectionLagNotice(props: { onCaughtUp?: () => void }): preact.
 }
 
 export function DashboardPage(): preact.JSX.Element {
+  const [caughtUp, setCaughtUp] = useState(0);
+  return (
+    <CaughtUp.Provider value={caughtUp}>
+      <Dashboard onCaughtUp={() => setCaughtUp((n) => n + 1)} />
+    </CaughtUp.Provider>
+  );
+}
+
+function Dashboard(props: { onCaughtUp: () => void }): preact.JSX.Element {
   useLanguage();
   const today = jakartaToday();
   const days = useMemo(() => periodEnds(today, 5), [today]);
@@ -515,46 +524,43 @@ export function DashboardPage(): preact.JSX.Element {
   const [cohort, setCohort] = useState(Number(today.slice(0, 4)) - 1);
   const [kecamatan, setKecamatan] = useState('');
   const { kecamatan: areas } = useProgrammes();
-  const [caughtUp, setCaughtUp] = useState(0);
   return (
-    <CaughtUp.Provider value={caughtUp}>
-      <div class="board">
-        <BoardNav current="/board" />
-        <h1 tabIndex={-1}>{t('board.dashboardTitle')}</h1>
-        <ProjectionLagNotice onCaughtUp={() => setCaughtUp((n) => n + 1)} />
+    <div class="board">
+      <BoardNav current="/board" />
+      <h1 tabIndex={-1}>{t('board.dashboardTitle')}</h1>
+      <ProjectionLagNotice onCaughtUp={props.onCaughtUp} />
+      <form class="filters no-print" onSubmit={(e) => e.preventDefault()}>
+        <ProgrammeDoseFilter value={choice} onChange={setChoice} idPrefix="cov" />
+      </form>
+      <CoverageSection choice={choice} days={days} />
+      <section aria-labelledby="child-title">
+        <h2 id="child-title">{t('board.childTitle')}</h2>
         <form class="filters no-print" onSubmit={(e) => e.preventDefault()}>
-          <ProgrammeDoseFilter value={choice} onChange={setChoice} idPrefix="cov" />
+          <label for="cohort">{t('board.cohort')}</label>
+          <input
+            id="cohort"
+            class="w4"
+            type="number"
+            min={2000}
+            max={2100}
+            value={cohort}
+            onChange={(e) => setCohort(Number(e.currentTarget.value))}
+          />
+          <label for="child-kecamatan">{t('board.kecamatan')}</label>
+          <select id="child-kecamatan" value={kecamatan} onChange={(e) => setKecamatan(e.currentTarget.value)}>
+            <option value="">{t('board.allKecamatan')}</option>
+            {areas.map((a) => (
+              <option key={a.code} value={a.code}>
+                {a.name}
+              </option>
+            ))}
+          </select>
         </form>
-        <CoverageSection choice={choice} days={days} />
-        <section aria-labelledby="child-title">
-          <h2 id="child-title">{t('board.childTitle')}</h2>
-          <form class="filters no-print" onSubmit={(e) => e.preventDefault()}>
-            <label for="cohort">{t('board.cohort')}</label>
-            <input
-              id="cohort"
-              class="w4"
-              type="number"
-              min={2000}
-              max={2100}
-              value={cohort}
-              onChange={(e) => setCohort(Number(e.currentTarget.value))}
-            />
-            <label for="child-kecamatan">{t('board.kecamatan')}</label>
-            <select id="child-kecamatan" value={kecamatan} onChange={(e) => setKecamatan(e.currentTarget.value)}>
-              <option value="">{t('board.allKecamatan')}</option>
-              {areas.map((a) => (
-                <option key={a.code} value={a.code}>
-                  {a.name}
-                </option>
-              ))}
-            </select>
-          </form>
-          <ChildSection cohort={cohort} parentCode={kecamatan || undefined} />
-        </section>
-        <StockSection />
-        <DeliveriesSection />
-      </div>
-    </CaughtUp.Provider>
+        <ChildSection cohort={cohort} parentCode={kecamatan || undefined} />
+      </section>
+      <StockSection />
+      <DeliveriesSection />
+    </div>
   );
 }
 
