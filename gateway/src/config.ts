@@ -176,7 +176,7 @@ export interface EdgeConfig {
   /** The gateway's trusted-documents manifest: its mutations, sent by hash alone, are admitted as bookings. */
   trustedDocumentsFile?: string;
   /** Anonymous reads answered at the edge (edge-cache.ts): lifetime 0 turns the cache off. */
-  publicCache: { lifetimeMs: number; freshMs: number };
+  publicCache: { lifetimeMs: number; freshMs: number; fills: { concurrency: number; maxQueue: number; waitMs: number } };
   /** REDIS_URL: the cache and the learned mutation hashes are shared by every edge replica. */
   redis?: RedisSettings;
 }
@@ -188,11 +188,22 @@ export interface EdgeConfig {
 export function loadEdgeConfig(env = new Env()): EdgeConfig {
   const host = env.string('HOST', '127.0.0.1');
   const lifetimeMs = env.int('EDGE_PUBLIC_CACHE_MS', 2000, 0, 300_000);
-  const freshMs = env.int('EDGE_PUBLIC_CACHE_FRESH_MS', Math.floor(lifetimeMs / 2), 0, 300_000);
+  // Fresh for three quarters of the lifetime: the last quarter is the refresh's time to arrive.
+  const freshMs = env.int('EDGE_PUBLIC_CACHE_FRESH_MS', Math.floor((lifetimeMs * 3) / 4), 0, 300_000);
   if (freshMs > lifetimeMs)
     throw new ConfigError('EDGE_PUBLIC_CACHE_FRESH_MS', `must not exceed EDGE_PUBLIC_CACHE_MS (${lifetimeMs}), got ${freshMs}`);
   return {
-    publicCache: { lifetimeMs, freshMs },
+    publicCache: {
+      lifetimeMs,
+      freshMs,
+      // Cache fills (one per key, coalesced) have places of their own upstream, and wait for one rather
+      // than being refused: edge-cache.ts FillLane. Edge reads + fills stay within the gateway's read bound and queue.
+      fills: {
+        concurrency: env.int('EDGE_CACHE_FILL_CONCURRENCY', 32, 1, 10_000),
+        maxQueue: env.int('EDGE_CACHE_FILL_MAX_QUEUE', 1024, 0, 1_000_000),
+        waitMs: env.int('EDGE_CACHE_FILL_WAIT_MS', lifetimeMs || 2000, 1, 300_000),
+      },
+    },
     redis: loadRedisSettings(env),
     host,
     port: env.int('EDGE_PORT', DEFAULT_EDGE_PORT, 0, 65535),

@@ -1,6 +1,6 @@
 import { Env } from '@victori/shared';
 import { loadEdgeConfig } from './config.js';
-import { cacheable, EdgeCache, MemoryAnswerStore, type CachedAnswer } from './edge-cache.js';
+import { cacheable, EdgeCache, FillLane, MemoryAnswerStore, type CachedAnswer, type FillTicket } from './edge-cache.js';
 
 const ok = (n: number, shared = true): CachedAnswer => ({
   status: 200,
@@ -111,12 +111,112 @@ describe("the edge's cache of anonymous reads", () => {
 });
 
 describe('the edge cache settings', () => {
-  test('on by default (2 s, fresh for the first half); 0 turns it off; fresh longer than the lifetime refuses the start', () => {
-    expect(loadEdgeConfig(new Env({})).publicCache).toEqual({ lifetimeMs: 2000, freshMs: 1000 });
+  test('on by default (2 s, fresh for the first three quarters); 0 turns it off; fresh longer than the lifetime refuses the start', () => {
+    expect(loadEdgeConfig(new Env({})).publicCache).toEqual({
+      lifetimeMs: 2000,
+      freshMs: 1500,
+      fills: { concurrency: 32, maxQueue: 1024, waitMs: 2000 },
+    });
     expect(loadEdgeConfig(new Env({ EDGE_PUBLIC_CACHE_MS: '0' })).publicCache.lifetimeMs).toBe(0);
     expect(() => loadEdgeConfig(new Env({ EDGE_PUBLIC_CACHE_MS: '1000', EDGE_PUBLIC_CACHE_FRESH_MS: '2000' }))).toThrow(
       'EDGE_PUBLIC_CACHE_FRESH_MS',
     );
     expect(() => loadEdgeConfig(new Env({ REDIS_URL: 'memcached://x' }))).toThrow('REDIS_URL');
+  });
+});
+
+describe("the cache fills' lane", () => {
+  const lane = (o: Partial<ConstructorParameters<typeof FillLane>[0]> = {}) =>
+    new FillLane({ concurrency: 2, classShare: 1, maxQueue: 100, waitMs: 10_000, ...o });
+  const urgent = (): FillTicket => ({ urgent: true });
+
+  test('a cold start of 40 keys: 2 fills at a time, every one admitted in order, none refused', async () => {
+    const l = lane();
+    const order: number[] = [];
+    let running = 0;
+    let most = 0;
+    await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        const release = await l.enter('booking', urgent());
+        expect(release).toBeDefined();
+        running++;
+        most = Math.max(most, running);
+        order.push(i);
+        await settle();
+        running--;
+        release!();
+      }),
+    );
+    expect(most).toBe(2);
+    expect(order).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(l.stats.refused + l.stats.expired).toBe(0);
+  });
+
+  test('misses go before refreshes; a refresh a reader joins moves up', async () => {
+    const l = lane({ concurrency: 1 });
+    const first = (await l.enter('a', urgent()))!;
+    const started: string[] = [];
+    const refresh2: FillTicket = { urgent: false };
+    const run = (name: string) => (release: (() => void) | undefined) => {
+      started.push(name);
+      setImmediate(release!);
+    };
+    const waits = [
+      l.enter('a', { urgent: false }).then(run('refresh 1')),
+      l.enter('a', refresh2).then(run('refresh 2')),
+      l.enter('a', urgent()).then(run('miss')),
+    ];
+    // A reader joins the second refresh: it goes after the waiting miss, before the other refresh.
+    refresh2.urgent = true;
+    refresh2.onUrgent!();
+    first();
+    await Promise.all(waits);
+    expect(started).toEqual(['miss', 'refresh 2', 'refresh 1']);
+  });
+
+  test("one class holds at most its share: another class's fill starts while the first is full", async () => {
+    const l = lane({ concurrency: 4, classShare: 0.5 });
+    const hung = [(await l.enter('inventory', urgent()))!, (await l.enter('inventory', urgent()))!];
+    let third = false;
+    void l.enter('inventory', urgent()).then(() => (third = true));
+    const other = await l.enter('reporting', urgent());
+    expect(other).toBeDefined();
+    await settle();
+    expect(third).toBe(false);
+    hung[0]!();
+    await settle();
+    expect(third).toBe(true);
+  });
+
+  test('refused when the queue is full, or after waiting longer than waitMs', async () => {
+    const l = lane({ concurrency: 1, maxQueue: 1, waitMs: 20 });
+    const held = await l.enter('a', urgent());
+    const waiting = l.enter('a', urgent());
+    expect(await l.enter('a', urgent())).toBeUndefined();
+    expect(await waiting).toBeUndefined();
+    expect(l.stats).toMatchObject({ refused: 1, expired: 1 });
+    held!();
+  });
+});
+
+describe('a refresh readers join', () => {
+  test('when the stale answer expires while its refresh waits, the readers join it and the refresh becomes urgent', async () => {
+    const cache = new EdgeCache(new MemoryAnswerStore(), { lifetimeMs: 50, freshMs: 0 });
+    const tickets: FillTicket[] = [];
+    const up = upstream();
+    const fetch = (t: FillTicket) => (tickets.push(t), up.fetch());
+    const first = cache.answer('k', fetch);
+    await settle();
+    up.answerAll();
+    await first;
+    expect((await cache.answer('k', fetch)).state).toBe('stale');
+    expect(tickets.map((t) => t.urgent)).toEqual([true, false]);
+    await new Promise((r) => setTimeout(r, 60));
+    const reader = cache.answer('k', fetch);
+    await settle();
+    expect(tickets[1]!.urgent).toBe(true);
+    up.answerAll();
+    expect((await reader).state).toBe('shared');
+    expect(up.calls).toBe(2);
   });
 });

@@ -107,6 +107,152 @@ export class RedisAnswerStore implements AnswerStore {
 
 export type CacheState = 'hit' | 'stale' | 'miss' | 'shared';
 
+/**
+ * What one upstream call for a key knows: whether readers wait for it (a miss, or a refresh a reader
+ * joined after the stale answer expired). `onUrgent` is called once when a background refresh becomes urgent.
+ */
+export interface FillTicket {
+  urgent: boolean;
+  onUrgent?: () => void;
+}
+
+/** Asks upstream for a key's answer. */
+export type Fill = (ticket: FillTicket) => Promise<CachedAnswer>;
+
+export interface FillLaneOptions {
+  /** Fills upstream at once, all keys together. */
+  concurrency: number;
+  /** The share of `concurrency` one read class (the subgraphs a read touches) may hold. */
+  classShare: number;
+  /** Fills waiting for a place; one more is refused. */
+  maxQueue: number;
+  /** How long a fill that readers wait for may wait for a place before they are refused. */
+  waitMs: number;
+}
+
+/** How long a background refresh may wait for a place (the cache serves the stale answer meanwhile). */
+const BACKGROUND_WAIT_MS = 10_000;
+
+interface LaneWaiter {
+  cls: string;
+  go: (admitted: boolean) => void;
+  timer?: NodeJS.Timeout;
+}
+
+/**
+ * The upstream places of the edge's cache fills, apart from the read admission of uncached reads.
+ *
+ * A fill is coalesced (one per key, however many readers wait for it), so the number of fills is bounded
+ * by the number of distinct public reads, not by the number of readers. Refusing a fill at once, as a
+ * read is refused, refuses every reader waiting on it, and after a refusal nothing is kept, so the next
+ * reader of the key misses again: a cold start or a wave of expiries becomes a wave of refusals. Fills
+ * wait here instead, in order, misses (readers waiting) before refreshes (a stale answer is being served
+ * meanwhile), for at most `waitMs`; one read class holds at most its share of the places, so fills of a
+ * hung subgraph cannot hold up every other key's.
+ */
+export class FillLane {
+  private running = 0;
+  private readonly byClass = new Map<string, number>();
+  private readonly urgent: LaneWaiter[] = [];
+  private readonly background: LaneWaiter[] = [];
+  readonly classBound: number;
+  readonly stats = { started: 0, queued: 0, refused: 0, expired: 0 };
+
+  constructor(readonly options: FillLaneOptions) {
+    this.classBound = Math.max(1, Math.floor(options.concurrency * Math.min(1, Math.max(0, options.classShare))));
+  }
+
+  get waiting(): number {
+    return this.urgent.length + this.background.length;
+  }
+
+  /** Resolves to the release of a place, or undefined when the fill is refused (queue full or waited too long). */
+  enter(cls: string, ticket: FillTicket): Promise<(() => void) | undefined> {
+    if (this.waiting >= this.options.maxQueue) {
+      this.stats.refused++;
+      return Promise.resolve(undefined);
+    }
+    return new Promise((resolve) => {
+      const waiter: LaneWaiter = { cls, go: (admitted) => resolve(admitted ? this.start(cls) : undefined) };
+      const wait = (queue: LaneWaiter[], ms: number) => {
+        clearTimeout(waiter.timer);
+        waiter.timer = setTimeout(() => {
+          const at = queue.indexOf(waiter);
+          if (at < 0) return;
+          queue.splice(at, 1);
+          this.stats.expired++;
+          waiter.go(false);
+        }, ms);
+        waiter.timer.unref();
+      };
+      if (ticket.urgent) {
+        this.urgent.push(waiter);
+        wait(this.urgent, this.options.waitMs);
+      } else {
+        // A refresh has no reader waiting; once one joins it (its stale answer expired), it moves up.
+        this.background.push(waiter);
+        wait(this.background, BACKGROUND_WAIT_MS);
+        ticket.onUrgent = () => {
+          const at = this.background.indexOf(waiter);
+          if (at < 0) return;
+          this.background.splice(at, 1);
+          this.urgent.push(waiter);
+          wait(this.urgent, this.options.waitMs);
+          this.pump();
+        };
+      }
+      this.pump();
+      if (this.urgent.includes(waiter) || this.background.includes(waiter)) this.stats.queued++;
+    });
+  }
+
+  private fits(cls: string): boolean {
+    return this.running < this.options.concurrency && (this.byClass.get(cls) ?? 0) < this.classBound;
+  }
+
+  private start(cls: string): () => void {
+    this.stats.started++;
+    this.running++;
+    this.byClass.set(cls, (this.byClass.get(cls) ?? 0) + 1);
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      this.running--;
+      const held = (this.byClass.get(cls) ?? 1) - 1;
+      if (held > 0) this.byClass.set(cls, held);
+      else this.byClass.delete(cls);
+      this.pump();
+    };
+  }
+
+  /** Starts waiting fills while places are free: misses first, each in arrival order, skipping a full class. */
+  private pump(): void {
+    for (const queue of [this.urgent, this.background]) {
+      for (let i = 0; i < queue.length && this.running < this.options.concurrency;) {
+        const waiter = queue[i]!;
+        if (!this.fits(waiter.cls)) {
+          i++;
+          continue;
+        }
+        queue.splice(i, 1);
+        clearTimeout(waiter.timer);
+        waiter.go(true);
+      }
+    }
+  }
+
+  metrics(): { concurrency: number; classBound: number; running: number; waiting: number } & FillLane['stats'] {
+    return {
+      concurrency: this.options.concurrency,
+      classBound: this.classBound,
+      running: this.running,
+      waiting: this.waiting,
+      ...this.stats,
+    };
+  }
+}
+
 export interface EdgeCacheOptions {
   /** The public cache lifetime: no answer older than this is served. */
   lifetimeMs: number;
@@ -136,7 +282,7 @@ export class EdgeCache {
   ) {}
 
   /** The answer for a key: from the cache, from a call already in flight, or from `fetch` (stored when cacheable). */
-  async answer(key: string, fetch: () => Promise<CachedAnswer>): Promise<{ answer: CachedAnswer; state: CacheState }> {
+  async answer(key: string, fetch: Fill): Promise<{ answer: CachedAnswer; state: CacheState }> {
     const found = await this.store.get(key);
     const age = found ? Date.now() - found.storedAt : Infinity;
     if (found && age < this.options.lifetimeMs) {
@@ -152,24 +298,30 @@ export class EdgeCache {
     const joined = this.inFlight.get(key);
     if (joined) {
       this.stats.shared++;
+      // A background refresh that readers now wait for (its stale answer expired) becomes urgent.
+      const ticket = this.tickets.get(key);
+      if (ticket && !ticket.urgent) {
+        ticket.urgent = true;
+        ticket.onUrgent?.();
+      }
       const answer = await joined.catch(() => undefined);
       // Only a public answer (or a refusal for overload) is given to those who waited; anything else is asked again.
       if (answer && (answer.shared || answer.status === 503)) return { answer, state: 'shared' };
     }
     this.stats.misses++;
-    return { answer: await this.call(key, fetch), state: 'miss' };
+    return { answer: await this.call(key, fetch, { urgent: true }), state: 'miss' };
   }
 
   private readonly refreshing = new Set<string>();
 
-  private async refresh(key: string, fetch: () => Promise<CachedAnswer>): Promise<void> {
+  private async refresh(key: string, fetch: Fill): Promise<void> {
     this.refreshing.add(key);
     try {
       // With Redis, one replica refreshes; the others keep serving the stale entry until it is replaced.
       if (!(await this.store.claimRefresh(key, this.options.refreshClaimMs ?? 5000))) return;
       this.stats.refreshes++;
       try {
-        await this.call(key, fetch);
+        await this.call(key, fetch, { urgent: false });
       } finally {
         await this.store.releaseRefresh(key);
       }
@@ -180,12 +332,19 @@ export class EdgeCache {
     }
   }
 
-  private call(key: string, fetch: () => Promise<CachedAnswer>): Promise<CachedAnswer> {
+  private readonly tickets = new Map<string, FillTicket>();
+
+  private call(key: string, fetch: Fill, ticket: FillTicket): Promise<CachedAnswer> {
     // Joiners wait until the answer is stored too, so none of them arrives between the answer and the store.
-    const done = fetch().then(async (answer) => {
+    const done = fetch(ticket).then(async (answer) => {
       await this.keep(key, answer);
       return answer;
     });
+    this.tickets.set(key, ticket);
+    const forget = () => {
+      if (this.tickets.get(key) === ticket) this.tickets.delete(key);
+    };
+    done.then(forget, forget);
     this.track(key, done);
     return done;
   }

@@ -28,7 +28,9 @@ import {
   anonymousReadKey,
   cacheable,
   EdgeCache,
+  FillLane,
   MemoryAnswerStore,
+  type FillTicket,
   RedisAnswerStore,
   type CachedAnswer,
   type CacheState,
@@ -200,6 +202,7 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
   const hashes = new MutationHashes(10_000, redis);
   const answers = redis ? new RedisAnswerStore(redis, config.publicCache.freshMs) : new MemoryAnswerStore();
   const cache = config.publicCache.lifetimeMs > 0 ? new EdgeCache(answers, config.publicCache) : undefined;
+  const fills = new FillLane({ ...config.publicCache.fills, classShare: config.readClasses.classSharePercent / 100 });
   if (config.trustedDocumentsFile)
     for (const hash of TrustedDocuments.fromFile(config.trustedDocumentsFile).mutationHashes()) hashes.add(hash);
   const loopDelay = new LoopLateness();
@@ -282,34 +285,42 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
    * An anonymous read for the cache: admitted like any read (a refusal is answered, never kept), asked of
    * the gateway whole, and answered to everyone who waited for it.
    */
-  const askForCache = (req: IncomingMessage, requestId: string, body: Buffer, target: string) => async (): Promise<CachedAnswer> => {
-    const storedAt = Date.now();
-    const release = await reads.admit(body, target);
-    if (!release) {
-      const refusal = errorBody(ErrorCode.OVERLOADED, OVERLOADED.id, OVERLOADED.en, { requestId });
-      return { status: 503, contentType: 'application/json', body: JSON.stringify(refusal), shared: false, storedAt };
-    }
-    counters.forwarded++;
-    try {
-      const answer = await pool.request({ path: target, method: 'POST', headers: upstreamHeaders(req, requestId), body });
-      const contentType = answer.headers['content-type'];
-      const cacheControl = answer.headers['cache-control'];
-      return {
-        shared: /(^|[\s,])public([\s,]|$)/.test(String(cacheControl ?? '')),
-        status: answer.statusCode,
-        contentType: (Array.isArray(contentType) ? contentType[0] : contentType) ?? 'application/json',
-        body: await answer.body.text(),
-        storedAt: Date.now(),
-      };
-    } catch (error) {
-      counters.upstreamFailures++;
-      logger.warn({ err: { message: (error as Error).message }, requestId }, 'gateway did not answer');
-      const failure = errorBody(ErrorCode.UNAVAILABLE, UNAVAILABLE.id, UNAVAILABLE.en, { requestId });
-      return { status: 503, contentType: 'application/json', body: JSON.stringify(failure), shared: false, storedAt };
-    } finally {
-      release();
-    }
-  };
+  const askForCache =
+    (req: IncomingMessage, requestId: string, body: Buffer, target: string) =>
+    async (ticket: FillTicket): Promise<CachedAnswer> => {
+      const storedAt = Date.now();
+      const release = await fills.enter(reads.classOf(body, target), ticket);
+      if (!release) {
+        const refusal = errorBody(ErrorCode.OVERLOADED, OVERLOADED.id, OVERLOADED.en, { requestId });
+        return { status: 503, contentType: 'application/json', body: JSON.stringify(refusal), shared: false, storedAt };
+      }
+      counters.forwarded++;
+      try {
+        // no-cache: the edge is the cache on this path; the gateway's own short cache would make the answer older than it says.
+        const answer = await pool.request({
+          path: target,
+          method: 'POST',
+          headers: [...upstreamHeaders(req, requestId), 'cache-control', 'no-cache'],
+          body,
+        });
+        const contentType = answer.headers['content-type'];
+        const cacheControl = answer.headers['cache-control'];
+        return {
+          shared: /(^|[\s,])public([\s,]|$)/.test(String(cacheControl ?? '')),
+          status: answer.statusCode,
+          contentType: (Array.isArray(contentType) ? contentType[0] : contentType) ?? 'application/json',
+          body: await answer.body.text(),
+          storedAt: Date.now(),
+        };
+      } catch (error) {
+        counters.upstreamFailures++;
+        logger.warn({ err: { message: (error as Error).message }, requestId }, 'gateway did not answer');
+        const failure = errorBody(ErrorCode.UNAVAILABLE, UNAVAILABLE.id, UNAVAILABLE.en, { requestId });
+        return { status: 503, contentType: 'application/json', body: JSON.stringify(failure), shared: false, storedAt };
+      } finally {
+        release();
+      }
+    };
 
   const sendCached = (res: ServerResponse, answer: CachedAnswer, state: CacheState): void => {
     const headers: Record<string, string> = { 'content-type': answer.contentType, 'x-edge-cache': state };
@@ -357,6 +368,7 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
                 lifetimeMs: config.publicCache.lifetimeMs,
                 freshMs: config.publicCache.freshMs,
                 ...cache.stats,
+                fills: fills.metrics(),
                 ...(answers instanceof RedisAnswerStore ? { redisFallbacks: answers.fallbacks } : {}),
               },
             }

@@ -110,6 +110,11 @@ export class PublicResponseCache {
           responseForOperation: async (ctx) => {
             key = this.key(ctx);
             if (!key) return null;
+            // A request that asks to revalidate (the edge's cache filling or refreshing) is answered afresh, and stored.
+            if (/(^|[\s,])no-cache([\s,]|$)/.test(ctx.request.http?.headers.get('cache-control') ?? '')) {
+              this.misses++;
+              return null;
+            }
             const hit = await this.get(key);
             if (!hit) {
               this.misses++;

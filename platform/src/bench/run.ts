@@ -151,7 +151,7 @@ async function main(): Promise<void> {
         if (only.has('fanout')) await measured('fanout', () => fanoutScenario(ctx));
         if (only.has('overload')) await measured('overload', () => overloadScenario(ctx, reads));
       }
-      if (only.has('mix')) await measured('mix', () => mixScenario(ctx));
+      if (only.has('mix')) await measured('mix', () => mixScenario(ctx, pgPid));
       if (only.has('projections')) {
         const records = Number(values.records ?? (quick ? 30_000 : 90_000));
         await measured('projections', async () => {

@@ -36,6 +36,28 @@ describe('public reads at the gateway', () => {
     expect(bookingQueries.count).toBe(0);
   });
 
+  test("a request that asks to revalidate (cache-control: no-cache, as the edge's cache fills) is answered afresh, and stored for the next", async () => {
+    const query = `{ facilities(type: PUSKESMAS) { edges { node { name } } } }`;
+    const ask = (headers: Record<string, string> = {}) =>
+      fetch(platform.gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query }),
+      });
+    await (await ask()).json();
+    bookingQueries.reset();
+    const fresh = await ask({ 'cache-control': 'no-cache' });
+    await fresh.json();
+    // Executed (the booking subgraph was asked), not served from the cache: no age.
+    expect([fresh.headers.get('age'), fresh.headers.get('cache-control')]).toEqual([null, 'public, max-age=60']);
+    expect(bookingQueries.count).toBeGreaterThan(0);
+    bookingQueries.reset();
+    const after = await ask();
+    await after.json();
+    expect(after.headers.get('age')).not.toBeNull();
+    expect(bookingQueries.count).toBe(0);
+  });
+
   test('authenticated requests and errors are never cached', async () => {
     const admin = await platform.token({ role: 'admin', sub: 'admin-1' });
     await gql(platform.gatewayUrl, `{ facilities(type: CLINIC) { edges { node { name } } } }`, {}, { token: admin });

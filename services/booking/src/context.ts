@@ -3,6 +3,7 @@ import { loadBookingConfig, type BookingConfig } from './config.js';
 import { SameKeyQueue } from './modules/appointment/idempotency.js';
 import { RateLimiter } from './modules/appointment/rate-limit.js';
 import { createRegistryPersonLoader } from './modules/appointment/person.loader.js';
+import { createAppointmentDosesLoader } from './modules/appointment/visit-doses.loader.js';
 import { createFacilityLoader } from './modules/facility/facility.loader.js';
 import { createSessionLoader, createSlotLoader, createSlotsBySessionLoader } from './modules/session/session.loader.js';
 
@@ -23,6 +24,7 @@ export interface BookingContext extends BaseContext {
     slotsBySession: ReturnType<typeof createSlotsBySessionLoader>;
     slot: ReturnType<typeof createSlotLoader>;
     registryPerson: ReturnType<typeof createRegistryPersonLoader>;
+    appointmentDoses: ReturnType<typeof createAppointmentDosesLoader>;
   };
 }
 
@@ -60,6 +62,7 @@ export function createContext(base: BaseContext, runtime: ServiceRuntime): Booki
       slotsBySession: createSlotsBySessionLoader(base.em),
       slot: createSlotLoader(base.em),
       registryPerson: createRegistryPersonLoader(base.em),
+      appointmentDoses: createAppointmentDosesLoader(base.em),
     },
   };
 }

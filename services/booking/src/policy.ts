@@ -23,6 +23,14 @@ export const bookingPolicy = {
     return claims.role === 'citizen' || claims.role === 'health-worker' || claims.role === 'admin';
   },
 
+  /**
+   * A field of an appointment the caller already reads (its doses): the query or mutation that returned
+   * the appointment decided; partners, who are never given one, are refused here too.
+   */
+  appointmentField(claims: Claims): void {
+    if (claims.role === 'partner') throw partnersSeeAggregatesOnly();
+  },
+
   /** Anyone may book (anonymous, citizens, staff booking for someone at the desk); partners see aggregates only. */
   book(claims: Claims): void {
     if (claims.role === 'partner') throw partnersSeeAggregatesOnly();

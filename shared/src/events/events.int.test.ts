@@ -176,7 +176,8 @@ describe.each(transports)('event backbone on $kind', (bus) => {
       // applyStep throws on any out-of-order step, which would dead-letter it: none did.
       expect((await h.consumer.stats()).deadLetters).toBe(0);
       expect(await count(h, `select count(*) as n from counter where last_seq = 100 and applied = 100`)).toBe(100);
-    });
+      // 10,000 events through a real transport: minutes on a busy 2-core machine (it once ran out of the default time on JetStream at load 25).
+    }, 180_000);
 
     test('a poisoned event and an unknown version are dead-lettered; the rest keep flowing; retry applies the fixed one', async () => {
       await h.orm.em.fork().transactional((tx) =>

@@ -4,7 +4,7 @@ import { gql } from '@victori/shared/testing';
 import { freePort } from '../../platform.js';
 import { favourEdge } from '../../launch.js';
 import type { LoadResult, MixClass } from '../load.js';
-import { cpuSeconds, machineCpu, runLoadProcess, startEdge, startFloorServer, startOurGateway } from '../processes.js';
+import { cpuSeconds, machineCpu, runLoadProcess, startEdge, startFloorServer, startOurGateway, treeCpuSeconds } from '../processes.js';
 import { stormPerson } from '../storm-people.js';
 import type { MixRun, MixReport } from '../report.js';
 import { AVAILABILITY_TWO_SUBGRAPHS, METRICS_TOKEN, post, progress, READ_BOUND, settle, type BenchContext } from '../scenario.js';
@@ -53,7 +53,7 @@ export function availabilityBodies(today: string): string[] {
  * stepped up (or down) 10 s at a time to find the knee, the highest offered rate at which every target
  * still holds; then the same mix at the floor server (a bare node:http that refuses everything).
  */
-export async function mixScenario(ctx: BenchContext): Promise<void> {
+export async function mixScenario(ctx: BenchContext, postmasterPid?: number): Promise<void> {
   const { report, quick, work, procs, platform, urls, admin, gatewayBase, subgraphEnv, signCitizen } = ctx;
   progress(`mix: setting up (a gateway with its default public cache behind a second edge, sessions, ${SIGNED_IN} signed-in citizens)\n`);
   const gatewayPort = await freePort();
@@ -75,7 +75,8 @@ export async function mixScenario(ctx: BenchContext): Promise<void> {
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
 
   // Steps: the main run, then up to four knee steps, each with its own sessions; one more set for the signed-in citizens.
-  const rates = quick ? [MIX_RATE, 4000, 2000, 1000] : [MIX_RATE, 4000, 5000, 2000, 1000];
+  // Down in steps of 500 from 2,000/s, so that the knee is found within 500/s when 3,000/s does not hold.
+  const rates = quick ? [MIX_RATE, 4000, 2000, 1000] : [MIX_RATE, 4000, 5000, 2000, 1500, 1000, 500];
   const attemptsAt = (rate: number, seconds: number): number => Math.ceil(rate * seconds * MIX.booking);
   const maxAttempts = Math.max(attemptsAt(MIX_RATE, quick ? STEP_SECONDS : MIX_SECONDS), ...rates.map((r) => attemptsAt(r, STEP_SECONDS)));
   // Places below the attempts (about 80%), so every run also proves no place is sold twice when it fills up.
@@ -136,9 +137,18 @@ export async function mixScenario(ctx: BenchContext): Promise<void> {
     seconds: number,
     set: number,
     pids: number[],
-  ): Promise<{ load: LoadResult; machineBusy: number; serverCpuSeconds: number }> => {
+  ): Promise<{
+    load: LoadResult;
+    machineBusy: number;
+    serverCpuSeconds: number;
+    cpuPercent: Record<string, number>;
+    counters: Record<string, number>;
+  }> => {
     const before = machineCpu();
     const cpuBefore = pids.reduce((a, p) => a + cpuSeconds(p), 0);
+    const started = Date.now();
+    const byProcessBefore = members.map(([, read]) => read());
+    const countersBefore = await refusalCounters();
     const load = await runLoadProcess(
       {
         url,
@@ -152,13 +162,37 @@ export async function mixScenario(ctx: BenchContext): Promise<void> {
       work,
     );
     const after = machineCpu();
+    const elapsed = (Date.now() - started) / 1000;
     return {
       load,
       machineBusy: (after.busy - before.busy) / (after.total - before.total),
       serverCpuSeconds: pids.reduce((a, p) => a + cpuSeconds(p), 0) - cpuBefore,
+      cpuPercent: Object.fromEntries(members.map(([name, read], i) => [name, ((read() - byProcessBefore[i]!) / elapsed) * 100])),
+      counters: diffCounters(countersBefore, await refusalCounters()),
     };
   };
+  // Who refused and what the cache did during a run: the edge's and the gateway's own counters.
+  const refusalCounters = async (): Promise<Record<string, number>> => {
+    const read = async (port: number): Promise<Record<string, unknown>> => {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/metrics.json`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+        return (await res.json()) as Record<string, unknown>;
+      } catch {
+        return {};
+      }
+    };
+    return { ...flatNumbers('edge', await read(edgePort)), ...flatNumbers('gateway', await read(gatewayPort)) };
+  };
   const pids = [edge.child.pid!, gateway.child.pid!, ...Object.values(platform.pids)];
+  // What breaks first: each process's share of a core during each run (the load process's own is reported apart).
+  const members: [string, () => number][] = [
+    ['edge', () => cpuSeconds(edge.child.pid!)],
+    ['gateway', () => cpuSeconds(gateway.child.pid!)],
+    ...Object.entries(platform.pids)
+      .filter(([name]) => name !== 'edge' && name !== 'gateway')
+      .map(([name, pid]): [string, () => number] => [name, () => cpuSeconds(pid)]),
+    ...(postmasterPid ? [['postgresql', () => treeCpuSeconds(postmasterPid)] as [string, () => number]] : []),
+  ];
   const runs: MixRun[] = [];
   const step = async (rate: number, seconds: number): Promise<MixRun> => {
     const set = runs.length;
@@ -169,7 +203,11 @@ export async function mixScenario(ctx: BenchContext): Promise<void> {
     const r = await run(publicUrl, rate, seconds, set, pids);
     const booking = r.load.classes!.booking!;
     const check = await verifyStorm(urls.services.booking, setOf(set).ids, booking);
-    const result = mixRunOf(rate, seconds, r.load, check, r.machineBusy, r.serverCpuSeconds, loadavg);
+    const result = {
+      ...mixRunOf(rate, seconds, r.load, check, r.machineBusy, r.serverCpuSeconds, loadavg),
+      cpuPercent: r.cpuPercent,
+      counters: r.counters,
+    };
     runs.push(result);
     progress(
       `mix: ${rate}/s → availability p99 ${result.availability.latency.p99.toFixed(0)} ms (${result.availability.outcomes.OVERLOADED ?? 0} refused), ` +
@@ -276,4 +314,25 @@ function mixRunOf(
     serverCpuSeconds,
     loadavg,
   };
+}
+
+/** The counters of a /metrics.json answer as flat dotted names (only the ones that count something). */
+function flatNumbers(prefix: string, value: unknown, out: Record<string, number> = {}): Record<string, number> {
+  if (typeof value === 'number' && Number.isFinite(value)) out[prefix] = value;
+  else if (value && typeof value === 'object' && !Array.isArray(value))
+    for (const [k, v] of Object.entries(value)) flatNumbers(`${prefix}.${k}`, v, out);
+  return out;
+}
+
+const COUNTED =
+  /(refused|refusedByClass|hits|stale|misses|shared|refreshes|upstream|forwarded|upstreamFailures|started|queued|expired|shrinks|admittedFromQueue)$/;
+
+/** What the counters moved by during a run (the ones that count events, not gauges). */
+function diffCounters(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(after)
+      .filter(([k]) => COUNTED.test(k))
+      .map(([k, v]) => [k, v - (before[k] ?? 0)])
+      .filter(([, v]) => v !== 0),
+  );
 }

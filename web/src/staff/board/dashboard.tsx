@@ -1,4 +1,5 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { createContext } from 'preact';
+import { useContext, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useClient, useQuery } from '@urql/preact';
 import { t, useLanguage } from '../../ui.js';
 import type { BoardCoverageQuery } from './gql/graphql.js';
@@ -7,6 +8,20 @@ import { BoardNav, Cell, jakartaToday, num, pct, periodEnds } from './common.js'
 import { LineChart } from './chart.js';
 
 type CoverageRow = BoardCoverageQuery['coverage'][number];
+
+/**
+ * How many times the projections have caught up since the page opened: the numbers below the lag notice
+ * are asked again each time, so the final ones replace those read while an import was still being counted.
+ */
+const CaughtUp = createContext(0);
+
+/** Asks a query again (from the network) each time the projections catch up. */
+function useRefetchWhenCaughtUp(refetch: (opts: { requestPolicy: 'network-only' }) => void): void {
+  const caughtUp = useContext(CaughtUp);
+  useEffect(() => {
+    if (caughtUp > 0) refetch({ requestPolicy: 'network-only' });
+  }, [caughtUp]);
+}
 
 export interface CoverageChoice {
   programme: string;
@@ -66,6 +81,7 @@ export function ProgrammeDoseFilter(props: { value: CoverageChoice; onChange: (v
 /** Coverage per kecamatan at each period end: one request per day, all at once. */
 export function useCoverageHistory(choice: CoverageChoice, days: string[], parentCode?: string) {
   const client = useClient();
+  const caughtUp = useContext(CaughtUp);
   const [state, setState] = useState<{ rows: CoverageRow[][]; error?: string; loading: boolean }>({ rows: [], loading: true });
   useEffect(() => {
     let live = true;
@@ -88,7 +104,7 @@ export function useCoverageHistory(choice: CoverageChoice, days: string[], paren
     return () => {
       live = false;
     };
-  }, [client, choice.programme, choice.dose, parentCode, days.join()]);
+  }, [client, choice.programme, choice.dose, parentCode, days.join(), caughtUp]);
   return state;
 }
 
@@ -195,10 +211,11 @@ export function CoverageSection(props: { choice: CoverageChoice; days: string[];
 
 export function ChildSection(props: { cohort: number; parentCode?: string }): preact.JSX.Element {
   const lang = useLanguage();
-  const [res] = useQuery({
+  const [res, refetch] = useQuery({
     query: BoardChildIndicators,
     variables: { cohort: props.cohort, level: props.parentCode ? 'KELURAHAN' : 'KECAMATAN', parentCode: props.parentCode },
   });
+  useRefetchWhenCaughtUp(refetch);
   const rows = res.data?.childIndicators ?? [];
   const threshold = rows[0]?.uciThreshold;
   return (
@@ -261,7 +278,8 @@ export function ChildSection(props: { cohort: number; parentCode?: string }): pr
 
 export function StockSection(props: { compact?: boolean }): preact.JSX.Element {
   const lang = useLanguage();
-  const [res] = useQuery({ query: BoardStock, variables: { withinDays: 30 } });
+  const [res, refetch] = useQuery({ query: BoardStock, variables: { withinDays: 30 } });
+  useRefetchWhenCaughtUp(refetch);
   const board = res.data?.stockBoard;
   const stockOuts = (board?.facilities ?? []).flatMap((f) =>
     f.totals.filter((s) => s.usableDoses === 0 && (s.dailyUseRate > 0 || s.stockOutDays > 0)).map((s) => ({ f, s })),
@@ -467,10 +485,17 @@ const LAG_POLL_CURRENT_MS = 30_000;
  * minutes), the numbers below are not final: the page says so and how far, until they have caught up.
  * The live region stays in the page so that the change is announced.
  */
-export function ProjectionLagNotice(): preact.JSX.Element {
+export function ProjectionLagNotice(props: { onCaughtUp?: () => void }): preact.JSX.Element {
   const lang = useLanguage();
   const [res, refetch] = useQuery({ query: BoardProjectionLag, requestPolicy: 'network-only' });
   const behind = Math.max(res.data?.projectionLag ?? 0, res.data?.inventoryLag ?? 0);
+  // From behind to caught up: the page's numbers are asked again.
+  const wasBehind = useRef(false);
+  useEffect(() => {
+    if (!res.data) return;
+    if (wasBehind.current && behind === 0) props.onCaughtUp?.();
+    wasBehind.current = behind > 0;
+  }, [res.data, behind]);
   useEffect(() => {
     const timer = setInterval(() => refetch({ requestPolicy: 'network-only' }), behind > 0 ? LAG_POLL_BEHIND_MS : LAG_POLL_CURRENT_MS);
     return () => clearInterval(timer);
@@ -483,6 +508,15 @@ export function ProjectionLagNotice(): preact.JSX.Element {
 }
 
 export function DashboardPage(): preact.JSX.Element {
+  const [caughtUp, setCaughtUp] = useState(0);
+  return (
+    <CaughtUp.Provider value={caughtUp}>
+      <Dashboard onCaughtUp={() => setCaughtUp((n) => n + 1)} />
+    </CaughtUp.Provider>
+  );
+}
+
+function Dashboard(props: { onCaughtUp: () => void }): preact.JSX.Element {
   useLanguage();
   const today = jakartaToday();
   const days = useMemo(() => periodEnds(today, 5), [today]);
@@ -494,7 +528,7 @@ export function DashboardPage(): preact.JSX.Element {
     <div class="board">
       <BoardNav current="/board" />
       <h1 tabIndex={-1}>{t('board.dashboardTitle')}</h1>
-      <ProjectionLagNotice />
+      <ProjectionLagNotice onCaughtUp={props.onCaughtUp} />
       <form class="filters no-print" onSubmit={(e) => e.preventDefault()}>
         <ProgrammeDoseFilter value={choice} onChange={setChoice} idPrefix="cov" />
       </form>

@@ -2,14 +2,20 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import { DateScalar, maskNik, type Connection } from '@victori/shared';
 import type { BookingContext } from '../../context.js';
 import { personRef, PersonRef } from '../../external/person.stub.js';
-import { bookingPolicy } from '../../policy.js';
 import { toFacility } from '../facility/facility.mapper.js';
 import { Facility } from '../facility/facility.type.js';
 import { loadSession } from '../session/session.resolver.js';
 import { toSlot } from '../session/session.rows.js';
 import { Session, Slot } from '../session/session.type.js';
 import { toAppointment } from './appointment.rows.js';
-import { bookAppointment, cancelAppointment, myAppointments, rescheduleAppointment } from './appointment.service.js';
+import {
+  appointmentDoses,
+  appointmentPerson,
+  bookAppointment,
+  cancelAppointment,
+  myAppointments,
+  rescheduleAppointment,
+} from './appointment.service.js';
 import {
   Appointment,
   AppointmentConnection,
@@ -19,9 +25,6 @@ import {
   WalkInInput,
 } from './appointment.type.js';
 import { checkIn, facilityDayList, markDosesNotGiven, markNoShows, recordWalkIn } from './centre.service.js';
-import { visitDoses } from './visit-doses.js';
-
-const SINGLE_DOSE_STATUS: Record<string, string> = { BOOKED: 'BOOKED', CHECKED_IN: 'BOOKED', COMPLETED: 'GIVEN' };
 
 @Resolver(() => Appointment)
 export class AppointmentResolver {
@@ -125,17 +128,7 @@ export class AppointmentResolver {
 
   @FieldResolver(() => [AppointmentDose])
   async doses(@Ctx() ctx: BookingContext, @Root() a: Appointment): Promise<AppointmentDose[]> {
-    const rows = await visitDoses(ctx.em, [a.id]);
-    if (rows.length === 0) {
-      return [
-        Object.assign(new AppointmentDose(), {
-          doseKind: a.doseKind,
-          productCode: a.productCode,
-          status: SINGLE_DOSE_STATUS[a.status] ?? a.status,
-        }),
-      ];
-    }
-    return rows.map((r) => Object.assign(new AppointmentDose(), { doseKind: r.dose_kind, productCode: r.product_code, status: r.status }));
+    return (await appointmentDoses(ctx, a)).map((d) => Object.assign(new AppointmentDose(), d));
   }
 
   @FieldResolver(() => Session)
@@ -160,8 +153,7 @@ export class AppointmentResolver {
       'The person in the registry (immunization), for those allowed to see them: the person, their guardians, health workers of a linked facility, admins. Null while the person is not registered, and for anonymous callers and partners',
   })
   async person(@Ctx() ctx: BookingContext, @Root() a: Appointment): Promise<PersonRef | null> {
-    if (!bookingPolicy.personLink(ctx.request.claims)) return null;
-    const id = await ctx.loaders.registryPerson.load(a.identityKey);
+    const id = await appointmentPerson(ctx, a.identityKey);
     return id ? personRef(id) : null;
   }
 

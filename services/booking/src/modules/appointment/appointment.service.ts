@@ -30,7 +30,8 @@ import { idempotentRequest, replay, replayAfterRace, type IdempotentRequest } fr
 import { bookedPerson } from './dependant.js';
 import { newSlipCode, normaliseSlipCode, type PersonFacts } from './person.validation.js';
 import { rateLimited, type RateLimiter } from './rate-limit.js';
-import { offeredProduct, planVisit, releaseVisitDoses, takeVisitDoses, visitDoses } from './visit-doses.js';
+import { offeredProduct, planVisit, takeVisitDoses } from './visit-doses.js';
+import { releaseVisitDoses, visitDoses, type AppointmentDoseRow } from './visit-doses.store.js';
 
 export type { SlotContext } from './appointment.store.js';
 
@@ -447,3 +448,33 @@ export async function myAppointments<T>(
 const fail = (field: string, message: { id: string; en: string }): never => {
   throw badInput(field, message);
 };
+
+const SINGLE_DOSE_STATUS: Record<string, string> = { BOOKED: 'BOOKED', CHECKED_IN: 'BOOKED', COMPLETED: 'GIVEN' };
+
+/** One antigen of an appointment and where it stands. */
+export interface DoseOfAppointment {
+  doseKind: string;
+  productCode: string;
+  status: string;
+}
+
+/**
+ * The antigens of an appointment the caller already reads, each with its status; a single-antigen
+ * appointment has no rows of its own and is its one dose. One statement per request for a whole list.
+ */
+export async function appointmentDoses(
+  ctx: BookingContext,
+  a: { id: string; doseKind: string; productCode: string; status: string },
+): Promise<DoseOfAppointment[]> {
+  bookingPolicy.appointmentField(ctx.request.claims);
+  const rows: AppointmentDoseRow[] = await ctx.loaders.appointmentDoses.load(a.id);
+  if (rows.length === 0) return [{ doseKind: a.doseKind, productCode: a.productCode, status: SINGLE_DOSE_STATUS[a.status] ?? a.status }];
+  return rows.map((r) => ({ doseKind: r.dose_kind, productCode: r.product_code, status: r.status }));
+}
+
+/** The registry id of the person behind an appointment, for those given the link (bookingPolicy.personLink); null otherwise or while unregistered. */
+export async function appointmentPerson(ctx: BookingContext, identityKey: string): Promise<string | null> {
+  const linked = bookingPolicy.personLink(ctx.request.claims);
+  if (!linked) return null;
+  return ctx.loaders.registryPerson.load(identityKey);
+}

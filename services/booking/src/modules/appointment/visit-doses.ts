@@ -15,9 +15,6 @@ import * as store from './visit-doses.store.js';
  * immunization-event consumer; the SQL is in visit-doses.store.ts.
  */
 
-export { HOLDS_PER_DOSE, releaseVisitDoses, sessionOffers, visitDoses } from './visit-doses.store.js';
-export type { AppointmentDoseRow, Offer } from './visit-doses.store.js';
-
 export interface VisitDose {
   doseKind: string;
   productCode: string;
