@@ -114,46 +114,51 @@ export async function launchPlatform(options: LaunchOptions): Promise<LaunchedPl
   const edgeUrl = ports.edge === undefined ? undefined : `http://${edgeHost}:${ports.edge}/graphql`;
   const stop = (): Promise<void> => supervisor.stop([['edge'], ['gateway'], [...SERVICES]]);
   try {
-    // The subgraphs do not need each other to start (events wait in the bus), so they start together:
-    // one after another, a restart of npm start spent 8 s here. allSettled: a failure stops them all
-    // only after every start has finished, so no child is left half-started.
-    const started = await Promise.allSettled(
-      SERVICES.map((name) => {
-        const prefix = name.toUpperCase();
-        serviceUrls[name] = `http://${host}:${ports[name]}/graphql`;
-        return supervisor.add(
-          unit(name, `services/${name}/dist/index.js`, `http://${host}:${ports[name]}/health`, {
-            [`${prefix}_PORT`]: String(ports[name]),
-            [`${prefix}_DATABASE_URL`]: options.databaseUrls.services[name],
-            BUS_DATABASE_URL: options.databaseUrls.bus,
-            ...(name === 'identity' && options.jwtPrivateKey ? { JWT_PRIVATE_KEY: options.jwtPrivateKey } : {}),
-            ...options.serviceEnv?.[name],
-          }),
-        );
-      }),
-    );
-    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
-    await supervisor.add(
-      unit('gateway', 'gateway/dist/index.js', `http://${host}:${ports.gateway}/health`, {
-        GATEWAY_PORT: String(ports.gateway),
-        ...Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, serviceUrls[s]])),
-        JWT_PUBLIC_KEY: options.jwtPublicKey,
-        // The edge tells the gateway who the client is; nobody else may.
-        ...(edgeUrl ? { GATEWAY_TRUSTED_PROXIES: host } : {}),
-        ...options.gatewayEnv,
-      }),
-    );
-    if (ports.edge !== undefined) {
-      await supervisor.add(
-        unit('edge', 'gateway/dist/edge-main.js', `http://${edgeHost}:${ports.edge}/health`, {
-          HOST: edgeHost,
-          EDGE_PORT: String(ports.edge),
-          EDGE_UPSTREAM_URL: `http://${host}:${ports.gateway}`,
-          ...options.edgeEnv,
+    // Nothing needs another process to start: the subgraphs not each other (events wait in the bus), the
+    // gateway not the subgraphs (it reads the supergraph from its file; its /ready asks them later), the edge
+    // not the gateway (it only forwards). So all start together: one after another, a restart of npm start
+    // spent 8 s on the subgraphs, and the gateway and the edge after them ran on one core of two while the
+    // other idled. allSettled: a failure stops them all only after every start has finished, so no child is
+    // left half-started.
+    const starts: Promise<void>[] = SERVICES.map((name) => {
+      const prefix = name.toUpperCase();
+      serviceUrls[name] = `http://${host}:${ports[name]}/graphql`;
+      return supervisor.add(
+        unit(name, `services/${name}/dist/index.js`, `http://${host}:${ports[name]}/health`, {
+          [`${prefix}_PORT`]: String(ports[name]),
+          [`${prefix}_DATABASE_URL`]: options.databaseUrls.services[name],
+          BUS_DATABASE_URL: options.databaseUrls.bus,
+          ...(name === 'identity' && options.jwtPrivateKey ? { JWT_PRIVATE_KEY: options.jwtPrivateKey } : {}),
+          ...options.serviceEnv?.[name],
         }),
       );
+    });
+    starts.push(
+      supervisor.add(
+        unit('gateway', 'gateway/dist/index.js', `http://${host}:${ports.gateway}/health`, {
+          GATEWAY_PORT: String(ports.gateway),
+          ...Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, serviceUrls[s]])),
+          JWT_PUBLIC_KEY: options.jwtPublicKey,
+          // The edge tells the gateway who the client is; nobody else may.
+          ...(edgeUrl ? { GATEWAY_TRUSTED_PROXIES: host } : {}),
+          ...options.gatewayEnv,
+        }),
+      ),
+    );
+    if (ports.edge !== undefined) {
+      starts.push(
+        supervisor.add(
+          unit('edge', 'gateway/dist/edge-main.js', `http://${edgeHost}:${ports.edge}/health`, {
+            HOST: edgeHost,
+            EDGE_PORT: String(ports.edge),
+            EDGE_UPSTREAM_URL: `http://${host}:${ports.gateway}`,
+            ...options.edgeEnv,
+          }),
+        ),
+      );
     }
+    const failed = (await Promise.allSettled(starts)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   } catch (error) {
     await stop();
     throw error;

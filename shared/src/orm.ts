@@ -66,7 +66,10 @@ export async function initOrm(options: OrmOptions): Promise<MikroORM> {
       transactional: true,
       allOrNothing: true,
     },
-    pool: { min: 0, max: options.poolSize ?? 10 },
+    // min 1: one connection outlives pg-pool's 10 s idle timeout. With 0, a background loop that looks less
+    // often than that (an idle outbox relay, a consumer waiting for NOTIFY) reconnected for every look: a new
+    // backend and a SCRAM exchange each time, most of an idle service's (and PostgreSQL's) CPU.
+    pool: { min: 1, max: options.poolSize ?? 10 },
     // Merged into the pg.Pool's options. MikroORM listens for its pool's and clients' 'error' itself;
     // guardPool also hands a dead checked-out connection back (see there).
     driverOptions: {

@@ -8,6 +8,7 @@ import { createLogger, type Logger } from './logger.js';
 import { EVENT_MACHINERY_SQL, initOrm, QueryCounter, type Orm, type OrmOptions } from './orm.js';
 import { EventConsumer, type ConsumerDefinition, type ConsumerOptions } from './events/consumer.js';
 import { OutboxRelay } from './events/relay.js';
+import { publishedIn } from './events/outbox.js';
 import { PgLogTransport } from './events/pg-transport.js';
 import { JetStreamTransport } from './events/jetstream-transport.js';
 import type { EventTransport } from './events/transport.js';
@@ -122,6 +123,15 @@ async function openRuntime(
   const stops: (() => Promise<void>)[] = [];
   const transport = await openTransport(config, logger);
   const relay = new OutboxRelay(orm, transport, logger, { producer: def.name });
+  // Whatever publishes in this process (a mutation, a consumer's batch, a timer such as inventory's stock
+  // maintenance or feedback's deadlines) wakes the relay when its transaction commits, so an idle relay can
+  // sleep long (RELAY_MAX_IDLE_MS) without delaying an event of ours. Only transactions that published: the
+  // relay's own commits (and a busy lock's) must not wake it again.
+  orm.em.getEventManager().registerSubscriber({
+    afterTransactionCommit: ({ em }) => {
+      if (publishedIn(em as EntityManager)) relay.nudge();
+    },
+  });
   // A consumer's batch may have written events of its own to the outbox: wake the relay at once (an idle
   // relay backs off to RELAY_MAX_IDLE_MS otherwise).
   const onCommitted = options.consumerOptions?.onCommitted;

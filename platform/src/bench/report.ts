@@ -94,6 +94,11 @@ export interface IdleReport {
   cpuPercent: Record<string, number>;
   totalPercent: number;
   loadavg: number[];
+  /**
+   * Seconds from forking the eight processes (subgraphs, gateway, edge; databases already migrated) until each
+   * answers /health, as launched for this run, and the load average then.
+   */
+  start?: { seconds: number; loadavg: number[] };
 }
 
 export interface BenchReport {
@@ -530,6 +535,12 @@ export function markdown(report: BenchReport): string {
       '',
       table([['process', '% of one core'], ...Object.entries(i.cpuPercent).map(([k, v]) => [k, f2(v)])]),
       '',
+      ...(i.start
+        ? [
+            `Start of the platform's processes for this run (databases migrated already), fork to every /health answering: ${f1(i.start.seconds)} s (load average ${i.start.loadavg.join(', ')}).`,
+            '',
+          ]
+        : []),
     );
   }
   if (report.peakRssMiB) {

@@ -89,6 +89,8 @@ async function main(): Promise<void> {
         GATEWAY_SECRET: secrets.gatewaySecret,
         JWT_PUBLIC_KEY: readPem(keys.publicKeyFile),
       };
+      const launchLoad = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
+      const launchStarted = performance.now();
       platform = await launchPlatform({
         host: '127.0.0.1',
         ports,
@@ -114,6 +116,7 @@ async function main(): Promise<void> {
         edgeEnv: { EDGE_READ_MAX_CONCURRENT: String(READ_BOUND), EDGE_METRICS_TOKEN: METRICS_TOKEN, EDGE_PUBLIC_CACHE_MS: '0' },
         stdio: 'inherit',
       });
+      const launched = { seconds: (performance.now() - launchStarted) / 1000, loadavg: launchLoad };
       const subgraphEnv = Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, platform!.serviceUrls[s]]));
       const admin = await signToken(privateKey, JWT_ISSUER, JWT_AUDIENCE, { role: 'admin', sub: 'bench-admin' });
 
@@ -142,7 +145,10 @@ async function main(): Promise<void> {
         await scenario();
         (report.peakRssMiB ??= {})[name] = Object.fromEntries(pids().map(([n, pid]) => [n, peakRssMiB(pid)]));
       };
-      if (only.has('idle')) await measured('idle', () => idleScenario(ctx, pgPid, quick ? 20 : undefined));
+      if (only.has('idle')) {
+        await measured('idle', () => idleScenario(ctx, pgPid, quick ? 20 : undefined));
+        if (report.idle) report.idle.start = launched;
+      }
       if (only.has('storm')) await measured('storm', () => stormScenario(ctx, pgPid));
       if (only.has('ratelimit')) await measured('ratelimit', () => rateLimitScenario(ctx));
       if (only.has('public-read') || only.has('overload') || only.has('fanout')) {

@@ -3,6 +3,14 @@ import { createEnvelope, type EventContract, type EventEnvelope } from './envelo
 
 export const OUTBOX_INSERT = `insert into outbox (event_id, type, version, aggregate_id, occurred_at, payload) values (?, ?, ?, ?, ?, ?)`;
 
+/** Transactions (their EntityManager fork) that wrote to the outbox: their commit wakes the relay. */
+const published = new WeakSet<EntityManager>();
+
+/** Whether this transaction's EntityManager wrote to the outbox with publish() or publishMany(). */
+export function publishedIn(tx: EntityManager): boolean {
+  return published.has(tx);
+}
+
 /**
  * Writes an event to the service's outbox with the caller's transaction handle, so that the event
  * commits exactly when the state change does. Call inside `em.transactional(async (tx) => ...)`
@@ -17,6 +25,7 @@ export async function publish<T>(
 ): Promise<EventEnvelope<T>> {
   const event = createEnvelope(contract, producer, aggregateId, payload);
   await tx.execute(OUTBOX_INSERT, outboxParams(event));
+  published.add(tx);
   return event;
 }
 
@@ -46,6 +55,7 @@ export async function publishMany<T>(
       pgArray(events.map((e) => JSON.stringify(e.payload))),
     ],
   );
+  published.add(tx);
   return events;
 }
 

@@ -5,8 +5,12 @@ import type { EventEnvelope, StoredEvent } from './envelope.js';
 import type { EventFeed, EventTransport } from './transport.js';
 
 const CHANNEL = 'victori_bus';
-/** A consumer's wait on a quiet bus with LISTEN up (the NOTIFY of the next append ends it sooner). */
-export const LISTENING_IDLE_MS = 5000;
+/**
+ * A consumer's wait on a quiet bus with LISTEN up: only a safety net, since every append NOTIFYs (which ends
+ * the wait at once) and a lost listener wakes every waiter. At 5 s, the platform's consumers still made
+ * about five statements a second between them doing nothing, each with its share of PostgreSQL's work.
+ */
+export const LISTENING_IDLE_MS = 30_000;
 /** How long after the last notification the bus counts as quiet. */
 const QUIET_MS = 2000;
 /** Serialises appends so that positions become visible in order (no reader can skip a gap). */
@@ -59,7 +63,9 @@ export class PgLogTransport implements EventTransport {
     // A terminated idle backend or a restarting server must cost a reconnect, not the process.
     this.onError = (message, error) =>
       options.logger?.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, message);
-    this.pool = guardPool(new pg.Pool({ connectionString: url, max: poolSize, ...pgTimeoutOptions(this.timeouts) }), this.onError);
+    // min 1: consumers on a quiet bus read less often than pg-pool's 10 s idle timeout; without a kept
+    // connection each read paid a new backend and a SCRAM exchange (see initOrm).
+    this.pool = guardPool(new pg.Pool({ connectionString: url, max: poolSize, min: 1, ...pgTimeoutOptions(this.timeouts) }), this.onError);
   }
 
   async append(events: EventEnvelope[]): Promise<void> {
@@ -146,6 +152,9 @@ export class PgLogTransport implements EventTransport {
     try {
       await client.connect();
       await client.query(`listen ${CHANNEL}`);
+      // An append between a waiter's last read and this LISTEN sent its NOTIFY to nobody: the waits right
+      // after (re)listening use the caller's short timeout, as right after a notification.
+      this.lastNotification = performance.now();
     } catch (error) {
       drop();
       throw error;
@@ -187,8 +196,9 @@ export class PgLogTransport implements EventTransport {
       next: (position, limit) => this.read(position, types, limit),
       committed: async () => undefined,
       waitForNew: (timeoutMs) => this.waitForNew(timeoutMs),
-      // Its waits are short (the consumer's idle interval) and end with the transport's NOTIFY.
-      interrupt: () => undefined,
+      // A quiet bus's wait is long (LISTENING_IDLE_MS): a stopping consumer must not sit it out. Waking every
+      // waiter costs the others one extra read.
+      interrupt: () => this.wakeAll(),
       pause: async () => undefined,
     };
   }
