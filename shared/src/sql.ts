@@ -17,8 +17,9 @@ export interface NamedStatement {
  * the names in order. Quoted text ('...'), quoted identifiers ("..."), `--` comments and `::type` casts
  * are left alone; a `?` in the text is an error (name it).
  */
-export function compileNamed(text: string): NamedStatement {
-  const cached = compiled.get(text);
+export function compileNamed(text: string, style: '?' | '$' = '?'): NamedStatement {
+  const cache = style === '?' ? compiled : compiledNumbered;
+  const cached = cache.get(text);
   if (cached) return cached;
   const names: string[] = [];
   let out = '';
@@ -41,7 +42,7 @@ export function compileNamed(text: string): NamedStatement {
       let j = i + 1;
       while (j < text.length && NAME_PART.test(text[j]!)) j++;
       names.push(text.slice(i + 1, j));
-      out += '?';
+      out += style === '?' ? '?' : `$${names.length}`;
       i = j;
     } else if (c === '?') {
       throw new Error('SQL uses a positional ? placeholder; name it (:name)');
@@ -51,12 +52,13 @@ export function compileNamed(text: string): NamedStatement {
     }
   }
   const statement = { sql: out, names };
-  if (compiled.size >= 1000) compiled.clear(); // statements built from filters vary; keep the cache bounded
-  compiled.set(text, statement);
+  if (cache.size >= 1000) cache.clear(); // statements built from filters vary; keep the cache bounded
+  cache.set(text, statement);
   return statement;
 }
 
 const compiled = new Map<string, NamedStatement>();
+const compiledNumbered = new Map<string, NamedStatement>();
 
 /**
  * The values of a compiled statement in placeholder order. A placeholder without a value or a value
@@ -101,4 +103,29 @@ export async function sql<T = Record<string, unknown>>(em: EntityManager, text: 
 export async function sqlOne<T = Record<string, unknown>>(em: EntityManager, text: string, params: SqlParams = {}): Promise<T | undefined> {
   const [row] = await sql<T>(em, text, params);
   return row;
+}
+
+/** What `sqlBound` needs of a Kysely instance or transaction (MikroORM's connection and transaction context). */
+interface QueryRunner {
+  executeQuery(query: { sql: string; parameters: readonly unknown[]; query: unknown; queryId: unknown }): Promise<{ rows: unknown[] }>;
+}
+
+/**
+ * `sql` for bulk statements: the values are sent as bind parameters ($1, $2, …) instead of being escaped
+ * into the statement's text, as MikroORM does with every value. A batch's rows travel as one JSON text of
+ * hundreds of kilobytes, which MikroORM escaped character by character and PostgreSQL then scanned back out
+ * of the statement. Runs in `em`'s transaction when it has one. Arrays bind as PostgreSQL arrays (`= any(:ids)`),
+ * not as lists.
+ */
+export async function sqlBound<T = Record<string, unknown>>(em: EntityManager, text: string, params: SqlParams = {}): Promise<T[]> {
+  const statement = compileNamed(text, '$');
+  const values = namedValues(statement, params);
+  const runner = (em.getTransactionContext() ?? em.getConnection().getClient()) as QueryRunner;
+  const result = await runner.executeQuery({
+    sql: statement.sql,
+    parameters: values,
+    query: { kind: 'RawNode', sqlFragments: [statement.sql], parameters: [] },
+    queryId: { queryId: 'victori-sql-bound' },
+  });
+  return result.rows as T[];
 }

@@ -3,8 +3,8 @@ import pg from 'pg';
 import type { Logger } from '../logger.js';
 import type { EventContract, StoredEvent } from './envelope.js';
 import type { EventFeed, EventTransport } from './transport.js';
-import { pgArray } from './outbox.js';
 import { isDbUnavailable, pgTimeoutOptions } from '../db-errors.js';
+import { sqlBound } from '../sql.js';
 
 /** Advisory lock namespace of consumer leases (the second key is the consumer name's hash). */
 const LEASE_LOCK = 7_470_003;
@@ -43,7 +43,13 @@ export interface ConsumerDefinition {
 }
 
 export interface ConsumerOptions {
+  /** Events per batch (default 500). */
   batchSize?: number;
+  /**
+   * The largest batch while a backlog lasts (default CONSUMER_MAX_BATCH; batchSize when only that is
+   * given): a full batch doubles the next one, a partial one brings it back to batchSize.
+   */
+  maxBatchSize?: number;
   maxAttempts?: number;
   backoffMs?: number;
   idleMs?: number;
@@ -80,6 +86,9 @@ export interface DeadLetter {
 }
 
 class PoisonEvent extends Error {}
+
+/** The largest batch a consumer with a backlog takes at once (a bulk import's thousands of events). */
+export const CONSUMER_MAX_BATCH = 4000;
 
 /**
  * Applies events from the transport in log order (so per aggregate in order), each in the consumer's
@@ -179,7 +188,19 @@ export class EventConsumer {
   async pollOnce(): Promise<number> {
     if (!(await this.ensureLease())) return 0;
     const position = this.cachedPosition ?? (await this.position());
-    const events = await this.feed.next(position, this.options.batchSize ?? 500);
+    const batchSize = this.options.batchSize ?? 500;
+    const limit = this.nextBatch ?? batchSize;
+    const events = await this.take(position, limit);
+    const maxBatch = this.options.maxBatchSize ?? (this.options.batchSize === undefined ? CONSUMER_MAX_BATCH : batchSize);
+    // Each statement of a batch costs about the same for 500 events as for 4,000: under a backlog, fewer and larger batches.
+    this.nextBatch = events.length >= limit ? Math.min(limit * 2, maxBatch) : batchSize;
+    // A full batch means more is waiting: on a shared log (reads are stateless, the log after a position never
+    // changes) the next batch is read from the bus while this one is applied in our database.
+    if (events.length >= limit && !this.feed.exclusive) {
+      const after = events[events.length - 1]!.position;
+      const next = this.nextBatch;
+      this.prefetched = { after, limit: next, events: this.feed.next(after, next).catch(() => null) };
+    }
     if (events.length === 0) {
       this.cachedPosition = position;
       // Only for the lag figure (never for what is read): nothing of our types up to about this head.
@@ -189,9 +210,10 @@ export class EventConsumer {
     try {
       await this.orm.em.fork().transactional(async (tx) => {
         // One statement records the whole batch in the inbox; only events new to it are applied.
-        const fresh = await tx.execute<{ event_id: string }[]>(
-          `insert into event_inbox (consumer, event_id) select ?, unnest(?::uuid[]) on conflict do nothing returning event_id`,
-          [this.name, pgArray(events.map((e) => e.id))],
+        const fresh = await sqlBound<{ event_id: string }>(
+          tx,
+          `insert into event_inbox (consumer, event_id) select :consumer::varchar, unnest(:ids::uuid[]) on conflict do nothing returning event_id`,
+          { consumer: this.name, ids: events.map((e) => e.id) },
         );
         const isNew = new Set(fresh.map((r) => r.event_id));
         await this.applyRuns(
@@ -214,6 +236,24 @@ export class EventConsumer {
     return events.length;
   }
 
+  /**
+   * The batch after `position`: the one read ahead while the previous batch was applied, when it was read
+   * from this very position (else it is dropped: the position moved, or the read failed), or a fresh read.
+   */
+  private async take(position: number, limit: number): Promise<StoredEvent[]> {
+    const ahead = this.prefetched;
+    this.prefetched = undefined;
+    if (ahead && ahead.after === position && ahead.limit === limit) {
+      const events = await ahead.events;
+      if (events) return events;
+    }
+    return this.feed.next(position, limit);
+  }
+
+  /** The next batch, read ahead on a shared log while a full batch is applied. */
+  private prefetched?: { after: number; limit: number; events: Promise<StoredEvent[] | null> };
+  /** The size of the next batch (grows while batches come back full). */
+  private nextBatch?: number;
   /** Our own last committed position, so a poll costs no extra round trip (reset by rebuild). */
   private cachedPosition?: number;
   /** The log head at the last poll that found nothing of this consumer's types (for lag). */

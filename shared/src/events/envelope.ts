@@ -40,6 +40,35 @@ export function findContract(type: string, version: number): EventContract<unkno
   return registry.get(key(type, version));
 }
 
+/** Payloads known as JSON text already (the relay reads them so from the outbox): the transport sends the text as is. */
+const payloadTexts = new WeakMap<EventEnvelope, string>();
+
+/**
+ * An envelope whose payload is JSON text (as stored): `payload` is parsed only if something reads it, and a
+ * transport writes the text itself (`payloadJson`) instead of parsing and re-serialising every payload.
+ */
+export function envelopeWithPayloadText(fields: Omit<EventEnvelope, 'payload'>, text: string): EventEnvelope {
+  let parsed: unknown;
+  let done = false;
+  const event = {
+    ...fields,
+    get payload(): unknown {
+      if (!done) {
+        parsed = JSON.parse(text);
+        done = true;
+      }
+      return parsed;
+    },
+  } as EventEnvelope;
+  payloadTexts.set(event, text);
+  return event;
+}
+
+/** The payload as JSON text: the stored text when known, else serialised. */
+export function payloadJson(event: EventEnvelope): string {
+  return payloadTexts.get(event) ?? JSON.stringify(event.payload);
+}
+
 export function createEnvelope<T>(contract: EventContract<T>, producer: string, aggregateId: string, payload: T): EventEnvelope<T> {
   return {
     id: uuidv7(),

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { guardClient, guardPool, pgTimeoutOptions, type DbTimeouts } from '../db-errors.js';
 import type { Logger } from '../logger.js';
-import type { EventEnvelope, StoredEvent } from './envelope.js';
+import { payloadJson, type EventEnvelope, type StoredEvent } from './envelope.js';
 import type { EventFeed, EventTransport } from './transport.js';
 
 const CHANNEL = 'victori_bus';
@@ -74,20 +74,27 @@ export class PgLogTransport implements EventTransport {
     try {
       await client.query('begin');
       await client.query('select pg_advisory_xact_lock($1)', [APPEND_LOCK]);
-      await client.query(
-        `insert into bus_event (event_id, type, version, producer, aggregate_id, occurred_at, payload)
-         select * from unnest($1::uuid[], $2::varchar[], $3::int[], $4::varchar[], $5::varchar[], $6::timestamptz[], $7::jsonb[])
+      // The payloads travel as one JSON array (their texts joined, nothing parsed or escaped here), split by
+      // PostgreSQL in order; the other columns as arrays.
+      await client.query({
+        name: 'bus-append',
+        text: `insert into bus_event (event_id, type, version, producer, aggregate_id, occurred_at, payload)
+         select u.event_id, u.type, u.version, u.producer, u.aggregate_id, u.occurred_at, p.payload::jsonb
+           from unnest($1::uuid[], $2::varchar[], $3::int[], $4::varchar[], $5::varchar[], $6::timestamptz[])
+                with ordinality as u(event_id, type, version, producer, aggregate_id, occurred_at, n)
+           join json_array_elements($7::json) with ordinality as p(payload, n) using (n)
+          order by u.n
          on conflict (event_id) do nothing`,
-        [
+        values: [
           events.map((e) => e.id),
           events.map((e) => e.type),
           events.map((e) => e.version),
           events.map((e) => e.producer),
           events.map((e) => e.aggregateId),
           events.map((e) => e.occurredAt),
-          events.map((e) => JSON.stringify(e.payload)),
+          `[${events.map(payloadJson).join(',')}]`,
         ],
-      );
+      });
       await client.query(`select pg_notify('${CHANNEL}', '')`);
       await client.query('commit');
     } catch (error) {

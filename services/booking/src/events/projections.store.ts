@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { sql, sqlOne, type PersonRegisteredPayload, type UsableStockChangedPayload } from '@victori/shared';
+import { sql, sqlBound, sqlOne, type PersonRegisteredPayload, type UsableStockChangedPayload } from '@victori/shared';
 import { appointmentColumns, type AppointmentRow } from '../modules/appointment/appointment.rows.js';
 
 /**
@@ -37,7 +37,7 @@ export interface DoseHistoryRow {
 /** Doses into the history; an id already there keeps its first row. */
 export async function addDoseHistory(tx: EntityManager, rows: DoseHistoryRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await sql(
+  await sqlBound(
     tx,
     `insert into dose_history (dose_record_id, nik_hash, programme, dose_kind, product_code, administered_on, valid)
      select distinct on (id) id, key, programme, dose_kind, product_code, administered_on, valid
@@ -110,7 +110,7 @@ export async function completeAppointmentWithDose(
 /** People of the registry, a run at once: the latest registration of a person wins. */
 export async function upsertRegistryPeople(tx: EntityManager, people: PersonRegisteredPayload[]): Promise<void> {
   if (people.length === 0) return;
-  await sql(
+  await sqlBound(
     tx,
     `insert into registry_person (person_id, birth_date, sex, residence_kelurahan_code, is_child, nik_hash)
      select distinct on (person_id) person_id, birth_date, sex, residence_kelurahan_code, is_child, nik_hash

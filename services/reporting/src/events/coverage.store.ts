@@ -1,11 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { pgArray, sql } from '@victori/shared';
+import { pgArray, sqlBound as sql } from '@victori/shared';
 import type { IndicatorDefinitions } from '../config.js';
 
 /**
  * The coverage projection's SQL: dose facts, the counted aggregates and the child indicators. Every
  * function takes a set of rows (a bulk batch of events is one statement per step, not one per event);
- * rows travel as one JSON array (nulls and types intact) unpacked by jsonb_to_recordset.
+ * rows travel as one JSON array (nulls and types intact) unpacked by jsonb_to_recordset, bound as a
+ * parameter (sqlBound), not escaped into the statement.
  */
 
 export interface DoseKey {

@@ -105,9 +105,9 @@ async function takeFromLot(
 }
 
 /**
- * recordAdministration for a run of doses (a bulk import delivers thousands): the claims, the lot
- * look-ups and the statuses of every dose that moves no stock (ignored, unknown or recalled lot:
- * most of an imported history) are one statement each; only doses taken from a known lot go one by
+ * recordAdministration for a run of doses (a bulk import delivers thousands): the lot look-ups are
+ * one statement, the claims with the final status of every dose that moves no stock (ignored, unknown
+ * or recalled lot: most of an imported history) another; only doses taken from a known lot go one by
  * one, in the run's order, through the ledger. Same outcome per dose as one at a time.
  */
 export async function recordAdministrations(
@@ -117,28 +117,35 @@ export async function recordAdministrations(
   now = new Date(),
 ): Promise<void> {
   inventoryPolicy.fromEvent();
-  const claimed = await store.claimDoses(tx, doses);
-  const fresh: DoseRecordPayload[] = [];
-  for (const d of doses) if (claimed.delete(d.doseRecordId)) fresh.push(d);
-  const statuses: { doseRecordId: string; status: 'IGNORED' | 'GROUPED' | 'FLAGGED'; flagReason: FlagReason | null }[] = [];
-  const lookup = fresh.filter((d) => d.historyLots !== 'IGNORE');
+  // Lots first, so that each claim is written with its final status (one statement, no second write of
+  // the row); a dose taken from a known lot is claimed FLAGGED and decided by the ledger below.
   const lots = await findLotsByNumber(
     tx,
-    lookup.map((d) => ({ productCode: d.productCode, lotNumber: d.lotNumber.trim() })),
+    doses.filter((d) => d.historyLots !== 'IGNORE').map((d) => ({ productCode: d.productCode, lotNumber: d.lotNumber.trim() })),
   );
-  const toTake: { dose: DoseRecordPayload; lot: LotRow }[] = [];
-  for (const d of fresh) {
+  const decided = new Map<string, { status: 'IGNORED' | 'GROUPED' | 'FLAGGED'; flagReason: FlagReason | null }>();
+  const lotOf = new Map<string, LotRow>();
+  for (const d of doses) {
     if (d.historyLots === 'IGNORE') {
-      statuses.push({ doseRecordId: d.doseRecordId, status: 'IGNORED', flagReason: null });
+      decided.set(d.doseRecordId, { status: 'IGNORED', flagReason: null });
       continue;
     }
     const lot = lots.get(`${d.productCode}|${d.lotNumber.trim()}`);
     const status = d.historyLots === 'GROUP' ? 'GROUPED' : 'FLAGGED';
-    if (!lot) statuses.push({ doseRecordId: d.doseRecordId, status, flagReason: 'UNKNOWN_LOT' });
-    else if (lot.recalledAt) statuses.push({ doseRecordId: d.doseRecordId, status, flagReason: 'LOT_RECALLED' });
-    else toTake.push({ dose: d, lot });
+    if (!lot) decided.set(d.doseRecordId, { status, flagReason: 'UNKNOWN_LOT' });
+    else if (lot.recalledAt) decided.set(d.doseRecordId, { status, flagReason: 'LOT_RECALLED' });
+    else lotOf.set(d.doseRecordId, lot);
   }
-  await store.setStatuses(tx, statuses);
+  const claimed = await store.claimDoses(
+    tx,
+    doses.map((d) => ({ ...d, ...(decided.get(d.doseRecordId) ?? { status: 'FLAGGED', flagReason: null }) })),
+  );
+  const toTake: { dose: DoseRecordPayload; lot: LotRow }[] = [];
+  for (const d of doses) {
+    if (!claimed.delete(d.doseRecordId)) continue;
+    const lot = lotOf.get(d.doseRecordId);
+    if (lot) toTake.push({ dose: d, lot });
+  }
   for (const { dose, lot } of toTake) {
     const grouped = dose.historyLots === 'GROUP';
     const flag = async (reason: FlagReason): Promise<AdministrationOutcome> => {

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { sql } from '@victori/shared';
+import { sql, sqlBound } from '@victori/shared';
 
 /** SQL of dose_administration: which recorded doses were taken from stock, flagged or reversed. */
 
@@ -26,18 +26,30 @@ export async function claimDose(
   return rows.length > 0;
 }
 
-/** claimDose for many doses in one statement; the ids claimed now (a dose twice in the list is claimed once). */
+/**
+ * claimDose for many doses in one statement, each with its status (FLAGGED by default) and flag reason;
+ * the ids claimed now (a dose twice in the list is claimed once, as its first row).
+ */
 export async function claimDoses(
   tx: EntityManager,
-  doses: { doseRecordId: string; facilityId: string; productCode: string; lotNumber: string; administeredAt: string }[],
+  doses: {
+    doseRecordId: string;
+    facilityId: string;
+    productCode: string;
+    lotNumber: string;
+    administeredAt: string;
+    status?: AdministrationStatus;
+    flagReason?: string | null;
+  }[],
 ): Promise<Set<string>> {
   if (doses.length === 0) return new Set();
-  const rows = await sql<{ dose_record_id: string }>(
+  const rows = await sqlBound<{ dose_record_id: string }>(
     tx,
-    `insert into dose_administration (dose_record_id, facility_id, product_code, lot_number, administered_at, status)
-     select distinct on (dose_record_id) dose_record_id, facility_id, product_code, lot_number, administered_at, 'FLAGGED'
+    `insert into dose_administration (dose_record_id, facility_id, product_code, lot_number, administered_at, status, flag_reason)
+     select distinct on (dose_record_id) dose_record_id, facility_id, product_code, lot_number, administered_at, coalesce(status, 'FLAGGED'), flag_reason
        from jsonb_to_recordset(:doses::jsonb)
-         as d(ord int, dose_record_id uuid, facility_id uuid, product_code varchar, lot_number varchar, administered_at timestamptz)
+         as d(ord int, dose_record_id uuid, facility_id uuid, product_code varchar, lot_number varchar, administered_at timestamptz,
+              status varchar, flag_reason varchar)
       order by dose_record_id, ord
      on conflict (dose_record_id) do nothing
      returning dose_record_id`,
@@ -50,26 +62,13 @@ export async function claimDoses(
           product_code: d.productCode,
           lot_number: d.lotNumber,
           administered_at: d.administeredAt,
+          status: d.status ?? null,
+          flag_reason: d.flagReason ?? null,
         })),
       ),
     },
   );
   return new Set(rows.map((r) => r.dose_record_id));
-}
-
-/** setStatus for many doses in one statement (no ledger entry: flagged, grouped or ignored ones). */
-export async function setStatuses(
-  tx: EntityManager,
-  rows: { doseRecordId: string; status: AdministrationStatus; flagReason: string | null }[],
-): Promise<void> {
-  if (rows.length === 0) return;
-  await sql(
-    tx,
-    `update dose_administration a set status = s.status, flag_reason = coalesce(s.flag_reason, a.flag_reason)
-       from jsonb_to_recordset(:rows::jsonb) as s(dose_record_id uuid, status varchar, flag_reason varchar)
-      where a.dose_record_id = s.dose_record_id`,
-    { rows: JSON.stringify(rows.map((r) => ({ dose_record_id: r.doseRecordId, status: r.status, flag_reason: r.flagReason }))) },
-  );
 }
 
 export async function setStatus(

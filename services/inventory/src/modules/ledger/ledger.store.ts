@@ -109,7 +109,12 @@ export async function findLotsByNumber(
     `select ${LOT_COLUMNS} from lot l
       join jsonb_to_recordset(:keys::jsonb) as k(product_code varchar, lot_number varchar)
         on l.product_code = k.product_code and l.lot_number = k.lot_number`,
-    { keys: JSON.stringify(keys.map((k) => ({ product_code: k.productCode, lot_number: k.lotNumber }))) },
+    // A bulk run names a few lots thousands of times: each key once.
+    {
+      keys: JSON.stringify([
+        ...new Map(keys.map((k) => [`${k.productCode}|${k.lotNumber}`, { product_code: k.productCode, lot_number: k.lotNumber }])).values(),
+      ]),
+    },
   );
   return new Map(
     rows.map((r) => {
