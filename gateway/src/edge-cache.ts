@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { SharedRedis } from '@victori/shared';
+import { classBoundOf } from './edge-classes.js';
 
 /** One upstream answer as the edge keeps it: enough to send it again byte for byte. */
 export interface CachedAnswer {
@@ -159,7 +160,7 @@ export class FillLane {
   readonly stats = { started: 0, queued: 0, refused: 0, expired: 0 };
 
   constructor(readonly options: FillLaneOptions) {
-    this.classBound = Math.max(1, Math.floor(options.concurrency * Math.min(1, Math.max(0, options.classShare))));
+    this.classBound = classBoundOf(options.concurrency, options.classShare);
   }
 
   get waiting(): number {
@@ -273,7 +274,8 @@ export interface EdgeCacheOptions {
  *   exact request, and signed-in requests never reach it (`anonymousReadKey`).
  */
 export class EdgeCache {
-  private readonly inFlight = new Map<string, Promise<CachedAnswer>>();
+  /** The upstream call in flight per key, with its ticket (whether readers wait for it). */
+  private readonly inFlight = new Map<string, { done: Promise<CachedAnswer>; ticket: FillTicket }>();
   readonly stats = { hits: 0, stale: 0, misses: 0, shared: 0, refreshes: 0, upstream: 0 };
 
   constructor(
@@ -299,12 +301,11 @@ export class EdgeCache {
     if (joined) {
       this.stats.shared++;
       // A background refresh that readers now wait for (its stale answer expired) becomes urgent.
-      const ticket = this.tickets.get(key);
-      if (ticket && !ticket.urgent) {
-        ticket.urgent = true;
-        ticket.onUrgent?.();
+      if (!joined.ticket.urgent) {
+        joined.ticket.urgent = true;
+        joined.ticket.onUrgent?.();
       }
-      const answer = await joined.catch(() => undefined);
+      const answer = await joined.done.catch(() => undefined);
       // Only a public answer (or a refusal for overload) is given to those who waited; anything else is asked again.
       if (answer && (answer.shared || answer.status === 503)) return { answer, state: 'shared' };
     }
@@ -332,28 +333,21 @@ export class EdgeCache {
     }
   }
 
-  private readonly tickets = new Map<string, FillTicket>();
-
   private call(key: string, fetch: Fill, ticket: FillTicket): Promise<CachedAnswer> {
     // Joiners wait until the answer is stored too, so none of them arrives between the answer and the store.
     const done = fetch(ticket).then(async (answer) => {
       await this.keep(key, answer);
       return answer;
     });
-    this.tickets.set(key, ticket);
-    const forget = () => {
-      if (this.tickets.get(key) === ticket) this.tickets.delete(key);
-    };
-    done.then(forget, forget);
-    this.track(key, done);
+    this.track(key, done, ticket);
     return done;
   }
 
-  private track(key: string, done: Promise<CachedAnswer>): void {
+  private track(key: string, done: Promise<CachedAnswer>, ticket: FillTicket): void {
     this.stats.upstream++;
-    this.inFlight.set(key, done);
+    this.inFlight.set(key, { done, ticket });
     const forget = () => {
-      if (this.inFlight.get(key) === done) this.inFlight.delete(key);
+      if (this.inFlight.get(key)?.done === done) this.inFlight.delete(key);
     };
     done.then(forget, forget);
   }

@@ -146,6 +146,11 @@ export function readDocument(body: Buffer | undefined, target: string): { query?
   }
 }
 
+/** How many of `total` places one read class may hold at `share` (0 to 1): at least one. */
+export function classBoundOf(total: number, share: number): number {
+  return Math.max(1, Math.floor(total * Math.min(1, Math.max(0, share))));
+}
+
 /**
  * The read bound shared by classes: a read takes a place of the edge's read admission (the total bound,
  * its queue and deadline) and one of its class, which holds at most `share` of the total.
@@ -159,7 +164,7 @@ export class ReadClasses {
     private readonly total: AdmissionControl,
     share: number,
   ) {
-    this.classBound = Math.max(1, Math.floor(total.max * Math.min(1, Math.max(0, share))));
+    this.classBound = classBoundOf(total.max, share);
   }
 
   /** Admits a read of the class or refuses it (false); an admitted one must leave(cls) once. */

@@ -21,6 +21,7 @@ import { edgeReadiness } from './readiness.js';
 import { metricsAccess } from './metrics-access.js';
 import { TrustedDocuments } from './trusted-documents.js';
 import { edgeMetrics } from './edge-metrics.js';
+import { parseCacheControl } from './cache-control.js';
 import { serveStatic } from './static.js';
 import { certificateRoutes } from './certificate-routes.js';
 import { serveExportFile } from './exports-http.js';
@@ -282,8 +283,8 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
   };
 
   /**
-   * An anonymous read for the cache: admitted like any read (a refusal is answered, never kept), asked of
-   * the gateway whole, and answered to everyone who waited for it.
+   * An anonymous read for the cache: a place of the fill lane (waited for; a refusal is answered, never
+   * kept), asked of the gateway whole with no-cache, and answered to everyone who waited for it.
    */
   const askForCache =
     (req: IncomingMessage, requestId: string, body: Buffer, target: string) =>
@@ -306,7 +307,7 @@ export async function startEdge(config: EdgeConfig, logger: Logger = createLogge
         const contentType = answer.headers['content-type'];
         const cacheControl = answer.headers['cache-control'];
         return {
-          shared: /(^|[\s,])public([\s,]|$)/.test(String(cacheControl ?? '')),
+          shared: parseCacheControl(cacheControl).public === true,
           status: answer.statusCode,
           contentType: (Array.isArray(contentType) ? contentType[0] : contentType) ?? 'application/json',
           body: await answer.body.text(),

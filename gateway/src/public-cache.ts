@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import { Kind } from 'graphql';
 import type { SharedRedis } from '@victori/shared';
+import { parseCacheControl } from './cache-control.js';
 import type { GatewayContext } from './gateway.js';
 
 /**
@@ -111,7 +112,7 @@ export class PublicResponseCache {
             key = this.key(ctx);
             if (!key) return null;
             // A request that asks to revalidate (the edge's cache filling or refreshing) is answered afresh, and stored.
-            if (/(^|[\s,])no-cache([\s,]|$)/.test(ctx.request.http?.headers.get('cache-control') ?? '')) {
+            if (parseCacheControl(ctx.request.http?.headers.get('cache-control') ?? undefined)['no-cache'] === true) {
               this.misses++;
               return null;
             }

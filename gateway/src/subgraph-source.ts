@@ -1,6 +1,7 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { encodeClaims, HEADER_CLAIMS, HEADER_REQUEST_ID, HEADER_SIGNATURE, signClaims, type RequestInfo } from '@victori/shared';
 import { GraphQLError } from 'graphql';
+import { parseCacheControl } from './cache-control.js';
 import { isMutationBody, type SubgraphAnswer, type SubgraphSend } from './fetcher.js';
 import type { GatewayContext } from './gateway.js';
 
@@ -11,14 +12,6 @@ const header = (answer: SubgraphAnswer, name: string): string | undefined => {
   return Array.isArray(value) ? value.join(', ') : value;
 };
 
-/**
- * A subgraph as Apollo Gateway calls it: what RemoteGraphQLDataSource does for us (the same request body,
- * the same errors for an answer that is not 2xx or not JSON, the subgraph's cache-control hint) over our
- * own transport (fetcher.ts: timeout, breaker, in-flight sharing), without node-fetch's Headers and
- * Request per call. Signs the verified claims for the subgraph with the request id; forwards the client's
- * address and Idempotency-Key. A subgraph that failed is logged with the request id and the service;
- * the query goes on without it.
- */
 /**
  * The signed identity headers of a request, made once per request for all its subgraph calls (an
  * availability read calls two): the claims encoded (once for all anonymous callers, who share one claims
@@ -45,6 +38,14 @@ export class ForwardedIdentity {
   }
 }
 
+/**
+ * A subgraph as Apollo Gateway calls it: what RemoteGraphQLDataSource does for us (the same request body,
+ * the same errors for an answer that is not 2xx or not JSON, the subgraph's cache-control hint) over our
+ * own transport (fetcher.ts: timeout, breaker, in-flight sharing), without node-fetch's Headers and
+ * Request per call. Signs the verified claims for the subgraph with the request id; forwards the client's
+ * address and Idempotency-Key. A subgraph that failed is logged with the request id and the service;
+ * the query goes on without it.
+ */
 export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   constructor(
     readonly url: string,
@@ -124,14 +125,4 @@ function errorFromAnswer(url: string, answer: SubgraphAnswer): GraphQLError {
   if (answer.status === 401) extensions.code = 'UNAUTHENTICATED';
   else if (answer.status === 403) extensions.code = 'FORBIDDEN';
   return new GraphQLError(`${answer.status}: ${answer.statusText}`, { extensions });
-}
-
-function parseCacheControl(value: string | undefined): Record<string, string | true> {
-  const cc: Record<string, string | true> = {};
-  if (!value) return cc;
-  for (const part of value.trim().split(/\s*,\s*/)) {
-    const [k, v] = part.split(/\s*=\s*/, 2);
-    cc[k!] = v === undefined ? true : v.replace(/^"|"$/g, '');
-  }
-  return cc;
 }
