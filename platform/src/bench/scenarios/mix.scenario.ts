@@ -136,7 +136,6 @@ export async function mixScenario(ctx: BenchContext, postmasterPid?: number): Pr
     rate: number,
     seconds: number,
     set: number,
-    pids: number[],
   ): Promise<{
     load: LoadResult;
     machineBusy: number;
@@ -145,7 +144,6 @@ export async function mixScenario(ctx: BenchContext, postmasterPid?: number): Pr
     counters: Record<string, number>;
   }> => {
     const before = machineCpu();
-    const cpuBefore = pids.reduce((a, p) => a + cpuSeconds(p), 0);
     const started = Date.now();
     const byProcessBefore = members.map(([, read]) => read());
     const countersBefore = await refusalCounters();
@@ -163,11 +161,13 @@ export async function mixScenario(ctx: BenchContext, postmasterPid?: number): Pr
     );
     const after = machineCpu();
     const elapsed = (Date.now() - started) / 1000;
+    const used = members.map(([name, read], i): [string, number] => [name, read() - byProcessBefore[i]!]);
     return {
       load,
       machineBusy: (after.busy - before.busy) / (after.total - before.total),
-      serverCpuSeconds: pids.reduce((a, p) => a + cpuSeconds(p), 0) - cpuBefore,
-      cpuPercent: Object.fromEntries(members.map(([name, read], i) => [name, ((read() - byProcessBefore[i]!) / elapsed) * 100])),
+      // The edge, gateway and subgraphs (PostgreSQL apart).
+      serverCpuSeconds: used.filter(([name]) => name !== 'postgresql').reduce((a, [, s]) => a + s, 0),
+      cpuPercent: Object.fromEntries(used.map(([name, seconds]) => [name, (seconds / elapsed) * 100])),
       counters: diffCounters(countersBefore, await refusalCounters()),
     };
   };
@@ -183,7 +183,6 @@ export async function mixScenario(ctx: BenchContext, postmasterPid?: number): Pr
     };
     return { ...flatNumbers('edge', await read(edgePort)), ...flatNumbers('gateway', await read(gatewayPort)) };
   };
-  const pids = [edge.child.pid!, gateway.child.pid!, ...Object.values(platform.pids)];
   // What breaks first: each process's share of a core during each run (the load process's own is reported apart).
   const members: [string, () => number][] = [
     ['edge', () => cpuSeconds(edge.child.pid!)],
@@ -200,7 +199,7 @@ export async function mixScenario(ctx: BenchContext, postmasterPid?: number): Pr
       `mix: ${rate}/s for ${seconds} s through the public port (${MIX.availability * 100}% availability, ${MIX.myAppointments * 100}% my appointments, ${MIX.booking * 100}% bookings)\n`,
     );
     const loadavg = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
-    const r = await run(publicUrl, rate, seconds, set, pids);
+    const r = await run(publicUrl, rate, seconds, set);
     const booking = r.load.classes!.booking!;
     const check = await verifyStorm(urls.services.booking, setOf(set).ids, booking);
     const result = {
