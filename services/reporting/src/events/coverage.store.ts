@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { pgArray, sqlBound as sql } from '@victori/shared';
+import { pgArray, sqlBound } from '@victori/shared';
 import type { IndicatorDefinitions } from '../config.js';
 
 /**
@@ -55,7 +55,7 @@ export const keyString = (k: DoseKey): string => `${k.personId}|${k.programme}|$
  */
 export async function countedStates(tx: EntityManager, keys: DoseKey[]): Promise<Map<string, Counted>> {
   if (keys.length === 0) return new Map();
-  const rows = await sql<{ person_id: string; programme: string; dose_kind: string; kelurahan_code: string; day: string }>(
+  const rows = await sqlBound<{ person_id: string; programme: string; dose_kind: string; kelurahan_code: string; day: string }>(
     tx,
     `select k.person_id, k.programme, k.dose_kind, f.kelurahan_code, to_char(f.administered_on, 'YYYY-MM-DD') as day
        from jsonb_to_recordset(:keys::jsonb) as k(person_id uuid, programme varchar, dose_kind varchar)
@@ -99,7 +99,7 @@ const FACT_RECORDSET = `jsonb_to_recordset(:facts::jsonb) as r(ord int, dose_rec
  */
 export async function insertNewFacts(tx: EntityManager, facts: FactRow[]): Promise<Set<string>> {
   if (facts.length === 0) return new Set();
-  const rows = await sql<{ dose_record_id: string }>(
+  const rows = await sqlBound<{ dose_record_id: string }>(
     tx,
     `insert into dose_fact (${FACT_COLUMNS})
      select ${FACT_COLUMNS} from (select distinct on (dose_record_id) * from ${FACT_RECORDSET} order by dose_record_id, ord) r
@@ -111,7 +111,7 @@ export async function insertNewFacts(tx: EntityManager, facts: FactRow[]): Promi
 
 /** A superseded record: its fact stays, inactive (inserted so when the original was never seen). */
 export async function deactivateFact(tx: EntityManager, fact: FactRow): Promise<void> {
-  await sql(
+  await sqlBound(
     tx,
     `insert into dose_fact (${FACT_COLUMNS}) select ${FACT_COLUMNS} from ${FACT_RECORDSET}
      on conflict (dose_record_id) do update set active = false`,
@@ -121,7 +121,7 @@ export async function deactivateFact(tx: EntityManager, fact: FactRow): Promise<
 
 /** A correction that keeps the record id rewrites its fact (active again). */
 export async function replaceFact(tx: EntityManager, fact: FactRow): Promise<void> {
-  await sql(
+  await sqlBound(
     tx,
     `insert into dose_fact (${FACT_COLUMNS}) select ${FACT_COLUMNS} from ${FACT_RECORDSET}
      on conflict (dose_record_id) do update set person_id = excluded.person_id, programme = excluded.programme, dose_kind = excluded.dose_kind,
@@ -135,7 +135,7 @@ export async function replaceFact(tx: EntityManager, fact: FactRow): Promise<voi
 export async function addCoverage(tx: EntityManager, deltas: CoverageDelta[]): Promise<void> {
   const rows = deltas.filter((d) => d.people !== 0);
   if (rows.length === 0) return;
-  await sql(
+  await sqlBound(
     tx,
     `with d as (
        select * from jsonb_to_recordset(:deltas::jsonb) as r(programme varchar, dose_kind varchar, kelurahan_code varchar, day date, people int)
@@ -161,7 +161,7 @@ const CHILD_RECORDSET = `jsonb_to_recordset(:children::jsonb) as r(ord int, pers
 /** Children a dose names: registration (delivered first) is authoritative, so only missing ones are added (the first row of a child wins). */
 export async function addMissingChildren(tx: EntityManager, children: ChildRow[]): Promise<void> {
   if (children.length === 0) return;
-  await sql(
+  await sqlBound(
     tx,
     `insert into child_status (person_id, birth_date, kelurahan_code)
      select person_id, birth_date, kelurahan_code from (select distinct on (person_id) * from ${CHILD_RECORDSET} order by person_id, ord) r
@@ -173,7 +173,7 @@ export async function addMissingChildren(tx: EntityManager, children: ChildRow[]
 /** Registered children: the latest registration of each wins. */
 export async function upsertChildren(tx: EntityManager, children: ChildRow[]): Promise<void> {
   if (children.length === 0) return;
-  await sql(
+  await sqlBound(
     tx,
     `insert into child_status (person_id, birth_date, kelurahan_code)
      select person_id, birth_date, kelurahan_code from (select distinct on (person_id) * from ${CHILD_RECORDSET} order by person_id, ord desc) r
@@ -185,7 +185,7 @@ export async function upsertChildren(tx: EntityManager, children: ChildRow[]): P
 /** Recomputes IDL, IBL and the dropout doses of these children from their active records. */
 export async function refreshChildren(tx: EntityManager, personIds: string[], defs: IndicatorDefinitions): Promise<void> {
   if (personIds.length === 0) return;
-  await sql(
+  await sqlBound(
     tx,
     `update child_status c set
        idl = (select count(distinct d.dose_kind) from dose_fact d
@@ -214,5 +214,5 @@ export async function refreshChildren(tx: EntityManager, personIds: string[], de
 
 /** Empties the projection (rebuild). */
 export async function truncateCoverage(tx: EntityManager): Promise<void> {
-  await sql(tx, `truncate dose_fact, coverage_total, coverage_daily, child_status`);
+  await sqlBound(tx, `truncate dose_fact, coverage_total, coverage_daily, child_status`);
 }
