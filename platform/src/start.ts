@@ -13,6 +13,7 @@ import {
   startEmbeddedPostgres,
   type EmbeddedPg,
   type ServiceName,
+  type Logger,
 } from '@victori/shared';
 import { nationalLink } from './dev-satusehat.js';
 import { launchPlatform, type LaunchedPlatform } from './launch.js';
@@ -145,6 +146,8 @@ runMain(async () => {
   if (stopping) return;
   const pids = launchedRef.current.pids;
   logger.info({ pids: { ...pids, postgres: pgRef.current?.pid } }, 'processes');
+  if (env.optional('NODE_ENV') !== 'production') await demoSettled(launchedRef.current.serviceUrls, logger);
+  if (stopping) return;
   process.stdout.write(`\nVICTORI platform is up: ${launchedRef.current.publicUrl.replace(/127\.0\.0\.1|0\.0\.0\.0/, 'localhost')}\n`);
   process.stdout.write(`${satusehat.banner}\n`);
   process.stdout.write(`Get a token: npm run -s token -- --role health-worker --facility 6f1c2a10-0000-4000-8000-000000000002\n\n`);
@@ -154,3 +157,33 @@ runMain(async () => {
     );
   }
 });
+
+/**
+ * In development every subgraph tops up its demo data once it serves (sessions, stock, people), and the
+ * other services learn of it through events. "Up" is said once that is in: every service's demo done, no
+ * event waiting in an outbox and no consumer behind, twice in a row (so an event between two services'
+ * answers is not missed). Bounded: after 60 s the platform is announced anyway, with a warning.
+ */
+async function demoSettled(serviceUrls: Record<string, string>, logger: Logger): Promise<void> {
+  const settledOnce = async (): Promise<boolean> => {
+    for (const url of Object.values(serviceUrls)) {
+      try {
+        const res = await fetch(new URL('/metrics.json', url), { signal: AbortSignal.timeout(2000) });
+        const m = (await res.json()) as { demo?: string; events?: { outboxBacklog?: number; consumers?: { lag?: number }[] } };
+        if (m.demo === 'running' || (m.events?.outboxBacklog ?? 0) > 0 || (m.events?.consumers ?? []).some((c) => (c.lag ?? 0) > 0))
+          return false;
+      } catch {
+        return false;
+      }
+    }
+    return true;
+  };
+  const deadline = Date.now() + 60_000;
+  let clear = 0;
+  while (Date.now() < deadline) {
+    clear = (await settledOnce()) ? clear + 1 : 0;
+    if (clear >= 2) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  logger.warn('demo data is still being topped up or passed on by events; the platform serves meanwhile');
+}

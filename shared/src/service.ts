@@ -220,6 +220,8 @@ export async function startService<TContext extends BaseContext>(
   const runtime = await openRuntime(def, config, options);
   const { orm, logger, events } = runtime;
   const transport = events.transport;
+  let demoState: 'none' | 'running' | 'done' =
+    def.demo && config.mode === 'development' && options.background !== false ? 'running' : 'none';
   const eventStats = async () => ({
     outboxBacklog: await events.relay.backlog(),
     consumers: await Promise.all(events.consumers.map((c) => c.stats())),
@@ -258,6 +260,8 @@ export async function startService<TContext extends BaseContext>(
         },
         metrics: async () => ({
           events: await eventStats(),
+          // npm start (development) waits for 'done' before it says the platform is up: the demo's data is then in.
+          demo: demoState,
           ...(runtime.queryCounter ? { sqlStatements: runtime.queryCounter.count } : {}),
           ...(def.metrics ? await def.metrics(runtime) : {}),
         }),
@@ -274,7 +278,10 @@ export async function startService<TContext extends BaseContext>(
     events.relay.start();
     for (const c of events.consumers) c.start();
     if (def.startBackground) await def.startBackground(runtime);
-    if (def.demo && config.mode === 'development') await runDemo(def.name, () => def.demo!(runtime), logger);
+    if (def.demo && config.mode === 'development') {
+      await runDemo(def.name, () => def.demo!(runtime), logger);
+      demoState = 'done';
+    }
   }
   logger.info({ url: running.url }, `${def.name} subgraph listening`);
   return {
