@@ -57,6 +57,15 @@ export class AdmissionControl {
     return this.maxConcurrent;
   }
 
+  /** How many may wait, and how long (ms) one may wait before it is refused. */
+  get queueLimit(): number {
+    return this.maxQueue;
+  }
+
+  get deadlineMs(): number {
+    return this.timeoutMs;
+  }
+
   /** Sets the bound in force (1..maxConcurrent); raising it admits waiters at once. */
   setLimit(limit: number): void {
     this.bound = Math.max(1, Math.min(this.maxConcurrent, Math.round(limit)));

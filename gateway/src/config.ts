@@ -176,7 +176,12 @@ export interface EdgeConfig {
   /** The gateway's trusted-documents manifest: its mutations, sent by hash alone, are admitted as bookings. */
   trustedDocumentsFile?: string;
   /** Anonymous reads answered at the edge (edge-cache.ts): lifetime 0 turns the cache off. */
-  publicCache: { lifetimeMs: number; freshMs: number; fills: { concurrency: number; maxQueue: number; waitMs: number } };
+  publicCache: {
+    lifetimeMs: number;
+    freshMs: number;
+    freshJitter: number;
+    fills: { concurrency: number; maxQueue: number; waitMs: number };
+  };
   /** REDIS_URL: the cache and the learned mutation hashes are shared by every edge replica. */
   redis?: RedisSettings;
 }
@@ -196,6 +201,8 @@ export function loadEdgeConfig(env = new Env()): EdgeConfig {
     publicCache: {
       lifetimeMs,
       freshMs,
+      // Each key fresh for 80–100% of freshMs, fixed per key: answers filled together do not go stale together.
+      freshJitter: env.int('EDGE_PUBLIC_CACHE_FRESH_JITTER_PERCENT', 20, 0, 90) / 100,
       // Cache fills (one per key, coalesced) have places of their own upstream, and wait for one rather
       // than being refused: edge-cache.ts FillLane. Edge reads + fills stay within the gateway's read bound and queue.
       fills: {

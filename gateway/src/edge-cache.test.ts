@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { Env } from '@victori/shared';
 import { loadEdgeConfig } from './config.js';
-import { cacheable, EdgeCache, FillLane, MemoryAnswerStore, type CachedAnswer, type FillTicket } from './edge-cache.js';
+import { cacheable, EdgeCache, FillLane, freshSpread, MemoryAnswerStore, type CachedAnswer, type FillTicket } from './edge-cache.js';
 
 const ok = (n: number, shared = true): CachedAnswer => ({
   status: 200,
@@ -30,6 +31,22 @@ function upstream(answer: (call: number) => CachedAnswer = ok) {
 const settle = () => new Promise((r) => setImmediate(r));
 
 describe("the edge's cache of anonymous reads", () => {
+  test('fresh for a fixed share of freshMs per key: 224 keys filled together go stale over a spread, not at once', () => {
+    const cache = new EdgeCache(new MemoryAnswerStore(), { lifetimeMs: 2000, freshMs: 1500, freshJitter: 0.2 });
+    // Keys as anonymousReadKey makes them (sha256, base64url).
+    const keys = Array.from({ length: 224 }, (_, i) => createHash('sha256').update(`search ${i}`).digest('base64url'));
+    const fresh = keys.map((k) => cache.freshFor(k));
+    expect(Math.min(...fresh)).toBeGreaterThanOrEqual(1200);
+    expect(Math.max(...fresh)).toBeLessThanOrEqual(1500);
+    // Spread over most of the 300 ms: no wave of more than a quarter of the keys in any 30 ms.
+    expect(Math.max(...fresh) - Math.min(...fresh)).toBeGreaterThan(250);
+    for (let at = 1200; at < 1500; at += 30) expect(fresh.filter((f) => f >= at && f < at + 30).length).toBeLessThan(56);
+    // Fixed per key (every replica agrees), and off without jitter.
+    expect(keys.map((k) => cache.freshFor(k))).toEqual(fresh);
+    expect(freshSpread('abc')).toBe(freshSpread('abc'));
+    expect(new EdgeCache(new MemoryAnswerStore(), { lifetimeMs: 2000, freshMs: 1500 }).freshFor(keys[0]!)).toBe(1500);
+  });
+
   test('50 identical reads at once: one upstream call, every reader gets its answer', async () => {
     const cache = new EdgeCache(new MemoryAnswerStore(), { lifetimeMs: 10_000, freshMs: 5000 });
     const up = upstream();
@@ -111,12 +128,14 @@ describe("the edge's cache of anonymous reads", () => {
 });
 
 describe('the edge cache settings', () => {
-  test('on by default (2 s, fresh for the first three quarters); 0 turns it off; fresh longer than the lifetime refuses the start', () => {
+  test('on by default (2 s, fresh for the first three quarters less up to 20% per key); 0 turns it off; fresh longer than the lifetime refuses the start', () => {
     expect(loadEdgeConfig(new Env({})).publicCache).toEqual({
       lifetimeMs: 2000,
       freshMs: 1500,
+      freshJitter: 0.2,
       fills: { concurrency: 32, maxQueue: 1024, waitMs: 2000 },
     });
+    expect(loadEdgeConfig(new Env({ EDGE_PUBLIC_CACHE_FRESH_JITTER_PERCENT: '0' })).publicCache.freshJitter).toBe(0);
     expect(loadEdgeConfig(new Env({ EDGE_PUBLIC_CACHE_MS: '0' })).publicCache.lifetimeMs).toBe(0);
     expect(() => loadEdgeConfig(new Env({ EDGE_PUBLIC_CACHE_MS: '1000', EDGE_PUBLIC_CACHE_FRESH_MS: '2000' }))).toThrow(
       'EDGE_PUBLIC_CACHE_FRESH_MS',

@@ -261,6 +261,19 @@ export interface EdgeCacheOptions {
   freshMs: number;
   /** How long one replica holds the claim to refresh a stale entry. */
   refreshClaimMs?: number;
+  /**
+   * Each key's fresh part is `freshMs` less up to this fraction of it, fixed per key (from the key's hash).
+   * Answers filled together (a cold start, a restart) would otherwise go stale together for ever, each wave
+   * of refreshes queueing in the fill lane; with a spread their periods differ and the waves dissolve.
+   */
+  freshJitter?: number;
+}
+
+/** The fraction (0 ≤ f < 1) a key's fresh part is shortened by: from its first characters, the same on every replica. */
+export function freshSpread(key: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < Math.min(8, key.length); i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
+  return (h >>> 0) / 2 ** 32;
 }
 
 /**
@@ -288,7 +301,7 @@ export class EdgeCache {
     const found = await this.store.get(key);
     const age = found ? Date.now() - found.storedAt : Infinity;
     if (found && age < this.options.lifetimeMs) {
-      if (age < this.options.freshMs) {
+      if (age < this.freshFor(key)) {
         this.stats.hits++;
         return { answer: found, state: 'hit' };
       }
@@ -314,6 +327,12 @@ export class EdgeCache {
   }
 
   private readonly refreshing = new Set<string>();
+
+  /** How long the key's answer is fresh: `freshMs`, less its fixed share of the jitter. */
+  freshFor(key: string): number {
+    const jitter = this.options.freshJitter ?? 0;
+    return jitter > 0 ? this.options.freshMs * (1 - jitter * freshSpread(key)) : this.options.freshMs;
+  }
 
   private async refresh(key: string, fetch: Fill): Promise<void> {
     this.refreshing.add(key);

@@ -153,12 +153,18 @@ export function classBoundOf(total: number, share: number): number {
 
 /**
  * The read bound shared by classes: a read takes a place of the edge's read admission (the total bound,
- * its queue and deadline) and one of its class, which holds at most `share` of the total.
+ * its queue and deadline) and one of its class, which holds at most `share` of the total. A read whose
+ * class is full waits for one of its class's places as it would for a total place (in order, within the
+ * total's queue length and deadline, not while the reads are refusing): a class at its bound under a
+ * passing burst then loses no read, while a hung subgraph's class still never holds more than its share.
  */
 export class ReadClasses {
   private readonly inFlight = new Map<string, number>();
+  private readonly waiting = new Map<string, ClassWaiter[]>();
+  private waiters = 0;
   readonly classBound: number;
   refusedByClass = 0;
+  admittedAfterClassWait = 0;
 
   constructor(
     private readonly total: AdmissionControl,
@@ -170,14 +176,15 @@ export class ReadClasses {
   /** Admits a read of the class or refuses it (false); an admitted one must leave(cls) once. */
   async enter(cls: string): Promise<boolean> {
     const held = this.inFlight.get(cls) ?? 0;
-    if (held >= this.classBound) {
+    if (held < this.classBound) {
+      // The class place is taken before waiting for a total place, so that waiters count against their class.
+      this.inFlight.set(cls, held + 1);
+    } else if (!(await this.waitForClass(cls))) {
       this.refusedByClass++;
       // Counted with the read class's refusals too (metrics); it does not mark the whole class overloaded.
       this.total.refused++;
       return false;
     }
-    // The class place is taken before waiting for a total place, so that waiters count against their class.
-    this.inFlight.set(cls, held + 1);
     const state = this.total.tryEnter();
     if (state === 'admitted' || (state === 'queued' && (await this.total.wait()))) return true;
     this.release(cls);
@@ -189,15 +196,70 @@ export class ReadClasses {
     this.release(cls);
   }
 
+  /** Resolves true once a place of the class is handed over (release), false at the deadline or when none may wait. */
+  private waitForClass(cls: string): Promise<boolean> {
+    if (this.waiters >= this.total.queueLimit || this.total.overloaded) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const queue = this.waiting.get(cls) ?? [];
+      this.waiting.set(cls, queue);
+      const waiter: ClassWaiter = {
+        since: performance.now(),
+        settle: (handed) => {
+          clearTimeout(timer);
+          this.waiters--;
+          resolve(handed);
+        },
+      };
+      const timer = setTimeout(() => {
+        const at = queue.indexOf(waiter);
+        if (at < 0) return;
+        queue.splice(at, 1);
+        if (!queue.length) this.waiting.delete(cls);
+        waiter.settle(false);
+      }, this.total.deadlineMs);
+      this.waiters++;
+      queue.push(waiter);
+    });
+  }
+
   private release(cls: string): void {
+    // The place goes to the class's first waiter still within its deadline (timers fire late on a busy loop).
+    const queue = this.waiting.get(cls);
+    const now = performance.now();
+    while (queue?.length) {
+      const next = queue.shift()!;
+      if (!queue.length) this.waiting.delete(cls);
+      if (now - next.since <= this.total.deadlineMs) {
+        this.admittedAfterClassWait++;
+        return next.settle(true);
+      }
+      next.settle(false);
+    }
     const held = (this.inFlight.get(cls) ?? 1) - 1;
     if (held > 0) this.inFlight.set(cls, held);
     else this.inFlight.delete(cls);
   }
 
-  metrics(): { classBound: number; refusedByClass: number; inFlight: Record<string, number> } {
-    return { classBound: this.classBound, refusedByClass: this.refusedByClass, inFlight: Object.fromEntries(this.inFlight) };
+  metrics(): {
+    classBound: number;
+    refusedByClass: number;
+    admittedAfterClassWait: number;
+    waiting: number;
+    inFlight: Record<string, number>;
+  } {
+    return {
+      classBound: this.classBound,
+      refusedByClass: this.refusedByClass,
+      admittedAfterClassWait: this.admittedAfterClassWait,
+      waiting: this.waiters,
+      inFlight: Object.fromEntries(this.inFlight),
+    };
   }
+}
+
+interface ClassWaiter {
+  since: number;
+  settle: (handed: boolean) => void;
 }
 
 /** The edge's read admission by class; `admit` resolves to the release of an admitted read, or undefined (refused). */
