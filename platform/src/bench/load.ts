@@ -21,6 +21,13 @@ export interface LoadSpec {
    * connections in a closed loop.
    */
   paced?: boolean;
+  /**
+   * Paced runs: first this many seconds of the same load, not counted (bookings left out, so they use no
+   * places), so that the measured run meets a platform that was already serving, as on a real day: the
+   * caches warm and the connections, pools and JIT as they are after the first seconds. The measured run
+   * starts at the warm-up's last instant, without a pause.
+   */
+  warmupSec?: number;
   timeoutSec?: number;
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
@@ -345,6 +352,11 @@ async function runPaced(spec: LoadSpec): Promise<LoadResult> {
       ),
     ),
   );
+  if (spec.warmupSec) {
+    await warmUp(spec, pool, baseHeaders, path, method);
+    // processes.ts MEASURING_LINE: the runner takes its before-readings now.
+    process.stdout.write('{"measuring":true}\n');
+  }
   const loopResolutionMs = 2;
   const loop = monitorEventLoopDelay({ resolution: loopResolutionMs });
   loop.enable();
@@ -393,6 +405,38 @@ async function runPaced(spec: LoadSpec): Promise<LoadResult> {
         }
       : {}),
   };
+}
+
+/** The warm-up of a paced run: the same requests at the same rate (bookings left out), answers not counted. */
+async function warmUp(spec: LoadSpec, pool: Pool, baseHeaders: Record<string, string>, path: string, method: string): Promise<void> {
+  const kept = spec.mix?.filter((k) => !k.storm);
+  const share = kept ? kept.reduce((a, k) => a + k.share, 0) : 1;
+  if (share <= 0) return;
+  const plan = requestPlan(kept ? { ...spec, mix: kept.map((k) => ({ ...k, share: k.share / share })) } : spec);
+  const rate = spec.overallRate! * share;
+  const total = Math.round(rate * spec.warmupSec!);
+  const interval = 1000 / rate;
+  const ignore = {
+    onConnect: () => undefined,
+    onHeaders: () => true,
+    onData: () => true,
+    onComplete: () => undefined,
+    onError: () => undefined,
+  };
+  const started = performance.now();
+  let sent = 0;
+  await new Promise<void>((resolve) => {
+    const tick = (): void => {
+      const due = Math.min(total, Math.floor((performance.now() - started) / interval) + 1);
+      for (; sent < due; sent++) {
+        const { body, headers } = plan(sent);
+        pool.dispatch({ path, method, headers: headers ? { ...baseHeaders, ...headers } : baseHeaders, body }, ignore);
+      }
+      if (sent < total) setTimeout(tick, Math.max(0, started + sent * interval - performance.now()));
+      else resolve();
+    };
+    tick();
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

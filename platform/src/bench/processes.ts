@@ -92,7 +92,8 @@ export const gatewayConfig = {
 }
 
 /** Runs one load from a separate process (autocannon), so the driver never competes in-process. */
-export async function runLoadProcess(spec: LoadSpec, dir: string): Promise<LoadResult> {
+/** `onMeasuring` is called when a paced run with a warm-up starts its measured part (readings taken before it then). */
+export async function runLoadProcess(spec: LoadSpec, dir: string, onMeasuring?: () => void): Promise<LoadResult> {
   const file = path.join(dir, `load-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(file, JSON.stringify(spec));
   // No IPC channel: it would keep the load process alive after its run.
@@ -100,11 +101,22 @@ export async function runLoadProcess(spec: LoadSpec, dir: string): Promise<LoadR
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  let told = false;
+  child.stdout!.on('data', (c: Buffer) => {
+    out += c.toString();
+    if (!told && out.includes(MEASURING_LINE)) {
+      told = true;
+      onMeasuring?.();
+    }
+  });
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0) throw new Error(`load process failed (${code})`);
+  if (spec.warmupSec && !told) onMeasuring?.();
   return JSON.parse(out.trim().split('\n').pop()!) as LoadResult;
 }
+
+/** What the load process writes when its warm-up ends and the measured run begins (load.ts). */
+export const MEASURING_LINE = '{"measuring":true}';
 
 /** Peak resident memory (VmHWM) of a process, in MiB. */
 export function peakRssMiB(pid: number): number | null {

@@ -142,7 +142,9 @@ async function main(): Promise<void> {
           ...(pgPid ? [['postgresql (postmaster)', pgPid] as [string, number]] : []),
         ];
         for (const [, pid] of pids()) resetPeakRss(pid);
+        const began = Date.now();
         await scenario();
+        (report.scenarioSeconds ??= {})[name] = Math.round((Date.now() - began) / 1000);
         (report.peakRssMiB ??= {})[name] = Object.fromEntries(pids().map(([n, pid]) => [n, peakRssMiB(pid)]));
       };
       if (only.has('idle')) {

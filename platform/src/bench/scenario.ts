@@ -125,6 +125,31 @@ export async function alternate(
 }
 
 /**
+ * One side against several peers, each round running every side once in a rotating order: the same runs of
+ * ours serve every comparison (fewer runs than one `alternate` per peer, each still side by side in one round).
+ */
+export async function alternateWithPeers(
+  rounds: number,
+  ours: () => Promise<LoadResult>,
+  peers: { name: string; target: number; run: () => Promise<LoadResult> }[],
+): Promise<Comparison[]> {
+  const a: LoadResult[] = [];
+  const b: LoadResult[][] = peers.map(() => []);
+  const sides: (() => Promise<void>)[] = [
+    async () => void a.push(await ours()),
+    ...peers.map((p, j) => async () => void b[j]!.push(await p.run())),
+  ];
+  for (let i = 0; i < rounds; i++) for (let k = 0; k < sides.length; k++) await sides[(i + k) % sides.length]!();
+  return peers.map((p, j) => ({
+    name: p.name,
+    ours: a,
+    peer: b[j]!,
+    ratio: median(a.map((r) => r.okThroughput)) / median(b[j]!.map((r) => r.okThroughput)),
+    target: p.target,
+  }));
+}
+
+/**
  * Waits until every service has relayed its outbox and every consumer has caught up, so the next
  * scenario does not share the cores with the previous one's event backlog.
  */

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { anonymousSubgraphHeaders } from '../processes.js';
 import { median } from '../stats.js';
-import { alternate, AVAILABILITY_TWO_SUBGRAPHS, progress, type BenchContext } from '../scenario.js';
+import { alternate, alternateWithPeers, AVAILABILITY_TWO_SUBGRAPHS, progress, type BenchContext } from '../scenario.js';
+import type { Comparison } from '../report.js';
 import type { ReadTargets } from './read-targets.js';
 
 /** The public availability read: ours vs Hive Gateway and vs the subgraph directly, cached, keep-alive, APQ. */
@@ -9,26 +10,21 @@ export async function publicReadScenario(ctx: BenchContext, reads: ReadTargets):
   const { report, quick, platform, secrets } = ctx;
   const { load, twoBody, oneBody, cachedPort, plainPort, noKeepAlivePort, hivePort, hiveRustPort } = reads;
   progress('public read: ours vs Hive Gateway (default and Rust planner), ours vs direct subgraph, cached\n');
-  const vsHive = await alternate(
-    'ours ÷ Hive Gateway',
-    1,
-    quick ? 2 : 3,
-    () => load(platform!.gatewayUrl, twoBody),
-    () => load(`http://127.0.0.1:${hivePort}/graphql`, twoBody),
-  );
-  // The strongest Node peer: Hive Gateway with Hive Router's Rust query planner, uncached like ours.
-  const vsHiveRust = await alternate(
-    'ours ÷ Hive Gateway with the Rust query planner',
-    1,
-    quick ? 2 : 3,
-    () => load(platform!.gatewayUrl, twoBody),
-    () => load(`http://127.0.0.1:${hiveRustPort}/graphql`, twoBody),
-  );
+  // Ours, Hive Gateway and Hive Gateway with Hive Router's Rust query planner (the strongest Node peer),
+  // uncached all three, in one rotation per round: each peer is compared with the same runs of ours.
+  const [vsHive, vsHiveRust] = (await alternateWithPeers(quick ? 2 : 3, () => load(platform!.gatewayUrl, twoBody), [
+    { name: 'ours ÷ Hive Gateway', target: 1, run: () => load(`http://127.0.0.1:${hivePort}/graphql`, twoBody) },
+    {
+      name: 'ours ÷ Hive Gateway with the Rust query planner',
+      target: 1,
+      run: () => load(`http://127.0.0.1:${hiveRustPort}/graphql`, twoBody),
+    },
+  ])) as [Comparison, Comparison];
   // The whole public path (edge, then gateway) against Hive Gateway alone.
   const publicPathVsHive = await alternate(
     'public path (edge + gateway) ÷ Hive Gateway',
     1,
-    2,
+    1,
     () => load(platform!.publicUrl, twoBody),
     () => load(`http://127.0.0.1:${hivePort}/graphql`, twoBody),
   );
@@ -43,7 +39,7 @@ export async function publicReadScenario(ctx: BenchContext, reads: ReadTargets):
   const vsDirectNoDedupe = await alternate(
     'ours without dedupe ÷ direct subgraph',
     0.5,
-    2,
+    1,
     () => load(`http://127.0.0.1:${plainPort}/graphql`, oneBody),
     () => load(platform!.serviceUrls.booking, oneBody, { headers: anonymousSubgraphHeaders(secrets.gatewaySecret) }),
   );
