@@ -155,15 +155,25 @@ export async function alternateWithPeers(
  */
 export async function settle(platform: LaunchedPlatform, timeoutMs = 180_000): Promise<number> {
   const started = Date.now();
+  let told = started;
   for (;;) {
     let pending = 0;
+    const behind: string[] = [];
     for (const name of SERVICES) {
       const m = (await (await fetch(new URL('/metrics.json', platform.serviceUrls[name]))).json()) as {
-        events?: { outboxBacklog?: number; consumers?: { lag: number }[] };
+        events?: { outboxBacklog?: number; consumers?: { name?: string; lag: number }[] };
       };
-      pending += (m.events?.outboxBacklog ?? 0) + (m.events?.consumers ?? []).reduce((a, c) => a + c.lag, 0);
+      const outbox = m.events?.outboxBacklog ?? 0;
+      const lag = (m.events?.consumers ?? []).reduce((a, c) => a + c.lag, 0);
+      if (outbox || lag) behind.push(`${name} outbox ${outbox}, consumers ${lag} behind`);
+      pending += outbox + lag;
     }
     if (pending === 0) return (Date.now() - started) / 1000;
+    // A slow drain says where it waits, every 10 s.
+    if (Date.now() - told >= 10_000) {
+      told = Date.now();
+      progress(`events: still draining after ${Math.round((told - started) / 1000)} s: ${behind.join('; ')}\n`);
+    }
     if (Date.now() - started > timeoutMs) {
       process.stderr.write(`events: backlog not drained after ${timeoutMs / 1000} s (${pending} pending); going on\n`);
       return (Date.now() - started) / 1000;

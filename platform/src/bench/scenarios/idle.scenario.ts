@@ -12,7 +12,8 @@ const QUIET_BEFORE_MS = 12_000;
  */
 export async function idleScenario(ctx: BenchContext, postmasterPid: number | undefined, seconds = IDLE_SECONDS): Promise<void> {
   const { report, platform } = ctx;
-  await settle(platform);
+  const drained = await settle(platform);
+  progress(`idle: events drained ${drained.toFixed(0)} s after start; quiet for ${QUIET_BEFORE_MS / 1000} s first\n`);
   // settle() itself asks every service for its /metrics: let those requests' after-effects pass (a
   // service samples its event loop for 10 s after its last request), then measure a platform nobody calls.
   await new Promise((r) => setTimeout(r, QUIET_BEFORE_MS));

@@ -31,7 +31,7 @@ export async function publicReadScenario(ctx: BenchContext, reads: ReadTargets):
   const vsDirect = await alternate(
     'ours ÷ direct subgraph',
     0.5,
-    2,
+    1,
     () => load(platform!.gatewayUrl, oneBody),
     () => load(platform!.serviceUrls.booking, oneBody, { headers: anonymousSubgraphHeaders(secrets.gatewaySecret) }),
   );
