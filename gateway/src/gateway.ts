@@ -28,6 +28,7 @@ import { ForwardedIdentity, SubgraphDataSource } from './subgraph-source.js';
 import { loadPublicKey } from './keys.js';
 import { graphiqlLandingPage, graphiqlRoutes } from './graphiql.js';
 import { createTokenVerifier } from './oidc.js';
+import { withVerifiedTokens } from './verified-tokens.js';
 import { publicAnswersPlugin, PublicResponseCache } from './public-cache.js';
 import { AdmissionControl, admissionMetrics, isMutation, LoopGovernor } from './admission.js';
 import { CircuitBreaker, guardSubgraphFetch } from './subgraph-breaker.js';
@@ -55,7 +56,8 @@ export async function startGateway(
   logger: Logger = createLogger('gateway', config.logLevel),
 ): Promise<RunningGateway> {
   const supergraphSdl = readFileSync(config.supergraphFile, 'utf8');
-  const verifyBearer = createTokenVerifier(config, await loadPublicKey(config.jwtPublicKey));
+  // Each token's signature is checked once, then its claims are kept until it expires (verified-tokens.ts).
+  const verifyBearer = withVerifiedTokens(createTokenVerifier(config, await loadPublicKey(config.jwtPublicKey)));
   const breakers = Object.fromEntries(
     Object.entries(config.subgraphGuards).map(([name, options]) => [name, new CircuitBreaker(options)]),
   ) as Record<ServiceName, CircuitBreaker>;
@@ -183,6 +185,7 @@ export async function startGateway(
       metrics: () => ({
         admission: admissionMetrics(admission),
         publicCache: { ttlMs: cache.ttlMs, hits: cache.hits, misses: cache.misses },
+        verifiedTokens: { size: verifyBearer.cache.size, hits: verifyBearer.cache.hits, misses: verifyBearer.cache.misses },
         breakers: Object.fromEntries(Object.entries(breakers).map(([n, b]) => [n, { state: b.state, opened: b.opened }])),
         ...(governor ? { readGovernor: { lastUtilization: governor.lastUtilization, shrinks: governor.shrinks } } : {}),
       }),
