@@ -1,4 +1,5 @@
 import { Directive, Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { badInput } from './errors.js';
 
 /**
@@ -139,4 +140,21 @@ export function connectionOf<R, T>(
   const sorted = [...rows].sort((a, b) => compareKeys(keyOf(a), keyOf(b)));
   const rest = after ? sorted.filter((r) => compareKeys(keyOf(r), after) > 0) : sorted;
   return toConnection(rest.slice(0, size + 1), size, sorted.length, keyOf, toNode);
+}
+
+/**
+ * Whether the field being resolved selects `name` directly (through inline fragments and named fragments
+ * too): a connection's resolver can leave out the count statement when nobody asked for `totalCount`.
+ */
+export function selectsField(info: GraphQLResolveInfo, name: string): boolean {
+  const seen = new Set<string>();
+  const within = (set: SelectionSetNode | undefined): boolean =>
+    !!set?.selections.some((s) => {
+      if (s.kind === Kind.FIELD) return s.name.value === name;
+      if (s.kind === Kind.INLINE_FRAGMENT) return within(s.selectionSet);
+      if (seen.has(s.name.value)) return false;
+      seen.add(s.name.value);
+      return within(info.fragments[s.name.value]?.selectionSet);
+    });
+  return info.fieldNodes.some((node) => within(node.selectionSet));
 }

@@ -1,5 +1,6 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { Connection } from '@victori/shared';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { selectsField, type Connection } from '@victori/shared';
 import { SessionResolver } from '../session/session.resolver.js';
 import { Session, SessionConnection, SessionFilter } from '../session/session.type.js';
 import type { BookingContext } from '../../context.js';
@@ -19,8 +20,15 @@ export class FacilityResolver {
     @Arg('filter', () => SessionFilter, { nullable: true }) filter?: SessionFilter,
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
+    @Info() info?: GraphQLResolveInfo,
   ): Promise<Connection<Session>> {
-    return SessionResolver.page(ctx, { ...filter, facilityId: facility.id }, first ?? 20, after ?? undefined);
+    return SessionResolver.page(
+      ctx,
+      { ...filter, facilityId: facility.id },
+      first ?? 20,
+      after ?? undefined,
+      info ? selectsField(info, 'totalCount') : true,
+    );
   }
 
   @Query(() => FacilityConnection, {

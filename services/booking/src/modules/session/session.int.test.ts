@@ -323,4 +323,25 @@ describe('public search', () => {
     // page + count + facilities + slots, whatever the page size
     expect(counter.count).toBe(4);
   });
+
+  test('without totalCount the count statement is left out; with it (also through a fragment) it is there and right', async () => {
+    const filter = { productCode: 'CORONAVAC' };
+    counter.reset();
+    const bare = await kit.gql<Page>(
+      `query($filter: SessionFilter) { sessions(filter: $filter, first: 2) { edges { node { id } } pageInfo { hasNextPage } } }`,
+      {
+        filter,
+      },
+    );
+    expect(bare.errors).toBeUndefined();
+    expect(bare.data!.sessions.pageInfo.hasNextPage).toBe(true);
+    expect(counter.count).toBe(1);
+    counter.reset();
+    const counted = await kit.gql<Page>(
+      `query($filter: SessionFilter) { sessions(filter: $filter, first: 2) { ...Counted edges { node { id } } } } fragment Counted on SessionConnection { totalCount }`,
+      { filter },
+    );
+    expect(counted.data!.sessions.totalCount).toBe(6);
+    expect(counter.count).toBe(2);
+  });
 });

@@ -1,5 +1,6 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { toConnection, type Connection } from '@victori/shared';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { selectsField, toConnection, type Connection } from '@victori/shared';
 import type { BookingContext } from '../../context.js';
 import { toFacility } from '../facility/facility.mapper.js';
 import { Facility } from '../facility/facility.type.js';
@@ -30,8 +31,9 @@ export class SessionResolver {
     @Arg('filter', () => SessionFilter, { nullable: true }) filter?: SessionFilter,
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
+    @Info() info?: GraphQLResolveInfo,
   ): Promise<Connection<Session>> {
-    return SessionResolver.page(ctx, filter ?? {}, first ?? 20, after ?? undefined);
+    return SessionResolver.page(ctx, filter ?? {}, first ?? 20, after ?? undefined, info ? selectsField(info, 'totalCount') : true);
   }
 
   /** The same search as `sessions`, for one facility (`Facility.sessions`). */
@@ -40,8 +42,9 @@ export class SessionResolver {
     filter: SessionFilter & { facilityId?: string },
     first: number,
     after: string | undefined,
+    count = true,
   ): Promise<Connection<Session>> {
-    const page = await searchSessions(ctx.em, filter, first, after);
+    const page = await searchSessions(ctx.em, filter, first, after, count);
     for (const row of page.rows) ctx.loaders.session.prime(row.id, row);
     // The same cursor as the service's keyset (date, start time, id).
     const connection = toConnection(page.rows, page.rows.length, page.totalCount, (r) => [r.date, r.start_time, r.id], toSession);

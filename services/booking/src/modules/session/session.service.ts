@@ -51,6 +51,8 @@ export async function searchSessions(
   filter: SessionFilter & { facilityId?: string },
   first: number,
   after: string | undefined,
+  /** Whether the caller selected totalCount (without it, one statement less). */
+  count = true,
 ): Promise<SessionPage> {
   bookingPolicy.publicRead();
   checkSearch(filter, first);
@@ -70,6 +72,7 @@ export async function searchSessions(
     },
     after: after ? decodeSessionCursor(after) : undefined,
     limit: first + 1,
+    count,
   });
   return { rows: rows.slice(0, first), totalCount, hasNextPage: rows.length > first };
 }

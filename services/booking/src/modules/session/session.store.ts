@@ -115,11 +115,11 @@ function searchWhere(f: SessionSearch): { where: string[]; params: SqlParams } {
 
 /**
  * One page of the search by date, start time and id after the keyset `after`, `limit` rows, and the count
- * of all matches: two statements whatever the page size.
+ * of all matches: two statements whatever the page size (one with `count: false`; totalCount is then NaN).
  */
 export async function searchSessions(
   em: EntityManager,
-  search: { filter: SessionSearch; after?: { date: string; startTime: string; id: string }; limit: number },
+  search: { filter: SessionSearch; after?: { date: string; startTime: string; id: string }; limit: number; count?: boolean },
 ): Promise<{ rows: SessionRow[]; totalCount: number }> {
   const { where, params } = searchWhere(search.filter);
   const filterSql = where.length ? `where ${where.join(' and ')}` : '';
@@ -136,13 +136,16 @@ export async function searchSessions(
         order by s.date, s.start_time, s.id limit :limit`,
       pageParams,
     ),
-    sql<{ n: number }>(
-      em,
-      `select count(*)::int as n from session s join facility f on f.id = s.facility_id
+    // Only when asked for (totalCount): a citizen's availability search does not, and it is most of the searches.
+    search.count === false
+      ? Promise.resolve([{ n: Number.NaN }])
+      : sql<{ n: number }>(
+          em,
+          `select count(*)::int as n from session s join facility f on f.id = s.facility_id
          left join stock_level l on l.facility_id = s.facility_id and l.product_code = s.product_code
          left join stock_commitment c on c.facility_id = s.facility_id and c.product_code = s.product_code ${filterSql}`,
-      params,
-    ),
+          params,
+        ),
   ]);
   return { rows, totalCount: count?.n ?? 0 };
 }
