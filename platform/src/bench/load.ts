@@ -285,11 +285,9 @@ async function runPaced(spec: LoadSpec): Promise<LoadResult> {
   const tallies = (spec.mix ?? [{ name: 'all' }]).map(() => newTally());
   const plan = requestPlan(spec);
   const total = Math.round(spec.overallRate * spec.duration);
-  const interval = 1000 / spec.overallRate;
   const baseHeaders = { 'content-type': 'application/json', ...spec.headers };
   const path = url.pathname + url.search;
   const method = spec.method ?? 'POST';
-  let sent = 0;
   let settled = 0;
   let finish: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => (finish = resolve));
@@ -308,8 +306,8 @@ async function runPaced(spec: LoadSpec): Promise<LoadResult> {
     } else t.admitted.push(ms);
   };
   // undici's low-level dispatch (no promise or stream per request): the load process stays cheap.
-  const send = (due: number): void => {
-    const { cls, body, headers } = plan(sent);
+  const send = (i: number, due: number): void => {
+    const { cls, body, headers } = plan(i);
     const t = tallies[cls]!;
     let code = 0;
     let retryAfter = false;
@@ -361,18 +359,7 @@ async function runPaced(spec: LoadSpec): Promise<LoadResult> {
   const loop = monitorEventLoopDelay({ resolution: loopResolutionMs });
   loop.enable();
   const cpu = process.cpuUsage();
-  const started = performance.now();
-  // Every request is sent at its own instant (start + i × interval); a late timer sends the overdue ones at once.
-  const tick = (): void => {
-    const due = Math.min(total, Math.floor((performance.now() - started) / interval) + 1);
-    for (; sent < due;) {
-      const at = started + sent * interval;
-      send(at);
-      sent++;
-    }
-    if (sent < total) setTimeout(tick, Math.max(0, started + sent * interval - performance.now()));
-  };
-  tick();
+  const { started } = pace(spec.overallRate, total, send);
   await finished;
   const seconds = (performance.now() - started) / 1000;
   loop.disable();
@@ -414,8 +401,6 @@ async function warmUp(spec: LoadSpec, pool: Pool, baseHeaders: Record<string, st
   if (share <= 0) return;
   const plan = requestPlan(kept ? { ...spec, mix: kept.map((k) => ({ ...k, share: k.share / share })) } : spec);
   const rate = spec.overallRate! * share;
-  const total = Math.round(rate * spec.warmupSec!);
-  const interval = 1000 / rate;
   const ignore = {
     onConnect: () => undefined,
     onHeaders: () => true,
@@ -423,20 +408,30 @@ async function warmUp(spec: LoadSpec, pool: Pool, baseHeaders: Record<string, st
     onComplete: () => undefined,
     onError: () => undefined,
   };
+  await pace(rate, Math.round(rate * spec.warmupSec!), (i) => {
+    const { body, headers } = plan(i);
+    pool.dispatch({ path, method, headers: headers ? { ...baseHeaders, ...headers } : baseHeaders, body }, ignore);
+  }).allSent;
+}
+
+/**
+ * Calls `fire(i, due)` for `total` requests at `rate` per second, each at its own instant (start + i × interval);
+ * a late timer fires the overdue ones at once. `allSent` resolves after the last is fired (answers aside).
+ */
+function pace(rate: number, total: number, fire: (i: number, due: number) => void): { started: number; allSent: Promise<void> } {
+  const interval = 1000 / rate;
   const started = performance.now();
   let sent = 0;
-  await new Promise<void>((resolve) => {
+  const allSent = new Promise<void>((resolve) => {
     const tick = (): void => {
       const due = Math.min(total, Math.floor((performance.now() - started) / interval) + 1);
-      for (; sent < due; sent++) {
-        const { body, headers } = plan(sent);
-        pool.dispatch({ path, method, headers: headers ? { ...baseHeaders, ...headers } : baseHeaders, body }, ignore);
-      }
+      for (; sent < due; sent++) fire(sent, started + sent * interval);
       if (sent < total) setTimeout(tick, Math.max(0, started + sent * interval - performance.now()));
       else resolve();
     };
     tick();
   });
+  return { started, allSent };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

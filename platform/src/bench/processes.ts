@@ -111,7 +111,8 @@ export async function runLoadProcess(spec: LoadSpec, dir: string, onMeasuring?: 
   });
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0) throw new Error(`load process failed (${code})`);
-  if (spec.warmupSec && !told) onMeasuring?.();
+  // Readings taken now would span no measured time at all: a run without its line is a broken run.
+  if (spec.warmupSec && !told) throw new Error('load process ended its warm-up without saying so (MEASURING_LINE)');
   return JSON.parse(out.trim().split('\n').pop()!) as LoadResult;
 }
 

@@ -101,6 +101,7 @@ export const READ_BOUND = 64;
 
 export const post = (query: string, variables: Record<string, unknown> = {}): string => JSON.stringify({ query, variables });
 
+/** Ours against one peer, which side goes first alternating each round, so warm-up and drift favour neither. */
 export async function alternate(
   name: string,
   target: number,
@@ -108,20 +109,8 @@ export async function alternate(
   ours: () => Promise<LoadResult>,
   peer: () => Promise<LoadResult>,
 ): Promise<Comparison> {
-  const a: LoadResult[] = [];
-  const b: LoadResult[] = [];
-  for (let i = 0; i < rounds; i++) {
-    // Alternate which side goes first, so warm-up and drift do not favour one side.
-    if (i % 2 === 0) {
-      a.push(await ours());
-      b.push(await peer());
-    } else {
-      b.push(await peer());
-      a.push(await ours());
-    }
-  }
-  const ratio = median(a.map((r) => r.okThroughput)) / median(b.map((r) => r.okThroughput));
-  return { name, ours: a, peer: b, ratio, target };
+  // With two sides, alternateWithPeers' rotation is exactly that alternation.
+  return (await alternateWithPeers(rounds, ours, [{ name, target, run: peer }]))[0]!;
 }
 
 /**
