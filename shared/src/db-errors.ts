@@ -35,12 +35,22 @@ const MESSAGES =
 /** Whether an error (or anything it wraps) is a lost or refused database connection or a statement timeout. */
 export function isDbUnavailable(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== 'object' || depth > 6) return false;
-  const e = error as { code?: unknown; sqlState?: unknown; message?: unknown; cause?: unknown; errors?: unknown; originalError?: unknown };
+  const e = error as {
+    code?: unknown;
+    sqlState?: unknown;
+    message?: unknown;
+    cause?: unknown;
+    errors?: unknown;
+    originalError?: unknown;
+    thrownValue?: unknown;
+  };
   const code = typeof e.code === 'string' ? e.code : typeof e.sqlState === 'string' ? e.sqlState : '';
   if (UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('08') || NETWORK_CODES.has(code)) return true;
   if (typeof e.message === 'string' && MESSAGES.test(e.message)) return true;
   if (Array.isArray(e.errors) && e.errors.some((inner) => isDbUnavailable(inner, depth + 1))) return true;
-  return isDbUnavailable(e.cause, depth + 1) || isDbUnavailable(e.originalError, depth + 1);
+  // graphql-js wraps a thrown value that is not an Error of its own realm (a driver's error seen from a
+  // vm context, as under Jest) in NonErrorThrown, with the value as `thrownValue`.
+  return isDbUnavailable(e.cause, depth + 1) || isDbUnavailable(e.originalError, depth + 1) || isDbUnavailable(e.thrownValue, depth + 1);
 }
 
 export const unavailable = (): AppError =>

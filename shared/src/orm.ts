@@ -5,6 +5,7 @@ import type { LogContext, Logger as OrmLogger, LoggerNamespace, MigrationObject 
 import type { Migration } from '@mikro-orm/migrations';
 import { guardPool, pgTimeoutOptions, type DbTimeouts } from './db-errors.js';
 import type pg from 'pg';
+import { preparePooledStatements } from './sql.js';
 
 export type { MikroORM };
 export type Orm = MikroORM;
@@ -76,6 +77,7 @@ export async function initOrm(options: OrmOptions): Promise<MikroORM> {
       ...pgTimeoutOptions(options.timeouts),
       onPoolCreated: (pool: pg.Pool) => {
         guardPool(pool, () => undefined);
+        preparePooledStatements(pool);
       },
     },
     allowGlobalContext: false,

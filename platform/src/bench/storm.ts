@@ -269,8 +269,9 @@ const NAIVE_STOCK_COUNTER = `update stock_commitment set committed = committed +
  * client concurrency, against one fresh set of ten sessions:
  *
  * - `atomic` (the ceiling): exactly the statements one booking executes, imported from booking's code:
- *   the decision read, then a transaction with the outbox row and the one atomic booking statement.
- * - `naive`: the usual read-then-write: the same decision read, and if it shows a place, a read-committed
+ *   the decision read, then a transaction with the outbox row and the one atomic booking statement, each
+ *   a prepared statement as booking sends them (shared/sql.ts sqlPrepared).
+ * - `naive`: the usual read-then-write (prepared too): the same decision read, and if it shows a place, a read-committed
  *   transaction without locks taken for the decision: the outbox row, the next queue number, the
  *   appointment, the slot counter written as the value read plus one, the stock counter plus one.
  */
@@ -292,7 +293,7 @@ export async function runStormCeiling(
   const bookStatement = compileNamed(BOOK_STATEMENT);
   const slotSql = toPgPlaceholders(slotStatement.sql);
   const bookSql = toPgPlaceholders(bookStatement.sql);
-  const outboxSql = toPgPlaceholders(OUTBOX_INSERT);
+  const outboxSql = OUTBOX_INSERT;
   const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
   let next = 0;
   let errors = 0;
@@ -305,13 +306,14 @@ export async function runStormCeiling(
   const one = async (n: number): Promise<void> => {
     const { input, person, id, slipCode } = prepared[n]!;
     const req = { operation: 'bookAppointment', key: null, hash: '' };
-    const { rows } = await pool.query(
-      slotSql,
-      namedValues(
+    const { rows } = await pool.query({
+      name: 'ceiling_slot_context',
+      text: slotSql,
+      values: namedValues(
         slotStatement,
         slotContextParams(input.slotId, { nikHash: person.nikHash, phoneHash: person.phoneHash, doseKind: input.doseKind }, req),
       ),
-    );
+    });
     const s = rows[0] as {
       slot_id: string;
       slot_booked: number;
@@ -340,38 +342,47 @@ export async function runStormCeiling(
     const client = await pool.connect();
     try {
       await client.query('begin');
-      await client.query(outboxSql, outboxParams(event));
+      await client.query({ name: 'ceiling_outbox', text: outboxSql, values: outboxParams(event) });
       if (variant === 'atomic') {
-        await client.query(
-          bookSql,
-          namedValues(
+        await client.query({
+          name: 'ceiling_book',
+          text: bookSql,
+          values: namedValues(
             bookStatement,
             bookStatementParams({ s, person, doseKind: input.doseKind, id, slipCode, maxPerPhone: 5, bookedBy: null, req }),
           ),
-        );
+        });
       } else {
-        const queue = await client.query<{ next_queue: number }>(NAIVE_NEXT_QUEUE, [s.session_id]);
-        await client.query(NAIVE_INSERT, [
-          id,
-          s.session_id,
-          s.slot_id,
-          s.facility_id,
-          s.programme,
-          s.product_code,
-          input.doseKind,
-          s.date,
-          queue.rows[0]!.next_queue,
-          slipCode,
-          person.nikHash,
-          person.nikEnc,
-          person.nameEnc,
-          person.birthDate,
-          person.sex,
-          person.phoneHash,
-          person.residenceKelurahanCode,
-        ]);
-        await client.query(NAIVE_SLOT_COUNTER, [s.slot_id, s.slot_booked + 1]);
-        await client.query(NAIVE_STOCK_COUNTER, [s.facility_id, s.product_code]);
+        const queue = await client.query<{ next_queue: number }>({
+          name: 'naive_next_queue',
+          text: NAIVE_NEXT_QUEUE,
+          values: [s.session_id],
+        });
+        await client.query({
+          name: 'naive_insert',
+          text: NAIVE_INSERT,
+          values: [
+            id,
+            s.session_id,
+            s.slot_id,
+            s.facility_id,
+            s.programme,
+            s.product_code,
+            input.doseKind,
+            s.date,
+            queue.rows[0]!.next_queue,
+            slipCode,
+            person.nikHash,
+            person.nikEnc,
+            person.nameEnc,
+            person.birthDate,
+            person.sex,
+            person.phoneHash,
+            person.residenceKelurahanCode,
+          ],
+        });
+        await client.query({ name: 'naive_slot', text: NAIVE_SLOT_COUNTER, values: [s.slot_id, s.slot_booked + 1] });
+        await client.query({ name: 'naive_stock', text: NAIVE_STOCK_COUNTER, values: [s.facility_id, s.product_code] });
       }
       await client.query('commit');
     } catch {

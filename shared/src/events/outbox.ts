@@ -1,7 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { executePrepared } from '../sql.js';
 import { createEnvelope, type EventContract, type EventEnvelope } from './envelope.js';
 
-export const OUTBOX_INSERT = `insert into outbox (event_id, type, version, aggregate_id, occurred_at, payload) values (?, ?, ?, ?, ?, ?)`;
+/** One event into the outbox (a prepared statement: every booking runs it). */
+export const OUTBOX_INSERT = `insert into outbox (event_id, type, version, aggregate_id, occurred_at, payload) values ($1, $2, $3, $4, $5, $6)`;
 
 /** Transactions (their EntityManager fork) that wrote to the outbox: their commit wakes the relay. */
 const published = new WeakSet<EntityManager>();
@@ -24,7 +26,7 @@ export async function publish<T>(
   payload: T,
 ): Promise<EventEnvelope<T>> {
   const event = createEnvelope(contract, producer, aggregateId, payload);
-  await tx.execute(OUTBOX_INSERT, outboxParams(event));
+  await executePrepared(tx, OUTBOX_INSERT, outboxParams(event));
   published.add(tx);
   return event;
 }

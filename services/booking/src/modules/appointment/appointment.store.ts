@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { pgArray, sql, type SqlParams } from '@victori/shared';
+import { pgArray, sql, sqlPrepared, type SqlParams } from '@victori/shared';
 import type { DoseFact } from '../eligibility/eligibility.js';
 import { isUuid } from '../facility/facility.loader.js';
 import { APPOINTMENT_COLUMNS, type AppointmentRow } from './appointment.rows.js';
@@ -94,7 +94,7 @@ export async function slotContext(
   person: { nikHash: string; phoneHash: string | null; doseKind: string; excludeAppointment?: string },
   req: IdempotentRequest,
 ): Promise<SlotContext> {
-  const [row] = await sql<SlotContext>(em, SLOT_CONTEXT, slotContextParams(slotId, person, req));
+  const [row] = await sqlPrepared<SlotContext>(em, SLOT_CONTEXT, slotContextParams(slotId, person, req));
   return row!;
 }
 
@@ -177,13 +177,13 @@ export interface BookOutcome {
 }
 
 export async function book(tx: EntityManager, a: BookStatementArgs): Promise<BookOutcome | undefined> {
-  const [result] = await sql<BookOutcome>(tx, BOOK_STATEMENT, bookStatementParams(a));
+  const [result] = await sqlPrepared<BookOutcome>(tx, BOOK_STATEMENT, bookStatementParams(a));
   return result;
 }
 
 export async function findAppointment(em: EntityManager, id: string): Promise<AppointmentRow | undefined> {
   if (!isUuid(id)) return undefined;
-  const [row] = await sql<AppointmentRow>(em, `select ${APPOINTMENT_COLUMNS} from appointment where id = :id`, { id });
+  const [row] = await sqlPrepared<AppointmentRow>(em, `select ${APPOINTMENT_COLUMNS} from appointment where id = :id::uuid`, { id });
   return row;
 }
 
@@ -209,7 +209,7 @@ export async function appointmentsPage(
   const micros = `(extract(epoch from booked_at) * 1000000)::bigint`;
   const after = page.after ? `and (session_date, ${micros}, id) < (:afterDate::date, :afterMicros::bigint, :afterId::uuid)` : '';
   if (page.after) [params.afterDate, params.afterMicros, params.afterId] = page.after;
-  return sql<AppointmentRow & { cursor_micros: string }>(
+  return sqlPrepared<AppointmentRow & { cursor_micros: string }>(
     em,
     `select ${APPOINTMENT_COLUMNS}, ${micros}::text as cursor_micros from appointment where ${where} ${after}
       order by session_date desc, ${micros} desc, id desc limit :limit`,
@@ -219,7 +219,7 @@ export async function appointmentsPage(
 
 export async function countAppointments(em: EntityManager, owner: AppointmentOwner): Promise<number> {
   const { where, params } = ownerWhere(owner);
-  const [row] = await sql<{ n: number }>(em, `select count(*)::int as n from appointment where ${where}`, params);
+  const [row] = await sqlPrepared<{ n: number }>(em, `select count(*)::int as n from appointment where ${where}`, params);
   return Number(row?.n ?? 0);
 }
 

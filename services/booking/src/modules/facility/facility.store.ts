@@ -1,5 +1,5 @@
 import type { EntityManager, RequiredEntityData } from '@mikro-orm/postgresql';
-import { FacilityUpserted, publish } from '@victori/shared';
+import { FacilityUpserted, pgArray, publish, sqlPrepared } from '@victori/shared';
 import { FacilityEntity } from './facility.entity.js';
 
 /**
@@ -9,10 +9,19 @@ import { FacilityEntity } from './facility.entity.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** FacilityEntity's columns under its property names (null where a nullable one is empty). */
+const FACILITY_COLUMNS = `id, code, name, type, kelurahan_code as "kelurahanCode", kecamatan_code as "kecamatanCode", address, latitude,
+  longitude, phone, email, opening_hours as "openingHours", active, satusehat_organization_id as "satusehatOrganizationId",
+  satusehat_location_id as "satusehatLocationId"`;
+
 /** Facilities by id; malformed ids find nothing (never a database error). */
 export async function facilitiesByIds(em: EntityManager, ids: readonly string[]): Promise<FacilityEntity[]> {
   const valid = ids.filter((id) => UUID.test(id));
-  return valid.length ? em.find(FacilityEntity, { id: { $in: valid } }) : [];
+  if (valid.length === 0) return [];
+  // The read path of every session and appointment shown (the request loaders): plain rows from one prepared
+  // statement, not managed entities, so nothing read here is ever written back. Through em.find, building the
+  // query and hydrating the entities was about an eighth of booking's CPU on an availability search.
+  return sqlPrepared<FacilityEntity>(em, `select ${FACILITY_COLUMNS} from facility where id = any(:ids::uuid[])`, { ids: pgArray(valid) });
 }
 
 /** One facility, managed by `em` (changes are written by `saveFacility`); null for a malformed id. */

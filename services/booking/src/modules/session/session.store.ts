@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { pgArray, sql, type SqlParams } from '@victori/shared';
+import { pgArray, sql, sqlPrepared, type SqlParams } from '@victori/shared';
 import { isUuid } from '../facility/facility.loader.js';
 import type { SessionRow, SlotRow } from './session.rows.js';
 
@@ -40,7 +40,7 @@ const RETURNING = `id, facility_id, date::text as date, start_time, end_time, pr
 /** One session with its stock headroom; undefined for none or a malformed id. */
 export async function findSession(em: EntityManager, id: string): Promise<SessionRow | undefined> {
   if (!isUuid(id)) return undefined;
-  const [row] = await sql<SessionRow>(em, `${SESSION_SELECT} where s.id = :id`, { id });
+  const [row] = await sqlPrepared<SessionRow>(em, `${SESSION_SELECT} where s.id = :id::uuid`, { id });
   return row;
 }
 
@@ -48,12 +48,12 @@ export async function findSession(em: EntityManager, id: string): Promise<Sessio
 export async function sessionsByIds(em: EntityManager, ids: readonly string[]): Promise<SessionRow[]> {
   const valid = ids.filter(isUuid);
   if (valid.length === 0) return [];
-  return sql<SessionRow>(em, `${SESSION_SELECT} where s.id = any(:ids::uuid[])`, { ids: pgArray(valid) });
+  return sqlPrepared<SessionRow>(em, `${SESSION_SELECT} where s.id = any(:ids::uuid[])`, { ids: pgArray(valid) });
 }
 
 /** The slots of many sessions, in time order. */
 export async function slotsOfSessions(em: EntityManager, sessionIds: readonly string[]): Promise<SlotRow[]> {
-  return sql<SlotRow>(em, `select ${SLOT_COLUMNS} from slot where session_id = any(:sessionIds::uuid[]) order by start_time, id`, {
+  return sqlPrepared<SlotRow>(em, `select ${SLOT_COLUMNS} from slot where session_id = any(:sessionIds::uuid[]) order by start_time, id`, {
     sessionIds: pgArray([...sessionIds]),
   });
 }
@@ -62,7 +62,7 @@ export async function slotsOfSessions(em: EntityManager, sessionIds: readonly st
 export async function slotsByIds(em: EntityManager, ids: readonly string[]): Promise<SlotRow[]> {
   const valid = ids.filter(isUuid);
   if (valid.length === 0) return [];
-  return sql<SlotRow>(em, `select ${SLOT_COLUMNS} from slot where id = any(:ids::uuid[])`, { ids: pgArray(valid) });
+  return sqlPrepared<SlotRow>(em, `select ${SLOT_COLUMNS} from slot where id = any(:ids::uuid[])`, { ids: pgArray(valid) });
 }
 
 export interface SessionSearch {
@@ -129,8 +129,9 @@ export async function searchSessions(
     page.push('(s.date, s.start_time, s.id) > (:afterDate::date, :afterStart, :afterId::uuid)');
     Object.assign(pageParams, { afterDate: search.after.date, afterStart: search.after.startTime, afterId: search.after.id });
   }
+  // Prepared (one plan per filter shape and connection): the availability search is most of the platform's reads.
   const [rows, [count]] = await Promise.all([
-    sql<SessionRow>(
+    sqlPrepared<SessionRow>(
       em,
       `${SESSION_SELECT} join facility f on f.id = s.facility_id ${page.length ? `where ${page.join(' and ')}` : ''}
         order by s.date, s.start_time, s.id limit :limit`,
@@ -139,7 +140,7 @@ export async function searchSessions(
     // Only when asked for (totalCount): a citizen's availability search does not, and it is most of the searches.
     search.count === false
       ? Promise.resolve([{ n: Number.NaN }])
-      : sql<{ n: number }>(
+      : sqlPrepared<{ n: number }>(
           em,
           `select count(*)::int as n from session s join facility f on f.id = s.facility_id
          left join stock_level l on l.facility_id = s.facility_id and l.product_code = s.product_code

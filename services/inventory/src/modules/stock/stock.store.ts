@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { sql } from '@victori/shared';
+import { pgArray, sql, sqlPrepared } from '@victori/shared';
 import { USABLE_VVM_MAX } from '../ledger/ledger.store.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** SQL of stock movements that is not the ledger itself: products, holdings' VVM, recalls, opened vials. */
 
@@ -186,16 +188,20 @@ export async function facilityStock(
   em: EntityManager,
   filter: { facilityIds: readonly string[]; today: string },
 ): Promise<FacilityStockRow[]> {
-  const rows = await sql<{ facility_id: string; product_code: string; usable: string; on_hand: string }>(
+  // Malformed ids (a representation is the caller's text) find nothing rather than failing the uuid cast.
+  const ids = filter.facilityIds.filter((id) => UUID.test(id));
+  if (ids.length === 0) return [];
+  // Prepared: every availability search asks for its facilities' stock.
+  const rows = await sqlPrepared<{ facility_id: string; product_code: string; usable: string; on_hand: string }>(
     em,
     `select h.facility_id, l.product_code, sum(h.balance) as on_hand,
             coalesce(sum(h.balance) filter (where l.recalled_at is null and l.expiry_date >= :today::date
                                              and (h.vvm_stage is null or h.vvm_stage <= ${USABLE_VVM_MAX})), 0) as usable
        from stock_holding h join lot l on l.id = h.lot_id
-      where h.facility_id::text in (:facilityIds) and h.balance > 0
+      where h.facility_id = any(:facilityIds::uuid[]) and h.balance > 0
       group by h.facility_id, l.product_code
       order by l.product_code`,
-    { today: filter.today, facilityIds: [...filter.facilityIds] },
+    { today: filter.today, facilityIds: pgArray(ids) },
   );
   return rows.map((r) => ({
     facilityId: r.facility_id,
