@@ -1,7 +1,7 @@
 import type { BaseContext, Claims, ServiceRuntime } from '@victori/shared';
 import { inventorySettings, type InventoryConfig } from './config.js';
 import { createLotHoldingsLoader } from './modules/lot/lot.loader.js';
-import { createProductLoader } from './modules/product/product.loader.js';
+import { createProductLoader, ProductCatalogue } from './modules/product/product.loader.js';
 import { createFacilityStockLoader } from './modules/stock/stock.loader.js';
 
 export interface InventoryContext extends BaseContext {
@@ -13,13 +13,22 @@ export interface InventoryContext extends BaseContext {
   };
 }
 
+/** One product catalogue per running service (its database), kept between requests. */
+const catalogues = new WeakMap<ServiceRuntime, ProductCatalogue>();
+
+export function catalogueOf(runtime: ServiceRuntime): ProductCatalogue {
+  let catalogue = catalogues.get(runtime);
+  if (!catalogue) catalogues.set(runtime, (catalogue = new ProductCatalogue()));
+  return catalogue;
+}
+
 export function createContext(base: BaseContext, runtime: ServiceRuntime): InventoryContext {
   const config = inventorySettings(runtime.config);
   return {
     ...base,
     config,
     loaders: {
-      product: createProductLoader(base.em),
+      product: createProductLoader(base.em, catalogueOf(runtime)),
       facilityStock: createFacilityStockLoader(base.em, config),
       lotHoldings: createLotHoldingsLoader(base.em, config),
     },

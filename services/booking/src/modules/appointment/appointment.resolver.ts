@@ -1,5 +1,6 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { DateScalar, maskNik, type Connection } from '@victori/shared';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { DateScalar, maskNik, selectsField, type Connection } from '@victori/shared';
 import type { BookingContext } from '../../context.js';
 import { personRef, PersonRef } from '../../external/person.stub.js';
 import { toFacility } from '../facility/facility.mapper.js';
@@ -75,10 +76,18 @@ export class AppointmentResolver {
     @Arg('slipCode', () => String, { nullable: true }) slipCode?: string,
     @Arg('first', () => Int, { defaultValue: 20, description: 'Page size, 1 to 100' }) first = 20,
     @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page' }) after?: string | null,
+    @Info() info?: GraphQLResolveInfo,
   ): Promise<Connection<Appointment>> {
     return myAppointments(
       ctx,
-      { nik: nik ?? undefined, birthDate: birthDate ?? undefined, slipCode: slipCode ?? undefined, first, after },
+      {
+        nik: nik ?? undefined,
+        birthDate: birthDate ?? undefined,
+        slipCode: slipCode ?? undefined,
+        first,
+        after,
+        count: info ? selectsField(info, 'totalCount') : true,
+      },
       toAppointment,
     );
   }

@@ -411,7 +411,7 @@ export async function rescheduleAppointment(
 
 export async function myAppointments<T>(
   ctx: BookingContext,
-  args: { nik?: string; birthDate?: string; slipCode?: string; first: number; after?: string | null },
+  args: { nik?: string; birthDate?: string; slipCode?: string; first: number; after?: string | null; count?: boolean },
   toNode: (row: AppointmentRow) => T,
 ): Promise<Connection<T>> {
   const account = bookingPolicy.appointmentsLookup(ctx.request.claims, !!(args.nik || args.birthDate || args.slipCode));
@@ -438,9 +438,10 @@ export async function myAppointments<T>(
     }
     owner = { nikHash };
   } else owner = { account };
+  // The count only when asked for (totalCount): a citizen's "my appointments" screen does not.
   const [rows, total] = await Promise.all([
     store.appointmentsPage(ctx.em, owner, { limit: size + 1, after }),
-    store.countAppointments(ctx.em, owner),
+    args.count === false ? Number.NaN : store.countAppointments(ctx.em, owner),
   ]);
   return toConnection(rows, size, total, (r) => [r.session_date, r.cursor_micros, r.id], toNode);
 }

@@ -1,9 +1,11 @@
+import { QueryCounter } from '@victori/shared';
 import { BANDARHARJO, BookingKit, code, field, inDays, MIROTO, person, APPOINTMENT_FIELDS } from '../../testing/kit.js';
 
 let kit: BookingKit;
+const counter = new QueryCounter();
 beforeAll(async () => {
   // Same-day booking never allowed here, so the cut-off is testable whatever the hour.
-  kit = await BookingKit.start('booking', { BOOKING_SAME_DAY_CUTOFF: '00:00', BOOKING_MAX_PER_PHONE: '3' });
+  kit = await BookingKit.start('booking', { BOOKING_SAME_DAY_CUTOFF: '00:00', BOOKING_MAX_PER_PHONE: '3' }, {}, counter);
   await kit.usableStock(MIROTO, 'PFIZER', 1000);
   await kit.usableStock(BANDARHARJO, 'PFIZER', 1000);
 });
@@ -342,6 +344,35 @@ describe('managing an appointment', () => {
     expect(partial.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'birthDate' });
     expect((partial.errors![0]!.extensions!.fields as { field: string }[]).map((f) => f.field)).toEqual(['birthDate', 'slipCode']);
     expect(code(await kit.gql(`{ myAppointments { edges { node { id } } } }`))).toBe('UNAUTHENTICATED');
+  });
+
+  test('my appointments by token is one statement for the page and its facilities; totalCount adds the count, and it is right', async () => {
+    const s = await kit.createSession({ capacity: 4 });
+    const me = { role: 'citizen' as const, sub: 'citizen-counted' };
+    for (let i = 0; i < 3; i++) await kit.book({ ...person(), doseKind: 'PRIMARY_1', slotId: s.slots[i]!.id }, me);
+    type Mine = {
+      myAppointments: { totalCount: number; pageInfo: { hasNextPage: boolean }; edges: { node: { facility: { name: string } } }[] };
+    };
+    counter.reset();
+    const bare = await kit.gql<Mine>(
+      `{ myAppointments(first: 2) { pageInfo { hasNextPage } edges { node { id facility { name } } } } }`,
+      {},
+      me,
+    );
+    expect(bare.errors).toBeUndefined();
+    expect(bare.data!.myAppointments.edges).toHaveLength(2);
+    expect(bare.data!.myAppointments.pageInfo.hasNextPage).toBe(true);
+    expect(bare.data!.myAppointments.edges[0]!.node.facility.name).toBe('Puskesmas Miroto');
+    // The page, then its facilities (one statement for all of them).
+    expect(counter.count).toBe(2);
+    counter.reset();
+    const counted = await kit.gql<Mine>(
+      `{ myAppointments(first: 2) { ...Total edges { node { id } } } } fragment Total on AppointmentConnection { totalCount }`,
+      {},
+      me,
+    );
+    expect(counted.data!.myAppointments.totalCount).toBe(3);
+    expect(counter.count).toBe(2);
   });
 });
 
