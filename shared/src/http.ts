@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
@@ -336,6 +340,9 @@ export async function startGraphQLHttpServer<TContext extends BaseContext>(
             unavailablePlugin<TContext>(),
             requestLogPlugin<TContext>(),
             ApolloServerPluginInlineTraceDisabled(),
+            // No subgraph sets a cache hint (the gateway decides what is public: publicAnswersPlugin), and the
+            // cache-control plugin wraps every field's resolver to collect them: a hook per field of every answer.
+            ApolloServerPluginCacheControlDisabled(),
             options.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
             ...(options.apollo.plugins ?? []),
           ],

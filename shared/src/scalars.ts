@@ -8,11 +8,18 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 function isRealDate(value: string): boolean {
+  if (realDates.has(value)) return true;
   const m = DATE.exec(value);
   if (!m) return false;
   const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.toISOString().slice(0, 10) === value;
+  if (d.toISOString().slice(0, 10) !== value) return false;
+  // Answers repeat the same few hundred dates (sessions of the coming weeks): each is checked once.
+  if (realDates.size >= 10_000) realDates.clear();
+  realDates.add(value);
+  return true;
 }
+
+const realDates = new Set<string>();
 
 const literal = (ast: ValueNode): unknown => (ast.kind === Kind.STRING ? ast.value : undefined);
 
