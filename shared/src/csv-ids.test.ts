@@ -1,6 +1,6 @@
 import { CsvRecords, csvField } from './csv.js';
 import { parseCsv } from './data.js';
-import { uuidv7 } from './ids.js';
+import { isUuid, uuidv7 } from './ids.js';
 
 describe('CSV reading', () => {
   test('records split across chunks anywhere, quoted commas, quotes and line breaks, CRLF, blank lines, start lines', () => {
@@ -42,5 +42,25 @@ describe('uuidv7', () => {
     const ids = [...Array.from({ length: 10_000 }, () => uuidv7(Date.UTC(2030, 0, 1))), uuidv7(Date.UTC(2029, 0, 1)), uuidv7()];
     expect(new Set(ids).size).toBe(ids.length);
     for (let i = 1; i < ids.length - 1; i++) expect(ids[i]! > ids[i - 1]!).toBe(true);
+  });
+});
+
+describe('isUuid', () => {
+  test('the text form of any UUID version, either case; nothing else reaches a uuid column', () => {
+    expect(isUuid(uuidv7())).toBe(true);
+    expect(isUuid('6F1C2A10-0000-4000-8000-000000000002')).toBe(true);
+    for (const bad of [
+      '',
+      'x',
+      '6f1c2a10-0000-4000-8000-00000000000',
+      '6f1c2a10-0000-4000-8000-0000000000021',
+      '6f1c2a100000400080000000000000002',
+      "6f1c2a10-0000-4000-8000-00000000000'",
+      42,
+      null,
+      undefined,
+    ]) {
+      expect(isUuid(bad)).toBe(false);
+    }
   });
 });

@@ -43,3 +43,14 @@ export function uuidv7(now: number = Date.now()): string {
   }
   return s;
 }
+
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Whether a value is a UUID in its text form (any version, either case). Ids that come from users are
+ * checked with it before they reach a `uuid` column, where a malformed one would be a database error
+ * instead of "not found".
+ */
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID_TEXT.test(value);
+}

@@ -315,9 +315,7 @@ export class Create${P}RecordInput {
 }
 `,
 
-    [`${rec}/record.rules.ts`]: `import { badInput, type Message } from '@victori/shared';
-
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+    [`${rec}/record.rules.ts`]: `import { badInput, isUuid, type Message } from '@victori/shared';
 
 export interface RecordDraft {
   facilityId: string;
@@ -330,7 +328,7 @@ export interface RecordDraft {
  */
 export function checkRecord(input: { facilityId: string; title: string }): RecordDraft {
   const mistakes: { field: string; message: Message }[] = [];
-  if (!UUID.test(input.facilityId)) mistakes.push({ field: 'facilityId', message: { id: 'ID fasilitas tidak valid', en: 'Invalid facility id' } });
+  if (!isUuid(input.facilityId)) mistakes.push({ field: 'facilityId', message: { id: 'ID fasilitas tidak valid', en: 'Invalid facility id' } });
   const title = input.title.trim().replace(/\\s+/g, ' ');
   if (title.length < 3 || title.length > 200) {
     mistakes.push({ field: 'title', message: { id: 'Judul harus 3 sampai 200 karakter', en: 'The title must be 3 to 200 characters' } });
@@ -433,20 +431,20 @@ export async function insertRecord(tx: EntityManager, row: RecordRow): Promise<R
 
     [`${rec}/record.loader.ts`]: `import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { isUuid } from '@victori/shared';
 import type { ${P}Config } from '../../config.js';
-import { UUID } from './record.rules.js';
 import { findRecords, recordsOfFacilities, type RecordRow } from './record.store.js';
 
 /** Per-request loaders: every record and every facility's list in one statement per tick (no N+1). */
 export function createRecordLoaders(em: EntityManager, config: ${P}Config) {
   return {
     record: new DataLoader<string, RecordRow | null>(async (ids) => {
-      const rows = await findRecords(em, { ids: ids.filter((id) => UUID.test(id)) });
+      const rows = await findRecords(em, { ids: ids.filter(isUuid) });
       const byId = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => byId.get(id) ?? null);
     }),
     facilityRecords: new DataLoader<string, RecordRow[]>(async (facilityIds) => {
-      const rows = await recordsOfFacilities(em, { facilityIds: facilityIds.filter((id) => UUID.test(id)), limitEach: config.listLimit });
+      const rows = await recordsOfFacilities(em, { facilityIds: facilityIds.filter(isUuid), limitEach: config.listLimit });
       return facilityIds.map((id) => rows.filter((r) => r.facilityId === id));
     }),
   };

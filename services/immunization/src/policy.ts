@@ -9,9 +9,9 @@ import {
   partnersSeeAggregatesOnly,
   unauthenticated,
   type Claims,
+  isUuid,
 } from '@victori/shared';
 import type { ImmunizationContext } from './context.js';
-import { isUuid } from './loaders/loaders.js';
 import { appointmentForDose } from './modules/dose/dose.store.js';
 import type { PersonEntity } from './modules/person/person.entity.js';
 

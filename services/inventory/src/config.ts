@@ -1,4 +1,4 @@
-import { ConfigError, Env, type ServiceConfig } from '@victori/shared';
+import { ConfigError, Env, type ServiceConfig, isUuid } from '@victori/shared';
 
 export interface InventoryConfig {
   /** The city vaccine store (Gudang Farmasi Kota) that receives every delivery. */
@@ -11,11 +11,9 @@ export interface InventoryConfig {
   timeZone: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export function loadInventoryConfig(env = new Env()): InventoryConfig {
   const cityStoreFacilityId = env.string('INVENTORY_CITY_STORE_ID', '6f1c2a10-0000-4000-8000-000000000001');
-  if (!UUID.test(cityStoreFacilityId)) throw new ConfigError('INVENTORY_CITY_STORE_ID', 'must be a facility id (UUID)');
+  if (!isUuid(cityStoreFacilityId)) throw new ConfigError('INVENTORY_CITY_STORE_ID', 'must be a facility id (UUID)');
   const timeZone = env.string('INVENTORY_TIME_ZONE', 'Asia/Jakarta');
   try {
     new Intl.DateTimeFormat('en', { timeZone });

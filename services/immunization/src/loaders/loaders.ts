@@ -6,9 +6,7 @@ import { AdverseEventEntity } from '../modules/dose/adverse-event.entity.js';
 import { PersonEntity } from '../modules/person/person.entity.js';
 import { childrenInFacilityArea, citizenScope as citizenScopeOf, linkedToFacility } from '../modules/person/person.store.js';
 import { deliveryRowsByRecord, type DeliveryRow } from '../satusehat/delivery.queue.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (value: string): boolean => UUID.test(value);
+import { isUuid } from '@victori/shared';
 
 function groupBy<T>(keys: readonly string[], rows: T[], key: (row: T) => string): T[][] {
   const map = new Map<string, T[]>();

@@ -1,8 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, badInput, checkNik, ErrorCode, notFound, type Claims, type PiiVault } from '@victori/shared';
+import { AppError, badInput, checkNik, ErrorCode, notFound, type Claims, type PiiVault, isUuid } from '@victori/shared';
 import { immunizationPolicy } from '../policy.js';
 import { DoseRecordEntity } from '../modules/dose/dose.entity.js';
-import { isUuid } from '../loaders/loaders.js';
 import { TARGETS, type DeliveryRow, type Target } from './delivery.queue.js';
 import * as deliveryStore from './delivery.store.js';
 import * as satusehatStore from './satusehat.store.js';

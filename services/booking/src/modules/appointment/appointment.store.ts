@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { pgArray, sql, sqlPrepared, type SqlParams } from '@victori/shared';
+import { pgArray, sql, sqlPrepared, type SqlParams, isUuid } from '@victori/shared';
 import type { DoseFact } from '../eligibility/eligibility.js';
-import { isUuid } from '../facility/facility.loader.js';
 import { APPOINTMENT_COLUMNS, type AppointmentRow } from './appointment.rows.js';
 import type { IdempotentRequest, StoredResult } from './idempotency.js';
 import type { PersonFacts } from './person.validation.js';

@@ -10,13 +10,13 @@ import {
   notFound,
   publish,
   publishMany,
+  isUuid,
 } from '@victori/shared';
 import type { BookingContext } from '../../context.js';
 import { bookingPolicy } from '../../policy.js';
 import { transaction, violates } from '../../db.js';
 import { isDate, localNow, minutesOf } from '../../time.js';
 import { checkEligibility } from '../eligibility/eligibility.js';
-import { isUuid } from '../facility/facility.loader.js';
 import type { SlotRow } from '../session/session.rows.js';
 import { findSession } from '../session/session.store.js';
 import { appointmentPayload, type AppointmentRow } from './appointment.rows.js';

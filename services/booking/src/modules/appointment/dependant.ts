@@ -1,8 +1,7 @@
-import { badInput, notFound } from '@victori/shared';
+import { badInput, notFound, isUuid } from '@victori/shared';
 import type { BookingContext } from '../../context.js';
 import { registryKey } from '../../events/consumers.js';
 import { bookingPolicy } from '../../policy.js';
-import { isUuid } from '../facility/facility.loader.js';
 import type { BookAppointmentInput } from './appointment.type.js';
 import { personOfGuardian, personOfMother, type RegistryPerson } from './dependant.store.js';
 import { normalisePhone, normaliseSlipCode, validatePerson, type PersonFacts } from './person.validation.js';

@@ -3,8 +3,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FacilityEntity } from './facility.entity.js';
 import { facilitiesByIds } from './facility.store.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Batches facility lookups; a malformed id resolves to null instead of a database error. */
 export function createFacilityLoader(em: EntityManager): DataLoader<string, FacilityEntity | null> {
   return new DataLoader(async (ids) => {
@@ -13,5 +11,3 @@ export function createFacilityLoader(em: EntityManager): DataLoader<string, Faci
     return ids.map((id) => byId.get(id) ?? null);
   });
 }
-
-export const isUuid = (value: string): boolean => UUID.test(value);

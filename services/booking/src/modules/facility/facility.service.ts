@@ -1,12 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { conflict, decodeCursor, FieldErrors, notFound, pageSize, toConnection, type Claims, type Connection } from '@victori/shared';
+import {
+  conflict,
+  decodeCursor,
+  FieldErrors,
+  notFound,
+  pageSize,
+  toConnection,
+  type Claims,
+  type Connection,
+  isUuid,
+} from '@victori/shared';
 import type { BookingContext } from '../../context.js';
 import { violates } from '../../db.js';
 import { bookingPolicy } from '../../policy.js';
 import type { FacilityEntity } from './facility.entity.js';
 import type { CreateFacilityInput, UpdateFacilityInput } from './facility.inputs.js';
-import { isUuid } from './facility.loader.js';
 import { contact, coordinates, facilityCode, hours, kelurahan, satusehatIds, text } from './facility.rules.js';
 import * as store from './facility.store.js';
 

@@ -1,13 +1,11 @@
 import type { EntityManager, RequiredEntityData } from '@mikro-orm/postgresql';
-import { FacilityUpserted, pgArray, publish, sqlPrepared } from '@victori/shared';
+import { FacilityUpserted, pgArray, publish, sqlPrepared, isUuid } from '@victori/shared';
 import { FacilityEntity } from './facility.entity.js';
 
 /**
  * The facility register's storage: the aggregate uses MikroORM's unit of work (FacilityEntity), so its
  * reads are `em.find` and its writes a flush; the facility event is appended in the same transaction.
  */
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** FacilityEntity's columns under its property names (null where a nullable one is empty). */
 const FACILITY_COLUMNS = `id, code, name, type, kelurahan_code as "kelurahanCode", kecamatan_code as "kecamatanCode", address, latitude,
@@ -16,7 +14,7 @@ const FACILITY_COLUMNS = `id, code, name, type, kelurahan_code as "kelurahanCode
 
 /** Facilities by id; malformed ids find nothing (never a database error). */
 export async function facilitiesByIds(em: EntityManager, ids: readonly string[]): Promise<FacilityEntity[]> {
-  const valid = ids.filter((id) => UUID.test(id));
+  const valid = ids.filter((id) => isUuid(id));
   if (valid.length === 0) return [];
   // The read path of every session and appointment shown (the request loaders): plain rows from one prepared
   // statement, not managed entities, so nothing read here is ever written back. Through em.find, building the
@@ -26,7 +24,7 @@ export async function facilitiesByIds(em: EntityManager, ids: readonly string[])
 
 /** One facility, managed by `em` (changes are written by `saveFacility`); null for a malformed id. */
 export async function findFacility(em: EntityManager, id: string): Promise<FacilityEntity | null> {
-  return UUID.test(id) ? em.findOne(FacilityEntity, { id }) : null;
+  return isUuid(id) ? em.findOne(FacilityEntity, { id }) : null;
 }
 
 export async function codeInUse(em: EntityManager, code: string): Promise<boolean> {

@@ -1,7 +1,6 @@
-import { badInput, findDose, FieldErrors } from '@victori/shared';
+import { badInput, findDose, FieldErrors, isUuid } from '@victori/shared';
 import { addDays, isDate, isTime, localNow, minutesOf, timeOf } from '../../time.js';
 import { productRules, type ProductRule } from '../eligibility/eligibility.rules.js';
-import { isUuid } from '../facility/facility.loader.js';
 import type { SlotRow } from './session.rows.js';
 import type { SlotPlan } from './session.store.js';
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { pgArray, sql, sqlPrepared, type SqlParams } from '@victori/shared';
-import { isUuid } from '../facility/facility.loader.js';
+import { pgArray, sql, sqlPrepared, type SqlParams, isUuid } from '@victori/shared';
 import type { SessionRow, SlotRow } from './session.rows.js';
 
 /** The session aggregate's SQL: sessions with their stock headroom, their slots, the search, and the planner's writes. */

@@ -1,7 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FeedbackConfig } from '../../config.js';
-import { UUID } from './complaint.rules.js';
 import {
   eventsOfComplaints,
   findComplaints,
@@ -9,12 +8,13 @@ import {
   type ComplaintEventRow,
   type ComplaintRow,
 } from './complaint.store.js';
+import { isUuid } from '@victori/shared';
 
 /** Per-request loaders: complaints, their histories and facilities' queues, one statement per tick each. */
 export function createComplaintLoaders(em: EntityManager, config: FeedbackConfig) {
   return {
     complaint: new DataLoader<string, ComplaintRow | null>(async (ids) => {
-      const rows = await findComplaints(em, { ids: ids.filter((id) => UUID.test(id)) });
+      const rows = await findComplaints(em, { ids: ids.filter((id) => isUuid(id)) });
       const byId = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => byId.get(id) ?? null);
     }),
@@ -24,7 +24,7 @@ export function createComplaintLoaders(em: EntityManager, config: FeedbackConfig
     }),
     facilityComplaints: new DataLoader<string, ComplaintRow[]>(async (facilityIds) => {
       const rows = await openComplaintsOfFacilities(em, {
-        facilityIds: facilityIds.filter((id) => UUID.test(id)),
+        facilityIds: facilityIds.filter((id) => isUuid(id)),
         limit: config.listLimit,
       });
       return facilityIds.map((id) => rows.filter((r) => r.facilityId === id).slice(0, config.listLimit));

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { badInput, conflict, dataPath, type Message } from '@victori/shared';
+import { badInput, conflict, dataPath, type Message, isUuid } from '@victori/shared';
 import type { Channel, ComplaintStatus, Handling, SubjectType } from './complaint.entity.js';
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const SUBJECTS: readonly SubjectType[] = ['FACILITY', 'SESSION', 'APPOINTMENT', 'DOSE', 'WEBSITE'];
 export const STAFF_CHANNELS: readonly Channel[] = ['WALK_IN', 'PHONE', 'LETTER', 'SOCIAL_MEDIA'];
 
@@ -73,7 +72,7 @@ export function checkSubmission(input: ComplaintSubmission, onBehalf: boolean): 
     wrong.add('subjectType', { id: 'Jenis hal yang diadukan tidak dikenal', en: 'Unknown subject type' });
   const needsSubject = subjectType === 'SESSION' || subjectType === 'APPOINTMENT' || subjectType === 'DOSE';
   const subjectId = input.subjectId ? input.subjectId.toLowerCase() : null;
-  if (needsSubject && (!subjectId || !UUID.test(subjectId))) {
+  if (needsSubject && (!subjectId || !isUuid(subjectId))) {
     wrong.add('subjectId', {
       id: 'Pilih sesi, janji temu atau dosis yang diadukan',
       en: 'Choose the session, appointment or dose complained about',
@@ -82,7 +81,7 @@ export function checkSubmission(input: ComplaintSubmission, onBehalf: boolean): 
     wrong.add('subjectId', { id: 'Hal ini tidak memerlukan ID', en: 'This subject takes no id' });
   }
   const facilityId = input.facilityId ? input.facilityId.toLowerCase() : null;
-  if (subjectType !== 'WEBSITE' && (!facilityId || !UUID.test(facilityId))) {
+  if (subjectType !== 'WEBSITE' && (!facilityId || !isUuid(facilityId))) {
     wrong.add('facilityId', { id: 'Pilih fasilitas yang diadukan', en: 'Choose the facility concerned' });
   }
   if (subjectType === 'WEBSITE' && facilityId)

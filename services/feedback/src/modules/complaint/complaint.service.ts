@@ -10,6 +10,7 @@ import {
   toConnection,
   type Claims,
   type Connection,
+  isUuid,
 } from '@victori/shared';
 import type { FeedbackContext } from '../../context.js';
 import { feedbackPolicy, type ComplaintScope } from '../../policy.js';
@@ -21,7 +22,6 @@ import {
   checkSubmission,
   checkTransition,
   complaintCategories,
-  UUID,
   type Category,
   type ComplaintSubmission,
   type Transition,
@@ -109,7 +109,7 @@ export async function submitComplaint(ctx: FeedbackContext, input: ComplaintSubm
 
 export async function getComplaint(ctx: FeedbackContext, id: string): Promise<ComplaintRow> {
   feedbackPolicy.readComplaint(ctx.request.claims, 'before');
-  const row = UUID.test(id) ? ((await ctx.loaders.complaint.load(id)) ?? undefined) : undefined;
+  const row = isUuid(id) ? ((await ctx.loaders.complaint.load(id)) ?? undefined) : undefined;
   feedbackPolicy.readComplaint(ctx.request.claims, scope(row));
   return row!;
 }
@@ -132,7 +132,7 @@ async function complaintPage<T>(
   toNode: (row: ComplaintRow) => T,
 ): Promise<Connection<T>> {
   const size = pageSize(page.first, 50);
-  const key = page.after ? decodeCursor(page.after, [Number.isSafeInteger, (v) => typeof v === 'string' && UUID.test(v)]) : undefined;
+  const key = page.after ? decodeCursor(page.after, [Number.isSafeInteger, (v) => typeof v === 'string' && isUuid(v)]) : undefined;
   const after = key ? ([new Date(key[0] as number), key[1] as string] as [Date, string]) : undefined;
   const [rows, total] = await Promise.all([listComplaints(em, { ...filter, limit: size + 1, after }), countListedComplaints(em, filter)]);
   return toConnection(rows, size, total, (r) => [r.resolutionDueAt.getTime(), r.id], toNode);
@@ -147,7 +147,7 @@ export async function complaintQueue<T>(
   const facilityId = feedbackPolicy.queue(ctx.request.claims, args.facilityId);
   const statuses = (args.statuses ?? []) as ComplaintStatus[];
   if (statuses.some((s) => !STATUSES.includes(s))) throw badInput('statuses', { id: 'Status tidak dikenal', en: 'Unknown status' });
-  if (facilityId !== undefined && !UUID.test(facilityId)) return toConnection([], pageSize(args.first, 50), 0, () => [], toNode);
+  if (facilityId !== undefined && !isUuid(facilityId)) return toConnection([], pageSize(args.first, 50), 0, () => [], toNode);
   return complaintPage(ctx.em, { facilityId, statuses }, args, toNode);
 }
 
@@ -194,7 +194,7 @@ async function step(
   change: (row: ComplaintRow, now: Date) => { patch: Partial<ComplaintRow>; note: string | null },
 ): Promise<ComplaintRow> {
   return ctx.em.transactional(async (tx) => {
-    const row = UUID.test(id) ? await lockComplaint(tx, { id: id.toLowerCase() }) : undefined;
+    const row = isUuid(id) ? await lockComplaint(tx, { id: id.toLowerCase() }) : undefined;
     decide(scope(row));
     const found = row!;
     const to = transition === 'reply' ? found.status : checkTransition(transition, found.status);

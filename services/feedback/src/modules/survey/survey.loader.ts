@@ -1,14 +1,13 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { invitationsOfAppointments, totalsByFacility, type FacilityTotals, type InvitationRow } from './survey.store.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '@victori/shared';
 
 /** Per-request loaders: invitations by appointment, and the city's survey totals by period (one statement each). */
 export function createSurveyLoaders(em: EntityManager) {
   return {
     invitation: new DataLoader<string, InvitationRow | null>(async (appointmentIds) => {
-      const rows = await invitationsOfAppointments(em, { appointmentIds: appointmentIds.filter((id) => UUID.test(id)) });
+      const rows = await invitationsOfAppointments(em, { appointmentIds: appointmentIds.filter((id) => isUuid(id)) });
       const byId = new Map(rows.map((r) => [r.appointmentId, r]));
       return appointmentIds.map((id) => byId.get(id) ?? null);
     }),

@@ -14,6 +14,7 @@ import {
   toConnection,
   type Claims,
   type Connection,
+  isUuid,
 } from '@victori/shared';
 import { identityPolicy } from '../../policy.js';
 import type { IdentitySettings } from '../../context.js';
@@ -95,7 +96,6 @@ export async function staffSignIn(
 }
 
 const USERNAME = /^[a-z0-9._-]{3,64}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Every wrong field of one submission together, so a form can show them all at once. */
 function validateStaff(input: CreateStaffAccountInput): void {
@@ -115,7 +115,7 @@ function validateStaff(input: CreateStaffAccountInput): void {
   if (input.role === AccountRole.HEALTH_WORKER && !input.facilityId) {
     add('facilityId', 'Petugas kesehatan harus terikat pada satu fasilitas', 'A health worker needs a facility');
   }
-  if (input.facilityId && !UUID.test(input.facilityId)) add('facilityId', 'ID fasilitas tidak valid', 'Invalid facility id');
+  if (input.facilityId && !isUuid(input.facilityId)) add('facilityId', 'ID fasilitas tidak valid', 'Invalid facility id');
   mistakes.throwIfAny();
 }
 
@@ -151,7 +151,7 @@ export async function staffAccounts(
   const size = pageSize(page.first, 100);
   const text = (v: unknown): boolean => typeof v === 'string' && v.length <= 100;
   const after = page.after
-    ? (decodeCursor(page.after, [text, text, (v) => typeof v === 'string' && UUID.test(v)]) as [string, string, string])
+    ? (decodeCursor(page.after, [text, text, (v) => typeof v === 'string' && isUuid(v)]) as [string, string, string])
     : undefined;
   const [rows, total] = await Promise.all([staffAccountRows(em, { limit: size + 1, after }), countStaffAccounts(em)]);
   return toConnection(
@@ -186,7 +186,7 @@ export async function updateStaffAccount(
     if (role === AccountRole.CITIZEN) add('role', 'Akun warga dibuat dengan nomor HP', 'Citizen accounts are made by phone sign-in');
     if (role === AccountRole.HEALTH_WORKER && !facilityId)
       add('facilityId', 'Petugas kesehatan harus terikat pada satu fasilitas', 'A health worker needs a facility');
-    if (facilityId && !UUID.test(facilityId)) add('facilityId', 'ID fasilitas tidak valid', 'Invalid facility id');
+    if (facilityId && !isUuid(facilityId)) add('facilityId', 'ID fasilitas tidak valid', 'Invalid facility id');
     // An admin who demotes or switches off their own account could leave the city with no admin.
     if (row.id === claims.sub && (role !== AccountRole.ADMIN || input.active === false))
       add(

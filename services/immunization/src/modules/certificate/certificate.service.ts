@@ -1,8 +1,7 @@
 import { inflateRawSync } from 'node:zlib';
 import type { ImmunizationContext } from '../../context.js';
-import { isUuid } from '../../loaders/loaders.js';
 import { immunizationPolicy } from '../../policy.js';
-import { notFound } from '@victori/shared';
+import { notFound, isUuid } from '@victori/shared';
 import { DDCC_COUNTRY, NEXT_DOSE, CVX_SYSTEM } from './certificate.card.js';
 import { LockMode } from '@mikro-orm/core';
 import { PersonEntity } from '../person/person.entity.js';

@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { DoseDeclared, publish, sql, sqlOne } from '@victori/shared';
-import { isUuid } from '../../loaders/loaders.js';
+import { DoseDeclared, publish, sql, sqlOne, isUuid } from '@victori/shared';
 
 /** The declared dose aggregate's SQL (declared_dose): doses given elsewhere, declared or found in the national record. */
 

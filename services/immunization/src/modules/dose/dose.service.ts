@@ -12,10 +12,10 @@ import {
   notFound,
   publish,
   type Claims,
+  isUuid,
 } from '@victori/shared';
 import { productCatalogue, type Product } from '../../catalogue/catalogue.js';
 import { enqueueDeliveries, type DeliveryItem } from '../../satusehat/delivery.queue.js';
-import { isUuid } from '../../loaders/loaders.js';
 import { immunizationPolicy, type DoseAuthority } from '../../policy.js';
 import { doseRecordsBySlip as slipRecords } from './slip-lookup.js';
 import type { SlipDoseRecord } from './dose.type.js';

@@ -8,6 +8,7 @@ import {
   type Connection,
   type DoseCorrectedPayload,
   type DoseRecordPayload,
+  isUuid,
 } from '@victori/shared';
 import type { InventoryConfig } from '../../config.js';
 import type { Caller } from '../../context.js';
@@ -22,7 +23,6 @@ import {
   publishUsable,
   type LotRow,
 } from '../ledger/ledger.store.js';
-import { UUID_RE } from '../stock/stock.rules.js';
 import { findProduct, insertOpenedVial } from '../stock/stock.store.js';
 import * as store from './administration.store.js';
 
@@ -250,9 +250,9 @@ export async function doseReconciliations<T>(
   const facility = inventoryPolicy.listScope(caller.claims, filter.facilityId);
   const size = pageSize(filter.first, 100, 1000);
   const micros = (v: unknown): boolean => typeof v === 'string' && /^-?\d{1,19}$/.test(v);
-  const uuid = (v: unknown): boolean => typeof v === 'string' && UUID_RE.test(v);
+  const uuid = (v: unknown): boolean => typeof v === 'string' && isUuid(v);
   const after = filter.after ? (decodeCursor(filter.after, [micros, uuid]) as [string, string]) : undefined;
-  if (facility && !UUID_RE.test(facility)) return toConnection([], size, 0, () => [], toNode);
+  if (facility && !isUuid(facility)) return toConnection([], size, 0, () => [], toNode);
   const where = { facilityId: facility, includeResolved: filter.includeResolved };
   const [rows, total] = await Promise.all([
     store.listReconciliations(em, { ...where, limit: size + 1, after }),
@@ -272,7 +272,7 @@ export async function resolveDoseReconciliation(
   const resolution = input.resolution.trim();
   if (!resolution || resolution.length > 1000)
     throw badInput('resolution', { id: 'Keterangan penyelesaian wajib diisi', en: 'A resolution is required' });
-  const [row] = UUID_RE.test(doseRecordId) ? await store.listReconciliations(em, { doseRecordId, includeResolved: true, limit: 1 }) : [];
+  const [row] = isUuid(doseRecordId) ? await store.listReconciliations(em, { doseRecordId, includeResolved: true, limit: 1 }) : [];
   inventoryPolicy.reconciliation(caller.claims, row?.facilityId);
   if (!row) throw notFound('Dosis', 'doseRecordId');
   if (!(await store.markResolved(em, { doseRecordId, resolution, actor: caller.actor }))) {

@@ -1,9 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { semarangAreas } from '@victori/shared';
+import { semarangAreas, isUuid } from '@victori/shared';
 import type { InventoryConfig } from '../../config.js';
 import { inventoryPolicy } from '../../policy.js';
 import { localDate } from '../ledger/ledger.store.js';
-import { UUID_RE } from '../stock/stock.rules.js';
 import * as store from './board.store.js';
 import type { PairRow } from './board.store.js';
 
@@ -60,7 +59,7 @@ export async function stockBoard(
 ): Promise<StockBoardData> {
   inventoryPolicy.publicRead();
   // An id that is no facility's shows an empty board, not an error.
-  if (filter.facilityId !== undefined && filter.facilityId !== null && !UUID_RE.test(filter.facilityId)) {
+  if (filter.facilityId !== undefined && filter.facilityId !== null && !isUuid(filter.facilityId)) {
     filter = { ...filter, facilityId: '00000000-0000-0000-0000-000000000000' };
   }
   const today = localDate(now, config.timeZone);

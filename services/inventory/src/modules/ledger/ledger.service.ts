@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { decodeCursor, pageSize, toConnection, type Connection } from '@victori/shared';
+import { decodeCursor, pageSize, toConnection, type Connection, isUuid } from '@victori/shared';
 import type { Caller } from '../../context.js';
 import { inventoryPolicy } from '../../policy.js';
-import { parseInstant, UUID_RE } from '../stock/stock.rules.js';
+import { parseInstant } from '../stock/stock.rules.js';
 import { countLedger, listLedger, type LedgerEntryView, type StockReason } from './ledger.store.js';
 
 /**
@@ -28,7 +28,7 @@ export async function stockLedger<T>(
   const size = pageSize(filter.first, 100, 1000);
   const beforeId = filter.after ? String(decodeCursor(filter.after, [(v) => typeof v === 'string' && /^\d{1,18}$/.test(v)])[0]) : undefined;
   const { lotId } = filter;
-  if ((facility && !UUID_RE.test(facility)) || (lotId && !UUID_RE.test(lotId))) return toConnection([], size, 0, () => [], toNode);
+  if ((facility && !isUuid(facility)) || (lotId && !isUuid(lotId))) return toConnection([], size, 0, () => [], toNode);
   const where = {
     facilityId: facility,
     lotId,

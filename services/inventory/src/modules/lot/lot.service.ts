@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, decodeCursor, notFound, pageSize, toConnection, type Connection } from '@victori/shared';
+import { badInput, decodeCursor, notFound, pageSize, toConnection, type Connection, isUuid } from '@victori/shared';
 import type { InventoryConfig } from '../../config.js';
 import type { Caller } from '../../context.js';
 import { inventoryPolicy } from '../../policy.js';
 import { localDate, type LotRow } from '../ledger/ledger.store.js';
-import { checkDoses, UUID_RE } from '../stock/stock.rules.js';
+import { checkDoses } from '../stock/stock.rules.js';
 import { facilityKnown } from '../stock/stock.store.js';
 import * as store from './lot.store.js';
 
@@ -21,7 +21,7 @@ export async function lots<T>(
   const text = (v: unknown): boolean => typeof v === 'string' && v.length <= 100;
   const date = (v: unknown): boolean => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v);
   const key = filter.after ? (decodeCursor(filter.after, [date, text, text]) as [string, string, string]) : undefined;
-  if (filter.facilityId !== undefined && filter.facilityId !== null && !UUID_RE.test(filter.facilityId)) {
+  if (filter.facilityId !== undefined && filter.facilityId !== null && !isUuid(filter.facilityId)) {
     return toConnection([], size, 0, () => [], toNode);
   }
   const where = {
@@ -45,7 +45,7 @@ export async function expiringLots(
   if (!Number.isInteger(filter.withinDays) || filter.withinDays < 0 || filter.withinDays > 3650) {
     throw badInput('withinDays', { id: 'withinDays 0 sampai 3650', en: 'withinDays must be 0 to 3650' });
   }
-  if (filter.facilityId !== undefined && filter.facilityId !== null && !UUID_RE.test(filter.facilityId)) return [];
+  if (filter.facilityId !== undefined && filter.facilityId !== null && !isUuid(filter.facilityId)) return [];
   return store.expiringHoldings(em, { ...filter, today: localDate(now, config.timeZone) });
 }
 
@@ -70,7 +70,7 @@ export async function fefoSuggestion(
 ): Promise<{ picks: FefoPick[]; availableDoses: number; shortfall: number }> {
   inventoryPolicy.facility(caller.claims, input.facilityId);
   checkDoses(input.doses);
-  if (!UUID_RE.test(input.facilityId) || !(await facilityKnown(em, input.facilityId))) throw notFound('Fasilitas', 'facilityId');
+  if (!isUuid(input.facilityId) || !(await facilityKnown(em, input.facilityId))) throw notFound('Fasilitas', 'facilityId');
   const rows = await store.usableHoldingsFefo(em, {
     facilityId: input.facilityId,
     productCode: input.productCode,

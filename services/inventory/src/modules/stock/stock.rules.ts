@@ -3,7 +3,6 @@ import type { LotRow } from '../ledger/ledger.store.js';
 
 /** Validation rules of stock movements: pure, typed errors, no database. */
 
-export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const MAX_DOSES = 10_000_000;
 
 export function checkDoses(doses: number, field = 'doses'): void {

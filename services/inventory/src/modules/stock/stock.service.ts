@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, conflict, FieldErrors, notFound } from '@victori/shared';
+import { badInput, conflict, FieldErrors, notFound, isUuid } from '@victori/shared';
 import type { InventoryConfig } from '../../config.js';
 import type { Caller, InventoryContext } from '../../context.js';
 import type { StockRow } from './stock.loader.js';
@@ -20,7 +20,7 @@ import {
   type LotRow,
   type StockReason,
 } from '../ledger/ledger.store.js';
-import { checkDoses, checkNote, checkVvm, MAX_DOSES, refuseRecalled, UUID_RE, validDate } from './stock.rules.js';
+import { checkDoses, checkNote, checkVvm, MAX_DOSES, refuseRecalled, validDate } from './stock.rules.js';
 import * as store from './stock.store.js';
 
 export type { OpenedVialRow } from './stock.store.js';
@@ -47,12 +47,12 @@ export interface OperationOptions {
 }
 
 async function requireKnownFacility(em: EntityManager, facilityId: string, field: string): Promise<void> {
-  if (!UUID_RE.test(facilityId)) throw notFound('Fasilitas', field);
+  if (!isUuid(facilityId)) throw notFound('Fasilitas', field);
   if (!(await store.facilityKnown(em, facilityId))) throw notFound('Fasilitas', field);
 }
 
 async function requireLot(em: EntityManager, lotId: string, forUpdate = false): Promise<LotRow> {
-  if (!UUID_RE.test(lotId)) throw notFound('Lot', 'lotId');
+  if (!isUuid(lotId)) throw notFound('Lot', 'lotId');
   const lot = await findLot(em, lotId, forUpdate);
   if (!lot) throw notFound('Lot', 'lotId');
   return lot;

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { pgArray, sql, sqlPrepared } from '@victori/shared';
+import { pgArray, sql, sqlPrepared, isUuid } from '@victori/shared';
 import { USABLE_VVM_MAX } from '../ledger/ledger.store.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** SQL of stock movements that is not the ledger itself: products, holdings' VVM, recalls, opened vials. */
 
@@ -189,7 +187,7 @@ export async function facilityStock(
   filter: { facilityIds: readonly string[]; today: string },
 ): Promise<FacilityStockRow[]> {
   // Malformed ids (a representation is the caller's text) find nothing rather than failing the uuid cast.
-  const ids = filter.facilityIds.filter((id) => UUID.test(id));
+  const ids = filter.facilityIds.filter((id) => isUuid(id));
   if (ids.length === 0) return [];
   // Prepared: every availability search asks for its facilities' stock.
   const rows = await sqlPrepared<{ facility_id: string; product_code: string; usable: string; on_hand: string }>(

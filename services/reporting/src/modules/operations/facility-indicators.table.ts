@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput } from '@victori/shared';
+import { badInput, isUuid } from '@victori/shared';
 import type { ReportingSettings } from '../../config.js';
 import { addDays, parseDateArg, percent } from '../dates.js';
 import { appointmentDays, stockDays, type AppointmentDayRow, type StockDayRow } from './facility-indicators.store.js';
@@ -30,7 +30,6 @@ export interface FacilityIndicatorData {
 }
 
 const MAX_DAYS = 366;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Per facility, product and day from `from` to `to`: appointments (booking's events) and stock
@@ -46,7 +45,7 @@ export async function facilityIndicatorTable(
   const to = parseDateArg('to', args.to);
   if (to < from) throw badInput('to', { id: 'Tanggal akhir sebelum tanggal awal', en: 'to is before from' });
   if (addDays(from, MAX_DAYS) <= to) throw badInput('to', { id: `Paling lama ${MAX_DAYS} hari`, en: `At most ${MAX_DAYS} days` });
-  if (args.facilityId && !UUID.test(args.facilityId))
+  if (args.facilityId && !isUuid(args.facilityId))
     throw badInput('facilityId', { id: 'facilityId tidak valid', en: 'facilityId is not a valid id' });
   const { config } = settings;
   const lookback = Math.max(config.daysOfStockWindow, config.stockOutWindow);
