@@ -126,7 +126,8 @@ export async function sqlBound<T = Record<string, unknown>>(em: EntityManager, t
 
 async function runBound<T>(em: EntityManager, text: string, values: unknown[]): Promise<T[]> {
   const runner = (em.getTransactionContext() ?? em.getConnection().getClient()) as QueryRunner;
-  const connection = em.getConnection() as unknown as { logQuery(query: string): void };
+  const started = Date.now();
+  let failed = false;
   try {
     const result = await runner.executeQuery({
       sql: text,
@@ -135,9 +136,13 @@ async function runBound<T>(em: EntityManager, text: string, values: unknown[]): 
       queryId: { queryId: 'victori-sql-bound' },
     });
     return result.rows as T[];
+  } catch (error) {
+    failed = true;
+    throw error;
   } finally {
-    // Through MikroORM's logger as its own statements go (the services' QueryCounter counts them).
-    connection.logQuery(text);
+    // To MikroORM's logger (public: the configuration's), where its own statements go, so the services'
+    // QueryCounter counts these too.
+    em.config.getLogger().logQuery({ level: failed ? 'error' : 'info', query: text, took: Date.now() - started });
   }
 }
 
