@@ -123,10 +123,7 @@ export async function listFacilities<T>(
   bookingPolicy.publicRead();
   const size = pageSize(filter.first, 100);
   const after = filter.after
-    ? (decodeCursor(filter.after, [(v) => typeof v === 'string' && v.length <= 300, (v) => typeof v === 'string' && isUuid(v)]) as [
-        string,
-        string,
-      ])
+    ? (decodeCursor(filter.after, [(v) => typeof v === 'string' && v.length <= 300, isUuid]) as [string, string])
     : undefined;
   const { rows, total } = await store.facilitiesPage(em, {
     filter: { kecamatanCode: filter.kecamatanCode, kelurahanCode: filter.kelurahanCode, type: filter.type },

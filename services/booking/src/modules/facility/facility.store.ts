@@ -14,7 +14,7 @@ const FACILITY_COLUMNS = `id, code, name, type, kelurahan_code as "kelurahanCode
 
 /** Facilities by id; malformed ids find nothing (never a database error). */
 export async function facilitiesByIds(em: EntityManager, ids: readonly string[]): Promise<FacilityEntity[]> {
-  const valid = ids.filter((id) => isUuid(id));
+  const valid = ids.filter(isUuid);
   if (valid.length === 0) return [];
   // The read path of every session and appointment shown (the request loaders): plain rows from one prepared
   // statement, not managed entities, so nothing read here is ever written back. Through em.find, building the

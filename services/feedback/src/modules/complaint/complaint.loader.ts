@@ -14,7 +14,7 @@ import { isUuid } from '@victori/shared';
 export function createComplaintLoaders(em: EntityManager, config: FeedbackConfig) {
   return {
     complaint: new DataLoader<string, ComplaintRow | null>(async (ids) => {
-      const rows = await findComplaints(em, { ids: ids.filter((id) => isUuid(id)) });
+      const rows = await findComplaints(em, { ids: ids.filter(isUuid) });
       const byId = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => byId.get(id) ?? null);
     }),
@@ -24,7 +24,7 @@ export function createComplaintLoaders(em: EntityManager, config: FeedbackConfig
     }),
     facilityComplaints: new DataLoader<string, ComplaintRow[]>(async (facilityIds) => {
       const rows = await openComplaintsOfFacilities(em, {
-        facilityIds: facilityIds.filter((id) => isUuid(id)),
+        facilityIds: facilityIds.filter(isUuid),
         limit: config.listLimit,
       });
       return facilityIds.map((id) => rows.filter((r) => r.facilityId === id).slice(0, config.listLimit));

@@ -132,7 +132,7 @@ async function complaintPage<T>(
   toNode: (row: ComplaintRow) => T,
 ): Promise<Connection<T>> {
   const size = pageSize(page.first, 50);
-  const key = page.after ? decodeCursor(page.after, [Number.isSafeInteger, (v) => typeof v === 'string' && isUuid(v)]) : undefined;
+  const key = page.after ? decodeCursor(page.after, [Number.isSafeInteger, isUuid]) : undefined;
   const after = key ? ([new Date(key[0] as number), key[1] as string] as [Date, string]) : undefined;
   const [rows, total] = await Promise.all([listComplaints(em, { ...filter, limit: size + 1, after }), countListedComplaints(em, filter)]);
   return toConnection(rows, size, total, (r) => [r.resolutionDueAt.getTime(), r.id], toNode);

@@ -7,7 +7,7 @@ import { isUuid } from '@victori/shared';
 export function createSurveyLoaders(em: EntityManager) {
   return {
     invitation: new DataLoader<string, InvitationRow | null>(async (appointmentIds) => {
-      const rows = await invitationsOfAppointments(em, { appointmentIds: appointmentIds.filter((id) => isUuid(id)) });
+      const rows = await invitationsOfAppointments(em, { appointmentIds: appointmentIds.filter(isUuid) });
       const byId = new Map(rows.map((r) => [r.appointmentId, r]));
       return appointmentIds.map((id) => byId.get(id) ?? null);
     }),

@@ -150,9 +150,7 @@ export async function staffAccounts(
   identityPolicy.manageStaffAccounts(claims);
   const size = pageSize(page.first, 100);
   const text = (v: unknown): boolean => typeof v === 'string' && v.length <= 100;
-  const after = page.after
-    ? (decodeCursor(page.after, [text, text, (v) => typeof v === 'string' && isUuid(v)]) as [string, string, string])
-    : undefined;
+  const after = page.after ? (decodeCursor(page.after, [text, text, isUuid]) as [string, string, string]) : undefined;
   const [rows, total] = await Promise.all([staffAccountRows(em, { limit: size + 1, after }), countStaffAccounts(em)]);
   return toConnection(
     rows,

@@ -250,8 +250,7 @@ export async function doseReconciliations<T>(
   const facility = inventoryPolicy.listScope(caller.claims, filter.facilityId);
   const size = pageSize(filter.first, 100, 1000);
   const micros = (v: unknown): boolean => typeof v === 'string' && /^-?\d{1,19}$/.test(v);
-  const uuid = (v: unknown): boolean => typeof v === 'string' && isUuid(v);
-  const after = filter.after ? (decodeCursor(filter.after, [micros, uuid]) as [string, string]) : undefined;
+  const after = filter.after ? (decodeCursor(filter.after, [micros, isUuid]) as [string, string]) : undefined;
   if (facility && !isUuid(facility)) return toConnection([], size, 0, () => [], toNode);
   const where = { facilityId: facility, includeResolved: filter.includeResolved };
   const [rows, total] = await Promise.all([

@@ -187,7 +187,7 @@ export async function facilityStock(
   filter: { facilityIds: readonly string[]; today: string },
 ): Promise<FacilityStockRow[]> {
   // Malformed ids (a representation is the caller's text) find nothing rather than failing the uuid cast.
-  const ids = filter.facilityIds.filter((id) => isUuid(id));
+  const ids = filter.facilityIds.filter(isUuid);
   if (ids.length === 0) return [];
   // Prepared: every availability search asks for its facilities' stock.
   const rows = await sqlPrepared<{ facility_id: string; product_code: string; usable: string; on_hand: string }>(
